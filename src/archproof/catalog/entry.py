@@ -1,0 +1,35 @@
+"""A catalog entry: the default figures of one boring, well-tested component."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from archproof.model.base import Node
+from archproof.model.common import Availability, Distribution
+from archproof.model.components import ComponentKind
+
+
+class CatalogEntry(Node):
+    """Defaults a design inherits when it names this technology; any may be overridden."""
+
+    id: str = Field(description="Technology id used in `tech:` (e.g. postgresql).")
+    name: str = Field(description="Human name.")
+    kinds: tuple[ComponentKind, ...] = Field(
+        min_length=1, description="Component kinds this technology can play."
+    )
+    stateful: bool = Field(description="Whether it holds state that must survive restarts.")
+    replicas: int = Field(default=1, ge=1, description="Default number of instances.")
+    concurrency: int = Field(ge=1, description="Requests one node serves at once.")
+    max_throughput: str | None = Field(
+        default=None, description="Rough per-node throughput ceiling, e.g. '10k/s'."
+    )
+    max_connections: int | None = Field(default=None, ge=1, description="Connection limit.")
+    read_replicas_supported: bool = Field(
+        default=False, description="Whether followers can serve reads."
+    )
+    work: dict[str, Distribution] = Field(
+        description="Default service time per kind of work; `default` applies to other work."
+    )
+    availability: Availability = Field(description="Typical availability of one node.")
+    failure: str = Field(description="How it typically fails and what callers see.")
+    source: str = Field(description="Where the figures come from (a short source note).")

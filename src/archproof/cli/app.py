@@ -1,0 +1,35 @@
+"""The `archproof` command line. The only layer that does I/O and chooses exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from archproof.cli import check_cmd, model_cmds
+from archproof.errors import InternalError
+
+app = typer.Typer(
+    name="archproof",
+    help=(
+        "Turn a system design into a reviewed, evidence-backed design.\n\n"
+        "Start with `archproof check examples/url_shortener.yaml`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Each command module registers its commands; the order is the order in --help.
+for module in (check_cmd, model_cmds):
+    module.register(app)
+
+
+def main() -> None:
+    """Console entry point: internal errors are reported as bugs, never as tracebacks."""
+    try:
+        app()
+    except InternalError as exc:
+        sys.stderr.write(f"archproof: {exc}\nThis is a bug in archproof; please report it.\n")
+        sys.exit(3)

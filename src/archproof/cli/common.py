@@ -1,0 +1,89 @@
+"""What every command shares: loading designs with located errors, exit codes, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from archproof.errors import MAX_REPORTED_ERRORS, DesignError, Diagnostic
+from archproof.frontends.yaml_loader import format_diagnostic, load_design
+from archproof.model import Design
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    """Print located errors (capped), each with its source line and hint, to stderr."""
+    sources: dict[str, str | None] = {}
+    shown = diagnostics[:MAX_REPORTED_ERRORS]
+    for d in shown:
+        source = None
+        if d.span is not None:
+            if d.span.file not in sources:
+                sources[d.span.file] = _read_source(d.span.file)
+            source = sources[d.span.file]
+        err.print(format_diagnostic(d, source), markup=False)
+    if len(diagnostics) > len(shown):
+        err.print(f"... and {len(diagnostics) - len(shown)} more", markup=False)
+    count = len(diagnostics)
+    err.print(f"{count} error{'s' if count != 1 else ''}", markup=False)
+
+
+def _read_source(file: str) -> str | None:
+    try:
+        return Path(file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def load_or_exit(path: Path) -> Design:
+    """Load a design; on bad input print every error and exit with status 2."""
+    try:
+        return load_design(path)
+    except DesignError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def fail(message: str, hint: str | None = None) -> NoReturn:
+    """A usage error (not a design error): message, optional hint, exit status 2."""
+    err.print(f"error: {message}", markup=False)
+    if hint:
+        err.print(f"  hint: {hint}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file and a rename: never half-written."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.exists():
+        fail(f"directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print `text`, or write it atomically to `output`."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        write_atomic(output, text)
+        err.print(f"wrote {output}", markup=False)

@@ -1,0 +1,365 @@
+"""Checks beyond the schema: ids, references, cycles, probabilities, impossible numbers.
+
+Each check yields located diagnostics; the loader collects them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from fractions import Fraction
+
+from archproof.catalog import load_catalog, service_time
+from archproof.errors import Diagnostic
+from archproof.model import CallNode, ComponentKind, Design, OneOf, walk_calls
+from archproof.model.components import REPLICABLE_KINDS
+from archproof.model.operations import CallItem
+from archproof.model.questions import QUESTION_IDS
+from archproof.span import Span
+
+
+def check_design(design: Design) -> list[Diagnostic]:
+    """Every semantic problem in `design`, in no particular order."""
+    out: list[Diagnostic] = []
+    for check in (
+        _techs,
+        _components,
+        _operations,
+        _call_trees,
+        _consumer_loops,
+        _entities,
+        _events,
+        _observability,
+        _assumptions,
+        _scenarios,
+        _answers,
+    ):
+        out.extend(check(design))
+    return out
+
+
+def _hint(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _dangling(
+    what: str, name: str, known: Iterable[str], span: Span | None, context: str = ""
+) -> Diagnostic:
+    known = list(known)
+    hint = _hint(name, known) or (f"known: {', '.join(sorted(known))}" if known else None)
+    return Diagnostic("AP021", f"unknown {what} '{name}'{context}", span, hint)
+
+
+def _techs(design: Design) -> Iterator[Diagnostic]:
+    catalog = load_catalog()
+    for c in design.components:
+        if c.tech is not None and catalog.get(c.tech) is None:
+            yield Diagnostic(
+                "AP029",
+                f"unknown technology '{c.tech}' for component '{c.id}'",
+                c.span,
+                _hint(c.tech, catalog.ids()) or "run `archproof catalog` for the list",
+            )
+
+
+def _components(design: Design) -> Iterator[Diagnostic]:
+    catalog = load_catalog()
+    for c in design.components:
+        entry = catalog.get(c.tech)
+        if c.read_replicas and c.kind not in REPLICABLE_KINDS:
+            yield Diagnostic(
+                "AP027",
+                f"component '{c.id}' of kind {c.kind.value} cannot have read replicas",
+                c.span,
+                "read replicas apply to databases and search indexes",
+            )
+        elif c.read_replicas and entry is not None and not entry.read_replicas_supported:
+            yield Diagnostic(
+                "AP027",
+                f"{entry.name} ('{c.id}') does not support read replicas",
+                c.span,
+            )
+
+
+def _operations(design: Design) -> Iterator[Diagnostic]:
+    components = design.component_map
+    for op in design.operations:
+        sources = [x for x in (op.rate, op.share, op.consumes) if x is not None]
+        if not sources:
+            yield Diagnostic(
+                "AP031",
+                f"operation '{op.id}' has no load: give 'rate', 'share' or 'consumes'",
+                op.span,
+                "e.g. `rate: 1k/s`",
+            )
+        elif len(sources) > 1:
+            yield Diagnostic(
+                "AP031",
+                f"operation '{op.id}' takes only one of 'rate', 'share' and 'consumes'",
+                op.span,
+            )
+        if op.rate is not None and op.rate.per_second <= 0:
+            yield Diagnostic("AP025", f"operation '{op.id}' has a zero rate", op.span)
+        if op.share is not None and design.requirements.load.requests is None:
+            yield Diagnostic(
+                "AP031",
+                f"operation '{op.id}' has a share but requirements.load.requests is not set",
+                op.span,
+            )
+        if op.consumes is not None:
+            target = components.get(op.consumes)
+            if target is None:
+                yield _dangling("component", op.consumes, components, op.span, " in 'consumes'")
+            elif target.kind is not ComponentKind.QUEUE:
+                yield Diagnostic(
+                    "AP028",
+                    f"operation '{op.id}' consumes '{op.consumes}', which is a "
+                    f"{target.kind.value}, not a queue",
+                    op.span,
+                )
+        if not op.calls:
+            yield Diagnostic("AP032", f"operation '{op.id}' makes no calls", op.span)
+
+
+def _call_trees(design: Design) -> Iterator[Diagnostic]:
+    for op in design.operations:
+        yield from _items(design, op.calls, (), op.id)
+
+
+def _items(
+    design: Design, items: tuple[CallItem, ...], ancestors: tuple[str, ...], op: str
+) -> Iterator[Diagnostic]:
+    for item in items:
+        if isinstance(item, OneOf):
+            total = sum((b.p for b in item.one_of), Fraction(0))
+            for branch in item.one_of:
+                if not 0 <= branch.p <= 1:
+                    yield Diagnostic(
+                        "AP023",
+                        f"branch probability {float(branch.p):g} is outside [0, 1]",
+                        branch.span,
+                    )
+            if total > 1:
+                yield Diagnostic(
+                    "AP024",
+                    f"one_of probabilities sum to {float(total):g}, more than 1",
+                    item.span,
+                    "the branches are exclusive; the rest (1 - sum) means no call",
+                )
+            for branch in item.one_of:
+                yield from _items(design, branch.calls, ancestors, op)
+        else:
+            yield from _call(design, item, ancestors, op)
+
+
+def _call(
+    design: Design, node: CallNode, ancestors: tuple[str, ...], op: str
+) -> Iterator[Diagnostic]:
+    component = design.component_map.get(node.component)
+    if component is None:
+        yield _dangling("component", node.component, design.component_map, node.span,
+                        f" in call '{node.call}'")
+        return
+    if not 0 <= node.p <= 1:
+        yield Diagnostic(
+            "AP023", f"probability {float(node.p):g} of '{node.call}' is outside [0, 1]",
+            node.span,
+        )
+    if node.component in ancestors:
+        path = " → ".join((*ancestors, node.component))
+        yield Diagnostic(
+            "AP022",
+            f"call cycle in operation '{op}': {path}",
+            node.span,
+            "a component waiting on itself deadlocks under load; break the cycle",
+        )
+        return
+    entry = load_catalog().get(component.tech)
+    found = service_time(component, entry, node.work)
+    callee_time = node.time or (found[0] if found else None)
+    if callee_time is None:
+        known = list(component.work) + (list(entry.work) if entry else [])
+        yield Diagnostic(
+            "AP033",
+            f"no service time for '{node.call}': '{component.id}' has no work '{node.work}'",
+            node.span,
+            _hint(node.work, known) or f"add `work: {{{node.work}: 2ms}}` to '{component.id}'"
+            " or a time on the call",
+        )
+    if node.timeout is not None:
+        if node.timeout.seconds <= 0:
+            yield Diagnostic("AP025", f"timeout of '{node.call}' must be positive", node.span)
+        elif callee_time is not None and float(node.timeout.seconds) < callee_time.min_s():
+            yield Diagnostic(
+                "AP026",
+                f"timeout {node.timeout} on '{node.call}' is shorter than its fastest possible "
+                f"service time ({callee_time.describe()})",
+                node.span,
+                "every call would time out; raise the timeout or speed up the callee",
+            )
+    if node.async_ and component.kind is not ComponentKind.QUEUE:
+        yield Diagnostic(
+            "AP028",
+            f"async hand-off to '{component.id}', which is a {component.kind.value}, not a queue",
+            node.span,
+            "enqueue on a queue component and let a worker operation consume it",
+        )
+    if node.async_ and node.calls:
+        yield Diagnostic(
+            "AP028",
+            f"async hand-off '{node.call}' cannot have nested calls; the consumer does that work",
+            node.span,
+        )
+    yield from _items(design, node.calls, (*ancestors, node.component), op)
+
+
+def _consumer_loops(design: Design) -> Iterator[Diagnostic]:
+    """Operation A enqueues on q, consumed by B, which enqueues back to A's queue: a loop."""
+    feeds: dict[str, set[str]] = {}
+    consumers: dict[str, list[str]] = {}
+    for op in design.operations:
+        if op.consumes:
+            consumers.setdefault(op.consumes, []).append(op.id)
+    for op in design.operations:
+        feeds[op.id] = {
+            consumer
+            for node in walk_calls(op.calls)
+            if node.async_
+            for consumer in consumers.get(node.component, [])
+        }
+    for start in design.operations:
+        stack, seen = [(start.id, (start.id,))], set()
+        while stack:
+            current, path = stack.pop()
+            for nxt in feeds.get(current, ()):
+                if nxt == start.id:
+                    yield Diagnostic(
+                        "AP022",
+                        f"message loop: {' → '.join((*path, nxt))} feed each other forever",
+                        start.span,
+                    )
+                    stack = []
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, (*path, nxt)))
+
+
+def _entities(design: Design) -> Iterator[Diagnostic]:
+    entities = design.entity_map
+    for e in design.entities:
+        if e.stored_in is not None and e.stored_in not in design.component_map:
+            yield _dangling("component", e.stored_in, design.component_map, e.span,
+                            f" in '{e.id}.stored_in'")
+        names = set(e.fields)
+        for key in e.key:
+            if names and key not in names:
+                yield _dangling("field", key, names, e.span, f" in the key of '{e.id}'")
+        for rel in e.relations:
+            if rel.to not in entities:
+                yield _dangling("entity", rel.to, entities, rel.span, f" in a relation of '{e.id}'")
+            if rel.via is not None and names and rel.via not in names:
+                yield _dangling("field", rel.via, names, rel.span, f" in '{e.id}'")
+        for fname, fld in e.fields.items():
+            if fld.type == "ref" and fld.ref is not None and fld.ref not in entities:
+                yield _dangling("entity", fld.ref, entities, fld.span, f" in field '{fname}'")
+            if fld.type == "enum" and not fld.values:
+                yield Diagnostic("AP015", f"enum field '{fname}' lists no values", fld.span)
+        for pattern in e.access_patterns:
+            for col in (*pattern.by, *([pattern.order_by] if pattern.order_by else [])):
+                if names and col not in names:
+                    yield _dangling("field", col, names, pattern.span,
+                                    f" in access pattern '{pattern.id}'")
+            if pattern.operation is not None and pattern.operation not in design.operation_map:
+                yield _dangling("operation", pattern.operation, design.operation_map,
+                                pattern.span)
+        for index in e.indexes:
+            for col in index.columns:
+                if names and col not in names:
+                    yield _dangling("field", col, names, index.span, f" in an index of '{e.id}'")
+        states = set(e.states)
+        for source, targets in e.transitions.items():
+            for state in (source, *targets):
+                if state not in states:
+                    yield _dangling("state", state, states, e.span, f" in '{e.id}.transitions'")
+        yield from _duplicates([p.id for p in e.access_patterns],
+                               [p.span for p in e.access_patterns], "access pattern")
+
+
+def _events(design: Design) -> Iterator[Diagnostic]:
+    components = design.component_map
+    for ev in design.events:
+        for name in (*ev.producers, *ev.consumers, *([ev.hub] if ev.hub else [])):
+            if name not in components:
+                yield _dangling("component", name, components, ev.span, f" in event '{ev.id}'")
+        if ev.hub in components and components[ev.hub].kind is not ComponentKind.QUEUE:
+            yield Diagnostic(
+                "AP028",
+                f"event '{ev.id}' uses hub '{ev.hub}', which is not a queue or event hub",
+                ev.span,
+            )
+
+
+def _observability(design: Design) -> Iterator[Diagnostic]:
+    obs = design.observability
+    ops, comps = design.operation_map, design.component_map
+    for item in (*obs.metrics, *obs.logs, *obs.alerts):
+        if item.operation is not None and item.operation not in ops:
+            yield _dangling("operation", item.operation, ops, item.span)
+        if item.component is not None and item.component not in comps:
+            yield _dangling("component", item.component, comps, item.span)
+    for name in obs.tracing:
+        if name != "*" and name not in ops:
+            yield _dangling("operation", name, ops, obs.span, " in 'tracing'")
+
+
+def _assumptions(design: Design) -> Iterator[Diagnostic]:
+    assumptions = design.requirements.assumptions
+    yield from _duplicates([a.id for a in assumptions], [a.span for a in assumptions],
+                           "assumption")
+    for a in assumptions:
+        check = a.check
+        if check is None:
+            continue
+        if check.component is not None and check.component not in design.component_map:
+            yield _dangling("component", check.component, design.component_map, check.span)
+        if check.operation is not None and check.operation not in design.operation_map:
+            yield _dangling("operation", check.operation, design.operation_map, check.span)
+        if check.entity is not None and check.entity not in design.entity_map:
+            yield _dangling("entity", check.entity, design.entity_map, check.span)
+        if check.max is None and check.min is None:
+            yield Diagnostic("AP015", f"assumption '{a.id}' check needs 'max' or 'min'",
+                             check.span)
+
+
+def _scenarios(design: Design) -> Iterator[Diagnostic]:
+    for scenario in design.scenarios:
+        for fault in scenario.faults:
+            if fault.component not in design.component_map:
+                yield _dangling("component", fault.component, design.component_map, fault.span)
+            needed = {"slow": "factor", "lose_replicas": "replicas", "error_rate": "rate"}
+            field = needed.get(fault.kind)
+            if field is not None and getattr(fault, field) is None:
+                yield Diagnostic("AP011", f"a '{fault.kind}' fault needs '{field}'", fault.span)
+
+
+def _answers(design: Design) -> Iterator[Diagnostic]:
+    for qid in design.answers:
+        if qid not in QUESTION_IDS:
+            yield Diagnostic(
+                "AP030",
+                f"unknown question id '{qid}'",
+                design.span,
+                _hint(qid, QUESTION_IDS) or "ids run from Q1.1 to Q6.4 (`archproof questions`)",
+            )
+
+
+def _duplicates(
+    ids: list[str], spans: list[Span | None], what: str
+) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for name, span in zip(ids, spans, strict=True):
+        if name in seen:
+            yield Diagnostic("AP020", f"duplicate {what} id '{name}'", span)
+        seen.add(name)

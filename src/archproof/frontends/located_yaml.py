@@ -1,0 +1,190 @@
+"""Safe YAML reading that keeps line/column marks, refusing junk, bombs and huge files.
+
+We compose the YAML into ruamel's node graph (every node has a start mark, duplicate
+keys included) and build plain Python containers that carry spans (`LocatedDict`,
+`LocatedList`, `LocatedStr`). Scalars go through ruamel's *safe* constructor only, so a
+tag such as `!!python/object` is refused: a design is data, never code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from archproof.errors import Diagnostic
+from archproof.span import LocatedDict, LocatedList, LocatedStr, Span
+
+MAX_BYTES = 5 * 1024 * 1024  # designs are hand-written; 5 MB is generous
+MAX_NODES = 200_000  # caps alias expansion ("billion laughs") and giant documents
+MAX_DEPTH = 100
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+def read_yaml(data: bytes, filename: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse `data` into located plain containers; return (document, diagnostics)."""
+    where = Span(file=filename, line=1, column=1)
+    if len(data) > MAX_BYTES:
+        size_mb = len(data) / 1024 / 1024
+        return None, [
+            Diagnostic(
+                "AP003",
+                f"file is {size_mb:.1f} MB; designs larger than {MAX_BYTES // 1024 // 1024} MB "
+                "are refused",
+                where,
+                "split the design or remove generated content",
+            )
+        ]
+    if b"\x00" in data:
+        return None, [Diagnostic("AP004", "file looks binary (contains NUL bytes)", where)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Diagnostic(
+                "AP004",
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                Span(file=filename, line=line, column=1),
+                "save the design as UTF-8",
+            )
+        ]
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        return None, [_marked(exc, filename, where)]
+    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return None, [Diagnostic("AP001", f"invalid YAML: {exc}", where)]
+    if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
+        return None, [
+            Diagnostic("AP002", "the design is empty", where, "start from an example in examples/")
+        ]
+    if not isinstance(root, MappingNode):
+        kind = "list" if isinstance(root, SequenceNode) else "single value"
+        return None, [
+            Diagnostic(
+                "AP002", f"a design must be a mapping with a 'meta:' key, not a {kind}", where
+            )
+        ]
+    converter = _Converter(filename, yaml)
+    try:
+        located = converter.convert(root, 0)
+    except _Refused as refused:
+        return None, [refused.diagnostic]
+    return located, converter.diagnostics
+
+
+def _marked(exc: MarkedYAMLError, filename: str, where: Span) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    span = Span(file=filename, line=mark.line + 1, column=mark.column + 1) if mark else where
+    problem = exc.problem or exc.context or "invalid YAML"
+    return Diagnostic("AP001", f"invalid YAML: {problem}", span)
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+class _Converter:
+    def __init__(self, filename: str, yaml: YAML) -> None:
+        self.filename = filename
+        self.constructor = yaml.constructor
+        self.nodes = 0
+        self.active: set[int] = set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, node: Node) -> Span:
+        mark = node.start_mark
+        return Span(file=self.filename, line=mark.line + 1, column=mark.column + 1)
+
+    def convert(self, node: Node, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(
+                Diagnostic(
+                    "AP005",
+                    f"document expands to more than {MAX_NODES:,} values "
+                    "(an alias bomb or generated data?)",
+                    self.span(node),
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise _Refused(
+                Diagnostic("AP005", f"nesting deeper than {MAX_DEPTH} levels", self.span(node))
+            )
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise _Refused(Diagnostic("AP005", "recursive alias", self.span(node)))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self.mapping(node, depth)
+            if isinstance(node, SequenceNode):
+                return self.sequence(node, depth)
+        finally:
+            self.active.discard(id(node))
+        raise _Refused(Diagnostic("AP001", "unsupported YAML node", self.span(node)))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        span = self.span(node)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except MarkedYAMLError as exc:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(
+                Diagnostic(
+                    "AP001",
+                    f"unsupported YAML tag '{tag}' (designs are data, not code)",
+                    span,
+                )
+            ) from exc
+        if isinstance(value, str):
+            return LocatedStr(value, span)
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        # Timestamps, binary and other typed scalars: keep the text for validation to explain.
+        return LocatedStr(str(node.value), span)
+
+    def mapping(self, node: MappingNode, depth: int) -> LocatedDict:
+        out = LocatedDict()
+        out.span = self.span(node)
+        for key_node, value_node in node.value:
+            key_span = self.span(key_node)
+            key = self.convert(key_node, depth + 1)
+            if not isinstance(key, str) or isinstance(key_node, MappingNode | SequenceNode):
+                self.diagnostics.append(
+                    Diagnostic("AP012", f"keys must be text, not {key_node.value!r}", key_span)
+                )
+                continue
+            key = str(key)
+            if key in out:
+                first = out.key_spans[key]
+                self.diagnostics.append(
+                    Diagnostic(
+                        "AP020",
+                        f"duplicate key '{key}' (first written at line {first.line})",
+                        key_span,
+                    )
+                )
+                continue
+            out[key] = self.convert(value_node, depth + 1)
+            out.key_spans[key] = key_span
+            out.value_spans[key] = self.span(value_node)
+        return out
+
+    def sequence(self, node: SequenceNode, depth: int) -> LocatedList:
+        out = LocatedList()
+        out.span = self.span(node)
+        for item in node.value:
+            out.append(self.convert(item, depth + 1))
+            out.item_spans.append(self.span(item))
+        return out

@@ -1,0 +1,225 @@
+"""Load a design file: safe YAML → located data → validated `Design` → semantic checks.
+
+Every problem becomes a `Diagnostic` with a code, a message, the file:line:column and
+a hint; all of them are collected and raised together as one `DesignError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from archproof.errors import DesignError, Diagnostic
+from archproof.frontends.checks import check_design
+from archproof.frontends.located_yaml import MAX_BYTES, read_yaml
+from archproof.model import Design
+from archproof.model.base import Node
+from archproof.span import LocatedDict, LocatedList, Span, span_of
+
+
+def load_design(path: str | Path) -> Design:
+    """Read and validate a design file; raise `DesignError` with every problem found."""
+    name = str(path)
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            data = b"\0" * (MAX_BYTES + 1)  # read_yaml refuses by size without reading it all
+        else:
+            data = file.read_bytes()
+    except FileNotFoundError:
+        raise DesignError([Diagnostic("AP000", f"no such file: {name}")]) from None
+    except IsADirectoryError:
+        raise DesignError([Diagnostic("AP000", f"{name} is a directory, not a design")]) from None
+    except OSError as exc:
+        raise DesignError([Diagnostic("AP000", f"cannot read {name}: {exc.strerror}")]) from None
+    if size > MAX_BYTES:
+        return load_bytes(data, name)
+    return load_bytes(data, name)
+
+
+def load_text(text: str, filename: str = "<text>") -> Design:
+    """Validate a design given as YAML text."""
+    return load_bytes(text.encode("utf-8"), filename)
+
+
+def load_bytes(data: bytes, filename: str) -> Design:
+    """Validate a design given as bytes (the file's content)."""
+    document, diagnostics = read_yaml(data, filename)
+    if document is None:
+        raise DesignError(diagnostics)
+    try:
+        design = Design.model_validate(document)
+    except ValidationError as exc:
+        diagnostics.extend(_from_validation(exc, document))
+        raise DesignError(_sorted(diagnostics)) from None
+    diagnostics.extend(check_design(design))
+    if diagnostics:
+        raise DesignError(_sorted(diagnostics))
+    return design
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    def key(d: Diagnostic) -> tuple[int, int, str]:
+        return (d.span.line, d.span.column, d.code) if d.span else (0, 0, d.code)
+
+    unique: dict[tuple[Any, ...], Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault((d.code, d.message, d.span), d)
+    return sorted(unique.values(), key=key)
+
+
+# ---------------------------------------------------------------------------------------
+# pydantic errors → diagnostics
+
+
+_CONSTRAINT_TYPES = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short"}
+)
+
+
+def _from_validation(exc: ValidationError, document: Any) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        field = _field_name(loc)
+        is_key = kind == "extra_forbidden"
+        span = _locate(document, loc, want_key=is_key)
+        message, code, hint = _describe(kind, error, field)
+        out.append(Diagnostic(code, message, span, hint))
+    return out
+
+
+def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown key '{field}'", "AP010", _did_you_mean(field, _vocabulary())
+    if kind == "missing":
+        return f"missing required key '{field}'", "AP011", None
+    if kind == "unit_error":
+        return str(error["msg"]), "AP013", ctx.get("hint")
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
+        hint = _did_you_mean(str(value), [c for c in choices if c]) or f"expected {expected}"
+        return f"invalid value {_show(value)} for '{field}'", "AP014", hint
+    if kind in _CONSTRAINT_TYPES:
+        return f"'{field}' {_constraint(kind, ctx)}, got {_show(value)}", "AP025", None
+    if kind == "value_error":
+        msg = str(error["msg"]).removeprefix("Value error, ")
+        return msg, "AP015", None
+    expected = str(error["msg"]).replace("Input should be", "expected")
+    return f"'{field}': {expected}, got {_show(value)}", "AP012", None
+
+
+def _constraint(kind: str, ctx: dict[str, Any]) -> str:
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    words = {
+        "greater_than": "must be greater than",
+        "greater_than_equal": "must be at least",
+        "less_than": "must be less than",
+        "less_than_equal": "must be at most",
+    }
+    limit = next(iter(ctx.values()), "")
+    return f"{words[kind]} {limit}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    text = repr(str(value)) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str) and not _is_tag(part):
+            return part
+    return "value"
+
+
+def _is_tag(part: str) -> bool:
+    return part in ("call", "one_of") and False or "[" in part or part.startswith("function-")
+
+
+def _did_you_mean(word: str, choices: Any) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every key a design may contain (field names and aliases of all model nodes)."""
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if name != "span":
+                names.add(info.alias or name)
+        for sub in model.__subclasses__():
+            visit(sub)
+
+    visit(Node)
+    return tuple(sorted(names))
+
+
+def _locate(document: Any, loc: tuple[Any, ...], *, want_key: bool) -> Span | None:
+    """Follow a pydantic error location through the located YAML data to a span."""
+    current: Any = document
+    best: Span | None = span_of(document)
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, LocatedDict):
+            key = part
+            if isinstance(part, int) and part not in current:
+                keys = list(current)
+                if not 0 <= part < len(keys):
+                    continue
+                key = keys[part]  # keyed sections become tuples in the model
+            if key in current:
+                if last and want_key:
+                    return current.key_spans.get(key, best)
+                best = current.value_spans.get(key, best)
+                current = current[key]
+                best = span_of(current) or best
+            continue
+        if isinstance(current, LocatedList) and isinstance(part, int):
+            if 0 <= part < len(current):
+                best = current.item_spans[part] or best
+                current = current[part]
+            continue
+    return best
+
+
+def format_diagnostic(diagnostic: Diagnostic, source: str | None) -> str:
+    """`file:line:col: CODE message`, then the source line with a caret, then the hint."""
+    lines = [diagnostic.headline()]
+    span = diagnostic.span
+    if span is not None and source is not None:
+        text_lines = source.splitlines()
+        if 1 <= span.line <= len(text_lines):
+            line = text_lines[span.line - 1].rstrip("\n")
+            gutter = f"{span.line:>4} | "
+            lines.append(gutter + line)
+            lines.append(" " * (len(gutter) + span.column - 1) + "^")
+    if diagnostic.hint:
+        lines.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+def raise_if(diagnostics: list[Diagnostic]) -> None:
+    if diagnostics:
+        raise DesignError(_sorted(diagnostics))

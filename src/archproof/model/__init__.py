@@ -1,0 +1,65 @@
+"""The design model: the typed, immutable intermediate representation every pass reads."""
+
+from archproof.model.common import Availability, Breaker, Distribution, Retry
+from archproof.model.components import CacheSettings, Component, ComponentKind
+from archproof.model.design import SCHEMA_VERSION, Design, Meta, walk_calls
+from archproof.model.entities import AccessPattern, Entity, EntityField, Index, Relation
+from archproof.model.events import (
+    Alert,
+    Event,
+    Fault,
+    LogPolicy,
+    Metric,
+    Observability,
+    Scenario,
+)
+from archproof.model.operations import Branch, CallItem, CallNode, OneOf, Operation, OperationSlo
+from archproof.model.questions import QUESTIONS, Question
+from archproof.model.requirements import (
+    Assumption,
+    Check,
+    DataVolume,
+    Load,
+    Requirements,
+    Slos,
+)
+
+__all__ = [
+    "QUESTIONS",
+    "SCHEMA_VERSION",
+    "AccessPattern",
+    "Alert",
+    "Assumption",
+    "Availability",
+    "Branch",
+    "Breaker",
+    "CacheSettings",
+    "CallItem",
+    "CallNode",
+    "Check",
+    "Component",
+    "ComponentKind",
+    "DataVolume",
+    "Design",
+    "Distribution",
+    "Entity",
+    "EntityField",
+    "Event",
+    "Fault",
+    "Index",
+    "Load",
+    "LogPolicy",
+    "Meta",
+    "Metric",
+    "Observability",
+    "OneOf",
+    "Operation",
+    "OperationSlo",
+    "Question",
+    "Relation",
+    "Requirements",
+    "Retry",
+    "Scenario",
+    "Slos",
+    "walk_calls",
+]

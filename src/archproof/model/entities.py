@@ -1,0 +1,145 @@
+"""Entities: the data model, where each entity is stored, how it is accessed and indexed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field
+
+from archproof.model.base import Node, located
+from archproof.units import Count, Rate
+
+FIELD_TYPES = (
+    "str",
+    "text",
+    "int",
+    "bigint",
+    "float",
+    "decimal",
+    "bool",
+    "datetime",
+    "date",
+    "uuid",
+    "json",
+    "bytes",
+    "enum",
+    "ref",
+)
+
+_SHORT_FIELD = re.compile(r"^(?P<type>[a-z]+)(?:\((?P<arg>[^)]*)\))?(?P<null>\?)?$")
+
+
+class EntityField(Node):
+    """A field. Short form: `str`, `str(2048)`, `int?` (nullable), `ref(User)`, `enum(a|b)`."""
+
+    type: Literal[
+        "str",
+        "text",
+        "int",
+        "bigint",
+        "float",
+        "decimal",
+        "bool",
+        "datetime",
+        "date",
+        "uuid",
+        "json",
+        "bytes",
+        "enum",
+        "ref",
+    ] = Field(description="Field type.")
+    size: int | None = Field(default=None, ge=1, description="Maximum length (str, bytes).")
+    nullable: bool = Field(default=False, description="Whether the value may be absent.")
+    unique: bool = Field(default=False, description="Whether values are unique.")
+    values: tuple[str, ...] = Field(default=(), description="Allowed values of an enum.")
+    ref: str | None = Field(default=None, description="Referenced entity of a `ref` field.")
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        match = _SHORT_FIELD.match(data.strip())
+        if match is None:
+            return located(data, {"type": data})  # let the Literal check explain
+        out: dict[str, Any] = {"type": match["type"], "nullable": bool(match["null"])}
+        arg = match["arg"]
+        if arg:
+            if match["type"] == "ref":
+                out["ref"] = arg
+            elif match["type"] == "enum":
+                out["values"] = tuple(v.strip() for v in arg.split("|"))
+            elif arg.isdigit():
+                out["size"] = int(arg)
+            else:
+                out["size"] = arg  # not a number: the int check explains
+        return located(data, out)
+
+
+class Relation(Node):
+    """A relation to another entity."""
+
+    to: str = Field(description="The related entity.")
+    kind: Literal["one_to_one", "many_to_one", "one_to_many", "many_to_many"] = Field(
+        description="Cardinality seen from this entity."
+    )
+    via: str | None = Field(default=None, description="Field holding the reference.")
+
+
+class AccessPattern(Node):
+    """How an entity is read: lookup by some fields, a range ordered by a field, a scan."""
+
+    id: str = Field(description="Name of the access pattern.")
+    kind: Literal["lookup", "range", "scan", "search"] = Field(
+        default="lookup", description="Point lookup, ordered range, full scan, or text search."
+    )
+    by: tuple[str, ...] = Field(default=(), description="Fields filtered by equality.")
+    order_by: str | None = Field(default=None, description="Field the range is ordered by.")
+    operation: str | None = Field(default=None, description="Operation that uses it.")
+    rate: Rate | None = Field(default=None, description="How often (default: from operation).")
+
+
+class Index(Node):
+    """An index on an entity. Short form: the list of columns."""
+
+    columns: tuple[str, ...] = Field(min_length=1, description="Indexed fields in order.")
+    unique: bool = Field(default=False, description="Unique index.")
+    name: str | None = Field(default=None, description="Index name.")
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, list | tuple):
+            return located(data, {"columns": tuple(data)})
+        if isinstance(data, str):
+            return located(data, {"columns": (data,)})
+        return data
+
+
+class Entity(Node):
+    """A domain entity with its fields, key, relations, lifecycle and storage."""
+
+    id: str = Field(description="Entity name, the key under `entities:`.")
+    stored_in: str | None = Field(default=None, description="Component that owns it.")
+    key: tuple[str, ...] = Field(default=(), description="Primary key fields.")
+    fields: dict[str, EntityField] = Field(default_factory=dict, description="Fields by name.")
+    relations: tuple[Relation, ...] = Field(default=(), description="Relations.")
+    states: tuple[str, ...] = Field(default=(), description="Lifecycle states.")
+    transitions: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Allowed transitions: state → next states."
+    )
+    rows: Count | None = Field(default=None, description="Current row count.")
+    growth: Rate | None = Field(default=None, description="New rows per unit of time.")
+    row_size: str | None = Field(
+        default=None, description="Average row size if known (e.g. '500B'); else from types."
+    )
+    access_patterns: tuple[AccessPattern, ...] = Field(default=(), description="Reads.")
+    indexes: tuple[Index, ...] = Field(default=(), description="Indexes besides the key.")
+    accept: dict[str, str] = Field(
+        default_factory=dict, description="Accepted review findings: code → reason."
+    )
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("key"), str):
+            return located(data, {**data, "key": (data["key"],)})
+        return data

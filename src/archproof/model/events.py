@@ -1,0 +1,109 @@
+"""Events, observability and failure scenarios."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import Field
+
+from archproof.model.base import Node
+from archproof.units import Duration, Rate
+
+
+class Event(Node):
+    """A topic on an event hub, with who produces and consumes it."""
+
+    id: str = Field(description="Event name, the key under `events:`.")
+    hub: str | None = Field(default=None, description="Queue/event-hub component carrying it.")
+    producers: tuple[str, ...] = Field(default=(), description="Producing components.")
+    consumers: tuple[str, ...] = Field(default=(), description="Consuming components.")
+    volume: Rate | None = Field(default=None, description="Events per unit of time.")
+    time_sensitive: bool = Field(
+        default=False, description="Whether consumers must react within seconds."
+    )
+    delivery: Literal["at_most_once", "at_least_once", "exactly_once"] = Field(
+        default="at_least_once", description="Delivery guarantee of the hub."
+    )
+    idempotent_consumers: bool = Field(
+        default=False, description="Whether consumers de-duplicate redelivered events."
+    )
+    rationale: str | None = Field(default=None, description="Why an event and not a call.")
+    accept: dict[str, str] = Field(
+        default_factory=dict, description="Accepted review findings: code → reason."
+    )
+
+
+class Metric(Node):
+    """A metric that is collected."""
+
+    name: str = Field(description="Metric name.")
+    kind: Literal["latency", "counter", "gauge", "histogram"] = Field(
+        default="latency", description="Kind of metric."
+    )
+    operation: str | None = Field(default=None, description="Operation measured.")
+    component: str | None = Field(default=None, description="Component measured.")
+    percentiles: tuple[Literal["p50", "p90", "p95", "p99", "p99.9"], ...] = Field(
+        default=(), description="Percentiles reported for a latency metric."
+    )
+
+
+class LogPolicy(Node):
+    """What gets logged where."""
+
+    operation: str | None = Field(default=None, description="Operation (none: all).")
+    component: str | None = Field(default=None, description="Component (none: all).")
+    on: Literal["errors", "all", "critical_path"] = Field(
+        default="errors", description="Which events are logged."
+    )
+    detail: Literal["basic", "detailed"] = Field(default="basic", description="Detail level.")
+
+
+class Alert(Node):
+    """An alert."""
+
+    name: str = Field(description="Alert name.")
+    on: Literal["slo_breach", "error_rate", "saturation", "queue_depth", "custom"] = Field(
+        description="What triggers it."
+    )
+    operation: str | None = Field(default=None, description="Operation watched.")
+    component: str | None = Field(default=None, description="Component watched.")
+    threshold: str | None = Field(default=None, description="Threshold (free text or unit).")
+
+
+class Observability(Node):
+    """Metrics, logs, alerts and tracing."""
+
+    metrics: tuple[Metric, ...] = Field(default=(), description="Collected metrics.")
+    logs: tuple[LogPolicy, ...] = Field(default=(), description="Logging policies.")
+    alerts: tuple[Alert, ...] = Field(default=(), description="Alerts.")
+    tracing: tuple[str, ...] = Field(
+        default=(), description="Operations with distributed tracing ('*' for all)."
+    )
+
+
+class Fault(Node):
+    """A fault injected in simulation: a component down, slowed, losing replicas, erroring."""
+
+    component: str = Field(description="Component affected.")
+    kind: Literal["down", "slow", "lose_replicas", "error_rate"] = Field(
+        description="down; slow by `factor`; lose `replicas`; error with probability `rate`."
+    )
+    at: Duration = Field(default_factory=lambda: Duration(Fraction(0)), description="Start.")
+    duration: Duration | None = Field(
+        default=None, alias="for", description="Length of the fault window (none: to the end)."
+    )
+    factor: Fraction | None = Field(default=None, gt=0, description="Slowdown factor (slow).")
+    replicas: int | None = Field(default=None, ge=1, description="Replicas lost.")
+    rate: Fraction | None = Field(default=None, ge=0, le=1, description="Error probability.")
+
+    model_config = {"populate_by_name": True}
+
+
+class Scenario(Node):
+    """A named set of faults for `archproof simulate --scenario NAME`."""
+
+    id: str = Field(description="Scenario name, the key under `scenarios:`.")
+    description: str | None = Field(default=None, description="What the scenario shows.")
+    load: Fraction = Field(default=Fraction(1), gt=0, description="Load multiplier.")
+    faults: tuple[Fault, ...] = Field(default=(), description="Faults to inject.")

@@ -1,0 +1,217 @@
+"""Operations and their call trees.
+
+An operation's `calls` are made one after another by the client (tandem: each
+step releases the previous component). Calls nested under a call are made by that
+component *while it holds its worker* (a synchronous callee keeps the caller busy),
+which is how thread-pool exhaustion and cascading failures show up.
+
+Short forms in YAML, for each item of a `calls:` list:
+
+    - api.handle                    # component.work, time from the component/catalog
+    - db.read: 2ms                  # with a service time
+    - db.read: {timeout: 50ms, retries: 2, calls: [...]}   # with settings
+    - call: db.read                 # long form
+    - one_of:                       # exclusive branches (cache hit / miss)
+        - {p: 90%, calls: [cache.get]}
+        - {p: 10%, calls: [cache.get, db.read, cache.set]}
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator
+
+from archproof.model.base import Node, located
+from archproof.model.common import Breaker, Distribution, Retry
+from archproof.units import Duration, Percent, Rate, parse_percent
+
+# Work names that imply a side effect, when `write` is not given explicitly.
+WRITE_WORDS = frozenset(
+    {
+        "write",
+        "insert",
+        "update",
+        "delete",
+        "put",
+        "set",
+        "create",
+        "charge",
+        "capture",
+        "refund",
+        "send",
+        "publish",
+        "enqueue",
+        "upload",
+        "transfer",
+        "debit",
+        "credit",
+        "store",
+        "save",
+    }
+)
+
+
+def _probability(value: Any) -> Any:
+    """Probabilities are written as `0.9` or `90%`; both become an exact Fraction."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return parse_percent(value).fraction
+    if isinstance(value, float):
+        return Fraction(str(value))
+    return value
+
+
+class CallNode(Node):
+    """One call in a call tree: which component does which work, and how it is guarded."""
+
+    call: str = Field(description="Target as `component.work` (e.g. `db.read`).")
+    time: Distribution | None = Field(
+        default=None, description="Service time of this call; default: the component's work."
+    )
+    p: Fraction = Field(
+        default=Fraction(1), description="Probability this call happens (0..1 or a percentage)."
+    )
+    times: int = Field(
+        default=1, ge=1, description="How many times the call is made in a loop (N+1 pattern)."
+    )
+    timeout: Duration | None = Field(default=None, description="Caller gives up after this.")
+    retries: Retry | None = Field(default=None, description="Retries after failure or timeout.")
+    breaker: Breaker | None = Field(default=None, description="Circuit breaker on this edge.")
+    on_failure: Literal["fail_open", "fail_closed"] | None = Field(
+        default=None,
+        description="fail_open: the caller continues without it; fail_closed: the caller fails.",
+    )
+    fallback: str | None = Field(
+        default=None, description="What the caller does instead when failing open."
+    )
+    async_: bool = Field(
+        default=False,
+        alias="async",
+        description="Hand-off: enqueue on a queue component and return without waiting.",
+    )
+    idempotent: bool | None = Field(
+        default=None, description="Safe to repeat (idempotency key or naturally idempotent)."
+    )
+    write: bool | None = Field(
+        default=None, description="Has a side effect; default inferred from the work name."
+    )
+    calls: tuple[CallItem, ...] = Field(
+        default=(), description="Calls this component makes while holding its worker."
+    )
+    rationale: str | None = Field(default=None, description="Why the call is shaped this way.")
+
+    model_config = {"populate_by_name": True}
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return located(data, {"call": data})
+        if isinstance(data, dict) and len(data) == 1 and "call" not in data:
+            (target, value), = data.items()
+            if isinstance(value, str):
+                return located(data, {"call": target, "time": value})
+            if isinstance(value, dict):
+                return located(data, {"call": target, **value})
+            if value is None:
+                return located(data, {"call": target})
+        return data
+
+    _p = field_validator("p", mode="before")(_probability)
+
+    @field_validator("call")
+    @classmethod
+    def _target(cls, value: str) -> str:
+        parts = value.split(".")
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(f"call target '{value}' must be 'component.work', e.g. 'db.read'")
+        return value
+
+    @property
+    def component(self) -> str:
+        return self.call.split(".")[0]
+
+    @property
+    def work(self) -> str:
+        return self.call.split(".")[1]
+
+    @property
+    def is_write(self) -> bool:
+        if self.write is not None:
+            return self.write
+        return any(word in self.work.lower() for word in WRITE_WORDS)
+
+
+class Branch(Node):
+    """One alternative of a `one_of`: taken with probability `p`."""
+
+    p: Fraction = Field(description="Probability of this branch (0..1 or a percentage).")
+    label: str | None = Field(default=None, description="Name of the branch (hit, miss).")
+    calls: tuple[CallItem, ...] = Field(default=(), description="Calls made on this branch.")
+
+    _p = field_validator("p", mode="before")(_probability)
+
+
+class OneOf(Node):
+    """Exclusive branches; probabilities sum to at most 1 (the rest: nothing happens)."""
+
+    one_of: tuple[Branch, ...] = Field(min_length=1, description="The alternatives.")
+
+
+def _call_item_tag(data: Any) -> str:
+    if isinstance(data, dict) and "one_of" in data:
+        return "one_of"
+    if isinstance(data, OneOf):
+        return "one_of"
+    return "call"
+
+
+CallItem = Annotated[
+    Annotated[CallNode, Tag("call")] | Annotated[OneOf, Tag("one_of")],
+    Discriminator(_call_item_tag),
+]
+
+
+class OperationSlo(Node):
+    """Latency and availability objectives of one operation."""
+
+    p50: Duration | None = Field(default=None, description="Median latency target.")
+    p95: Duration | None = Field(default=None, description="95th percentile latency target.")
+    p99: Duration | None = Field(default=None, description="99th percentile latency target.")
+    availability: Percent | None = Field(default=None, description="Success-rate target.")
+
+
+class Operation(Node):
+    """Something users or jobs do, with its rate, SLO and call tree."""
+
+    id: str = Field(description="Identifier, the key under `operations:`.")
+    description: str | None = Field(default=None, description="What the operation does.")
+    rate: Rate | None = Field(default=None, description="Average arrival rate.")
+    share: Percent | None = Field(
+        default=None, description="Share of `requirements.load.requests` (instead of a rate)."
+    )
+    consumes: str | None = Field(
+        default=None,
+        description="Queue component whose messages start this operation (a worker job).",
+    )
+    sync: bool = Field(
+        default=True, description="User-facing request/response (true) or background (false)."
+    )
+    critical: bool = Field(
+        default=False, description="Money, auth or data-loss critical: fail closed, log, key."
+    )
+    idempotency_key: str | None = Field(
+        default=None, description="What makes a retried request safe (e.g. a client key)."
+    )
+    slo: OperationSlo | None = Field(default=None, description="Latency/availability targets.")
+    calls: tuple[CallItem, ...] = Field(
+        default=(), description="Steps made in sequence; nested calls hold the caller."
+    )
+    rationale: str | None = Field(default=None, description="Why the operation is shaped so.")
+    accept: dict[str, str] = Field(
+        default_factory=dict, description="Accepted review findings: code → reason."
+    )
+
+
+CallNode.model_rebuild()
+Branch.model_rebuild()

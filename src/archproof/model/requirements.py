@@ -1,0 +1,102 @@
+"""Requirements: use cases, load, data volume, SLOs, constraints and assumptions."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import Field
+
+from archproof.model.base import Node, located
+from archproof.units import Count, Duration, Percent, Rate, Size
+
+
+class Load(Node):
+    """Global load figures. Operation rates are averages; peak = rate × peak_factor."""
+
+    users: Count | None = Field(default=None, description="Registered users.")
+    daily_active_users: Count | None = Field(default=None, description="Daily active users.")
+    requests: Rate | None = Field(
+        default=None,
+        description="Total average request rate; operations may take a `share` of it.",
+    )
+    peak_factor: Fraction = Field(
+        default=Fraction(1),
+        ge=1,
+        description="Peak over average. 1 means the operation rates are already peak rates.",
+    )
+    growth_per_year: Percent | None = Field(
+        default=None, description="Yearly load growth (100% = doubling every year)."
+    )
+
+
+class DataVolume(Node):
+    """How much data the system keeps."""
+
+    retention: Duration | None = Field(default=None, description="How long data is kept.")
+    total: Size | None = Field(default=None, description="Expected total stored size.")
+
+
+class Slos(Node):
+    """System-wide service-level objectives (per-operation latency SLOs sit on operations)."""
+
+    availability: Percent | None = Field(default=None, description="Availability target.")
+    durability: Percent | None = Field(default=None, description="Durability target.")
+
+
+class Check(Node):
+    """A machine-checkable form of an assumption: a bound on a figure a pass computes.
+
+    `metric` names the figure: utilization (of `component`), p99 / p95 / mean latency
+    (of `operation`), peak_rate (of `operation` or of `component`), availability (of
+    `operation`), storage (of `entity`), queue_wait (of `component`).
+    """
+
+    metric: Literal[
+        "utilization",
+        "p95",
+        "p99",
+        "mean_latency",
+        "peak_rate",
+        "availability",
+        "storage",
+        "queue_wait",
+    ] = Field(description="The computed figure the bound applies to.")
+    component: str | None = Field(default=None, description="Component the figure is about.")
+    operation: str | None = Field(default=None, description="Operation the figure is about.")
+    entity: str | None = Field(default=None, description="Entity the figure is about.")
+    max: str | None = Field(
+        default=None, description="Upper bound, with a unit ('30%', '50ms', '2k/s', '2TB')."
+    )
+    min: str | None = Field(default=None, description="Lower bound, with a unit.")
+
+
+class Assumption(Node):
+    """Something the design takes for granted; checked by a pass when `check` is given."""
+
+    id: str = Field(description="Short identifier, unique in the design.")
+    statement: str = Field(description="The assumption in plain words.")
+    check: Check | None = Field(
+        default=None, description="Machine-checkable form; without it, listed as unchecked."
+    )
+    source: str | None = Field(
+        default=None, description="Where the assumption comes from (measurement, estimate)."
+    )
+
+
+class Requirements(Node):
+    """What the system must do and how well."""
+
+    use_cases: tuple[str, ...] = Field(default=(), description="Functional use cases.")
+    load: Load = Field(default_factory=Load, description="Global load figures.")
+    data: DataVolume = Field(default_factory=DataVolume, description="Data volume and retention.")
+    slos: Slos = Field(default_factory=Slos, description="System-wide SLOs.")
+    constraints: tuple[str, ...] = Field(default=(), description="Constraints (budget, team).")
+    stakeholders: tuple[str, ...] = Field(default=(), description="Who cares about the system.")
+    assumptions: tuple[Assumption, ...] = Field(
+        default=(), description="Assumptions, each checked by a pass or listed as unchecked."
+    )
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        return data if data is not None else located(data, {})

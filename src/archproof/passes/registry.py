@@ -1,0 +1,8 @@
+"""The explicit, ordered list of passes. A pass appears after every pass it requires."""
+
+from __future__ import annotations
+
+from archproof.passes.base import Pass
+
+# Each pass module exposes a `PASS` object; the order here is the run order.
+PASSES: tuple[Pass, ...] = ()

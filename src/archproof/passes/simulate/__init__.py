@@ -1,0 +1,42 @@
+"""Discrete-event simulation of a design's request load (issue 5).
+
+The engine is split so the hot loop stays small and compilable:
+
+- :mod:`.network` — a plain, typed description of what to simulate (numpy arrays),
+  built with :class:`~.network.NetworkBuilder`.
+- :mod:`.kernel` — the event loop over plain arrays; runs as plain Python or
+  compiled with numba.
+- :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
+"""
+
+from archproof.passes.simulate.kernel import RawRun, estimate, run_kernel
+from archproof.passes.simulate.network import (
+    CallPolicy,
+    Dist,
+    FaultKind,
+    Network,
+    NetworkBuilder,
+    exponential,
+    fixed,
+    lognormal_mean_cv,
+    lognormal_p50_p99,
+)
+from archproof.passes.simulate.stats import SimResult, simulate, summarize
+
+__all__ = [
+    "CallPolicy",
+    "Dist",
+    "FaultKind",
+    "Network",
+    "NetworkBuilder",
+    "RawRun",
+    "SimResult",
+    "estimate",
+    "exponential",
+    "fixed",
+    "lognormal_mean_cv",
+    "lognormal_p50_p99",
+    "run_kernel",
+    "simulate",
+    "summarize",
+]

@@ -1,0 +1,71 @@
+"""A one-screen summary of a design: counts and the peak request rate it implies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from archproof.model import Design, Operation
+from archproof.units import Rate
+
+
+def operation_rate(design: Design, op: Operation) -> Fraction | None:
+    """Average arrival rate of an operation in requests/s (None for queue consumers)."""
+    if op.rate is not None:
+        return op.rate.per_second
+    requests = design.requirements.load.requests
+    if op.share is not None and requests is not None:
+        return requests.per_second * op.share.fraction
+    return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of the design's elements and its peak external request rate."""
+
+    name: str
+    kind: str
+    components: int
+    stateful: int
+    operations: int
+    entities: int
+    events: int
+    average_rps: Fraction
+    peak_rps: Fraction
+    peak_factor: Fraction
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("kind", self.kind),
+            ("components", f"{self.components} ({self.stateful} stateful)"),
+            ("operations", str(self.operations)),
+            ("entities", str(self.entities)),
+            ("events", str(self.events)),
+            (
+                "peak requests/s",
+                f"{float(self.peak_rps):,.1f}/s = {Rate(self.average_rps)} average "
+                f"× peak factor {float(self.peak_factor):g}",
+            ),
+        ]
+
+
+def summarize(design: Design) -> Summary:
+    from archproof.catalog import load_catalog, resolve
+
+    catalog = load_catalog()
+    stateful = sum(1 for c in design.components if resolve(c, catalog.get(c.tech)).stateful)
+    rates = [operation_rate(design, op) for op in design.operations]
+    average = sum((r for r in rates if r is not None), Fraction(0))
+    factor = design.requirements.load.peak_factor
+    return Summary(
+        name=design.meta.name,
+        kind=design.meta.kind,
+        components=len(design.components),
+        stateful=stateful,
+        operations=len(design.operations),
+        entities=len(design.entities),
+        events=len(design.events),
+        average_rps=average,
+        peak_rps=average * factor,
+        peak_factor=factor,
+    )

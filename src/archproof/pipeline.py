@@ -1,0 +1,49 @@
+"""The driver: frontend output (a Design) → passes in order → a Report."""
+
+from __future__ import annotations
+
+from archproof.errors import InternalError
+from archproof.passes.base import Context, Options, Pass
+from archproof.passes.registry import PASSES
+from archproof.report import Report
+
+
+def run(
+    design: object,
+    *,
+    passes: tuple[str, ...] | None = None,
+    options: Options | None = None,
+    source_file: str | None = None,
+) -> Report:
+    """Run `passes` (default: all registered, in order) and their dependencies."""
+    from archproof.model import Design
+
+    if not isinstance(design, Design):
+        raise TypeError("run() takes a Design (see archproof.load)")
+    wanted = _with_dependencies(passes if passes is not None else tuple(p.name for p in PASSES))
+    context = Context(design=design, options=options or Options())
+    for p in PASSES:
+        if p.name not in wanted:
+            continue
+        try:
+            context.results[p.name] = p.run(context)
+        except InternalError:
+            raise
+        except Exception as exc:  # a crashing pass is our bug, reported as such
+            raise InternalError(f"pass '{p.name}'", f"{type(exc).__name__}: {exc}") from exc
+    return Report(design=design, results=dict(context.results), source_file=source_file)
+
+
+def _with_dependencies(names: tuple[str, ...]) -> set[str]:
+    by_name: dict[str, Pass] = {p.name: p for p in PASSES}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ValueError(f"unknown pass(es): {', '.join(unknown)}")
+    wanted: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name not in wanted:
+            wanted.add(name)
+            stack.extend(by_name[name].requires)
+    return wanted
