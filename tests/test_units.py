@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from archproof.units import (
     Count,
@@ -240,9 +240,10 @@ def test_arithmetic_is_exact() -> None:
     assert parse_size("1KB") + parse_size("1KiB") == Size(F(2024))
     assert parse_size("1KB") * 3 == Size(F(3000))
     assert parse_count("1k") + parse_count(1) == Count(F(1001))
-    assert Duration(3) == Duration(F(3))
-    assert isinstance(Duration(3).seconds, Fraction)
-    assert Duration(0.1).seconds == F(1, 10)
+    # the constructors normalise ints and floats (through their decimal text) to Fractions
+    assert Duration(3) == Duration(F(3))  # type: ignore[arg-type]
+    assert isinstance(Duration(3).seconds, Fraction)  # type: ignore[arg-type]
+    assert Duration(0.1).seconds == F(1, 10)  # type: ignore[arg-type]
     assert parse_duration("1ms") < parse_duration("1s")
     with pytest.raises(TypeError):
         Duration("3ms")  # type: ignore[arg-type]
@@ -384,8 +385,27 @@ _NUMBER_TEXT = st.one_of(
 )
 _SPACE = st.sampled_from(["", " "])
 _RATE_UNIT = st.sampled_from(
-    ["s", "sec", "second", "min", "minutes", "h", "hr", "hours", "d", "day", "w", "wk"]
-    + ["week", "mo", "month", "months", "y", "yr", "year"]
+    [
+        "s",
+        "sec",
+        "second",
+        "min",
+        "minutes",
+        "h",
+        "hr",
+        "hours",
+        "d",
+        "day",
+        "w",
+        "wk",
+        "week",
+        "mo",
+        "month",
+        "months",
+        "y",
+        "yr",
+        "year",
+    ]
 )
 _SUFFIX = st.sampled_from(["", "k", "K", "M", "B", "G", "T"])
 _RATE_TEXT = st.one_of(
@@ -517,6 +537,24 @@ def test_pydantic_json_dump_uses_format_strings() -> None:
     assert spec.model_dump()["latency"] == Duration(F(3, 1000))
     assert Spec.model_validate(dumped) == spec
     assert Spec.model_validate_json(spec.model_dump_json()) == spec
+
+
+def test_pydantic_python_dump_keeps_instances_and_any_fields_dump_as_text() -> None:
+    spec = Spec.model_validate(_SPEC_INPUT)
+    assert spec.model_dump() == {
+        "rate": spec.rate,
+        "latency": spec.latency,
+        "disk": spec.disk,
+        "availability": spec.availability,
+        "users": spec.users,
+        "read_write": spec.read_write,
+        "timeout": None,
+    }
+    assert Spec.model_validate(spec.model_dump()) == spec
+    adapter = TypeAdapter(dict[str, Any])
+    values = {"d": Duration(F(3, 1000)), "r": [Rate(F(1, 3))], "c": Count(F(1500))}
+    assert adapter.dump_python(values, mode="json") == {"d": "3ms", "r": ["20/min"], "c": "1.5k"}
+    assert adapter.dump_python(values) == values
 
 
 @given(_fractions, _fractions, _nonzero, _nonzero)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from archproof.passes import review
 from archproof.passes.base import Pass
 
 # Each pass module exposes a `PASS` object; the order here is the run order.
-PASSES: tuple[Pass, ...] = ()
+PASSES: tuple[Pass, ...] = (
+    review.PASS,
+)

@@ -9,7 +9,7 @@ The engine is split so the hot loop stays small and compilable:
 - :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
 """
 
-from archproof.passes.simulate.kernel import RawRun, estimate, run_kernel
+from archproof.passes.simulate.kernel import Estimate, RawRun, estimate, run_kernel
 from archproof.passes.simulate.network import (
     CallPolicy,
     Dist,
@@ -26,6 +26,7 @@ from archproof.passes.simulate.stats import SimResult, simulate, summarize
 __all__ = [
     "CallPolicy",
     "Dist",
+    "Estimate",
     "FaultKind",
     "Network",
     "NetworkBuilder",

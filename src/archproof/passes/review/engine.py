@@ -1,0 +1,129 @@
+"""Run every registered rule over a design: acceptances applied, crashes reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from archproof.errors import InternalError
+from archproof.model import Design
+from archproof.passes.review.context import RuleContext
+from archproof.passes.review.finding import Finding, Principle, Severity
+from archproof.passes.review.rule import Rule
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """Findings of the review pass, accepted ones included (marked), sorted by location."""
+
+    findings: tuple[Finding, ...]
+    rules_run: tuple[str, ...]
+
+    def active(self) -> tuple[Finding, ...]:
+        """Findings not accepted by the author."""
+        return tuple(f for f in self.findings if not f.is_accepted)
+
+    def at_or_above(self, severity: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.active() if f.severity.rank >= severity.rank)
+
+
+def _accept_map(design: Design, element: str) -> dict[str, str]:
+    kind, _, ident = element.partition(":")
+    table = {
+        "component": design.component_map,
+        "operation": design.operation_map,
+        "entity": design.entity_map,
+        "event": {e.id: e for e in design.events},
+    }.get(kind, {})
+    target = table.get(ident)
+    own = dict(getattr(target, "accept", {}) or {})
+    return {**design.accept, **own}
+
+
+def review(
+    design: Design, rules: Iterable[Rule], results: dict[str, object] | None = None
+) -> ReviewResult:
+    """Run `rules`; findings matching an `accept:` entry are kept, marked accepted."""
+    ctx = RuleContext(design=design, results=dict(results or {}))
+    findings: list[Finding] = []
+    used: set[tuple[str, str]] = set()  # (element or 'design', code) acceptances that matched
+    ran: list[str] = []
+    for r in rules:
+        ran.append(r.code)
+        try:
+            hits = list(r.check(ctx))
+        except Exception as exc:  # a crashing rule is our bug: say which one
+            raise InternalError(f"rule {r.code} ({r.name})", f"{type(exc).__name__}: {exc}") from exc
+        for hit in hits:
+            accepts = _accept_map(design, hit.element)
+            reason = accepts.get(r.code)
+            if reason is not None:
+                own = hit.element if r.code in _own_accept(design, hit.element) else "design"
+                used.add((own, r.code))
+            findings.append(
+                Finding(
+                    code=r.code,
+                    name=r.name,
+                    principle=r.principle,
+                    severity=r.severity,
+                    element=hit.element,
+                    message=hit.message,
+                    span=hit.span,
+                    fix=hit.fix,
+                    evidence=hit.evidence,
+                    accepted=reason,
+                )
+            )
+    findings.extend(_stale_acceptances(design, used, set(ran)))
+    findings.sort(key=lambda f: (f.span.line if f.span else 0, f.span.column if f.span else 0,
+                                 f.code, f.element))
+    return ReviewResult(findings=tuple(findings), rules_run=tuple(ran))
+
+
+def _own_accept(design: Design, element: str) -> dict[str, str]:
+    kind, _, ident = element.partition(":")
+    for collection, name in (
+        (design.components, "component"),
+        (design.operations, "operation"),
+        (design.entities, "entity"),
+        (design.events, "event"),
+    ):
+        if kind == name:
+            for item in collection:
+                if item.id == ident:
+                    return dict(item.accept)
+    return {}
+
+
+def _stale_acceptances(
+    design: Design, used: set[tuple[str, str]], ran: set[str]
+) -> list[Finding]:
+    """An `accept:` entry that matches no finding is itself reported (AP040)."""
+    out: list[Finding] = []
+    elements: list[tuple[str, dict[str, str], object]] = [("design", design.accept, design)]
+    for c in design.components:
+        elements.append((f"component:{c.id}", c.accept, c))
+    for o in design.operations:
+        elements.append((f"operation:{o.id}", o.accept, o))
+    for e in design.entities:
+        elements.append((f"entity:{e.id}", e.accept, e))
+    for ev in design.events:
+        elements.append((f"event:{ev.id}", ev.accept, ev))
+    for element, accepts, node in elements:
+        for code in accepts:
+            if (element, code) in used:
+                continue
+            why = "no such rule ran" if code not in ran else "the rule found nothing here"
+            out.append(
+                Finding(
+                    code="AP040",
+                    name="stale-acceptance",
+                    principle=Principle.AP,
+                    severity=Severity.WARNING,
+                    element=element,
+                    message=f"acceptance of {code} matches no finding ({why})",
+                    span=getattr(node, "span", None),
+                    fix=f"remove `{code}` from `accept:`",
+                )
+            )
+    return out

@@ -1,0 +1,78 @@
+"""Findings: what a review rule reports, located on the design element that causes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from archproof.span import Span
+
+
+class Severity(StrEnum):
+    """How serious a finding is; `--fail-on` compares against this order."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Principle(StrEnum):
+    """The framework's principles; a rule code's prefix names its principle."""
+
+    ST = "Minimize stateful components"
+    DB = "Database design"
+    OP = "Operation efficiency"
+    CA = "Strategic caching"
+    EV = "Event management"
+    OB = "Observability first"
+    FH = "Robust failure handling"
+    DS = "Data structures"
+    PY = "Pythonic code"
+    AP = "Design model"
+    Q = "Design questions"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule function yields: a message about one element of the design.
+
+    `element` names the element as `kind:id` (component:db, operation:redirect,
+    entity:Link, event:clicks, design) so acceptances on that element apply.
+    """
+
+    element: str
+    message: str
+    span: Span | None = None
+    fix: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A located review finding, with the rule's metadata and its acceptance if any."""
+
+    code: str
+    name: str
+    principle: Principle
+    severity: Severity
+    element: str
+    message: str
+    span: Span | None = None
+    fix: str | None = None
+    evidence: str | None = None
+    accepted: str | None = None  # the author's reason, when accepted in the design
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted is not None
+
+    def fingerprint(self) -> str:
+        """Stable identity across runs and line moves: code + element + message."""
+        import hashlib
+
+        raw = f"{self.code}|{self.element}|{self.message}".encode()
+        return hashlib.sha256(raw).hexdigest()[:16]

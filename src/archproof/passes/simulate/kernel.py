@@ -1,0 +1,1277 @@
+"""THE hot loop: an event-scheduling simulator over plain arrays.
+
+One function, :func:`_kernel`, is both the plain-Python and the numba backend. It uses
+only array indexing, arithmetic, ``math`` and five helpers looked up as globals
+(``_rand``, ``_seed``, ``_hpush``, ``_hpop``, ``_bucket``). For numba the module's
+globals hold compiled helpers over array heaps; for plain Python the same code object
+is rebound (``types.FunctionType``) to globals holding ``random.Random.random`` and
+``heapq`` — and all arrays are passed as Python lists, because indexing a list is ~3×
+faster than indexing a numpy array from CPython. Same code, two speeds.
+
+Determinism: both backends draw every random number from one MT19937 stream of 53-bit
+uniforms seeded with ``init_genrand(seed)`` (numba's ``np.random.seed``; for Python the
+same state is loaded into ``random.Random``). Events are ordered by (time, push
+sequence), so ties resolve identically. Hence same seed → bit-identical output, in
+either backend.
+
+Memory does not grow with the number of requests: calls live in a fixed pool with a
+free list, queues are linked lists through the pool, statistics are histograms and
+running sums. If a pool or the heap overflows, the kernel stops with a status code and
+:func:`run_kernel` reruns with doubled buffers (deterministic, so nothing changes but
+the capacity), up to a memory budget.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import os
+import random
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from archproof.passes.simulate.network import Network
+
+try:  # numba is an optional extra ("fast"); plain Python is always available.
+    import numba as _numba
+
+    HAVE_NUMBA = os.environ.get("ARCHPROOF_NO_NUMBA", "") not in ("1", "true", "yes")
+except ImportError:  # pragma: no cover - exercised only without the extra
+    _numba = None
+    HAVE_NUMBA = False
+
+Backend = Literal["auto", "numba", "python"]
+
+# ---- histogram layout: log buckets of ratio 1.005 from 1 µs to 1000 s --------------
+# Bucket 0 holds values < 1 µs; bucket b >= 1 holds [1e-6·R^(b-1), 1e-6·R^b). A value
+# read back at its bucket's geometric middle is within 0.25 % of the truth.
+HIST_MIN = 1e-6
+HIST_RATIO = 1.005
+HIST_INV_LOG = 1.0 / math.log(HIST_RATIO)
+NBUCK = int(math.ceil(math.log(1e3 / HIST_MIN) * HIST_INV_LOG)) + 2
+
+N_BATCH = 20  # batch means for confidence intervals (t_{0.975,19} = 2.093)
+TS_MAX = 2000  # cap on per-operation time-series bins
+
+# ---- per-operation counter columns (op_cnt[o * N_CNT + col]) -----------------------
+CNT_ARRIVED = 0  # requests counted (arrived after warm-up)
+CNT_OK = 1
+CNT_DEGRADED = 2  # succeeded, but some fail-open call failed
+CNT_ERROR = 3  # the root call failed
+CNT_TIMEOUT = 4  # call attempts abandoned by their caller (attempt level)
+CNT_REJECT = 5  # call attempts rejected by a full queue
+CNT_SHORT = 6  # call attempts failed fast by an open breaker
+CNT_UNAVAIL = 7  # call attempts to a station that is down
+CNT_CALLERR = 8  # call attempts that returned an error (error probability)
+CNT_RETRY = 9  # retries issued
+CNT_ALL = 10  # requests including warm-up
+N_CNT = 11
+
+# ---- scalar outputs ----------------------------------------------------------------
+OUT_T_WARM = 0
+OUT_T_END = 1
+OUT_EVENTS = 2
+OUT_DUPS = 3
+OUT_STATUS = 4
+OUT_PEAK_CALLS = 5
+OUT_PEAK_HEAP = 6
+N_OUT = 8
+
+ST_OK = 0
+ST_CALL_OVERFLOW = 1
+ST_HEAP_OVERFLOW = 2
+ST_STACK_OVERFLOW = 3
+ST_EVENT_CAP = 4
+
+# ---- event kinds (heap code = entity * 8 + kind) -----------------------------------
+E_ARR = 0  # external arrival of operation `entity`
+E_SVC = 1  # call `entity` finished its own service time
+E_TMO = 2  # caller's timeout on call `entity` (aux = its generation)
+E_RETRY = 3  # call `entity` retries its current child (aux = its generation)
+E_FON = 4  # fault window `entity` starts
+E_FOFF = 5  # fault window `entity` ends
+
+# ---- actions done at the current instant (no time passes) --------------------------
+A_NONE = 0
+A_ISSUE = 1  # call arrives at its station: start, queue or reject
+A_SVC = 2  # own work done: draw error, then children
+A_NEXT = 3  # pick and issue the next child (or finish)
+A_ATTEMPT = 4  # one attempt of the current child edge (breaker, timeout)
+A_RESULT = 5  # result of the current child edge arrives at the caller
+A_FINISH = 6  # call completes: release server, return to caller / record request
+
+# ---- call outcomes ------------------------------------------------------------------
+R_OK = 0
+R_DEGRADED = 1
+R_ERROR = 2
+R_TIMEOUT = 3
+R_REJECT = 4
+R_UNAVAIL = 5
+R_BREAKER = 6
+R_CHILD = 7  # a fail-closed child failed
+
+CB_CLOSED = 0
+CB_OPEN = 1
+CB_HALF = 2
+
+INF = 1e300
+
+F64Arr = NDArray[np.float64]
+
+
+# ---- helpers: plain versions (rebound for the Python backend) -----------------------
+def _bucket_py(v: float) -> int:
+    """Histogram bucket of a duration in seconds."""
+    if v < HIST_MIN:
+        return 0
+    b = 1 + int(math.log(v / HIST_MIN) * HIST_INV_LOG)
+    if b >= NBUCK:
+        return NBUCK - 1
+    return b
+
+
+def _py_hpush(
+    hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int
+) -> bool:
+    hN[0] += 1
+    hN[1] += 1
+    heapq.heappush(hT, (t, hN[1], code, aux))
+    return True
+
+
+def _py_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
+    hN[0] -= 1
+    t, _, code, aux = heapq.heappop(hT)
+    return t, code, aux
+
+
+def _py_seed(seed: int) -> None:
+    """The Python backend's stream is seeded before the call (see _python_rng)."""
+
+
+# ---- helpers: array-heap versions (compiled for numba) ------------------------------
+def _arr_hpush(
+    hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int
+) -> bool:
+    """Binary min-heap on (time, sequence) over parallel arrays; False when full."""
+    n = hN[0]
+    if n >= hT.shape[0]:
+        return False
+    seq = hN[1] + 1
+    hN[1] = seq
+    i = n
+    while i > 0:
+        p = (i - 1) >> 1
+        tp = hT[p]
+        if tp < t or (tp == t and hS[p] < seq):
+            break
+        hT[i] = tp
+        hS[i] = hS[p]
+        hC[i] = hC[p]
+        hA[i] = hA[p]
+        i = p
+    hT[i] = t
+    hS[i] = seq
+    hC[i] = code
+    hA[i] = aux
+    hN[0] = n + 1
+    return True
+
+
+def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
+    t0 = hT[0]
+    c0 = hC[0]
+    a0 = hA[0]
+    n = hN[0] - 1
+    hN[0] = n
+    if n > 0:
+        t = hT[n]
+        s = hS[n]
+        c = hC[n]
+        a = hA[n]
+        i = 0
+        while True:
+            ch = 2 * i + 1
+            if ch >= n:
+                break
+            r = ch + 1
+            if r < n and (hT[r] < hT[ch] or (hT[r] == hT[ch] and hS[r] < hS[ch])):
+                ch = r
+            if hT[ch] < t or (hT[ch] == t and hS[ch] < s):
+                hT[i] = hT[ch]
+                hS[i] = hS[ch]
+                hC[i] = hC[ch]
+                hA[i] = hA[ch]
+                i = ch
+            else:
+                break
+        hT[i] = t
+        hS[i] = s
+        hC[i] = c
+        hA[i] = a
+    return t0, c0, a0
+
+
+def _nb_rand() -> float:
+    return np.random.random()  # type: ignore[no-any-return]
+
+
+def _nb_seed(seed: int) -> None:
+    np.random.seed(seed)
+
+
+if HAVE_NUMBA:
+    _njit = _numba.njit(cache=True, nogil=True)
+    _bucket = _njit(_bucket_py)
+    _hpush = _njit(_arr_hpush)
+    _hpop = _njit(_arr_hpop)
+    _rand = _njit(_nb_rand)
+    _seed = _njit(_nb_seed)
+else:  # the module-level names only matter to numba; Python rebinds them per run
+    _bucket = _bucket_py
+    _hpush = _py_hpush
+    _hpop = _py_hpop
+    _rand = random.random
+    _seed = _py_seed
+
+
+def _kernel(  # noqa: C901 - one loop by design: it is compiled as a whole
+    # ---- network (read-only)
+    st_servers: Any,
+    st_qcap: Any,
+    st_err: Any,
+    op_rate: Any,
+    op_root: Any,
+    op_poff: Any,
+    prof_t: Any,
+    prof_r: Any,
+    nd_station: Any,
+    nd_dist: Any,
+    nd_p1: Any,
+    nd_p2: Any,
+    nd_prob: Any,
+    nd_coff: Any,
+    nd_async: Any,
+    nd_spawn: Any,
+    nd_timeout: Any,
+    nd_retries: Any,
+    nd_bo: Any,
+    nd_bom: Any,
+    nd_jit: Any,
+    nd_cbth: Any,
+    nd_cbopen: Any,
+    nd_failopen: Any,
+    nd_idem: Any,
+    nd_write: Any,
+    cl_node: Any,
+    cl_gend: Any,
+    fw_station: Any,
+    fw_kind: Any,
+    fw_start: Any,
+    fw_end: Any,
+    fw_value: Any,
+    # ---- run parameters
+    seed: int,
+    n_req: int,
+    duration: float,
+    warm_n: int,
+    warm_t: float,
+    horizon: float,
+    ts_w: float,
+    n_ts: int,
+    max_events: int,
+    # ---- call pool (one slot per in-flight call attempt)
+    c_node: Any,
+    c_par: Any,
+    c_pgen: Any,
+    c_gen: Any,
+    c_op: Any,
+    c_warm: Any,
+    c_t0: Any,
+    c_qt: Any,
+    c_svc: Any,
+    c_pos: Any,
+    c_stat: Any,
+    c_cur: Any,
+    c_att: Any,
+    c_child: Any,
+    c_cgen: Any,
+    c_ab: Any,
+    c_sup: Any,
+    c_late: Any,
+    c_edge: Any,
+    c_pedge: Any,
+    c_hold: Any,
+    c_next: Any,
+    free_stk: Any,
+    # ---- station state
+    s_busy: Any,
+    s_qlen: Any,
+    s_qh: Any,
+    s_qt: Any,
+    s_down: Any,
+    s_lost: Any,
+    s_last: Any,
+    s_slow: Any,
+    s_ferr: Any,
+    # ---- breaker state per node
+    cb_state: Any,
+    cb_fails: Any,
+    cb_until: Any,
+    # ---- event heap and the same-instant work stack
+    hT: Any,
+    hS: Any,
+    hC: Any,
+    hA: Any,
+    hN: Any,
+    wA: Any,
+    wC: Any,
+    wR: Any,
+    # ---- outputs
+    op_cnt: Any,
+    op_lsum: Any,
+    op_lsq: Any,
+    op_hist: Any,
+    op_bn: Any,
+    op_bs: Any,
+    op_bh: Any,
+    s_barea: Any,
+    s_qarea: Any,
+    s_waste: Any,
+    s_wsum: Any,
+    s_starts: Any,
+    s_rej: Any,
+    s_whist: Any,
+    ts_ok: Any,
+    ts_err: Any,
+    ts_lat: Any,
+    out: Any,
+) -> None:
+    """Run the simulation; every argument is an array (or list) filled in place."""
+    _seed(seed)
+    n_ops = len(op_rate)
+    n_st = len(st_servers)
+    n_fw = len(fw_station)
+    cap = len(c_node)
+    wcap = len(wA)
+    now = 0.0
+    status = 0
+    events = 0
+    dups = 0
+    arrivals = 0
+    warm_done = 0
+    t_warm = 0.0
+    batch_w = 1.0
+    fn = cap  # free slots: free_stk[0:fn]
+    wn = 0  # work stack depth
+    peak_heap = 0
+    peak_calls = 0
+    # -- schedule first arrivals and fault windows
+    for o in range(n_ops):
+        t = 0.0
+        while True:  # piecewise-constant Poisson: redraw at each segment boundary
+            r = op_rate[o]
+            nxt = INF
+            for j in range(op_poff[o], op_poff[o + 1]):
+                if prof_t[j] <= t:
+                    r = prof_r[j]
+                else:
+                    nxt = prof_t[j]
+                    break
+            if r > 0.0:
+                t2 = t - math.log(1.0 - _rand()) / r
+                if t2 < nxt:
+                    t = t2
+                    break
+            if nxt >= INF:
+                t = INF
+                break
+            t = nxt
+        if t < INF and (n_req > 0 or t < duration):
+            _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
+    for f in range(n_fw):
+        _hpush(hT, hS, hC, hA, hN, fw_start[f], f * 8 + E_FON, 0)
+        _hpush(hT, hS, hC, hA, hN, fw_end[f], f * 8 + E_FOFF, 0)
+
+    act = A_NONE
+    cid = 0
+    arg = 0
+    while True:
+        # ---- next thing to do: same-instant work first, then the next event
+        if wn > 0:
+            wn -= 1
+            act = wA[wn]
+            cid = wC[wn]
+            arg = wR[wn]
+        else:
+            if hN[0] == 0:
+                break
+            if hN[0] > peak_heap:
+                peak_heap = hN[0]
+            events += 1
+            if events > max_events:
+                status = ST_EVENT_CAP
+                break
+            now, code, aux = _hpop(hT, hS, hC, hA, hN)
+            kind = code & 7
+            ent = code >> 3
+            if kind == E_SVC:
+                # own service time over
+                act = A_SVC
+                cid = ent
+            elif kind == E_ARR:
+                # external arrival: count it, start its root call, draw the next one
+                o = ent
+                if n_req > 0 and arrivals >= n_req:
+                    continue
+                warm = 1 if (arrivals < warm_n or now < warm_t) else 0
+                arrivals += 1
+                if warm == 0 and warm_done == 0:
+                    # warm-up over: station integrals start now
+                    warm_done = 1
+                    t_warm = now
+                    batch_w = (horizon - now) / N_BATCH
+                    if batch_w <= 0.0:
+                        batch_w = 1.0
+                    for s in range(n_st):
+                        s_last[s] = now
+                        s_barea[s] = 0.0
+                        s_qarea[s] = 0.0
+                op_cnt[o * N_CNT + CNT_ALL] += 1
+                if warm == 0:
+                    op_cnt[o * N_CNT + CNT_ARRIVED] += 1
+                if fn == 0:
+                    status = ST_CALL_OVERFLOW
+                    break
+                if cap - fn > peak_calls:
+                    peak_calls = cap - fn
+                fn -= 1
+                k = free_stk[fn]
+                c_gen[k] += 1
+                c_node[k] = op_root[o]
+                c_par[k] = -1
+                c_op[k] = o
+                c_warm[k] = warm
+                c_t0[k] = now
+                c_stat[k] = 0
+                c_ab[k] = 0
+                c_hold[k] = 0
+                c_edge[k] = 0
+                c_child[k] = -1
+                act = A_ISSUE
+                cid = k
+                # next arrival of this operation
+                t = now
+                while True:
+                    r = op_rate[o]
+                    nxt = INF
+                    for j in range(op_poff[o], op_poff[o + 1]):
+                        if prof_t[j] <= t:
+                            r = prof_r[j]
+                        else:
+                            nxt = prof_t[j]
+                            break
+                    if r > 0.0:
+                        t2 = t - math.log(1.0 - _rand()) / r
+                        if t2 < nxt:
+                            t = t2
+                            break
+                    if nxt >= INF:
+                        t = INF
+                        break
+                    t = nxt
+                if t < INF and (n_req > 0 and arrivals < n_req or n_req <= 0 and t < duration):
+                    if not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
+                        status = ST_HEAP_OVERFLOW
+                        break
+            elif kind == E_TMO:
+                # caller stops waiting; the callee keeps working (wasted if it finishes)
+                k = ent
+                if c_gen[k] != aux or c_ab[k] != 0:
+                    continue
+                c_ab[k] = 1
+                if c_warm[k] == 0:
+                    op_cnt[c_op[k] * N_CNT + CNT_TIMEOUT] += 1
+                act = A_RESULT
+                cid = c_par[k]
+                arg = R_TIMEOUT
+            elif kind == E_RETRY:
+                # backoff over: next attempt of the current child edge
+                if c_gen[ent] != aux:
+                    continue
+                act = A_ATTEMPT
+                cid = ent
+            else:
+                # fault window starts (E_FON) or ends (E_FOFF)
+                f = ent
+                s = fw_station[f]
+                fk = fw_kind[f]
+                v = fw_value[f]
+                on = kind == E_FON
+                if fk == 0:
+                    s_down[s] += 1 if on else -1
+                elif fk == 1:
+                    s_slow[s] = s_slow[s] * v if on else s_slow[s] / v
+                elif fk == 2:
+                    dt = now - s_last[s]
+                    s_barea[s] += s_busy[s] * dt
+                    s_qarea[s] += s_qlen[s] * dt
+                    s_last[s] = now
+                    s_lost[s] += int(v) if on else -int(v)
+                    # servers came back: start waiting calls
+                    while (
+                        s_qlen[s] > 0 and st_servers[s] > 0 and s_busy[s] < st_servers[s] - s_lost[s]
+                    ):
+                        h = s_qh[s]
+                        s_qh[s] = c_next[h]
+                        s_qlen[s] -= 1
+                        s_busy[s] += 1
+                        c_hold[h] = 1
+                        if c_warm[h] == 0:
+                            w = now - c_qt[h]
+                            s_wsum[s] += w
+                            s_whist[s * NBUCK + _bucket(w)] += 1
+                            s_starts[s] += 1
+                        n = c_node[h]
+                        dk = nd_dist[n]
+                        if dk == 1:
+                            sv = -math.log(1.0 - _rand()) * nd_p1[n]
+                        elif dk == 0:
+                            sv = nd_p1[n]
+                        else:
+                            u1 = 1.0 - _rand()
+                            u2 = _rand()
+                            z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+                            sv = math.exp(nd_p1[n] + nd_p2[n] * z)
+                        sv *= s_slow[s]
+                        c_svc[h] = sv
+                        if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, 0):
+                            status = ST_HEAP_OVERFLOW
+                            break
+                    if status != 0:
+                        break
+                else:
+                    s_ferr[s] = v if on else 0.0
+                continue
+
+        # ---- same-instant actions; each sets the next action (a tail call) or A_NONE
+        while act != A_NONE:
+            if act == A_ISSUE:
+                # call arrives at its station: down → fail; free server → serve; else queue
+                n = c_node[cid]
+                s = nd_station[n]
+                if s_down[s] > 0:
+                    if c_warm[cid] == 0:
+                        op_cnt[c_op[cid] * N_CNT + CNT_UNAVAIL] += 1
+                    act = A_FINISH
+                    arg = R_UNAVAIL
+                    continue
+                cs = st_servers[s]
+                if cs == 0 or s_busy[s] < cs - s_lost[s]:
+                    dt = now - s_last[s]
+                    s_barea[s] += s_busy[s] * dt
+                    s_qarea[s] += s_qlen[s] * dt
+                    s_last[s] = now
+                    s_busy[s] += 1
+                    c_hold[cid] = 1
+                    if c_warm[cid] == 0:
+                        s_whist[s * NBUCK] += 1
+                        s_starts[s] += 1
+                    dk = nd_dist[n]
+                    if dk == 1:
+                        sv = -math.log(1.0 - _rand()) * nd_p1[n]
+                    elif dk == 0:
+                        sv = nd_p1[n]
+                    else:
+                        u1 = 1.0 - _rand()
+                        u2 = _rand()
+                        z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+                        sv = math.exp(nd_p1[n] + nd_p2[n] * z)
+                    sv *= s_slow[s]
+                    c_svc[cid] = sv
+                    if sv > 0.0:
+                        if not _hpush(hT, hS, hC, hA, hN, now + sv, cid * 8 + E_SVC, 0):
+                            status = ST_HEAP_OVERFLOW
+                            break
+                        act = A_NONE
+                    else:
+                        act = A_SVC
+                elif st_qcap[s] >= 0 and s_qlen[s] >= st_qcap[s]:
+                    s_rej[s] += 1
+                    if c_warm[cid] == 0:
+                        op_cnt[c_op[cid] * N_CNT + CNT_REJECT] += 1
+                    act = A_FINISH
+                    arg = R_REJECT
+                else:
+                    dt = now - s_last[s]
+                    s_barea[s] += s_busy[s] * dt
+                    s_qarea[s] += s_qlen[s] * dt
+                    s_last[s] = now
+                    if s_qlen[s] == 0:
+                        s_qh[s] = cid
+                    else:
+                        c_next[s_qt[s]] = cid
+                    s_qt[s] = cid
+                    s_qlen[s] += 1
+                    c_qt[cid] = now
+                    act = A_NONE
+
+            elif act == A_SVC:
+                # own work done: maybe an error (station or fault error rate), else children
+                n = c_node[cid]
+                s = nd_station[n]
+                pe = st_err[s]
+                if s_ferr[s] > 0.0:
+                    pe = 1.0 - (1.0 - pe) * (1.0 - s_ferr[s])
+                if pe > 0.0 and _rand() < pe:
+                    if c_warm[cid] == 0:
+                        op_cnt[c_op[cid] * N_CNT + CNT_CALLERR] += 1
+                    act = A_FINISH
+                    arg = R_ERROR
+                else:
+                    c_pos[cid] = nd_coff[n]
+                    act = A_NEXT
+
+            elif act == A_NEXT:
+                # next child in order: probability / choice group; async ones run detached
+                n = c_node[cid]
+                pos = c_pos[cid]
+                end = nd_coff[n + 1]
+                chosen = -1
+                while pos < end:
+                    ch = cl_node[pos]
+                    g = cl_gend[pos]
+                    if g >= 0:
+                        u = _rand()
+                        acc = 0.0
+                        pick = -1
+                        for q in range(pos, g):
+                            acc += nd_prob[cl_node[q]]
+                            if u < acc:
+                                pick = cl_node[q]
+                                break
+                        pos = g
+                        if pick < 0:
+                            continue
+                        ch = pick
+                    else:
+                        pos += 1
+                        pr = nd_prob[ch]
+                        if pr < 1.0 and _rand() >= pr:
+                            continue
+                    if nd_async[ch] != 0:
+                        if fn == 0:
+                            status = ST_CALL_OVERFLOW
+                            break
+                        if wn >= wcap:
+                            status = ST_STACK_OVERFLOW
+                            break
+                        fn -= 1
+                        k = free_stk[fn]
+                        c_gen[k] += 1
+                        c_node[k] = ch
+                        c_par[k] = -2
+                        c_op[k] = c_op[cid]
+                        c_warm[k] = c_warm[cid]
+                        c_t0[k] = now
+                        c_stat[k] = 0
+                        c_ab[k] = 0
+                        c_hold[k] = 0
+                        c_edge[k] = 0
+                        c_child[k] = -1
+                        wA[wn] = A_ISSUE
+                        wC[wn] = k
+                        wR[wn] = 0
+                        wn += 1
+                        continue
+                    chosen = ch
+                    break
+                if status != 0:
+                    break
+                c_pos[cid] = pos
+                if chosen < 0:
+                    act = A_FINISH
+                    arg = c_stat[cid]
+                else:
+                    c_cur[cid] = chosen
+                    c_att[cid] = 0
+                    c_edge[cid] += 1
+                    c_late[cid] = 0
+                    c_child[cid] = -1
+                    act = A_ATTEMPT
+
+            elif act == A_ATTEMPT:
+                # one attempt on the current child edge: breaker, then a new child call
+                p = cid
+                ch = c_cur[p]
+                th = nd_cbth[ch]
+                if th > 0:
+                    cst = cb_state[ch]
+                    if cst == CB_OPEN and now >= cb_until[ch]:
+                        cb_state[ch] = CB_HALF  # this attempt is the probe
+                    elif cst != CB_CLOSED:
+                        if c_warm[p] == 0:
+                            op_cnt[c_op[p] * N_CNT + CNT_SHORT] += 1
+                        c_att[p] += 1
+                        act = A_RESULT
+                        arg = R_BREAKER
+                        continue
+                if c_att[p] > 0 and nd_write[ch] != 0 and nd_idem[ch] == 0:
+                    # this is a retry of a write: earlier timed-out attempts that did (or
+                    # will) complete at the callee are duplicate side effects
+                    if c_warm[p] == 0:
+                        dups += c_late[p]
+                    c_late[p] = 0
+                    prev = c_child[p]
+                    if prev >= 0 and c_gen[prev] == c_cgen[p]:
+                        c_sup[prev] = 1
+                if fn == 0:
+                    status = ST_CALL_OVERFLOW
+                    break
+                fn -= 1
+                k = free_stk[fn]
+                c_gen[k] += 1
+                c_node[k] = ch
+                c_par[k] = p
+                c_pgen[k] = c_gen[p]
+                c_pedge[k] = c_edge[p]
+                c_op[k] = c_op[p]
+                c_warm[k] = c_warm[p]
+                c_t0[k] = c_t0[p]
+                c_stat[k] = 0
+                c_ab[k] = 0
+                c_sup[k] = 0
+                c_hold[k] = 0
+                c_edge[k] = 0
+                c_child[k] = -1
+                c_child[p] = k
+                c_cgen[p] = c_gen[k]
+                c_att[p] += 1
+                to = nd_timeout[ch]
+                if to > 0.0 and not _hpush(hT, hS, hC, hA, hN, now + to, k * 8 + E_TMO, c_gen[k]):
+                    status = ST_HEAP_OVERFLOW
+                    break
+                cid = k
+                act = A_ISSUE
+
+            elif act == A_RESULT:
+                # the current child edge of `cid` returned `arg`: breaker, retry, fail open/closed
+                p = cid
+                ch = c_cur[p]
+                th = nd_cbth[ch]
+                if th > 0 and arg != R_BREAKER:
+                    cst = cb_state[ch]
+                    if arg <= R_DEGRADED:
+                        if cst != CB_OPEN:
+                            cb_state[ch] = CB_CLOSED
+                            cb_fails[ch] = 0
+                    elif cst == CB_HALF:
+                        cb_state[ch] = CB_OPEN
+                        cb_until[ch] = now + nd_cbopen[ch]
+                    elif cst == CB_CLOSED:
+                        cb_fails[ch] += 1
+                        if cb_fails[ch] >= th:
+                            cb_state[ch] = CB_OPEN
+                            cb_until[ch] = now + nd_cbopen[ch]
+                            cb_fails[ch] = 0
+                if arg <= R_DEGRADED:
+                    if arg == R_DEGRADED:
+                        c_stat[p] = R_DEGRADED
+                    act = A_NEXT
+                elif c_att[p] <= nd_retries[ch]:
+                    if c_warm[p] == 0:
+                        op_cnt[c_op[p] * N_CNT + CNT_RETRY] += 1
+                    d = nd_bo[ch] * nd_bom[ch] ** (c_att[p] - 1)
+                    if nd_jit[ch] > 0.0:
+                        d *= 1.0 + nd_jit[ch] * (2.0 * _rand() - 1.0)
+                    if d > 0.0:
+                        if not _hpush(hT, hS, hC, hA, hN, now + d, p * 8 + E_RETRY, c_gen[p]):
+                            status = ST_HEAP_OVERFLOW
+                            break
+                        act = A_NONE
+                    else:
+                        act = A_ATTEMPT
+                elif nd_failopen[ch] != 0:
+                    c_stat[p] = R_DEGRADED
+                    act = A_NEXT
+                else:
+                    act = A_FINISH
+                    arg = R_CHILD
+
+            else:
+                # A_FINISH: release the server (start the next waiting call), then return
+                n = c_node[cid]
+                s = nd_station[n]
+                served = c_hold[cid]
+                if served != 0:
+                    c_hold[cid] = 0
+                    dt = now - s_last[s]
+                    s_barea[s] += s_busy[s] * dt
+                    s_qarea[s] += s_qlen[s] * dt
+                    s_last[s] = now
+                    s_busy[s] -= 1
+                    cs = st_servers[s]
+                    if s_qlen[s] > 0 and (cs == 0 or s_busy[s] < cs - s_lost[s]):
+                        h = s_qh[s]
+                        s_qh[s] = c_next[h]
+                        s_qlen[s] -= 1
+                        s_busy[s] += 1
+                        c_hold[h] = 1
+                        if c_warm[h] == 0:
+                            w = now - c_qt[h]
+                            s_wsum[s] += w
+                            s_whist[s * NBUCK + _bucket(w)] += 1
+                            s_starts[s] += 1
+                        hn = c_node[h]
+                        dk = nd_dist[hn]
+                        if dk == 1:
+                            sv = -math.log(1.0 - _rand()) * nd_p1[hn]
+                        elif dk == 0:
+                            sv = nd_p1[hn]
+                        else:
+                            u1 = 1.0 - _rand()
+                            u2 = _rand()
+                            z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+                            sv = math.exp(nd_p1[hn] + nd_p2[hn] * z)
+                        sv *= s_slow[s]
+                        c_svc[h] = sv
+                        if sv > 0.0:
+                            if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, 0):
+                                status = ST_HEAP_OVERFLOW
+                                break
+                        else:
+                            if wn >= wcap:
+                                status = ST_STACK_OVERFLOW
+                                break
+                            wA[wn] = A_SVC
+                            wC[wn] = h
+                            wR[wn] = 0
+                            wn += 1
+                ok = arg <= R_DEGRADED
+                if ok and nd_spawn[n] >= 0:
+                    # a successful enqueue starts a request of the consumer operation
+                    o = nd_spawn[n]
+                    if fn == 0:
+                        status = ST_CALL_OVERFLOW
+                        break
+                    if wn >= wcap:
+                        status = ST_STACK_OVERFLOW
+                        break
+                    fn -= 1
+                    k = free_stk[fn]
+                    c_gen[k] += 1
+                    c_node[k] = op_root[o]
+                    c_par[k] = -1
+                    c_op[k] = o
+                    c_warm[k] = 1 - warm_done
+                    c_t0[k] = now
+                    c_stat[k] = 0
+                    c_ab[k] = 0
+                    c_hold[k] = 0
+                    c_edge[k] = 0
+                    c_child[k] = -1
+                    op_cnt[o * N_CNT + CNT_ALL] += 1
+                    if warm_done != 0:
+                        op_cnt[o * N_CNT + CNT_ARRIVED] += 1
+                    wA[wn] = A_ISSUE
+                    wC[wn] = k
+                    wR[wn] = 0
+                    wn += 1
+                par = c_par[cid]
+                c_gen[cid] += 1  # invalidates pending timeouts / stale references
+                free_stk[fn] = cid
+                fn += 1
+                if c_ab[cid] != 0:
+                    # abandoned by a timed-out caller: the work was wasted
+                    if c_warm[cid] == 0 and served != 0:
+                        s_waste[s] += c_svc[cid]
+                    if ok and nd_write[n] != 0 and nd_idem[n] == 0:
+                        if c_sup[cid] != 0:
+                            if c_warm[cid] == 0:
+                                dups += 1
+                        elif c_gen[par] == c_pgen[cid] and c_edge[par] == c_pedge[cid]:
+                            c_late[par] += 1
+                    act = A_NONE
+                elif par == -1:
+                    # request done: latency, histogram, batch, time series
+                    o = c_op[cid]
+                    lat = now - c_t0[cid]
+                    b = int(now / ts_w)
+                    if b >= n_ts:
+                        b = n_ts - 1
+                    if ok:
+                        ts_ok[o * n_ts + b] += 1
+                        ts_lat[o * n_ts + b] += lat
+                    else:
+                        ts_err[o * n_ts + b] += 1
+                    if c_warm[cid] == 0:
+                        if ok:
+                            op_cnt[o * N_CNT + CNT_OK + arg] += 1
+                            op_lsum[o] += lat
+                            op_lsq[o] += lat * lat
+                            hb = _bucket(lat)
+                            op_hist[o * NBUCK + hb] += 1
+                            bi = int((c_t0[cid] - t_warm) / batch_w)
+                            if bi >= N_BATCH:
+                                bi = N_BATCH - 1
+                            op_bn[o * N_BATCH + bi] += 1
+                            op_bs[o * N_BATCH + bi] += lat
+                            op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
+                        else:
+                            op_cnt[o * N_CNT + CNT_ERROR] += 1
+                    act = A_NONE
+                elif par == -2:
+                    act = A_NONE  # detached async call: nobody waits for it
+                else:
+                    cid = par
+                    if not ok:
+                        arg = R_CHILD
+                    act = A_RESULT
+        if status != 0:
+            break
+
+    # ---- close the time integrals at the end of the run
+    for s in range(n_st):
+        dt = now - s_last[s]
+        s_barea[s] += s_busy[s] * dt
+        s_qarea[s] += s_qlen[s] * dt
+        s_last[s] = now
+    out[OUT_T_WARM] = t_warm
+    out[OUT_T_END] = now
+    out[OUT_EVENTS] = events
+    out[OUT_DUPS] = dups
+    out[OUT_STATUS] = status
+    out[OUT_PEAK_CALLS] = peak_calls
+    out[OUT_PEAK_HEAP] = peak_heap
+
+
+_KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
+_NUMBA_KERNEL: Callable[..., None] | None = _njit(_kernel) if HAVE_NUMBA else None
+
+
+def _python_rng(seed: int) -> random.Random:
+    """A ``random.Random`` in exactly the state numba's ``np.random.seed(seed)`` leaves."""
+    key = np.random.RandomState(seed).get_state()[1]
+    rng = random.Random()
+    rng.setstate((3, (*(int(x) for x in key), 624), None))
+    return rng
+
+
+def _python_kernel(seed: int) -> Callable[..., None]:
+    g = dict(_kernel.__globals__)
+    g.update(
+        _rand=_python_rng(seed).random,
+        _seed=_py_seed,
+        _hpush=_py_hpush,
+        _hpop=_py_hpop,
+        _bucket=_bucket_py,
+    )
+    return types.FunctionType(_kernel.__code__, g, "_kernel_python")
+
+
+# =====================================================================================
+# Driver: allocate buffers, pick a backend, rerun on overflow.
+# =====================================================================================
+
+
+@dataclass(frozen=True)
+class RawRun:
+    """Kernel output arrays, reshaped; :func:`.stats.summarize` turns them into results."""
+
+    network: Network
+    backend: str
+    seed: int
+    n_requests: int
+    duration: float
+    t_warm: float
+    t_end: float
+    events: int
+    duplicates: int
+    status: int
+    peak_calls: int
+    peak_heap: int
+    ts_width: float
+    op_cnt: NDArray[np.int64]  # [op, N_CNT]
+    op_lsum: NDArray[np.float64]
+    op_lsq: NDArray[np.float64]
+    op_hist: NDArray[np.int64]  # [op, NBUCK]
+    op_bn: NDArray[np.int64]  # [op, N_BATCH]
+    op_bs: NDArray[np.float64]  # [op, N_BATCH]
+    op_bh: NDArray[np.int64]  # [op, N_BATCH, NBUCK]
+    s_barea: NDArray[np.float64]
+    s_qarea: NDArray[np.float64]
+    s_waste: NDArray[np.float64]
+    s_wsum: NDArray[np.float64]
+    s_starts: NDArray[np.int64]
+    s_rej: NDArray[np.int64]
+    s_whist: NDArray[np.int64]  # [station, NBUCK]
+    ts_ok: NDArray[np.int64]  # [op, bins]
+    ts_err: NDArray[np.int64]
+    ts_lat: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a run will cost, before running it (so a pass can refuse or cap it)."""
+
+    requests: float
+    calls_per_request: float
+    events: float
+    memory_bytes: int
+    seconds_numba: float
+    seconds_python: float
+
+
+def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
+    """Expected calls per request of each operation (walks the trees, follows spawns)."""
+    memo: dict[int, float] = {}
+
+    def node_calls(n: int, depth: int) -> float:
+        if depth > 50:
+            return 0.0
+        if n in memo:
+            return memo[n]
+        total = 1.0
+        for pos in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1])):
+            ch = int(net.cl_node[pos])
+            total += float(net.nd_prob[ch]) * node_calls(ch, depth + 1)
+        sp = int(net.nd_spawn[n])
+        if sp >= 0:
+            total += node_calls(int(net.op_root[sp]), depth + 1)
+        memo[n] = total
+        return total
+
+    per_op = np.array([node_calls(int(r), 0) for r in net.op_root], dtype=np.float64)
+    rates = net.op_rate
+    tot = float(rates.sum())
+    mean = float((per_op * rates).sum() / tot) if tot > 0 else float(per_op.mean())
+    return per_op, mean
+
+
+
+# Measured on the reference network (see benchmarks/README.md): ns per event.
+_NS_PER_EVENT_NUMBA = 90.0
+_NS_PER_EVENT_PYTHON = 1500.0
+
+
+def _horizon(net: Network, n_requests: int, duration: float) -> float:
+    if n_requests > 0:
+        rate = float(net.op_rate.sum())
+        return n_requests / rate if rate > 0 else 0.0
+    return duration
+
+
+def _fixed_bytes(net: Network, n_ts: int) -> int:
+    n_ops, n_st = net.n_ops, net.n_stations
+    return 8 * (n_ops * (N_CNT + 2 + NBUCK + 2 * N_BATCH + N_BATCH * NBUCK + 3 * n_ts)) + 8 * (
+        n_st * (16 + NBUCK)
+    )
+
+
+def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Estimate:
+    """Expected requests, events, memory and run time, from rates and tree shape.
+
+    Events ≈ requests × (1 + calls with service time) plus timeouts; memory is the
+    fixed statistics arrays plus the initial call pool and heap (they only grow if the
+    model piles up in-flight calls, e.g. an overloaded station with unbounded queue).
+    """
+    horizon = _horizon(net, n_requests, duration)
+    ext = n_requests if n_requests > 0 else float(net.op_rate.sum()) * duration
+    _, cpr = _calls_per_request(net)
+    timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
+    events = ext * (1.0 + cpr * (1.0 + timeouts))
+    n_ts = min(TS_MAX, max(1, int(math.ceil(horizon)) + 1))
+    mem = _fixed_bytes(net, n_ts) + _INITIAL_CAP * 8 * 24 + 2 * _INITIAL_CAP * 8 * 4
+    return Estimate(
+        requests=ext,
+        calls_per_request=cpr,
+        events=events,
+        memory_bytes=mem,
+        seconds_numba=events * _NS_PER_EVENT_NUMBA * 1e-9,
+        seconds_python=events * _NS_PER_EVENT_PYTHON * 1e-9,
+    )
+
+
+_INITIAL_CAP = 1 << 14
+_MAX_CAP = 1 << 24  # 16M in-flight calls ≈ 3 GB: beyond this the model is diverging
+
+
+class SimulationOverflow(RuntimeError):
+    """The model piles up more in-flight calls than the memory budget allows."""
+
+
+def run_kernel(
+    net: Network,
+    *,
+    n_requests: int = 0,
+    duration: float = 0.0,
+    seed: int = 0,
+    warmup_fraction: float = 0.1,
+    backend: Backend = "auto",
+    max_events: int = 2**62,
+    max_calls: int = _MAX_CAP,
+) -> RawRun:
+    """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
+
+    Warm-up: statistics of requests arriving in the first ``warmup_fraction`` of the
+    requests (``n_requests`` mode) or of the time (``duration`` mode) are discarded, and
+    station integrals start when warm-up ends. ``backend="auto"`` uses numba when it is
+    installed and ``ARCHPROOF_NO_NUMBA`` is not set.
+    """
+    if (n_requests > 0) == (duration > 0):
+        raise ValueError("give exactly one of n_requests > 0 or duration > 0")
+    if not 0.0 <= warmup_fraction < 1.0:
+        raise ValueError("warmup_fraction must be in [0, 1)")
+    if backend == "auto":
+        backend = "numba" if HAVE_NUMBA else "python"
+    if backend == "numba" and _NUMBA_KERNEL is None:
+        raise RuntimeError("numba backend requested but numba is unavailable or disabled")
+    if seed < 0 or seed >= 2**32:
+        raise ValueError("seed must be in [0, 2**32)")
+    horizon = _horizon(net, n_requests, duration)
+    warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
+    warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
+    n_ts = min(TS_MAX, max(1, int(math.ceil(horizon * 1.05)) + 1))
+    ts_w = max(1.0, horizon * 1.05 / n_ts) if horizon > 0 else 1.0
+    cap = _INITIAL_CAP
+    while True:
+        res = _run_once(
+            net, backend, seed, n_requests, duration, warm_n, warm_t, horizon, ts_w, n_ts,
+            max_events, cap,
+        )
+        if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
+            if cap >= max_calls:
+                raise SimulationOverflow(
+                    f"more than {cap} calls in flight: the model is overloaded "
+                    "(a station receives more work than it can serve); "
+                    "bound its queue or lower the load"
+                )
+            cap *= 4
+            continue
+        return res
+
+
+def _run_once(
+    net: Network,
+    backend: str,
+    seed: int,
+    n_requests: int,
+    duration: float,
+    warm_n: int,
+    warm_t: float,
+    horizon: float,
+    ts_w: float,
+    n_ts: int,
+    max_events: int,
+    cap: int,
+) -> RawRun:
+    n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
+    i64, f64 = np.int64, np.float64
+    hcap = 2 * cap + 2 * n_ops + 2 * len(net.fw_station) + 16
+    a: dict[str, Any] = {
+        name: getattr(net, name)
+        for name in _KERNEL_ARGS
+        if name.startswith(("st_", "op_rate", "op_root", "op_poff", "prof_", "nd_", "cl_", "fw_"))
+    }
+    a.update(
+        seed=seed,
+        n_req=n_requests,
+        duration=float(duration),
+        warm_n=warm_n,
+        warm_t=float(warm_t),
+        horizon=float(horizon),
+        ts_w=float(ts_w),
+        n_ts=n_ts,
+        max_events=int(min(max_events, 2**62)),
+    )
+    for name in _KERNEL_ARGS:
+        if name.startswith("c_"):
+            dt = f64 if name in ("c_t0", "c_qt", "c_svc") else i64
+            a[name] = np.zeros(cap, dtype=dt)
+    a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
+    for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
+        a[name] = np.zeros(n_st, dtype=i64)
+    for name in ("s_last", "s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
+        a[name] = np.zeros(n_st, dtype=f64)
+    a["s_slow"] = np.ones(n_st, dtype=f64)
+    a["s_whist"] = np.zeros(n_st * NBUCK, dtype=i64)
+    a["cb_state"] = np.zeros(n_nd, dtype=i64)
+    a["cb_fails"] = np.zeros(n_nd, dtype=i64)
+    a["cb_until"] = np.zeros(n_nd, dtype=f64)
+    a["hT"] = np.zeros(hcap, dtype=f64)
+    a["hS"] = np.zeros(hcap, dtype=i64)
+    a["hC"] = np.zeros(hcap, dtype=i64)
+    a["hA"] = np.zeros(hcap, dtype=i64)
+    a["hN"] = np.zeros(2, dtype=i64)
+    wcap = 4 * cap
+    a["wA"] = np.zeros(wcap, dtype=i64)
+    a["wC"] = np.zeros(wcap, dtype=i64)
+    a["wR"] = np.zeros(wcap, dtype=i64)
+    a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
+    a["op_lsum"] = np.zeros(n_ops, dtype=f64)
+    a["op_lsq"] = np.zeros(n_ops, dtype=f64)
+    a["op_hist"] = np.zeros(n_ops * NBUCK, dtype=i64)
+    a["op_bn"] = np.zeros(n_ops * N_BATCH, dtype=i64)
+    a["op_bs"] = np.zeros(n_ops * N_BATCH, dtype=f64)
+    a["op_bh"] = np.zeros(n_ops * N_BATCH * NBUCK, dtype=i64)
+    a["ts_ok"] = np.zeros(n_ops * n_ts, dtype=i64)
+    a["ts_err"] = np.zeros(n_ops * n_ts, dtype=i64)
+    a["ts_lat"] = np.zeros(n_ops * n_ts, dtype=f64)
+    a["out"] = np.zeros(N_OUT, dtype=f64)
+    missing = [n for n in _KERNEL_ARGS if n not in a]
+    if missing:  # pragma: no cover - guards the hand-kept argument list
+        raise AssertionError(f"kernel arguments not provided: {missing}")
+
+    if backend == "numba":
+        assert _NUMBA_KERNEL is not None
+        _NUMBA_KERNEL(*[a[n] for n in _KERNEL_ARGS])
+        arr = a
+    else:
+        lists = {
+            n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()
+        }
+        lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
+        _python_kernel(seed)(*[lists[n] for n in _KERNEL_ARGS])
+        arr = {
+            n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
+            for n in a
+            if n != "hT"
+        }
+    out = arr["out"]
+    return RawRun(
+        network=net,
+        backend=backend,
+        seed=seed,
+        n_requests=n_requests,
+        duration=float(duration),
+        t_warm=float(out[OUT_T_WARM]),
+        t_end=float(out[OUT_T_END]),
+        events=int(out[OUT_EVENTS]),
+        duplicates=int(out[OUT_DUPS]),
+        status=int(out[OUT_STATUS]),
+        peak_calls=int(out[OUT_PEAK_CALLS]),
+        peak_heap=int(out[OUT_PEAK_HEAP]),
+        ts_width=float(ts_w),
+        op_cnt=arr["op_cnt"].reshape(n_ops, N_CNT),
+        op_lsum=arr["op_lsum"],
+        op_lsq=arr["op_lsq"],
+        op_hist=arr["op_hist"].reshape(n_ops, NBUCK),
+        op_bn=arr["op_bn"].reshape(n_ops, N_BATCH),
+        op_bs=arr["op_bs"].reshape(n_ops, N_BATCH),
+        op_bh=arr["op_bh"].reshape(n_ops, N_BATCH, NBUCK),
+        s_barea=arr["s_barea"],
+        s_qarea=arr["s_qarea"],
+        s_waste=arr["s_waste"],
+        s_wsum=arr["s_wsum"],
+        s_starts=arr["s_starts"],
+        s_rej=arr["s_rej"],
+        s_whist=arr["s_whist"].reshape(n_st, NBUCK),
+        ts_ok=arr["ts_ok"].reshape(n_ops, n_ts),
+        ts_err=arr["ts_err"].reshape(n_ops, n_ts),
+        ts_lat=arr["ts_lat"].reshape(n_ops, n_ts),
+    )
