@@ -10,7 +10,14 @@ from ruamel.yaml import YAML
 from archproof.catalog.entry import CatalogEntry
 from archproof.catalog.resolve import ResolvedComponent, resolve, service_time
 
-__all__ = ["Catalog", "CatalogEntry", "ResolvedComponent", "load_catalog", "resolve", "service_time"]
+__all__ = [
+    "Catalog",
+    "CatalogEntry",
+    "ResolvedComponent",
+    "load_catalog",
+    "resolve",
+    "service_time",
+]
 
 
 class Catalog:

@@ -9,8 +9,8 @@ from rich.table import Table
 
 from archproof.cli.common import EXIT_BAD_INPUT, out, print_diagnostics
 from archproof.errors import DesignError, Diagnostic
-from archproof.passes.summary import summarize
 from archproof.frontends.yaml_loader import load_design
+from archproof.passes.summary import summarize
 
 
 def check(

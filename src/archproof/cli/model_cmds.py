@@ -123,8 +123,8 @@ def describe(
             table.add_row(name, (model.__doc__ or "").strip().splitlines()[0])
         out.print(table)
         return
-    model = KINDS.get(kind)
-    if model is None:
+    found = KINDS.get(kind)
+    if found is None:
         import difflib
 
         close = difflib.get_close_matches(kind, list(KINDS), n=1)
@@ -132,6 +132,7 @@ def describe(
             f"unknown kind '{kind}'",
             f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(KINDS)}",
         )
+    model = found
     out.print(f"[bold]{kind}[/bold] — {(model.__doc__ or '').strip()}\n")
     table = Table()
     table.add_column("key", style="bold")
@@ -147,8 +148,9 @@ def describe(
             default = "(empty)"
         else:
             default = "—" if info.default is None else str(info.default)
-        table.add_row(info.alias or name, _type_name(info.annotation), default,
-                      info.description or "")
+        table.add_row(
+            info.alias or name, _type_name(info.annotation), default, info.description or ""
+        )
     out.print(table)
 
 
@@ -164,8 +166,7 @@ def catalog(
         emit(json.dumps([e.model_dump(mode="json") for e in entries], indent=2), None)
         return
     table = Table(title=f"Catalog: {len(entries)} boring components")
-    for col in ("tech", "kinds", "state", "concurrency", "service times", "availability",
-                "source"):
+    for col in ("tech", "kinds", "state", "concurrency", "service times", "availability", "source"):
         table.add_column(col, overflow="fold")
     for e in entries:
         work = ", ".join(f"{k}: {v.describe()}" for k, v in e.work.items())

@@ -11,7 +11,16 @@ from fractions import Fraction
 
 from archproof.catalog import load_catalog, service_time
 from archproof.errors import Diagnostic
-from archproof.model import CallNode, ComponentKind, Design, OneOf, walk_calls
+from archproof.model import (
+    Alert,
+    CallNode,
+    ComponentKind,
+    Design,
+    LogPolicy,
+    Metric,
+    OneOf,
+    walk_calls,
+)
 from archproof.model.components import REPLICABLE_KINDS
 from archproof.model.operations import CallItem
 from archproof.model.questions import QUESTION_IDS
@@ -158,12 +167,14 @@ def _call(
 ) -> Iterator[Diagnostic]:
     component = design.component_map.get(node.component)
     if component is None:
-        yield _dangling("component", node.component, design.component_map, node.span,
-                        f" in call '{node.call}'")
+        yield _dangling(
+            "component", node.component, design.component_map, node.span, f" in call '{node.call}'"
+        )
         return
     if not 0 <= node.p <= 1:
         yield Diagnostic(
-            "AP023", f"probability {float(node.p):g} of '{node.call}' is outside [0, 1]",
+            "AP023",
+            f"probability {float(node.p):g} of '{node.call}' is outside [0, 1]",
             node.span,
         )
     if node.component in ancestors:
@@ -184,8 +195,8 @@ def _call(
             "AP033",
             f"no service time for '{node.call}': '{component.id}' has no work '{node.work}'",
             node.span,
-            _hint(node.work, known) or f"add `work: {{{node.work}: 2ms}}` to '{component.id}'"
-            " or a time on the call",
+            _hint(node.work, known)
+            or f"add `work: {{{node.work}: 2ms}}` to '{component.id}' or a time on the call",
         )
     if node.timeout is not None:
         if node.timeout.seconds <= 0:
@@ -229,7 +240,8 @@ def _consumer_loops(design: Design) -> Iterator[Diagnostic]:
             for consumer in consumers.get(node.component, [])
         }
     for start in design.operations:
-        stack, seen = [(start.id, (start.id,))], set()
+        stack: list[tuple[str, tuple[str, ...]]] = [(start.id, (start.id,))]
+        seen: set[str] = set()
         while stack:
             current, path = stack.pop()
             for nxt in feeds.get(current, ()):
@@ -250,8 +262,9 @@ def _entities(design: Design) -> Iterator[Diagnostic]:
     entities = design.entity_map
     for e in design.entities:
         if e.stored_in is not None and e.stored_in not in design.component_map:
-            yield _dangling("component", e.stored_in, design.component_map, e.span,
-                            f" in '{e.id}.stored_in'")
+            yield _dangling(
+                "component", e.stored_in, design.component_map, e.span, f" in '{e.id}.stored_in'"
+            )
         names = set(e.fields)
         for key in e.key:
             if names and key not in names:
@@ -269,11 +282,11 @@ def _entities(design: Design) -> Iterator[Diagnostic]:
         for pattern in e.access_patterns:
             for col in (*pattern.by, *([pattern.order_by] if pattern.order_by else [])):
                 if names and col not in names:
-                    yield _dangling("field", col, names, pattern.span,
-                                    f" in access pattern '{pattern.id}'")
+                    yield _dangling(
+                        "field", col, names, pattern.span, f" in access pattern '{pattern.id}'"
+                    )
             if pattern.operation is not None and pattern.operation not in design.operation_map:
-                yield _dangling("operation", pattern.operation, design.operation_map,
-                                pattern.span)
+                yield _dangling("operation", pattern.operation, design.operation_map, pattern.span)
         for index in e.indexes:
             for col in index.columns:
                 if names and col not in names:
@@ -283,8 +296,9 @@ def _entities(design: Design) -> Iterator[Diagnostic]:
             for state in (source, *targets):
                 if state not in states:
                     yield _dangling("state", state, states, e.span, f" in '{e.id}.transitions'")
-        yield from _duplicates([p.id for p in e.access_patterns],
-                               [p.span for p in e.access_patterns], "access pattern")
+        yield from _duplicates(
+            [p.id for p in e.access_patterns], [p.span for p in e.access_patterns], "access pattern"
+        )
 
 
 def _events(design: Design) -> Iterator[Diagnostic]:
@@ -305,6 +319,7 @@ def _observability(design: Design) -> Iterator[Diagnostic]:
     obs = design.observability
     ops, comps = design.operation_map, design.component_map
     for item in (*obs.metrics, *obs.logs, *obs.alerts):
+        assert isinstance(item, Metric | LogPolicy | Alert)
         if item.operation is not None and item.operation not in ops:
             yield _dangling("operation", item.operation, ops, item.span)
         if item.component is not None and item.component not in comps:
@@ -316,8 +331,7 @@ def _observability(design: Design) -> Iterator[Diagnostic]:
 
 def _assumptions(design: Design) -> Iterator[Diagnostic]:
     assumptions = design.requirements.assumptions
-    yield from _duplicates([a.id for a in assumptions], [a.span for a in assumptions],
-                           "assumption")
+    yield from _duplicates([a.id for a in assumptions], [a.span for a in assumptions], "assumption")
     for a in assumptions:
         check = a.check
         if check is None:
@@ -329,8 +343,7 @@ def _assumptions(design: Design) -> Iterator[Diagnostic]:
         if check.entity is not None and check.entity not in design.entity_map:
             yield _dangling("entity", check.entity, design.entity_map, check.span)
         if check.max is None and check.min is None:
-            yield Diagnostic("AP015", f"assumption '{a.id}' check needs 'max' or 'min'",
-                             check.span)
+            yield Diagnostic("AP015", f"assumption '{a.id}' check needs 'max' or 'min'", check.span)
 
 
 def _scenarios(design: Design) -> Iterator[Diagnostic]:
@@ -355,9 +368,7 @@ def _answers(design: Design) -> Iterator[Diagnostic]:
             )
 
 
-def _duplicates(
-    ids: list[str], spans: list[Span | None], what: str
-) -> Iterator[Diagnostic]:
+def _duplicates(ids: list[str], spans: list[Span | None], what: str) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for name, span in zip(ids, spans, strict=True):
         if name in seen:

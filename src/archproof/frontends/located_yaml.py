@@ -22,25 +22,22 @@ MAX_NODES = 200_000  # caps alias expansion ("billion laughs") and giant documen
 MAX_DEPTH = 100
 
 
-class _Refused(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
+def too_large(size: int, filename: str) -> Diagnostic:
+    """The diagnostic for a file over the size limit."""
+    return Diagnostic(
+        "AP003",
+        f"file is {size / 1024 / 1024:.1f} MB; designs larger than "
+        f"{MAX_BYTES // 1024 // 1024} MB are refused",
+        Span(file=filename, line=1, column=1),
+        "split the design or remove generated content",
+    )
 
 
 def read_yaml(data: bytes, filename: str) -> tuple[Any, list[Diagnostic]]:
     """Parse `data` into located plain containers; return (document, diagnostics)."""
     where = Span(file=filename, line=1, column=1)
     if len(data) > MAX_BYTES:
-        size_mb = len(data) / 1024 / 1024
-        return None, [
-            Diagnostic(
-                "AP003",
-                f"file is {size_mb:.1f} MB; designs larger than {MAX_BYTES // 1024 // 1024} MB "
-                "are refused",
-                where,
-                "split the design or remove generated content",
-            )
-        ]
+        return None, [too_large(len(data), filename)]
     if b"\x00" in data:
         return None, [Diagnostic("AP004", "file looks binary (contains NUL bytes)", where)]
     try:
@@ -62,7 +59,7 @@ def read_yaml(data: bytes, filename: str) -> tuple[Any, list[Diagnostic]]:
         return None, [_marked(exc, filename, where)]
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
         return None, [Diagnostic("AP001", f"invalid YAML: {exc}", where)]
-    if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null")):
+    if root is None or (isinstance(root, ScalarNode) and str(root.tag).endswith(":null")):
         return None, [
             Diagnostic("AP002", "the design is empty", where, "start from an example in examples/")
         ]
@@ -139,7 +136,7 @@ class _Converter:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except MarkedYAMLError as exc:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             raise _Refused(
                 Diagnostic(
                     "AP001",

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from archproof.errors import DesignError, Diagnostic
 from archproof.frontends.checks import check_design
-from archproof.frontends.located_yaml import MAX_BYTES, read_yaml
+from archproof.frontends.located_yaml import MAX_BYTES, read_yaml, too_large
 from archproof.model import Design
 from archproof.model.base import Node
 from archproof.span import LocatedDict, LocatedList, Span, span_of
@@ -27,18 +27,15 @@ def load_design(path: str | Path) -> Design:
     file = Path(path)
     try:
         size = file.stat().st_size
-        if size > MAX_BYTES:
-            data = b"\0" * (MAX_BYTES + 1)  # read_yaml refuses by size without reading it all
-        else:
-            data = file.read_bytes()
+        if size > MAX_BYTES:  # refuse before reading a huge file into memory
+            raise DesignError([too_large(size, name)])
+        data = file.read_bytes()
     except FileNotFoundError:
         raise DesignError([Diagnostic("AP000", f"no such file: {name}")]) from None
     except IsADirectoryError:
         raise DesignError([Diagnostic("AP000", f"{name} is a directory, not a design")]) from None
     except OSError as exc:
         raise DesignError([Diagnostic("AP000", f"cannot read {name}: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        return load_bytes(data, name)
     return load_bytes(data, name)
 
 
@@ -148,7 +145,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _is_tag(part: str) -> bool:
-    return part in ("call", "one_of") and False or "[" in part or part.startswith("function-")
+    return (part in ("call", "one_of") and False) or "[" in part or part.startswith("function-")
 
 
 def _did_you_mean(word: str, choices: Any) -> str | None:
@@ -183,8 +180,8 @@ def _locate(document: Any, loc: tuple[Any, ...], *, want_key: bool) -> Span | No
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(current, LocatedDict):
-            key = part
-            if isinstance(part, int) and part not in current:
+            key = str(part)
+            if isinstance(part, int):
                 keys = list(current)
                 if not 0 <= part < len(keys):
                     continue

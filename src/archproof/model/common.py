@@ -42,7 +42,7 @@ class Distribution(Node):
         if isinstance(data, str):
             return located(data, {"dist": "exponential", "mean": data})
         if isinstance(data, dict) and len(data) == 1:
-            (key, value), = data.items()
+            ((key, value),) = data.items()
             if key in ("fixed", "exponential", "exp"):
                 dist = "exponential" if key == "exp" else key
                 return located(data, {"dist": dist, "mean": value})
@@ -62,9 +62,8 @@ class Distribution(Node):
             by_mean = self.mean is not None and self.cv is not None
             if by_pct == by_mean:
                 raise ValueError("a lognormal distribution needs either p50+p99 or mean+cv")
-            if by_pct and self.p50 is not None and self.p99 is not None:
-                if self.p99.seconds <= self.p50.seconds:
-                    raise ValueError("lognormal p99 must be larger than p50")
+            if self.p50 is not None and self.p99 is not None and self.p99 <= self.p50:
+                raise ValueError("lognormal p99 must be larger than p50")
         if self.mean is not None and self.mean.seconds <= 0:
             raise ValueError("a service time must be positive")
         if self.p50 is not None and self.p50.seconds <= 0:

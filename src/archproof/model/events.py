@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from archproof.model.base import Node
 from archproof.units import Duration, Rate
@@ -97,7 +97,7 @@ class Fault(Node):
     replicas: int | None = Field(default=None, ge=1, description="Replicas lost.")
     rate: Fraction | None = Field(default=None, ge=0, le=1, description="Error probability.")
 
-    model_config = {"populate_by_name": True}
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Scenario(Node):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
 from archproof.model.base import Node, located
 from archproof.model.common import Breaker, Distribution, Retry
@@ -101,14 +101,14 @@ class CallNode(Node):
     )
     rationale: str | None = Field(default=None, description="Why the call is shaped this way.")
 
-    model_config = {"populate_by_name": True}
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     @classmethod
     def _expand(cls, data: Any) -> Any:
         if isinstance(data, str):
             return located(data, {"call": data})
         if isinstance(data, dict) and len(data) == 1 and "call" not in data:
-            (target, value), = data.items()
+            ((target, value),) = data.items()
             if isinstance(value, str):
                 return located(data, {"call": target, "time": value})
             if isinstance(value, dict):

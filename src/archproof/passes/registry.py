@@ -6,6 +6,4 @@ from archproof.passes import review
 from archproof.passes.base import Pass
 
 # Each pass module exposes a `PASS` object; the order here is the run order.
-PASSES: tuple[Pass, ...] = (
-    review.PASS,
-)
+PASSES: tuple[Pass, ...] = (review.PASS,)

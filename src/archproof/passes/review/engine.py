@@ -28,16 +28,7 @@ class ReviewResult:
 
 
 def _accept_map(design: Design, element: str) -> dict[str, str]:
-    kind, _, ident = element.partition(":")
-    table = {
-        "component": design.component_map,
-        "operation": design.operation_map,
-        "entity": design.entity_map,
-        "event": {e.id: e for e in design.events},
-    }.get(kind, {})
-    target = table.get(ident)
-    own = dict(getattr(target, "accept", {}) or {})
-    return {**design.accept, **own}
+    return {**design.accept, **_own_accept(design, element)}
 
 
 def review(
@@ -53,7 +44,9 @@ def review(
         try:
             hits = list(r.check(ctx))
         except Exception as exc:  # a crashing rule is our bug: say which one
-            raise InternalError(f"rule {r.code} ({r.name})", f"{type(exc).__name__}: {exc}") from exc
+            raise InternalError(
+                f"rule {r.code} ({r.name})", f"{type(exc).__name__}: {exc}"
+            ) from exc
         for hit in hits:
             accepts = _accept_map(design, hit.element)
             reason = accepts.get(r.code)
@@ -75,8 +68,14 @@ def review(
                 )
             )
     findings.extend(_stale_acceptances(design, used, set(ran)))
-    findings.sort(key=lambda f: (f.span.line if f.span else 0, f.span.column if f.span else 0,
-                                 f.code, f.element))
+    findings.sort(
+        key=lambda f: (
+            f.span.line if f.span else 0,
+            f.span.column if f.span else 0,
+            f.code,
+            f.element,
+        )
+    )
     return ReviewResult(findings=tuple(findings), rules_run=tuple(ran))
 
 
@@ -95,9 +94,7 @@ def _own_accept(design: Design, element: str) -> dict[str, str]:
     return {}
 
 
-def _stale_acceptances(
-    design: Design, used: set[tuple[str, str]], ran: set[str]
-) -> list[Finding]:
+def _stale_acceptances(design: Design, used: set[tuple[str, str]], ran: set[str]) -> list[Finding]:
     """An `accept:` entry that matches no finding is itself reported (AP040)."""
     out: list[Finding] = []
     elements: list[tuple[str, dict[str, str], object]] = [("design", design.accept, design)]

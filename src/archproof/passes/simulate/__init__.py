@@ -9,7 +9,6 @@ The engine is split so the hot loop stays small and compilable:
 - :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
 """
 
-from archproof.passes.simulate.kernel import Estimate, RawRun, estimate, run_kernel
 from archproof.passes.simulate.network import (
     CallPolicy,
     Dist,
@@ -21,6 +20,7 @@ from archproof.passes.simulate.network import (
     lognormal_mean_cv,
     lognormal_p50_p99,
 )
+from archproof.passes.simulate.runner import Estimate, RawRun, estimate, is_tandem, run_kernel
 from archproof.passes.simulate.stats import SimResult, simulate, summarize
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "estimate",
     "exponential",
     "fixed",
+    "is_tandem",
     "lognormal_mean_cv",
     "lognormal_p50_p99",
     "run_kernel",

@@ -29,13 +29,9 @@ import os
 import random
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
-
-from archproof.passes.simulate.network import Network
 
 try:  # numba is an optional extra ("fast"); plain Python is always available.
     import numba as _numba
@@ -45,15 +41,13 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     _numba = None
     HAVE_NUMBA = False
 
-Backend = Literal["auto", "numba", "python"]
-
 # ---- histogram layout: log buckets of ratio 1.005 from 1 µs to 1000 s --------------
 # Bucket 0 holds values < 1 µs; bucket b >= 1 holds [1e-6·R^(b-1), 1e-6·R^b). A value
 # read back at its bucket's geometric middle is within 0.25 % of the truth.
 HIST_MIN = 1e-6
 HIST_RATIO = 1.005
 HIST_INV_LOG = 1.0 / math.log(HIST_RATIO)
-NBUCK = int(math.ceil(math.log(1e3 / HIST_MIN) * HIST_INV_LOG)) + 2
+NBUCK = math.ceil(math.log(1e3 / HIST_MIN) * HIST_INV_LOG) + 2
 
 N_BATCH = 20  # batch means for confidence intervals (t_{0.975,19} = 2.093)
 TS_MAX = 2000  # cap on per-operation time-series bins
@@ -121,8 +115,6 @@ CB_HALF = 2
 
 INF = 1e300
 
-F64Arr = NDArray[np.float64]
-
 
 # ---- helpers: plain versions (rebound for the Python backend) -----------------------
 def _bucket_py(v: float) -> int:
@@ -135,9 +127,7 @@ def _bucket_py(v: float) -> int:
     return b
 
 
-def _py_hpush(
-    hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int
-) -> bool:
+def _py_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
     hN[0] += 1
     hN[1] += 1
     heapq.heappush(hT, (t, hN[1], code, aux))
@@ -155,9 +145,7 @@ def _py_seed(seed: int) -> None:
 
 
 # ---- helpers: array-heap versions (compiled for numba) ------------------------------
-def _arr_hpush(
-    hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int
-) -> bool:
+def _arr_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
     """Binary min-heap on (time, sequence) over parallel arrays; False when full."""
     n = hN[0]
     if n >= hT.shape[0]:
@@ -240,7 +228,7 @@ else:  # the module-level names only matter to numba; Python rebinds them per ru
     _seed = _py_seed
 
 
-def _kernel(  # noqa: C901 - one loop by design: it is compiled as a whole
+def _kernel(
     # ---- network (read-only)
     st_servers: Any,
     st_qcap: Any,
@@ -485,7 +473,7 @@ def _kernel(  # noqa: C901 - one loop by design: it is compiled as a whole
                         t = INF
                         break
                     t = nxt
-                if t < INF and (n_req > 0 and arrivals < n_req or n_req <= 0 and t < duration):
+                if t < INF and ((n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration)):
                     if not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
                         status = ST_HEAP_OVERFLOW
                         break
@@ -525,7 +513,9 @@ def _kernel(  # noqa: C901 - one loop by design: it is compiled as a whole
                     s_lost[s] += int(v) if on else -int(v)
                     # servers came back: start waiting calls
                     while (
-                        s_qlen[s] > 0 and st_servers[s] > 0 and s_busy[s] < st_servers[s] - s_lost[s]
+                        s_qlen[s] > 0
+                        and st_servers[s] > 0
+                        and s_busy[s] < st_servers[s] - s_lost[s]
                     ):
                         h = s_qh[s]
                         s_qh[s] = c_next[h]
@@ -950,8 +940,358 @@ def _kernel(  # noqa: C901 - one loop by design: it is compiled as a whole
     out[OUT_PEAK_HEAP] = peak_heap
 
 
-_KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
-_NUMBA_KERNEL: Callable[..., None] | None = _njit(_kernel) if HAVE_NUMBA else None
+def _kernel_tandem(
+    # ---- network (read-only)
+    st_servers: Any,
+    st_qcap: Any,
+    st_err: Any,
+    op_rate: Any,
+    op_root: Any,
+    op_poff: Any,
+    prof_t: Any,
+    prof_r: Any,
+    nd_station: Any,
+    nd_dist: Any,
+    nd_p1: Any,
+    nd_p2: Any,
+    nd_prob: Any,
+    nd_coff: Any,
+    nd_async: Any,
+    nd_spawn: Any,
+    nd_timeout: Any,
+    nd_retries: Any,
+    nd_bo: Any,
+    nd_bom: Any,
+    nd_jit: Any,
+    nd_cbth: Any,
+    nd_cbopen: Any,
+    nd_failopen: Any,
+    nd_idem: Any,
+    nd_write: Any,
+    cl_node: Any,
+    cl_gend: Any,
+    fw_station: Any,
+    fw_kind: Any,
+    fw_start: Any,
+    fw_end: Any,
+    fw_value: Any,
+    # ---- run parameters
+    seed: int,
+    n_req: int,
+    duration: float,
+    warm_n: int,
+    warm_t: float,
+    horizon: float,
+    ts_w: float,
+    n_ts: int,
+    max_events: int,
+    # ---- call pool (one slot per in-flight call attempt)
+    c_node: Any,
+    c_par: Any,
+    c_pgen: Any,
+    c_gen: Any,
+    c_op: Any,
+    c_warm: Any,
+    c_t0: Any,
+    c_qt: Any,
+    c_svc: Any,
+    c_pos: Any,
+    c_stat: Any,
+    c_cur: Any,
+    c_att: Any,
+    c_child: Any,
+    c_cgen: Any,
+    c_ab: Any,
+    c_sup: Any,
+    c_late: Any,
+    c_edge: Any,
+    c_pedge: Any,
+    c_hold: Any,
+    c_next: Any,
+    free_stk: Any,
+    # ---- station state
+    s_busy: Any,
+    s_qlen: Any,
+    s_qh: Any,
+    s_qt: Any,
+    s_down: Any,
+    s_lost: Any,
+    s_last: Any,
+    s_slow: Any,
+    s_ferr: Any,
+    # ---- breaker state per node
+    cb_state: Any,
+    cb_fails: Any,
+    cb_until: Any,
+    # ---- event heap and the same-instant work stack
+    hT: Any,
+    hS: Any,
+    hC: Any,
+    hA: Any,
+    hN: Any,
+    wA: Any,
+    wC: Any,
+    wR: Any,
+    # ---- outputs
+    op_cnt: Any,
+    op_lsum: Any,
+    op_lsq: Any,
+    op_hist: Any,
+    op_bn: Any,
+    op_bs: Any,
+    op_bh: Any,
+    s_barea: Any,
+    s_qarea: Any,
+    s_waste: Any,
+    s_wsum: Any,
+    s_starts: Any,
+    s_rej: Any,
+    s_whist: Any,
+    ts_ok: Any,
+    ts_err: Any,
+    ts_lat: Any,
+    out: Any,
+) -> None:
+    """Fast path, same arguments and bit-identical output as :func:`_kernel`.
+
+    Applies when every operation is a sequence of plain steps: the root sits on an
+    infinite-server station with zero service, its children are leaves with no call
+    policy (no timeout, retry, breaker, async, spawn), queues are unbounded, and there
+    are no errors, faults or rate profiles (:func:`is_tandem`). One pool slot per
+    request instead of one per call, two event kinds, no action dispatch. It draws
+    random numbers and pushes events in the same order as the general kernel, so both
+    give the same results for a seed — which the tests check.
+    """
+    _seed(seed)
+    n_ops = len(op_rate)
+    n_st = len(st_servers)
+    cap = len(c_node)
+    now = 0.0
+    status = 0
+    events = 0
+    arrivals = 0
+    warm_done = 0
+    t_warm = 0.0
+    batch_w = 1.0
+    fn = cap
+    peak_heap = 0
+    peak_calls = 0
+    for o in range(n_ops):
+        if op_rate[o] > 0.0:
+            t = -math.log(1.0 - _rand()) / op_rate[o]
+            if n_req > 0 or t < duration:
+                _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
+    while hN[0] > 0:
+        if hN[0] > peak_heap:
+            peak_heap = hN[0]
+        events += 1
+        if events > max_events:
+            status = ST_EVENT_CAP
+            break
+        now, code, _aux = _hpop(hT, hS, hC, hA, hN)
+        k = code >> 3
+        if code & 7 == E_SVC:
+            # step done: release the server, start the next waiting request
+            s = nd_station[c_node[k]]
+            dt = now - s_last[s]
+            s_barea[s] += s_busy[s] * dt
+            s_qarea[s] += s_qlen[s] * dt
+            s_last[s] = now
+            s_busy[s] -= 1
+            if s_qlen[s] > 0:
+                h = s_qh[s]
+                s_qh[s] = c_next[h]
+                s_qlen[s] -= 1
+                s_busy[s] += 1
+                if c_warm[h] == 0:
+                    w = now - c_qt[h]
+                    s_wsum[s] += w
+                    s_whist[s * NBUCK + _bucket(w)] += 1
+                    s_starts[s] += 1
+                hn = c_node[h]
+                dk = nd_dist[hn]
+                if dk == 1:
+                    sv = -math.log(1.0 - _rand()) * nd_p1[hn]
+                elif dk == 0:
+                    sv = nd_p1[hn]
+                else:
+                    u1 = 1.0 - _rand()
+                    u2 = _rand()
+                    z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+                    sv = math.exp(nd_p1[hn] + nd_p2[hn] * z)
+                if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, 0):
+                    status = ST_HEAP_OVERFLOW
+                    break
+        else:
+            # external arrival: count, take a slot, draw the next arrival
+            o = k
+            if n_req > 0 and arrivals >= n_req:
+                continue
+            warm = 1 if (arrivals < warm_n or now < warm_t) else 0
+            arrivals += 1
+            if warm == 0 and warm_done == 0:
+                warm_done = 1
+                t_warm = now
+                batch_w = (horizon - now) / N_BATCH
+                if batch_w <= 0.0:
+                    batch_w = 1.0
+                for s in range(n_st):
+                    s_last[s] = now
+                    s_barea[s] = 0.0
+                    s_qarea[s] = 0.0
+            op_cnt[o * N_CNT + CNT_ALL] += 1
+            if warm == 0:
+                op_cnt[o * N_CNT + CNT_ARRIVED] += 1
+            if fn == 0:
+                status = ST_CALL_OVERFLOW
+                break
+            if cap - fn > peak_calls:
+                peak_calls = cap - fn
+            fn -= 1
+            k = free_stk[fn]
+            rn = op_root[o]
+            c_node[k] = rn
+            c_op[k] = o
+            c_warm[k] = warm
+            c_t0[k] = now
+            c_pos[k] = nd_coff[rn]
+            t = now - math.log(1.0 - _rand()) / op_rate[o]
+            if (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration):
+                if not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
+                    status = ST_HEAP_OVERFLOW
+                    break
+            # the request occupies its (infinite) root station while it is in the system
+            s = nd_station[rn]
+            dt = now - s_last[s]
+            s_barea[s] += s_busy[s] * dt
+            s_qarea[s] += s_qlen[s] * dt
+            s_last[s] = now
+            s_busy[s] += 1
+            if warm == 0:
+                s_whist[s * NBUCK] += 1
+                s_starts[s] += 1
+        # advance request k to its next step (probability / choice group) or finish it
+        rn = op_root[c_op[k]]
+        pos = c_pos[k]
+        end = nd_coff[rn + 1]
+        chosen = -1
+        while pos < end:
+            ch = cl_node[pos]
+            g = cl_gend[pos]
+            if g >= 0:
+                u = _rand()
+                acc = 0.0
+                pick = -1
+                for q in range(pos, g):
+                    acc += nd_prob[cl_node[q]]
+                    if u < acc:
+                        pick = cl_node[q]
+                        break
+                pos = g
+                if pick < 0:
+                    continue
+                ch = pick
+            else:
+                pos += 1
+                pr = nd_prob[ch]
+                if pr < 1.0 and _rand() >= pr:
+                    continue
+            chosen = ch
+            break
+        c_pos[k] = pos
+        if chosen >= 0:
+            # issue the step: serve now or join the FIFO queue
+            c_node[k] = chosen
+            s = nd_station[chosen]
+            cs = st_servers[s]
+            dt = now - s_last[s]
+            s_barea[s] += s_busy[s] * dt
+            s_qarea[s] += s_qlen[s] * dt
+            s_last[s] = now
+            if cs == 0 or s_busy[s] < cs:
+                s_busy[s] += 1
+                if c_warm[k] == 0:
+                    s_whist[s * NBUCK] += 1
+                    s_starts[s] += 1
+                dk = nd_dist[chosen]
+                if dk == 1:
+                    sv = -math.log(1.0 - _rand()) * nd_p1[chosen]
+                elif dk == 0:
+                    sv = nd_p1[chosen]
+                else:
+                    u1 = 1.0 - _rand()
+                    u2 = _rand()
+                    z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+                    sv = math.exp(nd_p1[chosen] + nd_p2[chosen] * z)
+                if not _hpush(hT, hS, hC, hA, hN, now + sv, k * 8 + E_SVC, 0):
+                    status = ST_HEAP_OVERFLOW
+                    break
+            else:
+                if s_qlen[s] == 0:
+                    s_qh[s] = k
+                else:
+                    c_next[s_qt[s]] = k
+                s_qt[s] = k
+                s_qlen[s] += 1
+                c_qt[k] = now
+        else:
+            # request done: leave the root station, record latency
+            o = c_op[k]
+            s = nd_station[rn]
+            dt = now - s_last[s]
+            s_barea[s] += s_busy[s] * dt
+            s_qarea[s] += s_qlen[s] * dt
+            s_last[s] = now
+            s_busy[s] -= 1
+            free_stk[fn] = k
+            fn += 1
+            lat = now - c_t0[k]
+            b = int(now / ts_w)
+            if b >= n_ts:
+                b = n_ts - 1
+            ts_ok[o * n_ts + b] += 1
+            ts_lat[o * n_ts + b] += lat
+            if c_warm[k] == 0:
+                op_cnt[o * N_CNT + CNT_OK] += 1
+                op_lsum[o] += lat
+                op_lsq[o] += lat * lat
+                hb = _bucket(lat)
+                op_hist[o * NBUCK + hb] += 1
+                bi = int((c_t0[k] - t_warm) / batch_w)
+                if bi >= N_BATCH:
+                    bi = N_BATCH - 1
+                op_bn[o * N_BATCH + bi] += 1
+                op_bs[o * N_BATCH + bi] += lat
+                op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
+
+    for s in range(n_st):
+        dt = now - s_last[s]
+        s_barea[s] += s_busy[s] * dt
+        s_qarea[s] += s_qlen[s] * dt
+        s_last[s] = now
+    out[OUT_T_WARM] = t_warm
+    out[OUT_T_END] = now
+    out[OUT_EVENTS] = events
+    out[OUT_DUPS] = 0
+    out[OUT_STATUS] = status
+    out[OUT_PEAK_CALLS] = peak_calls
+    out[OUT_PEAK_HEAP] = peak_heap
+
+
+KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
+assert _kernel_tandem.__code__.co_varnames[: _kernel_tandem.__code__.co_argcount] == KERNEL_ARGS
+
+_KERNELS = {"general": _kernel, "tandem": _kernel_tandem}
+_COMPILED: dict[str, Callable[..., None]] = {}
+
+
+def numba_kernel(which: str) -> Callable[..., None]:
+    """The compiled kernel (``"general"`` or ``"tandem"``), compiled on first use."""
+    if not HAVE_NUMBA:
+        raise RuntimeError("numba backend requested but numba is unavailable or disabled")
+    if which not in _COMPILED:
+        _COMPILED[which] = _njit(_KERNELS[which])
+    return _COMPILED[which]
 
 
 def _python_rng(seed: int) -> random.Random:
@@ -962,8 +1302,10 @@ def _python_rng(seed: int) -> random.Random:
     return rng
 
 
-def _python_kernel(seed: int) -> Callable[..., None]:
-    g = dict(_kernel.__globals__)
+def python_kernel(which: str, seed: int) -> Callable[..., None]:
+    """The same kernel code rebound to plain-Python helpers and a seeded stream."""
+    fn = _KERNELS[which]
+    g = dict(fn.__globals__)
     g.update(
         _rand=_python_rng(seed).random,
         _seed=_py_seed,
@@ -971,307 +1313,4 @@ def _python_kernel(seed: int) -> Callable[..., None]:
         _hpop=_py_hpop,
         _bucket=_bucket_py,
     )
-    return types.FunctionType(_kernel.__code__, g, "_kernel_python")
-
-
-# =====================================================================================
-# Driver: allocate buffers, pick a backend, rerun on overflow.
-# =====================================================================================
-
-
-@dataclass(frozen=True)
-class RawRun:
-    """Kernel output arrays, reshaped; :func:`.stats.summarize` turns them into results."""
-
-    network: Network
-    backend: str
-    seed: int
-    n_requests: int
-    duration: float
-    t_warm: float
-    t_end: float
-    events: int
-    duplicates: int
-    status: int
-    peak_calls: int
-    peak_heap: int
-    ts_width: float
-    op_cnt: NDArray[np.int64]  # [op, N_CNT]
-    op_lsum: NDArray[np.float64]
-    op_lsq: NDArray[np.float64]
-    op_hist: NDArray[np.int64]  # [op, NBUCK]
-    op_bn: NDArray[np.int64]  # [op, N_BATCH]
-    op_bs: NDArray[np.float64]  # [op, N_BATCH]
-    op_bh: NDArray[np.int64]  # [op, N_BATCH, NBUCK]
-    s_barea: NDArray[np.float64]
-    s_qarea: NDArray[np.float64]
-    s_waste: NDArray[np.float64]
-    s_wsum: NDArray[np.float64]
-    s_starts: NDArray[np.int64]
-    s_rej: NDArray[np.int64]
-    s_whist: NDArray[np.int64]  # [station, NBUCK]
-    ts_ok: NDArray[np.int64]  # [op, bins]
-    ts_err: NDArray[np.int64]
-    ts_lat: NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """What a run will cost, before running it (so a pass can refuse or cap it)."""
-
-    requests: float
-    calls_per_request: float
-    events: float
-    memory_bytes: int
-    seconds_numba: float
-    seconds_python: float
-
-
-def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
-    """Expected calls per request of each operation (walks the trees, follows spawns)."""
-    memo: dict[int, float] = {}
-
-    def node_calls(n: int, depth: int) -> float:
-        if depth > 50:
-            return 0.0
-        if n in memo:
-            return memo[n]
-        total = 1.0
-        for pos in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1])):
-            ch = int(net.cl_node[pos])
-            total += float(net.nd_prob[ch]) * node_calls(ch, depth + 1)
-        sp = int(net.nd_spawn[n])
-        if sp >= 0:
-            total += node_calls(int(net.op_root[sp]), depth + 1)
-        memo[n] = total
-        return total
-
-    per_op = np.array([node_calls(int(r), 0) for r in net.op_root], dtype=np.float64)
-    rates = net.op_rate
-    tot = float(rates.sum())
-    mean = float((per_op * rates).sum() / tot) if tot > 0 else float(per_op.mean())
-    return per_op, mean
-
-
-
-# Measured on the reference network (see benchmarks/README.md): ns per event.
-_NS_PER_EVENT_NUMBA = 90.0
-_NS_PER_EVENT_PYTHON = 1500.0
-
-
-def _horizon(net: Network, n_requests: int, duration: float) -> float:
-    if n_requests > 0:
-        rate = float(net.op_rate.sum())
-        return n_requests / rate if rate > 0 else 0.0
-    return duration
-
-
-def _fixed_bytes(net: Network, n_ts: int) -> int:
-    n_ops, n_st = net.n_ops, net.n_stations
-    return 8 * (n_ops * (N_CNT + 2 + NBUCK + 2 * N_BATCH + N_BATCH * NBUCK + 3 * n_ts)) + 8 * (
-        n_st * (16 + NBUCK)
-    )
-
-
-def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Estimate:
-    """Expected requests, events, memory and run time, from rates and tree shape.
-
-    Events ≈ requests × (1 + calls with service time) plus timeouts; memory is the
-    fixed statistics arrays plus the initial call pool and heap (they only grow if the
-    model piles up in-flight calls, e.g. an overloaded station with unbounded queue).
-    """
-    horizon = _horizon(net, n_requests, duration)
-    ext = n_requests if n_requests > 0 else float(net.op_rate.sum()) * duration
-    _, cpr = _calls_per_request(net)
-    timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
-    events = ext * (1.0 + cpr * (1.0 + timeouts))
-    n_ts = min(TS_MAX, max(1, int(math.ceil(horizon)) + 1))
-    mem = _fixed_bytes(net, n_ts) + _INITIAL_CAP * 8 * 24 + 2 * _INITIAL_CAP * 8 * 4
-    return Estimate(
-        requests=ext,
-        calls_per_request=cpr,
-        events=events,
-        memory_bytes=mem,
-        seconds_numba=events * _NS_PER_EVENT_NUMBA * 1e-9,
-        seconds_python=events * _NS_PER_EVENT_PYTHON * 1e-9,
-    )
-
-
-_INITIAL_CAP = 1 << 14
-_MAX_CAP = 1 << 24  # 16M in-flight calls ≈ 3 GB: beyond this the model is diverging
-
-
-class SimulationOverflow(RuntimeError):
-    """The model piles up more in-flight calls than the memory budget allows."""
-
-
-def run_kernel(
-    net: Network,
-    *,
-    n_requests: int = 0,
-    duration: float = 0.0,
-    seed: int = 0,
-    warmup_fraction: float = 0.1,
-    backend: Backend = "auto",
-    max_events: int = 2**62,
-    max_calls: int = _MAX_CAP,
-) -> RawRun:
-    """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
-
-    Warm-up: statistics of requests arriving in the first ``warmup_fraction`` of the
-    requests (``n_requests`` mode) or of the time (``duration`` mode) are discarded, and
-    station integrals start when warm-up ends. ``backend="auto"`` uses numba when it is
-    installed and ``ARCHPROOF_NO_NUMBA`` is not set.
-    """
-    if (n_requests > 0) == (duration > 0):
-        raise ValueError("give exactly one of n_requests > 0 or duration > 0")
-    if not 0.0 <= warmup_fraction < 1.0:
-        raise ValueError("warmup_fraction must be in [0, 1)")
-    if backend == "auto":
-        backend = "numba" if HAVE_NUMBA else "python"
-    if backend == "numba" and _NUMBA_KERNEL is None:
-        raise RuntimeError("numba backend requested but numba is unavailable or disabled")
-    if seed < 0 or seed >= 2**32:
-        raise ValueError("seed must be in [0, 2**32)")
-    horizon = _horizon(net, n_requests, duration)
-    warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
-    warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
-    n_ts = min(TS_MAX, max(1, int(math.ceil(horizon * 1.05)) + 1))
-    ts_w = max(1.0, horizon * 1.05 / n_ts) if horizon > 0 else 1.0
-    cap = _INITIAL_CAP
-    while True:
-        res = _run_once(
-            net, backend, seed, n_requests, duration, warm_n, warm_t, horizon, ts_w, n_ts,
-            max_events, cap,
-        )
-        if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
-            if cap >= max_calls:
-                raise SimulationOverflow(
-                    f"more than {cap} calls in flight: the model is overloaded "
-                    "(a station receives more work than it can serve); "
-                    "bound its queue or lower the load"
-                )
-            cap *= 4
-            continue
-        return res
-
-
-def _run_once(
-    net: Network,
-    backend: str,
-    seed: int,
-    n_requests: int,
-    duration: float,
-    warm_n: int,
-    warm_t: float,
-    horizon: float,
-    ts_w: float,
-    n_ts: int,
-    max_events: int,
-    cap: int,
-) -> RawRun:
-    n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
-    i64, f64 = np.int64, np.float64
-    hcap = 2 * cap + 2 * n_ops + 2 * len(net.fw_station) + 16
-    a: dict[str, Any] = {
-        name: getattr(net, name)
-        for name in _KERNEL_ARGS
-        if name.startswith(("st_", "op_rate", "op_root", "op_poff", "prof_", "nd_", "cl_", "fw_"))
-    }
-    a.update(
-        seed=seed,
-        n_req=n_requests,
-        duration=float(duration),
-        warm_n=warm_n,
-        warm_t=float(warm_t),
-        horizon=float(horizon),
-        ts_w=float(ts_w),
-        n_ts=n_ts,
-        max_events=int(min(max_events, 2**62)),
-    )
-    for name in _KERNEL_ARGS:
-        if name.startswith("c_"):
-            dt = f64 if name in ("c_t0", "c_qt", "c_svc") else i64
-            a[name] = np.zeros(cap, dtype=dt)
-    a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
-    for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
-        a[name] = np.zeros(n_st, dtype=i64)
-    for name in ("s_last", "s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
-        a[name] = np.zeros(n_st, dtype=f64)
-    a["s_slow"] = np.ones(n_st, dtype=f64)
-    a["s_whist"] = np.zeros(n_st * NBUCK, dtype=i64)
-    a["cb_state"] = np.zeros(n_nd, dtype=i64)
-    a["cb_fails"] = np.zeros(n_nd, dtype=i64)
-    a["cb_until"] = np.zeros(n_nd, dtype=f64)
-    a["hT"] = np.zeros(hcap, dtype=f64)
-    a["hS"] = np.zeros(hcap, dtype=i64)
-    a["hC"] = np.zeros(hcap, dtype=i64)
-    a["hA"] = np.zeros(hcap, dtype=i64)
-    a["hN"] = np.zeros(2, dtype=i64)
-    wcap = 4 * cap
-    a["wA"] = np.zeros(wcap, dtype=i64)
-    a["wC"] = np.zeros(wcap, dtype=i64)
-    a["wR"] = np.zeros(wcap, dtype=i64)
-    a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
-    a["op_lsum"] = np.zeros(n_ops, dtype=f64)
-    a["op_lsq"] = np.zeros(n_ops, dtype=f64)
-    a["op_hist"] = np.zeros(n_ops * NBUCK, dtype=i64)
-    a["op_bn"] = np.zeros(n_ops * N_BATCH, dtype=i64)
-    a["op_bs"] = np.zeros(n_ops * N_BATCH, dtype=f64)
-    a["op_bh"] = np.zeros(n_ops * N_BATCH * NBUCK, dtype=i64)
-    a["ts_ok"] = np.zeros(n_ops * n_ts, dtype=i64)
-    a["ts_err"] = np.zeros(n_ops * n_ts, dtype=i64)
-    a["ts_lat"] = np.zeros(n_ops * n_ts, dtype=f64)
-    a["out"] = np.zeros(N_OUT, dtype=f64)
-    missing = [n for n in _KERNEL_ARGS if n not in a]
-    if missing:  # pragma: no cover - guards the hand-kept argument list
-        raise AssertionError(f"kernel arguments not provided: {missing}")
-
-    if backend == "numba":
-        assert _NUMBA_KERNEL is not None
-        _NUMBA_KERNEL(*[a[n] for n in _KERNEL_ARGS])
-        arr = a
-    else:
-        lists = {
-            n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()
-        }
-        lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
-        _python_kernel(seed)(*[lists[n] for n in _KERNEL_ARGS])
-        arr = {
-            n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
-            for n in a
-            if n != "hT"
-        }
-    out = arr["out"]
-    return RawRun(
-        network=net,
-        backend=backend,
-        seed=seed,
-        n_requests=n_requests,
-        duration=float(duration),
-        t_warm=float(out[OUT_T_WARM]),
-        t_end=float(out[OUT_T_END]),
-        events=int(out[OUT_EVENTS]),
-        duplicates=int(out[OUT_DUPS]),
-        status=int(out[OUT_STATUS]),
-        peak_calls=int(out[OUT_PEAK_CALLS]),
-        peak_heap=int(out[OUT_PEAK_HEAP]),
-        ts_width=float(ts_w),
-        op_cnt=arr["op_cnt"].reshape(n_ops, N_CNT),
-        op_lsum=arr["op_lsum"],
-        op_lsq=arr["op_lsq"],
-        op_hist=arr["op_hist"].reshape(n_ops, NBUCK),
-        op_bn=arr["op_bn"].reshape(n_ops, N_BATCH),
-        op_bs=arr["op_bs"].reshape(n_ops, N_BATCH),
-        op_bh=arr["op_bh"].reshape(n_ops, N_BATCH, NBUCK),
-        s_barea=arr["s_barea"],
-        s_qarea=arr["s_qarea"],
-        s_waste=arr["s_waste"],
-        s_wsum=arr["s_wsum"],
-        s_starts=arr["s_starts"],
-        s_rej=arr["s_rej"],
-        s_whist=arr["s_whist"].reshape(n_st, NBUCK),
-        ts_ok=arr["ts_ok"].reshape(n_ops, n_ts),
-        ts_err=arr["ts_err"].reshape(n_ops, n_ts),
-        ts_lat=arr["ts_lat"].reshape(n_ops, n_ts),
-    )
+    return types.FunctionType(fn.__code__, g, f"{fn.__name__}_python")

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from archproof.passes.simulate import kernel as K
+from archproof.passes.simulate import runner as R
 from archproof.passes.simulate.network import Network
 
 # two-sided 95 % Student t quantiles by degrees of freedom
@@ -199,7 +200,7 @@ class SimResult:
         return SloVerdict(operation, quantile, target_s, obs, v)
 
 
-def summarize(raw: K.RawRun) -> SimResult:
+def summarize(raw: R.RawRun) -> SimResult:
     """Turn the kernel's arrays into results."""
     net: Network = raw.network
     span = max(raw.t_end - raw.t_warm, 1e-12)
@@ -268,5 +269,5 @@ def summarize(raw: K.RawRun) -> SimResult:
 
 
 def simulate(net: Network, **kwargs: Any) -> SimResult:
-    """Run the kernel (see :func:`.kernel.run_kernel` for options) and summarize."""
-    return summarize(K.run_kernel(net, **kwargs))
+    """Run the kernel (see :func:`.runner.run_kernel` for options) and summarize."""
+    return summarize(R.run_kernel(net, **kwargs))

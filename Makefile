@@ -1,0 +1,38 @@
+# archproof — developer entry points. `make demo` and `make test` work on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check bench clean install
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: draft a design from a bundled task, then review and analyze it
+demo: $(STAMP)
+	$(BIN)/archproof check examples/url_shortener.yaml
+	$(BIN)/archproof describe component
+
+## test: the whole test suite (exit 5, no tests collected, counts as a failure)
+test: $(STAMP)
+	$(BIN)/pytest
+
+## check: ruff lint + format check + mypy --strict on src
+check: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## bench: performance benchmarks (figures, not pass/fail)
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_reference.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,382 @@
+"""Driver around the kernels: buffers, backend and fast-path choice, overflow reruns.
+
+Ordinary typed Python; the hot loops live in :mod:`.kernel`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from archproof.passes.simulate import kernel as K
+from archproof.passes.simulate.kernel import (
+    HAVE_NUMBA,
+    KERNEL_ARGS,
+    N_BATCH,
+    N_CNT,
+    N_OUT,
+    NBUCK,
+    OUT_DUPS,
+    OUT_EVENTS,
+    OUT_PEAK_CALLS,
+    OUT_PEAK_HEAP,
+    OUT_STATUS,
+    OUT_T_END,
+    OUT_T_WARM,
+    ST_CALL_OVERFLOW,
+    ST_HEAP_OVERFLOW,
+    ST_STACK_OVERFLOW,
+    TS_MAX,
+)
+from archproof.passes.simulate.network import DistKind, Network
+
+Backend = Literal["auto", "numba", "python"]
+Path = Literal["auto", "general", "tandem"]
+F64Arr = NDArray[np.float64]
+
+
+def is_tandem(net: Network) -> bool:
+    """Can the fast path run this network with results identical to the general kernel?"""
+    if len(net.fw_station) or len(net.prof_t) or np.any(net.st_err > 0):
+        return False
+    if np.any(net.op_rate <= 0):
+        return False
+    for r in net.op_root:
+        r = int(r)
+        if net.st_servers[net.nd_station[r]] != 0:
+            return False
+        if net.nd_dist[r] != DistKind.FIXED or net.nd_p1[r] != 0.0 or net.nd_spawn[r] >= 0:
+            return False
+        for pos in range(int(net.nd_coff[r]), int(net.nd_coff[r + 1])):
+            ch = int(net.cl_node[pos])
+            if net.nd_coff[ch + 1] != net.nd_coff[ch]:  # a leaf
+                return False
+            if net.nd_dist[ch] == DistKind.FIXED and net.nd_p1[ch] == 0.0:
+                return False
+            if (
+                net.nd_async[ch]
+                or net.nd_spawn[ch] >= 0
+                or net.nd_timeout[ch] > 0
+                or net.nd_retries[ch] > 0
+                or net.nd_cbth[ch] > 0
+                or net.st_qcap[net.nd_station[ch]] >= 0
+            ):
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class RawRun:
+    """Kernel output arrays, reshaped; :func:`.stats.summarize` turns them into results."""
+
+    network: Network
+    backend: str
+    path: str
+    seed: int
+    n_requests: int
+    duration: float
+    t_warm: float
+    t_end: float
+    events: int
+    duplicates: int
+    status: int
+    peak_calls: int
+    peak_heap: int
+    ts_width: float
+    op_cnt: NDArray[np.int64]  # [op, N_CNT]
+    op_lsum: NDArray[np.float64]
+    op_lsq: NDArray[np.float64]
+    op_hist: NDArray[np.int64]  # [op, NBUCK]
+    op_bn: NDArray[np.int64]  # [op, N_BATCH]
+    op_bs: NDArray[np.float64]  # [op, N_BATCH]
+    op_bh: NDArray[np.int64]  # [op, N_BATCH, NBUCK]
+    s_barea: NDArray[np.float64]
+    s_qarea: NDArray[np.float64]
+    s_waste: NDArray[np.float64]
+    s_wsum: NDArray[np.float64]
+    s_starts: NDArray[np.int64]
+    s_rej: NDArray[np.int64]
+    s_whist: NDArray[np.int64]  # [station, NBUCK]
+    ts_ok: NDArray[np.int64]  # [op, bins]
+    ts_err: NDArray[np.int64]
+    ts_lat: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a run will cost, before running it (so a pass can refuse or cap it)."""
+
+    requests: float
+    calls_per_request: float
+    events: float
+    memory_bytes: int
+    seconds_numba: float
+    seconds_python: float
+
+
+def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
+    """Expected calls per request of each operation (walks the trees, follows spawns)."""
+    memo: dict[int, float] = {}
+
+    def node_calls(n: int, depth: int) -> float:
+        if depth > 50:
+            return 0.0
+        if n in memo:
+            return memo[n]
+        total = 1.0
+        for pos in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1])):
+            ch = int(net.cl_node[pos])
+            total += float(net.nd_prob[ch]) * node_calls(ch, depth + 1)
+        sp = int(net.nd_spawn[n])
+        if sp >= 0:
+            total += node_calls(int(net.op_root[sp]), depth + 1)
+        memo[n] = total
+        return total
+
+    per_op = np.array([node_calls(int(r), 0) for r in net.op_root], dtype=np.float64)
+    rates = net.op_rate
+    tot = float(rates.sum())
+    mean = float((per_op * rates).sum() / tot) if tot > 0 else float(per_op.mean())
+    return per_op, mean
+
+
+# Measured on the reference network (see benchmarks/README.md): ns per event.
+_NS_PER_EVENT_NUMBA = 90.0
+_NS_PER_EVENT_PYTHON = 1500.0
+
+
+def _horizon(net: Network, n_requests: int, duration: float) -> float:
+    if n_requests > 0:
+        rate = float(net.op_rate.sum())
+        return n_requests / rate if rate > 0 else 0.0
+    return duration
+
+
+def _fixed_bytes(net: Network, n_ts: int) -> int:
+    n_ops, n_st = net.n_ops, net.n_stations
+    return 8 * (n_ops * (N_CNT + 2 + NBUCK + 2 * N_BATCH + N_BATCH * NBUCK + 3 * n_ts)) + 8 * (
+        n_st * (16 + NBUCK)
+    )
+
+
+def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Estimate:
+    """Expected requests, events, memory and run time, from rates and tree shape.
+
+    Events ≈ requests × (1 + calls with service time) plus timeouts; memory is the
+    fixed statistics arrays plus the initial call pool and heap (they only grow if the
+    model piles up in-flight calls, e.g. an overloaded station with unbounded queue).
+    """
+    horizon = _horizon(net, n_requests, duration)
+    ext = n_requests if n_requests > 0 else float(net.op_rate.sum()) * duration
+    _, cpr = _calls_per_request(net)
+    timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
+    events = ext * (1.0 + cpr * (1.0 + timeouts))
+    n_ts = min(TS_MAX, max(1, math.ceil(horizon) + 1))
+    mem = _fixed_bytes(net, n_ts) + _INITIAL_CAP * 8 * 24 + 2 * _INITIAL_CAP * 8 * 4
+    return Estimate(
+        requests=ext,
+        calls_per_request=cpr,
+        events=events,
+        memory_bytes=mem,
+        seconds_numba=events * _NS_PER_EVENT_NUMBA * 1e-9,
+        seconds_python=events * _NS_PER_EVENT_PYTHON * 1e-9,
+    )
+
+
+_INITIAL_CAP = 1 << 14
+_MAX_CAP = 1 << 24  # 16M in-flight calls ≈ 3 GB: beyond this the model is diverging
+
+
+class SimulationOverflow(RuntimeError):
+    """The model piles up more in-flight calls than the memory budget allows."""
+
+
+def run_kernel(
+    net: Network,
+    *,
+    n_requests: int = 0,
+    duration: float = 0.0,
+    seed: int = 0,
+    warmup_fraction: float = 0.1,
+    backend: Backend = "auto",
+    max_events: int = 2**62,
+    max_calls: int = _MAX_CAP,
+    path: Path = "auto",
+) -> RawRun:
+    """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
+
+    Warm-up: statistics of requests arriving in the first ``warmup_fraction`` of the
+    requests (``n_requests`` mode) or of the time (``duration`` mode) are discarded, and
+    station integrals start when warm-up ends. ``backend="auto"`` uses numba when it is
+    installed and ``ARCHPROOF_NO_NUMBA`` is not set.
+    """
+    if (n_requests > 0) == (duration > 0):
+        raise ValueError("give exactly one of n_requests > 0 or duration > 0")
+    if not 0.0 <= warmup_fraction < 1.0:
+        raise ValueError("warmup_fraction must be in [0, 1)")
+    if backend == "auto":
+        backend = "numba" if HAVE_NUMBA else "python"
+    if backend == "numba" and not HAVE_NUMBA:
+        raise RuntimeError("numba backend requested but numba is unavailable or disabled")
+    if path == "auto":
+        path = "tandem" if is_tandem(net) else "general"
+    elif path == "tandem" and not is_tandem(net):
+        raise ValueError("this network needs the general kernel (see is_tandem)")
+    if seed < 0 or seed >= 2**32:
+        raise ValueError("seed must be in [0, 2**32)")
+    horizon = _horizon(net, n_requests, duration)
+    warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
+    warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
+    n_ts = min(TS_MAX, max(1, math.ceil(horizon * 1.05) + 1))
+    ts_w = max(1.0, horizon * 1.05 / n_ts) if horizon > 0 else 1.0
+    cap = _INITIAL_CAP
+    while True:
+        res = _run_once(
+            net,
+            backend,
+            path,
+            seed,
+            n_requests,
+            duration,
+            warm_n,
+            warm_t,
+            horizon,
+            ts_w,
+            n_ts,
+            max_events,
+            cap,
+        )
+        if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
+            if cap >= max_calls:
+                raise SimulationOverflow(
+                    f"more than {cap} calls in flight: the model is overloaded "
+                    "(a station receives more work than it can serve); "
+                    "bound its queue or lower the load"
+                )
+            cap *= 4
+            continue
+        return res
+
+
+def _run_once(
+    net: Network,
+    backend: str,
+    path: str,
+    seed: int,
+    n_requests: int,
+    duration: float,
+    warm_n: int,
+    warm_t: float,
+    horizon: float,
+    ts_w: float,
+    n_ts: int,
+    max_events: int,
+    cap: int,
+) -> RawRun:
+    n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
+    i64, f64 = np.int64, np.float64
+    hcap = 2 * cap + 2 * n_ops + 2 * len(net.fw_station) + 16
+    a: dict[str, Any] = {
+        name: getattr(net, name)
+        for name in KERNEL_ARGS
+        if name.startswith(("st_", "op_rate", "op_root", "op_poff", "prof_", "nd_", "cl_", "fw_"))
+    }
+    a.update(
+        seed=seed,
+        n_req=n_requests,
+        duration=float(duration),
+        warm_n=warm_n,
+        warm_t=float(warm_t),
+        horizon=float(horizon),
+        ts_w=float(ts_w),
+        n_ts=n_ts,
+        max_events=int(min(max_events, 2**62)),
+    )
+    for name in KERNEL_ARGS:
+        if name.startswith("c_"):
+            dt = f64 if name in ("c_t0", "c_qt", "c_svc") else i64
+            a[name] = np.zeros(cap, dtype=dt)
+    a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
+    for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
+        a[name] = np.zeros(n_st, dtype=i64)
+    for name in ("s_last", "s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
+        a[name] = np.zeros(n_st, dtype=f64)
+    a["s_slow"] = np.ones(n_st, dtype=f64)
+    a["s_whist"] = np.zeros(n_st * NBUCK, dtype=i64)
+    a["cb_state"] = np.zeros(n_nd, dtype=i64)
+    a["cb_fails"] = np.zeros(n_nd, dtype=i64)
+    a["cb_until"] = np.zeros(n_nd, dtype=f64)
+    a["hT"] = np.zeros(hcap, dtype=f64)
+    a["hS"] = np.zeros(hcap, dtype=i64)
+    a["hC"] = np.zeros(hcap, dtype=i64)
+    a["hA"] = np.zeros(hcap, dtype=i64)
+    a["hN"] = np.zeros(2, dtype=i64)
+    wcap = 4 * cap
+    a["wA"] = np.zeros(wcap, dtype=i64)
+    a["wC"] = np.zeros(wcap, dtype=i64)
+    a["wR"] = np.zeros(wcap, dtype=i64)
+    a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
+    a["op_lsum"] = np.zeros(n_ops, dtype=f64)
+    a["op_lsq"] = np.zeros(n_ops, dtype=f64)
+    a["op_hist"] = np.zeros(n_ops * NBUCK, dtype=i64)
+    a["op_bn"] = np.zeros(n_ops * N_BATCH, dtype=i64)
+    a["op_bs"] = np.zeros(n_ops * N_BATCH, dtype=f64)
+    a["op_bh"] = np.zeros(n_ops * N_BATCH * NBUCK, dtype=i64)
+    a["ts_ok"] = np.zeros(n_ops * n_ts, dtype=i64)
+    a["ts_err"] = np.zeros(n_ops * n_ts, dtype=i64)
+    a["ts_lat"] = np.zeros(n_ops * n_ts, dtype=f64)
+    a["out"] = np.zeros(N_OUT, dtype=f64)
+    missing = [n for n in KERNEL_ARGS if n not in a]
+    if missing:  # pragma: no cover - guards the hand-kept argument list
+        raise AssertionError(f"kernel arguments not provided: {missing}")
+
+    if backend == "numba":
+        K.numba_kernel(path)(*[a[n] for n in KERNEL_ARGS])
+        arr = a
+    else:
+        lists = {n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()}
+        lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
+        K.python_kernel(path, seed)(*[lists[n] for n in KERNEL_ARGS])
+        arr = {
+            n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
+            for n in a
+            if n != "hT"
+        }
+    out = arr["out"]
+    return RawRun(
+        network=net,
+        backend=backend,
+        path=path,
+        seed=seed,
+        n_requests=n_requests,
+        duration=float(duration),
+        t_warm=float(out[OUT_T_WARM]),
+        t_end=float(out[OUT_T_END]),
+        events=int(out[OUT_EVENTS]),
+        duplicates=int(out[OUT_DUPS]),
+        status=int(out[OUT_STATUS]),
+        peak_calls=int(out[OUT_PEAK_CALLS]),
+        peak_heap=int(out[OUT_PEAK_HEAP]),
+        ts_width=float(ts_w),
+        op_cnt=arr["op_cnt"].reshape(n_ops, N_CNT),
+        op_lsum=arr["op_lsum"],
+        op_lsq=arr["op_lsq"],
+        op_hist=arr["op_hist"].reshape(n_ops, NBUCK),
+        op_bn=arr["op_bn"].reshape(n_ops, N_BATCH),
+        op_bs=arr["op_bs"].reshape(n_ops, N_BATCH),
+        op_bh=arr["op_bh"].reshape(n_ops, N_BATCH, NBUCK),
+        s_barea=arr["s_barea"],
+        s_qarea=arr["s_qarea"],
+        s_waste=arr["s_waste"],
+        s_wsum=arr["s_wsum"],
+        s_starts=arr["s_starts"],
+        s_rej=arr["s_rej"],
+        s_whist=arr["s_whist"].reshape(n_st, NBUCK),
+        ts_ok=arr["ts_ok"].reshape(n_ops, n_ts),
+        ts_err=arr["ts_err"].reshape(n_ops, n_ts),
+        ts_lat=arr["ts_lat"].reshape(n_ops, n_ts),
+    )
