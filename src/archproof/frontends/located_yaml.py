@@ -90,6 +90,9 @@ class _Refused(Exception):
         self.diagnostic = diagnostic
 
 
+_PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class _Converter:
     def __init__(self, filename: str, yaml: YAML) -> None:
         self.filename = filename
@@ -121,6 +124,16 @@ class _Converter:
             return self.scalar(node)
         if id(node) in self.active:
             raise _Refused(Diagnostic("AP005", "recursive alias", self.span(node)))
+        if str(node.tag) not in _PLAIN_COLLECTION_TAGS:
+            # The safe constructor never sees collections; refuse their tags here too.
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(
+                Diagnostic(
+                    "AP001",
+                    f"unsupported YAML tag '{tag}' (designs are data, not code)",
+                    self.span(node),
+                )
+            )
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
@@ -158,8 +171,13 @@ class _Converter:
             key_span = self.span(key_node)
             key = self.convert(key_node, depth + 1)
             if not isinstance(key, str) or isinstance(key_node, MappingNode | SequenceNode):
+                if isinstance(key_node, MappingNode | SequenceNode):
+                    what = "a mapping" if isinstance(key_node, MappingNode) else "a list"
+                    hint = None
+                else:
+                    what, hint = repr(key_node.value), f"quote it: '\"{key_node.value}\"'"
                 self.diagnostics.append(
-                    Diagnostic("AP012", f"keys must be text, not {key_node.value!r}", key_span)
+                    Diagnostic("AP012", f"keys must be text, not {what}", key_span, hint)
                 )
                 continue
             key = str(key)

@@ -96,7 +96,9 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     if kind == "extra_forbidden":
-        return f"unknown key '{field}'", "AP010", _did_you_mean(field, _vocabulary())
+        # The vocabulary spans every model; a key valid elsewhere must not suggest itself.
+        others = [k for k in _vocabulary() if k != field]
+        return f"unknown key '{field}'", "AP010", _did_you_mean(field, others)
     if kind == "missing":
         return f"missing required key '{field}'", "AP011", None
     if kind == "unit_error":
@@ -179,7 +181,17 @@ def _locate(document: Any, loc: tuple[Any, ...], *, want_key: bool) -> Span | No
     best: Span | None = span_of(document)
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
+        if _is_union_tag(loc, index):
+            continue  # pydantic's tag of the call-item union, not a key in the file
         if isinstance(current, LocatedDict):
+            if isinstance(part, str) and part not in current and _is_short_form(current):
+                # `db.read: {timeout: ..}` or `{lognormal: {p99: ..}}`: look inside the value
+                (wrapper,) = current
+                best = current.value_spans.get(wrapper, best)
+                current = current[wrapper]
+                best = span_of(current) or best
+                if not isinstance(current, LocatedDict):
+                    continue
             key = str(part)
             if isinstance(part, int):
                 keys = list(current)
@@ -199,6 +211,27 @@ def _locate(document: Any, loc: tuple[Any, ...], *, want_key: bool) -> Span | No
                 current = current[part]
             continue
     return best
+
+
+_SHORT_FORM_WRAPPERS = frozenset({"fixed", "exponential", "exp", "lognormal"})
+
+
+def _is_union_tag(loc: tuple[Any, ...], index: int) -> bool:
+    """`('calls', 0, 'call', 'timeout')`: the 'call' after a call-list index is a union tag."""
+    return (
+        loc[index] in ("call", "one_of")
+        and index >= 2
+        and isinstance(loc[index - 1], int)
+        and loc[index - 2] == "calls"
+    )
+
+
+def _is_short_form(current: LocatedDict) -> bool:
+    """A one-key mapping standing for a long form: `{db.read: ...}`, `{lognormal: ...}`."""
+    if len(current) != 1:
+        return False
+    (key,) = current
+    return "." in key or key in _SHORT_FORM_WRAPPERS
 
 
 def format_diagnostic(diagnostic: Diagnostic, source: str | None) -> str:

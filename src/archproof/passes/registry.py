@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from archproof.passes import review
+from archproof.passes import capacity, questions, review
 from archproof.passes.base import Pass
 
 # Each pass module exposes a `PASS` object; the order here is the run order.
-PASSES: tuple[Pass, ...] = (review.PASS,)
+PASSES: tuple[Pass, ...] = (capacity.PASS, review.PASS, questions.PASS)

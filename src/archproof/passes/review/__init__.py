@@ -26,9 +26,10 @@ def _run(context: Context) -> ReviewResult:
     return review(context.design, all_rules(), context.results)
 
 
+# The review pass needs whatever passes its rules read (e.g. capacity for numeric rules).
 PASS = Pass(
     name="review",
     run=_run,
-    requires=(),
+    requires=tuple(sorted({name for r in all_rules() for name in r.needs})),
     description="Check the design against the framework's principles (rules → findings).",
 )

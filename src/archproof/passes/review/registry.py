@@ -7,7 +7,16 @@ import importlib
 from archproof.passes.review.rule import Rule, registered
 
 # One module per principle family; add new families here.
-RULE_MODULES: tuple[str, ...] = ()
+RULE_MODULES: tuple[str, ...] = (
+    "state",
+    "database",
+    "operations",
+    "caching",
+    "events",
+    "observability",
+    "failure",
+    "questions",
+)
 
 
 def all_rules() -> tuple[Rule, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,13 +65,18 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
         header = line.strip().rstrip(":")
         if header in SECTIONS and line.strip().endswith(":"):
             if current is not None:
-                sections[current] = inspect.cleandoc("\n".join(buffer))
+                sections[current] = _dedent(buffer)
             current, buffer = header, []
         elif current is not None:
             buffer.append(line)
     if current is not None:
-        sections[current] = inspect.cleandoc("\n".join(buffer))
+        sections[current] = _dedent(buffer)
     return summary, sections
+
+
+def _dedent(lines: list[str]) -> str:
+    # dedent (not cleandoc): YAML examples need the relative indentation of every line kept.
+    return textwrap.dedent("\n".join(lines)).strip("\n")
 
 
 def rule(

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+_numba: Any  # numba's stubs type njit results as Dispatcher; the kernel treats them as opaque
 try:  # numba is an optional extra ("fast"); plain Python is always available.
     import numba as _numba
 
@@ -206,19 +207,27 @@ def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, 
 
 
 def _nb_rand() -> float:
-    return np.random.random()  # type: ignore[no-any-return]
+    return float(np.random.random())
 
 
 def _nb_seed(seed: int) -> None:
     np.random.seed(seed)
 
 
+_bucket: Any
+_hpush: Any
+_hpop: Any
+_rand: Any
+_seed: Any
 if HAVE_NUMBA:
-    _njit = _numba.njit(cache=True, nogil=True)
-    _bucket = _njit(_bucket_py)
-    _hpush = _njit(_arr_hpush)
-    _hpop = _njit(_arr_hpop)
-    _rand = _njit(_nb_rand)
+    _njit = _numba.njit(cache=True, nogil=True, error_model="numpy")
+    # helpers are inlined into the kernel at numba-IR level, so the heap arrays are not
+    # passed (and reference-counted) per call
+    _inline = _numba.njit(cache=True, inline="always", error_model="numpy")
+    _bucket = _inline(_bucket_py)
+    _hpush = _inline(_arr_hpush)
+    _hpop = _inline(_arr_hpop)
+    _rand = _inline(_nb_rand)
     _seed = _njit(_nb_seed)
 else:  # the module-level names only matter to numba; Python rebinds them per run
     _bucket = _bucket_py
@@ -283,6 +292,7 @@ def _kernel(
     c_t0: Any,
     c_qt: Any,
     c_svc: Any,
+    c_st: Any,
     c_pos: Any,
     c_stat: Any,
     c_cur: Any,
@@ -304,7 +314,6 @@ def _kernel(
     s_qt: Any,
     s_down: Any,
     s_lost: Any,
-    s_last: Any,
     s_slow: Any,
     s_ferr: Any,
     # ---- breaker state per node
@@ -348,6 +357,7 @@ def _kernel(
     cap = len(c_node)
     wcap = len(wA)
     now = 0.0
+    t_last = 0.0  # last event that was work, not a fault-window edge
     status = 0
     events = 0
     dups = 0
@@ -410,6 +420,7 @@ def _kernel(
             ent = code >> 3
             if kind == E_SVC:
                 # own service time over
+                t_last = now
                 act = A_SVC
                 cid = ent
             elif kind == E_ARR:
@@ -419,6 +430,7 @@ def _kernel(
                     continue
                 warm = 1 if (arrivals < warm_n or now < warm_t) else 0
                 arrivals += 1
+                t_last = now
                 if warm == 0 and warm_done == 0:
                     # warm-up over: station integrals start now
                     warm_done = 1
@@ -427,7 +439,6 @@ def _kernel(
                     if batch_w <= 0.0:
                         batch_w = 1.0
                     for s in range(n_st):
-                        s_last[s] = now
                         s_barea[s] = 0.0
                         s_qarea[s] = 0.0
                 op_cnt[o * N_CNT + CNT_ALL] += 1
@@ -473,16 +484,17 @@ def _kernel(
                         t = INF
                         break
                     t = nxt
-                if t < INF and ((n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration)):
-                    if not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
-                        status = ST_HEAP_OVERFLOW
-                        break
+                more = (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration)
+                if t < INF and more and not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
+                    status = ST_HEAP_OVERFLOW
+                    break
             elif kind == E_TMO:
                 # caller stops waiting; the callee keeps working (wasted if it finishes)
                 k = ent
                 if c_gen[k] != aux or c_ab[k] != 0:
                     continue
                 c_ab[k] = 1
+                t_last = now
                 if c_warm[k] == 0:
                     op_cnt[c_op[k] * N_CNT + CNT_TIMEOUT] += 1
                 act = A_RESULT
@@ -492,6 +504,7 @@ def _kernel(
                 # backoff over: next attempt of the current child edge
                 if c_gen[ent] != aux:
                     continue
+                t_last = now
                 act = A_ATTEMPT
                 cid = ent
             else:
@@ -506,10 +519,6 @@ def _kernel(
                 elif fk == 1:
                     s_slow[s] = s_slow[s] * v if on else s_slow[s] / v
                 elif fk == 2:
-                    dt = now - s_last[s]
-                    s_barea[s] += s_busy[s] * dt
-                    s_qarea[s] += s_qlen[s] * dt
-                    s_last[s] = now
                     s_lost[s] += int(v) if on else -int(v)
                     # servers came back: start waiting calls
                     while (
@@ -518,6 +527,8 @@ def _kernel(
                         and s_busy[s] < st_servers[s] - s_lost[s]
                     ):
                         h = s_qh[s]
+                        c_st[h] = now
+                        s_qarea[s] += now - c_qt[h]
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
                         s_busy[s] += 1
@@ -563,10 +574,7 @@ def _kernel(
                     continue
                 cs = st_servers[s]
                 if cs == 0 or s_busy[s] < cs - s_lost[s]:
-                    dt = now - s_last[s]
-                    s_barea[s] += s_busy[s] * dt
-                    s_qarea[s] += s_qlen[s] * dt
-                    s_last[s] = now
+                    c_st[cid] = now
                     s_busy[s] += 1
                     c_hold[cid] = 1
                     if c_warm[cid] == 0:
@@ -598,10 +606,6 @@ def _kernel(
                     act = A_FINISH
                     arg = R_REJECT
                 else:
-                    dt = now - s_last[s]
-                    s_barea[s] += s_busy[s] * dt
-                    s_qarea[s] += s_qlen[s] * dt
-                    s_last[s] = now
                     if s_qlen[s] == 0:
                         s_qh[s] = cid
                     else:
@@ -800,14 +804,13 @@ def _kernel(
                 served = c_hold[cid]
                 if served != 0:
                     c_hold[cid] = 0
-                    dt = now - s_last[s]
-                    s_barea[s] += s_busy[s] * dt
-                    s_qarea[s] += s_qlen[s] * dt
-                    s_last[s] = now
+                    s_barea[s] += now - c_st[cid]
                     s_busy[s] -= 1
                     cs = st_servers[s]
                     if s_qlen[s] > 0 and (cs == 0 or s_busy[s] < cs - s_lost[s]):
                         h = s_qh[s]
+                        c_st[h] = now
+                        s_qarea[s] += now - c_qt[h]
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
                         s_busy[s] += 1
@@ -926,13 +929,8 @@ def _kernel(
             break
 
     # ---- close the time integrals at the end of the run
-    for s in range(n_st):
-        dt = now - s_last[s]
-        s_barea[s] += s_busy[s] * dt
-        s_qarea[s] += s_qlen[s] * dt
-        s_last[s] = now
     out[OUT_T_WARM] = t_warm
-    out[OUT_T_END] = now
+    out[OUT_T_END] = t_last
     out[OUT_EVENTS] = events
     out[OUT_DUPS] = dups
     out[OUT_STATUS] = status
@@ -995,6 +993,7 @@ def _kernel_tandem(
     c_t0: Any,
     c_qt: Any,
     c_svc: Any,
+    c_st: Any,
     c_pos: Any,
     c_stat: Any,
     c_cur: Any,
@@ -1016,7 +1015,6 @@ def _kernel_tandem(
     s_qt: Any,
     s_down: Any,
     s_lost: Any,
-    s_last: Any,
     s_slow: Any,
     s_ferr: Any,
     # ---- breaker state per node
@@ -1067,6 +1065,7 @@ def _kernel_tandem(
     n_st = len(st_servers)
     cap = len(c_node)
     now = 0.0
+    t_last = 0.0  # last event that was work, not a fault-window edge
     status = 0
     events = 0
     arrivals = 0
@@ -1091,15 +1090,15 @@ def _kernel_tandem(
         now, code, _aux = _hpop(hT, hS, hC, hA, hN)
         k = code >> 3
         if code & 7 == E_SVC:
+            t_last = now
             # step done: release the server, start the next waiting request
             s = nd_station[c_node[k]]
-            dt = now - s_last[s]
-            s_barea[s] += s_busy[s] * dt
-            s_qarea[s] += s_qlen[s] * dt
-            s_last[s] = now
+            s_barea[s] += now - c_st[k]
             s_busy[s] -= 1
             if s_qlen[s] > 0:
                 h = s_qh[s]
+                c_st[h] = now
+                s_qarea[s] += now - c_qt[h]
                 s_qh[s] = c_next[h]
                 s_qlen[s] -= 1
                 s_busy[s] += 1
@@ -1129,6 +1128,7 @@ def _kernel_tandem(
                 continue
             warm = 1 if (arrivals < warm_n or now < warm_t) else 0
             arrivals += 1
+            t_last = now
             if warm == 0 and warm_done == 0:
                 warm_done = 1
                 t_warm = now
@@ -1136,7 +1136,6 @@ def _kernel_tandem(
                 if batch_w <= 0.0:
                     batch_w = 1.0
                 for s in range(n_st):
-                    s_last[s] = now
                     s_barea[s] = 0.0
                     s_qarea[s] = 0.0
             op_cnt[o * N_CNT + CNT_ALL] += 1
@@ -1156,16 +1155,12 @@ def _kernel_tandem(
             c_t0[k] = now
             c_pos[k] = nd_coff[rn]
             t = now - math.log(1.0 - _rand()) / op_rate[o]
-            if (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration):
-                if not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
-                    status = ST_HEAP_OVERFLOW
-                    break
+            more = (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration)
+            if more and not _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0):
+                status = ST_HEAP_OVERFLOW
+                break
             # the request occupies its (infinite) root station while it is in the system
             s = nd_station[rn]
-            dt = now - s_last[s]
-            s_barea[s] += s_busy[s] * dt
-            s_qarea[s] += s_qlen[s] * dt
-            s_last[s] = now
             s_busy[s] += 1
             if warm == 0:
                 s_whist[s * NBUCK] += 1
@@ -1204,12 +1199,9 @@ def _kernel_tandem(
             c_node[k] = chosen
             s = nd_station[chosen]
             cs = st_servers[s]
-            dt = now - s_last[s]
-            s_barea[s] += s_busy[s] * dt
-            s_qarea[s] += s_qlen[s] * dt
-            s_last[s] = now
             if cs == 0 or s_busy[s] < cs:
                 s_busy[s] += 1
+                c_st[k] = now
                 if c_warm[k] == 0:
                     s_whist[s * NBUCK] += 1
                     s_starts[s] += 1
@@ -1238,10 +1230,7 @@ def _kernel_tandem(
             # request done: leave the root station, record latency
             o = c_op[k]
             s = nd_station[rn]
-            dt = now - s_last[s]
-            s_barea[s] += s_busy[s] * dt
-            s_qarea[s] += s_qlen[s] * dt
-            s_last[s] = now
+            s_barea[s] += now - c_t0[k]  # = the general kernel's hold time of the root
             s_busy[s] -= 1
             free_stk[fn] = k
             fn += 1
@@ -1264,13 +1253,8 @@ def _kernel_tandem(
                 op_bs[o * N_BATCH + bi] += lat
                 op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
 
-    for s in range(n_st):
-        dt = now - s_last[s]
-        s_barea[s] += s_busy[s] * dt
-        s_qarea[s] += s_qlen[s] * dt
-        s_last[s] = now
     out[OUT_T_WARM] = t_warm
-    out[OUT_T_END] = now
+    out[OUT_T_END] = t_last
     out[OUT_EVENTS] = events
     out[OUT_DUPS] = 0
     out[OUT_STATUS] = status
@@ -1296,7 +1280,8 @@ def numba_kernel(which: str) -> Callable[..., None]:
 
 def _python_rng(seed: int) -> random.Random:
     """A ``random.Random`` in exactly the state numba's ``np.random.seed(seed)`` leaves."""
-    key = np.random.RandomState(seed).get_state()[1]
+    state: Any = np.random.RandomState(seed).get_state()
+    key = state[1]
     rng = random.Random()
     rng.setstate((3, (*(int(x) for x in key), 624), None))
     return rng

@@ -298,12 +298,12 @@ def _run_once(
     )
     for name in KERNEL_ARGS:
         if name.startswith("c_"):
-            dt = f64 if name in ("c_t0", "c_qt", "c_svc") else i64
+            dt = f64 if name in ("c_t0", "c_qt", "c_svc", "c_st") else i64
             a[name] = np.zeros(cap, dtype=dt)
     a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
     for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
         a[name] = np.zeros(n_st, dtype=i64)
-    for name in ("s_last", "s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
+    for name in ("s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
         a[name] = np.zeros(n_st, dtype=f64)
     a["s_slow"] = np.ones(n_st, dtype=f64)
     a["s_whist"] = np.zeros(n_st * NBUCK, dtype=i64)

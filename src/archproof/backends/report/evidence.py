@@ -1,0 +1,701 @@
+"""The sections built from pass results: capacity, simulation, questions.
+
+Each function reads the result of a pass if it ran and formats its figures; when the
+pass did not run (or has not computed a figure) it says so. Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from archproof.backends.report import fmt
+from archproof.backends.report.document import (
+    Answer,
+    Answers,
+    Badge,
+    Bar,
+    BarChart,
+    Block,
+    Bullets,
+    Cell,
+    KeyValues,
+    LineChart,
+    Note,
+    Para,
+    Section,
+    Table,
+    Tone,
+)
+from archproof.model import QUESTIONS
+from archproof.model.questions import SECTIONS
+from archproof.passes.capacity.figure import Figure
+from archproof.passes.capacity.result import CapacityResult, OperationResult
+from archproof.passes.questions import QuestionsResult
+from archproof.report import Report
+
+NOT_RUN_CAPACITY = (
+    "Capacity analysis not run: no computed load, utilization or latency."
+)
+NOT_RUN_SIMULATION = (
+    "Simulation not run: latencies are analytic only. Run archproof report --simulate to "
+    "compare them with a discrete-event simulation."
+)
+
+_TONES: dict[str, Tone] = {
+    "confirmed": "good",
+    "met": "good",
+    "ok": "good",
+    "idle": "muted",
+    "refuted": "bad",
+    "violated": "bad",
+    "missed": "bad",
+    "saturated": "bad",
+    "warning": "warn",
+    "inconclusive": "warn",
+    "unknown": "muted",
+    "unchecked": "muted",
+    "unbounded": "muted",
+}
+
+
+def badge(status: str) -> Badge:
+    return Badge(status, _TONES.get(status, ""))
+
+
+def capacity(report: Report) -> CapacityResult | None:
+    return report.get("capacity", CapacityResult)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def verdict_rows(report: Report) -> list[tuple[str, Cell]]:
+    rows: list[tuple[str, Cell]] = []
+    design = report.design
+    cap = capacity(report)
+    if cap is None:
+        n = len(design.requirements.assumptions)
+        rows.append(("Assumptions", Badge(f"{n} unchecked (capacity not run)", "muted")))
+        rows.append(("SLOs", Badge("not computed (capacity not run)", "muted")))
+        return rows
+    counts: dict[str, int] = {}
+    for a in cap.assumptions:
+        counts[a.status] = counts.get(a.status, 0) + 1
+    text = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none written"
+    worst: Tone = "bad" if counts.get("refuted") else "warn" if len(counts) > 1 else "good"
+    rows.append(("Assumptions", Badge(text, worst if counts else "muted")))
+    met = violated = other = 0
+    for op in cap.operations:
+        for check in op.slo:
+            if check.status == "met":
+                met += 1
+            elif check.status in ("violated", "saturated"):
+                violated += 1
+            else:
+                other += 1
+    slo_text = f"{met} met, {violated} violated" + (f", {other} unknown" if other else "")
+    rows.append(("SLOs (analytic)", Badge(slo_text, "bad" if violated else "good")))
+    b = cap.bottleneck
+    if b.component:
+        where = b.component + (f" ({b.pool})" if b.pool and b.pool != "all" else "")
+        rows.append(
+            ("Bottleneck", f"{where} saturates at {fmt.figure(b.saturation_factor)} today's peak")
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- assumptions
+
+
+def assumptions(report: Report) -> tuple[Block, ...]:
+    design = report.design
+    if not design.requirements.assumptions:
+        return (Note("No assumptions written.", "warn"),)
+    cap = capacity(report)
+    results = {a.id: a for a in cap.assumptions} if cap else {}
+    rows: list[tuple[Cell, ...]] = []
+    for a in design.requirements.assumptions:
+        r = results.get(a.id)
+        check = "—"
+        if a.check is not None:
+            target = a.check.component or a.check.operation or a.check.entity or ""
+            bound = " ".join(
+                part
+                for part in (
+                    f"≤ {a.check.max}" if a.check.max else "",
+                    f"≥ {a.check.min}" if a.check.min else "",
+                )
+                if part
+            )
+            check = f"{a.check.metric} of {target} {bound}".strip()
+        if r is not None:
+            status = badge(r.status)
+            shown = _assumption_figure(r.figure, a.check.metric if a.check else "")
+            detail = r.detail or "—"
+        else:
+            status = badge("unchecked")
+            shown = "—"
+            detail = "capacity not run" if a.check is not None and cap is None else "no check"
+        rows.append((a.id, a.statement, check, status, shown, detail, a.source or "—"))
+    blocks: list[Block] = [
+        Table(
+            ("Id", "Assumption", "Check", "Status", "Figure", "Evidence", "Source"),
+            tuple(rows),
+        )
+    ]
+    if cap is None:
+        blocks.append(Note(NOT_RUN_CAPACITY))
+    return tuple(blocks)
+
+
+def _assumption_figure(fig: Figure | None, metric: str) -> str:
+    kind = {
+        "utilization": "pct",
+        "availability": "nines",
+        "storage": "size",
+        "peak_rate": "rate",
+    }.get(metric, "")
+    return fmt.figure(fig, kind) if fig is not None else "—"
+
+
+# --------------------------------------------------------------------------- 4 scalability
+
+
+def scalability(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    cap = capacity(report)
+    if cap is None:
+        return (Note(NOT_RUN_CAPACITY),), ()
+    intro = Para(
+        f"All figures at the design's peak load (peak factor {cap.peak_factor:g}× the "
+        "average); each traces to a formula: archproof analyze --format json shows it."
+    )
+    children: tuple[Section, ...] = (
+        Section("load", "Load", (_load_table(cap),)),
+        Section("utilization", "Utilization", _utilization(cap)),
+        Section("bottleneck", "Bottleneck and headroom", _bottleneck(cap)),
+        Section("latency", "Latency vs SLO", _latency(report, cap)),
+        Section("growth", "Growth plan", _growth(cap)),
+        Section("storage", "Storage", _storage(cap)),
+    )
+    if cap.caches:
+        children = (*children, Section("caching", "Caching", (_caches(cap),)))
+    if cap.methods:
+        methods = KeyValues(tuple(sorted(cap.methods.items())))
+        children = (*children, Section("methods", "Methods", (methods,)))
+    return (intro,), children
+
+
+def _load_table(cap: CapacityResult) -> Table:
+    rows = tuple(
+        (
+            op.id,
+            "sync" if op.sync else f"background ({op.consumes})" if op.consumes else "background",
+            fmt.figure(op.rate_average),
+            fmt.figure(op.rate_peak),
+            fmt.figure(op.max_rate_mix),
+            fmt.figure(op.max_rate_alone),
+        )
+        for op in cap.operations
+    )
+    return Table(
+        ("Operation", "Kind", "Average", "Peak", "Max (mix)", "Max (alone)"),
+        rows,
+        numeric=(2, 3, 4, 5),
+        caption="Request rates; max = the rate at which the first pool saturates",
+    )
+
+
+def _utilization(cap: CapacityResult) -> tuple[Block, ...]:
+    bars: list[Bar] = []
+    rows: list[tuple[Cell, ...]] = []
+    for c in cap.components:
+        u = c.utilization
+        rows.append(
+            (
+                c.id,
+                fmt.figure(c.arrival_rate),
+                fmt.figure(c.arrival_rate_per_replica),
+                str(c.servers) if c.servers else "∞",
+                fmt.figure(u, "pct") if u.value is not None else u.status,
+                badge(c.status),
+            )
+        )
+        if u.value is not None:
+            tone: Tone = (
+                "bad" if c.status == "saturated" else "warn" if c.status == "warning" else "good"
+            )
+            for pool in c.pools:
+                if len(c.pools) > 1 and pool.utilization.value is not None:
+                    bars.append(
+                        Bar(
+                            f"{c.id} ({pool.name})",
+                            pool.utilization.value,
+                            _util_tone(pool.utilization.value, pool.status),
+                        )
+                    )
+            if len(c.pools) <= 1:
+                bars.append(Bar(c.id, u.value, tone))
+    blocks: list[Block] = []
+    if bars:
+        blocks.append(BarChart("Utilization at peak (ρ)", tuple(bars)))
+    blocks.append(
+        Table(
+            ("Component", "Calls at peak", "Per replica", "Servers", "Utilization", "Status"),
+            tuple(rows),
+            numeric=(1, 2, 3, 4),
+        )
+    )
+    return tuple(blocks)
+
+
+def _util_tone(value: float, status: str) -> Tone:
+    if status == "saturated" or value >= 1:
+        return "bad"
+    return "warn" if value >= 0.7 else "good"
+
+
+def _bottleneck(cap: CapacityResult) -> tuple[Block, ...]:
+    b = cap.bottleneck
+    blocks: list[Block] = []
+    if b.component:
+        where = b.component + (f" ({b.pool} pool)" if b.pool and b.pool != "all" else "")
+        blocks.append(
+            Para(
+                f"{where} saturates first: at {fmt.figure(b.saturation_factor)} today's peak "
+                "load, with every operation growing together.",
+                lead="Bottleneck.",
+            )
+        )
+    else:
+        blocks.append(Note("No finite pool carries load: no bottleneck computed."))
+    if cap.headroom:
+        rows = tuple(
+            (
+                h.component + (f" ({h.pool})" if h.pool != "all" else ""),
+                fmt.figure(h.utilization, "pct"),
+                fmt.figure(h.to_70),
+                fmt.figure(h.to_80),
+                fmt.figure(h.to_100),
+            )
+            for h in cap.headroom
+        )
+        blocks.append(
+            Table(
+                ("Pool", "ρ now", "Load × to 70%", "to 80%", "to 100%"),
+                rows,
+                numeric=(1, 2, 3, 4),
+                caption="Headroom: how far the load can grow",
+            )
+        )
+    return tuple(blocks)
+
+
+def _latency(report: Report, cap: CapacityResult) -> tuple[Block, ...]:
+    rows: list[tuple[Cell, ...]] = []
+    sim = simulated_latency(report)
+    for op in cap.operations:
+        figures = {"p50": op.p50_latency, "p95": op.p95_latency, "p99": op.p99_latency}
+        checks = {c.metric: c for c in op.slo if c.metric in figures}
+        for metric in ("p50", "p95", "p99"):
+            check = checks.get(metric)
+            if check is None and metric != "p99":
+                continue
+            target = fmt.seconds(check.target) if check else "—"
+            analytic = fmt.figure(figures[metric])
+            simulated = sim.get((op.id, metric), "not run" if not sim else "—")
+            status = badge(check.status) if check else Badge("no SLO", "muted")
+            rows.append((op.id, metric, target, analytic, simulated, status))
+    blocks: list[Block] = [
+        Table(
+            ("Operation", "Metric", "SLO", "Analytic", "Simulated", "Status"),
+            tuple(rows),
+            numeric=(2, 3, 4),
+            caption="Latency at peak load: queueing analytics beside the simulation",
+        )
+    ]
+    curve = latency_curve(report, cap)
+    if curve is not None:
+        blocks.append(curve)
+    if not sim:
+        blocks.append(Note(NOT_RUN_SIMULATION))
+    slow = sorted(
+        (e for e in cap.edges if e.share_of_slo.value is not None and e.share_of_slo.value > 0.3),
+        key=lambda e: -(e.share_of_slo.value or 0.0),
+    )
+    if slow:
+        blocks.append(
+            Table(
+                ("Operation", "Call", "p99 of the call", "Share of SLO"),
+                tuple(
+                    (
+                        e.operation,
+                        f"{e.callee}.{e.work}",
+                        fmt.figure(e.p99_response),
+                        fmt.figure(e.share_of_slo, "pct"),
+                    )
+                    for e in slow
+                ),
+                numeric=(2, 3),
+                caption="Calls that take more than 30% of their operation's latency SLO",
+            )
+        )
+    return tuple(blocks)
+
+
+def latency_curve(report: Report, cap: CapacityResult) -> LineChart | None:
+    """p99 latency of each operation against the load factor, when the pass computed it."""
+    del report, cap
+    return None
+
+
+def simulated_latency(report: Report) -> dict[tuple[str, str], str]:
+    """Simulated percentiles by (operation, metric), when the simulation ran."""
+    del report
+    return {}
+
+
+def _growth(cap: CapacityResult) -> tuple[Block, ...]:
+    if not cap.growth:
+        return (Note("No growth plan computed (no load factors or growth rate)."),)
+    rows: list[tuple[Cell, ...]] = []
+    for step in cap.growth:
+        changes: list[str] = []
+        for n in step.needs:
+            where = n.component + (f" ({n.pool})" if n.pool != "all" else "")
+            if n.limit:
+                changes.append(f"{where}: {n.limit}" + (f" → {n.move}" if n.move else ""))
+            elif n.read_replicas_needed != n.read_replicas_now:
+                changes.append(
+                    f"{where}: {n.read_replicas_now} → {n.read_replicas_needed} read replicas"
+                )
+            else:
+                changes.append(f"{where}: {n.replicas_now} → {n.replicas_needed} replicas")
+        slo_bad = [f"{op} {metric} {status}" for op, metric, status in step.slo if status != "met"]
+        rows.append(
+            (
+                step.label,
+                fmt.factor(step.factor),
+                "; ".join(changes) or "no change",
+                "; ".join(slo_bad) or Badge("all met", "good"),
+                "; ".join(step.notes) or "—",
+            )
+        )
+    return (
+        Table(
+            ("Step", "Load", "Scaling needed", "SLOs", "Notes"),
+            tuple(rows),
+            numeric=(1,),
+        ),
+    )
+
+
+def _storage(cap: CapacityResult) -> tuple[Block, ...]:
+    st = cap.storage
+    if not st.entities:
+        return (Note("No entities with row counts: storage not computed."),)
+    rows = tuple(
+        (
+            e.id,
+            e.stored_in or "—",
+            fmt.figure(e.rows, "count"),
+            fmt.figure(e.row_bytes, "size"),
+            fmt.figure(e.data_bytes, "size"),
+            fmt.figure(e.index_bytes, "size"),
+            fmt.figure(e.total_bytes, "size"),
+            fmt.figure(e.ingress_per_day, "size"),
+        )
+        for e in st.entities
+    )
+    blocks: list[Block] = [
+        Table(
+            ("Entity", "Store", "Rows", "Row", "Data", "Indexes", "Total", "Written/day"),
+            rows,
+            numeric=(2, 3, 4, 5, 6, 7),
+            caption="Over the retention period",
+        ),
+        KeyValues(
+            (
+                ("Total", fmt.figure(st.total_bytes, "size")),
+                ("Ingress per day", fmt.figure(st.ingress_per_day, "size")),
+                ("Egress per day", fmt.figure(st.egress_per_day, "size")),
+            )
+        ),
+    ]
+    if st.assumptions:
+        blocks.append(Bullets(tuple(("", a) for a in st.assumptions)))
+    return tuple(blocks)
+
+
+def _caches(cap: CapacityResult) -> Table:
+    rows = tuple(
+        (
+            c.cache,
+            c.store + (f" ({c.store_pool})" if c.store_pool != "all" else ""),
+            c.operation,
+            fmt.figure(c.redirected_rate),
+            fmt.figure(c.store_utilization, "pct"),
+            fmt.figure(c.store_utilization_without_cache, "pct"),
+        )
+        for c in cap.caches
+    )
+    return Table(
+        ("Cache", "Shields", "Operation", "Hits/s", "Store ρ with", "Store ρ without"),
+        rows,
+        numeric=(3, 4, 5),
+        caption="What each cache saves its store",
+    )
+
+
+# --------------------------------------------------------------------------- 5 failure
+
+
+def failure(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    cap = capacity(report)
+    if cap is None:
+        return (Note(NOT_RUN_CAPACITY),), ()
+    rows: list[tuple[Cell, ...]] = []
+    for f in cap.failures:
+        rows.append(
+            (
+                f.component,
+                ", ".join(f.fails) or "—",
+                ", ".join(f.degrades) or "—",
+                ", ".join(f.survives) or "—",
+                fmt.figure(f.blast_radius, "pct"),
+                Badge("SPOF", "bad") if f.spof else "—",
+                fmt.figure(f.availability, "nines"),
+            )
+        )
+    table = Table(
+        ("Component down", "Fails", "Degrades", "Survives", "Blast radius", "SPOF", "Availability"),
+        tuple(rows),
+        numeric=(4, 6),
+        caption="Blast radius = share of all traffic that fails while the component is down",
+    )
+    spofs = [f for f in cap.failures if f.spof]
+    spof_blocks: tuple[Block, ...] = (
+        (Bullets(tuple((f"{f.component}:", f.note or "one instance") for f in spofs)),)
+        if spofs
+        else (Note("No single points of failure.", "good"),)
+    )
+    children: tuple[Section, ...] = (
+        Section("spof", "Single points of failure", spof_blocks),
+        Section("availability", "Availability vs SLO", (_availability(report, cap),)),
+    )
+    outage = outage_series(report)
+    if outage:
+        children = (*children, Section("outages", "Simulated outages", outage))
+    return (table,), children
+
+
+def _availability(report: Report, cap: CapacityResult) -> Table:
+    system = report.design.requirements.slos.availability
+    rows: list[tuple[Cell, ...]] = []
+    for op in cap.operations:
+        check = op.check("availability")
+        target = fmt.nines(check.target) if check else str(system) + " (system)" if system else "—"
+        status: Cell = badge(check.status) if check else "—"
+        rows.append(
+            (
+                op.id,
+                fmt.figure(op.availability, "nines"),
+                fmt.figure(op.downtime_per_year, "min"),
+                target,
+                status,
+            )
+        )
+    return Table(
+        ("Operation", "Availability", "Downtime / year", "SLO", "Status"),
+        tuple(rows),
+        numeric=(1, 2),
+    )
+
+
+def outage_series(report: Report) -> tuple[Block, ...]:
+    """Time series of simulated fault scenarios, when the simulation ran them."""
+    del report
+    return ()
+
+
+# --------------------------------------------------------------------------- 6 implementation
+
+
+def validate_early(report: Report) -> tuple[Block, ...]:
+    design = report.design
+    cap = capacity(report)
+    items: list[tuple[str, str]] = []
+    results = {a.id: a for a in cap.assumptions} if cap else {}
+    for a in design.requirements.assumptions:
+        r = results.get(a.id)
+        status = r.status if r else "unchecked"
+        if status == "confirmed":
+            continue
+        how = a.source or ("measure it" if a.check is None else "check it with a load test")
+        figure = f" (figure: {_assumption_figure(r.figure, '')})" if r and r.figure else ""
+        items.append((f"{a.id} {status}:", f"{a.statement}{figure} — {how}"))
+    if cap is not None:
+        near = sorted(
+            (c for c in cap.components if c.utilization.value is not None),
+            key=lambda c: -(c.utilization.value or 0.0),
+        )[:3]
+        for c in near:
+            items.append(
+                (
+                    f"{c.id}:",
+                    f"closest to saturation at {fmt.figure(c.utilization, 'pct')} utilization; "
+                    "load-test it first",
+                )
+            )
+    blocks: list[Block] = []
+    if items:
+        blocks.append(Bullets(tuple(items)))
+    else:
+        blocks.append(Note("Every assumption is confirmed.", "good"))
+    if cap is None:
+        blocks.append(Note("Capacity analysis not run: saturation not known."))
+    return tuple(blocks)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def questions(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    """The 24 questions with answers and provenance from the questions pass.
+
+    Without the pass, the author's answers from the design are shown and the rest open.
+    """
+    design = report.design
+    result = report.get("questions", QuestionsResult)
+    found: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
+    blocks: list[Block] = []
+    if result is not None:
+        for a in result.answers:
+            lines = tuple(line for line in a.text.splitlines() if line.strip())
+            found[a.id] = (lines, a.provenance, a.sources)
+        counts = result.counts()
+        blocks.append(
+            KeyValues(
+                tuple(
+                    (f"{word}: {meaning}", _provenance(word, counts.get(word, 0)))
+                    for word, meaning in PROVENANCE_MEANING
+                )
+            )
+        )
+    else:
+        for qid, text in design.answers.items():
+            found[qid] = (tuple(t for t in text.splitlines() if t.strip()), "author", ())
+        blocks.append(
+            Note("Questions pass not run: only the author's answers are shown; the rest are open.")
+        )
+    children: list[Section] = []
+    for n, title in enumerate(SECTIONS, start=1):
+        items = []
+        for q in QUESTIONS:
+            if q.section != title:
+                continue
+            lines, provenance, sources = found.get(q.id, ((), "open", ()))
+            items.append(Answer(q.id, q.text, lines, provenance, sources))
+        children.append(Section(f"q{n}", f"{n} {title}", (Answers(tuple(items)),)))
+    return tuple(blocks), tuple(children)
+
+
+def _provenance(word: str, count: int) -> Badge:
+    return Badge(str(count), PROVENANCE_TONE.get(word, "muted"))
+
+
+PROVENANCE_MEANING = (
+    ("author", "written in the design"),
+    ("computed", "from figures of a pass"),
+    ("derived", "from facts of the model"),
+    ("open", "nobody answered it yet"),
+)
+PROVENANCE_TONE: dict[str, Tone] = {
+    "derived": "info",
+    "computed": "good",
+    "author": "",
+    "open": "warn",
+}
+
+
+# --------------------------------------------------------------------------- risks
+
+
+def risk_items(report: Report) -> list[tuple[str, str]]:
+    cap = capacity(report)
+    items: list[tuple[str, str]] = []
+    if cap is None:
+        for a in report.design.requirements.assumptions:
+            items.append((f"{a.id} unchecked:", a.statement))
+        return items
+    for r in cap.assumptions:
+        if r.status in ("refuted", "unknown", "unchecked"):
+            figure = f" (figure: {fmt.figure(r.figure)})" if r.figure else ""
+            items.append((f"{r.id} {r.status}:", f"{r.statement}{figure}"))
+    for op in cap.operations:
+        for check in op.slo:
+            if check.status in ("violated", "saturated"):
+                items.append(
+                    (f"{op.id} {check.metric}:", f"{check.status}: {_slo_line(op, check.metric)}")
+                )
+    for c in cap.components:
+        if c.status in ("warning", "saturated"):
+            items.append(
+                (f"{c.id}:", f"{c.status} at {fmt.figure(c.utilization, 'pct')} utilization")
+            )
+    for f in cap.failures:
+        if f.spof:
+            items.append((f"{f.component}:", "single point of failure"))
+    return items
+
+
+def _slo_line(op: OperationResult, metric: str) -> str:
+    check = op.check(metric)
+    if check is None:
+        return ""
+    if metric == "availability":
+        return f"{fmt.figure(check.figure, 'nines')} vs target {fmt.nines(check.target)}"
+    return f"{fmt.figure(check.figure)} vs target {fmt.seconds(check.target)}"
+
+
+def success_metrics(report: Report) -> tuple[Block, ...]:
+    design = report.design
+    cap = capacity(report)
+    sim = simulated_latency(report)
+    rows: list[tuple[Cell, ...]] = []
+    for op in design.operations:
+        if op.slo is None:
+            continue
+        result = cap.operation(op.id) if cap else None
+        for metric, target in (
+            ("p50", op.slo.p50),
+            ("p95", op.slo.p95),
+            ("p99", op.slo.p99),
+            ("availability", op.slo.availability),
+        ):
+            if target is None:
+                continue
+            check = result.check(metric) if result else None
+            shown = (
+                (
+                    fmt.figure(check.figure, "nines")
+                    if metric == "availability"
+                    else fmt.figure(check.figure)
+                )
+                if check
+                else fmt.NOT_COMPUTED
+            )
+            simulated = sim.get((op.id, metric), "—")
+            status = badge(check.status) if check else badge("unknown")
+            rows.append((op.id, metric, str(target), shown, simulated, status))
+    slos = design.requirements.slos
+    for name, value in (("availability", slos.availability), ("durability", slos.durability)):
+        if value is not None:
+            rows.append(("system", name, str(value), "—", "—", badge("unchecked")))
+    if not rows:
+        return (Note("No SLOs written: there is nothing to show the design works.", "warn"),)
+    return (
+        Table(
+            ("Scope", "Metric", "Target", "Computed", "Simulated", "Status"),
+            tuple(rows),
+            numeric=(2, 3, 4),
+            caption="The SLOs and the figures that show them met",
+        ),
+    )

@@ -1,0 +1,95 @@
+"""`archproof report`: the design document (Markdown or self-contained HTML)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from archproof.backends.report import render_html, render_markdown
+from archproof.cli.analyze_cmd import parse_load
+from archproof.cli.common import emit, err, fail, load_or_exit
+from archproof.passes.base import Options
+from archproof.passes.registry import PASSES
+from archproof.pipeline import run
+
+SIMULATE_PASS = "simulate"
+
+
+class ReportFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+_SUFFIXES = {
+    ".md": ReportFormat.markdown,
+    ".markdown": ReportFormat.markdown,
+    ".html": ReportFormat.html,
+    ".htm": ReportFormat.html,
+}
+
+
+def pick_format(output: Path | None, given: ReportFormat | None) -> ReportFormat:
+    """--format wins; else the suffix of -o; else Markdown."""
+    if given is not None:
+        return given
+    if output is None:
+        return ReportFormat.markdown
+    found = _SUFFIXES.get(output.suffix.lower())
+    if found is None:
+        fail(
+            f"cannot tell the report format from '{output.name}'",
+            "name the file design.md or design.html, or pass --format markdown|html",
+        )
+    return found
+
+
+def report(
+    file: Path = typer.Argument(..., help="Design file (YAML)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (.md or .html); default: stdout."
+    ),
+    format: ReportFormat | None = typer.Option(
+        None, "--format", "-f", help="markdown or html (default: from the -o suffix)."
+    ),
+    simulate: bool = typer.Option(
+        False, "--simulate", help="Also run the discrete-event simulation and show its figures."
+    ),
+    load: str = typer.Option(
+        "1x,2x,5x,10x", "--load", help="Load factors for the growth plan, e.g. 1x,2x,5x,10x."
+    ),
+    years: int = typer.Option(
+        3, "--years", min=0, max=50, help="Years of requirements.load.growth_per_year to plan."
+    ),
+) -> None:
+    """Everything archproof knows about a design, as one document.
+
+    Executive summary, the six sections of the framework (problem, architecture, data,
+    scalability, failure modes, implementation), findings by principle, the 24 questions
+    with the provenance of each answer, risks and success metrics. HTML is one offline
+    file with SVG diagrams and charts; Markdown uses Mermaid blocks. Written atomically.
+
+    Example: archproof report examples/url_shortener.yaml -o design.html
+    """
+    try:
+        factors = parse_load(load)
+    except ValueError as exc:
+        fail(f"--load: {exc}", "give comma-separated factors like 1x,2x,5x,10x")
+    chosen = pick_format(output, format)
+    design = load_or_exit(file)
+    names = tuple(p.name for p in PASSES if simulate or p.name != SIMULATE_PASS)
+    if simulate and SIMULATE_PASS not in names:
+        err.print("note: the simulation pass is not available; the report is analytic only")
+    result = run(
+        design,
+        passes=names,
+        options=Options(load_factors=factors, years=years, simulate=simulate),
+        source_file=str(file),
+    )
+    text = render_html(result) if chosen is ReportFormat.html else render_markdown(result)
+    emit(text, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,234 @@
+"""The mutable workspace building blocks fill: components by role, operations, entities,
+events, decisions. `compose` creates one, runs the blocks, then decides with numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from archproof.frontends.draft.classify import Classification
+from archproof.frontends.draft.derive import Ledger, Load, average
+from archproof.frontends.draft.entities import add_access, make_entity, referenced
+from archproof.frontends.draft.plan import (
+    CallSpec,
+    CompSpec,
+    Decision,
+    EntitySpec,
+    EventSpec,
+    OneOfSpec,
+    OpSpec,
+)
+from archproof.frontends.draft.sizing import ROLE_KIND, rate_text, tech_for
+
+_RATIONALE: dict[str, str] = {
+    "lb": "spreads requests over the stateless API replicas and routes around a dead one",
+    "api": "stateless request handlers: any replica serves any request, scale by adding "
+    "replicas",
+    "db": "the one primary store: every durable entity lives here (one place to back up, "
+    "one source of truth)",
+    "worker": "background jobs: slow work off the request path, retried from the queue",
+    "blobs": "file bytes in an object store, not the database (cheap, durable, streamed)",
+    "external": "third-party API: slow and failing outside our control, so every call is "
+    "guarded",
+}
+
+
+@dataclass
+class Ctx:
+    """Everything the building blocks produce, plus the figures they read."""
+
+    text: str
+    classification: Classification
+    load: Load
+    ledger: Ledger
+    comps: dict[str, CompSpec] = field(default_factory=dict)
+    ops: list[OpSpec] = field(default_factory=list)
+    entities: dict[str, EntitySpec] = field(default_factory=dict)
+    events: list[EventSpec] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    use_cases: list[str] = field(default_factory=list)
+    lookups: list[tuple[str, str]] = field(default_factory=list)  # (op id, entity) hot keys
+    notify_sources: list[str] = field(default_factory=list)
+    primary_write: str | None = None
+    primary_read: str | None = None
+    event_rate: Fraction | None = None
+    event_note: str = ""
+
+    # ----------------------------------------------------------------- components
+
+    def comp(self, role: str, cid: str | None = None, rationale: str | None = None) -> CompSpec:
+        """The component playing `role` (created on first use, with the catalog's tech)."""
+        cid = cid or role
+        if cid in self.comps:
+            return self.comps[cid]
+        tech = tech_for(role)
+        spec = CompSpec(
+            id=cid,
+            kind=ROLE_KIND[role],
+            tech=tech,
+            role=role,
+            rationale=rationale or _RATIONALE.get(role),
+        )
+        self.comps[cid] = spec
+        return spec
+
+    def queue(self, cid: str, purpose: str) -> str:
+        spec = self.comp("queue", cid, f"job queue: {purpose}")
+        spec.notes.append("one queue per job type, all on the same broker")
+        return spec.id
+
+    def external(self, cid: str, what: str) -> str:
+        return self.comp("external", cid, f"{what}: {_RATIONALE['external']}").id
+
+    # ----------------------------------------------------------------- operations
+
+    def op(self, spec: OpSpec) -> OpSpec:
+        if any(o.id == spec.id for o in self.ops):
+            return next(o for o in self.ops if o.id == spec.id)
+        self.ops.append(spec)
+        return spec
+
+    def find_op(self, op_id: str | None) -> OpSpec | None:
+        return next((o for o in self.ops if o.id == op_id), None)
+
+    def front(self, work: str, calls: list[CallSpec | OneOfSpec]) -> list[CallSpec | OneOfSpec]:
+        """A user request: load balancer → API (holding its worker) → `calls`."""
+        self.comp("lb")
+        self.comp("api")
+        return [CallSpec("lb.route", calls=[CallSpec(f"api.{work}", calls=calls)])]
+
+    def db(self, work: str, rationale: str | None = None, **kw: object) -> CallSpec:
+        self.comp("db")
+        call = CallSpec(f"db.{work}", rationale=rationale)
+        for key, value in kw.items():
+            setattr(call, key, value)
+        return call
+
+    def enqueue(self, queue: str, rationale: str, **kw: object) -> CallSpec:
+        call = CallSpec(f"{queue}.enqueue", async_=True, rationale=rationale)
+        for key, value in kw.items():
+            setattr(call, key, value)
+        return call
+
+    def job(
+        self,
+        op_id: str,
+        queue: str,
+        work: str,
+        calls: list[CallSpec | OneOfSpec],
+        *,
+        description: str,
+        pattern: str,
+        idempotency_key: str,
+        rationale: str | None = None,
+    ) -> OpSpec:
+        self.comp("worker")
+        return self.op(
+            OpSpec(
+                id=op_id,
+                description=description,
+                pattern=pattern,
+                consumes=queue,
+                sync=False,
+                idempotency_key=idempotency_key,
+                calls=[CallSpec(f"worker.{work}", calls=calls)],
+                rationale=rationale,
+                reads=False,
+            )
+        )
+
+    def api_call(self, op_id: str) -> CallSpec | None:
+        """The API (or gateway) call inside a front-door operation, to add steps to it."""
+        op = self.find_op(op_id)
+        if op is None:
+            return None
+        for item in op.calls:
+            if isinstance(item, CallSpec):
+                for inner in item.calls:
+                    if isinstance(inner, CallSpec) and inner.component in ("api", "gateway"):
+                        return inner
+                if item.component in ("api", "gateway", "worker"):
+                    return item
+        return None
+
+    # ----------------------------------------------------------------- data
+
+    def entity(self, name: str) -> EntitySpec:
+        if name not in self.entities:
+            self.comp("db")
+            spec = make_entity(name, "db")
+            self.entities[name] = spec
+            for other in referenced(spec):
+                self.entity(other)
+        return self.entities[name]
+
+    def access(
+        self,
+        entity: str,
+        pattern_id: str,
+        kind: str,
+        by: tuple[str, ...],
+        order_by: str | None,
+        op: str | None,
+    ) -> None:
+        add_access(self.entity(entity), pattern_id, kind, by, order_by, op)
+
+    # ----------------------------------------------------------------- rates
+
+    def rate(
+        self,
+        subjects: frozenset[str],
+        roles: tuple[str, ...],
+        fallback: Fraction,
+        name: str,
+        rule: str,
+        aid: str,
+        question: str | None = None,
+    ) -> tuple[Fraction, str]:
+        """An operation's average rate: from the task if it says, else `fallback` (assumed).
+        Returns the rate and a note saying where it came from."""
+        fig = self.load.rate_for(subjects, roles)
+        if fig is not None:
+            value = average(fig, self.load.peak_factor)
+            self.ledger.extracted(name, rate_text(fig.value) + (" (peak)" if fig.peak else ""),
+                                  fig.quote)
+            note = f'from the task: "{fig.quote}"'
+            if fig.peak:
+                note += f" ÷ peak factor {self.load.peak_factor}"
+            return value, note
+        value = fallback if fallback > 0 else Fraction(1, 86_400)
+        self.ledger.assumed(name, rate_text(value), rule, aid, question)
+        return value, f"assumed: {rule}"
+
+    def dau(self) -> Fraction:
+        """Daily active users, from the task or assumed (recorded once)."""
+        if self.load.dau is None:
+            self.load.dau = Fraction(10_000)
+            self.ledger.assumed(
+                "daily active users",
+                "10k",
+                "a small product when the task gives no user count",
+                "dau",
+                "How many daily active users? (assumed 10k)",
+            )
+        return self.load.dau
+
+    # ----------------------------------------------------------------- decisions
+
+    def decide(
+        self,
+        did: str,
+        title: str,
+        choice: str,
+        principle: str,
+        because: str,
+        element: str | None = None,
+    ) -> Decision:
+        decision = Decision(did, title, choice, principle, because, element)
+        self.decisions = [d for d in self.decisions if d.id != did]
+        self.decisions.append(decision)
+        return decision
+
+    def mentions(self, regex: str) -> bool:
+        return re.search(regex, self.text, re.IGNORECASE) is not None

@@ -1,0 +1,157 @@
+"""What kind of task this is (system or coding) and which building blocks it asks for.
+
+Detection is by keywords, deliberately: it is predictable, explainable (each pattern
+records the words that triggered it) and fast. The primary pattern is the one whose
+keyword appears first in the task, since tasks name their main job first ("Design a
+URL shortener that also tracks click analytics").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Pattern id → (description, trigger regex). Order breaks ties at the same position.
+PATTERNS: dict[str, tuple[str, str]] = {
+    "shortener": (
+        "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
+        r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"
+        r"|tiny\s?url|bit\.ly|pastebin|paste\s?bin|\bpastes?\b",
+    ),
+    "payments": (
+        "transactional payments: idempotent, fail-closed money movement",
+        r"\bpayments?\b|\bpay\b|\bpays\b|checkout|billing|\bcharges?\b|\brefunds?\b|\bwallet"
+        r"|money|\bfares?\b|\binvoice|stripe|\bledger|\btransfers?\b",
+    ),
+    "messaging": (
+        "real-time messaging: persist, then deliver to connected clients",
+        r"\bchat|messag|whatsapp|slack|messenger|instant\s+messag|websocket|real[- ]?time\s+"
+        r"(?:chat|messag|communication)",
+    ),
+    "feed": (
+        "fan-out feed: posts fanned out to followers' timelines in the background",
+        r"news\s?feed|\bfeeds?\b|timeline|followers?|\bfollow\b|twitter|instagram|social\s+"
+        r"network|\btweets?\b",
+    ),
+    "media": (
+        "file/media pipeline: direct upload to object storage, processing in background jobs",
+        r"\bupload|\bphotos?\b|\bimages?\b|\bvideos?\b|\bmedia\b|youtube|dropbox|thumbnail"
+        r"|transcod|\bfiles?\b|file[- ]shar|google\s+drive|streaming",
+    ),
+    "search": (
+        "search / autocomplete: a derived index fed in the background",
+        r"\bsearch|autocomplete|auto-complete|typeahead|type-ahead|full[- ]text|suggestions?\b",
+    ),
+    "rides": (
+        "ride sharing / location: frequent location updates, nearby matching",
+        r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\bdrivers?\b|\briders?\b|nearby|"
+        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery",
+    ),
+    "rate_limit": (
+        "rate limiting: a shared counter checked on every request",
+        r"rate[- ]?limit|throttl|\bquotas?\b|token\s+bucket|leaky\s+bucket|sliding\s+window",
+    ),
+    "notifications": (
+        "notifications: send through providers from background jobs",
+        r"notif|\bemails?\b|\bsms\b|push\s+(?:messages?|notifications?)|\breminders?\b",
+    ),
+    "analytics": (
+        "analytics events: high-volume, not time-sensitive; event hub + batch aggregation",
+        r"analytic|clickstream|click\s+tracking|tracking\s+events|\bmetrics?\b|telemetry"
+        r"|dashboards?|statistic|\bstats\b|\bevents?\s+(?:per|a|each)\b|\bingest|\biot\b"
+        r"|sensor|page\s?views",
+    ),
+    "auth": (
+        "authentication: sign-up and log-in, critical and fail-closed",
+        r"\blog[- ]?in\b|\blogins?\b|sign[- ]?in|sign[- ]?up|\bauth|password|\bsessions?\b"
+        r"|oauth|\bsso\b|\baccounts?\b",
+    ),
+    "batch": (
+        "scheduled/batch jobs: periodic work off the request path",
+        r"nightly|\bbatch|scheduled|\bcron\b|every\s+night|periodic|reconcil|\bexports?\b"
+        r"|daily\s+reports?|\breports?\b",
+    ),
+    "crud": (
+        "generic create/read of the main entity (read-heavy lookup)",
+        r"\bcrud\b|\bcatalog|\bprofiles?\b|\blookup|key[- ]value|\binventory|\bbookings?\b"
+        r"|reservations?|\borders?\b|\bproducts?\b|\btickets?\b",
+    ),
+}
+
+# Patterns that only support the main job unless nothing else matched.
+SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})
+
+_CODING = re.compile(
+    r"\bimplement\b|\bwrite\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:class|function|library|module|"
+    r"program|script|method)|\bclass\b|\bfunction\b|\blibrary\b|\balgorithm\b|"
+    r"\bdata\s+structure\b|\bin\s+(?:python|java|go|rust|c\+\+|typescript)\b|\bmethods?\b|"
+    r"\bO\(1\)|\bO\(log|\bunit\s+tests?\b|\bleetcode\b|\binterface\b",
+    re.IGNORECASE,
+)
+_SYSTEM = re.compile(
+    r"\bdesign\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
+    r"|website|site|api)\b|\bdistributed\b|\bscal(?:e|able|ing)\b|\bdau\b|\bmau\b|\busers\b"
+    r"|\brps\b|\bqps\b|per\s+second|per\s+day|per\s+month|availability|\bservers?\b"
+    r"|\bmicroservices?\b|\bdatabase\b|\blatency\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PatternMatch:
+    """A building block the task asks for, with the words that triggered it."""
+
+    id: str
+    description: str
+    trigger: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Task kind and the detected building blocks (primary first)."""
+
+    kind: str  # "system" or "coding"
+    kind_reason: str
+    patterns: tuple[PatternMatch, ...]
+
+    @property
+    def primary(self) -> str:
+        return self.patterns[0].id if self.patterns else "crud"
+
+    def has(self, pattern: str) -> bool:
+        return any(p.id == pattern for p in self.patterns)
+
+
+def classify(text: str) -> Classification:
+    """Kind (system/coding) and patterns of a normalized task text."""
+    found: list[PatternMatch] = []
+    for pid, (description, regex) in PATTERNS.items():
+        match = re.search(regex, text, re.IGNORECASE)
+        if match is not None:
+            found.append(PatternMatch(pid, description, match.group(0), match.start()))
+    order = list(PATTERNS)
+    main = [p for p in found if p.id not in SUPPORTING]
+    support = [p for p in found if p.id in SUPPORTING]
+    main.sort(key=lambda p: (p.position, order.index(p.id)))
+    support.sort(key=lambda p: (p.position, order.index(p.id)))
+    # A supporting block is the main job when it comes first, before any other block:
+    # "Design a notification service", "Design a rate limiter", "Design search autocomplete".
+    if support and (not main or support[0].position < main[0].position - 25):
+        lead = support[0]
+        patterns = [lead, *main, *support[1:]]
+    else:
+        patterns = [*main, *support]
+    kind, reason = _kind(text)
+    return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
+
+
+def _kind(text: str) -> tuple[str, str]:
+    coding = list(_CODING.finditer(text))
+    system = list(_SYSTEM.finditer(text))
+    if coding and len(coding) >= len(system):
+        words = ", ".join(sorted({m.group(0).lower() for m in coding})[:3])
+        return "coding", f"coding words ({words}) outweigh system-scale words"
+    if system:
+        return "system", "system-scale words (" + system[0].group(0).lower() + ")"
+    return "system", "no coding words (class, function, implement): a system design"

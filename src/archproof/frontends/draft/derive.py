@@ -1,0 +1,384 @@
+"""From extracted figures to the load the design is sized for, filling gaps with stated,
+standard assumptions. Every figure lands in a ledger with its source, and every derived
+or assumed one also becomes a `requirements.assumptions` entry.
+
+Standard assumptions (each used only when the task does not give the figure):
+
+    peak factor            3× the average (diurnal peak; 2-3× is typical)
+    requests per DAU       10 per day
+    DAU from MAU           25% of MAU (typical DAU/MAU stickiness 20-30%)
+    DAU from users         10% of registered users
+    DAU, nothing given     10k (a small product; the first open question)
+    reads : writes         by pattern (shortener/feed/media 100:1, generic 10:1, chat 2:1)
+    availability           99.9%
+    latency (p99)          200 ms reads, 500 ms writes, 3 s with a third-party call
+    retention              5 years (for storage sizing only)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from archproof.frontends.draft.extract import DAY, Extracted, Figure
+from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
+from archproof.frontends.draft.sizing import rate_text
+from archproof.units import Count, Duration, Percent, Size
+
+PEAK_FACTOR = Fraction(3)
+REQUESTS_PER_DAU = Fraction(10)
+DAU_PER_MAU = Fraction(1, 4)
+DAU_PER_USER = Fraction(1, 10)
+DEFAULT_DAU = Fraction(10_000)
+DEFAULT_AVAILABILITY = Fraction(999, 1000)
+DEFAULT_RETENTION_YEARS = 5
+DEFAULT_RATIO: dict[str, Fraction] = {
+    "shortener": Fraction(100),
+    "feed": Fraction(100),
+    "media": Fraction(100),
+    "messaging": Fraction(2),
+    "payments": Fraction(2),
+    "rides": Fraction(2),
+    "notifications": Fraction(1, 10),
+    "analytics": Fraction(1, 1000),
+    "rate_limit": Fraction(1),
+}
+# Entities each pattern's main write creates (to pick the right rate from the task).
+PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
+    "shortener": frozenset({"link", "paste"}),
+    "payments": frozenset({"payment", "order"}),
+    "messaging": frozenset({"message"}),
+    "feed": frozenset({"post", "comment", "like"}),
+    "media": frozenset({"media"}),
+    "search": frozenset({"search", "document"}),
+    "rides": frozenset({"ride", "delivery"}),
+    "rate_limit": frozenset({"request"}),
+    "notifications": frozenset({"notification"}),
+    "analytics": frozenset({"event"}),
+    "auth": frozenset({"session", "user"}),
+    "batch": frozenset({"job"}),
+    "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
+}
+
+
+@dataclass
+class Ledger:
+    """Requirements with provenance, assumptions for the YAML, and open questions."""
+
+    requirements: list[Requirement] = field(default_factory=list)
+    assumptions: list[AssumptionSpec] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+    def extracted(self, name: str, value: str, words: str) -> None:
+        self.requirements.append(Requirement(name, value, "extracted", f'"{words}"'))
+
+    def derived(self, name: str, value: str, how: str, aid: str | None = None) -> None:
+        self.requirements.append(Requirement(name, value, "derived", how))
+        if aid is not None:
+            self.assume_entry(aid, f"{name} is {value}", f"derived: {how}")
+
+    def assumed(
+        self,
+        name: str,
+        value: str,
+        rule: str,
+        aid: str,
+        question: str | None = None,
+        source: Source = "assumed",
+    ) -> None:
+        self.requirements.append(Requirement(name, value, source, rule))
+        self.assume_entry(aid, f"{name} is {value}", f"assumed: {rule} (not in the task)")
+        if question:
+            self.ask(question)
+
+    def assume_entry(
+        self, aid: str, statement: str, source: str, check: dict[str, str] | None = None
+    ) -> None:
+        if any(a.id == aid for a in self.assumptions):
+            return
+        self.assumptions.append(AssumptionSpec(aid, statement, source, check))
+
+    def ask(self, question: str) -> None:
+        if question not in self.questions:
+            self.questions.append(question)
+
+
+@dataclass
+class Load:
+    """The figures the design is sized for (averages per second; peak = × peak_factor)."""
+
+    writes: Fraction
+    reads: Fraction
+    ratio: Fraction
+    peak_factor: Fraction
+    dau: Fraction | None
+    users: Fraction | None
+    concurrent: Fraction | None
+    availability: Fraction
+    growth: Fraction | None
+    retention_s: Fraction | None
+    item_size: Fraction | None
+    storage: Fraction | None
+    followers: Fraction | None
+    extracted: Extracted
+    primary_subject: str | None
+
+    def peak(self, rate: Fraction) -> Fraction:
+        return rate * self.peak_factor
+
+    def rate_for(self, subjects: frozenset[str], roles: tuple[str, ...]) -> Figure | None:
+        """An extracted rate about one of `subjects` in one of `roles` (first in the text)."""
+        for fig in self.extracted.all("rate"):
+            if fig.subject in subjects and fig.role in roles:
+                return fig
+        return None
+
+
+def average(fig: Figure, peak_factor: Fraction) -> Fraction:
+    return fig.value / peak_factor if fig.peak else fig.value
+
+
+def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
+    """Resolve the load figures for a task whose main building block is `primary`."""
+    peak_factor = _peak_factor(found, ledger)
+    subjects = PATTERN_SUBJECTS.get(primary, frozenset())
+    users, dau, concurrent = _people(found, ledger)
+
+    rates = found.all("rate")
+    write_fig = _pick(rates, subjects, ("write", "events")) or _pick(
+        rates, None, ("write", "events"), exclude=_claimed(primary)
+    )
+    read_fig = _pick(rates, subjects | {"read"}, ("read", "search")) or _pick(
+        rates, None, ("read",)
+    )
+    if primary == "search":
+        read_fig = _pick(rates, None, ("search",)) or read_fig
+    total_fig = _pick(rates, None, ("requests",))
+    ratio_fig = found.first("ratio")
+
+    default_ratio = DEFAULT_RATIO.get(primary, Fraction(10))
+    if found.read_heavy and primary not in DEFAULT_RATIO:
+        default_ratio = Fraction(100)
+    if found.write_heavy:
+        default_ratio = Fraction(1, 10)
+
+    ratio: Fraction
+    if ratio_fig is not None:
+        ratio = ratio_fig.value
+        ledger.extracted("reads per write", _num(ratio), ratio_fig.quote)
+    else:
+        ratio = default_ratio
+
+    def ratio_rule() -> str:
+        if ratio_fig is not None:
+            return f'reads:writes {_num(ratio)}:1 ("{ratio_fig.quote}")'
+        return f"reads:writes {_num(ratio)}:1 (assumed, typical for {primary})"
+
+    if ratio_fig is None and not (write_fig and read_fig):
+        ledger.assumed(
+            "reads per write",
+            f"{_num(ratio)}:1",
+            f"typical read:write ratio for a {primary} workload",
+            "read-write-ratio",
+            "What is the read:write ratio? (assumed "
+            f"{_num(ratio)}:1; it decides replicas and caching)",
+        )
+
+    writes: Fraction
+    reads: Fraction
+    if write_fig is not None:
+        writes = average(write_fig, peak_factor)
+        ledger.extracted(f"{write_fig.subject} writes", rate_text(write_fig.value) +
+                         (" (peak)" if write_fig.peak else ""), write_fig.quote)
+    if read_fig is not None:
+        reads = average(read_fig, peak_factor)
+        ledger.extracted(f"{read_fig.subject} reads", rate_text(read_fig.value) +
+                         (" (peak)" if read_fig.peak else ""), read_fig.quote)
+    if write_fig is not None and read_fig is None:
+        reads = writes * ratio
+        ledger.derived("reads", rate_text(reads), f"{rate_text(writes)} writes × {ratio_rule()}",
+                       "reads-derived")
+    elif read_fig is not None and write_fig is None:
+        writes = reads / ratio
+        ledger.derived("writes", rate_text(writes), f"{rate_text(reads)} reads ÷ {ratio_rule()}",
+                       "writes-derived")
+    elif write_fig is None and read_fig is None:
+        if total_fig is not None:
+            total = average(total_fig, peak_factor)
+            ledger.extracted("requests", rate_text(total_fig.value) +
+                             (" (peak)" if total_fig.peak else ""), total_fig.quote)
+            how = f"{rate_text(total)} requests split by {ratio_rule()}"
+        else:
+            if dau is None:
+                dau = DEFAULT_DAU
+                ledger.assumed(
+                    "daily active users",
+                    str(Count(dau)),
+                    "a small product when the task gives no scale",
+                    "dau",
+                    "How many daily active users (or requests per second) must it serve? "
+                    f"(assumed {Count(dau)} DAU)",
+                )
+            total = dau * REQUESTS_PER_DAU / DAY
+            ledger.assumed(
+                "requests",
+                rate_text(total),
+                f"{_num(REQUESTS_PER_DAU)} requests per DAU per day × {Count(dau)} DAU",
+                "requests-per-dau",
+                "How many requests does an active user make per day? (assumed "
+                f"{_num(REQUESTS_PER_DAU)})",
+            )
+            how = f"{rate_text(total)} requests split by {ratio_rule()}"
+        reads = total * ratio / (ratio + 1)
+        writes = total / (ratio + 1)
+        ledger.derived("reads", rate_text(reads), how, "reads-derived")
+        ledger.derived("writes", rate_text(writes), how, "writes-derived")
+
+    availability = _availability(found, ledger)
+    growth = found.first("growth")
+    if growth is not None:
+        ledger.extracted("growth per year", str(Percent(growth.value)), growth.quote)
+    retention = _retention(found, ledger)
+    item = found.first("item_size")
+    if item is not None:
+        ledger.extracted("item size", str(Size(item.value)), item.quote)
+    storage = found.first("storage")
+    if storage is not None:
+        ledger.extracted("total storage", str(Size(storage.value)), storage.quote)
+    followers = found.first("followers")
+    if followers is not None:
+        ledger.extracted("followers per user", _num(followers.value), followers.quote)
+    return Load(
+        writes=writes,
+        reads=reads,
+        ratio=ratio,
+        peak_factor=peak_factor,
+        dau=dau,
+        users=users,
+        concurrent=concurrent,
+        availability=availability,
+        growth=growth.value if growth else None,
+        retention_s=retention,
+        item_size=item.value if item else None,
+        storage=storage.value if storage else None,
+        followers=followers.value if followers else None,
+        extracted=found,
+        primary_subject=write_fig.subject if write_fig else None,
+    )
+
+
+def _claimed(primary: str) -> frozenset[str]:
+    """Subjects that belong to other building blocks (not the main write)."""
+    out: set[str] = set()
+    for pattern, subjects in PATTERN_SUBJECTS.items():
+        if pattern != primary:
+            out |= subjects
+    return frozenset(out - PATTERN_SUBJECTS.get(primary, frozenset()))
+
+
+def _pick(
+    rates: list[Figure],
+    subjects: frozenset[str] | None,
+    roles: tuple[str, ...],
+    exclude: frozenset[str] = frozenset(),
+) -> Figure | None:
+    for fig in rates:
+        if fig.role not in roles or fig.subject in exclude:
+            continue
+        if subjects is None or fig.subject in subjects:
+            return fig
+    return None
+
+
+def _peak_factor(found: Extracted, ledger: Ledger) -> Fraction:
+    fig = found.first("peak_factor")
+    if fig is not None:
+        ledger.extracted("peak factor", f"{_num(fig.value)}×", fig.quote)
+        return fig.value
+    ledger.assumed(
+        "peak factor",
+        f"{_num(PEAK_FACTOR)}×",
+        "peak = 3× average (diurnal traffic; 2-3× is typical)",
+        "peak-factor",
+        "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)",
+    )
+    return PEAK_FACTOR
+
+
+def _people(
+    found: Extracted, ledger: Ledger
+) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
+    users = found.first("people", "user")
+    dau = found.first("people", "dau")
+    mau = found.first("people", "mau")
+    concurrent = found.first("people", "concurrent")
+    for fig, name in ((users, "users"), (dau, "daily active users"), (mau, "monthly active users"),
+                      (concurrent, "concurrent users")):
+        if fig is not None:
+            ledger.extracted(name, str(Count(fig.value)), fig.quote)
+    dau_value: Fraction | None = dau.value if dau else None
+    if dau_value is None and mau is not None:
+        dau_value = mau.value * DAU_PER_MAU
+        ledger.derived("daily active users", str(Count(dau_value)),
+                       f"{Count(mau.value)} MAU × 25% (assumed DAU/MAU stickiness)", "dau")
+    elif dau_value is None and users is not None:
+        dau_value = users.value * DAU_PER_USER
+        ledger.derived("daily active users", str(Count(dau_value)),
+                       f"{Count(users.value)} users × 10% active daily (assumed)", "dau")
+    return (
+        users.value if users else None,
+        dau_value,
+        concurrent.value if concurrent else None,
+    )
+
+
+def _availability(found: Extracted, ledger: Ledger) -> Fraction:
+    fig = found.first("availability")
+    if fig is not None:
+        ledger.extracted("availability", str(Percent(fig.value)), fig.quote)
+        return fig.value
+    ledger.assumed(
+        "availability",
+        str(Percent(DEFAULT_AVAILABILITY)),
+        "99.9% (three nines) for a user-facing service",
+        "availability",
+        "What availability is required? (assumed 99.9%: 43 minutes of downtime a month)",
+    )
+    return DEFAULT_AVAILABILITY
+
+
+def _retention(found: Extracted, ledger: Ledger) -> Fraction | None:
+    fig = found.first("retention")
+    if fig is not None:
+        ledger.extracted("retention", _years(fig.value), fig.quote)
+        return fig.value
+    if found.forever:
+        ledger.extracted("retention", "forever", "kept forever")
+        return None
+    return None
+
+
+def retention_for_sizing(load: Load, ledger: Ledger) -> Fraction:
+    if load.retention_s is not None:
+        return load.retention_s
+    years = DEFAULT_RETENTION_YEARS
+    if load.extracted.forever:
+        rule = f"data is kept forever; storage sized for the first {years} years"
+    else:
+        rule = f"storage sized for {years} years of data"
+        ledger.ask(f"How long must data be kept? (storage sized for {years} years)")
+    ledger.assumed("retention (sizing)", f"{years} years", rule, "retention")
+    return Fraction(years * 365 * DAY)
+
+
+def _years(seconds: Fraction) -> str:
+    years = seconds / (365 * DAY)
+    if years >= 1 and years.denominator == 1:
+        return f"{years} year{'s' if years != 1 else ''}"
+    return str(Duration(seconds))
+
+
+def _num(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):g}"

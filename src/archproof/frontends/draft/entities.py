@@ -1,0 +1,351 @@
+"""The data model: entity templates for the nouns tasks use, and the indexes their access
+patterns need.
+
+Fields use the YAML short forms (`str(64)`, `ref(User)?`, `enum(a|b)`); a `ref` field
+implies a many-to-one relation. Lifecycle states come with their allowed transitions, so
+illegal states stay unrepresentable (payment: pending → authorized → captured/refunded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archproof.frontends.draft.plan import AccessSpec, EntitySpec
+from archproof.frontends.draft.text import camel
+
+UNIQUE_EMAIL: dict[str, object] = {"type": "str", "size": 320, "unique": True}
+
+
+@dataclass(frozen=True)
+class Template:
+    fields: dict[str, str | dict[str, object]]
+    key: tuple[str, ...] = ("id",)
+    states: tuple[str, ...] = ()
+    transitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    row_size: str | None = None
+    note: str | None = None
+
+
+def _unique(type_: str, size: int | None = None) -> dict[str, object]:
+    out: dict[str, object] = {"type": type_, "unique": True}
+    if size is not None:
+        out["size"] = size
+    return out
+
+
+TEMPLATES: dict[str, Template] = {
+    "User": Template(
+        {"id": "uuid", "email": UNIQUE_EMAIL, "name": "str(100)", "created_at": "datetime"}
+    ),
+    "Credential": Template(
+        {"user_id": "ref(User)", "password_hash": "str(100)", "updated_at": "datetime"},
+        key=("user_id",),
+        note="password hashes apart from profile data (argon2/bcrypt, never plain text)",
+    ),
+    "Session": Template(
+        {
+            "token_hash": "str(64)",
+            "user_id": "ref(User)",
+            "created_at": "datetime",
+            "expires_at": "datetime",
+            "revoked": "bool",
+        },
+        key=("token_hash",),
+        note="refresh tokens only; short-lived access tokens are signed and stateless",
+    ),
+    "Link": Template(
+        {
+            "code": "str(12)",
+            "long_url": "str(2048)",
+            "user_id": "ref(User)?",
+            "created_at": "datetime",
+            "expires_at": "datetime?",
+        },
+        key=("code",),
+        row_size="500B",
+        note="code: 7 base62 chars = 3.5e12 codes; generated from a random id, unique key",
+    ),
+    "Paste": Template(
+        {
+            "code": "str(12)",
+            "content": "text",
+            "user_id": "ref(User)?",
+            "created_at": "datetime",
+            "expires_at": "datetime?",
+        },
+        key=("code",),
+    ),
+    "Conversation": Template(
+        {"id": "uuid", "kind": "enum(direct|group)", "created_at": "datetime"}
+    ),
+    "Membership": Template(
+        {"conversation_id": "ref(Conversation)", "user_id": "ref(User)", "joined_at": "datetime"},
+        key=("conversation_id", "user_id"),
+    ),
+    "Message": Template(
+        {
+            "id": "uuid",
+            "conversation_id": "ref(Conversation)",
+            "sender_id": "ref(User)",
+            "client_msg_id": "str(64)",
+            "body": "text",
+            "status": "enum(sent|delivered|read)",
+            "created_at": "datetime",
+        },
+        states=("sent", "delivered", "read"),
+        transitions={"sent": ("delivered", "read"), "delivered": ("read",)},
+        row_size="1KB",
+        note="client_msg_id makes a resent message a no-op (idempotent send)",
+    ),
+    "Post": Template(
+        {"id": "uuid", "author_id": "ref(User)", "body": "text", "created_at": "datetime"},
+        row_size="1KB",
+    ),
+    "Follow": Template(
+        {"follower_id": "ref(User)", "followee_id": "ref(User)", "created_at": "datetime"},
+        key=("follower_id", "followee_id"),
+    ),
+    "FeedItem": Template(
+        {"user_id": "ref(User)", "post_id": "ref(Post)", "created_at": "datetime"},
+        key=("user_id", "post_id"),
+        row_size="50B",
+        note="precomputed timeline rows (fan-out on write); rebuildable from Post + Follow",
+    ),
+    "Media": Template(
+        {
+            "id": "uuid",
+            "owner_id": "ref(User)",
+            "object_key": "str(512)",
+            "content_type": "str(100)",
+            "size_bytes": "bigint",
+            "status": "enum(uploading|uploaded|processing|ready|failed)",
+            "created_at": "datetime",
+        },
+        states=("uploading", "uploaded", "processing", "ready", "failed"),
+        transitions={
+            "uploading": ("uploaded", "failed"),
+            "uploaded": ("processing",),
+            "processing": ("ready", "failed"),
+            "failed": ("processing",),
+        },
+        note="metadata only; the bytes live in the object store under object_key",
+    ),
+    "Payment": Template(
+        {
+            "id": "uuid",
+            "idempotency_key": _unique("str", 64),
+            "payer_id": "ref(User)",
+            "amount": "decimal",
+            "currency": "str(3)",
+            "status": "enum(pending|authorized|captured|failed|refunded)",
+            "provider_ref": "str(64)?",
+            "created_at": "datetime",
+            "updated_at": "datetime",
+        },
+        states=("pending", "authorized", "captured", "failed", "refunded"),
+        transitions={
+            "pending": ("authorized", "failed"),
+            "authorized": ("captured", "failed"),
+            "captured": ("refunded",),
+        },
+        row_size="500B",
+        note="amount is decimal (never float); status moves only along `transitions`",
+    ),
+    "LedgerEntry": Template(
+        {
+            "id": "uuid",
+            "payment_id": "ref(Payment)",
+            "account": "str(64)",
+            "direction": "enum(debit|credit)",
+            "amount": "decimal",
+            "created_at": "datetime",
+        },
+        note="double-entry: every payment writes balanced debit and credit rows, never updated",
+    ),
+    "Order": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "total": "decimal",
+            "currency": "str(3)",
+            "status": "enum(created|paid|shipped|delivered|cancelled)",
+            "created_at": "datetime",
+        },
+        states=("created", "paid", "shipped", "delivered", "cancelled"),
+        transitions={
+            "created": ("paid", "cancelled"),
+            "paid": ("shipped", "cancelled"),
+            "shipped": ("delivered",),
+        },
+    ),
+    "Driver": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "status": "enum(offline|available|on_trip)",
+            "updated_at": "datetime",
+        },
+        states=("offline", "available", "on_trip"),
+        transitions={
+            "offline": ("available",),
+            "available": ("offline", "on_trip"),
+            "on_trip": ("available", "offline"),
+        },
+    ),
+    "DriverLocation": Template(
+        {
+            "driver_id": "ref(Driver)",
+            "geohash": "str(12)",
+            "lat": "float",
+            "lng": "float",
+            "updated_at": "datetime",
+        },
+        key=("driver_id",),
+        row_size="100B",
+        note="latest position only (overwritten); history, if needed, goes to analytics",
+    ),
+    "Ride": Template(
+        {
+            "id": "uuid",
+            "rider_id": "ref(User)",
+            "driver_id": "ref(Driver)?",
+            "pickup_geohash": "str(12)",
+            "dropoff_geohash": "str(12)",
+            "status": "enum(requested|matched|in_progress|completed|cancelled)",
+            "requested_at": "datetime",
+        },
+        states=("requested", "matched", "in_progress", "completed", "cancelled"),
+        transitions={
+            "requested": ("matched", "cancelled"),
+            "matched": ("in_progress", "cancelled"),
+            "in_progress": ("completed",),
+        },
+    ),
+    "Document": Template(
+        {"id": "uuid", "title": "str(200)", "body": "text", "updated_at": "datetime"},
+        note="source of truth for search; the index is derived and rebuildable",
+    ),
+    "Suggestion": Template(
+        {"prefix": "str(50)", "terms": "json", "updated_at": "datetime"},
+        key=("prefix",),
+        note="top-k completions per prefix, rebuilt by a batch job from query counts",
+    ),
+    "QueryCount": Template(
+        {"term": "str(200)", "day": "date", "count": "bigint"},
+        key=("term", "day"),
+    ),
+    "Notification": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "dedupe_key": _unique("str", 64),
+            "channel": "enum(email|sms|push)",
+            "payload": "json",
+            "status": "enum(queued|sent|failed)",
+            "created_at": "datetime",
+        },
+        states=("queued", "sent", "failed"),
+        transitions={"queued": ("sent", "failed"), "failed": ("queued",)},
+    ),
+    "EventRollup": Template(
+        {"name": "str(100)", "bucket": "datetime", "count": "bigint"},
+        key=("name", "bucket"),
+        note="per-minute counts; raw events stay on the event hub for its retention",
+    ),
+    "RateLimitBucket": Template(
+        {"client_key": "str(200)", "tokens": "int", "refilled_at": "datetime"},
+        key=("client_key",),
+        note="one counter per client and window; expires on its own (TTL)",
+    ),
+    "JobRun": Template(
+        {
+            "id": "uuid",
+            "job": "str(100)",
+            "status": "enum(scheduled|running|succeeded|failed)",
+            "started_at": "datetime",
+            "finished_at": "datetime?",
+        },
+        states=("scheduled", "running", "succeeded", "failed"),
+        transitions={"scheduled": ("running",), "running": ("succeeded", "failed")},
+    ),
+}
+
+
+def generic_template(name: str) -> Template:
+    """A template for a noun the drafter has no template for (`Recipe`)."""
+    return Template(
+        {
+            "id": "uuid",
+            "owner_id": "ref(User)",
+            "title": "str(200)",
+            "body": "text",
+            "created_at": "datetime",
+            "updated_at": "datetime",
+        },
+        note=f"generic fields for '{name}': replace them with the real ones",
+    )
+
+
+def make_entity(name: str, stored_in: str) -> EntitySpec:
+    template = TEMPLATES.get(name) or generic_template(name)
+    relations = [
+        (spec[4:].rstrip("?").rstrip(")"), "many_to_one", fname)
+        for fname, spec in template.fields.items()
+        if isinstance(spec, str) and spec.startswith("ref(")
+    ]
+    return EntitySpec(
+        id=name,
+        fields=dict(template.fields),  # type: ignore[arg-type]
+        key=template.key,
+        stored_in=stored_in,
+        relations=relations,
+        states=template.states,
+        transitions=dict(template.transitions),
+        row_size=template.row_size,
+        note=template.note,
+    )
+
+
+def referenced(entity: EntitySpec) -> list[str]:
+    """Entities this one refers to (they must exist in the design)."""
+    return [to for to, _, _ in entity.relations]
+
+
+def entity_name(noun: str) -> str:
+    return camel(noun) or "Item"
+
+
+def plan_indexes(entity: EntitySpec) -> None:
+    """Add the indexes the access patterns need: anything not served by a key prefix."""
+    seen: set[tuple[str, ...]] = set()
+    for pattern in entity.access:
+        columns = (*pattern.by, *((pattern.order_by,) if pattern.order_by else ()))
+        if not columns or pattern.kind in ("scan", "search"):
+            continue
+        if columns == entity.key[: len(columns)]:
+            continue  # the primary key serves it
+        if any(existing[: len(columns)] == columns for existing in seen):
+            continue
+        unique = len(pattern.by) == 1 and _is_unique(entity, pattern.by[0]) and not (
+            pattern.order_by
+        )
+        seen.add(columns)
+        entity.indexes.append((columns, unique, f"serves {pattern.id}"))
+
+
+def _is_unique(entity: EntitySpec, name: str) -> bool:
+    spec = entity.fields.get(name)
+    return isinstance(spec, dict) and bool(spec.get("unique"))
+
+
+def add_access(
+    entity: EntitySpec,
+    pattern_id: str,
+    kind: str,
+    by: tuple[str, ...],
+    order_by: str | None,
+    operation: str | None,
+) -> None:
+    if any(a.id == pattern_id for a in entity.access):
+        return
+    entity.access.append(AccessSpec(pattern_id, kind, by, order_by, operation))

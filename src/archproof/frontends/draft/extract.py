@@ -1,0 +1,709 @@
+"""Requirement extraction: the numbers in a task, with their units and what they describe.
+
+Each figure keeps the words it was read from (`quote`), so the draft can say where every
+number came from. Recognised, with the phrasings people use:
+
+- people: `10M users`, `1M DAU`, `5M daily active users`, `20M MAU`, `100k concurrent users`
+- rates: `100M new links a month`, `1.5k rps`, `5,000 orders per minute`, `1B views daily`,
+  `1M drivers send their location every 4 seconds` (count ÷ period)
+- read:write ratios: `10:1`, `reads 10x writes`, `100 reads per write`, `read/write ratio 50:1`
+- sizes: `each photo up to 5MB` (item size), `2TB of data` (total); retention `keep 5 years`
+- latency: `p99 redirect under 50ms`, `95th percentile below 200 ms`, `respond within 1s`
+- availability: `99.95%`, `three nines`, `4 nines`; growth: `doubling yearly`, `20% per month`
+- peak: `peak is 5x the average`, `3x at peak`; fan-out: `200 followers on average`
+
+Numbers are exact (`fractions.Fraction`): rates per second, durations in seconds, sizes
+in bytes, percentages as fractions of one (month = 30 days, year = 365 days, as in units).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from archproof.frontends.draft.text import clause_around, quote, singular
+
+DAY = 86_400
+_SECONDS = {
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": DAY,
+    "day": DAY,
+    "days": DAY,
+    "week": 7 * DAY,
+    "weeks": 7 * DAY,
+    "wk": 7 * DAY,
+    "month": 30 * DAY,
+    "months": 30 * DAY,
+    "mo": 30 * DAY,
+    "year": 365 * DAY,
+    "years": 365 * DAY,
+    "yr": 365 * DAY,
+    "yrs": 365 * DAY,
+}
+_ADVERB_PERIOD = {
+    "hourly": 3600,
+    "daily": DAY,
+    "weekly": 7 * DAY,
+    "monthly": 30 * DAY,
+    "yearly": 365 * DAY,
+    "annually": 365 * DAY,
+}
+_SHORT_DURATION = {
+    "ns": Fraction(1, 10**9),
+    "us": Fraction(1, 10**6),
+    "µs": Fraction(1, 10**6),
+    "μs": Fraction(1, 10**6),
+    "microseconds": Fraction(1, 10**6),
+    "ms": Fraction(1, 1000),
+    "msec": Fraction(1, 1000),
+    "millisecond": Fraction(1, 1000),
+    "milliseconds": Fraction(1, 1000),
+}
+_SIZES = {
+    "b": 1,
+    "byte": 1,
+    "bytes": 1,
+    "kb": 10**3,
+    "kilobyte": 10**3,
+    "kilobytes": 10**3,
+    "kib": 2**10,
+    "mb": 10**6,
+    "megabyte": 10**6,
+    "megabytes": 10**6,
+    "mib": 2**20,
+    "gb": 10**9,
+    "gigabyte": 10**9,
+    "gigabytes": 10**9,
+    "gib": 2**30,
+    "tb": 10**12,
+    "terabyte": 10**12,
+    "terabytes": 10**12,
+    "tib": 2**40,
+    "pb": 10**15,
+    "petabyte": 10**15,
+    "petabytes": 10**15,
+}
+_MULTIPLIERS = {
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "million": 10**6,
+    "millions": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "billion": 10**9,
+    "billions": 10**9,
+    "t": 10**12,
+    "tn": 10**12,
+    "trillion": 10**12,
+}
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+# Nouns a count can describe → (role, subject). Roles: people, read, write, requests,
+# events, search, follow. The subject is the entity the figure is about.
+NOUNS: dict[str, tuple[str, str]] = {}
+for _words, _role, _subject in (
+    ("user customer member subscriber player person people visitor shopper reader viewer "
+     "listener student patient", "people", "user"),
+    ("driver", "people", "driver"),
+    ("rider passenger", "people", "user"),
+    ("merchant seller", "people", "merchant"),
+    ("dau", "people", "dau"),
+    ("mau", "people", "mau"),
+    ("link url", "write", "link"),
+    ("paste snippet", "write", "paste"),
+    ("message chat", "write", "message"),
+    ("post tweet status story", "write", "post"),
+    ("comment reply", "write", "comment"),
+    ("like reaction vote", "write", "like"),
+    ("photo image picture video clip file upload attachment media", "write", "media"),
+    ("document page article", "write", "document"),
+    ("order purchase checkout", "write", "order"),
+    ("payment transaction charge transfer refund", "write", "payment"),
+    ("ride trip", "write", "ride"),
+    ("delivery", "write", "delivery"),
+    ("booking reservation appointment", "write", "booking"),
+    ("notification email sms push alert", "write", "notification"),
+    ("event metric log measurement reading sample datapoint", "events", "event"),
+    ("update", "write", "update"),
+    ("write insert", "write", "write"),
+    ("job task", "write", "job"),
+    ("ticket", "write", "ticket"),
+    ("review rating", "write", "review"),
+    ("listing product item", "write", "item"),
+    ("signup registration", "write", "user"),
+    ("login signin", "write", "session"),
+    ("read redirect view pageview visit click lookup fetch get impression download play "
+     "stream", "read", "read"),
+    ("search query suggestion keystroke autocomplete", "search", "search"),
+    ("request call hit", "requests", "request"),
+    ("follower followee following", "follow", "follow"),
+):
+    for _w in _words.split():
+        NOUNS[_w] = (_role, _subject)
+
+_WRITE_VERBS = frozenset(
+    "created create shortened shorten sent send posted post uploaded upload generated written "
+    "write placed place made processed submitted submit added add stored store booked "
+    "requested ingested ingest published publish recorded record new".split()
+)
+_READ_VERBS = frozenset("read viewed view served serve clicked click visited opened".split())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number read from the task (or a flag phrase), with what it describes."""
+
+    kind: str  # people, rate, ratio, item_size, storage, retention, latency, availability,
+    # growth, peak_factor, followers, stock
+    value: Fraction
+    quote: str
+    start: int
+    subject: str | None = None  # user/dau/mau/concurrent for people; entity for rates
+    role: str | None = None  # read / write / requests / events / search (rates)
+    percentile: str | None = None  # p50 / p95 / p99 (latency)
+    scope: str = ""  # the clause it was read from (to attach latency targets to operations)
+    peak: bool = False  # a peak figure rather than an average
+    note: str | None = None  # how an ambiguous phrase was read
+
+
+@dataclass
+class Extracted:
+    """Everything read from the task text."""
+
+    figures: list[Figure] = field(default_factory=list)
+    read_heavy: bool = False
+    write_heavy: bool = False
+    forever: bool = False  # "keep forever" / "indefinitely"
+
+    def first(self, kind: str, subject: str | None = None) -> Figure | None:
+        for f in self.figures:
+            if f.kind == kind and (subject is None or f.subject == subject):
+                return f
+        return None
+
+    def all(self, kind: str) -> list[Figure]:
+        return [f for f in self.figures if f.kind == kind]
+
+
+# --------------------------------------------------------------------------- regexes
+
+_MULT = r"(?:thousand|millions?|mn|billions?|bn|trillion|tn|[kKmMbBtT])(?![A-Za-z])"
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:[.,](?P<frac>\d+))?"
+    r"(?:\s?(?P<mult>" + _MULT + r"))?\+?"
+)
+_RATIO = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)(?![\d:])")
+_RATIO_TIMES = re.compile(
+    r"\breads?\s+(?:are\s+|is\s+|outnumber\s+writes?\s+(?:by\s+)?)?(?:about\s+|~)?"
+    r"(\d+(?:\.\d+)?)\s*(?:x|times)\s*(?:more\s+(?:than\s+)?|as\s+many\s+as\s+|the\s+)?"
+    r"(?:the\s+)?(?:number\s+of\s+)?writes?\b"
+    r"|(\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:more\s+)?reads?\s+than\s+writes?\b"
+    r"|(\d+(?:\.\d+)?)\s+reads?\s+(?:per|for\s+every|for\s+each|to\s+every|to\s+each)\s+"
+    r"(?:one\s+|1\s+)?writes?\b",
+    re.IGNORECASE,
+)
+_NINES = re.compile(r"\b(two|three|four|five|[2-6])[\s-]*(?:nines|9s)\b", re.IGNORECASE)
+_PERCENTILE = re.compile(
+    r"\b(?:p(?P<p>50|90|95|99|999)\b|(?P<n>50|90|95|99)(?:th|\.9th)?[\s-]*percentile"
+    r"|(?P<median>median)|(?P<avg>average|mean|avg))",
+    re.IGNORECASE,
+)
+_LATENCY_WORDS = re.compile(
+    r"latenc|respon|p\d\d|percentile|median|under|below|within|less than|<|fast|load|return"
+    r"|take|complete|deliver|real[- ]?time|arrive",
+    re.IGNORECASE,
+)
+_RETENTION_WORDS = re.compile(
+    r"\b(?:keep|kept|retain|retained|retention|store|stored|storing|history|archive|"
+    r"expire|expiry|ttl|persist|for\s+\d|last)",
+    re.IGNORECASE,
+)
+_FOREVER = re.compile(
+    r"\b(?:forever|indefinitely|never (?:be )?(?:deleted|expire))", re.IGNORECASE
+)
+_PEAK = re.compile(
+    r"\bpeak\w*[^.;\n\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w])"
+    r"|(\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average|normal|baseline|usual)?\s*"
+    r"(?:traffic\s+|load\s+)?(?:at|during|in|on)\s+(?:the\s+)?peak",
+    re.IGNORECASE,
+)
+_GROWTH_MULT = re.compile(
+    r"\b(doubl|tripl|quadrupl)\w*[^.;\n]{0,25}?\b(?:every|each|per|a|an|the)?\s*"
+    r"(year|yr|yearly|annually|month|monthly|quarter)\b",
+    re.IGNORECASE,
+)
+_GROWTH_PCT = re.compile(
+    r"\b(?:grow\w*|increas\w*|growth)\s+(?:of\s+|by\s+|at\s+)?(?:about\s+|~)?"
+    r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:per|a|an|each|every|/)?\s*"
+    r"(year|yr|month|mo|yearly|annually|monthly|yoy|mom)?"
+    r"|(\d+(?:\.\d+)?)\s*(?:%|percent)\s+(yearly|annual|annually|monthly|yoy|year[- ]over[- ]year)"
+    r"\s*growth"
+    r"|\bgrow\w*\s+(\d+(?:\.\d+)?)\s*x\s*(?:per|a|each|every)\s*(year|month)",
+    re.IGNORECASE,
+)
+_RATE_UNIT = re.compile(
+    r"\s*(?:(?:per|a|an|each|every|/|in\s+a|in\s+one)\s*(?P<unit>second|sec|s|minute|min|"
+    r"hour|hr|h|day|d|week|wk|month|mo|year|yr)\b|(?P<adverb>hourly|daily|weekly|monthly|"
+    r"yearly|annually)\b)",
+    re.IGNORECASE,
+)
+_RATE_DIRECT = re.compile(
+    r"\s*(?:(?P<word>rps|qps|tps|req/s|req/sec|requests?/s(?:ec)?|ops/s|queries/s)\b"
+    r"|/\s*(?P<unit>s|sec|second|min|minute|h|hr|hour|day|d|week|month|mo|year|yr)\b"
+    r"|(?:requests|queries|calls|ops|operations|transactions)\s+(?:per|a|/)\s*"
+    r"(?P<unit2>second|sec|s|minute|min|hour|day|month)\b)",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"\bevery\s+(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|min|mins|minutes?|h|hours?)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_FILLER = frozenset(
+    "new daily monthly active unique total registered concurrent simultaneous online short "
+    "more additional incoming outgoing page api peak average avg about around roughly "
+    "approximately up to of the are is be being will get gets we with our and user "
+    "search url text photo video image chat push email sms card credit".split()
+)
+
+
+_BOUNDARY = re.compile(r"[,;:.!?()\n\"](?=\s|$)|[()\n\"]")
+
+
+def _segment(text: str, start: int, stop: int) -> str:
+    """The comma-bounded piece of text around [start, stop): a tight quote and scope."""
+    seg_start = 0
+    for match in _BOUNDARY.finditer(text, max(0, start - 80), start):
+        seg_start = match.end()
+    following = _BOUNDARY.search(text, stop)
+    seg_end = following.start() if following else len(text)
+    return text[seg_start:seg_end].strip()
+
+
+def _value(match: re.Match[str]) -> Fraction:
+    whole = match.group("int").replace(",", "")
+    frac = match.group("frac")
+    value = Fraction(f"{whole}.{frac}") if frac else Fraction(int(whole))
+    mult = match.group("mult")
+    if mult:
+        value *= _MULTIPLIERS[mult.lower()]
+    return value
+
+
+def extract(text: str) -> Extracted:
+    """Read every figure in `text` (already normalized). Never raises on odd input."""
+    found = Extracted()
+    lowered = text.lower()
+    found.read_heavy = bool(re.search(r"read[- ]heavy|read[- ]mostly|mostly reads", lowered))
+    found.write_heavy = bool(re.search(r"write[- ]heavy|write[- ]mostly|mostly writes", lowered))
+    found.forever = bool(_FOREVER.search(text))
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add(fig: Figure, start: int, end: int) -> None:
+        found.figures.append(fig)
+        taken.append((start, end))
+
+    _ratios(text, add, free)
+    _nines(text, add)
+    _peaks(text, add, free)
+    _growth(text, add, free)
+    _periods(text, add, free)
+    for match in _NUMBER.finditer(text):
+        if free(match.start(), match.end()):
+            _number(text, match, add)
+    found.figures.sort(key=lambda f: f.start)
+    return found
+
+
+def _ratios(text: str, add: _AddFn, free: _FreeFn) -> None:
+    for match in _RATIO.finditer(text):
+        clause = clause_around(text, match.start()).lower()
+        if not re.search(r"read|write|ratio", clause):
+            continue
+        left, right = Fraction(match.group(1)), Fraction(match.group(2))
+        if left == 0 or right == 0:
+            continue
+        read_pos, write_pos = clause.find("read"), clause.find("write")
+        reads_first = read_pos == -1 or write_pos == -1 or read_pos < write_pos
+        ratio = left / right if reads_first else right / left
+        seg = _segment(text, match.start(), match.end())
+        fig = Figure("ratio", ratio, quote(seg), match.start(), scope=seg)
+        add(fig, match.start(), match.end())
+    for match in _RATIO_TIMES.finditer(text):
+        if not free(match.start(), match.end()):
+            continue
+        number = next(g for g in match.groups() if g is not None)
+        value = Fraction(number)
+        if value > 0:
+            fig = Figure("ratio", value, quote(match.group(0)), match.start())
+            add(fig, match.start(), match.end())
+
+
+def _nines(text: str, add: _AddFn) -> None:
+    for match in _NINES.finditer(text):
+        word = match.group(1).lower()
+        nines = _WORD_NUMBERS.get(word) or int(word)
+        value = 1 - Fraction(1, 10**nines)
+        add(Figure("availability", value, quote(match.group(0)), match.start()), *match.span())
+
+
+def _peaks(text: str, add: _AddFn, free: _FreeFn) -> None:
+    for match in _PEAK.finditer(text):
+        if not free(match.start(), match.end()):
+            continue
+        number = match.group(1) or match.group(2)
+        value = Fraction(number)
+        if value >= 1:
+            fig = Figure("peak_factor", value, quote(match.group(0)), match.start())
+            add(fig, match.start(), match.end())
+
+
+def _growth(text: str, add: _AddFn, free: _FreeFn) -> None:
+    for match in _GROWTH_MULT.finditer(text):
+        factor = {"doubl": 2, "tripl": 3, "quadrupl": 4}[match.group(1).lower()]
+        period = match.group(2).lower()
+        per_year = _per_year(Fraction(factor), period)
+        fig = Figure("growth", per_year - 1, quote(match.group(0)), match.start())
+        add(fig, match.start(), match.end())
+    for match in _GROWTH_PCT.finditer(text):
+        if not free(match.start(), match.end()):
+            continue
+        if match.group(5):
+            factor = Fraction(match.group(5))
+            period = match.group(6).lower()
+        else:
+            pct = Fraction(match.group(1) or match.group(3)) / 100
+            factor = 1 + pct
+            period = (match.group(2) or match.group(4) or "year").lower()
+        per_year = _per_year(factor, period)
+        fig = Figure("growth", per_year - 1, quote(match.group(0)), match.start())
+        add(fig, match.start(), match.end())
+
+
+def _per_year(factor: Fraction, period: str) -> Fraction:
+    """A growth factor per `period` as a factor per year, rounded to 0.1% when compounded."""
+    if period.startswith(("month", "mo")):
+        exact = factor**12
+    elif period.startswith("quarter"):
+        exact = factor**4
+    else:
+        return factor
+    return Fraction(round(exact * 1000), 1000)
+
+
+def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
+    """`1M drivers send their location every 4 seconds` → a rate of 250k updates/s."""
+    for match in _PERIOD.finditer(text):
+        clause_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
+        before = text[clause_start + 1 : match.start()]
+        counts = list(_NUMBER.finditer(before))
+        if not counts:
+            continue
+        count_match = counts[-1]
+        words = [w.lower() for w in _WORD.findall(before[count_match.end() :])]
+        subject = "update"
+        for word in words:
+            role_subject = NOUNS.get(singular(word))
+            if role_subject and role_subject[0] in ("write", "events"):
+                subject = role_subject[1]
+                break
+            if word in ("location", "locations", "position", "gps", "coordinates"):
+                subject = "location"
+                break
+        actors = _value(count_match)
+        unit = match.group(2).lower()
+        seconds = Fraction(match.group(1)) * _SECONDS.get(unit, _SECONDS.get(unit + "s", 1))
+        if seconds <= 0 or actors <= 0:
+            continue
+        start = clause_start + 1 + count_match.start()
+        fig = Figure(
+            "rate",
+            actors / seconds,
+            quote(text[start : match.end()]),
+            start,
+            subject=subject,
+            role="write",
+            note=f"{_plain(actors)} senders every {_plain(Fraction(match.group(1)))} {unit}",
+        )
+        add(fig, start, match.end())
+        # The actors themselves are people too (drivers, devices).
+        people = next((w for w in words if NOUNS.get(singular(w), ("",))[0] == "people"), None)
+        if people:
+            subj = NOUNS[singular(people)][1]
+            found_fig = Figure("people", actors, quote(text[start : match.end()]), start,
+                               subject=subj)
+            add(found_fig, start, start)
+
+
+def _plain(value: Fraction) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
+
+
+def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
+    value = _value(match)
+    start, end = match.span()
+    after = text[end : end + 120]
+    clause = clause_around(text, start)
+    lowered_clause = clause.lower()
+    mult = match.group("mult")
+
+    # Percentages: availability or growth (growth phrases were read already).
+    pct = re.match(r"\s*(?:%|percent\b)", after)
+    if pct:
+        fraction = value / 100
+        if fraction <= 1 and (
+            value >= 99
+            or (value >= 90 and re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b",
+                                          lowered_clause))
+        ):
+            add(Figure("availability", fraction, quote(text[start : end + pct.end()]), start,
+                       scope=clause), start, end + pct.end())
+        return
+
+    # Short durations (ms, us) and long ones (seconds .. years).
+    dur = re.match(r"\s*(ns|us|µs|μs|microseconds|ms|msec|milliseconds?|seconds?|secs?|s|"
+                   r"minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|months?|mo|years?|yrs?|"
+                   r"yr)\b", after, re.IGNORECASE)
+    if dur and not mult:
+        unit = dur.group(1).lower()
+        seconds = value * (_SHORT_DURATION[unit] if unit in _SHORT_DURATION
+                           else _SECONDS[unit])
+        _duration(text, start, end + dur.end(), seconds, clause, add)
+        return
+
+    # Sizes: 5MB, 500 bytes, 2 TB ("1.2B users" is a count; "500B per link" is a size).
+    size = re.match(r"\s*(bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|"
+                    r"[kKmMgGtTpP]i?[bB]|B)\b", after)
+    if mult == "B" and size is None and _next_noun(after) is None:
+        _size(text, start, end, value / _MULTIPLIERS["b"], clause, add)
+        return
+    if size is not None and not mult:
+        total_bytes = value * _SIZES[size.group(1).lower()]
+        if total_bytes > 0:
+            _size(text, start, end + size.end(), total_bytes, clause, add)
+        return
+
+    # Rates written directly: 1.5k rps, 5k/s, 300 requests per second.
+    direct = _RATE_DIRECT.match(after)
+    if direct:
+        unit = direct.group("unit") or direct.group("unit2")
+        seconds = Fraction(_SECONDS[unit.lower()]) if unit else Fraction(1)
+        role, subject = _role_from_clause(lowered_clause)
+        stop = end + direct.end()
+        add(_rate(text, start, stop, value / seconds, role, subject, clause), start, stop)
+        return
+
+    # Counts followed by up to four words, then maybe a rate unit.
+    words: list[tuple[str, int]] = []
+    pos = 0
+    for word_match in _WORD.finditer(after):
+        gap = after[pos : word_match.start()]
+        if re.search(r"[\d.;:!?()\n]", gap) or len(words) >= 5:
+            break
+        rate_unit = _RATE_UNIT.match(after, pos)
+        if rate_unit and words:
+            break
+        words.append((word_match.group(0), word_match.end()))
+        pos = word_match.end()
+    noun_index = _noun_index([w for w, _ in words])
+    if noun_index is None:
+        return
+    known = _known(words[noun_index][0])
+    assert known is not None
+    role, subject = known
+    if role in ("read", "search") and noun_index > 0:
+        modifier = _known(words[noun_index - 1][0])
+        if modifier is not None and modifier[0] == "write":
+            subject = modifier[1]  # "photo views": reads of media
+    adjectives = " ".join(w.lower() for w, _ in words[:noun_index])
+    tail_start = words[noun_index][1]
+    verbs = {w.lower() for w, _ in words[noun_index + 1 :]}
+    unit_match = _RATE_UNIT.match(after, words[-1][1]) or _RATE_UNIT.match(after, tail_start)
+    if unit_match and "every" in unit_match.group(0).lower() and re.match(
+        r"\s*every\s+\d", after[unit_match.start() :]
+    ):
+        unit_match = None
+    if unit_match:
+        period = unit_match.group("unit") or ""
+        adverb = unit_match.group("adverb")
+        seconds = Fraction(
+            _ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()]
+        )
+        stop = end + unit_match.end()
+        if role == "people":
+            kind = "mau" if seconds >= 28 * DAY else "dau"
+            add(Figure("people", value, quote(text[start:stop]), start, subject=kind,
+                       scope=clause), start, stop)
+            return
+        if role == "follow":
+            return
+        if "read" in adjectives.split() or verbs & _READ_VERBS and role == "write":
+            role = "read"
+        add(_rate(text, start, stop, value / seconds, role, subject, clause), start, stop)
+        return
+    if role == "people" and "daily" in adjectives:
+        subject = "dau"
+    elif role == "people" and "monthly" in adjectives:
+        subject = "mau"
+    elif role == "people" and re.search(r"concurrent|simultaneous|online|connected", adjectives):
+        subject = "concurrent"
+    elif role == "people" and re.search(r"\bactive\b", adjectives):
+        subject = "dau"
+    stop = end + tail_start
+    if role == "people":
+        add(Figure("people", value, quote(text[start:stop]), start, subject=subject,
+                   scope=clause), start, stop)
+    elif role == "follow":
+        add(Figure("followers", value, quote(text[start:stop]), start, scope=clause),
+            start, stop)
+    elif role in ("write", "events") and value >= 1:
+        add(Figure("stock", value, quote(text[start:stop]), start, subject=subject,
+                   scope=clause), start, stop)
+
+
+def _next_noun(after: str) -> str | None:
+    words = [w.lower() for w in _WORD.findall(after[:40])][:3]
+    index = _noun_index(words)
+    return words[index] if index is not None else None
+
+
+def _known(word: str) -> tuple[str, str] | None:
+    lw = word.lower()
+    return NOUNS.get(singular(lw)) or NOUNS.get(lw)
+
+
+def _noun_index(words: list[str]) -> int | None:
+    """Index of the noun the count describes: the last of the first run of known nouns
+    (`photo views` → views), after fillers (`new`, `daily active`)."""
+    for index, word in enumerate(words):
+        lw = word.lower()
+        if _known(lw) is not None:
+            if lw in ("update", "updates") and index + 1 < len(words):
+                continue
+            while index + 1 < len(words) and _known(words[index + 1]) is not None:
+                index += 1
+            return index
+        if lw not in _FILLER and not lw.endswith("-"):
+            return None
+    return None
+
+
+def _role_from_clause(clause: str) -> tuple[str, str]:
+    if re.search(r"search|autocomplete|typeahead|suggest", clause):
+        return "search", "search"
+    if re.search(r"\bwrites?\b|\bingest|\bupload|\bevents?\b", clause):
+        return ("events", "event") if "event" in clause else ("write", "write")
+    if re.search(r"\breads?\b|redirect|lookup|\bviews?\b|\bget\b", clause):
+        return "read", "read"
+    return "requests", "request"
+
+
+def _rate(
+    text: str,
+    start: int,
+    stop: int,
+    per_second: Fraction,
+    role: str,
+    subject: str,
+    clause: str,
+) -> Figure:
+    before = text[max(0, start - 40) : start].lower()
+    after = text[stop : stop + 12].lower()
+    peak = bool(re.search(r"peak|spikes?|bursts?|max(?:imum)?|up to", before)) or bool(
+        re.match(r"\s*(?:at\s+)?peak", after)
+    )
+    return Figure(
+        "rate",
+        per_second,
+        quote(text[start:stop]),
+        start,
+        subject=subject,
+        role=role,
+        scope=clause,
+        peak=peak,
+    )
+
+
+def _duration(
+    text: str, start: int, stop: int, seconds: Fraction, clause: str, add: _AddFn
+) -> None:
+    before = text[max(0, start - 60) : start]
+    lowered = clause.lower()
+    if seconds >= DAY and _RETENTION_WORDS.search(lowered):
+        seg = _segment(text, start, stop)
+        add(Figure("retention", seconds, quote(seg), start, scope=seg), start, stop)
+        return
+    if seconds <= 60 and _LATENCY_WORDS.search(lowered):
+        percentile, note = _percentile(before + text[start:stop], lowered)
+        add(
+            Figure("latency", seconds, quote(_segment(text, start, stop)), start,
+                   percentile=percentile, scope=_segment(text, start, stop), note=note),
+            start,
+            stop,
+        )
+        return
+
+
+def _percentile(near: str, clause: str) -> tuple[str, str | None]:
+    matches = list(_PERCENTILE.finditer(near)) or list(_PERCENTILE.finditer(clause))
+    if not matches:
+        return "p99", "no percentile given: read as p99"
+    m = matches[-1]
+    if m.group("median"):
+        return "p50", None
+    if m.group("avg"):
+        return "p50", "average latency read as a p50 target"
+    number = m.group("p") or m.group("n")
+    if number in ("999",):
+        return "p99", "p99.9 target tightened to p99 (the model tracks p50/p95/p99)"
+    if number == "90":
+        return "p95", "p90 target read as p95 (the model tracks p50/p95/p99)"
+    return f"p{number}", None
+
+
+def _size(
+    text: str, start: int, stop: int, size: Fraction, clause: str, add: _AddFn
+) -> None:
+    lowered = clause.lower()
+    before = text[max(0, start - 50) : start].lower()
+    per_item = re.search(r"\beach\b|\bper\b|\baverage|\bavg\b|up to|\bmax|\bsize\b|\bevery\b|"
+                         r"\bpayload|\bobject|\bfile|\bphoto|\bimage|\bvideo|\bmessage|"
+                         r"\bupload|\ba\b|\bof\s+(?:a|an|one)\b", before + " " + text[stop:stop + 30]
+                         .lower())
+    total = re.search(r"\btotal|\boverall|\bdataset|\bdata set|\bof data\b|\bstorage\b", lowered)
+    if total and not (per_item and size < 10**9):
+        seg = _segment(text, start, stop)
+        add(Figure("storage", size, quote(seg), start, scope=seg), start, stop)
+        return
+    subject = None
+    for word in _WORD.findall(lowered):
+        noun = NOUNS.get(singular(word))
+        if noun is not None and noun[0] in ("write", "events"):
+            subject = noun[1]
+            break
+    seg = _segment(text, start, stop)
+    add(Figure("item_size", size, quote(seg), start, subject=subject, scope=seg), start, stop)
+
+
+_AddFn = Callable[[Figure, int, int], None]
+_FreeFn = Callable[[int, int], bool]

@@ -1,0 +1,146 @@
+"""Load flowing through the drafted call trees: operation rates (including background jobs
+fed by queues), per-component busy time and rate, and a p99 estimate per operation.
+
+Same semantics as the model (see model/operations.py): nested calls hold the caller, so a
+component's held time includes its callees'; `p` and `times` scale a call's rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec, OpSpec
+from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, distribution, p99_s
+from archproof.model import Distribution
+from archproof.model.operations import WRITE_WORDS
+
+
+def probability(text: str | None) -> Fraction:
+    if text is None:
+        return Fraction(1)
+    text = text.strip()
+    if text.endswith("%"):
+        return Fraction(text[:-1]) / 100
+    return Fraction(text)
+
+
+def is_write(call: CallSpec) -> bool:
+    return any(word in call.work.lower() for word in WRITE_WORDS)
+
+
+def service_time(ctx: Ctx, call: CallSpec) -> Distribution:
+    """The call's time: its own, the component's, the catalog's, or a kind default."""
+    if call.time is not None:
+        return distribution(call.time)
+    comp = ctx.comps.get(call.component)
+    if comp is None:
+        return distribution("2ms")
+    if call.work in comp.work:
+        return distribution(comp.work[call.work])
+    found = catalog_work(comp.tech, call.work)
+    if found is not None:
+        return found
+    return distribution(DEFAULT_WORK.get(comp.kind, "2ms"))
+
+
+def walk(
+    items: list[CallSpec | OneOfSpec], p: Fraction = Fraction(1), depth: int = 0
+) -> Iterator[tuple[CallSpec, Fraction, int]]:
+    """Every call with its cumulative probability × times and its nesting depth."""
+    for item in items:
+        if isinstance(item, OneOfSpec):
+            for branch in item.branches:
+                yield from walk(branch.calls, p * probability(branch.p), depth)
+            continue
+        weight = p * probability(item.p) * (item.times or 1)
+        yield item, weight, depth
+        yield from walk(item.calls, weight, depth + 1)
+
+
+@dataclass
+class Flow:
+    """Average load on one component (multiply by the peak factor for peak)."""
+
+    rate: Fraction = Fraction(0)
+    busy: float = 0.0  # Erlangs: Σ rate × held time
+    read_rate: Fraction = Fraction(0)
+    read_busy: float = 0.0
+    write_rate: Fraction = Fraction(0)
+    write_busy: float = 0.0
+    works: dict[str, Fraction] = field(default_factory=dict)
+
+
+def op_rates(ctx: Ctx) -> dict[str, Fraction]:
+    """Average rate of every operation; queue consumers get what their producers enqueue."""
+    rates = {op.id: op.rate or Fraction(0) for op in ctx.ops if op.consumes is None}
+    consumers = {op.consumes: op.id for op in ctx.ops if op.consumes is not None}
+    for op_id in consumers.values():
+        rates[op_id] = Fraction(0)
+    for _ in range(6):  # chains of jobs are short; iterate to a fixed point
+        fed: dict[str, Fraction] = dict.fromkeys(consumers.values(), Fraction(0))
+        for op in ctx.ops:
+            for call, weight, _ in walk(op.calls):
+                if call.async_ and call.component in consumers:
+                    fed[consumers[call.component]] += rates.get(op.id, Fraction(0)) * weight
+        if all(rates[k] == v for k, v in fed.items()):
+            break
+        rates.update(fed)
+    return rates
+
+
+def held(ctx: Ctx, call: CallSpec) -> float:
+    """Seconds the callee's worker is held: its own time plus its synchronous callees'."""
+    return service_time(ctx, call).mean_s() + _children(ctx, call.calls, Fraction(1))
+
+
+def _children(ctx: Ctx, items: list[CallSpec | OneOfSpec], p: Fraction) -> float:
+    total = 0.0
+    for item in items:
+        if isinstance(item, OneOfSpec):
+            for branch in item.branches:
+                total += _children(ctx, branch.calls, p * probability(branch.p))
+        else:
+            weight = p * probability(item.p) * (item.times or 1)
+            total += held(ctx, item) * float(weight)
+    return total
+
+
+def flows(ctx: Ctx) -> dict[str, Flow]:
+    """Average load on each component from every operation."""
+    rates = op_rates(ctx)
+    out: dict[str, Flow] = {cid: Flow() for cid in ctx.comps}
+    for op in ctx.ops:
+        rate = rates.get(op.id, Fraction(0))
+        for call, weight, _ in walk(op.calls):
+            flow = out.setdefault(call.component, Flow())
+            calls = rate * weight
+            busy = float(calls) * held(ctx, call)
+            flow.rate += calls
+            flow.busy += busy
+            flow.works[call.work] = flow.works.get(call.work, Fraction(0)) + calls
+            if is_write(call):
+                flow.write_rate += calls
+                flow.write_busy += busy
+            else:
+                flow.read_rate += calls
+                flow.read_busy += busy
+    return out
+
+
+def p99_estimate(ctx: Ctx, op: OpSpec) -> float:
+    """Σ p99 of the calls on the path that happen for at least 1% of requests."""
+    total = 0.0
+    for call, weight, _ in walk(op.calls):
+        if weight >= Fraction(1, 100):
+            total += p99_s(service_time(ctx, call))
+    return total
+
+
+def component_calls(ctx: Ctx, comp: CompSpec) -> Iterator[tuple[OpSpec, CallSpec, int]]:
+    for op in ctx.ops:
+        for call, _, depth in walk(op.calls):
+            if call.component == comp.id:
+                yield op, call, depth

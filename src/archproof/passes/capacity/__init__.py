@@ -1,0 +1,76 @@
+"""Capacity, queueing analytics and failure-mode analysis (issue 4).
+
+The pass turns a design's rates and call trees into per-component load, utilization and
+waits (Erlang C with the Allen–Cunneen correction, callers holding their servers while
+they wait), latency per operation against its SLO, bottleneck and headroom, a growth
+plan, storage, failure modes and availability, and verdicts on checkable assumptions.
+Every number is a `Figure` carrying its formula and inputs.
+
+Modules, one job each: `network` (design → pools and visits, load propagation),
+`retry` (retry amplification), `erlang_c` (M/M/c formulas), `solve` (the layered
+fixed point), `queueing`, `latency`, `quantile`, `headroom`, `growth`, `storage`,
+`failure`, `assumptions`, `caches`, `analyze` (all of them → `CapacityResult`).
+"""
+
+from __future__ import annotations
+
+from archproof.passes.base import Context, Pass
+from archproof.passes.capacity.analyze import analyze
+from archproof.passes.capacity.figure import Figure
+from archproof.passes.capacity.result import (
+    AssumptionResult,
+    Bottleneck,
+    CacheHeadroom,
+    CapacityResult,
+    ComponentLoad,
+    ComponentNeed,
+    EdgeLoad,
+    EntityStorage,
+    FailureMode,
+    GrowthStep,
+    Headroom,
+    OperationResult,
+    PoolLoad,
+    SloCheck,
+    StorageResult,
+    WorkLoad,
+)
+
+
+def run(context: Context) -> CapacityResult:
+    """The pass entry point: analyze the design with the user's load factors and years."""
+    return analyze(
+        context.design,
+        load_factors=context.options.load_factors,
+        years=context.options.years,
+    )
+
+
+PASS = Pass(
+    name="capacity",
+    run=run,
+    description="Capacity and queueing math: load, utilization, latency vs SLO, bottleneck, "
+    "growth plan, storage, failure modes and assumption checks.",
+)
+
+__all__ = [
+    "PASS",
+    "AssumptionResult",
+    "Bottleneck",
+    "CacheHeadroom",
+    "CapacityResult",
+    "ComponentLoad",
+    "ComponentNeed",
+    "EdgeLoad",
+    "EntityStorage",
+    "FailureMode",
+    "Figure",
+    "GrowthStep",
+    "Headroom",
+    "OperationResult",
+    "PoolLoad",
+    "SloCheck",
+    "StorageResult",
+    "WorkLoad",
+    "analyze",
+]

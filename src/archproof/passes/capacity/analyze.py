@@ -1,0 +1,119 @@
+"""The capacity analysis: design → `CapacityResult` (every figure with its formula)."""
+
+from __future__ import annotations
+
+from archproof.model import Design
+from archproof.passes.capacity.assumptions import check_assumptions
+from archproof.passes.capacity.caches import cache_headroom
+from archproof.passes.capacity.failure import availability_check, downtime, failure_modes
+from archproof.passes.capacity.figure import SATURATED, Figure, figure
+from archproof.passes.capacity.growth import growth_plan, load_levels
+from archproof.passes.capacity.headroom import bottleneck, headroom, max_rates_alone
+from archproof.passes.capacity.latency import edges, operation_latency
+from archproof.passes.capacity.network import compile_network
+from archproof.passes.capacity.queueing import component_loads
+from archproof.passes.capacity.result import CapacityResult, OperationResult
+from archproof.passes.capacity.solve import solve
+from archproof.passes.capacity.storage import storage
+
+METHODS = {
+    "load": "peak rate = rate × peak factor (or share × requests × peak factor); down the call "
+    "tree × branch p × p × times × E[attempts]; async hand-offs feed the queue's consumers",
+    "retries": "q = 1 − (1 − P(S > timeout))·a; E[attempts] = (1 − q^(r+1)) / (1 − q)",
+    "utilization": "ρ = λ·E[H] / (instances × concurrency); H = own service + nested "
+    "synchronous calls (the caller holds its server while it waits)",
+    "wait": "Erlang C P(wait); M/M/c Wq = P(wait)·E[H]/(c − a); Allen–Cunneen "
+    "Wq × (1 + cs²)/2 is the figure used",
+    "latency": "means and variances add along the call tree; p50/p95/p99 from a lognormal "
+    "fitted to mean and variance",
+    "bottleneck": "bisection on a common load factor over the full layered solution",
+    "headroom": "target ρ / ρ (linear)",
+    "growth": "raise instances to ⌈n·ρ/0.7⌉ and re-solve until every pool ≤ 0.7",
+    "availability": "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X",
+    "storage": "Σ field sizes + 28 B per row; index = rows × (columns + 16 B)/0.7",
+}
+
+
+def analyze(
+    design: Design, *, load_factors: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0), years: int = 3
+) -> CapacityResult:
+    """Run every capacity analysis on `design` at its peak load."""
+    net = compile_network(design)
+    base = solve(net, 1.0)
+    comps = component_loads(net, base)
+    neck, k_star = bottleneck(net, base)
+    modes, availability = failure_modes(net)
+    ops: list[OperationResult] = []
+    alone = max_rates_alone(net, base)
+    for op in design.operations:
+        lat = operation_latency(net, base, op)
+        checks = list(lat.checks)
+        avail = availability[op.id]
+        avail_check = availability_check(design, op.id, avail)
+        if avail_check is not None:
+            checks.append(avail_check)
+        if any(c.status == SATURATED for c in checks) or lat.mean.value is None:
+            status = SATURATED
+        elif any(c.status == "violated" for c in checks):
+            status = "violated"
+        else:
+            status = "ok"
+        rate = net.op_rate[op.id]
+        mix: Figure
+        if k_star is None:
+            mix = figure(None, "1/s", "no finite pool carries load")
+        else:
+            mix = figure(
+                rate * k_star,
+                "1/s",
+                "peak rate × saturation factor k*",
+                rate=rate,
+                k=k_star,
+                status=SATURATED if k_star < 1 else None,
+            )
+        ops.append(
+            OperationResult(
+                id=op.id,
+                sync=op.sync,
+                consumes=op.consumes,
+                rate_average=figure(net.op_rate_avg[op.id], "1/s", net.op_rate_source[op.id]),
+                rate_peak=figure(
+                    rate,
+                    "1/s",
+                    net.op_rate_source[op.id],
+                    peak_factor=float(design.requirements.load.peak_factor),
+                ),
+                mean_latency=lat.mean,
+                p50_latency=lat.p50,
+                p95_latency=lat.p95,
+                p99_latency=lat.p99,
+                slo=tuple(checks),
+                max_rate_mix=mix,
+                max_rate_alone=alone[op.id],
+                availability=avail,
+                downtime_per_year=downtime(avail),
+                status=status,
+            )
+        )
+    store = storage(design)
+    assumptions = check_assumptions(
+        design.requirements.assumptions,
+        {c.id: c for c in comps},
+        {o.id: o for o in ops},
+        {e.id: e for e in store.entities},
+    )
+    return CapacityResult(
+        peak_factor=float(design.requirements.load.peak_factor),
+        components=comps,
+        operations=tuple(ops),
+        edges=edges(net, base),
+        bottleneck=neck,
+        headroom=headroom(net, base),
+        growth=growth_plan(net, load_levels(design, load_factors, years)),
+        storage=store,
+        failures=modes,
+        assumptions=assumptions,
+        caches=cache_headroom(net, base),
+        methods=dict(METHODS),
+        notes=tuple(net.notes),
+    )

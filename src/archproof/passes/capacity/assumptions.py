@@ -1,0 +1,131 @@
+"""Machine-checkable assumptions (`requirements.assumptions[*].check`) against the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from archproof.model import Assumption
+from archproof.passes.capacity.figure import Figure
+from archproof.passes.capacity.result import (
+    AssumptionResult,
+    ComponentLoad,
+    EntityStorage,
+    OperationResult,
+)
+from archproof.units import UnitError, parse_duration, parse_percent, parse_rate, parse_size
+
+
+def _fraction(text: str) -> float:
+    text = text.strip()
+    if text.endswith("%"):
+        return float(parse_percent(text).fraction)
+    return float(text)
+
+
+_PARSERS: dict[str, Callable[[str], float]] = {
+    "utilization": _fraction,
+    "availability": _fraction,
+    "p95": lambda t: float(parse_duration(t).seconds),
+    "p99": lambda t: float(parse_duration(t).seconds),
+    "mean_latency": lambda t: float(parse_duration(t).seconds),
+    "queue_wait": lambda t: float(parse_duration(t).seconds),
+    "peak_rate": lambda t: float(parse_rate(t).per_second),
+    "storage": lambda t: float(parse_size(t).bytes),
+}
+
+
+def _figure(
+    metric: str,
+    component: ComponentLoad | None,
+    operation: OperationResult | None,
+    entity: EntityStorage | None,
+) -> Figure | None:
+    if metric == "utilization" and component is not None:
+        return component.utilization
+    if metric == "queue_wait" and component is not None:
+        waits = [p.mean_wait for p in component.pools]
+        return max(waits, key=lambda f: -1.0 if f.value is None else f.value, default=None)
+    if metric == "peak_rate":
+        if operation is not None:
+            return operation.rate_peak
+        if component is not None:
+            return component.arrival_rate
+    if operation is not None:
+        if metric == "p95":
+            return operation.p95_latency
+        if metric == "p99":
+            return operation.p99_latency
+        if metric == "mean_latency":
+            return operation.mean_latency
+        if metric == "availability":
+            return operation.availability
+    if metric == "storage" and entity is not None:
+        return entity.total_bytes
+    return None
+
+
+def check_assumptions(
+    assumptions: tuple[Assumption, ...],
+    components: dict[str, ComponentLoad],
+    operations: dict[str, OperationResult],
+    entities: dict[str, EntityStorage],
+) -> tuple[AssumptionResult, ...]:
+    out: list[AssumptionResult] = []
+    for a in assumptions:
+        check = a.check
+        if check is None:
+            out.append(
+                AssumptionResult(
+                    a.id,
+                    a.statement,
+                    "unchecked",
+                    None,
+                    None,
+                    "no machine-checkable form (add `check:`)",
+                )
+            )
+            continue
+        bound = " ".join(f"{k} {v}" for k, v in (("max", check.max), ("min", check.min)) if v)
+        fig = _figure(
+            check.metric,
+            components.get(check.component or ""),
+            operations.get(check.operation or ""),
+            entities.get(check.entity or ""),
+        )
+        if fig is None:
+            out.append(
+                AssumptionResult(
+                    a.id,
+                    a.statement,
+                    "unknown",
+                    None,
+                    bound,
+                    f"no '{check.metric}' figure for this target",
+                )
+            )
+            continue
+        parse = _PARSERS[check.metric]
+        try:
+            hi = parse(check.max) if check.max else None
+            lo = parse(check.min) if check.min else None
+        except (UnitError, ValueError) as exc:
+            out.append(
+                AssumptionResult(
+                    a.id, a.statement, "unknown", fig, bound, f"cannot read the bound: {exc}"
+                )
+            )
+            continue
+        if fig.value is None:
+            status = "refuted" if fig.status == "saturated" and hi is not None else "unknown"
+            out.append(
+                AssumptionResult(a.id, a.statement, status, fig, bound, f"figure is {fig.status}")
+            )
+            continue
+        bad = (hi is not None and fig.value > hi) or (lo is not None and fig.value < lo)
+        detail = f"{check.metric} = {fig.value:.6g} {fig.unit}".rstrip()
+        out.append(
+            AssumptionResult(
+                a.id, a.statement, "refuted" if bad else "confirmed", fig, bound, detail
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,201 @@
+"""Failure-mode analysis: what each component's outage does to every operation.
+
+While component X is down, a call to X fails. A failure travels up the call tree to
+the caller unless the edge into the failed call is `fail_open` or has a `fallback`
+(the caller continues: the operation *degrades*) or is an async hand-off (the message
+is lost or delayed: degrades). An undecided edge (no `on_failure`) fails closed.
+For an operation, with calls made with probability p, `times` times, in sequence:
+
+    P(fail) = 1 − Π_steps (1 − f_step),   one_of: f = Σ p_b·f_b
+
+Availability of an operation (independent failures, parallel replicas, series steps):
+
+    A(op) = Π over components X of (1 − U_X · f_X),   U_X = (1 − a_X)^n_X
+
+with a_X one replica's availability, n_X its instances (a write needs the primaries,
+a read any instance) and f_X the share of the operation's requests that fail while X is
+down (1 for a required component, 0 when every edge to it fails open). Downtime per
+year = (1 − A) × 525,600 minutes.
+"""
+
+from __future__ import annotations
+
+from archproof.model import ComponentKind, Design
+from archproof.passes.capacity.figure import Figure, figure
+from archproof.passes.capacity.network import Network, Seq, Visit
+from archproof.passes.capacity.result import FailureMode, SloCheck
+
+MINUTES_PER_YEAR = 525_600.0
+
+
+def _seq(net: Network, seq: Seq, down: str) -> tuple[float, float]:
+    ok = okd = 1.0
+    for kind, obj in seq:
+        if kind == "call":
+            assert isinstance(obj, int)
+            f, d = _call(net, net.visits[obj], down)
+        else:
+            assert isinstance(obj, list)
+            f = d = 0.0
+            for p, sub in obj:
+                fb, db = _seq(net, sub, down)
+                f += p * fb
+                d += p * db
+        ok *= 1.0 - f
+        okd *= max(0.0, 1.0 - f - d)
+    return 1.0 - ok, max(0.0, ok - okd)
+
+
+def _call(net: Network, v: Visit, down: str) -> tuple[float, float]:
+    if v.component == down:
+        f, d = 1.0, 0.0
+    else:
+        f, d = _seq(net, v.children, down)
+    node = v.node
+    if node.async_ or node.on_failure == "fail_open" or node.fallback is not None:
+        f, d = 0.0, min(1.0, d + f)
+    p, n = float(node.p), node.times
+    fail = p * (1.0 - (1.0 - f) ** n)
+    clean = p * max(0.0, 1.0 - f - d) ** n + (1.0 - p)
+    return fail, max(0.0, 1.0 - fail - clean)
+
+
+def outage_effect(net: Network, op: str, down: str) -> tuple[float, float]:
+    """(share of `op` requests that fail, share that degrade) while `down` is down."""
+    design = net.design
+    operation = design.operation(op)
+    if operation.consumes == down:
+        return 0.0, 1.0  # no messages arrive: the background work waits
+    return _seq(net, net.top[op], down)
+
+
+def _instances_needed(net: Network, op: str, component: str, writers: set[tuple[str, str]]) -> int:
+    rc = net.resolved[component]
+    writes = (op, component) in writers
+    return rc.replicas if writes else rc.replicas + rc.component.read_replicas
+
+
+def _unavailability(net: Network, component: str, instances: int) -> float | None:
+    rc = net.resolved[component]
+    if rc.availability is None:
+        return None
+    a = float(rc.availability.fraction())
+    return float((1.0 - a) ** instances)
+
+
+def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figure]]:
+    """Failure modes per component and the availability of each operation."""
+    design = net.design
+    comps_of: dict[str, set[str]] = {op.id: set() for op in design.operations}
+    for v in net.visits:
+        comps_of[v.op].add(v.component)
+    for op in design.operations:
+        if op.consumes is not None:
+            comps_of[op.id].add(op.consumes)
+    effects: dict[str, dict[str, tuple[float, float]]] = {c.id: {} for c in design.components}
+    for op in design.operations:
+        for comp in comps_of[op.id]:
+            effects[comp][op.id] = outage_effect(net, op.id, comp)
+    rates = {op.id: net.op_rate[op.id] for op in design.operations}
+    total = sum(rates.values())
+    modes: list[FailureMode] = []
+    for c in design.components:
+        rc = net.resolved[c.id]
+        eff = effects[c.id]
+        fails = tuple(o for o, (f, _) in eff.items() if f > 0)
+        degrades = tuple(o for o, (f, d) in eff.items() if f == 0 and d > 0)
+        hit = set(fails) | set(degrades)
+        survives = tuple(o.id for o in design.operations if o.id not in hit)
+        fail_rate = sum(rates[o] * f for o, (f, _) in eff.items())
+        deg_rate = sum(rates[o] * d for o, (_, d) in eff.items())
+        instances = rc.replicas + c.read_replicas
+        spof = instances == 1 and bool(fails) and c.kind is not ComponentKind.CLIENT
+        note = None
+        if c.kind in (ComponentKind.DATABASE,) and rc.replicas == 1 and c.read_replicas > 0:
+            note = "single primary: writes stop until a replica is promoted (failover)"
+        if spof:
+            note = f"single point of failure: one instance, {len(fails)} operation(s) fail"
+        u = _unavailability(net, c.id, instances)
+        avail = (
+            figure(
+                1.0 - u,
+                "",
+                "1 − (1 − a)^n (parallel replicas)",
+                n=float(instances),
+                a=float(rc.availability.fraction()) if rc.availability else None,
+            )
+            if u is not None
+            else figure(None, "", "availability unknown (neither design nor catalog)")
+        )
+        modes.append(
+            FailureMode(
+                component=c.id,
+                fails=fails,
+                degrades=degrades,
+                survives=survives,
+                fail_share={o: f for o, (f, _) in eff.items() if f > 0},
+                blast_radius=figure(
+                    fail_rate / total if total else 0.0,
+                    "",
+                    "Σ rate(op) × P(op fails | down) / Σ rate",
+                    total_rate=total,
+                ),
+                degraded_share=figure(
+                    deg_rate / total if total else 0.0,
+                    "",
+                    "Σ rate(op) × P(op degrades | down) / Σ rate",
+                ),
+                spof=spof,
+                availability=avail,
+                note=note,
+            )
+        )
+    availability: dict[str, Figure] = {}
+    writers = {(v.op, v.component) for v in net.visits if v.is_write}
+    for op in design.operations:
+        a_op = 1.0
+        unknown_parts: list[str] = []
+        inputs: dict[str, float | str] = {}
+        for comp in sorted(comps_of[op.id]):
+            f = effects[comp][op.id][0]
+            if f <= 0:
+                continue
+            u = _unavailability(net, comp, _instances_needed(net, op.id, comp, writers))
+            if u is None:
+                unknown_parts.append(comp)
+                continue
+            a_op *= 1.0 - u * f
+            inputs[f"U({comp})"] = u
+            inputs[f"f({comp})"] = f
+        if unknown_parts:
+            inputs["not counted (availability unknown)"] = ", ".join(unknown_parts)
+        availability[op.id] = Figure(
+            a_op,
+            "",
+            "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X (series components, parallel "
+            "replicas; fail-open edges excluded)",
+            inputs,
+            "ok",
+        )
+    return tuple(modes), availability
+
+
+def availability_check(design: Design, op_id: str, avail: Figure) -> SloCheck | None:
+    op = design.operation(op_id)
+    target = op.slo.availability if op.slo is not None and op.slo.availability else None
+    target = target or design.requirements.slos.availability
+    if target is None or avail.value is None:
+        return None
+    t = float(target.fraction)
+    return SloCheck("availability", t, avail, "met" if avail.value >= t else "violated")
+
+
+def downtime(avail: Figure) -> Figure:
+    if avail.value is None:
+        return figure(None, "min/year", "availability unknown")
+    return figure(
+        (1.0 - avail.value) * MINUTES_PER_YEAR,
+        "min/year",
+        "(1 − A) × 525,600 min",
+        availability=avail.value,
+    )

@@ -1,0 +1,96 @@
+"""`Figure`: a number together with the formula and the inputs that produced it.
+
+Every figure the capacity pass reports is a `Figure`, so a reviewer can redo the
+arithmetic by hand: `value` in `unit`, computed by `formula` from `inputs`.
+`value` is None when the figure does not exist (a saturated queue has no finite
+wait) or is unknown (a missing input); `status` says which.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Status words shared by figures and verdicts.
+OK = "ok"
+SATURATED = "saturated"
+UNKNOWN = "unknown"
+WARNING = "warning"
+
+Input = float | str
+
+
+@dataclass(frozen=True, eq=False)
+class Figure:
+    """A computed number, its unit, the formula, the inputs and a status."""
+
+    value: float | None
+    unit: str
+    formula: str
+    inputs: Mapping[str, Input] = field(default_factory=dict)
+    status: str = OK
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None and self.status == OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": _clean(self.value),
+            "unit": self.unit,
+            "formula": self.formula,
+            "inputs": {k: _clean(v) if isinstance(v, float) else v for k, v in self.inputs.items()},
+            "status": self.status,
+        }
+
+    def __repr__(self) -> str:
+        shown = "None" if self.value is None else f"{self.value:.6g}"
+        return f"Figure({shown} {self.unit}, {self.status}: {self.formula})"
+
+
+def _clean(value: float | None) -> float | None:
+    """JSON has no NaN/inf: map them to None (they never carry meaning here)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def figure(
+    value: float | None,
+    unit: str,
+    formula: str,
+    status: str | None = None,
+    **inputs: Input | None,
+) -> Figure:
+    """Shorthand: inputs as keywords (None inputs are dropped); status from the value."""
+    shown = {k: v for k, v in inputs.items() if v is not None}
+    if status is None:
+        status = OK if value is not None else UNKNOWN
+    return Figure(value, unit, formula, shown, status)
+
+
+def unknown(unit: str, why: str) -> Figure:
+    """A figure that cannot be computed, with the reason as its formula."""
+    return Figure(None, unit, why, {}, UNKNOWN)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Recursively turn results (dataclasses with `to_json`, tuples, dicts) into JSON data."""
+    if obj is None or isinstance(obj, str | bool | int):
+        return obj
+    if isinstance(obj, float):
+        return _clean(obj)
+    if isinstance(obj, Figure):
+        return obj.to_json()
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    to_json = getattr(obj, "to_json", None)
+    if callable(to_json):
+        return to_json()
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    return obj

@@ -1,0 +1,155 @@
+"""Latency per operation and per call edge, and the latency SLO check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archproof.model import Operation
+from archproof.passes.capacity.figure import SATURATED, Figure, figure, unknown
+from archproof.passes.capacity.network import Network
+from archproof.passes.capacity.quantile import FORMULA as Q_FORMULA
+from archproof.passes.capacity.quantile import lognormal_quantile
+from archproof.passes.capacity.result import EdgeLoad, SloCheck
+from archproof.passes.capacity.solve import Solution
+
+F_MEAN = (
+    "sum over sequential steps of E[wait] + E[holding]; nested calls add to the caller's "
+    "holding time; one_of branches weighted by p; × E[attempts] (+ backoff); async calls add 0"
+)
+
+
+@dataclass(frozen=True)
+class OperationLatency:
+    mean: Figure
+    p50: Figure
+    p95: Figure
+    p99: Figure
+    checks: tuple[SloCheck, ...]
+
+
+def _saturated(unit: str, op: str) -> Figure:
+    return Figure(None, unit, f"'{op}' calls a saturated pool: no finite latency", {}, SATURATED)
+
+
+def operation_latency(net: Network, sol: Solution, op: Operation) -> OperationLatency:
+    mean = sol.op_mean.get(op.id)
+    var = sol.op_var.get(op.id)
+    if mean is None or var is None:
+        figs = [_saturated("s", op.id) for _ in range(4)]
+    else:
+        inputs = {"mean": mean, "variance": var}
+        figs = [figure(mean, "s", F_MEAN, variance=var)]
+        for q in (0.5, 0.95, 0.99):
+            figs.append(Figure(lognormal_quantile(mean, var, q), "s", Q_FORMULA, inputs))
+    checks: list[SloCheck] = []
+    if op.slo is not None:
+        for metric, target, fig in (
+            ("p50", op.slo.p50, figs[1]),
+            ("p95", op.slo.p95, figs[2]),
+            ("p99", op.slo.p99, figs[3]),
+        ):
+            if target is None:
+                continue
+            t = float(target.seconds)
+            if fig.value is None:
+                status = SATURATED if fig.status == SATURATED else "unknown"
+            else:
+                status = "met" if fig.value <= t else "violated"
+            checks.append(SloCheck(metric, t, fig, status))
+    return OperationLatency(figs[0], figs[1], figs[2], figs[3], tuple(checks))
+
+
+def slo_target(op: Operation) -> tuple[str, float] | None:
+    """The tail objective edges are compared with: p99 if set, else p95."""
+    if op.slo is None:
+        return None
+    if op.slo.p99 is not None:
+        return "p99", float(op.slo.p99.seconds)
+    if op.slo.p95 is not None:
+        return "p95", float(op.slo.p95.seconds)
+    return None
+
+
+def edges(net: Network, sol: Solution) -> tuple[EdgeLoad, ...]:
+    """Every call edge with its rate, retry amplification and share of the SLO."""
+    out: list[EdgeLoad] = []
+    ops = net.design.operation_map
+    for v in net.visits:
+        op = ops[v.op]
+        parent = net.visits[v.parent].component if v.parent is not None else None
+        r, rv = sol.r_mean[v.index], sol.r_var[v.index]
+        node = v.node
+        if r is None or rv is None:
+            mean_r = Figure(None, "s", "callee saturated", {}, SATURATED)
+            p99 = Figure(None, "s", "callee saturated", {}, SATURATED)
+            share = Figure(None, "", "callee saturated", {}, SATURATED)
+        else:
+            mean_r = figure(r, "s", "R = E[wait] + E[holding]", variance=rv)
+            p99_value = lognormal_quantile(r, rv, 0.99)
+            p99 = Figure(p99_value, "s", Q_FORMULA, {"mean": r, "variance": rv})
+            target = slo_target(op)
+            if target is None:
+                share = unknown("", f"operation '{op.id}' has no p95/p99 SLO")
+            elif node.async_:
+                share = figure(0.0, "", "async hand-off: not on the caller's latency path")
+            else:
+                share = figure(
+                    p99_value / target[1],
+                    "",
+                    f"edge p99 / operation {target[0]} SLO",
+                    edge_p99=p99_value,
+                    slo=target[1],
+                )
+        retries = node.retries.count if node.retries is not None else 0
+        out.append(
+            EdgeLoad(
+                operation=v.op,
+                path=v.path,
+                caller=parent,
+                callee=v.component,
+                work=v.work,
+                is_write=v.is_write,
+                sync=not node.async_,
+                on_failure=node.on_failure,
+                fallback=node.fallback,
+                calls_per_request=figure(
+                    v.per_request,
+                    "",
+                    "Π(branch p) × p × times × E[attempts] down the tree",
+                    p=float(node.p),
+                    times=float(node.times),
+                    attempts=v.attempts,
+                ),
+                rate=figure(
+                    sol.lam[v.index],
+                    "1/s",
+                    "rate(operation) × calls per request",
+                    operation_rate=net.op_rate[v.op] * sol.factor,
+                ),
+                timeout_probability=figure(
+                    v.p_timeout,
+                    "",
+                    "P(S > timeout) of the callee's service-time distribution"
+                    if v.timeout is not None
+                    else "no timeout: 0",
+                    timeout=v.timeout,
+                ),
+                failure_probability=figure(
+                    v.p_fail,
+                    "",
+                    "q = 1 − (1 − P(timeout)) × a(replica)",
+                    p_timeout=v.p_timeout,
+                ),
+                retry_amplification=figure(
+                    v.attempts,
+                    "×",
+                    "E[attempts] = (1 − q^(r+1)) / (1 − q)",
+                    q=v.p_fail,
+                    retries=float(retries),
+                ),
+                mean_response=mean_r,
+                p99_response=p99,
+                share_of_slo=share,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,337 @@
+"""Solve the queueing network at a load factor: waits per pool, response time per visit.
+
+Layered (holding) model. A visit holds one server of its pool for its *holding time*
+
+    H = S_own + Σ over nested synchronous calls of their expected time
+
+and a nested call's time is the callee's response time R = W_q(callee pool) + H_callee,
+per attempt capped by the call's timeout, times E[attempts], plus expected backoff.
+So the caller's utilization ρ = λ·E[H] / servers includes the time it waits on its
+callees — which is why a slow database exhausts the thread pool of the service above it.
+
+Pools are solved callees first (a topological order of the "holds a server while
+calling" graph); a cycle across operations is solved by repeated sweeps to a fixed point.
+
+Per pool (FIFO, c servers, Poisson arrivals, ca² = 1):
+    a = Σ λ_v·H_v (erlangs), ρ = a / c, E[H] = a / λ, cs² = E[H²] / E[H]² − 1
+    P(wait) = ErlangC(c, a), Wq(M/M/c) = P(wait)·E[H] / (c − a)
+    Wq = Wq(M/M/c)·(1 + cs²) / 2   (Allen–Cunneen)
+A pool with ρ ≥ 1 is saturated: its wait does not exist (None), and so do the response
+times of its visits. A caller with a timeout on the call is held at most `timeout` per
+attempt; without one it is held indefinitely and saturates too ("held by" the callee).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from archproof.passes.capacity.erlang_c import erlang_c, wait_variance
+from archproof.passes.capacity.network import Network, Seq, Visit
+
+_MAX_SWEEPS = 60
+_TOLERANCE = 1e-9
+
+
+@dataclass
+class PoolState:
+    """Queueing figures of one pool at one load factor (internal, mutable)."""
+
+    lam: float = 0.0
+    offered: float | None = 0.0  # erlangs; None when held by a saturated callee
+    offered_known: float = 0.0  # erlangs from visits with a finite holding time
+    mean_h: float | None = None
+    cs2: float | None = None
+    rho: float | None = 0.0
+    p_wait: float | None = 0.0
+    wq_mmc: float | None = 0.0
+    wq: float | None = 0.0
+    wq_var: float | None = 0.0
+    saturated: bool = False
+    held_by: tuple[str, ...] = ()
+
+
+@dataclass
+class Solution:
+    """Everything the solver computed at one load factor."""
+
+    factor: float
+    pools: list[PoolState]
+    lam: list[float]  # per visit arrivals/s
+    h_mean: list[float | None]
+    h_var: list[float | None]
+    r_mean: list[float | None]
+    r_var: list[float | None]
+    op_mean: dict[str, float | None]
+    op_var: dict[str, float | None]
+
+
+def callee_pools(net: Network) -> dict[int, set[int]]:
+    """For each pool, the pools its visits call synchronously (while holding a server)."""
+    deps: dict[int, set[int]] = {p.index: set() for p in net.pools}
+    for v in net.visits:
+        kids = _sync_children(net, v)
+        for pool_index, _ in v.pools:
+            for child in kids:
+                for child_pool, _ in net.visits[child].pools:
+                    if child_pool != pool_index:
+                        deps[pool_index].add(child_pool)
+    return deps
+
+
+def pool_order(net: Network) -> tuple[list[int], bool]:
+    """Pools with callees before callers; the flag says whether a cycle was found."""
+    deps = callee_pools(net)
+    order: list[int] = []
+    state: dict[int, int] = {}
+    cyclic = False
+    for start in deps:
+        if start in state:
+            continue
+        stack: list[tuple[int, list[int]]] = [(start, sorted(deps[start]))]
+        state[start] = 1
+        while stack:
+            node, rest = stack[-1]
+            if rest:
+                nxt = rest.pop()
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, sorted(deps[nxt])))
+                elif state[nxt] == 1:
+                    cyclic = True
+            else:
+                stack.pop()
+                state[node] = 2
+                order.append(node)
+    return order, cyclic
+
+
+def _sync_children(net: Network, v: Visit) -> list[int]:
+    out: list[int] = []
+
+    def walk(seq: Seq) -> None:
+        for kind, obj in seq:
+            if kind == "call":
+                assert isinstance(obj, int)
+                if not net.visits[obj].node.async_:
+                    out.append(obj)
+            else:
+                assert isinstance(obj, list)
+                for _, sub in obj:
+                    walk(sub)
+
+    walk(v.children)
+    return out
+
+
+def truncated(r: float, timeout: float) -> tuple[float, float]:
+    """Mean and variance of min(X, T) for X exponential with mean r (one attempt)."""
+    x = timeout / r
+    e = math.exp(-x)
+    mean = r * (1.0 - e)
+    second = 2.0 * r * r * (1.0 - e * (1.0 + x))
+    return mean, max(0.0, second - mean * mean)
+
+
+def solve(net: Network, factor: float = 1.0) -> Solution:
+    """Waits and response times at `factor` × the design's peak load."""
+    n = len(net.visits)
+    lam = [factor * net.op_rate[v.op] * v.per_request for v in net.visits]
+    sol = Solution(
+        factor=factor,
+        pools=[PoolState() for _ in net.pools],
+        lam=lam,
+        h_mean=[None] * n,
+        h_var=[None] * n,
+        r_mean=[None] * n,
+        r_var=[None] * n,
+        op_mean={},
+        op_var={},
+    )
+    if net.order is None:
+        net.order = pool_order(net)
+    order, cyclic = net.order
+    if cyclic:
+        # Start a cycle from the no-wait estimate: R = own service time.
+        for v in net.visits:
+            sol.r_mean[v.index] = v.s_mean
+            sol.r_var[v.index] = v.s_var
+    sweeps = _MAX_SWEEPS if cyclic else 1
+    for _ in range(sweeps):
+        before = list(sol.r_mean)
+        for pool_index in order:
+            _solve_pool(net, sol, pool_index)
+        if not cyclic or _converged(before, sol.r_mean):
+            break
+    for op in net.design.operations:
+        moments = seq_moments(net, sol, net.top[op.id])
+        blocked = _op_blocked(net, sol, op.id)
+        if moments is None or blocked:
+            sol.op_mean[op.id] = None
+            sol.op_var[op.id] = None
+        else:
+            sol.op_mean[op.id], sol.op_var[op.id] = moments
+    return sol
+
+
+def _converged(before: list[float | None], after: list[float | None]) -> bool:
+    for x, y in zip(before, after, strict=True):
+        if (x is None) != (y is None):
+            return False
+        if x is not None and y is not None and abs(x - y) > _TOLERANCE * max(1.0, abs(y)):
+            return False
+    return True
+
+
+def _op_blocked(net: Network, sol: Solution, op: str) -> bool:
+    """An operation has no finite latency if a synchronous visit sits on a saturated pool."""
+    for vi in net.visits_of_op.get(op, ()):
+        v = net.visits[vi]
+        if v.node.async_:
+            continue
+        if any(sol.pools[p].saturated for p, _ in v.pools):
+            return True
+    return False
+
+
+def _solve_pool(net: Network, sol: Solution, pool_index: int) -> None:
+    pool = net.pools[pool_index]
+    st = sol.pools[pool_index]
+    lam = a = second = known = 0.0
+    held_by: set[str] = set()
+    for visit_index, frac in pool.visits:
+        v = net.visits[visit_index]
+        moments = seq_moments(net, sol, v.children)
+        if moments is None:
+            sol.h_mean[visit_index] = sol.h_var[visit_index] = None
+            rate = sol.lam[visit_index] * frac
+            if rate > 0:
+                held_by.update(_saturated_callees(net, sol, v))
+            lam += rate
+            continue
+        h = v.s_mean + moments[0]
+        hv = v.s_var + moments[1]
+        sol.h_mean[visit_index], sol.h_var[visit_index] = h, hv
+        rate = sol.lam[visit_index] * frac
+        lam += rate
+        a += rate * h
+        known += rate * h
+        second += rate * (hv + h * h)
+    st.lam, st.offered_known, st.held_by = lam, known, tuple(sorted(held_by))
+    c = pool.servers
+    if held_by:
+        _saturate(st, None)
+    elif lam <= 0:
+        st.offered, st.rho, st.p_wait, st.wq, st.wq_mmc, st.wq_var = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+        st.mean_h = st.cs2 = None
+        st.saturated = False
+    else:
+        mean_h = a / lam
+        cs2 = max(0.0, second / (lam * mean_h * mean_h) - 1.0)
+        st.offered, st.mean_h, st.cs2 = a, mean_h, cs2
+        if pool.infinite:
+            st.rho, st.p_wait, st.wq, st.wq_mmc, st.wq_var = None, 0.0, 0.0, 0.0, 0.0
+            st.saturated = False
+        elif c <= 0 or a >= c:
+            _saturate(st, a / c if c > 0 else None)
+        else:
+            p_wait = erlang_c(c, a)
+            st.rho, st.p_wait = a / c, p_wait
+            st.wq_mmc = p_wait * mean_h / (c - a)
+            st.wq = st.wq_mmc * (1.0 + cs2) / 2.0
+            st.wq_var = wait_variance(c, a, mean_h, cs2, p_wait)
+            st.saturated = False
+    # Response times of the pool's visits: expected wait over the pools they use.
+    for visit_index, _ in pool.visits:
+        _respond(net, sol, net.visits[visit_index])
+
+
+def _saturate(st: PoolState, rho: float | None) -> None:
+    st.saturated = True
+    st.rho = rho
+    st.p_wait = st.wq = st.wq_mmc = st.wq_var = None
+    if rho is None:
+        st.offered = None
+
+
+def _respond(net: Network, sol: Solution, v: Visit) -> None:
+    h = sol.h_mean[v.index]
+    hv = sol.h_var[v.index]
+    if h is None or hv is None:
+        sol.r_mean[v.index] = sol.r_var[v.index] = None
+        return
+    e_w = e_w2 = 0.0
+    for pool_index, frac in v.pools:
+        st = sol.pools[pool_index]
+        if st.saturated or st.wq is None or st.wq_var is None:
+            sol.r_mean[v.index] = sol.r_var[v.index] = None
+            return
+        e_w += frac * st.wq
+        e_w2 += frac * (st.wq_var + st.wq * st.wq)
+    sol.r_mean[v.index] = e_w + h
+    sol.r_var[v.index] = max(0.0, e_w2 - e_w * e_w) + hv
+
+
+def _saturated_callees(net: Network, sol: Solution, v: Visit) -> set[str]:
+    out: set[str] = set()
+    for child in _sync_children(net, v):
+        c = net.visits[child]
+        if sol.r_mean[child] is None and c.timeout is None:
+            out.add(c.component)
+    return out
+
+
+def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] | None:
+    """Expected time and variance a parent spends on call `c` per execution of its steps.
+
+    One attempt: X = R (or min(R, timeout), R taken as exponential for the truncation).
+    One execution: E = E[attempts]·E[X] + E[backoff], Var ≈ E[attempts]·Var[X].
+    The call happens `times` times with probability p: mean p·n·E, and
+    Var = p·n·Var_e + (p·n² − (p·n)²)·E².
+    """
+    r, vr = sol.r_mean[c.index], sol.r_var[c.index]
+    if c.timeout is not None:
+        if r is None:
+            x, vx = c.timeout, 0.0  # the callee never answers in time: held to the timeout
+        else:
+            x, vx = truncated(r, c.timeout)
+    elif r is None or vr is None:
+        return None
+    else:
+        x, vx = r, vr
+    m_e = c.attempts * x + c.backoff
+    v_e = c.attempts * vx
+    p, times = float(c.node.p), c.node.times
+    mean = p * times * m_e
+    var = p * times * v_e + (p * times * times - (p * times) ** 2) * m_e * m_e
+    return mean, max(0.0, var)
+
+
+def seq_moments(net: Network, sol: Solution, seq: Seq) -> tuple[float, float] | None:
+    """Mean and variance of a sequence of calls (independent steps add; one_of mixes)."""
+    mean = var = 0.0
+    for kind, obj in seq:
+        if kind == "call":
+            assert isinstance(obj, int)
+            c = net.visits[obj]
+            if c.node.async_:
+                continue  # fire and forget: the caller does not wait
+            res = call_moments(net, sol, c)
+            if res is None:
+                return None
+            mean += res[0]
+            var += res[1]
+        else:
+            assert isinstance(obj, list)
+            e1 = e2 = 0.0
+            for p, sub in obj:
+                if p <= 0:
+                    continue
+                got = seq_moments(net, sol, sub)
+                if got is None:
+                    return None
+                e1 += p * got[0]
+                e2 += p * (got[1] + got[0] * got[0])
+            mean += e1
+            var += max(0.0, e2 - e1 * e1)
+    return mean, var

@@ -1,0 +1,51 @@
+"""The questions pass: the framework's 24 design questions, each answered by the author,
+computed by a pass, derived from the model, or left open (in that order of preference)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from archproof.model import QUESTIONS, Design
+from archproof.passes.base import Context, Pass
+from archproof.passes.questions.answer import Answer, Provenance, QuestionsResult
+from archproof.passes.questions.computed import COMPUTERS
+from archproof.passes.questions.derive import DERIVERS
+
+__all__ = ["PASS", "Answer", "Provenance", "QuestionsResult", "answer_questions"]
+
+
+def answer_questions(
+    design: Design, results: Mapping[str, object] | None = None
+) -> QuestionsResult:
+    """Answer all 24 questions. Pure: reads the design and earlier results only."""
+    earlier = results or {}
+    answers: list[Answer] = []
+    for question in QUESTIONS:
+        own = design.answers.get(question.id)
+        if own is not None and own.strip():
+            answers.append(Answer(question, own.strip(), "author", (f"answers.{question.id}",)))
+            continue
+        compute = COMPUTERS.get(question.id)
+        found = compute(design, earlier) if compute else None
+        if found is not None:
+            answers.append(Answer(question, "\n".join(found[0]), "computed", tuple(found[1])))
+            continue
+        derive = DERIVERS.get(question.id)
+        found = derive(design) if derive else None
+        if found is not None:
+            answers.append(Answer(question, "\n".join(found[0]), "derived", tuple(found[1])))
+            continue
+        answers.append(Answer(question, "", "open"))
+    return QuestionsResult(answers=tuple(answers))
+
+
+def _run(context: Context) -> QuestionsResult:
+    return answer_questions(context.design, context.results)
+
+
+PASS = Pass(
+    name="questions",
+    run=_run,
+    requires=(),
+    description="Answer the 24 design questions (author, computed, derived, or open).",
+)

@@ -1,0 +1,73 @@
+"""Failure modes and availability: series components, parallel replicas, fail-open edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import capacity
+
+AVAIL = """
+meta: {name: availability}
+requirements:
+  slos: {availability: 99.9%}
+components:
+  api: {kind: service, replicas: 2, concurrency: 10, work: {handle: 1ms}, availability: 99%}
+  db: {kind: database, replicas: 1, concurrency: 10, work: {read: 2ms}, availability: 99.9%}
+  cache: {kind: cache, replicas: 1, concurrency: 10, work: {get: 1ms}, availability: 99%}
+  q: {kind: queue, replicas: 1, concurrency: 10, work: {enqueue: 1ms}, availability: 99%}
+  worker: {kind: worker, replicas: 1, concurrency: 2, work: {run: 1ms}, availability: 99%}
+operations:
+  get:
+    rate: 100/s
+    calls:
+      - api.handle:
+          calls:
+            - {cache.get: {on_failure: fail_open}}
+            - db.read
+            - {q.enqueue: {async: true}}
+  job:
+    consumes: q
+    sync: false
+    calls: [worker.run]
+  lookup:
+    rate: 100/s
+    calls:
+      - api.handle:
+          calls:
+            - one_of:
+                - {p: 75%, calls: [cache.get]}
+                - {p: 25%, calls: [db.read]}
+"""
+
+
+def test_series_and_parallel_availability_by_hand() -> None:
+    r = capacity(AVAIL)
+    # api: two replicas in parallel 1 − 0.01² ; db: one instance 0.999 ; cache fails open;
+    # the queue is an async hand-off: neither counts
+    expected = (1 - 0.01**2) * 0.999
+    get = r.operation("get")
+    assert get.availability.value == pytest.approx(expected, rel=1e-12)
+    assert get.downtime_per_year.value == pytest.approx((1 - expected) * 525_600)
+    assert get.check("availability").status == "violated"  # type: ignore[union-attr]
+    # lookup: the db is needed on 25% of requests, the cache on 75% (no fail_open)
+    lookup = r.operation("lookup").availability.value
+    assert lookup == pytest.approx((1 - 0.01**2) * (1 - 0.001 * 0.25) * (1 - 0.01 * 0.75))
+
+
+def test_failure_modes() -> None:
+    r = capacity(AVAIL)
+    cache = r.failure("cache")
+    assert cache is not None
+    assert cache.degrades == ("get",)
+    assert cache.fail_share == {"lookup": pytest.approx(0.75)}
+    db = r.failure("db")
+    assert db is not None and set(db.fails) == {"get", "lookup"} and db.spof
+    # get 100/s fails fully, lookup 100/s on 25%; total traffic incl. job 100/s = 300/s
+    assert db.blast_radius.value == pytest.approx((100 + 25) / 300)
+    q = r.failure("q")
+    assert q is not None and set(q.degrades) == {"get", "job"} and not q.fails
+    api = r.failure("api")
+    assert api is not None and not api.spof  # two replicas
+    worker = r.failure("worker")
+    assert worker is not None and worker.fails == ("job",)
+    assert "get" in worker.survives
