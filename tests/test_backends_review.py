@@ -164,7 +164,8 @@ def test_sarif_content() -> None:
     location = first["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "designs/shop.yaml"
     assert location["region"] == {"startLine": 3, "startColumn": 3}
-    assert first["partialFingerprints"] == {"archproofFingerprint/v1": findings()[0].fingerprint()}
+    fingerprint = f"{findings()[0].fingerprint()}:1"
+    assert first["partialFingerprints"] == {"archproofFingerprint/v1": fingerprint}
     assert "Fix: set `timeout: 200ms`" in first["message"]["text"]
     accepted = [r for r in results if "suppressions" in r]
     assert [r["ruleId"] for r in accepted] == ["CA901", "CA901"]
@@ -387,3 +388,15 @@ def test_golden_review_of_example(
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(log))
     _check_golden(GOLDEN / f"{example.stem}.md", markdown, update_golden)
     _check_golden(GOLDEN / f"{example.stem}.sarif.json", log, update_golden)
+
+
+def test_sarif_keeps_same_fingerprint_findings_apart() -> None:
+    """Same rule, element and message on two lines: the occurrence number tells them apart."""
+    twin = findings()[0]
+    moved = Finding(**{**twin.__dict__, "span": Span(file=FILE, line=7, column=3)})
+    design = load_text(SOURCE, FILE)
+    result = ReviewResult(findings=(twin, moved), rules_run=("FH901",))
+    rep = Report(design=design, results={"review": result}, source_file=FILE)
+    results = json.loads(sarif.render([rep], rules=RULES))["runs"][0]["results"]
+    keys = [r["partialFingerprints"]["archproofFingerprint/v1"] for r in results]
+    assert keys == [f"{twin.fingerprint()}:1", f"{twin.fingerprint()}:2"]

@@ -4,6 +4,7 @@ validates them (and rejects a broken one), and docs/design.schema.json is up to 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,8 @@ def test_examples_use_both_call_forms() -> None:
     text = "\n".join(p.read_text("utf-8") for p in EXAMPLES)
     assert "      - lb.route\n" in text  # bare `component.work`
     assert "- call: " in text  # long form
-    assert any(":" in line and line.strip().startswith("- db.") for line in text.splitlines())
+    assert re.search(r"^ +- [a-z_]+\.[a-z_]+: [0-9.]+(us|ms|s)\b", text, re.M)  # `- x.y: 2ms`
+    assert re.search(r"^ +- [a-z_]+\.[a-z_]+: \{", text, re.M)  # `- x.y: {timeout: ..}`
 
 
 # --------------------------------------------------------------------------- catalog

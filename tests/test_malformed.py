@@ -250,7 +250,7 @@ def _mutate(text: str, ops: list[tuple[str, int]]) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(min_value=0, max_value=len(_EXAMPLE_TEXTS) - 1),
     st.lists(

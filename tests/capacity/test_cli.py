@@ -29,8 +29,10 @@ def test_terminal(tmp_path: Path) -> None:
 
 def test_json_and_output_file(tmp_path: Path) -> None:
     out = tmp_path / "cap.json"
-    result = runner.invoke(app, ["analyze", str(_file(tmp_path)), "--format", "json",
-                                 "--load", "1x,3x", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        ["analyze", str(_file(tmp_path)), "--format", "json", "--load", "1x,3x", "-o", str(out)],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert [s["label"] for s in data["capacity"]["growth"]] == ["1x", "3x"]

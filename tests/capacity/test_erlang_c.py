@@ -42,7 +42,9 @@ def test_wolfram_example_c3_a2() -> None:
     ("agents", "published_pw", "published_asa_s"),
     [(11, 0.6821, 122.8), (12, 0.4494, 40.4), (13, 0.2853, 17.1), (14, 0.1741, 7.8)],
 )
-def test_call_centre_worked_example(agents: int, published_pw: float, published_asa_s: float) -> None:
+def test_call_centre_worked_example(
+    agents: int, published_pw: float, published_asa_s: float
+) -> None:
     # Call Centre Helper, "Erlang C Formula – Made Simple with an Easy Worked Example":
     # 100 calls in 30 minutes, average handling time 180 s → A = 100·180/1800 = 10 erlangs.
     # Published: P(wait) 68.21% with 11 agents, iterated to 14 agents (17.4%).

@@ -55,10 +55,12 @@ def test_littles_law_on_every_pool() -> None:
                 lam = p.arrival_rate.value
                 if p.status in ("saturated", "idle") or p.infinite or lam is None:
                     continue
-                assert p.mean_in_queue.value == pytest.approx(lam * (p.mean_wait.value or 0),
-                                                              rel=1e-9, abs=1e-12), c.id
+                assert p.mean_in_queue.value == pytest.approx(
+                    lam * (p.mean_wait.value or 0), rel=1e-9, abs=1e-12
+                ), c.id
                 assert p.mean_in_system.value == pytest.approx(
-                    lam * (p.mean_response.value or 0), rel=1e-9, abs=1e-12), c.id
+                    lam * (p.mean_response.value or 0), rel=1e-9, abs=1e-12
+                ), c.id
                 checked += 1
     assert checked > 10
 

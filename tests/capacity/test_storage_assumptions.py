@@ -57,7 +57,6 @@ def test_storage_by_hand() -> None:
 def test_assumptions() -> None:
     r = capacity(STORE)
     verdicts = {a.id: a.status for a in r.assumptions}
-    assert verdicts == {"A1": "confirmed", "A2": "refuted", "A3": "confirmed",
-                        "A4": "unchecked"}
+    assert verdicts == {"A1": "confirmed", "A2": "refuted", "A3": "confirmed", "A4": "unchecked"}
     a1 = r.assumptions[0]
     assert a1.figure is not None and a1.figure.value == pytest.approx(100 * 0.002 / 10)

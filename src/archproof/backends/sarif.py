@@ -2,14 +2,16 @@
 
 One run per invocation holds every file's results. `tool.driver.rules` carries the
 documentation (from the docstring sections) of each rule with results; each result points
-at the design file's line and column, carries a stable `partialFingerprints` entry, and
-accepted findings carry an `inSource` suppression with the author's reason. Valid against
-the official OASIS schema (checked in tests/test_backends_review.py).
+at the design file's line and column and carries a stable `partialFingerprints` entry
+(`<Finding.fingerprint()>:<occurrence in the file>`); accepted findings carry an
+`inSource` suppression with the author's reason. Valid against the official OASIS schema
+(checked in tests/test_backends_review.py).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -107,14 +109,14 @@ def _location(f: Finding, file: str) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: int, file: str) -> dict[str, Any]:
+def _result(f: Finding, index: int, file: str, occurrence: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index,
         "level": LEVELS[f.severity],
         "message": {"text": _message(f)},
         "locations": [_location(f, file)],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint()},
+        "partialFingerprints": {FINGERPRINT_KEY: f"{f.fingerprint()}:{occurrence}"},
         "properties": {"element": f.element, "principle": f.principle.value},
     }
     if f.accepted is not None:
@@ -150,11 +152,15 @@ def document(
         rule_descriptor(known[c]) if c in known else _finding_descriptor(fallback[c])
         for c in ordered
     ]
-    results = [
-        _result(f, index[f.code], file_of(report))
-        for report in reports
-        for f in review_of(report).findings
-    ]
+    results: list[dict[str, Any]] = []
+    for report in reports:
+        file = file_of(report)
+        seen: Counter[str] = Counter()
+        for f in review_of(report).findings:
+            # Two findings can share a fingerprint (same rule, element and message on two
+            # lines); the occurrence number, in file order, keeps them apart (as CodeQL does).
+            seen[f.fingerprint()] += 1
+            results.append(_result(f, index[f.code], file, seen[f.fingerprint()]))
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,

@@ -6,7 +6,14 @@ import sys
 
 import typer
 
-from archproof.cli import analyze_cmd, check_cmd, model_cmds, report_cmd, review_cmd
+from archproof.cli import (
+    analyze_cmd,
+    check_cmd,
+    design_cmd,
+    model_cmds,
+    report_cmd,
+    review_cmd,
+)
 from archproof.errors import InternalError
 
 app = typer.Typer(
@@ -22,7 +29,7 @@ app = typer.Typer(
 )
 
 # Each command module registers its commands; the order is the order in --help.
-for module in (check_cmd, review_cmd, analyze_cmd, report_cmd, model_cmds):
+for module in (design_cmd, check_cmd, review_cmd, analyze_cmd, report_cmd, model_cmds):
     module.register(app)
 
 

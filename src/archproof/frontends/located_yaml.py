@@ -52,9 +52,15 @@ def read_yaml(data: bytes, filename: str) -> tuple[Any, list[Diagnostic]]:
                 "save the design as UTF-8",
             )
         ]
-    yaml = YAML(typ="safe", pure=True)
+    # libyaml (ruamel.yaml.clib) composes ~8x faster; the pure-Python parser words syntax
+    # errors better (it names the offending character), so it re-parses a broken file.
+    yaml = YAML(typ="safe")
     try:
-        root = yaml.compose(text)
+        try:
+            root = yaml.compose(text)
+        except MarkedYAMLError:
+            yaml = YAML(typ="safe", pure=True)
+            root = yaml.compose(text)
     except MarkedYAMLError as exc:
         return None, [_marked(exc, filename, where)]
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
@@ -71,11 +77,66 @@ def read_yaml(data: bytes, filename: str) -> tuple[Any, list[Diagnostic]]:
             )
         ]
     converter = _Converter(filename, yaml)
+    bomb = _too_many_values(root)
+    if bomb is not None:  # refuse an alias bomb before spending time expanding it
+        return None, [
+            Diagnostic(
+                "AP005",
+                f"document expands to more than {MAX_NODES:,} values "
+                "(an alias bomb or generated data?)",
+                converter.span(bomb),
+            )
+        ]
     try:
         located = converter.convert(root, 0)
     except _Refused as refused:
         return None, [refused.diagnostic]
     return located, converter.diagnostics
+
+
+def _too_many_values(root: Node) -> Node | None:
+    """The innermost node whose alias expansion exceeds MAX_NODES, or None.
+
+    Sizes are memoized per node, so this costs one pass over the distinct nodes even
+    when aliases would expand them a billion times. Cycles and excessive depth count as
+    small here; the converter reports them with their own messages.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active or depth > MAX_DEPTH or isinstance(node, ScalarNode):
+            return 1
+        active.add(key)
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, MappingNode)
+            else list(node.value)
+            if isinstance(node, SequenceNode)
+            else []
+        )
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(root, 0) <= MAX_NODES:
+        return None
+    node = root
+    while True:
+        if isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        else:
+            return node
+        bigger = next((c for c in children if sizes.get(id(c), 0) > MAX_NODES), None)
+        if bigger is None:
+            return node
+        node = bigger
 
 
 def _marked(exc: MarkedYAMLError, filename: str, where: Span) -> Diagnostic:

@@ -31,9 +31,7 @@ from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.questions import QuestionsResult
 from archproof.report import Report
 
-NOT_RUN_CAPACITY = (
-    "Capacity analysis not run: no computed load, utilization or latency."
-)
+NOT_RUN_CAPACITY = "Capacity analysis not run: no computed load, utilization or latency."
 NOT_RUN_SIMULATION = (
     "Simulation not run: latencies are analytic only. Run archproof report --simulate to "
     "compare them with a discrete-event simulation."

@@ -75,6 +75,8 @@ def count(value: float | None) -> str:
 def factor(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "∞"
+    if value >= 1000:
+        return f"{value:,.0f}×"
     return f"{value:.3g}×"
 
 

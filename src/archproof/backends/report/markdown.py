@@ -145,15 +145,15 @@ def _table(table: Table, out: list[str]) -> None:
 
 
 def _bars(chart: BarChart, out: list[str]) -> None:
-    """Bars as text: 20 cells = 100%, longer when over capacity."""
-    out += [f"_{text(chart.title)}_", "", "```text"]
-    width = max((len(b.label) for b in chart.bars), default=0)
+    """Bars as a table with a text bar: 20 cells = 100%."""
+    out += [f"_{text(chart.title)}_", "", "| | | |", "|---|---|---:|"]
     for b in chart.bars:
-        filled = max(0, min(30, round(b.value * 20)))
-        bar = "█" * filled + "·" * max(0, 20 - filled)
-        flag = {"bad": "  ✗", "warn": "  ⚠"}.get(b.tone, "")
-        out.append(f"{b.label.ljust(width)}  {bar} {b.value * 100:5.1f}%{flag}")
-    out += ["```", ""]
+        filled = max(0, min(20, round(b.value * 20)))
+        bar = "█" * filled + "░" * (20 - filled) + ("▶" if b.value > 1 else "")
+        flag = {"bad": " ✗", "warn": " ⚠"}.get(b.tone, "")
+        shown = "<0.1%" if 0 < b.value < 0.001 else f"{b.value * 100:.3g}%"
+        out.append(f"| {_cell(b.label)} | `{bar}` | {text(shown)}{flag} |")
+    out.append("")
 
 
 def _lines(chart: LineChart, out: list[str]) -> None:

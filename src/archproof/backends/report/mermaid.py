@@ -23,16 +23,11 @@ _KIND_SHAPE = {
 
 
 def label(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    out = (
-        text.replace("&", "#amp;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-        .replace("\n", " ")
-    )
-    # ; and : end a message in sequence diagrams; # starts an entity code.
-    return out.replace(";", "#59;")
+    """Text safe inside a quoted Mermaid label: entity codes for # ; & " < > and backticks."""
+    out = text.replace("#", "\0").replace(";", "#59;").replace("\0", "#35;")
+    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+        out = out.replace(char, code)
+    return out.replace("`", "#96;").replace("\r", " ").replace("\n", " ")
 
 
 def ident(text: str, taken: dict[str, str]) -> str:

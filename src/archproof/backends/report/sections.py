@@ -215,10 +215,11 @@ def _verdict(report: Report) -> KeyValues:
         rows.append(("Findings", Badge("review not run", "muted")))
     else:
         active = review.active()
-        counts = [
-            f"{sum(1 for f in active if f.severity == s)} {s.value}"
-            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        ]
+        counts = []
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            n = sum(1 for f in active if f.severity == severity)
+            plural = "s" if n != 1 and severity != Severity.INFO else ""
+            counts.append(f"{n} {severity.value}{plural}")
         accepted = len(review.findings) - len(active)
         text = ", ".join(counts) + (f"; {accepted} accepted" if accepted else "")
         worst = max((f.severity.rank for f in active), default=0)

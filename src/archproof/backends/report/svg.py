@@ -132,26 +132,102 @@ def _order_columns(g: Graph) -> dict[int, list[GraphNode]]:
     return columns
 
 
+GAP_ROW, GAP_SIDE, MAX_WIDE = 64.0, 26.0, 1120.0
+
+
+def _layout(
+    g: Graph, layers: dict[int, list[GraphNode]], vertical: bool
+) -> tuple[dict[str, tuple[float, float, float]], float, float]:
+    """Box (x, y, width) of every node, and the drawing's size.
+
+    Horizontal: layers are columns (left to right by call depth), nodes stacked in each.
+    Vertical: layers are rows (top to bottom), nodes side by side; used for deep graphs.
+    """
+    count = max(layers, default=0) + 1
+    widths = {n.id: VIRTUAL_W if n.virtual else NODE_W for nodes in layers.values() for n in nodes}
+    boxes: dict[str, tuple[float, float, float]] = {}
+    if not vertical:
+        col_w = [
+            max((widths[n.id] for n in layers.get(c, [])), default=NODE_W) for c in range(count)
+        ]
+        tallest = max((len(v) for v in layers.values()), default=1)
+        span = tallest * NODE_H + (tallest - 1) * GAP_Y
+        for col, nodes in layers.items():
+            x = PAD + sum(col_w[:col]) + col * GAP_X
+            total = len(nodes) * NODE_H + (len(nodes) - 1) * GAP_Y
+            top = PAD + (span - total) / 2
+            for i, node in enumerate(nodes):
+                boxes[node.id] = (x, top + i * (NODE_H + GAP_Y), col_w[col])
+        return boxes, PAD * 2 + sum(col_w) + (count - 1) * GAP_X, PAD * 2 + span + 40
+    row_w = {
+        r: sum(widths[n.id] for n in nodes) + (len(nodes) - 1) * GAP_SIDE
+        for r, nodes in layers.items()
+    }
+    widest = max(row_w.values(), default=NODE_W)
+    for row, nodes in layers.items():
+        x = PAD + 60 + (widest - row_w[row]) / 2
+        y = PAD + row * (NODE_H + GAP_ROW)
+        for node in nodes:
+            boxes[node.id] = (x, y, widths[node.id])
+            x += widths[node.id] + GAP_SIDE
+    height = PAD * 2 + count * NODE_H + (count - 1) * GAP_ROW + 40
+    return boxes, PAD * 2 + widest + 120, height
+
+
+def _edge_path(
+    src: tuple[float, float, float],
+    dst: tuple[float, float, float],
+    layer_gap: int,
+    so: float,
+    ti: float,
+    vertical: bool,
+) -> tuple[str, float, float]:
+    """A cubic Bézier between two boxes and its midpoint, by layer order and orientation."""
+    sx, sy, sw = src
+    tx, ty, tw = dst
+    if not vertical:
+        if layer_gap > 0:
+            p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx, ty + NODE_H / 2 + ti)
+            bend = max(30.0, (p3[0] - p0[0]) / 2)
+            p1, p2 = (p0[0] + bend, p0[1]), (p3[0] - bend, p3[1])
+        elif layer_gap == 0:  # same column: out and back in on the right
+            p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx + tw, ty + NODE_H / 2 + ti)
+            p1, p2 = (p0[0] + 46, p0[1]), (p3[0] + 46, p3[1])
+        else:  # backward: under the boxes
+            p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty + NODE_H)
+            drop = max(p0[1], p3[1]) + 34
+            p1, p2 = (p0[0], drop), (p3[0], drop)
+    elif layer_gap > 0:
+        p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty)
+        bend = max(24.0, (p3[1] - p0[1]) / 2)
+        p1, p2 = (p0[0], p0[1] + bend), (p3[0], p3[1] - bend)
+    elif layer_gap == 0:  # same row: out and back in below
+        p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty + NODE_H)
+        p1, p2 = (p0[0], p0[1] + 30), (p3[0], p3[1] + 30)
+    elif tx + tw / 2 < sx + sw / 2:  # backward to the left: around the left sides
+        p0, p3 = (sx, sy + NODE_H / 2 + so), (tx, ty + NODE_H / 2 + ti)
+        out = min(p0[0], p3[0]) - 50
+        p1, p2 = (out, p0[1]), (out, p3[1])
+    else:  # backward: around the right sides
+        p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx + tw, ty + NODE_H / 2 + ti)
+        out = max(p0[0], p3[0]) + 50
+        p1, p2 = (out, p0[1]), (out, p3[1])
+    d = (
+        f"M{_n(p0[0])},{_n(p0[1])} C{_n(p1[0])},{_n(p1[1])} "
+        f"{_n(p2[0])},{_n(p2[1])} {_n(p3[0])},{_n(p3[1])}"
+    )
+    mx = (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8
+    my = (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8
+    return d, mx, my
+
+
 def graph(g: Graph, index: int = 0) -> str:
-    columns = _order_columns(g)
-    tallest = max((len(v) for v in columns.values()), default=1)
-    height = PAD * 2 + tallest * NODE_H + (tallest - 1) * GAP_Y + 40
-    ncols = max(columns, default=0) + 1
-    col_w = [
-        VIRTUAL_W if columns.get(c) and all(n.virtual for n in columns[c]) else NODE_W
-        for c in range(ncols)
-    ]
-    col_x = [PAD + sum(col_w[:c]) + c * GAP_X for c in range(ncols)]
-    width = PAD * 2 + sum(col_w) + (ncols - 1) * GAP_X
-    pos: dict[str, tuple[float, float]] = {}
-    wide: dict[str, float] = {}
-    for col, nodes in columns.items():
-        x = col_x[col]
-        total = len(nodes) * NODE_H + (len(nodes) - 1) * GAP_Y
-        top = PAD + (tallest * NODE_H + (tallest - 1) * GAP_Y - total) / 2
-        for i, node in enumerate(nodes):
-            pos[node.id] = (x, top + i * (NODE_H + GAP_Y))
-            wide[node.id] = col_w[col]
+    layers = _order_columns(g)
+    boxes, width, height = _layout(g, layers, vertical=False)
+    vertical = width > MAX_WIDE
+    if vertical:
+        boxes, width, height = _layout(g, layers, vertical=True)
+    layer = {n.id: n.column for n in g.nodes}
     prefix = f"g{index}"
     body = [_arrow_defs(prefix)]
     body.append('<g class="ap-edges">')
@@ -163,29 +239,17 @@ def graph(g: Graph, index: int = 0) -> str:
         ins.setdefault(e.target, []).append(i)
     labels: list[str] = []
     for i, e in enumerate(g.edges):
-        if e.source not in pos or e.target not in pos:
+        if e.source not in boxes or e.target not in boxes:
             continue
-        sx, sy = pos[e.source]
-        tx, ty = pos[e.target]
-        so = _port(outs[e.source], i)
-        ti = _port(ins[e.target], i)
-        forward = tx > sx
-        if forward:
-            x1, y1 = sx + wide[e.source], sy + NODE_H / 2 + so
-            x2, y2 = tx, ty + NODE_H / 2 + ti
-            bend = max(30.0, (x2 - x1) / 2)
-            d = (
-                f"M{_n(x1)},{_n(y1)} C{_n(x1 + bend)},{_n(y1)} "
-                f"{_n(x2 - bend)},{_n(y2)} {_n(x2)},{_n(y2)}"
-            )
-            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        else:
-            # Backward or same column: leave from the bottom, arrive at the bottom.
-            x1, y1 = sx + wide[e.source] / 2 + so, sy + NODE_H
-            x2, y2 = tx + wide[e.target] / 2 + ti, ty + NODE_H
-            drop = max(y1, y2) + 34
-            d = f"M{_n(x1)},{_n(y1)} C{_n(x1)},{_n(drop)} {_n(x2)},{_n(drop)} {_n(x2)},{_n(y2)}"
-            mx, my = (x1 + x2) / 2, (y1 + y2) / 8 + 0.75 * drop
+        side = NODE_W - 30 if vertical else NODE_H - 16
+        d, mx, my = _edge_path(
+            boxes[e.source],
+            boxes[e.target],
+            layer[e.target] - layer[e.source],
+            _port(outs[e.source], i, side),
+            _port(ins[e.target], i, side),
+            vertical,
+        )
         dash = ' stroke-dasharray="6 4"' if e.async_ else ""
         cls = "ap-edge ap-async" if e.async_ else "ap-edge ap-sync"
         body.append(
@@ -205,18 +269,19 @@ def graph(g: Graph, index: int = 0) -> str:
     body += labels
     body.append('<g class="ap-nodes">')
     for node in g.nodes:
-        x, y = pos[node.id]
-        body.append(_node(node, x, y, wide[node.id]))
+        x, y, w = boxes[node.id]
+        body.append(_node(node, x, y, w))
     body.append("</g>")
     body.append(_graph_legend(width, height))
     return _svg("ap-graph", width, height, body, g.title)
 
 
-def _port(edges: list[int], i: int) -> float:
+def _port(edges: list[int], i: int, side: float) -> float:
+    """Offset of edge `i` among the edges sharing one side of a box."""
     if len(edges) <= 1:
         return 0.0
     k = edges.index(i)
-    span = min(NODE_H - 16, 12.0 * (len(edges) - 1))
+    span = min(side, 14.0 * (len(edges) - 1))
     return -span / 2 + span * k / (len(edges) - 1)
 
 

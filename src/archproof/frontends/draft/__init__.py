@@ -1,0 +1,172 @@
+"""The offline, rule-based drafter: free text → a commented, loadable design.yaml.
+
+    draft("Design a URL shortener: 100M new links a month, reads 10x writes")
+
+runs, in order: `text.normalize` → `classify` (system or coding; building blocks) →
+`extract` (figures with the words they came from) → `derive` (load, filling gaps with
+stated assumptions) → `patterns` (operations, entities, components per block) →
+`compose` (decisions the numbers make: replicas, cache, event hub, CDN, sizing) →
+`guards` (SLOs, timeouts, retries, breakers) → `emit` (YAML with comments) → the YAML
+loader, so a draft is always a valid `Design`.
+
+An LLM drafter can plug into the same slot later: it only has to return a `Draft`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from archproof.errors import DesignError, InternalError
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.classify import classify
+from archproof.frontends.draft.coding import compose_coding
+from archproof.frontends.draft.compose import compose
+from archproof.frontends.draft.emit import emit
+from archproof.frontends.draft.extract import extract
+from archproof.frontends.draft.flows import op_rates
+from archproof.frontends.draft.observe import observability
+from archproof.frontends.draft.plan import PRINCIPLES, Decision, Requirement
+from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import normalize, quote, slug
+from archproof.frontends.yaml_loader import load_text
+from archproof.model import Design
+
+__all__ = ["PRINCIPLES", "Decision", "Draft", "Requirement", "draft"]
+
+MAX_TASK_CHARS = 200_000  # ~30k words; longer text is cut (and the cut is a question)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted design: the YAML text, the loaded model, and how it was reached."""
+
+    yaml: str
+    design: Design
+    name: str
+    kind: str
+    patterns: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
+    decisions: tuple[Decision, ...]
+    open_questions: tuple[str, ...]
+    figures: tuple[tuple[str, str], ...]
+
+    def decision(self, did: str) -> Decision | None:
+        return next((d for d in self.decisions if d.id == did), None)
+
+
+def draft(task: str) -> Draft:
+    """Draft a design from a task in plain words. Never fails on odd text; a YAML the
+    loader rejects would be a bug in the drafter and raises `InternalError`."""
+    truncated = len(task) > MAX_TASK_CHARS
+    text = normalize(task[:MAX_TASK_CHARS])
+    classification = classify(text)
+    found = extract(text)
+    if classification.kind == "coding":
+        ctx = compose_coding(text, classification, found)
+    else:
+        ctx = compose(text, classification, found)
+        if not classification.patterns:
+            _vague(ctx)
+    if truncated:
+        ctx.ledger.ask(
+            f"The task was cut at {MAX_TASK_CHARS:,} characters: is anything important after that?"
+        )
+    _figures(ctx)
+    obs = observability(ctx)
+    name = _name(text, classification.primary)
+    yaml = emit(
+        ctx,
+        name=name,
+        kind=classification.kind,
+        task=text,
+        observability=obs,
+        answers=_answers(ctx, text),
+    )
+    try:
+        design = load_text(yaml, "<draft>")
+    except DesignError as exc:
+        first = exc.diagnostics[0].headline() if exc.diagnostics else str(exc)
+        raise InternalError("the drafter", f"drafted YAML does not load: {first}") from exc
+    return Draft(
+        yaml=yaml,
+        design=design,
+        name=name,
+        kind=classification.kind,
+        patterns=tuple(p.id for p in classification.patterns) or ("crud",),
+        requirements=tuple(ctx.ledger.requirements),
+        decisions=tuple(ctx.decisions),
+        open_questions=tuple(ctx.ledger.questions),
+        figures=tuple(ctx.figures),
+    )
+
+
+def _vague(ctx: Ctx) -> None:
+    """A task naming no recognisable building block: ask what a design needs first."""
+    for question in (
+        "What is the one thing users must be able to do (the core use case)?",
+        "Who are the users, and how many (daily active users, requests per second)?",
+        "What data must be stored, and for how long?",
+        "Which operations are most frequent, and which must be fast (latency targets)?",
+        "Does it handle money, personal data or authentication (fail-closed paths)?",
+        "Are there integrations with third-party APIs (email, payments, maps)?",
+        "What are the constraints: team size, budget, deadline, cloud or on-premises?",
+    ):
+        ctx.ledger.ask(question)
+    ctx.decide(
+        "generic-start",
+        "Generic starting point",
+        "a stateless API over one primary database, nothing more",
+        "P1",
+        "the task names no specific workload; add components only when requirements demand them",
+    )
+
+
+def _figures(ctx: Ctx) -> None:
+    rates = op_rates(ctx)
+    peak = float(ctx.load.peak_factor)
+    sync = [op for op in ctx.ops if op.sync]
+    total = sum(float(rates.get(op.id, Fraction(0))) for op in sync)
+    ctx.figures.insert(
+        0,
+        (
+            "peak requests",
+            f"{per_s(total * peak)} (average {per_s(total)} "
+            f"× peak factor {float(ctx.load.peak_factor):g})",
+        ),
+    )
+    busiest = sorted(sync, key=lambda op: rates.get(op.id, Fraction(0)), reverse=True)[:3]
+    for index, op in enumerate(busiest, 1):
+        ctx.figures.insert(index, (f"peak {op.id}", per_s(float(rates[op.id]) * peak)))
+    jobs = [op for op in ctx.ops if not op.sync and op.consumes]
+    for op in jobs[:3]:
+        ctx.figures.append((f"jobs {op.id}", per_s(float(rates.get(op.id, 0)) * peak) + " at peak"))
+
+
+def _name(text: str, primary: str) -> str:
+    match = re.search(
+        r"\b(?:design|build|create|architect|implement)\s+(?:(?:an|a|the|our|my)\s+)?"
+        r"([^:,.;()\n\"]{3,60}?)(?=\s+(?:that|which|for|with|to|where|using|in|handling|"
+        r"supporting|serving|like|at|of)\b|[:,.;()\n\"]|$)",
+        text,
+        re.IGNORECASE,
+    )
+    name = slug(match.group(1)) if match else ""
+    if not name or name in ("system", "service", "app", "platform", "application"):
+        name = {"crud": "draft"}.get(primary, primary.replace("_", "-")) + "-system"
+    return name
+
+
+def _answers(ctx: Ctx, text: str) -> dict[str, str]:
+    answers: dict[str, str] = {}
+    if text:
+        first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        answers["Q1.1"] = f"From the task: {quote(first, 200)}"
+    slice_ops = [op for op in (ctx.primary_write, ctx.primary_read) if op]
+    if slice_ops:
+        answers["Q6.1"] = (
+            f"{' and '.join(dict.fromkeys(slice_ops))} end to end on the API "
+            "and the primary store; background jobs and optional features next"
+        )
+    return answers

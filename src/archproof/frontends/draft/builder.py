@@ -4,6 +4,7 @@ events, decisions. `compose` creates one, runs the blocks, then decides with num
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -21,16 +22,22 @@ from archproof.frontends.draft.plan import (
 )
 from archproof.frontends.draft.sizing import ROLE_KIND, rate_text, tech_for
 
+_RECOVERY: dict[str, str] = {
+    "db": "point-in-time recovery: continuous WAL archiving and daily base backups; "
+    "a standby is promoted on primary loss",
+    "queue": "durable (quorum) queues: messages survive a broker restart; producers retry",
+    "events": "replication factor 3; consumers resume from committed offsets",
+    "blobs": "the object store keeps multiple copies; versioning protects from deletes",
+    "cache": "none needed: a cold cache refills from the database",
+}
 _RATIONALE: dict[str, str] = {
     "lb": "spreads requests over the stateless API replicas and routes around a dead one",
-    "api": "stateless request handlers: any replica serves any request, scale by adding "
-    "replicas",
+    "api": "stateless request handlers: any replica serves any request, scale by adding replicas",
     "db": "the one primary store: every durable entity lives here (one place to back up, "
     "one source of truth)",
     "worker": "background jobs: slow work off the request path, retried from the queue",
     "blobs": "file bytes in an object store, not the database (cheap, durable, streamed)",
-    "external": "third-party API: slow and failing outside our control, so every call is "
-    "guarded",
+    "external": "third-party API: slow and failing outside our control, so every call is guarded",
 }
 
 
@@ -54,6 +61,8 @@ class Ctx:
     primary_read: str | None = None
     event_rate: Fraction | None = None
     event_note: str = ""
+    storage_total: str | None = None
+    figures: list[tuple[str, str]] = field(default_factory=list)
 
     # ----------------------------------------------------------------- components
 
@@ -69,6 +78,7 @@ class Ctx:
             tech=tech,
             role=role,
             rationale=rationale or _RATIONALE.get(role),
+            recovery=_RECOVERY.get(role),
         )
         self.comps[cid] = spec
         return spec
@@ -180,7 +190,7 @@ class Ctx:
         self,
         subjects: frozenset[str],
         roles: tuple[str, ...],
-        fallback: Fraction,
+        fallback: Fraction | Callable[[], Fraction],
         name: str,
         rule: str,
         aid: str,
@@ -191,13 +201,15 @@ class Ctx:
         fig = self.load.rate_for(subjects, roles)
         if fig is not None:
             value = average(fig, self.load.peak_factor)
-            self.ledger.extracted(name, rate_text(fig.value) + (" (peak)" if fig.peak else ""),
-                                  fig.quote)
+            self.ledger.extracted(
+                name, rate_text(fig.value) + (" (peak)" if fig.peak else ""), fig.quote
+            )
             note = f'from the task: "{fig.quote}"'
             if fig.peak:
                 note += f" ÷ peak factor {self.load.peak_factor}"
             return value, note
-        value = fallback if fallback > 0 else Fraction(1, 86_400)
+        value = fallback() if callable(fallback) else fallback
+        value = value if value > 0 else Fraction(1, 86_400)
         self.ledger.assumed(name, rate_text(value), rule, aid, question)
         return value, f"assumed: {rule}"
 

@@ -30,7 +30,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "feed": (
         "fan-out feed: posts fanned out to followers' timelines in the background",
-        r"news\s?feed|\bfeeds?\b|timeline|followers?|\bfollow\b|twitter|instagram|social\s+"
+        r"news\s?feed|\bfeeds?\b|timeline|followers?|\bfollows?\b|twitter|social\s+"
         r"network|\btweets?\b",
     ),
     "media": (
@@ -64,7 +64,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",
         r"\blog[- ]?in\b|\blogins?\b|sign[- ]?in|sign[- ]?up|\bauth|password|\bsessions?\b"
-        r"|oauth|\bsso\b|\baccounts?\b",
+        r"|oauth|\bsso\b|user\s+accounts?",
     ),
     "batch": (
         "scheduled/batch jobs: periodic work off the request path",

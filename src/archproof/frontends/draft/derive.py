@@ -17,7 +17,7 @@ Standard assumptions (each used only when the task does not give the figure):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archproof.frontends.draft.extract import DAY, Extracted, Figure
@@ -75,7 +75,7 @@ class Ledger:
     def derived(self, name: str, value: str, how: str, aid: str | None = None) -> None:
         self.requirements.append(Requirement(name, value, "derived", how))
         if aid is not None:
-            self.assume_entry(aid, f"{name} is {value}", f"derived: {how}")
+            self.assume_entry(aid, f"{name} = {value}", f"derived: {how}")
 
     def assumed(
         self,
@@ -87,7 +87,7 @@ class Ledger:
         source: Source = "assumed",
     ) -> None:
         self.requirements.append(Requirement(name, value, source, rule))
-        self.assume_entry(aid, f"{name} is {value}", f"assumed: {rule} (not in the task)")
+        self.assume_entry(aid, f"{name} = {value}", f"assumed: {rule} (not in the task)")
         if question:
             self.ask(question)
 
@@ -144,6 +144,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
+    dau = _per_user_rates(found, dau, ledger)
     rates = found.all("rate")
     write_fig = _pick(rates, subjects, ("write", "events")) or _pick(
         rates, None, ("write", "events"), exclude=_claimed(primary)
@@ -165,7 +166,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     ratio: Fraction
     if ratio_fig is not None:
         ratio = ratio_fig.value
-        ledger.extracted("reads per write", _num(ratio), ratio_fig.quote)
+        ledger.extracted("reads per write", f"{_num(ratio)}:1", ratio_fig.quote)
     else:
         ratio = default_ratio
 
@@ -188,25 +189,44 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     reads: Fraction
     if write_fig is not None:
         writes = average(write_fig, peak_factor)
-        ledger.extracted(f"{write_fig.subject} writes", rate_text(write_fig.value) +
-                         (" (peak)" if write_fig.peak else ""), write_fig.quote)
+        if write_fig.note != "scaled by DAU":
+            ledger.extracted(
+                f"{write_fig.subject} writes",
+                rate_text(write_fig.value) + (" (peak)" if write_fig.peak else ""),
+                write_fig.quote,
+            )
     if read_fig is not None:
         reads = average(read_fig, peak_factor)
-        ledger.extracted(f"{read_fig.subject} reads", rate_text(read_fig.value) +
-                         (" (peak)" if read_fig.peak else ""), read_fig.quote)
+        if read_fig.note != "scaled by DAU":
+            ledger.extracted(
+                f"{read_fig.subject} reads",
+                rate_text(read_fig.value) + (" (peak)" if read_fig.peak else ""),
+                read_fig.quote,
+            )
     if write_fig is not None and read_fig is None:
         reads = writes * ratio
-        ledger.derived("reads", rate_text(reads), f"{rate_text(writes)} writes × {ratio_rule()}",
-                       "reads-derived")
+        ledger.derived(
+            "reads",
+            rate_text(reads),
+            f"{rate_text(writes)} writes × {ratio_rule()}",
+            "reads-derived",
+        )
     elif read_fig is not None and write_fig is None:
         writes = reads / ratio
-        ledger.derived("writes", rate_text(writes), f"{rate_text(reads)} reads ÷ {ratio_rule()}",
-                       "writes-derived")
+        ledger.derived(
+            "writes",
+            rate_text(writes),
+            f"{rate_text(reads)} reads ÷ {ratio_rule()}",
+            "writes-derived",
+        )
     elif write_fig is None and read_fig is None:
         if total_fig is not None:
             total = average(total_fig, peak_factor)
-            ledger.extracted("requests", rate_text(total_fig.value) +
-                             (" (peak)" if total_fig.peak else ""), total_fig.quote)
+            ledger.extracted(
+                "requests",
+                rate_text(total_fig.value) + (" (peak)" if total_fig.peak else ""),
+                total_fig.quote,
+            )
             how = f"{rate_text(total)} requests split by {ratio_rule()}"
         else:
             if dau is None:
@@ -267,6 +287,42 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     )
 
 
+def _per_user_rates(found: Extracted, dau: Fraction | None, ledger: Ledger) -> Fraction | None:
+    """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none."""
+    scaled: list[Figure] = []
+    for fig in found.figures:
+        if fig.kind != "rate" or not fig.per_user:
+            scaled.append(fig)
+            continue
+        if dau is None:
+            dau = DEFAULT_DAU
+            ledger.assumed(
+                "daily active users",
+                str(Count(dau)),
+                "a small product when the task gives no user count",
+                "dau",
+                f"How many daily active users? (assumed {Count(dau)})",
+            )
+        total = fig.value * dau
+        ledger.derived(
+            f"{fig.subject} rate",
+            rate_text(total),
+            f'{Count(dau)} DAU × {rate_text(fig.value)} per user ("{fig.quote}")',
+            f"{fig.subject}-per-user",
+        )
+        scaled.append(
+            replace(
+                fig,
+                value=total,
+                per_user=False,
+                note="scaled by DAU",
+                quote=f"{fig.quote} × {Count(dau)} DAU",
+            )
+        )
+    found.figures = scaled
+    return dau
+
+
 def _claimed(primary: str) -> frozenset[str]:
     """Subjects that belong to other building blocks (not the main write)."""
     out: set[str] = set()
@@ -312,19 +368,31 @@ def _people(
     dau = found.first("people", "dau")
     mau = found.first("people", "mau")
     concurrent = found.first("people", "concurrent")
-    for fig, name in ((users, "users"), (dau, "daily active users"), (mau, "monthly active users"),
-                      (concurrent, "concurrent users")):
+    for fig, name in (
+        (users, "users"),
+        (dau, "daily active users"),
+        (mau, "monthly active users"),
+        (concurrent, "concurrent users"),
+    ):
         if fig is not None:
             ledger.extracted(name, str(Count(fig.value)), fig.quote)
     dau_value: Fraction | None = dau.value if dau else None
     if dau_value is None and mau is not None:
         dau_value = mau.value * DAU_PER_MAU
-        ledger.derived("daily active users", str(Count(dau_value)),
-                       f"{Count(mau.value)} MAU × 25% (assumed DAU/MAU stickiness)", "dau")
+        ledger.derived(
+            "daily active users",
+            str(Count(dau_value)),
+            f"{Count(mau.value)} MAU × 25% (assumed DAU/MAU stickiness)",
+            "dau",
+        )
     elif dau_value is None and users is not None:
         dau_value = users.value * DAU_PER_USER
-        ledger.derived("daily active users", str(Count(dau_value)),
-                       f"{Count(users.value)} users × 10% active daily (assumed)", "dau")
+        ledger.derived(
+            "daily active users",
+            str(Count(dau_value)),
+            f"{Count(users.value)} users × 10% active daily (assumed)",
+            "dau",
+        )
     return (
         users.value if users else None,
         dau_value,

@@ -252,6 +252,16 @@ TEMPLATES: dict[str, Template] = {
         key=("name", "bucket"),
         note="per-minute counts; raw events stay on the event hub for its retention",
     ),
+    "Quota": Template(
+        {"client_key": "str(200)", "per_minute": "int", "burst": "int", "updated_at": "datetime"},
+        key=("client_key",),
+        note="configured limits; read by the API on start and refreshed every minute",
+    ),
+    "MediaObject": Template(
+        {"object_key": "str(512)", "content": "bytes", "content_type": "str(100)"},
+        key=("object_key",),
+        note="the file bytes (original and variants) under deterministic keys",
+    ),
     "RateLimitBucket": Template(
         {"client_key": "str(200)", "tokens": "int", "refilled_at": "datetime"},
         key=("client_key",),
@@ -288,14 +298,14 @@ def generic_template(name: str) -> Template:
 
 def make_entity(name: str, stored_in: str) -> EntitySpec:
     template = TEMPLATES.get(name) or generic_template(name)
-    relations = [
+    relations: list[tuple[str, str, str | None]] = [
         (spec[4:].rstrip("?").rstrip(")"), "many_to_one", fname)
         for fname, spec in template.fields.items()
         if isinstance(spec, str) and spec.startswith("ref(")
     ]
     return EntitySpec(
         id=name,
-        fields=dict(template.fields),  # type: ignore[arg-type]
+        fields=dict(template.fields),
         key=template.key,
         stored_in=stored_in,
         relations=relations,
@@ -326,8 +336,8 @@ def plan_indexes(entity: EntitySpec) -> None:
             continue  # the primary key serves it
         if any(existing[: len(columns)] == columns for existing in seen):
             continue
-        unique = len(pattern.by) == 1 and _is_unique(entity, pattern.by[0]) and not (
-            pattern.order_by
+        unique = (
+            len(pattern.by) == 1 and _is_unique(entity, pattern.by[0]) and not (pattern.order_by)
         )
         seen.add(columns)
         entity.indexes.append((columns, unique, f"serves {pattern.id}"))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archproof.frontends.draft.text import clause_around, quote, singular
@@ -119,8 +119,12 @@ _WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # events, search, follow. The subject is the entity the figure is about.
 NOUNS: dict[str, tuple[str, str]] = {}
 for _words, _role, _subject in (
-    ("user customer member subscriber player person people visitor shopper reader viewer "
-     "listener student patient", "people", "user"),
+    (
+        "user customer member subscriber player person people visitor shopper reader viewer "
+        "listener student patient",
+        "people",
+        "user",
+    ),
     ("driver", "people", "driver"),
     ("rider passenger", "people", "user"),
     ("merchant seller", "people", "merchant"),
@@ -149,8 +153,11 @@ for _words, _role, _subject in (
     ("listing product item", "write", "item"),
     ("signup registration", "write", "user"),
     ("login signin", "write", "session"),
-    ("read redirect view pageview visit click lookup fetch get impression download play "
-     "stream", "read", "read"),
+    (
+        "read redirect view pageview visit click lookup fetch get impression download play stream",
+        "read",
+        "read",
+    ),
     ("search query suggestion keystroke autocomplete", "search", "search"),
     ("request call hit", "requests", "request"),
     ("follower followee following", "follow", "follow"),
@@ -159,11 +166,44 @@ for _words, _role, _subject in (
         NOUNS[_w] = (_role, _subject)
 
 _WRITE_VERBS = frozenset(
-    "created create shortened shorten sent send posted post uploaded upload generated written "
-    "write placed place made processed submitted submit added add stored store booked "
-    "requested ingested ingest published publish recorded record new".split()
+    [
+        "created",
+        "create",
+        "shortened",
+        "shorten",
+        "sent",
+        "send",
+        "posted",
+        "post",
+        "uploaded",
+        "upload",
+        "generated",
+        "written",
+        "write",
+        "placed",
+        "place",
+        "made",
+        "processed",
+        "submitted",
+        "submit",
+        "added",
+        "add",
+        "stored",
+        "store",
+        "booked",
+        "requested",
+        "ingested",
+        "ingest",
+        "published",
+        "publish",
+        "recorded",
+        "record",
+        "new",
+    ]
 )
-_READ_VERBS = frozenset("read viewed view served serve clicked click visited opened".split())
+_READ_VERBS = frozenset(
+    ["read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"]
+)
 
 
 @dataclass(frozen=True)
@@ -180,6 +220,7 @@ class Figure:
     percentile: str | None = None  # p50 / p95 / p99 (latency)
     scope: str = ""  # the clause it was read from (to attach latency targets to operations)
     peak: bool = False  # a peak figure rather than an average
+    per_user: bool = False  # "each user sends 40 messages a day": multiply by DAU
     note: str | None = None  # how an ambiguous phrase was read
 
 
@@ -235,9 +276,7 @@ _RETENTION_WORDS = re.compile(
     r"expire|expiry|ttl|persist|for\s+\d|last)",
     re.IGNORECASE,
 )
-_FOREVER = re.compile(
-    r"\b(?:forever|indefinitely|never (?:be )?(?:deleted|expire))", re.IGNORECASE
-)
+_FOREVER = re.compile(r"\b(?:forever|indefinitely|never (?:be )?(?:deleted|expire))", re.IGNORECASE)
 _PEAK = re.compile(
     r"\bpeak\w*[^.;\n\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w])"
     r"|(\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average|normal|baseline|usual)?\s*"
@@ -276,11 +315,71 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_PER_USER = re.compile(
+    r"\beach\b|\bevery\s+(?:user|person|member|customer)\b|\bper\s+(?:user|person|member|"
+    r"customer|dau)\b|\baverage\s+user\b|\ba\s+user\b"
+)
+_FOLLOWS = re.compile(
+    r"\bfollow(?:s|ing)?\s+(?:about\s+|~)?(\d[\d,]*(?:\.\d+)?)\s*(k|K)?\s+"
+    r"(?:accounts|people|users|others|creators)"
+    r"|\b(\d[\d,]*(?:\.\d+)?)\s*(k|K)?\s+followers",
+    re.IGNORECASE,
+)
 _FILLER = frozenset(
-    "new daily monthly active unique total registered concurrent simultaneous online short "
-    "more additional incoming outgoing page api peak average avg about around roughly "
-    "approximately up to of the are is be being will get gets we with our and user "
-    "search url text photo video image chat push email sms card credit".split()
+    [
+        "new",
+        "daily",
+        "monthly",
+        "active",
+        "unique",
+        "total",
+        "registered",
+        "concurrent",
+        "simultaneous",
+        "online",
+        "short",
+        "more",
+        "additional",
+        "incoming",
+        "outgoing",
+        "page",
+        "api",
+        "peak",
+        "average",
+        "avg",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "up",
+        "to",
+        "of",
+        "the",
+        "are",
+        "is",
+        "be",
+        "being",
+        "will",
+        "get",
+        "gets",
+        "we",
+        "with",
+        "our",
+        "and",
+        "user",
+        "search",
+        "url",
+        "text",
+        "photo",
+        "video",
+        "image",
+        "chat",
+        "push",
+        "email",
+        "sms",
+        "card",
+        "credit",
+    ]
 )
 
 
@@ -328,6 +427,7 @@ def extract(text: str) -> Extracted:
     _peaks(text, add, free)
     _growth(text, add, free)
     _periods(text, add, free)
+    _follows(text, add, free)
     for match in _NUMBER.finditer(text):
         if free(match.start(), match.end()):
             _number(text, match, add)
@@ -380,7 +480,7 @@ def _peaks(text: str, add: _AddFn, free: _FreeFn) -> None:
 
 def _growth(text: str, add: _AddFn, free: _FreeFn) -> None:
     for match in _GROWTH_MULT.finditer(text):
-        factor = {"doubl": 2, "tripl": 3, "quadrupl": 4}[match.group(1).lower()]
+        factor = Fraction({"doubl": 2, "tripl": 3, "quadrupl": 4}[match.group(1).lower()])
         period = match.group(2).lower()
         per_year = _per_year(Fraction(factor), period)
         fig = Figure("growth", per_year - 1, quote(match.group(0)), match.start())
@@ -398,6 +498,15 @@ def _growth(text: str, add: _AddFn, free: _FreeFn) -> None:
         per_year = _per_year(factor, period)
         fig = Figure("growth", per_year - 1, quote(match.group(0)), match.start())
         add(fig, match.start(), match.end())
+
+
+def _follows(text: str, add: _AddFn, free: _FreeFn) -> None:
+    for match in _FOLLOWS.finditer(text):
+        if not free(match.start(), match.end()):
+            continue
+        number = (match.group(1) or match.group(3)).replace(",", "")
+        value = Fraction(number) * (1000 if (match.group(2) or match.group(4)) else 1)
+        add(Figure("followers", value, quote(match.group(0)), match.start()), *match.span())
 
 
 def _per_year(factor: Fraction, period: str) -> Fraction:
@@ -450,8 +559,9 @@ def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
         people = next((w for w in words if NOUNS.get(singular(w), ("",))[0] == "people"), None)
         if people:
             subj = NOUNS[singular(people)][1]
-            found_fig = Figure("people", actors, quote(text[start : match.end()]), start,
-                               subject=subj)
+            found_fig = Figure(
+                "people", actors, quote(text[start : match.end()]), start, subject=subj
+            )
             add(found_fig, start, start)
 
 
@@ -473,27 +583,44 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         fraction = value / 100
         if fraction <= 1 and (
             value >= 99
-            or (value >= 90 and re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b",
-                                          lowered_clause))
+            or (
+                value >= 90
+                and re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b", lowered_clause)
+            )
         ):
-            add(Figure("availability", fraction, quote(text[start : end + pct.end()]), start,
-                       scope=clause), start, end + pct.end())
+            add(
+                Figure(
+                    "availability",
+                    fraction,
+                    quote(text[start : end + pct.end()]),
+                    start,
+                    scope=clause,
+                ),
+                start,
+                end + pct.end(),
+            )
         return
 
     # Short durations (ms, us) and long ones (seconds .. years).
-    dur = re.match(r"\s*(ns|us|µs|μs|microseconds|ms|msec|milliseconds?|seconds?|secs?|s|"
-                   r"minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|months?|mo|years?|yrs?|"
-                   r"yr)\b", after, re.IGNORECASE)
+    dur = re.match(
+        r"\s*(ns|us|µs|μs|microseconds|ms|msec|milliseconds?|seconds?|secs?|s|"
+        r"minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wk|months?|mo|years?|yrs?|"
+        r"yr)\b",
+        after,
+        re.IGNORECASE,
+    )
     if dur and not mult:
         unit = dur.group(1).lower()
-        seconds = value * (_SHORT_DURATION[unit] if unit in _SHORT_DURATION
-                           else _SECONDS[unit])
+        seconds = value * (_SHORT_DURATION[unit] if unit in _SHORT_DURATION else _SECONDS[unit])
         _duration(text, start, end + dur.end(), seconds, clause, add)
         return
 
     # Sizes: 5MB, 500 bytes, 2 TB ("1.2B users" is a count; "500B per link" is a size).
-    size = re.match(r"\s*(bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|"
-                    r"[kKmMgGtTpP]i?[bB]|B)\b", after)
+    size = re.match(
+        r"\s*(bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|"
+        r"[kKmMgGtTpP]i?[bB]|B)\b",
+        after,
+    )
     if mult == "B" and size is None and _next_noun(after) is None:
         _size(text, start, end, value / _MULTIPLIERS["b"], clause, add)
         return
@@ -539,27 +666,34 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
     tail_start = words[noun_index][1]
     verbs = {w.lower() for w, _ in words[noun_index + 1 :]}
     unit_match = _RATE_UNIT.match(after, words[-1][1]) or _RATE_UNIT.match(after, tail_start)
-    if unit_match and "every" in unit_match.group(0).lower() and re.match(
-        r"\s*every\s+\d", after[unit_match.start() :]
+    if (
+        unit_match
+        and "every" in unit_match.group(0).lower()
+        and re.match(r"\s*every\s+\d", after[unit_match.start() :])
     ):
         unit_match = None
     if unit_match:
         period = unit_match.group("unit") or ""
         adverb = unit_match.group("adverb")
-        seconds = Fraction(
-            _ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()]
-        )
+        seconds = Fraction(_ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()])
         stop = end + unit_match.end()
         if role == "people":
             kind = "mau" if seconds >= 28 * DAY else "dau"
-            add(Figure("people", value, quote(text[start:stop]), start, subject=kind,
-                       scope=clause), start, stop)
+            add(
+                Figure("people", value, quote(text[start:stop]), start, subject=kind, scope=clause),
+                start,
+                stop,
+            )
             return
         if role == "follow":
             return
-        if "read" in adjectives.split() or verbs & _READ_VERBS and role == "write":
+        if "read" in adjectives.split() or (verbs & _READ_VERBS and role == "write"):
             role = "read"
-        add(_rate(text, start, stop, value / seconds, role, subject, clause), start, stop)
+        fig = _rate(text, start, stop, value / seconds, role, subject, clause)
+        span_words = _segment(text, start, start).lower() + " " + after[: unit_match.end()]
+        if _PER_USER.search(span_words):
+            fig = replace(fig, per_user=True, peak=False)
+        add(fig, start, stop)
         return
     if role == "people" and "daily" in adjectives:
         subject = "dau"
@@ -571,14 +705,19 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         subject = "dau"
     stop = end + tail_start
     if role == "people":
-        add(Figure("people", value, quote(text[start:stop]), start, subject=subject,
-                   scope=clause), start, stop)
+        add(
+            Figure("people", value, quote(text[start:stop]), start, subject=subject, scope=clause),
+            start,
+            stop,
+        )
     elif role == "follow":
-        add(Figure("followers", value, quote(text[start:stop]), start, scope=clause),
-            start, stop)
+        add(Figure("followers", value, quote(text[start:stop]), start, scope=clause), start, stop)
     elif role in ("write", "events") and value >= 1:
-        add(Figure("stock", value, quote(text[start:stop]), start, subject=subject,
-                   scope=clause), start, stop)
+        add(
+            Figure("stock", value, quote(text[start:stop]), start, subject=subject, scope=clause),
+            start,
+            stop,
+        )
 
 
 def _next_noun(after: str) -> str | None:
@@ -627,9 +766,9 @@ def _rate(
     subject: str,
     clause: str,
 ) -> Figure:
-    before = text[max(0, start - 40) : start].lower()
+    before = _segment(text, start, start).lower()
     after = text[stop : stop + 12].lower()
-    peak = bool(re.search(r"peak|spikes?|bursts?|max(?:imum)?|up to", before)) or bool(
+    peak = bool(re.search(r"peak|spikes?|bursts?|\bmax(?:imum)?\b|\bup to$", before)) or bool(
         re.match(r"\s*(?:at\s+)?peak", after)
     )
     return Figure(
@@ -654,18 +793,25 @@ def _duration(
         add(Figure("retention", seconds, quote(seg), start, scope=seg), start, stop)
         return
     if seconds <= 60 and _LATENCY_WORDS.search(lowered):
-        percentile, note = _percentile(before + text[start:stop], lowered)
+        percentile, note = _percentile(_segment(text, start, stop), before + text[start:stop])
         add(
-            Figure("latency", seconds, quote(_segment(text, start, stop)), start,
-                   percentile=percentile, scope=_segment(text, start, stop), note=note),
+            Figure(
+                "latency",
+                seconds,
+                quote(_segment(text, start, stop)),
+                start,
+                percentile=percentile,
+                scope=_segment(text, start, stop),
+                note=note,
+            ),
             start,
             stop,
         )
         return
 
 
-def _percentile(near: str, clause: str) -> tuple[str, str | None]:
-    matches = list(_PERCENTILE.finditer(near)) or list(_PERCENTILE.finditer(clause))
+def _percentile(segment: str, near: str) -> tuple[str, str | None]:
+    matches = list(_PERCENTILE.finditer(segment)) or list(_PERCENTILE.finditer(near))
     if not matches:
         return "p99", "no percentile given: read as p99"
     m = matches[-1]
@@ -681,15 +827,15 @@ def _percentile(near: str, clause: str) -> tuple[str, str | None]:
     return f"p{number}", None
 
 
-def _size(
-    text: str, start: int, stop: int, size: Fraction, clause: str, add: _AddFn
-) -> None:
+def _size(text: str, start: int, stop: int, size: Fraction, clause: str, add: _AddFn) -> None:
     lowered = clause.lower()
     before = text[max(0, start - 50) : start].lower()
-    per_item = re.search(r"\beach\b|\bper\b|\baverage|\bavg\b|up to|\bmax|\bsize\b|\bevery\b|"
-                         r"\bpayload|\bobject|\bfile|\bphoto|\bimage|\bvideo|\bmessage|"
-                         r"\bupload|\ba\b|\bof\s+(?:a|an|one)\b", before + " " + text[stop:stop + 30]
-                         .lower())
+    per_item = re.search(
+        r"\beach\b|\bper\b|\baverage|\bavg\b|up to|\bmax|\bsize\b|\bevery\b|"
+        r"\bpayload|\bobject|\bfile|\bphoto|\bimage|\bvideo|\bmessage|"
+        r"\bupload|\ba\b|\bof\s+(?:a|an|one)\b",
+        before + " " + text[stop : stop + 30].lower(),
+    )
     total = re.search(r"\btotal|\boverall|\bdataset|\bdata set|\bof data\b|\bstorage\b", lowered)
     if total and not (per_item and size < 10**9):
         seg = _segment(text, start, stop)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.derive import DAY, PATTERN_SUBJECTS
+from archproof.frontends.draft.derive import PATTERN_SUBJECTS
+from archproof.frontends.draft.extract import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.text import camel, singular
 
@@ -29,7 +30,7 @@ def _primary_rates(ctx: Ctx, pattern: str) -> tuple[Fraction, Fraction, str, str
     writes, wnote = ctx.rate(
         subjects,
         WRITES,
-        ctx.dau() / DAY,
+        lambda: ctx.dau() / DAY,
         f"{pattern} writes",
         "one per daily active user per day",
         f"{pattern}-writes",
@@ -57,8 +58,13 @@ def shortener(ctx: Ctx) -> None:
             idempotency_key=None,
             calls=ctx.front(
                 f"create_{noun}",
-                [ctx.db("write", f"insert the {noun}; the unique key on code rejects a "
-                                 "collision, and the API retries with a new random code")],
+                [
+                    ctx.db(
+                        "write",
+                        f"insert the {noun}; the unique key on code rejects a "
+                        "collision, and the API retries with a new random code",
+                    )
+                ],
             ),
             keywords=("create", "shorten", "write", "new"),
         )
@@ -78,8 +84,10 @@ def shortener(ctx: Ctx) -> None:
     ctx.lookups.append((resolve.id, name))
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or resolve.id
-    ctx.use_cases += [f"Shorten a long URL into a short {noun} code",
-                      "Redirect a short code to its long URL"]
+    ctx.use_cases += [
+        f"Shorten a long URL into a short {noun} code",
+        "Redirect a short code to its long URL",
+    ]
     ctx.ledger.ask("Custom aliases and expiry for links? Who may delete a link?")
     ctx.ledger.ask("Is click analytics needed (counts per link), and how fresh must it be?")
 
@@ -99,9 +107,32 @@ def main_noun(text: str) -> str | None:
     if match is None:
         return None
     words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
-    stop = {"my", "our", "the", "a", "an", "new", "simple", "small", "scalable", "web", "mobile",
-            "online", "startup", "company", "business", "distributed", "generic", "basic",
-            "good", "great", "modern", "system", "this", "some"}
+    stop = {
+        "my",
+        "our",
+        "the",
+        "a",
+        "an",
+        "new",
+        "simple",
+        "small",
+        "scalable",
+        "web",
+        "mobile",
+        "online",
+        "startup",
+        "company",
+        "business",
+        "distributed",
+        "generic",
+        "basic",
+        "good",
+        "great",
+        "modern",
+        "system",
+        "this",
+        "some",
+    }
     words = [w for w in words if w not in stop and w.isalpha()]
     return singular(words[-1]) if words else None
 
@@ -166,12 +197,25 @@ def payments(ctx: Ctx) -> None:
         wnote, rnote = "the main write load", "the main read load"
     else:
         ride = ctx.find_op("request_ride")
-        fallback = ride.rate if ride is not None and ride.rate else ctx.dau() / 20 / DAY
-        rule = ("one payment per ride" if ride is not None
-                else "5% of daily active users pay once a day")
-        writes, wnote = ctx.rate(PATTERN_SUBJECTS["payments"], WRITES, fallback, "payments",
-                                 rule, "payment-rate",
-                                 "How many payments per day (and the peak, e.g. sales events)?")
+        ride_rate = ride.rate if ride is not None else None
+
+        def fallback() -> Fraction:
+            return ride_rate if ride_rate else ctx.dau() / 20 / DAY
+
+        rule = (
+            "one payment per ride"
+            if ride is not None
+            else "5% of daily active users pay once a day"
+        )
+        writes, wnote = ctx.rate(
+            PATTERN_SUBJECTS["payments"],
+            WRITES,
+            fallback,
+            "payments",
+            rule,
+            "payment-rate",
+            "How many payments per day (and the peak, e.g. sales events)?",
+        )
         reads, rnote = writes * 2, "2 status reads per payment (assumed)"
     psp = ctx.external("psp", "payment service provider (cards, wallets)")
     ctx.entity("Payment")
@@ -190,9 +234,12 @@ def payments(ctx: Ctx) -> None:
             calls=ctx.front(
                 "create_payment",
                 [
-                    ctx.db("write", "insert the payment as pending with its idempotency key; "
-                           "a duplicate key returns the stored payment instead",
-                           on_failure="fail_closed"),
+                    ctx.db(
+                        "write",
+                        "insert the payment as pending with its idempotency key; "
+                        "a duplicate key returns the stored payment instead",
+                        on_failure="fail_closed",
+                    ),
                     CallSpec(
                         f"{psp}.charge",
                         idempotent=True,
@@ -202,8 +249,12 @@ def payments(ctx: Ctx) -> None:
                         "idempotency key, so retries cannot charge twice; the breaker stops a "
                         "provider outage from holding every API worker",
                     ),
-                    ctx.db("write", "status → authorized or failed, and the balanced ledger "
-                           "entries, in one transaction", on_failure="fail_closed"),
+                    ctx.db(
+                        "write",
+                        "status → authorized or failed, and the balanced ledger "
+                        "entries, in one transaction",
+                        on_failure="fail_closed",
+                    ),
                 ],
             ),
             rationale="[P7 robust failure handling] money: critical, idempotent, fails closed "
@@ -234,18 +285,23 @@ def payments(ctx: Ctx) -> None:
             reads=False,
             calls=ctx.front(
                 "provider_webhook",
-                [ctx.db("write", "apply the state transition only if it is allowed "
+                [
+                    ctx.db(
+                        "write",
+                        "apply the state transition only if it is allowed "
                         "(pending → authorized → captured → refunded)",
-                        on_failure="fail_closed")],
+                        on_failure="fail_closed",
+                    )
+                ],
             ),
             keywords=("webhook", "capture", "refund"),
         )
     )
     ctx.access("Payment", "payment_by_id", "lookup", ("id",), None, get.id)
-    ctx.access("Payment", "payment_by_idempotency_key", "lookup", ("idempotency_key",), None,
-               create.id)
-    ctx.access("LedgerEntry", "entries_by_payment", "lookup", ("payment_id",), None,
-               webhook.id)
+    ctx.access(
+        "Payment", "payment_by_idempotency_key", "lookup", ("idempotency_key",), None, create.id
+    )
+    ctx.access("LedgerEntry", "entries_by_payment", "lookup", ("payment_id",), None, webhook.id)
     _reconcile(ctx, psp)
     ctx.notify_sources.append(create.id)
     if primary:
@@ -269,8 +325,11 @@ def payments(ctx: Ctx) -> None:
         "one transactional store keeps money consistent; no second store to reconcile",
         "db",
     )
-    ctx.use_cases += ["Pay (authorize a payment) exactly once", "See a payment's status",
-                      "Apply provider events (capture, refund, dispute)"]
+    ctx.use_cases += [
+        "Pay (authorize a payment) exactly once",
+        "See a payment's status",
+        "Apply provider events (capture, refund, dispute)",
+    ]
     ctx.ledger.ask("Which payment provider? Does it accept idempotency keys and send webhooks?")
     ctx.ledger.ask("Are card details tokenized by the provider (keeps PCI scope small)?")
     ctx.ledger.ask("Which currencies; are refunds, partial captures or payouts needed?")
@@ -294,8 +353,12 @@ def _reconcile(ctx: Ctx, psp: str) -> None:
                     "worker.reconcile",
                     time={"lognormal": {"p50": "2min", "p99": "10min"}},
                     calls=[
-                        CallSpec(f"{psp}.report", idempotent=True, breaker=True,
-                                 rationale="download the settlement report (read-only)"),
+                        CallSpec(
+                            f"{psp}.report",
+                            idempotent=True,
+                            breaker=True,
+                            rationale="download the settlement report (read-only)",
+                        ),
                         ctx.db("read", "the day's payments, streamed"),
                         ctx.db("write", "record mismatches and the JobRun"),
                     ],
@@ -312,10 +375,15 @@ def _reconcile(ctx: Ctx, psp: str) -> None:
 def messaging(ctx: Ctx) -> None:
     writes, reads, wnote, rnote = _primary_rates(ctx, "messaging")
     ctx.comp("lb")
-    gateway = ctx.comp("gateway", "gateway", "connection gateway: holds clients' WebSocket "
-                       "connections and pushes messages to them")
-    gateway.state.append("open client connections (ephemeral: clients reconnect to any node)")
-    gateway.stateful = False
+    gateway = ctx.comp(
+        "gateway",
+        "gateway",
+        "connection gateway: holds clients' WebSocket connections and pushes messages to them",
+    )
+    gateway.notes.append(
+        "open connections are not durable state: a client reconnects to "
+        "any node and fetches what it missed"
+    )
     queue = ctx.queue("delivery_queue", "messages to deliver to online recipients")
     for name in ("Conversation", "Membership", "Message"):
         ctx.entity(name)
@@ -336,10 +404,17 @@ def messaging(ctx: Ctx) -> None:
                         CallSpec(
                             "gateway.send",
                             calls=[
-                                ctx.db("write", "persist first: the message is durable before "
-                                       "the sender sees it as sent", on_failure="fail_closed"),
-                                ctx.enqueue(queue, "[P3 operation efficiency] delivery to each "
-                                            "recipient happens in the background"),
+                                ctx.db(
+                                    "write",
+                                    "persist first: the message is durable before "
+                                    "the sender sees it as sent",
+                                    on_failure="fail_closed",
+                                ),
+                                ctx.enqueue(
+                                    queue,
+                                    "[P3 operation efficiency] delivery to each "
+                                    "recipient happens in the background",
+                                ),
                             ],
                         )
                     ],
@@ -354,8 +429,11 @@ def messaging(ctx: Ctx) -> None:
         "deliver",
         [
             ctx.db("read", "the conversation's members (Membership by conversation_id)"),
-            CallSpec("gateway.push", rationale="push to each online member's connection; "
-                     "offline members fetch history when they reconnect"),
+            CallSpec(
+                "gateway.push",
+                rationale="push to each online member's connection; "
+                "offline members fetch history when they reconnect",
+            ),
         ],
         description="Deliver a stored message to the recipients' open connections",
         pattern="messaging",
@@ -368,17 +446,32 @@ def messaging(ctx: Ctx) -> None:
             pattern="messaging",
             rate=reads,
             rate_note=rnote,
-            calls=ctx.front("get_history", [ctx.db("read", "range on (conversation_id, "
-                                                   "created_at), newest first")]),
+            calls=ctx.front(
+                "get_history",
+                [ctx.db("read", "range on (conversation_id, created_at), newest first")],
+            ),
             keywords=("history", "read", "load", "fetch"),
         )
     )
-    ctx.access("Message", "messages_by_conversation", "range", ("conversation_id",),
-               "created_at", history.id)
-    ctx.access("Membership", "members_of_conversation", "lookup", ("conversation_id",), None,
-               "deliver_message")
-    ctx.access("Message", "message_by_client_id", "lookup", ("sender_id", "client_msg_id"),
-               None, send.id)
+    ctx.access(
+        "Message",
+        "messages_by_conversation",
+        "range",
+        ("conversation_id",),
+        "created_at",
+        history.id,
+    )
+    ctx.access(
+        "Membership",
+        "members_of_conversation",
+        "lookup",
+        ("conversation_id",),
+        None,
+        "deliver_message",
+    )
+    ctx.access(
+        "Message", "message_by_client_id", "lookup", ("sender_id", "client_msg_id"), None, send.id
+    )
     ctx.primary_write = ctx.primary_write or send.id
     ctx.primary_read = ctx.primary_read or history.id
     ctx.decide(
@@ -400,8 +493,11 @@ def messaging(ctx: Ctx) -> None:
         queue,
     )
     ctx.notify_sources.append(send.id)
-    ctx.use_cases += ["Send a message to a conversation", "Receive messages in real time",
-                      "Read a conversation's history"]
+    ctx.use_cases += [
+        "Send a message to a conversation",
+        "Receive messages in real time",
+        "Read a conversation's history",
+    ]
     ctx.ledger.ask("Group chats: maximum group size? (fan-out per message grows with it)")
     ctx.ledger.ask("Are read receipts, typing indicators and presence needed?")
     ctx.ledger.ask("End-to-end encryption? How long are messages kept?")
@@ -428,11 +524,14 @@ def feed(ctx: Ctx) -> None:
                 "create_post",
                 [
                     ctx.db("write", "insert the post"),
-                    ctx.enqueue(queue, "[P3 operation efficiency] fan-out to followers is slow "
-                                "(one row per follower) and runs as a background job",
-                                on_failure="fail_open",
-                                fallback="the post is saved; a periodic job re-enqueues posts "
-                                "whose fan-out did not run"),
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] fan-out to followers is slow "
+                        "(one row per follower) and runs as a background job",
+                        on_failure="fail_open",
+                        fallback="the post is saved; a periodic job re-enqueues posts "
+                        "whose fan-out did not run",
+                    ),
                 ],
             ),
             keywords=("post", "publish", "tweet", "write"),
@@ -444,8 +543,7 @@ def feed(ctx: Ctx) -> None:
         "fan_out",
         [
             ctx.db("read", "the author's followers (Follow by followee_id)"),
-            ctx.db("write", "one multi-row insert of FeedItem rows (batched per 1,000 "
-                   "followers)"),
+            ctx.db("write", "one multi-row insert of FeedItem rows (batched per 1,000 followers)"),
         ],
         description="Copy a new post into each follower's feed (fan-out on write)",
         pattern="feed",
@@ -475,8 +573,10 @@ def feed(ctx: Ctx) -> None:
     ctx.primary_read = ctx.primary_read or get_feed.id
     ctx.notify_sources.append(post.id)
     ctx.use_cases += ["Publish a post", "Read a feed of followed users' posts, newest first"]
-    ctx.ledger.ask("How many followers do the largest accounts have? (celebrity posts are "
-                   "better merged at read time than fanned out)")
+    ctx.ledger.ask(
+        "How many followers do the largest accounts have? (celebrity posts are "
+        "better merged at read time than fanned out)"
+    )
     ctx.ledger.ask("Is the feed strictly chronological or ranked?")
 
 
@@ -487,6 +587,7 @@ def media(ctx: Ctx) -> None:
     writes, reads, wnote, rnote = _primary_rates(ctx, "media")
     ctx.comp("blobs")
     ctx.entity("Media")
+    ctx.entity("MediaObject").stored_in = "blobs"
     queue = ctx.queue("media_queue", "uploaded files to process (thumbnails, transcoding)")
     video = ctx.mentions(r"video|transcod|stream")
     request = ctx.op(
@@ -498,8 +599,7 @@ def media(ctx: Ctx) -> None:
             rate_note=wnote,
             reads=False,
             idempotency_key="client-generated upload id (insert is a no-op on retry)",
-            calls=ctx.front("request_upload",
-                            [ctx.db("write", "insert Media(status=uploading)")]),
+            calls=ctx.front("request_upload", [ctx.db("write", "insert Media(status=uploading)")]),
             keywords=("upload",),
         )
     )
@@ -512,8 +612,13 @@ def media(ctx: Ctx) -> None:
             rate_note=wnote,
             reads=False,
             sync=True,
-            calls=[CallSpec("blobs.put", idempotent=True,
-                            rationale="same key on retry: the object is simply overwritten")],
+            calls=[
+                CallSpec(
+                    "blobs.put",
+                    idempotent=True,
+                    rationale="same key on retry: the object is simply overwritten",
+                )
+            ],
             keywords=("upload",),
         )
     )
@@ -530,19 +635,24 @@ def media(ctx: Ctx) -> None:
                 "complete_upload",
                 [
                     ctx.db("write", "status → uploaded"),
-                    ctx.enqueue(queue, "[P3 operation efficiency] processing takes seconds to "
-                                "minutes; it runs as a background job"),
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] processing takes seconds to "
+                        "minutes; it runs as a background job",
+                    ),
                 ],
             ),
         )
     )
-    processing = ({"lognormal": {"p50": "30s", "p99": "5min"}} if video
-                  else {"lognormal": {"p50": "500ms", "p99": "5s"}})
+    processing: dict[str, object] = (
+        {"lognormal": {"p50": "30s", "p99": "5min"}}
+        if video
+        else {"lognormal": {"p50": "500ms", "p99": "5s"}}
+    )
     worker = ctx.comp("worker")
     worker.work["process_media"] = processing
     worker.work_notes["process_media"] = (
-        "transcoding a short video (assumed)" if video else "resizing an image to 3 sizes "
-        "(assumed)"
+        "transcoding a short video (assumed)" if video else "resizing an image to 3 sizes (assumed)"
     )
     ctx.job(
         "process_media",
@@ -581,6 +691,7 @@ def media(ctx: Ctx) -> None:
     )
     ctx.access("Media", "media_by_id", "lookup", ("id",), None, get.id)
     ctx.access("Media", "media_by_owner", "range", ("owner_id",), "created_at", None)
+    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media")
     ctx.lookups.append((get.id, "Media"))
     ctx.primary_write = ctx.primary_write or request.id
     ctx.primary_read = ctx.primary_read or get.id
@@ -593,8 +704,11 @@ def media(ctx: Ctx) -> None:
         "streaming file bytes through the API would hold an API worker for the whole upload",
         "blobs",
     )
-    ctx.use_cases += ["Upload a file", "Process uploads (thumbnails/renditions)",
-                      "View or download a file"]
+    ctx.use_cases += [
+        "Upload a file",
+        "Process uploads (thumbnails/renditions)",
+        "View or download a file",
+    ]
     ctx.ledger.ask("Maximum file size and accepted types? (sizes the object store and workers)")
     ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")
 
@@ -615,8 +729,14 @@ def _search_rate(ctx: Ctx) -> tuple[Fraction, str]:
         if fig is not None:
             return ctx.load.reads, "the main read load"
         return ctx.load.reads, "the main read load"
-    return ctx.rate(frozenset({"search"}), ("search",), ctx.load.reads / 5, "searches",
-                    "one search per 5 reads", "search-rate")
+    return ctx.rate(
+        frozenset({"search"}),
+        ("search",),
+        ctx.load.reads / 5,
+        "searches",
+        "one search per 5 reads",
+        "search-rate",
+    )
 
 
 def _autocomplete(ctx: Ctx) -> None:
@@ -631,8 +751,9 @@ def _autocomplete(ctx: Ctx) -> None:
             pattern="search",
             rate=rate,
             rate_note=note,
-            calls=ctx.front("suggest", [ctx.db("read", "point lookup of the precomputed "
-                                               "prefix row")]),
+            calls=ctx.front(
+                "suggest", [ctx.db("read", "point lookup of the precomputed prefix row")]
+            ),
             keywords=("suggest", "autocomplete", "typeahead", "keystroke", "prefix", "search"),
         )
     )
@@ -646,9 +767,14 @@ def _autocomplete(ctx: Ctx) -> None:
             reads=False,
             calls=ctx.front(
                 "submit_search",
-                [ctx.enqueue(queue, "[P3 operation efficiency] counting is not on the "
-                             "user's path", on_failure="fail_open",
-                             fallback="drop the count (suggestions are statistics)")],
+                [
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] counting is not on the user's path",
+                        on_failure="fail_open",
+                        fallback="drop the count (suggestions are statistics)",
+                    )
+                ],
             ),
         )
     )
@@ -656,8 +782,15 @@ def _autocomplete(ctx: Ctx) -> None:
         "count_queries",
         queue,
         "count_queries",
-        [CallSpec("db.write", p="1/10", rationale="batched upsert of QueryCount: one write per "
-                  "10 queries (the worker aggregates in memory)")],
+        [
+            CallSpec(
+                "db.write",
+                p="1/10",
+                idempotent=True,
+                rationale="batched upsert of QueryCount: one write per "
+                "10 queries (the worker aggregates in memory)",
+            )
+        ],
         description="Aggregate submitted searches into daily counts",
         pattern="search",
         idempotency_key="query id (a redelivered query is counted at most once per batch)",
@@ -672,9 +805,16 @@ def _autocomplete(ctx: Ctx) -> None:
             sync=False,
             reads=False,
             idempotency_key="the day (a rerun rewrites the same rows)",
-            calls=[CallSpec("worker.rebuild", time={"lognormal": {"p50": "5min", "p99": "30min"}},
-                            calls=[ctx.db("read", "scan the last 30 days of QueryCount"),
-                                   ctx.db("write", "upsert Suggestion rows")])],
+            calls=[
+                CallSpec(
+                    "worker.rebuild",
+                    time={"lognormal": {"p50": "5min", "p99": "30min"}},
+                    calls=[
+                        ctx.db("read", "scan the last 30 days of QueryCount"),
+                        ctx.db("write", "upsert Suggestion rows"),
+                    ],
+                )
+            ],
             rationale="[P2 database design] suggestions are precomputed so each keystroke is "
             "one key lookup",
         )
@@ -700,8 +840,11 @@ def _autocomplete(ctx: Ctx) -> None:
 def _full_text(ctx: Ctx) -> None:
     rate, note = _search_rate(ctx)
     primary = ctx.classification.primary == "search"
-    index = ctx.comp("search", "search", "search index: a derived copy of the documents, "
-                     "rebuildable from the primary store")
+    index = ctx.comp(
+        "search",
+        "search",
+        "search index: a derived copy of the documents, rebuildable from the primary store",
+    )
     index.recovery = "rebuild from the primary database with the indexing job"
     queue = ctx.queue("index_queue", "changed documents to (re)index")
     entity = "Document"
@@ -715,15 +858,22 @@ def _full_text(ctx: Ctx) -> None:
                 description="PUT /documents/{id}: store a document and queue its indexing",
                 pattern="search",
                 rate=writes,
-                rate_note="the main write load" if primary else "one write per 10 searches "
-                "(assumed)",
+                rate_note="the main write load"
+                if primary
+                else "one write per 10 searches (assumed)",
                 reads=False,
                 idempotency_key="document id (PUT overwrites)",
-                calls=ctx.front("save_document", [
-                    ctx.db("write", "the document in the primary store"),
-                    ctx.enqueue(queue, "[P3 operation efficiency] indexing runs in the "
-                                "background; results lag by seconds"),
-                ]),
+                calls=ctx.front(
+                    "save_document",
+                    [
+                        ctx.db("write", "the document in the primary store"),
+                        ctx.enqueue(
+                            queue,
+                            "[P3 operation efficiency] indexing runs in the "
+                            "background; results lag by seconds",
+                        ),
+                    ],
+                ),
                 keywords=("save", "index", "write", "upload"),
             )
         )
@@ -732,15 +882,22 @@ def _full_text(ctx: Ctx) -> None:
         entity = next(iter(ctx.entities))
         api = ctx.api_call(source_op.id)
         if api is not None:
-            api.calls.append(ctx.enqueue(queue, "[P3 operation efficiency] reindex in the "
-                                         "background", on_failure="fail_open",
-                                         fallback="the nightly reindex picks it up"))
+            api.calls.append(
+                ctx.enqueue(
+                    queue,
+                    "[P3 operation efficiency] reindex in the background",
+                    on_failure="fail_open",
+                    fallback="the nightly reindex picks it up",
+                )
+            )
     ctx.job(
         "index_document",
         queue,
         "index",
-        [ctx.db("read", "the current version of the document"),
-         CallSpec("search.index", idempotent=True, rationale="upsert by document id")],
+        [
+            ctx.db("read", "the current version of the document"),
+            CallSpec("search.index", idempotent=True, rationale="upsert by document id"),
+        ],
         description="Copy a changed document into the search index",
         pattern="search",
         idempotency_key="document id + version (indexing is an upsert)",
@@ -752,13 +909,20 @@ def _full_text(ctx: Ctx) -> None:
             pattern="search",
             rate=rate,
             rate_note=note,
-            calls=ctx.front("search", [CallSpec(
-                "search.search",
-                idempotent=True,
-                on_failure="fail_closed" if primary else "fail_open",
-                fallback=None if primary else "show the page without results and a retry hint",
-                breaker=not primary,
-            )]),
+            calls=ctx.front(
+                "search",
+                [
+                    CallSpec(
+                        "search.search",
+                        idempotent=True,
+                        on_failure="fail_closed" if primary else "fail_open",
+                        fallback=None
+                        if primary
+                        else "show the page without results and a retry hint",
+                        breaker=not primary,
+                    )
+                ],
+            ),
             keywords=("search", "query", "find", "results"),
         )
     )
@@ -773,8 +937,7 @@ def _full_text(ctx: Ctx) -> None:
         "search",
     )
     ctx.use_cases += ["Search documents by text, ranked"]
-    ctx.ledger.ask("Which fields are searched, and how fresh must results be (seconds "
-                   "assumed)?")
+    ctx.ledger.ask("Which fields are searched, and how fresh must results be (seconds assumed)?")
 
 
 # --------------------------------------------------------------------------- rides
@@ -793,14 +956,23 @@ def rides(ctx: Ctx) -> None:
         drivers = drivers_fig.value if drivers_fig else ctx.dau() / 10
         updates = drivers / 4
         unote = "assumed: each active driver sends its location every 4 s"
-        ctx.ledger.assumed("location updates", f"{float(updates):,.0f}/s",
-                           f"{float(drivers):,.0f} active drivers"
-                           + ("" if drivers_fig else " (10% of DAU)") + " × one update per 4 s",
-                           "location-rate",
-                           "How many drivers are online at peak, and how often do they report?")
-    ride_rate, rnote = ctx.rate(frozenset({"ride", "delivery"}), WRITES,
-                                ctx.dau() / DAY, "ride requests",
-                                "one ride per daily active user per day", "ride-rate")
+        ctx.ledger.assumed(
+            "location updates",
+            f"{float(updates):,.0f}/s",
+            f"{float(drivers):,.0f} active drivers"
+            + ("" if drivers_fig else " (10% of DAU)")
+            + " × one update per 4 s",
+            "location-rate",
+            "How many drivers are online at peak, and how often do they report?",
+        )
+    ride_rate, rnote = ctx.rate(
+        frozenset({"ride", "delivery"}),
+        WRITES,
+        lambda: ctx.dau() / DAY,
+        "ride requests",
+        "one ride per daily active user per day",
+        "ride-rate",
+    )
     update = ctx.op(
         OpSpec(
             id="update_location",
@@ -828,10 +1000,14 @@ def rides(ctx: Ctx) -> None:
                 "request_ride",
                 [
                     ctx.db("read", "drivers in the pickup geohash cell and its neighbours"),
-                    ctx.db("write", "insert the Ride as matched (conditional update of the "
-                           "driver's status prevents double assignment)"),
-                    ctx.enqueue(dispatch, "[P3 operation efficiency] telling the driver is "
-                                "asynchronous"),
+                    ctx.db(
+                        "write",
+                        "insert the Ride as matched (conditional update of the "
+                        "driver's status prevents double assignment)",
+                    ),
+                    ctx.enqueue(
+                        dispatch, "[P3 operation efficiency] telling the driver is asynchronous"
+                    ),
                 ],
             ),
             keywords=("match", "request", "ride", "nearby", "find"),
@@ -842,7 +1018,8 @@ def rides(ctx: Ctx) -> None:
         dispatch,
         "dispatch",
         [CallSpec("gateway.push", rationale="push the offer to the driver's app")]
-        if "gateway" in ctx.comps else [ctx.db("read", "the ride and driver")],
+        if "gateway" in ctx.comps
+        else [ctx.db("read", "the ride and driver")],
         description="Announce a matched ride to the driver",
         pattern="rides",
         idempotency_key="ride id",
@@ -861,11 +1038,15 @@ def rides(ctx: Ctx) -> None:
     ctx.access("DriverLocation", "drivers_near", "range", ("geohash",), None, request.id)
     ctx.access("Ride", "ride_by_id", "lookup", ("id",), None, status.id)
     ctx.lookups.append((status.id, "Ride"))
-    ctx.primary_write = ctx.primary_write or update.id
+    del update
+    ctx.primary_write = ctx.primary_write or request.id
     ctx.primary_read = ctx.primary_read or status.id
     ctx.notify_sources.append(request.id)
-    ctx.use_cases += ["Drivers report their location", "Riders request a ride and get matched "
-                      "to a nearby driver", "Riders follow the ride's status"]
+    ctx.use_cases += [
+        "Drivers report their location",
+        "Riders request a ride and get matched to a nearby driver",
+        "Riders follow the ride's status",
+    ]
     ctx.ledger.ask("How are drivers chosen (nearest, ETA, rating), and may a driver decline?")
     ctx.ledger.ask("Is location history needed (for fares, disputes), or only the latest?")
 
@@ -877,6 +1058,7 @@ def rate_limit(ctx: Ctx) -> None:
     ctx.entity("RateLimitBucket")
     if ctx.classification.primary != "rate_limit":
         return  # compose guards every user-facing operation once all blocks have run
+    ctx.entity("Quota")
     load = ctx.load
     total = load.reads + load.writes
     ctx.op(
@@ -904,10 +1086,14 @@ def rate_limit(ctx: Ctx) -> None:
         )
     )
     ctx.primary_read = ctx.primary_read or "handle_request"
-    ctx.use_cases += ["Allow or reject (429) each request by the caller's quota",
-                      "Configure quotas per client"]
-    ctx.ledger.ask("Limit by what key (user, API key, IP) and with which windows (per second, "
-                   "per minute)? Are bursts allowed (token bucket)?")
+    ctx.use_cases += [
+        "Allow or reject (429) each request by the caller's quota",
+        "Configure quotas per client",
+    ]
+    ctx.ledger.ask(
+        "Limit by what key (user, API key, IP) and with which windows (per second, "
+        "per minute)? Are bursts allowed (token bucket)?"
+    )
     ctx.ledger.ask("Must limits be exact across regions, or is a small overshoot acceptable?")
 
 
@@ -933,17 +1119,20 @@ def notifications(ctx: Ctx) -> None:
                 calls=ctx.front(
                     "send_notification",
                     [
-                        ctx.db("write", "insert Notification(status=queued) with its "
-                               "dedupe_key"),
-                        ctx.enqueue(queue, "[P3 operation efficiency] the provider call "
-                                    "(p99 in seconds) runs in a background job"),
+                        ctx.db("write", "insert Notification(status=queued) with its dedupe_key"),
+                        ctx.enqueue(
+                            queue,
+                            "[P3 operation efficiency] the provider call "
+                            "(p99 in seconds) runs in a background job",
+                        ),
                     ],
                 ),
                 keywords=("notif", "send", "email", "push", "sms"),
             )
         )
-        ctx.access("Notification", "notification_by_dedupe_key", "lookup", ("dedupe_key",),
-                   None, send.id)
+        ctx.access(
+            "Notification", "notification_by_dedupe_key", "lookup", ("dedupe_key",), None, send.id
+        )
         ctx.primary_write = ctx.primary_write or send.id
         ctx.use_cases += ["Accept notifications from other services"]
     else:
@@ -951,12 +1140,14 @@ def notifications(ctx: Ctx) -> None:
             call = ctx.api_call(source)
             if call is None:
                 continue
-            call.calls.append(ctx.enqueue(
-                queue,
-                "[P7 robust failure handling] notifying is not critical: fail open",
-                on_failure="fail_open",
-                fallback="skip the notification and log it; the action itself succeeded",
-            ))
+            call.calls.append(
+                ctx.enqueue(
+                    queue,
+                    "[P7 robust failure handling] notifying is not critical: fail open",
+                    on_failure="fail_open",
+                    fallback="skip the notification and log it; the action itself succeeded",
+                )
+            )
     ctx.job(
         "deliver_notification",
         queue,
@@ -987,8 +1178,7 @@ def notifications(ctx: Ctx) -> None:
         "deliver_notification",
     )
     ctx.use_cases += ["Deliver notifications (email/SMS/push) reliably"]
-    ctx.ledger.ask("Which channels (email, SMS, push) and providers? User preferences and "
-                   "opt-out?")
+    ctx.ledger.ask("Which channels (email, SMS, push) and providers? User preferences and opt-out?")
 
 
 # --------------------------------------------------------------------------- analytics
@@ -1002,11 +1192,21 @@ def analytics(ctx: Ctx) -> None:
         rate, note = ctx.load.writes, "the main write load"
     else:
         base = ctx.find_op(ctx.primary_read)
-        fallback = base.rate if base is not None and base.rate else ctx.dau() * 20 / DAY
-        rate, note = ctx.rate(frozenset({"event"}), ("events", "write"), fallback,
-                              "analytics events",
-                              "one event per main read (e.g. a click)" if base else
-                              "20 events per daily active user per day", "event-rate")
+        base_rate = base.rate if base is not None else None
+
+        def events_fallback() -> Fraction:
+            return base_rate if base_rate else ctx.dau() * 20 / DAY
+
+        rate, note = ctx.rate(
+            frozenset({"event"}),
+            ("events", "write"),
+            events_fallback,
+            "analytics events",
+            "one event per main read (e.g. a click)"
+            if base
+            else "20 events per daily active user per day",
+            "event-rate",
+        )
     if primary or ctx.primary_read is None:
         ctx.op(
             OpSpec(
@@ -1028,16 +1228,16 @@ def analytics(ctx: Ctx) -> None:
             pattern="analytics",
             rate=Fraction(1) if primary else Fraction(1, 10),
             rate_note="dashboard refreshes (assumed)",
-            calls=ctx.front("get_stats", [ctx.db("read", "range over EventRollup (name, "
-                                                 "bucket)")]),
+            calls=ctx.front("get_stats", [ctx.db("read", "range over EventRollup (name, bucket)")]),
             keywords=("dashboard", "stats", "report", "query"),
         )
     )
     ctx.access("EventRollup", "rollups_by_name", "range", ("name",), "bucket", stats.id)
     ctx.primary_read = ctx.primary_read or stats.id
     ctx.use_cases += ["Record analytics events", "Show aggregated counts on a dashboard"]
-    ctx.ledger.ask("Which events and dimensions matter; how fresh must dashboards be "
-                   "(minutes assumed)?")
+    ctx.ledger.ask(
+        "Which events and dimensions matter; how fresh must dashboards be (minutes assumed)?"
+    )
     ctx.event_rate, ctx.event_note = rate, note  # compose picks the hub from this rate
 
 
@@ -1048,12 +1248,24 @@ def auth(ctx: Ctx) -> None:
     for name in ("User", "Credential", "Session"):
         ctx.entity(name)
     dau = ctx.dau()
-    logins, lnote = ctx.rate(frozenset({"session"}), WRITES, dau / DAY, "logins",
-                             "one login per daily active user per day", "login-rate")
-    signups, snote = ctx.rate(frozenset({"user"}), WRITES, dau / 100 / DAY, "sign-ups",
-                              "new users = 1% of daily active users per day", "signup-rate")
+    logins, lnote = ctx.rate(
+        frozenset({"session"}),
+        WRITES,
+        dau / DAY,
+        "logins",
+        "one login per daily active user per day",
+        "login-rate",
+    )
+    signups, snote = ctx.rate(
+        frozenset({"user"}),
+        WRITES,
+        dau / 100 / DAY,
+        "sign-ups",
+        "new users = 1% of daily active users per day",
+        "signup-rate",
+    )
     api = ctx.comp("api")
-    hashing = {"lognormal": {"p50": "80ms", "p99": "150ms"}}
+    hashing: dict[str, object] = {"lognormal": {"p50": "80ms", "p99": "150ms"}}
     api.work["sign_up"] = hashing
     api.work["log_in"] = hashing
     api.work_notes["sign_up"] = "password hashing (bcrypt cost 12 / argon2) dominates"
@@ -1069,11 +1281,17 @@ def auth(ctx: Ctx) -> None:
             reads=False,
             idempotency_key="the email address (unique index on user.email): a retried "
             "sign-up finds the account it created",
-            calls=ctx.front("sign_up", [
-                ctx.db("read", "is the email taken? (unique index)", on_failure="fail_closed"),
-                ctx.db("write", "insert User + Credential in one transaction",
-                       on_failure="fail_closed"),
-            ]),
+            calls=ctx.front(
+                "sign_up",
+                [
+                    ctx.db("read", "is the email taken? (unique index)", on_failure="fail_closed"),
+                    ctx.db(
+                        "write",
+                        "insert User + Credential in one transaction",
+                        on_failure="fail_closed",
+                    ),
+                ],
+            ),
             rationale="[P7 robust failure handling] auth is critical: fail closed",
             keywords=("sign up", "signup", "register"),
         )
@@ -1089,11 +1307,15 @@ def auth(ctx: Ctx) -> None:
             reads=False,
             idempotency_key="Idempotency-Key header: a retried log-in returns the session it "
             "created",
-            calls=ctx.front("log_in", [
-                ctx.db("read", "user and credential by email", on_failure="fail_closed"),
-                ctx.db("write", "insert the Session (refresh token hash)",
-                       on_failure="fail_closed"),
-            ]),
+            calls=ctx.front(
+                "log_in",
+                [
+                    ctx.db("read", "user and credential by email", on_failure="fail_closed"),
+                    ctx.db(
+                        "write", "insert the Session (refresh token hash)", on_failure="fail_closed"
+                    ),
+                ],
+            ),
             rationale="[P7 robust failure handling] auth is critical: never let a user in "
             "when a check could not run",
             keywords=("log in", "login", "sign in", "auth"),
@@ -1131,11 +1353,20 @@ def batch(ctx: Ctx) -> None:
             sync=False,
             reads=False,
             idempotency_key="the period it covers (a rerun overwrites the same JobRun)",
-            calls=[CallSpec("worker.run_report",
-                            time={"lognormal": {"p50": "1min", "p99": "10min"}},
-                            calls=[ctx.db("read", "the period's rows, streamed in pages "
-                                          "(an index range, not a full scan)"),
-                                   ctx.db("write", "the report and its JobRun")])],
+            calls=[
+                CallSpec(
+                    "worker.run_report",
+                    time={"lognormal": {"p50": "1min", "p99": "10min"}},
+                    calls=[
+                        ctx.db(
+                            "read",
+                            "the period's rows, streamed in pages "
+                            "(an index range, not a full scan)",
+                        ),
+                        ctx.db("write", "the report and its JobRun"),
+                    ],
+                )
+            ],
             rationale="[P3 operation efficiency] periodic work is a scheduled job, never part "
             "of a user request",
         )

@@ -19,6 +19,8 @@ PRINCIPLES: dict[str, str] = {
     "P5": "event management",
     "P6": "observability first",
     "P7": "robust failure handling",
+    "DS": "data structures",
+    "PY": "pythonic",
 }
 
 Source = Literal["extracted", "derived", "assumed"]
@@ -69,6 +71,7 @@ class CallSpec:
     fallback: str | None = None
     async_: bool = False
     idempotent: bool | None = None
+    write: bool | None = None
     calls: list[CallSpec | OneOfSpec] = field(default_factory=list)
     rationale: str | None = None
 
@@ -112,6 +115,7 @@ class OpSpec:
     rationale: str | None = None
     reads: bool = True  # a read (lookup/range) rather than a write, for sizing
     keywords: tuple[str, ...] = ()  # words that tie latency targets in the task to it
+    accept: dict[str, str] = field(default_factory=dict)  # review code → reason
 
 
 @dataclass
@@ -133,6 +137,7 @@ class CompSpec:
     cache: dict[str, object] | None = None
     rationale: str | None = None
     notes: list[str] = field(default_factory=list)
+    accept: dict[str, str] = field(default_factory=dict)  # review code → reason
 
 
 @dataclass
@@ -149,7 +154,7 @@ class EntitySpec:
     """An entity being drafted. Fields use the YAML short forms (`str(64)`, `ref(User)`)."""
 
     id: str
-    fields: dict[str, str]
+    fields: dict[str, str | dict[str, object]]
     key: tuple[str, ...]
     stored_in: str | None = None
     relations: list[tuple[str, str, str | None]] = field(default_factory=list)

@@ -9,8 +9,10 @@ utilization and replica counts. Estimates in floats; every formula is stated whe
 
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction
+from functools import cache
 
 from archproof.catalog import CatalogEntry, load_catalog
 from archproof.model import Distribution
@@ -41,7 +43,7 @@ ROLE_TECH: dict[str, tuple[str, ...]] = {
 ROLE_KIND: dict[str, str] = {
     "db": "database",
     "cache": "cache",
-    "kv": "cache",
+    "kv": "database",
     "queue": "queue",
     "events": "queue",
     "blobs": "object_store",
@@ -82,6 +84,7 @@ DEFAULT_CONCURRENCY: dict[str, int] = {
 _Z99 = 2.3263478740408408
 
 
+@cache
 def tech_for(role: str) -> str | None:
     """The catalog technology for a role, or None when the catalog has none."""
     catalog = load_catalog()
@@ -91,9 +94,9 @@ def tech_for(role: str) -> str | None:
             return tech
     kind = ROLE_KIND.get(role)
     for entry in catalog.entries:
-        if kind is not None and any(k.value == kind for k in entry.kinds):
-            if role == "events" or entry.id != "kafka":
-                return entry.id
+        fits = kind is not None and any(k.value == kind for k in entry.kinds)
+        if fits and (role == "events" or entry.id != "kafka"):
+            return entry.id
     return None
 
 
@@ -110,7 +113,12 @@ def catalog_work(tech: str | None, work: str) -> Distribution | None:
 
 
 def distribution(text: str | dict[str, object]) -> Distribution:
-    return Distribution.model_validate(text)
+    return _distribution(json.dumps(text, sort_keys=True))
+
+
+@cache
+def _distribution(key: str) -> Distribution:
+    return Distribution.model_validate(json.loads(key))
 
 
 def mean_s(dist: Distribution) -> float:

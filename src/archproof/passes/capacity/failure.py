@@ -54,7 +54,7 @@ def _call(net: Network, v: Visit, down: str) -> tuple[float, float]:
     node = v.node
     if node.async_ or node.on_failure == "fail_open" or node.fallback is not None:
         f, d = 0.0, min(1.0, d + f)
-    p, n = float(node.p), node.times
+    p, n = v.p, v.times
     fail = p * (1.0 - (1.0 - f) ** n)
     clean = p * max(0.0, 1.0 - f - d) ** n + (1.0 - p)
     return fail, max(0.0, 1.0 - fail - clean)
@@ -104,8 +104,8 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         eff = effects[c.id]
         fails = tuple(o for o, (f, _) in eff.items() if f > 0)
         degrades = tuple(o for o, (f, d) in eff.items() if f == 0 and d > 0)
-        hit = set(fails) | set(degrades)
-        survives = tuple(o.id for o in design.operations if o.id not in hit)
+        survives = tuple(o for o, (f, d) in eff.items() if f == 0 and d == 0)
+        unaffected = len(design.operations) - len(eff)
         fail_rate = sum(rates[o] * f for o, (f, _) in eff.items())
         deg_rate = sum(rates[o] * d for o, (_, d) in eff.items())
         instances = rc.replicas + c.read_replicas
@@ -133,6 +133,7 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
                 fails=fails,
                 degrades=degrades,
                 survives=survives,
+                unaffected=unaffected,
                 fail_share={o: f for o, (f, _) in eff.items() if f > 0},
                 blast_radius=figure(
                     fail_rate / total if total else 0.0,

@@ -78,12 +78,23 @@ def _limits(net: Network, component: str, writes_limited: bool) -> tuple[str | N
     return None, None
 
 
-def plan_step(net: Network, label: str, factor: float) -> GrowthStep:
+def plan_step(
+    net: Network, label: str, factor: float, start: dict[int, int] | None = None
+) -> tuple[GrowthStep, dict[int, int]]:
+    """Plan one load level; `start` (a smaller level's plan) is a warm start: needs only
+    grow with load, so sizing can begin there. Returns the step and the planned sizes."""
     original = {p.index: p.instances for p in net.pools}
     before = solve(net, factor)
     writes_limited: set[str] = set()
     sol = before
-    callees = callee_pools(net)
+    if start is not None and start != original:
+        for p in net.pools:
+            p.instances = max(p.instances, start[p.index])
+        reassign(net)
+        sol = solve(net, factor)
+    if net.callees is None:
+        net.callees = callee_pools(net)
+    callees = net.callees
     for _ in range(_MAX_ROUNDS * 2):
         changed = False
         # A caller waiting on an overloaded callee looks overloaded too: size callees first.
@@ -156,10 +167,11 @@ def plan_step(net: Network, label: str, factor: float) -> GrowthStep:
                     f"ρ ≤ {TARGET}: replicas cannot fix it — shorten the path (faster steps, "
                     "a cache, or move work async)"
                 )
+    planned = {p.index: p.instances for p in net.pools}
     for p in net.pools:
         p.instances = original[p.index]
     reassign(net)
-    return GrowthStep(label, factor, tuple(needs), tuple(slo), tuple(notes))
+    return GrowthStep(label, factor, tuple(needs), tuple(slo), tuple(notes)), planned
 
 
 def _rank(sol: Solution, i: int) -> float:
@@ -202,4 +214,13 @@ def _size_database(net: Network, sol: Solution, ids: list[int], limited: set[str
 
 
 def growth_plan(net: Network, levels: list[tuple[str, float]]) -> tuple[GrowthStep, ...]:
-    return tuple(plan_step(net, label, factor) for label, factor in levels)
+    """A step per level, in the order given; smaller levels warm-start larger ones."""
+    steps: dict[int, GrowthStep] = {}
+    plans: list[tuple[float, dict[int, int]]] = []
+    for i in sorted(range(len(levels)), key=lambda j: levels[j][1]):
+        label, factor = levels[i]
+        start = max((p for p in plans if p[0] <= factor), key=lambda p: p[0], default=None)
+        step, planned = plan_step(net, label, factor, start[1] if start else None)
+        steps[i] = step
+        plans.append((factor, planned))
+    return tuple(steps[i] for i in range(len(levels)))

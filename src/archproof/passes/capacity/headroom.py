@@ -19,7 +19,7 @@ from archproof.passes.capacity.result import Bottleneck, Headroom
 from archproof.passes.capacity.solve import Solution, solve
 
 _BISECT_STEPS = 40
-_REL_TOL = 1e-4
+_REL_TOL = 1e-3
 
 
 def _any_saturated(sol: Solution) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from archproof.catalog import load_catalog, resolve, service_time
 from archproof.catalog.resolve import ResolvedComponent
-from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation
+from archproof.model import CallNode, ComponentKind, Design, Distribution, OneOf, Operation
 from archproof.model.components import REPLICABLE_KINDS
 from archproof.model.operations import CallItem
 from archproof.passes.capacity.retry import (
@@ -85,6 +85,8 @@ class Visit:
     backoff: float
     timeout: float | None
     children: Seq
+    p: float = 1.0
+    times: int = 1
     pools: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -106,6 +108,7 @@ class Network:
     visits_of_op: dict[str, list[int]] = field(default_factory=dict)
     visits_of_component: dict[str, list[int]] = field(default_factory=dict)
     order: tuple[list[int], bool] | None = None  # pool order, cached by the solver
+    callees: dict[int, set[int]] | None = None  # pool → pools it calls, cached
 
 
 def _availability(rc: ResolvedComponent) -> float:
@@ -132,6 +135,10 @@ def compile_network(design: Design) -> Network:
 
     visits: list[Visit] = []
     top: dict[str, Seq] = {}
+    # Distribution figures are pure functions of the (frozen) distribution: compute once.
+    stats: dict[int, tuple[float, float]] = {}
+    found_cache: dict[tuple[str, str], tuple[Distribution, str]] = {}
+    avail_cache: dict[str, float] = {}
 
     def compile_items(
         op: str, items: tuple[CallItem, ...], parent: Visit | None, scale: float, prefix: str
@@ -159,15 +166,21 @@ def compile_network(design: Design) -> Network:
         if node.time is not None:
             dist, source = node.time, "design (call)"
         else:
-            found = service_time(comp, rc.entry, node.work)
-            if found is None:  # the loader rejects this; keep the pass total anyway
-                raise ValueError(f"no service time for {node.call}")
-            dist, source = found
-        mean = dist.mean_s()
-        cv2 = dist.cv2()
+            key = (comp.id, node.work)
+            if key not in found_cache:
+                found = service_time(comp, rc.entry, node.work)
+                if found is None:  # the loader rejects this; keep the pass total anyway
+                    raise ValueError(f"no service time for {node.call}")
+                found_cache[key] = found
+            dist, source = found_cache[key]
+        if id(dist) not in stats:
+            stats[id(dist)] = (dist.mean_s(), dist.cv2())
+        mean, cv2 = stats[id(dist)]
         timeout = float(node.timeout.seconds) if node.timeout is not None else None
         p_to = timeout_probability(dist, timeout) if timeout is not None else 0.0
-        q = failure_probability(p_to, _availability(rc))
+        if comp.id not in avail_cache:
+            avail_cache[comp.id] = _availability(rc)
+        q = failure_probability(p_to, avail_cache[comp.id])
         retries = node.retries.count if node.retries is not None else 0
         attempts = expected_attempts(q, retries)
         per_request = scale * float(node.p) * node.times * attempts
@@ -192,6 +205,8 @@ def compile_network(design: Design) -> Network:
             backoff=expected_backoff(q, node.retries),
             timeout=timeout,
             children=[],
+            p=float(node.p),
+            times=node.times,
         )
         visits.append(v)
         v.children = compile_items(op, node.calls, v, per_request, path)
@@ -204,8 +219,17 @@ def compile_network(design: Design) -> Network:
     op_rate_avg, op_rate, source, enqueued = _operation_rates(design, visits, notes)
     _assign_pools(design, pools, pools_of, visits, op_rate)
     net = Network(
-        design, resolved, pools, pools_of, visits, top, op_rate_avg, op_rate, source,
-        enqueued, notes,
+        design,
+        resolved,
+        pools,
+        pools_of,
+        visits,
+        top,
+        op_rate_avg,
+        op_rate,
+        source,
+        enqueued,
+        notes,
     )
     for v in visits:
         net.visits_of_op.setdefault(v.op, []).append(v.index)

@@ -11,7 +11,6 @@ from typing import Any
 
 from archproof.passes.capacity.figure import Figure, to_jsonable
 
-
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -233,7 +232,8 @@ class FailureMode(_Json):
     component: str
     fails: tuple[str, ...]  # operations that fail (on some or all requests)
     degrades: tuple[str, ...]  # continue without it (fail_open / fallback / async)
-    survives: tuple[str, ...]
+    survives: tuple[str, ...]  # call it, yet neither fail nor degrade
+    unaffected: int  # operations that never reach it
     fail_share: dict[str, float]  # operation → share of its requests that fail
     blast_radius: Figure  # share of all traffic that fails
     degraded_share: Figure  # share of all traffic that degrades

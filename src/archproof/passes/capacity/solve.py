@@ -301,7 +301,7 @@ def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] |
         x, vx = r, vr
     m_e = c.attempts * x + c.backoff
     v_e = c.attempts * vx
-    p, times = float(c.node.p), c.node.times
+    p, times = c.p, c.times
     mean = p * times * m_e
     var = p * times * v_e + (p * times * times - (p * times) ** 2) * m_e * m_e
     return mean, max(0.0, var)

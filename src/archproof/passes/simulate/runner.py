@@ -119,7 +119,8 @@ class Estimate:
 
 
 def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
-    """Expected calls per request of each operation (walks the trees, follows spawns)."""
+    """Expected timed calls (service time > 0, i.e. one heap event each) per request of
+    each operation; walks the trees and follows spawns."""
     memo: dict[int, float] = {}
 
     def node_calls(n: int, depth: int) -> float:
@@ -127,7 +128,7 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
             return 0.0
         if n in memo:
             return memo[n]
-        total = 1.0
+        total = 1.0 if net.node_means[n] > 0 else 0.0
         for pos in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1])):
             ch = int(net.cl_node[pos])
             total += float(net.nd_prob[ch]) * node_calls(ch, depth + 1)
@@ -156,6 +157,13 @@ def _horizon(net: Network, n_requests: int, duration: float) -> float:
     return duration
 
 
+def _ts_layout(horizon: float) -> tuple[int, float]:
+    """Time-series bins: 1 s wide, widened so at most TS_MAX bins cover the run."""
+    n_ts = min(TS_MAX, max(1, math.ceil(horizon * 1.05) + 1))
+    ts_w = max(1.0, horizon * 1.05 / n_ts) if horizon > 0 else 1.0
+    return n_ts, ts_w
+
+
 def _fixed_bytes(net: Network, n_ts: int) -> int:
     n_ops, n_st = net.n_ops, net.n_stations
     return 8 * (n_ops * (N_CNT + 2 + NBUCK + 2 * N_BATCH + N_BATCH * NBUCK + 3 * n_ts)) + 8 * (
@@ -175,8 +183,9 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
     _, cpr = _calls_per_request(net)
     timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
     events = ext * (1.0 + cpr * (1.0 + timeouts))
-    n_ts = min(TS_MAX, max(1, math.ceil(horizon) + 1))
-    mem = _fixed_bytes(net, n_ts) + _INITIAL_CAP * 8 * 24 + 2 * _INITIAL_CAP * 8 * 4
+    n_ts, _ = _ts_layout(horizon)
+    # call pool (24 fields) + heap (2 × cap entries of 4 fields) + work stack (4 × cap × 3)
+    mem = _fixed_bytes(net, n_ts) + 8 * _INITIAL_CAP * (24 + 2 * 4 + 4 * 3)
     return Estimate(
         requests=ext,
         calls_per_request=cpr,
@@ -231,8 +240,7 @@ def run_kernel(
     horizon = _horizon(net, n_requests, duration)
     warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
     warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
-    n_ts = min(TS_MAX, max(1, math.ceil(horizon * 1.05) + 1))
-    ts_w = max(1.0, horizon * 1.05 / n_ts) if horizon > 0 else 1.0
+    n_ts, ts_w = _ts_layout(horizon)
     cap = _INITIAL_CAP
     while True:
         res = _run_once(

@@ -120,10 +120,12 @@ def low_volume_hub(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule(code="EV002", name="time-sensitive-event-through-hub", severity=Severity.WARNING)
 def time_sensitive_hub(ctx: RuleContext) -> Iterator[Hit]:
-    """A time-sensitive flow to a single consumer goes through an event hub.
+    """A low-volume, time-sensitive flow to a single consumer goes through an event hub.
 
     What it checks:
-        Events with a hub, marked `time_sensitive: true`, with exactly one consumer.
+        Events with a hub, marked `time_sensitive: true`, with exactly one consumer and a
+        peak volume below 100/s (or no stated volume). At high volume a hub can be the
+        price of absorbing bursts; below it, it buys nothing a direct call lacks.
 
     Why it matters:
         Event management: events are for high-volume, non-time-sensitive data. A hub puts
@@ -162,12 +164,17 @@ def time_sensitive_hub(ctx: RuleContext) -> Iterator[Hit]:
                     - fraud.check: {timeout: 200ms, breaker: true, on_failure: fail_closed}
 
     Evidence:
-        `time_sensitive: true`, the hub and the single consumer of the event.
+        `time_sensitive: true`, the hub, the single consumer and the peak volume (volume ×
+        peak factor) of the event.
     """
     for event in ctx.design.events:
         if event.hub is None or not event.time_sensitive or len(event.consumers) != 1:
             continue
+        peak = _peak_volume(ctx.design, event)
+        if peak is not None and peak >= HIGH_VOLUME:
+            continue
         consumer = event.consumers[0]
+        volume = f"peak volume {per_second(peak)}" if peak is not None else "no volume stated"
         yield Hit(
             element=f"event:{event.id}",
             message=(
@@ -176,7 +183,7 @@ def time_sensitive_hub(ctx: RuleContext) -> Iterator[Hit]:
             ),
             span=event.span,
             fix=f"call '{consumer}' directly with a timeout, or drop `time_sensitive`",
-            evidence=f"time_sensitive: true; hub '{event.hub}'; 1 consumer",
+            evidence=f"time_sensitive: true; hub '{event.hub}'; 1 consumer; {volume}",
         )
 
 

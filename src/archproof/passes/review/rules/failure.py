@@ -18,8 +18,12 @@ from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.summary import operation_rate
 
-# Callees whose writes are naturally idempotent or disposable (a cache SET overwrites).
-_NATURALLY_IDEMPOTENT = frozenset({ComponentKind.CACHE})
+# Callees whose writes are safe to repeat: a cache SET and an object PUT overwrite the same
+# key; a duplicate enqueue is just another redelivery, which consumers of an at-least-once
+# queue must absorb anyway (EV004 checks that they do).
+_NATURALLY_IDEMPOTENT = frozenset(
+    {ComponentKind.CACHE, ComponentKind.OBJECT_STORE, ComponentKind.QUEUE}
+)
 # Kinds we run ourselves and can replicate for free (no state to copy).
 _CHEAP_TO_REPLICATE = frozenset(
     {ComponentKind.SERVICE, ComponentKind.WORKER, ComponentKind.LOAD_BALANCER}
@@ -308,7 +312,8 @@ def retry_non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
     What it checks:
         Call nodes with retries whose work is a write (`write: true`, or a write-like work
         name such as insert/charge/send), not marked `idempotent: true`, in an operation
-        with no `idempotency_key`. Writes to caches (a SET overwrites) are not checked.
+        with no `idempotency_key`. Writes to caches and object stores (a SET or PUT of a key
+        overwrites it) and enqueues (consumers absorb redeliveries anyway) are not checked.
 
     Why it matters:
         Robust failure handling. A timeout does not mean the write failed: the first attempt
@@ -415,7 +420,8 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
     """No circuit breaker on a call whose slowness would exhaust the caller, or to an external.
 
     What it checks:
-        Synchronous nested calls without `breaker` where either the callee is an external
+        Synchronous nested calls without `breaker` (reported once per caller → callee
+        dependency, at its first unguarded call) where either the callee is an external
         API, or — with the calls' timeouts and retries — a callee that answers only at its
         timeout would keep more of the caller's workers busy at peak than the caller has
         (replicas × concurrency). Calls without a timeout are left to FH001.
@@ -460,14 +466,16 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
         `external`.
     """
     cache: dict[str, tuple[int, dict[str, Fraction]] | None] = {}
+    reported: set[tuple[str, str]] = set()  # one finding per caller → callee dependency
     for edge in _all_edges(ctx):
         node = edge.node
         if not edge.remote_sync or node.breaker is not None or node.timeout is None:
             continue
         assert edge.caller is not None
-        if _kind(ctx, edge.caller) in _NOT_OURS:
+        if _kind(ctx, edge.caller) in _NOT_OURS or (edge.caller, node.component) in reported:
             continue
         if _kind(ctx, node.component) is ComponentKind.EXTERNAL:
+            reported.add((edge.caller, node.component))
             yield Hit(
                 element=_element(edge),
                 message=(
@@ -488,11 +496,13 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
         busy = held.get(node.component, Fraction(0))
         if workers <= 0 or busy < workers:
             continue
+        reported.add((edge.caller, node.component))
         yield Hit(
             element=_element(edge),
             message=(
-                f"if '{node.component}' slows down, '{edge.caller}' waits on it with no circuit "
-                f"breaker: ~{float(busy):,.0f} of its {workers} workers would be stuck at peak"
+                f"'{edge.caller}' calls '{node.component}' with no circuit breaker: if "
+                f"'{node.component}' answers at its timeout, '{edge.caller}' would need "
+                f"~{float(busy):,.0f} workers held at peak; it has {workers}"
             ),
             span=node.span,
             fix=(

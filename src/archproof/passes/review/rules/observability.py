@@ -43,10 +43,17 @@ def _latency_slo(op: Operation) -> tuple[str, ...]:
 
 
 def _measured(design: Design, op: Operation) -> set[str]:
-    """Percentiles of `op` that latency metrics report ('*' for a raw histogram)."""
+    """Percentiles of `op` that latency metrics report ('*' for a raw histogram).
+
+    A metric naming neither an operation nor a component measures every operation (one
+    request-latency metric labelled by operation).
+    """
     out: set[str] = set()
     for metric in design.observability.metrics:
-        if metric.operation != op.id or metric.kind not in ("latency", "histogram"):
+        if metric.kind not in ("latency", "histogram"):
+            continue
+        everything = metric.operation is None and metric.component is None
+        if metric.operation != op.id and not everything:
             continue
         if metric.kind == "histogram" and not metric.percentiles:
             out.add("*")
@@ -67,8 +74,9 @@ def percentiles_missing(ctx: RuleContext) -> Iterator[Hit]:
 
     What it checks:
         Operations whose `slo` sets p95 and/or p99 (or only p50) with no latency or
-        histogram metric for the operation reporting those percentiles (a histogram with no
-        listed percentiles counts as reporting all of them).
+        histogram metric for the operation (or for all operations: no `operation`, no
+        `component`) reporting those percentiles (a histogram with no listed percentiles
+        counts as reporting all of them).
 
     Why it matters:
         Observability first: measure p95/p99 request times. Averages hide the slow tail

@@ -1,0 +1,173 @@
+"""SLOs per operation, and the guards on every remote call: timeouts, retries (idempotent
+calls only) with backoff and jitter, circuit breakers. Also fills in service times the
+catalog does not know, so every call has one.
+
+    timeout  = round-up(max(2 × callee p99, 5 ms)), at most the operation's p99 target
+    retries  = only when the call is idempotent (a read, or keyed); the count shrinks until
+               (count + 1) × timeout + backoffs fits in the operation's p99 target
+    breaker  = on third-party APIs, and on optional dependencies that fail open
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.flows import is_write, service_time, walk
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, nice_duration, p99_s
+from archproof.units import Duration, parse_duration
+
+DEFAULT_SLO = {
+    "read": Fraction(2, 10),
+    "write": Fraction(1, 2),
+    "external": Fraction(3),
+    "transfer": Fraction(2),
+}
+_GUARDED_KINDS = frozenset(
+    {"database", "cache", "search_index", "object_store", "external", "queue", "service"}
+)
+# (retry count, first backoff) per callee kind.
+_RETRY = {
+    "database": (1, "10ms"),
+    "search_index": (1, "20ms"),
+    "object_store": (2, "100ms"),
+    "external": (2, "200ms"),
+    "service": (1, "20ms"),
+}
+
+
+def set_slos(ctx: Ctx) -> None:
+    """Latency targets from the task where its words name the operation; defaults else."""
+    generic: list[tuple[str, Fraction, str]] = []
+    sync_ops = [op for op in ctx.ops if op.sync]
+    for fig in ctx.load.extracted.all("latency"):
+        scope = fig.scope.lower()
+        percentile = fig.percentile or "p99"
+        matched = [op for op in sync_ops if any(k in scope for k in op.keywords)]
+        label = f"{percentile} latency" + (
+            f" ({', '.join(o.id for o in matched)})" if matched else ""
+        )
+        ctx.ledger.extracted(label, str(Duration(fig.value)), fig.quote)
+        if fig.note:
+            ctx.ledger.ask(f'"{fig.quote}": {fig.note}. Is that the intended target?')
+        if not matched:
+            generic.append((percentile, fig.value, fig.quote))
+            continue
+        for op in matched:
+            op.slo[percentile] = fig.value
+            op.slo_note = f'from the task: "{fig.quote}"'
+    for op in sync_ops:
+        if op.slo:
+            continue
+        if generic:
+            for percentile, value, quote in generic:
+                op.slo[percentile] = value
+                op.slo_note = f'from the task: "{quote}"'
+            continue
+        kind = _slo_class(ctx, op)
+        op.slo["p99"] = DEFAULT_SLO[kind]
+        op.slo_note = f"assumed: default p99 for a {kind} operation"
+        ctx.ledger.assume_entry(
+            f"slo-{kind}",
+            f"{kind} operations target p99 ≤ {Duration(DEFAULT_SLO[kind])}",
+            "assumed: typical interactive targets (reads 200 ms, writes 500 ms, with a "
+            "third-party call 3 s, file transfers 2 s); not in the task",
+        )
+
+
+def _slo_class(ctx: Ctx, op: OpSpec) -> str:
+    kinds = {ctx.comps[c.component].kind for c, _, _ in walk(op.calls) if c.component in ctx.comps}
+    if "external" in kinds:
+        return "external"
+    if "object_store" in kinds and "service" not in kinds:
+        return "transfer"
+    return "read" if op.reads else "write"
+
+
+def add_guards(ctx: Ctx) -> None:
+    for op in ctx.ops:
+        budget = op.slo.get("p99") if op.sync else None
+        for call, _, depth in walk(op.calls):
+            comp = ctx.comps.get(call.component)
+            if comp is None:
+                continue
+            if depth == 0 and comp.kind in ("load_balancer", "cdn", "worker"):
+                continue
+            _decide_failure(call)
+            if comp.kind == "service" and depth == 1 and budget is not None:
+                # the load balancer's proxy timeout: the operation's whole budget, twice
+                call.timeout = call.timeout or nice_duration(max(2 * float(budget), 1.0))
+                call.breaker = True
+                continue
+            if comp.kind not in _GUARDED_KINDS:
+                continue
+            if not call.async_:
+                call.breaker = True  # a slow callee must not hold every caller's worker
+            _guard(ctx, call, comp.kind, budget)
+
+
+def _decide_failure(call: CallSpec) -> None:
+    """Every call says what its caller does when it fails (principle 7)."""
+    if call.on_failure is not None:
+        return
+    if call.async_:
+        call.on_failure = "fail_open"
+        call.fallback = call.fallback or (
+            "the request succeeds; a periodic sweep re-enqueues work whose job never ran"
+        )
+    else:
+        call.on_failure = "fail_closed"  # the answer depends on it: report the error
+
+
+def _guard(ctx: Ctx, call: CallSpec, kind: str, budget: Fraction | None) -> None:
+    p99 = p99_s(service_time(ctx, call))
+    if call.timeout is None:
+        timeout = nice_duration(max(2 * p99, 0.005))
+        if budget is not None and parse_duration(timeout).seconds > budget:
+            timeout = str(Duration(budget))
+        call.timeout = timeout
+    if kind == "external":
+        call.breaker = True
+    if call.async_ or kind in ("cache", "queue"):
+        return  # hand-offs and optional lookups fail open instead of retrying
+    idempotent = (
+        call.idempotent
+        if call.idempotent is not None
+        else not (call.write if call.write is not None else is_write(call))
+    )
+    if (
+        not idempotent
+        or call.retries is not None
+        or (call.on_failure == "fail_open" and (kind != "external"))
+    ):
+        return
+    count, backoff = _RETRY.get(kind, (1, "20ms"))
+    attempt = float(parse_duration(call.timeout).seconds)
+    first = float(parse_duration(backoff).seconds)
+    if budget is not None:
+        while count > 0 and (count + 1) * attempt + first * (2**count - 1) > float(budget):
+            count -= 1
+    if count == 0:
+        call.rationale = _join(
+            call.rationale, "no retry: one more attempt would not fit the operation's p99 budget"
+        )
+        return
+    call.idempotent = True
+    call.retries = {"count": count, "backoff": backoff, "jitter": "50%"}
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def fill_work(ctx: Ctx) -> None:
+    """Every call needs a service time: add a default where neither design nor catalog has one."""
+    for op in ctx.ops:
+        for call, _, _ in walk(op.calls):
+            comp = ctx.comps.get(call.component)
+            if comp is None or call.time is not None or call.work in comp.work:
+                continue
+            if catalog_work(comp.tech, call.work) is None:
+                comp.work[call.work] = DEFAULT_WORK.get(comp.kind, "2ms")
+                comp.work_notes[call.work] = "assumed: no catalog figure for this work"

@@ -1,0 +1,148 @@
+"""Requirement extraction: figures, units and what they describe, as people write them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from archproof.frontends.draft.classify import classify
+from archproof.frontends.draft.extract import Extracted, extract
+from archproof.frontends.draft.text import normalize
+
+DAY = 86_400
+MONTH = 30 * DAY
+YEAR = 365 * DAY
+
+
+def _x(text: str) -> Extracted:
+    return extract(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "per_second"),
+    [
+        ("100M new links a month", "link", Fraction(10**8, MONTH)),
+        ("100 million links per month", "link", Fraction(10**8, MONTH)),
+        ("5,000 orders per minute", "order", Fraction(5000, 60)),
+        ("10M photos uploaded per day", "media", Fraction(10**7, DAY)),
+        ("1B views daily", "read", Fraction(10**9, DAY)),
+        ("1.5k rps", "request", Fraction(1500)),
+        ("5k/s", "request", Fraction(5000)),
+        ("２０ｋ payments per day", "payment", Fraction(20_000, DAY)),
+        ("1M drivers send their location every 4 seconds", "location", Fraction(250_000)),
+    ],
+)
+def test_rates(text: str, subject: str, per_second: Fraction) -> None:
+    rate = _x(text).first("rate")
+    assert rate is not None
+    assert rate.subject == subject
+    assert rate.value == per_second
+
+
+@pytest.mark.parametrize(
+    ("text", "ratio"),
+    [
+        ("reads 10x writes", 10),
+        ("reads are 100 times writes", 100),
+        ("a 100:1 read to write ratio", 100),
+        ("write:read ratio of 1:50", 50),
+        ("10x more reads than writes", 10),
+        ("100 reads per write", 100),
+    ],
+)
+def test_ratios(text: str, ratio: int) -> None:
+    fig = _x(text).first("ratio")
+    assert fig is not None and fig.value == ratio
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("99.9% availability", Fraction(999, 1000)),
+        ("three nines", Fraction(999, 1000)),
+        ("3 nines", Fraction(999, 1000)),
+        ("four 9s", Fraction(9999, 10000)),
+        ("99.95% uptime", Fraction(9995, 10000)),
+    ],
+)
+def test_availability(text: str, value: Fraction) -> None:
+    fig = _x(text).first("availability")
+    assert fig is not None and fig.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "percentile", "seconds"),
+    [
+        ("p99 redirect under 50ms", "p99", Fraction(1, 20)),
+        ("95th percentile below 200 ms", "p95", Fraction(1, 5)),
+        ("respond within 1 second", "p99", Fraction(1)),
+        ("median latency 20ms", "p50", Fraction(1, 50)),
+        ("feed loads in under 300ms p99", "p99", Fraction(3, 10)),
+    ],
+)
+def test_latency(text: str, percentile: str, seconds: Fraction) -> None:
+    fig = _x(text).first("latency")
+    assert fig is not None and fig.percentile == percentile and fig.value == seconds
+
+
+def test_people_sizes_retention_growth_peak() -> None:
+    found = _x(
+        "10M users, 2M DAU, 5M monthly active users, 100k concurrent users. Each photo is up "
+        "to 5MB; 2TB of data in total. Keep data for 5 years. Traffic doubles every year; "
+        "peak is 5x the average."
+    )
+    people = {f.subject: f.value for f in found.all("people")}
+    assert people == {"user": 10**7, "dau": 2 * 10**6, "mau": 5 * 10**6, "concurrent": 10**5}
+    item = found.first("item_size")
+    assert item is not None and item.value == 5 * 10**6
+    storage = found.first("storage")
+    assert storage is not None and storage.value == 2 * 10**12
+    retention = found.first("retention")
+    assert retention is not None and retention.value == 5 * YEAR
+    growth = found.first("growth")
+    assert growth is not None and growth.value == 1
+    peak = found.first("peak_factor")
+    assert peak is not None and peak.value == 5
+
+
+def test_billions_and_bytes_are_told_apart() -> None:
+    found = _x("1.2B users and 500B per message")
+    people = found.first("people")
+    assert people is not None and people.value == 12 * 10**8
+    size = found.first("item_size")
+    assert size is not None and size.value == 500
+
+
+def test_monthly_growth_compounds_to_a_yearly_figure() -> None:
+    growth = _x("grows 10% per month").first("growth")
+    assert growth is not None
+    assert growth.value == Fraction(round(Fraction(11, 10) ** 12 * 1000), 1000) - 1
+
+
+def test_per_user_rates_are_marked() -> None:
+    rate = _x("each user sends 40 messages per day").first("rate")
+    assert rate is not None and rate.per_user and rate.value == Fraction(40, DAY)
+
+
+def test_normalize_handles_other_keyboards() -> None:
+    text = normalize("«１００ ０００ users» — it’s ５０ ms\u00a0p99\r\n\tok")
+    assert "100000 users" in text or "100 000 users" in text
+    assert "'" in text and "«" not in text and "\t" not in text and "\r" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "primary"),
+    [
+        ("Implement an LRU cache class in Python with get and put", "coding", "crud"),
+        ("Design a URL shortener", "system", "shortener"),
+        ("Design a notification service that sends emails", "system", "notifications"),
+        ("Design a rate limiter for 10k rps", "system", "rate_limit"),
+        ("Design a chat app with payments", "system", "messaging"),
+        ("Design a system for my startup", "system", "crud"),
+    ],
+)
+def test_classification(text: str, kind: str, primary: str) -> None:
+    found = classify(normalize(text))
+    assert found.kind == kind
+    assert found.primary == primary
