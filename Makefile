@@ -16,8 +16,11 @@ install: $(STAMP)
 
 ## demo: draft a design from a bundled task, then review and analyze it
 demo: $(STAMP)
-	$(BIN)/archproof check examples/url_shortener.yaml
-	$(BIN)/archproof describe component
+	mkdir -p out
+	$(BIN)/archproof design --file examples/tasks/url_shortener.txt \
+		-o out/design.yaml --report out/design.md --force
+	$(BIN)/archproof report out/design.yaml -o out/design.html
+	@echo "demo: drafted out/design.yaml, reports out/design.md and out/design.html"
 
 ## test: the whole test suite (exit 5, no tests collected, counts as a failure)
 test: $(STAMP)

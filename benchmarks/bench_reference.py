@@ -4,9 +4,10 @@ Poisson 800/s → A (4 servers, exp 4 ms) → B (16, exp 15 ms) → 10 % C (8, e
 Exact mean sojourn 27.823 ms (Jackson + Erlang C), p99 ≈ 142.8 ms (research note §3.1).
 
 Each engine runs in its own subprocess so its peak RSS (``resource.getrusage``) is its
-own. Wall time covers model construction, simulation and statistics; imports and the
-numba JIT compile are excluded (a 1,000-request warm-up run goes first), as in the
-research note's method. The first 10 % of customers are discarded as warm-up.
+own. Timing is CPU time (``time.process_time``: robust on a shared, noisy VM) of model
+construction, simulation and statistics; imports and the numba JIT compile are excluded
+(a 1,000-request warm-up run goes first), as in the research note's method. The first
+10 % of customers are discarded as warm-up.
 
     .venv/bin/python benchmarks/bench_reference.py            # N = 1M, all engines
     .venv/bin/python benchmarks/bench_reference.py --n 200000 --engines simpy,ap-numba
@@ -51,9 +52,8 @@ def _tail_stats(sojourns: Any, n: int) -> dict[str, float]:
 
 def run_archproof(n: int, seed: int, backend: str, path: str) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from simulate.conftest import reference_network  # the network the tests check
-
     from archproof.passes.simulate.stats import simulate
+    from simulate.conftest import reference_network  # the network the tests check
 
     net = reference_network()
     if backend == "numba":  # JIT compile (or cache load) outside the timed region
@@ -164,7 +164,16 @@ def main() -> None:
     rows = []
     for eng in args.engines.split(","):
         proc = subprocess.run(
-            [sys.executable, __file__, "--worker", eng, "--n", str(args.n), "--seed", str(args.seed)],
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                eng,
+                "--n",
+                str(args.n),
+                "--seed",
+                str(args.seed),
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -181,7 +190,7 @@ def main() -> None:
     ciw_rate = by["ciw"]["rate"] if "ciw" in by else math.nan
     print(f"reference network, N = {args.n:,}, seed {args.seed}")
     hdr = (
-        f"{'engine':<18} {'wall s':>8} {'cust/s':>12} {'× SimPy':>8} {'× ciw':>7} "
+        f"{'engine':<18} {'cpu s':>8} {'cust/s':>12} {'× SimPy':>8} {'× ciw':>7} "
         f"{'mean ms':>8} {'err %':>7} {'p99 ms':>8} {'RSS MB':>7}"
     )
     print(hdr)

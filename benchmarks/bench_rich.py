@@ -193,8 +193,10 @@ def main() -> None:
     rows = []
     for eng in args.engines.split(","):
         t = time.process_time()
-        out = run_simpy(args.n, args.seed) if eng == "simpy" else run_archproof(
-            args.n, args.seed, eng.removeprefix("ap-")
+        out = (
+            run_simpy(args.n, args.seed)
+            if eng == "simpy"
+            else run_archproof(args.n, args.seed, eng.removeprefix("ap-"))
         )
         out["cpu"] = time.process_time() - t
         out["engine"] = eng

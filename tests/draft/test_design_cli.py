@@ -47,11 +47,11 @@ def test_refuses_to_overwrite_without_force(runner: CliRunner, tmp_path: Path) -
 
 def test_reads_the_task_from_a_file_and_prints_json(runner: CliRunner, tmp_path: Path) -> None:
     task = tmp_path / "task.txt"
-    task.write_text("Design a payment system: 10k payments per day, 99.95% availability.\n",
-                    "utf-8")
+    task.write_text(
+        "Design a payment system: 10k payments per day, 99.95% availability.\n", "utf-8"
+    )
     out = tmp_path / "pay.yaml"
-    result = runner.invoke(app, ["design", "--file", str(task), "-o", str(out),
-                                 "--format", "json"])
+    result = runner.invoke(app, ["design", "--file", str(task), "-o", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["output"] == str(out)
@@ -80,8 +80,11 @@ def test_report_is_written_when_a_backend_exists(runner: CliRunner, tmp_path: Pa
     ],
 )
 def test_usage_errors_exit_2(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    args: list[str], message: str,
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, args)

@@ -78,7 +78,7 @@ ALL_TASKS = {
     "punctuation": "Design a URL shortener for «１００M links per month» — reads are "
     "１００× writes; the redirect’s p99 must stay under ５０ ms; availability 99.9 %.",
     "empty": "",
-    "odd": "??? 42 ::: {not: yaml} # - [ ] \"quotes\" \\ back\\slash \x00\x07 \u2028",
+    "odd": '??? 42 ::: {not: yaml} # - [ ] "quotes" \\ back\\slash \x00\x07 \u2028',
 }
 
 
@@ -119,10 +119,10 @@ def test_every_draft_is_observable_and_guarded(drafts: dict[str, Draft], name: s
 
 
 def test_bundled_tasks_get_no_review_finding_above_info(drafts: dict[str, Draft]) -> None:
-    from archproof import pipeline
+    from archproof.pipeline import run
 
     for path in sorted(TASKS_DIR.glob("*.txt")):
-        report = pipeline.run(drafts[path.stem].design)
+        report = run(drafts[path.stem].design)
         review = report.results.get("review")
         if review is None:
             pytest.skip("review pass not registered")
@@ -173,8 +173,8 @@ def test_read_heavy_at_100_reads_per_second_has_no_cache_and_no_replicas(
 ) -> None:
     d = drafts["read_heavy"]
     design = d.design
-    assert _req(d, "read reads") == "100/s"
-    assert _req(d, "write writes") == "1/s"
+    assert _req(d, "reads") == "100/s"
+    assert _req(d, "writes") == "1/s"
     assert "cache" not in design.component_map
     assert design.component("db").read_replicas == 0
     decision = d.decision("cache")
@@ -193,7 +193,9 @@ def test_payments_are_idempotent_critical_and_fail_closed(drafts: dict[str, Draf
     assert nodes and all(n.on_failure == "fail_closed" for n in nodes)
     charge = _call(design, "create_payment", "psp.charge")
     assert charge.breaker is not None and charge.timeout is not None
-    assert charge.idempotent and charge.retries is not None
+    assert charge.idempotent
+    # a retry only where it fits the p99 budget: 2 s target, 2 s timeout → no retry, said so
+    assert charge.retries is None and "no retry" in (charge.rationale or "")
     payment = design.entity_map["Payment"]
     assert payment.states == ("pending", "authorized", "captured", "failed", "refunded")
     assert payment.transitions["pending"] == ("authorized", "failed")
@@ -351,7 +353,7 @@ def test_other_phrasings(drafts: dict[str, Draft]) -> None:
     assert _op(design, "create_link").rate.per_second == Fraction(10**8, MONTH)  # type: ignore[union-attr]
     assert design.requirements.slos.availability == Percent(Fraction(999, 1000))
     assert design.requirements.load.growth_per_year == Percent(Fraction(1))
-    assert _req(d, "request reads") == "1.5k/s (peak)"  # a peak figure, averaged by ÷ 3
+    assert _req(d, "reads") == "1.5k/s (peak)"  # a peak figure, averaged by ÷ 3
     assert _op(design, "resolve_link").rate.per_second == 500  # type: ignore[union-attr]
 
 
@@ -366,10 +368,14 @@ def test_non_english_punctuation_and_full_width_digits(drafts: dict[str, Draft])
 
 
 def test_a_5000_word_task_is_drafted_quickly() -> None:
-    head = ("Design a URL shortener: 100M new links a month, reads 10x writes, "
-            "p99 redirect under 50ms. ")
-    filler = ("The product team wants a pleasant, friendly experience for everyone who uses "
-              "it, on phones and on laptops alike, in every country we sell to. ")
+    head = (
+        "Design a URL shortener: 100M new links a month, reads 10x writes, "
+        "p99 redirect under 50ms. "
+    )
+    filler = (
+        "The product team wants a pleasant, friendly experience for everyone who uses "
+        "it, on phones and on laptops alike, in every country we sell to. "
+    )
     words = len(head.split())
     parts = [head]
     while words < 5000:

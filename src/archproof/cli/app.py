@@ -20,12 +20,13 @@ app = typer.Typer(
     name="archproof",
     help=(
         "Turn a system design into a reviewed, evidence-backed design.\n\n"
-        "Start with `archproof check examples/url_shortener.yaml`."
+        'Start with `archproof design "Design a URL shortener for 100M new links a month"` '
+        "or `archproof review examples/payments.yaml`."
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 
 # Each command module registers its commands; the order is the order in --help.

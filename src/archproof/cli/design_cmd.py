@@ -20,6 +20,7 @@ from rich.table import Table
 
 from archproof.cli.common import err, fail, out, write_atomic
 from archproof.frontends.draft import Draft, draft
+from archproof.pipeline import run
 
 MAX_QUESTIONS = 8
 MAX_DECISIONS = 10
@@ -103,9 +104,7 @@ def _task_text(task: str | None, file: Path | None) -> str:
 def _analyse(drafted: Draft, output: Path, notes: list[str]) -> Any:
     """Run the pipeline on the draft; a failing pass becomes a note (the draft is written)."""
     try:
-        from archproof import pipeline
-
-        return pipeline.run(drafted.design, source_file=str(output))
+        return run(drafted.design, source_file=str(output))
     except Exception as exc:  # the draft is already safe on disk; say what went wrong
         notes.append(f"analysis skipped: {type(exc).__name__}: {exc}")
         return None

@@ -23,40 +23,44 @@ Thresholds (each decision's rationale shows the figures it used):
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.classify import Classification
 from archproof.frontends.draft.derive import Ledger, derive, retention_for_sizing
 from archproof.frontends.draft.entities import plan_indexes
-from archproof.frontends.draft.extract import DAY, Extracted
-from archproof.frontends.draft.flows import Flow, flows, op_rates, p99_estimate, service_time
+from archproof.frontends.draft.extract import Extracted
+from archproof.frontends.draft.flows import (
+    Flow,
+    at_peak,
+    explain,
+    flows,
+    node_util,
+)
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
+from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns import BLOCKS, LATE
-from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, EventSpec, OneOfSpec
+from archproof.frontends.draft.placement import event_hub, location_store, rate_limit_guard
+from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, OneOfSpec
+from archproof.frontends.draft.scaling import (
+    high_availability,
+    latency_risks,
+    media_delivery,
+    queues_and_externals,
+    search_index,
+    stateless,
+)
 from archproof.frontends.draft.sizing import (
     MAX_READ_REPLICAS,
     TARGET_STATEFUL,
-    TARGET_STATELESS,
-    concurrency_of,
-    entry_of,
-    max_throughput,
-    ms,
     nodes_for,
     pct,
     per_s,
-    replicas_of,
-    utilization,
 )
 from archproof.units import Size
 
-HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
 CACHE_HIT = Fraction(4, 5)
-CDN_HIT = Fraction(9, 10)
-EGRESS_THRESHOLD = 1e9 / 8  # 1 Gbit/s in bytes/s
 STORAGE_THRESHOLD = 2 * 10**12
-CONNECTIONS_PER_GATEWAY = 50_000
 
 MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "shortener": ("Link", "Paste"),
@@ -86,271 +90,23 @@ def compose(text: str, classification: Classification, found: Extracted) -> Ctx:
     run = [first, *[p for p in rest if p not in LATE], *[p for p in rest if p in LATE]]
     for pattern in run:
         BLOCKS[pattern](ctx)
-    _event_hub(ctx)
-    _rate_limit_guard(ctx)
+    event_hub(ctx)
+    rate_limit_guard(ctx)
     set_slos(ctx)
-    _location_store(ctx)
+    location_store(ctx)
     _database(ctx)
-    _media_delivery(ctx)
-    _search_index(ctx)
-    _stateless(ctx)
-    _queues_and_externals(ctx)
+    media_delivery(ctx)
+    search_index(ctx)
+    stateless(ctx)
+    queues_and_externals(ctx)
     _storage(ctx)
     add_guards(ctx)
     fill_work(ctx)
-    _high_availability(ctx)
-    _latency_risks(ctx)
+    high_availability(ctx)
+    latency_risks(ctx)
     for entity in ctx.entities.values():
         plan_indexes(entity)
     return ctx
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _peak(ctx: Ctx, value: Fraction | float) -> float:
-    return float(value) * float(ctx.load.peak_factor)
-
-
-def _node_util(comp: CompSpec, busy: float, rate: float) -> float:
-    """Utilization of one node of `comp` at the given busy time and rate."""
-    return utilization(
-        busy,
-        rate,
-        concurrency_of(comp.tech, comp.kind, comp.concurrency),
-        max_throughput(comp.tech),
-    )
-
-
-def _explain(comp: CompSpec, flow_rate: float, busy: float, label: str) -> str:
-    c = concurrency_of(comp.tech, comp.kind, comp.concurrency)
-    ceiling = max_throughput(comp.tech)
-    mean = busy / flow_rate if flow_rate else 0.0
-    text = (
-        f"peak {label} {per_s(flow_rate)} × {ms(mean)} held ÷ {c} concurrent "
-        f"= {pct(busy / c)} of one {comp.tech or comp.kind} node"
-    )
-    if ceiling:
-        text += f" (throughput ceiling {per_s(ceiling)}: {pct(flow_rate / ceiling)})"
-    return text
-
-
-# --------------------------------------------------------------------------- events
-
-
-def _event_hub(ctx: Ctx) -> None:
-    if ctx.event_rate is None:
-        return
-    peak = _peak(ctx, ctx.event_rate)
-    kafka = peak >= HUB_THRESHOLD
-    if kafka:
-        hub = ctx.comp(
-            "events",
-            "events",
-            "event hub: a replayable log for high-volume, non-time-sensitive analytics events",
-        )
-        choice = "analytics events on an event hub (Kafka)"
-        because = (
-            f"{per_s(peak)} events at peak ≥ {HUB_THRESHOLD}/s; consumers batch them, "
-            "nobody waits for them, and the log can be replayed"
-        )
-    else:
-        hub = ctx.comp("queue", "events", "job queue carrying analytics events")
-        choice = "analytics events on a plain job queue, no event hub"
-        because = (
-            f"{per_s(peak)} events at peak < {HUB_THRESHOLD}/s: a queue and a worker "
-            "are enough; an event hub would be one more stateful system to run"
-        )
-    ctx.decide("events-hub", "Analytics events transport", choice, "P5", because, hub.id)
-    publish = CallSpec(
-        f"{hub.id}.enqueue",
-        async_=True,
-        on_failure="fail_open",
-        fallback="drop the event and count the drop in a metric (analytics can lose a few)",
-        rationale="[P5 event management] fire-and-forget: high volume, not time-sensitive",
-    )
-    target = ctx.find_op("track_event") or ctx.find_op(ctx.primary_read)
-    call = ctx.api_call(target.id) if target is not None else None
-    if target is not None and call is not None:
-        call.calls.append(publish)
-        if target.id != "track_event":
-            ratio = ctx.event_rate / (target.rate or ctx.event_rate)
-            if ratio != 1:
-                publish.p = str(min(Fraction(1), ratio))
-    ctx.job(
-        "aggregate_events",
-        hub.id,
-        "aggregate",
-        [
-            CallSpec(
-                "db.write",
-                p="1/100",
-                idempotent=True,
-                rationale="[P2 database design] one batched upsert "
-                "of per-minute rollups per 100 events",
-            )
-        ],
-        description="Fold events into per-minute rollups",
-        pattern="analytics",
-        idempotency_key="event id (the rollup batch records the last offset it applied)",
-    )
-    ctx.events.append(
-        EventSpec(
-            id="analytics_event",
-            hub=hub.id,
-            producers=("api",),
-            consumers=("worker",),
-            volume=ctx.event_rate,
-            rationale=f"[P5 event management] {because}",
-        )
-    )
-
-
-# --------------------------------------------------------------------------- rate limiting
-
-
-def _rate_limit_guard(ctx: Ctx) -> None:
-    if not ctx.classification.has("rate_limit"):
-        return
-    guarded = [
-        op
-        for op in ctx.ops
-        if op.sync and op.calls and ctx.api_call(op.id) is not None and op.id != "update_limits"
-    ]
-    rates = op_rates(ctx)
-    checks = sum((rates[op.id] for op in guarded), Fraction(0))
-    peak = _peak(ctx, checks)
-    db = ctx.comp("db")
-    write_mean = service_time(ctx, CallSpec("db.write")).mean_s()
-    util = _node_util(db, peak * write_mean, peak)
-    entity = ctx.entity("RateLimitBucket")
-    if util <= 0.25:
-        target, work = "db.write", "write"
-        where = "db"
-        choice = "counters in the primary database (an upsert per request)"
-        because = (
-            f"{per_s(peak)} checks at peak use {pct(util)} of one database node "
-            "(threshold 25%): no new stateful component needed"
-        )
-    else:
-        kv = ctx.comp(
-            "kv",
-            "limiter",
-            "rate-limit counters: in memory, each expiring at the "
-            f"end of its window; {per_s(peak)} updates at peak would use {pct(util)} "
-            "of one node of the primary database",
-        )
-        kv.state.append("RateLimitBucket")
-        kv.recovery = "none needed: counters restart at zero after a loss (a brief burst)"
-        flow_util = utilization(0.0, peak, 1, max_throughput(kv.tech))
-        kv.replicas = nodes_for(flow_util, TARGET_STATEFUL)
-        entity.stored_in = kv.id
-        target, work, where = f"{kv.id}.incr", "incr", kv.id
-        choice = "counters in Redis (INCR with expiry), not the database"
-        because = (
-            f"{per_s(peak)} checks at peak would use {pct(util)} of one database node "
-            f"(threshold 25%); Redis nodes needed: {kv.replicas}"
-        )
-    del work
-    gate = (
-        "the limiter's answer decides whether the request is served, so the caller must "
-        "wait for it; failing open only covers a limiter outage"
-    )
-    for op in guarded:
-        op.accept.setdefault("OP002", gate)
-        op.accept.setdefault("EV003", gate)
-        call = ctx.api_call(op.id)
-        assert call is not None
-        call.calls.insert(
-            0,
-            CallSpec(
-                target,
-                write=True,
-                on_failure="fail_open",
-                fallback="allow the request and count the bypass (limits protect capacity; "
-                "they are not a correctness check)",
-                breaker=where != "db",
-                rationale="[P7 robust failure handling] check and count in one atomic step",
-            ),
-        )
-    ctx.decide("rate-limit-store", "Where rate-limit counters live", choice, "P1", because, where)
-    ctx.decide(
-        "rate-limit-fail-open",
-        "Rate limiter fails open",
-        "fail_open with a logged bypass",
-        "P7",
-        "a limiter outage must not take the whole API down; it is a "
-        "protective, non-critical feature",
-        where,
-    )
-
-
-# --------------------------------------------------------------------------- locations
-
-
-def _location_store(ctx: Ctx) -> None:
-    op = ctx.find_op("update_location")
-    if op is None or op.rate is None:
-        return
-    peak = _peak(ctx, op.rate)
-    db = ctx.comp("db")
-    write_mean = service_time(ctx, CallSpec("db.write")).mean_s()
-    util = _node_util(db, peak * write_mean, peak)
-    if util <= float(TARGET_STATEFUL):
-        ctx.decide(
-            "location-store",
-            "Where driver positions live",
-            "in the primary database",
-            "P1",
-            f"{per_s(peak)} location upserts at peak use {pct(util)} of one "
-            "database node (threshold 50%)",
-            "db",
-        )
-        return
-    kv = ctx.comp(
-        "kv",
-        "locations",
-        "latest driver positions in memory with a geo index, "
-        f"expiring after 30 s of silence; {per_s(peak)} upserts at peak would use "
-        f"{pct(util)} of one node of the primary database",
-    )
-    kv.state.append("DriverLocation")
-    kv.recovery = "none needed: drivers resend their position within seconds"
-    kv.replicas = nodes_for(utilization(0.0, peak, 1, max_throughput(kv.tech)), TARGET_STATEFUL)
-    ctx.entity("DriverLocation").stored_in = kv.id
-    for item in ctx.ops:
-        for call in _iter_calls(item.calls):
-            if (
-                call.component == "db"
-                and call.rationale
-                and ("DriverLocation" in call.rationale or "geohash" in call.rationale)
-            ):
-                call.target = f"{kv.id}.{'set' if call.work == 'write' else 'get'}"
-    ctx.decide(
-        "location-store",
-        "Where driver positions live",
-        f"in Redis ({kv.replicas} node(s)), not the database",
-        "P1",
-        f"{per_s(peak)} location upserts at peak "
-        f"would use {pct(util)} of one database node (threshold 50%); positions are "
-        "ephemeral, so losing them costs one update interval",
-        kv.id,
-    )
-
-
-def _iter_calls(items: list[CallSpec | OneOfSpec]) -> list[CallSpec]:
-    out: list[CallSpec] = []
-    for item in items:
-        if isinstance(item, OneOfSpec):
-            for branch in item.branches:
-                out.extend(_iter_calls(branch.calls))
-        else:
-            out.append(item)
-            out.extend(_iter_calls(item.calls))
-    return out
-
-
-# --------------------------------------------------------------------------- database
 
 
 def _database(ctx: Ctx) -> None:
@@ -359,8 +115,10 @@ def _database(ctx: Ctx) -> None:
         return
     flow = flows(ctx)["db"]
     u_read, u_write = _db_utils(ctx, db, flow)
-    reads_text = _explain(db, _peak(ctx, flow.read_rate), _peak(ctx, flow.read_busy), "reads")
-    writes_text = _explain(db, _peak(ctx, flow.write_rate), _peak(ctx, flow.write_busy), "writes")
+    reads_text = explain(db, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "reads")
+    writes_text = explain(
+        db, at_peak(ctx, flow.write_rate), at_peak(ctx, flow.write_busy), "writes"
+    )
     total = u_read + u_write
     target = float(TARGET_STATEFUL)
     if total <= target:
@@ -390,8 +148,8 @@ def _database(ctx: Ctx) -> None:
         _add_cache(ctx, u_read, needed, reads_text)
         flow = flows(ctx)["db"]
         u_read, u_write = _db_utils(ctx, db, flow)
-        reads_text = _explain(
-            db, _peak(ctx, flow.read_rate), _peak(ctx, flow.read_busy), "reads after the cache"
+        reads_text = explain(
+            db, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "reads after the cache"
         )
         needed = nodes_for(u_read, TARGET_STATEFUL) if u_read + u_write > target else 0
     else:
@@ -442,8 +200,8 @@ def _database(ctx: Ctx) -> None:
 
 
 def _db_utils(ctx: Ctx, db: CompSpec, flow: Flow) -> tuple[float, float]:
-    u_read = _node_util(db, _peak(ctx, flow.read_busy), _peak(ctx, flow.read_rate))
-    u_write = _node_util(db, _peak(ctx, flow.write_busy), _peak(ctx, flow.write_rate))
+    u_read = node_util(db, at_peak(ctx, flow.read_busy), at_peak(ctx, flow.read_rate))
+    u_write = node_util(db, at_peak(ctx, flow.write_busy), at_peak(ctx, flow.write_rate))
     return u_read, u_write
 
 
@@ -520,183 +278,6 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
         f"{MAX_READ_REPLICAS}); with {hit} hits the misses fit",
         "cache",
     )
-
-
-# --------------------------------------------------------------------------- media
-
-
-def _media_delivery(ctx: Ctx) -> None:
-    op = ctx.find_op("download_media")
-    if op is None or op.rate is None:
-        return
-    video = ctx.mentions(r"video|stream")
-    size = ctx.load.item_size
-    if size is None:
-        size = Fraction(50 * 10**6) if video else Fraction(2 * 10**6)
-        ctx.ledger.assumed(
-            "file size",
-            str(Size(size)),
-            "average " + ("video" if video else "photo") + " size",
-            "file-size",
-        )
-    peak = _peak(ctx, op.rate)
-    egress = peak * float(size)
-    blobs = ctx.comp("blobs")
-    get_util = _node_util(blobs, 0.0, peak)
-    gbit = egress * 8 / 1e9
-    if egress >= EGRESS_THRESHOLD or get_util > float(TARGET_STATEFUL):
-        ctx.comp("cdn", "cdn", "[P4 strategic caching] edge cache for immutable media bytes")
-        op.calls = [
-            CallSpec(
-                "cdn.serve",
-                calls=[
-                    CallSpec(
-                        "blobs.get",
-                        p=f"{int((1 - CDN_HIT) * 100)}%",
-                        idempotent=True,
-                        rationale="edge misses go to the object store",
-                    )
-                ],
-            )
-        ]
-        ctx.ledger.assume_entry(
-            "cdn-hit-ratio",
-            "the CDN serves 90% of downloads",
-            "assumed: media is immutable (new versions get new keys)",
-        )
-        ctx.decide(
-            "cdn",
-            "Media delivery",
-            "through a CDN",
-            "P4",
-            f"peak egress {per_s(peak)} × {Size(size)} = {gbit:.3g} Gbit/s; object "
-            f"store GETs at {pct(get_util)} of its limit (thresholds 1 Gbit/s, 50%)",
-            "cdn",
-        )
-    else:
-        ctx.decide(
-            "cdn",
-            "Media delivery",
-            "straight from the object store, no CDN",
-            "P4",
-            f"peak egress {gbit:.3g} Gbit/s < 1 Gbit/s and GETs at {pct(get_util)} of "
-            "the store's limit",
-            "blobs",
-        )
-
-
-# --------------------------------------------------------------------------- search
-
-
-def _search_index(ctx: Ctx) -> None:
-    index = ctx.comps.get("search")
-    if index is None:
-        return
-    flow = flows(ctx)["search"]
-    util = _node_util(index, _peak(ctx, flow.read_busy), _peak(ctx, flow.read_rate))
-    base = replicas_of(index.tech, index.replicas)
-    needed = nodes_for(util, TARGET_STATEFUL)
-    text = _explain(index, _peak(ctx, flow.read_rate), _peak(ctx, flow.read_busy), "searches")
-    if needed > base:
-        index.read_replicas = needed - base
-        ctx.decide(
-            "search-replicas",
-            "Search capacity",
-            f"{index.read_replicas} extra replica(s)",
-            "P2",
-            f"{text}; nodes = ⌈{pct(util)} ÷ 50%⌉ = {needed}",
-            index.id,
-        )
-
-
-# --------------------------------------------------------------------------- stateless tiers
-
-
-def _stateless(ctx: Ctx) -> None:
-    flow = flows(ctx)
-    for comp in ctx.comps.values():
-        if comp.kind not in ("service", "worker", "load_balancer"):
-            continue
-        f = flow.get(comp.id)
-        if f is None or f.rate == 0:
-            continue
-        peak_busy, peak_rate = _peak(ctx, f.busy), _peak(ctx, f.rate)
-        util = _node_util(comp, peak_busy, peak_rate)
-        replicas = max(2, nodes_for(util, TARGET_STATELESS))
-        because = (
-            _explain(comp, peak_rate, peak_busy, "requests")
-            + f"; replicas = max(2, ⌈{pct(util)} ÷ 70%⌉) = {replicas}"
-        )
-        if comp.id == "gateway":
-            concurrent = ctx.load.concurrent
-            if concurrent is None:
-                concurrent = ctx.dau() / 10
-                ctx.ledger.assumed(
-                    "concurrent connections",
-                    f"{float(concurrent):,.0f}",
-                    "10% of daily active users online at peak",
-                    "concurrent",
-                )
-            by_conn = math.ceil(float(concurrent) / CONNECTIONS_PER_GATEWAY)
-            if by_conn > replicas:
-                replicas = by_conn
-                because += (
-                    f"; connections: {float(concurrent):,.0f} ÷ "
-                    f"{CONNECTIONS_PER_GATEWAY:,} per node (assumed) = {by_conn}"
-                )
-        comp.replicas = replicas
-        if replicas > 2:
-            ctx.decide(
-                f"{comp.id}-replicas",
-                f"{comp.id} replicas",
-                f"{replicas} replicas",
-                "P1",
-                because,
-                comp.id,
-            )
-        else:
-            comp.notes.append(because)
-    ctx.decide(
-        "stateless-tiers",
-        "Stateless tiers",
-        "API and workers keep no state; they scale by replicas (2+ for availability)",
-        "P1",
-        "all durable state is in the primary store (and queues for jobs in flight)",
-        "api" if "api" in ctx.comps else None,
-    )
-
-
-def _queues_and_externals(ctx: Ctx) -> None:
-    flow = flows(ctx)
-    for comp in ctx.comps.values():
-        f = flow.get(comp.id)
-        if f is None or f.rate == 0:
-            continue
-        peak = _peak(ctx, f.rate)
-        ceiling = max_throughput(comp.tech)
-        if comp.kind == "queue" and ceiling:
-            util = peak / ceiling
-            base = replicas_of(comp.tech, None)
-            needed = nodes_for(util, TARGET_STATELESS)
-            if needed > base:
-                comp.replicas = needed
-                ctx.decide(
-                    f"{comp.id}-capacity",
-                    f"{comp.id} capacity",
-                    f"{needed} nodes/partitions",
-                    "P3",
-                    f"peak {per_s(peak)} vs {per_s(ceiling)} per "
-                    f"node = {pct(util)}; ⌈÷ 70%⌉ = {needed}",
-                    comp.id,
-                )
-        if comp.kind == "external" and ceiling and peak > ceiling * float(TARGET_STATELESS):
-            ctx.ledger.ask(
-                f"'{comp.id}' gets {per_s(peak)} at peak but a typical provider "
-                f"limit is {per_s(ceiling)}: what is the contracted rate limit?"
-            )
-
-
-# --------------------------------------------------------------------------- storage
 
 
 def _storage(ctx: Ctx) -> None:
@@ -778,97 +359,3 @@ def _row_bytes(row_size: str | None) -> Fraction:
         return parse_size(row_size).bytes
     except ValueError:
         return Fraction(1000)
-
-
-_HA_KINDS = frozenset({"database", "queue", "search_index"})
-
-
-def _path_availability(ctx: Ctx, op_calls: list[CallSpec | OneOfSpec]) -> tuple[float, list[str]]:
-    """Availability of an operation's required calls: Π (1 − (1 − a)^n) over components."""
-    required: list[str] = []
-    for call in _iter_calls(op_calls):
-        if call.async_ or call.on_failure == "fail_open" or call.component in required:
-            continue
-        required.append(call.component)
-    total = 1.0
-    for cid in required:
-        total *= _component_availability(ctx.comps[cid])
-    return total, required
-
-
-def _component_availability(comp: CompSpec) -> float:
-    entry = entry_of(comp.tech)
-    if entry is None:
-        return 1.0
-    a = float(entry.availability.fraction())
-    return 1.0 - (1.0 - a) ** replicas_of(comp.tech, comp.replicas)
-
-
-def _high_availability(ctx: Ctx) -> None:
-    """Add a standby to single-instance stores on paths that cannot meet the target."""
-    target = float(ctx.load.availability)
-    for op in ctx.ops:
-        avail, required = _path_availability(ctx, op.calls)
-        candidates = sorted(
-            (
-                ctx.comps[c]
-                for c in required
-                if ctx.comps[c].kind in _HA_KINDS
-                and replicas_of(ctx.comps[c].tech, ctx.comps[c].replicas) == 1
-            ),
-            key=_component_availability,
-        )
-        for comp in candidates:
-            if avail >= target:
-                break
-            before = _component_availability(comp)
-            comp.replicas = 2
-            after = _component_availability(comp)
-            role = (
-                "primary + hot standby (automatic failover; the standby adds no write capacity)"
-                if comp.kind == "database"
-                else "2 nodes (mirrored)"
-            )
-            ctx.decide(
-                f"{comp.id}-ha",
-                f"{comp.id} high availability",
-                role,
-                "P7",
-                f"'{op.id}' needs {_pct(target)} but one {comp.tech} node gives "
-                f"{_pct(before)} on its path; with a standby {_pct(after)}",
-                comp.id,
-            )
-            avail, _ = _path_availability(ctx, op.calls)
-        if avail < target:
-            weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
-            ctx.ledger.ask(
-                f"{op.id} can reach about {_pct(avail)} (weakest: '{weakest}' at "
-                f"{_pct(_component_availability(ctx.comps[weakest]))}) but the target "
-                f"is {_pct(target)}: add a fallback for '{weakest}', or relax it?"
-            )
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.3f}".rstrip("0").rstrip(".") + "%"
-
-
-def _latency_risks(ctx: Ctx) -> None:
-    for op in ctx.ops:
-        target = op.slo.get("p99")
-        if target is None or not op.sync:
-            continue
-        estimate = p99_estimate(ctx, op)
-        if estimate > float(target):
-            ctx.decide(
-                f"slo-risk-{op.id}",
-                f"p99 target of {op.id} at risk",
-                "keep the target, measure early",
-                "P6",
-                f"Σ p99 of its calls ≈ {ms(estimate)} > target {ms(float(target))}; a "
-                "cache would not fix a p99 (misses exceed 1%), a faster path would",
-                op.id,
-            )
-            ctx.ledger.ask(
-                f"{op.id}: p99 target {ms(float(target))} is below the sum of its "
-                f"calls' p99 (≈ {ms(estimate)}). Relax it, or which step can go?"
-            )

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from archproof.frontends.draft.extract import DAY, Extracted, Figure
+from archproof.frontends.draft.extract import Extracted, Figure
+from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import rate_text
 from archproof.units import Count, Duration, Percent, Size
@@ -191,7 +192,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         writes = average(write_fig, peak_factor)
         if write_fig.note != "scaled by DAU":
             ledger.extracted(
-                f"{write_fig.subject} writes",
+                _label(write_fig.subject, "writes"),
                 rate_text(write_fig.value) + (" (peak)" if write_fig.peak else ""),
                 write_fig.quote,
             )
@@ -199,7 +200,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         reads = average(read_fig, peak_factor)
         if read_fig.note != "scaled by DAU":
             ledger.extracted(
-                f"{read_fig.subject} reads",
+                _label(read_fig.subject, "reads"),
                 rate_text(read_fig.value) + (" (peak)" if read_fig.peak else ""),
                 read_fig.quote,
             )
@@ -321,6 +322,13 @@ def _per_user_rates(found: Extracted, dau: Fraction | None, ledger: Ledger) -> F
         )
     found.figures = scaled
     return dau
+
+
+def _label(subject: str | None, what: str) -> str:
+    """`link writes`, but plain `reads` for a figure about reads in general."""
+    if subject in (None, "read", "write", "request", "search"):
+        return what
+    return f"{subject} {what}"
 
 
 def _claimed(primary: str) -> frozenset[str]:

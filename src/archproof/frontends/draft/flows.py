@@ -13,7 +13,18 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec, OpSpec
-from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, distribution, p99_s
+from archproof.frontends.draft.sizing import (
+    DEFAULT_WORK,
+    catalog_work,
+    concurrency_of,
+    distribution,
+    max_throughput,
+    ms,
+    p99_s,
+    pct,
+    per_s,
+    utilization,
+)
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
 
@@ -144,3 +155,42 @@ def component_calls(ctx: Ctx, comp: CompSpec) -> Iterator[tuple[OpSpec, CallSpec
         for call, _, depth in walk(op.calls):
             if call.component == comp.id:
                 yield op, call, depth
+
+
+def at_peak(ctx: Ctx, value: Fraction | float) -> float:
+    return float(value) * float(ctx.load.peak_factor)
+
+
+def node_util(comp: CompSpec, busy: float, rate: float) -> float:
+    """Utilization of one node of `comp` at the given busy time and rate."""
+    return utilization(
+        busy,
+        rate,
+        concurrency_of(comp.tech, comp.kind, comp.concurrency),
+        max_throughput(comp.tech),
+    )
+
+
+def explain(comp: CompSpec, flow_rate: float, busy: float, label: str) -> str:
+    c = concurrency_of(comp.tech, comp.kind, comp.concurrency)
+    ceiling = max_throughput(comp.tech)
+    mean = busy / flow_rate if flow_rate else 0.0
+    text = (
+        f"peak {label} {per_s(flow_rate)} × {ms(mean)} held ÷ {c} concurrent "
+        f"= {pct(busy / c)} of one {comp.tech or comp.kind} node"
+    )
+    if ceiling:
+        text += f" (throughput ceiling {per_s(ceiling)}: {pct(flow_rate / ceiling)})"
+    return text
+
+
+def iter_calls(items: list[CallSpec | OneOfSpec]) -> list[CallSpec]:
+    out: list[CallSpec] = []
+    for item in items:
+        if isinstance(item, OneOfSpec):
+            for branch in item.branches:
+                out.extend(iter_calls(branch.calls))
+        else:
+            out.append(item)
+            out.extend(iter_calls(item.calls))
+    return out

@@ -171,6 +171,8 @@ def nodes_for(util: float, target: Fraction) -> int:
 
 def pct(value: float) -> str:
     """A utilization as people read it: 0.4% / 19% / 230%."""
+    if 0 < value < 0.001:
+        return "<0.1%"
     if value < 0.01:
         return f"{value * 100:.1f}%"
     return f"{value * 100:.0f}%"

@@ -16,10 +16,13 @@ import math
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.result import Bottleneck, Headroom
-from archproof.passes.capacity.solve import Solution, solve
+from archproof.passes.capacity.solve import Solution, sync_children, solve
 
 _BISECT_STEPS = 40
 _REL_TOL = 1e-3
+
+
+_PAST = 1.001  # relative step past the saturation point
 
 
 def _any_saturated(sol: Solution) -> bool:
@@ -28,7 +31,19 @@ def _any_saturated(sol: Solution) -> bool:
 
 def _root(net: Network, sol: Solution) -> int | None:
     """The saturated pool that saturated on its own (not held by a callee), busiest first."""
-    roots = [i for i, p in enumerate(sol.pools) if p.saturated and not p.held_by]
+    saturated = [i for i, p in enumerate(sol.pools) if p.saturated and not p.held_by]
+    busy = {net.pools[i].component for i, p in enumerate(sol.pools) if p.saturated}
+
+    def waits_on_busy(i: int) -> bool:
+        # A caller whose timeouts fill its pool while a callee saturates is a victim.
+        own = net.pools[i].component
+        return any(
+            net.visits[child].component in busy and net.visits[child].component != own
+            for visit, _ in net.pools[i].visits
+            for child in sync_children(net, net.visits[visit])
+        )
+
+    roots = [i for i in saturated if not waits_on_busy(i)] or saturated
     if not roots:
         return None
     return max(roots, key=lambda i: sol.pools[i].rho or math.inf)
@@ -54,8 +69,7 @@ def saturation_factor(net: Network, base: Solution) -> tuple[float | None, int |
         hi = 1.0 / rho
         probe = solve(net, hi * (1 - 1e-7))
         if not _any_saturated(probe):
-            at = solve(net, hi)
-            return hi, _root(net, at)
+            return hi, _culprit(net, hi)
         lo = 1.0
     for _ in range(_BISECT_STEPS):
         if hi - lo <= _REL_TOL * hi:
@@ -65,7 +79,18 @@ def saturation_factor(net: Network, base: Solution) -> tuple[float | None, int |
             hi = mid
         else:
             lo = mid
-    return lo, _root(net, solve(net, hi))
+    return lo, _culprit(net, hi)
+
+
+def _culprit(net: Network, k: float) -> int | None:
+    """The pool to blame at the saturation point k.
+
+    Just below k a callee's wait explodes, which can fill its caller's pool first (a
+    load balancer holding connections to a saturating API). Looking a hair past k,
+    the callee is saturated too and the caller is marked as held by it, so the root
+    cause is named rather than its victim.
+    """
+    return _root(net, solve(net, k * _PAST)) or _root(net, solve(net, k))
 
 
 def bottleneck(net: Network, base: Solution) -> tuple[Bottleneck, float | None]:

@@ -70,7 +70,7 @@ def callee_pools(net: Network) -> dict[int, set[int]]:
     """For each pool, the pools its visits call synchronously (while holding a server)."""
     deps: dict[int, set[int]] = {p.index: set() for p in net.pools}
     for v in net.visits:
-        kids = _sync_children(net, v)
+        kids = sync_children(net, v)
         for pool_index, _ in v.pools:
             for child in kids:
                 for child_pool, _ in net.visits[child].pools:
@@ -106,7 +106,7 @@ def pool_order(net: Network) -> tuple[list[int], bool]:
     return order, cyclic
 
 
-def _sync_children(net: Network, v: Visit) -> list[int]:
+def sync_children(net: Network, v: Visit) -> list[int]:
     out: list[int] = []
 
     def walk(seq: Seq) -> None:
@@ -274,7 +274,7 @@ def _respond(net: Network, sol: Solution, v: Visit) -> None:
 
 def _saturated_callees(net: Network, sol: Solution, v: Visit) -> set[str]:
     out: set[str] = set()
-    for child in _sync_children(net, v):
+    for child in sync_children(net, v):
         c = net.visits[child]
         if sol.r_mean[child] is None and c.timeout is None:
             out.add(c.component)

@@ -6,9 +6,12 @@ The engine is split so the hot loop stays small and compilable:
   built with :class:`~.network.NetworkBuilder`.
 - :mod:`.kernel` — the event loop over plain arrays; runs as plain Python or
   compiled with numba.
+- :mod:`.runner` — buffers, backend/fast-path choice, run estimates.
 - :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
+- :mod:`.compile` — a :class:`~archproof.model.Design` → a network.
 """
 
+from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.network import (
     CallPolicy,
     Dist,
@@ -25,6 +28,7 @@ from archproof.passes.simulate.stats import SimResult, simulate, summarize
 
 __all__ = [
     "CallPolicy",
+    "CompiledDesign",
     "Dist",
     "Estimate",
     "FaultKind",
@@ -32,6 +36,7 @@ __all__ = [
     "NetworkBuilder",
     "RawRun",
     "SimResult",
+    "compile_design",
     "estimate",
     "exponential",
     "fixed",

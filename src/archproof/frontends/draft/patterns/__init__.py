@@ -1,0 +1,46 @@
+"""Building blocks: what each pattern adds to a design (operations, entities, components)
+and the decisions that follow from the framework regardless of the numbers.
+
+Numeric decisions (replicas, caches, event hub vs queue, counters in the database or in
+Redis, CDN) are made in `compose`, after every block has added its load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.content import feed, media
+from archproof.frontends.draft.patterns.lookup import crud, shortener
+from archproof.frontends.draft.patterns.messaging import messaging
+from archproof.frontends.draft.patterns.payments import payments
+from archproof.frontends.draft.patterns.platform import (
+    analytics,
+    auth,
+    batch,
+    notifications,
+    rate_limit,
+)
+from archproof.frontends.draft.patterns.rides import rides
+from archproof.frontends.draft.patterns.search import search
+
+BLOCKS: dict[str, Callable[[Ctx], None]] = {
+    "shortener": shortener,
+    "crud": crud,
+    "payments": payments,
+    "messaging": messaging,
+    "feed": feed,
+    "media": media,
+    "search": search,
+    "rides": rides,
+    "rate_limit": rate_limit,
+    "notifications": notifications,
+    "analytics": analytics,
+    "auth": auth,
+    "batch": batch,
+}
+
+# Blocks that add steps to other blocks' operations run last.
+LATE = ("search", "notifications", "analytics", "rate_limit")
+
+__all__ = ["BLOCKS", "LATE"]

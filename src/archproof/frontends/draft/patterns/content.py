@@ -1,0 +1,211 @@
+"""Content blocks: the fan-out feed and the file/media pipeline."""
+
+from __future__ import annotations
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+
+
+def feed(ctx: Ctx) -> None:
+    writes, reads, wnote, rnote = primary_rates(ctx, "feed")
+    for name in ("Post", "Follow", "FeedItem"):
+        ctx.entity(name)
+    queue = ctx.queue("fanout_queue", "new posts to copy into followers' feeds")
+    post = ctx.op(
+        OpSpec(
+            id="create_post",
+            description="POST /posts: publish a post; followers' feeds are updated later",
+            pattern="feed",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            idempotency_key="client-generated post id (insert is a no-op on retry)",
+            calls=ctx.front(
+                "create_post",
+                [
+                    ctx.db("write", "insert the post"),
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] fan-out to followers is slow "
+                        "(one row per follower) and runs as a background job",
+                        on_failure="fail_open",
+                        fallback="the post is saved; a periodic job re-enqueues posts "
+                        "whose fan-out did not run",
+                    ),
+                ],
+            ),
+            keywords=("post", "publish", "tweet", "write"),
+        )
+    )
+    ctx.job(
+        "fan_out_post",
+        queue,
+        "fan_out",
+        [
+            ctx.db("read", "the author's followers (Follow by followee_id)"),
+            ctx.db("write", "one multi-row insert of FeedItem rows (batched per 1,000 followers)"),
+        ],
+        description="Copy a new post into each follower's feed (fan-out on write)",
+        pattern="feed",
+        idempotency_key="(user_id, post_id) is the FeedItem key: a rerun inserts nothing new",
+    )
+    get_feed = ctx.op(
+        OpSpec(
+            id="get_feed",
+            description="GET /feed: the newest posts of the people a user follows",
+            pattern="feed",
+            rate=reads,
+            rate_note=rnote,
+            calls=ctx.front(
+                "get_feed",
+                [
+                    ctx.db("read", "FeedItem range by user_id, newest first (one page)"),
+                    ctx.db("read", "the page's posts by id, in one query"),
+                ],
+            ),
+            keywords=("feed", "timeline", "read", "load", "view"),
+        )
+    )
+    ctx.access("FeedItem", "feed_of_user", "range", ("user_id",), "created_at", get_feed.id)
+    ctx.access("Post", "post_by_id", "lookup", ("id",), None, get_feed.id)
+    ctx.access("Follow", "followers_of", "lookup", ("followee_id",), None, "fan_out_post")
+    ctx.primary_write = ctx.primary_write or post.id
+    ctx.primary_read = ctx.primary_read or get_feed.id
+    ctx.notify_sources.append(post.id)
+    ctx.use_cases += ["Publish a post", "Read a feed of followed users' posts, newest first"]
+    ctx.ledger.ask(
+        "How many followers do the largest accounts have? (celebrity posts are "
+        "better merged at read time than fanned out)"
+    )
+    ctx.ledger.ask("Is the feed strictly chronological or ranked?")
+
+
+def media(ctx: Ctx) -> None:
+    writes, reads, wnote, rnote = primary_rates(ctx, "media")
+    ctx.comp("blobs")
+    ctx.entity("Media")
+    ctx.entity("MediaObject").stored_in = "blobs"
+    queue = ctx.queue("media_queue", "uploaded files to process (thumbnails, transcoding)")
+    video = ctx.mentions(r"video|transcod|stream")
+    request = ctx.op(
+        OpSpec(
+            id="request_upload",
+            description="POST /uploads: create the media record and return a presigned URL",
+            pattern="media",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            idempotency_key="client-generated upload id (insert is a no-op on retry)",
+            calls=ctx.front("request_upload", [ctx.db("write", "insert Media(status=uploading)")]),
+            keywords=("upload",),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id="upload_bytes",
+            description="The client PUTs the file straight to the object store (presigned)",
+            pattern="media",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            sync=True,
+            calls=[
+                CallSpec(
+                    "blobs.put",
+                    idempotent=True,
+                    rationale="same key on retry: the object is simply overwritten",
+                )
+            ],
+            keywords=("upload",),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id="complete_upload",
+            description="POST /uploads/{id}/complete: mark uploaded and queue processing",
+            pattern="media",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            idempotency_key="media id (status moves uploading → uploaded once)",
+            calls=ctx.front(
+                "complete_upload",
+                [
+                    ctx.db("write", "status → uploaded"),
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] processing takes seconds to "
+                        "minutes; it runs as a background job",
+                    ),
+                ],
+            ),
+        )
+    )
+    processing: dict[str, object] = (
+        {"lognormal": {"p50": "30s", "p99": "5min"}}
+        if video
+        else {"lognormal": {"p50": "500ms", "p99": "5s"}}
+    )
+    worker = ctx.comp("worker")
+    worker.work["process_media"] = processing
+    worker.work_notes["process_media"] = (
+        "transcoding a short video (assumed)" if video else "resizing an image to 3 sizes (assumed)"
+    )
+    ctx.job(
+        "process_media",
+        queue,
+        "process_media",
+        [
+            CallSpec("blobs.get", idempotent=True),
+            CallSpec("blobs.put", idempotent=True, rationale="variants under derived keys"),
+            ctx.db("write", "status → ready (or failed, for a retry)"),
+        ],
+        description="Make thumbnails/renditions of an uploaded file",
+        pattern="media",
+        idempotency_key="media id: variants are written under deterministic keys",
+    )
+    get = ctx.op(
+        OpSpec(
+            id="get_media",
+            description="GET /media/{id}: metadata and a (signed) download URL",
+            pattern="media",
+            rate=reads,
+            rate_note=rnote,
+            calls=ctx.front("get_media", [ctx.db("read", "point lookup by primary key")]),
+            keywords=("view", "get", "load", "read"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id="download_media",
+            description="The client downloads the bytes from the object store",
+            pattern="media",
+            rate=reads,
+            rate_note=rnote,
+            calls=[CallSpec("blobs.get", idempotent=True)],
+            keywords=("download", "view", "stream", "watch"),
+        )
+    )
+    ctx.access("Media", "media_by_id", "lookup", ("id",), None, get.id)
+    ctx.access("Media", "media_by_owner", "range", ("owner_id",), "created_at", None)
+    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media")
+    ctx.lookups.append((get.id, "Media"))
+    ctx.primary_write = ctx.primary_write or request.id
+    ctx.primary_read = ctx.primary_read or get.id
+    ctx.notify_sources.append("process_media")
+    ctx.decide(
+        "media-direct-upload",
+        "Uploads go straight to the object store",
+        "presigned PUT URLs; the API only writes metadata",
+        "P3",
+        "streaming file bytes through the API would hold an API worker for the whole upload",
+        "blobs",
+    )
+    ctx.use_cases += [
+        "Upload a file",
+        "Process uploads (thumbnails/renditions)",
+        "View or download a file",
+    ]
+    ctx.ledger.ask("Maximum file size and accepted types? (sizes the object store and workers)")
+    ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")

@@ -1,0 +1,154 @@
+"""Read-heavy lookups: the URL shortener and the generic create/read block."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.plan import OpSpec
+from archproof.frontends.draft.text import camel, singular
+
+
+def shortener(ctx: Ctx) -> None:
+    paste = ctx.mentions(r"paste")
+    name = "Paste" if paste else "Link"
+    noun = name.lower()
+    writes, reads, wnote, rnote = primary_rates(ctx, "shortener")
+    ctx.entity(name)
+    create = ctx.op(
+        OpSpec(
+            id=f"create_{noun}",
+            description=f"POST /{noun}s: store a new short code for a long URL",
+            pattern="shortener",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            idempotency_key=None,
+            calls=ctx.front(
+                f"create_{noun}",
+                [
+                    ctx.db(
+                        "write",
+                        f"insert the {noun}; the unique key on code rejects a "
+                        "collision, and the API retries with a new random code",
+                    )
+                ],
+            ),
+            keywords=("create", "shorten", "write", "new"),
+        )
+    )
+    resolve = ctx.op(
+        OpSpec(
+            id=f"resolve_{noun}",
+            description="GET /{code}: look up the code and redirect (HTTP 301/302)",
+            pattern="shortener",
+            rate=reads,
+            rate_note=rnote,
+            calls=ctx.front("redirect", [ctx.db("read", "point lookup by primary key (code)")]),
+            keywords=("redirect", "resolve", "read", "lookup", "click", "get"),
+        )
+    )
+    ctx.access(name, f"{noun}_by_code", "lookup", ("code",), None, resolve.id)
+    ctx.lookups.append((resolve.id, name))
+    ctx.primary_write = ctx.primary_write or create.id
+    ctx.primary_read = ctx.primary_read or resolve.id
+    ctx.use_cases += [
+        f"Shorten a long URL into a short {noun} code",
+        "Redirect a short code to its long URL",
+    ]
+    ctx.ledger.ask("Custom aliases and expiry for links? Who may delete a link?")
+    ctx.ledger.ask("Is click analytics needed (counts per link), and how fresh must it be?")
+
+
+def main_noun(text: str) -> str | None:
+    """The thing a vague task is about: `Design a recipe sharing app` → `recipe`."""
+    match = re.search(
+        r"\b(?:for|of|a|an)\s+((?:[a-z]+[\s-]){0,2}?)(?:sharing\s+|management\s+|booking\s+|"
+        r"tracking\s+)?(?:system|service|platform|app|application|website|site|backend|api|"
+        r"tool|marketplace)\b",
+        text,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return None
+    words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
+    stop = {
+        "my",
+        "our",
+        "the",
+        "a",
+        "an",
+        "new",
+        "simple",
+        "small",
+        "scalable",
+        "web",
+        "mobile",
+        "online",
+        "startup",
+        "company",
+        "business",
+        "distributed",
+        "generic",
+        "basic",
+        "good",
+        "great",
+        "modern",
+        "system",
+        "this",
+        "some",
+    }
+    words = [w for w in words if w not in stop and w.isalpha()]
+    return singular(words[-1]) if words else None
+
+
+def crud(ctx: Ctx) -> None:
+    noun = main_noun(ctx.text)
+    name = camel(noun) if noun else "Item"
+    if name in ("User", "Item") and noun not in (None, "item"):
+        name = "Item"
+    key = name.lower()
+    writes, reads, wnote, rnote = primary_rates(ctx, "crud")
+    ctx.entity(name)
+    create = ctx.op(
+        OpSpec(
+            id=f"create_{key}",
+            description=f"POST /{key}s: create a {key}",
+            pattern="crud",
+            rate=writes,
+            rate_note=wnote,
+            reads=False,
+            calls=ctx.front(f"create_{key}", [ctx.db("write", f"insert the {key}")]),
+            keywords=("create", "write", "add", "post"),
+        )
+    )
+    get = ctx.op(
+        OpSpec(
+            id=f"get_{key}",
+            description=f"GET /{key}s/{{id}}: read one {key}",
+            pattern="crud",
+            rate=reads * Fraction(4, 5),
+            rate_note=rnote + "; 80% single reads (assumed)",
+            calls=ctx.front(f"get_{key}", [ctx.db("read", "point lookup by primary key")]),
+            keywords=("read", "get", "view", "lookup", "load", "page"),
+        )
+    )
+    listing = ctx.op(
+        OpSpec(
+            id=f"list_{key}s",
+            description=f"GET /users/{{id}}/{key}s: a user's {key}s, newest first",
+            pattern="crud",
+            rate=reads * Fraction(1, 5),
+            rate_note=rnote + "; 20% list pages (assumed)",
+            calls=ctx.front(f"list_{key}s", [ctx.db("read", "range scan on the owner index")]),
+            keywords=("list", "browse", "history"),
+        )
+    )
+    ctx.access(name, f"{key}_by_id", "lookup", ("id",), None, get.id)
+    ctx.access(name, f"{key}s_by_owner", "range", ("owner_id",), "created_at", listing.id)
+    ctx.lookups.append((get.id, name))
+    ctx.primary_write = ctx.primary_write or create.id
+    ctx.primary_read = ctx.primary_read or get.id
+    ctx.use_cases += [f"Create a {key}", f"Read a {key}", f"List a user's {key}s"]

@@ -1,0 +1,116 @@
+"""Ride sharing: frequent location updates and nearby matching."""
+
+from __future__ import annotations
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.patterns.common import WRITES
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+
+
+def rides(ctx: Ctx) -> None:
+    for name in ("Driver", "DriverLocation", "Ride"):
+        ctx.entity(name)
+    load = ctx.load
+    drivers_fig = load.extracted.first("people", "driver")
+    loc_fig = load.rate_for(frozenset({"location", "update"}), ("write",))
+    if loc_fig is not None:
+        updates, unote = loc_fig.value, f'from the task: "{loc_fig.quote}"'
+        ctx.ledger.extracted("location updates", f"{float(updates):,.0f}/s", loc_fig.quote)
+    else:
+        drivers = drivers_fig.value if drivers_fig else ctx.dau() / 10
+        updates = drivers / 4
+        unote = "assumed: each active driver sends its location every 4 s"
+        ctx.ledger.assumed(
+            "location updates",
+            f"{float(updates):,.0f}/s",
+            f"{float(drivers):,.0f} active drivers"
+            + ("" if drivers_fig else " (10% of DAU)")
+            + " × one update per 4 s",
+            "location-rate",
+            "How many drivers are online at peak, and how often do they report?",
+        )
+    ride_rate, rnote = ctx.rate(
+        frozenset({"ride", "delivery"}),
+        WRITES,
+        lambda: ctx.dau() / DAY,
+        "ride requests",
+        "one ride per daily active user per day",
+        "ride-rate",
+    )
+    update = ctx.op(
+        OpSpec(
+            id="update_location",
+            description="Drivers report their position (latest position only)",
+            pattern="rides",
+            rate=updates,
+            rate_note=unote,
+            reads=False,
+            idempotency_key="(driver_id, timestamp): an older position never overwrites a newer",
+            calls=ctx.front("update_location", [ctx.db("write", "upsert DriverLocation")]),
+            keywords=("location", "position", "gps", "update"),
+        )
+    )
+    dispatch = ctx.queue("dispatch_queue", "matched rides to announce to drivers")
+    request = ctx.op(
+        OpSpec(
+            id="request_ride",
+            description="POST /rides: find nearby available drivers and match one",
+            pattern="rides",
+            rate=ride_rate,
+            rate_note=rnote,
+            reads=False,
+            idempotency_key="client request id (a retried request returns the same ride)",
+            calls=ctx.front(
+                "request_ride",
+                [
+                    ctx.db("read", "drivers in the pickup geohash cell and its neighbours"),
+                    ctx.db(
+                        "write",
+                        "insert the Ride as matched (conditional update of the "
+                        "driver's status prevents double assignment)",
+                    ),
+                    ctx.enqueue(
+                        dispatch, "[P3 operation efficiency] telling the driver is asynchronous"
+                    ),
+                ],
+            ),
+            keywords=("match", "request", "ride", "nearby", "find"),
+        )
+    )
+    ctx.job(
+        "dispatch_ride",
+        dispatch,
+        "dispatch",
+        [CallSpec("gateway.push", rationale="push the offer to the driver's app")]
+        if "gateway" in ctx.comps
+        else [ctx.db("read", "the ride and driver")],
+        description="Announce a matched ride to the driver",
+        pattern="rides",
+        idempotency_key="ride id",
+    )
+    status = ctx.op(
+        OpSpec(
+            id="get_ride",
+            description="GET /rides/{id}: status and driver position",
+            pattern="rides",
+            rate=ride_rate * 30,
+            rate_note="30 status polls per ride (assumed: every 10 s for 5 min)",
+            calls=ctx.front("get_ride", [ctx.db("read", "point lookup by primary key")]),
+            keywords=("status", "track"),
+        )
+    )
+    ctx.access("DriverLocation", "drivers_near", "range", ("geohash",), None, request.id)
+    ctx.access("Ride", "ride_by_id", "lookup", ("id",), None, status.id)
+    ctx.lookups.append((status.id, "Ride"))
+    del update
+    ctx.primary_write = ctx.primary_write or request.id
+    ctx.primary_read = ctx.primary_read or status.id
+    ctx.notify_sources.append(request.id)
+    ctx.use_cases += [
+        "Drivers report their location",
+        "Riders request a ride and get matched to a nearby driver",
+        "Riders follow the ride's status",
+    ]
+    ctx.ledger.ask("How are drivers chosen (nearest, ETA, rating), and may a driver decline?")
+    ctx.ledger.ask("Is location history needed (for fares, disputes), or only the latest?")

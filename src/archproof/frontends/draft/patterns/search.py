@@ -1,0 +1,233 @@
+"""Search: precomputed autocomplete, or full text over a derived index."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+
+
+def search(ctx: Ctx) -> None:
+    if ctx.mentions(r"autocomplete|auto-complete|typeahead|type-ahead|suggest"):
+        _autocomplete(ctx)
+    else:
+        _full_text(ctx)
+
+
+def _search_rate(ctx: Ctx) -> tuple[Fraction, str]:
+    if ctx.classification.primary == "search":
+        fig = ctx.load.rate_for(frozenset({"search", "read"}), ("search", "read"))
+        if fig is not None:
+            return ctx.load.reads, "the main read load"
+        return ctx.load.reads, "the main read load"
+    return ctx.rate(
+        frozenset({"search"}),
+        ("search",),
+        ctx.load.reads / 5,
+        "searches",
+        "one search per 5 reads",
+        "search-rate",
+    )
+
+
+def _autocomplete(ctx: Ctx) -> None:
+    rate, note = _search_rate(ctx)
+    ctx.entity("Suggestion")
+    ctx.entity("QueryCount")
+    queue = ctx.queue("query_queue", "submitted searches to count")
+    suggest = ctx.op(
+        OpSpec(
+            id="suggest",
+            description="GET /suggest?q=prefix: top completions for a prefix (each keystroke)",
+            pattern="search",
+            rate=rate,
+            rate_note=note,
+            calls=ctx.front(
+                "suggest", [ctx.db("read", "point lookup of the precomputed prefix row")]
+            ),
+            keywords=("suggest", "autocomplete", "typeahead", "keystroke", "prefix", "search"),
+        )
+    )
+    submit = ctx.op(
+        OpSpec(
+            id="submit_search",
+            description="A submitted search is counted for future suggestions",
+            pattern="search",
+            rate=rate / 5,
+            rate_note="one submitted search per 5 suggestion requests (assumed keystrokes)",
+            reads=False,
+            calls=ctx.front(
+                "submit_search",
+                [
+                    ctx.enqueue(
+                        queue,
+                        "[P3 operation efficiency] counting is not on the user's path",
+                        on_failure="fail_open",
+                        fallback="drop the count (suggestions are statistics)",
+                    )
+                ],
+            ),
+        )
+    )
+    ctx.job(
+        "count_queries",
+        queue,
+        "count_queries",
+        [
+            CallSpec(
+                "db.write",
+                p="1/10",
+                idempotent=True,
+                rationale="batched upsert of QueryCount: one write per "
+                "10 queries (the worker aggregates in memory)",
+            )
+        ],
+        description="Aggregate submitted searches into daily counts",
+        pattern="search",
+        idempotency_key="query id (a redelivered query is counted at most once per batch)",
+    )
+    ctx.op(
+        OpSpec(
+            id="rebuild_suggestions",
+            description="Nightly: recompute the top completions of every prefix",
+            pattern="batch",
+            rate=Fraction(1, DAY),
+            rate_note="once a day",
+            sync=False,
+            reads=False,
+            idempotency_key="the day (a rerun rewrites the same rows)",
+            calls=[
+                CallSpec(
+                    "worker.rebuild",
+                    time={"lognormal": {"p50": "5min", "p99": "30min"}},
+                    calls=[
+                        ctx.db("read", "scan the last 30 days of QueryCount"),
+                        ctx.db("write", "upsert Suggestion rows"),
+                    ],
+                )
+            ],
+            rationale="[P2 database design] suggestions are precomputed so each keystroke is "
+            "one key lookup",
+        )
+    )
+    ctx.access("Suggestion", "suggestion_by_prefix", "lookup", ("prefix",), None, suggest.id)
+    ctx.access("QueryCount", "counts_by_day", "range", ("day",), "count", "rebuild_suggestions")
+    ctx.lookups.append((suggest.id, "Suggestion"))
+    ctx.primary_read = ctx.primary_read or suggest.id
+    ctx.primary_write = ctx.primary_write or submit.id
+    ctx.decide(
+        "autocomplete-precomputed",
+        "Suggestions are precomputed per prefix",
+        "a nightly job writes the top-k completions of each prefix; a keystroke is one lookup",
+        "P2",
+        "push the heavy work (ranking) into a batch job and keep the hot path a key lookup",
+        suggest.id,
+    )
+    ctx.use_cases += ["Suggest completions while the user types", "Learn from submitted searches"]
+    ctx.ledger.ask("How many suggestions per prefix, and per-user personalization?")
+    ctx.ledger.ask("How fresh must suggestions be (nightly rebuild assumed)?")
+
+
+def _full_text(ctx: Ctx) -> None:
+    rate, note = _search_rate(ctx)
+    primary = ctx.classification.primary == "search"
+    index = ctx.comp(
+        "search",
+        "search",
+        "search index: a derived copy of the documents, rebuildable from the primary store",
+    )
+    index.recovery = "rebuild from the primary database with the indexing job"
+    queue = ctx.queue("index_queue", "changed documents to (re)index")
+    entity = "Document"
+    source_op = ctx.find_op(ctx.primary_write) if ctx.primary_write else None
+    if primary or source_op is None:
+        ctx.entity(entity)
+        writes = ctx.load.writes if primary else rate / 10
+        save = ctx.op(
+            OpSpec(
+                id="save_document",
+                description="PUT /documents/{id}: store a document and queue its indexing",
+                pattern="search",
+                rate=writes,
+                rate_note="the main write load"
+                if primary
+                else "one write per 10 searches (assumed)",
+                reads=False,
+                idempotency_key="document id (PUT overwrites)",
+                calls=ctx.front(
+                    "save_document",
+                    [
+                        ctx.db("write", "the document in the primary store"),
+                        ctx.enqueue(
+                            queue,
+                            "[P3 operation efficiency] indexing runs in the "
+                            "background; results lag by seconds",
+                        ),
+                    ],
+                ),
+                keywords=("save", "index", "write", "upload"),
+            )
+        )
+        ctx.primary_write = ctx.primary_write or save.id
+    else:
+        entity = next(iter(ctx.entities))
+        api = ctx.api_call(source_op.id)
+        if api is not None:
+            api.calls.append(
+                ctx.enqueue(
+                    queue,
+                    "[P3 operation efficiency] reindex in the background",
+                    on_failure="fail_open",
+                    fallback="the nightly reindex picks it up",
+                )
+            )
+    ctx.job(
+        "index_document",
+        queue,
+        "index",
+        [
+            ctx.db("read", "the current version of the document"),
+            CallSpec("search.index", idempotent=True, rationale="upsert by document id"),
+        ],
+        description="Copy a changed document into the search index",
+        pattern="search",
+        idempotency_key="document id + version (indexing is an upsert)",
+    )
+    op = ctx.op(
+        OpSpec(
+            id="search_documents",
+            description="GET /search?q=...: ranked full-text results",
+            pattern="search",
+            rate=rate,
+            rate_note=note,
+            calls=ctx.front(
+                "search",
+                [
+                    CallSpec(
+                        "search.search",
+                        idempotent=True,
+                        on_failure="fail_closed" if primary else "fail_open",
+                        fallback=None
+                        if primary
+                        else "show the page without results and a retry hint",
+                        breaker=not primary,
+                    )
+                ],
+            ),
+            keywords=("search", "query", "find", "results"),
+        )
+    )
+    ctx.access(entity, "full_text", "search", (), None, op.id)
+    ctx.primary_read = ctx.primary_read or op.id
+    ctx.decide(
+        "search-derived-index",
+        "The search index is derived state",
+        "documents live in the primary store; a background job copies them to the index",
+        "P1",
+        "one source of truth; the index can be dropped and rebuilt, so losing it loses no data",
+        "search",
+    )
+    ctx.use_cases += ["Search documents by text, ranked"]
+    ctx.ledger.ask("Which fields are searched, and how fresh must results be (seconds assumed)?")

@@ -1,0 +1,220 @@
+"""Where state and events go, decided by the numbers: the event hub for analytics,
+rate-limit counters, drivers' positions (see compose for the thresholds)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.flows import (
+    at_peak,
+    iter_calls,
+    node_util,
+    op_rates,
+    service_time,
+)
+from archproof.frontends.draft.plan import CallSpec, EventSpec
+from archproof.frontends.draft.sizing import (
+    TARGET_STATEFUL,
+    max_throughput,
+    nodes_for,
+    pct,
+    per_s,
+    utilization,
+)
+
+HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
+
+
+def event_hub(ctx: Ctx) -> None:
+    if ctx.event_rate is None:
+        return
+    peak = at_peak(ctx, ctx.event_rate)
+    kafka = peak >= HUB_THRESHOLD
+    if kafka:
+        hub = ctx.comp(
+            "events",
+            "events",
+            "event hub: a replayable log for high-volume, non-time-sensitive analytics events",
+        )
+        choice = "analytics events on an event hub (Kafka)"
+        because = (
+            f"{per_s(peak)} events at peak ≥ {HUB_THRESHOLD}/s; consumers batch them, "
+            "nobody waits for them, and the log can be replayed"
+        )
+    else:
+        hub = ctx.comp("queue", "events", "job queue carrying analytics events")
+        choice = "analytics events on a plain job queue, no event hub"
+        because = (
+            f"{per_s(peak)} events at peak < {HUB_THRESHOLD}/s: a queue and a worker "
+            "are enough; an event hub would be one more stateful system to run"
+        )
+    ctx.decide("events-hub", "Analytics events transport", choice, "P5", because, hub.id)
+    publish = CallSpec(
+        f"{hub.id}.enqueue",
+        async_=True,
+        on_failure="fail_open",
+        fallback="drop the event and count the drop in a metric (analytics can lose a few)",
+        rationale="[P5 event management] fire-and-forget: high volume, not time-sensitive",
+    )
+    target = ctx.find_op("track_event") or ctx.find_op(ctx.primary_read)
+    call = ctx.api_call(target.id) if target is not None else None
+    if target is not None and call is not None:
+        call.calls.append(publish)
+        if target.id != "track_event":
+            ratio = ctx.event_rate / (target.rate or ctx.event_rate)
+            if ratio != 1:
+                publish.p = str(min(Fraction(1), ratio))
+    ctx.job(
+        "aggregate_events",
+        hub.id,
+        "aggregate",
+        [
+            CallSpec(
+                "db.write",
+                p="1/100",
+                idempotent=True,
+                rationale="[P2 database design] one batched upsert "
+                "of per-minute rollups per 100 events",
+            )
+        ],
+        description="Fold events into per-minute rollups",
+        pattern="analytics",
+        idempotency_key="event id (the rollup batch records the last offset it applied)",
+    )
+    ctx.events.append(
+        EventSpec(
+            id="analytics_event",
+            hub=hub.id,
+            producers=("api",),
+            consumers=("worker",),
+            volume=ctx.event_rate,
+            rationale=f"[P5 event management] {because}",
+        )
+    )
+
+
+def rate_limit_guard(ctx: Ctx) -> None:
+    if not ctx.classification.has("rate_limit"):
+        return
+    guarded = [
+        op
+        for op in ctx.ops
+        if op.sync and op.calls and ctx.api_call(op.id) is not None and op.id != "update_limits"
+    ]
+    rates = op_rates(ctx)
+    checks = sum((rates[op.id] for op in guarded), Fraction(0))
+    peak = at_peak(ctx, checks)
+    db = ctx.comp("db")
+    write_mean = service_time(ctx, CallSpec("db.write")).mean_s()
+    util = node_util(db, peak * write_mean, peak)
+    entity = ctx.entity("RateLimitBucket")
+    if util <= 0.25:
+        target, work = "db.write", "write"
+        where = "db"
+        choice = "counters in the primary database (an upsert per request)"
+        because = (
+            f"{per_s(peak)} checks at peak use {pct(util)} of one database node "
+            "(threshold 25%): no new stateful component needed"
+        )
+    else:
+        kv = ctx.comp(
+            "kv",
+            "limiter",
+            "rate-limit counters: in memory, each expiring at the "
+            f"end of its window; {per_s(peak)} updates at peak would use {pct(util)} "
+            "of one node of the primary database",
+        )
+        kv.state.append("RateLimitBucket")
+        kv.recovery = "none needed: counters restart at zero after a loss (a brief burst)"
+        flow_util = utilization(0.0, peak, 1, max_throughput(kv.tech))
+        kv.replicas = nodes_for(flow_util, TARGET_STATEFUL)
+        entity.stored_in = kv.id
+        target, work, where = f"{kv.id}.incr", "incr", kv.id
+        choice = "counters in Redis (INCR with expiry), not the database"
+        because = (
+            f"{per_s(peak)} checks at peak would use {pct(util)} of one database node "
+            f"(threshold 25%); Redis nodes needed: {kv.replicas}"
+        )
+    del work
+    gate = (
+        "the limiter's answer decides whether the request is served, so the caller must "
+        "wait for it; failing open only covers a limiter outage"
+    )
+    for op in guarded:
+        op.accept.setdefault("OP002", gate)
+        op.accept.setdefault("EV003", gate)
+        call = ctx.api_call(op.id)
+        assert call is not None
+        call.calls.insert(
+            0,
+            CallSpec(
+                target,
+                write=True,
+                on_failure="fail_open",
+                fallback="allow the request and count the bypass (limits protect capacity; "
+                "they are not a correctness check)",
+                breaker=where != "db",
+                rationale="[P7 robust failure handling] check and count in one atomic step",
+            ),
+        )
+    ctx.decide("rate-limit-store", "Where rate-limit counters live", choice, "P1", because, where)
+    ctx.decide(
+        "rate-limit-fail-open",
+        "Rate limiter fails open",
+        "fail_open with a logged bypass",
+        "P7",
+        "a limiter outage must not take the whole API down; it is a "
+        "protective, non-critical feature",
+        where,
+    )
+
+
+def location_store(ctx: Ctx) -> None:
+    op = ctx.find_op("update_location")
+    if op is None or op.rate is None:
+        return
+    peak = at_peak(ctx, op.rate)
+    db = ctx.comp("db")
+    write_mean = service_time(ctx, CallSpec("db.write")).mean_s()
+    util = node_util(db, peak * write_mean, peak)
+    if util <= float(TARGET_STATEFUL):
+        ctx.decide(
+            "location-store",
+            "Where driver positions live",
+            "in the primary database",
+            "P1",
+            f"{per_s(peak)} location upserts at peak use {pct(util)} of one "
+            "database node (threshold 50%)",
+            "db",
+        )
+        return
+    kv = ctx.comp(
+        "kv",
+        "locations",
+        "latest driver positions in memory with a geo index, "
+        f"expiring after 30 s of silence; {per_s(peak)} upserts at peak would use "
+        f"{pct(util)} of one node of the primary database",
+    )
+    kv.state.append("DriverLocation")
+    kv.recovery = "none needed: drivers resend their position within seconds"
+    kv.replicas = nodes_for(utilization(0.0, peak, 1, max_throughput(kv.tech)), TARGET_STATEFUL)
+    ctx.entity("DriverLocation").stored_in = kv.id
+    for item in ctx.ops:
+        for call in iter_calls(item.calls):
+            if (
+                call.component == "db"
+                and call.rationale
+                and ("DriverLocation" in call.rationale or "geohash" in call.rationale)
+            ):
+                call.target = f"{kv.id}.{'set' if call.work == 'write' else 'get'}"
+    ctx.decide(
+        "location-store",
+        "Where driver positions live",
+        f"in Redis ({kv.replicas} node(s)), not the database",
+        "P1",
+        f"{per_s(peak)} location upserts at peak "
+        f"would use {pct(util)} of one database node (threshold 50%); positions are "
+        "ephemeral, so losing them costs one update interval",
+        kv.id,
+    )
