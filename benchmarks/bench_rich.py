@@ -80,6 +80,7 @@ def run_simpy(n: int, seed: int) -> dict[str, Any]:
     ext = simpy.Resource(env, 64)
     lat = np.full(n, np.nan)
     err = np.zeros(n, dtype=bool)
+    deg = np.zeros(n, dtype=bool)
     cb = {"state": 0, "fails": 0, "until": 0.0}  # 0 closed, 1 open, 2 half-open
 
     def lognormal(d: Any) -> float:
@@ -131,8 +132,11 @@ def run_simpy(n: int, seed: int) -> dict[str, Any]:
                 cb["state"] = 2
             elif cb["state"] != 0:
                 fast_fail = True
-            if not fast_fail:
+            if fast_fail:
+                deg[i] = True
+            else:
                 ok = yield from call(ext_call, 0.2)
+                deg[i] = not ok
                 if ok:
                     if cb["state"] != 1:
                         cb["state"], cb["fails"] = 0, 0
@@ -152,10 +156,10 @@ def run_simpy(n: int, seed: int) -> dict[str, Any]:
     env.process(source())
     env.run()
     keep = slice(int(0.1 * n), n)
-    return _summary(lat[keep], err[keep])
+    return _summary(lat[keep], err[keep], deg[keep])
 
 
-def _summary(lat: Any, err: Any) -> dict[str, Any]:
+def _summary(lat: Any, err: Any, deg: Any) -> dict[str, Any]:
     ok = lat[~np.isnan(lat)]
     batches = np.array_split(lat, 20)
     means = [np.nanmean(b) for b in batches]
@@ -167,6 +171,7 @@ def _summary(lat: Any, err: Any) -> dict[str, Any]:
         "p99": float(np.percentile(ok, 99)),
         "p99_ci": h * float(np.std(p99s, ddof=1)),
         "err": float(err.mean()),
+        "degraded": float(deg.mean()),
     }
 
 
@@ -205,7 +210,7 @@ def main() -> None:
     print(f"rich model, N = {args.n:,} requests, seed {args.seed}")
     hdr = (
         f"{'engine':<10} {'cpu s':>7} {'req/s':>10} {'× SimPy':>8} "
-        f"{'mean ms':>15} {'p99 ms':>17} {'error %':>8}"
+        f"{'mean ms':>15} {'p99 ms':>17} {'error %':>8} {'degraded %':>10}"
     )
     print(hdr)
     print("-" * len(hdr))
@@ -214,7 +219,8 @@ def main() -> None:
             f"{r['engine']:<10} {r['cpu']:>7.2f} {args.n / r['cpu']:>10,.0f} "
             f"{simpy_cpu / r['cpu']:>8.1f} "
             f"{r['mean'] * 1e3:>7.3f} ± {r['mean_ci'] * 1e3:<5.3f} "
-            f"{r['p99'] * 1e3:>8.2f} ± {r['p99_ci'] * 1e3:<5.2f} {r['err'] * 100:>8.3f}"
+            f"{r['p99'] * 1e3:>8.2f} ± {r['p99_ci'] * 1e3:<5.2f} {r['err'] * 100:>8.3f} "
+            f"{r['degraded'] * 100:>10.3f}"
         )
 
 

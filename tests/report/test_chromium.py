@@ -27,6 +27,9 @@ CHROMIUM = next(
     (p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()),
     None,
 )
+if CHROMIUM is None and os.environ.get("ARCHPROOF_REQUIRE_CHROMIUM"):
+    # CI installs chromium; there a missing browser is a failure, not a skip.
+    raise RuntimeError("ARCHPROOF_REQUIRE_CHROMIUM is set but chromium is not installed")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium not installed (apt-get install chromium)"
 )

@@ -21,7 +21,7 @@ from archproof.passes.simulate.network import (
 from archproof.passes.simulate.runner import estimate, is_tandem, run_kernel
 from archproof.passes.simulate.stats import percentile, simulate
 
-from .conftest import reference_network
+from .conftest import BACKENDS, reference_network
 
 
 def test_lognormal_helpers_round_trip() -> None:
@@ -33,7 +33,7 @@ def test_lognormal_helpers_round_trip() -> None:
     assert math.sqrt(math.exp(m.b**2) - 1.0) == pytest.approx(1.5)
 
 
-@pytest.mark.parametrize("backend", ["python", "numba"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_service_distributions_sampled_right(backend: str) -> None:
     """Infinite-server station: latency = the service time, so its moments show."""
     b = NetworkBuilder()
