@@ -27,6 +27,7 @@ number is allowed.
 from __future__ import annotations
 
 import builtins
+import functools
 import difflib
 import re
 from collections.abc import Callable, Sequence
@@ -746,6 +747,7 @@ def parse_count(text: str | int | float) -> Count:
     return Count(value)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_count(c: Count) -> str:
     """`Count(1500)` → `1.5k`; non-terminating values as `(1/3)`."""
     return _count_text(c.value) or _fraction_text(c.value)
@@ -788,6 +790,7 @@ def parse_rate(text: str) -> Rate:
     return Rate(value)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_rate(r: Rate) -> str:
     """Shortest of `<count>/<unit>` over s, min, h, day, week, month, year (`100M/month`)."""
     units = [(name, 1 / seconds) for name, seconds, _ in _RATE_UNITS]
@@ -818,6 +821,7 @@ def parse_duration(text: str) -> Duration:
     return Duration(value)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_duration(d: Duration) -> str:
     """Shortest of ns, us, ms, s, min, h, d (`0.002` s → `2ms`); exact fallback `(1/3)s`."""
     units = [(name, factor) for name, factor, _ in _DURATION_UNITS]
@@ -847,6 +851,7 @@ def parse_size(text: str) -> Size:
     return Size(value)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_size(s: Size) -> str:
     """Shortest of the decimal and binary units (`2TB`, `1.5GiB`); exact fallback `(1/3)B`."""
     units = [(name, factor) for name, factor, _ in _SIZE_UNITS]
@@ -876,6 +881,7 @@ def parse_percent(text: str) -> Percent:
     return Percent(value / 100)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_percent(p: Percent) -> str:
     """`Percent(Fraction(9995, 10000))` → `99.95%`; exact fallback `(100/3)%`."""
     return _exact(p.fraction * 100) + "%"
@@ -911,6 +917,7 @@ def parse_ratio(text: str) -> Ratio:
     return Ratio(left, right)
 
 
+@functools.lru_cache(maxsize=4096)  # formatting searches units; reports repeat values
 def format_ratio(r: Ratio) -> str:
     """`Ratio(10, 1)` → `10:1`; parts are written exactly, as parsed."""
     return f"{_exact(r.left)}:{_exact(r.right)}"

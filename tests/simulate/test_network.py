@@ -135,3 +135,18 @@ def test_duration_mode_and_warmup_time() -> None:
     op = res.op("req")
     assert op.arrived == pytest.approx(800 * 18, rel=0.03)
     assert op.throughput_per_s == pytest.approx(800, rel=0.03)
+
+
+def test_pool_grows_then_refuses_a_diverging_model() -> None:
+    from archproof.passes.simulate.runner import SimulationOverflow
+
+    from .conftest import mmc_network
+
+    over = mmc_network(150.0, 0.01, 1)  # ρ = 1.5: the queue grows without bound
+    raw = run_kernel(
+        over, n_requests=100_000, seed=1, backend="numba" if K.HAVE_NUMBA else "python"
+    )
+    assert raw.status == K.ST_OK and raw.peak_calls > 1 << 14  # reran with a bigger pool
+    assert int(raw.op_cnt[0, K.CNT_OK]) == 90_000
+    with pytest.raises(SimulationOverflow, match="overloaded"):
+        run_kernel(over, n_requests=100_000, seed=1, max_calls=1 << 14)

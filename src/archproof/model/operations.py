@@ -19,6 +19,7 @@ Short forms in YAML, for each item of a `calls:` list:
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
@@ -127,15 +128,15 @@ class CallNode(Node):
             raise ValueError(f"call target '{value}' must be 'component.work', e.g. 'db.read'")
         return value
 
-    @property
+    @cached_property
     def component(self) -> str:
         return self.call.split(".")[0]
 
-    @property
+    @cached_property
     def work(self) -> str:
         return self.call.split(".")[1]
 
-    @property
+    @cached_property
     def is_write(self) -> bool:
         if self.write is not None:
             return self.write

@@ -24,6 +24,7 @@ the capacity), up to a memory budget.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import os
 import random
@@ -128,17 +129,26 @@ def _bucket_py(v: float) -> int:
     return b
 
 
-def _py_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
-    hN[0] += 1
-    hN[1] += 1
-    heapq.heappush(hT, (t, hN[1], code, aux))
-    return True
+def _py_heap() -> tuple[Any, Any]:
+    """heapq-based push/pop with the array heap's signature; ties broken by push order."""
+    seq = itertools.count()
+    push = heapq.heappush
+    pop = heapq.heappop
+
+    def hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
+        hN[0] += 1
+        push(hT, (t, next(seq), code, aux))
+        return True
+
+    def hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
+        hN[0] -= 1
+        t, _, code, aux = pop(hT)
+        return t, code, aux
+
+    return hpush, hpop
 
 
-def _py_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
-    hN[0] -= 1
-    t, _, code, aux = heapq.heappop(hT)
-    return t, code, aux
+_py_hpush, _py_hpop = _py_heap()
 
 
 def _py_seed(seed: int) -> None:
@@ -1080,17 +1090,13 @@ def _kernel_tandem(
             t = -math.log(1.0 - _rand()) / op_rate[o]
             if n_req > 0 or t < duration:
                 _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
+    # per-event bookkeeping kept minimal: the event cap and the heap peak are checked
+    # once per arrival, not once per event
     while hN[0] > 0:
-        if hN[0] > peak_heap:
-            peak_heap = hN[0]
         events += 1
-        if events > max_events:
-            status = ST_EVENT_CAP
-            break
         now, code, _aux = _hpop(hT, hS, hC, hA, hN)
         k = code >> 3
         if code & 7 == E_SVC:
-            t_last = now
             # step done: release the server, start the next waiting request
             s = nd_station[c_node[k]]
             s_barea[s] += now - c_st[k]
@@ -1126,6 +1132,11 @@ def _kernel_tandem(
             o = k
             if n_req > 0 and arrivals >= n_req:
                 continue
+            if events > max_events:
+                status = ST_EVENT_CAP
+                break
+            if hN[0] >= peak_heap:
+                peak_heap = hN[0] + 1
             warm = 1 if (arrivals < warm_n or now < warm_t) else 0
             arrivals += 1
             t_last = now
@@ -1228,6 +1239,7 @@ def _kernel_tandem(
                 c_qt[k] = now
         else:
             # request done: leave the root station, record latency
+            t_last = now
             o = c_op[k]
             s = nd_station[rn]
             s_barea[s] += now - c_t0[k]  # = the general kernel's hold time of the root
@@ -1291,11 +1303,12 @@ def python_kernel(which: str, seed: int) -> Callable[..., None]:
     """The same kernel code rebound to plain-Python helpers and a seeded stream."""
     fn = _KERNELS[which]
     g = dict(fn.__globals__)
+    hpush, hpop = _py_heap()
     g.update(
         _rand=_python_rng(seed).random,
         _seed=_py_seed,
-        _hpush=_py_hpush,
-        _hpop=_py_hpop,
+        _hpush=hpush,
+        _hpop=hpop,
         _bucket=_bucket_py,
     )
     return types.FunctionType(fn.__code__, g, f"{fn.__name__}_python")
