@@ -27,8 +27,8 @@ number is allowed.
 from __future__ import annotations
 
 import builtins
-import functools
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

@@ -16,7 +16,7 @@ import math
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.result import Bottleneck, Headroom
-from archproof.passes.capacity.solve import Solution, sync_children, solve
+from archproof.passes.capacity.solve import Solution, solve, sync_children
 
 _BISECT_STEPS = 40
 _REL_TOL = 1e-3
