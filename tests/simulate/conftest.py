@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.network import Network, NetworkBuilder, exponential, fixed
-from archproof.passes.simulate.runner import HAVE_NUMBA
 
 BACKENDS = [
     "python",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archproof.passes.simulate.runner import HAVE_NUMBA, RawRun, run_kernel
+from archproof.passes.simulate.kernel import HAVE_NUMBA
+from archproof.passes.simulate.runner import RawRun, run_kernel
 
 from .conftest import reference_network
 from .test_behaviour import cascade_network, dup_network

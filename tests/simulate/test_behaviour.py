@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.network import (
     CallPolicy,
     FaultKind,
@@ -15,7 +16,6 @@ from archproof.passes.simulate.network import (
     fixed,
     lognormal_p50_p99,
 )
-from archproof.passes.simulate.runner import HAVE_NUMBA
 from archproof.passes.simulate.stats import SimResult, simulate
 
 BACKEND = "numba" if HAVE_NUMBA else "python"

@@ -80,3 +80,19 @@ def test_examples_compile_and_run(path: Path) -> None:
     assert sum(o.ok + o.degraded for o in res.operations) > 0
     for sc in design.scenarios:
         compile_design(design, scenario=sc.id)
+
+
+def test_simulate_design_replications_and_budget() -> None:
+    from archproof.passes.simulate.design_run import simulate_design
+
+    design = load_text(DESIGN)
+    sim = simulate_design(design, duration_s=20.0, replications=3, seed=5)
+    assert len(sim.runs) == 3 and len({r.seed for r in sim.runs}) == 3
+    get = sim.op("get")
+    assert get.mean_s.low < get.mean_s.value < get.mean_s.high
+    assert sim.notes == ()
+    capped = simulate_design(design, n_requests=1_000_000, max_events=200_000)
+    assert capped.n_requests < 1_000_000 and "capped" in capped.notes[0]
+    assert capped.runs[0].events <= 400_001
+    # default size: 60 s, or 30 s past the last fault window
+    assert simulate_design(design, scenario="db_down").duration_s == 60.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archproof.passes.simulate.runner import HAVE_NUMBA
+from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.stats import simulate
 
 from .conftest import BACKENDS, mmc_network, reference_network
@@ -73,3 +73,12 @@ def test_utilization_and_little_law() -> None:
     s = res.station("S")
     lam = res.op("req").throughput_per_s
     assert s.mean_queue == pytest.approx(lam * s.mean_wait_s, rel=0.03)
+
+
+def test_slo_verdict_uses_the_confidence_interval() -> None:
+    res = simulate(reference_network(), n_requests=200_000, seed=4)
+    p99 = res.op("req").p99_s
+    assert res.slo("req", target_s=0.200).verdict == "met"
+    assert res.slo("req", target_s=0.100).verdict == "missed"
+    assert res.slo("req", target_s=p99.value).verdict == "inconclusive"
+    assert res.slo("req", target_s=0.030, quantile=0.5).verdict == "met"

@@ -9,9 +9,11 @@ The engine is split so the hot loop stays small and compilable:
 - :mod:`.runner` — buffers, backend/fast-path choice, run estimates.
 - :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
 - :mod:`.compile` — a :class:`~archproof.model.Design` → a network.
+- :mod:`.design_run` — the pass entry: compile, size the run within a budget, replicate.
 """
 
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
+from archproof.passes.simulate.design_run import DesignSimulation, simulate_design
 from archproof.passes.simulate.network import (
     CallPolicy,
     Dist,
@@ -29,6 +31,7 @@ from archproof.passes.simulate.stats import SimResult, simulate, summarize
 __all__ = [
     "CallPolicy",
     "CompiledDesign",
+    "DesignSimulation",
     "Dist",
     "Estimate",
     "FaultKind",
@@ -45,5 +48,6 @@ __all__ = [
     "lognormal_p50_p99",
     "run_kernel",
     "simulate",
+    "simulate_design",
     "summarize",
 ]

@@ -341,10 +341,6 @@ def _kernel(
     wR: Any,
     # ---- outputs
     op_cnt: Any,
-    op_lsum: Any,
-    op_lsq: Any,
-    op_hist: Any,
-    op_bn: Any,
     op_bs: Any,
     op_bh: Any,
     s_barea: Any,
@@ -915,14 +911,10 @@ def _kernel(
                     if c_warm[cid] == 0:
                         if ok:
                             op_cnt[o * N_CNT + CNT_OK + arg] += 1
-                            op_lsum[o] += lat
-                            op_lsq[o] += lat * lat
                             hb = _bucket(lat)
-                            op_hist[o * NBUCK + hb] += 1
                             bi = int((c_t0[cid] - t_warm) / batch_w)
                             if bi >= N_BATCH:
                                 bi = N_BATCH - 1
-                            op_bn[o * N_BATCH + bi] += 1
                             op_bs[o * N_BATCH + bi] += lat
                             op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
                         else:
@@ -1042,10 +1034,6 @@ def _kernel_tandem(
     wR: Any,
     # ---- outputs
     op_cnt: Any,
-    op_lsum: Any,
-    op_lsq: Any,
-    op_hist: Any,
-    op_bn: Any,
     op_bs: Any,
     op_bh: Any,
     s_barea: Any,
@@ -1254,14 +1242,10 @@ def _kernel_tandem(
             ts_lat[o * n_ts + b] += lat
             if c_warm[k] == 0:
                 op_cnt[o * N_CNT + CNT_OK] += 1
-                op_lsum[o] += lat
-                op_lsq[o] += lat * lat
                 hb = _bucket(lat)
-                op_hist[o * NBUCK + hb] += 1
                 bi = int((c_t0[k] - t_warm) / batch_w)
                 if bi >= N_BATCH:
                     bi = N_BATCH - 1
-                op_bn[o * N_BATCH + bi] += 1
                 op_bs[o * N_BATCH + bi] += lat
                 op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
 

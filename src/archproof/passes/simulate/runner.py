@@ -89,7 +89,6 @@ class RawRun:
     ts_width: float
     op_cnt: NDArray[np.int64]  # [op, N_CNT]
     op_lsum: NDArray[np.float64]
-    op_lsq: NDArray[np.float64]
     op_hist: NDArray[np.int64]  # [op, NBUCK]
     op_bn: NDArray[np.int64]  # [op, N_BATCH]
     op_bs: NDArray[np.float64]  # [op, N_BATCH]
@@ -328,10 +327,6 @@ def _run_once(
     a["wC"] = np.zeros(wcap, dtype=i64)
     a["wR"] = np.zeros(wcap, dtype=i64)
     a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
-    a["op_lsum"] = np.zeros(n_ops, dtype=f64)
-    a["op_lsq"] = np.zeros(n_ops, dtype=f64)
-    a["op_hist"] = np.zeros(n_ops * NBUCK, dtype=i64)
-    a["op_bn"] = np.zeros(n_ops * N_BATCH, dtype=i64)
     a["op_bs"] = np.zeros(n_ops * N_BATCH, dtype=f64)
     a["op_bh"] = np.zeros(n_ops * N_BATCH * NBUCK, dtype=i64)
     a["ts_ok"] = np.zeros(n_ops * n_ts, dtype=i64)
@@ -354,6 +349,8 @@ def _run_once(
             for n in a
             if n != "hT"
         }
+    op_bs = arr["op_bs"].reshape(n_ops, N_BATCH)
+    op_bh = arr["op_bh"].reshape(n_ops, N_BATCH, NBUCK)
     out = arr["out"]
     return RawRun(
         network=net,
@@ -371,12 +368,12 @@ def _run_once(
         peak_heap=int(out[OUT_PEAK_HEAP]),
         ts_width=float(ts_w),
         op_cnt=arr["op_cnt"].reshape(n_ops, N_CNT),
-        op_lsum=arr["op_lsum"],
-        op_lsq=arr["op_lsq"],
-        op_hist=arr["op_hist"].reshape(n_ops, NBUCK),
-        op_bn=arr["op_bn"].reshape(n_ops, N_BATCH),
-        op_bs=arr["op_bs"].reshape(n_ops, N_BATCH),
-        op_bh=arr["op_bh"].reshape(n_ops, N_BATCH, NBUCK),
+        # per-operation totals are sums of the per-batch ones (less work per request)
+        op_lsum=op_bs.sum(axis=1),
+        op_hist=op_bh.sum(axis=1),
+        op_bn=op_bh.sum(axis=2),
+        op_bs=op_bs,
+        op_bh=op_bh,
         s_barea=arr["s_barea"],
         s_qarea=arr["s_qarea"],
         s_waste=arr["s_waste"],

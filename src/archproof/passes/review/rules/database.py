@@ -590,3 +590,111 @@ def busy_primary_without_read_replicas(ctx: RuleContext) -> Iterator[Hit]:
             "lag; keep read-after-write reads on the primary",
             evidence=f"primary ρ {rho:.2f} ({pool.utilization.formula}); from reads {reads:.2f}",
         )
+
+
+@rule(
+    code="DB008",
+    name="connection-pool-exhaustion",
+    severity=Severity.WARNING,
+    needs=("capacity",),
+)
+def connection_pool_exhaustion(ctx: RuleContext) -> Iterator[Hit]:
+    """At peak, more connections to a database are in use than it accepts.
+
+    What it checks:
+        Databases whose technology has a connection limit in the catalog
+        (`max_connections`, per instance). Connections in use at peak are counted with
+        Little's law: every call to the database holds one connection while it waits and
+        runs, so in use = Σ over calls to it of rate × mean response time (queue wait +
+        query), from the capacity pass. The limit is max_connections × (replicas + read
+        replicas). The rule fires when the connections in use exceed the limit. It
+        counts connections actually busy at peak, not the callers' theoretical maximum
+        (instances × concurrency), which most designs exceed without harm and which a
+        slow database reaches anyway (timeouts and breakers bound it).
+
+    Why it matters:
+        Database design and capacity: a database refuses connections above its limit
+        ("too many connections") — an error, not a queue — so the excess requests fail
+        even though the database may have CPU to spare (the design's concurrency for it
+        is above what its connections allow). A pooler such as PgBouncer in transaction
+        mode multiplexes many client connections onto the few server connections and
+        makes the excess wait instead of fail; shorter queries, read replicas (each with
+        its own limit) or a higher, memory-checked max_connections lower the count.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 8, concurrency: 64}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 400
+            work: {read: 50ms, write: 50ms}
+            recovery: PITR backups
+        operations:
+          report:
+            rate: 3000/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 1s}
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 8, concurrency: 64}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 400
+            read_replicas: 1
+            work: {read: 50ms, write: 50ms}
+            recovery: PITR backups
+        operations:
+          report:
+            rate: 3000/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 1s}
+
+    Evidence:
+        Connections in use at peak, Σ λ × E[R] over the calls to the database (capacity
+        pass), per caller, against the catalog's max_connections × instances.
+    """
+    capacity = ctx.result("capacity", CapacityResult)
+    if capacity is None:
+        return
+    for c in ctx.design.components:
+        entry = ctx.entry(c)
+        if c.kind is not ComponentKind.DATABASE or entry is None or not entry.max_connections:
+            continue
+        resolved = ctx.resolved.get(c.id)
+        instances = (resolved.replicas if resolved else c.replicas or 1) + c.read_replicas
+        limit = entry.max_connections * instances
+        by_caller: dict[str, float] = {}
+        for edge in capacity.edges_to(c.id):
+            rate, response = edge.rate.value, edge.mean_response.value
+            if rate is None or response is None:
+                by_caller = {}
+                break  # a saturated database: OP006 reports it
+            caller = edge.caller or "clients/jobs"
+            by_caller[caller] = by_caller.get(caller, 0.0) + rate * response
+        in_use = sum(by_caller.values())
+        if in_use <= limit:
+            continue
+        shown = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(by_caller.items()))
+        yield Hit(
+            element=f"component:{c.id}",
+            message=(
+                f"'{c.id}' has ~{in_use:,.0f} connections in use at peak but accepts "
+                f"{limit:,} ({entry.max_connections} per instance × {instances}): the "
+                "excess requests are refused"
+            ),
+            span=c.span,
+            fix="put a pooler (PgBouncer in transaction mode, RDS Proxy) in front so the "
+            "excess waits instead of failing; shorten the queries, add read replicas, or "
+            "raise max_connections within the memory each connection costs",
+            evidence=(
+                f"in use = Σ λ × E[R] over calls to '{c.id}' = {in_use:,.1f} ({shown}); "
+                f"limit = max_connections {entry.max_connections} × {instances} instance(s)"
+            ),
+        )

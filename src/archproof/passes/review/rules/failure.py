@@ -13,9 +13,11 @@ from fractions import Fraction
 
 from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation
 from archproof.model.operations import CallItem
+from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
+from archproof.passes.review.rules.operations import edge_nodes
 from archproof.passes.summary import operation_rate
 
 # Callees whose writes are safe to repeat: a cache SET and an object PUT overwrite the same
@@ -738,3 +740,104 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
                 f"read replicas {component.read_replicas}; called by '{op.id}' via '{node.call}'"
             ),
         )
+
+
+# Expected attempts per call above which retries multiply a struggling callee's load (FH009).
+MAX_RETRY_AMPLIFICATION = 2.0
+
+
+@rule(
+    code="FH009",
+    name="retry-amplification-over-2x",
+    severity=Severity.WARNING,
+    needs=("capacity",),
+)
+def retry_amplification_over_2x(ctx: RuleContext) -> Iterator[Hit]:
+    """Retries make a call's callee do more than twice the work on average.
+
+    What it checks:
+        Every call the capacity pass finds with an expected number of attempts above 2:
+        E[attempts] = (1 − q^(r+1)) / (1 − q), with r the retries and q the chance that
+        one attempt fails, q = 1 − (1 − P(service time > timeout)) × availability of a
+        replica. Above 2 means most attempts fail — typically a timeout below the
+        callee's median service time.
+
+    Why it matters:
+        Robust failure handling. Every attempt reaches the callee and keeps one of its
+        servers busy (the caller abandons a timed-out attempt; the callee does not), so
+        the callee's load is multiplied by E[attempts] — and the multiplier rises exactly
+        when the callee slows down. A timeout the callee usually misses turns retries into
+        a retry storm: set the timeout above the callee's p99, retry rarely, and let a
+        circuit breaker stop the attempts when it is failing.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service}
+          partner:
+            kind: external
+            tech: external-api
+            work: {quote: {lognormal: {p50: 200ms, p99: 1s}}}
+        operations:
+          get_quote:
+            rate: 5/s
+            calls:
+              - api.handle:
+                  calls:
+                    - partner.quote:
+                        timeout: 100ms
+                        retries: {count: 3, backoff: 50ms, jitter: 50%}
+                        breaker: true
+                        on_failure: fail_closed
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service}
+          partner:
+            kind: external
+            tech: external-api
+            work: {quote: {lognormal: {p50: 200ms, p99: 1s}}}
+        operations:
+          get_quote:
+            rate: 5/s
+            calls:
+              - api.handle:
+                  calls:
+                    - partner.quote:
+                        timeout: 2s
+                        retries: {count: 1, backoff: 50ms, jitter: 50%}
+                        breaker: true
+                        on_failure: fail_closed
+
+    Evidence:
+        The capacity pass's retry amplification E[attempts] with its inputs: the timeout,
+        P(service time > timeout) of the callee's distribution, the per-attempt failure
+        probability q and the retry count.
+    """
+    capacity = ctx.result("capacity", CapacityResult)
+    if capacity is None:
+        return
+    for op in ctx.design.operations:
+        for edge, node in edge_nodes(op, capacity):
+            amp = edge.retry_amplification
+            if amp.value is None or amp.value <= MAX_RETRY_AMPLIFICATION:
+                continue
+            retries = node.retries.count if node.retries is not None else 0
+            p_timeout = edge.timeout_probability.value or 0.0
+            q = edge.failure_probability.value or 0.0
+            timeout = f" at timeout {node.timeout}" if node.timeout is not None else ""
+            yield Hit(
+                element=f"operation:{op.id}",
+                message=(
+                    f"'{node.call}' in '{op.id}' is attempted {amp.value:.1f} times on "
+                    f"average: {q:.0%} of attempts fail, and {retries} retries multiply "
+                    f"the load on '{node.component}'"
+                ),
+                span=node.span,
+                fix=f"raise the timeout above '{node.call}' p99 service time, retry at most "
+                "once or twice with backoff, and let a circuit breaker stop the attempts "
+                "while it fails",
+                evidence=(
+                    f"{amp.formula} = {amp.value:.2f}; P(service time > "
+                    f"timeout){timeout} = {p_timeout:.1%}; q = {q:.1%}; retries {retries}"
+                ),
+            )

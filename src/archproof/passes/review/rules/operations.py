@@ -7,12 +7,14 @@ consumer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from fractions import Fraction
 from itertools import islice
 
 from archproof.catalog import service_time
 from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Operation
+from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
@@ -21,6 +23,12 @@ from archproof.passes.review.rule import rule
 SLOW_SHARE = Fraction(3, 10)
 # More side effects than this after the commit is more than the minimum.
 MAX_SIDE_EFFECTS_AFTER_COMMIT = 1
+# A pool this busy at peak has little headroom (OP007); at 1 it is saturated (OP006).
+NEAR_SATURATION = 0.85
+# Utilization the growth plan sizes replicas for (capacity.growth.TARGET).
+SIZING_TARGET = 0.7
+# A single call whose tail alone is more than this share of the operation's budget (OP008).
+DOMINANT_SHARE = 0.5
 # Cap on the execution paths enumerated through one_of branches.
 _MAX_PATHS = 256
 # Targets that are part of the hand-off or cheap best-effort bookkeeping, not extra work.
@@ -62,6 +70,10 @@ def _kind(design: Design, node: CallNode) -> ComponentKind | None:
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.3g} ms"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.3g} s" if seconds >= 1 else _ms(seconds)
 
 
 @rule(code="OP001", name="slow-step-in-sync-operation", severity=Severity.WARNING)
@@ -440,3 +452,400 @@ def _after_commit(design: Design, path: list[CallNode]) -> list[CallNode]:
         if kind is not None and kind not in _CHEAP_KINDS:
             extra.append(node)
     return extra
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+def _direct_calls(items: tuple[CallItem, ...]) -> Iterator[CallNode]:
+    """The calls made directly by a step (through one_of branches, not deeper)."""
+    for item in items:
+        if isinstance(item, OneOf):
+            for branch in item.one_of:
+                yield from _direct_calls(branch.calls)
+        else:
+            yield item
+
+
+def _tree(items: tuple[CallItem, ...], prefix: str) -> Iterator[tuple[str, CallNode]]:
+    """(path, node) in the capacity pass's order and spelling (`EdgeLoad.path`)."""
+    for item in items:
+        if isinstance(item, OneOf):
+            for i, branch in enumerate(item.one_of):
+                label = branch.label or f"branch{i + 1}"
+                yield from _tree(branch.calls, f"{prefix}[{label}]")
+        else:
+            path = f"{prefix}>{item.call}" if prefix else item.call
+            yield path, item
+            yield from _tree(item.calls, path)
+
+
+def edge_nodes(op: Operation, capacity: CapacityResult) -> list[tuple[EdgeLoad, CallNode]]:
+    """The capacity pass's edges of `op`, each with its call node (for spans and settings).
+
+    Empty when the two do not line up (a capacity result of another design version)."""
+    loads = capacity.edges_of(op.id)
+    nodes = list(_tree(op.calls, ""))
+    if len(loads) != len(nodes) or any(e.path != p for e, (p, _) in zip(loads, nodes, strict=True)):
+        return []
+    return [(e, node) for e, (_, node) in zip(loads, nodes, strict=True)]
+
+
+def _growth_move(capacity: CapacityResult, load: ComponentLoad, pool: PoolLoad) -> str:
+    """The standard move for a pool over target at today's peak, from the growth plan."""
+    step = next((s for s in capacity.growth if abs(s.factor - 1.0) < 1e-9), None)
+    need = next((n for n in step.needs if n.component == load.id), None) if step else None
+    if need is not None and need.move:
+        return f"{need.move} ({need.limit})" if need.limit else need.move
+    if need is not None:
+        moves = []
+        if need.replicas_needed != need.replicas_now:
+            moves.append(f"replicas {need.replicas_now} → {need.replicas_needed}")
+        if need.read_replicas_needed != need.read_replicas_now:
+            moves.append(f"read_replicas {need.read_replicas_now} → {need.read_replicas_needed}")
+        if moves:
+            return f"the growth plan at 1x: {', '.join(moves)} (ρ ≤ {SIZING_TARGET:.0%})"
+    rho = pool.utilization.value
+    if rho is not None and pool.instances > 0:
+        needed = math.ceil(pool.instances * rho / SIZING_TARGET - 1e-9)
+        return (
+            f"{needed} instances instead of {pool.instances} in pool '{pool.name}' "
+            f"(⌈n·ρ/{SIZING_TARGET}⌉), or more concurrency per instance"
+        )
+    return "add replicas or concurrency per replica until ρ ≤ 0.7"
+
+
+def _pool_label(load: ComponentLoad, pool: PoolLoad) -> str:
+    return f"'{load.id}'" if pool.name == "all" else f"'{load.id}' ({pool.name})"
+
+
+def _rho_evidence(pool: PoolLoad) -> str:
+    u = pool.utilization
+    inputs = ", ".join(
+        f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in u.inputs.items()
+    )
+    shown = "≥ 1" if u.value is None else f"{u.value:.2f}"
+    return f"ρ {shown}: {u.formula}" + (f"; {inputs}" if inputs else "")
+
+
+def _saturated(capacity: CapacityResult) -> set[str]:
+    return {c.id for c in capacity.components if any(p.status == "saturated" for p in c.pools)}
+
+
+def _waits_on(capacity: CapacityResult, component: str, among: set[str]) -> list[str]:
+    """The components in `among` that `component` calls synchronously (it holds a server
+    while they answer, so their overload inflates its utilization)."""
+    return sorted(
+        {e.callee for e in capacity.edges if e.caller == component and e.sync} & among - {component}
+    )
+
+
+@rule(
+    code="OP006",
+    name="component-saturated-at-peak",
+    severity=Severity.ERROR,
+    needs=("capacity",),
+)
+def component_saturated_at_peak(ctx: RuleContext) -> Iterator[Hit]:
+    """A component cannot serve the design's peak load: its utilization is 1 or more.
+
+    What it checks:
+        Every pool of servers (a component, or a database's primary / replicas) that the
+        capacity pass finds saturated at peak: offered load a = Σ λ × E[H] at or above
+        its servers (instances × concurrency). A component that calls a saturated one
+        synchronously is not reported: its workers are held waiting on the callee, which
+        is reported, naming it.
+
+    Why it matters:
+        Operation efficiency and capacity: with ρ ≥ 1 work arrives faster than it is
+        done, the queue grows without bound, every request times out, and the callers'
+        workers pile up waiting for it — the outage spreads upstream. The design does not
+        work at the load it states.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 4}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 4
+            work: {read: 10ms, write: 10ms}
+            recovery: PITR backups
+        operations:
+          browse:
+            rate: 500/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 500ms}
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 4}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 4
+            read_replicas: 2
+            work: {read: 10ms, write: 10ms}
+            recovery: PITR backups
+        operations:
+          browse:
+            rate: 500/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 500ms}
+
+    Evidence:
+        The capacity pass's utilization of the pool, ρ = a / (instances × concurrency)
+        with its inputs, at the design's peak load; the move comes from the growth plan
+        at 1x (replicas needed for ρ ≤ 0.7, or why replicas cannot help).
+    """
+    capacity = ctx.result("capacity", CapacityResult)
+    if capacity is None:
+        return
+    saturated = _saturated(capacity)
+    for load in capacity.components:
+        roots = [p for p in load.pools if p.status == "saturated" and not p.held_by]
+        component = ctx.design.component_map.get(load.id)
+        if not roots or component is None or _waits_on(capacity, load.id, saturated):
+            continue
+        pool = max(roots, key=lambda p: p.utilization.value or math.inf)
+        held = [c for c in sorted(saturated) if load.id in _waits_on(capacity, c, saturated)]
+        stalled = f"; its callers {', '.join(held)} back up behind it" if held else ""
+        offered = pool.offered_load.value
+        demand = f"{offered:,.1f} erlangs offered" if offered is not None else "the load"
+        yield Hit(
+            element=f"component:{load.id}",
+            message=(
+                f"{_pool_label(load, pool)} is saturated at peak: {demand} "
+                f"({pool.arrival_rate.value or 0.0:,.1f} calls/s) on {pool.servers} "
+                f"servers{stalled}"
+            ),
+            span=component.span,
+            fix=_growth_move(capacity, load, pool),
+            evidence=_rho_evidence(pool),
+        )
+
+
+@rule(
+    code="OP007",
+    name="component-near-saturation",
+    severity=Severity.WARNING,
+    needs=("capacity",),
+)
+def component_near_saturation(ctx: RuleContext) -> Iterator[Hit]:
+    """A component runs at 85% utilization or more at peak: little headroom left.
+
+    What it checks:
+        Every pool of servers the capacity pass finds at ρ ≥ 0.85 but below 1 at the
+        design's peak load. Saturated components are OP006's, and a component that
+        calls a hot or saturated one synchronously is not reported (its workers wait on
+        the callee, which is reported, naming it — size the callee first).
+
+    Why it matters:
+        Operation efficiency and capacity: queueing delay grows as 1 / (1 − ρ); at 85% a
+        small burst, a slow deploy or one lost replica pushes the pool over 1, and the
+        tail latency already climbs steeply. Peak is when the system must have headroom,
+        not when it is used up.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 4}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 4
+            work: {read: 10ms, write: 10ms}
+            recovery: PITR backups
+        operations:
+          browse:
+            rate: 360/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 500ms}
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 4}
+          db:
+            kind: database
+            tech: postgresql
+            concurrency: 4
+            read_replicas: 1
+            work: {read: 10ms, write: 10ms}
+            recovery: PITR backups
+        operations:
+          browse:
+            rate: 360/s
+            calls:
+              - api.handle:
+                  calls:
+                    - db.read: {timeout: 500ms}
+
+    Evidence:
+        The capacity pass's utilization of the pool, ρ = a / (instances × concurrency)
+        with its inputs, at the design's peak load, and the growth plan at 1x.
+    """
+    capacity = ctx.result("capacity", CapacityResult)
+    if capacity is None:
+        return
+    saturated = _saturated(capacity)
+    hot: dict[str, PoolLoad] = {}
+    for load in capacity.components:
+        pools = [p for p in load.pools if (p.utilization.value or 0.0) >= NEAR_SATURATION]
+        if load.id not in saturated and pools:
+            hot[load.id] = max(pools, key=lambda p: p.utilization.value or 0.0)
+    for load in capacity.components:
+        pool = hot.get(load.id)
+        component = ctx.design.component_map.get(load.id)
+        # A caller of a hot callee waits on it: size the callee first (as the growth plan).
+        if pool is None or component is None or _waits_on(capacity, load.id, saturated | {*hot}):
+            continue
+        rho = pool.utilization.value or 0.0
+        callers = [c for c in sorted(hot) if load.id in _waits_on(capacity, c, {*hot})]
+        waiting = f"; {', '.join(callers)} wait(s) on it and run hot too" if callers else ""
+        yield Hit(
+            element=f"component:{load.id}",
+            message=(
+                f"{_pool_label(load, pool)} runs at {rho:.0%} utilization at peak: "
+                f"{1.0 / rho - 1.0:.0%} more load saturates it{waiting}"
+            ),
+            span=component.span,
+            fix=_growth_move(capacity, load, pool),
+            evidence=_rho_evidence(pool),
+        )
+
+
+def _tail_share(edge: EdgeLoad, x: float) -> float | None:
+    """P(R > x) for the edge's response R: the lognormal fitted to its mean and variance."""
+    mean = edge.mean_response.value
+    var = edge.mean_response.inputs.get("variance")
+    if mean is None or not isinstance(var, float) or mean <= 0:
+        return None
+    if var <= 0:
+        return 1.0 if mean > x else 0.0
+    s2 = math.log1p(var / (mean * mean))
+    mu = math.log(mean) - s2 / 2.0
+    return 0.5 * math.erfc((math.log(x) - mu) / math.sqrt(2.0 * s2))
+
+
+@rule(
+    code="OP008",
+    name="sync-step-dominates-slo",
+    severity=Severity.WARNING,
+    needs=("capacity",),
+)
+def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
+    """One synchronous call's tail alone takes more than half the operation's latency budget.
+
+    What it checks:
+        In user-facing (sync) operations with a p99 (else p95) SLO, each synchronous call
+        that makes no further synchronous calls (a caller's response includes its
+        callees', so only leaves are judged) whose p99 response, from the capacity pass,
+        is more than 50% of the SLO — and that runs often enough for its tail to set the
+        operation's: P(the call runs) × P(its response > SLO / 2) above 1% (5% for p95).
+        Not reported: operations with no other synchronous step (nothing else shares the
+        budget), and calls OP001 already reports (mean service time ≥ 30% of the SLO).
+
+    Why it matters:
+        Operation efficiency: separate fast and slow work. When one step's slow tail eats
+        most of the budget, everything else — queueing elsewhere, a retry, one slow query
+        — pushes the operation over its SLO. Move the step off the request path (a
+        queue and a worker, or respond 202 and finish asynchronously), cache its result,
+        hedge it, or state the SLO the step really allows.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service}
+          db: {kind: database, tech: postgresql, recovery: PITR backups}
+          crm:
+            kind: external
+            tech: external-api
+            work: {update: {lognormal: {p50: 40ms, p99: 400ms}}}
+        operations:
+          place_order:
+            rate: 5/s
+            slo: {p99: 500ms}
+            calls:
+              - api.handle:
+                  calls:
+                    - db.write: {timeout: 200ms}
+                    - crm.update: {timeout: 1s, on_failure: fail_closed}
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service}
+          db: {kind: database, tech: postgresql, recovery: PITR backups}
+          jobs: {kind: queue, tech: sqs}
+          syncer: {kind: worker, tech: worker}
+          crm:
+            kind: external
+            tech: external-api
+            work: {update: {lognormal: {p50: 40ms, p99: 400ms}}}
+        operations:
+          place_order:
+            rate: 5/s
+            slo: {p99: 500ms}
+            calls:
+              - api.handle:
+                  calls:
+                    - db.write: {timeout: 200ms}
+                    - jobs.enqueue: {async: true, timeout: 100ms, on_failure: fail_closed}
+          sync_crm:
+            consumes: jobs
+            sync: false
+            calls:
+              - syncer.run:
+                  calls:
+                    - crm.update: {timeout: 2s, retries: {count: 3, backoff: 1s, jitter: 50%}}
+
+    Evidence:
+        The capacity pass's p99 response of the call (lognormal fit of its mean and
+        variance, queueing included) against the operation's p99 (or p95) SLO.
+    """
+    capacity = ctx.result("capacity", CapacityResult)
+    if capacity is None:
+        return
+    for op in ctx.design.operations:
+        if is_background(op) or op.slo is None or (op.slo.p99 or op.slo.p95) is None:
+            continue
+        budget = op.slo.p99 or op.slo.p95
+        assert budget is not None
+        label, tail = ("p99", 0.01) if op.slo.p99 is not None else ("p95", 0.05)
+        slo = float(budget.seconds)
+        pairs = edge_nodes(op, capacity)
+        steps = [(e, n) for e, n in pairs if e.sync and not n.async_]
+        for edge, node in steps:
+            share = edge.share_of_slo.value
+            if share is None or share <= DOMINANT_SHARE + 1e-9 or len(steps) < 2:
+                continue
+            if any(not child.async_ for child in _direct_calls(node.calls)):
+                continue
+            mean = mean_time_s(ctx, node)
+            if mean is not None and mean >= slo * float(SLOW_SHARE):
+                continue  # OP001 reports it
+            over = _tail_share(edge, slo * DOMINANT_SHARE)
+            runs = min(1.0, edge.calls_per_request.value or 0.0)
+            if over is None or runs * over <= tail:
+                continue
+            p99 = edge.p99_response.value or 0.0
+            yield Hit(
+                element=f"operation:{op.id}",
+                message=(
+                    f"'{node.call}' alone takes {_duration(p99)} at p99, {share:.0%} of "
+                    f"'{op.id}' {label} SLO of {budget}: the rest of the request has "
+                    f"{_duration(max(0.0, slo - p99))}"
+                ),
+                span=node.span,
+                fix="take it off the request path (queue + worker, or respond 202 and finish "
+                "asynchronously), cache or hedge it, or set the SLO the step allows and "
+                "accept this finding with that reason",
+                evidence=(
+                    f"p99 response {_duration(p99)} (lognormal fit of its mean and variance); "
+                    f"{label} SLO {budget}; runs on {runs:.0%} of requests; "
+                    f"P(response > {_duration(slo / 2)}) = {over:.1%}"
+                ),
+            )

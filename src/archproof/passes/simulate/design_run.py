@@ -1,0 +1,157 @@
+"""Simulate a design: compile it, size the run within a budget, run replications.
+
+This is the entry point the simulate pass calls. It adds what a single kernel run does
+not decide by itself:
+
+- **Run size.** Without an explicit size, a run lasts 60 s of simulated time, or until
+  30 s after the last fault window ends, whichever is longer.
+- **Budget.** :func:`.runner.estimate` predicts the events of a run. A run predicted to
+  exceed ``max_events`` is shortened to fit, and a note says so; nothing hangs.
+- **Replications.** Independent seeds are drawn from ``numpy.random.SeedSequence(seed)``.
+  The intervals across replications (mean ± t·s/√k) sit beside each run's batch-means
+  intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from archproof.model import Design
+from archproof.passes.simulate.compile import CompiledDesign, compile_design
+from archproof.passes.simulate.kernel import HAVE_NUMBA
+from archproof.passes.simulate.runner import Backend, estimate
+from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
+
+DEFAULT_DURATION_S = 60.0
+# ≈ 30 s with the compiled kernel, ≈ 5 min in plain Python (measured figures, README).
+DEFAULT_MAX_EVENTS_NUMBA = 300_000_000
+DEFAULT_MAX_EVENTS_PYTHON = 10_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicatedOperation:
+    """One operation's figures over replications (95 % CI across them)."""
+
+    name: str
+    mean_s: Interval
+    p99_s: Interval
+    error_rate: float
+    degraded_rate: float
+    throughput_per_s: float
+
+
+@dataclass(frozen=True)
+class DesignSimulation:
+    """The result of simulating a design: each replication, their summary, and notes."""
+
+    compiled: CompiledDesign
+    runs: tuple[SimResult, ...]
+    operations: tuple[ReplicatedOperation, ...]
+    n_requests: int
+    duration_s: float
+    notes: tuple[str, ...]
+
+    def op(self, name: str) -> ReplicatedOperation:
+        for o in self.operations:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+
+def _across(values: list[float]) -> Interval:
+    vals = [v for v in values if not math.isnan(v)]
+    if not vals:
+        return Interval(math.nan, math.nan, math.nan)
+    m = float(np.mean(vals))
+    if len(vals) < 2:
+        return Interval(m, math.nan, math.nan)
+    h = t975(len(vals) - 1) * float(np.std(vals, ddof=1)) / math.sqrt(len(vals))
+    return Interval(m, m - h, m + h)
+
+
+def simulate_design(
+    design: Design,
+    *,
+    n_requests: int | None = None,
+    duration_s: float | None = None,
+    replications: int = 1,
+    seed: int = 1,
+    load: float = 1.0,
+    peak: bool = True,
+    scenario: str | None = None,
+    backend: Backend = "auto",
+    max_events: int | None = None,
+) -> DesignSimulation:
+    """Compile ``design`` and run it ``replications`` times within an event budget."""
+    if replications < 1:
+        raise ValueError("replications must be >= 1")
+    if n_requests is not None and duration_s is not None:
+        raise ValueError("give n_requests or duration_s, not both")
+    compiled = compile_design(design, peak=peak, load=load, scenario=scenario)
+    net = compiled.network
+    notes: list[str] = []
+    compiled_backend = backend == "numba" or (backend == "auto" and HAVE_NUMBA)
+    if max_events is None:
+        max_events = DEFAULT_MAX_EVENTS_NUMBA if compiled_backend else DEFAULT_MAX_EVENTS_PYTHON
+    if n_requests is None and duration_s is None:
+        ends = [float(e) for e in net.fw_end if e < 1e14]
+        duration_s = max(DEFAULT_DURATION_S, max(ends, default=0.0) + 30.0)
+    if float(net.op_rate.sum()) <= 0:
+        raise ValueError("no operation has an arrival rate: nothing to simulate")
+    est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
+    if est.events > max_events:
+        shrink = max_events / est.events
+        if n_requests is not None:
+            new_n = max(1000, int(n_requests * shrink))
+            notes.append(
+                f"run capped: {n_requests:,} requests would take ≈{est.events:,.0f} events "
+                f"(budget {max_events:,}); simulated {new_n:,} requests instead"
+            )
+            n_requests = new_n
+        else:
+            assert duration_s is not None
+            new_d = max(1.0, duration_s * shrink)
+            notes.append(
+                f"run capped: {duration_s:g} s would take ≈{est.events:,.0f} events "
+                f"(budget {max_events:,}); simulated {new_d:.3g} s instead"
+            )
+            duration_s = new_d
+    seeds = np.random.SeedSequence(seed).generate_state(replications)
+    runs = tuple(
+        simulate(
+            net,
+            n_requests=n_requests or 0,
+            duration=duration_s or 0.0,
+            seed=int(s),
+            backend=backend,
+            max_events=max_events * 2,  # the estimate is approximate: a hard stop
+        )
+        for s in seeds
+    )
+    for r in runs:
+        if r.events > max_events * 2:
+            notes.append(f"replication seed {r.seed} stopped at the event cap")
+    ops = []
+    for i, name in enumerate(net.op_names):
+        per = [r.operations[i] for r in runs]
+        ops.append(
+            ReplicatedOperation(
+                name=name,
+                mean_s=_across([o.mean_s.value for o in per]),
+                p99_s=_across([o.p99_s.value for o in per]),
+                error_rate=float(np.mean([o.error_rate for o in per])),
+                degraded_rate=float(np.mean([o.degraded_rate for o in per])),
+                throughput_per_s=float(np.mean([o.throughput_per_s for o in per])),
+            )
+        )
+    return DesignSimulation(
+        compiled=compiled,
+        runs=runs,
+        operations=tuple(ops),
+        n_requests=n_requests or 0,
+        duration_s=duration_s or 0.0,
+        notes=tuple(notes),
+    )
