@@ -184,19 +184,73 @@ def _database(ctx: Ctx) -> None:
             "db",
         )
     if u_write > target:
-        ctx.decide(
-            "db-writes",
-            "Write capacity",
-            "partition (shard) the write-heavy tables",
-            "P2",
-            f"{writes_text}: writes alone exceed 50% of the primary; replicas do not help writes",
-            "db",
-        )
-        ctx.ledger.ask(
-            f"Writes need {pct(u_write)} of one database node at peak: can they be "
-            "batched, or which key partitions them?"
-        )
+        _shard(ctx, db, u_read, u_write, writes_text)
     _headroom(ctx, db)
+
+
+def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: str) -> None:
+    """Writes beyond one primary: shard by the main entity's partition key.
+
+    With P primaries (shards) and R read replicas, the capacity pass puts every write on a
+    primary and spreads reads evenly over all P + R nodes, so per node
+        primary ρ = u_write / P + u_read / (P + R),   replica ρ = u_read / (P + R).
+    P keeps writes at ≤ 35% of each shard (70% of the 50% target); R fills the rest.
+    """
+    write_share = float(TARGET_STATEFUL) * 0.7
+    shards = max(2, nodes_for(u_write, Fraction(write_share).limit_denominator(100)))
+    room = float(TARGET_STATEFUL) - u_write / shards
+    replicas = max(0, nodes_for(u_read, Fraction(room).limit_denominator(1000)) - shards)
+    key = _shard_key(ctx)
+    db.replicas = shards
+    db.read_replicas = replicas
+    db.notes.append(
+        f"replicas = {shards} primaries, one per shard (by {key}); each shard also has a "
+        "hot standby for failover, not counted here: it adds no capacity"
+    )
+    primary = u_write / shards + u_read / (shards + replicas)
+    ctx.decide(
+        "db-writes",
+        "Write capacity",
+        f"shard the primary store by {key} into {shards} primaries",
+        "P2",
+        f"{writes_text}: writes alone exceed 50% of one primary and replicas do not help "
+        f"writes; shards = ⌈{pct(u_write)} ÷ 35%⌉ = {shards}, read replicas = "
+        f"⌈{pct(u_read)} ÷ (50% − {pct(u_write / shards)})⌉ − {shards} = {replicas}; "
+        f"each primary at {pct(primary)}. One technology, one schema: every query of "
+        f"the hot path carries {key}, so it stays on one shard",
+        "db",
+    )
+    ctx.decide(
+        "db-ha",
+        "db high availability",
+        "each shard: primary + hot standby (automatic failover; standbys add no capacity)",
+        "P7",
+        f"a shard holds its keys alone, so each one needs a standby to reach "
+        f"{float(ctx.load.availability) * 100:g}%",
+        "db",
+    )
+    ctx.ledger.assume_entry(
+        "db-shard-key",
+        f"every hot-path query carries {key}, so it touches one shard",
+        f"derived: writes need {pct(u_write)} of one primary at peak; cross-shard "
+        "queries (e.g. a user's conversations) go through an index table or fan out",
+    )
+    ctx.ledger.ask(
+        f"Writes need {pct(u_write)} of one database node at peak, so the draft shards by "
+        f"{key} into {shards} primaries: can writes be batched instead, or is another key "
+        "better?"
+    )
+
+
+def _shard_key(ctx: Ctx) -> str:
+    names = MAIN_ENTITY.get(ctx.classification.primary, ())
+    entity = next((ctx.entities[n] for n in names if n in ctx.entities), None)
+    if entity is not None:
+        for column in ("conversation_id", "user_id", "tenant_id", "merchant_id"):
+            if column in entity.fields:
+                return column
+        return "/".join(entity.key)
+    return "the main entity's key"
 
 
 def _db_utils(ctx: Ctx, db: CompSpec, flow: Flow) -> tuple[float, float]:

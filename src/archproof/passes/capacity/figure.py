@@ -22,7 +22,7 @@ WARNING = "warning"
 Input = float | str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Figure:
     """A computed number, its unit, the formula, the inputs and a status."""
 

@@ -26,9 +26,9 @@ from archproof.passes.simulate.runner import Backend, estimate
 from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
 
 DEFAULT_DURATION_S = 60.0
-# ≈ 30 s with the compiled kernel, ≈ 5 min in plain Python (measured figures, README).
-DEFAULT_MAX_EVENTS_NUMBA = 300_000_000
-DEFAULT_MAX_EVENTS_PYTHON = 10_000_000
+# ≈ 35 s with the compiled kernel, ≈ 50 s in plain Python (runner's ns/event figures).
+DEFAULT_MAX_EVENTS_NUMBA = 100_000_000
+DEFAULT_MAX_EVENTS_PYTHON = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,13 @@
 """THE hot loop: an event-scheduling simulator over plain arrays.
 
-One function, :func:`_kernel`, is both the plain-Python and the numba backend. It uses
+Two kernels with one signature:
+
+- :func:`_kernel` is the general engine. It handles layered calls that hold servers,
+  timeouts, retries, breakers, fault windows, async hand-offs and spawns.
+- :func:`_kernel_tandem` is a fast path for networks of plain sequential steps (see
+  ``runner.is_tandem``). It gives bit-identical results to the general engine.
+
+Each kernel is both the plain-Python and the numba backend. It uses
 only array indexing, arithmetic, ``math`` and five helpers looked up as globals
 (``_rand``, ``_seed``, ``_hpush``, ``_hpop``, ``_bucket``). For numba the module's
 globals hold compiled helpers over array heaps; for plain Python the same code object
@@ -17,7 +24,7 @@ either backend.
 Memory does not grow with the number of requests: calls live in a fixed pool with a
 free list, queues are linked lists through the pool, statistics are histograms and
 running sums. If a pool or the heap overflows, the kernel stops with a status code and
-:func:`run_kernel` reruns with doubled buffers (deterministic, so nothing changes but
+:func:`.runner.run_kernel` reruns with 4× buffers (deterministic, so nothing changes but
 the capacity), up to a memory budget.
 """
 

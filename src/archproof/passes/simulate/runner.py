@@ -144,9 +144,10 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
     return per_op, mean
 
 
-# Measured on the reference network (see benchmarks/README.md): ns per event.
-_NS_PER_EVENT_NUMBA = 90.0
-_NS_PER_EVENT_PYTHON = 1500.0
+# CPU ns per event of the general kernel on the reference network, on the 2-core dev VM
+# (benchmarks/README.md: 1.08 s and 32.5 s for 3.1M events); the fast path is faster.
+_NS_PER_EVENT_NUMBA = 350.0
+_NS_PER_EVENT_PYTHON = 10_500.0
 
 
 def _horizon(net: Network, n_requests: int, duration: float) -> float:
