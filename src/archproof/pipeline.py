@@ -15,12 +15,17 @@ def run(
     options: Options | None = None,
     source_file: str | None = None,
 ) -> Report:
-    """Run `passes` (default: all registered, in order) and their dependencies."""
+    """Run `passes` (default: every default pass, in order) and their dependencies.
+
+    Passes with ``default=False`` (the simulation: it costs seconds) run only when named.
+    """
     from archproof.model import Design
 
     if not isinstance(design, Design):
         raise TypeError("run() takes a Design (see archproof.load)")
-    wanted = _with_dependencies(passes if passes is not None else tuple(p.name for p in PASSES))
+    wanted = _with_dependencies(
+        passes if passes is not None else tuple(p.name for p in PASSES if p.default)
+    )
     context = Context(design=design, options=options or Options())
     for p in PASSES:
         if p.name not in wanted:

@@ -13,6 +13,7 @@ from archproof.cli import (
     model_cmds,
     report_cmd,
     review_cmd,
+    simulate_cmd,
 )
 from archproof.errors import InternalError
 
@@ -30,7 +31,15 @@ app = typer.Typer(
 )
 
 # Each command module registers its commands; the order is the order in --help.
-for module in (design_cmd, check_cmd, review_cmd, analyze_cmd, report_cmd, model_cmds):
+for module in (
+    design_cmd,
+    check_cmd,
+    review_cmd,
+    analyze_cmd,
+    simulate_cmd,
+    report_cmd,
+    model_cmds,
+):
     module.register(app)
 
 

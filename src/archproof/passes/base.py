@@ -30,6 +30,7 @@ class Options:
     sim_replications: int = 5
     sim_faults: tuple[str, ...] = ()
     sim_scenario: str | None = None
+    sim_backend: str = "auto"  # auto / numba / python
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,3 +60,4 @@ class Pass:
     run: Callable[[Context], object]
     requires: tuple[str, ...] = ()
     description: str = ""
+    default: bool = True  # run when no passes are named; False = only when asked for

@@ -49,6 +49,7 @@ from archproof.frontends.draft.scaling import (
     queues_and_externals,
     search_index,
     stateless,
+    verify_capacity,
 )
 from archproof.frontends.draft.sizing import (
     MAX_READ_REPLICAS,
@@ -102,6 +103,7 @@ def compose(text: str, classification: Classification, found: Extracted) -> Ctx:
     _storage(ctx)
     add_guards(ctx)
     fill_work(ctx)
+    verify_capacity(ctx)
     high_availability(ctx)
     latency_risks(ctx)
     for entity in ctx.entities.values():

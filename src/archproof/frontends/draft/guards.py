@@ -66,14 +66,45 @@ def set_slos(ctx: Ctx) -> None:
                 op.slo_note = f'from the task: "{quote}"'
             continue
         kind = _slo_class(ctx, op)
-        op.slo["p99"] = DEFAULT_SLO[kind]
+        default = DEFAULT_SLO[kind]
+        floor = _slo_floor(ctx, op)
+        if floor > default:
+            target = parse_duration(nice_duration(floor)).seconds
+            op.slo["p99"] = target
+            op.slo_note = (
+                f"derived: the calls' catalog p99s need ≥ {Duration(target)} "
+                f"(default {Duration(default)} is too tight)"
+            )
+            ctx.ledger.assume_entry(
+                f"slo-{op.id}",
+                f"{op.id} targets p99 ≤ {Duration(target)}",
+                f"derived: max(Σ p99 of its calls × 1.25, 2 × its slowest call's p99) = "
+                f"{floor:.3g}s from the catalog, rounded up; the {kind} default "
+                f"{Duration(default)} would leave no budget beyond its slowest step",
+            )
+            continue
+        op.slo["p99"] = default
         op.slo_note = f"assumed: default p99 for a {kind} operation"
         ctx.ledger.assume_entry(
             f"slo-{kind}",
-            f"{kind} operations target p99 ≤ {Duration(DEFAULT_SLO[kind])}",
+            f"{kind} operations target p99 ≤ {Duration(default)}",
             "assumed: typical interactive targets (reads 200 ms, writes 500 ms, with a "
             "third-party call 3 s, file transfers 2 s); not in the task",
         )
+
+
+def _slo_floor(ctx: Ctx, op: OpSpec) -> float:
+    """The least p99 target the operation's own calls allow (catalog figures), seconds:
+    Σ p99 of the synchronous calls × 1.25 (margin for queueing), and twice the slowest
+    single call's p99 (no one step may take more than half the budget)."""
+    total = slowest = 0.0
+    for call, weight, _ in walk(op.calls):
+        if call.async_ or weight < Fraction(1, 100):
+            continue
+        p99 = p99_s(service_time(ctx, call))
+        total += p99
+        slowest = max(slowest, p99)
+    return max(total * 1.25, 2 * slowest)
 
 
 def _slo_class(ctx: Ctx, op: OpSpec) -> str:

@@ -14,15 +14,19 @@ from archproof.frontends.draft.flows import (
     iter_calls,
     node_util,
     p99_estimate,
+    service_time,
+    walk,
 )
-from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec
+from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec, OpSpec
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     TARGET_STATELESS,
+    WAIT_ALLOWANCE,
     entry_of,
     max_throughput,
     ms,
     nodes_for,
+    p99_s,
     pct,
     per_s,
     replicas_of,
@@ -125,10 +129,10 @@ def stateless(ctx: Ctx) -> None:
             continue
         peak_busy, peak_rate = at_peak(ctx, f.busy), at_peak(ctx, f.rate)
         util = node_util(comp, peak_busy, peak_rate)
-        replicas = max(2, nodes_for(util, TARGET_STATELESS))
+        replicas = max(2, nodes_for(util * WAIT_ALLOWANCE, TARGET_STATELESS))
         because = (
             explain(comp, peak_rate, peak_busy, "requests")
-            + f"; replicas = max(2, ⌈{pct(util)} ÷ 70%⌉) = {replicas}"
+            + f"; replicas = max(2, ⌈{pct(util)} × {WAIT_ALLOWANCE} (waits) ÷ 70%⌉) = {replicas}"
         )
         if comp.id == "gateway":
             concurrent = ctx.load.concurrent
@@ -170,17 +174,22 @@ def stateless(ctx: Ctx) -> None:
 
 
 def queues_and_externals(ctx: Ctx) -> None:
+    """Queues sized like the capacity pass sizes them; external APIs get a stated quota.
+
+    Per node, ρ = max(peak rate × held ÷ concurrency, peak rate ÷ max_throughput) — the
+    first term is the capacity pass's ρ = λ·E[H] / (instances × concurrency); the catalog
+    keeps the two consistent (Little's law). Nodes = ⌈ρ ÷ 70%⌉.
+    """
     flow = flows(ctx)
     for comp in ctx.comps.values():
         f = flow.get(comp.id)
         if f is None or f.rate == 0:
             continue
-        peak = at_peak(ctx, f.rate)
-        ceiling = max_throughput(comp.tech)
-        if comp.kind == "queue" and ceiling:
-            util = peak / ceiling
+        peak, peak_busy = at_peak(ctx, f.rate), at_peak(ctx, f.busy)
+        if comp.kind == "queue":
+            util = node_util(comp, peak_busy, peak)
             base = replicas_of(comp.tech, None)
-            needed = nodes_for(util, TARGET_STATELESS)
+            needed = nodes_for(util * WAIT_ALLOWANCE, TARGET_STATELESS)
             if needed > base:
                 comp.replicas = needed
                 ctx.decide(
@@ -188,15 +197,99 @@ def queues_and_externals(ctx: Ctx) -> None:
                     f"{comp.id} capacity",
                     f"{needed} nodes/partitions",
                     "P3",
-                    f"peak {per_s(peak)} vs {per_s(ceiling)} per "
-                    f"node = {pct(util)}; ⌈÷ 70%⌉ = {needed}",
+                    f"{explain(comp, peak, peak_busy, 'messages')}; nodes = "
+                    f"⌈{pct(util)} × {WAIT_ALLOWANCE} (waits) ÷ 70%⌉ = {needed}",
                     comp.id,
                 )
-        if comp.kind == "external" and ceiling and peak > ceiling * float(TARGET_STATELESS):
-            ctx.ledger.ask(
-                f"'{comp.id}' gets {per_s(peak)} at peak but a typical provider "
-                f"limit is {per_s(ceiling)}: what is the contracted rate limit?"
-            )
+        if comp.kind == "external":
+            _external_quota(ctx, comp, peak, peak_busy)
+
+
+def _external_quota(ctx: Ctx, comp: CompSpec, peak: float, peak_busy: float) -> None:
+    """Size the calls in flight to a third party so it runs at ≤ 70% of its quota.
+
+    An external API is not ours to scale: the quota it grants is a requirement on the
+    provider, stated as an assumption with the figure needed and asked as a question.
+    """
+    entry = entry_of(comp.tech)
+    own = comp.concurrency or (entry.concurrency if entry else None)
+    if own is None:
+        return
+    util = peak_busy / own
+    if util <= float(TARGET_STATELESS):
+        return
+    needed = math.ceil(peak_busy * WAIT_ALLOWANCE / float(TARGET_STATELESS))
+    mean = peak_busy / peak if peak else 0.0
+    quota = needed / mean if mean else 0.0
+    ceiling = max_throughput(comp.tech)
+    comp.concurrency = needed
+    typical = f" (a typical public limit is {per_s(ceiling)})" if ceiling else ""
+    ctx.decide(
+        f"{comp.id}-quota",
+        f"{comp.id} quota",
+        f"plan for {needed} calls in flight (≈ {per_s(quota)}) from the provider",
+        "P7",
+        f"peak {per_s(peak)} × {ms(mean)} held = {peak_busy:.1f} calls in flight; at the "
+        f"catalog's {own} that is {pct(util)}: a third party run near its limit answers "
+        f"429s exactly at peak; concurrency = ⌈{peak_busy:.1f} × {WAIT_ALLOWANCE} (waits, "
+        f"retries) ÷ 70%⌉ = {needed}",
+        comp.id,
+    )
+    ctx.ledger.assume_entry(
+        f"{comp.id}-quota",
+        f"'{comp.id}' accepts {needed} concurrent calls (≈ {per_s(quota)}){typical}",
+        f"derived: peak {per_s(peak)} × {ms(mean)} mean ÷ 70% target; a contracted "
+        "quota to confirm with the provider (or batch calls, if its API allows)",
+        {"metric": "utilization", "component": comp.id, "max": "70%"},
+    )
+    ctx.ledger.ask(
+        f"'{comp.id}' gets {per_s(peak)} at peak{typical}: does the contract allow "
+        f"{per_s(quota)} ({needed} concurrent calls), or can calls be batched?"
+    )
+
+
+def verify_capacity(ctx: Ctx) -> None:
+    """Check every pool with the capacity pass's formula after composing; grow what is hot.
+
+    ρ per node = λ·E[H] / (instances × concurrency) at peak (H includes nested synchronous
+    calls, as in the capacity pass). Stateful pools (caches, key-value stores, search)
+    keep ≤ 50%, queues, object stores and stateless tiers ≤ 70%; a hot one gets more
+    replicas (shards, partitions, prefixes). The database is sized in compose and the
+    external APIs by their quota. Replicas do not change holding times in this formula,
+    so one sweep reaches the fixed point.
+    """
+    flow = flows(ctx)
+    for comp in ctx.comps.values():
+        if comp.kind in ("database", "external", "cdn") and comp.role != "kv":
+            continue
+        f = flow.get(comp.id)
+        if f is None or f.rate == 0:
+            continue
+        stateful = comp.kind in ("cache", "database", "search_index")
+        target = TARGET_STATEFUL if stateful else TARGET_STATELESS
+        peak, peak_busy = at_peak(ctx, f.rate), at_peak(ctx, f.busy)
+        util = node_util(comp, peak_busy, peak)
+        instances = replicas_of(comp.tech, comp.replicas) + comp.read_replicas
+        if util * WAIT_ALLOWANCE / instances <= float(target):
+            continue
+        needed = nodes_for(util * WAIT_ALLOWANCE, target) - comp.read_replicas
+        unit = {
+            "object_store": "key prefixes",
+            "queue": "nodes/partitions",
+            "cache": "shards",
+            "database": "shards",
+        }.get(comp.kind, "replicas")
+        comp.replicas = needed
+        ctx.decide(
+            f"{comp.id}-capacity",
+            f"{comp.id} capacity",
+            f"{needed} {unit}",
+            "P3" if not stateful else "P2",
+            f"{explain(comp, peak, peak_busy, 'calls')}; {unit} = ⌈{pct(util)} × "
+            f"{WAIT_ALLOWANCE} (waits) ÷ {pct(float(target))}⌉ = {needed} (the capacity "
+            "pass's ρ)",
+            comp.id,
+        )
 
 
 _HA_KINDS = frozenset({"database", "queue", "search_index"})
@@ -276,6 +369,7 @@ def latency_risks(ctx: Ctx) -> None:
         target = op.slo.get("p99")
         if target is None or not op.sync:
             continue
+        _external_dominates(ctx, op, float(target))
         estimate = p99_estimate(ctx, op)
         if estimate > float(target):
             ctx.decide(
@@ -291,3 +385,41 @@ def latency_risks(ctx: Ctx) -> None:
                 f"{op.id}: p99 target {ms(float(target))} is below the sum of its "
                 f"calls' p99 (≈ {ms(estimate)}). Relax it, or which step can go?"
             )
+
+
+def _external_dominates(ctx: Ctx, op: OpSpec, target: float) -> None:
+    """A task-given p99 that a third party's own tail takes over half of.
+
+    The draft keeps the task's target (it is the requirement), keeps the call on the
+    request path when its answer is the response (fail closed), and says so: the
+    review finding OP008 is accepted with this reason, and the question is asked.
+    """
+    if not (op.slo_note or "").startswith("from the task"):
+        return
+    sync = [
+        (call, p99_s(service_time(ctx, call)))
+        for call, weight, _ in walk(op.calls)
+        if not call.async_ and weight >= Fraction(1, 100)
+    ]
+    leaves = [(c, t) for c, t in sync if not any(not k.async_ for k in iter_calls(c.calls))]
+    if len(leaves) < 2:
+        return
+    for call, p99 in leaves:
+        comp = ctx.comps.get(call.component)
+        if comp is None or comp.kind != "external" or call.on_failure != "fail_closed":
+            continue
+        if p99 <= target / 2:
+            continue
+        op.accept.setdefault(
+            "OP008",
+            f"the task sets p99 ≤ {ms(target)}, and '{call.target}' alone has a typical "
+            f"p99 of {ms(p99)} (catalog figure for {comp.tech}, to be measured): its answer "
+            "is the response (fail closed), so it stays on the request path; the target "
+            "is kept as stated and the conflict is an open question",
+        )
+        ctx.ledger.ask(
+            f"{op.id}: '{call.target}' typically takes {ms(p99)} at p99, "
+            f"{pct(p99 / target)} of the {ms(target)} target. What is the provider's "
+            "measured p99, and can the target allow for it?"
+        )
+        return

@@ -22,7 +22,10 @@ from archproof.units import Duration, Rate, parse_rate
 # stateless ones scale out quickly, so they can run hotter.
 TARGET_STATEFUL = Fraction(1, 2)
 TARGET_STATELESS = Fraction(7, 10)
-MAX_READ_REPLICAS = 3  # beyond this, a cache is cheaper than more followers
+MAX_READ_REPLICAS = 3
+# The capacity pass adds queueing waits and retries to holding times; the drafter's
+# formula (own time + nested calls' means) leaves them out, so sizing adds 2%.
+WAIT_ALLOWANCE = 1.02  # beyond this, a cache is cheaper than more followers
 
 # Preferred technology per role, most boring first; the first one in the catalog wins.
 ROLE_TECH: dict[str, tuple[str, ...]] = {

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from archproof.catalog import load_catalog, resolve, service_time
 from archproof.model import CallNode, ComponentKind, Design, Distribution, OneOf
+from archproof.model.events import Fault
 from archproof.model.operations import CallItem
 from archproof.passes.simulate.network import (
     SYNC,
@@ -61,6 +62,7 @@ class CompiledDesign:
     peak: bool
     load: float
     scenario: str | None
+    faults: tuple[Fault, ...] = ()  # every injected fault: the scenario's, then extra ones
 
 
 def to_dist(d: Distribution) -> Dist:
@@ -81,8 +83,12 @@ def compile_design(
     peak: bool = True,
     load: float = 1.0,
     scenario: str | None = None,
+    faults: tuple[Fault, ...] = (),
 ) -> CompiledDesign:
-    """Build the simulation network of a design (see the module docstring for the rules)."""
+    """Build the simulation network of a design (see the module docstring for the rules).
+
+    ``faults`` are injected on top of the scenario's (e.g. from ``--fault`` on the CLI).
+    """
     if load <= 0:
         raise ValueError(f"load multiplier must be > 0, got {load}")
     catalog = load_catalog()
@@ -200,8 +206,12 @@ def compile_design(
         root = b.node(client, fixed(0.0), children=items(op.calls, op.idempotency_key is not None))
         b.operation(op.id, rate, root)
 
-    if scen is not None:
-        for f in scen.faults:
+    all_faults = (*(scen.faults if scen is not None else ()), *faults)
+    for f in all_faults:
+        if f.component not in station:
+            raise ValueError(f"fault on unknown component {f.component!r}")
+    if all_faults:
+        for f in all_faults:
             st = station[f.component]
             start = float(f.at.seconds)
             end = start + float(f.duration.seconds) if f.duration is not None else _FOREVER
@@ -214,7 +224,9 @@ def compile_design(
                 b.fault(st, start, end, FaultKind.LOSE_SERVERS, float(lost))
             else:
                 b.fault(st, start, end, FaultKind.ERROR_RATE, float(f.rate or 0))
-    return CompiledDesign(network=b.build(), peak=peak, load=load, scenario=scenario)
+    return CompiledDesign(
+        network=b.build(), peak=peak, load=load, scenario=scenario, faults=all_faults
+    )
 
 
 __all__ = ["CLIENT", "SYNC", "CompiledDesign", "compile_design", "to_dist"]

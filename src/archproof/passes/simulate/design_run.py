@@ -15,14 +15,16 @@ not decide by itself:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from archproof.model import Design
+from archproof.model.events import Fault
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.kernel import HAVE_NUMBA
-from archproof.passes.simulate.runner import Backend, estimate
+from archproof.passes.simulate.runner import Backend, Estimate, estimate
 from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
 
 DEFAULT_DURATION_S = 60.0
@@ -53,6 +55,7 @@ class DesignSimulation:
     n_requests: int
     duration_s: float
     notes: tuple[str, ...]
+    estimate: Estimate | None = None  # of one replication, after any cap
 
     def op(self, name: str) -> ReplicatedOperation:
         for o in self.operations:
@@ -84,13 +87,20 @@ def simulate_design(
     scenario: str | None = None,
     backend: Backend = "auto",
     max_events: int | None = None,
+    faults: tuple[Fault, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[Estimate, tuple[str, ...]], None] | None = None,
 ) -> DesignSimulation:
-    """Compile ``design`` and run it ``replications`` times within an event budget."""
+    """Compile ``design`` and run it ``replications`` times within an event budget.
+
+    ``on_start(estimate, notes)`` is called once the run is sized (before running) and
+    ``progress(done, total)`` before and after each replication, for a progress display.
+    """
     if replications < 1:
         raise ValueError("replications must be >= 1")
     if n_requests is not None and duration_s is not None:
         raise ValueError("give n_requests or duration_s, not both")
-    compiled = compile_design(design, peak=peak, load=load, scenario=scenario)
+    compiled = compile_design(design, peak=peak, load=load, scenario=scenario, faults=faults)
     net = compiled.network
     notes: list[str] = []
     compiled_backend = backend == "numba" or (backend == "auto" and HAVE_NUMBA)
@@ -119,18 +129,27 @@ def simulate_design(
                 f"(budget {max_events:,}); simulated {new_d:.3g} s instead"
             )
             duration_s = new_d
+    est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
+    if on_start is not None:
+        on_start(est, tuple(notes))
     seeds = np.random.SeedSequence(seed).generate_state(replications)
-    runs = tuple(
-        simulate(
-            net,
-            n_requests=n_requests or 0,
-            duration=duration_s or 0.0,
-            seed=int(s),
-            backend=backend,
-            max_events=max_events * 2,  # the estimate is approximate: a hard stop
+    done: list[SimResult] = []
+    for s in seeds:
+        if progress is not None:
+            progress(len(done), replications)
+        done.append(
+            simulate(
+                net,
+                n_requests=n_requests or 0,
+                duration=duration_s or 0.0,
+                seed=int(s),
+                backend=backend,
+                max_events=max_events * 2,  # the estimate is approximate: a hard stop
+            )
         )
-        for s in seeds
-    )
+    if progress is not None:
+        progress(replications, replications)
+    runs = tuple(done)
     for r in runs:
         if r.events > max_events * 2:
             notes.append(f"replication seed {r.seed} stopped at the event cap")
@@ -154,4 +173,5 @@ def simulate_design(
         n_requests=n_requests or 0,
         duration_s=duration_s or 0.0,
         notes=tuple(notes),
+        estimate=est,
     )

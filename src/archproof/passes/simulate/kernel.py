@@ -83,6 +83,7 @@ OUT_DUPS = 3
 OUT_STATUS = 4
 OUT_PEAK_CALLS = 5
 OUT_PEAK_HEAP = 6
+OUT_T_CUT = 7  # end of the measurement window: the last external arrival
 N_OUT = 8
 
 ST_OK = 0
@@ -377,6 +378,8 @@ def _kernel(
     arrivals = 0
     warm_done = 0
     t_warm = 0.0
+    # measurement window ends with the arrivals: integrals are clipped to [t_warm, t_cut]
+    t_cut = duration if n_req <= 0 else INF
     batch_w = 1.0
     fn = cap  # free slots: free_stk[0:fn]
     wn = 0  # work stack depth
@@ -444,6 +447,8 @@ def _kernel(
                 warm = 1 if (arrivals < warm_n or now < warm_t) else 0
                 arrivals += 1
                 t_last = now
+                if n_req > 0 and arrivals >= n_req:
+                    t_cut = now
                 if warm == 0 and warm_done == 0:
                     # warm-up over: station integrals start now
                     warm_done = 1
@@ -541,7 +546,7 @@ def _kernel(
                     ):
                         h = s_qh[s]
                         c_st[h] = now
-                        s_qarea[s] += now - c_qt[h]
+                        s_qarea[s] += max(0.0, min(now, t_cut) - max(c_qt[h], t_warm))
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
                         s_busy[s] += 1
@@ -817,13 +822,13 @@ def _kernel(
                 served = c_hold[cid]
                 if served != 0:
                     c_hold[cid] = 0
-                    s_barea[s] += now - c_st[cid]
+                    s_barea[s] += max(0.0, min(now, t_cut) - max(c_st[cid], t_warm))
                     s_busy[s] -= 1
                     cs = st_servers[s]
                     if s_qlen[s] > 0 and (cs == 0 or s_busy[s] < cs - s_lost[s]):
                         h = s_qh[s]
                         c_st[h] = now
-                        s_qarea[s] += now - c_qt[h]
+                        s_qarea[s] += max(0.0, min(now, t_cut) - max(c_qt[h], t_warm))
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
                         s_busy[s] += 1
@@ -940,6 +945,7 @@ def _kernel(
     # ---- close the time integrals at the end of the run
     out[OUT_T_WARM] = t_warm
     out[OUT_T_END] = t_last
+    out[OUT_T_CUT] = min(t_cut, t_last)
     out[OUT_EVENTS] = events
     out[OUT_DUPS] = dups
     out[OUT_STATUS] = status
@@ -1076,6 +1082,8 @@ def _kernel_tandem(
     arrivals = 0
     warm_done = 0
     t_warm = 0.0
+    # measurement window ends with the arrivals: integrals are clipped to [t_warm, t_cut]
+    t_cut = duration if n_req <= 0 else INF
     batch_w = 1.0
     fn = cap
     peak_heap = 0
@@ -1094,12 +1102,12 @@ def _kernel_tandem(
         if code & 7 == E_SVC:
             # step done: release the server, start the next waiting request
             s = nd_station[c_node[k]]
-            s_barea[s] += now - c_st[k]
+            s_barea[s] += max(0.0, min(now, t_cut) - max(c_st[k], t_warm))
             s_busy[s] -= 1
             if s_qlen[s] > 0:
                 h = s_qh[s]
                 c_st[h] = now
-                s_qarea[s] += now - c_qt[h]
+                s_qarea[s] += max(0.0, min(now, t_cut) - max(c_qt[h], t_warm))
                 s_qh[s] = c_next[h]
                 s_qlen[s] -= 1
                 s_busy[s] += 1
@@ -1135,6 +1143,8 @@ def _kernel_tandem(
             warm = 1 if (arrivals < warm_n or now < warm_t) else 0
             arrivals += 1
             t_last = now
+            if n_req > 0 and arrivals >= n_req:
+                t_cut = now
             if warm == 0 and warm_done == 0:
                 warm_done = 1
                 t_warm = now
@@ -1237,7 +1247,7 @@ def _kernel_tandem(
             t_last = now
             o = c_op[k]
             s = nd_station[rn]
-            s_barea[s] += now - c_t0[k]  # = the general kernel's hold time of the root
+            s_barea[s] += max(0.0, min(now, t_cut) - max(c_t0[k], t_warm))  # = the general kernel's hold time of the root
             s_busy[s] -= 1
             free_stk[fn] = k
             fn += 1
@@ -1258,6 +1268,7 @@ def _kernel_tandem(
 
     out[OUT_T_WARM] = t_warm
     out[OUT_T_END] = t_last
+    out[OUT_T_CUT] = min(t_cut, t_last)
     out[OUT_EVENTS] = events
     out[OUT_DUPS] = 0
     out[OUT_STATUS] = status

@@ -25,6 +25,7 @@ from archproof.passes.simulate.kernel import (
     OUT_PEAK_CALLS,
     OUT_PEAK_HEAP,
     OUT_STATUS,
+    OUT_T_CUT,
     OUT_T_END,
     OUT_T_WARM,
     ST_CALL_OVERFLOW,
@@ -81,6 +82,7 @@ class RawRun:
     duration: float
     t_warm: float
     t_end: float
+    t_cut: float  # end of the measurement window (the last external arrival)
     events: int
     duplicates: int
     status: int
@@ -362,6 +364,7 @@ def _run_once(
         duration=float(duration),
         t_warm=float(out[OUT_T_WARM]),
         t_end=float(out[OUT_T_END]),
+        t_cut=float(out[OUT_T_CUT]),
         events=int(out[OUT_EVENTS]),
         duplicates=int(out[OUT_DUPS]),
         status=int(out[OUT_STATUS]),

@@ -202,7 +202,10 @@ class SimResult:
 def summarize(raw: R.RawRun) -> SimResult:
     """Turn the kernel's arrays into results."""
     net: Network = raw.network
-    span = max(raw.t_end - raw.t_warm, 1e-12)
+    # rates and time averages are over the measurement window [t_warm, t_cut]: the
+    # drain after the last arrival would dilute them (the kernel clips its integrals)
+    cut = raw.t_cut if raw.t_cut > raw.t_warm else raw.t_end
+    span = max(cut - raw.t_warm, 1e-12)
     ops: list[OperationResult] = []
     for o, name in enumerate(net.op_names):
         c = raw.op_cnt[o]

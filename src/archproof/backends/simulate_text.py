@@ -1,0 +1,216 @@
+"""The simulate result as tables, rendered for a terminal (rich) or as Markdown.
+
+Every simulated figure sits beside the analytic one from the capacity pass
+("sim / analytic"); intervals are 95 % confidence intervals.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from archproof.backends.capacity_tables import Table
+from archproof.passes.simulate.faults import describe
+from archproof.passes.simulate.pass_ import SimulateResult
+from archproof.passes.simulate.stats import Interval
+
+
+def ms(v: float | None) -> str:
+    """Seconds as a short human duration."""
+    if v is None or math.isnan(v):
+        return "—"
+    if v >= 1:
+        return f"{v:.2f}s"
+    if v >= 1e-3:
+        return f"{v * 1e3:.1f}ms"
+    if v > 0:
+        return f"{v * 1e6:.0f}µs"
+    return "0"
+
+
+def ci(i: Interval) -> str:
+    if math.isnan(i.low) or math.isnan(i.high):
+        return ms(i.value)
+    return f"{ms(i.value)} ±{ms(i.half_width)}"
+
+
+def pct(v: float | None) -> str:
+    if v is None or math.isnan(v):
+        return "—"
+    return f"{v * 100:.1f}%"
+
+
+def _count(n: float) -> str:
+    for div, suffix in ((1e6, "M"), (1e3, "k")):
+        if n >= div:
+            return f"{n / div:.1f}{suffix}"
+    return f"{n:.0f}"
+
+
+def header(result: SimulateResult) -> list[str]:
+    sim = result.simulation
+    run = sim.runs[0]
+    size = f"{sim.n_requests:,} requests" if sim.n_requests else f"{sim.duration_s:g} s"
+    lines = [
+        f"{len(sim.runs)} replication(s) of {size} at {result.load:g}× peak load, "
+        f"seed {result.seed}, {run.backend} kernel, "
+        f"{sum(r.events for r in sim.runs):,} events"
+    ]
+    if result.scenario:
+        lines.append(f"scenario: {result.scenario}")
+    if result.faults:
+        lines.append("faults: " + ", ".join(describe(f) for f in result.faults))
+    return lines
+
+
+def tables(result: SimulateResult) -> list[Table]:
+    out: list[Table] = []
+    rows = []
+    for o in result.operations:
+        rows.append(
+            (
+                o.name,
+                f"{o.throughput_per_s:,.1f}",
+                f"{o.ok:,}",
+                f"{o.degraded:,}",
+                f"{o.errors:,} ({pct(o.error_rate)})",
+                f"{o.timeouts:,}",
+                f"{o.rejections:,}",
+            )
+        )
+    out.append(
+        Table(
+            "Requests per operation",
+            ("operation", "throughput/s", "ok", "degraded", "errors", "timeouts", "rejections"),
+            tuple(rows),
+            "counts summed over replications; timeouts and rejections are calls inside requests",
+        )
+    )
+    rows = []
+    for o in result.operations:
+        slo = ", ".join(f"{s.metric} {ms(s.target_s)} {s.verdict}" for s in o.slo) or "—"
+        rows.append(
+            (
+                o.name,
+                f"{ci(o.mean_s)} / {ms(o.analytic_mean_s)}",
+                ms(o.p50_s),
+                f"{ms(o.p95_s)} / {ms(o.analytic_p95_s)}",
+                f"{ci(o.p99_s)} / {ms(o.analytic_p99_s)}",
+                ms(o.p999_s),
+                slo,
+            )
+        )
+    out.append(
+        Table(
+            "Latency (simulated / analytic)",
+            ("operation", "mean", "p50", "p95", "p99", "p99.9", "SLO"),
+            tuple(rows),
+            "± is the 95% confidence interval; the analytic figure is the capacity pass's",
+        )
+    )
+    rows = []
+    for c in result.components:
+        rows.append(
+            (
+                c.name,
+                str(c.servers) if c.servers else "∞",
+                f"{pct(c.utilization)} / {pct(c.analytic_utilization)}",
+                f"{c.mean_queue:.2f}",
+                ms(c.wait_p99_s),
+                f"{c.wasted_work_s:.3g}s",
+                f"{c.rejections:,}",
+            )
+        )
+    out.append(
+        Table(
+            "Components (simulated / analytic utilization)",
+            ("component", "servers", "utilization", "mean queue", "wait p99", "wasted", "rejected"),
+            tuple(rows),
+            "analytic ρ is the busiest pool's (primary or replicas) where a component has two",
+        )
+    )
+    if result.windows:
+        out.append(
+            Table(
+                "Around the faults (all operations)",
+                ("window", "from", "to", "ok/s", "error rate", "mean latency"),
+                tuple(
+                    (
+                        w.label,
+                        f"{w.start_s:g}s",
+                        f"{w.end_s:g}s",
+                        _count(w.ok_per_s),
+                        pct(w.error_rate),
+                        ms(w.mean_latency_s),
+                    )
+                    for w in result.windows
+                ),
+                "from the first replication's per-second timeline (--format json has it all)",
+            )
+        )
+    return out
+
+
+def render_terminal(result: SimulateResult, *, title: str = "", color: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=140)
+    if title:
+        console.print(Text(title, style="bold"))
+    for line in header(result):
+        console.print(Text(line, style="dim"))
+    for t in tables(result):
+        table = RichTable(
+            title=Text(t.title, style="bold"),
+            title_justify="left",
+            caption=Text(t.note) if t.note else None,
+            caption_justify="left",
+        )
+        for h in t.headers:
+            table.add_column(Text(h))
+        for row in t.rows:
+            table.add_row(*(Text(cell, style=_style(cell)) for cell in row))
+        console.print(table)
+    console.print(Text(f"duplicate side effects (non-idempotent retries): {result.duplicates}"))
+    for note in result.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    return buf.getvalue()
+
+
+def _style(cell: str) -> str:
+    if "missed" in cell:
+        return "red"
+    if "inconclusive" in cell:
+        return "yellow"
+    if cell.endswith(" met"):
+        return "green"
+    return ""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_markdown(result: SimulateResult, *, title: str = "") -> str:
+    lines: list[str] = []
+    if title:
+        lines += [f"# {_cell(title)}", ""]
+    lines += [f"_{_cell(line)}_  " for line in header(result)]
+    lines.append("")
+    for t in tables(result):
+        lines += [f"## {_cell(t.title)}", ""]
+        lines.append("| " + " | ".join(_cell(h) for h in t.headers) + " |")
+        lines.append("|" + "---|" * len(t.headers))
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
+        if t.note:
+            lines += ["", f"_{_cell(t.note)}_"]
+        lines.append("")
+    lines.append(f"Duplicate side effects (non-idempotent retries): {result.duplicates}")
+    lines += [f"- note: {_cell(n)}" for n in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["render_markdown", "render_terminal", "tables"]

@@ -1,0 +1,187 @@
+"""`archproof simulate`: the discrete-event simulation, beside the analytic figures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from archproof.backends.simulate_text import render_markdown, render_terminal
+from archproof.cli.analyze_cmd import parse_load
+from archproof.cli.common import emit, err, fail, load_or_exit
+from archproof.errors import InternalError
+from archproof.passes.base import Options
+from archproof.passes.simulate.faults import EXAMPLES, GRAMMAR, FaultSpecError, parse_faults
+from archproof.passes.simulate.pass_ import SimulateResult
+from archproof.passes.simulate.runner import Estimate
+from archproof.pipeline import run
+from archproof.units import UnitError, parse_duration
+
+MAX_REQUESTS = 100_000_000
+MAX_REPLICATIONS = 50
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+class BackendChoice(StrEnum):
+    auto = "auto"
+    numba = "numba"
+    python = "python"
+
+
+def _bytes(n: float) -> str:
+    for div, unit in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+        if n >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+def simulate(
+    file: Path = typer.Argument(..., help="Design file (YAML)."),
+    requests: int | None = typer.Option(
+        None, "--requests", "-n", min=1, help="Simulate this many external requests (then drain)."
+    ),
+    duration: str | None = typer.Option(
+        None, "--duration", "-d", help="Simulate this much time instead, e.g. 60s or 10m."
+    ),
+    load: str = typer.Option("1x", "--load", help="Load multiplier on the design peak, e.g. 2x."),
+    fault: list[str] = typer.Option(
+        [],
+        "--fault",
+        help=(
+            f"Inject a fault: {GRAMMAR}; kinds down, slow=FACTOR, lose_replicas=K, "
+            f"error_rate=P; times are durations. Repeatable. E.g. {', '.join(EXAMPLES)}."
+        ),
+    ),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Run a scenario from the design's `scenarios:` (faults, load)."
+    ),
+    seed: int = typer.Option(1, "--seed", min=0, help="Random seed: same seed, same output."),
+    replications: int = typer.Option(
+        3, "--replications", "-r", min=1, max=MAX_REPLICATIONS, help="Independent replications."
+    ),
+    backend: BackendChoice = typer.Option(
+        BackendChoice.auto, "--backend", help="Kernel: numba (compiled), python, or auto."
+    ),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """Simulate a design's load (and faults): latency percentiles with 95% confidence
+    intervals, errors, timeouts, rejections, utilization and queues per component, each
+    beside the capacity pass's analytic figure.
+
+    Runs are bounded: a run predicted to exceed the event budget is shortened, and a note
+    says so. Without --requests or --duration a run lasts 60 s of simulated time (or until
+    30 s after the last fault ends).
+
+    Fault SPEC: COMPONENT:KIND[=VALUE][@START[+LENGTH]], e.g.
+
+    * `db:slow=20@10s+30s` — db 20× slower from 10 s for 30 s
+    * `psp:error_rate=0.2` — psp fails 20% of calls for the whole run
+    * `api:lose_replicas=1@5s` — api loses one replica at 5 s
+    * `cache:down@30s+2m` — cache down from 30 s for two minutes
+
+    Example: archproof simulate examples/url_shortener.yaml --requests 200000 --load 2x
+    """
+    if requests is not None and duration is not None:
+        fail("give --requests or --duration, not both")
+    if requests is not None and requests > MAX_REQUESTS:
+        fail(f"--requests {requests:,} is over the limit of {MAX_REQUESTS:,}")
+    duration_s: float | None = None
+    if duration is not None:
+        try:
+            duration_s = float(parse_duration(duration).seconds)
+        except (UnitError, ValueError) as exc:
+            fail(f"--duration: {exc}", "give a duration like 60s, 10m or 1h")
+        if not duration_s or duration_s <= 0:
+            fail("--duration must be > 0")
+    try:
+        factors = parse_load(load)
+    except ValueError as exc:
+        fail(f"--load: {exc}", "give one factor like 2x")
+    if len(factors) != 1:
+        fail("--load takes one factor here, e.g. 2x")
+    design = load_or_exit(file)
+    try:
+        parse_faults(tuple(fault), design)
+    except FaultSpecError as exc:
+        fail(str(exc), f"the grammar is {GRAMMAR}, e.g. {EXAMPLES[0]}")
+    if scenario is not None and scenario not in {s.id for s in design.scenarios}:
+        known = ", ".join(s.id for s in design.scenarios) or "none in this design"
+        fail(f"unknown scenario '{scenario}'", f"known scenarios: {known}")
+
+    quiet = format is not Format.terminal or not sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} replications"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    )
+    task = progress.add_task("simulate", total=replications)
+
+    def on_start(est: Estimate, notes: tuple[str, ...]) -> None:
+        seconds = est.seconds_numba if backend is not BackendChoice.python else est.seconds_python
+        err.print(
+            f"estimate: {est.requests:,.0f} requests × {replications} replication(s), "
+            f"≈{est.events * replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
+            f"≈{seconds * replications:.1f} s (kernel time)",
+            markup=False,
+        )
+        for note in notes:
+            err.print(f"note: {note}", markup=False)
+        progress.start()
+
+    def on_progress(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    options = Options(
+        sim_requests=requests,
+        sim_duration=duration_s,
+        sim_load=factors[0],
+        sim_seed=seed,
+        sim_replications=replications,
+        sim_faults=tuple(fault),
+        sim_scenario=scenario,
+        sim_backend=backend.value,
+        extra={"sim_progress": on_progress, "sim_on_start": on_start},
+    )
+    try:
+        report = run(design, passes=("simulate",), options=options, source_file=str(file))
+    except InternalError as exc:
+        progress.stop()
+        cause = str(exc)
+        if "ValueError" in cause:  # e.g. nothing to simulate: a usage problem, not a bug
+            fail(cause.split("ValueError: ", 1)[-1])
+        raise
+    finally:
+        progress.stop()
+    result = report.get("simulate", SimulateResult)
+    assert result is not None
+    title = f"{file}: {design.meta.name}"
+    if format is Format.json:
+        text = json.dumps(
+            {"design": design.meta.name, "file": str(file), **result.to_json()},
+            indent=2,
+            ensure_ascii=False,
+        )
+    elif format is Format.markdown:
+        text = render_markdown(result, title=title)
+    else:
+        color = output is None and sys.stdout.isatty()
+        text = render_terminal(result, title=title, color=color)
+    emit(text, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)

@@ -1,0 +1,449 @@
+"""The simulate pass: run the design's simulation and pair it with the capacity figures.
+
+Not a default pass (``default=False``): a simulation costs seconds, so `review`,
+`analyze`, `report` and `design` run it only when asked (``passes=(..., "simulate")``,
+``archproof simulate``, ``archproof report --simulate``).
+
+The result, :class:`SimulateResult`, keeps the raw :class:`DesignSimulation` and adds,
+per operation, the analytic mean/p95/p99 beside the simulated ones (with 95 % CIs) and an
+SLO verdict, and per component the analytic ρ beside the simulated utilization.
+
+JSON (``SimulateResult.to_json()``), schema ``archproof-simulate/1``::
+
+    {"schema": "archproof-simulate/1",
+     "run": {"backend", "seed", "replications", "requests", "duration_s", "load",
+             "scenario", "faults": [spec], "events", "notes": [str]},
+     "operations": [{"name", "throughput_per_s", "arrived", "ok", "degraded", "errors",
+                     "timeouts", "rejections", "error_rate",
+                     "latency_s": {"p50", "p95", "p999",
+                                   "mean": {"value", "low", "high"},
+                                   "p99": {"value", "low", "high"}},
+                     "analytic_s": {"mean", "p95", "p99"},
+                     "slo": [{"metric", "target_s", "observed_s", "verdict"}]}],
+     "components": [{"name", "servers", "utilization", "analytic_utilization",
+                     "mean_queue", "mean_wait_s", "wait_p99_s", "wasted_work_s",
+                     "rejections"}],
+     "duplicates": int,
+     "timeline": {"width_s", "ok": [..], "errors": [..], "mean_latency_s": [..],
+                  "windows": [{"label", "start_s", "end_s", "ok_per_s",
+                               "error_rate", "mean_latency_s"}]}}
+
+Counts are summed over replications; rates, utilizations and percentiles are averaged
+over them; intervals are across replications (``replications ≥ 2``) or batch means of
+the single run. The timeline is the first replication's. ``null`` stands for "not
+measured" (no successful request, or no analytic figure).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from archproof.model import Design
+from archproof.model.events import Fault
+from archproof.passes.base import Context, Pass
+from archproof.passes.capacity.result import CapacityResult
+from archproof.passes.simulate.design_run import DesignSimulation, simulate_design
+from archproof.passes.simulate.faults import describe, parse_faults
+from archproof.passes.simulate.runner import Backend
+from archproof.passes.simulate.stats import Interval, SimResult
+
+SCHEMA = "archproof-simulate/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SloJudgement:
+    metric: str  # p50 / p95 / p99
+    target_s: float
+    observed_s: float
+    verdict: str  # met / missed / inconclusive (the CI straddles the target)
+
+
+@dataclass(frozen=True, slots=True)
+class OperationFigures:
+    """One operation: simulated figures (over replications) beside the analytic ones."""
+
+    name: str
+    arrived: int
+    ok: int
+    degraded: int
+    errors: int
+    timeouts: int
+    rejections: int
+    throughput_per_s: float
+    mean_s: Interval
+    p50_s: float
+    p95_s: float
+    p99_s: Interval
+    p999_s: float
+    analytic_mean_s: float | None
+    analytic_p95_s: float | None
+    analytic_p99_s: float | None
+    slo: tuple[SloJudgement, ...]
+
+    @property
+    def error_rate(self) -> float:
+        done = self.ok + self.degraded + self.errors
+        return self.errors / done if done else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentFigures:
+    """One component: simulated utilization and queueing beside the analytic ρ."""
+
+    name: str
+    servers: int  # 0 = infinite
+    utilization: float
+    analytic_utilization: float | None
+    mean_queue: float
+    mean_wait_s: float
+    wait_p99_s: float
+    wasted_work_s: float
+    rejections: int
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Aggregate figures of the timeline over [start_s, end_s) (all operations)."""
+
+    label: str
+    start_s: float
+    end_s: float
+    ok_per_s: float
+    error_rate: float
+    mean_latency_s: float
+
+
+@dataclass(frozen=True)
+class SimulateResult:
+    """What the simulate pass returns (see the module docstring for the JSON)."""
+
+    simulation: DesignSimulation
+    operations: tuple[OperationFigures, ...]
+    components: tuple[ComponentFigures, ...]
+    faults: tuple[Fault, ...]
+    windows: tuple[Window, ...]
+    duplicates: int
+    seed: int
+    load: float
+
+    @property
+    def runs(self) -> tuple[SimResult, ...]:
+        return self.simulation.runs
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.simulation.notes
+
+    @property
+    def scenario(self) -> str | None:
+        return self.simulation.compiled.scenario
+
+    def op(self, name: str) -> OperationFigures:
+        for o in self.operations:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+    def component(self, name: str) -> ComponentFigures:
+        for c in self.components:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        sim = self.simulation
+        first = sim.runs[0]
+        ts = first.series
+        return {
+            "schema": SCHEMA,
+            "run": {
+                "backend": first.backend,
+                "seed": self.seed,
+                "replications": len(sim.runs),
+                "requests": sim.n_requests or None,
+                "duration_s": _f(sim.duration_s) if sim.duration_s else None,
+                "load": self.load,
+                "scenario": self.scenario,
+                "faults": [describe(f) for f in self.faults],
+                "events": sum(r.events for r in sim.runs),
+                "notes": list(sim.notes),
+            },
+            "operations": [_op_json(o) for o in self.operations],
+            "components": [
+                {
+                    "name": c.name,
+                    "servers": c.servers,
+                    "utilization": _f(c.utilization),
+                    "analytic_utilization": _f(c.analytic_utilization),
+                    "mean_queue": _f(c.mean_queue),
+                    "mean_wait_s": _f(c.mean_wait_s),
+                    "wait_p99_s": _f(c.wait_p99_s),
+                    "wasted_work_s": _f(c.wasted_work_s),
+                    "rejections": c.rejections,
+                }
+                for c in self.components
+            ],
+            "duplicates": self.duplicates,
+            "timeline": {
+                "width_s": _f(ts.width_s),
+                "ok": [int(v) for v in ts.ok.sum(axis=0)],
+                "errors": [int(v) for v in ts.errors.sum(axis=0)],
+                "mean_latency_s": [_f(v) for v in _series_latency(first)],
+                "windows": [
+                    {
+                        "label": w.label,
+                        "start_s": _f(w.start_s),
+                        "end_s": _f(w.end_s),
+                        "ok_per_s": _f(w.ok_per_s),
+                        "error_rate": _f(w.error_rate),
+                        "mean_latency_s": _f(w.mean_latency_s),
+                    }
+                    for w in self.windows
+                ],
+            },
+        }
+
+
+def _f(v: float | None) -> float | None:
+    """JSON-safe float, rounded to 9 significant digits (stable text across platforms)."""
+    if v is None or math.isnan(v) or math.isinf(v):
+        return None
+    return float(f"{v:.9g}")
+
+
+def _iv(i: Interval) -> dict[str, float | None]:
+    return {"value": _f(i.value), "low": _f(i.low), "high": _f(i.high)}
+
+
+def _op_json(o: OperationFigures) -> dict[str, Any]:
+    return {
+        "name": o.name,
+        "throughput_per_s": _f(o.throughput_per_s),
+        "arrived": o.arrived,
+        "ok": o.ok,
+        "degraded": o.degraded,
+        "errors": o.errors,
+        "timeouts": o.timeouts,
+        "rejections": o.rejections,
+        "error_rate": _f(o.error_rate),
+        "latency_s": {
+            "p50": _f(o.p50_s),
+            "p95": _f(o.p95_s),
+            "p999": _f(o.p999_s),
+            "mean": _iv(o.mean_s),
+            "p99": _iv(o.p99_s),
+        },
+        "analytic_s": {
+            "mean": _f(o.analytic_mean_s),
+            "p95": _f(o.analytic_p95_s),
+            "p99": _f(o.analytic_p99_s),
+        },
+        "slo": [
+            {
+                "metric": s.metric,
+                "target_s": _f(s.target_s),
+                "observed_s": _f(s.observed_s),
+                "verdict": s.verdict,
+            }
+            for s in o.slo
+        ],
+    }
+
+
+def _mean(values: list[float]) -> float:
+    vals = [v for v in values if not math.isnan(v)]
+    return float(np.mean(vals)) if vals else math.nan
+
+
+def _series_latency(run: SimResult) -> list[float]:
+    ts = run.series
+    ok = ts.ok.sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        lat_sum = np.nansum(np.where(ts.ok > 0, ts.mean_latency_s * ts.ok, 0.0), axis=0)
+        out = np.where(ok > 0, lat_sum / np.maximum(ok, 1), np.nan)
+    return [float(v) for v in out]
+
+
+def _judge(metric: str, target: float, point: float, ci: Interval | None) -> SloJudgement:
+    if math.isnan(point):
+        return SloJudgement(metric, target, point, "missed")
+    if ci is not None and not math.isnan(ci.low):
+        if ci.high <= target:
+            v = "met"
+        elif ci.low > target:
+            v = "missed"
+        else:
+            v = "inconclusive"
+    else:
+        v = "met" if point <= target else "missed"
+    return SloJudgement(metric, target, point, v)
+
+
+def _windows(run: SimResult, faults: tuple[Fault, ...]) -> tuple[Window, ...]:
+    """Before / during / after the earliest fault window (the timeline's story)."""
+    if not faults:
+        return ()
+    start = min(float(f.at.seconds) for f in faults)
+    ends = [float(f.at.seconds + f.duration.seconds) for f in faults if f.duration is not None]
+    end = max(ends) if len(ends) == len(faults) else math.inf
+    ts = run.series
+    w = ts.width_s
+    ok = ts.ok.sum(axis=0)
+    err = ts.errors.sum(axis=0)
+    lat = _series_latency(run)
+    last = run.t_end
+    out: list[Window] = []
+    for label, a, b in (
+        ("before", run.t_warm, start),
+        ("during", start, min(end, last)),
+        ("after", end, last),
+    ):
+        lo, hi = max(0, math.ceil(a / w)), min(len(ok), math.floor(b / w))
+        if hi <= lo:
+            continue
+        n_ok = int(ok[lo:hi].sum())
+        n_err = int(err[lo:hi].sum())
+        lat_w = [lat[i] * int(ok[i]) for i in range(lo, hi) if ok[i] > 0]
+        out.append(
+            Window(
+                label=label,
+                start_s=lo * w,
+                end_s=hi * w,
+                ok_per_s=n_ok / ((hi - lo) * w),
+                error_rate=n_err / (n_ok + n_err) if n_ok + n_err else 0.0,
+                mean_latency_s=sum(lat_w) / n_ok if n_ok else math.nan,
+            )
+        )
+    return tuple(out)
+
+
+def pair(
+    sim: DesignSimulation,
+    cap: CapacityResult | None,
+    design: Design,
+    *,
+    seed: int,
+    load: float,
+) -> SimulateResult:
+    """Pair a simulation with the capacity figures (analytic beside simulated)."""
+    slos = {o.id: o.slo for o in design.operations}
+    runs = sim.runs
+    ops: list[OperationFigures] = []
+    for rep in sim.operations:
+        per = [r.op(rep.name) for r in runs]
+        single = len(runs) == 1
+        mean_iv = per[0].mean_s if single else rep.mean_s
+        p99_iv = per[0].p99_s if single else rep.p99_s
+        a = cap.operation(rep.name) if cap is not None else None
+        judged: list[SloJudgement] = []
+        slo = slos.get(rep.name)
+        p50 = _mean([o.p50_s for o in per])
+        p95 = _mean([o.p95_s for o in per])
+        if slo is not None:
+            for metric, target, point, ci in (
+                ("p50", slo.p50, p50, None),
+                ("p95", slo.p95, p95, None),
+                ("p99", slo.p99, p99_iv.value, p99_iv),
+            ):
+                if target is not None:
+                    judged.append(_judge(metric, float(target.seconds), point, ci))
+        ops.append(
+            OperationFigures(
+                name=rep.name,
+                arrived=sum(o.arrived for o in per),
+                ok=sum(o.ok for o in per),
+                degraded=sum(o.degraded for o in per),
+                errors=sum(o.errors for o in per),
+                timeouts=sum(o.timeouts for o in per),
+                rejections=sum(o.rejections for o in per),
+                throughput_per_s=rep.throughput_per_s,
+                mean_s=mean_iv,
+                p50_s=p50,
+                p95_s=p95,
+                p99_s=p99_iv,
+                p999_s=_mean([o.p999_s for o in per]),
+                analytic_mean_s=a.mean_latency.value if a is not None else None,
+                analytic_p95_s=a.p95_latency.value if a is not None else None,
+                analytic_p99_s=a.p99_latency.value if a is not None else None,
+                slo=tuple(judged),
+            )
+        )
+    comps: list[ComponentFigures] = []
+    for st in runs[0].stations:
+        if st.name.startswith("@"):
+            continue
+        per_st = [r.station(st.name) for r in runs]
+        c = cap.component(st.name) if cap is not None else None
+        comps.append(
+            ComponentFigures(
+                name=st.name,
+                servers=st.servers,
+                utilization=_mean([s.utilization for s in per_st]),
+                analytic_utilization=c.utilization.value if c is not None else None,
+                mean_queue=_mean([s.mean_queue for s in per_st]),
+                mean_wait_s=_mean([s.mean_wait_s for s in per_st]),
+                wait_p99_s=_mean([s.wait_p99_s for s in per_st]),
+                wasted_work_s=_mean([s.wasted_work_s for s in per_st]),
+                rejections=sum(s.rejections for s in per_st),
+            )
+        )
+    faults = sim.compiled.faults
+    return SimulateResult(
+        simulation=sim,
+        operations=tuple(ops),
+        components=tuple(comps),
+        faults=faults,
+        windows=_windows(runs[0], faults),
+        duplicates=sum(r.duplicates for r in runs),
+        seed=seed,
+        load=load,
+    )
+
+
+def run(context: Context) -> SimulateResult:
+    """The pass entry point: simulate with the user's options, pair with capacity."""
+    o = context.options
+    faults = parse_faults(o.sim_faults, context.design)
+    backend: Backend = o.sim_backend if o.sim_backend in ("numba", "python") else "auto"  # type: ignore[assignment]
+    progress = o.extra.get("sim_progress")
+    on_start = o.extra.get("sim_on_start")
+    sim = simulate_design(
+        context.design,
+        n_requests=o.sim_requests,
+        duration_s=o.sim_duration,
+        replications=o.sim_replications,
+        seed=o.sim_seed,
+        load=o.sim_load,
+        scenario=o.sim_scenario,
+        backend=backend,
+        faults=faults,
+        progress=progress if callable(progress) else None,
+        on_start=on_start if callable(on_start) else None,
+    )
+    cap = context.get("capacity", CapacityResult)
+    return pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
+
+
+PASS = Pass(
+    name="simulate",
+    run=run,
+    requires=("capacity",),
+    default=False,
+    description="Discrete-event simulation of the design's load, with faults: latency "
+    "percentiles with confidence intervals, errors, utilization, beside the analytic figures.",
+)
+
+__all__ = [
+    "PASS",
+    "SCHEMA",
+    "ComponentFigures",
+    "OperationFigures",
+    "SimulateResult",
+    "SloJudgement",
+    "Window",
+    "pair",
+]
