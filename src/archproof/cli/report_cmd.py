@@ -62,6 +62,13 @@ def report(
     years: int = typer.Option(
         3, "--years", min=0, max=50, help="Years of requirements.load.growth_per_year to plan."
     ),
+    requests: int = typer.Option(
+        200_000, "--requests", min=1000, help="With --simulate: requests per replication."
+    ),
+    seed: int = typer.Option(1, "--seed", min=0, help="With --simulate: the random seed."),
+    replications: int = typer.Option(
+        3, "--replications", min=1, max=20, help="With --simulate: independent replications."
+    ),
 ) -> None:
     """Everything archproof knows about a design, as one document.
 
@@ -84,7 +91,14 @@ def report(
     result = run(
         design,
         passes=names,
-        options=Options(load_factors=factors, years=years, simulate=simulate),
+        options=Options(
+            load_factors=factors,
+            years=years,
+            simulate=simulate,
+            sim_requests=requests,
+            sim_seed=seed,
+            sim_replications=replications,
+        ),
         source_file=str(file),
     )
     text = render_html(result) if chosen is ReportFormat.html else render_markdown(result)

@@ -23,6 +23,10 @@ from archproof.units import UnitError, parse_duration
 
 MAX_REQUESTS = 100_000_000
 MAX_REPLICATIONS = 50
+_FAULT_HELP = (
+    f"Inject a fault: {GRAMMAR}; kinds down, slow=FACTOR, lose_replicas=K, "
+    f"error_rate=P; times are durations. Repeatable. E.g. {', '.join(EXAMPLES)}."
+)
 
 
 class Format(StrEnum):
@@ -56,10 +60,7 @@ def simulate(
     fault: list[str] = typer.Option(
         [],
         "--fault",
-        help=(
-            f"Inject a fault: {GRAMMAR}; kinds down, slow=FACTOR, lose_replicas=K, "
-            f"error_rate=P; times are durations. Repeatable. E.g. {', '.join(EXAMPLES)}."
-        ),
+        help=_FAULT_HELP,
     ),
     scenario: str | None = typer.Option(
         None, "--scenario", help="Run a scenario from the design's `scenarios:` (faults, load)."

@@ -21,6 +21,7 @@ from archproof.backends.report.document import (
     Note,
     Para,
     Section,
+    Series,
     Table,
     Tone,
 )
@@ -29,6 +30,7 @@ from archproof.model.questions import SECTIONS
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.questions import QuestionsResult
+from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.report import Report
 
 NOT_RUN_CAPACITY = "Capacity analysis not run: no computed load, utilization or latency."
@@ -346,8 +348,18 @@ def latency_curve(report: Report, cap: CapacityResult) -> LineChart | None:
 
 def simulated_latency(report: Report) -> dict[tuple[str, str], str]:
     """Simulated percentiles by (operation, metric), when the simulation ran."""
-    del report
-    return {}
+    sim = report.get("simulate", SimulateResult)
+    if sim is None:
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    for o in sim.operations:
+        p99 = fmt.seconds(o.p99_s.value) if o.p99_s.value == o.p99_s.value else "—"
+        if o.p99_s.high == o.p99_s.high:
+            p99 += f" ±{fmt.seconds(o.p99_s.half_width)}"
+        for metric, value in (("p50", o.p50_s), ("p95", o.p95_s)):
+            out[(o.name, metric)] = fmt.seconds(value) if value == value else "—"
+        out[(o.name, "p99")] = p99
+    return out
 
 
 def _growth(cap: CapacityResult) -> tuple[Block, ...]:
@@ -509,8 +521,60 @@ def _availability(report: Report, cap: CapacityResult) -> Table:
 
 def outage_series(report: Report) -> tuple[Block, ...]:
     """Time series of simulated fault scenarios, when the simulation ran them."""
-    del report
-    return ()
+    sim = report.get("simulate", SimulateResult)
+    if sim is None:
+        return ()
+    shown = sim if sim.faults else sim.outage
+    if shown is None or not shown.faults:
+        return ()
+    run = shown.runs[0]
+    ts = run.series
+    ok = ts.ok.sum(axis=0)
+    err = ts.errors.sum(axis=0)
+    width = float(ts.width_s)
+    last = int(run.t_end / width) + 1
+    ok_pts = tuple((i * width, float(ok[i]) / width) for i in range(min(last, len(ok))))
+    err_pts = tuple((i * width, float(err[i]) / width) for i in range(min(last, len(err))))
+    spans = tuple(
+        (
+            f"{f.component} {f.kind}",
+            float(f.at.seconds),
+            float(f.at.seconds + f.duration.seconds) if f.duration is not None else run.t_end,
+        )
+        for f in shown.faults
+    )
+    what = f"scenario {shown.scenario}" if shown.scenario else "the injected faults"
+    rows = tuple(
+        (
+            w.label,
+            f"{w.start_s:g}–{w.end_s:g} s",
+            f"{w.ok_per_s:,.0f}",
+            f"{w.error_rate * 100:.1f}%",
+            fmt.seconds(w.mean_latency_s) if w.mean_latency_s == w.mean_latency_s else "—",
+        )
+        for w in shown.windows
+    )
+    blocks: list[Block] = [
+        Para(f"Simulated timeline of {what}: successful and failed requests per second."),
+        LineChart(
+            title=f"Outage and recovery: {what}",
+            x_label="time",
+            y_label="requests/s",
+            series=(Series("ok", ok_pts), Series("errors", err_pts)),
+            spans=spans,
+            x_unit="s",
+        ),
+    ]
+    if rows:
+        blocks.append(
+            Table(
+                ("Window", "Time", "OK/s", "Error rate", "Mean latency"),
+                rows,
+                numeric=(2, 3, 4),
+                caption="Before, during and after the fault",
+            )
+        )
+    return tuple(blocks)
 
 
 # --------------------------------------------------------------------------- 6 implementation

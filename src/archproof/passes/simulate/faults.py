@@ -108,4 +108,12 @@ def describe(f: Fault) -> str:
     return f"{f.component}:{f.kind}{value}{when}"
 
 
-__all__ = ["EXAMPLES", "GRAMMAR", "KINDS", "FaultSpecError", "describe", "parse_fault", "parse_faults"]
+__all__ = [
+    "EXAMPLES",
+    "GRAMMAR",
+    "KINDS",
+    "FaultSpecError",
+    "describe",
+    "parse_fault",
+    "parse_faults",
+]

@@ -1247,7 +1247,8 @@ def _kernel_tandem(
             t_last = now
             o = c_op[k]
             s = nd_station[rn]
-            s_barea[s] += max(0.0, min(now, t_cut) - max(c_t0[k], t_warm))  # = the general kernel's hold time of the root
+            # = the general kernel's hold time of the root
+            s_barea[s] += max(0.0, min(now, t_cut) - max(c_t0[k], t_warm))
             s_busy[s] -= 1
             free_stk[fn] = k
             fn += 1

@@ -37,7 +37,7 @@ measured" (no successful request, or no analytic figure).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,7 @@ from archproof.passes.simulate.runner import Backend
 from archproof.passes.simulate.stats import Interval, SimResult
 
 SCHEMA = "archproof-simulate/1"
+OUTAGE_MAX_EVENTS = 20_000_000  # ≈ 7 s compiled: a report stays quick
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,9 @@ class SimulateResult:
     duplicates: int
     seed: int
     load: float
+    # report mode (Options.simulate) on a design with scenarios and no faults given: its
+    # first scenario, simulated once, for the outage time series
+    outage: SimulateResult | None = None
 
     @property
     def runs(self) -> tuple[SimResult, ...]:
@@ -378,11 +382,14 @@ def pair(
             continue
         per_st = [r.station(st.name) for r in runs]
         c = cap.component(st.name) if cap is not None else None
+        util = _mean([s.utilization for s in per_st])
+        if st.servers == 0 and c is not None and c.servers > 0:
+            util /= c.servers  # infinite station: mean busy, over the analytic servers
         comps.append(
             ComponentFigures(
                 name=st.name,
                 servers=st.servers,
-                utilization=_mean([s.utilization for s in per_st]),
+                utilization=util,
                 analytic_utilization=c.utilization.value if c is not None else None,
                 mean_queue=_mean([s.mean_queue for s in per_st]),
                 mean_wait_s=_mean([s.mean_wait_s for s in per_st]),
@@ -425,7 +432,24 @@ def run(context: Context) -> SimulateResult:
         on_start=on_start if callable(on_start) else None,
     )
     cap = context.get("capacity", CapacityResult)
-    return pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
+    result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
+    scenarios = context.design.scenarios
+    if o.simulate and not result.faults and scenarios:
+        # the report's outage chart: the first scenario, one bounded replication
+        budget = o.extra.get("sim_outage_max_events", OUTAGE_MAX_EVENTS)
+        outage = simulate_design(
+            context.design,
+            replications=1,
+            seed=o.sim_seed,
+            load=o.sim_load,
+            scenario=scenarios[0].id,
+            backend=backend,
+            max_events=int(budget) if isinstance(budget, int) else OUTAGE_MAX_EVENTS,
+        )
+        result = replace(
+            result, outage=pair(outage, cap, context.design, seed=o.sim_seed, load=o.sim_load)
+        )
+    return result
 
 
 PASS = Pass(
