@@ -36,6 +36,8 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_reference.py
+	$(BIN)/python benchmarks/bench_rich.py
+	$(BIN)/python benchmarks/bench_capacity.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
