@@ -130,7 +130,7 @@ def tables(result: SimulateResult) -> list[Table]:
             "Components (simulated / analytic utilization)",
             ("component", "servers", "utilization", "mean queue", "wait p99", "wasted", "rejected"),
             tuple(rows),
-            "analytic ρ is the busiest pool's (primary or replicas) where a component has two",
+            "a database with read replicas has a row per pool (primary, replicas)",
         )
     )
     if result.windows:

@@ -2,11 +2,20 @@
 
 Mapping (and the approximations it makes, so numbers can be traced):
 
-- Each component is a station with ``(replicas + read replicas) × concurrency`` servers
-  (catalog defaults when the design is silent; reads and writes share the pool, as in
-  the capacity pass), its ``queue_limit`` as the wait-queue bound, and a per-call error
-  probability of ``1 − availability`` when an availability is known. Clients and CDNs
-  are infinite-server stations.
+- Each component is a station with ``replicas × concurrency`` servers (catalog defaults
+  when the design is silent), its ``queue_limit`` as the wait-queue bound, and a per-call
+  error probability of ``1 − availability`` when an availability is known. Clients and
+  CDNs are infinite-server stations.
+- A database or search index with read replicas is two stations, as in the capacity
+  pass (``passes/capacity/network.py``): ``<id>:primary`` (``replicas × concurrency``
+  servers) takes every write plus the primary's share of reads, and ``<id>:replicas``
+  (``read_replicas × concurrency``) the rest. Reads are spread evenly over all P + R
+  instances, so a read goes to the primary with probability P / (P + R)
+  (:func:`~archproof.passes.capacity.network.read_split`): each read call becomes an
+  exclusive choice group of two nodes, one per station, both with the call's policy (a
+  retry stays on the station first chosen; routing is static and does not follow
+  faults). Both stations keep the component's queue bound and error probability. Without
+  read replicas the component stays one station named ``<id>``.
 - An operation's ``calls`` are tandem steps: a root node on the virtual infinite
   ``@client`` station (zero service) whose children are the steps, so each step releases
   its component before the next starts. Nested ``calls`` are made while holding the
@@ -19,13 +28,18 @@ Mapping (and the approximations it makes, so numbers can be traced):
 - Breakers: the model gives a failure rate over a rolling window of calls; the kernel
   counts consecutive failures. The threshold is ``ceil(failure_rate × window)``, which
   trips at the same call when a dependency fails outright (the case breakers are for).
+  On a split database each station's node keeps its own breaker count.
 - Queues: a call to a component that some operation ``consumes`` starts one request of
   every consuming operation when the call completes (fan-out, as in the capacity pass).
   Consumer operations have no arrival process of their own.
 - Rates: ``rate`` or ``share`` of the total, × peak factor when ``peak`` (the default,
   as in the capacity pass), × the ``load`` multiplier (× the scenario's load).
-- Faults: a scenario's faults become fault windows (``lose_replicas`` removes
-  ``replicas × concurrency`` servers; no duration means to the end of the run).
+- Faults: a scenario's faults become fault windows (no duration means to the end of the
+  run). ``down``, ``slow`` and ``error_rate`` hit every station of the component.
+  ``lose_replicas: K`` removes ``K × concurrency`` servers; on a split database the read
+  replicas go first (``min(K, read_replicas)`` of them from ``<id>:replicas``) and only
+  the rest come off ``<id>:primary``. A station left with no servers queues its calls
+  until the window ends.
 """
 
 from __future__ import annotations
@@ -35,8 +49,10 @@ from dataclasses import dataclass
 
 from archproof.catalog import load_catalog, resolve, service_time
 from archproof.model import CallNode, ComponentKind, Design, Distribution, OneOf
+from archproof.model.components import REPLICABLE_KINDS
 from archproof.model.events import Fault
 from archproof.model.operations import CallItem
+from archproof.passes.capacity.network import read_split
 from archproof.passes.simulate.network import (
     SYNC,
     CallPolicy,
@@ -52,6 +68,16 @@ from archproof.passes.simulate.network import (
 CLIENT = "@client"
 _INFINITE_KINDS = frozenset({ComponentKind.CLIENT, ComponentKind.CDN})
 _FOREVER = 1e15
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """A component with read replicas: its primary and replicas stations."""
+
+    primary: int
+    replicas: int
+    read_replicas: int
+    p_primary: float  # share of reads served by the primary
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,7 @@ def compile_design(
     client = b.station(CLIENT)
     station: dict[str, int] = {}
     entries = {}
+    split: dict[str, _Split] = {}
     servers_per_replica: dict[str, int] = {}
     for comp in design.components:
         entry = catalog.get(comp.tech)
@@ -104,12 +131,31 @@ def compile_design(
         servers_per_replica[comp.id] = rc.concurrency
         err = 0.0
         if rc.availability is not None:
-            err = float(1 - rc.availability.fraction())
+            err = min(max(float(1 - rc.availability.fraction()), 0.0), 1.0)
+        infinite = comp.kind in _INFINITE_KINDS
+        if comp.kind in REPLICABLE_KINDS and comp.read_replicas > 0 and not infinite:
+            primary = b.station(
+                f"{comp.id}:primary",
+                max(1, rc.replicas * rc.concurrency),
+                queue_capacity=comp.queue_limit,
+                error_prob=err,
+            )
+            replicas = b.station(
+                f"{comp.id}:replicas",
+                max(1, comp.read_replicas * rc.concurrency),
+                queue_capacity=comp.queue_limit,
+                error_prob=err,
+            )
+            station[comp.id] = primary  # writes (and the fallback) go to the primary
+            split[comp.id] = _Split(
+                primary, replicas, comp.read_replicas, read_split(rc.replicas, comp.read_replicas)
+            )
+            continue
         station[comp.id] = b.station(
             comp.id,
-            None if comp.kind in _INFINITE_KINDS else max(1, rc.servers),
+            None if infinite else max(1, rc.servers),
             queue_capacity=comp.queue_limit,
-            error_prob=min(max(err, 0.0), 1.0),
+            error_prob=err,
         )
 
     consumers: dict[str, list[str]] = {}
@@ -160,29 +206,51 @@ def compile_design(
                     only = br.calls[0] if len(br.calls) == 1 else None
                     if isinstance(only, CallNode) and only.p == 1 and only.times == 1:
                         # a one-call branch: the call itself is the choice
-                        out.append(call(only, op_idem, prob=p, group=g))
+                        out.extend(call(only, op_idem, prob=p, group=g))
                     else:
                         kids = items(br.calls, op_idem)
                         out.append(b.node(client, fixed(0.0), children=kids, prob=p, group=g))
                 continue
-            out.extend([call(item, op_idem)] * item.times)
+            if item.component in split and not item.is_write:
+                # each repetition is its own primary-or-replica choice (fresh group)
+                for _ in range(item.times):
+                    out.extend(call(item, op_idem))
+            else:
+                out.extend(call(item, op_idem) * item.times)
         return tuple(out)
 
-    def call(node: CallNode, op_idem: bool, *, prob: float | None = None, group: int = -1) -> int:
+    def call(
+        node: CallNode, op_idem: bool, *, prob: float | None = None, group: int = -1
+    ) -> tuple[int, ...]:
+        """The node(s) of one call: two, in a choice group, for a read of a split component."""
         kids = items(node.calls, op_idem)
         spawned = consumers.get(node.component, [])
         extra = tuple(
             b.node(client, fixed(0.0), call=CallPolicy(sync=False), spawns=name)
             for name in spawned[1:]
         )
-        return b.node(
-            station[node.component],
-            service(node),
-            children=kids + extra,
-            prob=float(node.p) if prob is None else prob,
-            group=group,
-            call=policy(node, op_idem),
-            spawns=spawned[0] if spawned else None,
+        p = float(node.p) if prob is None else prob
+        sp = split.get(node.component)
+        if sp is None or node.is_write:
+            targets = [(station[node.component], p)]
+        else:
+            if group < 0:
+                group = group_counter[0]
+                group_counter[0] += 1
+            targets = [(sp.primary, p * sp.p_primary), (sp.replicas, p * (1.0 - sp.p_primary))]
+        dist = service(node)
+        pol = policy(node, op_idem)
+        return tuple(
+            b.node(
+                st,
+                dist,
+                children=kids + extra,
+                prob=q,
+                group=group,
+                call=pol,
+                spawns=spawned[0] if spawned else None,
+            )
+            for st, q in targets
         )
 
     lf = float(design.requirements.load.peak_factor) if peak else 1.0
@@ -210,18 +278,26 @@ def compile_design(
     for f in all_faults:
         if f.component not in station:
             raise ValueError(f"fault on unknown component {f.component!r}")
-    if all_faults:
-        for f in all_faults:
-            st = station[f.component]
-            start = float(f.at.seconds)
-            end = start + float(f.duration.seconds) if f.duration is not None else _FOREVER
+    for f in all_faults:
+        sp = split.get(f.component)
+        stations = [station[f.component]] if sp is None else [sp.primary, sp.replicas]
+        start = float(f.at.seconds)
+        end = start + float(f.duration.seconds) if f.duration is not None else _FOREVER
+        if f.kind == "lose_replicas":
+            per = servers_per_replica[f.component]
+            lost = f.replicas or 1
+            if sp is not None:  # read replicas go first, the rest off the primary
+                from_replicas = min(lost, sp.read_replicas)
+                b.fault(sp.replicas, start, end, FaultKind.LOSE_SERVERS, float(from_replicas * per))
+                lost -= from_replicas
+            if lost > 0:
+                b.fault(station[f.component], start, end, FaultKind.LOSE_SERVERS, float(lost * per))
+            continue
+        for st in stations:
             if f.kind == "down":
                 b.fault(st, start, end, FaultKind.DOWN, 0.0)
             elif f.kind == "slow":
                 b.fault(st, start, end, FaultKind.SLOW, float(f.factor or 1))
-            elif f.kind == "lose_replicas":
-                lost = (f.replicas or 1) * servers_per_replica[f.component]
-                b.fault(st, start, end, FaultKind.LOSE_SERVERS, float(lost))
             else:
                 b.fault(st, start, end, FaultKind.ERROR_RATE, float(f.rate or 0))
     return CompiledDesign(

@@ -36,6 +36,7 @@ import math
 import os
 import random
 import types
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -1277,10 +1278,395 @@ def _kernel_tandem(
     out[OUT_PEAK_HEAP] = peak_heap
 
 
+# =====================================================================================
+# Plain Python only. Everything above is one source for both backends; the kernel
+# below is never compiled. It exists because CPython pays for every name lookup, call
+# and index that numba compiles away, so the fast path gets a hand-specialized twin.
+# Its contract: bit-identical output to _kernel_tandem (tests/simulate/test_backends.py
+# runs it against the shared code in both backends).
+# =====================================================================================
+
+
+def _kernel_tandem_py(
+    # ---- network (read-only)
+    st_servers: Any,
+    st_qcap: Any,
+    st_err: Any,
+    op_rate: Any,
+    op_root: Any,
+    op_poff: Any,
+    prof_t: Any,
+    prof_r: Any,
+    nd_station: Any,
+    nd_dist: Any,
+    nd_p1: Any,
+    nd_p2: Any,
+    nd_prob: Any,
+    nd_coff: Any,
+    nd_async: Any,
+    nd_spawn: Any,
+    nd_timeout: Any,
+    nd_retries: Any,
+    nd_bo: Any,
+    nd_bom: Any,
+    nd_jit: Any,
+    nd_cbth: Any,
+    nd_cbopen: Any,
+    nd_failopen: Any,
+    nd_idem: Any,
+    nd_write: Any,
+    cl_node: Any,
+    cl_gend: Any,
+    fw_station: Any,
+    fw_kind: Any,
+    fw_start: Any,
+    fw_end: Any,
+    fw_value: Any,
+    # ---- run parameters
+    seed: int,
+    n_req: int,
+    duration: float,
+    warm_n: int,
+    warm_t: float,
+    horizon: float,
+    ts_w: float,
+    n_ts: int,
+    max_events: int,
+    # ---- call pool (one slot per in-flight call attempt)
+    c_node: Any,
+    c_par: Any,
+    c_pgen: Any,
+    c_gen: Any,
+    c_op: Any,
+    c_warm: Any,
+    c_t0: Any,
+    c_qt: Any,
+    c_svc: Any,
+    c_st: Any,
+    c_pos: Any,
+    c_stat: Any,
+    c_cur: Any,
+    c_att: Any,
+    c_child: Any,
+    c_cgen: Any,
+    c_ab: Any,
+    c_sup: Any,
+    c_late: Any,
+    c_edge: Any,
+    c_pedge: Any,
+    c_hold: Any,
+    c_next: Any,
+    free_stk: Any,
+    # ---- station state
+    s_busy: Any,
+    s_qlen: Any,
+    s_qh: Any,
+    s_qt: Any,
+    s_down: Any,
+    s_lost: Any,
+    s_slow: Any,
+    s_ferr: Any,
+    # ---- breaker state per node
+    cb_state: Any,
+    cb_fails: Any,
+    cb_until: Any,
+    # ---- event heap and the same-instant work stack
+    hT: Any,
+    hS: Any,
+    hC: Any,
+    hA: Any,
+    hN: Any,
+    wA: Any,
+    wC: Any,
+    wR: Any,
+    # ---- outputs
+    op_cnt: Any,
+    op_bs: Any,
+    op_bh: Any,
+    s_barea: Any,
+    s_qarea: Any,
+    s_waste: Any,
+    s_wsum: Any,
+    s_starts: Any,
+    s_rej: Any,
+    s_whist: Any,
+    ts_ok: Any,
+    ts_err: Any,
+    ts_lat: Any,
+    out: Any,
+) -> None:
+    """The fast path hand-specialized for CPython: same arguments, same output.
+
+    Plain Python only (numba never sees it). It performs the same floating-point
+    operations, draws the same random numbers and orders events by the same (time, push
+    sequence) as :func:`_kernel_tandem`, so all three kernels agree bit for bit (the tests
+    check it). What differs is only how CPython is made to do less per event:
+
+    - the heap is a ``heapq`` list of ``(time, seq, code)`` tuples, used directly; the
+      event being handled stays on top until its first push replaces it
+      (``heapreplace``: one sift instead of a pop and a push);
+    - helpers (histogram bucket, min/max clipping) are inlined; modules, constants and
+      arrays are local names;
+    - FIFO queues are ``deque`` objects instead of linked lists through the pool.
+    """
+    rand = _rand  # the seeded stream (rebound per run, see python_kernel)
+    log = math.log
+    push = heapq.heappush
+    pop = heapq.heappop
+    replace = heapq.heapreplace
+    heap: list[tuple[float, int, int]] = hT
+    hmin = HIST_MIN
+    inv_log = HIST_INV_LOG
+    nbuck = NBUCK
+    top_b = NBUCK - 1
+    n_ops = len(op_rate)
+    n_st = len(st_servers)
+    cap = len(c_node)
+    big = 1 << 62
+    lim = [cs if cs > 0 else big for cs in st_servers]  # an infinite station never queues
+    queues: list[deque[int]] = [deque() for _ in range(n_st)]
+    t_last = 0.0
+    status = 0
+    events = 0
+    arrivals = 0
+    warm_done = 0
+    t_warm = 0.0
+    t_cut = duration if n_req <= 0 else INF
+    batch_w = 1.0
+    fn = cap
+    peak_heap = 0
+    peak_calls = 0
+    seq = 0
+    for o in range(n_ops):
+        if op_rate[o] > 0.0:
+            t = -log(1.0 - rand()) / op_rate[o]
+            if n_req > 0 or t < duration:
+                seq += 1
+                push(heap, (t, seq, o * 8 + E_ARR))
+    while heap:
+        now, _q, code = heap[0]
+        events += 1
+        k = code >> 3
+        top = True  # the event being handled is still heap[0]
+        if code & 7 == E_SVC:
+            # step done: release the server, start the next waiting request
+            s = nd_station[c_node[k]]
+            st = c_st[k]
+            if st >= t_warm and now <= t_cut:
+                s_barea[s] += now - st
+            else:
+                d = min(now, t_cut) - max(st, t_warm)
+                if d > 0.0:
+                    s_barea[s] += d
+            q = queues[s]
+            if q:
+                # the server passes straight to the head of the queue
+                h = q.popleft()
+                c_st[h] = now
+                qt = c_qt[h]
+                if qt >= t_warm and now <= t_cut:
+                    s_qarea[s] += now - qt
+                else:
+                    d = min(now, t_cut) - max(qt, t_warm)
+                    if d > 0.0:
+                        s_qarea[s] += d
+                if c_warm[h] == 0:
+                    w = now - qt
+                    s_wsum[s] += w
+                    if w < hmin:
+                        b = 0
+                    else:
+                        b = 1 + int(log(w / hmin) * inv_log)
+                        if b > top_b:
+                            b = top_b
+                    s_whist[s * nbuck + b] += 1
+                    s_starts[s] += 1
+                hn = c_node[h]
+                dk = nd_dist[hn]
+                if dk == 1:
+                    sv = -log(1.0 - rand()) * nd_p1[hn]
+                elif dk == 0:
+                    sv = nd_p1[hn]
+                else:
+                    u1 = 1.0 - rand()
+                    u2 = rand()
+                    z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
+                    sv = math.exp(nd_p1[hn] + nd_p2[hn] * z)
+                seq += 1
+                replace(heap, (now + sv, seq, h * 8 + E_SVC))
+                top = False
+            else:
+                s_busy[s] -= 1
+            o = c_op[k]
+        else:
+            # external arrival: count, take a slot, draw the next arrival
+            o = k
+            if n_req > 0 and arrivals >= n_req:
+                pop(heap)
+                continue
+            if events > max_events:
+                status = ST_EVENT_CAP
+                break
+            if len(heap) > peak_heap:
+                peak_heap = len(heap)
+            warm = 1 if (arrivals < warm_n or now < warm_t) else 0
+            arrivals += 1
+            t_last = now
+            if n_req > 0 and arrivals >= n_req:
+                t_cut = now
+            if warm == 0 and warm_done == 0:
+                warm_done = 1
+                t_warm = now
+                batch_w = (horizon - now) / N_BATCH
+                if batch_w <= 0.0:
+                    batch_w = 1.0
+                for s in range(n_st):
+                    s_barea[s] = 0.0
+                    s_qarea[s] = 0.0
+            op_cnt[o * N_CNT + CNT_ALL] += 1
+            if warm == 0:
+                op_cnt[o * N_CNT + CNT_ARRIVED] += 1
+            if fn == 0:
+                status = ST_CALL_OVERFLOW
+                break
+            if cap - fn > peak_calls:
+                peak_calls = cap - fn
+            fn -= 1
+            k = free_stk[fn]
+            rn = op_root[o]
+            c_node[k] = rn
+            c_op[k] = o
+            c_warm[k] = warm
+            c_t0[k] = now
+            c_pos[k] = nd_coff[rn]
+            t = now - log(1.0 - rand()) / op_rate[o]
+            if (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration):
+                seq += 1
+                replace(heap, (t, seq, o * 8 + E_ARR))
+                top = False
+            # the request occupies its (infinite) root station while it is in the system
+            s = nd_station[rn]
+            s_busy[s] += 1
+            if warm == 0:
+                s_whist[s * nbuck] += 1
+                s_starts[s] += 1
+        # advance request k to its next step (probability / choice group) or finish it
+        rn = op_root[o]
+        pos = c_pos[k]
+        end = nd_coff[rn + 1]
+        chosen = -1
+        while pos < end:
+            ch = cl_node[pos]
+            g = cl_gend[pos]
+            if g >= 0:
+                u = rand()
+                acc = 0.0
+                pick = -1
+                for j in range(pos, g):
+                    acc += nd_prob[cl_node[j]]
+                    if u < acc:
+                        pick = cl_node[j]
+                        break
+                pos = g
+                if pick < 0:
+                    continue
+                ch = pick
+            else:
+                pos += 1
+                pr = nd_prob[ch]
+                if pr < 1.0 and rand() >= pr:
+                    continue
+            chosen = ch
+            break
+        c_pos[k] = pos
+        if chosen >= 0:
+            # issue the step: serve now or join the FIFO queue
+            c_node[k] = chosen
+            s = nd_station[chosen]
+            if s_busy[s] < lim[s]:
+                s_busy[s] += 1
+                c_st[k] = now
+                if c_warm[k] == 0:
+                    s_whist[s * nbuck] += 1
+                    s_starts[s] += 1
+                dk = nd_dist[chosen]
+                if dk == 1:
+                    sv = -log(1.0 - rand()) * nd_p1[chosen]
+                elif dk == 0:
+                    sv = nd_p1[chosen]
+                else:
+                    u1 = 1.0 - rand()
+                    u2 = rand()
+                    z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
+                    sv = math.exp(nd_p1[chosen] + nd_p2[chosen] * z)
+                seq += 1
+                if top:
+                    replace(heap, (now + sv, seq, k * 8 + E_SVC))
+                    top = False
+                else:
+                    push(heap, (now + sv, seq, k * 8 + E_SVC))
+            else:
+                queues[s].append(k)
+                c_qt[k] = now
+        else:
+            # request done: leave the root station, record latency
+            t_last = now
+            s = nd_station[rn]
+            t0 = c_t0[k]
+            if t0 >= t_warm and now <= t_cut:
+                s_barea[s] += now - t0
+            else:
+                d = min(now, t_cut) - max(t0, t_warm)
+                if d > 0.0:
+                    s_barea[s] += d
+            s_busy[s] -= 1
+            free_stk[fn] = k
+            fn += 1
+            lat = now - t0
+            b = int(now / ts_w)
+            if b >= n_ts:
+                b = n_ts - 1
+            b += o * n_ts
+            ts_ok[b] += 1
+            ts_lat[b] += lat
+            if c_warm[k] == 0:
+                op_cnt[o * N_CNT + CNT_OK] += 1
+                if lat < hmin:
+                    hb = 0
+                else:
+                    hb = 1 + int(log(lat / hmin) * inv_log)
+                    if hb > top_b:
+                        hb = top_b
+                bi = int((t0 - t_warm) / batch_w)
+                if bi >= N_BATCH:
+                    bi = N_BATCH - 1
+                bi += o * N_BATCH
+                op_bs[bi] += lat
+                op_bh[bi * nbuck + hb] += 1
+        if top:
+            pop(heap)
+
+    for s in range(n_st):
+        s_qlen[s] = len(queues[s])
+    out[OUT_T_WARM] = t_warm
+    out[OUT_T_END] = t_last
+    out[OUT_T_CUT] = min(t_cut, t_last)
+    out[OUT_EVENTS] = events
+    out[OUT_DUPS] = 0
+    out[OUT_STATUS] = status
+    out[OUT_PEAK_CALLS] = peak_calls
+    out[OUT_PEAK_HEAP] = peak_heap
+
+
 KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
 assert _kernel_tandem.__code__.co_varnames[: _kernel_tandem.__code__.co_argcount] == KERNEL_ARGS
+assert _kernel_tandem_py.__code__.co_varnames[: _kernel_tandem_py.__code__.co_argcount] == KERNEL_ARGS
 
 _KERNELS = {"general": _kernel, "tandem": _kernel_tandem}
+# the plain-Python backend's kernels, where they differ from the shared ones
+_PY_KERNELS = {"tandem": _kernel_tandem_py}
+# False: run the shared code as plain Python too (tests compare the two)
+PYTHON_SPECIALIZED = True
 _COMPILED: dict[str, Callable[..., None]] = {}
 
 
@@ -1303,8 +1689,14 @@ def _python_rng(seed: int) -> random.Random:
 
 
 def python_kernel(which: str, seed: int) -> Callable[..., None]:
-    """The same kernel code rebound to plain-Python helpers and a seeded stream."""
+    """The kernel rebound to plain-Python helpers and a seeded stream.
+
+    That is the shared code, or its plain-Python twin where one exists and
+    :data:`PYTHON_SPECIALIZED` is set.
+    """
     fn = _KERNELS[which]
+    if PYTHON_SPECIALIZED:
+        fn = _PY_KERNELS.get(which, fn)
     g = dict(fn.__globals__)
     hpush, hpop = _py_heap()
     g.update(

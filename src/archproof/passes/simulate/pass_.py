@@ -6,7 +6,9 @@ Not a default pass (``default=False``): a simulation costs seconds, so `review`,
 
 The result, :class:`SimulateResult`, keeps the raw :class:`DesignSimulation` and adds,
 per operation, the analytic mean/p95/p99 beside the simulated ones (with 95 % CIs) and an
-SLO verdict, and per component the analytic ρ beside the simulated utilization.
+SLO verdict, and per station the analytic ρ beside the simulated utilization. A station
+is a component, or, for a database with read replicas, its ``<id>:primary`` or
+``<id>:replicas`` station, paired with the capacity pass's pool of the same name.
 
 JSON (``SimulateResult.to_json()``), schema ``archproof-simulate/1``::
 
@@ -325,6 +327,23 @@ def _windows(run: SimResult, faults: tuple[Fault, ...]) -> tuple[Window, ...]:
     return tuple(out)
 
 
+def _analytic(cap: CapacityResult | None, station: str) -> tuple[int, float | None]:
+    """Analytic (servers, ρ) of a station: its component's, or for ``<id>:<pool>`` (a
+    database split into primary and read replicas) the capacity pool of that name."""
+    if cap is None:
+        return 0, None
+    comp_id, _, pool_name = station.rpartition(":")
+    if comp_id and pool_name in ("primary", "replicas"):
+        c = cap.component(comp_id)
+        pool = c.pool(pool_name) if c is not None else None
+        if pool is not None:
+            return pool.servers, pool.utilization.value
+    whole = cap.component(station)
+    if whole is None:
+        return 0, None
+    return whole.servers, whole.utilization.value
+
+
 def pair(
     sim: DesignSimulation,
     cap: CapacityResult | None,
@@ -381,16 +400,16 @@ def pair(
         if st.name.startswith("@"):
             continue
         per_st = [r.station(st.name) for r in runs]
-        c = cap.component(st.name) if cap is not None else None
+        servers, analytic = _analytic(cap, st.name)
         util = _mean([s.utilization for s in per_st])
-        if st.servers == 0 and c is not None and c.servers > 0:
-            util /= c.servers  # infinite station: mean busy, over the analytic servers
+        if st.servers == 0 and servers > 0:
+            util /= servers  # infinite station: mean busy, over the analytic servers
         comps.append(
             ComponentFigures(
                 name=st.name,
                 servers=st.servers,
                 utilization=util,
-                analytic_utilization=c.utilization.value if c is not None else None,
+                analytic_utilization=analytic,
                 mean_queue=_mean([s.mean_queue for s in per_st]),
                 mean_wait_s=_mean([s.mean_wait_s for s in per_st]),
                 wait_p99_s=_mean([s.wait_p99_s for s in per_st]),
