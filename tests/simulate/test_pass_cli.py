@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archproof.cli.app import app
-from archproof.frontends.yaml_loader import load_design
+from archproof.frontends.yaml_loader import load_design, load_text
 from archproof.passes.base import Options
 from archproof.passes.simulate.faults import FaultSpecError, describe, parse_fault
 from archproof.passes.simulate.pass_ import SCHEMA, SimulateResult
@@ -163,6 +163,42 @@ def test_report_with_simulation_shows_the_simulated_column() -> None:
     line = next(x for x in md.splitlines() if x.startswith("| redirect | p99 |"))
     assert "±" in line  # the simulated p99 with its interval
     assert "Simulated outages" in md
+    # The 400k-event budget ends the outage run before the fault at 60 s: the report
+    # must say so instead of drawing a fault window it never simulated.
+    assert "before its first fault starts (60 s)" in md
+    assert "ap-span" not in render_html(report)
+
+
+EARLY_FAULT = """
+meta: {name: early-fault}
+components:
+  svc: {kind: service, replicas: 1, concurrency: 8, work: {handle: 5ms}}
+  db: {kind: database, replicas: 1, concurrency: 8, work: {read: 2ms}}
+operations:
+  get:
+    rate: 200/s
+    calls:
+      - call: svc.handle
+        calls:
+          - {call: db.read, timeout: 50ms, on_failure: fail_closed}
+scenarios:
+  db_down:
+    faults:
+      - {component: db, kind: down, at: 2s, for: 2s}
+"""
+
+
+def test_report_outage_chart_shows_the_fault_window() -> None:
+    report = run(
+        load_text(EARLY_FAULT, "early.yaml"),
+        passes=("capacity", "review", "questions", "simulate"),
+        options=Options(simulate=True, sim_duration=6.0, sim_replications=1),
+    )
+    from archproof.backends.report import render_html, render_markdown
+
+    md = render_markdown(report)
+    assert "Simulated outages" in md
+    assert "| during |" in md  # the before/during/after table
     html = render_html(report)
     assert "ap-span" in html  # the outage chart's fault window
 

@@ -532,17 +532,25 @@ def outage_series(report: Report) -> tuple[Block, ...]:
     ok = ts.ok.sum(axis=0)
     err = ts.errors.sum(axis=0)
     width = float(ts.width_s)
-    last = int(run.t_end / width) + 1
-    ok_pts = tuple((i * width, float(ok[i]) / width) for i in range(min(last, len(ok))))
-    err_pts = tuple((i * width, float(err[i]) / width) for i in range(min(last, len(err))))
+    # Whole bins only: the bin the run ends in is partly empty and would fake a drop.
+    full = min(int((run.t_cut or run.t_end) / width), len(ok))  # arrivals end at t_cut
+    ok_pts = tuple((i * width, float(ok[i]) / width) for i in range(full))
+    err_pts = tuple((i * width, float(err[i]) / width) for i in range(full))
+    end = full * width
     spans = tuple(
         (
             f"{f.component} {f.kind}",
             float(f.at.seconds),
-            float(f.at.seconds + f.duration.seconds) if f.duration is not None else run.t_end,
+            min(end, float(f.at.seconds + f.duration.seconds) if f.duration else end),
         )
         for f in shown.faults
+        if float(f.at.seconds) < end
     )
+    cut = [
+        f"{f.component} {f.kind} until {float(f.at.seconds + f.duration.seconds):g} s"
+        for f in shown.faults
+        if f.duration is not None and float(f.at.seconds + f.duration.seconds) > end
+    ]
     what = f"scenario {shown.scenario}" if shown.scenario else "the injected faults"
     rows = tuple(
         (
@@ -554,8 +562,32 @@ def outage_series(report: Report) -> tuple[Block, ...]:
         )
         for w in shown.windows
     )
+    first = min(float(f.at.seconds) for f in shown.faults)
+    if first >= end:
+        return (
+            Note(
+                f"The simulated run of {what} ends at {end:g} s, before its first fault starts "
+                f"({first:g} s): no outage was simulated ("
+                + "; ".join(shown.notes or ("run length",))
+                + f"). Run `archproof simulate --scenario {shown.scenario or 'NAME'}` with a "
+                "longer --duration to see it.",
+                "warn",
+            ),
+        )
     blocks: list[Block] = [
         Para(f"Simulated timeline of {what}: successful and failed requests per second."),
+        *(
+            [
+                Note(
+                    f"The simulated run ends at {end:g} s (the event budget caps it; "
+                    + "; ".join(shown.notes or ("run length",))
+                    + f"), before the fault window ends ({', '.join(cut)}): the chart shows "
+                    "the outage as far as it was simulated, not the recovery."
+                )
+            ]
+            if cut
+            else []
+        ),
         LineChart(
             title=f"Outage and recovery: {what}",
             x_label="time",

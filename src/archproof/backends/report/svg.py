@@ -655,6 +655,8 @@ def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     while v <= hi + step * 1e-9:
         out.append(round(v, 10))
         v += step
+    if out[-1] < hi:  # the top tick must cover the data, or the plot clips it
+        out.append(round(v, 10))
     return out
 
 

@@ -301,7 +301,7 @@ def _windows(run: SimResult, faults: tuple[Fault, ...]) -> tuple[Window, ...]:
     ok = ts.ok.sum(axis=0)
     err = ts.errors.sum(axis=0)
     lat = _series_latency(run)
-    last = run.t_end
+    last = run.t_cut or run.t_end  # arrivals stop at t_cut; the drain after it is no window
     out: list[Window] = []
     for label, a, b in (
         ("before", run.t_warm, start),

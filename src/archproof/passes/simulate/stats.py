@@ -165,6 +165,8 @@ class SimResult:
     operations: tuple[OperationResult, ...]
     stations: tuple[StationResult, ...]
     series: TimeSeries
+    # End of the measurement window: the last arrival (after it the system only drains).
+    t_cut: float = 0.0
 
     def op(self, name: str) -> OperationResult:
         for o in self.operations:
@@ -263,6 +265,7 @@ def summarize(raw: R.RawRun) -> SimResult:
         events=raw.events,
         t_warm=raw.t_warm,
         t_end=raw.t_end,
+        t_cut=cut,
         duplicates=raw.duplicates,
         operations=tuple(ops),
         stations=tuple(stations),
