@@ -6,6 +6,13 @@ import numpy as np
 import pytest
 
 from archproof.passes.simulate.kernel import HAVE_NUMBA
+from archproof.passes.simulate.network import (
+    Network,
+    NetworkBuilder,
+    exponential,
+    fixed,
+    lognormal_p50_p99,
+)
 from archproof.passes.simulate.runner import RawRun, run_kernel
 
 from .conftest import reference_network
@@ -58,3 +65,56 @@ def test_python_and_numba_identical_rich(make: object) -> None:
     nb = run_kernel(net, duration=12.0, seed=4, backend="numba")
     assert py.path == "general"
     assert same(py, nb)
+
+
+def choice_network() -> Network:
+    """Two operations with a choice group, fixed, lognormal and infinite-server steps."""
+    b = NetworkBuilder()
+    cl = b.station("client")
+    a, bb, c, d = b.station("A", 3), b.station("B", 5), b.station("C"), b.station("D", 2)
+    r1 = b.node(
+        cl,
+        fixed(0.0),
+        children=(
+            b.node(a, exponential(0.01)),
+            b.node(bb, lognormal_p50_p99(0.02, 0.1), prob=0.7),
+            b.node(c, fixed(0.005), group=0, prob=0.3),
+            b.node(d, exponential(0.05), group=0, prob=0.5),
+            b.node(a, fixed(0.002), prob=0.5),
+        ),
+    )
+    r2 = b.node(
+        cl,
+        fixed(0.0),
+        children=(
+            b.node(d, exponential(0.03)),
+            b.node(bb, exponential(0.02), group=1, prob=0.5),
+            b.node(a, exponential(0.01), group=1, prob=0.5),
+        ),
+    )
+    b.operation("x", 150.0, r1)
+    b.operation("y", 40.0, r2)
+    return b.build()
+
+
+@pytest.mark.parametrize("make", [reference_network, choice_network])
+def test_python_fast_path_equals_shared_code(make: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain-Python twin of the fast path (kernel._kernel_tandem_py) against the
+    shared kernel code run as plain Python: bit-identical, including warm-up by time."""
+    from archproof.passes.simulate import kernel as K
+
+    net = make()  # type: ignore[operator]
+    for kw in ({"n_requests": 20_000, "seed": 7}, {"duration": 15.0, "seed": 3}):
+        twin = run_kernel(net, backend="python", path="tandem", **kw)
+        monkeypatch.setattr(K, "PYTHON_SPECIALIZED", False)
+        shared = run_kernel(net, backend="python", path="tandem", **kw)
+        monkeypatch.setattr(K, "PYTHON_SPECIALIZED", True)
+        assert same(twin, shared)
+        assert (twin.peak_calls, twin.peak_heap, twin.t_cut) == (
+            shared.peak_calls,
+            shared.peak_heap,
+            shared.t_cut,
+        )
+        assert np.array_equal(twin.ts_lat, shared.ts_lat)
+        assert np.array_equal(twin.s_wsum, shared.s_wsum)
+        assert np.array_equal(twin.op_bs, shared.op_bs)

@@ -15,6 +15,12 @@ is rebound (``types.FunctionType``) to globals holding ``random.Random.random`` 
 ``heapq`` — and all arrays are passed as Python lists, because indexing a list is ~3×
 faster than indexing a numpy array from CPython. Same code, two speeds.
 
+One exception, kept apart at the end of the module: the plain-Python backend runs the
+fast path as :func:`_kernel_tandem_py`, a CPython-specialized twin of
+:func:`_kernel_tandem` with bit-identical output (heapq used directly, helpers inlined,
+precomputed step tables). numba never sees it; ``PYTHON_SPECIALIZED = False`` runs the
+shared code instead, which the tests use to compare the two.
+
 Determinism: both backends draw every random number from one MT19937 stream of 53-bit
 uniforms seeded with ``init_genrand(seed)`` (numba's ``np.random.seed``; for Python the
 same state is loaded into ``random.Random``). Events are ordered by (time, push
@@ -1414,7 +1420,7 @@ def _kernel_tandem_py(
     push = heapq.heappush
     pop = heapq.heappop
     replace = heapq.heapreplace
-    heap: list[tuple[float, int, int]] = hT
+    heap: list[tuple[float, int, int]] = hT  # (time, push sequence, slot or -1 - operation)
     hmin = HIST_MIN
     inv_log = HIST_INV_LOG
     nbuck = NBUCK
@@ -1422,35 +1428,71 @@ def _kernel_tandem_py(
     n_ops = len(op_rate)
     n_st = len(st_servers)
     cap = len(c_node)
-    big = 1 << 62
-    lim = [cs if cs > 0 else big for cs in st_servers]  # an infinite station never queues
+    # ---- tables built once: per station, per operation, per step position
+    # free servers per station (an infinite station never runs out), kept in place of
+    # s_busy and written back at the end
+    s_free = [cs - s_busy[s] if cs > 0 else 1 << 62 for s, cs in enumerate(st_servers)]
     queues: list[deque[int]] = [deque() for _ in range(n_st)]
+    op_begin = [nd_coff[r] for r in op_root]
+    op_end = [nd_coff[r + 1] for r in op_root]
+    op_st = [nd_station[r] for r in op_root]
+    pos_prob = [nd_prob[ch] for ch in cl_node]
+    # how the step at a position is taken: 1.0 always, p in [0, 1) with probability p,
+    # -1.0 a choice group starts here
+    pos_take = [-1.0 if cl_gend[p] >= 0 else pos_prob[p] for p in range(len(cl_node))]
+    # the step at each position: its station, distribution, where the list goes on
+    # after it (past its choice group, if any) and where the list ends
+    after = list(range(1, len(cl_node) + 1))
+    for p in range(len(cl_node)):
+        if cl_gend[p] >= 0:
+            for j in range(p, cl_gend[p]):
+                after[j] = cl_gend[p]
+    step: list[tuple[int, int, float, float, int, int]] = [
+        (0, 0, 0.0, 0.0, 0, 0) for _ in range(len(cl_node))
+    ]
+    for r in op_root:
+        for p in range(nd_coff[r], nd_coff[r + 1]):
+            ch = cl_node[p]
+            step[p] = (nd_station[ch], nd_dist[ch], nd_p1[ch], nd_p2[ch], after[p], nd_coff[r + 1])
+    c_at = c_pos  # slot → position of its current step
+    # slot → its batch row o * N_BATCH + batch (by arrival time), -1 while warming up
+    c_bat = c_warm
+    n_lim = n_req if n_req > 0 else 1 << 62  # arrivals to admit
+    t_lim = duration if n_req <= 0 else INF  # arrival times to admit
+    # integer counters whose order does not matter, folded in at the end
+    n_all = [0] * n_ops  # arrivals, warm-up included
+    n_warm = [0] * n_ops  # arrivals during warm-up
+    n_imm = [0] * n_st  # measured starts without a wait (histogram bucket 0)
+    ok0 = [sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) for o in range(n_ops)]
     t_last = 0.0
     status = 0
-    events = 0
     arrivals = 0
-    warm_done = 0
+    warm = 1
     t_warm = 0.0
     t_cut = duration if n_req <= 0 else INF
     batch_w = 1.0
     fn = cap
+    fn_low = cap
     peak_heap = 0
-    peak_calls = 0
     seq = 0
+    # time-series bin of `now` (completions come in time order): recomputed only when
+    # `now` passes tb_next, set a hair below the bin's end so the division decides
+    tb = 0
+    tb_next = -1.0
+    bt = 0  # the same for the batch of an arrival (arrivals come in time order too)
+    bt_next = -1.0
     for o in range(n_ops):
         if op_rate[o] > 0.0:
             t = -log(1.0 - rand()) / op_rate[o]
             if n_req > 0 or t < duration:
                 seq += 1
-                push(heap, (t, seq, o * 8 + E_ARR))
+                push(heap, (t, seq, -1 - o))
     while heap:
-        now, _q, code = heap[0]
-        events += 1
-        k = code >> 3
-        top = True  # the event being handled is still heap[0]
-        if code & 7 == E_SVC:
+        now, _q, k = heap[0]
+        top = True  # the event being handled is still heap[0]: the first push replaces it
+        if k >= 0:
             # step done: release the server, start the next waiting request
-            s = nd_station[c_node[k]]
+            s, _d, _p, _p2, pos, end = step[c_at[k]]
             st = c_st[k]
             if st >= t_warm and now <= t_cut:
                 s_barea[s] += now - st
@@ -1470,7 +1512,7 @@ def _kernel_tandem_py(
                     d = min(now, t_cut) - max(qt, t_warm)
                     if d > 0.0:
                         s_qarea[s] += d
-                if c_warm[h] == 0:
+                if c_bat[h] >= 0:
                     w = now - qt
                     s_wsum[s] += w
                     if w < hmin:
@@ -1481,41 +1523,36 @@ def _kernel_tandem_py(
                             b = top_b
                     s_whist[s * nbuck + b] += 1
                     s_starts[s] += 1
-                hn = c_node[h]
-                dk = nd_dist[hn]
+                _s, dk, p1, p2, _a, _e = step[c_at[h]]
                 if dk == 1:
-                    sv = -log(1.0 - rand()) * nd_p1[hn]
+                    sv = -log(1.0 - rand()) * p1
                 elif dk == 0:
-                    sv = nd_p1[hn]
+                    sv = p1
                 else:
                     u1 = 1.0 - rand()
                     u2 = rand()
                     z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
-                    sv = math.exp(nd_p1[hn] + nd_p2[hn] * z)
+                    sv = math.exp(p1 + p2 * z)
                 seq += 1
-                replace(heap, (now + sv, seq, h * 8 + E_SVC))
+                replace(heap, (now + sv, seq, h))
                 top = False
             else:
-                s_busy[s] -= 1
-            o = c_op[k]
+                s_free[s] += 1
         else:
             # external arrival: count, take a slot, draw the next arrival
-            o = k
-            if n_req > 0 and arrivals >= n_req:
+            o = -1 - k
+            if arrivals >= n_lim:
                 pop(heap)
                 continue
-            if events > max_events:
+            hl = len(heap)
+            if seq - hl + 1 > max_events:  # events handled so far, this one included
                 status = ST_EVENT_CAP
                 break
-            if len(heap) > peak_heap:
-                peak_heap = len(heap)
-            warm = 1 if (arrivals < warm_n or now < warm_t) else 0
-            arrivals += 1
-            t_last = now
-            if n_req > 0 and arrivals >= n_req:
-                t_cut = now
-            if warm == 0 and warm_done == 0:
-                warm_done = 1
+            if hl > peak_heap:
+                peak_heap = hl
+            if warm != 0 and not (arrivals < warm_n or now < warm_t):
+                # warm-up over (for good: both conditions only move one way)
+                warm = 0
                 t_warm = now
                 batch_w = (horizon - now) / N_BATCH
                 if batch_w <= 0.0:
@@ -1523,95 +1560,99 @@ def _kernel_tandem_py(
                 for s in range(n_st):
                     s_barea[s] = 0.0
                     s_qarea[s] = 0.0
-            op_cnt[o * N_CNT + CNT_ALL] += 1
+            arrivals += 1
+            t_last = now
+            if arrivals >= n_lim:
+                t_cut = now
+            n_all[o] += 1
             if warm == 0:
-                op_cnt[o * N_CNT + CNT_ARRIVED] += 1
-            if fn == 0:
-                status = ST_CALL_OVERFLOW
-                break
-            if cap - fn > peak_calls:
-                peak_calls = cap - fn
+                if now >= bt_next:
+                    bt = int((now - t_warm) / batch_w)
+                    if bt >= N_BATCH - 1:
+                        bt = N_BATCH - 1
+                        bt_next = INF
+                    else:
+                        bt_next = t_warm + (bt + 1) * batch_w * (1.0 - 1e-9)
+                j = o * N_BATCH + bt
+            else:
+                n_warm[o] += 1
+                j = -1
+            if fn < fn_low:
+                if fn == 0:
+                    status = ST_CALL_OVERFLOW
+                    break
+                fn_low = fn
             fn -= 1
             k = free_stk[fn]
-            rn = op_root[o]
-            c_node[k] = rn
             c_op[k] = o
-            c_warm[k] = warm
+            c_bat[k] = j
             c_t0[k] = now
-            c_pos[k] = nd_coff[rn]
+            pos = op_begin[o]
+            end = op_end[o]
             t = now - log(1.0 - rand()) / op_rate[o]
-            if (n_req > 0 and arrivals < n_req) or (n_req <= 0 and t < duration):
+            if arrivals < n_lim and t < t_lim:
                 seq += 1
-                replace(heap, (t, seq, o * 8 + E_ARR))
+                replace(heap, (t, seq, -1 - o))
                 top = False
-            # the request occupies its (infinite) root station while it is in the system
-            s = nd_station[rn]
-            s_busy[s] += 1
-            if warm == 0:
-                s_whist[s * nbuck] += 1
-                s_starts[s] += 1
+            # the request occupies its (infinite) root station while in the system: its
+            # busy count is never compared and its starts are counted in n_meas
         # advance request k to its next step (probability / choice group) or finish it
-        rn = op_root[o]
-        pos = c_pos[k]
-        end = nd_coff[rn + 1]
-        chosen = -1
+        cp = -1
         while pos < end:
-            ch = cl_node[pos]
-            g = cl_gend[pos]
-            if g >= 0:
-                u = rand()
-                acc = 0.0
-                pick = -1
-                for j in range(pos, g):
-                    acc += nd_prob[cl_node[j]]
-                    if u < acc:
-                        pick = cl_node[j]
-                        break
-                pos = g
-                if pick < 0:
-                    continue
-                ch = pick
-            else:
+            pr = pos_take[pos]
+            if pr >= 1.0:  # always taken, no draw
+                cp = pos
+                break
+            if pr >= 0.0:  # taken with probability pr: one draw
+                if rand() < pr:
+                    cp = pos
+                    break
                 pos += 1
-                pr = nd_prob[ch]
-                if pr < 1.0 and rand() >= pr:
-                    continue
-            chosen = ch
-            break
-        c_pos[k] = pos
-        if chosen >= 0:
+                continue
+            # an exclusive choice group: one draw picks at most one member
+            g = cl_gend[pos]
+            u = rand()
+            acc = 0.0
+            for j in range(pos, g):
+                acc += pos_prob[j]
+                if u < acc:
+                    cp = j
+                    break
+            pos = g
+            if cp >= 0:
+                break
+        if cp >= 0:
             # issue the step: serve now or join the FIFO queue
-            c_node[k] = chosen
-            s = nd_station[chosen]
-            if s_busy[s] < lim[s]:
-                s_busy[s] += 1
+            c_at[k] = cp
+            s, dk, p1, p2, _a, _e = step[cp]
+            if s_free[s] > 0:
+                s_free[s] -= 1
                 c_st[k] = now
-                if c_warm[k] == 0:
-                    s_whist[s * nbuck] += 1
-                    s_starts[s] += 1
-                dk = nd_dist[chosen]
+                if c_bat[k] >= 0:
+                    n_imm[s] += 1
                 if dk == 1:
-                    sv = -log(1.0 - rand()) * nd_p1[chosen]
+                    sv = -log(1.0 - rand()) * p1
                 elif dk == 0:
-                    sv = nd_p1[chosen]
+                    sv = p1
                 else:
                     u1 = 1.0 - rand()
                     u2 = rand()
                     z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
-                    sv = math.exp(nd_p1[chosen] + nd_p2[chosen] * z)
+                    sv = math.exp(p1 + p2 * z)
                 seq += 1
                 if top:
-                    replace(heap, (now + sv, seq, k * 8 + E_SVC))
+                    replace(heap, (now + sv, seq, k))
                     top = False
                 else:
-                    push(heap, (now + sv, seq, k * 8 + E_SVC))
+                    push(heap, (now + sv, seq, k))
             else:
                 queues[s].append(k)
                 c_qt[k] = now
         else:
             # request done: leave the root station, record latency
             t_last = now
-            s = nd_station[rn]
+            o = c_op[k]
+            s = op_st[o]
             t0 = c_t0[k]
             if t0 >= t_warm and now <= t_cut:
                 s_barea[s] += now - t0
@@ -1619,48 +1660,60 @@ def _kernel_tandem_py(
                 d = min(now, t_cut) - max(t0, t_warm)
                 if d > 0.0:
                     s_barea[s] += d
-            s_busy[s] -= 1
             free_stk[fn] = k
             fn += 1
             lat = now - t0
-            b = int(now / ts_w)
-            if b >= n_ts:
-                b = n_ts - 1
-            b += o * n_ts
+            if now >= tb_next:
+                tb = int(now / ts_w)
+                if tb >= n_ts - 1:
+                    tb = n_ts - 1
+                    tb_next = INF
+                else:
+                    tb_next = (tb + 1) * ts_w * (1.0 - 1e-12)
+            b = o * n_ts + tb
             ts_ok[b] += 1
             ts_lat[b] += lat
-            if c_warm[k] == 0:
-                op_cnt[o * N_CNT + CNT_OK] += 1
+            j = c_bat[k]
+            if j >= 0:
                 if lat < hmin:
                     hb = 0
                 else:
                     hb = 1 + int(log(lat / hmin) * inv_log)
                     if hb > top_b:
                         hb = top_b
-                bi = int((t0 - t_warm) / batch_w)
-                if bi >= N_BATCH:
-                    bi = N_BATCH - 1
-                bi += o * N_BATCH
-                op_bs[bi] += lat
-                op_bh[bi * nbuck + hb] += 1
+                op_bs[j] += lat
+                op_bh[j * nbuck + hb] += 1
         if top:
             pop(heap)
 
+    # fold in the order-free counters
+    for o in range(n_ops):
+        n_meas = n_all[o] - n_warm[o]
+        op_cnt[o * N_CNT + CNT_ALL] += n_all[o]
+        op_cnt[o * N_CNT + CNT_ARRIVED] += n_meas
+        done = sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) - ok0[o]
+        op_cnt[o * N_CNT + CNT_OK] += done
+        n_imm[op_st[o]] += n_meas
     for s in range(n_st):
+        if st_servers[s] > 0:
+            s_busy[s] = st_servers[s] - s_free[s]
+        s_whist[s * NBUCK] += n_imm[s]
+        s_starts[s] += n_imm[s]
         s_qlen[s] = len(queues[s])
     out[OUT_T_WARM] = t_warm
     out[OUT_T_END] = t_last
     out[OUT_T_CUT] = min(t_cut, t_last)
-    out[OUT_EVENTS] = events
+    # every pushed event is handled once it is popped; one that stopped the run counts
+    out[OUT_EVENTS] = seq - len(heap) + (1 if status != 0 else 0)
     out[OUT_DUPS] = 0
     out[OUT_STATUS] = status
-    out[OUT_PEAK_CALLS] = peak_calls
+    out[OUT_PEAK_CALLS] = cap - fn_low
     out[OUT_PEAK_HEAP] = peak_heap
 
 
 KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
-assert _kernel_tandem.__code__.co_varnames[: _kernel_tandem.__code__.co_argcount] == KERNEL_ARGS
-assert _kernel_tandem_py.__code__.co_varnames[: _kernel_tandem_py.__code__.co_argcount] == KERNEL_ARGS
+for _k in (_kernel_tandem, _kernel_tandem_py):
+    assert _k.__code__.co_varnames[: _k.__code__.co_argcount] == KERNEL_ARGS
 
 _KERNELS = {"general": _kernel, "tandem": _kernel_tandem}
 # the plain-Python backend's kernels, where they differ from the shared ones
