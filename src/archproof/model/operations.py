@@ -18,6 +18,7 @@ Short forms in YAML, for each item of a `calls:` list:
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -52,6 +53,10 @@ WRITE_WORDS = frozenset(
         "save",
     }
 )
+
+
+# One regex instead of a loop over the words: this is hot in capacity analysis.
+_WRITE_PATTERN = re.compile("|".join(sorted(WRITE_WORDS)))
 
 
 def _probability(value: Any) -> Any:
@@ -140,7 +145,7 @@ class CallNode(Node):
     def is_write(self) -> bool:
         if self.write is not None:
             return self.write
-        return any(word in self.work.lower() for word in WRITE_WORDS)
+        return _WRITE_PATTERN.search(self.work.lower()) is not None
 
 
 class Branch(Node):

@@ -46,7 +46,28 @@ def _seq(net: Network, seq: Seq, down: str) -> tuple[float, float]:
     return 1.0 - ok, max(0.0, ok - okd)
 
 
+def _reach(net: Network, v: Visit) -> frozenset[str]:
+    """Components in the subtree of `v` (memoised on the network: the tree is fixed)."""
+    cache: dict[int, frozenset[str]] = net.__dict__.setdefault("_reach", {})
+    found = cache.get(v.index)
+    if found is None:
+        names = {v.component}
+        stack: list[Seq] = [v.children]
+        while stack:
+            for kind, obj in stack.pop():
+                if kind == "call":
+                    assert isinstance(obj, int)
+                    names |= _reach(net, net.visits[obj])
+                else:
+                    assert isinstance(obj, list)
+                    stack.extend(sub for _, sub in obj)
+        found = cache[v.index] = frozenset(names)
+    return found
+
+
 def _call(net: Network, v: Visit, down: str) -> tuple[float, float]:
+    if down not in _reach(net, v):
+        return 0.0, 0.0  # nothing below this call is down: it neither fails nor degrades
     if v.component == down:
         f, d = 1.0, 0.0
     else:
