@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
 from archproof.model.base import Node, located
 from archproof.units import Count, Rate
 
-FIELD_TYPES = (
+FieldType = Literal[
     "str",
     "text",
     "int",
@@ -25,7 +25,8 @@ FIELD_TYPES = (
     "bytes",
     "enum",
     "ref",
-)
+]
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 
 _SHORT_FIELD = re.compile(r"^(?P<type>[a-z]+)(?:\((?P<arg>[^)]*)\))?(?P<null>\?)?$")
 
@@ -33,22 +34,7 @@ _SHORT_FIELD = re.compile(r"^(?P<type>[a-z]+)(?:\((?P<arg>[^)]*)\))?(?P<null>\?)
 class EntityField(Node):
     """A field. Short form: `str`, `str(2048)`, `int?` (nullable), `ref(User)`, `enum(a|b)`."""
 
-    type: Literal[
-        "str",
-        "text",
-        "int",
-        "bigint",
-        "float",
-        "decimal",
-        "bool",
-        "datetime",
-        "date",
-        "uuid",
-        "json",
-        "bytes",
-        "enum",
-        "ref",
-    ] = Field(description="Field type.")
+    type: FieldType = Field(description="Field type.")
     size: int | None = Field(default=None, ge=1, description="Maximum length (str, bytes).")
     nullable: bool = Field(default=False, description="Whether the value may be absent.")
     unique: bool = Field(default=False, description="Whether values are unique.")
