@@ -1408,7 +1408,8 @@ def _kernel_tandem_py(
     sequence) as :func:`_kernel_tandem`, so all three kernels agree bit for bit (the tests
     check it). What differs is only how CPython is made to do less per event:
 
-    - the heap is a ``heapq`` list of ``(time, seq, code)`` tuples, used directly; the
+    - the heap is a ``heapq`` list of ``(time, seq, code, position, start)`` tuples
+      (a step completion carries its step's position and start time), used directly; the
       event being handled stays on top until its first push replaces it
       (``heapreplace``: one sift instead of a pop and a push);
     - helpers (histogram bucket, min/max clipping) are inlined; modules, constants and
@@ -1420,7 +1421,8 @@ def _kernel_tandem_py(
     push = heapq.heappush
     pop = heapq.heappop
     replace = heapq.heapreplace
-    heap: list[tuple[float, int, int]] = hT  # (time, push sequence, slot or -1 - operation)
+    # (time, push sequence, slot or -1 - operation, step position, step start)
+    heap: list[tuple[float, int, int, int, float]] = hT
     hmin = HIST_MIN
     inv_log = HIST_INV_LOG
     nbuck = NBUCK
@@ -1433,8 +1435,6 @@ def _kernel_tandem_py(
     # s_busy and written back at the end
     s_free = [cs - s_busy[s] if cs > 0 else 1 << 62 for s, cs in enumerate(st_servers)]
     queues: list[deque[int]] = [deque() for _ in range(n_st)]
-    op_begin = [nd_coff[r] for r in op_root]
-    op_end = [nd_coff[r + 1] for r in op_root]
     op_st = [nd_station[r] for r in op_root]
     pos_prob = [nd_prob[ch] for ch in cl_node]
     # how the step at a position is taken: 1.0 always, p in [0, 1) with probability p,
@@ -1447,20 +1447,41 @@ def _kernel_tandem_py(
         if cl_gend[p] >= 0:
             for j in range(p, cl_gend[p]):
                 after[j] = cl_gend[p]
-    step: list[tuple[int, int, float, float, int, int]] = [
-        (0, 0, 0.0, 0.0, 0, 0) for _ in range(len(cl_node))
-    ]
+
+    # where a request goes from position `pos` of a list ending at `end`, when no draw is
+    # needed: the position taken (always-taken step), -1 (list done) or -2 (draws needed)
+    def _next(pos: int, end: int) -> int:
+        if pos >= end:
+            return -1
+        return pos if pos_take[pos] >= 1.0 else -2
+
+    # per position: how its step is served (station, distribution, parameters) and what
+    # its completion does (station, where the list goes on, where it ends, next step)
+    step: list[tuple[int, int, float, float]] = [(0, 0, 0.0, 0.0) for _ in range(len(cl_node))]
+    step_done: list[tuple[int, int, int, int]] = [(0, 0, 0, 0) for _ in range(len(cl_node))]
     for r in op_root:
         for p in range(nd_coff[r], nd_coff[r + 1]):
             ch = cl_node[p]
-            step[p] = (nd_station[ch], nd_dist[ch], nd_p1[ch], nd_p2[ch], after[p], nd_coff[r + 1])
-    c_at = c_pos  # slot → position of its current step
+            step[p] = (nd_station[ch], nd_dist[ch], nd_p1[ch], nd_p2[ch])
+            step_done[p] = (
+                nd_station[ch],
+                after[p],
+                nd_coff[r + 1],
+                _next(after[p], nd_coff[r + 1]),
+            )
+    # per operation: where its list starts and ends, its first step (as for step_done)
+    # and its arrival rate
+    op_info = [
+        (nd_coff[r], nd_coff[r + 1], _next(nd_coff[r], nd_coff[r + 1]), op_rate[o])
+        for o, r in enumerate(op_root)
+    ]
+    c_at = c_pos  # slot → position of the step it waits for (while queued)
     # slot → its batch row o * N_BATCH + batch (by arrival time), -1 while warming up
     c_bat = c_warm
     n_lim = n_req if n_req > 0 else 1 << 62  # arrivals to admit
     t_lim = duration if n_req <= 0 else INF  # arrival times to admit
     # integer counters whose order does not matter, folded in at the end
-    n_all = [0] * n_ops  # arrivals, warm-up included
+    n_meas = [0] * n_ops  # arrivals after warm-up
     n_warm = [0] * n_ops  # arrivals during warm-up
     n_imm = [0] * n_st  # measured starts without a wait (histogram bucket 0)
     ok0 = [sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) for o in range(n_ops)]
@@ -1486,14 +1507,13 @@ def _kernel_tandem_py(
             t = -log(1.0 - rand()) / op_rate[o]
             if n_req > 0 or t < duration:
                 seq += 1
-                push(heap, (t, seq, -1 - o))
+                push(heap, (t, seq, -1 - o, 0, 0.0))
     while heap:
-        now, _q, k = heap[0]
+        now, _q, k, at, st = heap[0]
         top = True  # the event being handled is still heap[0]: the first push replaces it
         if k >= 0:
             # step done: release the server, start the next waiting request
-            s, _d, _p, _p2, pos, end = step[c_at[k]]
-            st = c_st[k]
+            s, pos, end, cp = step_done[at]
             if st >= t_warm and now <= t_cut:
                 s_barea[s] += now - st
             else:
@@ -1504,7 +1524,6 @@ def _kernel_tandem_py(
             if q:
                 # the server passes straight to the head of the queue
                 h = q.popleft()
-                c_st[h] = now
                 qt = c_qt[h]
                 if qt >= t_warm and now <= t_cut:
                     s_qarea[s] += now - qt
@@ -1523,7 +1542,8 @@ def _kernel_tandem_py(
                             b = top_b
                     s_whist[s * nbuck + b] += 1
                     s_starts[s] += 1
-                _s, dk, p1, p2, _a, _e = step[c_at[h]]
+                at = c_at[h]
+                _s, dk, p1, p2 = step[at]
                 if dk == 1:
                     sv = -log(1.0 - rand()) * p1
                 elif dk == 0:
@@ -1534,7 +1554,7 @@ def _kernel_tandem_py(
                     z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
                     sv = math.exp(p1 + p2 * z)
                 seq += 1
-                replace(heap, (now + sv, seq, h))
+                replace(heap, (now + sv, seq, h, at, now))
                 top = False
             else:
                 s_free[s] += 1
@@ -1545,27 +1565,25 @@ def _kernel_tandem_py(
                 pop(heap)
                 continue
             hl = len(heap)
-            if seq - hl + 1 > max_events:  # events handled so far, this one included
+            if seq - hl >= max_events:  # events handled so far (this one included) > cap
                 status = ST_EVENT_CAP
                 break
             if hl > peak_heap:
                 peak_heap = hl
-            if warm != 0 and not (arrivals < warm_n or now < warm_t):
-                # warm-up over (for good: both conditions only move one way)
-                warm = 0
-                t_warm = now
-                batch_w = (horizon - now) / N_BATCH
-                if batch_w <= 0.0:
-                    batch_w = 1.0
-                for s in range(n_st):
-                    s_barea[s] = 0.0
-                    s_qarea[s] = 0.0
-            arrivals += 1
-            t_last = now
-            if arrivals >= n_lim:
-                t_cut = now
-            n_all[o] += 1
-            if warm == 0:
+            if warm != 0 and (arrivals < warm_n or now < warm_t):
+                n_warm[o] += 1
+                j = -1
+            else:
+                if warm != 0:
+                    # warm-up over (for good: both conditions only move one way)
+                    warm = 0
+                    t_warm = now
+                    batch_w = (horizon - now) / N_BATCH
+                    if batch_w <= 0.0:
+                        batch_w = 1.0
+                    for s in range(n_st):
+                        s_barea[s] = 0.0
+                        s_qarea[s] = 0.0
                 if now >= bt_next:
                     bt = int((now - t_warm) / batch_w)
                     if bt >= N_BATCH - 1:
@@ -1574,9 +1592,9 @@ def _kernel_tandem_py(
                     else:
                         bt_next = t_warm + (bt + 1) * batch_w * (1.0 - 1e-9)
                 j = o * N_BATCH + bt
-            else:
-                n_warm[o] += 1
-                j = -1
+                n_meas[o] += 1
+            arrivals += 1
+            t_last = now
             if fn < fn_low:
                 if fn == 0:
                     status = ST_CALL_OVERFLOW
@@ -1587,47 +1605,50 @@ def _kernel_tandem_py(
             c_op[k] = o
             c_bat[k] = j
             c_t0[k] = now
-            pos = op_begin[o]
-            end = op_end[o]
-            t = now - log(1.0 - rand()) / op_rate[o]
-            if arrivals < n_lim and t < t_lim:
-                seq += 1
-                replace(heap, (t, seq, -1 - o))
-                top = False
+            pos, end, cp, rate = op_info[o]
+            t = now - log(1.0 - rand()) / rate
+            if arrivals < n_lim:
+                if t < t_lim:
+                    seq += 1
+                    replace(heap, (t, seq, -1 - o, 0, 0.0))
+                    top = False
+            else:
+                # the last arrival (set here, not before the overflow check above: a break
+                # there leaves OUT_T_CUT = min(t_cut, t_last) = now all the same)
+                t_cut = now
             # the request occupies its (infinite) root station while in the system: its
             # busy count is never compared and its starts are counted in n_meas
         # advance request k to its next step (probability / choice group) or finish it
-        cp = -1
-        while pos < end:
-            pr = pos_take[pos]
-            if pr >= 1.0:  # always taken, no draw
-                cp = pos
-                break
-            if pr >= 0.0:  # taken with probability pr: one draw
-                if rand() < pr:
+        if cp == -2:
+            cp = -1
+            while pos < end:
+                pr = pos_take[pos]
+                if pr >= 1.0:  # always taken, no draw
                     cp = pos
                     break
-                pos += 1
-                continue
-            # an exclusive choice group: one draw picks at most one member
-            g = cl_gend[pos]
-            u = rand()
-            acc = 0.0
-            for j in range(pos, g):
-                acc += pos_prob[j]
-                if u < acc:
-                    cp = j
+                if pr >= 0.0:  # taken with probability pr: one draw
+                    if rand() < pr:
+                        cp = pos
+                        break
+                    pos += 1
+                    continue
+                # an exclusive choice group: one draw picks at most one member
+                g = cl_gend[pos]
+                u = rand()
+                acc = 0.0
+                for j in range(pos, g):
+                    acc += pos_prob[j]
+                    if u < acc:
+                        cp = j
+                        break
+                pos = g
+                if cp >= 0:
                     break
-            pos = g
-            if cp >= 0:
-                break
         if cp >= 0:
             # issue the step: serve now or join the FIFO queue
-            c_at[k] = cp
-            s, dk, p1, p2, _a, _e = step[cp]
+            s, dk, p1, p2 = step[cp]
             if s_free[s] > 0:
                 s_free[s] -= 1
-                c_st[k] = now
                 if c_bat[k] >= 0:
                     n_imm[s] += 1
                 if dk == 1:
@@ -1641,11 +1662,12 @@ def _kernel_tandem_py(
                     sv = math.exp(p1 + p2 * z)
                 seq += 1
                 if top:
-                    replace(heap, (now + sv, seq, k))
+                    replace(heap, (now + sv, seq, k, cp, now))
                     top = False
                 else:
-                    push(heap, (now + sv, seq, k))
+                    push(heap, (now + sv, seq, k, cp, now))
             else:
+                c_at[k] = cp
                 queues[s].append(k)
                 c_qt[k] = now
         else:
@@ -1688,12 +1710,11 @@ def _kernel_tandem_py(
 
     # fold in the order-free counters
     for o in range(n_ops):
-        n_meas = n_all[o] - n_warm[o]
-        op_cnt[o * N_CNT + CNT_ALL] += n_all[o]
-        op_cnt[o * N_CNT + CNT_ARRIVED] += n_meas
+        op_cnt[o * N_CNT + CNT_ALL] += n_meas[o] + n_warm[o]
+        op_cnt[o * N_CNT + CNT_ARRIVED] += n_meas[o]
         done = sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) - ok0[o]
         op_cnt[o * N_CNT + CNT_OK] += done
-        n_imm[op_st[o]] += n_meas
+        n_imm[op_st[o]] += n_meas[o]
     for s in range(n_st):
         if st_servers[s] > 0:
             s_busy[s] = st_servers[s] - s_free[s]
