@@ -147,7 +147,8 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _is_tag(part: str) -> bool:
-    return (part in ("call", "one_of") and False) or "[" in part or part.startswith("function-")
+    """pydantic's own location parts (validator names), not keys the user wrote."""
+    return "[" in part or part.startswith("function-")
 
 
 def _did_you_mean(word: str, choices: Any) -> str | None:
@@ -248,8 +249,3 @@ def format_diagnostic(diagnostic: Diagnostic, source: str | None) -> str:
     if diagnostic.hint:
         lines.append(f"  hint: {diagnostic.hint}")
     return "\n".join(lines)
-
-
-def raise_if(diagnostics: list[Diagnostic]) -> None:
-    if diagnostics:
-        raise DesignError(_sorted(diagnostics))

@@ -45,14 +45,10 @@ def _keyed_to_tuple(value: Any) -> Any:
         if isinstance(entry, dict):
             entry = {"id": key, **entry}
             span = span_of(body) or key_spans.get(key)
-            entry = located(_Spanned(span), entry)
+            if span is not None:
+                entry["span"] = span
         items.append(entry)
     return tuple(items)
-
-
-class _Spanned:
-    def __init__(self, span: Any) -> None:
-        self.span = span
 
 
 class Design(Node):
