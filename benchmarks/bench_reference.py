@@ -34,6 +34,7 @@ ENGINES = (
     "ap-numba",
     "ap-numba-general",
     "ap-python",
+    "ap-python-event",
     "ap-python-general",
     "simpy",
     "ciw",
@@ -171,7 +172,8 @@ def worker(engine: str, n: int, seed: int) -> None:
         out = run_archproof_yaml(n, seed)
     else:
         backend = "numba" if "numba" in engine else "python"
-        path = "general" if engine.endswith("general") else "auto"
+        # auto: the numba fast path (event list), or plain Python's sweep
+        path = {"general": "general", "event": "tandem"}.get(engine.rsplit("-", 1)[-1], "auto")
         out = run_archproof(n, seed, backend, path)
     out.update(engine=engine, n=n, rss_mb=_rss_mb())
     print(json.dumps(out))

@@ -41,12 +41,16 @@ def test_reference_network_quick(backend: str) -> None:
     assert op.errors == 0 and op.ok == op.arrived == int(n * 0.9)
 
 
+# the two fast paths: numba's event list and plain Python's sweep
+FAST_PATHS = [pytest.param("numba", marks=needs_numba), "python"]
+
+
 @pytest.mark.slow
-@needs_numba
+@pytest.mark.parametrize("backend", FAST_PATHS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_reference_network_1m(seed: int) -> None:
+def test_reference_network_1m(seed: int, backend: str) -> None:
     """Goals A1/A3 of the research note at N = 1M."""
-    res = simulate(reference_network(), n_requests=1_000_000, seed=seed, backend="numba")
+    res = simulate(reference_network(), n_requests=1_000_000, seed=seed, backend=backend)
     op = res.op("req")
     assert op.mean_s.value == pytest.approx(REF_MEAN, rel=0.01)
     assert op.p99_s.value == pytest.approx(REF_P99, rel=0.02)
@@ -55,13 +59,13 @@ def test_reference_network_1m(seed: int) -> None:
 
 
 @pytest.mark.slow
-@needs_numba
-def test_reference_ci_coverage_30_seeds() -> None:
+@pytest.mark.parametrize("backend", FAST_PATHS)
+def test_reference_ci_coverage_30_seeds(backend: str) -> None:
     """Goal A2: the 95 % batch-means CI contains the exact mean in >= 90 % of 30 seeds."""
     net = reference_network()
     hits = 0
     for seed in range(100, 130):
-        res = simulate(net, n_requests=1_000_000, seed=seed, backend="numba")
+        res = simulate(net, n_requests=1_000_000, seed=seed, backend=backend)
         hits += res.op("req").mean_s.contains(REF_MEAN)
     assert hits >= 27, hits
 

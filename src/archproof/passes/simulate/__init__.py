@@ -6,6 +6,8 @@ The engine is split so the hot loop stays small and compilable:
   built with :class:`~.network.NetworkBuilder`.
 - :mod:`.kernel` — the event loop over plain arrays; runs as plain Python or
   compiled with numba.
+- :mod:`.sweep` — plain Python's fast path: a station-by-station sweep for
+  feed-forward networks.
 - :mod:`.runner` — buffers, backend/fast-path choice, run estimates.
 - :mod:`.stats` — kernel output → frozen result dataclasses with confidence intervals.
 - :mod:`.compile` — a :class:`~archproof.model.Design` → a network.

@@ -15,11 +15,9 @@ is rebound (``types.FunctionType``) to globals holding ``random.Random.random`` 
 ``heapq`` — and all arrays are passed as Python lists, because indexing a list is ~3×
 faster than indexing a numpy array from CPython. Same code, two speeds.
 
-One exception, kept apart at the end of the module: the plain-Python backend runs the
-fast path as :func:`_kernel_tandem_py`, a CPython-specialized twin of
-:func:`_kernel_tandem` with bit-identical output (heapq used directly, helpers inlined,
-precomputed step tables). numba never sees it; ``PYTHON_SPECIALIZED = False`` runs the
-shared code instead, which the tests use to compare the two.
+The plain-Python backend has a faster fast path of its own, :mod:`.sweep`, a different
+algorithm for feed-forward networks (different draw order, so different figures for a
+seed); :func:`_kernel_tandem` still runs as plain Python when the sweep can't.
 
 Determinism: both backends draw every random number from one MT19937 stream of 53-bit
 uniforms seeded with ``init_genrand(seed)`` (numba's ``np.random.seed``; for Python the
@@ -42,7 +40,6 @@ import math
 import os
 import random
 import types
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -167,7 +164,7 @@ _py_hpush, _py_hpop = _py_heap()
 
 
 def _py_seed(seed: int) -> None:
-    """The Python backend's stream is seeded before the call (see _python_rng)."""
+    """The Python backend's stream is seeded before the call (see python_rng)."""
 
 
 # ---- helpers: array-heap versions (compiled for numba) ------------------------------
@@ -1284,463 +1281,10 @@ def _kernel_tandem(
     out[OUT_PEAK_HEAP] = peak_heap
 
 
-# =====================================================================================
-# Plain Python only. Everything above is one source for both backends; the kernel
-# below is never compiled. It exists because CPython pays for every name lookup, call
-# and index that numba compiles away, so the fast path gets a hand-specialized twin.
-# Its contract: bit-identical output to _kernel_tandem (tests/simulate/test_backends.py
-# runs it against the shared code in both backends).
-# =====================================================================================
-
-
-def _kernel_tandem_py(
-    # ---- network (read-only)
-    st_servers: Any,
-    st_qcap: Any,
-    st_err: Any,
-    op_rate: Any,
-    op_root: Any,
-    op_poff: Any,
-    prof_t: Any,
-    prof_r: Any,
-    nd_station: Any,
-    nd_dist: Any,
-    nd_p1: Any,
-    nd_p2: Any,
-    nd_prob: Any,
-    nd_coff: Any,
-    nd_async: Any,
-    nd_spawn: Any,
-    nd_timeout: Any,
-    nd_retries: Any,
-    nd_bo: Any,
-    nd_bom: Any,
-    nd_jit: Any,
-    nd_cbth: Any,
-    nd_cbopen: Any,
-    nd_failopen: Any,
-    nd_idem: Any,
-    nd_write: Any,
-    cl_node: Any,
-    cl_gend: Any,
-    fw_station: Any,
-    fw_kind: Any,
-    fw_start: Any,
-    fw_end: Any,
-    fw_value: Any,
-    # ---- run parameters
-    seed: int,
-    n_req: int,
-    duration: float,
-    warm_n: int,
-    warm_t: float,
-    horizon: float,
-    ts_w: float,
-    n_ts: int,
-    max_events: int,
-    # ---- call pool (one slot per in-flight call attempt)
-    c_node: Any,
-    c_par: Any,
-    c_pgen: Any,
-    c_gen: Any,
-    c_op: Any,
-    c_warm: Any,
-    c_t0: Any,
-    c_qt: Any,
-    c_svc: Any,
-    c_st: Any,
-    c_pos: Any,
-    c_stat: Any,
-    c_cur: Any,
-    c_att: Any,
-    c_child: Any,
-    c_cgen: Any,
-    c_ab: Any,
-    c_sup: Any,
-    c_late: Any,
-    c_edge: Any,
-    c_pedge: Any,
-    c_hold: Any,
-    c_next: Any,
-    free_stk: Any,
-    # ---- station state
-    s_busy: Any,
-    s_qlen: Any,
-    s_qh: Any,
-    s_qt: Any,
-    s_down: Any,
-    s_lost: Any,
-    s_slow: Any,
-    s_ferr: Any,
-    # ---- breaker state per node
-    cb_state: Any,
-    cb_fails: Any,
-    cb_until: Any,
-    # ---- event heap and the same-instant work stack
-    hT: Any,
-    hS: Any,
-    hC: Any,
-    hA: Any,
-    hN: Any,
-    wA: Any,
-    wC: Any,
-    wR: Any,
-    # ---- outputs
-    op_cnt: Any,
-    op_bs: Any,
-    op_bh: Any,
-    s_barea: Any,
-    s_qarea: Any,
-    s_waste: Any,
-    s_wsum: Any,
-    s_starts: Any,
-    s_rej: Any,
-    s_whist: Any,
-    ts_ok: Any,
-    ts_err: Any,
-    ts_lat: Any,
-    out: Any,
-) -> None:
-    """The fast path hand-specialized for CPython: same arguments, same output.
-
-    Plain Python only (numba never sees it). It performs the same floating-point
-    operations, draws the same random numbers and orders events by the same (time, push
-    sequence) as :func:`_kernel_tandem`, so all three kernels agree bit for bit (the tests
-    check it). What differs is only how CPython is made to do less per event:
-
-    - the heap is a ``heapq`` list of ``(time, seq, code, position, start)`` tuples
-      (a step completion carries its step's position and start time), used directly; the
-      event being handled stays on top until its first push replaces it
-      (``heapreplace``: one sift instead of a pop and a push);
-    - helpers (histogram bucket, min/max clipping) are inlined; modules, constants and
-      arrays are local names;
-    - FIFO queues are ``deque`` objects instead of linked lists through the pool.
-    """
-    rand = _rand  # the seeded stream (rebound per run, see python_kernel)
-    log = math.log
-    push = heapq.heappush
-    pop = heapq.heappop
-    replace = heapq.heapreplace
-    # (time, push sequence, slot or -1 - operation, step position, step start)
-    heap: list[tuple[float, int, int, int, float]] = hT
-    hmin = HIST_MIN
-    inv_log = HIST_INV_LOG
-    nbuck = NBUCK
-    top_b = NBUCK - 1
-    n_ops = len(op_rate)
-    n_st = len(st_servers)
-    cap = len(c_node)
-    # ---- tables built once: per station, per operation, per step position
-    # free servers per station (an infinite station never runs out), kept in place of
-    # s_busy and written back at the end
-    s_free = [cs - s_busy[s] if cs > 0 else 1 << 62 for s, cs in enumerate(st_servers)]
-    queues: list[deque[int]] = [deque() for _ in range(n_st)]
-    op_st = [nd_station[r] for r in op_root]
-    pos_prob = [nd_prob[ch] for ch in cl_node]
-    # how the step at a position is taken: 1.0 always, p in [0, 1) with probability p,
-    # -1.0 a choice group starts here
-    pos_take = [-1.0 if cl_gend[p] >= 0 else pos_prob[p] for p in range(len(cl_node))]
-    # the step at each position: its station, distribution, where the list goes on
-    # after it (past its choice group, if any) and where the list ends
-    after = list(range(1, len(cl_node) + 1))
-    for p in range(len(cl_node)):
-        if cl_gend[p] >= 0:
-            for j in range(p, cl_gend[p]):
-                after[j] = cl_gend[p]
-
-    # where a request goes from position `pos` of a list ending at `end`, when no draw is
-    # needed: the position taken (always-taken step), -1 (list done) or -2 (draws needed)
-    def _next(pos: int, end: int) -> int:
-        if pos >= end:
-            return -1
-        return pos if pos_take[pos] >= 1.0 else -2
-
-    # per position: how its step is served (station, distribution, parameters) and what
-    # its completion does (station, where the list goes on, where it ends, next step)
-    step: list[tuple[int, int, float, float]] = [(0, 0, 0.0, 0.0) for _ in range(len(cl_node))]
-    step_done: list[tuple[int, int, int, int]] = [(0, 0, 0, 0) for _ in range(len(cl_node))]
-    for r in op_root:
-        for p in range(nd_coff[r], nd_coff[r + 1]):
-            ch = cl_node[p]
-            step[p] = (nd_station[ch], nd_dist[ch], nd_p1[ch], nd_p2[ch])
-            step_done[p] = (
-                nd_station[ch],
-                after[p],
-                nd_coff[r + 1],
-                _next(after[p], nd_coff[r + 1]),
-            )
-    # per operation: where its list starts and ends, its first step (as for step_done)
-    # and its arrival rate
-    op_info = [
-        (nd_coff[r], nd_coff[r + 1], _next(nd_coff[r], nd_coff[r + 1]), op_rate[o])
-        for o, r in enumerate(op_root)
-    ]
-    c_at = c_pos  # slot → position of the step it waits for (while queued)
-    # slot → its batch row o * N_BATCH + batch (by arrival time), -1 while warming up
-    c_bat = c_warm
-    n_lim = n_req if n_req > 0 else 1 << 62  # arrivals to admit
-    t_lim = duration if n_req <= 0 else INF  # arrival times to admit
-    # integer counters whose order does not matter, folded in at the end
-    n_meas = [0] * n_ops  # arrivals after warm-up
-    n_warm = [0] * n_ops  # arrivals during warm-up
-    n_imm = [0] * n_st  # measured starts without a wait (histogram bucket 0)
-    ok0 = [sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) for o in range(n_ops)]
-    t_last = 0.0
-    status = 0
-    arrivals = 0
-    warm = 1
-    t_warm = 0.0
-    t_cut = duration if n_req <= 0 else INF
-    batch_w = 1.0
-    fn = cap
-    fn_low = cap
-    peak_heap = 0
-    seq = 0
-    # time-series bin of `now` (completions come in time order): recomputed only when
-    # `now` passes tb_next, set a hair below the bin's end so the division decides
-    tb = 0
-    tb_next = -1.0
-    bt = 0  # the same for the batch of an arrival (arrivals come in time order too)
-    bt_next = -1.0
-    for o in range(n_ops):
-        if op_rate[o] > 0.0:
-            t = -log(1.0 - rand()) / op_rate[o]
-            if n_req > 0 or t < duration:
-                seq += 1
-                push(heap, (t, seq, -1 - o, 0, 0.0))
-    while heap:
-        now, _q, k, at, st = heap[0]
-        top = True  # the event being handled is still heap[0]: the first push replaces it
-        if k >= 0:
-            # step done: release the server, start the next waiting request
-            s, pos, end, cp = step_done[at]
-            if st >= t_warm and now <= t_cut:
-                s_barea[s] += now - st
-            else:
-                d = min(now, t_cut) - max(st, t_warm)
-                if d > 0.0:
-                    s_barea[s] += d
-            q = queues[s]
-            if q:
-                # the server passes straight to the head of the queue
-                h = q.popleft()
-                qt = c_qt[h]
-                if qt >= t_warm and now <= t_cut:
-                    s_qarea[s] += now - qt
-                else:
-                    d = min(now, t_cut) - max(qt, t_warm)
-                    if d > 0.0:
-                        s_qarea[s] += d
-                if c_bat[h] >= 0:
-                    w = now - qt
-                    s_wsum[s] += w
-                    if w < hmin:
-                        b = 0
-                    else:
-                        b = 1 + int(log(w / hmin) * inv_log)
-                        if b > top_b:
-                            b = top_b
-                    s_whist[s * nbuck + b] += 1
-                    s_starts[s] += 1
-                at = c_at[h]
-                _s, dk, p1, p2 = step[at]
-                if dk == 1:
-                    sv = -log(1.0 - rand()) * p1
-                elif dk == 0:
-                    sv = p1
-                else:
-                    u1 = 1.0 - rand()
-                    u2 = rand()
-                    z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
-                    sv = math.exp(p1 + p2 * z)
-                seq += 1
-                replace(heap, (now + sv, seq, h, at, now))
-                top = False
-            else:
-                s_free[s] += 1
-        else:
-            # external arrival: count, take a slot, draw the next arrival
-            o = -1 - k
-            if arrivals >= n_lim:
-                pop(heap)
-                continue
-            hl = len(heap)
-            if seq - hl >= max_events:  # events handled so far (this one included) > cap
-                status = ST_EVENT_CAP
-                break
-            if hl > peak_heap:
-                peak_heap = hl
-            if warm != 0 and (arrivals < warm_n or now < warm_t):
-                n_warm[o] += 1
-                j = -1
-            else:
-                if warm != 0:
-                    # warm-up over (for good: both conditions only move one way)
-                    warm = 0
-                    t_warm = now
-                    batch_w = (horizon - now) / N_BATCH
-                    if batch_w <= 0.0:
-                        batch_w = 1.0
-                    for s in range(n_st):
-                        s_barea[s] = 0.0
-                        s_qarea[s] = 0.0
-                if now >= bt_next:
-                    bt = int((now - t_warm) / batch_w)
-                    if bt >= N_BATCH - 1:
-                        bt = N_BATCH - 1
-                        bt_next = INF
-                    else:
-                        bt_next = t_warm + (bt + 1) * batch_w * (1.0 - 1e-9)
-                j = o * N_BATCH + bt
-                n_meas[o] += 1
-            arrivals += 1
-            t_last = now
-            if fn < fn_low:
-                if fn == 0:
-                    status = ST_CALL_OVERFLOW
-                    break
-                fn_low = fn
-            fn -= 1
-            k = free_stk[fn]
-            c_op[k] = o
-            c_bat[k] = j
-            c_t0[k] = now
-            pos, end, cp, rate = op_info[o]
-            t = now - log(1.0 - rand()) / rate
-            if arrivals < n_lim:
-                if t < t_lim:
-                    seq += 1
-                    replace(heap, (t, seq, -1 - o, 0, 0.0))
-                    top = False
-            else:
-                # the last arrival (set here, not before the overflow check above: a break
-                # there leaves OUT_T_CUT = min(t_cut, t_last) = now all the same)
-                t_cut = now
-            # the request occupies its (infinite) root station while in the system: its
-            # busy count is never compared and its starts are counted in n_meas
-        # advance request k to its next step (probability / choice group) or finish it
-        if cp == -2:
-            cp = -1
-            while pos < end:
-                pr = pos_take[pos]
-                if pr >= 1.0:  # always taken, no draw
-                    cp = pos
-                    break
-                if pr >= 0.0:  # taken with probability pr: one draw
-                    if rand() < pr:
-                        cp = pos
-                        break
-                    pos += 1
-                    continue
-                # an exclusive choice group: one draw picks at most one member
-                g = cl_gend[pos]
-                u = rand()
-                acc = 0.0
-                for j in range(pos, g):
-                    acc += pos_prob[j]
-                    if u < acc:
-                        cp = j
-                        break
-                pos = g
-                if cp >= 0:
-                    break
-        if cp >= 0:
-            # issue the step: serve now or join the FIFO queue
-            s, dk, p1, p2 = step[cp]
-            if s_free[s] > 0:
-                s_free[s] -= 1
-                if c_bat[k] >= 0:
-                    n_imm[s] += 1
-                if dk == 1:
-                    sv = -log(1.0 - rand()) * p1
-                elif dk == 0:
-                    sv = p1
-                else:
-                    u1 = 1.0 - rand()
-                    u2 = rand()
-                    z = math.sqrt(-2.0 * log(u1)) * math.cos(2.0 * math.pi * u2)
-                    sv = math.exp(p1 + p2 * z)
-                seq += 1
-                if top:
-                    replace(heap, (now + sv, seq, k, cp, now))
-                    top = False
-                else:
-                    push(heap, (now + sv, seq, k, cp, now))
-            else:
-                c_at[k] = cp
-                queues[s].append(k)
-                c_qt[k] = now
-        else:
-            # request done: leave the root station, record latency
-            t_last = now
-            o = c_op[k]
-            s = op_st[o]
-            t0 = c_t0[k]
-            if t0 >= t_warm and now <= t_cut:
-                s_barea[s] += now - t0
-            else:
-                d = min(now, t_cut) - max(t0, t_warm)
-                if d > 0.0:
-                    s_barea[s] += d
-            free_stk[fn] = k
-            fn += 1
-            lat = now - t0
-            if now >= tb_next:
-                tb = int(now / ts_w)
-                if tb >= n_ts - 1:
-                    tb = n_ts - 1
-                    tb_next = INF
-                else:
-                    tb_next = (tb + 1) * ts_w * (1.0 - 1e-12)
-            b = o * n_ts + tb
-            ts_ok[b] += 1
-            ts_lat[b] += lat
-            j = c_bat[k]
-            if j >= 0:
-                if lat < hmin:
-                    hb = 0
-                else:
-                    hb = 1 + int(log(lat / hmin) * inv_log)
-                    if hb > top_b:
-                        hb = top_b
-                op_bs[j] += lat
-                op_bh[j * nbuck + hb] += 1
-        if top:
-            pop(heap)
-
-    # fold in the order-free counters
-    for o in range(n_ops):
-        op_cnt[o * N_CNT + CNT_ALL] += n_meas[o] + n_warm[o]
-        op_cnt[o * N_CNT + CNT_ARRIVED] += n_meas[o]
-        done = sum(op_bh[o * N_BATCH * NBUCK : (o + 1) * N_BATCH * NBUCK]) - ok0[o]
-        op_cnt[o * N_CNT + CNT_OK] += done
-        n_imm[op_st[o]] += n_meas[o]
-    for s in range(n_st):
-        if st_servers[s] > 0:
-            s_busy[s] = st_servers[s] - s_free[s]
-        s_whist[s * NBUCK] += n_imm[s]
-        s_starts[s] += n_imm[s]
-        s_qlen[s] = len(queues[s])
-    out[OUT_T_WARM] = t_warm
-    out[OUT_T_END] = t_last
-    out[OUT_T_CUT] = min(t_cut, t_last)
-    # every pushed event is handled once it is popped; one that stopped the run counts
-    out[OUT_EVENTS] = seq - len(heap) + (1 if status != 0 else 0)
-    out[OUT_DUPS] = 0
-    out[OUT_STATUS] = status
-    out[OUT_PEAK_CALLS] = cap - fn_low
-    out[OUT_PEAK_HEAP] = peak_heap
-
-
 KERNEL_ARGS: tuple[str, ...] = _kernel.__code__.co_varnames[: _kernel.__code__.co_argcount]
-for _k in (_kernel_tandem, _kernel_tandem_py):
-    assert _k.__code__.co_varnames[: _k.__code__.co_argcount] == KERNEL_ARGS
+assert _kernel_tandem.__code__.co_varnames[: _kernel_tandem.__code__.co_argcount] == KERNEL_ARGS
 
 _KERNELS = {"general": _kernel, "tandem": _kernel_tandem}
-# the plain-Python backend's kernels, where they differ from the shared ones
-_PY_KERNELS = {"tandem": _kernel_tandem_py}
-# False: run the shared code as plain Python too (tests compare the two)
-PYTHON_SPECIALIZED = True
 _COMPILED: dict[str, Callable[..., None]] = {}
 
 
@@ -1753,7 +1297,7 @@ def numba_kernel(which: str) -> Callable[..., None]:
     return _COMPILED[which]
 
 
-def _python_rng(seed: int) -> random.Random:
+def python_rng(seed: int) -> random.Random:
     """A ``random.Random`` in exactly the state numba's ``np.random.seed(seed)`` leaves."""
     state: Any = np.random.RandomState(seed).get_state()
     key = state[1]
@@ -1763,18 +1307,12 @@ def _python_rng(seed: int) -> random.Random:
 
 
 def python_kernel(which: str, seed: int) -> Callable[..., None]:
-    """The kernel rebound to plain-Python helpers and a seeded stream.
-
-    That is the shared code, or its plain-Python twin where one exists and
-    :data:`PYTHON_SPECIALIZED` is set.
-    """
+    """The kernel rebound to plain-Python helpers and a seeded stream."""
     fn = _KERNELS[which]
-    if PYTHON_SPECIALIZED:
-        fn = _PY_KERNELS.get(which, fn)
     g = dict(fn.__globals__)
     hpush, hpop = _py_heap()
     g.update(
-        _rand=_python_rng(seed).random,
+        _rand=python_rng(seed).random,
         _seed=_py_seed,
         _hpush=hpush,
         _hpop=hpop,

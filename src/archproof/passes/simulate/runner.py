@@ -1,6 +1,7 @@
 """Driver around the kernels: buffers, backend and fast-path choice, overflow reruns.
 
-Ordinary typed Python; the hot loops live in :mod:`.kernel`.
+Ordinary typed Python; the hot loops live in :mod:`.kernel` (both backends) and
+:mod:`.sweep` (the plain-Python fast path).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ from archproof.passes.simulate.kernel import (
     TS_MAX,
 )
 from archproof.passes.simulate.network import DistKind, Network
+from archproof.passes.simulate.sweep import run_sweep, station_order
 
 Backend = Literal["auto", "numba", "python"]
-Path = Literal["auto", "general", "tandem"]
+Path = Literal["auto", "general", "tandem", "sweep"]
 F64Arr = NDArray[np.float64]
 
 
@@ -68,6 +70,14 @@ def is_tandem(net: Network) -> bool:
             ):
                 return False
     return True
+
+
+def is_sweepable(net: Network) -> bool:
+    """Can the plain-Python sweep run this network: a fast-path network whose stations
+    every route visits in one order (see :mod:`.sweep`)?"""
+    return is_tandem(net) and (
+        station_order(net.op_root, net.nd_coff, net.cl_node, net.nd_station) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,8 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
 # (benchmarks/README.md: 1.08 s and 32.5 s for 3.1M events); the fast path is faster.
 _NS_PER_EVENT_NUMBA = 350.0
 _NS_PER_EVENT_PYTHON = 10_500.0
+# the plain-Python sweep on the reference network: ≈ 190k requests/s at 3.1 events each
+_NS_PER_EVENT_SWEEP = 1_800.0
 
 
 def _horizon(net: Network, n_requests: int, duration: float) -> float:
@@ -194,7 +206,9 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
         events=events,
         memory_bytes=mem,
         seconds_numba=events * _NS_PER_EVENT_NUMBA * 1e-9,
-        seconds_python=events * _NS_PER_EVENT_PYTHON * 1e-9,
+        seconds_python=events
+        * (_NS_PER_EVENT_SWEEP if is_sweepable(net) else _NS_PER_EVENT_PYTHON)
+        * 1e-9,
     )
 
 
@@ -234,9 +248,14 @@ def run_kernel(
     if backend == "numba" and not HAVE_NUMBA:
         raise RuntimeError("numba backend requested but numba is unavailable or disabled")
     if path == "auto":
-        path = "tandem" if is_tandem(net) else "general"
+        if backend == "python" and is_sweepable(net):
+            path = "sweep"
+        else:
+            path = "tandem" if is_tandem(net) else "general"
     elif path == "tandem" and not is_tandem(net):
         raise ValueError("this network needs the general kernel (see is_tandem)")
+    elif path == "sweep" and (backend != "python" or not is_sweepable(net)):
+        raise ValueError("the sweep runs plain Python on feed-forward fast-path networks")
     if seed < 0 or seed >= 2**32:
         raise ValueError("seed must be in [0, 2**32)")
     horizon = _horizon(net, n_requests, duration)
@@ -345,8 +364,11 @@ def _run_once(
         arr = a
     else:
         lists = {n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()}
-        lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
-        K.python_kernel(path, seed)(*[lists[n] for n in KERNEL_ARGS])
+        if path == "sweep":
+            run_sweep(**lists)
+        else:
+            lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
+            K.python_kernel(path, seed)(*[lists[n] for n in KERNEL_ARGS])
         arr = {
             n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
             for n in a
