@@ -221,3 +221,22 @@ def test_rate_profile_peak() -> None:
     w = res.series.width_s
     assert ok[int(12 / w) : int(20 / w)].mean() == pytest.approx(400 * w, rel=0.1)
     assert ok[int(22 / w) : int(30 / w)].mean() == pytest.approx(100 * w, rel=0.15)
+
+
+def test_wasted_work_counts_the_abandoned_calls_callees() -> None:
+    """The API gives up on `svc` after 20 ms; svc goes on and calls the DB (~40 ms), whose
+    work is wasted too, though the DB call itself was never timed out."""
+    b = NetworkBuilder()
+    client = b.station("client")
+    api, svc, db = b.station("api", 50), b.station("svc", 50), b.station("db", 50)
+    db_call = b.node(db, exponential(0.04))
+    svc_call = b.node(svc, fixed(0.001), children=(db_call,), call=CallPolicy(timeout_s=0.02))
+    root = b.node(client, fixed(0.0), children=(b.node(api, fixed(0.001), children=(svc_call,)),))
+    b.operation("op", 100.0, root)
+    res = simulate(b.build(), duration=60.0, seed=3, backend=BACKEND)
+    op = res.op("op")
+    assert op.timeouts > 0.5 * op.arrived  # P(svc takes > 20 ms) = e^(-19/40) ≈ 0.62
+    db_waste = res.station("db").wasted_work_s
+    # the DB work of abandoned requests: about timeouts × E[DB time | > 19 ms] = 59 ms each
+    assert db_waste == pytest.approx(op.timeouts * 0.059, rel=0.1)
+    assert res.station("svc").wasted_work_s == pytest.approx(op.timeouts * 0.001, rel=0.05)

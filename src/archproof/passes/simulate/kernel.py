@@ -901,10 +901,17 @@ def _kernel(
                 c_gen[cid] += 1  # invalidates pending timeouts / stale references
                 free_stk[fn] = cid
                 fn += 1
+                # wasted work: nobody waits for this result any more, because this call
+                # or one of its callers was abandoned by a timed-out caller (callers
+                # outlive their callees, so the chain of slots is still valid)
+                if c_warm[cid] == 0 and served != 0:
+                    anc = cid
+                    while anc != -1:
+                        if c_ab[anc] != 0:
+                            s_waste[s] += c_svc[cid]
+                            break
+                        anc = c_par[anc]
                 if c_ab[cid] != 0:
-                    # abandoned by a timed-out caller: the work was wasted
-                    if c_warm[cid] == 0 and served != 0:
-                        s_waste[s] += c_svc[cid]
                     if ok and nd_write[n] != 0 and nd_idem[n] == 0:
                         if c_sup[cid] != 0:
                             if c_warm[cid] == 0:
