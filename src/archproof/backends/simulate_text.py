@@ -57,7 +57,7 @@ def header(result: SimulateResult) -> list[str]:
     size = f"{sim.n_requests:,} requests" if sim.n_requests else f"{sim.duration_s:g} s"
     lines = [
         f"{len(sim.runs)} replication(s) of {size} at {result.load:g}× peak load, "
-        f"seed {result.seed}, {run.backend} kernel, "
+        f"seed {result.seed}, {run.backend} backend ({run.kernel} kernel), "
         f"{sum(r.events for r in sim.runs):,} events"
     ]
     if result.scenario:

@@ -70,7 +70,11 @@ def simulate(
         3, "--replications", "-r", min=1, max=MAX_REPLICATIONS, help="Independent replications."
     ),
     backend: BackendChoice = typer.Option(
-        BackendChoice.auto, "--backend", help="Kernel: numba (compiled), python, or auto."
+        BackendChoice.auto,
+        "--backend",
+        help="numba (compiled), python, or auto (numba if installed). Plain Python runs "
+        "feed-forward models without call policies as a station sweep: same model, "
+        "different random draws than numba for one seed.",
     ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),

@@ -906,7 +906,7 @@ def _kernel(
                 # outlive their callees, so the chain of slots is still valid)
                 if c_warm[cid] == 0 and served != 0:
                     anc = cid
-                    while anc != -1:
+                    while anc >= 0:  # -1 a request, -2 a detached async call
                         if c_ab[anc] != 0:
                             s_waste[s] += c_svc[cid]
                             break

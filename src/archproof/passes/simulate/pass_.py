@@ -13,7 +13,7 @@ is a component, or, for a database with read replicas, its ``<id>:primary`` or
 JSON (``SimulateResult.to_json()``), schema ``archproof-simulate/1``::
 
     {"schema": "archproof-simulate/1",
-     "run": {"backend", "seed", "replications", "requests", "duration_s", "load",
+     "run": {"backend", "kernel", "seed", "replications", "requests", "duration_s", "load",
              "scenario", "faults": [spec], "events", "notes": [str]},
      "operations": [{"name", "throughput_per_s", "arrived", "ok", "degraded", "errors",
                      "timeouts", "rejections", "error_rate",
@@ -168,6 +168,7 @@ class SimulateResult:
             "schema": SCHEMA,
             "run": {
                 "backend": first.backend,
+                "kernel": first.kernel,
                 "seed": self.seed,
                 "replications": len(sim.runs),
                 "requests": sim.n_requests or None,

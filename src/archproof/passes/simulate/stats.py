@@ -159,6 +159,8 @@ class SimResult:
     backend: str
     seed: int
     events: int
+    # which algorithm ran: "general" or "tandem" (event lists), "sweep" (plain Python)
+    kernel: str
     t_warm: float
     t_end: float
     duplicates: int
@@ -262,6 +264,7 @@ def summarize(raw: R.RawRun) -> SimResult:
     return SimResult(
         backend=raw.backend,
         seed=raw.seed,
+        kernel=raw.path,
         events=raw.events,
         t_warm=raw.t_warm,
         t_end=raw.t_end,
