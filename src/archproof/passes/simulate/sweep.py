@@ -317,21 +317,21 @@ def run_sweep(
 
         # ---- 2. the stations, upstream first
         for s in order:
-            P = pend[s]
-            if not P:
+            arriving = pend[s]
+            if not arriving:
                 continue
             fh = free_at[s]
             fin = len(fh) > 0
-            P.sort()
-            if len(P) > peak_pend:
-                peak_pend = len(P)
+            arriving.sort()
+            if len(arriving) > peak_pend:
+                peak_pend = len(arriving)
             if T < INF:
-                i = bisect_left(P, (T,))  # requests reaching s before T
-                items = P[:i]
-                del P[:i]
+                i = bisect_left(arriving, (T,))  # requests reaching s before T
+                items = arriving[:i]
+                del arriving[:i]
             else:
-                items = P[:]
-                P.clear()
+                items = arriving[:]
+                arriving.clear()
             events += len(items)
             hb0 = s * NBUCK
             ba = 0.0  # busy time, queue time and waits of this station in this round
