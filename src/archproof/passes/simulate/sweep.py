@@ -93,6 +93,23 @@ def station_order(op_root: Any, nd_coff: Any, cl_node: Any, nd_station: Any) -> 
     return order if len(order) == len(after) else None
 
 
+Late = list[tuple[list[float], int, float, float]]  # (area list, station, start, end)
+
+
+def _settle(late: Late, T: float, tw: float, tc: float) -> Late:
+    """Add to their areas the set-aside intervals that end by ``T``, clipped to the
+    window ``[tw, tc]``; return the others. (The hot loops inline the same rule.)"""
+    keep: Late = []
+    for area, s, x, y in late:
+        if y <= T:
+            d = min(y, tc) - max(x, tw)
+            if d > 0.0:
+                area[s] += d
+        else:
+            keep.append((area, s, x, y))
+    return keep
+
+
 def run_sweep(
     *,
     st_servers: Any,
@@ -242,7 +259,7 @@ def run_sweep(
     peak_calls = 0
     peak_pend = 0
     # intervals (area list, station, start, end) that end past the round's horizon
-    late: list[tuple[list[float], int, float, float]] = []
+    late: Late = []
     done: list[tuple[float, int, float, int]] = []  # (time, operation, t0, batch)
     T = 0.0
 
@@ -297,15 +314,7 @@ def run_sweep(
         lim = min(T, tc)
         # intervals set aside in earlier rounds whose window edges are now known
         if late:
-            keep = []
-            for area, s, x, y in late:
-                if y <= T:
-                    d = min(y, tc) - max(x, tw)
-                    if d > 0.0:
-                        area[s] += d
-                else:
-                    keep.append((area, s, x, y))
-            late = keep
+            late = _settle(late, T, tw, tc)
         # what the run holds: requests on their way and intervals still open at T (an
         # overloaded station piles them up, as calls pile up in the event kernels' pool)
         in_flight = arrivals - done_n + len(late)
@@ -443,10 +452,7 @@ def run_sweep(
             break
 
     # a run stopped early leaves intervals set aside; the window ends at its last T
-    for area, s, x, y in late:
-        d = min(y, tc) - max(x, tw)
-        if d > 0.0:
-            area[s] += d
+    _settle(late, INF, tw, tc)
     for o in range(n_ops):
         op_cnt[o * N_CNT + CNT_ALL] += n_meas[o] + n_warm[o]
         op_cnt[o * N_CNT + CNT_ARRIVED] += n_meas[o]
