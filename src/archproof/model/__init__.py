@@ -2,6 +2,7 @@
 
 from archproof.model.common import Availability, Breaker, Distribution, Retry
 from archproof.model.components import CacheSettings, Component, ComponentKind
+from archproof.model.decisions import Decision
 from archproof.model.design import SCHEMA_VERSION, Design, Meta, walk_calls
 from archproof.model.entities import AccessPattern, Entity, EntityField, Index, Relation
 from archproof.model.events import (
@@ -14,6 +15,7 @@ from archproof.model.events import (
     Scenario,
 )
 from archproof.model.operations import Branch, CallItem, CallNode, OneOf, Operation, OperationSlo
+from archproof.model.principles import FRAMEWORK, Principle
 from archproof.model.questions import QUESTIONS, Question
 from archproof.model.requirements import (
     Assumption,
@@ -25,6 +27,7 @@ from archproof.model.requirements import (
 )
 
 __all__ = [
+    "FRAMEWORK",
     "QUESTIONS",
     "SCHEMA_VERSION",
     "AccessPattern",
@@ -40,6 +43,7 @@ __all__ = [
     "Component",
     "ComponentKind",
     "DataVolume",
+    "Decision",
     "Design",
     "Distribution",
     "Entity",
@@ -55,6 +59,7 @@ __all__ = [
     "OneOf",
     "Operation",
     "OperationSlo",
+    "Principle",
     "Question",
     "Relation",
     "Requirements",

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from archproof.model.base import Node, located
 from archproof.model.components import Component
+from archproof.model.decisions import Decision
 from archproof.model.entities import Entity
 from archproof.model.events import Event, Observability, Scenario
 from archproof.model.operations import CallItem, CallNode, OneOf, Operation
@@ -66,6 +67,9 @@ class Design(Node):
         default_factory=Observability, description="Metrics, logs, alerts, tracing."
     )
     scenarios: tuple[Scenario, ...] = Field(default=(), description="Named fault scenarios.")
+    decisions: tuple[Decision, ...] = Field(
+        default=(), description="Key decisions: choice, reason, principle and evidence."
+    )
     answers: dict[str, str] = Field(
         default_factory=dict, description="Author's answers to the 24 questions, by id (Q2.3)."
     )

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from archproof.model.principles import Principle
 from archproof.span import Span
+
+# `Principle` lives in the model (decisions name it too); re-exported here for the rules.
+__all__ = ["Finding", "Hit", "Principle", "Severity"]
 
 
 class Severity(StrEnum):
@@ -18,22 +22,6 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return {"info": 1, "warning": 2, "error": 3}[self.value]
-
-
-class Principle(StrEnum):
-    """The framework's principles; a rule code's prefix names its principle."""
-
-    ST = "Minimize stateful components"
-    DB = "Database design"
-    OP = "Operation efficiency"
-    CA = "Strategic caching"
-    EV = "Event management"
-    OB = "Observability first"
-    FH = "Robust failure handling"
-    DS = "Data structures"
-    PY = "Pythonic code"
-    AP = "Design model"
-    Q = "Design questions"
 
 
 @dataclass(frozen=True)
