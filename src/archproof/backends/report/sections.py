@@ -34,23 +34,15 @@ from archproof.backends.report.document import (
     Tone,
 )
 from archproof.catalog import load_catalog, resolve
-from archproof.model import Design, Entity, Operation, walk_calls
+from archproof.model import FRAMEWORK, Design, Entity, Operation, Principle, walk_calls
 from archproof.model.components import ComponentKind
-from archproof.passes.review import Finding, Principle, ReviewResult, Severity
+from archproof.passes.questions import FirstSlice, QuestionsResult
+from archproof.passes.review import Finding, ReviewResult, Severity
 from archproof.report import Report
 
-# The seven principles of the framework, in its order (the review pass names them).
-FRAMEWORK: tuple[Principle, ...] = (
-    Principle.ST,
-    Principle.DB,
-    Principle.OP,
-    Principle.CA,
-    Principle.EV,
-    Principle.OB,
-    Principle.FH,
-)
-
-# The principle a component of each kind usually embodies (for the summary's decisions).
+# The principle a component of each kind usually embodies, for the summary of a design that
+# writes no `decisions:` (it falls back to the components' rationales). Kind-specific
+# behaviour is moving to one traits table beside ComponentKind; this map should move there.
 _KIND_PRINCIPLE: dict[ComponentKind, Principle] = {
     ComponentKind.SERVICE: Principle.ST,
     ComponentKind.LOAD_BALANCER: Principle.ST,
@@ -64,8 +56,6 @@ _KIND_PRINCIPLE: dict[ComponentKind, Principle] = {
     ComponentKind.QUEUE: Principle.EV,
     ComponentKind.EXTERNAL: Principle.FH,
 }
-
-_PRINCIPLE_REF = re.compile(r"principle\s+([1-7])", re.IGNORECASE)
 
 SEVERITY_TONE: dict[Severity, Tone] = {
     Severity.ERROR: "bad",
@@ -112,12 +102,10 @@ def _review(report: Report) -> ReviewResult | None:
     return report.get("review", ReviewResult)
 
 
-def _principle_of(text: str | None, fallback: Principle) -> Principle:
-    if text:
-        match = _PRINCIPLE_REF.search(text)
-        if match:
-            return FRAMEWORK[int(match.group(1)) - 1]
-    return fallback
+def _first_slice(report: Report) -> FirstSlice | None:
+    """The questions pass computes the slice once; the summary and section 6 both show it."""
+    questions = report.get("questions", QuestionsResult)
+    return questions.first_slice if questions is not None else None
 
 
 def _join(items: Iterable[str], empty: str = "—") -> str:
@@ -148,49 +136,52 @@ def _rate_text(op: Operation) -> str:
     return "—"
 
 
-def _components_of(op: Operation) -> list[str]:
-    out: list[str] = []
-    for node in walk_calls(op.calls):
-        if node.component not in out:
-            out.append(node.component)
-    return out
-
-
-def _critical_path(design: Design) -> list[Operation]:
-    """User-facing operations: critical ones first, then those with an SLO, then the rest."""
-    sync = [op for op in design.operations if op.sync and not op.consumes]
-    return sorted(sync, key=lambda op: (not op.critical, op.slo is None))
-
-
 # --------------------------------------------------------------------------- summary
 
 
 def _decisions(design: Design) -> Table:
+    """The design's `decisions:`, or for a design without any, its rationales."""
+    if not design.decisions:
+        return _rationales(design)
+    with_evidence = any(d.evidence for d in design.decisions)
+    rows: list[tuple[Cell, ...]] = []
+    for d in design.decisions:
+        choice = f"{', '.join(d.concerns)}: {d.choice}" if d.concerns else d.choice
+        row: tuple[Cell, ...] = (choice, d.reason, d.principle.value)
+        rows.append((*row, d.evidence or "—") if with_evidence else row)
+    header = ("Decision", "Why", "Principle")
+    return Table((*header, "Evidence") if with_evidence else header, tuple(rows))
+
+
+def _rationales(design: Design) -> Table:
+    """Rationales written on elements, with the principle only where the model states it
+    (a component's kind, an event, an async hand-off, an idempotency key). A free-text
+    rationale names no principle: it shows as "—" rather than a guess."""
+    unknown = "—"
     rows: list[tuple[Cell, ...]] = []
     for c in design.components:
         if c.rationale:
-            principle = _principle_of(c.rationale, _KIND_PRINCIPLE[c.kind])
             tech = f" ({c.tech})" if c.tech else ""
-            rows.append((f"{c.id}: {c.kind.value}{tech}", c.rationale, principle.value))
+            rows.append(
+                (f"{c.id}: {c.kind.value}{tech}", c.rationale, _KIND_PRINCIPLE[c.kind].value)
+            )
     for event in design.events:
         if event.rationale:
-            principle = _principle_of(event.rationale, Principle.EV)
             hub = f" on {event.hub}" if event.hub else ""
-            rows.append((f"event {event.id}{hub}", event.rationale, principle.value))
+            rows.append((f"event {event.id}{hub}", event.rationale, Principle.EV.value))
     for op in design.operations:
         if op.rationale:
-            principle = _principle_of(op.rationale, Principle.OP)
-            rows.append((f"operation {op.id}", op.rationale, principle.value))
+            rows.append((f"operation {op.id}", op.rationale, unknown))
         for node in walk_calls(op.calls):
             if node.async_:
                 why = node.rationale or f"{op.id} does not wait for {node.call}"
                 rows.append((f"{op.id} → {node.call} in the background", why, Principle.OP.value))
             elif node.rationale:
-                principle = _principle_of(node.rationale, Principle.FH)
-                rows.append((f"{op.id} → {node.call}", node.rationale, principle.value))
+                rows.append((f"{op.id} → {node.call}", node.rationale, unknown))
         if op.idempotency_key:
             rows.append((f"{op.id} is idempotent", op.idempotency_key, Principle.FH.value))
-    return Table(("Decision", "Why", "Principle"), tuple(rows))
+    caption = "The design writes no decisions: these are its rationales (— states no principle)"
+    return Table(("Decision", "Why", "Principle"), tuple(rows), caption=caption)
 
 
 def _summary(report: Report) -> Section:
@@ -203,7 +194,7 @@ def _summary(report: Report) -> Section:
     if decisions.rows:
         blocks.append(decisions)
     else:
-        blocks.append(Note("No component, event or operation states a rationale yet."))
+        blocks.append(Note("No decision or rationale written yet."))
     return Section("summary", "Executive summary", tuple(blocks))
 
 
@@ -226,6 +217,9 @@ def _verdict(report: Report) -> KeyValues:
         tone: Tone = "bad" if worst == 3 else "warn" if worst == 2 else "good"
         rows.append(("Findings", Badge(text, tone)))
     rows.extend(ev.verdict_rows(report))
+    first = _first_slice(report)
+    if first is not None:
+        rows.append(("First slice", first.headline()))
     return KeyValues(tuple(rows))
 
 
@@ -615,42 +609,7 @@ def _failure(report: Report) -> Section:
 
 def _implementation(report: Report) -> Section:
     design = report.design
-    critical = _critical_path(design)
-    slice_rows = tuple(
-        (
-            op.id,
-            "critical" if op.critical else "user-facing",
-            _join(_components_of(op)),
-            _slo_text(op),
-        )
-        for op in critical
-    )
-    needed: list[str] = []
-    for op in critical:
-        for c in _components_of(op):
-            if c not in needed:
-                needed.append(c)
-    later = [c.id for c in design.components if c.id not in needed]
-    first_blocks: list[Block] = []
-    if slice_rows:
-        first_blocks.append(
-            Para(
-                "Build the user-facing operations first, end to end, on the components they "
-                "call; background work comes after."
-            )
-        )
-        first_blocks.append(Table(("Operation", "Why first", "Components", "SLO"), slice_rows))
-        first_blocks.append(
-            KeyValues(
-                (
-                    ("Components in the first slice", _join(needed)),
-                    ("Later", _join(later, "none")),
-                )
-            )
-        )
-    else:
-        first_blocks.append(Note("No user-facing operations written."))
-    first = Section("first-slice", "Minimal useful slice", tuple(first_blocks))
+    first = Section("first-slice", "Minimal useful slice", _first_slice_blocks(report))
     validate = Section("validate-early", "What to validate early", ev.validate_early(report))
     integration_rows = tuple(
         (c.id, c.kind.value, c.tech or "—")
@@ -679,6 +638,39 @@ def _implementation(report: Report) -> Section:
         (),
         (first, validate, integration, testing),
         number="6",
+    )
+
+
+def _first_slice_blocks(report: Report) -> tuple[Block, ...]:
+    if report.get("questions", QuestionsResult) is None:
+        return (Note("Questions pass not run: no first slice computed."),)
+    first = _first_slice(report)
+    if first is None:
+        return (Note("No user-facing operations written."),)
+    rows = tuple(
+        (
+            op.id,
+            "critical" if op.critical else "user-facing",
+            _join(op.components),
+            _slo_text(report.design.operation(op.id)),
+        )
+        for op in first.operations
+    )
+    later = [f"{d.component} ({'; '.join(d.reasons)})" for d in first.later]
+    facts: list[tuple[str, Cell]] = [
+        ("Components in the first slice", _join(first.components)),
+        ("Later", _join(later, "none")),
+    ]
+    if first.jobs:
+        facts.append(("Background jobs", _join(first.jobs)))
+    return (
+        Para(
+            "Build the user-facing operations first, busiest first, end to end on the "
+            "components they wait for or fail closed on; fail-open dependencies, async "
+            "hand-offs and background jobs come after."
+        ),
+        Table(("Operation", "Why first", "Components", "SLO"), rows),
+        KeyValues(tuple(facts)),
     )
 
 

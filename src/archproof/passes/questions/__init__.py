@@ -10,8 +10,24 @@ from archproof.passes.base import Context, Pass
 from archproof.passes.questions.answer import Answer, Provenance, QuestionsResult
 from archproof.passes.questions.computed import COMPUTERS
 from archproof.passes.questions.derive import DERIVERS
+from archproof.passes.questions.first_slice import (
+    Deferred,
+    FirstSlice,
+    SliceOperation,
+    first_slice_answer,
+    plan_first_slice,
+)
 
-__all__ = ["PASS", "Answer", "Provenance", "QuestionsResult", "answer_questions"]
+__all__ = [
+    "PASS",
+    "Answer",
+    "Deferred",
+    "FirstSlice",
+    "Provenance",
+    "QuestionsResult",
+    "SliceOperation",
+    "answer_questions",
+]
 
 
 def answer_questions(
@@ -19,6 +35,7 @@ def answer_questions(
 ) -> QuestionsResult:
     """Answer all 24 questions. Pure: reads the design and earlier results only."""
     earlier = results or {}
+    first = plan_first_slice(design)
     answers: list[Answer] = []
     for question in QUESTIONS:
         own = design.answers.get(question.id)
@@ -30,13 +47,16 @@ def answer_questions(
         if found is not None:
             answers.append(Answer(question, "\n".join(found[0]), "computed", tuple(found[1])))
             continue
-        derive = DERIVERS.get(question.id)
-        found = derive(design) if derive else None
+        if question.id == "Q6.1":
+            found = first_slice_answer(design, first)
+        else:
+            derive = DERIVERS.get(question.id)
+            found = derive(design) if derive else None
         if found is not None:
             answers.append(Answer(question, "\n".join(found[0]), "derived", tuple(found[1])))
             continue
         answers.append(Answer(question, "", "open"))
-    return QuestionsResult(answers=tuple(answers))
+    return QuestionsResult(answers=tuple(answers), first_slice=first)
 
 
 def _run(context: Context) -> QuestionsResult:

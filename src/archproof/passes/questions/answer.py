@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from archproof.model import Question
+from archproof.passes.questions.first_slice import FirstSlice
 
 Provenance = Literal["derived", "computed", "author", "open"]
 
@@ -36,9 +37,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class QuestionsResult:
-    """The answers to all 24 questions, in question order."""
+    """The answers to all 24 questions, in question order, and the first slice (Q6.1's
+    figures), which the report's section 6 and summary read instead of recomputing it."""
 
     answers: tuple[Answer, ...]
+    first_slice: FirstSlice | None = None
 
     def open(self) -> tuple[Answer, ...]:
         """The questions nobody answered."""

@@ -464,50 +464,6 @@ def testing(design: Design) -> Found | None:
     return _found(lines, [f"scenario:{s.id}" for s in design.scenarios])
 
 
-def first_slice(design: Design) -> Found | None:
-    """The user-facing synchronous operations on the components they cannot do without;
-    fail-open dependencies, async hand-offs and background jobs come later. None when that
-    slice is the whole design (nothing to leave out: only the author can say more)."""
-    user_ops = [op for op in design.operations if op.sync and not op.consumes and op.calls]
-    if not user_ops:
-        return None
-    needed: dict[str, None] = {}
-    for op in user_ops:
-        for call in _calls(op):
-            if not call.optional:
-                needed[call.node.component] = None
-    later: dict[str, dict[str, None]] = {}
-    for call in _all_calls(design):
-        component = call.node.component
-        if component in needed:
-            continue
-        if call.op not in user_ops:
-            why = f"background job {call.op.id}"
-        elif call.node.async_:
-            why = f"async hand-off in {call.op.id}"
-        else:
-            why = f"fails open in {call.op.id}"
-        later.setdefault(component, {})[why] = None
-    jobs = [op for op in design.operations if op not in user_ops]
-    if not later and not jobs:
-        return None
-    peak = design.requirements.load.peak_factor
-
-    def shown(op: Operation) -> str:
-        rate = operation_rate(design, op)
-        return f"{op.id} ({float(rate * peak):,.1f}/s at peak)" if rate is not None else op.id
-
-    ranked = sorted(user_ops, key=lambda op: -(operation_rate(design, op) or 0))
-    lines = [
-        f"Build first: {', '.join(shown(op) for op in ranked)} end to end on "
-        f"{', '.join(needed)} (the dependencies they fail closed on or wait for)."
-    ]
-    lines += [f"Later: {c} ({'; '.join(why)})" for c, why in later.items()]
-    if jobs:
-        lines.append(f"Later: background jobs {', '.join(op.id for op in jobs)}")
-    return lines, [f"operation:{op.id}" for op in design.operations]
-
-
 DERIVERS: dict[str, Deriver] = {
     "Q1.1": problem,
     "Q1.2": use_cases,
@@ -527,7 +483,6 @@ DERIVERS: dict[str, Deriver] = {
     "Q5.2": guards,
     "Q5.3": fail_modes,
     "Q5.4": idempotency,
-    "Q6.1": first_slice,
     "Q6.2": observed,
     "Q6.3": assumptions,
     "Q6.4": testing,
