@@ -13,7 +13,8 @@ from archproof.catalog import load_catalog
 from archproof.frontends.draft import Draft, draft
 from archproof.frontends.draft.sizing import pct
 from archproof.frontends.yaml_loader import load_text
-from archproof.model import CallNode, Design, Operation, walk_calls
+from archproof.model import CallNode, Design, Operation, Principle, walk_calls
+from archproof.model.principles import DECISION_PRINCIPLES
 from archproof.units import Duration, Percent
 
 MONTH = 30 * 86_400
@@ -97,10 +98,16 @@ def test_every_draft_loads_and_starts_with_the_schema_line(
     assert design.components and design.operations and design.entities
     assert design.meta.kind == d.kind
     assert d.decisions, "every draft states its decisions"
-    # every decision names a principle and is written into the file
+    # every decision names a principle and is written into the file as model data
     for decision in d.decisions:
-        assert decision.principle in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "DS", "PY")
-    assert "[P6 observability first]" in d.yaml
+        assert decision.principle in DECISION_PRINCIPLES
+    assert [(x.principle, x.reason) for x in design.decisions] == [
+        (x.principle, x.because) for x in d.decisions
+    ]
+    for written, drafted in zip(design.decisions, d.decisions, strict=True):
+        assert written.concerns == ((drafted.element,) if drafted.element else ())
+        assert written.choice.endswith(drafted.choice)
+    assert "[OB observability first]" in d.yaml
 
 
 @pytest.mark.parametrize("name", sorted(ALL_TASKS))
@@ -160,7 +167,7 @@ def test_url_shortener_numbers_decide_replicas_cache_and_storage(
     assert replicas is not None and pct(u_read) in replicas.because
     assert "11.6k/s" in replicas.because  # peak reads = 100M/month × 100 × 3
     cache = d.decision("cache")
-    assert cache is not None and cache.principle == "P4"
+    assert cache is not None and cache.principle == Principle.CA
     # 100M/month × 5 years × 500B = 3.04 TB > 2 TB: partition
     storage = d.decision("storage")
     assert storage is not None and storage.choice.startswith("partition")

@@ -165,7 +165,7 @@ def _terminal_summary(
     shown = [d for d in drafted.decisions if d.id not in _QUIET_DECISIONS][:MAX_DECISIONS]
     for d in shown:
         out.print(
-            f"  [magenta]{d.principle} {escape(d.principle_name)}[/magenta] "
+            f"  [magenta]{d.principle.name} {escape(d.principle_name)}[/magenta] "
             f"{escape(d.title)}: [bold]{escape(d.choice)}[/bold]"
         )
         out.print(f"      {escape(_short(d.because, 150))}")
@@ -285,7 +285,12 @@ def _json_summary(
         "patterns": list(drafted.patterns),
         "requirements": [dataclasses.asdict(r) for r in drafted.requirements],
         "decisions": [
-            {**dataclasses.asdict(d), "principle_name": d.principle_name} for d in drafted.decisions
+            {
+                **dataclasses.asdict(d),
+                "principle": d.principle.name,
+                "principle_name": d.principle_name,
+            }
+            for d in drafted.decisions
         ],
         "figures": [{"name": label, "value": value} for label, value in drafted.figures],
         "open_questions": list(drafted.open_questions),

@@ -27,13 +27,13 @@ from archproof.frontends.draft.emit import emit
 from archproof.frontends.draft.extract import extract
 from archproof.frontends.draft.flows import op_rates
 from archproof.frontends.draft.observe import observability
-from archproof.frontends.draft.plan import PRINCIPLES, Decision, Requirement
+from archproof.frontends.draft.plan import Decision, Requirement
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import normalize, quote, slug
 from archproof.frontends.yaml_loader import load_text
-from archproof.model import Design
+from archproof.model import Design, Principle
 
-__all__ = ["PRINCIPLES", "Decision", "Draft", "Requirement", "draft"]
+__all__ = ["Decision", "Draft", "Requirement", "draft"]
 
 MAX_TASK_CHARS = 200_000  # ~30k words; longer text is cut (and the cut is a question)
 
@@ -118,7 +118,7 @@ def _vague(ctx: Ctx) -> None:
         "generic-start",
         "Generic starting point",
         "a stateless API over one primary database, nothing more",
-        "P1",
+        Principle.ST,
         "the task names no specific workload; add components only when requirements demand them",
     )
 

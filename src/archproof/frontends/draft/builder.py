@@ -21,6 +21,7 @@ from archproof.frontends.draft.plan import (
     OpSpec,
 )
 from archproof.frontends.draft.sizing import ROLE_KIND, rate_text, tech_for
+from archproof.model import Principle
 
 _RECOVERY: dict[str, str] = {
     "db": "point-in-time recovery: continuous WAL archiving and daily base backups; "
@@ -233,7 +234,7 @@ class Ctx:
         did: str,
         title: str,
         choice: str,
-        principle: str,
+        principle: Principle,
         because: str,
         element: str | None = None,
     ) -> Decision:

@@ -13,6 +13,7 @@ from archproof.frontends.draft.derive import Ledger, Load
 from archproof.frontends.draft.entities import Template
 from archproof.frontends.draft.extract import Extracted
 from archproof.frontends.draft.plan import AccessSpec, CallSpec, CompSpec, EntitySpec, OpSpec
+from archproof.model import Principle
 
 CALL_RATE = Fraction(1000)
 
@@ -161,13 +162,15 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
     ledger.assumed("call rate", "1k/s", "illustrative: sized for 1,000 calls a second", "call-rate")
     ctx.use_cases += [f"{signature}: {what}" for _, signature, what in methods]
     if kit is not None:
-        ctx.decide("data-structure", "Core data structure", kit.choice, "DS", kit.because, "lib")
+        ctx.decide(
+            "data-structure", "Core data structure", kit.choice, Principle.DS, kit.because, "lib"
+        )
     else:
         ctx.decide(
             "data-structure",
             "Core data structure",
             "typed dataclasses / pydantic models, not bare dicts",
-            "DS",
+            Principle.DS,
             "illegal states unrepresentable; the code stage checks the annotations",
             "lib",
         )
@@ -176,7 +179,7 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
         "signatures",
         "Public API",
         ", ".join(sig for _, sig, _ in methods),
-        "PY",
+        Principle.PY,
         "small, fully annotated signatures; options keyword-only",
         "lib",
     )

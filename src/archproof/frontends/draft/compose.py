@@ -58,6 +58,7 @@ from archproof.frontends.draft.sizing import (
     pct,
     per_s,
 )
+from archproof.model import Principle
 from archproof.units import Size
 
 CACHE_HIT = Fraction(4, 5)
@@ -128,7 +129,7 @@ def _database(ctx: Ctx) -> None:
             "db-replicas",
             "Read replicas",
             "none: one primary serves reads and writes",
-            "P2",
+            Principle.DB,
             f"{reads_text}; {writes_text}; together {pct(total)} ≤ 50% of one "
             "node, so followers would add lag and cost for nothing",
             "db",
@@ -137,7 +138,7 @@ def _database(ctx: Ctx) -> None:
             "cache",
             "Caching",
             "no cache",
-            "P4",
+            Principle.CA,
             f"the primary serves peak reads at "
             f"{pct(u_read)} of one node; a cache is another stateful component with "
             "invalidation bugs, justified only by numbers that need it",
@@ -159,7 +160,7 @@ def _database(ctx: Ctx) -> None:
             "cache",
             "Caching",
             "no cache",
-            "P4",
+            Principle.CA,
             f"read replicas cover the reads "
             f"({needed} ≤ {MAX_READ_REPLICAS} followers); a cache is the next step, "
             "not the first",
@@ -171,7 +172,7 @@ def _database(ctx: Ctx) -> None:
             "db-replicas",
             "Read replicas",
             f"{needed} read replica(s)",
-            "P2",
+            Principle.DB,
             f"{reads_text}; read_replicas = ⌈{pct(u_read)} ÷ 50%⌉ = {needed}; reads "
             "that must see their own writes go to the primary",
             "db",
@@ -181,7 +182,7 @@ def _database(ctx: Ctx) -> None:
             "db-replicas",
             "Read replicas",
             "none",
-            "P2",
+            Principle.DB,
             f"{reads_text}: the primary has headroom (≤ 50%)",
             "db",
         )
@@ -214,7 +215,7 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
         "db-writes",
         "Write capacity",
         f"shard the primary store by {key} into {shards} primaries",
-        "P2",
+        Principle.DB,
         f"{writes_text}: writes alone exceed 50% of one primary and replicas do not help "
         f"writes; shards = ⌈{pct(u_write)} ÷ 35%⌉ = {shards}, read replicas = "
         f"⌈{pct(u_read)} ÷ (50% − {pct(u_write / shards)})⌉ − {shards} = {replicas}; "
@@ -226,7 +227,7 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
         "db-ha",
         "db high availability",
         "each shard: primary + hot standby (automatic failover; standbys add no capacity)",
-        "P7",
+        Principle.FH,
         f"a shard holds its keys alone, so each one needs a standby to reach "
         f"{float(ctx.load.availability) * 100:g}%",
         "db",
@@ -280,9 +281,7 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
         "invalidation": "delete the key on update or delete (cache-aside)",
         "hit_ratio": f"{hit} assumed for skewed (Zipf-like) key lookups; measure it",
     }
-    cache.rationale = (
-        "[P4 strategic caching] hot key lookups only; the database stays the source of truth"
-    )
+    cache.rationale = "hot key lookups only; the database stays the source of truth"
     cache.recovery = "none needed: a cold cache refills from the database"
     ctx.ledger.assume_entry(
         "cache-hit-ratio",
@@ -329,7 +328,7 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
         "cache",
         "Caching",
         f"cache-aside in front of {', '.join(o for o, _ in ctx.lookups)}",
-        "P4",
+        Principle.CA,
         f"{reads_text}: {needed} read replicas would be needed (> "
         f"{MAX_READ_REPLICAS}); with {hit} hits the misses fit",
         "cache",
@@ -373,7 +372,7 @@ def _storage(ctx: Ctx) -> None:
             "storage",
             "Data volume",
             f"partition {entity.id} by time and archive old rows",
-            "P2",
+            Principle.DB,
             f"{text}: more than 2 TB on one node makes backups, restores and index builds slow",
             entity.id,
         )
@@ -386,7 +385,7 @@ def _storage(ctx: Ctx) -> None:
             "storage",
             "Data volume",
             "one database node holds it",
-            "P2",
+            Principle.DB,
             f"{text} ≤ 2 TB",
             entity.id,
         )

@@ -6,15 +6,16 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.plan import (
-    PRINCIPLES,
     CallSpec,
     CompSpec,
+    Decision,
     EntitySpec,
     OneOfSpec,
     OpSpec,
 )
 from archproof.frontends.draft.sizing import rate_text
 from archproof.frontends.draft.yamlwriter import Flow, Folded, Note, render
+from archproof.model import Principle
 from archproof.units import Count, Duration, Percent, Size
 
 SCHEMA_LINE = "# yaml-language-server: $schema=design.schema.json"
@@ -69,8 +70,16 @@ def emit(
             for ev in ctx.events
         }
     document["observability"] = Note(
-        _observability(observability), above=("[P6 observability first]",)
+        _observability(observability), above=(f"[{Principle.OB.name} observability first]",)
     )
+    if ctx.decisions:
+        document["decisions"] = Note(
+            [_decision(d) for d in ctx.decisions],
+            above=(
+                "Key decisions: the principle each follows (its code), the choice and the "
+                "reason with the figures that decided it.",
+            ),
+        )
     if answers:
         document["answers"] = Note(
             dict(answers),
@@ -97,10 +106,9 @@ def _header(ctx: Ctx, kind: str) -> tuple[str, ...]:
             "(operations) feed the code stage."
         )
     lines.append("#")
-    lines.append("# Key decisions (principle: choice - because):")
+    lines.append("# Key decisions (the `decisions:` section holds them with their reasons):")
     for d in ctx.decisions:
-        text = f"[{d.principle} {PRINCIPLES.get(d.principle, '')}] {d.title}: {d.choice}"
-        lines.extend(_wrap_comment(text, "#   - ", "#     "))
+        lines.extend(_wrap_comment(f"{d.tag()} {d.title}: {d.choice}", "#   - ", "#     "))
     if ctx.ledger.questions:
         lines.append("#")
         lines.append("# Open questions (answer them, then update the figures below):")
@@ -187,6 +195,17 @@ def _number(value: Fraction) -> object:
 def _decided(ctx: Ctx, element: str) -> tuple[str, ...]:
     """Decisions about an element, as comment lines above it."""
     return tuple(d.rationale() for d in ctx.decisions if d.element == element)
+
+
+def _decision(d: Decision) -> object:
+    entry: dict[str, object] = {
+        "principle": d.principle.name,
+        "choice": f"{d.title}: {d.choice}",
+        "reason": d.because,
+    }
+    if d.element is not None:
+        entry["concerns"] = Flow([d.element])
+    return entry
 
 
 def _component(c: CompSpec, decisions: tuple[str, ...]) -> object:

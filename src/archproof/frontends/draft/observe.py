@@ -5,6 +5,7 @@ tracing everywhere (principle 6, observability first)."""
 from __future__ import annotations
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.model import Principle
 from archproof.units import Duration
 
 
@@ -67,7 +68,7 @@ def observability(ctx: Ctx) -> dict[str, object]:
         "Observability",
         "p95/p99 latency for every operation, "
         "SLO-breach alerts, detailed logs on critical paths, tracing on all",
-        "P6",
+        Principle.OB,
         "every assumption in this draft is a number to watch in production",
     )
     return {"metrics": metrics, "logs": logs, "alerts": alerts, "tracing": ["*"]}

@@ -22,6 +22,7 @@ from archproof.frontends.draft.sizing import (
     per_s,
     utilization,
 )
+from archproof.model import Principle
 
 HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
 
@@ -49,13 +50,13 @@ def event_hub(ctx: Ctx) -> None:
             f"{per_s(peak)} events at peak < {HUB_THRESHOLD}/s: a queue and a worker "
             "are enough; an event hub would be one more stateful system to run"
         )
-    ctx.decide("events-hub", "Analytics events transport", choice, "P5", because, hub.id)
+    ctx.decide("events-hub", "Analytics events transport", choice, Principle.EV, because, hub.id)
     publish = CallSpec(
         f"{hub.id}.enqueue",
         async_=True,
         on_failure="fail_open",
         fallback="drop the event and count the drop in a metric (analytics can lose a few)",
-        rationale="[P5 event management] fire-and-forget: high volume, not time-sensitive",
+        rationale="fire-and-forget: high volume, not time-sensitive",
     )
     target = ctx.find_op("track_event") or ctx.find_op(ctx.primary_read)
     call = ctx.api_call(target.id) if target is not None else None
@@ -74,8 +75,7 @@ def event_hub(ctx: Ctx) -> None:
                 "db.write",
                 p="1/100",
                 idempotent=True,
-                rationale="[P2 database design] one batched upsert "
-                "of per-minute rollups per 100 events",
+                rationale="one batched upsert of per-minute rollups per 100 events",
             )
         ],
         description="Fold events into per-minute rollups",
@@ -89,7 +89,7 @@ def event_hub(ctx: Ctx) -> None:
             producers=("api",),
             consumers=("worker",),
             volume=ctx.event_rate,
-            rationale=f"[P5 event management] {because}",
+            rationale=f"{because}",
         )
     )
 
@@ -155,15 +155,17 @@ def rate_limit_guard(ctx: Ctx) -> None:
                 fallback="allow the request and count the bypass (limits protect capacity; "
                 "they are not a correctness check)",
                 breaker=where != "db",
-                rationale="[P7 robust failure handling] check and count in one atomic step",
+                rationale="check and count in one atomic step",
             ),
         )
-    ctx.decide("rate-limit-store", "Where rate-limit counters live", choice, "P1", because, where)
+    ctx.decide(
+        "rate-limit-store", "Where rate-limit counters live", choice, Principle.ST, because, where
+    )
     ctx.decide(
         "rate-limit-fail-open",
         "Rate limiter fails open",
         "fail_open with a logged bypass",
-        "P7",
+        Principle.FH,
         "a limiter outage must not take the whole API down; it is a "
         "protective, non-critical feature",
         where,
@@ -183,7 +185,7 @@ def location_store(ctx: Ctx) -> None:
             "location-store",
             "Where driver positions live",
             "in the primary database",
-            "P1",
+            Principle.ST,
             f"{per_s(peak)} location upserts at peak use {pct(util)} of one "
             "database node (threshold 50%)",
             "db",
@@ -212,7 +214,7 @@ def location_store(ctx: Ctx) -> None:
         "location-store",
         "Where driver positions live",
         f"in Redis ({kv.replicas} node(s)), not the database",
-        "P1",
+        Principle.ST,
         f"{per_s(peak)} location upserts at peak "
         f"would use {pct(util)} of one database node (threshold 50%); positions are "
         "ephemeral, so losing them costs one update interval",

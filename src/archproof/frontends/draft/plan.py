@@ -10,18 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-# The framework's principles, as decisions name them.
-PRINCIPLES: dict[str, str] = {
-    "P1": "minimize stateful components",
-    "P2": "database design",
-    "P3": "operation efficiency",
-    "P4": "strategic caching",
-    "P5": "event management",
-    "P6": "observability first",
-    "P7": "robust failure handling",
-    "DS": "data structures",
-    "PY": "pythonic",
-}
+from archproof.model import Principle
 
 Source = Literal["extracted", "derived", "assumed"]
 
@@ -44,16 +33,20 @@ class Decision:
     id: str
     title: str
     choice: str
-    principle: str  # P1..P7
+    principle: Principle
     because: str
     element: str | None = None  # component or operation it shaped
 
     @property
     def principle_name(self) -> str:
-        return PRINCIPLES.get(self.principle, self.principle)
+        return self.principle.value
+
+    def tag(self) -> str:
+        """`[CA strategic caching]`: the code `decisions:` writes, and the words."""
+        return f"[{self.principle.name} {self.principle.value.lower()}]"
 
     def rationale(self) -> str:
-        return f"[{self.principle} {self.principle_name}] {self.choice}: {self.because}"
+        return f"{self.tag()} {self.choice}: {self.because}"
 
 
 @dataclass

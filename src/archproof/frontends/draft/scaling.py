@@ -31,6 +31,7 @@ from archproof.frontends.draft.sizing import (
     per_s,
     replicas_of,
 )
+from archproof.model import Principle
 from archproof.units import Size
 
 CDN_HIT = Fraction(9, 10)
@@ -58,7 +59,7 @@ def media_delivery(ctx: Ctx) -> None:
     get_util = node_util(blobs, 0.0, peak)
     gbit = egress * 8 / 1e9
     if egress >= EGRESS_THRESHOLD or get_util > float(TARGET_STATEFUL):
-        ctx.comp("cdn", "cdn", "[P4 strategic caching] edge cache for immutable media bytes")
+        ctx.comp("cdn", "cdn", "edge cache for immutable media bytes")
         op.calls = [
             CallSpec(
                 "cdn.serve",
@@ -81,7 +82,7 @@ def media_delivery(ctx: Ctx) -> None:
             "cdn",
             "Media delivery",
             "through a CDN",
-            "P4",
+            Principle.CA,
             f"peak egress {per_s(peak)} × {Size(size)} = {gbit:.3g} Gbit/s; object "
             f"store GETs at {pct(get_util)} of its limit (thresholds 1 Gbit/s, 50%)",
             "cdn",
@@ -91,7 +92,7 @@ def media_delivery(ctx: Ctx) -> None:
             "cdn",
             "Media delivery",
             "straight from the object store, no CDN",
-            "P4",
+            Principle.CA,
             f"peak egress {gbit:.3g} Gbit/s < 1 Gbit/s and GETs at {pct(get_util)} of "
             "the store's limit",
             "blobs",
@@ -113,7 +114,7 @@ def search_index(ctx: Ctx) -> None:
             "search-replicas",
             "Search capacity",
             f"{index.read_replicas} extra replica(s)",
-            "P2",
+            Principle.DB,
             f"{text}; nodes = ⌈{pct(util)} ÷ 50%⌉ = {needed}",
             index.id,
         )
@@ -157,7 +158,7 @@ def stateless(ctx: Ctx) -> None:
                 f"{comp.id}-replicas",
                 f"{comp.id} replicas",
                 f"{replicas} replicas",
-                "P1",
+                Principle.ST,
                 because,
                 comp.id,
             )
@@ -167,7 +168,7 @@ def stateless(ctx: Ctx) -> None:
         "stateless-tiers",
         "Stateless tiers",
         "API and workers keep no state; they scale by replicas (2+ for availability)",
-        "P1",
+        Principle.ST,
         "all durable state is in the primary store (and queues for jobs in flight)",
         "api" if "api" in ctx.comps else None,
     )
@@ -196,7 +197,7 @@ def queues_and_externals(ctx: Ctx) -> None:
                     f"{comp.id}-capacity",
                     f"{comp.id} capacity",
                     f"{needed} nodes/partitions",
-                    "P3",
+                    Principle.OP,
                     f"{explain(comp, peak, peak_busy, 'messages')}; nodes = "
                     f"⌈{pct(util)} × {WAIT_ALLOWANCE} (waits) ÷ 70%⌉ = {needed}",
                     comp.id,
@@ -228,7 +229,7 @@ def _external_quota(ctx: Ctx, comp: CompSpec, peak: float, peak_busy: float) -> 
         f"{comp.id}-quota",
         f"{comp.id} quota",
         f"plan for {needed} calls in flight (≈ {per_s(quota)}) from the provider",
-        "P7",
+        Principle.FH,
         f"peak {per_s(peak)} × {ms(mean)} held = {peak_busy:.1f} calls in flight; at the "
         f"catalog's {own} that is {pct(util)}: a third party run near its limit answers "
         f"429s exactly at peak; concurrency = ⌈{peak_busy:.1f} × {WAIT_ALLOWANCE} (waits, "
@@ -284,7 +285,7 @@ def verify_capacity(ctx: Ctx) -> None:
             f"{comp.id}-capacity",
             f"{comp.id} capacity",
             f"{needed} {unit}",
-            "P3" if not stateful else "P2",
+            Principle.OP if not stateful else Principle.DB,
             f"{explain(comp, peak, peak_busy, 'calls')}; {unit} = ⌈{pct(util)} × "
             f"{WAIT_ALLOWANCE} (waits) ÷ {pct(float(target))}⌉ = {needed} (the capacity "
             "pass's ρ)",
@@ -345,7 +346,7 @@ def high_availability(ctx: Ctx) -> None:
                 f"{comp.id}-ha",
                 f"{comp.id} high availability",
                 role,
-                "P7",
+                Principle.FH,
                 f"'{op.id}' needs {_pct(target)} but one {comp.tech} node gives "
                 f"{_pct(before)} on its path; with a standby {_pct(after)}",
                 comp.id,
@@ -376,7 +377,7 @@ def latency_risks(ctx: Ctx) -> None:
                 f"slo-risk-{op.id}",
                 f"p99 target of {op.id} at risk",
                 "keep the target, measure early",
-                "P6",
+                Principle.OB,
                 f"Σ p99 of its calls ≈ {ms(estimate)} > target {ms(float(target))}; a "
                 "cache would not fix a p99 (misses exceed 1%), a faster path would",
                 op.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
 
 
 def feed(ctx: Ctx) -> None:
@@ -27,7 +28,7 @@ def feed(ctx: Ctx) -> None:
                     ctx.db("write", "insert the post"),
                     ctx.enqueue(
                         queue,
-                        "[P3 operation efficiency] fan-out to followers is slow "
+                        "fan-out to followers is slow "
                         "(one row per follower) and runs as a background job",
                         on_failure="fail_open",
                         fallback="the post is saved; a periodic job re-enqueues posts "
@@ -135,8 +136,7 @@ def media(ctx: Ctx) -> None:
                     ctx.db("write", "status → uploaded"),
                     ctx.enqueue(
                         queue,
-                        "[P3 operation efficiency] processing takes seconds to "
-                        "minutes; it runs as a background job",
+                        "processing takes seconds to minutes; it runs as a background job",
                     ),
                 ],
             ),
@@ -198,7 +198,7 @@ def media(ctx: Ctx) -> None:
         "media-direct-upload",
         "Uploads go straight to the object store",
         "presigned PUT URLs; the API only writes metadata",
-        "P3",
+        Principle.OP,
         "streaming file bytes through the API would hold an API worker for the whole upload",
         "blobs",
     )

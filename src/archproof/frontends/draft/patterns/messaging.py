@@ -5,6 +5,7 @@ from __future__ import annotations
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
 
 
 def messaging(ctx: Ctx) -> None:
@@ -47,8 +48,7 @@ def messaging(ctx: Ctx) -> None:
                                 ),
                                 ctx.enqueue(
                                     queue,
-                                    "[P3 operation efficiency] delivery to each "
-                                    "recipient happens in the background",
+                                    "delivery to each recipient happens in the background",
                                 ),
                             ],
                         )
@@ -113,7 +113,7 @@ def messaging(ctx: Ctx) -> None:
         "messaging-persist-then-deliver",
         "Persist, then deliver in the background",
         "send_message writes the message and enqueues delivery; a worker pushes it",
-        "P3",
+        Principle.OP,
         "the sender waits only for one durable write; fan-out to recipients (and retries for "
         "slow connections) never holds the send path",
         send.id,
@@ -122,7 +122,7 @@ def messaging(ctx: Ctx) -> None:
         "messaging-queue-not-hub",
         "Delivery through a job queue, not an event hub",
         "a queue with one consumer per message",
-        "P5",
+        Principle.EV,
         "delivery is time-sensitive and point-to-point; event hubs are for high-volume data "
         "that can wait",
         queue,

@@ -9,6 +9,7 @@ from archproof.frontends.draft.derive import PATTERN_SUBJECTS
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
 
 
 def payments(ctx: Ctx) -> None:
@@ -66,7 +67,7 @@ def payments(ctx: Ctx) -> None:
                         idempotent=True,
                         breaker=True,
                         on_failure="fail_closed",
-                        rationale="[P7 robust failure handling] the provider gets our "
+                        rationale="the provider gets our "
                         "idempotency key, so retries cannot charge twice; the breaker stops a "
                         "provider outage from holding every API worker",
                     ),
@@ -78,7 +79,7 @@ def payments(ctx: Ctx) -> None:
                     ),
                 ],
             ),
-            rationale="[P7 robust failure handling] money: critical, idempotent, fails closed "
+            rationale="money: critical, idempotent, fails closed "
             "— an error is shown rather than an uncertain charge",
             keywords=("pay", "payment", "checkout", "charge", "authoriz"),
         )
@@ -132,7 +133,7 @@ def payments(ctx: Ctx) -> None:
         "payments-exactly-once",
         "Payments are idempotent and fail closed",
         "idempotency key + fail_closed on create_payment and the provider webhook",
-        "P7",
+        Principle.FH,
         "a retried or duplicated request must never charge twice, and an unknown outcome is "
         "an error to the user, never a silent success",
         create.id,
@@ -142,7 +143,7 @@ def payments(ctx: Ctx) -> None:
         "Payment state machine and ledger in the primary database",
         "Payment.status moves only along its transitions; double-entry LedgerEntry rows are "
         "written in the same transaction",
-        "P2",
+        Principle.DB,
         "one transactional store keeps money consistent; no second store to reconcile",
         "db",
     )
@@ -185,6 +186,6 @@ def _reconcile(ctx: Ctx, psp: str) -> None:
                     ],
                 )
             ],
-            rationale="[P3 operation efficiency] a scheduled batch job off the request path",
+            rationale="a scheduled batch job off the request path",
         )
     )

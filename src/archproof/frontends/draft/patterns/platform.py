@@ -8,6 +8,7 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES, primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
 
 
 def rate_limit(ctx: Ctx) -> None:
@@ -75,8 +76,7 @@ def notifications(ctx: Ctx) -> None:
                         ctx.db("write", "insert Notification(status=queued) with its dedupe_key"),
                         ctx.enqueue(
                             queue,
-                            "[P3 operation efficiency] the provider call "
-                            "(p99 in seconds) runs in a background job",
+                            "the provider call (p99 in seconds) runs in a background job",
                         ),
                     ],
                 ),
@@ -96,7 +96,7 @@ def notifications(ctx: Ctx) -> None:
             call.calls.append(
                 ctx.enqueue(
                     queue,
-                    "[P7 robust failure handling] notifying is not critical: fail open",
+                    "notifying is not critical: fail open",
                     on_failure="fail_open",
                     fallback="skip the notification and log it; the action itself succeeded",
                 )
@@ -113,8 +113,7 @@ def notifications(ctx: Ctx) -> None:
                 on_failure="fail_open",
                 fallback="leave the message on the queue for a later retry; after the last "
                 "attempt it goes to the dead-letter queue and is marked failed",
-                rationale="[P7 robust failure handling] the provider de-duplicates on our "
-                "notification id, so retries are safe",
+                rationale="the provider de-duplicates on our notification id, so retries are safe",
             ),
             ctx.db("write", "status → sent"),
         ],
@@ -126,7 +125,7 @@ def notifications(ctx: Ctx) -> None:
         "notifications-background",
         "Notifications are sent by background jobs",
         "enqueue, then a worker calls the provider with retries and a breaker",
-        "P3",
+        Principle.OP,
         "a third-party call with a p99 in seconds must not sit on a user's request path",
         "deliver_notification",
     )
@@ -239,7 +238,7 @@ def auth(ctx: Ctx) -> None:
                     ),
                 ],
             ),
-            rationale="[P7 robust failure handling] auth is critical: fail closed",
+            rationale="auth is critical: fail closed",
             keywords=("sign up", "signup", "register"),
         )
     )
@@ -263,8 +262,7 @@ def auth(ctx: Ctx) -> None:
                     ),
                 ],
             ),
-            rationale="[P7 robust failure handling] auth is critical: never let a user in "
-            "when a check could not run",
+            rationale="auth is critical: never let a user in when a check could not run",
             keywords=("log in", "login", "sign in", "auth"),
         )
     )
@@ -275,7 +273,7 @@ def auth(ctx: Ctx) -> None:
         "Stateless access tokens, sessions in the primary database",
         "short-lived signed access tokens (15 min) checked without a lookup; refresh "
         "sessions stored in the primary database",
-        "P1",
+        Principle.ST,
         "no separate session store to run, and the API stays stateless",
         login.id,
     )
@@ -311,8 +309,7 @@ def batch(ctx: Ctx) -> None:
                     ],
                 )
             ],
-            rationale="[P3 operation efficiency] periodic work is a scheduled job, never part "
-            "of a user request",
+            rationale="periodic work is a scheduled job, never part of a user request",
         )
     )
     ctx.access("JobRun", "runs_of_job", "range", ("job",), "started_at", "scheduled_report")

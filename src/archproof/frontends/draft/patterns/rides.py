@@ -70,9 +70,7 @@ def rides(ctx: Ctx) -> None:
                         "insert the Ride as matched (conditional update of the "
                         "driver's status prevents double assignment)",
                     ),
-                    ctx.enqueue(
-                        dispatch, "[P3 operation efficiency] telling the driver is asynchronous"
-                    ),
+                    ctx.enqueue(dispatch, "telling the driver is asynchronous"),
                 ],
             ),
             keywords=("match", "request", "ride", "nearby", "find"),

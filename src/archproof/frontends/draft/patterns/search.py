@@ -7,6 +7,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
 
 
 def search(ctx: Ctx) -> None:
@@ -63,7 +64,7 @@ def _autocomplete(ctx: Ctx) -> None:
                 [
                     ctx.enqueue(
                         queue,
-                        "[P3 operation efficiency] counting is not on the user's path",
+                        "counting is not on the user's path",
                         on_failure="fail_open",
                         fallback="drop the count (suggestions are statistics)",
                     )
@@ -108,8 +109,7 @@ def _autocomplete(ctx: Ctx) -> None:
                     ],
                 )
             ],
-            rationale="[P2 database design] suggestions are precomputed so each keystroke is "
-            "one key lookup",
+            rationale="suggestions are precomputed so each keystroke is one key lookup",
         )
     )
     ctx.access("Suggestion", "suggestion_by_prefix", "lookup", ("prefix",), None, suggest.id)
@@ -121,7 +121,7 @@ def _autocomplete(ctx: Ctx) -> None:
         "autocomplete-precomputed",
         "Suggestions are precomputed per prefix",
         "a nightly job writes the top-k completions of each prefix; a keystroke is one lookup",
-        "P2",
+        Principle.DB,
         "push the heavy work (ranking) into a batch job and keep the hot path a key lookup",
         suggest.id,
     )
@@ -162,8 +162,7 @@ def _full_text(ctx: Ctx) -> None:
                         ctx.db("write", "the document in the primary store"),
                         ctx.enqueue(
                             queue,
-                            "[P3 operation efficiency] indexing runs in the "
-                            "background; results lag by seconds",
+                            "indexing runs in the background; results lag by seconds",
                         ),
                     ],
                 ),
@@ -178,7 +177,7 @@ def _full_text(ctx: Ctx) -> None:
             api.calls.append(
                 ctx.enqueue(
                     queue,
-                    "[P3 operation efficiency] reindex in the background",
+                    "reindex in the background",
                     on_failure="fail_open",
                     fallback="the nightly reindex picks it up",
                 )
@@ -225,7 +224,7 @@ def _full_text(ctx: Ctx) -> None:
         "search-derived-index",
         "The search index is derived state",
         "documents live in the primary store; a background job copies them to the index",
-        "P1",
+        Principle.ST,
         "one source of truth; the index can be dropped and rebuilt, so losing it loses no data",
         "search",
     )
