@@ -8,11 +8,12 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "archproof"
 
-LEAF = {"span", "errors", "units"}
+LEAF = {"span", "errors", "units", "policy"}
 # layer → the layers it may import from (itself included).
 ALLOWED: dict[str, set[str]] = {
     "span": {"span"},
     "units": {"units"},
+    "policy": {"policy"},
     "errors": {"errors", "span"},
     "model": LEAF | {"model"},
     "catalog": LEAF | {"model", "catalog"},

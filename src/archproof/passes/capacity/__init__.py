@@ -6,8 +6,9 @@ they wait), latency per operation against its SLO, bottleneck and headroom, a gr
 plan, storage, failure modes and availability, and verdicts on checkable assumptions.
 Every number is a `Figure` carrying its formula and inputs.
 
-Modules, one job each: `network` (design → pools and visits, load propagation),
-`retry` (retry amplification), `erlang_c` (M/M/c formulas), `solve` (the layered
+The design is lowered once by `passes/lower` (pools, calls, rates, retry amplification);
+this package solves that model. Modules, one job each: `network` (the solver's view of
+the lowered model: instance counts and routes), `erlang_c` (M/M/c formulas), `solve` (the layered
 fixed point), `queueing`, `latency`, `quantile`, `headroom`, `growth`, `storage`,
 `failure`, `assumptions`, `caches`, `analyze` (all of them → `CapacityResult`).
 """
@@ -35,12 +36,14 @@ from archproof.passes.capacity.result import (
     StorageResult,
     WorkLoad,
 )
+from archproof.passes.lower import QueueingModel
 
 
 def run(context: Context) -> CapacityResult:
     """The pass entry point: analyze the design with the user's load factors and years."""
+    model = context.get("lower", QueueingModel)
     return analyze(
-        context.design,
+        model if model is not None else context.design,
         load_factors=context.options.load_factors,
         years=context.options.years,
     )
@@ -49,6 +52,7 @@ def run(context: Context) -> CapacityResult:
 PASS = Pass(
     name="capacity",
     run=run,
+    requires=("lower",),
     description="Capacity and queueing math: load, utilization, latency vs SLO, bottleneck, "
     "growth plan, storage, failure modes and assumption checks.",
 )

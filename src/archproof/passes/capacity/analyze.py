@@ -17,6 +17,7 @@ from archproof.passes.capacity.queueing import component_loads
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.solve import solve
 from archproof.passes.capacity.storage import storage
+from archproof.passes.lower import QueueingModel, lower
 
 METHODS = {
     "load": "peak rate = rate × peak factor (or share × requests × peak factor); down the call "
@@ -37,23 +38,30 @@ METHODS = {
 
 
 def analyze(
-    design: Design, *, load_factors: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0), years: int = 3
+    design: Design | QueueingModel,
+    *,
+    load_factors: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0),
+    years: int = 3,
 ) -> CapacityResult:
-    """Run every capacity analysis on `design` at its peak load."""
+    """Run every capacity analysis on `design` (or its lowered model) at its peak load."""
+    model = design if isinstance(design, QueueingModel) else lower(design)
     # The analysis allocates many short-lived, acyclic objects (figures, solutions);
     # reference counting frees them, and the cyclic collector would only rescan the
     # whole design again and again (~15% of the time on large designs).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(design, load_factors=load_factors, years=years)
+        return _analyze(model, load_factors=load_factors, years=years)
     finally:
         if enabled:
             gc.enable()
 
 
-def _analyze(design: Design, *, load_factors: tuple[float, ...], years: int) -> CapacityResult:
-    net = compile_network(design)
+def _analyze(
+    model: QueueingModel, *, load_factors: tuple[float, ...], years: int
+) -> CapacityResult:
+    design = model.design
+    net = compile_network(model)
     base = solve(net, 1.0)
     comps = component_loads(net, base)
     neck, k_star = bottleneck(net, base)
@@ -73,7 +81,8 @@ def _analyze(design: Design, *, load_factors: tuple[float, ...], years: int) -> 
             status = "violated"
         else:
             status = "ok"
-        rate = net.op_rate[op.id]
+        rates = model.rate(op.id)
+        rate = rates.peak
         mix: Figure
         if k_star is None:
             mix = figure(None, "1/s", "no finite pool carries load")
@@ -91,11 +100,11 @@ def _analyze(design: Design, *, load_factors: tuple[float, ...], years: int) -> 
                 id=op.id,
                 sync=op.sync,
                 consumes=op.consumes,
-                rate_average=figure(net.op_rate_avg[op.id], "1/s", net.op_rate_source[op.id]),
+                rate_average=figure(rates.average, "1/s", rates.derivation),
                 rate_peak=figure(
                     rate,
                     "1/s",
-                    net.op_rate_source[op.id],
+                    rates.derivation,
                     peak_factor=float(design.requirements.load.peak_factor),
                 ),
                 mean_latency=lat.mean,
@@ -130,5 +139,5 @@ def _analyze(design: Design, *, load_factors: tuple[float, ...], years: int) -> 
         assumptions=assumptions,
         caches=cache_headroom(net, base),
         methods=dict(METHODS),
-        notes=tuple(net.notes),
+        notes=net.model.notes,
     )

@@ -16,15 +16,12 @@ from archproof.passes.capacity.figure import figure
 from archproof.passes.capacity.network import Network, Seq
 from archproof.passes.capacity.result import CacheHeadroom
 from archproof.passes.capacity.solve import Solution
+from archproof.passes.lower import Call
 
 
 def _calls(seq: Seq) -> list[int]:
-    out: list[int] = []
-    for kind, obj in seq:
-        if kind == "call":
-            assert isinstance(obj, int)
-            out.append(obj)
-    return out
+    """The calls a branch makes at its top level (not inside nested choices)."""
+    return [step.index for step in seq if isinstance(step, Call)]
 
 
 def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
@@ -32,15 +29,13 @@ def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
     out: list[CacheHeadroom] = []
 
     def visit_seq(seq: Seq) -> None:
-        for kind, obj in seq:
-            if kind == "call":
-                assert isinstance(obj, int)
-                visit_seq(net.visits[obj].children)
+        for step in seq:
+            if isinstance(step, Call):
+                visit_seq(step.children)
                 continue
-            assert isinstance(obj, list)
             hits: list[tuple[float, list[int]]] = []
             misses: list[list[int]] = []
-            for _p, sub in obj:
+            for _p, sub in ((b.p, b.steps) for b in step.branches):
                 calls = _calls(sub)
                 if calls and all(
                     kinds[net.visits[i].component] is ComponentKind.CACHE for i in calls
@@ -64,7 +59,7 @@ def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
                         if hit_visit.component not in cache_ids:
                             continue
                         hit_rate = sol.lam[hit_visit.index] / max(hit_visit.attempts, 1e-12)
-                        for pool_index, frac in store.pools:
+                        for pool_index, frac in net.routes[store.index]:
                             pool = net.pools[pool_index]
                             st = sol.pools[pool_index]
                             h = sol.h_mean[store.index]
@@ -97,5 +92,5 @@ def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
                             )
 
     for op in net.design.operations:
-        visit_seq(net.top[op.id])
+        visit_seq(net.top(op.id))
     return tuple(out)

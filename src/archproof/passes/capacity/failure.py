@@ -24,23 +24,22 @@ from archproof.model import ComponentKind, Design
 from archproof.passes.capacity.figure import Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
+from archproof.passes.lower import Call
 
 MINUTES_PER_YEAR = 525_600.0
 
 
 def _seq(net: Network, seq: Seq, down: str) -> tuple[float, float]:
     ok = okd = 1.0
-    for kind, obj in seq:
-        if kind == "call":
-            assert isinstance(obj, int)
-            f, d = _call(net, net.visits[obj], down)
+    for step in seq:
+        if isinstance(step, Call):
+            f, d = _call(net, step, down)
         else:
-            assert isinstance(obj, list)
             f = d = 0.0
-            for p, sub in obj:
-                fb, db = _seq(net, sub, down)
-                f += p * fb
-                d += p * db
+            for branch in step.branches:
+                fb, db = _seq(net, branch.steps, down)
+                f += branch.p * fb
+                d += branch.p * db
         ok *= 1.0 - f
         okd *= max(0.0, 1.0 - f - d)
     return 1.0 - ok, max(0.0, ok - okd)
@@ -54,13 +53,11 @@ def _reach(net: Network, v: Visit) -> frozenset[str]:
         names = {v.component}
         stack: list[Seq] = [v.children]
         while stack:
-            for kind, obj in stack.pop():
-                if kind == "call":
-                    assert isinstance(obj, int)
-                    names |= _reach(net, net.visits[obj])
+            for step in stack.pop():
+                if isinstance(step, Call):
+                    names |= _reach(net, step)
                 else:
-                    assert isinstance(obj, list)
-                    stack.extend(sub for _, sub in obj)
+                    stack.extend(branch.steps for branch in step.branches)
         found = cache[v.index] = frozenset(names)
     return found
 
@@ -87,7 +84,7 @@ def outage_effect(net: Network, op: str, down: str) -> tuple[float, float]:
     operation = design.operation(op)
     if operation.consumes == down:
         return 0.0, 1.0  # no messages arrive: the background work waits
-    return _seq(net, net.top[op], down)
+    return _seq(net, net.top(op), down)
 
 
 def _instances_needed(net: Network, op: str, component: str, writers: set[tuple[str, str]]) -> int:

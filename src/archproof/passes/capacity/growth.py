@@ -179,7 +179,7 @@ def _rank(sol: Solution, i: int) -> float:
     return math.inf if st.saturated else (st.rho or 0.0)
 
 
-def _size_database(net: Network, sol: Solution, ids: list[int], limited: set[str]) -> bool:
+def _size_database(net: Network, sol: Solution, ids: tuple[int, ...], limited: set[str]) -> bool:
     primary, replicas = net.pools[ids[0]], net.pools[ids[1]]
     c = primary.concurrency
     a_w = a_r = 0.0

@@ -219,7 +219,7 @@ def _work_loads(net: Network, sol: Solution, component: str) -> tuple[WorkLoad, 
             h = sum(sol.lam[i] * (sol.h_mean[i] or 0.0) for i in idx) / lam if lam else 0.0
             h_fig = figure(h, "s", "E[H] = S + Σ nested call times (rate-weighted)", service=s)
             offered = figure(lam * h, "erlang", "a = λ × E[H]", arrival=lam, holding=h)
-        pools = sorted({net.pools[p].name for v in vs for p, _ in v.pools})
+        pools = sorted({net.pools[p].name for v in vs for p, _ in net.routes[v.index]})
         sources = sorted({v.s_source for v in vs})
         out.append(
             WorkLoad(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from archproof.passes.capacity.erlang_c import erlang_c, wait_variance
 from archproof.passes.capacity.network import Network, Seq, Visit
+from archproof.passes.lower import Call
 
 _MAX_SWEEPS = 60
 _TOLERANCE = 1e-9
@@ -71,9 +72,9 @@ def callee_pools(net: Network) -> dict[int, set[int]]:
     deps: dict[int, set[int]] = {p.index: set() for p in net.pools}
     for v in net.visits:
         kids = sync_children(net, v)
-        for pool_index, _ in v.pools:
+        for pool_index, _ in net.routes[v.index]:
             for child in kids:
-                for child_pool, _ in net.visits[child].pools:
+                for child_pool, _ in net.routes[child]:
                     if child_pool != pool_index:
                         deps[pool_index].add(child_pool)
     return deps
@@ -110,15 +111,13 @@ def sync_children(net: Network, v: Visit) -> list[int]:
     out: list[int] = []
 
     def walk(seq: Seq) -> None:
-        for kind, obj in seq:
-            if kind == "call":
-                assert isinstance(obj, int)
-                if not net.visits[obj].node.async_:
-                    out.append(obj)
+        for step in seq:
+            if isinstance(step, Call):
+                if not step.async_:
+                    out.append(step.index)
             else:
-                assert isinstance(obj, list)
-                for _, sub in obj:
-                    walk(sub)
+                for branch in step.branches:
+                    walk(branch.steps)
 
     walk(v.children)
     return out
@@ -164,7 +163,7 @@ def solve(net: Network, factor: float = 1.0) -> Solution:
         if not cyclic or _converged(before, sol.r_mean):
             break
     for op in net.design.operations:
-        moments = seq_moments(net, sol, net.top[op.id])
+        moments = seq_moments(net, sol, net.top(op.id))
         blocked = _op_blocked(net, sol, op.id)
         if moments is None or blocked:
             sol.op_mean[op.id] = None
@@ -189,7 +188,7 @@ def _op_blocked(net: Network, sol: Solution, op: str) -> bool:
         v = net.visits[vi]
         if v.node.async_:
             continue
-        if any(sol.pools[p].saturated for p, _ in v.pools):
+        if any(sol.pools[p].saturated for p, _ in net.routes[vi]):
             return True
     return False
 
@@ -261,7 +260,7 @@ def _respond(net: Network, sol: Solution, v: Visit) -> None:
         sol.r_mean[v.index] = sol.r_var[v.index] = None
         return
     e_w = e_w2 = 0.0
-    for pool_index, frac in v.pools:
+    for pool_index, frac in net.routes[v.index]:
         st = sol.pools[pool_index]
         if st.saturated or st.wq is None or st.wq_var is None:
             sol.r_mean[v.index] = sol.r_var[v.index] = None
@@ -310,24 +309,22 @@ def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] |
 def seq_moments(net: Network, sol: Solution, seq: Seq) -> tuple[float, float] | None:
     """Mean and variance of a sequence of calls (independent steps add; one_of mixes)."""
     mean = var = 0.0
-    for kind, obj in seq:
-        if kind == "call":
-            assert isinstance(obj, int)
-            c = net.visits[obj]
-            if c.node.async_:
+    for step in seq:
+        if isinstance(step, Call):
+            if step.async_:
                 continue  # fire and forget: the caller does not wait
-            res = call_moments(net, sol, c)
+            res = call_moments(net, sol, step)
             if res is None:
                 return None
             mean += res[0]
             var += res[1]
         else:
-            assert isinstance(obj, list)
             e1 = e2 = 0.0
-            for p, sub in obj:
+            for branch in step.branches:
+                p = branch.p
                 if p <= 0:
                     continue
-                got = seq_moments(net, sol, sub)
+                got = seq_moments(net, sol, branch.steps)
                 if got is None:
                     return None
                 e1 += p * got[0]

@@ -1,0 +1,63 @@
+"""Lowering: the design, once, as a typed queueing model every later stage reads."""
+
+from archproof.passes.base import Context, Pass
+from archproof.passes.lower.lower import (
+    average_rate,
+    lower,
+    operation_rates,
+    peak_rate,
+    read_split,
+    route,
+)
+from archproof.passes.lower.queueing_model import (
+    Branch,
+    Call,
+    CallPolicy,
+    Choice,
+    LoweredOperation,
+    OperationRate,
+    Pool,
+    PoolRole,
+    QueueingModel,
+    ServiceTime,
+    Step,
+    Steps,
+    direct_calls,
+    walk_steps,
+)
+
+
+def _run(context: Context) -> QueueingModel:
+    return lower(context.design)
+
+
+PASS = Pass(
+    name="lower",
+    run=_run,
+    description="Lower the design once into a typed queueing model (pools, calls, rates) "
+    "that every later pass reads.",
+)
+
+__all__ = [
+    "PASS",
+    "Branch",
+    "Call",
+    "CallPolicy",
+    "Choice",
+    "LoweredOperation",
+    "OperationRate",
+    "Pool",
+    "PoolRole",
+    "QueueingModel",
+    "ServiceTime",
+    "Step",
+    "Steps",
+    "average_rate",
+    "direct_calls",
+    "lower",
+    "operation_rates",
+    "peak_rate",
+    "read_split",
+    "route",
+    "walk_steps",
+]

@@ -1,0 +1,355 @@
+"""Design → QueueingModel: the one place a design becomes pools, calls and rates.
+
+Rules (each stated once, here):
+
+- **Servers.** A component's pool has instances × concurrency servers, the design's
+  figures else the catalog's else 1. A kind that someone else sizes (client, CDN,
+  external API: `traits(kind).delay_station`) is an infinite-server delay station unless
+  the design states its `concurrency` or names a catalog technology, whose concurrency is
+  a documented limit or quota (a payment API's rate limit, say).
+- **Read replicas.** A kind with read replicas is two pools, primary and replicas. Reads
+  are spread evenly over all P + R instances (a read reaches the primary with probability
+  P / (P + R)); writes go to the primary.
+- **Service time.** The call's `time`, else the component's `work` entry, else the
+  catalog's entry for that work, else the catalog's `default`.
+- **Rates.** An operation's average rate is its `rate`, or its `share` of the total load;
+  its peak is average × the peak factor (computed in `operation_rates`, nowhere else).
+  An operation that consumes a queue receives every message enqueued on it (a consumer
+  group per operation), so its rate is the producers' enqueue rate.
+- **Failure of one attempt** q = 1 − (1 − P(S > timeout)) · availability; E[attempts]
+  and expected backoff from `retry.py` beside this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Protocol
+
+from archproof.catalog import load_catalog, resolve, service_time
+from archproof.catalog.resolve import ResolvedComponent
+from archproof.model import CallNode, Design, Distribution, OneOf, Operation
+from archproof.model.operations import CallItem
+from archproof.model.requirements import Load
+from archproof.model.traits import traits
+from archproof.passes.lower.queueing_model import (
+    Branch,
+    Call,
+    CallPolicy,
+    Choice,
+    LoweredOperation,
+    OperationRate,
+    Pool,
+    PoolRole,
+    QueueingModel,
+    ServiceTime,
+    Step,
+    Steps,
+)
+from archproof.passes.lower.retry import (
+    expected_attempts,
+    expected_backoff,
+    failure_probability,
+    timeout_probability,
+)
+
+
+def read_split(primaries: int, read_replicas: int) -> float:
+    """Share of reads served by the primary: reads are spread over all P + R instances."""
+    return primaries / (primaries + read_replicas) if primaries + read_replicas else 1.0
+
+
+class SizedPool(Protocol):
+    """What routing needs of a pool: its number and its instance count."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def instances(self) -> int: ...
+
+
+def route(is_write: bool, pools: Sequence[SizedPool]) -> tuple[tuple[int, float], ...]:
+    """The pools a call reaches and the share of its executions each takes.
+
+    `pools` are a component's pools (primary first); instance counts are read from them,
+    so the growth plan can re-route after changing them.
+    """
+    if len(pools) == 1:
+        return ((pools[0].index, 1.0),)
+    primary, replicas = pools[0], pools[1]
+    if is_write or replicas.instances == 0:
+        return ((primary.index, 1.0),)
+    f = read_split(primary.instances, replicas.instances)
+    return ((primary.index, f), (replicas.index, 1.0 - f))
+
+
+def peak_rate(average: float | Fraction, load: Load) -> float:
+    """The one place an average rate becomes the peak the design is sized for."""
+    return float(average) * float(load.peak_factor)
+
+
+def average_rate(op: Operation, load: Load) -> float | None:
+    """The operation's stated average rate (its `rate`, or its share of the total), if any."""
+    if op.rate is not None:
+        return float(op.rate.per_second)
+    if op.share is not None and load.requests is not None:
+        return float(op.share.fraction * load.requests.per_second)
+    return None
+
+
+def _pools(design: Design, resolved: Mapping[str, ResolvedComponent]) -> list[Pool]:
+    pools: list[Pool] = []
+    for c in design.components:
+        rc = resolved[c.id]
+        kt = traits(c.kind)
+        infinite = kt.delay_station and c.concurrency is None and rc.entry is None
+        if infinite:
+            source = f"infinite servers: a {c.kind.value} with no stated concurrency or tech"
+        else:
+            source = (
+                f"replicas ({rc.source['replicas']}) × concurrency ({rc.source['concurrency']})"
+            )
+        if rc.availability is not None:
+            avail, avail_source = float(rc.availability.fraction()), rc.source["availability"]
+        else:
+            avail, avail_source = 1.0, "unknown: taken as 100%"
+        roles = (
+            [(PoolRole.PRIMARY, rc.replicas), (PoolRole.REPLICAS, c.read_replicas)]
+            if kt.read_replicas
+            else [(PoolRole.ALL, rc.replicas)]
+        )
+        for role, instances in roles:
+            pools.append(
+                Pool(
+                    index=len(pools),
+                    component=c.id,
+                    kind=c.kind,
+                    role=role,
+                    instances=instances,
+                    concurrency=rc.concurrency,
+                    infinite=infinite,
+                    servers_source=source,
+                    queue_limit=c.queue_limit,
+                    availability=avail,
+                    availability_source=avail_source,
+                )
+            )
+    return pools
+
+
+def _policy(node: CallNode, op_idempotent: bool) -> CallPolicy:
+    r, bk = node.retries, node.breaker
+    return CallPolicy(
+        async_=node.async_,
+        timeout=float(node.timeout.seconds) if node.timeout is not None else None,
+        retries=r.count if r is not None else 0,
+        backoff=float(r.backoff.seconds) if r is not None and r.backoff else 0.0,
+        backoff_multiplier=float(r.multiplier) if r is not None else 2.0,
+        jitter=min(float(r.jitter.fraction), 1.0) if r is not None and r.jitter else 0.0,
+        breaker_threshold=(
+            max(1, math.ceil(float(bk.failure_rate.fraction) * bk.window)) if bk else 0
+        ),
+        breaker_open_for=float(bk.open_for.seconds) if bk is not None else 5.0,
+        fail_open=node.on_failure == "fail_open",
+        idempotent=bool(node.idempotent) or op_idempotent,
+    )
+
+
+class _Lowering:
+    """Walks call trees once, numbering calls in pre-order (a parent before its children)."""
+
+    def __init__(self, design: Design) -> None:
+        catalog = load_catalog()
+        self.design = design
+        self.resolved = {c.id: resolve(c, catalog.get(c.tech)) for c in design.components}
+        self.pools = _pools(design, self.resolved)
+        self.pools_of: dict[str, tuple[int, ...]] = {}
+        for p in self.pools:
+            self.pools_of[p.component] = (*self.pools_of.get(p.component, ()), p.index)
+        self.consumers: dict[str, list[str]] = {}
+        for op in design.operations:
+            if op.consumes is not None:
+                self.consumers.setdefault(op.consumes, []).append(op.id)
+        self.calls: list[Call | None] = []
+        # Distribution figures are pure functions of the (frozen) distribution: once each.
+        self._moments: dict[int, tuple[float, float]] = {}
+        self._found: dict[tuple[str, str], tuple[Distribution, str]] = {}
+
+    def service(self, node: CallNode) -> ServiceTime:
+        if node.time is not None:
+            dist, source = node.time, "design (call)"
+        else:
+            key = (node.component, node.work)
+            if key not in self._found:
+                comp = self.design.component(node.component)
+                found = service_time(comp, self.resolved[comp.id].entry, node.work)
+                if found is None:  # the checks reject this before lowering
+                    raise ValueError(f"no service time for {node.call}")
+                self._found[key] = found
+            dist, source = self._found[key]
+        if id(dist) not in self._moments:
+            self._moments[id(dist)] = (dist.mean_s(), dist.cv2())
+        mean, cv2 = self._moments[id(dist)]
+        return ServiceTime(dist, mean, cv2, source)
+
+    def steps(
+        self,
+        op: Operation,
+        items: tuple[CallItem, ...],
+        parent: int | None,
+        scale: float,
+        prefix: str,
+    ) -> Steps:
+        out: list[Step] = []
+        for item in items:
+            if isinstance(item, OneOf):
+                branches = []
+                for i, b in enumerate(item.one_of):
+                    p = float(b.p)
+                    label = b.label or f"branch{i + 1}"
+                    sub = self.steps(op, b.calls, parent, scale * p, f"{prefix}[{label}]")
+                    branches.append(Branch(p, label, sub))
+                out.append(Choice(tuple(branches)))
+            else:
+                out.append(self.call(op, item, parent, scale, prefix))
+        return tuple(out)
+
+    def call(
+        self, op: Operation, node: CallNode, parent: int | None, scale: float, prefix: str
+    ) -> Call:
+        index = len(self.calls)
+        self.calls.append(None)  # reserve the pre-order number; filled below
+        service = self.service(node)
+        policy = _policy(node, op.idempotency_key is not None)
+        pools = [self.pools[i] for i in self.pools_of[node.component]]
+        p_to = (
+            timeout_probability(service.dist, policy.timeout) if policy.timeout is not None else 0.0
+        )
+        q = failure_probability(p_to, pools[0].availability)
+        attempts = expected_attempts(q, policy.retries)
+        per_request = scale * float(node.p) * node.times * attempts
+        path = f"{prefix}>{node.call}" if prefix else node.call
+        children = self.steps(op, node.calls, index, per_request, path)
+        call = Call(
+            index=index,
+            op=op.id,
+            node=node,
+            path=path,
+            parent=parent,
+            component=node.component,
+            work=node.work,
+            is_write=node.is_write,
+            service=service,
+            policy=policy,
+            p=float(node.p),
+            times=node.times,
+            per_request=per_request,
+            p_timeout=p_to,
+            p_fail=q,
+            attempts=attempts,
+            backoff_expected=expected_backoff(q, node.retries),
+            route=route(node.is_write, pools),
+            spawns=tuple(self.consumers.get(node.component, ())),
+            children=children,
+        )
+        self.calls[index] = call
+        return call
+
+
+def lower(design: Design) -> QueueingModel:
+    """Lower `design` into its queueing model (see the module docstring for the rules)."""
+    lw = _Lowering(design)
+    tops: dict[str, Steps] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    for op in design.operations:
+        start = len(lw.calls)
+        tops[op.id] = lw.steps(op, op.calls, None, 1.0, "")
+        spans[op.id] = (start, len(lw.calls))
+    calls = tuple(c for c in lw.calls if c is not None)
+    assert len(calls) == len(lw.calls)
+    notes: list[str] = []
+    rates, enqueued = operation_rates(design, calls, notes)
+    operations = tuple(
+        LoweredOperation(
+            id=op.id,
+            rate=rates[op.id],
+            steps=tops[op.id],
+            consumes=op.consumes,
+            calls=tuple(range(*spans[op.id])),
+        )
+        for op in design.operations
+    )
+    return QueueingModel(
+        design=design,
+        peak_factor=float(design.requirements.load.peak_factor),
+        pools=tuple(lw.pools),
+        pools_of=MappingProxyType(dict(lw.pools_of)),
+        resolved=MappingProxyType(lw.resolved),
+        calls=calls,
+        operations=operations,
+        enqueued=MappingProxyType(enqueued),
+        notes=tuple(notes),
+    )
+
+
+def operation_rates(
+    design: Design, calls: tuple[Call, ...], notes: list[str]
+) -> tuple[dict[str, OperationRate], dict[str, float]]:
+    """Average and peak rate per operation, and messages/s enqueued per queue at peak.
+
+    Consumers are resolved in dependency order (the checks reject message loops).
+    """
+    load = design.requirements.load
+    pf = float(load.peak_factor)
+    avg: dict[str, float] = {}
+    peak: dict[str, float] = {}
+    how: dict[str, str] = {}
+    for op in design.operations:
+        a = average_rate(op, load)
+        if a is None:
+            continue
+        avg[op.id], peak[op.id] = a, peak_rate(a, load)
+        stated = (
+            f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
+        )
+        how[op.id] = f"{stated} × peak factor {pf:g}"
+    producers_of: dict[str, list[Call]] = {}
+    for c in calls:
+        if c.async_:
+            producers_of.setdefault(c.component, []).append(c)
+    pending = [op for op in design.operations if op.consumes is not None and op.id not in avg]
+    for _ in range(len(pending) + 1):
+        still: list[Operation] = []
+        for op in pending:
+            assert op.consumes is not None
+            producers = producers_of.get(op.consumes, [])
+            if any(c.op not in peak for c in producers):
+                still.append(op)
+                continue
+            peak[op.id] = sum(peak[c.op] * c.per_request for c in producers)
+            avg[op.id] = sum(avg[c.op] * c.per_request for c in producers)
+            names = sorted({c.op for c in producers})
+            how[op.id] = (
+                f"messages enqueued on {op.consumes} by {', '.join(names)}"
+                if names
+                else f"nothing enqueues on {op.consumes}: rate 0"
+            )
+            if not names:
+                notes.append(f"operation '{op.id}' consumes '{op.consumes}', but no call enqueues")
+        if not still:
+            break
+        pending = still
+    rates = {
+        op.id: OperationRate(avg.get(op.id, 0.0), peak.get(op.id, 0.0), how.get(op.id, "no rate"))
+        for op in design.operations
+    }
+    enqueued: dict[str, float] = {}
+    for c in calls:
+        if c.async_:
+            enqueued[c.component] = enqueued.get(c.component, 0.0) + peak.get(c.op, 0.0) * (
+                c.per_request
+            )
+    return rates, enqueued

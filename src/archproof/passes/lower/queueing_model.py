@@ -1,0 +1,264 @@
+"""The lowered design: a typed queueing model every later stage reads.
+
+`lower(design)` builds it once. Capacity solves it, the simulator flattens it into its
+arrays, rules and reports read its figures. Every figure carries where it came from, so
+two outputs that print the same quantity print the same number.
+
+- A **pool** is a set of identical servers (instances × concurrency) with one FIFO queue;
+  a component is one pool (`role` ALL), or two for a kind with read replicas (PRIMARY
+  takes writes and its share of reads, REPLICAS the rest). An infinite pool is a delay
+  station: no queueing (someone else sizes it).
+- A **call** is one node of an operation's call tree with its service time, policy and
+  load multipliers; its `children` are typed steps (`Call` or `Choice`), never tuples.
+- An operation's **rate** is stated once: average and peak (average × peak factor) with
+  the derivation as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from archproof.catalog.resolve import ResolvedComponent
+from archproof.model import CallNode, ComponentKind, Design, Distribution
+
+
+class PoolRole(StrEnum):
+    """Which servers of a component a pool is."""
+
+    ALL = "all"  # every instance (a component without read replicas)
+    PRIMARY = "primary"  # the primaries: every write and their share of reads
+    REPLICAS = "replicas"  # read replicas: the rest of the reads
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """Servers of one component (or of its primaries / its read replicas)."""
+
+    index: int
+    component: str
+    kind: ComponentKind
+    role: PoolRole
+    instances: int  # replicas (or read replicas) in this pool
+    concurrency: int  # requests one instance serves at once
+    infinite: bool  # a delay station: every request is served at once
+    servers_source: str  # where instances × concurrency (or infinity) came from
+    queue_limit: int | None  # bounded wait queue (None: unbounded)
+    availability: float  # of one instance, 1.0 when unknown
+    availability_source: str
+
+    @property
+    def servers(self) -> int:
+        return self.instances * self.concurrency
+
+    @property
+    def name(self) -> str:
+        return self.role.value
+
+    @property
+    def label(self) -> str:
+        return self.component if self.role is PoolRole.ALL else f"{self.component}:{self.role}"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTime:
+    """Service time of one call: the distribution, its moments and where it came from."""
+
+    dist: Distribution
+    mean: float  # seconds
+    cv2: float  # squared coefficient of variation
+    source: str  # "design (call)", "design", "catalog:postgresql.read", ...
+
+    @property
+    def var(self) -> float:
+        return self.cv2 * self.mean * self.mean
+
+
+@dataclass(frozen=True, slots=True)
+class CallPolicy:
+    """What the caller does around a call: timeout, retries, breaker, failure mode."""
+
+    async_: bool
+    timeout: float | None  # seconds
+    retries: int
+    backoff: float  # first backoff, seconds
+    backoff_multiplier: float
+    jitter: float  # 0..1
+    # consecutive failures that open the breaker (0: no breaker): the design states a
+    # failure rate over a window of calls; ceil(rate × window) trips at the same call
+    # when a dependency fails outright, the case breakers are for.
+    breaker_threshold: int
+    breaker_open_for: float  # seconds
+    fail_open: bool  # on_failure: fail_open (default fail_closed)
+    idempotent: bool  # the call's flag or the operation's idempotency key
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call node of one operation's call tree, with its load multipliers.
+
+    `per_request` is the expected executions per request of the operation:
+    parent.per_request × Π(branch p) × p × times × E[attempts]; the arrival rate at the
+    call is rate(operation) × per_request.
+    """
+
+    index: int
+    op: str
+    node: CallNode
+    path: str  # "api.handle>db.read", branches as "[label]"
+    parent: int | None
+    component: str
+    work: str
+    is_write: bool
+    service: ServiceTime
+    policy: CallPolicy
+    p: float  # probability the call is made (within its branch)
+    times: int  # repetitions per execution of its parent's steps
+    per_request: float
+    p_timeout: float  # P(service time > timeout) for one attempt
+    p_fail: float  # an attempt fails: timeout or a down instance
+    attempts: float  # E[attempts]
+    backoff_expected: float  # E[seconds in backoff]
+    route: tuple[tuple[int, float], ...]  # (pool, share of executions) at design sizes
+    spawns: tuple[str, ...]  # operations started by this call (consumers of its queue)
+    children: Steps
+
+    # Names the capacity solver has always used (kept so formulas read the same).
+    @property
+    def s_mean(self) -> float:
+        return self.service.mean
+
+    @property
+    def s_var(self) -> float:
+        return self.service.var
+
+    @property
+    def s_cv2(self) -> float:
+        return self.service.cv2
+
+    @property
+    def s_source(self) -> str:
+        return self.service.source
+
+    @property
+    def timeout(self) -> float | None:
+        return self.policy.timeout
+
+    @property
+    def backoff(self) -> float:
+        return self.backoff_expected
+
+    @property
+    def async_(self) -> bool:
+        return self.policy.async_
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One alternative of a choice: taken with probability `p`."""
+
+    p: float
+    label: str
+    steps: Steps
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Exactly one branch is taken (cache hit / miss)."""
+
+    branches: tuple[Branch, ...]
+
+
+Step = Call | Choice
+Steps = tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRate:
+    """An operation's arrival rate, stated once (req/s), with its derivation."""
+
+    average: float
+    peak: float  # average × peak factor: the load the design is sized for
+    derivation: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoweredOperation:
+    """An operation: its rate, its top-level steps and what it consumes."""
+
+    id: str
+    rate: OperationRate
+    steps: Steps
+    consumes: str | None
+    calls: tuple[int, ...]  # indexes of every call in its tree, in pre-order
+
+
+@dataclass(frozen=True)
+class QueueingModel:
+    """The design lowered once: pools, calls, operations with rates."""
+
+    design: Design
+    peak_factor: float
+    pools: tuple[Pool, ...]
+    pools_of: Mapping[str, tuple[int, ...]]  # component → its pools (primary first)
+    resolved: Mapping[str, ResolvedComponent]  # design figures merged with the catalog's
+    calls: tuple[Call, ...]
+    operations: tuple[LoweredOperation, ...]
+    enqueued: Mapping[str, float]  # messages/s enqueued per queue component at peak
+    notes: tuple[str, ...]
+
+    def operation(self, op_id: str) -> LoweredOperation:
+        return next(o for o in self.operations if o.id == op_id)
+
+    def rate(self, op_id: str) -> OperationRate:
+        return self.operation(op_id).rate
+
+    def calls_of_component(self, component: str) -> Iterator[Call]:
+        return (c for c in self.calls if c.component == component)
+
+    def to_json(self) -> dict[str, object]:
+        """The lowered figures a reader checks: servers per pool and rates, with sources."""
+        return {
+            "peak_factor": self.peak_factor,
+            "pools": [
+                {
+                    "pool": p.label,
+                    "role": p.role.value,
+                    "servers": None if p.infinite else p.servers,
+                    "infinite": p.infinite,
+                    "source": p.servers_source,
+                }
+                for p in self.pools
+            ],
+            "operations": [
+                {
+                    "operation": o.id,
+                    "rate_average": o.rate.average,
+                    "rate_peak": o.rate.peak,
+                    "derivation": o.rate.derivation,
+                }
+                for o in self.operations
+            ],
+        }
+
+
+def walk_steps(steps: Steps) -> Iterator[Call]:
+    """Every call in `steps`, pre-order, through choices and nested calls."""
+    for step in steps:
+        if isinstance(step, Call):
+            yield step
+            yield from walk_steps(step.children)
+        else:
+            for branch in step.branches:
+                yield from walk_steps(branch.steps)
+
+
+def direct_calls(steps: Steps) -> Iterator[Call]:
+    """The calls made directly by `steps` (through choices, not into nested calls)."""
+    for step in steps:
+        if isinstance(step, Call):
+            yield step
+        else:
+            for branch in step.branches:
+                yield from direct_calls(branch.steps)
