@@ -5,9 +5,9 @@ the capacity solution and a short low-load simulation of the same lowered model 
 compared pool by pool and operation by operation:
 
 - **Utilization** of every finite pool: |simulated − analytic| within the 95% interval
-  across replications, or 5% of ρ (at least 0.002), plus the bias of a finite window that starts empty and
-  stops measuring at the last arrival: jobs in progress at either edge are cut, which
-  costs about ρ·(1 + cs²)·E[H] / T (the mean residual holding time over the window).
+  across replications, or 5% of ρ (at least 0.002), plus the bias of a finite window
+  that starts empty and stops measuring at the last arrival: jobs in progress at either
+  edge are cut, which costs about ρ·(1 + cs²)·E[H] / T (mean residual holding time).
 - **Mean latency** of every operation with no timeout or retry in its tree within 15% (or
   1 ms): the analytic figure is exact for the product-form parts and Allen–Cunneen's
   approximation elsewhere; at low load the waits are small, so the tolerance is the
@@ -33,7 +33,7 @@ from archproof.frontends.yaml_loader import load_design, load_text
 from archproof.model import Design
 from archproof.passes.capacity.network import compile_network
 from archproof.passes.capacity.solve import solve
-from archproof.passes.lower import PoolRole, lower, walk_steps
+from archproof.passes.lower import lower, walk_steps
 from archproof.passes.simulate.design_run import simulate_design
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,28 +68,19 @@ def disagreements(design: Design, *, max_requests: int = 60_000) -> list[str]:
     )
     window = float(np.mean([r.t_cut - r.t_warm for r in sim.runs]))
     out: list[str] = []
-    for comp, ids in model.pools_of.items():
-        live = [
-            i
-            for i in ids
-            if model.pools[i].role is not PoolRole.REPLICAS or model.pools[i].instances
-        ]
-        for i in live:
-            pool, st = model.pools[i], sol.pools[i]
-            if pool.infinite or st.rho is None:
-                continue
-            station = pool.label if len(live) > 1 else comp
-            values = [
-                next(s.utilization for s in r.stations if s.name == station) for r in sim.runs
-            ]
-            mean = float(np.mean(values))
-            half = 2.0 * float(np.std(values, ddof=1)) / math.sqrt(len(values))
-            edge = st.rho * (1.0 + (st.cs2 or 0.0)) * (st.mean_h or 0.0) / window
-            if abs(mean - st.rho) > max(half, 0.05 * st.rho, 0.002) + edge:
-                out.append(
-                    f"{design.meta.name}: pool {station}: analytic ρ {st.rho:.4f}, "
-                    f"simulated {mean:.4f} ± {half:.4f} (edge bias ≤ {edge:.4f})"
-                )
+    for i, station in sim.compiled.pool_station.items():
+        pool, st = model.pools[i], sol.pools[i]
+        if pool.infinite or st.rho is None:
+            continue
+        values = [next(s.utilization for s in r.stations if s.name == station) for r in sim.runs]
+        mean = float(np.mean(values))
+        half = 2.0 * float(np.std(values, ddof=1)) / math.sqrt(len(values))
+        edge = st.rho * (1.0 + (st.cs2 or 0.0)) * (st.mean_h or 0.0) / window
+        if abs(mean - st.rho) > max(half, 0.05 * st.rho, 0.002) + edge:
+            out.append(
+                f"{design.meta.name}: pool {station}: analytic ρ {st.rho:.4f}, "
+                f"simulated {mean:.4f} ± {half:.4f} (edge bias ≤ {edge:.4f})"
+            )
     for op in model.operations:
         calls = list(walk_steps(op.steps))
         if any(c.policy.timeout is not None or c.policy.retries for c in calls):
@@ -170,7 +161,7 @@ def random_designs(draw: st.DrawFn) -> str:
     ext_ms = draw(st.integers(5, 200))
     lines = [
         "meta: {name: random}",
-        "requirements: {load: {peak_factor: %d}}" % draw(st.integers(1, 3)),
+        f"requirements: {{load: {{peak_factor: {draw(st.integers(1, 3))}}}}}",
         "components:",
         "  api: " + _KINDS["svc"] % svc,
         "  db: " + _KINDS["db"] % read_replicas,

@@ -25,7 +25,8 @@ it into the kernel's arrays:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from archproof.model import Design, Distribution
 from archproof.model.events import Fault
@@ -55,6 +56,8 @@ class CompiledDesign:
     load: float
     scenario: str | None
     faults: tuple[Fault, ...] = ()  # every injected fault: the scenario's, then extra ones
+    # lowered pool index → the station simulating it (an empty replicas pool has none)
+    pool_station: Mapping[int, str] = field(default_factory=dict)
 
 
 def to_dist(d: Distribution) -> Dist:
@@ -113,12 +116,14 @@ def compile_design(
     client = b.station(CLIENT)
     # pool → station; a primary whose replicas pool is empty is the component's station
     station: dict[int, int] = {}
+    names: dict[int, str] = {}
     for comp_id, ids in model.pools_of.items():
         pools = [model.pools[i] for i in ids]
         live = [p for p in pools if p.role is not PoolRole.REPLICAS or p.instances > 0]
         for p in live:
+            names[p.index] = p.label if len(live) > 1 else comp_id
             station[p.index] = b.station(
-                p.label if len(live) > 1 else comp_id,
+                names[p.index],
                 None if p.infinite else max(1, p.servers),
                 queue_capacity=p.queue_limit,
                 error_prob=min(max(1.0 - p.availability, 0.0), 1.0),
@@ -195,7 +200,12 @@ def compile_design(
         if w.pool in station:
             b.fault(station[w.pool], w.start, w.end, _EFFECT[w.effect], w.value)
     return CompiledDesign(
-        network=b.build(), peak=peak, load=load, scenario=scenario, faults=all_faults
+        network=b.build(),
+        peak=peak,
+        load=load,
+        scenario=scenario,
+        faults=all_faults,
+        pool_station=names,
     )
 
 
