@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "frontends": LEAF | {"model", "catalog", "frontends"},
     "passes": LEAF | {"model", "catalog", "passes"},
     "report": LEAF | {"model", "catalog", "passes", "report"},
-    "pipeline": LEAF | {"model", "catalog", "passes", "report", "pipeline"},
+    # STYLE.md §1 "model ← frontends, passes ← pipeline": the driver checks a design (frontends).
+    "pipeline": LEAF | {"model", "catalog", "frontends", "passes", "report", "pipeline"},
     "backends": LEAF | {"model", "catalog", "passes", "report", "backends"},
     "cli": LEAF
     | {"model", "catalog", "frontends", "passes", "report", "pipeline", "backends", "cli"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archproof.errors import InternalError
+from archproof.frontends.checks import require_valid
 from archproof.passes.base import Context, Options, Pass
 from archproof.passes.registry import PASSES
 from archproof.report import Report
@@ -18,11 +19,14 @@ def run(
     """Run `passes` (default: every default pass, in order) and their dependencies.
 
     Passes with ``default=False`` (the simulation: it costs seconds) run only when named.
+    A design that did not come through the loader (e.g. `Design.model_validate(data)`) is
+    checked first, so a dangling reference raises the same located `DesignError` as loading.
     """
     from archproof.model import Design
 
     if not isinstance(design, Design):
         raise TypeError("run() takes a Design (see archproof.load)")
+    require_valid(design)
     wanted = _with_dependencies(
         passes if passes is not None else tuple(p.name for p in PASSES if p.default)
     )

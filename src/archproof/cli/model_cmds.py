@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, RootModel, TypeAdapter
 from rich.table import Table
 
 from archproof.catalog import load_catalog
@@ -220,7 +221,7 @@ def _type_name(annotation: Any) -> str:
         return _type_name(args[0])
     if origin in (tuple,):
         return f"list of {_type_name(args[0])}" if args else "list"
-    if origin is dict:
+    if isinstance(origin, type) and issubclass(origin, Mapping):  # dict and FrozenDict
         return f"map of {_type_name(args[0])} → {_type_name(args[1])}"
     if annotation is type(None):
         return "none"
@@ -260,9 +261,10 @@ def describe(
     table.add_column("type")
     table.add_column("default")
     table.add_column("description")
-    for name, info in model.model_fields.items():
-        if name == "span":
-            continue
+    for title, name, info in _fields(model):
+        if title:
+            table.add_section()
+            table.add_row(f"[italic]{title}[/]", "", "", "")
         if info.is_required():
             default = "required"
         elif info.default_factory is not None:
@@ -273,6 +275,19 @@ def describe(
             info.alias or name, _type_name(info.annotation), default, info.description or ""
         )
     out.print(table)
+
+
+def _fields(model: type[BaseModel]) -> list[tuple[str, str, Any]]:
+    """(section title, key, field info) of a model's keys; a tagged union lists each shape."""
+    if issubclass(model, RootModel):  # Distribution: the shapes, each under its `dist` tag
+        shapes = typing.get_args(model.model_fields["root"].annotation)
+        out: list[tuple[str, str, Any]] = []
+        for shape in shapes:
+            rows = [("", n, i) for n, i in shape.model_fields.items() if n != "span"]
+            tag = typing.get_args(shape.model_fields["dist"].annotation)[0]
+            out += [(f"dist: {tag}" if k == 0 else "", *row[1:]) for k, row in enumerate(rows)]
+        return out
+    return [("", n, i) for n, i in model.model_fields.items() if n != "span"]
 
 
 def catalog(

@@ -1,16 +1,22 @@
 """Checks beyond the schema: ids, references, cycles, probabilities, impossible numbers.
 
-Each check yields located diagnostics; the loader collects them all.
+Each check yields located diagnostics; the loader collects them all. They read only the
+`Design` (and the catalog), so they run on a design from any frontend: `require_valid` is
+what `archproof.run()` calls on a design that did not come through the loader (one built
+with `Design.model_validate`), so a dangling reference there is the user's located
+`DesignError` too, never a `KeyError` deep inside a pass.
 """
 
 from __future__ import annotations
 
 import difflib
+import weakref
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from typing import Any
 
 from archproof.catalog import load_catalog, service_time
-from archproof.errors import Diagnostic
+from archproof.errors import DesignError, Diagnostic
 from archproof.model import (
     Alert,
     CallNode,
@@ -25,6 +31,37 @@ from archproof.model.components import REPLICABLE_KINDS
 from archproof.model.operations import CallItem
 from archproof.model.questions import QUESTION_IDS
 from archproof.span import Span
+
+# Designs that passed `check_design`, by identity (weakly held: this is no cache of designs).
+# A design is immutable, so one that passed once still passes; an edit is a new object.
+_CHECKED: weakref.WeakValueDictionary[int, Design] = weakref.WeakValueDictionary()
+
+
+def mark_checked(design: Design) -> None:
+    """Record that `design` passed `check_design` (the loader calls this)."""
+    _CHECKED[id(design)] = design
+
+
+def require_valid(design: Design) -> None:
+    """Raise `DesignError` with every semantic problem of `design`, unless it passed already."""
+    if _CHECKED.get(id(design)) is design:
+        return
+    diagnostics = check_design(design)
+    if diagnostics:
+        raise DesignError(sorted_diagnostics(diagnostics))
+    mark_checked(design)
+
+
+def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Duplicates dropped, in the order of the file (unlocated ones first)."""
+
+    def key(d: Diagnostic) -> tuple[int, int, str]:
+        return (d.span.line, d.span.column, d.code) if d.span else (0, 0, d.code)
+
+    unique: dict[tuple[Any, ...], Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault((d.code, d.message, d.span), d)
+    return sorted(unique.values(), key=key)
 
 
 def check_design(design: Design) -> list[Diagnostic]:

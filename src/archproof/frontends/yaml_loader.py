@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from archproof.errors import DesignError, Diagnostic
-from archproof.frontends.checks import check_design
+from archproof.frontends.checks import check_design, mark_checked, sorted_diagnostics
 from archproof.frontends.located_yaml import MAX_BYTES, read_yaml, too_large
 from archproof.model import Design
 from archproof.model.base import Node
@@ -53,21 +53,12 @@ def load_bytes(data: bytes, filename: str) -> Design:
         design = Design.model_validate(document)
     except ValidationError as exc:
         diagnostics.extend(_from_validation(exc, document))
-        raise DesignError(_sorted(diagnostics)) from None
+        raise DesignError(sorted_diagnostics(diagnostics)) from None
     diagnostics.extend(check_design(design))
     if diagnostics:
-        raise DesignError(_sorted(diagnostics))
+        raise DesignError(sorted_diagnostics(diagnostics))
+    mark_checked(design)  # `run()` need not check it again
     return design
-
-
-def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    def key(d: Diagnostic) -> tuple[int, int, str]:
-        return (d.span.line, d.span.column, d.code) if d.span else (0, 0, d.code)
-
-    unique: dict[tuple[Any, ...], Diagnostic] = {}
-    for d in diagnostics:
-        unique.setdefault((d.code, d.message, d.span), d)
-    return sorted(unique.values(), key=key)
 
 
 # ---------------------------------------------------------------------------------------
@@ -84,6 +75,8 @@ def _from_validation(exc: ValidationError, document: Any) -> list[Diagnostic]:
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
+        if kind == "union_tag_invalid":  # `dist: gamma`: point at the tag the user wrote
+            loc = (*loc, str(error["ctx"]["discriminator"]).strip("'"))
         field = _field_name(loc)
         is_key = kind == "extra_forbidden"
         span = _locate(document, loc, want_key=is_key)
@@ -108,6 +101,14 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
         hint = _did_you_mean(str(value), [c for c in choices if c]) or f"expected {expected}"
         return f"invalid value {_show(value)} for '{field}'", "AP014", hint
+    if kind == "union_tag_invalid":
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+        expected = ", ".join(repr(t) for t in tags[:-1]) + f" or {tags[-1]!r}"
+        tag = str(ctx.get("tag"))
+        hint = _did_you_mean(tag, tags) or f"expected {expected}"
+        return f"invalid value {_show(tag)} for '{field}'", "AP014", hint
+    if kind == "model_attributes_type":  # a tagged union given a scalar
+        return f"'{field}': expected a mapping, got {_show(value)}", "AP012", None
     if kind in _CONSTRAINT_TYPES:
         return f"'{field}' {_constraint(kind, ctx)}, got {_show(value)}", "AP025", None
     if kind == "value_error":
@@ -182,8 +183,8 @@ def _locate(document: Any, loc: tuple[Any, ...], *, want_key: bool) -> Span | No
     best: Span | None = span_of(document)
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if _is_union_tag(loc, index):
-            continue  # pydantic's tag of the call-item union, not a key in the file
+        if _is_union_tag(loc, index) or _is_distribution_tag(loc, index):
+            continue  # pydantic's tag of a union, not a key in the file
         if isinstance(current, LocatedDict):
             if isinstance(part, str) and part not in current and _is_short_form(current):
                 # `db.read: {timeout: ..}` or `{lognormal: {p99: ..}}`: look inside the value
@@ -225,6 +226,20 @@ def _is_union_tag(loc: tuple[Any, ...], index: int) -> bool:
         and isinstance(loc[index - 1], int)
         and loc[index - 2] == "calls"
     )
+
+
+_DISTRIBUTION_TAGS = frozenset({"fixed", "exponential", "lognormal"})
+
+
+def _is_distribution_tag(loc: tuple[Any, ...], index: int) -> bool:
+    """`('work', 'read', 'lognormal', 'p99')`: the shape's `dist` tag pydantic puts in the path.
+
+    Right after `work` the same word is a work name the user wrote (`work: {fixed: 2ms}`).
+    """
+    if loc[index] not in _DISTRIBUTION_TAGS or (index >= 1 and loc[index - 1] == "work"):
+        return False
+    # A shape has no key named like a tag: the word after a tag is a key (`{fixed: .., mean: ..}`).
+    return not (index >= 1 and _is_distribution_tag(loc, index - 1))
 
 
 def _is_short_form(current: LocatedDict) -> bool:

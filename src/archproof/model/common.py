@@ -5,38 +5,153 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, RootModel, field_validator, model_validator
 
 from archproof.model.base import Node, located
+from archproof.span import Span
 from archproof.units import Duration, Percent
 
 # z-score of the 99th percentile of the standard normal distribution.
 _Z99 = 2.3263478740408408
 
 
-class Distribution(Node):
-    """A service-time distribution.
+class _Shape(Node):
+    """What every service-time distribution answers, whatever its shape."""
+
+    def mean_s(self) -> float:
+        """Mean in seconds."""
+        raise NotImplementedError
+
+    def cv2(self) -> float:
+        """Squared coefficient of variation (0 fixed, 1 exponential)."""
+        raise NotImplementedError
+
+    def min_s(self) -> float:
+        """The fastest possible service time in seconds (0 unless fixed)."""
+        return 0.0
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+def _positive(value: Duration | None) -> Duration | None:
+    if value is not None and value.seconds <= 0:
+        raise ValueError("a service time must be positive")
+    return value
+
+
+class FixedDistribution(_Shape):
+    """Every call takes exactly `mean` (`{fixed: 2ms}`)."""
+
+    dist: Literal["fixed"] = Field(description="Shape of the distribution.")
+    mean: Duration = Field(description="The service time.")
+
+    _check_mean = field_validator("mean")(_positive)
+
+    def mean_s(self) -> float:
+        return float(self.mean.seconds)
+
+    def cv2(self) -> float:
+        return 0.0
+
+    def min_s(self) -> float:
+        return self.mean_s()
+
+    def describe(self) -> str:
+        return f"fixed {self.mean}"
+
+
+class ExponentialDistribution(_Shape):
+    """Memoryless service times with mean `mean` (`2ms`, `{exponential: 2ms}`): M/M/c's."""
+
+    dist: Literal["exponential"] = Field(
+        default="exponential", description="Shape of the distribution."
+    )
+    mean: Duration = Field(description="Mean service time.")
+
+    _check_mean = field_validator("mean")(_positive)
+
+    def mean_s(self) -> float:
+        return float(self.mean.seconds)
+
+    def cv2(self) -> float:
+        return 1.0
+
+    def describe(self) -> str:
+        return f"exp(mean {self.mean})"
+
+
+class LognormalDistribution(_Shape):
+    """A long right tail, given by p50 + p99 or by mean + cv (`{lognormal: {...}}`)."""
+
+    dist: Literal["lognormal"] = Field(description="Shape of the distribution.")
+    mean: Duration | None = Field(default=None, description="Mean service time (with cv).")
+    p50: Duration | None = Field(default=None, description="Median (with p99).")
+    p99: Duration | None = Field(default=None, description="99th percentile (with p50).")
+    cv: Fraction | None = Field(
+        default=None, gt=0, description="Coefficient of variation (with mean)."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> LognormalDistribution:
+        by_pct = self.p50 is not None and self.p99 is not None
+        by_mean = self.mean is not None and self.cv is not None
+        if by_pct == by_mean:
+            raise ValueError("a lognormal distribution needs either p50+p99 or mean+cv")
+        if self.p50 is not None and self.p99 is not None and self.p99 <= self.p50:
+            raise ValueError("lognormal p99 must be larger than p50")
+        _positive(self.mean)
+        _positive(self.p50)
+        return self
+
+    def lognormal_params(self) -> tuple[float, float]:
+        """(mu, sigma) of the underlying normal, in seconds."""
+        if self.p50 is not None and self.p99 is not None:
+            mu = math.log(float(self.p50.seconds))
+            sigma = (math.log(float(self.p99.seconds)) - mu) / _Z99
+            return mu, sigma
+        assert self.mean is not None and self.cv is not None  # by _one_form
+        sigma2 = math.log(1.0 + float(self.cv) ** 2)
+        return math.log(float(self.mean.seconds)) - sigma2 / 2, math.sqrt(sigma2)
+
+    def mean_s(self) -> float:
+        if self.mean is not None:
+            return float(self.mean.seconds)
+        mu, sigma = self.lognormal_params()
+        return math.exp(mu + sigma * sigma / 2)
+
+    def cv2(self) -> float:
+        _, sigma = self.lognormal_params()
+        return math.exp(sigma * sigma) - 1.0
+
+    def describe(self) -> str:
+        if self.p50 is not None:
+            return f"lognormal(p50 {self.p50}, p99 {self.p99})"
+        return f"lognormal(mean {self.mean}, cv {float(self.cv or 0):g})"
+
+
+Shape = Annotated[
+    FixedDistribution | ExponentialDistribution | LognormalDistribution,
+    Field(discriminator="dist"),
+]
+
+
+class Distribution(RootModel[Shape]):
+    """A service-time distribution: one of its shapes, told apart by `dist`.
 
     Short form: a duration (`2ms`) means an exponential distribution with that mean,
     which is what M/M/c queueing formulas assume. Long forms:
     `{fixed: 2ms}`, `{exponential: 2ms}`, `{lognormal: {p50: 2ms, p99: 20ms}}`,
     `{lognormal: {mean: 2ms, cv: 1.5}}`, or explicitly `{dist: lognormal, p50: .., p99: ..}`.
+
+    `root` is the shape (match on it); the methods below answer for any shape.
     """
 
-    dist: Literal["fixed", "exponential", "lognormal"] = Field(
-        default="exponential", description="Shape of the distribution."
-    )
-    mean: Duration | None = Field(
-        default=None, description="Mean service time (fixed, exponential, or lognormal+cv)."
-    )
-    p50: Duration | None = Field(default=None, description="Median (lognormal by percentiles).")
-    p99: Duration | None = Field(default=None, description="99th percentile (lognormal).")
-    cv: Fraction | None = Field(
-        default=None, gt=0, description="Coefficient of variation (lognormal by mean and cv)."
-    )
+    model_config = ConfigDict(frozen=True)
 
+    @model_validator(mode="before")
     @classmethod
     def _expand(cls, data: Any) -> Any:
         if isinstance(data, str):
@@ -48,67 +163,40 @@ class Distribution(Node):
                 return located(data, {"dist": dist, "mean": value})
             if key == "lognormal" and isinstance(value, dict):
                 return located(data, {"dist": "lognormal", **value})
+        if isinstance(data, dict) and "dist" not in data:
+            # No `dist` means exponential, as in the short form.
+            return located(data, {"dist": "exponential", **data})
         return data
 
-    @model_validator(mode="after")
-    def _complete(self) -> Distribution:
-        if self.dist in ("fixed", "exponential"):
-            if self.mean is None:
-                raise ValueError(f"a {self.dist} distribution needs 'mean'")
-            if self.p50 is not None or self.p99 is not None or self.cv is not None:
-                raise ValueError(f"a {self.dist} distribution takes only 'mean'")
-        else:
-            by_pct = self.p50 is not None and self.p99 is not None
-            by_mean = self.mean is not None and self.cv is not None
-            if by_pct == by_mean:
-                raise ValueError("a lognormal distribution needs either p50+p99 or mean+cv")
-            if self.p50 is not None and self.p99 is not None and self.p99 <= self.p50:
-                raise ValueError("lognormal p99 must be larger than p50")
-        if self.mean is not None and self.mean.seconds <= 0:
-            raise ValueError("a service time must be positive")
-        if self.p50 is not None and self.p50.seconds <= 0:
-            raise ValueError("a service time must be positive")
-        return self
+    @property
+    def dist(self) -> Literal["fixed", "exponential", "lognormal"]:
+        """The shape's name."""
+        return self.root.dist
+
+    @property
+    def span(self) -> Span | None:
+        return self.root.span
 
     def lognormal_params(self) -> tuple[float, float]:
         """(mu, sigma) of the underlying normal, in seconds (lognormal only)."""
-        if self.p50 is not None and self.p99 is not None:
-            mu = math.log(float(self.p50.seconds))
-            sigma = (math.log(float(self.p99.seconds)) - mu) / _Z99
-            return mu, sigma
-        assert self.mean is not None and self.cv is not None
-        sigma2 = math.log(1.0 + float(self.cv) ** 2)
-        return math.log(float(self.mean.seconds)) - sigma2 / 2, math.sqrt(sigma2)
+        if not isinstance(self.root, LognormalDistribution):
+            raise TypeError(f"a {self.dist} distribution has no lognormal parameters")
+        return self.root.lognormal_params()
 
     def mean_s(self) -> float:
         """Mean in seconds."""
-        if self.dist == "lognormal" and self.mean is None:
-            mu, sigma = self.lognormal_params()
-            return math.exp(mu + sigma * sigma / 2)
-        assert self.mean is not None
-        return float(self.mean.seconds)
+        return self.root.mean_s()
 
     def cv2(self) -> float:
         """Squared coefficient of variation (0 fixed, 1 exponential)."""
-        if self.dist == "fixed":
-            return 0.0
-        if self.dist == "exponential":
-            return 1.0
-        _, sigma = self.lognormal_params()
-        return math.exp(sigma * sigma) - 1.0
+        return self.root.cv2()
 
     def min_s(self) -> float:
         """The fastest possible service time in seconds (0 unless fixed)."""
-        return self.mean_s() if self.dist == "fixed" else 0.0
+        return self.root.min_s()
 
     def describe(self) -> str:
-        if self.dist == "fixed":
-            return f"fixed {self.mean}"
-        if self.dist == "exponential":
-            return f"exp(mean {self.mean})"
-        if self.p50 is not None:
-            return f"lognormal(p50 {self.p50}, p99 {self.p99})"
-        return f"lognormal(mean {self.mean}, cv {float(self.cv or 0):g})"
+        return self.root.describe()
 
 
 class Retry(Node):

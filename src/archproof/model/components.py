@@ -8,6 +8,7 @@ from pydantic import Field
 
 from archproof.model.base import Node
 from archproof.model.common import Availability, Distribution
+from archproof.model.frozen import FrozenDict
 from archproof.units import Duration, Size
 
 
@@ -75,8 +76,8 @@ class Component(Node):
         ge=0,
         description="Bounded wait queue per component; a full queue rejects. None: unbounded.",
     )
-    work: dict[str, Distribution] = Field(
-        default_factory=dict,
+    work: FrozenDict[str, Distribution] = Field(
+        default_factory=FrozenDict,
         description="Service time per kind of work (`read: 2ms`); overrides the catalog.",
     )
     availability: Availability | None = Field(
@@ -98,7 +99,7 @@ class Component(Node):
     rationale: str | None = Field(
         default=None, description="Why this component exists; which principle it follows."
     )
-    accept: dict[str, str] = Field(
-        default_factory=dict,
+    accept: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict,
         description="Accepted review findings on this element: code → reason.",
     )

@@ -12,6 +12,7 @@ from archproof.model.components import Component
 from archproof.model.decisions import Decision
 from archproof.model.entities import Entity
 from archproof.model.events import Event, Observability, Scenario
+from archproof.model.frozen import FrozenDict
 from archproof.model.operations import CallItem, CallNode, OneOf, Operation
 from archproof.model.requirements import Requirements
 from archproof.span import span_of
@@ -70,11 +71,12 @@ class Design(Node):
     decisions: tuple[Decision, ...] = Field(
         default=(), description="Key decisions: choice, reason, principle and evidence."
     )
-    answers: dict[str, str] = Field(
-        default_factory=dict, description="Author's answers to the 24 questions, by id (Q2.3)."
+    answers: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict,
+        description="Author's answers to the 24 questions, by id (Q2.3).",
     )
-    accept: dict[str, str] = Field(
-        default_factory=dict, description="Design-wide accepted findings: code → reason."
+    accept: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict, description="Design-wide accepted findings: code → reason."
     )
 
     @classmethod

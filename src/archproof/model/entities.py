@@ -8,6 +8,7 @@ from typing import Any, Literal, get_args
 from pydantic import Field
 
 from archproof.model.base import Node, located
+from archproof.model.frozen import FrozenDict
 from archproof.units import Count, Rate
 
 FieldType = Literal[
@@ -107,11 +108,13 @@ class Entity(Node):
     id: str = Field(description="Entity name, the key under `entities:`.")
     stored_in: str | None = Field(default=None, description="Component that owns it.")
     key: tuple[str, ...] = Field(default=(), description="Primary key fields.")
-    fields: dict[str, EntityField] = Field(default_factory=dict, description="Fields by name.")
+    fields: FrozenDict[str, EntityField] = Field(
+        default_factory=FrozenDict, description="Fields by name."
+    )
     relations: tuple[Relation, ...] = Field(default=(), description="Relations.")
     states: tuple[str, ...] = Field(default=(), description="Lifecycle states.")
-    transitions: dict[str, tuple[str, ...]] = Field(
-        default_factory=dict, description="Allowed transitions: state → next states."
+    transitions: FrozenDict[str, tuple[str, ...]] = Field(
+        default_factory=FrozenDict, description="Allowed transitions: state → next states."
     )
     rows: Count | None = Field(default=None, description="Current row count.")
     growth: Rate | None = Field(default=None, description="New rows per unit of time.")
@@ -120,8 +123,8 @@ class Entity(Node):
     )
     access_patterns: tuple[AccessPattern, ...] = Field(default=(), description="Reads.")
     indexes: tuple[Index, ...] = Field(default=(), description="Indexes besides the key.")
-    accept: dict[str, str] = Field(
-        default_factory=dict, description="Accepted review findings: code → reason."
+    accept: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from archproof.model.base import Node
+from archproof.model.frozen import FrozenDict
 from archproof.units import Duration, Rate
 
 
@@ -29,8 +30,8 @@ class Event(Node):
         default=False, description="Whether consumers de-duplicate redelivered events."
     )
     rationale: str | None = Field(default=None, description="Why an event and not a call.")
-    accept: dict[str, str] = Field(
-        default_factory=dict, description="Accepted review findings: code → reason."
+    accept: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )
 
 

@@ -27,6 +27,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
 from archproof.model.base import Node, located
 from archproof.model.common import Breaker, Distribution, Retry
+from archproof.model.frozen import FrozenDict
 from archproof.units import Duration, Percent, Rate, parse_percent
 
 # Work names that imply a side effect, when `write` is not given explicitly.
@@ -214,8 +215,8 @@ class Operation(Node):
         default=(), description="Steps made in sequence; nested calls hold the caller."
     )
     rationale: str | None = Field(default=None, description="Why the operation is shaped so.")
-    accept: dict[str, str] = Field(
-        default_factory=dict, description="Accepted review findings: code → reason."
+    accept: FrozenDict[str, str] = Field(
+        default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )
 
 

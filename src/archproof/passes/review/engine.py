@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from archproof.errors import InternalError
@@ -97,7 +97,7 @@ def _own_accept(design: Design, element: str) -> dict[str, str]:
 def _stale_acceptances(design: Design, used: set[tuple[str, str]], ran: set[str]) -> list[Finding]:
     """An `accept:` entry that matches no finding is itself reported (AP040)."""
     out: list[Finding] = []
-    elements: list[tuple[str, dict[str, str], object]] = [("design", design.accept, design)]
+    elements: list[tuple[str, Mapping[str, str], object]] = [("design", design.accept, design)]
     for c in design.components:
         elements.append((f"component:{c.id}", c.accept, c))
     for o in design.operations:
