@@ -6,18 +6,10 @@ from dataclasses import dataclass
 
 from archproof.catalog.entry import CatalogEntry
 from archproof.model.common import Availability, Distribution
-from archproof.model.components import Component, ComponentKind
+from archproof.model.components import Component
+from archproof.model.traits import traits
 
 # Kinds that hold state when neither the design nor the catalog says otherwise.
-_STATEFUL_KINDS = frozenset(
-    {
-        ComponentKind.DATABASE,
-        ComponentKind.CACHE,
-        ComponentKind.QUEUE,
-        ComponentKind.OBJECT_STORE,
-        ComponentKind.SEARCH_INDEX,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -53,7 +45,7 @@ def resolve(component: Component, entry: CatalogEntry | None) -> ResolvedCompone
 
     replicas = pick("replicas", component.replicas, entry.replicas if entry else 1)
     concurrency = pick("concurrency", component.concurrency, entry.concurrency if entry else 1)
-    default_state = entry.stateful if entry else component.kind in _STATEFUL_KINDS
+    default_state = entry.stateful if entry else traits(component.kind).stateful
     stateful = pick("stateful", component.stateful, default_state)
     availability = pick(
         "availability", component.availability, entry.availability if entry else None

@@ -20,16 +20,15 @@ from archproof.errors import DesignError, Diagnostic
 from archproof.model import (
     Alert,
     CallNode,
-    ComponentKind,
     Design,
     LogPolicy,
     Metric,
     OneOf,
     walk_calls,
 )
-from archproof.model.components import REPLICABLE_KINDS
 from archproof.model.operations import CallItem
 from archproof.model.questions import QUESTION_IDS
+from archproof.model.traits import traits
 from archproof.span import Span
 
 # Designs that passed `check_design`, by identity (weakly held: this is no cache of designs).
@@ -113,7 +112,7 @@ def _components(design: Design) -> Iterator[Diagnostic]:
     catalog = load_catalog()
     for c in design.components:
         entry = catalog.get(c.tech)
-        if c.read_replicas and c.kind not in REPLICABLE_KINDS:
+        if c.read_replicas and not traits(c.kind).read_replicas:
             yield Diagnostic(
                 "AP027",
                 f"component '{c.id}' of kind {c.kind.value} cannot have read replicas",
@@ -157,7 +156,7 @@ def _operations(design: Design) -> Iterator[Diagnostic]:
             target = components.get(op.consumes)
             if target is None:
                 yield _dangling("component", op.consumes, components, op.span, " in 'consumes'")
-            elif target.kind is not ComponentKind.QUEUE:
+            elif not traits(target.kind).message_hub:
                 yield Diagnostic(
                     "AP028",
                     f"operation '{op.id}' consumes '{op.consumes}', which is a "
@@ -246,7 +245,7 @@ def _call(
                 node.span,
                 "every call would time out; raise the timeout or speed up the callee",
             )
-    if node.async_ and component.kind is not ComponentKind.QUEUE:
+    if node.async_ and not traits(component.kind).message_hub:
         yield Diagnostic(
             "AP028",
             f"async hand-off to '{component.id}', which is a {component.kind.value}, not a queue",
@@ -344,7 +343,7 @@ def _events(design: Design) -> Iterator[Diagnostic]:
         for name in (*ev.producers, *ev.consumers, *([ev.hub] if ev.hub else [])):
             if name not in components:
                 yield _dangling("component", name, components, ev.span, f" in event '{ev.id}'")
-        if ev.hub in components and components[ev.hub].kind is not ComponentKind.QUEUE:
+        if ev.hub in components and not traits(components[ev.hub].kind).message_hub:
             yield Diagnostic(
                 "AP028",
                 f"event '{ev.id}' uses hub '{ev.hub}', which is not a queue or event hub",

@@ -28,8 +28,7 @@ class ComponentKind(StrEnum):
     EXTERNAL = "external"
 
 
-# Kinds that can have read replicas (followers serving reads).
-REPLICABLE_KINDS = frozenset({ComponentKind.DATABASE, ComponentKind.SEARCH_INDEX})
+# What each kind is and does (stateful? read replicas? delay station?): model/traits.py.
 
 
 class CacheSettings(Node):

@@ -7,11 +7,12 @@ outside this table compares `ComponentKind` values. Adding a kind means adding o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from archproof.model.components import ComponentKind
+from archproof.model.principles import Principle
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,16 @@ class KindTraits:
     guarded_in_draft: bool
     # The external participant (client) of a sequence diagram.
     actor: bool
+    # Someone else's service behind an API (payments, email): quotas, not replicas.
+    third_party: bool
+    # The principle a component of this kind usually embodies (a report's fallback when
+    # the design writes no `decisions:`).
+    principle: Principle
+    # Answers queries (a database or a search index): a query per item in a loop is N+1.
+    queried: bool
+    # Losing its state loses data, so the design must say how it is recovered (a cache,
+    # a CDN, a client and an external API hold state that is disposable or not ours).
+    state_needs_recovery: bool
     # Why adding replicas stops helping, and what to do instead (growth plan), if it does.
     scale_limit: str | None = None
     scale_move: str | None = None
@@ -88,6 +99,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=_NO,
             actor=True,
+            third_party=_NO,
+            principle=Principle.ST,
+            queried=_NO,
+            state_needs_recovery=_NO,
         ),
         ComponentKind.CDN: _T(
             stateful=_NO,
@@ -109,6 +124,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=_NO,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.CA,
+            queried=_NO,
+            state_needs_recovery=_NO,
         ),
         ComponentKind.LOAD_BALANCER: _T(
             stateful=_NO,
@@ -130,6 +149,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=_NO,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.ST,
+            queried=_NO,
+            state_needs_recovery=True,
         ),
         ComponentKind.SERVICE: _T(
             stateful=_NO,
@@ -151,6 +174,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.ST,
+            queried=_NO,
+            state_needs_recovery=True,
         ),
         ComponentKind.WORKER: _T(
             stateful=_NO,
@@ -172,6 +199,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=_NO,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.OP,
+            queried=_NO,
+            state_needs_recovery=True,
         ),
         ComponentKind.DATABASE: _T(
             stateful=True,
@@ -193,6 +224,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=True,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.DB,
+            queried=True,
+            state_needs_recovery=True,
         ),
         ComponentKind.CACHE: _T(
             stateful=True,
@@ -214,6 +249,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.CA,
+            queried=_NO,
+            state_needs_recovery=_NO,
             scale_limit="replicas shard the keys: a single hot key stays on one shard",
             scale_move="shard by key; replicate or locally cache hot keys",
         ),
@@ -237,6 +276,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=True,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.EV,
+            queried=_NO,
+            state_needs_recovery=True,
             scale_limit="one consumer per partition: consumers scale only with partitions",
             scale_move="add partitions (key messages by id) and scale consumers with them",
         ),
@@ -260,6 +303,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.DB,
+            queried=_NO,
+            state_needs_recovery=True,
         ),
         ComponentKind.SEARCH_INDEX: _T(
             stateful=True,
@@ -281,6 +328,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=True,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=_NO,
+            principle=Principle.DB,
+            queried=True,
+            state_needs_recovery=True,
         ),
         ComponentKind.EXTERNAL: _T(
             stateful=_NO,
@@ -302,6 +353,10 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             wants_ha_pair=_NO,
             guarded_in_draft=True,
             actor=_NO,
+            third_party=True,
+            principle=Principle.FH,
+            queried=_NO,
+            state_needs_recovery=_NO,
             scale_limit="an external API is not yours to scale",
             scale_move="cache, batch, rate-limit, or negotiate a higher quota",
         ),
@@ -314,4 +369,9 @@ def traits(kind: ComponentKind) -> KindTraits:
     return KIND_TRAITS[kind]
 
 
-__all__ = ["KIND_TRAITS", "KindTraits", "traits"]
+def kinds_where(test: Callable[[KindTraits], bool]) -> frozenset[ComponentKind]:
+    """The kinds whose traits pass `test` (for membership checks in hot loops)."""
+    return frozenset(k for k, t in KIND_TRAITS.items() if test(t))
+
+
+__all__ = ["KIND_TRAITS", "KindTraits", "kinds_where", "traits"]

@@ -6,17 +6,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from archproof.model import Design, Operation
+from archproof.passes.lower.lower import average_rate, peak_rate
 from archproof.units import Rate
 
 
 def operation_rate(design: Design, op: Operation) -> Fraction | None:
     """Average arrival rate of an operation in requests/s (None for queue consumers)."""
-    if op.rate is not None:
-        return op.rate.per_second
-    requests = design.requirements.load.requests
-    if op.share is not None and requests is not None:
-        return requests.per_second * op.share.fraction
-    return None
+    return average_rate(op, design.requirements.load)
 
 
 @dataclass(frozen=True)
@@ -66,6 +62,6 @@ def summarize(design: Design) -> Summary:
         entities=len(design.entities),
         events=len(design.events),
         average_rps=average,
-        peak_rps=average * factor,
+        peak_rps=peak_rate(average, design.requirements.load),
         peak_factor=factor,
     )

@@ -21,7 +21,7 @@ from archproof.backends.report.document import (
 )
 from archproof.catalog import load_catalog, resolve
 from archproof.model import CallItem, CallNode, Design, OneOf, Operation
-from archproof.model.components import ComponentKind
+from archproof.model.traits import traits
 
 USERS = "users"
 SCHEDULER = "scheduler"
@@ -44,7 +44,7 @@ def entry_of(design: Design, op: Operation) -> str:
         return op.consumes
     if not op.sync:
         return SCHEDULER
-    clients = [c.id for c in design.components if c.kind == ComponentKind.CLIENT]
+    clients = [c.id for c in design.components if traits(c.kind).actor]
     return clients[0] if clients else USERS
 
 

@@ -35,27 +35,10 @@ from archproof.backends.report.document import (
 )
 from archproof.catalog import load_catalog, resolve
 from archproof.model import FRAMEWORK, Design, Entity, Operation, Principle, walk_calls
-from archproof.model.components import ComponentKind
+from archproof.model.traits import traits
 from archproof.passes.questions import FirstSlice, QuestionsResult
 from archproof.passes.review import Finding, ReviewResult, Severity
 from archproof.report import Report
-
-# The principle a component of each kind usually embodies, for the summary of a design that
-# writes no `decisions:` (it falls back to the components' rationales). Kind-specific
-# behaviour is moving to one traits table beside ComponentKind; this map should move there.
-_KIND_PRINCIPLE: dict[ComponentKind, Principle] = {
-    ComponentKind.SERVICE: Principle.ST,
-    ComponentKind.LOAD_BALANCER: Principle.ST,
-    ComponentKind.CDN: Principle.CA,
-    ComponentKind.CLIENT: Principle.ST,
-    ComponentKind.WORKER: Principle.OP,
-    ComponentKind.DATABASE: Principle.DB,
-    ComponentKind.SEARCH_INDEX: Principle.DB,
-    ComponentKind.OBJECT_STORE: Principle.DB,
-    ComponentKind.CACHE: Principle.CA,
-    ComponentKind.QUEUE: Principle.EV,
-    ComponentKind.EXTERNAL: Principle.FH,
-}
 
 SEVERITY_TONE: dict[Severity, Tone] = {
     Severity.ERROR: "bad",
@@ -163,7 +146,7 @@ def _rationales(design: Design) -> Table:
         if c.rationale:
             tech = f" ({c.tech})" if c.tech else ""
             rows.append(
-                (f"{c.id}: {c.kind.value}{tech}", c.rationale, _KIND_PRINCIPLE[c.kind].value)
+                (f"{c.id}: {c.kind.value}{tech}", c.rationale, traits(c.kind).principle.value)
             )
     for event in design.events:
         if event.rationale:
@@ -614,15 +597,8 @@ def _implementation(report: Report) -> Section:
     integration_rows = tuple(
         (c.id, c.kind.value, c.tech or "—")
         for c in design.components
-        if c.kind
-        in (
-            ComponentKind.EXTERNAL,
-            ComponentKind.QUEUE,
-            ComponentKind.DATABASE,
-            ComponentKind.CACHE,
-            ComponentKind.OBJECT_STORE,
-            ComponentKind.SEARCH_INDEX,
-        )
+        # stores and someone else's APIs: what the first slice integrates with
+        if traits(c.kind).stateful or traits(c.kind).third_party
     )
     integration = Section(
         "integration",

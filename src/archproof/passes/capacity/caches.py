@@ -11,7 +11,7 @@ suggests the cache is premature.
 
 from __future__ import annotations
 
-from archproof.model import ComponentKind
+from archproof.model.traits import traits
 from archproof.passes.capacity.figure import figure
 from archproof.passes.capacity.network import Network, Seq
 from archproof.passes.capacity.result import CacheHeadroom
@@ -37,22 +37,20 @@ def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
             misses: list[list[int]] = []
             for _p, sub in ((b.p, b.steps) for b in step.branches):
                 calls = _calls(sub)
-                if calls and all(
-                    kinds[net.visits[i].component] is ComponentKind.CACHE for i in calls
-                ):
+                if calls and all(traits(kinds[net.visits[i].component]).cache for i in calls):
                     hits.append((_p, calls))
-                elif any(kinds[net.visits[i].component] is ComponentKind.CACHE for i in calls):
+                elif any(traits(kinds[net.visits[i].component]).cache for i in calls):
                     misses.append(calls)
                 visit_seq(sub)
             for miss in misses:
                 cache_ids = {
                     net.visits[i].component
                     for i in miss
-                    if kinds[net.visits[i].component] is ComponentKind.CACHE
+                    if traits(kinds[net.visits[i].component]).cache
                 }
                 for i in miss:
                     store = net.visits[i]
-                    if kinds[store.component] is ComponentKind.CACHE or store.node.async_:
+                    if traits(kinds[store.component]).cache or store.node.async_:
                         continue
                     for h_calls in hits:
                         hit_visit = net.visits[h_calls[1][0]]

@@ -20,7 +20,8 @@ year = (1 − A) × 525,600 minutes.
 
 from __future__ import annotations
 
-from archproof.model import ComponentKind, Design
+from archproof.model import Design
+from archproof.model.traits import traits
 from archproof.passes.capacity.figure import Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
@@ -127,9 +128,9 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         fail_rate = sum(rates[o] * f for o, (f, _) in eff.items())
         deg_rate = sum(rates[o] * d for o, (_, d) in eff.items())
         instances = rc.replicas + c.read_replicas
-        spof = instances == 1 and bool(fails) and c.kind is not ComponentKind.CLIENT
+        spof = instances == 1 and bool(fails) and traits(c.kind).can_be_spof
         note = None
-        if c.kind in (ComponentKind.DATABASE,) and rc.replicas == 1 and c.read_replicas > 0:
+        if traits(c.kind).relational and rc.replicas == 1 and c.read_replicas > 0:
             note = "single primary: writes stop until a replica is promoted (failover)"
         if spof:
             note = f"single point of failure: one instance, {len(fails)} operation(s) fail"

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import math
 
-from archproof.model import ComponentKind, Design
+from archproof.model import Design
+from archproof.model.traits import traits
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network, reassign
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import ComponentNeed, GrowthStep
 from archproof.passes.capacity.solve import Solution, callee_pools, solve
+from archproof.policy import TARGET_UTILIZATION
 
-TARGET = 0.7
+TARGET = TARGET_UTILIZATION
 _MAX_ROUNDS = 12
 
 
@@ -55,22 +57,10 @@ def _limits(net: Network, component: str, writes_limited: bool) -> tuple[str | N
             "writes go to the single primary: read replicas cannot take them",
             "shard (partition) writes by key across primaries, or batch writes",
         )
-    if kind is ComponentKind.QUEUE:
-        return (
-            "one consumer per partition: consumers scale only with partitions",
-            "add partitions (key messages by id) and scale consumers with them",
-        )
-    if kind is ComponentKind.CACHE:
-        return (
-            "replicas shard the keys: a single hot key stays on one shard",
-            "shard by key; replicate or locally cache hot keys",
-        )
-    if kind is ComponentKind.EXTERNAL:
-        return (
-            "an external API is not yours to scale",
-            "cache, batch, rate-limit, or negotiate a higher quota",
-        )
-    if rc.stateful and kind in (ComponentKind.SERVICE, ComponentKind.WORKER):
+    kt = traits(kind)
+    if kt.scale_limit is not None:
+        return kt.scale_limit, kt.scale_move
+    if rc.stateful and kt.compute:
         return (
             "stateful: new replicas need the state partitioned",
             "partition the state by key, or move it to a database",

@@ -86,17 +86,20 @@ def route(is_write: bool, pools: Sequence[SizedPool]) -> tuple[tuple[int, float]
     return ((primary.index, f), (replicas.index, 1.0 - f))
 
 
-def peak_rate(average: float | Fraction, load: Load) -> float:
-    """The one place an average rate becomes the peak the design is sized for."""
-    return float(average) * float(load.peak_factor)
+def peak_rate(average: Fraction, load: Load) -> Fraction:
+    """The one place an average rate becomes the peak the design is sized for (exact)."""
+    return average * load.peak_factor
 
 
-def average_rate(op: Operation, load: Load) -> float | None:
-    """The operation's stated average rate (its `rate`, or its share of the total), if any."""
+def average_rate(op: Operation, load: Load) -> Fraction | None:
+    """The operation's stated average rate (its `rate`, or its share of the total), if any.
+
+    None for an operation that consumes a queue: its rate follows from its producers.
+    """
     if op.rate is not None:
-        return float(op.rate.per_second)
+        return op.rate.per_second
     if op.share is not None and load.requests is not None:
-        return float(op.share.fraction * load.requests.per_second)
+        return op.share.fraction * load.requests.per_second
     return None
 
 
@@ -311,7 +314,7 @@ def operation_rates(
         a = average_rate(op, load)
         if a is None:
             continue
-        avg[op.id], peak[op.id] = a, peak_rate(a, load)
+        avg[op.id], peak[op.id] = float(a), float(peak_rate(a, load))
         stated = (
             f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
         )

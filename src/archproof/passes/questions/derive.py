@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archproof.catalog import load_catalog, resolve
-from archproof.model import CallNode, ComponentKind, Design, Entity, OneOf, Operation
+from archproof.model import CallNode, Design, Entity, OneOf, Operation
 from archproof.model.operations import CallItem
+from archproof.model.traits import traits
+from archproof.passes.lower import peak_rate
 from archproof.passes.summary import operation_rate
 from archproof.units import Rate
 
@@ -96,7 +98,7 @@ def scale(design: Design) -> Found | None:
         rate = operation_rate(design, op)
         if rate is None:
             continue
-        peak = rate * load.peak_factor
+        peak = peak_rate(rate, load)
         text = f"{op.id}: {float(rate):,.1f}/s average, {float(peak):,.1f}/s at peak"
         if op.slo is not None:
             targets = [
@@ -149,7 +151,7 @@ def state(design: Design) -> Found | None:
     catalog = load_catalog()
     stateful, stateless = [], []
     for c in design.components:
-        if c.kind is ComponentKind.CLIENT:
+        if traits(c.kind).actor:
             continue
         if not resolve(c, catalog.get(c.tech)).stateful:
             stateless.append(c.id)
@@ -270,7 +272,7 @@ def read_scaling(design: Design) -> Found | None:
         if c.read_replicas:
             lines.append(f"{c.id}: reads spread over {c.read_replicas} read replica(s)")
             sources.append(f"component:{c.id}")
-        if c.kind is ComponentKind.CACHE or c.cache is not None:
+        if traits(c.kind).cache or c.cache is not None:
             tech = f" ({c.tech})" if c.tech else ""
             lines.append(f"{c.id}{tech}: a cache serves reads before they reach the store")
             sources.append(f"component:{c.id}")
@@ -317,7 +319,7 @@ def background_work(design: Design) -> Found | None:
 def caching(design: Design) -> Found | None:
     lines, sources = [], []
     for c in design.components:
-        if c.kind is not ComponentKind.CACHE and c.cache is None:
+        if not traits(c.kind).cache and c.cache is None:
             continue
         text = f"{c.id}"
         settings = c.cache

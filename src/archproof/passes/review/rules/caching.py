@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archproof.model import CallNode, Component, ComponentKind, Design
+from archproof.model import CallNode, Component, Design
+from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
@@ -20,19 +21,17 @@ from archproof.passes.review.rules.operations import execution_paths
 # refills it from the database for a long time: keep it on persistent storage.
 LARGE_CACHE_BYTES = 64 * 10**9
 # Where cached data comes from when it changes.
-_STORE_KINDS = frozenset(
-    {ComponentKind.DATABASE, ComponentKind.OBJECT_STORE, ComponentKind.SEARCH_INDEX}
-)
+_STORE_KINDS = kinds_where(lambda t: t.read_source)
 
 
 def caches(design: Design) -> list[Component]:
     """Cache components, and other components that declare an (in-process) cache."""
-    return [c for c in design.components if c.kind is ComponentKind.CACHE or c.cache]
+    return [c for c in design.components if traits(c.kind).cache or c.cache]
 
 
 def _is_cache(design: Design, component_id: str | None) -> bool:
     component = design.component_map.get(component_id or "")
-    return component is not None and component.kind is ComponentKind.CACHE
+    return component is not None and traits(component.kind).cache
 
 
 def _writes_to_cached_data(ctx: RuleContext, cache: Component) -> list[tuple[str, CallNode]]:
@@ -354,7 +353,7 @@ def cache_never_read(ctx: RuleContext) -> Iterator[Hit]:
         return
     reads = {n.component for _, n in ctx.all_calls() if not n.is_write}
     for c in design.components:
-        if c.kind is not ComponentKind.CACHE or c.id in reads:
+        if not traits(c.kind).cache or c.id in reads:
             continue
         yield Hit(
             element=f"component:{c.id}",
@@ -418,7 +417,7 @@ def in_process_cache_on_replicated_service(ctx: RuleContext) -> Iterator[Hit]:
         the data it caches.
     """
     for c in caches(ctx.design):
-        if c.kind is ComponentKind.CACHE:
+        if traits(c.kind).cache:
             continue
         replicas = ctx.resolved[c.id].replicas
         writes = _writes_to_cached_data(ctx, c)
@@ -512,7 +511,7 @@ def premature_cache(ctx: RuleContext) -> Iterator[Hit]:
     if capacity is None:
         return
     for c in ctx.design.components:
-        if c.kind is not ComponentKind.CACHE:
+        if not traits(c.kind).cache:
             continue
         without = _without_cache(capacity, c.id)
         if not without or max(without.values()) >= PREMATURE_BELOW:

@@ -18,6 +18,7 @@ from archproof.model import (
     OneOf,
     Operation,
 )
+from archproof.model.traits import traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
@@ -61,6 +62,10 @@ def supports(columns: tuple[str, ...], unique: bool, pattern: AccessPattern) -> 
 def _store_kind(design: Design, entity: Entity) -> ComponentKind | None:
     component = design.component_map.get(entity.stored_in or "")
     return component.kind if component is not None else None
+
+
+def _relational(kind: ComponentKind | None) -> bool:
+    return kind is not None and traits(kind).relational
 
 
 def _describe(pattern: AccessPattern) -> str:
@@ -116,7 +121,7 @@ def access_pattern_without_index(ctx: RuleContext) -> Iterator[Hit]:
     """
     design = ctx.design
     for entity in design.entities:
-        if _store_kind(design, entity) is not ComponentKind.DATABASE:
+        if not _relational(_store_kind(design, entity)):
             continue
         indexes = _candidate_indexes(entity)
         for pattern in entity.access_patterns:
@@ -186,7 +191,7 @@ def index_unused_by_access_patterns(ctx: RuleContext) -> Iterator[Hit]:
     for entity in design.entities:
         if not entity.access_patterns:
             continue
-        if _store_kind(design, entity) is not ComponentKind.DATABASE:
+        if not _relational(_store_kind(design, entity)):
             continue
         for index in entity.indexes:
             if index.unique:
@@ -205,10 +210,7 @@ def index_unused_by_access_patterns(ctx: RuleContext) -> Iterator[Hit]:
 
 def _database(design: Design, node: CallNode) -> bool:
     component = design.component_map.get(node.component)
-    return component is not None and component.kind in (
-        ComponentKind.DATABASE,
-        ComponentKind.SEARCH_INDEX,
-    )
+    return component is not None and traits(component.kind).queried
 
 
 @rule(code="DB003", name="query-in-a-loop", severity=Severity.WARNING)
@@ -568,7 +570,7 @@ def busy_primary_without_read_replicas(ctx: RuleContext) -> Iterator[Hit]:
         return
     for c in ctx.design.components:
         entry = ctx.entry(c)
-        if c.kind is not ComponentKind.DATABASE or c.read_replicas > 0:
+        if not traits(c.kind).relational or c.read_replicas > 0:
             continue
         if entry is None or not entry.read_replicas_supported:
             continue
@@ -665,7 +667,7 @@ def connection_pool_exhaustion(ctx: RuleContext) -> Iterator[Hit]:
         return
     for c in ctx.design.components:
         entry = ctx.entry(c)
-        if c.kind is not ComponentKind.DATABASE or entry is None or not entry.max_connections:
+        if not traits(c.kind).relational or entry is None or not entry.max_connections:
             continue
         resolved = ctx.resolved.get(c.id)
         instances = (resolved.replicas if resolved else c.replicas or 1) + c.read_replicas

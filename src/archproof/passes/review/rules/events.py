@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 
-from archproof.model import ComponentKind, Design, Event, Operation
+from archproof.model import Design, Event, Operation
+from archproof.model.traits import kinds_where, traits
+from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
@@ -18,13 +20,13 @@ HIGH_VOLUME = Fraction(100)
 
 # Writes whose failure is already tolerated and that are not "data": cache fills, and
 # enqueues on a hub (those are events already).
-_NOT_DATA_SINKS = frozenset({ComponentKind.CACHE, ComponentKind.QUEUE})
+_NOT_DATA_SINKS = kinds_where(lambda t: t.cache or t.message_hub)
 
 
 def _peak_volume(design: Design, event: Event) -> Fraction | None:
     if event.volume is None:
         return None
-    return event.volume.per_second * design.requirements.load.peak_factor
+    return lowered_peak_rate(event.volume.per_second, design.requirements.load)
 
 
 def _consumer_ops(design: Design, event: Event) -> list[Operation]:
@@ -290,7 +292,7 @@ def _duplicates_harmful(ctx: RuleContext, op: Operation) -> bool:
         if not node.is_write or node.idempotent is True:
             continue
         component = ctx.design.component_map.get(node.component)
-        if component is not None and component.kind is ComponentKind.CACHE:
+        if component is not None and traits(component.kind).cache:
             continue
         return True
     return False

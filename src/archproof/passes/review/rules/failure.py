@@ -13,7 +13,9 @@ from fractions import Fraction
 
 from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation
 from archproof.model.operations import CallItem
+from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
+from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
@@ -23,24 +25,13 @@ from archproof.passes.summary import operation_rate
 # Callees whose writes are safe to repeat: a cache SET and an object PUT overwrite the same
 # key; a duplicate enqueue is just another redelivery, which consumers of an at-least-once
 # queue must absorb anyway (EV004 checks that they do).
-_NATURALLY_IDEMPOTENT = frozenset(
-    {ComponentKind.CACHE, ComponentKind.OBJECT_STORE, ComponentKind.QUEUE}
-)
+_NATURALLY_IDEMPOTENT = kinds_where(lambda t: t.naturally_idempotent)
 # Kinds we run ourselves and can replicate for free (no state to copy).
-_CHEAP_TO_REPLICATE = frozenset(
-    {ComponentKind.SERVICE, ComponentKind.WORKER, ComponentKind.LOAD_BALANCER}
-)
+_CHEAP_TO_REPLICATE = kinds_where(lambda t: t.cheap_to_replicate)
 # Components outside the design's control: replicas mean nothing for them.
-_NOT_OURS = frozenset({ComponentKind.CLIENT, ComponentKind.EXTERNAL})
+_NOT_OURS = kinds_where(lambda t: not t.ours)
 # Writes to these are the data itself (or the money): failing open loses or forges it.
-_AUTHORITATIVE = frozenset(
-    {
-        ComponentKind.DATABASE,
-        ComponentKind.OBJECT_STORE,
-        ComponentKind.SERVICE,
-        ComponentKind.EXTERNAL,
-    }
-)
+_AUTHORITATIVE = kinds_where(lambda t: t.authoritative)
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,7 @@ def _walk(
 def peak_rate(design: Design, op: Operation) -> Fraction | None:
     """Peak arrival rate of `op` in requests/s (average × peak factor); None if unknown."""
     rate = operation_rate(design, op)
-    return None if rate is None else rate * design.requirements.load.peak_factor
+    return None if rate is None else lowered_peak_rate(rate, design.requirements.load)
 
 
 def per_second(value: Fraction | float) -> str:
@@ -111,6 +102,10 @@ def _element(edge: Edge) -> str:
 def _kind(ctx: RuleContext, component: str) -> ComponentKind | None:
     found = ctx.design.component_map.get(component)
     return found.kind if found is not None else None
+
+
+def _is(kind: ComponentKind | None, trait: str) -> bool:
+    return kind is not None and bool(getattr(traits(kind), trait))
 
 
 @rule(code="FH001", name="timeout-missing-on-remote-call", severity=Severity.WARNING)
@@ -158,7 +153,10 @@ def timeout_missing(ctx: RuleContext) -> Iterator[Hit]:
         if not edge.remote_sync or node.timeout is not None:
             continue
         assert edge.caller is not None
-        if ComponentKind.CLIENT in (_kind(ctx, edge.caller), _kind(ctx, node.component)):
+        if any(
+            k is not None and traits(k).actor
+            for k in (_kind(ctx, edge.caller), _kind(ctx, node.component))
+        ):
             continue
         caller = ctx.resolved.get(edge.caller)
         workers = caller.replicas * caller.concurrency if caller else None
@@ -476,7 +474,7 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
         assert edge.caller is not None
         if _kind(ctx, edge.caller) in _NOT_OURS or (edge.caller, node.component) in reported:
             continue
-        if _kind(ctx, node.component) is ComponentKind.EXTERNAL:
+        if _is(_kind(ctx, node.component), "third_party"):
             reported.add((edge.caller, node.component))
             yield Hit(
                 element=_element(edge),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archproof.model import ComponentKind, Design, LogPolicy, Operation
+from archproof.model import Design, LogPolicy, Operation
+from archproof.model.traits import kinds_where
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
@@ -13,7 +14,7 @@ from archproof.passes.review.rules.failure import edges
 
 _TAIL = ("p95", "p99")
 # Pass-through hops that add no logic of their own to trace.
-_PROXIES = frozenset({ComponentKind.CLIENT, ComponentKind.LOAD_BALANCER, ComponentKind.CDN})
+_PROXIES = kinds_where(lambda t: t.proxy)
 # Tracing is asked for beyond this many hops between working components.
 MAX_UNTRACED_HOPS = 2
 

@@ -14,6 +14,7 @@ from itertools import islice
 
 from archproof.catalog import service_time
 from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Operation
+from archproof.model.traits import kinds_where
 from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
@@ -32,7 +33,9 @@ DOMINANT_SHARE = 0.5
 # Cap on the execution paths enumerated through one_of branches.
 _MAX_PATHS = 256
 # Targets that are part of the hand-off or cheap best-effort bookkeeping, not extra work.
-_CHEAP_KINDS = frozenset({ComponentKind.CACHE, ComponentKind.QUEUE, ComponentKind.LOAD_BALANCER})
+_CHEAP_KINDS = kinds_where(lambda t: t.cheap_step)
+_HUBS = kinds_where(lambda t: t.message_hub)
+_RELATIONAL = kinds_where(lambda t: t.relational)
 
 
 def is_background(op: Operation) -> bool:
@@ -277,12 +280,10 @@ def queue_without_consumer(ctx: RuleContext) -> Iterator[Hit]:
     consumed |= {ev.hub for ev in design.events if ev.hub and ev.consumers}
     producers: dict[str, list[str]] = {}
     for op, node in ctx.all_calls():
-        if _kind(design, node) is ComponentKind.QUEUE and op.id not in producers.get(
-            node.component, []
-        ):
+        if _kind(design, node) in _HUBS and op.id not in producers.get(node.component, []):
             producers.setdefault(node.component, []).append(op.id)
     for c in design.components:
-        if c.kind is not ComponentKind.QUEUE or c.id in consumed or c.id not in producers:
+        if c.kind not in _HUBS or c.id in consumed or c.id not in producers:
             continue
         ops = ", ".join(producers[c.id])
         yield Hit(
@@ -444,7 +445,7 @@ def _after_commit(design: Design, path: list[CallNode]) -> list[CallNode]:
     for node in path:
         kind = _kind(design, node)
         if committed is None:
-            if kind is ComponentKind.DATABASE and node.is_write and not node.async_:
+            if kind in _RELATIONAL and node.is_write and not node.async_:
                 committed = node.component
             continue
         if node.async_ or not node.is_write or node.component == committed:

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archproof.model import Component, ComponentKind, Design
+from archproof.model import Component, Design
+from archproof.model.traits import kinds_where, traits
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
 
 # Stores that hold data of record (a cache or a queue only holds copies or messages).
-PRIMARY_STORE_KINDS = frozenset({ComponentKind.DATABASE, ComponentKind.OBJECT_STORE})
+PRIMARY_STORE_KINDS = kinds_where(lambda t: t.store_of_record)
 # Compute that a load balancer may send any request to: state here is per replica.
-COMPUTE_KINDS = frozenset({ComponentKind.SERVICE, ComponentKind.WORKER})
+COMPUTE_KINDS = kinds_where(lambda t: t.compute)
 # Kinds whose state is someone else's problem or disposable by design.
-_NOT_OURS = frozenset(
-    {ComponentKind.CACHE, ComponentKind.EXTERNAL, ComponentKind.CLIENT, ComponentKind.CDN}
-)
+_NOT_OURS = kinds_where(lambda t: not t.state_needs_recovery)
 
 
 def holders(design: Design, entity: str) -> list[Component]:
@@ -186,7 +185,7 @@ def stateful_component_without_recovery(ctx: RuleContext) -> Iterator[Hit]:
         if not resolved.stateful or c.kind in _NOT_OURS or c.recovery is not None:
             continue
         data = held_data(design, c)
-        if c.kind is not ComponentKind.DATABASE and not data:
+        if not traits(c.kind).relational and not data:
             continue
         what = f" ({', '.join(data)})" if data else ""
         yield Hit(
@@ -233,11 +232,7 @@ def entity_without_owning_store(ctx: RuleContext) -> Iterator[Hit]:
     for entity in design.entities:
         if entity.stored_in is not None or holders(design, entity.id):
             continue
-        stores = [
-            c.id
-            for c in design.components
-            if c.kind in PRIMARY_STORE_KINDS or c.kind is ComponentKind.SEARCH_INDEX
-        ]
+        stores = [c.id for c in design.components if traits(c.kind).read_source]
         candidates = f" (candidates: {', '.join(stores)})" if stores else ""
         yield Hit(
             element=f"entity:{entity.id}",
@@ -280,7 +275,7 @@ def store_holding_no_data(ctx: RuleContext) -> Iterator[Hit]:
     design = ctx.design
     if not design.entities:
         return
-    kinds = PRIMARY_STORE_KINDS | {ComponentKind.SEARCH_INDEX}
+    kinds = kinds_where(lambda t: t.read_source)
     for c in design.components:
         if c.kind not in kinds or held_data(design, c):
             continue
