@@ -24,6 +24,7 @@ from archproof.cli.common import (
     print_diagnostics,
 )
 from archproof.errors import DesignError, Diagnostic
+from archproof.frontends.codes import CODES, InputCode, input_codes
 from archproof.frontends.yaml_loader import load_design
 from archproof.model import Design
 from archproof.passes.review import (
@@ -38,7 +39,7 @@ from archproof.pipeline import run
 from archproof.report import Report
 
 # Codes the review engine itself reports (not registered rules): AP040 stale acceptance.
-ENGINE_CODES = ("AP040",)
+ENGINE_CODES = tuple(c.code for c in CODES if c.stage == "review")
 _SELECTOR = re.compile(r"^[A-Z]{1,2}\d{0,3}$")
 
 
@@ -250,6 +251,11 @@ def rules(
                 escape(r.summary),
             )
         table.add_section()
+    table.add_row("", "[bold]Load and model errors (AP): stop the run, exit 2[/]", "", "")
+    for c in CODES:
+        severity = "error" if c.stage == "load" else "warning"
+        style = review_terminal.SEVERITY_STYLE[severity]
+        table.add_row(c.code, escape(c.name), f"[{style}]{severity}[/]", escape(c.summary))
     out.print(table)
 
 
@@ -280,9 +286,17 @@ def explain(
     every = all_rules()
     by_key: dict[str, Rule] = {r.code: r for r in every} | {r.name: r for r in every}
     found = by_key.get(code.upper()) or by_key.get(code.lower())
+    codes = input_codes() | {c.name: c for c in CODES}
+    loader_code = codes.get(code.upper()) or codes.get(code.lower())
+    if found is None and loader_code is not None:
+        _explain_input_code(loader_code)
+        return
     if found is None:
-        close = difflib.get_close_matches(code.upper(), [r.code for r in every], n=1)
-        close += difflib.get_close_matches(code.lower(), [r.name for r in every], n=1)
+        known = [r.code for r in every] + [c.code for c in CODES]
+        close = difflib.get_close_matches(code.upper(), known, n=1)
+        close += difflib.get_close_matches(
+            code.lower(), [r.name for r in every] + [c.name for c in CODES], n=1
+        )
         fail(
             f"unknown rule '{code}'",
             f"did you mean '{close[0]}'?" if close else "`archproof rules` lists them",
@@ -295,6 +309,20 @@ def explain(
     )
     out.print(escape(r.summary))
     for title, body in r.sections.items():
+        out.print(f"\n[bold underline]{escape(title)}[/]")
+        for line in body.splitlines():
+            out.print("  " + line, markup=False)
+
+
+def _explain_input_code(c: InputCode) -> None:
+    """The page of a load/model error code, in the layout of a rule's page."""
+    if c.stage == "load":
+        where = "[bold red]error[/] — load/model error: the design is rejected (exit 2)"
+    else:
+        where = f"[{review_terminal.SEVERITY_STYLE['warning']}]warning[/] — review engine"
+    out.print(f"[bold]{c.code}[/bold] {escape(c.name)} — {where}")
+    out.print(escape(c.summary))
+    for title, body in c.sections.items():
         out.print(f"\n[bold underline]{escape(title)}[/]")
         for line in body.splitlines():
             out.print("  " + line, markup=False)
