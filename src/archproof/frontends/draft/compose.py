@@ -52,13 +52,13 @@ from archproof.frontends.draft.scaling import (
     verify_capacity,
 )
 from archproof.frontends.draft.sizing import (
-    MAX_READ_REPLICAS,
     TARGET_STATEFUL,
     nodes_for,
     pct,
     per_s,
 )
 from archproof.model import Principle
+from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
 from archproof.units import Size
 
 CACHE_HIT = Fraction(4, 5)
@@ -199,7 +199,7 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
         primary ρ = u_write / P + u_read / (P + R),   replica ρ = u_read / (P + R).
     P keeps writes at ≤ 35% of each shard (70% of the 50% target); R fills the rest.
     """
-    write_share = float(TARGET_STATEFUL) * 0.7
+    write_share = float(TARGET_STATEFUL * SHARD_WRITE_SHARE)
     shards = max(2, nodes_for(u_write, Fraction(write_share).limit_denominator(100)))
     room = float(TARGET_STATEFUL) - u_write / shards
     replicas = max(0, nodes_for(u_read, Fraction(room).limit_denominator(1000)) - shards)

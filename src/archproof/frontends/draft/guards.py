@@ -16,6 +16,7 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import is_write, service_time, walk
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, nice_duration, p99_s
+from archproof.model.traits import kinds_where
 from archproof.units import Duration, parse_duration
 
 DEFAULT_SLO = {
@@ -24,9 +25,7 @@ DEFAULT_SLO = {
     "external": Fraction(3),
     "transfer": Fraction(2),
 }
-_GUARDED_KINDS = frozenset(
-    {"database", "cache", "search_index", "object_store", "external", "queue", "service"}
-)
+_GUARDED_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.guarded_in_draft))
 # (retry count, first backoff) per callee kind.
 _RETRY = {
     "database": (1, "10ms"),

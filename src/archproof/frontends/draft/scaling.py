@@ -32,6 +32,7 @@ from archproof.frontends.draft.sizing import (
     replicas_of,
 )
 from archproof.model import Principle
+from archproof.model.traits import kinds_where
 from archproof.units import Size
 
 CDN_HIT = Fraction(9, 10)
@@ -293,7 +294,7 @@ def verify_capacity(ctx: Ctx) -> None:
         )
 
 
-_HA_KINDS = frozenset({"database", "queue", "search_index"})
+_HA_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.wants_ha_pair))
 
 
 def _path_availability(ctx: Ctx, op_calls: list[CallSpec | OneOfSpec]) -> tuple[float, list[str]]:

@@ -16,13 +16,14 @@ from functools import cache
 
 from archproof.catalog import CatalogEntry, load_catalog
 from archproof.model import Distribution
+from archproof.policy import DRAFT_STATEFUL_TARGET, TARGET_UTILIZATION_EXACT
 from archproof.units import Duration, Rate, parse_rate
 
 # Utilization targets: stateful nodes keep headroom for a replica loss and failover;
 # stateless ones scale out quickly, so they can run hotter.
-TARGET_STATEFUL = Fraction(1, 2)
-TARGET_STATELESS = Fraction(7, 10)
-MAX_READ_REPLICAS = 3
+# (The figures are policy, stated once in archproof/policy.py.)
+TARGET_STATEFUL = DRAFT_STATEFUL_TARGET
+TARGET_STATELESS = TARGET_UTILIZATION_EXACT
 # The capacity pass adds queueing waits and retries to holding times; the drafter's
 # formula (own time + nested calls' means) leaves them out, so sizing adds 2%.
 WAIT_ALLOWANCE = 1.02  # beyond this, a cache is cheaper than more followers

@@ -17,6 +17,7 @@ from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.result import Bottleneck, Headroom
 from archproof.passes.capacity.solve import Solution, solve, sync_children
+from archproof.policy import TARGET_UTILIZATION
 
 _BISECT_STEPS = 40
 _REL_TOL = 1e-3
@@ -134,7 +135,9 @@ def headroom(net: Network, base: Solution) -> tuple[Headroom, ...]:
                 target=target,
             )
 
-        out.append(Headroom(pool.component, pool.name, util, to(0.7), to(0.8), to(1.0)))
+        out.append(
+            Headroom(pool.component, pool.name, util, to(TARGET_UTILIZATION), to(0.8), to(1.0))
+        )
     return tuple(out)
 
 

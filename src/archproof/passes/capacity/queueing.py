@@ -6,8 +6,9 @@ from archproof.passes.capacity.figure import OK, SATURATED, Figure, figure, unkn
 from archproof.passes.capacity.network import Network, Pool
 from archproof.passes.capacity.result import ComponentLoad, PoolLoad, WorkLoad
 from archproof.passes.capacity.solve import PoolState, Solution
+from archproof.policy import TARGET_UTILIZATION
 
-WARN_AT = 0.7
+WARN_AT = TARGET_UTILIZATION
 
 F_LAMBDA = "λ = Σ rate(operation) × calls per request × share of this pool"
 F_OFFERED = "a = Σ λ_w × E[H_w]  (H = own service + nested synchronous calls)"

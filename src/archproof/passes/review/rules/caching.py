@@ -16,6 +16,7 @@ from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.operations import execution_paths
+from archproof.policy import PREMATURE_CACHE_BELOW
 
 # Above this, an in-memory cache is a memory-sized node of its own and a cold restart
 # refills it from the database for a long time: keep it on persistent storage.
@@ -438,7 +439,7 @@ def in_process_cache_on_replicated_service(ctx: RuleContext) -> Iterator[Hit]:
 
 
 # A store that would stay below this utilization without the cache does not need it.
-PREMATURE_BELOW = 0.5
+PREMATURE_BELOW = PREMATURE_CACHE_BELOW
 
 
 def _without_cache(capacity: CapacityResult, cache_id: str) -> dict[tuple[str, str], float]:

@@ -23,6 +23,7 @@ from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
+from archproof.policy import BUSY_PRIMARY, READ_DOMINATED
 
 # Access-pattern kinds a B-tree index can serve (scans read everything; search needs
 # a search index).
@@ -500,10 +501,7 @@ def full_scan_on_request_path(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
-# Utilization of a primary at which it needs relief, and the share of it from reads that
-# makes read replicas (rather than a bigger primary or sharding) the relief.
-BUSY_PRIMARY = 0.7
-READ_DOMINATED = 0.5
+# BUSY_PRIMARY and READ_DOMINATED (when read replicas are the relief) live in policy.py.
 
 
 @rule(

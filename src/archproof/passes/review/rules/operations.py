@@ -19,17 +19,14 @@ from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, P
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Hit, Severity
 from archproof.passes.review.rule import rule
+from archproof.policy import DOMINANT_SHARE, NEAR_SATURATION, TARGET_UTILIZATION
 
 # A single step using this share of the operation's p99 budget on average is "slow".
 SLOW_SHARE = Fraction(3, 10)
 # More side effects than this after the commit is more than the minimum.
 MAX_SIDE_EFFECTS_AFTER_COMMIT = 1
-# A pool this busy at peak has little headroom (OP007); at 1 it is saturated (OP006).
-NEAR_SATURATION = 0.85
-# Utilization the growth plan sizes replicas for (capacity.growth.TARGET).
-SIZING_TARGET = 0.7
-# A single call whose tail alone is more than this share of the operation's budget (OP008).
-DOMINANT_SHARE = 0.5
+# Thresholds (near saturation, the sizing target, a dominating step) live in policy.py.
+SIZING_TARGET = TARGET_UTILIZATION
 # Cap on the execution paths enumerated through one_of branches.
 _MAX_PATHS = 256
 # Targets that are part of the hand-off or cheap best-effort bookkeeping, not extra work.
