@@ -15,6 +15,7 @@ import pytest
 
 from archproof.backends import review_json, review_markdown, review_terminal, sarif
 from archproof.frontends.yaml_loader import load_design, load_text
+from archproof.passes.base import Results
 from archproof.passes.review import Finding, Principle, ReviewResult, Rule, Severity
 from archproof.pipeline import run
 from archproof.report import Report
@@ -124,7 +125,7 @@ def findings(file: str = FILE, shift: int = 0) -> tuple[Finding, ...]:
 def report(file: str = FILE, shift: int = 0) -> Report:
     design = load_text("#\n" * shift + SOURCE, file)
     result = ReviewResult(findings=findings(file, shift), rules_run=("CA901", "FH901", "OB901"))
-    return Report(design=design, results={"review": result}, source_file=file)
+    return Report(design=design, results=Results.of(review=result), source_file=file)
 
 
 # ---- SARIF -------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def test_artifact_uri(given: str, uri: str) -> None:
 
 def test_sarif_with_no_findings_is_valid() -> None:
     design = load_text(SOURCE, FILE)
-    empty = Report(design=design, results={"review": ReviewResult((), ())}, source_file=FILE)
+    empty = Report(design=design, results=Results.of(review=ReviewResult((), ())), source_file=FILE)
     log = json.loads(sarif.render([empty], rules=RULES))
     assert log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
@@ -263,7 +264,7 @@ def test_fingerprints_survive_a_line_shift() -> None:
     text += "    tech: stateless-service\n    accept: {FH999: measured}\naccept: {XX999: because}\n"
 
     def fingerprints(source: str) -> list[tuple[str, int]]:
-        result = run(load_text(source, "d.yaml"), passes=("review",)).results["review"]
+        result = run(load_text(source, "d.yaml"), passes=("review",)).get(ReviewResult)
         assert isinstance(result, ReviewResult)
         return sorted((f.fingerprint(), f.span.line) for f in result.findings if f.span)
 
@@ -319,7 +320,7 @@ def test_markdown_cell_escaping() -> None:
 
 def test_markdown_clean_design() -> None:
     design = load_text(SOURCE, FILE)
-    empty = Report(design=design, results={"review": ReviewResult((), ())}, source_file=FILE)
+    empty = Report(design=design, results=Results.of(review=ReviewResult((), ())), source_file=FILE)
     text = review_markdown.render([empty])
     assert "**0 errors · 0 warnings · 0 info** in 1 design file" in text
     assert "No findings." in text
@@ -396,7 +397,7 @@ def test_sarif_keeps_same_fingerprint_findings_apart() -> None:
     moved = Finding(**{**twin.__dict__, "span": Span(file=FILE, line=7, column=3)})
     design = load_text(SOURCE, FILE)
     result = ReviewResult(findings=(twin, moved), rules_run=("FH901",))
-    rep = Report(design=design, results={"review": result}, source_file=FILE)
+    rep = Report(design=design, results=Results.of(review=result), source_file=FILE)
     results = json.loads(sarif.render([rep], rules=RULES))["runs"][0]["results"]
     keys = [r["partialFingerprints"]["archproofFingerprint/v1"] for r in results]
     assert keys == [f"{twin.fingerprint()}:1", f"{twin.fingerprint()}:2"]

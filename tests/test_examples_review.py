@@ -17,7 +17,7 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_has_no_finding_above_info(path: Path) -> None:
-    review = run(load_design(path), source_file=str(path)).results.get("review")
+    review = run(load_design(path), source_file=str(path)).get(ReviewResult)
     assert isinstance(review, ReviewResult)
     above = [
         f"{f.code} {f.severity.name.lower()} {f.element} (line {f.span.line if f.span else '?'})"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import QUESTIONS
+from archproof.passes.capacity import CapacityResult
 from archproof.passes.questions import QuestionsResult, answer_questions
+from archproof.passes.review import ReviewResult
 from archproof.pipeline import run
 
 SMALL = """\
@@ -108,9 +110,9 @@ def test_no_derived_answer_without_model_facts() -> None:
 
 def test_the_pass_runs_in_the_pipeline_and_uses_capacity_when_present() -> None:
     report = run(load_text(SMALL, "small.yaml"))
-    result = report.results["questions"]
+    result = report.get(QuestionsResult)
     assert isinstance(result, QuestionsResult)
-    if "capacity" in report.results:
+    if CapacityResult in report.results:
         peak = result.get("Q4.1")
         assert peak is not None and peak.provenance == "computed"
         assert "buy: 20.0/s at peak" in peak.text
@@ -118,8 +120,10 @@ def test_the_pass_runs_in_the_pipeline_and_uses_capacity_when_present() -> None:
 
 def test_open_questions_are_review_findings() -> None:
     report = run(load_text(SMALL, "small.yaml"))
-    questions = report.results["questions"]
+    questions = report.get(QuestionsResult)
     assert isinstance(questions, QuestionsResult)
-    findings = [f for f in report.results["review"].findings if f.code == "Q001"]  # type: ignore[attr-defined]
+    review = report.get(ReviewResult)
+    assert review is not None
+    findings = [f for f in review.findings if f.code == "Q001"]
     assert sorted(f.message.split()[0] for f in findings) == sorted(a.id for a in questions.open())
     assert all(f.severity.value == "info" and f.element == "design" for f in findings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archproof.errors import InternalError
 from archproof.frontends.checks import require_valid
 from archproof.passes.base import Context, Options, Pass
@@ -35,16 +37,16 @@ def run(
         if p.name not in wanted:
             continue
         try:
-            context.results[p.name] = p.run(context)
+            context.results = context.results.with_result(p.name, p.result, p.run(context))
         except InternalError:
             raise
         except Exception as exc:  # a crashing pass is our bug, reported as such
             raise InternalError(f"pass '{p.name}'", f"{type(exc).__name__}: {exc}") from exc
-    return Report(design=design, results=dict(context.results), source_file=source_file)
+    return Report(design=design, results=context.results, source_file=source_file)
 
 
 def _with_dependencies(names: tuple[str, ...]) -> set[str]:
-    by_name: dict[str, Pass] = {p.name: p for p in PASSES}
+    by_name: dict[str, Pass[Any]] = {p.name: p for p in PASSES}
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise ValueError(f"unknown pass(es): {', '.join(unknown)}")

@@ -15,6 +15,7 @@ from archproof.frontends.draft.sizing import pct
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import CallNode, Design, Operation, Principle, walk_calls
 from archproof.model.principles import DECISION_PRINCIPLES
+from archproof.passes.review import ReviewResult
 from archproof.units import Duration, Percent
 
 MONTH = 30 * 86_400
@@ -130,7 +131,7 @@ def test_bundled_tasks_get_no_review_finding_above_info(drafts: dict[str, Draft]
 
     for path in sorted(TASKS_DIR.glob("*.txt")):
         report = run(drafts[path.stem].design)
-        review = report.results.get("review")
+        review = report.get(ReviewResult)
         if review is None:
             pytest.skip("review pass not registered")
         findings = [

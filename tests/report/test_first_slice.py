@@ -47,7 +47,7 @@ def test_summary_and_section_6_name_the_same_first_slice(example: Path) -> None:
     report = example_report(example)
     in_summary, in_section_6 = _named_slices(report)
     assert in_summary == in_section_6
-    questions = report.get("questions", QuestionsResult)
+    questions = report.get(QuestionsResult)
     assert questions is not None and questions.first_slice is not None
     assert in_summary == questions.first_slice.headline()
     # Q6.1, when derived, builds first on exactly the section's components.

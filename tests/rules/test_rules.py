@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archproof.frontends.yaml_loader import load_text
-from archproof.passes.review import all_rules
+from archproof.passes.review import ReviewResult, all_rules
 from archproof.pipeline import run
 
 HERE = Path(__file__).parent
@@ -30,10 +30,11 @@ def _findings(text: str, filename: str, code: str) -> list[int]:
     if not text.lstrip().startswith("meta:") and "\nmeta:" not in text:
         text = "meta: {name: example}\n" + text
     report = run(load_text(text, filename))
-    review = report.results["review"]
+    review = report.get(ReviewResult)
+    assert review is not None
     return sorted(
         f.span.line if f.span else 0
-        for f in review.findings  # type: ignore[attr-defined]
+        for f in review.findings
         if f.code == code and not f.is_accepted
     )
 

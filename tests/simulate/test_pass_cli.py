@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from archproof.cli.app import app
 from archproof.frontends.yaml_loader import load_design, load_text
 from archproof.passes.base import Options
+from archproof.passes.capacity import CapacityResult
 from archproof.passes.simulate.faults import FaultSpecError, describe, parse_fault
 from archproof.passes.simulate.pass_ import SCHEMA, SimulateResult
 from archproof.pipeline import run
@@ -23,8 +24,8 @@ runner = CliRunner()
 
 def test_simulate_is_not_a_default_pass() -> None:
     report = run(load_design(URL))
-    assert "simulate" not in report.results
-    assert "capacity" in report.results
+    assert SimulateResult not in report.results
+    assert CapacityResult in report.results
 
 
 def test_simulate_runs_when_named() -> None:
@@ -33,9 +34,9 @@ def test_simulate_runs_when_named() -> None:
         passes=("simulate",),
         options=Options(sim_requests=5000, sim_replications=1),
     )
-    result = report.get("simulate", SimulateResult)
+    result = report.get(SimulateResult)
     assert result is not None
-    assert "capacity" in report.results
+    assert CapacityResult in report.results
     assert result.op("redirect").analytic_mean_s is not None
 
 
@@ -133,7 +134,7 @@ operations:
         passes=("simulate",),
         options=Options(sim_requests=200_000, sim_replications=1, sim_seed=3),
     )
-    result = report.get("simulate", SimulateResult)
+    result = report.get(SimulateResult)
     assert result is not None
     op = result.op("op")
     assert op.analytic_mean_s is not None

@@ -81,8 +81,8 @@ def test_simulated_utilization_matches_the_capacity_pools() -> None:
         passes=("simulate",),
         options=Options(sim_requests=150_000, sim_replications=1, sim_seed=7),
     )
-    sim = report.get("simulate", SimulateResult)
-    cap = report.get("capacity", CapacityResult)
+    sim = report.get(SimulateResult)
+    cap = report.get(CapacityResult)
     assert sim is not None and cap is not None
     db = cap.component("db")
     assert db is not None

@@ -58,7 +58,7 @@ def tool_version() -> str:
 
 def review_of(report: Report) -> ReviewResult:
     """The review result of a report; empty when the review pass did not run."""
-    result = report.get("review", ReviewResult)
+    result = report.get(ReviewResult)
     return result if result is not None else ReviewResult(findings=(), rules_run=())
 
 

@@ -74,7 +74,7 @@ def analyze(
         options=Options(load_factors=factors, years=years),
         source_file=str(file),
     )
-    result = report.get("capacity", CapacityResult)
+    result = report.get(CapacityResult)
     assert result is not None
     title = f"{file}: {design.meta.name}"
     if format is Format.json:

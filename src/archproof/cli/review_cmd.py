@@ -86,14 +86,14 @@ def selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> boo
 
 
 def _filter(report: Report, select: tuple[str, ...], ignore: tuple[str, ...]) -> Report:
-    result = report.get("review", ReviewResult)
+    result = report.get(ReviewResult)
     if result is None or (not select and not ignore):
         return report
     kept = ReviewResult(
         findings=tuple(f for f in result.findings if selected(f.code, select, ignore)),
         rules_run=tuple(c for c in result.rules_run if selected(c, select, ignore)),
     )
-    return replace(report, results={**report.results, "review": kept})
+    return replace(report, results=report.results.with_result("review", ReviewResult, kept))
 
 
 def _warn_unmatched(selectors: tuple[str, ...], option: str, codes: set[str]) -> None:
@@ -173,7 +173,7 @@ def review(
         | {
             f.code
             for report in reports
-            for f in (report.get("review", ReviewResult) or ReviewResult((), ())).findings
+            for f in (report.get(ReviewResult) or ReviewResult((), ())).findings
         }
     )
     _warn_unmatched(chosen, "--select", known)

@@ -171,7 +171,7 @@ def simulate(
         raise
     finally:
         progress.stop()
-    result = report.get("simulate", SimulateResult)
+    result = report.get(SimulateResult)
     assert result is not None
     title = f"{file}: {design.meta.name}"
     if format is Format.json:

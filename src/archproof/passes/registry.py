@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archproof.passes import capacity, lower, questions, review
 from archproof.passes.base import Pass
 from archproof.passes.simulate.pass_ import PASS as SIMULATE
 
-# Each pass module exposes a `PASS` object; the order here is the run order.
-PASSES: tuple[Pass, ...] = (lower.PASS, capacity.PASS, review.PASS, questions.PASS, SIMULATE)
+# Each pass module exposes a `PASS` object; the order here is the run order. Each declares
+# its result type, the key of its result in `Results` (one pass per type).
+PASSES: tuple[Pass[Any], ...] = (lower.PASS, capacity.PASS, review.PASS, questions.PASS, SIMULATE)

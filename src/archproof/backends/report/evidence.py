@@ -61,7 +61,7 @@ def badge(status: str) -> Badge:
 
 
 def capacity(report: Report) -> CapacityResult | None:
-    return report.get("capacity", CapacityResult)
+    return report.get(CapacityResult)
 
 
 # --------------------------------------------------------------------------- summary
@@ -348,7 +348,7 @@ def latency_curve(report: Report, cap: CapacityResult) -> LineChart | None:
 
 def simulated_latency(report: Report) -> dict[tuple[str, str], str]:
     """Simulated percentiles by (operation, metric), when the simulation ran."""
-    sim = report.get("simulate", SimulateResult)
+    sim = report.get(SimulateResult)
     if sim is None:
         return {}
     out: dict[tuple[str, str], str] = {}
@@ -521,7 +521,7 @@ def _availability(report: Report, cap: CapacityResult) -> Table:
 
 def outage_series(report: Report) -> tuple[Block, ...]:
     """Time series of simulated fault scenarios, when the simulation ran them."""
-    sim = report.get("simulate", SimulateResult)
+    sim = report.get(SimulateResult)
     if sim is None:
         return ()
     shown = sim if sim.faults else sim.outage
@@ -657,7 +657,7 @@ def questions(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
     Without the pass, the author's answers from the design are shown and the rest open.
     """
     design = report.design
-    result = report.get("questions", QuestionsResult)
+    result = report.get(QuestionsResult)
     found: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
     blocks: list[Block] = []
     if result is not None:

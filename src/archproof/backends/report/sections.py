@@ -68,7 +68,7 @@ def build_document(report: Report) -> Document:
         facts.append(("owners", ", ".join(design.meta.owners)))
     if report.source_file:
         facts.append(("source", report.source_file))
-    ran = ", ".join(sorted(report.results)) or "none"
+    ran = ", ".join(sorted(report.results.names())) or "none"
     facts.append(("passes", ran))
     return Document(
         title=design.meta.name,
@@ -82,12 +82,12 @@ def build_document(report: Report) -> Document:
 
 
 def _review(report: Report) -> ReviewResult | None:
-    return report.get("review", ReviewResult)
+    return report.get(ReviewResult)
 
 
 def _first_slice(report: Report) -> FirstSlice | None:
     """The questions pass computes the slice once; the summary and section 6 both show it."""
-    questions = report.get("questions", QuestionsResult)
+    questions = report.get(QuestionsResult)
     return questions.first_slice if questions is not None else None
 
 
@@ -618,7 +618,7 @@ def _implementation(report: Report) -> Section:
 
 
 def _first_slice_blocks(report: Report) -> tuple[Block, ...]:
-    if report.get("questions", QuestionsResult) is None:
+    if report.get(QuestionsResult) is None:
         return (Note("Questions pass not run: no first slice computed."),)
     first = _first_slice(report)
     if first is None:

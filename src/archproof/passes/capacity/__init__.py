@@ -41,7 +41,7 @@ from archproof.passes.lower import QueueingModel
 
 def run(context: Context) -> CapacityResult:
     """The pass entry point: analyze the design with the user's load factors and years."""
-    model = context.get("lower", QueueingModel)
+    model = context.get(QueueingModel)
     return analyze(
         model if model is not None else context.design,
         load_factors=context.options.load_factors,
@@ -52,6 +52,7 @@ def run(context: Context) -> CapacityResult:
 PASS = Pass(
     name="capacity",
     run=run,
+    result=CapacityResult,
     requires=("lower",),
     description="Capacity and queueing math: load, utilization, latency vs SLO, bottleneck, "
     "growth plan, storage, failure modes and assumption checks.",

@@ -34,6 +34,7 @@ def _run(context: Context) -> QueueingModel:
 PASS = Pass(
     name="lower",
     run=_run,
+    result=QueueingModel,
     description="Lower the design once into a typed queueing model (pools, calls, rates) "
     "that every later pass reads.",
 )

@@ -3,10 +3,8 @@ computed by a pass, derived from the model, or left open (in that order of prefe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from archproof.model import QUESTIONS, Design
-from archproof.passes.base import Context, Pass
+from archproof.passes.base import Context, Pass, Results
 from archproof.passes.questions.answer import Answer, Provenance, QuestionsResult
 from archproof.passes.questions.computed import COMPUTERS
 from archproof.passes.questions.derive import DERIVERS
@@ -30,11 +28,9 @@ __all__ = [
 ]
 
 
-def answer_questions(
-    design: Design, results: Mapping[str, object] | None = None
-) -> QuestionsResult:
+def answer_questions(design: Design, results: Results | None = None) -> QuestionsResult:
     """Answer all 24 questions. Pure: reads the design and earlier results only."""
-    earlier = results or {}
+    earlier = results if results is not None else Results()
     first = plan_first_slice(design)
     answers: list[Answer] = []
     for question in QUESTIONS:
@@ -66,6 +62,7 @@ def _run(context: Context) -> QuestionsResult:
 PASS = Pass(
     name="questions",
     run=_run,
+    result=QuestionsResult,
     requires=(),
     description="Answer the 24 design questions (author, computed, derived, or open).",
 )

@@ -7,34 +7,32 @@ computed answer is one function here plus one entry in `COMPUTERS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from archproof.model import Design
+from archproof.passes.base import Results
 from archproof.passes.questions.derive import Found
 
 if TYPE_CHECKING:
     from archproof.passes.capacity.figure import Figure
     from archproof.passes.capacity.result import CapacityResult
 
-Computer = Callable[[Design, Mapping[str, object]], Found | None]
+Computer = Callable[[Design, Results], Found | None]
 
 
-def _capacity(results: Mapping[str, object]) -> CapacityResult | None:
-    found = results.get("capacity")
-    if found is None:
-        return None
-    # Imported only when capacity ran, so the questions never depend on its internals.
+def _capacity(results: Results) -> CapacityResult | None:
+    # Imported here, not at the top, so loading the questions never loads capacity's internals.
     from archproof.passes.capacity.result import CapacityResult
 
-    return found if isinstance(found, CapacityResult) else None
+    return results.get(CapacityResult)
 
 
 def _pct(fig: Figure) -> str:
     return f"{fig.value * 100:.3g}%" if fig.value is not None else fig.status
 
 
-def peak_load(design: Design, results: Mapping[str, object]) -> Found | None:
+def peak_load(design: Design, results: Results) -> Found | None:
     capacity = _capacity(results)
     if capacity is None or not capacity.components:
         return None
@@ -55,7 +53,7 @@ def peak_load(design: Design, results: Mapping[str, object]) -> Found | None:
     return lines, ["capacity.components", "capacity.bottleneck"]
 
 
-def caching(design: Design, results: Mapping[str, object]) -> Found | None:
+def caching(design: Design, results: Results) -> Found | None:
     """Each cache's effect on its store, or — without caches — how busy the stores are."""
     capacity = _capacity(results)
     if capacity is None:
@@ -80,7 +78,7 @@ def caching(design: Design, results: Mapping[str, object]) -> Found | None:
     return lines, ["capacity.caches", "capacity.components"]
 
 
-def growth(design: Design, results: Mapping[str, object]) -> Found | None:
+def growth(design: Design, results: Results) -> Found | None:
     capacity = _capacity(results)
     if capacity is None or not capacity.growth:
         return None
@@ -102,7 +100,7 @@ def growth(design: Design, results: Mapping[str, object]) -> Found | None:
     return lines, ["capacity.growth"]
 
 
-def failures(design: Design, results: Mapping[str, object]) -> Found | None:
+def failures(design: Design, results: Results) -> Found | None:
     capacity = _capacity(results)
     if capacity is None or not capacity.failures:
         return None
@@ -119,7 +117,7 @@ def failures(design: Design, results: Mapping[str, object]) -> Found | None:
     return lines, ["capacity.failures"]
 
 
-def assumption_checks(design: Design, results: Mapping[str, object]) -> Found | None:
+def assumption_checks(design: Design, results: Results) -> Found | None:
     capacity = _capacity(results)
     if capacity is None or not capacity.assumptions:
         return None

@@ -30,6 +30,7 @@ def _run(context: Context) -> ReviewResult:
 PASS = Pass(
     name="review",
     run=_run,
+    result=ReviewResult,
     requires=tuple(sorted({name for r in all_rules() for name in r.needs})),
     description="Check the design against the framework's principles (rules → findings).",
 )

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from archproof.catalog import CatalogEntry, ResolvedComponent, load_catalog, resolve
 from archproof.model import CallNode, Component, Design, Operation, walk_calls
+from archproof.passes.base import Results
 
 T = TypeVar("T")
 
@@ -17,12 +18,11 @@ class RuleContext:
     """The design plus helpers rules share, so each rule stays a few lines."""
 
     design: Design
-    results: dict[str, object] = field(default_factory=dict)
+    results: Results = field(default_factory=Results)
 
-    def result(self, name: str, kind: type[T]) -> T | None:
-        """The result of an earlier pass (e.g. 'capacity'), if it ran."""
-        value = self.results.get(name)
-        return value if isinstance(value, kind) else None
+    def result(self, kind: type[T]) -> T | None:
+        """The result of an earlier pass by its type (e.g. `CapacityResult`), if it ran."""
+        return self.results.get(kind)
 
     def entry(self, component: Component) -> CatalogEntry | None:
         return load_catalog().get(component.tech)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from archproof.errors import InternalError
 from archproof.model import Design
+from archproof.passes.base import Results
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Finding, Principle, Severity
 from archproof.passes.review.rule import Rule
@@ -31,11 +32,9 @@ def _accept_map(design: Design, element: str) -> dict[str, str]:
     return {**design.accept, **_own_accept(design, element)}
 
 
-def review(
-    design: Design, rules: Iterable[Rule], results: dict[str, object] | None = None
-) -> ReviewResult:
+def review(design: Design, rules: Iterable[Rule], results: Results | None = None) -> ReviewResult:
     """Run `rules`; findings matching an `accept:` entry are kept, marked accepted."""
-    ctx = RuleContext(design=design, results=dict(results or {}))
+    ctx = RuleContext(design=design, results=results if results is not None else Results())
     findings: list[Finding] = []
     used: set[tuple[str, str]] = set()  # (element or 'design', code) acceptances that matched
     ran: list[str] = []

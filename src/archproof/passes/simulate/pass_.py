@@ -451,7 +451,7 @@ def run(context: Context) -> SimulateResult:
         progress=progress if callable(progress) else None,
         on_start=on_start if callable(on_start) else None,
     )
-    cap = context.get("capacity", CapacityResult)
+    cap = context.get(CapacityResult)
     result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
     scenarios = context.design.scenarios
     if o.simulate and not result.faults and scenarios:
@@ -475,6 +475,7 @@ def run(context: Context) -> SimulateResult:
 PASS = Pass(
     name="simulate",
     run=run,
+    result=SimulateResult,
     requires=("capacity",),
     default=False,
     description="Discrete-event simulation of the design's load, with faults: latency "

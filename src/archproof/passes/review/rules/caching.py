@@ -508,7 +508,7 @@ def premature_cache(ctx: RuleContext) -> Iterator[Hit]:
         The capacity pass's store utilization with and without the cache
         (ρ_without = ρ_store + λ_hit × E[H] / servers), at the design's peak load.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     for c in ctx.design.components:

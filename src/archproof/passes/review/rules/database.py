@@ -563,7 +563,7 @@ def busy_primary_without_read_replicas(ctx: RuleContext) -> Iterator[Hit]:
         The capacity pass's utilization of the primary pool and its part from reads
         (ρ = λ × E[H] / servers), at the design's peak load.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     for c in ctx.design.components:
@@ -660,7 +660,7 @@ def connection_pool_exhaustion(ctx: RuleContext) -> Iterator[Hit]:
         Connections in use at peak, Σ λ × E[R] over the calls to the database (capacity
         pass), per caller, against the catalog's max_connections × instances.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     for c in ctx.design.components:

@@ -811,7 +811,7 @@ def retry_amplification_over_2x(ctx: RuleContext) -> Iterator[Hit]:
         P(service time > timeout) of the callee's distribution, the per-attempt failure
         probability q and the retry count.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     for op in ctx.design.operations:

@@ -600,7 +600,7 @@ def component_saturated_at_peak(ctx: RuleContext) -> Iterator[Hit]:
         with its inputs, at the design's peak load; the move comes from the growth plan
         at 1x (replicas needed for ρ ≤ 0.7, or why replicas cannot help).
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     saturated = _saturated(capacity)
@@ -687,7 +687,7 @@ def component_near_saturation(ctx: RuleContext) -> Iterator[Hit]:
         The capacity pass's utilization of the pool, ρ = a / (instances × concurrency)
         with its inputs, at the design's peak load, and the growth plan at 1x.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     saturated = _saturated(capacity)
@@ -804,7 +804,7 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
         The capacity pass's p99 response of the call (lognormal fit of its mean and
         variance, queueing included) against the operation's p99 (or p95) SLO.
     """
-    capacity = ctx.result("capacity", CapacityResult)
+    capacity = ctx.result(CapacityResult)
     if capacity is None:
         return
     for op in ctx.design.operations:
