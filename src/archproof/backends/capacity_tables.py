@@ -1,14 +1,25 @@
 """The capacity result as plain tables (title, headers, rows of strings).
 
 Both the terminal and the Markdown renderers draw these, so they show the same figures.
-Cells are plain text; renderers escape them for their format.
+Cells are plain text; renderers escape them for their format. A cell showing a status
+carries it as a mark (a status enum member), so the terminal colours by the status, not
+by the words in the text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from archproof.passes.capacity import CapacityResult, Figure
+from archproof.passes.capacity import CapacityResult, Figure, SloStatus
+
+Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
+
+
+class Flag(StrEnum):
+    """A marker cell that is not a status word of a result."""
+
+    SPOF = "SPOF"
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,44 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     note: str = ""
+    # per row, per cell: the status the cell shows, or None; empty = no marks
+    marks: tuple[tuple[Mark | None, ...], ...] = ()
+
+    def mark(self, row: int, column: int) -> Mark | None:
+        if row >= len(self.marks) or column >= len(self.marks[row]):
+            return None
+        return self.marks[row][column]
+
+
+Cell = str | tuple[str, Mark | None]
+
+
+class Rows:
+    """Rows under construction; a cell is text, or (text, the status it shows)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, ...]] = []
+        self.marks: list[tuple[Mark | None, ...]] = []
+
+    def add(self, *cells: Cell) -> None:
+        self.rows.append(tuple(c if isinstance(c, str) else c[0] for c in cells))
+        self.marks.append(tuple(None if isinstance(c, str) else c[1] for c in cells))
+
+    def table(self, title: str, headers: tuple[str, ...], note: str = "") -> Table:
+        return Table(title, headers, tuple(self.rows), note, tuple(self.marks))
+
+
+def marked(text: str, *figs: Figure) -> Cell:
+    """A cell made of figures, marked with the first status shown in place of a value."""
+    return text, next((f.status for f in figs if f.value is None), None)
+
+
+# The order in which several statuses in one cell are judged: the worst is shown.
+_WORST_SLO = (SloStatus.SATURATED, SloStatus.VIOLATED, SloStatus.UNKNOWN, SloStatus.MET)
+
+
+def worst_slo(statuses: list[SloStatus]) -> SloStatus | None:
+    return next((s for s in _WORST_SLO if s in statuses), None)
 
 
 def seconds(f: Figure) -> str:
@@ -72,25 +121,24 @@ def bar(f: Figure, width: int = 10) -> str:
 
 def tables(result: CapacityResult) -> list[Table]:
     out: list[Table] = []
-    rows: list[tuple[str, ...]] = []
+    rows = Rows()
     for c in result.components:
         for p in c.pools:
             name = c.id if p.name == "all" else f"{c.id}:{p.name}"
             servers = "∞" if p.infinite else f"{p.instances}×{p.concurrency}={p.servers}"
-            rows.append(
-                (
-                    name,
-                    c.kind,
-                    servers,
-                    rate(p.arrival_rate),
-                    seconds(p.mean_holding_time),
-                    bar(p.utilization),
-                    seconds(p.mean_wait),
-                    p.status + (f" (held by {', '.join(p.held_by)})" if p.held_by else ""),
-                )
+            held = f" (held by {', '.join(p.held_by)})" if p.held_by else ""
+            rows.add(
+                name,
+                c.kind,
+                servers,
+                marked(rate(p.arrival_rate), p.arrival_rate),
+                marked(seconds(p.mean_holding_time), p.mean_holding_time),
+                marked(bar(p.utilization), p.utilization),
+                marked(seconds(p.mean_wait), p.mean_wait),
+                (p.status + held, p.status),
             )
     out.append(
-        Table(
+        rows.table(
             f"Load and utilization at peak (peak factor {result.peak_factor:g})",
             (
                 "component",
@@ -102,12 +150,11 @@ def tables(result: CapacityResult) -> list[Table]:
                 "wait (A–C)",
                 "status",
             ),
-            tuple(rows),
             "holding = own service + nested synchronous calls; wait: Erlang C with the "
             "Allen–Cunneen correction",
         )
     )
-    rows = []
+    rows = Rows()
     for o in result.operations:
         slo = (
             ", ".join(
@@ -118,144 +165,136 @@ def tables(result: CapacityResult) -> list[Table]:
             )
             or "—"
         )
-        rows.append(
-            (
-                o.id,
-                rate(o.rate_peak),
-                seconds(o.mean_latency),
-                seconds(o.p95_latency),
-                seconds(o.p99_latency),
-                slo,
-            )
+        rows.add(
+            o.id,
+            marked(rate(o.rate_peak), o.rate_peak),
+            marked(seconds(o.mean_latency), o.mean_latency),
+            marked(seconds(o.p95_latency), o.p95_latency),
+            marked(seconds(o.p99_latency), o.p99_latency),
+            (slo, worst_slo([c.status for c in o.slo])),
         )
     out.append(
-        Table(
+        rows.table(
             "Latency vs SLO",
             ("operation", "peak rate", "mean", "p95", "p99", "SLO"),
-            tuple(rows),
             "p95/p99: lognormal fitted to the mean and variance",
         )
     )
     b = result.bottleneck
-    rows = [
-        (o.id, rate(o.rate_peak), rate(o.max_rate_mix), rate(o.max_rate_alone))
-        for o in result.operations
-    ]
+    rows = Rows()
+    for o in result.operations:
+        rows.add(
+            o.id,
+            marked(rate(o.rate_peak), o.rate_peak),
+            marked(rate(o.max_rate_mix), o.max_rate_mix),
+            marked(rate(o.max_rate_alone), o.max_rate_alone),
+        )
     neck = f"{b.component}:{b.pool}" if b.component else "none"
     out.append(
-        Table(
+        rows.table(
             f"Bottleneck: {neck} saturates at {factor(b.saturation_factor)} today's peak",
             ("operation", "peak rate", "max (all grow)", "max (alone)"),
-            tuple(rows),
         )
     )
-    rows = [
-        (
+    rows = Rows()
+    for h in result.headroom:
+        rows.add(
             f"{h.component}" + ("" if h.pool == "all" else f":{h.pool}"),
-            percent(h.utilization),
-            factor(h.to_70),
-            factor(h.to_80),
-            factor(h.to_100),
+            marked(percent(h.utilization), h.utilization),
+            marked(factor(h.to_70), h.to_70),
+            marked(factor(h.to_80), h.to_80),
+            marked(factor(h.to_100), h.to_100),
         )
-        for h in result.headroom
-    ]
     out.append(
-        Table(
+        rows.table(
             "Headroom (load factor to reach ρ)",
             ("component", "ρ now", "to 70%", "to 80%", "to 100%"),
-            tuple(rows),
         )
     )
-    rows = []
+    rows = Rows()
     for step in result.growth:
         if not step.needs:
-            rows.append((step.label, "—", "no change", "", ""))
+            rows.add(step.label, "—", "no change", "", "")
         for n in step.needs:
             word = "primaries" if n.pool in ("primary", "replicas") else "replicas"
             change = f"{word} {n.replicas_now}→{n.replicas_needed}"
             if n.read_replicas_needed != n.read_replicas_now:
                 change += f", read replicas {n.read_replicas_now}→{n.read_replicas_needed}"
-            rows.append(
-                (
-                    step.label,
-                    n.component,
-                    change,
+            rows.add(
+                step.label,
+                n.component,
+                change,
+                marked(
                     f"{percent(n.utilization_now)} → {percent(n.utilization_planned)}",
-                    f"{n.limit}: {n.move}" if n.limit else "",
-                )
+                    n.utilization_now,
+                    n.utilization_planned,
+                ),
+                f"{n.limit}: {n.move}" if n.limit else "",
             )
         for note in step.notes:
-            rows.append((step.label, "", note, "", ""))
+            rows.add(step.label, "", note, "", "")
     out.append(
-        Table(
+        rows.table(
             "Growth plan (keep ρ ≤ 70%)",
             ("load", "component", "change", "ρ now → planned", "limit / move"),
-            tuple(rows),
         )
     )
-    rows = []
+    rows = Rows()
     for e in result.storage.entities:
-        rows.append(
-            (
-                e.id,
-                f"{(e.rows.value or 0):,.0f}",
-                size(e.row_bytes),
-                size(e.data_bytes),
-                size(e.index_bytes),
-                size(e.total_bytes),
-                size(e.ingress_per_day),
-            )
+        rows.add(
+            e.id,
+            f"{(e.rows.value or 0):,.0f}",
+            marked(size(e.row_bytes), e.row_bytes),
+            marked(size(e.data_bytes), e.data_bytes),
+            marked(size(e.index_bytes), e.index_bytes),
+            marked(size(e.total_bytes), e.total_bytes),
+            marked(size(e.ingress_per_day), e.ingress_per_day),
         )
     out.append(
-        Table(
+        rows.table(
             f"Storage over retention (total {size(result.storage.total_bytes)}, ingress "
             f"{size(result.storage.ingress_per_day)}/day, egress "
             f"{size(result.storage.egress_per_day)}/day)",
             ("entity", "rows", "row", "data", "indexes", "total", "ingress/day"),
-            tuple(rows),
             "; ".join(result.storage.assumptions),
         )
     )
-    rows = []
+    rows = Rows()
     for f in result.failures:
-        rows.append(
-            (
-                f.component,
-                ", ".join(f.fails) or "—",
-                ", ".join(f.degrades) or "—",
-                percent(f.blast_radius),
-                "SPOF" if f.spof else "",
-                f.note or "",
-            )
+        rows.add(
+            f.component,
+            ", ".join(f.fails) or "—",
+            ", ".join(f.degrades) or "—",
+            marked(percent(f.blast_radius), f.blast_radius),
+            ("SPOF", Flag.SPOF) if f.spof else "",
+            f.note or "",
         )
     out.append(
-        Table(
+        rows.table(
             "Failure modes (component down)",
             ("component", "fails", "degrades", "blast radius", "", "note"),
-            tuple(rows),
         )
     )
-    rows = [
-        (
+    rows = Rows()
+    for o in result.operations:
+        avail = next((c.status for c in o.slo if c.metric == "availability"), None)
+        rows.add(
             o.id,
             f"{(o.availability.value or 0) * 100:.4f}%",
             f"{o.downtime_per_year.value:.0f} min"
             if o.downtime_per_year.value is not None
             else "unknown",
-            next((c.status for c in o.slo if c.metric == "availability"), "—"),
+            (avail, avail) if avail is not None else "—",
         )
-        for o in result.operations
-    ]
     out.append(
-        Table(
+        rows.table(
             "Availability per operation",
             ("operation", "availability", "downtime/year", "SLO"),
-            tuple(rows),
         )
     )
-    rows = [(a.id, a.status, a.bound or "", a.detail, a.statement) for a in result.assumptions]
-    if rows:
-        out.append(
-            Table("Assumptions", ("id", "verdict", "bound", "figure", "statement"), tuple(rows))
-        )
+    rows = Rows()
+    for a in result.assumptions:
+        rows.add(a.id, (a.status, a.status), a.bound or "", a.detail, a.statement)
+    if rows.rows:
+        out.append(rows.table("Assumptions", ("id", "verdict", "bound", "figure", "statement")))
     return out

@@ -8,19 +8,26 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from archproof.backends.capacity_tables import tables
-from archproof.passes.capacity import CapacityResult
+from archproof.backends.capacity_tables import Flag, Mark, tables
+from archproof.passes.capacity import AssumptionStatus, CapacityResult, SloStatus, Status
 
-_STATUS = {
-    "saturated": "bold red",
-    "violated": "red",
-    "refuted": "red",
-    "SPOF": "bold red",
-    "warning": "yellow",
-    "met": "green",
-    "confirmed": "green",
-    "ok": "green",
+# Colour by the status a cell carries (capacity_tables marks it), never by its text.
+_STYLE: dict[Mark, str] = {
+    Status.SATURATED: "bold red",
+    SloStatus.SATURATED: "bold red",
+    Flag.SPOF: "bold red",
+    Status.VIOLATED: "red",
+    SloStatus.VIOLATED: "red",
+    AssumptionStatus.REFUTED: "red",
+    Status.WARNING: "yellow",
+    SloStatus.MET: "green",
+    AssumptionStatus.CONFIRMED: "green",
+    Status.OK: "green",
 }
+
+
+def style(mark: Mark | None) -> str:
+    return _STYLE.get(mark, "") if mark is not None else ""
 
 
 def render(
@@ -41,17 +48,10 @@ def render(
         )
         for h in t.headers:
             table.add_column(Text(h))
-        for row in t.rows:
-            table.add_row(*(Text(cell, style=_style(cell)) for cell in row))
+        for i, row in enumerate(t.rows):
+            table.add_row(*(Text(cell, style=style(t.mark(i, j))) for j, cell in enumerate(row)))
         console.print(table)
     for note in result.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print(Text("Every figure's formula and inputs: --format json", style="dim"))
     return buf.getvalue()
-
-
-def _style(cell: str) -> str:
-    for word, style in _STATUS.items():
-        if cell == word or cell.endswith(f" {word}") or cell.startswith(f"{word} "):
-            return style
-    return ""

@@ -13,10 +13,18 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from archproof.backends.capacity_tables import Table
+from archproof.backends.capacity_tables import Mark, Rows, Table
 from archproof.passes.simulate.faults import describe
 from archproof.passes.simulate.pass_ import SimulateResult
-from archproof.passes.simulate.stats import Interval
+from archproof.passes.simulate.stats import Interval, Verdict
+
+# Colour by the verdict a cell carries, never by its text; the worst verdict of a cell wins.
+_STYLE: dict[Mark, str] = {
+    Verdict.MISSED: "red",
+    Verdict.INCONCLUSIVE: "yellow",
+    Verdict.MET: "green",
+}
+_WORST = (Verdict.MISSED, Verdict.INCONCLUSIVE, Verdict.MET)
 
 
 def ms(v: float | None) -> str:
@@ -90,25 +98,23 @@ def tables(result: SimulateResult) -> list[Table]:
             "counts summed over replications; timeouts and rejections are calls inside requests",
         )
     )
-    rows = []
+    latency = Rows()
     for o in result.operations:
         slo = ", ".join(f"{s.metric} {ms(s.target_s)} {s.verdict}" for s in o.slo) or "—"
-        rows.append(
-            (
-                o.name,
-                f"{ci(o.mean_s)} / {ms(o.analytic_mean_s)}",
-                ms(o.p50_s),
-                f"{ms(o.p95_s)} / {ms(o.analytic_p95_s)}",
-                f"{ci(o.p99_s)} / {ms(o.analytic_p99_s)}",
-                ms(o.p999_s),
-                slo,
-            )
+        verdicts = [s.verdict for s in o.slo]
+        latency.add(
+            o.name,
+            f"{ci(o.mean_s)} / {ms(o.analytic_mean_s)}",
+            ms(o.p50_s),
+            f"{ms(o.p95_s)} / {ms(o.analytic_p95_s)}",
+            f"{ci(o.p99_s)} / {ms(o.analytic_p99_s)}",
+            ms(o.p999_s),
+            (slo, next((v for v in _WORST if v in verdicts), None)),
         )
     out.append(
-        Table(
+        latency.table(
             "Latency (simulated / analytic)",
             ("operation", "mean", "p50", "p95", "p99", "p99.9", "SLO"),
-            tuple(rows),
             "± is the 95% confidence interval; the analytic figure is the capacity pass's",
         )
     )
@@ -171,8 +177,8 @@ def render_terminal(result: SimulateResult, *, title: str = "", color: bool = Fa
         )
         for h in t.headers:
             table.add_column(Text(h))
-        for row in t.rows:
-            table.add_row(*(Text(cell, style=_style(cell)) for cell in row))
+        for i, row in enumerate(t.rows):
+            table.add_row(*(Text(cell, style=_style(t.mark(i, j))) for j, cell in enumerate(row)))
         console.print(table)
     console.print(Text(f"duplicate side effects (non-idempotent retries): {result.duplicates}"))
     for note in result.notes:
@@ -180,14 +186,8 @@ def render_terminal(result: SimulateResult, *, title: str = "", color: bool = Fa
     return buf.getvalue()
 
 
-def _style(cell: str) -> str:
-    if "missed" in cell:
-        return "red"
-    if "inconclusive" in cell:
-        return "yellow"
-    if cell.endswith(" met"):
-        return "green"
-    return ""
+def _style(mark: Mark | None) -> str:
+    return _STYLE.get(mark, "") if mark is not None else ""
 
 
 def _cell(text: str) -> str:

@@ -29,8 +29,10 @@ from archproof.model import QUESTIONS
 from archproof.model.questions import SECTIONS
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
+from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
 from archproof.passes.questions import QuestionsResult
 from archproof.passes.simulate.pass_ import SimulateResult
+from archproof.passes.simulate.stats import Verdict
 from archproof.report import Report
 
 NOT_RUN_CAPACITY = "Capacity analysis not run: no computed load, utilization or latency."
@@ -39,25 +41,28 @@ NOT_RUN_SIMULATION = (
     "compare them with a discrete-event simulation."
 )
 
-_TONES: dict[str, Tone] = {
-    "confirmed": "good",
-    "met": "good",
-    "ok": "good",
-    "idle": "muted",
-    "refuted": "bad",
-    "violated": "bad",
-    "missed": "bad",
-    "saturated": "bad",
-    "warning": "warn",
-    "inconclusive": "warn",
-    "unknown": "muted",
-    "unchecked": "muted",
-    "unbounded": "muted",
+StatusWord = Status | SloStatus | AssumptionStatus | Verdict
+
+# A badge's tone follows the status it shows (members with one value share a tone).
+_TONES: dict[StatusWord, Tone] = {
+    AssumptionStatus.CONFIRMED: "good",
+    SloStatus.MET: "good",
+    Status.OK: "good",
+    Status.IDLE: "muted",
+    AssumptionStatus.REFUTED: "bad",
+    SloStatus.VIOLATED: "bad",
+    Verdict.MISSED: "bad",
+    Status.SATURATED: "bad",
+    Status.WARNING: "warn",
+    Verdict.INCONCLUSIVE: "warn",
+    Status.UNKNOWN: "muted",
+    AssumptionStatus.UNCHECKED: "muted",
+    Status.UNBOUNDED: "muted",
 }
 
 
-def badge(status: str) -> Badge:
-    return Badge(status, _TONES.get(status, ""))
+def badge(status: StatusWord) -> Badge:
+    return Badge(status.value, _TONES.get(status, ""))
 
 
 def capacity(report: Report) -> CapacityResult | None:
@@ -76,18 +81,19 @@ def verdict_rows(report: Report) -> list[tuple[str, Cell]]:
         rows.append(("Assumptions", Badge(f"{n} unchecked (capacity not run)", "muted")))
         rows.append(("SLOs", Badge("not computed (capacity not run)", "muted")))
         return rows
-    counts: dict[str, int] = {}
+    counts: dict[AssumptionStatus, int] = {}
     for a in cap.assumptions:
         counts[a.status] = counts.get(a.status, 0) + 1
     text = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none written"
-    worst: Tone = "bad" if counts.get("refuted") else "warn" if len(counts) > 1 else "good"
+    refuted = counts.get(AssumptionStatus.REFUTED)
+    worst: Tone = "bad" if refuted else "warn" if len(counts) > 1 else "good"
     rows.append(("Assumptions", Badge(text, worst if counts else "muted")))
     met = violated = other = 0
     for op in cap.operations:
         for check in op.slo:
-            if check.status == "met":
+            if check.status == SloStatus.MET:
                 met += 1
-            elif check.status in ("violated", "saturated"):
+            elif check.status in (SloStatus.VIOLATED, SloStatus.SATURATED):
                 violated += 1
             else:
                 other += 1
@@ -131,7 +137,7 @@ def assumptions(report: Report) -> tuple[Block, ...]:
             shown = _assumption_figure(r.figure, a.check.metric if a.check else "")
             detail = r.detail or "—"
         else:
-            status = badge("unchecked")
+            status = badge(AssumptionStatus.UNCHECKED)
             shown = "—"
             detail = "capacity not run" if a.check is not None and cap is None else "no check"
         rows.append((a.id, a.statement, check, status, shown, detail, a.source or "—"))
@@ -220,7 +226,11 @@ def _utilization(cap: CapacityResult) -> tuple[Block, ...]:
         )
         if u.value is not None:
             tone: Tone = (
-                "bad" if c.status == "saturated" else "warn" if c.status == "warning" else "good"
+                "bad"
+                if c.status == Status.SATURATED
+                else "warn"
+                if c.status == Status.WARNING
+                else "good"
             )
             for pool in c.pools:
                 if len(c.pools) > 1 and pool.utilization.value is not None:
@@ -246,8 +256,8 @@ def _utilization(cap: CapacityResult) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _util_tone(value: float, status: str) -> Tone:
-    if status == "saturated" or value >= 1:
+def _util_tone(value: float, status: Status) -> Tone:
+    if status == Status.SATURATED or value >= 1:
         return "bad"
     return "warn" if value >= 0.7 else "good"
 
@@ -378,7 +388,7 @@ def _growth(cap: CapacityResult) -> tuple[Block, ...]:
                 )
             else:
                 changes.append(f"{where}: {n.replicas_now} → {n.replicas_needed} replicas")
-        slo_bad = [f"{op} {metric} {status}" for op, metric, status in step.slo if status != "met"]
+        slo_bad = [f"{op} {metric} {s}" for op, metric, s in step.slo if s != SloStatus.MET]
         rows.append(
             (
                 step.label,
@@ -619,8 +629,8 @@ def validate_early(report: Report) -> tuple[Block, ...]:
     results = {a.id: a for a in cap.assumptions} if cap else {}
     for a in design.requirements.assumptions:
         r = results.get(a.id)
-        status = r.status if r else "unchecked"
-        if status == "confirmed":
+        status = r.status if r else AssumptionStatus.UNCHECKED
+        if status == AssumptionStatus.CONFIRMED:
             continue
         how = a.source or ("measure it" if a.check is None else "check it with a load test")
         figure = f" (figure: {_assumption_figure(r.figure, '')})" if r and r.figure else ""
@@ -720,17 +730,17 @@ def risk_items(report: Report) -> list[tuple[str, str]]:
             items.append((f"{a.id} unchecked:", a.statement))
         return items
     for r in cap.assumptions:
-        if r.status in ("refuted", "unknown", "unchecked"):
+        if r.status != AssumptionStatus.CONFIRMED:
             figure = f" (figure: {fmt.figure(r.figure)})" if r.figure else ""
             items.append((f"{r.id} {r.status}:", f"{r.statement}{figure}"))
     for op in cap.operations:
         for check in op.slo:
-            if check.status in ("violated", "saturated"):
+            if check.status in (SloStatus.VIOLATED, SloStatus.SATURATED):
                 items.append(
                     (f"{op.id} {check.metric}:", f"{check.status}: {_slo_line(op, check.metric)}")
                 )
     for c in cap.components:
-        if c.status in ("warning", "saturated"):
+        if c.status in (Status.WARNING, Status.SATURATED):
             items.append(
                 (f"{c.id}:", f"{c.status} at {fmt.figure(c.utilization, 'pct')} utilization")
             )
@@ -777,12 +787,12 @@ def success_metrics(report: Report) -> tuple[Block, ...]:
                 else fmt.NOT_COMPUTED
             )
             simulated = sim.get((op.id, metric), "—")
-            status = badge(check.status) if check else badge("unknown")
+            status = badge(check.status if check else SloStatus.UNKNOWN)
             rows.append((op.id, metric, str(target), shown, simulated, status))
     slos = design.requirements.slos
     for name, value in (("availability", slos.availability), ("durability", slos.durability)):
         if value is not None:
-            rows.append(("system", name, str(value), "—", "—", badge("unchecked")))
+            rows.append(("system", name, str(value), "—", "—", badge(AssumptionStatus.UNCHECKED)))
     if not rows:
         return (Note("No SLOs written: there is nothing to show the design works.", "warn"),)
     return (

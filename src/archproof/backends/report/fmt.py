@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from archproof.passes.capacity.figure import Figure
+from archproof.passes.capacity.status import Status
 
 NOT_COMPUTED = "not computed"
 
@@ -93,7 +94,7 @@ def figure(fig: Figure | None, kind: str = "") -> str:
     if fig is None:
         return NOT_COMPUTED
     if fig.value is None:
-        return "saturated" if fig.status == "saturated" else NOT_COMPUTED
+        return "saturated" if fig.status == Status.SATURATED else NOT_COMPUTED
     value = fig.value
     kind = kind or {"s": "s", "1/s": "rate", "×": "factor", "B": "size"}.get(fig.unit, "")
     shown = {

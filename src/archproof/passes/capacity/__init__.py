@@ -36,6 +36,7 @@ from archproof.passes.capacity.result import (
     StorageResult,
     WorkLoad,
 )
+from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
 from archproof.passes.lower import QueueingModel
 
 
@@ -61,6 +62,7 @@ PASS = Pass(
 __all__ = [
     "PASS",
     "AssumptionResult",
+    "AssumptionStatus",
     "Bottleneck",
     "CacheHeadroom",
     "CapacityResult",
@@ -75,6 +77,8 @@ __all__ = [
     "OperationResult",
     "PoolLoad",
     "SloCheck",
+    "SloStatus",
+    "Status",
     "StorageResult",
     "WorkLoad",
     "analyze",

@@ -16,6 +16,7 @@ from archproof.passes.capacity.network import compile_network
 from archproof.passes.capacity.queueing import component_loads
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.solve import solve
+from archproof.passes.capacity.status import SloStatus, Status
 from archproof.passes.capacity.storage import storage
 from archproof.passes.lower import QueueingModel, lower
 
@@ -75,12 +76,12 @@ def _analyze(
         avail_check = availability_check(design, op.id, avail)
         if avail_check is not None:
             checks.append(avail_check)
-        if any(c.status == SATURATED for c in checks) or lat.mean.value is None:
+        if any(c.status == SloStatus.SATURATED for c in checks) or lat.mean.value is None:
             status = SATURATED
-        elif any(c.status == "violated" for c in checks):
-            status = "violated"
+        elif any(c.status == SloStatus.VIOLATED for c in checks):
+            status = Status.VIOLATED
         else:
-            status = "ok"
+            status = Status.OK
         rates = model.rate(op.id)
         rate = rates.peak
         mix: Figure

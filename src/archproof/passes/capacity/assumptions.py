@@ -12,6 +12,7 @@ from archproof.passes.capacity.result import (
     EntityStorage,
     OperationResult,
 )
+from archproof.passes.capacity.status import AssumptionStatus, Status
 from archproof.units import UnitError, parse_duration, parse_percent, parse_rate, parse_size
 
 
@@ -78,7 +79,7 @@ def check_assumptions(
                 AssumptionResult(
                     a.id,
                     a.statement,
-                    "unchecked",
+                    AssumptionStatus.UNCHECKED,
                     None,
                     None,
                     "no machine-checkable form (add `check:`)",
@@ -97,7 +98,7 @@ def check_assumptions(
                 AssumptionResult(
                     a.id,
                     a.statement,
-                    "unknown",
+                    AssumptionStatus.UNKNOWN,
                     None,
                     bound,
                     f"no '{check.metric}' figure for this target",
@@ -111,12 +112,21 @@ def check_assumptions(
         except (UnitError, ValueError) as exc:
             out.append(
                 AssumptionResult(
-                    a.id, a.statement, "unknown", fig, bound, f"cannot read the bound: {exc}"
+                    a.id,
+                    a.statement,
+                    AssumptionStatus.UNKNOWN,
+                    fig,
+                    bound,
+                    f"cannot read the bound: {exc}",
                 )
             )
             continue
         if fig.value is None:
-            status = "refuted" if fig.status == "saturated" and hi is not None else "unknown"
+            status = (
+                AssumptionStatus.REFUTED
+                if fig.status == Status.SATURATED and hi is not None
+                else AssumptionStatus.UNKNOWN
+            )
             out.append(
                 AssumptionResult(a.id, a.statement, status, fig, bound, f"figure is {fig.status}")
             )
@@ -125,7 +135,12 @@ def check_assumptions(
         detail = f"{check.metric} = {fig.value:.6g} {fig.unit}".rstrip()
         out.append(
             AssumptionResult(
-                a.id, a.statement, "refuted" if bad else "confirmed", fig, bound, detail
+                a.id,
+                a.statement,
+                AssumptionStatus.REFUTED if bad else AssumptionStatus.CONFIRMED,
+                fig,
+                bound,
+                detail,
             )
         )
     return tuple(out)

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from archproof.model import Design
 from archproof.model.traits import traits
-from archproof.passes.capacity.figure import Figure, figure
+from archproof.passes.capacity.figure import OK, Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
+from archproof.passes.capacity.status import SloStatus
 from archproof.passes.lower import Call
 
 MINUTES_PER_YEAR = 525_600.0
@@ -195,7 +196,7 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
             "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X (series components, parallel "
             "replicas; fail-open edges excluded)",
             inputs,
-            "ok",
+            OK,
         )
     return tuple(modes), availability
 
@@ -207,7 +208,8 @@ def availability_check(design: Design, op_id: str, avail: Figure) -> SloCheck | 
     if target is None or avail.value is None:
         return None
     t = float(target.fraction)
-    return SloCheck("availability", t, avail, "met" if avail.value >= t else "violated")
+    met = avail.value >= t
+    return SloCheck("availability", t, avail, SloStatus.MET if met else SloStatus.VIOLATED)
 
 
 def downtime(avail: Figure) -> Figure:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-# Status words shared by figures and verdicts.
-OK = "ok"
-SATURATED = "saturated"
-UNKNOWN = "unknown"
-WARNING = "warning"
+from archproof.passes.capacity.status import Status
+
+# Shorthands for the statuses figures use most.
+OK = Status.OK
+SATURATED = Status.SATURATED
+UNKNOWN = Status.UNKNOWN
+WARNING = Status.WARNING
 
 Input = float | str
 
@@ -30,7 +33,7 @@ class Figure:
     unit: str
     formula: str
     inputs: Mapping[str, Input] = field(default_factory=dict)
-    status: str = OK
+    status: Status = OK
 
     @property
     def ok(self) -> bool:
@@ -42,7 +45,7 @@ class Figure:
             "unit": self.unit,
             "formula": self.formula,
             "inputs": {k: _clean(v) if isinstance(v, float) else v for k, v in self.inputs.items()},
-            "status": self.status,
+            "status": self.status.value,
         }
 
     def __repr__(self) -> str:
@@ -61,7 +64,7 @@ def figure(
     value: float | None,
     unit: str,
     formula: str,
-    status: str | None = None,
+    status: Status | None = None,
     **inputs: Input | None,
 ) -> Figure:
     """Shorthand: inputs as keywords (None inputs are dropped); status from the value."""
@@ -78,6 +81,8 @@ def unknown(unit: str, why: str) -> Figure:
 
 def to_jsonable(obj: Any) -> Any:
     """Recursively turn results (dataclasses with `to_json`, tuples, dicts) into JSON data."""
+    if isinstance(obj, Enum):  # status words: their value, a plain string
+        return obj.value
     if obj is None or isinstance(obj, str | bool | int):
         return obj
     if isinstance(obj, float):

@@ -21,6 +21,7 @@ from archproof.passes.capacity.network import Network, reassign
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import ComponentNeed, GrowthStep
 from archproof.passes.capacity.solve import Solution, callee_pools, solve
+from archproof.passes.capacity.status import SloStatus
 from archproof.policy import TARGET_UTILIZATION
 
 TARGET = TARGET_UTILIZATION
@@ -136,7 +137,7 @@ def plan_step(
                 move=move,
             )
         )
-    slo: list[tuple[str, str, str]] = []
+    slo: list[tuple[str, str, SloStatus]] = []
     notes: list[str] = []
     for op in net.design.operations:
         if op.slo is None:
@@ -146,11 +147,11 @@ def plan_step(
             if target is None:
                 continue
             if mean is None or var is None:
-                slo.append((op.id, metric, SATURATED))
+                slo.append((op.id, metric, SloStatus.SATURATED))
                 continue
             value = lognormal_quantile(mean, var, q)
             ok = value <= float(target.seconds)
-            slo.append((op.id, metric, "met" if ok else "violated"))
+            slo.append((op.id, metric, SloStatus.MET if ok else SloStatus.VIOLATED))
             if not ok:
                 notes.append(
                     f"{op.id} {metric} {value * 1000:.1f}ms > {target} with every pool at "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from archproof.passes.capacity.figure import SATURATED, Figure, figure
+from archproof.passes.capacity.figure import SATURATED, UNKNOWN, Figure, figure
 from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.result import Bottleneck, Headroom
 from archproof.passes.capacity.solve import Solution, solve, sync_children
@@ -97,7 +97,7 @@ def _culprit(net: Network, k: float) -> int | None:
 def bottleneck(net: Network, base: Solution) -> tuple[Bottleneck, float | None]:
     k, pool = saturation_factor(net, base)
     if k is None:
-        fig = Figure(None, "×", "no finite pool carries load", {}, "unknown")
+        fig = Figure(None, "×", "no finite pool carries load", {}, UNKNOWN)
         return Bottleneck(None, None, fig), None
     p = net.pools[pool] if pool is not None else None
     fig = figure(

@@ -11,6 +11,7 @@ from archproof.passes.capacity.quantile import FORMULA as Q_FORMULA
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import EdgeLoad, SloCheck
 from archproof.passes.capacity.solve import Solution
+from archproof.passes.capacity.status import SloStatus
 
 F_MEAN = (
     "sum over sequential steps of E[wait] + E[holding]; nested calls add to the caller's "
@@ -52,9 +53,9 @@ def operation_latency(net: Network, sol: Solution, op: Operation) -> OperationLa
                 continue
             t = float(target.seconds)
             if fig.value is None:
-                status = SATURATED if fig.status == SATURATED else "unknown"
+                status = SloStatus.SATURATED if fig.status == SATURATED else SloStatus.UNKNOWN
             else:
-                status = "met" if fig.value <= t else "violated"
+                status = SloStatus.MET if fig.value <= t else SloStatus.VIOLATED
             checks.append(SloCheck(metric, t, fig, status))
     return OperationLatency(figs[0], figs[1], figs[2], figs[3], tuple(checks))
 

@@ -6,6 +6,7 @@ from archproof.passes.capacity.figure import OK, SATURATED, Figure, figure, unkn
 from archproof.passes.capacity.network import Network, Pool
 from archproof.passes.capacity.result import ComponentLoad, PoolLoad, WorkLoad
 from archproof.passes.capacity.solve import PoolState, Solution
+from archproof.passes.capacity.status import Status
 from archproof.policy import TARGET_UTILIZATION
 
 WARN_AT = TARGET_UTILIZATION
@@ -33,9 +34,9 @@ def component_loads(net: Network, sol: Solution) -> tuple[ComponentLoad, ...]:
         util = _max_util(pool_loads)
         status = util.status
         if status == OK and util.value is not None and util.value >= WARN_AT:
-            status = "warning"
+            status = Status.WARNING
         if lam == 0:
-            status = "idle"
+            status = Status.IDLE
         out.append(
             ComponentLoad(
                 id=comp.id,
@@ -70,7 +71,7 @@ def _max_util(pools: list[PoolLoad]) -> Figure:
     finite = [p for p in pools if p.utilization.value is not None]
     if not finite:
         if pools and pools[0].infinite:
-            return Figure(None, "", "infinite servers: no utilization", {}, "unbounded")
+            return Figure(None, "", "infinite servers: no utilization", {}, Status.UNBOUNDED)
         return Figure(0.0, "", "no load", {}, OK)
     best = max(finite, key=lambda p: p.utilization.value or 0.0)
     u = best.utilization
@@ -81,9 +82,9 @@ def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
     st: PoolState = sol.pools[pool.index]
     c = pool.servers
     lam = st.lam
-    status = "idle" if lam == 0 else SATURATED if st.saturated else OK
+    status = Status.IDLE if lam == 0 else SATURATED if st.saturated else OK
     if pool.infinite and lam > 0:
-        status = "unbounded"
+        status = Status.UNBOUNDED
     reads = writes = 0.0
     for vi, frac in pool.visits:
         v = net.visits[vi]
@@ -105,7 +106,7 @@ def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
         rho_fig = Figure(st.rho, "", why, {"lambda": lam, "servers": float(c)}, SATURATED)
     elif pool.infinite:
         rho_fig = Figure(
-            None, "", "infinite servers (delay station): no utilization", {}, "unbounded"
+            None, "", "infinite servers (delay station): no utilization", {}, Status.UNBOUNDED
         )
     else:
         rho_fig = figure(

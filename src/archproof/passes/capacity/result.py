@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from archproof.passes.capacity.figure import Figure, to_jsonable
+from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -61,7 +62,7 @@ class PoolLoad(_Json):
     mean_response: Figure  # wait + holding
     mean_in_queue: Figure  # Lq (Little: λ·Wq)
     mean_in_system: Figure  # L (Little: λ·W)
-    status: str  # ok / saturated / idle / unbounded
+    status: Status  # ok / saturated / idle / unbounded
     held_by: tuple[str, ...]  # saturated callees holding its servers
 
 
@@ -81,7 +82,7 @@ class ComponentLoad(_Json):
     utilization: Figure  # the highest ρ over its pools
     work: tuple[WorkLoad, ...]
     pools: tuple[PoolLoad, ...]
-    status: str  # ok / warning (ρ ≥ 0.7) / saturated / idle
+    status: Status  # ok / warning (ρ ≥ 0.7) / saturated / idle
     source: dict[str, str]  # where replicas / concurrency / availability came from
 
     def pool(self, name: str) -> PoolLoad | None:
@@ -118,7 +119,7 @@ class SloCheck(_Json):
     metric: str  # p95 / p99 / availability
     target: float  # seconds, or a fraction for availability
     figure: Figure
-    status: str  # met / violated / saturated / unknown
+    status: SloStatus
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +140,7 @@ class OperationResult(_Json):
     max_rate_alone: Figure  # req/s when only this operation grows (linear estimate)
     availability: Figure
     downtime_per_year: Figure  # minutes
-    status: str  # ok / violated / saturated
+    status: Status  # ok / violated / saturated
 
     def check(self, metric: str) -> SloCheck | None:
         return next((c for c in self.slo if c.metric == metric), None)
@@ -189,7 +190,7 @@ class GrowthStep(_Json):
     label: str  # "2x" or "year 2"
     factor: float  # × today's peak load
     needs: tuple[ComponentNeed, ...]  # components whose replicas must change, or are limited
-    slo: tuple[tuple[str, str, str], ...]  # (operation, metric, met / violated / saturated)
+    slo: tuple[tuple[str, str, SloStatus], ...]  # (operation, metric, status)
     notes: tuple[str, ...]
 
 
@@ -246,7 +247,7 @@ class FailureMode(_Json):
 class AssumptionResult(_Json):
     id: str
     statement: str
-    status: str  # confirmed / refuted / unknown / unchecked
+    status: AssumptionStatus
     figure: Figure | None
     bound: str | None  # "max 30%" / "min 2k/s"
     detail: str

@@ -51,7 +51,7 @@ from archproof.passes.capacity.result import CapacityResult
 from archproof.passes.simulate.design_run import DesignSimulation, simulate_design
 from archproof.passes.simulate.faults import describe, parse_faults
 from archproof.passes.simulate.runner import Backend
-from archproof.passes.simulate.stats import Interval, SimResult
+from archproof.passes.simulate.stats import Interval, SimResult, Verdict
 
 SCHEMA = "archproof-simulate/1"
 OUTAGE_MAX_EVENTS = 20_000_000  # ≈ 7 s compiled: a report stays quick
@@ -62,7 +62,7 @@ class SloJudgement:
     metric: str  # p50 / p95 / p99
     target_s: float
     observed_s: float
-    verdict: str  # met / missed / inconclusive (the CI straddles the target)
+    verdict: Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +254,7 @@ def _op_json(o: OperationFigures) -> dict[str, Any]:
                 "metric": s.metric,
                 "target_s": _f(s.target_s),
                 "observed_s": _f(s.observed_s),
-                "verdict": s.verdict,
+                "verdict": s.verdict.value,
             }
             for s in o.slo
         ],
@@ -277,16 +277,16 @@ def _series_latency(run: SimResult) -> list[float]:
 
 def _judge(metric: str, target: float, point: float, ci: Interval | None) -> SloJudgement:
     if math.isnan(point):
-        return SloJudgement(metric, target, point, "missed")
+        return SloJudgement(metric, target, point, Verdict.MISSED)
     if ci is not None and not math.isnan(ci.low):
         if ci.high <= target:
-            v = "met"
+            v = Verdict.MET
         elif ci.low > target:
-            v = "missed"
+            v = Verdict.MISSED
         else:
-            v = "inconclusive"
+            v = Verdict.INCONCLUSIVE
     else:
-        v = "met" if point <= target else "missed"
+        v = Verdict.MET if point <= target else Verdict.MISSED
     return SloJudgement(metric, target, point, v)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -141,6 +142,14 @@ class TimeSeries:
     mean_latency_s: NDArray[np.float64]  # nan where no successful request
 
 
+class Verdict(StrEnum):
+    """A simulated SLO judgement; the values are the words the JSON output shows."""
+
+    MET = "met"
+    MISSED = "missed"
+    INCONCLUSIVE = "inconclusive"  # the confidence interval straddles the target
+
+
 @dataclass(frozen=True, slots=True)
 class SloVerdict:
     """Whether an operation met a latency objective, judged on the CI, not the point."""
@@ -149,7 +158,7 @@ class SloVerdict:
     quantile: float
     target_s: float
     observed_s: float
-    verdict: str  # "met", "missed", or "inconclusive" (CI straddles the target)
+    verdict: Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +197,18 @@ class SimResult:
         if quantile == 0.99 and not math.isnan(o.p99_s.low):
             obs = o.p99_s.value
             if o.p99_s.high <= target_s:
-                v = "met"
+                v = Verdict.MET
             elif o.p99_s.low > target_s:
-                v = "missed"
+                v = Verdict.MISSED
             else:
-                v = "inconclusive"
+                v = Verdict.INCONCLUSIVE
         else:
             obs = {0.5: o.p50_s, 0.95: o.p95_s, 0.99: o.p99_s.value, 0.999: o.p999_s}.get(
                 quantile, math.nan
             )
-            v = "met" if obs <= target_s else "missed"
+            v = Verdict.MET if obs <= target_s else Verdict.MISSED
         if o.completed and o.errors == o.completed:
-            v = "missed"
+            v = Verdict.MISSED
         return SloVerdict(operation, quantile, target_s, obs, v)
 
 

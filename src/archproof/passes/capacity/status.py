@@ -1,0 +1,40 @@
+"""The capacity pass's status words as enums.
+
+The values are the words the JSON output and the reports have always shown, so a
+`StrEnum` member serializes and prints exactly as the string it replaces. Backends
+colour by member, never by matching rendered text.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Status of a figure, a pool, a component or an operation."""
+
+    OK = "ok"
+    WARNING = "warning"  # a component's utilization at or above the policy's warn level
+    SATURATED = "saturated"  # ρ ≥ 1: no finite wait
+    IDLE = "idle"  # no load arrives
+    UNBOUNDED = "unbounded"  # infinite servers (a delay station): no utilization
+    UNKNOWN = "unknown"  # a missing input
+    VIOLATED = "violated"  # an operation with an SLO check violated
+
+
+class SloStatus(StrEnum):
+    """A latency or availability objective against its computed figure."""
+
+    MET = "met"
+    VIOLATED = "violated"
+    SATURATED = "saturated"  # the figure does not exist: a pool on the path saturates
+    UNKNOWN = "unknown"
+
+
+class AssumptionStatus(StrEnum):
+    """The verdict on a checkable assumption."""
+
+    CONFIRMED = "confirmed"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"  # checkable, but the figure or the bound could not be read
+    UNCHECKED = "unchecked"  # no machine-checkable form
