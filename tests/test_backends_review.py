@@ -15,6 +15,7 @@ import pytest
 
 from archproof.backends import review_json, review_markdown, review_terminal, sarif
 from archproof.frontends.yaml_loader import load_design, load_text
+from archproof.model import ElementRef
 from archproof.passes.base import Results
 from archproof.passes.review import Finding, Principle, ReviewResult, Rule, Severity
 from archproof.pipeline import run
@@ -84,7 +85,7 @@ def findings(file: str = FILE, shift: int = 0) -> tuple[Finding, ...]:
             "sync-call-without-timeout",
             Principle.FH,
             Severity.ERROR,
-            "component:api",
+            ElementRef.component("api"),
             "api calls db | no timeout <script>alert(1)</script> [red]x[/red]",
             span=at(3, 3),
             fix="set `timeout: 200ms` on the call",
@@ -95,7 +96,7 @@ def findings(file: str = FILE, shift: int = 0) -> tuple[Finding, ...]:
             "cache-without-justification",
             Principle.CA,
             Severity.WARNING,
-            "component:db",
+            ElementRef.component("db"),
             "a *bold* claim with a pipe | and _under_ scores",
             span=at(6, 3),
             accepted="hot keys | measured at 40k rps [prod]",
@@ -105,7 +106,7 @@ def findings(file: str = FILE, shift: int = 0) -> tuple[Finding, ...]:
             "no-p99-metric",
             Principle.OB,
             Severity.INFO,
-            "design",
+            ElementRef.design(),
             "no p99 metric",
             span=None,
         ),
@@ -114,7 +115,7 @@ def findings(file: str = FILE, shift: int = 0) -> tuple[Finding, ...]:
             "stale-acceptance",
             Principle.AP,
             Severity.WARNING,
-            "design",
+            ElementRef.design(),
             "acceptance of XX999 matches no finding (no such rule ran)",
             span=at(1, 1),
             fix="remove `XX999` from `accept:`",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archproof.frontends.yaml_loader import load_text
-from archproof.model import QUESTIONS
+from archproof.model import QUESTIONS, ElementRef
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.questions import QuestionsResult, answer_questions
 from archproof.passes.review import ReviewResult
@@ -126,4 +126,4 @@ def test_open_questions_are_review_findings() -> None:
     assert review is not None
     findings = [f for f in review.findings if f.code == "Q001"]
     assert sorted(f.message.split()[0] for f in findings) == sorted(a.id for a in questions.open())
-    assert all(f.severity.value == "info" and f.element == "design" for f in findings)
+    assert all(f.severity.value == "info" and f.element == ElementRef.design() for f in findings)

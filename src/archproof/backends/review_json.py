@@ -98,7 +98,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "principle_name": f.principle.value,
         "severity": f.severity.value,
         "message": f.message,
-        "element": f.element,
+        "element": str(f.element),
         "location": location,
         "fix": f.fix,
         "evidence": f.evidence,

@@ -74,7 +74,7 @@ def _active_tables(findings: Sequence[Finding]) -> list[str]:
                 message += f"<br>*Evidence:* {md_cell(f.evidence)}"
             out.append(
                 f"| {_SEVERITY_ICON[f.severity.value]} | {f.code} {md_cell(f.name)} "
-                f"| {_line(f)} | {md_cell(f.element)} | {message} | {md_cell(f.fix)} |"
+                f"| {_line(f)} | {md_cell(str(f.element))} | {message} | {md_cell(f.fix)} |"
             )
         out.append("")
     return out
@@ -90,7 +90,7 @@ def _accepted_block(findings: Sequence[Finding]) -> list[str]:
     for f in findings:
         out.append(
             f"| {f.severity.value} | {f.code} {md_cell(f.name)} | {_line(f)} "
-            f"| {md_cell(f.element)} | {md_cell(f.message)} | {md_cell(f.accepted)} |"
+            f"| {md_cell(str(f.element))} | {md_cell(f.message)} | {md_cell(f.accepted)} |"
         )
     out += ["", "</details>", ""]
     return out

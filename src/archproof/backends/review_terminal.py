@@ -59,7 +59,7 @@ def _finding(f: Finding, sources: Mapping[str, str]) -> list[Text]:
         ("  ", ""),
         (where, "underline"),
         ("  ", ""),
-        (f.element, "blue"),
+        (str(f.element), "blue"),
     )
     out = [head, Text(_INDENT + f.message)]
     out += _source_lines(f, sources)

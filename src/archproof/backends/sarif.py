@@ -117,7 +117,7 @@ def _result(f: Finding, index: int, file: str, occurrence: int) -> dict[str, Any
         "message": {"text": _message(f)},
         "locations": [_location(f, file)],
         "partialFingerprints": {FINGERPRINT_KEY: f"{f.fingerprint()}:{occurrence}"},
-        "properties": {"element": f.element, "principle": f.principle.value},
+        "properties": {"element": str(f.element), "principle": f.principle.value},
     }
     if f.accepted is not None:
         result["suppressions"] = [

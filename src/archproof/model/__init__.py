@@ -17,6 +17,7 @@ from archproof.model.events import (
 from archproof.model.operations import Branch, CallItem, CallNode, OneOf, Operation, OperationSlo
 from archproof.model.principles import FRAMEWORK, Principle
 from archproof.model.questions import QUESTIONS, Question
+from archproof.model.ref import ElementKind, ElementRef
 from archproof.model.requirements import (
     Assumption,
     Check,
@@ -46,6 +47,8 @@ __all__ = [
     "Decision",
     "Design",
     "Distribution",
+    "ElementKind",
+    "ElementRef",
     "Entity",
     "EntityField",
     "Event",

@@ -713,7 +713,9 @@ def _findings(report: Report) -> Section:
             fix = f.fix or "—"
             if f.accepted:
                 fix = f"accepted: {f.accepted}"
-            rows.append((f"{f.code} {f.name}", severity, _join([f.element, where]), f.message, fix))
+            rows.append(
+                (f"{f.code} {f.name}", severity, _join([str(f.element), where]), f.message, fix)
+            )
         children.append(
             Section(
                 f"findings-{principle.name.lower()}",

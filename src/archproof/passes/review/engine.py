@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from archproof.errors import InternalError
-from archproof.model import Design
+from archproof.model import Design, ElementRef
 from archproof.passes.base import Results
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import Finding, Principle, Severity
@@ -28,15 +28,15 @@ class ReviewResult:
         return tuple(f for f in self.active() if f.severity.rank >= severity.rank)
 
 
-def _accept_map(design: Design, element: str) -> dict[str, str]:
-    return {**design.accept, **_own_accept(design, element)}
+def _accept_map(design: Design, element: ElementRef) -> dict[str, str]:
+    return {**design.accept, **element.accept(design)}
 
 
 def review(design: Design, rules: Iterable[Rule], results: Results | None = None) -> ReviewResult:
     """Run `rules`; findings matching an `accept:` entry are kept, marked accepted."""
     ctx = RuleContext(design=design, results=results if results is not None else Results())
     findings: list[Finding] = []
-    used: set[tuple[str, str]] = set()  # (element or 'design', code) acceptances that matched
+    used: set[tuple[ElementRef, str]] = set()  # (element or design, code) acceptances matched
     ran: list[str] = []
     for r in rules:
         ran.append(r.code)
@@ -50,7 +50,7 @@ def review(design: Design, rules: Iterable[Rule], results: Results | None = None
             accepts = _accept_map(design, hit.element)
             reason = accepts.get(r.code)
             if reason is not None:
-                own = hit.element if r.code in _own_accept(design, hit.element) else "design"
+                own = hit.element.element if r.code in hit.element.accept(design) else _DESIGN
                 used.add((own, r.code))
             findings.append(
                 Finding(
@@ -60,7 +60,7 @@ def review(design: Design, rules: Iterable[Rule], results: Results | None = None
                     severity=r.severity,
                     element=hit.element,
                     message=hit.message,
-                    span=hit.span,
+                    span=hit.span if hit.span is not None else hit.element.span(design),
                     fix=hit.fix,
                     evidence=hit.evidence,
                     accepted=reason,
@@ -72,39 +72,31 @@ def review(design: Design, rules: Iterable[Rule], results: Results | None = None
             f.span.line if f.span else 0,
             f.span.column if f.span else 0,
             f.code,
-            f.element,
+            str(f.element),
         )
     )
     return ReviewResult(findings=tuple(findings), rules_run=tuple(ran))
 
 
-def _own_accept(design: Design, element: str) -> dict[str, str]:
-    kind, _, ident = element.partition(":")
-    for collection, name in (
-        (design.components, "component"),
-        (design.operations, "operation"),
-        (design.entities, "entity"),
-        (design.events, "event"),
-    ):
-        if kind == name:
-            for item in collection:
-                if item.id == ident:
-                    return dict(item.accept)
-    return {}
+_DESIGN = ElementRef.design()
 
 
-def _stale_acceptances(design: Design, used: set[tuple[str, str]], ran: set[str]) -> list[Finding]:
+def _stale_acceptances(
+    design: Design, used: set[tuple[ElementRef, str]], ran: set[str]
+) -> list[Finding]:
     """An `accept:` entry that matches no finding is itself reported (AP040)."""
     out: list[Finding] = []
-    elements: list[tuple[str, Mapping[str, str], object]] = [("design", design.accept, design)]
+    elements: list[tuple[ElementRef, Mapping[str, str], object]] = [
+        (_DESIGN, design.accept, design)
+    ]
     for c in design.components:
-        elements.append((f"component:{c.id}", c.accept, c))
+        elements.append((ElementRef.component(c.id), c.accept, c))
     for o in design.operations:
-        elements.append((f"operation:{o.id}", o.accept, o))
+        elements.append((ElementRef.operation(o.id), o.accept, o))
     for e in design.entities:
-        elements.append((f"entity:{e.id}", e.accept, e))
+        elements.append((ElementRef.entity(e.id), e.accept, e))
     for ev in design.events:
-        elements.append((f"event:{ev.id}", ev.accept, ev))
+        elements.append((ElementRef.event(ev.id), ev.accept, ev))
     for element, accepts, node in elements:
         for code in accepts:
             if (element, code) in used:

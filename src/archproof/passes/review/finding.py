@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from archproof.model.principles import Principle
+from archproof.model.ref import ElementKind, ElementRef
 from archproof.span import Span
 
-# `Principle` lives in the model (decisions name it too); re-exported here for the rules.
-__all__ = ["Finding", "Hit", "Principle", "Severity"]
+# `Principle` and `ElementRef` live in the model; re-exported here for the rules.
+__all__ = ["ElementKind", "ElementRef", "Finding", "Hit", "Principle", "Severity"]
 
 
 class Severity(StrEnum):
@@ -28,15 +29,20 @@ class Severity(StrEnum):
 class Hit:
     """What a rule function yields: a message about one element of the design.
 
-    `element` names the element as `kind:id` (component:db, operation:redirect,
-    entity:Link, event:clicks, design) so acceptances on that element apply.
+    `element` points at the element (`ElementRef.component("db")`), so acceptances on
+    that element apply; `span` is where to show it, by default the element's own span.
     """
 
-    element: str
+    element: ElementRef
     message: str
     span: Span | None = None
     fix: str | None = None
     evidence: str | None = None
+
+    def __post_init__(self) -> None:
+        # A rule still written with a "kind:id" string keeps working (mypy flags it).
+        if isinstance(self.element, str):
+            object.__setattr__(self, "element", ElementRef.parse(self.element))
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Finding:
     name: str
     principle: Principle
     severity: Severity
-    element: str
+    element: ElementRef
     message: str
     span: Span | None = None
     fix: str | None = None

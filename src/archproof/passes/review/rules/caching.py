@@ -13,7 +13,7 @@ from archproof.model import CallNode, Component, Design
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.operations import execution_paths
 from archproof.policy import PREMATURE_CACHE_BELOW
@@ -95,7 +95,7 @@ def cache_without_justification(ctx: RuleContext) -> Iterator[Hit]:
         if c.cache is not None and c.cache.justification:
             continue
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"cache '{c.id}' states no justification",
             span=c.span,
             fix="add `cache.justification` with the measured need (read rate, latency the "
@@ -168,7 +168,7 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Hit]:
         if any(refill(ctx, w) is not None for w in where):
             continue
         yield Hit(
-            element=f"entity:{entity.id}",
+            element=ElementRef.entity(entity.id),
             message=f"entity '{entity.id}' lives only in cache {', '.join(where)}",
             span=entity.span,
             fix=f"store '{entity.id}' in a database and refill the cache from it on a miss, "
@@ -238,7 +238,7 @@ def cache_without_expiry_or_invalidation(ctx: RuleContext) -> Iterator[Hit]:
         shown = ", ".join(f"{op}: {node.call}" for op, node in writes[:3])
         more = f" and {len(writes) - 3} more" if len(writes) > 3 else ""
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=(
                 f"cache '{c.id}' has no TTL and no invalidation, but its data is written "
                 f"({shown}{more})"
@@ -291,7 +291,7 @@ def large_cache_in_memory(ctx: RuleContext) -> Iterator[Hit]:
         if settings.size.bytes <= LARGE_CACHE_BYTES:
             continue
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"cache '{c.id}' holds {settings.size} in memory only",
             span=settings.span or c.span,
             fix="put it on persistent storage (`persistent: true`, disk-backed), or cache "
@@ -357,7 +357,7 @@ def cache_never_read(ctx: RuleContext) -> Iterator[Hit]:
         if not traits(c.kind).cache or c.id in reads:
             continue
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"no operation reads from cache '{c.id}'",
             span=c.span,
             fix="add the read (cache.get with a miss branch) to the operations it serves, "
@@ -426,7 +426,7 @@ def in_process_cache_on_replicated_service(ctx: RuleContext) -> Iterator[Hit]:
             continue
         op, node = writes[0]
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=(
                 f"'{c.id}' caches in process on {replicas} replicas; a write ({op}: "
                 f"{node.call}) invalidates at most one of them"
@@ -520,7 +520,7 @@ def premature_cache(ctx: RuleContext) -> Iterator[Hit]:
         (store, _pool), rho = max(without.items(), key=lambda item: item[1])
         shown = ", ".join(f"{s} ({p}) {u:.1%}" for (s, p), u in sorted(without.items()))
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=(
                 f"without cache '{c.id}', '{store}' would run at only {rho:.1%} "
                 "utilization at peak: the cache looks premature"

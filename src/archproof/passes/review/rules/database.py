@@ -21,7 +21,7 @@ from archproof.model import (
 from archproof.model.traits import traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.policy import BUSY_PRIMARY, READ_DOMINATED
 
@@ -133,7 +133,7 @@ def access_pattern_without_index(ctx: RuleContext) -> Iterator[Hit]:
             wanted = [*pattern.by, *([pattern.order_by] if pattern.order_by else [])]
             have = "; ".join(f"[{', '.join(cols)}]" for cols, _ in indexes) or "none"
             yield Hit(
-                element=f"entity:{entity.id}",
+                element=ElementRef.entity(entity.id),
                 message=(
                     f"access pattern '{pattern.id}' ({_describe(pattern)}) on "
                     f"'{entity.id}' has no supporting index"
@@ -201,7 +201,7 @@ def index_unused_by_access_patterns(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             cols = ", ".join(index.columns)
             yield Hit(
-                element=f"entity:{entity.id}",
+                element=ElementRef.entity(entity.id),
                 message=f"index [{cols}] on '{entity.id}' serves none of its access patterns",
                 span=index.span or entity.span,
                 fix="drop the index, or add the access pattern (and its operation) that needs it",
@@ -261,7 +261,7 @@ def query_in_a_loop(ctx: RuleContext) -> Iterator[Hit]:
         verb = "writes" if node.is_write else "queries"
         batch = "one batched write" if node.is_write else "one query (IN list or join)"
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=(
                 f"'{op.id}' {verb} '{node.component}' {node.times} times per request "
                 f"('{node.call}' in a loop)"
@@ -351,7 +351,7 @@ def read_after_write_on_replica(ctx: RuleContext) -> Iterator[Hit]:
         for node, store in hits:
             replicas = design.component_map[store].read_replicas
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{op.id}' reads '{store}' ({node.call}) after writing it; with "
                     f"{replicas} read replica(s) the read may not see the write"
@@ -411,7 +411,7 @@ def filter_on_json_field(ctx: RuleContext) -> Iterator[Hit]:
             blobs = [f for f in used if f in entity.fields and entity.fields[f].type == "json"]
             for name in blobs:
                 yield Hit(
-                    element=f"entity:{entity.id}",
+                    element=ElementRef.entity(entity.id),
                     message=(
                         f"access pattern '{pattern.id}' filters '{entity.id}' on json "
                         f"field '{name}'"
@@ -489,7 +489,7 @@ def full_scan_on_request_path(ctx: RuleContext) -> Iterator[Hit]:
             if pattern.kind != "scan" or op is None or not _sync(op):
                 continue
             yield Hit(
-                element=f"entity:{entity.id}",
+                element=ElementRef.entity(entity.id),
                 message=(
                     f"synchronous operation '{op.id}' scans all {rows} rows of "
                     f"'{entity.id}' (access pattern '{pattern.id}')"
@@ -580,7 +580,7 @@ def busy_primary_without_read_replicas(ctx: RuleContext) -> Iterator[Hit]:
         if rho is None or reads is None or rho < BUSY_PRIMARY or reads < READ_DOMINATED * rho:
             continue
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=(
                 f"'{c.id}' runs at {rho:.0%} utilization at peak, {reads / rho:.0%} of it "
                 "from reads, with no read replicas"
@@ -683,7 +683,7 @@ def connection_pool_exhaustion(ctx: RuleContext) -> Iterator[Hit]:
             continue
         shown = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(by_caller.items()))
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=(
                 f"'{c.id}' has ~{in_use:,.0f} connections in use at peak but accepts "
                 f"{limit:,} ({entry.max_connections} per instance × {instances}): the "

@@ -10,7 +10,7 @@ from archproof.model import Design, Event, Operation
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.failure import edges, peak_rate, per_second
 
@@ -105,7 +105,7 @@ def low_volume_hub(ctx: RuleContext) -> Iterator[Hit]:
             continue
         producer, consumer = event.producers[0], event.consumers[0]
         yield Hit(
-            element=f"event:{event.id}",
+            element=ElementRef.event(event.id),
             message=(
                 f"'{event.id}' carries {per_second(peak)} at peak from '{producer}' to "
                 f"'{consumer}' only, through '{event.hub}': a direct call would be simpler"
@@ -178,7 +178,7 @@ def time_sensitive_hub(ctx: RuleContext) -> Iterator[Hit]:
         consumer = event.consumers[0]
         volume = f"peak volume {per_second(peak)}" if peak is not None else "no volume stated"
         yield Hit(
-            element=f"event:{event.id}",
+            element=ElementRef.event(event.id),
             message=(
                 f"'{event.id}' is time-sensitive but reaches its one consumer '{consumer}' "
                 f"through '{event.hub}': consumer lag delays it silently"
@@ -266,7 +266,7 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
             if calls < HIGH_VOLUME:
                 continue
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{op.id}' writes '{node.call}' inline at {per_second(calls)} at peak "
                     "although it fails open without it: high-volume data nobody waits for"
@@ -364,7 +364,7 @@ def consumer_not_idempotent(ctx: RuleContext) -> Iterator[Hit]:
         unsafe = [op.id for op in ops if _duplicates_harmful(ctx, op)]
         shown = f" (non-idempotent writes in {', '.join(unsafe)})" if unsafe else ""
         yield Hit(
-            element=f"event:{event.id}",
+            element=ElementRef.event(event.id),
             message=(
                 f"'{event.id}' is delivered at least once but its consumers "
                 f"({', '.join(event.consumers)}) do not de-duplicate{shown}: redeliveries "
@@ -426,7 +426,7 @@ def event_without_consumer(ctx: RuleContext) -> Iterator[Hit]:
         if event.consumers or _consumer_ops(ctx.design, event):
             continue
         yield Hit(
-            element=f"event:{event.id}",
+            element=ElementRef.event(event.id),
             message=f"nothing consumes '{event.id}': no consumers and no operation reads its hub",
             span=event.span,
             fix="list its consumers (and the operation consuming the hub), or drop the event",
@@ -486,7 +486,7 @@ def event_without_producer(ctx: RuleContext) -> Iterator[Hit]:
         if event.producers or _producer_calls(ctx.design, event):
             continue
         yield Hit(
-            element=f"event:{event.id}",
+            element=ElementRef.event(event.id),
             message=f"nothing produces '{event.id}': no producers and no operation publishes it",
             span=event.span,
             fix="list its producers and the operation that publishes it, or drop the event",

@@ -17,7 +17,7 @@ from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.operations import edge_nodes
 from archproof.passes.summary import operation_rate
@@ -95,8 +95,8 @@ def _all_edges(ctx: RuleContext) -> Iterator[Edge]:
         yield from edges(op)
 
 
-def _element(edge: Edge) -> str:
-    return f"operation:{edge.op.id}"
+def _element(edge: Edge) -> ElementRef:
+    return ElementRef.operation(edge.op.id)
 
 
 def _kind(ctx: RuleContext, component: str) -> ComponentKind | None:
@@ -726,7 +726,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
             continue
         reported.add(node.component)
         yield Hit(
-            element=f"component:{component.id}",
+            element=ElementRef.component(component.id),
             message=f"'{component.id}' runs as a single instance on a required path: {why}",
             span=component.span,
             fix=(
@@ -824,7 +824,7 @@ def retry_amplification_over_2x(ctx: RuleContext) -> Iterator[Hit]:
             q = edge.failure_probability.value or 0.0
             timeout = f" at timeout {node.timeout}" if node.timeout is not None else ""
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{node.call}' in '{op.id}' is attempted {amp.value:.1f} times on "
                     f"average: {q:.0%} of attempts fail, and {retries} retries multiply "

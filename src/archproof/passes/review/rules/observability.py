@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archproof.model import Design, LogPolicy, Operation
 from archproof.model.traits import kinds_where
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.failure import edges
 
@@ -130,7 +130,7 @@ def percentiles_missing(ctx: RuleContext) -> Iterator[Hit]:
             continue
         shown = ", ".join(sorted(measured)) or "none"
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=(f"'{op.id}' has a latency SLO but no metric reports its {', '.join(missing)}"),
             span=op.span,
             fix=(
@@ -195,7 +195,7 @@ def error_logging_missing(ctx: RuleContext) -> Iterator[Hit]:
             continue
         why = "critical" if op.critical else "a keyed write path"
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=f"errors of '{op.id}' ({why}) are not logged by any log policy",
             span=op.span,
             fix=f"add a log policy `{{operation: {op.id}, on: errors, detail: detailed}}`",
@@ -261,7 +261,7 @@ def slo_alert_missing(ctx: RuleContext) -> Iterator[Hit]:
         ):
             continue
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=f"'{op.id}' has an SLO but no alert fires when it is breached",
             span=op.span,
             fix=f"add an alert `{{name: {op.id}_slo, on: slo_breach, operation: {op.id}}}`",
@@ -326,7 +326,7 @@ def tracing_missing(ctx: RuleContext) -> Iterator[Hit]:
         if hops <= MAX_UNTRACED_HOPS:
             continue
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=(
                 f"'{op.id}' crosses {len(working)} components ({', '.join(working)}) and is "
                 "not traced"
@@ -385,7 +385,7 @@ def critical_path_detail(ctx: RuleContext) -> Iterator[Hit]:
         if any(p.detail == "detailed" or p.on == "critical_path" for p in policies):
             continue
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=f"the critical operation '{op.id}' is not logged in detail",
             span=op.span,
             fix=f"add `{{operation: {op.id}, on: critical_path, detail: detailed}}` to logs",
@@ -447,7 +447,7 @@ def queue_backlog_unwatched(ctx: RuleContext) -> Iterator[Hit]:
         ):
             continue
         yield Hit(
-            element=f"component:{component.id}",
+            element=ElementRef.component(component.id),
             message=(
                 f"no alert watches the backlog of '{component.id}', consumed by "
                 f"{', '.join(consumed[component.id])}"

@@ -17,7 +17,7 @@ from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Op
 from archproof.model.traits import kinds_where
 from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.policy import DOMINANT_SHARE, NEAR_SATURATION, TARGET_UTILIZATION
 
@@ -143,7 +143,7 @@ def slow_step_in_sync_operation(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             share = mean / float(budget.seconds)
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{node.call}' takes {_ms(mean)} on average, {share:.0%} of "
                     f"'{op.id}' {label} SLO of {budget}"
@@ -213,7 +213,7 @@ def fire_and_forget_side_effect(ctx: RuleContext) -> Iterator[Hit]:
             mean = mean_time_s(ctx, node)
             cost = f" (~{_ms(mean)} on average)" if mean is not None else ""
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{op.id}' waits for side effect '{node.call}'{cost} although it fails "
                     "open without it"
@@ -284,7 +284,7 @@ def queue_without_consumer(ctx: RuleContext) -> Iterator[Hit]:
             continue
         ops = ", ".join(producers[c.id])
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"queue '{c.id}' receives messages from {ops} but nothing consumes it",
             span=c.span,
             fix=f"add the worker operation that processes it (`consumes: {c.id}`)",
@@ -352,7 +352,7 @@ def background_job_without_retry_policy(ctx: RuleContext) -> Iterator[Hit]:
             continue
         source = f"consumes '{op.consumes}'" if op.consumes else "sync: false"
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=f"background job '{op.id}' has no retry or failure policy on any call",
             span=op.span,
             fix="add retries with backoff to the calls that can fail, and say where a "
@@ -423,7 +423,7 @@ def side_effects_after_commit(ctx: RuleContext) -> Iterator[Hit]:
             continue
         names = ", ".join(n.call for n in worst)
         yield Hit(
-            element=f"operation:{op.id}",
+            element=ElementRef.operation(op.id),
             message=(
                 f"'{op.id}' makes {len(worst)} more synchronous side effects after its "
                 f"database write ({names})"
@@ -615,7 +615,7 @@ def component_saturated_at_peak(ctx: RuleContext) -> Iterator[Hit]:
         offered = pool.offered_load.value
         demand = f"{offered:,.1f} erlangs offered" if offered is not None else "the load"
         yield Hit(
-            element=f"component:{load.id}",
+            element=ElementRef.component(load.id),
             message=(
                 f"{_pool_label(load, pool)} is saturated at peak: {demand} "
                 f"({pool.arrival_rate.value or 0.0:,.1f} calls/s) on {pool.servers} "
@@ -706,7 +706,7 @@ def component_near_saturation(ctx: RuleContext) -> Iterator[Hit]:
         callers = [c for c in sorted(hot) if load.id in _waits_on(capacity, c, {*hot})]
         waiting = f"; {', '.join(callers)} wait(s) on it and run hot too" if callers else ""
         yield Hit(
-            element=f"component:{load.id}",
+            element=ElementRef.component(load.id),
             message=(
                 f"{_pool_label(load, pool)} runs at {rho:.0%} utilization at peak: "
                 f"{1.0 / rho - 1.0:.0%} more load saturates it{waiting}"
@@ -831,7 +831,7 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             p99 = edge.p99_response.value or 0.0
             yield Hit(
-                element=f"operation:{op.id}",
+                element=ElementRef.operation(op.id),
                 message=(
                     f"'{node.call}' alone takes {_duration(p99)} at p99, {share:.0%} of "
                     f"'{op.id}' {label} SLO of {budget}: the rest of the request has "

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archproof.passes.questions import answer_questions
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 
 
@@ -75,7 +75,7 @@ def open_question(ctx: RuleContext) -> Iterator[Hit]:
     for answer in answer_questions(ctx.design, ctx.results).open():
         q = answer.question
         yield Hit(
-            element="design",
+            element=ElementRef.design(),
             message=f"{q.id} open ({q.section}): {q.text}",
             span=ctx.design.span,
             fix=f"answer it under `answers: {{{q.id}: ...}}`, or add the model facts it needs",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from archproof.model import Component, Design
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.review.context import RuleContext
-from archproof.passes.review.finding import Hit, Severity
+from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 
 # Stores that hold data of record (a cache or a queue only holds copies or messages).
@@ -78,7 +78,7 @@ def entity_in_two_primary_stores(ctx: RuleContext) -> Iterator[Hit]:
         owner = entity.stored_in or stores[0]
         others = [s for s in stores if s != owner]
         yield Hit(
-            element=f"entity:{entity.id}",
+            element=ElementRef.entity(entity.id),
             message=(
                 f"entity '{entity.id}' is held by {len(stores)} primary stores "
                 f"({', '.join(stores)}); they must be kept in step by hand"
@@ -137,7 +137,7 @@ def state_held_in_service(ctx: RuleContext) -> Iterator[Hit]:
         else:
             consequence = "it is lost on every restart and the service cannot scale out"
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"{c.kind.value} '{c.id}' holds state ({held}): {consequence}",
             span=c.span,
             fix="move the state to one shared store (a database, or Redis for sessions) "
@@ -189,7 +189,7 @@ def stateful_component_without_recovery(ctx: RuleContext) -> Iterator[Hit]:
             continue
         what = f" ({', '.join(data)})" if data else ""
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"stateful {c.kind.value} '{c.id}' holds data{what} but states no recovery",
             span=c.span,
             fix="add `recovery:` (backups and restore point, replication and failover, or "
@@ -235,7 +235,7 @@ def entity_without_owning_store(ctx: RuleContext) -> Iterator[Hit]:
         stores = [c.id for c in design.components if traits(c.kind).read_source]
         candidates = f" (candidates: {', '.join(stores)})" if stores else ""
         yield Hit(
-            element=f"entity:{entity.id}",
+            element=ElementRef.entity(entity.id),
             message=f"entity '{entity.id}' has no owning store{candidates}",
             span=entity.span,
             fix=f"set `stored_in:` on '{entity.id}' to the one store that owns it",
@@ -280,7 +280,7 @@ def store_holding_no_data(ctx: RuleContext) -> Iterator[Hit]:
         if c.kind not in kinds or held_data(design, c):
             continue
         yield Hit(
-            element=f"component:{c.id}",
+            element=ElementRef.component(c.id),
             message=f"{c.kind.value} '{c.id}' holds none of the design's entities",
             span=c.span,
             fix=f"remove '{c.id}', or say what it holds (`state:` or an entity's `stored_in`)",
