@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from archproof.policy import TARGET_UTILIZATION
+
 # How a value is judged: drives badge colours in HTML and markers in Markdown.
 Tone = Literal["", "good", "bad", "warn", "muted", "info"]
 
@@ -167,11 +169,11 @@ class Bar:
 
 @dataclass(frozen=True)
 class BarChart:
-    """Horizontal bars of fractions (utilization), with reference lines (0.7, 1.0)."""
+    """Horizontal bars of fractions (utilization), with reference lines (target, 1.0)."""
 
     title: str
     bars: tuple[Bar, ...]
-    marks: tuple[float, ...] = (0.7, 1.0)
+    marks: tuple[float, ...] = (TARGET_UTILIZATION, 1.0)
     unit: str = "%"
 
 

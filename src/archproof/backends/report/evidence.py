@@ -33,6 +33,7 @@ from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
 from archproof.passes.questions import QuestionsResult
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.passes.simulate.stats import Verdict
+from archproof.policy import TARGET_UTILIZATION
 from archproof.report import Report
 
 NOT_RUN_CAPACITY = "Capacity analysis not run: no computed load, utilization or latency."
@@ -259,7 +260,7 @@ def _utilization(cap: CapacityResult) -> tuple[Block, ...]:
 def _util_tone(value: float, status: Status) -> Tone:
     if status == Status.SATURATED or value >= 1:
         return "bad"
-    return "warn" if value >= 0.7 else "good"
+    return "warn" if value >= TARGET_UTILIZATION else "good"
 
 
 def _bottleneck(cap: CapacityResult) -> tuple[Block, ...]:
