@@ -19,6 +19,7 @@ from archproof.passes.capacity.solve import solve
 from archproof.passes.capacity.status import SloStatus, Status
 from archproof.passes.capacity.storage import storage
 from archproof.passes.lower import QueueingModel, lower
+from archproof.policy import TARGET_UTILIZATION
 
 METHODS = {
     "load": "peak rate = rate × peak factor (or share × requests × peak factor); down the call "
@@ -32,7 +33,8 @@ METHODS = {
     "fitted to mean and variance",
     "bottleneck": "bisection on a common load factor over the full layered solution",
     "headroom": "target ρ / ρ (linear)",
-    "growth": "raise instances to ⌈n·ρ/0.7⌉ and re-solve until every pool ≤ 0.7",
+    "growth": f"raise instances to ⌈n·ρ/{TARGET_UTILIZATION:g}⌉ and re-solve until every pool "
+    f"≤ {TARGET_UTILIZATION:g}",
     "availability": "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X",
     "storage": "Σ field sizes + 28 B per row; index = rows × (columns + 16 B)/0.7",
 }

@@ -510,7 +510,7 @@ def _growth_move(capacity: CapacityResult, load: ComponentLoad, pool: PoolLoad) 
             f"{needed} instances instead of {pool.instances} in pool '{pool.name}' "
             f"(⌈n·ρ/{SIZING_TARGET}⌉), or more concurrency per instance"
         )
-    return "add replicas or concurrency per replica until ρ ≤ 0.7"
+    return f"add replicas or concurrency per replica until ρ ≤ {SIZING_TARGET:g}"
 
 
 def _pool_label(load: ComponentLoad, pool: PoolLoad) -> str:
