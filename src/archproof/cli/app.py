@@ -9,6 +9,7 @@ import typer
 from archproof.cli import (
     analyze_cmd,
     check_cmd,
+    dbcheck_cmd,
     design_cmd,
     model_cmds,
     report_cmd,
@@ -38,6 +39,7 @@ for module in (
     analyze_cmd,
     simulate_cmd,
     report_cmd,
+    dbcheck_cmd,
     model_cmds,
 ):
     module.register(app)
