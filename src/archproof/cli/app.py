@@ -11,6 +11,7 @@ from archproof.cli import (
     check_cmd,
     dbcheck_cmd,
     design_cmd,
+    mcp_cmd,
     model_cmds,
     report_cmd,
     review_cmd,
@@ -41,6 +42,7 @@ for module in (
     report_cmd,
     dbcheck_cmd,
     model_cmds,
+    mcp_cmd,
 ):
     module.register(app)
 

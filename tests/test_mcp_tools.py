@@ -1,0 +1,96 @@
+"""The MCP tools in-process (no SDK, no subprocess): dispatch, crashes, paths; and the
+`archproof mcp` command's help and its install hint when the extra is missing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from archproof.cli import mcp_cmd, mcp_inputs, mcp_tools
+from archproof.cli.app import app
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_tool_is_documented_for_an_agent() -> None:
+    assert list(mcp_tools.TOOLS) == [
+        "check",
+        "review",
+        "analyze",
+        "simulate",
+        "report",
+        "draft",
+        "describe",
+        "schema",
+        "catalog",
+        "explain_rule",
+    ]
+    for name, tool in mcp_tools.TOOLS.items():
+        doc = tool.__doc__ or ""
+        assert len(doc) > 80, name
+
+
+def test_a_crashing_tool_is_an_internal_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(root: Path) -> mcp_tools.Payload:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(mcp_tools.TOOLS, "schema", boom)
+    payload, is_error = mcp_tools.call(REPO, "schema", {})
+    assert is_error
+    assert payload["error"] == "internal"
+    assert "schema" in payload["text"] and "ZeroDivisionError" in payload["text"]
+    payload, is_error = mcp_tools.call(REPO, "describe", {})
+    assert not is_error and payload["ok"]
+
+
+def test_unknown_tools_and_arguments_are_usage_errors() -> None:
+    payload, is_error = mcp_tools.call(REPO, "nope", {})
+    assert is_error and payload["error"] == "usage"
+    payload, is_error = mcp_tools.call(REPO, "describe", {"knd": "component"})
+    assert is_error and "knd" in payload["text"]
+
+
+def test_resolve_inside(tmp_path: Path) -> None:
+    root = (tmp_path / "root").resolve()
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "d.yaml").write_text("x")
+    (tmp_path / "out.yaml").write_text("x")
+    (root / "a" / "up").symlink_to(tmp_path / "out.yaml")
+    (root / "a" / "loop").symlink_to(root / "a" / "loop")
+    assert mcp_inputs.resolve_inside(root, "a/d.yaml") == root / "a" / "d.yaml"
+    assert mcp_inputs.resolve_inside(root, str(root / "a" / "d.yaml")) == root / "a" / "d.yaml"
+    assert mcp_inputs.resolve_inside(root, "a/../a/d.yaml") == root / "a" / "d.yaml"
+    for given, why in (
+        ("../out.yaml", "'..'"),
+        ("a/../../out.yaml", "'..'"),
+        (str(tmp_path / "out.yaml"), "absolute"),
+        ("a/up", "symlink"),
+        ("", "empty"),
+        ("a/\x00", "invalid"),
+    ):
+        with pytest.raises(mcp_inputs.ToolFailure) as caught:
+            mcp_inputs.resolve_inside(root, given)
+        assert caught.value.kind == "path"
+        assert why in caught.value.errors[0]["message"], given
+    with pytest.raises(mcp_inputs.ToolFailure):
+        mcp_inputs.resolve_inside(root, "a/loop")
+
+
+def test_help_explains_how_to_register_it() -> None:
+    result = CliRunner().invoke(app, ["mcp", "--help"])
+    assert result.exit_code == 0
+    for words in (".mcp.json", "mcpServers", "claude mcp add", "archproof[mcp]", "--root"):
+        assert words in result.output, words
+
+
+def test_without_the_extra_it_prints_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `None` in sys.modules makes `import mcp` raise ImportError, as if it were not installed.
+    monkeypatch.setitem(sys.modules, "mcp", None)
+    monkeypatch.delitem(sys.modules, "archproof.cli.mcp_server", raising=False)
+    result = CliRunner().invoke(app, ["mcp"])
+    assert result.exit_code == 2
+    assert result.output.strip() == mcp_cmd.INSTALL_HINT
+    assert "Traceback" not in result.output
