@@ -59,9 +59,9 @@ def test_two_stations_sized_like_the_capacity_pools() -> None:
     primary, replicas = net.station("db:primary"), net.station("db:replicas")
     assert int(net.st_servers[primary]) == 10  # 1 primary × 10
     assert int(net.st_servers[replicas]) == 20  # 2 read replicas × 10
-    # availability → the same per-call error probability on both stations
-    assert float(net.st_err[primary]) == pytest.approx(0.001)
-    assert float(net.st_err[replicas]) == pytest.approx(0.001)
+    # availability injects no random errors: a run samples time in which nothing is down
+    assert float(net.st_err[primary]) == 0.0
+    assert float(net.st_err[replicas]) == 0.0
     # writes only ever reach the primary
     on_replicas = [n for n in range(net.n_nodes) if net.nd_station[n] == replicas]
     assert on_replicas and all(net.nd_write[n] == 0 for n in on_replicas)

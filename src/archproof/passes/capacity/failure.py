@@ -27,6 +27,7 @@ from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
 from archproof.passes.capacity.status import SloStatus
 from archproof.passes.lower import Call
+from archproof.passes.lower.availability import unavailability
 
 MINUTES_PER_YEAR = 525_600.0
 
@@ -99,8 +100,7 @@ def _unavailability(net: Network, component: str, instances: int) -> float | Non
     rc = net.resolved[component]
     if rc.availability is None:
         return None
-    a = float(rc.availability.fraction())
-    return float((1.0 - a) ** instances)
+    return unavailability(float(rc.availability.fraction()), instances)
 
 
 def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figure]]:
@@ -175,6 +175,7 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
     writers = {(v.op, v.component) for v in net.visits if v.is_write}
     for op in design.operations:
         a_op = 1.0
+        delayed = 0.0
         unknown_parts: list[str] = []
         inputs: dict[str, float | str] = {}
         for comp in sorted(comps_of[op.id]):
@@ -185,11 +186,26 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
             if u is None:
                 unknown_parts.append(comp)
                 continue
-            a_op *= 1.0 - u * f
             inputs[f"U({comp})"] = u
             inputs[f"f({comp})"] = f
+            if op.consumes is not None:
+                delayed = 1.0 - (1.0 - delayed) * (1.0 - u * f)
+            else:
+                a_op *= 1.0 - u * f
         if unknown_parts:
             inputs["not counted (availability unknown)"] = ", ".join(unknown_parts)
+        if op.consumes is not None:
+            # the queue redelivers a message whose job failed in an outage: delayed, not lost
+            inputs["share of time delayed"] = delayed
+            availability[op.id] = Figure(
+                1.0,
+                "",
+                f"1: a job fed by '{op.consumes}' is redelivered after an outage (delayed "
+                "for Π-share 1 − Π (1 − U_X·f_X), not failed)",
+                inputs,
+                OK,
+            )
+            continue
         availability[op.id] = Figure(
             a_op,
             "",

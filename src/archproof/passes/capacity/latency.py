@@ -138,7 +138,7 @@ def edges(net: Network, sol: Solution) -> tuple[EdgeLoad, ...]:
                 failure_probability=figure(
                     v.p_fail,
                     "",
-                    "q = 1 − (1 − P(timeout)) × a(replica)",
+                    "q = P(timeout) (outages outlast retries: not counted)",
                     p_timeout=v.p_timeout,
                 ),
                 retry_amplification=figure(

@@ -16,8 +16,9 @@ Rules (each stated once, here):
   its peak is average × the peak factor (computed in `operation_rates`, nowhere else).
   An operation that consumes a queue receives every message enqueued on it (a consumer
   group per operation), so its rate is the producers' enqueue rate.
-- **Failure of one attempt** q = 1 − (1 − P(S > timeout)) · availability; E[attempts]
-  and expected backoff from `retry.py` beside this module.
+- **Failure of one attempt** q = P(S > timeout); E[attempts] and expected backoff from
+  `retry.py` beside this module. Availability is the one model in `availability.py`:
+  outages outlast retries, so they are not part of q.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ from archproof.passes.lower.queueing_model import (
 from archproof.passes.lower.retry import (
     expected_attempts,
     expected_backoff,
-    failure_probability,
     timeout_probability,
 )
 
@@ -231,7 +231,7 @@ class _Lowering:
         p_to = (
             timeout_probability(service.dist, policy.timeout) if policy.timeout is not None else 0.0
         )
-        q = failure_probability(p_to, pools[0].availability)
+        q = p_to  # an attempt fails by timeout; outages are not retried away
         attempts = expected_attempts(q, policy.retries)
         per_request = scale * float(node.p) * node.times * attempts
         path = f"{prefix}>{node.call}" if prefix else node.call

@@ -1,12 +1,13 @@
 """Retry amplification: how many times a guarded call is attempted on average.
 
-An attempt fails when the callee times out or the replica it reaches is down:
+An attempt fails when the callee does not answer within the timeout:
 
-    q = 1 − (1 − P(S > timeout)) · a
+    q = P(S > timeout)
 
 with `S` the callee's own service-time distribution (queueing and nested calls are
-left out, so q is a lower bound; the simulator includes them) and `a` the availability
-of one replica. With `r` retries the number of attempts is 1 + Bernoulli chain:
+left out, so q is a lower bound; the simulator includes them). Availability does not
+enter: an outage outlasts the retries (see `availability.py`, the one availability
+model). With `r` retries the number of attempts is 1 + Bernoulli chain:
 
     E[attempts] = Σ_{k=0..r} q^k = (1 − q^{r+1}) / (1 − q)      (r + 1 when q = 1)
 
@@ -36,11 +37,6 @@ def timeout_probability(dist: Distribution, timeout_s: float) -> float:
         return math.exp(-timeout_s / dist.mean_s())
     mu, sigma = dist.lognormal_params()
     return _normal_sf((math.log(timeout_s) - mu) / sigma)
-
-
-def failure_probability(p_timeout: float, availability: float) -> float:
-    """q = 1 − (1 − P(timeout)) · a: an attempt fails by timeout or a down replica."""
-    return 1.0 - (1.0 - p_timeout) * availability
 
 
 def expected_attempts(q: float, retries: int) -> float:

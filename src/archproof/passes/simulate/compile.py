@@ -6,8 +6,10 @@ service times, call policies, rates, fault windows — is made once, by the lowe
 it into the kernel's arrays:
 
 - A pool is a station (``<id>``, or ``<id>:primary`` and ``<id>:replicas`` for a
-  component with read replicas), with the pool's queue bound and a per-call error
-  probability of ``1 − availability``. An infinite pool is an infinite-server station.
+  component with read replicas), with the pool's queue bound. An infinite pool is an
+  infinite-server station. No random errors come from availability: a run samples a
+  stretch of time in which nothing is down (``passes/lower/availability.py``, the one
+  availability model); outages are drilled with faults.
 - A read of a component with read replicas is an exclusive choice group of two nodes,
   one per station, with the route's shares (a retry stays on the station first chosen;
   routing is static and does not follow faults). Each repetition of ``times: N`` is its
@@ -126,7 +128,6 @@ def compile_design(
                 names[p.index],
                 None if p.infinite else max(1, p.servers),
                 queue_capacity=p.queue_limit,
-                error_prob=min(max(1.0 - p.availability, 0.0), 1.0),
             )
 
     group_counter = [0]

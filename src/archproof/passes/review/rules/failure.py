@@ -756,9 +756,9 @@ def retry_amplification_over_2x(ctx: RuleContext) -> Iterator[Hit]:
     What it checks:
         Every call the capacity pass finds with an expected number of attempts above 2:
         E[attempts] = (1 − q^(r+1)) / (1 − q), with r the retries and q the chance that
-        one attempt fails, q = 1 − (1 − P(service time > timeout)) × availability of a
-        replica. Above 2 means most attempts fail — typically a timeout below the
-        callee's median service time.
+        one attempt fails, q = P(service time > timeout) (an outage outlasts the retries,
+        so availability is not part of q). Above 2 means most attempts fail — typically a
+        timeout below the callee's median service time.
 
     Why it matters:
         Robust failure handling. Every attempt reaches the callee and keeps one of its
