@@ -453,3 +453,28 @@ def test_200_sequential_calls_show_no_memory_growth(session: Session) -> None:
         f"({growth[1]:+})"
     )
     assert growth[0] < GROWTH_BOUND_KIB and growth[1] < GROWTH_BOUND_KIB, growth
+
+
+def test_a_cancelled_call_never_answers_the_next_one(tmp_path: Path) -> None:
+    """The worker's late reply to a cancelled call must not be taken for the next reply."""
+    import anyio
+
+    from archproof.cli.mcp_worker import Worker
+
+    shutil.copy(EXAMPLE, tmp_path / "d.yaml")
+    slow = {"path": "d.yaml", "requests": 200_000, "replications": 5}
+
+    async def scenario() -> tuple[dict[str, Any], bool, int]:
+        worker = Worker(tmp_path.resolve(), memory_mb=2048)
+        try:
+            await worker.call("describe", {}, timeout_s=MAX_SECONDS)  # started and warm
+            with anyio.move_on_after(0.5):
+                await worker.call("simulate", slow, timeout_s=MAX_SECONDS)
+            payload, is_error = await worker.call("check", {"path": "d.yaml"}, timeout_s=30)
+            return payload, is_error, worker.started
+        finally:
+            await worker.stop()
+
+    payload, is_error, started = anyio.run(scenario)
+    assert not is_error and payload["summary"]["operations"] == "3"
+    assert started == 2  # the cancelled call's worker was replaced

@@ -72,14 +72,16 @@ def main(argv: list[str]) -> int:
     for line in sys.stdin:
         if not line.strip():
             continue
+        ident: object = None
         try:
             request = json.loads(line)
+            ident = request.get("id")
             payload, is_error = mcp_tools.call(root, str(request["tool"]), dict(request["args"]))
-            reply = mcp_tools.dumps({"payload": payload, "is_error": is_error})
+            reply = mcp_tools.dumps({"id": ident, "payload": payload, "is_error": is_error})
         except MemoryError:
-            reply = json.dumps(_crash("out of memory while encoding the reply"))
+            reply = json.dumps({"id": ident, **_crash("out of memory while encoding the reply")})
         except Exception as exc:  # a malformed request: answer, keep serving
-            reply = json.dumps(_crash(f"bad request: {type(exc).__name__}: {exc}"))
+            reply = json.dumps({"id": ident, **_crash(f"bad request: {type(exc).__name__}")})
         channel.write(reply + "\n")
         channel.flush()
     return 0
@@ -125,6 +127,7 @@ class Worker:
         self._process: Process | None = None
         self._reader: BufferedByteReceiveStream | None = None
         self._lock = anyio.Lock()
+        self._sent = 0  # request ids: a reply must carry the id of the request it answers
 
     @property
     def pid(self) -> int | None:
@@ -169,12 +172,15 @@ class Worker:
             except Exception as exc:
                 return failure("internal", f"cannot start the tool worker: {exc}"), True
             assert process.stdin is not None
-            request = json.dumps({"tool": tool, "args": arguments}) + "\n"
+            self._sent += 1
+            request = json.dumps({"id": self._sent, "tool": tool, "args": arguments}) + "\n"
             line: bytes | None = None
+            answered = False
             try:
                 with anyio.move_on_after(timeout_s):
                     await process.stdin.send(request.encode("utf-8"))
                     line = await reader.receive_until(b"\n", MAX_REPLY_BYTES)
+                answered = line is not None
             except (anyio.IncompleteRead, anyio.EndOfStream, anyio.BrokenResourceError):
                 code = await self.stop()
                 return failure(
@@ -184,19 +190,25 @@ class Worker:
                     "the design may be too large for the server's memory limit",
                 ), True
             except anyio.DelimiterNotFound:
-                await self.stop()
                 return failure(
                     "internal", f"{tool}: the reply is over {MAX_REPLY_BYTES >> 20} MB"
                 ), True
+            finally:
+                # Whatever stopped the exchange half-way (time budget, a cancelled request,
+                # an oversized reply), the worker's late reply must never answer the next call.
+                if not answered:
+                    await self.stop()
             if line is None:
-                await self.stop()
                 return failure(
                     "timeout",
                     f"{tool} ran past its time budget of {timeout_s:g} s and was stopped",
-                    "lower the work (fewer requests or replications, a smaller design) "
-                    "or raise time_budget_s up to the server's cap",
+                    "give it less work (a smaller design; for simulate fewer requests or "
+                    "replications, or a time_budget_s up to the server's cap)",
                 ), True
             reply = json.loads(line)
+            if reply.get("id") != self._sent:  # cannot happen with the kill above; be sure
+                await self.stop()
+                return failure("internal", f"{tool}: the worker answered another request"), True
             return dict(reply["payload"]), bool(reply["is_error"])
 
     async def stop(self) -> int | None:
