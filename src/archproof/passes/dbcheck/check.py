@@ -10,8 +10,8 @@ Judgement (at the design's scale, `design_rows`, not the loaded one):
   search: info when the pattern's operation reads a search index (the database scan is
   not on its path), else a warning; no index is suggested;
 - a range whose rows an index finds but whose order it does not give (a sort step of
-  more than a page of rows; SQLite does not count them, so any sort) is DB102, fixed by
-  the same (by…, order_by) index;
+  more than `SORTED_ROWS` rows; SQLite does not count them, so any sort) is DB102, fixed
+  by the same (by…, order_by) index;
 - a declared `scan` is expected to read everything and is not judged.
 
 Timing: the EXPLAINed run uses one typical key (drawn uniformly from the distinct values

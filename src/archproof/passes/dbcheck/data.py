@@ -11,9 +11,9 @@ Values (seeded, reproducible):
 - a one-column key: unique (`int`/`bigint` ascending like a sequence or snowflake id;
   `uuid` random; `str(n)` a random-looking code of up to n characters);
 - a `ref(...)`: a key of the referenced table, drawn with Zipf popularity (exponent
-  `ZIPF_S`), so some parents own many rows and most own few; drawn from the referenced
-  table's first `design rows × factor` keys (its scaled population), so children per parent
-  stay as in the design even when that table was padded up to `MIN_ROWS`;
+  `ZIPF_S`), so some parents own many rows and most own few; drawn from as many of the
+  referenced table's keys as keep the design's children per parent (child rows × parent
+  design rows / child design rows), even when either table was padded up to `MIN_ROWS`;
 - the first non-nullable `datetime` rises with the row number (rows arrive in time order);
   other datetimes fall anywhere in the retention window;
 - columns in a unique field or unique index hold unique values; other strings, uuids and
@@ -62,7 +62,6 @@ class TableScale:
     design_rows: float  # rows + growth × retention (the storage figure)
     rows: int  # rows asked for at the chosen scale
     assumed: bool = False  # the design gave no rows: ASSUMED_ROWS
-    population: int = 0  # keys refs draw from: design rows × factor (≥ 1, ≤ rows)
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def plan_scale(
     for entity, rows, assumed in sizes:
         scaled = min(max_rows, round(rows * factor))
         loaded = max(min(MIN_ROWS, math.ceil(rows)), scaled)
-        tables.append(TableScale(entity, rows, loaded, assumed, max(1, min(loaded, scaled))))
+        tables.append(TableScale(entity, rows, loaded, assumed))
     return Scale(factor, max_rows, tuple(tables))
 
 
@@ -224,9 +223,7 @@ class _Generator:
         if fld.type == "ref":
             target = self.design.entity_map.get(fld.ref or "")
             if target is not None and len(target.key) == 1 and target.key[0] in target.fields:
-                # the parent's scaled population, not its padding to MIN_ROWS: children
-                # per parent stay as in the design
-                parents = self.key_values(target, self.scale.of(target.id).population)
+                parents = self.key_values(target, self._population(entity, target, n))
                 picks = _zipf_indices(rng, len(parents), n).tolist()
                 return [parents[i] for i in picks]
             fld = EntityField(type="bigint")
@@ -270,6 +267,13 @@ class _Generator:
         pool_size = max(2, min(n, max(100, n // POOL_DIVISOR)))
         pool = self._pool(base, pool_size, rng)
         return [pool[i] for i in _zipf_indices(rng, pool_size, n).tolist()]
+
+    def _population(self, child: Entity, parent: Entity, n: int) -> int:
+        """How many parent keys `n` child rows draw from: children per parent as in the
+        design (child design rows / parent design rows), within the parent's loaded rows."""
+        c, p = self.scale.of(child.id), self.scale.of(parent.id)
+        wanted = round(n * p.design_rows / c.design_rows) if c.design_rows > 0 else p.rows
+        return max(1, min(p.rows, wanted))
 
     def _pool(self, fld: EntityField, size: int, rng: np.random.Generator) -> list[Value]:
         if fld.type in ("int", "bigint"):

@@ -33,11 +33,13 @@ UNSERVED_ORDER = FindingKind(
 KINDS = (FULL_SCAN, UNSERVED_ORDER)
 
 
-SORTED_ROWS = 20  # a sort of one page of rows (the query's LIMIT) costs nothing
+# PostgreSQL sorts the matches itself when there are few (a bitmap scan and an in-memory
+# sort beat an ordered index walk); up to ten pages (the query's LIMIT is 20) is no finding.
+SORTED_ROWS = 200
 
 
 def sorts_page(plan: Plan) -> bool:
-    """Whether the plan sorts more than a page of rows (unknown counts: any sort counts)."""
+    """Whether the plan sorts more than SORTED_ROWS rows (unknown counts: any sort counts)."""
     return plan.sort and (plan.sort_rows is None or plan.sort_rows > SORTED_ROWS)
 
 
