@@ -41,6 +41,19 @@ class EntityField(Node):
     unique: bool = Field(default=False, description="Whether values are unique.")
     values: tuple[str, ...] = Field(default=(), description="Allowed values of an enum.")
     ref: str | None = Field(default=None, description="Referenced entity of a `ref` field.")
+    type_name: str | None = Field(
+        default=None,
+        description="Name of the enum's type in generated code (default: entity and field "
+        "name, `SpotSize`); fields naming the same type share it.",
+    )
+    minimum: int | None = Field(
+        default=None, description="Smallest allowed value of a number (0 for a quantity)."
+    )
+    states: tuple[str, ...] = Field(
+        default=(),
+        description="Lifecycle states in which the field holds a value (default: all), "
+        "e.g. `paid_at` only in `paid`.",
+    )
 
     @classmethod
     def _expand(cls, data: Any) -> Any:

@@ -28,6 +28,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 from archproof.model.base import Node, located
 from archproof.model.common import Breaker, Distribution, Retry
 from archproof.model.frozen import FrozenDict
+from archproof.model.signatures import Signature
 from archproof.units import Duration, Percent, Rate, parse_percent
 
 # Work names that imply a side effect, when `write` is not given explicitly.
@@ -215,6 +216,10 @@ class Operation(Node):
         default=(), description="Steps made in sequence; nested calls hold the caller."
     )
     rationale: str | None = Field(default=None, description="Why the operation is shaped so.")
+    signature: Signature | None = Field(
+        default=None,
+        description="Coding tasks: the method's typed signature, `get(key: K) -> V | None`.",
+    )
     accept: FrozenDict[str, str] = Field(
         default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )

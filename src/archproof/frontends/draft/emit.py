@@ -260,6 +260,8 @@ def _operation(op: OpSpec, decisions: tuple[str, ...]) -> object:
     body["calls"] = [_call(item) for item in op.calls]
     if op.rationale:
         body["rationale"] = op.rationale
+    if op.signature:
+        body["signature"] = Flow(op.signature)
     if op.accept:
         body["accept"] = dict(op.accept)
     return Note(body, above=decisions)

@@ -109,6 +109,7 @@ class OpSpec:
     reads: bool = True  # a read (lookup/range) rather than a write, for sizing
     keywords: tuple[str, ...] = ()  # words that tie latency targets in the task to it
     accept: dict[str, str] = field(default_factory=dict)  # review code → reason
+    signature: dict[str, object] | None = None  # coding tasks: the method's typed signature
 
 
 @dataclass
