@@ -330,7 +330,10 @@ def test_lru_cache_is_a_coding_task(drafts: dict[str, Draft]) -> None:
     assert d.kind == "coding" and design.meta.kind == "coding"
     assert {op.id for op in design.operations} == {"get", "put"}
     assert [c.id for c in design.components] == ["lib"]
-    assert {"LRUCache", "CacheEntry"} <= set(design.entity_map)
+    # The cache itself is the LRUCache Protocol (generic in K, V); its entity is the config.
+    assert "CacheConfig" in design.entity_map
+    get = design.operation("get").signature
+    assert get is not None and get.owner == "LRUCache" and get.returns == "V | None"
     decision = d.decision("data-structure")
     assert decision is not None and "OrderedDict" in decision.choice
 

@@ -4,11 +4,11 @@ entities are the core data structures and whose operations are the public method
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.classify import Classification
+from archproof.frontends.draft.coding_kits import KITS, Method
 from archproof.frontends.draft.derive import Ledger, Load
 from archproof.frontends.draft.entities import Template
 from archproof.frontends.draft.extract import Extracted
@@ -17,70 +17,6 @@ from archproof.model import Principle
 
 CALL_RATE = Fraction(1000)
 
-
-@dataclass(frozen=True)
-class Kit:
-    """A known coding task: its methods, data structures and the design choice."""
-
-    regex: str
-    methods: tuple[tuple[str, str, str], ...]  # (name, signature, what it does)
-    entities: dict[str, Template]
-    choice: str
-    because: str
-
-
-KITS: tuple[Kit, ...] = (
-    Kit(
-        r"\b(?:lru|lfu|least[- ]recently)\b|\bcache\b",
-        (
-            ("get", "get(key: K) -> V | None", "return the value and mark it most recent"),
-            (
-                "put",
-                "put(key: K, value: V) -> None",
-                "insert or update; evict the least recently used entry beyond capacity",
-            ),
-        ),
-        {
-            "LRUCache": Template({"capacity": "int", "size": "int"}, key=()),
-            "CacheEntry": Template({"key": "str(200)", "value": "json"}, key=("key",)),
-        },
-        "a hash map from key to a node of a doubly linked list (collections.OrderedDict)",
-        "get and put are O(1): the map finds the node, the list keeps recency order",
-    ),
-    Kit(
-        r"rate[- ]?limit|token\s+bucket|leaky\s+bucket|throttl",
-        (
-            (
-                "allow",
-                "allow(client_key: str, *, now: float | None = None) -> bool",
-                "take a token if one is left",
-            ),
-        ),
-        {
-            "TokenBucket": Template(
-                {"client_key": "str(200)", "tokens": "float", "refilled_at": "float"},
-                key=("client_key",),
-            )
-        },
-        "one token bucket per client key, refilled lazily from the elapsed time",
-        "O(1) per call and no background timer thread",
-    ),
-    Kit(
-        r"\btrie\b|prefix\s+tree|autocomplete|auto-complete",
-        (
-            ("insert", "insert(word: str) -> None", "add a word"),
-            ("search", "search(word: str) -> bool", "exact match"),
-            ("starts_with", "starts_with(prefix: str) -> Iterator[str]", "words with a prefix"),
-        ),
-        {
-            "TrieNode": Template(
-                {"prefix": "str(200)", "children": "json", "terminal": "bool"}, key=("prefix",)
-            )
-        },
-        "a trie of dict-children nodes; completions are yielded lazily (a generator)",
-        "operations are O(length of the word), independent of the number of words",
-    ),
-)
 
 _STOP = frozenset({"o", "in", "if", "for", "while", "print", "len", "range", "e", "i", "g"})
 
@@ -106,10 +42,11 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
     )
     ctx = Ctx(text=text, classification=classification, load=load, ledger=ledger)
     kit = next((k for k in KITS if re.search(k.regex, text, re.IGNORECASE)), None)
-    methods = _methods(text) or (
+    # A known task's typed methods win over the untyped `get(key)` written in its text.
+    methods: tuple[Method, ...] = (
         kit.methods
         if kit
-        else (("run", "run(data: Input) -> Output", "the task's main entry point"),)
+        else _methods(text) or (("run", "run(data: Input) -> Output", "the main entry point", ()),)
     )
     lib = CompSpec(
         id="lib",
@@ -137,10 +74,13 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
             fields=dict(template.fields),
             key=template.key,
             stored_in="lib",
+            relations=list(kit.relations.get(name, ()) if kit else ()),
+            states=template.states,
+            transitions=dict(template.transitions),
             note=template.note,
         )
     rate = CALL_RATE / len(methods)
-    for name, signature, what in methods:
+    for name, signature, what, raises in methods:
         lib.work[name] = "1us"
         lib.work_notes[name] = "in-memory, O(1) or O(length) (assumed)"
         ctx.op(
@@ -154,13 +94,14 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
                 slo_note="assumed: an in-memory call well under a millisecond",
                 calls=[CallSpec(f"lib.{name}")],
                 reads=not re.match(r"put|insert|add|set|push|allow|write|delete|remove", name),
+                signature=_signature(kit.protocol, signature, raises) if kit else None,
             )
         )
     first_entity = next(iter(ctx.entities.values()))
     if first_entity.key and methods:
         first_entity.access.append(_lookup(first_entity, methods[0][0]))
     ledger.assumed("call rate", "1k/s", "illustrative: sized for 1,000 calls a second", "call-rate")
-    ctx.use_cases += [f"{signature}: {what}" for _, signature, what in methods]
+    ctx.use_cases += [f"{signature}: {what}" for _, signature, what, _ in methods]
     if kit is not None:
         ctx.decide(
             "data-structure", "Core data structure", kit.choice, Principle.DS, kit.because, "lib"
@@ -178,7 +119,7 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
     ctx.decide(
         "signatures",
         "Public API",
-        ", ".join(sig for _, sig, _ in methods),
+        ", ".join(sig for _, sig, _, _ in methods),
         Principle.PY,
         "small, fully annotated signatures; options keyword-only",
         "lib",
@@ -188,16 +129,23 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
     return ctx
 
 
+def _signature(protocol: str, python: str, raises: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {"python": python, "owner": protocol}
+    if raises:
+        out["raises"] = list(raises)
+    return out
+
+
 def _lookup(entity: EntitySpec, op: str) -> AccessSpec:
     return AccessSpec(f"{entity.id.lower()}_by_key", "lookup", entity.key, None, op)
 
 
-def _methods(text: str) -> tuple[tuple[str, str, str], ...]:
-    """`get(key)` and `put(key, value)` written in the task, as (name, signature, doc)."""
-    out: dict[str, tuple[str, str, str]] = {}
+def _methods(text: str) -> tuple[Method, ...]:
+    """`get(key)` and `put(key, value)` written in the task, as (name, signature, doc, ())."""
+    out: dict[str, Method] = {}
     for match in re.finditer(r"(?<![\w.])([a-z_][a-z0-9_]{1,30})\s*\(([^()]{0,80})\)", text):
         name, args = match.group(1), match.group(2).strip()
         if name in _STOP or name in out or (re.fullmatch(r"[\d\s,n]*", args) and len(name) == 1):
             continue
-        out[name] = (name, f"{name}({args})", "as described in the task")
+        out[name] = (name, f"{name}({args})", "as described in the task", ())
     return tuple(out.values())
