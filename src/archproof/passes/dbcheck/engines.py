@@ -36,6 +36,7 @@ from archproof.passes.dbcheck.plans import Plan, postgres_plan, sqlite_plan
 
 Params = Sequence[object]
 DEFAULT_TIMEOUT_MS = 30_000
+APPLICATION = "archproof dbcheck"  # in pg_stat_activity
 INSTALL_HINT = "pip install 'archproof[postgres]' (psycopg 3)"
 
 
@@ -219,7 +220,9 @@ class PostgresEngine(Engine):
         self.timeout_ms = timeout_ms
         self.where = _where(dsn)
         try:
-            self._conn: Any = psycopg.connect(dsn, autocommit=False, connect_timeout=5)
+            self._conn: Any = psycopg.connect(
+                dsn, autocommit=False, connect_timeout=5, application_name=APPLICATION
+            )
         except psycopg.Error as exc:
             raise DbcheckError(
                 f"cannot connect to PostgreSQL at {self.where}: {_first_line(exc)}",

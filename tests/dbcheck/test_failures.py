@@ -1,0 +1,146 @@
+"""Failure modes: each ends with one clear message and nothing left behind.
+
+Wrong port, wrong password, a server that goes away mid-run, a statement timeout, Ctrl-C
+during the load; on PostgreSQL "nothing left behind" is checked on the server (no
+`archproof_dbcheck_*` schema), on SQLite in the temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archproof.passes.dbcheck import DbcheckError, Settings, dbcheck
+from archproof.passes.dbcheck.cluster import Cluster
+
+from .conftest import EXAMPLES, example, scratch_schemas
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path) -> Iterator[Path]:
+    """TMPDIR for the code under test, to see what it leaves behind."""
+    old = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        tempfile.tempdir = old
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_wrong_port(private_tmp: Path) -> None:
+    dsn = f"postgresql://archproof:x@127.0.0.1:{_free_port()}/postgres"
+    with pytest.raises(DbcheckError, match=r"cannot connect to PostgreSQL at 127\.0\.0\.1:") as err:
+        dbcheck(example("url_shortener"), Settings(postgres=dsn, max_rows=2000, runs=1))
+    assert "refused" in str(err.value).lower() or "connect" in str(err.value)
+    assert list(private_tmp.iterdir()) == []  # the SQLite scratch went too
+
+
+def test_wrong_password(pg_cluster: Cluster, private_tmp: Path) -> None:
+    dsn = pg_cluster.dsn.replace(pg_cluster.password, "not-the-password")
+    with pytest.raises(DbcheckError, match="password authentication failed") as err:
+        dbcheck(example("url_shortener"), Settings(postgres=dsn, max_rows=2000, runs=1))
+    assert "not-the-password" not in str(err.value)  # never echo credentials
+    assert list(private_tmp.iterdir()) == []
+    assert scratch_schemas(pg_cluster.dsn) == []
+
+
+def test_server_goes_away_mid_run(pg_dsn: str, private_tmp: Path) -> None:
+    """The server ends dbcheck's session while it checks (as a crash or restart would)."""
+    import psycopg
+
+    def kill_on_check(what: str, done: int, total: int) -> None:
+        if what.startswith("postgres: Link."):
+            with psycopg.connect(pg_dsn, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'archproof dbcheck'"
+                )
+
+    with pytest.raises(DbcheckError, match="went away") as err:
+        dbcheck(
+            example("url_shortener"),
+            Settings(postgres=pg_dsn, max_rows=2000, runs=1),
+            progress=kill_on_check,
+        )
+    assert "nothing was committed" in str(err.value)
+    assert scratch_schemas(pg_dsn) == []
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_statement_timeout_postgres(pg_dsn: str, private_tmp: Path) -> None:
+    with pytest.raises(
+        DbcheckError, match=r"loading Link: exceeded the statement timeout \(100 ms\)"
+    ):
+        dbcheck(
+            example("url_shortener"),
+            Settings(sqlite=False, postgres=pg_dsn, max_rows=100_000, runs=1, timeout_ms=100),
+        )
+    assert scratch_schemas(pg_dsn) == []
+
+
+def test_statement_timeout_sqlite(private_tmp: Path) -> None:
+    with pytest.raises(DbcheckError, match=r"exceeded the statement timeout \(5 ms\)"):
+        dbcheck(example("url_shortener"), Settings(max_rows=100_000, runs=1, timeout_ms=5))
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_interrupted_load_leaves_nothing(pg_dsn: str, private_tmp: Path) -> None:
+    """Ctrl-C (KeyboardInterrupt) while loading: both scratch spaces are discarded."""
+
+    def interrupt(what: str, done: int, total: int) -> None:
+        if what == "postgres: loading Link":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        dbcheck(
+            example("url_shortener"),
+            Settings(postgres=pg_dsn, max_rows=2000, runs=1),
+            progress=interrupt,
+        )
+    assert scratch_schemas(pg_dsn) == []
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_ctrl_c_during_copy_in_the_cli(pg_dsn: str, tmp_path: Path) -> None:
+    """A real SIGINT to `archproof dbcheck` while PostgreSQL is inside COPY."""
+    import psycopg
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    design = str(EXAMPLES / "url_shortener.yaml")
+    args = ["dbcheck", design, "--no-sqlite", "--dsn", pg_dsn, "--rows", "150000", "--runs", "1"]
+    cmd = [str(Path(sys.executable).parent / "archproof"), *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    copying = False
+    deadline = time.monotonic() + 60
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        while time.monotonic() < deadline and proc.poll() is None:
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                "'archproof dbcheck' AND query LIKE 'COPY%%' AND state = 'active'"
+            ).fetchone()
+            if row is not None and row[0] > 0:
+                copying = True
+                break
+            time.sleep(0.02)
+    assert copying, "dbcheck never reached COPY"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert scratch_schemas(pg_dsn) == []
+    assert list(tmp_path.iterdir()) == []
