@@ -5,7 +5,7 @@ A reference names the element by kind and id, and optionally a part inside it by
 design to the element itself, its span and its `accept:` entries, so findings carry a
 typed reference and each backend asks the reference, not a parsed `"kind:id"` string.
 Its text form is the one the JSON and SARIF outputs have always shown: `component:db`,
-`operation:redirect`, `entity:Link`, `event:clicks`, or `design`.
+`operation:redirect`, `entity:Link`, `event:clicks`, `assumption:A2`, or `design`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,17 @@ class ElementKind(StrEnum):
     OPERATION = "operation"
     ENTITY = "entity"
     EVENT = "event"
+    ASSUMPTION = "assumption"
 
 
-# The design's section holding each kind of element (the design itself has none).
+# The design's section holding each kind of element (the design itself has none); a dotted
+# section sits inside another (assumptions are listed under `requirements:`).
 _SECTIONS: dict[ElementKind, str] = {
     ElementKind.COMPONENT: "components",
     ElementKind.OPERATION: "operations",
     ElementKind.ENTITY: "entities",
     ElementKind.EVENT: "events",
+    ElementKind.ASSUMPTION: "requirements.assumptions",
 }
 
 
@@ -76,6 +79,10 @@ class ElementRef:
         return cls(ElementKind.EVENT, event_id, path)
 
     @classmethod
+    def assumption(cls, assumption_id: str) -> ElementRef:
+        return cls(ElementKind.ASSUMPTION, assumption_id)
+
+    @classmethod
     def parse(cls, text: str) -> ElementRef:
         """The reference a `kind:id` string (or `design`) names; ValueError otherwise."""
         if text == ElementKind.DESIGN.value:
@@ -97,7 +104,10 @@ class ElementRef:
         """The element (or the part `path` names) in `design`; None if it is not there."""
         node: Node | None = design
         if self.kind is not ElementKind.DESIGN:
-            node = _child(design, _SECTIONS[self.kind], self.id)
+            *outer, section = _SECTIONS[self.kind].split(".")
+            for name in outer:
+                node = getattr(node, name, None)
+            node = _child(node, section, self.id) if node is not None else None
         for i in range(0, len(self.path), 2):
             if node is None:
                 return None

@@ -16,6 +16,7 @@ RULE_MODULES: tuple[str, ...] = (
     "observability",
     "failure",
     "questions",
+    "analysis",
 )
 
 
