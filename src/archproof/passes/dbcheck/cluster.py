@@ -103,6 +103,19 @@ def _server_user() -> str | None:
     return name
 
 
+def _check_reachable(directory: Path, user: str) -> None:
+    """The server user must be able to reach the cluster directory through its parents."""
+    done = subprocess.run(
+        ["test", "-w", str(directory)], user=user, capture_output=True, timeout=10, check=False
+    )
+    if done.returncode != 0:
+        raise DbcheckError(
+            f"user '{user}' (who runs PostgreSQL, as archproof runs as root) cannot reach "
+            f"{directory.parent}",
+            "set TMPDIR to a directory every user can traverse (e.g. /tmp)",
+        )
+
+
 def _run(cmd: list[str], user: str | None, what: str) -> None:
     try:
         done = subprocess.run(
@@ -130,6 +143,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
         if user is not None:
             entry = pwd.getpwnam(user)
             os.chown(directory, entry.pw_uid, entry.pw_gid)
+            _check_reachable(directory, user)
         password = secrets.token_urlsafe(18)
         pwfile = directory / "pw"
         pwfile.write_text(password + "\n")
