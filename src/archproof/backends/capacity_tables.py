@@ -216,14 +216,10 @@ def tables(result: CapacityResult) -> list[Table]:
         if not step.needs:
             rows.add(step.label, "—", "no change", "", "")
         for n in step.needs:
-            word = "primaries" if n.pool in ("primary", "replicas") else "replicas"
-            change = f"{word} {n.replicas_now}→{n.replicas_needed}"
-            if n.read_replicas_needed != n.read_replicas_now:
-                change += f", read replicas {n.read_replicas_now}→{n.read_replicas_needed}"
             rows.add(
                 step.label,
                 n.component,
-                change,
+                n.change,
                 marked(
                     f"{percent(n.utilization_now)} → {percent(n.utilization_planned)}",
                     n.utilization_now,

@@ -378,17 +378,7 @@ def _growth(cap: CapacityResult) -> tuple[Block, ...]:
         return (Note("No growth plan computed (no load factors or growth rate)."),)
     rows: list[tuple[Cell, ...]] = []
     for step in cap.growth:
-        changes: list[str] = []
-        for n in step.needs:
-            where = n.component + (f" ({n.pool})" if n.pool != "all" else "")
-            if n.limit:
-                changes.append(f"{where}: {n.limit}" + (f" → {n.move}" if n.move else ""))
-            elif n.read_replicas_needed != n.read_replicas_now:
-                changes.append(
-                    f"{where}: {n.read_replicas_now} → {n.read_replicas_needed} read replicas"
-                )
-            else:
-                changes.append(f"{where}: {n.replicas_now} → {n.replicas_needed} replicas")
+        changes = [n.summary() for n in step.needs]
         slo_bad = [f"{op} {metric} {s}" for op, metric, s in step.slo if s != SloStatus.MET]
         rows.append(
             (

@@ -36,7 +36,7 @@ from archproof.passes.capacity.result import (
     StorageResult,
     WorkLoad,
 )
-from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
+from archproof.passes.capacity.status import AssumptionStatus, GrowthAction, SloStatus, Status
 from archproof.passes.lower import QueueingModel
 
 
@@ -72,6 +72,7 @@ __all__ = [
     "EntityStorage",
     "FailureMode",
     "Figure",
+    "GrowthAction",
     "GrowthStep",
     "Headroom",
     "OperationResult",

@@ -8,6 +8,12 @@ writes go to the primary only, reads are spread over primary + read replicas, so
 read replicas are sized from P + R ≥ a_reads·P / (0.7·P·c − a_writes) and
 P + R ≥ a_reads / (0.7·c); when writes alone push the primary over the target,
 replicas cannot help and the plan says to shard by key (or batch writes).
+
+Each need then gets the move that fits its limit (`GrowthAction`): an external API gets
+a quota (the concurrent calls and calls/s to ask the provider for), never replicas; read
+replicas past `policy.MAX_READ_REPLICAS` become "offload the reads" (a cache, shards or
+a store built for the read path), with the read replicas that ρ ≤ 0.7 would take as the
+measure of how much read capacity must move; writes beyond one primary are partitioned.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from archproof.passes.capacity.network import Network, reassign
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import ComponentNeed, GrowthStep
 from archproof.passes.capacity.solve import Solution, callee_pools, solve
-from archproof.passes.capacity.status import SloStatus
-from archproof.policy import TARGET_UTILIZATION
+from archproof.passes.capacity.status import GrowthAction, SloStatus
+from archproof.policy import MAX_READ_REPLICAS, TARGET_UTILIZATION
 
 TARGET = TARGET_UTILIZATION
 _MAX_ROUNDS = 12
@@ -50,23 +56,73 @@ def _util(sol: Solution, pool_index: int) -> Figure:
     return figure(st.rho, "", "ρ = a / c", offered=st.offered)
 
 
-def _limits(net: Network, component: str, writes_limited: bool) -> tuple[str | None, str | None]:
+def _rate(value: float) -> str:
+    if value >= 1e4:
+        return f"{value / 1e3:,.3g}k/s"
+    return f"{value:,.0f}/s" if value >= 100 else f"{value:.3g}/s"
+
+
+def _quota(offered: float) -> int:
+    """Concurrent calls that keep an external API's ρ at the target: ⌈a / 0.7⌉."""
+    return max(1, math.ceil(offered / TARGET - 1e-9))
+
+
+def _classify(
+    net: Network,
+    component: str,
+    sizes: tuple[int, int, int, int],
+    rate: float,
+    offered: float | None,
+    writes_limited: bool,
+) -> tuple[GrowthAction, str, str | None, str | None]:
+    """The move that fits the component's limit: (action, change, limit, move).
+
+    `sizes` is (instances now, needed, read replicas now, needed)."""
+    now_r, new_r, now_rr, new_rr = sizes
     rc = net.resolved[component]
-    kind = rc.component.kind
-    if writes_limited:
+    kt = traits(rc.component.kind)
+    pool = net.pools[net.pools_of[component][0]]
+    if kt.third_party:
+        # Sized in concurrent calls, not in instances: ⌈a / 0.7⌉ with a the offered load.
+        quota = new_r * pool.concurrency if offered is None else _quota(offered)
         return (
+            GrowthAction.QUOTA,
+            f"quota {now_r * pool.concurrency:,}→{quota:,} concurrent calls "
+            f"({_rate(rate)} at this load, ρ ≤ {TARGET:.0%})",
+            "an external API is not yours to scale",
+            "ask the provider for the higher quota (or cache, batch or rate-limit the calls)",
+        )
+    reads = f"read replicas {now_rr}→{new_rr}" if new_rr != now_rr else ""
+    if writes_limited:
+        change = f"write shards (primaries) {now_r}→{new_r}" + (f", {reads}" if reads else "")
+        return (
+            GrowthAction.PARTITION_WRITES,
+            change,
             "writes go to the single primary: read replicas cannot take them",
             "shard (partition) writes by key across primaries, or batch writes",
         )
-    kt = traits(kind)
+    if new_rr != now_rr and new_rr > MAX_READ_REPLICAS:
+        return (
+            GrowthAction.OFFLOAD_READS,
+            f"reads need the capacity of {new_rr} read replicas (now {now_rr}; "
+            f"policy stops at {MAX_READ_REPLICAS})",
+            f"past {MAX_READ_REPLICAS} read replicas, replication lag and the write stream's "
+            "fan-out grow with each one",
+            "cache the hot reads, shard by key, or serve the read path from a store built for it",
+        )
+    if new_rr != now_rr and new_r == now_r:
+        return GrowthAction.READ_REPLICAS, reads, None, None
+    change = f"replicas {now_r}→{new_r}" + (f", {reads}" if reads else "")
     if kt.scale_limit is not None:
-        return kt.scale_limit, kt.scale_move
+        return GrowthAction.SHARD, change, kt.scale_limit, kt.scale_move
     if rc.stateful and kt.compute:
         return (
+            GrowthAction.SHARD,
+            change,
             "stateful: new replicas need the state partitioned",
             "partition the state by key, or move it to a database",
         )
-    return None, None
+    return GrowthAction.REPLICAS, change, None, None
 
 
 def plan_step(
@@ -118,11 +174,24 @@ def plan_step(
         now_rr = original[ids[1]] if len(ids) == 2 else 0
         new_r = first.instances
         new_rr = net.pools[ids[1]].instances if len(ids) == 2 else 0
-        limit, move = _limits(net, comp.id, comp.id in writes_limited)
         if (new_r, new_rr) == (now_r, now_rr):
             continue
         worst_now = max(ids, key=lambda i: _rank(before, i))
         worst_new = max(ids, key=lambda i: _rank(sol, i))
+        rate = sum(sol.pools[i].lam for i in ids)
+        offered = sol.pools[ids[0]].offered if len(ids) == 1 else None
+        action, change, limit, move = _classify(
+            net, comp.id, (now_r, new_r, now_rr, new_rr), rate, offered, comp.id in writes_limited
+        )
+        rho_planned = _util(sol, worst_new)
+        if action is GrowthAction.QUOTA and offered is not None:
+            rho_planned = figure(
+                offered / _quota(offered),
+                "",
+                "ρ = a / quota",
+                offered=offered,
+                quota=_quota(offered),
+            )
         needs.append(
             ComponentNeed(
                 component=comp.id,
@@ -132,9 +201,12 @@ def plan_step(
                 read_replicas_now=now_rr,
                 read_replicas_needed=new_rr,
                 utilization_now=_util(before, worst_now),
-                utilization_planned=_util(sol, worst_new),
+                utilization_planned=rho_planned,
                 limit=limit,
                 move=move,
+                action=action,
+                change=change,
+                arrival_rate=figure(rate, "1/s", "Σ λ into its pools at this load"),
             )
         )
     slo: list[tuple[str, str, SloStatus]] = []

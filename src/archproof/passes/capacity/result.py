@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from archproof.passes.capacity.figure import Figure, to_jsonable
-from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
+from archproof.passes.capacity.status import AssumptionStatus, GrowthAction, SloStatus, Status
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -169,7 +169,12 @@ class Bottleneck(_Json):
 
 @dataclass(frozen=True, eq=False)
 class ComponentNeed(_Json):
-    """What one component needs at one step of the growth plan."""
+    """What one component needs at one step of the growth plan.
+
+    `action` says which kind of move fits the limit, `change` says it with its figures
+    (the one text every backend and Q4.4 show), `move` what to do when adding instances
+    is not the answer.
+    """
 
     component: str
     pool: str
@@ -178,9 +183,17 @@ class ComponentNeed(_Json):
     read_replicas_now: int
     read_replicas_needed: int
     utilization_now: Figure  # at this load with today's replicas
-    utilization_planned: Figure  # at this load with the planned replicas
+    utilization_planned: Figure  # at this load with the planned capacity
     limit: str | None  # why replicas alone cannot help
     move: str | None  # the standard move when they cannot
+    action: GrowthAction = GrowthAction.REPLICAS
+    change: str = ""  # e.g. "replicas 3→5", "quota 100→154 concurrent calls (237/s ...)"
+    arrival_rate: Figure | None = None  # calls/s into its pools at this load
+
+    def summary(self) -> str:
+        """`component (pool): change — move`: the need in one line (report, Q4.4)."""
+        where = self.component + (f" ({self.pool})" if self.pool != "all" else "")
+        return f"{where}: {self.change}" + (f" — {self.move}" if self.move else "")
 
 
 @dataclass(frozen=True, eq=False)

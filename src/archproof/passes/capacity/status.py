@@ -38,3 +38,14 @@ class AssumptionStatus(StrEnum):
     REFUTED = "refuted"
     UNKNOWN = "unknown"  # checkable, but the figure or the bound could not be read
     UNCHECKED = "unchecked"  # no machine-checkable form
+
+
+class GrowthAction(StrEnum):
+    """The move the growth plan prescribes for a component at a load level."""
+
+    REPLICAS = "replicas"  # add instances (stateless, or sized within its limits)
+    READ_REPLICAS = "read_replicas"  # add read replicas, within policy.MAX_READ_REPLICAS
+    OFFLOAD_READS = "offload_reads"  # past MAX_READ_REPLICAS: a cache, shards, another store
+    PARTITION_WRITES = "partition_writes"  # writes exceed one primary: shard by key
+    QUOTA = "quota"  # someone else's API: a higher quota, not replicas
+    SHARD = "shard"  # scale-out with a kind's limit (cache keys, queue partitions, state)

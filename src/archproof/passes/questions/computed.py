@@ -86,16 +86,7 @@ def growth(design: Design, results: Results) -> Found | None:
     if design.requirements.load.growth_per_year is not None:
         lines.append(f"Load grows {design.requirements.load.growth_per_year} per year.")
     for step in capacity.growth:
-        needs = [
-            f"{n.component} {n.replicas_now}→{n.replicas_needed} replicas"
-            + (
-                f", {n.read_replicas_now}→{n.read_replicas_needed} read replicas"
-                if n.read_replicas_needed != n.read_replicas_now
-                else ""
-            )
-            + (f" (limit: {n.limit}; {n.move})" if n.limit else "")
-            for n in step.needs
-        ]
+        needs = [n.summary() for n in step.needs]  # the growth table's text, one source
         lines.append(f"{step.label}: {'; '.join(needs) if needs else 'no change needed'}")
     return lines, ["capacity.growth"]
 

@@ -494,15 +494,10 @@ def _growth_move(capacity: CapacityResult, load: ComponentLoad, pool: PoolLoad) 
     step = next((s for s in capacity.growth if abs(s.factor - 1.0) < 1e-9), None)
     need = next((n for n in step.needs if n.component == load.id), None) if step else None
     if need is not None and need.move:
-        return f"{need.move} ({need.limit})" if need.limit else need.move
-    if need is not None:
-        moves = []
-        if need.replicas_needed != need.replicas_now:
-            moves.append(f"replicas {need.replicas_now} → {need.replicas_needed}")
-        if need.read_replicas_needed != need.read_replicas_now:
-            moves.append(f"read_replicas {need.read_replicas_now} → {need.read_replicas_needed}")
-        if moves:
-            return f"the growth plan at 1x: {', '.join(moves)} (ρ ≤ {SIZING_TARGET:.0%})"
+        why = f"; {need.limit}" if need.limit else ""
+        return f"{need.move} (the growth plan at 1x: {need.change}{why})"
+    if need is not None and need.change:
+        return f"the growth plan at 1x: {need.change} (ρ ≤ {SIZING_TARGET:.0%})"
     rho = pool.utilization.value
     if rho is not None and pool.instances > 0:
         needed = math.ceil(pool.instances * rho / SIZING_TARGET - 1e-9)
