@@ -9,6 +9,7 @@ import typer
 from archproof.cli import (
     analyze_cmd,
     check_cmd,
+    code_cmd,
     dbcheck_cmd,
     design_cmd,
     mcp_cmd,
@@ -41,6 +42,7 @@ for module in (
     simulate_cmd,
     report_cmd,
     dbcheck_cmd,
+    code_cmd,
     model_cmds,
     mcp_cmd,
 ):
