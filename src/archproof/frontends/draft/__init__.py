@@ -28,10 +28,11 @@ from archproof.frontends.draft.extract import extract
 from archproof.frontends.draft.flows import op_rates
 from archproof.frontends.draft.observe import observability
 from archproof.frontends.draft.plan import Decision, Requirement
+from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import normalize, quote, slug
 from archproof.frontends.yaml_loader import load_text
-from archproof.model import Design, Principle
+from archproof.model import Component, Design, Principle
 
 __all__ = ["Decision", "Draft", "Requirement", "draft"]
 
@@ -69,10 +70,12 @@ def draft(task: str) -> Draft:
         ctx = compose(text, classification, found)
         if not classification.patterns:
             _vague(ctx)
+    _unplaced_numbers(ctx, found.reading)
     if truncated:
         ctx.ledger.ask(
             f"The task was cut at {MAX_TASK_CHARS:,} characters: is anything important after that?"
         )
+    _within_model_bounds(ctx)
     _figures(ctx)
     obs = observability(ctx)
     name = _name(text, classification.primary)
@@ -100,6 +103,44 @@ def draft(task: str) -> Draft:
         open_questions=tuple(ctx.ledger.questions),
         figures=tuple(ctx.figures),
     )
+
+
+def _unplaced_numbers(ctx: Ctx, reading: Reading) -> None:
+    """A number the reader could not place is asked about, and recorded as an unchecked
+    assumption (the design does not use it), so the report's section 1 shows it too."""
+    questions = [item.question() for item in reading.unplaced]
+    ctx.ledger.questions[:0] = [q for q in questions if q not in ctx.ledger.questions]
+    for index, item in enumerate(reading.unplaced, 1):
+        ctx.ledger.assume_entry(
+            f"unplaced-number-{index}",
+            f'the task\'s "{item.text}" ("{quote(item.sentence, 120)}") does not change the design',
+            f"unplaced number: {item.reason}; an open question",
+        )
+
+
+def _within_model_bounds(ctx: Ctx) -> None:
+    """A stated load so large that one component would need more instances than the model
+    accepts is capped at the bound, and the cap is a question: the design must change
+    (partition the work, batch it, or cache it), not just add machines."""
+    for comp in ctx.comps.values():
+        for attr in ("replicas", "read_replicas"):
+            needed, bound = getattr(comp, attr), _upper_bound(attr)
+            if isinstance(needed, int) and bound is not None and needed > bound:
+                setattr(comp, attr, bound)
+                ctx.ledger.ask(
+                    f"{comp.id} would need {needed:,} {attr.replace('_', ' ')} at the stated "
+                    f"load (capped at {bound:,}): how is this work partitioned, batched or "
+                    "cached instead?"
+                )
+
+
+def _upper_bound(field: str) -> int | None:
+    """The model's own upper bound on a component field (`le=` on the pydantic field)."""
+    for meta in Component.model_fields[field].metadata:
+        bound = getattr(meta, "le", None)
+        if isinstance(bound, int):
+            return bound
+    return None
 
 
 def _vague(ctx: Ctx) -> None:

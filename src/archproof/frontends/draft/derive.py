@@ -147,8 +147,12 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
 
     dau = _per_user_rates(found, dau, ledger)
     rates = found.all("rate")
-    write_fig = _pick(rates, subjects, ("write", "events")) or _pick(
-        rates, None, ("write", "events"), exclude=_claimed(primary)
+    # Any stated write rate beats one derived from an assumed ratio ("1 billion sales
+    # transactions a month" for a ranking task), even one another block would claim.
+    write_fig = (
+        _pick(rates, subjects, ("write", "events"))
+        or _pick(rates, None, ("write", "events"), exclude=_claimed(primary))
+        or _pick(rates, None, ("write", "events"))
     )
     read_fig = _pick(rates, subjects | {"read"}, ("read", "search")) or _pick(
         rates, None, ("read",)

@@ -34,6 +34,7 @@ from archproof.frontends.draft.lexicon import (
     DAY,
     NOUNS,
 )
+from archproof.frontends.draft.quantities import Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
 
 
@@ -63,6 +64,7 @@ class Extracted:
     read_heavy: bool = False
     write_heavy: bool = False
     forever: bool = False  # "keep forever" / "indefinitely"
+    reading: Reading = field(default_factory=lambda: Reading((), ()))  # every number, placed
 
     def first(self, kind: str, subject: str | None = None) -> Figure | None:
         for f in self.figures:
@@ -270,8 +272,64 @@ def extract(text: str) -> Extracted:
     for match in _NUMBER.finditer(text):
         if free(match.start(), match.end()):
             _number(text, match, add)
+    found.reading = read_quantities(text)
+    _from_reading(found)
     found.figures.sort(key=lambda f: f.start)
     return found
+
+
+def _from_reading(found: Extracted) -> None:
+    """The requirements reader places every number; the figures above are read by phrase.
+    Where they meet, the reader's peak/average reading wins (a stated peak is never
+    multiplied by the peak factor again); a rate or a head count the phrases missed
+    ("250 billion timeline reads a month", "trips at 2k per second peak") becomes a
+    figure instead of being replaced by an assumption."""
+    figures = found.figures
+    for q in found.reading.placed:
+        overlapping = [
+            (index, f)
+            for index, f in enumerate(figures)
+            if q.start <= f.start < max(q.end, q.start + 1)
+        ]
+        for index, fig in overlapping:
+            if fig.kind == "rate" and fig.peak != q.peak and not fig.per_user:
+                figures[index] = replace(fig, peak=q.peak)
+        if q.unit != "count" or not q.subject:
+            continue
+        head = singular(q.subject.split()[-1].lower())
+        known = NOUNS.get(head) or NOUNS.get(q.subject.split()[-1].lower())
+        if q.period is not None and q.per_second is not None:
+            if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
+                continue
+            role, subject = known if known else ("requests", head)
+            per_user = q.per in _PEOPLE_PER_WHAT
+            figures.append(
+                Figure(
+                    "rate",
+                    q.per_second,
+                    quote(q.describe()),
+                    q.start,
+                    subject=subject,
+                    role=role if role != "follow" else "read",
+                    scope=q.sentence,
+                    peak=q.peak and not per_user,
+                    per_user=per_user,
+                    note="read by the requirements reader",
+                )
+            )
+        elif q.period is None and known and known[0] == "people" and q.per is None:
+            if any(f.kind == "people" for _, f in overlapping):
+                continue
+            kind = "concurrent" if q.peak or re.search(r"online|concurrent", q.subject) else None
+            kind = kind or ("dau" if re.search(r"daily|active", q.subject) else known[1])
+            figures.append(
+                Figure(
+                    "people", q.value, quote(q.describe()), q.start, subject=kind, scope=q.sentence
+                )
+            )
+
+
+_PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
 
 
 def _ratios(text: str, add: _AddFn, free: _FreeFn) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import average
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -15,8 +16,16 @@ def rides(ctx: Ctx) -> None:
     drivers_fig = load.extracted.first("people", "driver")
     loc_fig = load.rate_for(frozenset({"location", "update"}), ("write",))
     if loc_fig is not None:
-        updates, unote = loc_fig.value, f'from the task: "{loc_fig.quote}"'
-        ctx.ledger.extracted("location updates", f"{float(updates):,.0f}/s", loc_fig.quote)
+        # A stated peak ("300k drivers online at peak") is not multiplied by the factor again.
+        updates = average(loc_fig, load.peak_factor)
+        unote = f'from the task: "{loc_fig.quote}"'
+        if loc_fig.peak:
+            unote += f" ÷ peak factor {load.peak_factor}"
+        ctx.ledger.extracted(
+            "location updates",
+            f"{float(loc_fig.value):,.0f}/s" + (" (peak)" if loc_fig.peak else ""),
+            loc_fig.quote,
+        )
     else:
         drivers = drivers_fig.value if drivers_fig else ctx.dau() / 10
         updates = drivers / 4

@@ -1,0 +1,819 @@
+"""The requirements reader: every number in the task, placed or listed as unplaced.
+
+    read_quantities("Design the Twitter timeline: 250 billion timeline reads a month")
+    → Reading(placed=(Quantity(value=250000000000, unit="count", period="month",
+                               subject="timeline reads", peak=False, per=None, …),),
+              unplaced=())
+
+Each number token of `tokens.tokens` ends up in exactly one of the two lists, so a number
+is never dropped silently. A placed quantity says what it measures: its `unit` (count,
+bytes, seconds, percent, ratio, factor, percentile), its `period` for rates ("a month",
+"/s", "daily"), its `subject` (the noun phrase from the task: "timeline reads"), whether the
+task states it as a peak ("2k per second peak", "300k drivers online at peak"), and per what
+("per user", "each driver", "/user/day"). A number that names rather than measures
+("a short one", "between two users", "at least once") is placed with unit `label`. A
+number the reader cannot tie to anything is unplaced, with its sentence, and becomes an
+open question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS
+from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.tokens import Token, tokens
+
+PERIOD_NAMES = {
+    1: "second",
+    60: "minute",
+    3600: "hour",
+    86_400: "day",
+    7 * 86_400: "week",
+    30 * 86_400: "month",
+    365 * 86_400: "year",
+}
+_PERIOD_SECONDS = {name: seconds for seconds, name in PERIOD_NAMES.items()}
+_ADVERBS = {
+    "hourly": "hour",
+    "daily": "day",
+    "nightly": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "yearly": "year",
+    "annually": "year",
+}
+_RATE_WORDS = {"rps": "second", "qps": "second", "tps": "second"}
+_DURATIONS: dict[str, Fraction] = {
+    **{k: Fraction(v) for k, v in _SECONDS.items()},
+    **_SHORT_DURATION,
+    "milli": Fraction(1, 1000),
+}
+_PEAK_BEFORE = re.compile(
+    r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?)\b", re.IGNORECASE
+)
+_PEAK_AFTER = re.compile(
+    r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?peak|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
+    r"|on\s+a\s+busy|on\s+black\s+friday|during\s+(?:the\s+)?(?:campaigns?|sales?|spikes?))",
+    re.IGNORECASE,
+)
+_AVERAGE_AFTER = re.compile(r"^\s*(?:avg|average|on\s+average|mean)\b", re.IGNORECASE)
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A set of words written as one string."""
+    return frozenset(words.split())
+
+
+# Words that end a noun phrase after a number (prepositions, verbs, fillers).
+_STOP = _wordset(
+    "a an the per each every of in on at to for from by with across under over within "
+    "after before during and or but is are was were be been being will would can could "
+    "should must may might do does did have has had get gets got make makes made try "
+    "tries their its his her our your my them they we it this that these those which who "
+    "whom what when where than then up down into out about around roughly approximately "
+    "nearly almost only just some any more most less least no not never also too very so "
+    "such as if while via vs upload uploads uploaded send sends sending sent link linked "
+    "ping pings edit edits emit emits see sees open opens create creates created pulled "
+    "pull watched viewed submit submits logs log set sets go goes come comes came take "
+    "takes took need needs want wants use uses used keep kept store stores stored allow "
+    "allows allowed cap caps sync synced try now others appear storing held hold"
+)
+# Words that end a noun phrase even in first place (the first word after a number is a
+# noun or an adjective, so verbs like "logs" or "gets" count there: "2M log lines").
+_FUNCTION = _wordset(
+    "a an the per each every of in on at to for from by with across under over within "
+    "after before during and or but is are was were be been being will would can could "
+    "should must may might than then into about around roughly approximately nearly "
+    "almost only just via vs"
+)
+_OF_AFTER = _wordset("couple dozen millions thousands billions hundreds million thousand billion")
+_FILLER_BEFORE = _wordset(
+    "about around roughly approximately nearly almost ~ maybe perhaps some over under up "
+    "to at least most than more less"
+)
+_PEOPLE_PER = _wordset(
+    "friend friends follower followers connection connections followee followees"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number of the task, placed: what it measures, in which unit, over which period."""
+
+    text: str  # the number as written ("250 billion")
+    start: int
+    end: int
+    value: Fraction  # in the unit's base: bytes, seconds, a plain count, percent as written
+    unit: str  # count, bytes, seconds, percent, ratio, factor, percentile, label
+    subject: str  # the noun phrase it measures ("timeline reads"); "" for labels
+    sentence: str
+    period: str | None = None  # second … year, for rates
+    peak: bool = False  # stated as a peak ("at peak", "spikes of")
+    average: bool = False  # stated as an average ("8k req/s avg")
+    per: str | None = None  # per what ("user", "node", "domain")
+    role: str | None = None  # for durations: latency, interval, retention, expiry, window
+    note: str | None = None  # how an approximate word was read ("a few" → 3)
+
+    @property
+    def per_second(self) -> Fraction | None:
+        """The rate per second, for a quantity with a period."""
+        if self.period is None:
+            return None
+        return self.value / _PERIOD_SECONDS[self.period]
+
+    def describe(self) -> str:
+        """The words as written, with the subject when it was read from before the number:
+        `250 billion timeline reads a month`, `2k per second (trips)`."""
+        if not self.subject or self.subject.split()[-1].lower() in self.text.lower():
+            return self.text
+        return f"{self.text} ({self.subject})"
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A number the reader could not tie to a measure, with the sentence it sits in."""
+
+    text: str
+    start: int
+    end: int
+    sentence: str
+    reason: str
+
+    def question(self) -> str:
+        return f'The task says "{self.sentence}": what does {self.text} measure?'
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Every number of a task: placed quantities and unplaced numbers, in text order."""
+
+    placed: tuple[Quantity, ...]
+    unplaced: tuple[Unplaced, ...]
+
+    def covering(self, position: int) -> Quantity | Unplaced | None:
+        """The placed or unplaced number whose words cover `position` in the text."""
+        for item in self.placed:
+            if item.start <= position < item.end:
+                return item
+        for other in self.unplaced:
+            if other.start <= position < other.end:
+                return other
+        return None
+
+
+def read_quantities(text: str) -> Reading:
+    """Place every number token of `text` (already normalized). Never raises."""
+    toks = tokens(text)
+    placed: list[Quantity] = []
+    unplaced: list[Unplaced] = []
+    consumed: set[int] = set()
+    for i, tok in enumerate(toks):
+        if tok.kind != "num" or i in consumed:
+            continue
+        sentence = _sentence(text, toks, i)
+        try:
+            item = _place(text, toks, i, consumed, placed)
+        except (ArithmeticError, KeyError, ValueError, IndexError) as exc:  # pragma: no cover
+            # A reader bug must not lose the number: it is listed as unplaced instead.
+            unplaced.append(Unplaced(tok.text, tok.start, tok.end, sentence, f"unreadable: {exc}"))
+            continue
+        if isinstance(item, tuple):
+            placed.extend(item)
+        elif isinstance(item, Quantity):
+            placed.append(item)
+        else:
+            unplaced.append(Unplaced(tok.text, tok.start, tok.end, sentence, item))
+    _share_periods(toks, placed)
+    return Reading(tuple(placed), tuple(unplaced))
+
+
+# --------------------------------------------------------------------------- placement
+
+
+def _place(
+    text: str, toks: list[Token], i: int, consumed: set[int], placed: list[Quantity]
+) -> Quantity | tuple[Quantity, ...] | str:
+    tok = toks[i]
+    assert tok.value is not None
+    value = tok.value
+    sentence = _sentence(text, toks, i)
+    nxt = _at(toks, i + 1)
+    prev = _at(toks, i - 1)
+
+    def q(unit: str, subject: str, end: int, **kw: object) -> Quantity:
+        return Quantity(
+            text[tok.start : end],
+            tok.start,
+            end,
+            kw.pop("value", value),  # type: ignore[arg-type]
+            unit,
+            subject,
+            sentence,
+            note=tok.note,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    # p99 / p95: a percentile label glued to a "p".
+    if prev is not None and tok.glued and prev.kind == "word" and prev.low == "p":
+        subject = _latency_subject(toks, i)
+        return Quantity(f"p{tok.text}", prev.start, tok.end, value, "percentile", subject, sentence)
+    # 99th percentile
+    if nxt is not None and nxt.low in ("th", "st", "nd", "rd") and nxt.glued:
+        after = _at(toks, i + 2)
+        if after is not None and after.low.startswith("percentile"):
+            return q("percentile", _latency_subject(toks, i), after.end)
+    # Ratios: N:M and "N to M" between reads and writes.
+    ratio = _ratio(text, toks, i, consumed, sentence)
+    if ratio is not None:
+        return ratio
+    # Percentages.
+    if nxt is not None and (nxt.text == "%" or nxt.low in ("percent", "pct")):
+        subject = _noun_after(toks, i + 2) or _noun_before(toks, i)
+        return q("percent", subject, nxt.end)
+    # Factors: 3x, 10 times (a count when a period follows: "5000 times a second").
+    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold")):
+        period, pend = _period_after(toks, i + 2)
+        if nxt.low == "times" and period is not None:
+            subject = _noun_before(toks, i) or "times"
+            peak = _peak(text, toks, i, pend)
+            return q("count", subject, pend, period=period, peak=peak, per=_per(toks, i, pend))
+        subject = _noun_after(toks, i + 2)
+        if not subject:
+            subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
+        per = _per(toks, i, _clause_end(toks, i))
+        return q("factor", subject, nxt.end, per=per)
+    # Sizes: 5 MB, two kilobytes, 512 KB, 2 KiB.
+    size = _size_unit(toks, i)
+    if size is not None:
+        factor, uend, j = size
+        subject = _size_subject(toks, i, j)
+        period, pend = _period_after(toks, j)
+        per = _per(toks, i, _clause_end(toks, i), size=True)
+        return q(
+            "bytes",
+            subject,
+            max(uend, pend if period else uend),
+            value=value * factor,
+            period=period,
+            per=per,
+        )
+    # Durations: 50ms, 3 seconds, 7 yrs, 14d, 500 hours (of video) every minute.
+    duration = _duration_unit(toks, i)
+    if duration is not None:
+        factor, uend, j = duration
+        role, subject = _duration_role(text, toks, i, j)
+        period, pend = _period_after(toks, j)
+        if period is not None and role != "interval":
+            # "500 hours of video uploaded every minute", "1 billion hours are watched".
+            k = j + 1 if _at(toks, j) is not None and toks[j].low == "of" else j
+            while _at(toks, k) is not None and toks[k].low in ("are", "is", "of", "get"):
+                k += 1
+            nxt = _at(toks, k)
+            subject = _phrase_after(toks, k)[0] or (nxt.text if nxt is not None else "") or subject
+            return q("seconds", subject, pend, value=value * factor, period=period, role="volume")
+        return q("seconds", subject, uend, value=value * factor, role=role)
+    # Counts: a noun phrase after (or before), maybe a period, maybe per something.
+    return _count(text, toks, i, placed)
+
+
+def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quantity | str:
+    tok = toks[i]
+    assert tok.value is not None
+    sentence = _sentence(text, toks, i)
+    subject, j = _phrase_after(toks, i + 1)
+    direct = _direct_rate(toks, i + 1)
+    period: str | None = None
+    end = tok.end
+    if direct is not None:
+        period, end = direct
+        subject = subject or _noun_before(toks, i)
+    else:
+        period, pend = _period_after(toks, j)
+        if period is not None:
+            end = pend
+        elif subject:
+            end = toks[j - 1].end
+    inherited: Quantity | None = None
+    if not subject:
+        subject = _noun_before(toks, i)
+        last = subject.split()[-1].lower() if subject else ""
+        known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
+        if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
+            # "We expect 7 and 12": no noun after, no unit, no period; the word before is
+            # a guess, so the number stays unplaced and becomes a question.
+            return f'no noun or unit next to it (the word before is "{subject}")'
+        if not subject or subject.split()[-1].lower() in ("spike", "spikes", "burst", "bursts"):
+            inherited = _previous_in_sentence(placed, tok.start, sentence)
+            subject = inherited.subject if inherited else ""
+    if not subject:
+        if tok.word_number and tok.value <= 3:
+            return Quantity(tok.text, tok.start, tok.end, tok.value, "label", "", sentence)
+        return "no noun or unit next to it"
+    if _is_label(toks, i, subject):
+        return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
+    per = _per(toks, i, _clause_end(toks, i))
+    head = singular(subject.split()[-1].lower())
+    if per is None and subject.split()[-1].lower() in _PEOPLE_PER:
+        per = _owner_before(toks, i) or "user"
+    if per is None:
+        per = _up_to_owner(toks, i, head)
+    if period is not None and _is_people(subject) and direct is None:
+        period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
+    if per is None and inherited is not None:
+        per = inherited.per
+    unit = "count"
+    ratio_head = re.match(r"^(?:clicks?|reads?|views?|searches)$", subject.split()[-1])
+    if (
+        per is not None
+        and ratio_head
+        and re.search(r"for\s+(?:every|each)", text[tok.end : tok.end + 60])
+    ):
+        unit = "ratio"
+    return Quantity(
+        text[tok.start : max(end, tok.end)],
+        tok.start,
+        max(end, tok.end),
+        tok.value,
+        unit,
+        subject,
+        sentence,
+        period=period,
+        peak=_peak(text, toks, i, end),
+        average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
+        per=per,
+        note=tok.note,
+    )
+
+
+def _is_people(subject: str) -> bool:
+    words = subject.lower().split()
+    role = NOUNS.get(singular(words[-1]))
+    return role is not None and role[0] == "people" and "new" not in words
+
+
+def _owner_before(toks: list[Token], i: int) -> str | None:
+    """`celebrity accounts have 30M followers`: the noun before `have`/`with`."""
+    start = _clause_start(toks, i)
+    for k in range(i - 1, start, -1):
+        owner = toks[k - 1]
+        if (
+            toks[k].low in ("have", "has", "with")
+            and owner.kind == "word"
+            and owner.low not in _STOP
+        ):
+            return singular(owner.low)
+    return None
+
+
+def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
+    """`groups up to 500 members`: per group."""
+    if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
+        owner = toks[i - 3]
+        if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
+            return singular(owner.low)
+    return None
+
+
+def _is_label(toks: list[Token], i: int, subject: str) -> bool:
+    """`one` as a pronoun or an article-like count: "a short one", "each one", "one off"."""
+    tok = toks[i]
+    if not tok.word_number or tok.value != 1:
+        return False
+    prev = _at(toks, i - 1)
+    return prev is not None and prev.low in ("short", "each", "exceed", "any", "no", "this")
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _at(toks: list[Token], i: int) -> Token | None:
+    return toks[i] if 0 <= i < len(toks) else None
+
+
+def _sentence(text: str, toks: list[Token], i: int) -> str:
+    start = 0
+    for k in range(i, -1, -1):
+        if toks[k].kind == "brk":
+            start = toks[k].end
+            break
+    end = len(text)
+    for k in range(i, len(toks)):
+        if toks[k].kind == "brk":
+            end = toks[k].start
+            break
+    return " ".join(text[start:end].split()).lstrip("-*• ").strip()
+
+
+def _clause_end(toks: list[Token], i: int) -> int:
+    """Index of the token that ends the comma clause holding token i."""
+    for k in range(i + 1, len(toks)):
+        if toks[k].kind == "brk" or toks[k].text in (",", ";", "(", ")"):
+            return k
+    return len(toks)
+
+
+def _clause_start(toks: list[Token], i: int) -> int:
+    for k in range(i - 1, -1, -1):
+        if toks[k].kind == "brk" or toks[k].text in (",", ";", ":", "(", ")", "-", "*"):
+            return k + 1
+    return 0
+
+
+def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
+    """The noun phrase right after a number: `timeline reads`, `new short links`,
+    `daily active users` (an adverb before a noun is an adjective), `-bit`."""
+    words: list[str] = []
+    k = j
+    if _at(toks, k) is not None and toks[k].text == "-" and _at(toks, k + 1) is not None:
+        k += 1  # "64-bit"
+    before = _at(toks, k - 1)
+    if (
+        _at(toks, k) is not None
+        and toks[k].low == "of"
+        and before is not None
+        and (before.kind == "num" and before.low.split()[-1] in _OF_AFTER)
+    ):
+        k += 1  # "20 millions of tweets", "a couple of operations"
+    while _at(toks, k) is not None and toks[k].low in ("most", "least", "more"):
+        k += 1  # "ten most played songs"
+    while k < len(toks) and len(words) < 4:
+        tok = toks[k]
+        if tok.kind != "word":
+            if tok.text == "-" and words and k + 1 < len(toks) and toks[k + 1].kind == "word":
+                words[-1] += "-" + toks[k + 1].text
+                k += 2
+                continue
+            break
+        low = tok.low
+        nxt = _at(toks, k + 1)
+        adjective = (
+            low in _ADVERBS
+            and nxt is not None
+            and nxt.kind == "word"
+            and nxt.low not in _STOP
+            and not _is_time_word(nxt.low)
+        )
+        stops = _FUNCTION if not words else _STOP
+        if not adjective and (
+            low in stops or _is_time_word(low) or low in _ADVERBS or low in _RATE_WORDS
+        ):
+            break
+        words.append(tok.text)
+        k += 1
+    return " ".join(words), k
+
+
+def _noun_after(toks: list[Token], j: int) -> str:
+    if _at(toks, j) is not None and toks[j].low == "of":
+        j += 1
+    return _phrase_after(toks, j)[0]
+
+
+def _noun_before(toks: list[Token], i: int, *, verbs: bool = False) -> str:
+    """The nearest noun-like word before a number in its clause (`trips at 2k`, `orders
+    peak at 300`), skipping prepositions, fillers and peak words."""
+    start = _clause_start(toks, i)
+    for k in range(i - 1, start - 1, -1):
+        tok = toks[k]
+        if tok.kind == "num":
+            return ""
+        if tok.kind != "word":
+            continue
+        low = tok.low
+        if low in _FILLER_BEFORE or low in _STOP or low in ("peak", "peaks", "is", "are"):
+            if verbs and low in ("viewed", "watched", "pulled", "submit", "open", "opens"):
+                return tok.text
+            continue
+        if low in ("spikes", "spike", "bursts", "burst", "avg", "average"):
+            return tok.text
+        if low.endswith("ly") and low not in ("family",):
+            continue
+        if verbs and k > start and toks[k - 1].kind == "word" and toks[k - 1].low not in _STOP:
+            return f"{toks[k - 1].text} {tok.text}"
+        return tok.text
+    return ""
+
+
+def _is_time_word(low: str) -> bool:
+    return low in _SECONDS or low in _SHORT_DURATION
+
+
+def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
+    """A period phrase after position j in the clause: `a month`, `per second`, `/s`,
+    `daily`, `in one day`, `/user/day` (skipping per-what phrases). Not `every 4 seconds`
+    (an interval, read as a duration of its own)."""
+    k = j
+    stop = _clause_end(toks, j - 1) if j > 0 else len(toks)
+    while k < min(stop, j + 12):
+        tok = toks[k]
+        if tok.kind == "num":
+            nxt = _at(toks, k + 1)
+            prev = _at(toks, k - 1)
+            if (
+                tok.word_number
+                and tok.value == 1
+                and nxt is not None
+                and _is_time_word(nxt.low)
+                and prev is not None
+                and prev.low == "in"
+            ):
+                return _period_name(nxt.low), nxt.end
+            return None, 0
+        low = tok.low
+        if low in _ADVERBS:
+            return _ADVERBS[low], tok.end
+        if low in _RATE_WORDS:
+            return _RATE_WORDS[low], tok.end
+        if tok.text == "/" or low in ("per", "a", "an", "each", "every", "in"):
+            nxt = _at(toks, k + 1)
+            if nxt is not None and low == "in" and nxt.low in ("a", "one"):
+                nxt = _at(toks, k + 2)
+            if nxt is not None and nxt.kind == "word" and _is_time_word(nxt.low):
+                name = _period_name(nxt.low)
+                if name is not None:
+                    return name, nxt.end
+        k += 1
+    return None, 0
+
+
+def _period_name(low: str) -> str | None:
+    seconds = _DURATIONS.get(low)
+    if seconds is None:
+        return None
+    return PERIOD_NAMES.get(int(seconds)) if seconds >= 1 else None
+
+
+def _direct_rate(toks: list[Token], j: int) -> tuple[str, int] | None:
+    """`rps`, `req/s`, `/s`, `ops/sec` right after the number."""
+    tok = _at(toks, j)
+    if tok is None:
+        return None
+    if tok.low in _RATE_WORDS:
+        return _RATE_WORDS[tok.low], tok.end
+    return None
+
+
+def _share_periods(toks: list[Token], placed: list[Quantity]) -> None:
+    """`200k reads and 50k writes per second`: the first count shares the period."""
+    for index, item in enumerate(placed[:-1]):
+        nxt = placed[index + 1]
+        if item.unit != "count" or item.period is not None or nxt.period is None:
+            continue
+        role = NOUNS.get(singular(item.subject.split()[-1].lower())) if item.subject else None
+        if role is None or role[0] == "people":
+            continue  # "500 trading pairs and a few thousand orders a second"
+        between = [t for t in toks if item.end <= t.start < nxt.start]
+        if between and all(t.kind == "word" for t in between) and between[-1].low in ("and", "or"):
+            placed[index] = _replace(item, period=nxt.period)
+
+
+def _replace(item: Quantity, **kw: object) -> Quantity:
+    from dataclasses import replace
+
+    return replace(item, **kw)  # type: ignore[arg-type]
+
+
+def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | None:
+    """Per what: `per user`, `/user/`, `of every key` after the number (not a time word),
+    or `each X` / `every X` before it in the sentence (`10,000 servers each emit`: the
+    noun before `each` when a verb follows it). For a size, `per event` / `each picture`
+    name what is sized, so only people and machines count as per-what there."""
+    for k in range(i + 1, min(stop, len(toks))):
+        tok = toks[k]
+        low = tok.low
+        if low in ("per", "/", "every", "each") or (
+            low == "for" and _at(toks, k + 1) is not None and toks[k + 1].low in ("every", "each")
+        ):
+            off = 2 if low == "for" else 1
+            nxt = _at(toks, k + off)
+            if nxt is not None and nxt.low in ("one", "a", "single"):
+                nxt = _at(toks, k + off + 1)
+            if nxt is not None and nxt.kind == "word" and not _is_time_word(nxt.low):
+                if low in ("every", "each") and toks[k - 1].low not in ("of", "for", "in"):
+                    continue
+                noun = singular(nxt.low)
+                if not size or noun in _OWNERS:
+                    return noun
+        if tok.kind == "num" and not (k > 0 and toks[k - 1].low in ("and", "or")):
+            break
+    sentence_start = 0
+    for k in range(i - 1, -1, -1):
+        if toks[k].kind == "brk":
+            sentence_start = k + 1
+            break
+    for k in range(i - 1, sentence_start - 1, -1):
+        tok = toks[k]
+        if tok.kind == "num" and tok.word_number and tok.value == 1:
+            continue  # "each one sending"
+        if tok.kind == "num" and not _same_clause(toks, k, i):
+            break
+        if tok.low not in ("each", "every") or k + 1 >= i:
+            continue
+        nxt = toks[k + 1]
+        one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
+        if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
+            continue  # "every 10 seconds", "every second": not a per-what
+        if not one and nxt.low not in _STOP:
+            noun = singular(nxt.low)
+            return noun if not size or noun in _OWNERS else None
+        owner = next(
+            (
+                t
+                for t in reversed(toks[sentence_start:k])
+                if t.kind == "word" and t.low not in _STOP
+            ),
+            None,
+        )
+        if owner is not None:
+            noun = singular(owner.low)
+            return noun if not size or noun in _OWNERS else None
+    return None
+
+
+_OWNERS = _wordset(
+    "user member customer player server node device host machine account employee athlete "
+    "driver rider tenant client key domain datacenter region shard"
+)
+
+
+def _same_clause(toks: list[Token], k: int, i: int) -> bool:
+    return not any(t.text in (",", ";") or t.kind == "brk" for t in toks[k:i])
+
+
+def _peak(text: str, toks: list[Token], i: int, end: int) -> bool:
+    tok = toks[i]
+    start = _clause_start(toks, i)
+    before_tokens = [t for t in toks[start:i]]
+    if any(t.kind == "num" for t in before_tokens):
+        last = max(k for k in range(start, i) if toks[k].kind == "num")
+        before_tokens = toks[last + 1 : i]
+    before = " ".join(t.text for t in before_tokens)
+    if _PEAK_BEFORE.search(before):
+        return True
+    after = text[max(end, tok.end) :]
+    nxt_num = next((t.start for t in toks[i + 1 :] if t.kind == "num"), len(text))
+    window = text[max(end, tok.end) : nxt_num]
+    if _AVERAGE_AFTER.match(after):
+        return False
+    return bool(_PEAK_AFTER.match(window))
+
+
+def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> Quantity | None:
+    for item in reversed(placed):
+        if item.unit == "count" and item.end <= start and item.sentence == sentence:
+            return item
+    return None
+
+
+def _ratio(
+    text: str, toks: list[Token], i: int, consumed: set[int], sentence: str
+) -> Quantity | tuple[Quantity, ...] | None:
+    tok = toks[i]
+    assert tok.value is not None
+    nxt, other = _at(toks, i + 1), _at(toks, i + 2)
+    if nxt is None or other is None or other.kind != "num" or other.value is None:
+        return None
+    if not (nxt.text == ":" or nxt.low == "to"):
+        return None
+    low_sentence = sentence.lower()
+    if nxt.low == "to" and not re.search(r"read|write|ratio", low_sentence):
+        return None
+    if nxt.text == ":" and not re.search(r"read|write|ratio", low_sentence):
+        # "1:1 chat": a name, not a measure.
+        consumed.add(i + 2)
+        return Quantity(
+            text[tok.start : other.end],
+            tok.start,
+            other.end,
+            tok.value,
+            "label",
+            _phrase_after(toks, i + 3)[0],
+            sentence,
+        )
+    read_pos, write_pos = low_sentence.find("read"), low_sentence.find("write")
+    reads_first = read_pos == -1 or write_pos == -1 or read_pos < write_pos
+    left, right = ("reads", "writes") if reads_first else ("writes", "reads")
+    consumed.add(i + 2)  # the right-hand number is placed here, beside the left one
+    return (
+        Quantity(tok.text, tok.start, tok.end, tok.value, "ratio", left, sentence),
+        Quantity(other.text, other.start, other.end, other.value, "ratio", right, sentence),
+    )
+
+
+def _size_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
+    nxt = _at(toks, i + 1)
+    if nxt is None or nxt.kind != "word":
+        return None
+    low = nxt.low
+    if nxt.text == "B" or (low in _SIZES and low not in ("b",)):
+        return Fraction(_SIZES[low]), nxt.end, i + 2
+    return None
+
+
+def _size_subject(toks: list[Token], i: int, j: int) -> str:
+    """`10 KB` of what: `per page`, `each result`, `a paste is 10 KB`, `2 GB of logs`."""
+    after = _noun_after(toks, j)
+    if after and after.split()[0].lower() not in ("after", "for"):
+        return after if after.lower().endswith(("size", "storage", "set")) else f"{after} size"
+    if any(
+        t.low in ("store", "stores", "storing", "stored") for t in toks[_clause_start(toks, i) : i]
+    ):
+        return "storage"
+    start = _clause_start(toks, i)
+    words = [
+        t.text
+        for t in toks[start:i]
+        if t.kind == "word"
+        and t.low not in _STOP
+        and t.low not in _FILLER_BEFORE
+        and t.low not in ("avg", "average", "max", "is")
+    ]
+    per = None
+    for k in range(j, min(len(toks), j + 3)):
+        if toks[k].low in ("per", "each") and _at(toks, k + 1) is not None:
+            per = toks[k + 1].text
+    noun = per or (words[-1] if words else "item")
+    return f"{noun} size"
+
+
+def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
+    nxt = _at(toks, i + 1)
+    if nxt is None or nxt.kind != "word":
+        return None
+    low = nxt.low
+    if low in _DURATIONS and low != "m":  # "m" after digits is a million, read by tokens
+        return _DURATIONS[low], nxt.end, i + 2
+    return None
+
+
+_LATENCY = re.compile(
+    r"\b(?:latenc\w*|respon\w*|under|below|within|less\s+than|<|in\s+less|load\w*|take\w*|"
+    r"p\d\d|percentile|answer\w*|appear\w*|results?\s+in|start\w*|add)\b|<",
+    re.IGNORECASE,
+)
+
+
+def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, str]:
+    tok = toks[i]
+    start = _clause_start(toks, i)
+    before = text[toks[start].start if start < len(toks) else 0 : tok.start]
+    low_before = before.lower()
+    noun = _context_noun(toks, start, i)
+    following = text[toks[j - 1].end : toks[j - 1].end + 20].lower()
+    named = re.match(r"\s*(delay|lag|latency|window|timeout|ttl)\b", following)
+    if named:
+        return named.group(1), f"{noun} {named.group(1)}"
+    if re.search(r"\bevery\s*$", low_before):
+        return "interval", f"{noun} interval"
+    if re.search(r"\b(?:expire\w*|ttl|after|delete\w*)\b", low_before) or re.search(
+        r"^\s*(?:of\s+inactivity|ttl)", text[toks[j - 1].end :], re.IGNORECASE
+    ):
+        return "expiry", f"{noun} expiry"
+    if re.search(r"\b(?:held|hold)\b", low_before):
+        return "hold", f"{noun} hold"
+    long = (
+        tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
+    )
+    if re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before) or (
+        long and re.search(r"\bfor\s*$", low_before)
+    ):
+        return "retention", f"{noun} retention"
+    if re.search(r"\b(?:lag\w*|delay\w*)\b", low_before):
+        return "delay", f"{noun} delay"
+    if re.search(r"\bfirst\s*$", low_before):
+        return "window", f"{noun} window"
+    if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
+        return "delay", f"{noun} delay"
+    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
+        return "latency", f"{noun} latency"
+    if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
+        return "duration", f"{noun} duration"
+    return "duration", f"{noun} duration"
+
+
+def _context_noun(toks: list[Token], start: int, i: int) -> str:
+    """The subject-like word of the clause before a duration (`redirect`, `pages`)."""
+    words = [
+        t
+        for t in toks[start:i]
+        if t.kind == "word"
+        and t.low not in _STOP
+        and t.low not in _FILLER_BEFORE
+        and t.low not in ("p", "th", "percentile", "latency", "less", "under", "below", "ms")
+        and not t.low.endswith("ly")
+    ]
+    if not words:
+        return "response"
+    return words[-1].text.lower()
+
+
+def _latency_subject(toks: list[Token], i: int) -> str:
+    phrase, _ = _phrase_after(toks, i + 1)
+    noun = phrase.split()[0].lower() if phrase else ""
+    if not noun or noun in ("latency", "under", "below"):
+        start = _clause_start(toks, i)
+        noun = _context_noun(toks, start, i)
+    return f"{noun} latency"

@@ -1,0 +1,169 @@
+"""The requirements reader: every number placed (value, unit, period, subject, peak, per)
+or listed as unplaced — the phrasings issue 13 found dropped or misread."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from archproof.frontends.draft import draft
+from archproof.frontends.draft.quantities import Quantity, read_quantities
+from archproof.frontends.draft.text import normalize
+from archproof.frontends.draft.tokens import tokens
+
+
+def _one(text: str, at: str) -> Quantity:
+    reading = read_quantities(normalize(text))
+    item = reading.covering(normalize(text).index(at))
+    assert isinstance(item, Quantity), f"{at!r} not placed: {item}"
+    return item
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("two hundred million", 200_000_000),
+        ("a few thousand", 3000),
+        ("a dozen", 12),
+        ("three hundred thousand", 300_000),
+        ("ten million", 10_000_000),
+        ("twice", 2),
+        ("100M", 100_000_000),
+        ("1.2bn", 1_200_000_000),
+        ("20 millions", 20_000_000),
+        ("1,000", 1000),
+    ],
+)
+def test_number_tokens(words: str, value: int) -> None:
+    nums = [t for t in tokens(words + " things") if t.kind == "num"]
+    assert len(nums) == 1 and nums[0].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "value", "unit", "period", "subject", "peak", "per"),
+    [
+        (
+            "250 billion timeline reads a month",
+            "250",
+            250 * 10**9,
+            "count",
+            "month",
+            "timeline reads",
+            False,
+            None,
+        ),
+        (
+            "Riders request trips at 2k per second peak",
+            "2k",
+            2000,
+            "count",
+            "second",
+            "trips",
+            True,
+            None,
+        ),
+        (
+            "300k drivers online at peak",
+            "300k",
+            300_000,
+            "count",
+            None,
+            "drivers online",
+            True,
+            None,
+        ),
+        (
+            "20k requests per second across 8 gateway nodes",
+            "20k",
+            20_000,
+            "count",
+            "second",
+            "requests",
+            False,
+            None,
+        ),
+        (
+            "20k requests per second across 8 gateway nodes",
+            "8",
+            8,
+            "count",
+            None,
+            "gateway nodes",
+            False,
+            None,
+        ),
+        (
+            "each client may make 100 requests per minute",
+            "100",
+            100,
+            "count",
+            "minute",
+            "requests",
+            False,
+            "client",
+        ),
+        ("pages are 500 KB on average", "500", 500_000, "bytes", None, "pages size", False, None),
+        ("40 msgs/user/day", "40", 40, "count", "day", "msgs", False, "user"),
+        ("8k req/s avg and 3x at peak", "8k", 8000, "count", "second", "req", False, None),
+        (
+            "p99 redirect < 50ms",
+            "50ms",
+            Fraction(1, 20),
+            "seconds",
+            None,
+            "redirect latency",
+            False,
+            None,
+        ),
+    ],
+)
+def test_placed(
+    text: str,
+    at: str,
+    value: int | Fraction,
+    unit: str,
+    period: str | None,
+    subject: str,
+    peak: bool,
+    per: str | None,
+) -> None:
+    q = _one(text, at)
+    assert (q.value, q.unit, q.period, q.subject, q.peak, q.per) == (
+        value,
+        unit,
+        period,
+        subject,
+        peak,
+        per,
+    )
+
+
+def test_a_number_with_nothing_to_measure_is_unplaced_and_asked() -> None:
+    task = "Design a chat app for 5M users. We expect 7 and 12 at launch."
+    reading = read_quantities(normalize(task))
+    assert [u.text for u in reading.unplaced] == ["7", "12"]
+    drafted = draft(task)
+    assert drafted.open_questions[0].endswith("what does 7 measure?")
+    assert any(a.id.startswith("unplaced-number") for a in drafted.design.requirements.assumptions)
+
+
+def test_stated_rates_are_read_not_assumed() -> None:
+    drafted = draft(
+        "Design the Twitter timeline. 100 million active users, 500 million tweets a day, "
+        "250 billion timeline reads a month."
+    )
+    sources = {r.name: r.source for r in drafted.requirements}
+    assert sources.get("reads") == "extracted"
+    assert "read-write-ratio" not in {a.id for a in drafted.design.requirements.assumptions}
+
+
+def test_a_stated_peak_is_not_multiplied_again() -> None:
+    drafted = draft(
+        "Design Uber. Riders request trips at 2k per second peak, 300k drivers online at peak, "
+        "each driver sends its location every 4 seconds."
+    )
+    peak = float(drafted.design.requirements.load.peak_factor)
+    op = drafted.design.operation("update_location")
+    assert op.rate is not None
+    assert op.rate.per_s_float * peak == pytest.approx(75_000)
