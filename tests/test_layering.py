@@ -8,12 +8,13 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "archproof"
 
-LEAF = {"span", "errors", "units", "policy"}
+LEAF = {"span", "errors", "units", "policy", "numbers"}
 # layer → the layers it may import from (itself included).
 ALLOWED: dict[str, set[str]] = {
     "span": {"span"},
     "units": {"units"},
     "policy": {"policy"},
+    "numbers": {"numbers"},
     "errors": {"errors", "span"},
     "model": LEAF | {"model"},
     "catalog": LEAF | {"model", "catalog"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from archproof.numbers import factor as _factor
 from archproof.passes.capacity import CapacityResult, Figure, SloStatus
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
@@ -108,7 +109,7 @@ def size(f: Figure) -> str:
 
 
 def factor(f: Figure) -> str:
-    return f.status if f.value is None else f"{f.value:.3g}×"
+    return f.status if f.value is None else _factor(f.value)
 
 
 def bar(f: Figure, width: int = 10) -> str:

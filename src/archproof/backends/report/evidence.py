@@ -296,7 +296,29 @@ def _bottleneck(cap: CapacityResult) -> tuple[Block, ...]:
                 caption="Headroom: how far the load can grow",
             )
         )
+        blocks.extend(_bottleneck_vs_headroom(cap))
     return tuple(blocks)
+
+
+def _bottleneck_vs_headroom(cap: CapacityResult) -> tuple[Block, ...]:
+    """Why the bottleneck's factor and its pool's headroom to 100% differ, where they do."""
+    b = cap.bottleneck
+    k = b.saturation_factor.value
+    row = next((h for h in cap.headroom if (h.component, h.pool) == (b.component, b.pool)), None)
+    alone = row.to_100.value if row is not None else None
+    if b.component is None or k is None or alone is None or abs(alone - k) <= 0.05 * k:
+        return ()
+    where = b.component + (f" ({b.pool})" if b.pool and b.pool != "all" else "")
+    return (
+        Note(
+            f"Two figures, two questions. Headroom scales each pool's own utilization "
+            f"linearly (target ρ / ρ, holding times fixed): {where} alone reaches 100% at "
+            f"{fmt.factor(alone)}. The bottleneck re-solves the whole system as every "
+            f"operation grows together: a pool whose workers wait on callees that queue "
+            f"under load holds each request longer, so {where} saturates at "
+            f"{fmt.factor(k)}. Plan by the bottleneck."
+        ),
+    )
 
 
 def _latency(report: Report, cap: CapacityResult) -> tuple[Block, ...]:
@@ -781,9 +803,33 @@ def success_metrics(report: Report) -> tuple[Block, ...]:
             status = badge(check.status if check else SloStatus.UNKNOWN)
             rows.append((op.id, metric, str(target), shown, simulated, status))
     slos = design.requirements.slos
-    for name, value in (("availability", slos.availability), ("durability", slos.durability)):
-        if value is not None:
-            rows.append(("system", name, str(value), "—", "—", badge(AssumptionStatus.UNCHECKED)))
+    system = cap.system_availability if cap else None
+    if slos.availability is not None and system is not None:
+        rows.append(
+            (
+                "system (requests that succeed)",
+                "availability",
+                str(slos.availability),
+                fmt.figure(system.figure, "nines"),
+                "—",
+                badge(system.status),
+            )
+        )
+    elif slos.availability is not None:
+        rows.append(
+            ("system", "availability", str(slos.availability), "—", "—", badge(SloStatus.UNKNOWN))
+        )
+    if slos.durability is not None:  # no pass models durability: say so, not "met"
+        rows.append(
+            (
+                "system",
+                "durability",
+                str(slos.durability),
+                "not modelled",
+                "—",
+                badge(AssumptionStatus.UNCHECKED),
+            )
+        )
     if not rows:
         return (Note("No SLOs written: there is nothing to show the design works.", "warn"),)
     return (

@@ -14,7 +14,7 @@ from archproof.passes.capacity.headroom import bottleneck, headroom, max_rates_a
 from archproof.passes.capacity.latency import edges, operation_latency
 from archproof.passes.capacity.network import compile_network
 from archproof.passes.capacity.queueing import component_loads
-from archproof.passes.capacity.result import CapacityResult, OperationResult
+from archproof.passes.capacity.result import CapacityResult, OperationResult, SloCheck
 from archproof.passes.capacity.solve import solve
 from archproof.passes.capacity.status import SloStatus, Status
 from archproof.passes.capacity.storage import storage
@@ -143,4 +143,33 @@ def _analyze(
         caches=cache_headroom(net, base),
         methods=dict(METHODS),
         notes=net.model.notes,
+        system_availability=system_availability(design, ops),
+    )
+
+
+def system_availability(design: Design, ops: list[OperationResult]) -> SloCheck | None:
+    """The design-wide availability target against the share of user-facing requests
+    that succeed (each operation's availability weighted by its peak rate; background
+    jobs when there is no user-facing operation)."""
+    target = design.requirements.slos.availability
+    if target is None:
+        return None
+    facing = [o for o in ops if o.sync and o.consumes is None] or ops
+    pairs = [(o.rate_peak.value, o.availability.value) for o in facing]
+    known = [(r, a) for r, a in pairs if r is not None and a is not None and r > 0]
+    total = sum(r for r, _ in known)
+    if not known or total <= 0 or len(known) < len(pairs):
+        fig = figure(None, "", "an operation's rate or availability is unknown")
+        return SloCheck("availability", float(target.fraction), fig, SloStatus.UNKNOWN)
+    value = sum(r * a for r, a in known) / total
+    fig = figure(
+        value,
+        "",
+        "Σ λ·A / Σ λ over user-facing operations (share of requests that succeed)",
+        operations=float(len(known)),
+        requests_per_s=total,
+    )
+    ok = value >= float(target.fraction)
+    return SloCheck(
+        "availability", float(target.fraction), fig, SloStatus.MET if ok else SloStatus.VIOLATED
     )

@@ -296,6 +296,9 @@ class CapacityResult(_Json):
     caches: tuple[CacheHeadroom, ...]
     methods: dict[str, str]  # figure family → method, for the report
     notes: tuple[str, ...]
+    # The design-wide availability target (requirements.slos.availability) against the
+    # share of user-facing requests that succeed: Σ λ·A / Σ λ over those operations.
+    system_availability: SloCheck | None = None
 
     def component(self, component_id: str) -> ComponentLoad | None:
         return next((c for c in self.components if c.id == component_id), None)

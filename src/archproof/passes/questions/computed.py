@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from archproof.model import Design
+from archproof.numbers import factor as fmt_factor
+from archproof.numbers import percent
 from archproof.passes.base import Results
 from archproof.passes.questions.derive import Found
 
@@ -29,7 +31,7 @@ def _capacity(results: Results) -> CapacityResult | None:
 
 
 def _pct(fig: Figure) -> str:
-    return f"{fig.value * 100:.3g}%" if fig.value is not None else fig.status
+    return percent(fig.value) if fig.value is not None else fig.status
 
 
 def peak_load(design: Design, results: Results) -> Found | None:
@@ -48,7 +50,8 @@ def peak_load(design: Design, results: Results) -> Found | None:
     b = capacity.bottleneck
     if b.component is not None:
         factor = b.saturation_factor.value
-        at = f" at {factor:.2g}× the peak load" if factor is not None else ""
+        # the report's summary prints the same figure through the same formatter
+        at = f" at {fmt_factor(factor)} the peak load" if factor is not None else ""
         lines.append(f"Bottleneck: {b.component} ({b.pool}) saturates first{at}")
     return lines, ["capacity.components", "capacity.bottleneck"]
 

@@ -1,0 +1,125 @@
+"""Numbers as people read them: one formatter for every stage that prints a figure.
+
+Three significant digits, engineering units (µs / ms / s / min, /s, k/M/G, KB…PB, ×, %),
+thousands separators past 999, and never `e+` notation: `1,468×`, not `1.47e+03×`;
+`4.26 TB`, not `4.26075e+12 B`. The report, the terminal tables and the questions pass
+all format through here, so the same figure reads the same everywhere (the summary's
+bottleneck and Q4.1's are one string).
+
+A leaf module: it imports nothing from archproof.
+"""
+
+from __future__ import annotations
+
+import math
+
+INFINITE = "∞"
+
+
+def sig(value: float, digits: int = 3) -> str:
+    """`value` to `digits` significant digits in plain notation (no exponent).
+
+    Values of 10**digits and more are shown whole with separators (1,468); smaller ones
+    round to `digits` significant digits with trailing zeros dropped (7.77, 0.0105).
+    """
+    if not math.isfinite(value):
+        return INFINITE
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    if magnitude >= digits - 1:
+        return f"{value:,.0f}"
+    decimals = digits - 1 - magnitude
+    text = f"{value:.{decimals}f}"
+    # rounding can carry into a new digit (9.996 → 10.00): drop what is then superfluous
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text
+
+
+def seconds(value: float | None) -> str:
+    """A duration in seconds as µs / ms / s / min."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    if value == 0:
+        return "0 ms"
+    if value < 1e-3:
+        return f"{sig(value * 1e6)} µs"
+    if value < 1:
+        return f"{sig(value * 1e3)} ms"
+    if value < 120:
+        return f"{sig(value)} s"
+    if value < 7200:
+        return f"{sig(value / 60)} min"
+    if value < 172800:
+        return f"{sig(value / 3600)} h"
+    return f"{sig(value / 86400)} d"
+
+
+def rate(value: float | None) -> str:
+    """Calls or requests per second: 11.6k/s, 2.5M/s, 237/s, 0.5/s."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    if value >= 1e9:
+        return f"{sig(value / 1e9)}G/s"
+    if value >= 1e6:
+        return f"{sig(value / 1e6)}M/s"
+    if value >= 1e4:
+        return f"{sig(value / 1e3)}k/s"
+    if value >= 100:
+        return f"{value:,.0f}/s"
+    return f"{sig(value)}/s"
+
+
+def percent(value: float | None, digits: int = 3) -> str:
+    """A fraction as a percentage: 0.0657 → 6.57%; under 0.1% says so."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    if 0 < value < 0.001:
+        return "<0.1%"
+    return f"{sig(value * 100, digits)}%"
+
+
+def nines(value: float | None) -> str:
+    """Availability such as 0.99953 → 99.953% (digits enough to show the nines)."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value >= 1:
+        return "100%"
+    digits = max(3, min(8, int(-math.log10(1 - value)) + 3))
+    return f"{value * 100:.{digits}g}%"
+
+
+def size(value: float | None) -> str:
+    """Bytes in decimal units: 4.26 TB, 500 B."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    for unit, scale in (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if value >= scale:
+            return f"{sig(value / scale)} {unit}"
+    return f"{value:.0f} B"
+
+
+def count(value: float | None) -> str:
+    """A count with k / M / B / T: 7.28B rows."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= scale:
+            return f"{sig(value / scale)}{unit}"
+    return sig(value)
+
+
+def factor(value: float | None) -> str:
+    """A load factor: 7.77×, 1,468×."""
+    if value is None or not math.isfinite(value):
+        return INFINITE
+    return f"{sig(value)}×"
+
+
+def minutes(value: float | None) -> str:
+    """A duration in minutes: 263 min, 4.38 h."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value >= 120:
+        return f"{sig(value / 60)} h"
+    return f"{sig(value)} min"
