@@ -5,7 +5,7 @@
 Records are frozen, slotted dataclasses with keyword-only fields: they cannot be
 changed after construction, and their constructors reject values the design rules
 out (negative quantities, naive timestamps, over-long text). Each id is its own
-type, so mypy rejects a TicketId where a SpotId belongs.
+type, so mypy rejects a CallId where a EmployeeId belongs.
 """
 
 from __future__ import annotations

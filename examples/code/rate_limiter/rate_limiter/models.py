@@ -4,8 +4,8 @@
 
 Records are frozen, slotted dataclasses with keyword-only fields: they cannot be
 changed after construction, and their constructors reject values the design rules
-out (negative quantities, naive timestamps, over-long text). Each id is its own
-type, so mypy rejects a TicketId where a SpotId belongs.
+out (negative quantities, naive timestamps, over-long text). The id ClientKey is its own
+type (a NewType), not a bare str.
 """
 
 from __future__ import annotations

@@ -152,7 +152,7 @@ def mismatches(
     def flush() -> None:
         nonlocal current, notes
         if current is not None:
-            detail = "; ".join(n.strip() for n in notes if n.strip())
+            detail = _detail([n.strip() for n in notes if n.strip()])
             message = current.message + (f" ({detail})" if detail else "")
             out.append(Mismatch(current.file, current.line, message))
         current, notes = None, []
@@ -190,3 +190,12 @@ def mismatches(
             current, notes = None, []
     flush()
     return out
+
+
+def _detail(notes: list[str]) -> str:
+    """mypy's notes on one mismatch, as `expected …, got …` when it gives both."""
+    if "Expected:" in notes and "Got:" in notes:
+        expected = notes[notes.index("Expected:") + 1 : notes.index("Got:")]
+        got = notes[notes.index("Got:") + 1 :]
+        return f"expected `{' '.join(expected)}`, got `{' '.join(got)}`"
+    return "; ".join(n for n in notes if not n.startswith("Following member"))

@@ -78,8 +78,7 @@ def render_models(plan: CodePlan, header: str) -> str:
             f"The domain types of {plan.title}: ids, enums, records and their lifecycles.\n\n"
             "Records are frozen, slotted dataclasses with keyword-only fields: they cannot be\n"
             "changed after construction, and their constructors reject values the design rules\n"
-            "out (negative quantities, naive timestamps, over-long text). Each id is its own\n"
-            "type, so mypy rejects a TicketId where a SpotId belongs."
+            "out (negative quantities, naive timestamps, over-long text)." + _ids_note(plan)
         ),
         "",
         imports(std, local),
@@ -114,6 +113,16 @@ def render_models(plan: CodePlan, header: str) -> str:
             out += _machine(machine, plan)
             done.add(machine.entity)
     return "\n".join(out) + "\n"
+
+
+def _ids_note(plan: CodePlan) -> str:
+    if len(plan.ids) >= 2:
+        first, second = plan.ids[0].name, plan.ids[1].name
+        return f" Each id is its own\ntype, so mypy rejects a {second} where a {first} belongs."
+    if plan.ids:
+        only = plan.ids[0]
+        return f" The id {only.name} is its own\ntype (a NewType), not a bare {only.base}."
+    return ""
 
 
 def _needs_checks(plan: CodePlan) -> set[str]:
