@@ -29,7 +29,7 @@ Rows that would break the key or a unique index are dropped (and counted).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -78,12 +78,20 @@ class Scale:
 
 @dataclass(frozen=True)
 class TableData:
-    """Generated rows of one table, in column order."""
+    """Generated rows of one table, held column by column (`data[i]` is column i)."""
 
     entity: str
     columns: tuple[str, ...]
-    rows: tuple[Row, ...]
+    data: tuple[list[Value], ...]
     dropped: int  # rows dropped as duplicates of a key or unique index
+
+    def __len__(self) -> int:
+        return len(self.data[0]) if self.data else 0
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The rows, built as they are read."""
+        return zip(*self.data, strict=True)
 
 
 def tables_of(design: Design) -> tuple[Entity, ...]:
@@ -122,12 +130,50 @@ def _zipf_indices(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     return rng.permutation(n)[ranks]
 
 
-def _code(i: int, width: int) -> str:
-    out = []
-    for _ in range(width):
-        i, r = divmod(i, 62)
-        out.append(_ALPHABET[r])
-    return "".join(reversed(out))
+_ALPHA = np.array(list(_ALPHABET))
+_HEX = np.array(list("0123456789abcdef"))
+
+
+def _codes(values: np.ndarray, width: int) -> list[Value]:
+    """Base-62 codes of `width` characters for non-negative int64 `values` (vectorized)."""
+    digits = np.empty((len(values), width), dtype=np.int64)
+    rest = values.astype(np.int64)
+    for j in range(width - 1, -1, -1):
+        digits[:, j] = rest % 62
+        rest = rest // 62
+    chars = np.ascontiguousarray(_ALPHA[digits])
+    return list(chars.view(f"<U{width}").ravel().tolist())
+
+
+def _unique_ints(rng: np.random.Generator, span: int, n: int) -> np.ndarray:
+    """n distinct random ints in [0, span) (all of them, shuffled, when span is small)."""
+    if span <= 2 * n:
+        return rng.permutation(span)[:n]
+    values = rng.integers(0, span, size=n, dtype=np.int64)
+    while True:
+        _, first = np.unique(values, return_index=True)
+        if len(first) == n:
+            return values
+        repeat = np.ones(n, dtype=bool)
+        repeat[first] = False
+        values[repeat] = rng.integers(0, span, size=int(repeat.sum()), dtype=np.int64)
+
+
+def _uuids(rng: np.random.Generator, n: int) -> list[Value]:
+    """n random version-4 UUIDs as text (vectorized)."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    nibbles = np.empty((n, 32), dtype=np.uint8)
+    nibbles[:, 0::2] = raw >> 4
+    nibbles[:, 1::2] = raw & 0x0F
+    hexes = _HEX[nibbles]
+    out = np.full((n, 36), "-", dtype="<U1")
+    for dst, src in ((slice(0, 8), slice(0, 8)), (slice(9, 13), slice(8, 12)),
+                     (slice(14, 18), slice(12, 16)), (slice(19, 23), slice(16, 20)),
+                     (slice(24, 36), slice(20, 32))):  # fmt: skip
+        out[:, dst] = hexes[:, src]
+    return list(np.ascontiguousarray(out).view("<U36").ravel().tolist())
 
 
 def _str_len(fld: EntityField) -> int:
@@ -135,9 +181,33 @@ def _str_len(fld: EntityField) -> int:
     return max(1, min(MAX_STR, size // 2 or 1))
 
 
-def _timestamps(seconds: np.ndarray) -> list[str]:
-    text = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
-    return [t.replace("T", " ") for t in text.tolist()]
+def _digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Zero-padded decimal digits of non-negative ints as an (n, width) array of characters."""
+    out = np.empty((len(values), width), dtype=np.int64)
+    rest = values.astype(np.int64)
+    for j in range(width - 1, -1, -1):
+        out[:, j] = rest % 10
+        rest = rest // 10
+    return _ALPHA[out]
+
+
+def _timestamps(seconds: np.ndarray) -> list[Value]:
+    """`YYYY-MM-DDTHH:MM:SS` (ISO 8601: PostgreSQL reads it; as SQLite text it sorts in time
+    order), vectorized: each distinct day is formatted once, the time of day from digits."""
+    whole = seconds.astype(np.int64)
+    days, inverse = np.unique(whole // 86_400, return_inverse=True)
+    day_text = np.datetime_as_string((days * 86_400).astype("datetime64[s]"), unit="D")
+    day_chars = np.asarray(day_text).astype("<U10").view("<U1").reshape(len(days), 10)
+    of_day = whole % 86_400
+    out = np.empty((len(whole), 19), dtype="<U1")
+    out[:, :10] = day_chars[inverse]
+    out[:, 10] = "T"
+    out[:, 11:13] = _digits(of_day // 3600, 2)
+    out[:, 13] = ":"
+    out[:, 14:16] = _digits(of_day // 60 % 60, 2)
+    out[:, 16] = ":"
+    out[:, 17:19] = _digits(of_day % 60, 2)
+    return list(np.ascontiguousarray(out).view("<U19").ravel().tolist())
 
 
 class _Generator:
@@ -146,6 +216,7 @@ class _Generator:
         self.scale = scale
         self.seed = seed
         self.vocabulary = self._vocabulary()
+        self._keys: dict[str, list[Value]] = {}
 
     def _vocabulary(self) -> tuple[str, ...]:
         rng = np.random.default_rng(self.seed)
@@ -156,25 +227,22 @@ class _Generator:
         return tuple(dict.fromkeys(words))
 
     def key_values(self, entity: Entity, n: int) -> list[Value]:
-        """The one-column key of `entity`'s first n rows (deterministic: refs can use it)."""
+        """The one-column key of `entity`'s first n rows: a prefix of the loaded keys, so a
+        ref drawn from it always names a row that exists."""
+        full = self._keys.get(entity.id)
+        if full is None:
+            full = self._key_column(entity, self.scale.of(entity.id).rows)
+            self._keys[entity.id] = full
+        return full[:n]
+
+    def _key_column(self, entity: Entity, n: int) -> list[Value]:
         fld = key_field(self.design, entity.fields[entity.key[0]])
         rng = np.random.default_rng([self.seed, _stable(entity.id), 1])
-        if fld.type in ("int", "bigint"):
-            return list(range(1, n + 1))
         if fld.type == "uuid":
-            raw = rng.integers(0, 2**63, size=(n, 2), dtype=np.int64).tolist()
-            return [_uuid(a, b) for a, b in raw]
+            return _uuids(rng, n)
         if fld.type in ("str", "text"):
-            width = max(1, min(fld.size or 12, 12))
-            span = 62**width
-            if span >= n:
-                # a bijection of [0, span) (odd stride, random offset): unique, random-looking
-                stride = (int(rng.integers(1, 2**40)) * 2 + 1) % span or 1
-                while math.gcd(stride, span) != 1:
-                    stride += 2
-                offset = int(rng.integers(0, 2**40)) % span
-                return [_code((offset + i * stride) % span, width) for i in range(n)]
-            return [_code(i, max(width, 1)) for i in range(n)]
+            width = max(1, min(fld.size or 10, 10))
+            return _codes(_unique_ints(rng, 62**width, n), width)
         return list(range(1, n + 1))
 
     def generate(self, entity: Entity, searched: set[str]) -> TableData:
@@ -202,12 +270,13 @@ class _Generator:
                 columns[name] = self._column(entity, name, fld, n, rng, name in unique_cols,
                                              name == time_col, name in searched)  # fmt: skip
             if fld.nullable and name not in entity.key and name not in unique_cols:
-                mask = (rng.random(n) < NULL_SHARE).tolist()
-                columns[name] = [None if m else v for v, m in zip(columns[name], mask, strict=True)]
+                values = np.asarray(columns[name], dtype=object)
+                values[rng.random(n) < NULL_SHARE] = None
+                columns[name] = values.tolist()
         names = tuple(entity.fields)
-        rows = list(zip(*(columns[c] for c in names), strict=True))
-        kept, dropped = _dedupe(entity, names, rows)
-        return TableData(entity.id, names, tuple(kept), dropped)
+        data = tuple(columns[c] for c in names)
+        kept, dropped = _dedupe(entity, names, data)
+        return TableData(entity.id, names, kept, dropped)
 
     def _column(
         self,
@@ -224,8 +293,7 @@ class _Generator:
             target = self.design.entity_map.get(fld.ref or "")
             if target is not None and len(target.key) == 1 and target.key[0] in target.fields:
                 parents = self.key_values(target, self._population(entity, target, n))
-                picks = _zipf_indices(rng, len(parents), n).tolist()
-                return [parents[i] for i in picks]
+                return _take(parents, _zipf_indices(rng, len(parents), n))
             fld = EntityField(type="bigint")
         base = fld
         if searched:
@@ -239,10 +307,10 @@ class _Generator:
                 else:
                     seconds = EPOCH + rng.random(n) * YEAR_S
                 stamps = _timestamps(seconds)
-                return [s[:10] for s in stamps] if base.type == "date" else list(stamps)
+                return [str(s)[:10] for s in stamps] if base.type == "date" else stamps
             case "enum":
-                values = base.values or ("a",)
-                return [values[i] for i in rng.integers(0, len(values), size=n).tolist()]
+                values = list(base.values or ("a",))
+                return _take(values, rng.integers(0, len(values), size=n))
             case "bool":
                 return [bool(b) for b in rng.integers(0, 2, size=n).tolist()]
             case "float" | "decimal":
@@ -257,16 +325,14 @@ class _Generator:
             if base.type in ("int", "bigint"):
                 return [int(x) for x in rng.permutation(n).tolist()]
             if base.type == "uuid":
-                raw = rng.integers(0, 2**63, size=(n, 2), dtype=np.int64).tolist()
-                return [_uuid(a, b) for a, b in raw]
-            width = max(1, min(_str_len(base), 24))
-            tokens = rng.integers(0, 2**62, size=n, dtype=np.int64).tolist()
-            return [_code(t, 11)[-width:] for t in tokens]
+                return _uuids(rng, n)
+            width = max(1, min(_str_len(base), 10))
+            return _codes(_unique_ints(rng, 62**width, n), width)
         if base.type in ("int", "bigint") and name not in _filtered(entity):
             return [int(x) for x in rng.integers(0, 1_000_000, size=n).tolist()]
         pool_size = max(2, min(n, max(100, n // POOL_DIVISOR)))
         pool = self._pool(base, pool_size, rng)
-        return [pool[i] for i in _zipf_indices(rng, pool_size, n).tolist()]
+        return _take(pool, _zipf_indices(rng, pool_size, n))
 
     def _population(self, child: Entity, parent: Entity, n: int) -> int:
         """How many parent keys `n` child rows draw from: children per parent as in the
@@ -279,22 +345,19 @@ class _Generator:
         if fld.type in ("int", "bigint"):
             return list(range(1, size + 1))
         if fld.type == "uuid":
-            raw = rng.integers(0, 2**63, size=(size, 2), dtype=np.int64).tolist()
-            return [_uuid(a, b) for a, b in raw]
+            return _uuids(rng, size)
         length = _str_len(fld)
-        out: list[Value] = []
-        for row in rng.integers(0, 62, size=(size, length)).tolist():
-            out.append("".join(_ALPHABET[j] for j in row))
-        return out
+        chars = np.ascontiguousarray(_ALPHA[rng.integers(0, 62, size=(size, length))])
+        return list(chars.view(f"<U{length}").ravel().tolist())
 
 
 def _filtered(entity: Entity) -> set[str]:
     return {c for ap in entity.access_patterns for c in (*ap.by, ap.order_by or "")}
 
 
-def _uuid(a: int, b: int) -> str:
-    h = f"{a:016x}{b:016x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
+def _take(values: Sequence[Value], picks: np.ndarray) -> list[Value]:
+    """values[i] for each i in picks (vectorized through an object array)."""
+    return list(np.asarray(values, dtype=object)[picks].tolist())
 
 
 def _stable(text: str) -> int:
@@ -304,25 +367,31 @@ def _stable(text: str) -> int:
     return zlib.crc32(text.encode())
 
 
-def _dedupe(entity: Entity, names: tuple[str, ...], rows: list[Row]) -> tuple[list[Row], int]:
+def _dedupe(
+    entity: Entity, names: tuple[str, ...], data: tuple[list[Value], ...]
+) -> tuple[tuple[list[Value], ...], int]:
+    """Drop rows that repeat the (composite) key or a unique index; (columns, dropped)."""
     groups: list[tuple[int, ...]] = []
     if entity.key and len(entity.key) > 1:
         groups.append(tuple(names.index(k) for k in entity.key if k in names))
     for spec in indexes_of(entity):
         if spec.unique:
             groups.append(tuple(names.index(c) for c in spec.columns if c in names))
-    if not groups:
-        return rows, 0
-    seen: list[set[tuple[Value, ...]]] = [set() for _ in groups]
-    kept: list[Row] = []
-    for row in rows:
-        keys = [tuple(row[i] for i in g) for g in groups]
-        if any(k in s for k, s in zip(keys, seen, strict=True)):
-            continue
-        for k, s in zip(keys, seen, strict=True):
-            s.add(k)
-        kept.append(row)
-    return kept, len(rows) - len(kept)
+    if not groups or not data:
+        return data, 0
+    n = len(data[0])
+    keep = np.ones(n, dtype=bool)
+    for group in groups:
+        seen: set[tuple[Value, ...]] = set()
+        for i, key in enumerate(zip(*(data[c] for c in group), strict=True)):
+            if key in seen:
+                keep[i] = False
+            else:
+                seen.add(key)
+    dropped = int(n - keep.sum())
+    if not dropped:
+        return data, 0
+    return tuple(list(np.asarray(col, dtype=object)[keep].tolist()) for col in data), dropped
 
 
 def generate(design: Design, scale: Scale, *, seed: int = 1) -> Iterable[TableData]:

@@ -176,9 +176,17 @@ def _fk(col: str, target: str, target_col: str) -> exp.ForeignKey:
 
 
 def create_table(
-    design: Design, entity: Entity, dialect: Dialect, *, with_foreign_keys: bool = True
+    design: Design,
+    entity: Entity,
+    dialect: Dialect,
+    *,
+    with_foreign_keys: bool = True,
+    with_primary_key: bool = True,
 ) -> exp.Create:
-    """CREATE TABLE for `entity`; foreign keys inline only for SQLite (see the module doc)."""
+    """CREATE TABLE for `entity`; foreign keys inline only for SQLite (see the module doc).
+
+    Without the primary key (dbcheck's bulk load on PostgreSQL, `add_primary_key` after it:
+    building an index once is much faster than maintaining it row by row)."""
     defs: list[exp.Expression] = []
     for fname, fld in entity.fields.items():
         constraints: list[exp.ColumnConstraint] = []
@@ -195,7 +203,7 @@ def create_table(
                 this=ident(fname), kind=sql_type(design, fld, dialect), constraints=constraints
             )
         )
-    if entity.key:
+    if entity.key and with_primary_key:
         defs.append(exp.PrimaryKey(expressions=[ident(k) for k in entity.key]))
     if with_foreign_keys and dialect == "sqlite":
         defs.extend(_fk(*fk) for fk in foreign_keys(design, entity))
@@ -213,6 +221,18 @@ def create_index(spec: IndexSpec) -> exp.Create:
         ),
         kind="INDEX",
         unique=spec.unique,
+    )
+
+
+def add_primary_key(entity: Entity) -> exp.Alter:
+    return exp.Alter(
+        this=table(entity.id),
+        kind="TABLE",
+        actions=[
+            exp.AddConstraint(
+                expressions=[exp.PrimaryKey(expressions=[ident(k) for k in entity.key])]
+            )
+        ],
     )
 
 

@@ -25,7 +25,7 @@ import sqlite3
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,6 +35,9 @@ from archproof.passes.dbcheck.errors import DbcheckError
 from archproof.passes.dbcheck.plans import Plan, postgres_plan, sqlite_plan
 
 Params = Sequence[object]
+Columns = tuple[list[Any], ...]
+COPY_CHUNK = 50_000  # rows per write to COPY
+_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
 DEFAULT_TIMEOUT_MS = 30_000
 APPLICATION = "archproof dbcheck"  # in pg_stat_activity
 INSTALL_HINT = "pip install 'archproof[postgres]' (psycopg 3)"
@@ -65,8 +68,8 @@ class Engine(ABC):
         """Run one statement; `StatementFailed` if the engine refuses it."""
 
     @abstractmethod
-    def load(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-        """Bulk-load rows into `table`."""
+    def load(self, table: str, columns: tuple[str, ...], data: Columns) -> None:
+        """Bulk-load rows, given column by column, into `table`."""
 
     @abstractmethod
     def analyze(self, table: str) -> None:
@@ -133,7 +136,7 @@ class SqliteEngine(Engine):
     def execute(self, sql: str, params: Params = (), *, what: str) -> None:
         self._guard(what, lambda: self.conn.execute(sql, tuple(params)))
 
-    def load(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    def load(self, table: str, columns: tuple[str, ...], data: Columns) -> None:
         from sqlglot import exp
 
         from archproof.passes.dbcheck.ddl import ident
@@ -149,7 +152,7 @@ class SqliteEngine(Engine):
         def run() -> None:
             self.conn.execute("BEGIN")
             try:
-                self.conn.executemany(insert, rows)
+                self.conn.executemany(insert, zip(*data, strict=True))
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -182,6 +185,35 @@ class SqliteEngine(Engine):
 
 
 # --------------------------------------------------------------------------- PostgreSQL
+
+
+def copy_text(values: list[Any]) -> list[str]:
+    """One column in COPY's text format: NULL as \\N, booleans t/f, bytea as \\\\x…, and
+    backslash, tab, newline and carriage return escaped in strings (design text such as an
+    enum value may hold them)."""
+    has_null = None in values
+    present = [v for v in values if v is not None] if has_null else values
+    sample = present[0] if present else None
+    out: list[str]
+    if isinstance(sample, bool):
+        out = ["\\N" if v is None else ("t" if v else "f") for v in values]
+    elif isinstance(sample, bytes):
+        out = ["\\N" if v is None else "\\\\x" + v.hex() for v in values]
+    elif isinstance(sample, str):
+        joined = "".join(present)
+        if any(ch in joined for ch in _COPY_SPECIAL):
+            out = ["\\N" if v is None else _escape(v) for v in values]
+        elif has_null:
+            out = ["\\N" if v is None else v for v in values]
+        else:
+            out = values
+    else:
+        out = ["\\N" if v is None else str(v) for v in values]
+    return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _where(dsn: str) -> str:
@@ -271,7 +303,7 @@ class PostgresEngine(Engine):
     def execute(self, sql: str, params: Params = (), *, what: str) -> None:
         self._guard(what, lambda: self._conn.execute(sql, tuple(params) or None))
 
-    def load(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    def load(self, table: str, columns: tuple[str, ...], data: Columns) -> None:
         from psycopg import sql as pgsql
 
         statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -279,9 +311,11 @@ class PostgresEngine(Engine):
         )
 
         def run() -> None:
+            text = [copy_text(col) for col in data]
             with self._conn.cursor() as cur, cur.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for start in range(0, len(data[0]) if data else 0, COPY_CHUNK):
+                    part = [col[start : start + COPY_CHUNK] for col in text]
+                    copy.write("\n".join(map("\t".join, zip(*part, strict=True))) + "\n")
 
         self._guard(f"loading {table}", run)
 
