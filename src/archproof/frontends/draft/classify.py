@@ -13,6 +13,15 @@ from dataclasses import dataclass
 
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
+    "crawler": (
+        "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
+        r"\bcrawl|\bweb\s+spider|\bscraper\b",
+    ),
+    "ranking": (
+        "top-k / rankings: batch aggregation over event logs, or a live sorted set",
+        r"\branks?\b|\brankings?\b|\btop[- ]?k\b|\btop\s+(?:\d+|ten|twenty|fifty|hundred)\b"
+        r"|trending|leader[- ]?board|best[- ]?sellers?|most\s+(?:played|popular|viewed|sold)",
+    ),
     "shortener": (
         "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
         r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"

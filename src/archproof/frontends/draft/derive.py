@@ -43,6 +43,8 @@ DEFAULT_RATIO: dict[str, Fraction] = {
     "notifications": Fraction(1, 10),
     "analytics": Fraction(1, 1000),
     "rate_limit": Fraction(1),
+    "crawler": Fraction(1, 10),  # the index build reads a page for every ten fetched (assumed)
+    "ranking": Fraction(100),
 }
 # Entities each pattern's main write creates (to pick the right rate from the task).
 PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
@@ -58,6 +60,8 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "analytics": frozenset({"event"}),
     "auth": frozenset({"session", "user"}),
     "batch": frozenset({"job"}),
+    "crawler": frozenset({"document", "request"}),
+    "ranking": frozenset({"payment", "order", "event", "read", "media", "post", "review"}),
     "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
 }
 

@@ -68,12 +68,17 @@ TEMPLATES: dict[str, Template] = {
     "Paste": Template(
         {
             "code": "str(12)",
-            "content": "text",
+            "body_key": "str(200)",
             "user_id": "ref(User)?",
             "created_at": "datetime",
             "expires_at": "datetime?",
         },
         key=("code",),
+    ),
+    "PasteBody": Template(
+        {"object_key": "str(200)", "size_bytes": "int"},
+        key=("object_key",),
+        note="the paste text in the object store, keyed by the paste's code",
     ),
     "Conversation": Template(
         {"id": "uuid", "kind": "enum(direct|group)", "created_at": "datetime"}
@@ -96,6 +101,70 @@ TEMPLATES: dict[str, Template] = {
         transitions={"sent": ("delivered", "read"), "delivered": ("read",)},
         row_size="1KB",
         note="client_msg_id makes a resent message a no-op (idempotent send)",
+    ),
+    "CrawlUrl": Template(
+        {
+            "url_hash": "str(64)",
+            "url": "str(2048)",
+            "host": "str(255)",
+            "status": "enum(new|fetched|failed)",
+            "next_fetch_at": "datetime",
+            "last_fetched_at": "datetime?",
+        },
+        key=("url_hash",),
+        states=("new", "fetched", "failed"),
+        transitions={
+            "new": ("fetched", "failed"),
+            "fetched": ("fetched", "failed"),
+            "failed": ("fetched", "failed"),
+        },
+        row_size="300B",
+        note="one row per known URL: the frontier's state; host partitions politeness",
+    ),
+    "CrawledPage": Template(
+        {
+            "content_hash": "str(64)",
+            "url_hash": "ref(CrawlUrl)",
+            "body_key": "str(200)",
+            "size_bytes": "int",
+            "fetched_at": "datetime",
+        },
+        key=("content_hash",),
+        row_size="200B",
+        note="one row per distinct body (duplicates share a hash); bytes in the object store",
+    ),
+    "PageBody": Template(
+        {"object_key": "str(200)", "content_type": "str(100)", "size_bytes": "int"},
+        key=("object_key",),
+        note="page bytes in the object store, keyed by content hash",
+    ),
+    "Ranking": Template(
+        {
+            "category": "str(100)",
+            "rank": "int",
+            "item_id": "str(64)",
+            "score": "int",
+            "computed_at": "datetime",
+        },
+        key=("category", "rank"),
+        row_size="100B",
+        note="the top-k per category as last computed",
+    ),
+    "EventLog": Template(
+        {"object_key": "str(200)", "first_event_at": "datetime", "events": "int"},
+        key=("object_key",),
+        note="batched event log files in the object store (the raw input of the rankings)",
+    ),
+    "Score": Template(
+        {
+            "id": "uuid",
+            "player_id": "ref(User)",
+            "board": "str(100)",
+            "points": "int",
+            "created_at": "datetime",
+        },
+        row_size="100B",
+        note="every score (the source of truth the sorted set is rebuilt from)",
     ),
     "Post": Template(
         {"id": "uuid", "author_id": "ref(User)", "body": "text", "created_at": "datetime"},

@@ -322,6 +322,8 @@ def high_availability(ctx: Ctx) -> None:
     """Add a standby to single-instance stores on paths that cannot meet the target."""
     target = float(ctx.load.availability)
     for op in ctx.ops:
+        if op.consumes is not None:
+            continue  # a job fed by a durable queue is delayed by an outage, not failed
         avail, required = _path_availability(ctx, op.calls)
         candidates = sorted(
             (
@@ -359,6 +361,12 @@ def high_availability(ctx: Ctx) -> None:
                 f"{op.id} can reach about {_pct(avail)} (weakest: '{weakest}' at "
                 f"{_pct(_component_availability(ctx.comps[weakest]))}) but the target "
                 f"is {_pct(target)}: add a fallback for '{weakest}', or relax it?"
+            )
+            # Said, not hidden: review's FH010 would repeat the gap the question states.
+            op.accept.setdefault(
+                "FH010",
+                f"'{weakest}' bounds this path at about {_pct(avail)} below the "
+                f"{_pct(target)} target; no standby is possible for it here (open question)",
             )
 
 

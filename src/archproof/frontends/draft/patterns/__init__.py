@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.content import feed, media
+from archproof.frontends.draft.patterns.crawler import crawler
 from archproof.frontends.draft.patterns.lookup import crud, shortener
 from archproof.frontends.draft.patterns.messaging import messaging
 from archproof.frontends.draft.patterns.payments import payments
@@ -21,6 +22,7 @@ from archproof.frontends.draft.patterns.platform import (
     notifications,
     rate_limit,
 )
+from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.search import search
 
@@ -38,6 +40,8 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "analytics": analytics,
     "auth": auth,
     "batch": batch,
+    "crawler": crawler,
+    "ranking": ranking,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
-from archproof.frontends.draft.plan import OpSpec
+from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.text import camel, singular
+from archproof.model import Principle
 
 
 def shortener(ctx: Ctx) -> None:
@@ -29,28 +30,50 @@ def shortener(ctx: Ctx) -> None:
             calls=ctx.front(
                 f"create_{noun}",
                 [
+                    *(
+                        [
+                            CallSpec(
+                                "blobs.put",
+                                idempotent=True,
+                                rationale="the paste text under its code: text is a blob, "
+                                "not a row (up to megabytes, read whole)",
+                            )
+                        ]
+                        if paste
+                        else []
+                    ),
                     ctx.db(
                         "write",
                         f"insert the {noun}; the unique key on code rejects a "
                         "collision, and the API retries with a new random code",
-                    )
+                    ),
                 ],
             ),
-            keywords=("create", "shorten", "write", "new"),
+            keywords=("create", "shorten", "write", "new", "paste"),
         )
     )
     resolve = ctx.op(
         OpSpec(
             id=f"resolve_{noun}",
-            description="GET /{code}: look up the code and redirect (HTTP 301/302)",
+            description="GET /{code}: the paste's metadata, then its text from the object store"
+            if paste
+            else "GET /{code}: look up the code and redirect (HTTP 302, so clicks stay countable)",
             pattern="shortener",
             rate=reads,
             rate_note=rnote,
-            calls=ctx.front("redirect", [ctx.db("read", "point lookup by primary key (code)")]),
+            calls=ctx.front(
+                "get_paste" if paste else "redirect",
+                [
+                    ctx.db("read", "point lookup by primary key (code)"),
+                    *([CallSpec("blobs.get", idempotent=True)] if paste else []),
+                ],
+            ),
             keywords=("redirect", "resolve", "read", "lookup", "click", "get"),
         )
     )
     ctx.access(name, f"{noun}_by_code", "lookup", ("code",), None, resolve.id)
+    if paste:
+        _paste_storage(ctx)
     ctx.lookups.append((resolve.id, name))
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or resolve.id
@@ -60,6 +83,46 @@ def shortener(ctx: Ctx) -> None:
     ]
     ctx.ledger.ask("Custom aliases and expiry for links? Who may delete a link?")
     ctx.ledger.ask("Is click analytics needed (counts per link), and how fresh must it be?")
+
+
+def _paste_storage(ctx: Ctx) -> None:
+    """Paste text lives in the object store; expired pastes are deleted by a job."""
+    ctx.comp("blobs")
+    ctx.comp("worker")
+    ctx.entity("PasteBody").stored_in = "blobs"
+    ctx.op(
+        OpSpec(
+            id="expire_pastes",
+            description="Scheduled job: delete expired pastes (metadata and text)",
+            pattern="shortener",
+            rate=Fraction(1, 3600),
+            rate_note="hourly",
+            sync=False,
+            reads=False,
+            idempotency_key="deleting what is already deleted is a no-op",
+            calls=[
+                CallSpec(
+                    "worker.expire_pastes",
+                    time={"lognormal": {"p50": "10s", "p99": "2min"}},
+                    calls=[
+                        ctx.db("read", "expired pastes by expires_at (index range)"),
+                        CallSpec("blobs.delete", idempotent=True),
+                        ctx.db("write", "delete the expired rows"),
+                    ],
+                )
+            ],
+            rationale="expiry is periodic background work, never part of a read",
+        )
+    )
+    ctx.access("Paste", "pastes_expiring", "range", ("expires_at",), None, "expire_pastes")
+    ctx.decide(
+        "paste-text-in-object-store",
+        "Paste text in the object store",
+        "the database keeps code, owner and expiry; the text is an object under the code",
+        Principle.DB,
+        "texts up to megabytes are blobs read whole: rows stay small and the store is cheap",
+        "blobs",
+    )
 
 
 def main_noun(text: str) -> str | None:

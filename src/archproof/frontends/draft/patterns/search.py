@@ -219,6 +219,8 @@ def _full_text(ctx: Ctx) -> None:
         )
     )
     ctx.access(entity, "full_text", "search", (), None, op.id)
+    # What the index holds (a derived copy), so it is not a store holding nothing (ST005).
+    index.state.append(f"{entity} search documents (derived; rebuilt from the primary store)")
     ctx.primary_read = ctx.primary_read or op.id
     ctx.decide(
         "search-derived-index",

@@ -1,0 +1,176 @@
+"""Top-k and rankings: sales ranks, most played, trending, leaderboards.
+
+Freshness decides the shape. A real-time ranking (a leaderboard, "refreshed every 30 s")
+keeps a sorted set in the cache, updated on each write. A ranking that may lag (hourly,
+daily, "need not be real time") appends the events to logs in the object store and a
+batch job aggregates them; readers get the precomputed top-k from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.model import Principle
+
+_LAGGING = re.compile(
+    r"\bhourly\b|\bdaily\b|\bnightly\b|\bweekly\b|every\s+(?:hour|day|night)|need\s+not\s+be\s+"
+    r"real[- ]?time|not\s+(?:need\s+to\s+be\s+)?real[- ]?time|\bbatch\b|of\s+the\s+last\s+day",
+    re.IGNORECASE,
+)
+
+
+def ranking(ctx: Ctx) -> None:
+    writes, reads, wnote, rnote = primary_rates(ctx, "ranking")
+    lagging = bool(_LAGGING.search(ctx.text))
+    ctx.entity("Ranking")
+    cache = ctx.comp("cache", "cache", None)
+    cache.rationale = (
+        "the precomputed rankings (top-k per category), read on every ranking view"
+        if lagging
+        else "the live ranking: a sorted set per board, updated on every score (ZINCRBY)"
+    )
+    cache.cache = {
+        "justification": "every ranking read would otherwise aggregate over all events",
+        "ttl": "1h" if lagging else "1d",
+        "invalidation": "replaced by each aggregation run"
+        if lagging
+        else "updated in place on each write; rebuilt from the database after a loss",
+    }
+    cache.recovery = (
+        "recomputed by the next aggregation run"
+        if lagging
+        else "rebuilt from the scores in the database"
+    )
+    if lagging:
+        _batch(ctx, writes, wnote)
+    else:
+        _live(ctx, writes, wnote)
+    ctx.op(
+        OpSpec(
+            id="get_ranking",
+            description="GET /rankings/{category}: the top-k, precomputed",
+            pattern="ranking",
+            rate=reads,
+            rate_note=rnote,
+            calls=ctx.front(
+                "get_ranking",
+                [CallSpec("cache.get", idempotent=True, rationale="top-k per category")],
+            ),
+            keywords=("rank", "top", "view", "read", "list"),
+        )
+    )
+    ctx.access("Ranking", "ranking_by_category", "range", ("category",), "rank", None)
+    ctx.primary_read = ctx.primary_read or "get_ranking"
+    ctx.use_cases += ["Record the events that are ranked", "Show the top-k"]
+    ctx.ledger.ask("Ranked over which window (last hour, day, all time), and per which category?")
+    ctx.ledger.ask("How many entries does a ranking show (k), and may ties break arbitrarily?")
+
+
+def _batch(ctx: Ctx, writes: Fraction, note: str) -> None:
+    ctx.comp("blobs")
+    ctx.entity("EventLog").stored_in = "blobs"
+    queue = ctx.queue("event_queue", "ranked events on their way to the log files")
+    ctx.op(
+        OpSpec(
+            id="record_event",
+            description="POST /events: accept one ranked event (a sale, a play)",
+            pattern="ranking",
+            rate=writes,
+            rate_note=note,
+            reads=False,
+            idempotency_key="the event id from the source (the log job drops duplicates)",
+            calls=ctx.front(
+                "record_event",
+                [ctx.enqueue(queue, "nobody waits for the ranking: append in the background")],
+            ),
+            keywords=("sale", "event", "record", "play", "write"),
+        )
+    )
+    ctx.job(
+        "append_log",
+        queue,
+        "append_log",
+        [CallSpec("blobs.put", idempotent=True, rationale="batched log files under time keys")],
+        description="Write events in batches to log files in the object store",
+        pattern="ranking",
+        idempotency_key="the batch's first and last event id (a retried batch overwrites "
+        "its own file)",
+    )
+    ctx.op(
+        OpSpec(
+            id="aggregate_rankings",
+            description="Batch job (hourly): count the window's events per item and category "
+            "from the logs, keep the top-k",
+            pattern="ranking",
+            rate=Fraction(1, 3600),
+            rate_note="hourly (the task's freshness)",
+            sync=False,
+            reads=False,
+            idempotency_key="the window it covers: a rerun rewrites the same rankings",
+            calls=[
+                CallSpec(
+                    "worker.aggregate_rankings",
+                    time={"lognormal": {"p50": "5min", "p99": "30min"}},
+                    calls=[
+                        CallSpec("blobs.get", idempotent=True, rationale="the window's logs"),
+                        ctx.db("write", "the new Ranking rows"),
+                        CallSpec("cache.set", idempotent=True, rationale="publish the top-k"),
+                    ],
+                )
+            ],
+        )
+    )
+    ctx.primary_write = ctx.primary_write or "record_event"
+    ctx.decide(
+        "ranking-batch",
+        "Rankings from a batch job over event logs",
+        "events appended to log files in the object store; an hourly job aggregates the top-k",
+        Principle.EV,
+        "the ranking may lag (the task's freshness), so counting in batches beats updating a "
+        "counter on every event",
+        "aggregate_rankings",
+    )
+
+
+def _live(ctx: Ctx, writes: Fraction, note: str) -> None:
+    ctx.entity("Score")
+    ctx.op(
+        OpSpec(
+            id="submit_score",
+            description="POST /scores: record a score and update the live ranking",
+            pattern="ranking",
+            rate=writes,
+            rate_note=note,
+            reads=False,
+            idempotency_key="the score's id from the client (the insert is a no-op on retry)",
+            calls=ctx.front(
+                "submit_score",
+                [
+                    ctx.db("write", "insert the Score (the source of truth)"),
+                    CallSpec(
+                        "cache.zincrby",
+                        time="1ms",
+                        idempotent=False,
+                        on_failure="fail_open",
+                        fallback="the sorted set is rebuilt from the database",
+                        rationale="O(log n) sorted-set update; rank lookups are O(log n) too",
+                    ),
+                ],
+            ),
+            keywords=("score", "submit", "write"),
+        )
+    )
+    ctx.access("Score", "scores_by_player", "range", ("player_id",), "created_at", None)
+    ctx.primary_write = ctx.primary_write or "submit_score"
+    ctx.decide(
+        "ranking-sorted-set",
+        "A live ranking in a sorted set",
+        "a Redis sorted set per board, updated on each score; the database keeps every score",
+        Principle.CA,
+        "ranks must be current on every read; a sorted set answers rank and top-k in O(log n)",
+        "cache",
+    )
