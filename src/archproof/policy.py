@@ -32,3 +32,6 @@ DOMINANT_SHARE = 0.5
 # Past this many read replicas the answer is a cache, sharding or another store, not more
 # followers (replication lag and fan-out of the write stream grow with each one).
 MAX_READ_REPLICAS = 3
+# A pool this busy at peak is worth a load test before launch (the report's "what to
+# validate early"); below it only the bottleneck, the pool that saturates first, is named.
+VALIDATE_EARLY_FROM = 0.5

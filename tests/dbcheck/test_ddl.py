@@ -31,6 +31,7 @@ HOSTILE = textwrap.dedent(
           "na`me; --": str(20)
           kind: enum(a'b|c)
           'owner"': ref(Owner)
+          note: {type: enum, values: ["tab\\there", "back\\\\slash", "new\\nline", "\\\\N"]}
         rows: 1M
         access_patterns:
           - {id: "by name", kind: lookup, by: ["na`me; --"]}
@@ -106,15 +107,15 @@ def test_hostile_names_stay_data(hostile: Design) -> None:
         r[1]
         for r in conn.execute(f'PRAGMA table_info("{HOSTILE_TABLE.replace(chr(34), chr(34) * 2)}")')
     ]
-    assert columns == ['i"d', "na`me; --", "kind", 'owner"']
+    assert columns == ['i"d', "na`me; --", "kind", 'owner"', "note"]
     with pytest.raises(sqlite3.IntegrityError):  # the enum's CHECK holds the quote as data
         conn.execute(
-            f'INSERT INTO "{HOSTILE_TABLE.replace(chr(34), chr(34) * 2)}" VALUES (1, ?, ?, ?)',
-            ("n", "a", "o"),
+            f'INSERT INTO "{HOSTILE_TABLE.replace(chr(34), chr(34) * 2)}" VALUES (1, ?, ?, ?, ?)',
+            ("n", "a", "o", "\\N"),
         )
     conn.execute(
-        f'INSERT INTO "{HOSTILE_TABLE.replace(chr(34), chr(34) * 2)}" VALUES (1, ?, ?, ?)',
-        ("n", "a'b", "o"),
+        f'INSERT INTO "{HOSTILE_TABLE.replace(chr(34), chr(34) * 2)}" VALUES (1, ?, ?, ?, ?)',
+        ("n", "a'b", "o", "new\nline"),
     )
 
 
@@ -122,6 +123,8 @@ def test_hostile_names_on_postgres(hostile: Design, pg_dsn: str) -> None:
     from archproof.passes.dbcheck import Settings, dbcheck
 
     result = dbcheck(hostile, Settings(sqlite=True, postgres=pg_dsn, max_rows=3000, runs=2))
+    # the enum values with a tab, a backslash, a newline and a literal \N went through COPY
+    # (the CHECK constraint would refuse anything mangled) and NULL stayed NULL
     for run in result.runs:
         (check,) = run.checks
         assert check.pattern == "by name" and check.plan.access.value == "index"

@@ -27,13 +27,14 @@ from archproof.backends.report.document import (
 )
 from archproof.model import QUESTIONS
 from archproof.model.questions import SECTIONS
+from archproof.model.traits import traits
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
 from archproof.passes.questions import QuestionsResult
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.passes.simulate.stats import Verdict
-from archproof.policy import TARGET_UTILIZATION
+from archproof.policy import TARGET_UTILIZATION, VALIDATE_EARLY_FROM
 from archproof.report import Report
 
 NOT_RUN_CAPACITY = "Capacity analysis not run: no computed load, utilization or latency."
@@ -649,18 +650,7 @@ def validate_early(report: Report) -> tuple[Block, ...]:
         figure = f" (figure: {_assumption_figure(r.figure, '')})" if r and r.figure else ""
         items.append((f"{a.id} {status}:", f"{a.statement}{figure} — {how}"))
     if cap is not None:
-        near = sorted(
-            (c for c in cap.components if c.utilization.value is not None),
-            key=lambda c: -(c.utilization.value or 0.0),
-        )[:3]
-        for c in near:
-            items.append(
-                (
-                    f"{c.id}:",
-                    f"closest to saturation at {fmt.figure(c.utilization, 'pct')} utilization; "
-                    "load-test it first",
-                )
-            )
+        items.extend(_limits_to_validate(report, cap))
     blocks: list[Block] = []
     if items:
         blocks.append(Bullets(tuple(items)))
@@ -669,6 +659,43 @@ def validate_early(report: Report) -> tuple[Block, ...]:
     if cap is None:
         blocks.append(Note("Capacity analysis not run: saturation not known."))
     return tuple(blocks)
+
+
+def _limits_to_validate(report: Report, cap: CapacityResult) -> list[tuple[str, str]]:
+    """The limits worth testing before launch: the bottleneck (what saturates first as
+    load grows) and every pool at VALIDATE_EARLY_FROM or more at peak. Someone else's
+    API is not load-tested: its limit is a quota to confirm with the provider."""
+    b = cap.bottleneck
+    k = b.saturation_factor.value
+    items: list[tuple[str, str]] = []
+    ranked = sorted(
+        (c for c in cap.components if c.utilization.value is not None),
+        key=lambda c: -(c.utilization.value or 0.0),
+    )
+    for c in ranked:
+        rho = c.utilization.value or 0.0
+        first = c.id == b.component and k is not None
+        if not first and rho < VALIDATE_EARLY_FROM:
+            continue
+        busy = f"{fmt.figure(c.utilization, 'pct')} busy at peak"
+        why = (
+            f"saturates first, at {fmt.factor(k)} today's peak ({busy})"
+            if first
+            else f"{busy}: saturates near {fmt.factor(1 / rho)} the peak (1 / ρ)"
+        )
+        kind = report.design.component(c.id).kind
+        if traits(kind).third_party:
+            pool = c.servers
+            items.append(
+                (
+                    f"{c.id}:",
+                    f"{why}; the limit is the provider's quota ({pool:,} concurrent calls "
+                    "written): confirm it in the contract, or test against their sandbox",
+                )
+            )
+        else:
+            items.append((f"{c.id}:", f"{why}; load-test it to that point before launch"))
+    return items
 
 
 # --------------------------------------------------------------------------- questions

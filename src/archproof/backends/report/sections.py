@@ -430,16 +430,8 @@ def _data(report: Report) -> Section:
         )
         parts.append(Table(("Field", "Type", "Constraints"), field_rows))
         parts.append(_access_table(e))
-        rw = _read_write(design, e.id)
-        if rw:
-            parts.append(
-                Table(
-                    ("Operation", "Reads", "Writes"),
-                    rw,
-                    caption=f"Read/write patterns: operations calling {e.stored_in}, its store",
-                )
-            )
         children.append(Section(f"entity-{_slug(e.id)}", e.id, tuple(parts)))
+    children.append(Section("store-access", "Reads and writes per store", _store_access(design)))
     children.append(Section("consistency", "Consistency notes", _consistency(design)))
     return Section("data", "Data design", tuple(blocks), tuple(children), number="3")
 
@@ -473,17 +465,30 @@ def _access_table(e: Entity) -> Block:
     )
 
 
-def _read_write(design: Design, entity: str) -> tuple[tuple[Cell, ...], ...]:
-    store = design.entity_map[entity].stored_in
-    if not store:
-        return ()
+def _store_access(design: Design) -> tuple[Block, ...]:
+    """Which operations read and write each store, once per store: calls name a store,
+    not an entity, so a table per entity would repeat the store's under each of them."""
+    stores = dict.fromkeys(e.stored_in for e in design.entities if e.stored_in)
     rows: list[tuple[Cell, ...]] = []
-    for op in design.operations:
-        reads = [n.work for n in walk_calls(op.calls) if n.component == store and not n.is_write]
-        writes = [n.work for n in walk_calls(op.calls) if n.component == store and n.is_write]
-        if reads or writes:
-            rows.append((op.id, _join(dict.fromkeys(reads)), _join(dict.fromkeys(writes))))
-    return tuple(rows)
+    for store in stores:
+        held = _join(e.id for e in design.entities if e.stored_in == store)
+        for op in design.operations:
+            nodes = [n for n in walk_calls(op.calls) if n.component == store]
+            reads = [n.work for n in nodes if not n.is_write]
+            writes = [n.work for n in nodes if n.is_write]
+            if reads or writes:
+                rows.append(
+                    (store, held, op.id, _join(dict.fromkeys(reads)), _join(dict.fromkeys(writes)))
+                )
+    if not rows:
+        return (Note("No operation calls a store holding an entity."),)
+    return (
+        Table(
+            ("Store", "Holds", "Operation", "Reads", "Writes"),
+            tuple(rows),
+            caption="Operations calling each store (the access patterns above say which entity)",
+        ),
+    )
 
 
 def _consistency(design: Design) -> tuple[Block, ...]:
@@ -594,27 +599,81 @@ def _implementation(report: Report) -> Section:
     design = report.design
     first = Section("first-slice", "Minimal useful slice", _first_slice_blocks(report))
     validate = Section("validate-early", "What to validate early", ev.validate_early(report))
-    integration_rows = tuple(
-        (c.id, c.kind.value, c.tech or "—")
-        for c in design.components
-        # stores and someone else's APIs: what the first slice integrates with
-        if traits(c.kind).stateful or traits(c.kind).third_party
-    )
-    integration = Section(
-        "integration",
-        "Integration points",
-        (Table(("Component", "Kind", "Technology"), integration_rows),)
-        if integration_rows
-        else (Note("No external systems, stores or queues."),),
-    )
+    integration = Section("integration", "Integration points", _integration(report))
     testing = Section("testing", "How to test and observe", _testing(design))
+    cost = Section(
+        "cost",
+        "Cost",
+        (
+            Note(
+                "Not estimated: the component catalog carries no prices with sources, and a "
+                "figure without a source would be a guess."
+            ),
+        ),
+    )
     return Section(
         "implementation",
         "Implementation strategy",
         (),
-        (first, validate, integration, testing),
+        (first, validate, integration, testing, cost),
         number="6",
     )
+
+
+def _integration(report: Report) -> tuple[Block, ...]:
+    """Someone else's systems the design calls (external APIs), with who calls them and
+    what happens when they fail, and the team boundaries the model states. Internal
+    stores and queues are the team's own components, not integration points."""
+    design = report.design
+    cap = ev.capacity(report)
+    rows: list[tuple[Cell, ...]] = []
+    for c in design.components:
+        if not traits(c.kind).third_party:
+            continue
+        callers: dict[str, str] = {}
+        for op in design.operations:
+            for node in walk_calls(op.calls):
+                if node.component == c.id:
+                    mode: str = "async" if node.async_ else node.on_failure or "fail_closed"
+                    if node.fallback:
+                        mode += " + fallback"
+                    callers.setdefault(op.id, mode.replace("_", " "))
+        load = cap.component(c.id) if cap is not None else None
+        if load is not None and load.servers:
+            where = load.source.get("concurrency", "")
+            origin = "written" if where == "design" else f"assumed, {where}: confirm it"
+            limit = f"{load.servers:,} concurrent calls ({origin})"
+        else:
+            limit = "not known"
+        rows.append(
+            (
+                c.id,
+                c.tech or "—",
+                _join(f"{op} ({mode})" for op, mode in callers.items()),
+                limit,
+            )
+        )
+    blocks: list[Block] = []
+    if rows:
+        blocks.append(
+            Table(
+                ("External system", "Technology", "Called by (on failure)", "Quota"),
+                tuple(rows),
+                caption="Someone else's systems: contracts, quotas and sandboxes to arrange",
+            )
+        )
+    else:
+        blocks.append(Note("No external systems: the design calls only its own components."))
+    owners = design.meta.owners
+    blocks.append(
+        Note(
+            f"Team boundaries: the design names its owners ({_join(owners)}) but not an owner "
+            "per component, so no boundary inside it is shown."
+            if owners
+            else "Team boundaries: the design names no owners, so none are shown."
+        )
+    )
+    return tuple(blocks)
 
 
 def _first_slice_blocks(report: Report) -> tuple[Block, ...]:
