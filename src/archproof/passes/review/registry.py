@@ -17,6 +17,8 @@ RULE_MODULES: tuple[str, ...] = (
     "failure",
     "questions",
     "analysis",
+    "data_structures",
+    "pythonic",
 )
 
 
