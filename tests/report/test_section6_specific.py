@@ -17,7 +17,7 @@ from archproof.model.traits import traits
 from archproof.passes.capacity import CapacityResult
 from archproof.policy import VALIDATE_EARLY_FROM
 
-from .helpers import EXAMPLES, ROOT, example_report
+from .helpers import EXAMPLES, ROOT, design_report, example_report
 
 
 def _section(sections: tuple[Section, ...], key: str) -> Section:
@@ -93,3 +93,40 @@ def test_cost_is_not_guessed() -> None:
     markdown = render_markdown(example_report(ROOT / "examples" / "payments.yaml"))
     cost = markdown.split("### Cost", 1)[1].split("##", 1)[0]
     assert "Not estimated" in cost and "$" not in cost
+
+
+SCOPED = """\
+meta: {name: scoped}
+requirements:
+  use_cases: [Shorten a link]
+  non_goals: [Custom domains per customer]
+components:
+  api: {kind: service, tech: stateless-service}
+operations:
+  shorten: {rate: 1/s, calls: [api.handle]}
+decisions:
+  - principle: ST
+    choice: A stateless API
+    reason: Any replica can answer.
+    alternatives:
+      - option: Sticky sessions
+        why_not: A lost node would lose its sessions.
+"""
+
+
+def test_goals_non_goals_and_alternatives_considered_are_in_the_document(
+    tmp_path: Path,
+) -> None:
+    document = build_document(design_report(SCOPED, tmp_path))
+    goals = _section(document.sections, "use-cases")
+    listed = [t for b in goals.blocks if isinstance(b, Bullets) for _, t in b.items]
+    assert listed == ["Shorten a link", "Custom domains per customer"]
+    alternatives = _section(document.sections, "alternatives")
+    (table,) = [b for b in alternatives.blocks if isinstance(b, Table)]
+    assert table.rows == (
+        ("A stateless API", "Sticky sessions", "A lost node would lose its sessions."),
+    )
+    # the bundled examples write theirs under `decisions:`
+    url = build_document(example_report(ROOT / "examples" / "url_shortener.yaml"))
+    rows = [b for b in _section(url.sections, "alternatives").blocks if isinstance(b, Table)]
+    assert rows and len(rows[0].rows) == 3

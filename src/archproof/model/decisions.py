@@ -57,6 +57,13 @@ PrincipleRef = Annotated[
 ]
 
 
+class Alternative(Node):
+    """An option a decision weighed and did not take, and why not."""
+
+    option: str = Field(description="The option considered (e.g. 'read replicas only').")
+    why_not: str = Field(description="Why it was not chosen: the figure or trade-off.")
+
+
 class Decision(Node):
     """A design decision: the choice, the reason, the principle it follows, the evidence."""
 
@@ -75,4 +82,8 @@ class Decision(Node):
     concerns: tuple[str, ...] = Field(
         default=(),
         description="Ids of the components, operations, entities or events it shapes.",
+    )
+    alternatives: tuple[Alternative, ...] = Field(
+        default=(),
+        description="Options considered and not taken, each with why not (the report lists them).",
     )

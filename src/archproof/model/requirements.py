@@ -88,6 +88,9 @@ class Requirements(Node):
     """What the system must do and how well."""
 
     use_cases: tuple[str, ...] = Field(default=(), description="Functional use cases.")
+    non_goals: tuple[str, ...] = Field(
+        default=(), description="What the design deliberately does not do (the report lists them)."
+    )
     load: Load = Field(default_factory=Load, description="Global load figures.")
     data: DataVolume = Field(default_factory=DataVolume, description="Data volume and retention.")
     slos: Slos = Field(default_factory=Slos, description="System-wide SLOs.")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from archproof.backends.report import evidence as ev
+from archproof.backends.report.dbcheck_section import dbcheck_section
 from archproof.backends.report.diagrams import (
     component_graph,
     er_diagram,
@@ -235,13 +236,7 @@ def _problem(report: Report) -> Section:
         facts.append(("Retention", str(req.data.retention)))
     blocks.append(KeyValues(tuple(facts)))
 
-    use_cases = Section(
-        "use-cases",
-        "Use cases",
-        (Bullets(tuple(("", u) for u in req.use_cases)),)
-        if req.use_cases
-        else (Note("No use cases written."),),
-    )
+    use_cases = Section("use-cases", "Goals and non-goals", _goals(design))
     constraints = Section(
         "constraints",
         "Constraints",
@@ -272,6 +267,25 @@ def _problem(report: Report) -> Section:
         (use_cases, constraints, slos, assumptions),
         number="1",
     )
+
+
+def _goals(design: Design) -> tuple[Block, ...]:
+    """The use cases are the goals; the non-goals say what the design leaves out."""
+    req = design.requirements
+    blocks: list[Block] = []
+    if req.use_cases:
+        blocks.append(Para("what the design must do:", lead="Goals —"))
+        blocks.append(Bullets(tuple(("", u) for u in req.use_cases)))
+    else:
+        blocks.append(Note("No use cases written."))
+    if req.non_goals:
+        blocks.append(Para("what it deliberately does not do:", lead="Non-goals —"))
+        blocks.append(Bullets(tuple(("", n) for n in req.non_goals)))
+    else:
+        blocks.append(
+            Note("No non-goals written (`requirements.non_goals`): the scope has no edge yet.")
+        )
+    return tuple(blocks)
 
 
 # --------------------------------------------------------------------------- 2 architecture
@@ -375,9 +389,23 @@ def _architecture(report: Report) -> Section:
             tuple(flows),
         )
     )
+    children.append(Section("alternatives", "Alternatives considered", _alternatives(design)))
     return Section(
         "architecture", "System architecture", tuple(overview), tuple(children), number="2"
     )
+
+
+def _alternatives(design: Design) -> tuple[Block, ...]:
+    """Each decision's options not taken, and why not (`decisions[].alternatives`)."""
+    rows = tuple((d.choice, a.option, a.why_not) for d in design.decisions for a in d.alternatives)
+    if not rows:
+        return (
+            Note(
+                "No alternatives written: add `alternatives: [{option, why_not}]` to the "
+                "decisions they were weighed against."
+            ),
+        )
+    return (Table(("Decision", "Alternative considered", "Why not"), rows),)
 
 
 def _origin(source: str | None) -> str:
@@ -433,6 +461,9 @@ def _data(report: Report) -> Section:
         children.append(Section(f"entity-{_slug(e.id)}", e.id, tuple(parts)))
     children.append(Section("store-access", "Reads and writes per store", _store_access(design)))
     children.append(Section("consistency", "Consistency notes", _consistency(design)))
+    measured = dbcheck_section(report)
+    if measured is not None:
+        children.append(measured)
     return Section("data", "Data design", tuple(blocks), tuple(children), number="3")
 
 
