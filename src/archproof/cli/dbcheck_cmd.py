@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archproof.backends.dbcheck_text import render_json, render_text
 from archproof.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, emit, err, fail, load_or_exit
+from archproof.model import Design
 from archproof.passes.dbcheck import (
     DEFAULT_MAX_ROWS,
     DEFAULT_RUNS,
@@ -163,6 +164,21 @@ def dbcheck_cmd(
         emit(calibration(result), calibrate)
     if fails(result, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def dbcheck_for_report(design: Design, *, postgres: str | None, rows: int) -> DbcheckResult:
+    """dbcheck for `report --dbcheck`: SQLite (and PostgreSQL if asked), errors exit 2."""
+    if postgres is not None and not postgres.startswith("postgres") and postgres != "auto":
+        fail(f"--dbcheck-postgres takes 'auto' or a DSN, not '{postgres}'")
+    err.print("dbcheck: loading and checking on a scratch database ...", markup=False)
+    try:
+        return dbcheck(design, Settings(postgres=postgres, max_rows=rows))
+    except DbcheckError as exc:
+        print_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: dbcheck's scratch database was discarded", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def calibration(result: DbcheckResult) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import typer
 from archproof.backends.report import render_html, render_markdown
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import emit, err, fail, load_or_exit
+from archproof.cli.dbcheck_cmd import dbcheck_for_report
 from archproof.passes.base import Options
+from archproof.passes.dbcheck import DbcheckResult
 from archproof.passes.registry import PASSES
 from archproof.pipeline import run
 
@@ -69,6 +72,15 @@ def report(
     replications: int = typer.Option(
         3, "--replications", min=1, max=20, help="With --simulate: independent replications."
     ),
+    dbcheck: bool = typer.Option(
+        False, "--dbcheck", help="Also prove the indexes on a real database (SQLite; see dbcheck)."
+    ),
+    dbcheck_postgres: str | None = typer.Option(
+        None, "--dbcheck-postgres", help="With --dbcheck: also PostgreSQL, 'auto' or a DSN."
+    ),
+    dbcheck_rows: int = typer.Option(
+        100_000, "--dbcheck-rows", min=100, help="With --dbcheck: rows of the largest table."
+    ),
 ) -> None:
     """Everything archproof knows about a design, as one document.
 
@@ -101,6 +113,10 @@ def report(
         ),
         source_file=str(file),
     )
+    if dbcheck:
+        measured = dbcheck_for_report(design, postgres=dbcheck_postgres, rows=dbcheck_rows)
+        results = result.results.with_result("dbcheck", DbcheckResult, measured)
+        result = replace(result, results=results)
     text = render_html(result) if chosen is ReportFormat.html else render_markdown(result)
     emit(text, output)
 

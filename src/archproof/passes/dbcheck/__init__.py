@@ -8,8 +8,10 @@ A full scan at the design's scale is a finding located on the access pattern, wi
 plan as evidence and the fixing index re-checked (`check`). Results are frozen
 (`result`). Nothing dbcheck creates outlives the run (see `engines`).
 
-Not a default pass: it needs a database and seconds to minutes. `archproof dbcheck` runs
-it; `archproof report --dbcheck` adds its evidence to the data section.
+Not in the pass registry: it needs a database (I/O the CLI owns) and seconds to minutes,
+and callers that run every registered pass (report, the MCP tools) must not start one
+unasked. `archproof dbcheck` runs it; `archproof report --dbcheck` runs it beside the
+pipeline and adds its `DbcheckResult` to the report's results (the data section shows it).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from archproof.model import Design
-from archproof.passes.base import Context, Pass
 from archproof.passes.dbcheck import cluster
 from archproof.passes.dbcheck.check import DEFAULT_RUNS, FULL_SCAN_ROWS, Progress, run_engine
 from archproof.passes.dbcheck.data import DEFAULT_MAX_ROWS, Scale, generate, plan_scale
@@ -50,7 +51,6 @@ __all__ = [
     "DIALECTS",
     "FULL_SCAN_ROWS",
     "KINDS",
-    "PASS",
     "Access",
     "DbFinding",
     "DbcheckError",
@@ -127,19 +127,3 @@ def dbcheck(
             )  # fmt: skip
             engine.close()  # free its scratch space before the next engine loads
     return DbcheckResult(scale=scale, runs=tuple(runs), seed=settings.seed)
-
-
-def _run(context: Context) -> DbcheckResult:
-    settings = context.options.extra.get("dbcheck")
-    if not isinstance(settings, Settings):
-        settings = Settings()
-    return dbcheck(context.design, settings)
-
-
-PASS = Pass(
-    name="dbcheck",
-    run=_run,
-    result=DbcheckResult,
-    description="Schemas, indexes and query plans on a real database (SQLite / PostgreSQL).",
-    default=False,
-)
