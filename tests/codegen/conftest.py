@@ -56,6 +56,13 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+@pytest.fixture
+def shared_mypy_cache(mypy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The session's mypy cache for `archproof code`, which honours MYPY_CACHE_DIR."""
+    monkeypatch.setenv("MYPY_CACHE_DIR", str(mypy_cache))
+    return mypy_cache
+
+
 def run_tool(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
     done = subprocess.run(
         [sys.executable, "-m", *args],

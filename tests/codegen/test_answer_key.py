@@ -215,7 +215,7 @@ def test_generated_tests_pass(generated: dict[str, Generated], tmp_path: Any) ->
     # here, and CI runs all 8 packages' tests in one process.
     (tmp_path / "ci_profile.py").write_text(
         "from hypothesis import settings\n"
-        'settings.register_profile("archproof-ci", max_examples=15, deadline=None)\n'
+        'settings.register_profile("archproof-ci", max_examples=10, deadline=None)\n'
         'settings.load_profile("archproof-ci")\n',
         "utf-8",
     )

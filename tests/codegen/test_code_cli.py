@@ -28,7 +28,7 @@ def test_writes_then_refuses_to_overwrite(tmp_path: Path) -> None:
     assert forced.exit_code == 0 and "my edit" not in module.read_text("utf-8")
 
 
-def test_checks_report_mypy_and_ruff(tmp_path: Path) -> None:
+def test_checks_report_mypy_and_ruff(tmp_path: Path, shared_mypy_cache: Path) -> None:
     result = CliRunner().invoke(app, ["code", str(DESIGN), "-o", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)

@@ -24,14 +24,14 @@ def _line(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-def test_a_correct_implementation_conforms() -> None:
+def test_a_correct_implementation_conforms(shared_mypy_cache: Path) -> None:
     impl = HERE / "lot_good.py"
     result = CliRunner().invoke(app, ["code", str(DESIGN), "--conform", str(impl)])
     assert result.exit_code == 0, result.output
     assert "InMemoryParkingLot → ParkingLot: conforms" in result.output
 
 
-def test_a_drifted_implementation_is_flagged_with_file_and_line() -> None:
+def test_a_drifted_implementation_is_flagged_with_file_and_line(shared_mypy_cache: Path) -> None:
     impl = HERE / "lot_bad.py"
     result = CliRunner().invoke(
         app, ["code", str(DESIGN), "--conform", str(impl), "--format", "json"]

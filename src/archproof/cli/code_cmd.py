@@ -151,7 +151,9 @@ def ruff_command(paths: list[str]) -> list[str]:
 
 def _check(package: GeneratedPackage, directory: Path) -> list[ToolRun]:
     paths = [package.package, f"tests/test_{package.package}.py"]
-    mypy_ok, mypy_out = _run([*mypy_command(paths), "--cache-dir", os.devnull], directory)
+    # No .mypy_cache left in the user's output directory, unless they point mypy at one.
+    cache = [] if os.environ.get("MYPY_CACHE_DIR") else ["--cache-dir", os.devnull]
+    mypy_ok, mypy_out = _run([*mypy_command(paths), *cache], directory)
     ruff_ok, ruff_out = _run(ruff_command(paths), directory)
     return [ToolRun("mypy --strict", mypy_ok, mypy_out), ToolRun("ruff check", ruff_ok, ruff_out)]
 
@@ -227,8 +229,7 @@ def _conform(design: Design, package: GeneratedPackage, path: Path, fmt: str) ->
             "--hide-error-context",
             "--show-absolute-path",
             "--no-color-output",
-            "--cache-dir",
-            os.devnull,
+            *([] if os.environ.get("MYPY_CACHE_DIR") else ["--cache-dir", os.devnull]),
             str(root / probe_file),
         ]
         ok, output = _run(command, root, env)
