@@ -144,3 +144,20 @@ def test_ctrl_c_during_copy_in_the_cli(pg_dsn: str, tmp_path: Path) -> None:
     assert "interrupted" in err and "Traceback" not in err
     assert scratch_schemas(pg_dsn) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_psycopg_is_a_one_line_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` raises ImportError
+    with pytest.raises(DbcheckError, match="needs psycopg 3") as err:
+        dbcheck(
+            example("url_shortener"),
+            Settings(sqlite=False, postgres="postgresql://x@127.0.0.1:1/db", max_rows=1000),
+        )
+    assert err.value.hint == "pip install 'archproof[postgres]' (psycopg 3)"
+
+
+def test_missing_postgres_install_for_auto(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ARCHPROOF_PG_BIN", str(tmp_path))  # a directory without initdb
+    with pytest.raises(DbcheckError, match="initdb/pg_ctl are not installed") as err:
+        dbcheck(example("url_shortener"), Settings(sqlite=False, postgres="auto", max_rows=1000))
+    assert err.value.hint is not None and "apt-get install postgresql" in err.value.hint

@@ -116,10 +116,11 @@ def dbcheck(
     or raises, Ctrl-C included.
     """
     scale = plan_scale(design, max_rows=settings.max_rows, factor=settings.factor)
-    progress("generating rows", 0, 1)
-    tables = list(generate(design, scale, seed=settings.seed))
     runs: list[EngineRun] = []
+    # connect first: an unusable database is reported before seconds of row generation
     with ExitStack() as stack, _engines(settings, stack) as engines:
+        progress("generating rows", 0, 1)
+        tables = list(generate(design, scale, seed=settings.seed))
         for engine in engines:
             runs.append(
                 run_engine(design, engine, tables, scale, runs=settings.runs,
