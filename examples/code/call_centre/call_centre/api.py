@@ -15,7 +15,17 @@ from call_centre.models import CallId, EmployeeId, Rank
 
 
 class CallCentre(Protocol):
-    """The interface of call-centre-class."""
+    """The interface of call-centre-class.
+
+    Task: Implement a call centre class in Python with three ranks of employees: respondent,
+    manager and director. An incoming call goes to a free respondent; a call the respondent
+    cannot handle is escalated to a manager, then to a director; calls wait in a queue when
+    nobody is free.
+
+    Design: Core data structure: one FIFO queue (collections.deque) of waiting calls per
+    rank; free employees per rank — dispatch is O(1) per rank; escalation moves a call to
+    the next rank's queue.
+    """
 
     def dispatch(self, call_id: CallId) -> EmployeeId | None:
         """Give a queued call to the first free employee of its rank.

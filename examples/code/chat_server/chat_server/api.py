@@ -16,7 +16,15 @@ from chat_server.models import Message, RoomId, UserId
 
 
 class ChatServer(Protocol):
-    """The interface of in-memory-chat-room-class."""
+    """The interface of in-memory-chat-room-class.
+
+    Task: Implement an in-memory chat room class in Python: users join rooms, send messages
+    to a room and read a room's history in order; a user is online or offline.
+
+    Design: Core data structure: per room, an append-only list of messages numbered by a
+    sequence; members in a set — send is O(1); history reads in order without copying (a
+    generator).
+    """
 
     def join(self, user_id: UserId, room_id: RoomId) -> None:
         """Add a user to a room.

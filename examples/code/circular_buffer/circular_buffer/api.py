@@ -15,7 +15,15 @@ T = TypeVar("T")
 
 
 class CircularBuffer(Protocol[T]):
-    """The interface of fixed-size-circular-buffer-class."""
+    """The interface of fixed-size-circular-buffer-class.
+
+    Task: Implement a fixed-size circular buffer class in Python: push(item) overwrites the
+    oldest item when the buffer is full, pop() removes and returns the oldest item, and
+    peek() reads it without removing it.
+
+    Design: Core data structure: a fixed list with head and size indices, wrapping modulo
+    the capacity — push, pop and peek are O(1) with no reallocation.
+    """
 
     def push(self, item: T) -> None:
         """Append; overwrite the oldest item when full.

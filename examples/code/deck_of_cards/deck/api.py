@@ -15,7 +15,16 @@ from deck.models import Card, Hand, HandId
 
 
 class Deck(Protocol):
-    """The interface of deck."""
+    """The interface of deck.
+
+    Task: Implement a deck of cards in Python: a standard 52-card deck with four suits and
+    thirteen ranks, methods to shuffle the deck, deal cards into a hand and score a
+    blackjack hand.
+
+    Design: Core data structure: cards as frozen value objects (suit and rank enums); the
+    deck a list popped from the end — deal is O(1) per card; a card cannot hold a suit or
+    rank outside the enums.
+    """
 
     def shuffle(self, *, seed: int | None = None) -> None:
         """Shuffle the remaining cards (seeded for tests).

@@ -16,7 +16,16 @@ V = TypeVar("V")
 
 
 class HashMap(Protocol[K, V]):
-    """The interface of hash-map-class."""
+    """The interface of hash-map-class.
+
+    Task: Implement a hash map class in Python without using dict: put(key, value), get(key)
+    and remove(key) methods, with separate chaining and resizing when the load factor passes
+    0.75.
+
+    Design: Core data structure: an array of buckets with separate chaining; doubling the
+    array past the load factor — put, get and remove are O(1) on average; resizing is
+    amortised O(1).
+    """
 
     def put(self, key: K, value: V) -> None:
         """Insert or replace; resize past the load factor.

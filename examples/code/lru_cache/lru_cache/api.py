@@ -16,7 +16,15 @@ V = TypeVar("V")
 
 
 class LRUCache(Protocol[K, V]):
-    """The interface of lru-cache-class."""
+    """The interface of lru-cache-class.
+
+    Task: Implement an LRU cache class in Python with get(key) and put(key, value) methods
+    in O(1) time.
+
+    Design: Core data structure: a hash map from key to a node of a doubly linked list
+    (collections.OrderedDict) — get and put are O(1): the map finds the node, the list keeps
+    recency order.
+    """
 
     def get(self, key: K) -> V | None:
         """Return the value and mark it most recent.

@@ -16,7 +16,16 @@ from parking_lot.models import ClosedTicket, IssuedTicket, PaidTicket, SpotSize,
 
 
 class ParkingLot(Protocol):
-    """The interface of parking-lot-class."""
+    """The interface of parking-lot-class.
+
+    Task: Implement a parking lot class in Python: spots come in sizes (motorcycle, compact,
+    large); a vehicle parks in a free spot that fits and gets a ticket; the ticket is paid
+    with a fee before the vehicle leaves, and the spot is free again.
+
+    Design: Core data structure: free spots in one set per size (O(1) park and leave);
+    tickets by id in a map — park, pay and leave are O(1); a ticket's type says whether it
+    is paid.
+    """
 
     def park(self, vehicle: Vehicle) -> IssuedTicket:
         """Put the vehicle in a free spot that fits; issue a ticket.

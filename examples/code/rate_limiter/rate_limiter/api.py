@@ -16,7 +16,15 @@ from rate_limiter.models import ClientKey
 
 
 class RateLimiter(Protocol):
-    """The interface of token-bucket-rate-limiter-class."""
+    """The interface of token-bucket-rate-limiter-class.
+
+    Task: Implement a token bucket rate limiter class in Python: allow(client_key) says
+    whether a request may proceed; each client key has a bucket of tokens that refills at a
+    fixed rate.
+
+    Design: Core data structure: one token bucket per client key, refilled lazily from the
+    elapsed time — O(1) per call and no background timer thread.
+    """
 
     def allow(self, client_key: ClientKey, *, now: datetime | None = None) -> bool:
         """Take a token if one is left.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from archproof.errors import ArchproofError
-from archproof.model import Design, Entity, EntityField, Operation
+from archproof.model import Design, Entity, EntityField, Operation, Principle
 from archproof.model.signatures import type_names
 from archproof.passes.codegen.names import RESERVED, camel, constant, one_line, snake
 from archproof.span import Span
@@ -491,9 +491,7 @@ def _protocols(
             (v, "" if len(uses) == 2 else "contra" if uses == {"in"} else "co")
             for v, uses in sorted(used_vars.items())
         )
-        protocols.append(
-            ProtocolCode(owner, type_vars, tuple(methods), f"The interface of {design.meta.name}.")
-        )
+        protocols.append(ProtocolCode(owner, type_vars, tuple(methods), _protocol_doc(design)))
     error_docs = tuple(
         (err, f"Raised by {', '.join(dict.fromkeys(users))}.") for err, users in errors.items()
     )
@@ -536,3 +534,14 @@ def _purpose(op: Operation, name: str) -> str:
         text = text[len(sig.python) :].lstrip(" :") or name
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _protocol_doc(design: Design) -> str:
+    """The task, and the data-structure decision with its reason (complexity lives there)."""
+    lines = [f"The interface of {design.meta.name}."]
+    if design.meta.task:
+        lines += ["", f"Task: {' '.join(design.meta.task.split())}"]
+    for decision in design.decisions:
+        if decision.principle is Principle.DS:
+            lines += ["", f"Design: {decision.choice} — {decision.reason}."]
+    return "\n".join(lines)
