@@ -62,7 +62,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "notifications": (
         "notifications: send through providers from background jobs",
-        r"notif|\bemails?\b|\bsms\b|push\s+(?:messages?|notifications?)|\breminders?\b",
+        r"notif|\bemails?\b|\bsms\b|push\s+(?:messages?|notifications?|vendor|provider)"
+        r"|\breminders?\b",
     ),
     "analytics": (
         "analytics events: high-volume, not time-sensitive; event hub + batch aggregation",

@@ -13,7 +13,10 @@ from archproof.model import Principle
 
 
 def shortener(ctx: Ctx) -> None:
-    paste = ctx.mentions(r"paste")
+    # "pastebin" or pastes of text, not "you paste a long link" (a URL shortener).
+    paste = ctx.mentions(r"paste\s?bin|\bpastes\b|\bpaste\s+(?:text|service|site)") and not (
+        ctx.mentions(r"short(?:en)?\w*\s+(?:urls?|links?|one)|bit\.ly|tiny\s?url")
+    )
     name = "Paste" if paste else "Link"
     noun = name.lower()
     writes, reads, wnote, rnote = primary_rates(ctx, "shortener")
