@@ -30,6 +30,7 @@ from archproof.cli import mcp_tools
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "url_shortener.yaml"
 MAX_SECONDS = 20  # the test server's cap on one call
+MAX_REQUESTS = 50_000  # the test server's cap on a simulation's requests (default 200,000)
 TOOLS = (
     "check",
     "review",
@@ -108,6 +109,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             str(root),
             "--max-seconds",
             str(MAX_SECONDS),
+            "--max-requests",
+            str(MAX_REQUESTS),
         ],
         cwd=str(base),  # not the root: --root decides, not the working directory
     )
@@ -117,7 +120,11 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         client = stack.enter_context(
             portal.wrap_async_context_manager(Client(stdio_client(params, errlog=log)))
         )
-        yield Session(portal, client, root, log)
+        session = Session(portal, client, root, log)
+        session.ok("describe", {})  # starts the worker, and the simulator warm-up beside it
+        if Path("/proc/self/status").exists():
+            _wait_for_warm_up()
+        yield session
 
 
 # --------------------------------------------------------------------------- listing
@@ -333,7 +340,8 @@ def test_simulate_over_the_cap_is_bounded(session: Session) -> None:
     )
     elapsed = time.monotonic() - started
     bounds = bounded["bounds"]
-    assert bounds["requests_used"] == mcp_tools.SIM_MAX_REQUESTS
+    assert bounds["requests_used"] == bounds["max_requests"] == MAX_REQUESTS
+    assert bounded["run"]["requests"] == MAX_REQUESTS
     assert bounds["replications_used"] == mcp_tools.SIM_MAX_REPLICATIONS
     assert bounded["run"]["replications"] == mcp_tools.SIM_MAX_REPLICATIONS
     assert bounds["time_budget_s"] == MAX_SECONDS
@@ -354,13 +362,29 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _server_and_worker() -> tuple[int, int | None]:
-    servers = [
-        p for p in _children(os.getpid()) if b"mcp" in Path(f"/proc/{p}/cmdline").read_bytes()
-    ]
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # exited meanwhile
+        return b""
+
+
+def _server_and_worker(kind: bytes = b"archproof.cli.mcp_worker") -> tuple[int, int | None]:
+    """The server (our child) and its worker (or warm-up) process, by their command lines."""
+    servers = [p for p in _children(os.getpid()) if b"mcp" in _cmdline(p)]
     assert len(servers) == 1, servers
-    workers = _children(servers[0])
+    workers = [p for p in _children(servers[0]) if kind in _cmdline(p)]
+    assert len(workers) <= 1, workers
     return servers[0], (workers[0] if workers else None)
+
+
+def _wait_for_warm_up() -> None:
+    """The compiled simulator is built once, beside the server; tests wait for it (seconds
+    with a warm numba cache, once about half a minute of CPU with a cold one)."""
+    deadline = time.monotonic() + 600
+    while _server_and_worker(b"archproof.cli.mcp_warmup")[1] is not None:
+        assert time.monotonic() < deadline, "the simulator warm-up did not finish"
+        time.sleep(0.2)
 
 
 def _rss_kib(pid: int) -> int:
@@ -384,13 +408,13 @@ def test_a_call_over_its_time_budget_is_stopped_and_the_server_keeps_serving(
         "simulate",
         {
             "path": "designs/url_shortener.yaml",
-            "requests": 200_000,
+            "requests": MAX_REQUESTS,
             "replications": 5,
-            "time_budget_s": 0.3,
+            "time_budget_s": 0.1,
         },
     )
     assert time.monotonic() - started < 5
-    assert stopped["error"] == "timeout" and "0.3 s" in stopped["text"]
+    assert stopped["error"] == "timeout" and "0.1 s" in stopped["text"]
     assert session.ok("check", {"path": "designs/url_shortener.yaml"})["design"]
     _, fresh = _server_and_worker()
     assert fresh is not None and fresh != worker
@@ -403,9 +427,9 @@ def test_a_crashing_worker_is_an_error_result_and_the_server_keeps_serving(
     session.ok("check", {"path": "designs/url_shortener.yaml"})
     _, worker = _server_and_worker()
     assert worker is not None
-    arguments = {"path": "designs/url_shortener.yaml", "requests": 200_000, "replications": 5}
+    arguments = {"path": "designs/url_shortener.yaml", "requests": MAX_REQUESTS, "replications": 5}
     future = session.portal.start_task_soon(session.client.call_tool, "simulate", arguments)
-    time.sleep(0.5)
+    time.sleep(0.15)
     os.kill(worker, signal.SIGKILL)  # what an out-of-memory kill or a segfault looks like
     crashed = future.result(timeout=MAX_SECONDS)
     assert crashed.is_error
@@ -473,8 +497,50 @@ def test_a_cancelled_call_never_answers_the_next_one(tmp_path: Path) -> None:
             payload, is_error = await worker.call("check", {"path": "d.yaml"}, timeout_s=30)
             return payload, is_error, worker.started
         finally:
-            await worker.stop()
+            await worker.close()
 
     payload, is_error, started = anyio.run(scenario)
     assert not is_error and payload["summary"]["operations"] == "3"
     assert started == 2  # the cancelled call's worker was replaced
+
+
+@needs_proc
+def test_a_call_over_the_memory_limit_is_an_error_result(tmp_path: Path) -> None:
+    """A simulation of an overloaded design piles up requests until the worker's memory
+    limit stops it: an error result that says so, and the same worker serves on. The limit
+    is set to the warm worker's own size + 128 MiB, so the test does not depend on how
+    large numpy and numba are on this machine."""
+    import resource
+
+    import anyio
+
+    from archproof.cli.mcp_worker import Worker
+
+    shutil.copy(EXAMPLE, tmp_path / "d.yaml")
+    small = {"path": "d.yaml", "requests": 2000, "replications": 1}
+    overloaded = {"path": "d.yaml", "requests": 200_000, "replications": 1, "load": "1000x"}
+
+    async def scenario() -> tuple[dict[str, Any], bool, dict[str, Any], int]:
+        worker = Worker(tmp_path.resolve(), memory_mb=4096)
+        try:
+            await worker.call("describe", {}, timeout_s=MAX_SECONDS)
+            while worker.warming_up:
+                await anyio.sleep(0.1)
+            await worker.call("simulate", small, timeout_s=MAX_SECONDS)  # warm: numba loaded
+            assert worker.pid is not None
+            status = Path(f"/proc/{worker.pid}/status").read_text()
+            size_kib = int(
+                next(x for x in status.splitlines() if x.startswith("VmSize:")).split()[1]
+            )
+            limit = (size_kib << 10) + (128 << 20)
+            resource.prlimit(worker.pid, resource.RLIMIT_AS, (limit, limit))
+            payload, is_error = await worker.call("simulate", overloaded, timeout_s=MAX_SECONDS)
+            after, _ = await worker.call("check", {"path": "d.yaml"}, timeout_s=30)
+            return payload, is_error, after, worker.started
+        finally:
+            await worker.close()
+
+    payload, is_error, after, started = anyio.run(scenario)
+    assert is_error and payload["error"] == "memory", payload
+    assert "memory" in payload["text"] and "MemoryError" in payload["text"]
+    assert after["ok"] is True and started == 1

@@ -13,6 +13,7 @@ from archproof.cli import mcp_cmd, mcp_inputs, mcp_tools
 from archproof.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
+BOX = mcp_inputs.Sandbox(REPO)
 
 
 def test_every_tool_is_documented_for_an_agent() -> None:
@@ -34,22 +35,22 @@ def test_every_tool_is_documented_for_an_agent() -> None:
 
 
 def test_a_crashing_tool_is_an_internal_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(root: Path) -> mcp_tools.Payload:
+    def boom(box: mcp_inputs.Sandbox) -> mcp_tools.Payload:
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setitem(mcp_tools.TOOLS, "schema", boom)
-    payload, is_error = mcp_tools.call(REPO, "schema", {})
+    payload, is_error = mcp_tools.call(BOX, "schema", {})
     assert is_error
     assert payload["error"] == "internal"
     assert "schema" in payload["text"] and "ZeroDivisionError" in payload["text"]
-    payload, is_error = mcp_tools.call(REPO, "describe", {})
+    payload, is_error = mcp_tools.call(BOX, "describe", {})
     assert not is_error and payload["ok"]
 
 
 def test_unknown_tools_and_arguments_are_usage_errors() -> None:
-    payload, is_error = mcp_tools.call(REPO, "nope", {})
+    payload, is_error = mcp_tools.call(BOX, "nope", {})
     assert is_error and payload["error"] == "usage"
-    payload, is_error = mcp_tools.call(REPO, "describe", {"knd": "component"})
+    payload, is_error = mcp_tools.call(BOX, "describe", {"knd": "component"})
     assert is_error and "knd" in payload["text"]
 
 
@@ -79,6 +80,17 @@ def test_resolve_inside(tmp_path: Path) -> None:
         mcp_inputs.resolve_inside(root, "a/loop")
 
 
+def test_simulate_caps_and_the_plain_python_kernel_are_said() -> None:
+    box = mcp_inputs.Sandbox(REPO, max_requests=1000, max_replications=1, sim_backend="python")
+    arguments = {"path": "examples/url_shortener.yaml", "requests": 5000, "replications": 3}
+    payload, is_error = mcp_tools.call(box, "simulate", arguments)
+    assert not is_error, payload
+    assert payload["run"]["backend"] == "python"
+    assert (payload["run"]["requests"], payload["run"]["replications"]) == (1000, 1)
+    notes = payload["bounds"]["notes"]
+    assert len(notes) == 3 and "plain-Python kernel" in notes[1]
+
+
 def test_help_explains_how_to_register_it() -> None:
     result = CliRunner().invoke(app, ["mcp", "--help"])
     assert result.exit_code == 0
@@ -87,7 +99,10 @@ def test_help_explains_how_to_register_it() -> None:
 
 
 def test_without_the_extra_it_prints_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    # `None` in sys.modules makes `import mcp` raise ImportError, as if it were not installed.
+    # `None` in sys.modules makes `import mcp` raise ImportError, as if it were not installed;
+    # submodules already imported (by other tests) must go too, or they would be found.
+    for name in [m for m in sys.modules if m == "mcp" or m.startswith("mcp.")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "mcp", None)
     monkeypatch.delitem(sys.modules, "archproof.cli.mcp_server", raising=False)
     result = CliRunner().invoke(app, ["mcp"])

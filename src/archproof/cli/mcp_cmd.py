@@ -26,6 +26,13 @@ def mcp(
         max=3600.0,
         help="Cap on one tool call's wall-clock time; a call that overruns is stopped.",
     ),
+    max_requests: int = typer.Option(
+        200_000,
+        "--max-requests",
+        min=1000,
+        max=100_000_000,
+        help="Cap on the requests per replication a `simulate` call may ask for.",
+    ),
     memory_mb: int = typer.Option(
         2048,
         "--memory-mb",
@@ -59,7 +66,7 @@ def mcp(
     directory = (root or Path.cwd()).resolve()
     if not directory.is_dir():
         fail(f"--root {root} is not a directory")
-    server.run(directory, max_time_s=max_seconds, memory_mb=memory_mb)
+    server.run(directory, max_time_s=max_seconds, memory_mb=memory_mb, max_requests=max_requests)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,18 @@ from archproof.model import Design
 Payload = dict[str, Any]
 
 TEXT_DISPLAY_NAME = "<design>"  # the file name spans carry when the design came as text
+SIM_MAX_REQUESTS = 200_000  # default server cap: external requests per replication
+SIM_MAX_REPLICATIONS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class Sandbox:
+    """What the server allows every tool: the root it may touch and its simulation caps."""
+
+    root: Path  # resolved
+    max_requests: int = SIM_MAX_REQUESTS
+    max_replications: int = SIM_MAX_REPLICATIONS
+    sim_backend: str = "auto"  # "python" while the compiled simulator is being built
 
 
 class ToolFailure(Exception):

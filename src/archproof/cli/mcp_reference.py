@@ -4,13 +4,12 @@ rules, and the framework itself. Plain functions, published by `mcp_server`."""
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
 
 from archproof.catalog import load_catalog
-from archproof.cli.mcp_inputs import Payload, usage_error
+from archproof.cli.mcp_inputs import Payload, Sandbox, usage_error
 from archproof.cli.model_cmds import KINDS, _fields, _type_name, design_schema
 from archproof.frontends.codes import CODES, InputCode
 from archproof.model import FRAMEWORK, QUESTIONS, Principle
@@ -19,7 +18,7 @@ from archproof.passes.review import Rule, all_rules
 
 
 def describe(
-    root: Path,
+    box: Sandbox,
     *,
     kind: Annotated[
         str | None,
@@ -31,7 +30,7 @@ def describe(
     Call it before writing or fixing a part of a design (`component`, `operation`, `call`,
     `entity`, ...), like reading a man page; `schema` gives the full JSON Schema.
     """
-    del root
+    del box
     if kind is None:
         return {
             "ok": True,
@@ -67,18 +66,18 @@ def describe(
     return {"ok": True, "kind": kind, "doc": (model.__doc__ or "").strip(), "fields": fields}
 
 
-def schema(root: Path) -> Payload:
+def schema(box: Sandbox) -> Payload:
     """The JSON Schema of archproof design files (the YAML a design is written in).
 
     Large; read it once to learn the shape of a design, or use `describe` for one element.
     Also available as the resource `archproof://schema`.
     """
-    del root
+    del box
     return {"ok": True, "schema": design_schema()}
 
 
 def catalog(
-    root: Path,
+    box: Sandbox,
     *,
     tech: Annotated[
         str | None,
@@ -90,7 +89,7 @@ def catalog(
     Whether each holds state, concurrency, service times per kind of work, availability,
     limits. Name one in a component's `tech:` to inherit these defaults; override any.
     """
-    del root
+    del box
     entries = load_catalog().entries
     if tech is not None:
         found = [e for e in entries if e.id == tech]
@@ -106,7 +105,7 @@ def catalog(
 
 
 def explain_rule(
-    root: Path,
+    box: Sandbox,
     *,
     code: Annotated[
         str,
@@ -123,7 +122,7 @@ def explain_rule(
 
     Call it when a finding or error code is unclear, before changing the design.
     """
-    del root
+    del box
     every = all_rules()
     by_key: dict[str, Rule] = {r.code: r for r in every} | {r.name: r for r in every}
     found = by_key.get(code.upper()) or by_key.get(code.lower())

@@ -24,7 +24,7 @@ from pydantic import Field
 import archproof
 from archproof.catalog import load_catalog
 from archproof.cli import mcp_reference, mcp_tools
-from archproof.cli.mcp_inputs import Payload
+from archproof.cli.mcp_inputs import SIM_MAX_REQUESTS, Payload
 from archproof.cli.mcp_worker import Worker, failure
 from archproof.cli.model_cmds import design_schema
 from archproof.passes.review import all_rules
@@ -163,7 +163,7 @@ def _published(
     the server's cap.
     """
     signature = inspect.signature(tool, eval_str=True)
-    parameters = [p for p in signature.parameters.values() if p.name != "root"]
+    parameters = [p for p in signature.parameters.values() if p.name != "box"]
     budgeted = name == "simulate"
     if budgeted:
         parameters.append(
@@ -208,10 +208,11 @@ def build_server(
     *,
     max_time_s: float = DEFAULT_MAX_TIME_S,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    max_requests: int = SIM_MAX_REQUESTS,
 ) -> tuple[MCPServer[Any], Worker]:
     """The MCP server for `root` (resolved), and its tool worker."""
     root = root.resolve()
-    worker = Worker(root, memory_mb=memory_mb)
+    worker = Worker(root, memory_mb=memory_mb, max_requests=max_requests)
     server: MCPServer[Any] = MCPServer(
         name="archproof",
         title="archproof: designs checked with evidence",
@@ -284,15 +285,19 @@ def _reader(read: Callable[[], str]) -> Callable[[], str]:
     return resource
 
 
-async def serve(root: Path, *, max_time_s: float, memory_mb: int) -> None:
+async def serve(root: Path, *, max_time_s: float, memory_mb: int, max_requests: int) -> None:
     """Serve over stdio until the client closes; stop the worker on the way out."""
-    server, worker = build_server(root, max_time_s=max_time_s, memory_mb=memory_mb)
+    server, worker = build_server(
+        root, max_time_s=max_time_s, memory_mb=memory_mb, max_requests=max_requests
+    )
     try:
         await server.run_stdio_async()
     finally:
         with anyio.CancelScope(shield=True):
-            await worker.stop()
+            await worker.close()
 
 
-def run(root: Path, *, max_time_s: float, memory_mb: int) -> None:
-    anyio.run(lambda: serve(root, max_time_s=max_time_s, memory_mb=memory_mb))
+def run(root: Path, *, max_time_s: float, memory_mb: int, max_requests: int) -> None:
+    anyio.run(
+        lambda: serve(root, max_time_s=max_time_s, memory_mb=memory_mb, max_requests=max_requests)
+    )

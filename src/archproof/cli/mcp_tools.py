@@ -24,9 +24,12 @@ from archproof.backends.report import render_html, render_markdown
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import write_atomic
 from archproof.cli.mcp_inputs import (
+    SIM_MAX_REPLICATIONS,
+    SIM_MAX_REQUESTS,
     DesignPath,
     DesignText,
     Payload,
+    Sandbox,
     ToolFailure,
     design_failure,
     display_name,
@@ -36,7 +39,7 @@ from archproof.cli.mcp_inputs import (
     usage_error,
 )
 from archproof.cli.mcp_reference import catalog, describe, explain_rule, schema
-from archproof.errors import DesignError
+from archproof.errors import DesignError, InternalError
 from archproof.frontends.draft import draft as draft_design
 from archproof.passes.base import Options
 from archproof.passes.capacity import CapacityResult
@@ -45,10 +48,8 @@ from archproof.passes.simulate.faults import FaultSpecError, parse_faults
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.passes.summary import summarize
 
-# Server-side caps on a simulation: a caller may ask for less, never for more.
-SIM_MAX_REQUESTS = 200_000  # external requests per replication
+# A simulation's defaults; the server's caps are in `Sandbox` (a caller may ask for less).
 SIM_DEFAULT_REQUESTS = 20_000
-SIM_MAX_REPLICATIONS = 5
 SIM_DEFAULT_REPLICATIONS = 3
 SIM_MAX_FAULTS = 20
 
@@ -74,7 +75,7 @@ ANALYZE_SECTIONS = (
 # --------------------------------------------------------------------------- tools
 
 
-def check(root: Path, *, design: DesignText = None, path: DesignPath = None) -> Payload:
+def check(box: Sandbox, *, design: DesignText = None, path: DesignPath = None) -> Payload:
     """Validate a design: YAML, schema, units, references, call-tree cycles, impossible numbers.
 
     Call this first and after every edit of the design. On success it returns a one-screen
@@ -82,7 +83,7 @@ def check(root: Path, *, design: DesignText = None, path: DesignPath = None) -> 
     a located record `file:line:col: CODE message` with a hint (`is_error` is set). Fix
     them all, then call `review` and `analyze`.
     """
-    loaded = load_input(root, design, path)
+    loaded = load_input(box.root, design, path)
     s = summarize(loaded.design)
     return {
         "ok": True,
@@ -93,7 +94,7 @@ def check(root: Path, *, design: DesignText = None, path: DesignPath = None) -> 
     }
 
 
-def review(root: Path, *, design: DesignText = None, path: DesignPath = None) -> Payload:
+def review(box: Sandbox, *, design: DesignText = None, path: DesignPath = None) -> Payload:
     """Review a design against the framework's principles, like a linter.
 
     Returns findings (schema `archproof-review/1`): each with code, severity, principle,
@@ -102,7 +103,7 @@ def review(root: Path, *, design: DesignText = None, path: DesignPath = None) ->
     an `accept:` entry with a reason), call `check`, then `review` again. `explain_rule`
     gives a code's full page.
     """
-    loaded = load_input(root, design, path)
+    loaded = load_input(box.root, design, path)
     report = run(loaded.design, passes=("review",), source_file=loaded.name)
     doc = review_json.document([report])
     entry = doc["files"][0]
@@ -120,7 +121,7 @@ def review(root: Path, *, design: DesignText = None, path: DesignPath = None) ->
 
 
 def analyze(
-    root: Path,
+    box: Sandbox,
     *,
     design: DesignText = None,
     path: DesignPath = None,
@@ -155,7 +156,7 @@ def analyze(
     except ValueError as exc:
         raise usage_error(f"load_factors: {exc}", "give factors like '1x,2x,5x,10x'") from None
     chosen = _sections(sections)
-    loaded = load_input(root, design, path)
+    loaded = load_input(box.root, design, path)
     report = run(
         loaded.design,
         passes=("capacity",),
@@ -232,7 +233,7 @@ def capacity_verdict(figures: Payload) -> Payload:
 
 
 def simulate(
-    root: Path,
+    box: Sandbox,
     *,
     design: DesignText = None,
     path: DesignPath = None,
@@ -240,8 +241,8 @@ def simulate(
         int,
         Field(
             ge=1,
-            description=f"External requests per replication (server cap {SIM_MAX_REQUESTS:,}; "
-            "more is lowered to the cap and the result says so).",
+            description="External requests per replication (the server caps it, by default "
+            f"at {SIM_MAX_REQUESTS:,}; more is lowered to the cap and the result says so).",
         ),
     ] = SIM_DEFAULT_REQUESTS,
     replications: Annotated[
@@ -277,16 +278,22 @@ def simulate(
     budget (`time_budget_s`, capped by the server).
     """
     notes: list[str] = []
-    used_requests = min(requests, SIM_MAX_REQUESTS)
-    used_replications = min(replications, SIM_MAX_REPLICATIONS)
+    used_requests = min(requests, box.max_requests)
+    used_replications = min(replications, box.max_replications)
     if used_requests < requests:
         notes.append(
-            f"requests {requests:,} is over the server cap of {SIM_MAX_REQUESTS:,}; "
+            f"requests {requests:,} is over the server cap of {box.max_requests:,}; "
             f"simulated {used_requests:,} per replication"
+        )
+    if box.sim_backend == "python":
+        notes.append(
+            "the compiled simulator is still being built on this machine (its first use); "
+            "this run used the plain-Python kernel, which is slower and may shorten the run "
+            "(run.notes says so); later calls use the compiled one"
         )
     if used_replications < replications:
         notes.append(
-            f"replications {replications} is over the server cap of {SIM_MAX_REPLICATIONS}; "
+            f"replications {replications} is over the server cap of {box.max_replications}; "
             f"ran {used_replications}"
         )
     try:
@@ -295,7 +302,7 @@ def simulate(
         raise usage_error(f"load: {exc}", "give one factor like '2x'") from None
     if len(factors) != 1:
         raise usage_error("load takes one factor here, e.g. '2x'")
-    loaded = load_input(root, design, path)
+    loaded = load_input(box.root, design, path)
     fault_specs = tuple(faults or ())
     try:
         parse_faults(fault_specs, loaded.design)
@@ -311,6 +318,7 @@ def simulate(
         sim_replications=used_replications,
         sim_faults=fault_specs,
         sim_scenario=scenario,
+        sim_backend=box.sim_backend,
     )
     report = run(loaded.design, passes=("simulate",), options=options, source_file=loaded.name)
     result = report.get(SimulateResult)
@@ -325,8 +333,8 @@ def simulate(
             "requests_used": used_requests,
             "replications_asked": replications,
             "replications_used": used_replications,
-            "max_requests": SIM_MAX_REQUESTS,
-            "max_replications": SIM_MAX_REPLICATIONS,
+            "max_requests": box.max_requests,
+            "max_replications": box.max_replications,
             "notes": notes,
         },
         **result.to_json(),
@@ -334,7 +342,7 @@ def simulate(
 
 
 def report(
-    root: Path,
+    box: Sandbox,
     *,
     design: DesignText = None,
     path: DesignPath = None,
@@ -354,11 +362,11 @@ def report(
     Returns the Markdown, or writes Markdown/HTML (by the suffix of `output`) to a file
     under the root and returns its path.
     """
-    loaded = load_input(root, design, path)
+    loaded = load_input(box.root, design, path)
     target: Path | None = None
     html = False
     if output is not None:
-        target = resolve_inside(root, output, what="output")
+        target = resolve_inside(box.root, output, what="output")
         suffix = target.suffix.lower()
         if suffix not in (".md", ".markdown", ".html", ".htm"):
             raise usage_error(
@@ -379,13 +387,13 @@ def report(
         "ok": True,
         "file": loaded.name,
         "format": "html" if html else "markdown",
-        "written": display_name(root, target),
+        "written": display_name(box.root, target),
         "bytes": len(text.encode("utf-8")),
     }
 
 
 def draft(
-    root: Path,
+    box: Sandbox,
     *,
     task: Annotated[
         str,
@@ -415,7 +423,7 @@ def draft(
         raise usage_error("the task is empty", "describe what the system must do")
     target = None
     if output is not None:
-        target = resolve_inside(root, output, what="output")
+        target = resolve_inside(box.root, output, what="output")
         if target.exists() and not overwrite:
             raise usage_error(f"'{output}' already exists", "pass overwrite=true to replace it")
         if not target.parent.is_dir():
@@ -424,7 +432,7 @@ def draft(
     written = None
     if target is not None:
         write_atomic(target, drafted.yaml)
-        written = display_name(root, target)
+        written = display_name(box.root, target)
     return {
         "ok": True,
         "name": drafted.name,
@@ -468,26 +476,40 @@ TOOLS: dict[str, Tool] = {
 }
 
 
-def call(root: Path, name: str, arguments: Payload) -> tuple[Payload, bool]:
+def call(box: Sandbox, name: str, arguments: Payload) -> tuple[Payload, bool]:
     """Run tool `name`; (payload, is_error). Never raises for a tool's own failure."""
     tool = TOOLS.get(name)
     if tool is None:
         failure = usage_error(f"unknown tool '{name}'", f"one of: {', '.join(TOOLS)}")
         return failure.payload(), True
-    accepted = set(inspect.signature(tool).parameters) - {"root"}
+    accepted = set(inspect.signature(tool).parameters) - {"box"}
     unknown = sorted(set(arguments) - accepted)
     if unknown:
         return usage_error(f"{name}: unknown argument(s) {', '.join(unknown)}").payload(), True
     try:
-        return tool(root, **arguments), False
+        return tool(box, **arguments), False
     except ToolFailure as exc:
         return exc.payload(), True
     except DesignError as exc:  # raised by a pass on input the loader let through
         return design_failure(exc, {}).payload(), True
     except MemoryError:
-        return _internal(name, "out of memory (the server's memory limit)"), True
+        return _out_of_memory(name, "MemoryError"), True
+    except InternalError as exc:
+        if exc.detail.startswith("MemoryError"):  # a pass hit the limit, not a bug
+            return _out_of_memory(name, exc.detail), True
+        return _internal(name, str(exc)), True
     except Exception as exc:  # a bug: say so, keep serving
         return _internal(name, f"{type(exc).__name__}: {exc}"), True
+
+
+def _out_of_memory(name: str, detail: str) -> Payload:
+    text = f"{name} ran out of memory under the server's limit ({detail})"
+    hint = (
+        "give it less work (for simulate: fewer requests, a lower load; an overloaded design "
+        "piles up requests without end: fix the saturated pool `analyze` reports first)"
+    )
+    record = {"code": None, "message": text, "hint": hint, "text": text}
+    return error_payload("memory", [{**record, "rendered": f"{text}\n  hint: {hint}"}])
 
 
 def _internal(name: str, detail: str) -> Payload:

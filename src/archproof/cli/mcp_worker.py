@@ -8,14 +8,16 @@ for the next call. The worker runs in the root directory, under an address-space
 (`RLIMIT_AS`), with network access refused by an audit hook; its stdout is the reply
 channel, so anything a library prints goes to stderr instead.
 
-    python -m archproof.cli.mcp_worker ROOT MEMORY_MB
+    python -m archproof.cli.mcp_worker ROOT MEMORY_MB MAX_REQUESTS MAX_REPLICATIONS
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,16 @@ import anyio
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
+from archproof.cli.mcp_inputs import SIM_MAX_REPLICATIONS, SIM_MAX_REQUESTS
+
 Payload = dict[str, Any]
 
 READY = "archproof-mcp-worker ready"
 MAX_REPLY_BYTES = 64 << 20  # a reply larger than this is refused, not buffered without end
 START_TIMEOUT_S = 120.0  # importing numpy, numba and archproof on a cold, busy machine
+# Tools run one at a time on one core; BLAS thread pools would only reserve address space
+# (counted by the memory limit) and compete with the host.
+_SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 # --------------------------------------------------------------------------- child side
@@ -52,8 +59,11 @@ def _limit_memory(megabytes: int) -> None:
 
 def main(argv: list[str]) -> int:
     """Serve tool calls from stdin until it closes."""
-    if len(argv) != 2:
-        sys.stderr.write("usage: python -m archproof.cli.mcp_worker ROOT MEMORY_MB\n")
+    if len(argv) != 4:
+        sys.stderr.write(
+            "usage: python -m archproof.cli.mcp_worker ROOT MEMORY_MB MAX_REQUESTS "
+            "MAX_REPLICATIONS\n"
+        )
         return 2
     root = Path(argv[0]).resolve()
     # The reply channel is the real stdout; fd 1 then points at stderr, so a stray print in
@@ -65,7 +75,10 @@ def main(argv: list[str]) -> int:
     _limit_memory(int(argv[1]))
     sys.addaudithook(_refuse_network)
 
-    from archproof.cli import mcp_tools  # heavy imports after the limits are in place
+    from archproof.cli import mcp_tools  # the tools (and numpy) under the limits
+    from archproof.cli.mcp_inputs import Sandbox
+
+    box = Sandbox(root, max_requests=int(argv[2]), max_replications=int(argv[3]))
 
     channel.write(READY + "\n")
     channel.flush()
@@ -76,7 +89,9 @@ def main(argv: list[str]) -> int:
         try:
             request = json.loads(line)
             ident = request.get("id")
-            payload, is_error = mcp_tools.call(root, str(request["tool"]), dict(request["args"]))
+            backend = request.get("backend")  # the server's choice of simulator kernel
+            call_box = replace(box, sim_backend=str(backend)) if backend else box
+            payload, is_error = mcp_tools.call(call_box, str(request["tool"]), request["args"])
             reply = mcp_tools.dumps({"id": ident, "payload": payload, "is_error": is_error})
         except MemoryError:
             reply = json.dumps({"id": ident, **_crash("out of memory while encoding the reply")})
@@ -120,22 +135,51 @@ class Worker:
     reaches the worker, not while it waits behind another.
     """
 
-    def __init__(self, root: Path, *, memory_mb: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        memory_mb: int,
+        max_requests: int = SIM_MAX_REQUESTS,
+        max_replications: int = SIM_MAX_REPLICATIONS,
+    ) -> None:
         self.root = root
         self.memory_mb = memory_mb
+        self.max_requests = max_requests
+        self.max_replications = max_replications
         self.started = 0  # how many workers were started (a restart after a kill adds one)
         self._process: Process | None = None
         self._reader: BufferedByteReceiveStream | None = None
         self._lock = anyio.Lock()
         self._sent = 0  # request ids: a reply must carry the id of the request it answers
+        self._warmup: Process | None = None  # building the compiled simulator (mcp_warmup)
+        self._warmup_started = False
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    @property
+    def warming_up(self) -> bool:
+        """Whether the compiled simulator is still being built (see `mcp_warmup`)."""
+        return self._warmup is not None and self._warmup.returncode is None
+
+    async def _start_warmup(self) -> None:
+        self._warmup_started = True
+        self._warmup = await anyio.open_process(
+            [sys.executable, "-m", "archproof.cli.mcp_warmup"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=None,
+            cwd=self.root,
+            env={**os.environ, **_SINGLE_THREADED},
+        )
+
     async def _start(self) -> tuple[Process, BufferedByteReceiveStream]:
         if self._process is not None and self._reader is not None:
             return self._process, self._reader
+        if not self._warmup_started:
+            await self._start_warmup()
         process = await anyio.open_process(
             [
                 sys.executable,
@@ -143,9 +187,12 @@ class Worker:
                 "archproof.cli.mcp_worker",
                 str(self.root),
                 str(self.memory_mb),
+                str(self.max_requests),
+                str(self.max_replications),
             ],
             stderr=None,  # the worker's stderr is the server's: the host logs it
             cwd=self.root,
+            env={**os.environ, **_SINGLE_THREADED},
         )
         self.started += 1
         assert process.stdout is not None
@@ -173,7 +220,10 @@ class Worker:
                 return failure("internal", f"cannot start the tool worker: {exc}"), True
             assert process.stdin is not None
             self._sent += 1
-            request = json.dumps({"id": self._sent, "tool": tool, "args": arguments}) + "\n"
+            message: Payload = {"id": self._sent, "tool": tool, "args": arguments}
+            if tool == "simulate" and self.warming_up:
+                message["backend"] = "python"
+            request = json.dumps(message) + "\n"
             line: bytes | None = None
             answered = False
             try:
@@ -210,6 +260,17 @@ class Worker:
                 await self.stop()
                 return failure("internal", f"{tool}: the worker answered another request"), True
             return dict(reply["payload"]), bool(reply["is_error"])
+
+    async def close(self) -> None:
+        """Stop the worker and the warm-up, if still running (the server is shutting down)."""
+        await self.stop()
+        warmup, self._warmup = self._warmup, None
+        if warmup is not None:
+            if warmup.returncode is None:
+                warmup.kill()
+            with anyio.CancelScope(shield=True):
+                await warmup.wait()
+                await warmup.aclose()
 
     async def stop(self) -> int | None:
         """Kill the worker (if any) and forget it; its exit status."""
