@@ -161,3 +161,33 @@ def test_missing_postgres_install_for_auto(monkeypatch: pytest.MonkeyPatch, tmp_
     with pytest.raises(DbcheckError, match="initdb/pg_ctl are not installed") as err:
         dbcheck(example("url_shortener"), Settings(sqlite=False, postgres="auto", max_rows=1000))
     assert err.value.hint is not None and "apt-get install postgresql" in err.value.hint
+
+
+REJECTED = """\
+meta: {name: rejected}
+components:
+  db: {kind: database, tech: postgresql, recovery: PITR}
+entities:
+  Wide:
+    stored_in: db
+    key: id
+    fields:
+      id: bigint
+      {a}1: int
+      {a}2: int
+    rows: 1M
+"""
+
+
+def test_ddl_the_engine_rejects_is_located_on_the_entity(pg_dsn: str, tmp_path: Path) -> None:
+    """PostgreSQL cuts names at 63 bytes, so these two fields collide there (not in SQLite)."""
+    from archproof.frontends.yaml_loader import load_design
+
+    path = tmp_path / "rejected.yaml"
+    path.write_text(REJECTED.replace("{a}", "a" * 70))
+    design = load_design(path)
+    with pytest.raises(DbcheckError, match="postgres rejected the table of entity 'Wide'") as err:
+        dbcheck(design, Settings(postgres=pg_dsn, max_rows=1000, runs=1))
+    assert err.value.span is not None and err.value.span.line == 6
+    assert str(err.value).startswith(f"{path}:6:")
+    assert scratch_schemas(pg_dsn) == []
