@@ -544,3 +544,21 @@ def test_a_call_over_the_memory_limit_is_an_error_result(tmp_path: Path) -> None
     assert is_error and payload["error"] == "memory", payload
     assert "memory" in payload["text"] and "MemoryError" in payload["text"]
     assert after["ok"] is True and started == 1
+
+
+def test_the_worker_refuses_network_access() -> None:
+    import subprocess
+
+    code = (
+        "import socket, sys\n"
+        "from archproof.cli.mcp_worker import _refuse_network\n"
+        "sys.addaudithook(_refuse_network)\n"
+        "try:\n"
+        "    socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
+        "except PermissionError as exc:\n"
+        "    print('refused:', exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.startswith("refused: archproof mcp: network access is disabled")

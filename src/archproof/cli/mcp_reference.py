@@ -4,6 +4,7 @@ rules, and the framework itself. Plain functions, published by `mcp_server`."""
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import Annotated
 
 from pydantic import Field
@@ -73,7 +74,12 @@ def schema(box: Sandbox) -> Payload:
     Also available as the resource `archproof://schema`.
     """
     del box
-    return {"ok": True, "schema": design_schema()}
+    return {"ok": True, "schema": _schema()}
+
+
+@cache
+def _schema() -> Payload:
+    return design_schema()  # fixed for a process; built once (tens of ms), never mutated
 
 
 def catalog(
