@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -20,7 +20,11 @@ from rich.table import Table
 
 from archproof.cli.common import err, fail, out, write_atomic
 from archproof.frontends.draft import Draft, draft
+from archproof.frontends.draft.sizing import per_s
 from archproof.pipeline import run
+
+if TYPE_CHECKING:
+    from archproof.passes.lower import QueueingModel
 
 MAX_QUESTIONS = 8
 MAX_DECISIONS = 10
@@ -171,8 +175,14 @@ def _terminal_summary(
         out.print(f"      {escape(_short(d.because, 150))}")
     out.print()
     out.print("[bold]Figures[/bold]")
-    for label, value in drafted.figures:
+    for label, value in summary_figures(drafted, analysis):
         out.print(f"  {escape(label)}: {escape(value)}")
+    unplaced = drafted.reading.unplaced
+    if unplaced:
+        out.print()
+        out.print("[bold]Numbers not placed[/bold] (asked in the open questions)")
+        for item in unplaced:
+            out.print(f'  {escape(item.text)}: "{escape(_short(item.sentence, 100))}"')
     if analysis is not None:
         results = getattr(analysis, "results", {}) or {}
         for name, result in results.items():
@@ -197,6 +207,50 @@ def _terminal_summary(
     out.print(f"{escape(tail)}. Next: edit it, then `archproof check {escape(str(output))}`.")
 
 
+def summary_figures(drafted: Draft, analysis: Any) -> list[tuple[str, str]]:
+    """The summary's figures. Rates come from the lowered queueing model, the one source
+    the capacity pass and the report read, so the summary cannot disagree with them; the
+    drafter's own figures fill in what the model does not hold (storage) or when the
+    analysis did not run."""
+    model = _lowered(analysis)
+    if model is None:
+        return list(drafted.figures)
+    design = model.design
+    sync = [o for o in model.operations if design.operation(o.id).sync and o.consumes is None]
+    jobs = [o for o in model.operations if o.consumes is not None]
+    total_peak = sum(o.rate.peak for o in sync)
+    total_average = sum(o.rate.average for o in sync)
+    figures = [
+        (
+            "peak requests",
+            f"{per_s(total_peak)} (average {per_s(total_average)} × peak factor "
+            f"{model.peak_factor:g})",
+        )
+    ]
+    for op in sorted(sync, key=lambda o: o.rate.peak, reverse=True)[:3]:
+        figures.append((f"peak {op.id}", per_s(op.rate.peak)))
+    figures += [
+        (label, value)
+        for label, value in drafted.figures
+        if not label.startswith(("peak ", "jobs "))
+    ]
+    for op in jobs[:3]:
+        figures.append((f"jobs {op.id}", f"{per_s(op.rate.peak)} at peak"))
+    return figures
+
+
+def _lowered(analysis: Any) -> QueueingModel | None:
+    if analysis is None:
+        return None
+    try:
+        from archproof.passes.lower import QueueingModel as Lowered
+
+        found = analysis.get(Lowered)
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, Lowered) else None
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -204,7 +258,7 @@ def _short(text: str, limit: int) -> str:
 def _result_lines(result: object) -> list[str]:
     """A few lines about any pass result: known shapes first, then a generic fallback, so
     passes that land later show up without changes here."""
-    for render in (_review_lines, _capacity_lines, _questions_lines):
+    for render in (_lowered_lines, _review_lines, _capacity_lines, _questions_lines):
         lines = render(result)
         if lines is not None:
             return lines
@@ -218,6 +272,17 @@ def _result_lines(result: object) -> list[str]:
     if isinstance(summary, str):
         return [summary]
     return [_short(str(result), 200)]
+
+
+def _lowered_lines(result: object) -> list[str] | None:
+    from archproof.passes.lower import QueueingModel as Lowered
+
+    if not isinstance(result, Lowered):
+        return None
+    return [
+        f"{len(result.operations)} operations over {len(result.pools)} server pools; "
+        f"peak factor {result.peak_factor:g}"
+    ]
 
 
 def _review_lines(result: object) -> list[str] | None:
@@ -292,7 +357,13 @@ def _json_summary(
             }
             for d in drafted.decisions
         ],
-        "figures": [{"name": label, "value": value} for label, value in drafted.figures],
+        "figures": [
+            {"name": label, "value": value} for label, value in summary_figures(drafted, analysis)
+        ],
+        "unplaced_numbers": [
+            {"text": u.text, "sentence": u.sentence, "reason": u.reason}
+            for u in drafted.reading.unplaced
+        ],
         "open_questions": list(drafted.open_questions),
         "analysis": {str(name): _jsonable(result) for name, result in results.items()},
         "notes": notes,

@@ -15,7 +15,7 @@ An LLM drafter can plug into the same slot later: it only has to return a `Draft
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from archproof.errors import DesignError, InternalError
@@ -52,6 +52,7 @@ class Draft:
     decisions: tuple[Decision, ...]
     open_questions: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
+    reading: Reading = field(default_factory=lambda: Reading((), ()))  # every number, placed
 
     def decision(self, did: str) -> Decision | None:
         return next((d for d in self.decisions if d.id == did), None)
@@ -102,6 +103,7 @@ def draft(task: str) -> Draft:
         decisions=tuple(ctx.decisions),
         open_questions=tuple(ctx.ledger.questions),
         figures=tuple(ctx.figures),
+        reading=found.reading,
     )
 
 

@@ -16,6 +16,7 @@ from functools import cache
 
 from archproof.catalog import CatalogEntry, load_catalog
 from archproof.model import Distribution
+from archproof.numbers import rate
 from archproof.policy import DRAFT_STATEFUL_TARGET, TARGET_UTILIZATION_EXACT
 from archproof.units import Duration, Rate, parse_rate
 
@@ -183,14 +184,10 @@ def pct(value: float) -> str:
 
 
 def per_s(value: float) -> str:
-    """A rate per second, rounded for reading: 0.12/s, 38.6/s, 11.6k/s."""
-    if value >= 1e6:
-        return f"{value / 1e6:.3g}M/s"
-    if value >= 1e3:
-        return f"{value / 1e3:.3g}k/s"
-    if value >= 1:
-        return f"{value:.3g}/s"
-    return f"{value:.2g}/s"
+    """A rate per second, rounded for reading (0.12/s, 38.6/s, 2,000/s, 11.6k/s): the one
+    number formatter the report uses (`archproof.numbers.rate`), so a figure reads the same
+    in the draft's comments and decisions, the summary and the report."""
+    return rate(value)
 
 
 def ms(seconds: float) -> str:
