@@ -9,6 +9,7 @@ import pytest
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.base import Results
 from archproof.passes.capacity import CapacityResult
+from archproof.passes.codegen import CodeResult
 from archproof.passes.lower import QueueingModel
 from archproof.passes.questions import QuestionsResult
 from archproof.passes.registry import PASSES
@@ -50,7 +51,14 @@ def test_get_is_typed_and_none_when_the_pass_did_not_run() -> None:
 def test_every_pass_declares_a_distinct_result_type() -> None:
     kinds = [p.result for p in PASSES]
     assert len(set(kinds)) == len(kinds)
-    assert kinds == [QueueingModel, CapacityResult, ReviewResult, QuestionsResult, SimulateResult]
+    assert kinds == [
+        QueueingModel,
+        CapacityResult,
+        ReviewResult,
+        QuestionsResult,
+        SimulateResult,
+        CodeResult,
+    ]
 
 
 def test_the_pipeline_keys_results_by_type_in_run_order() -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from archproof.backends.report import evidence as ev
+from archproof.backends.report.code_section import interfaces_section, types_section
 from archproof.backends.report.dbcheck_section import dbcheck_section
 from archproof.backends.report.diagrams import (
     component_graph,
@@ -389,6 +390,9 @@ def _architecture(report: Report) -> Section:
             tuple(flows),
         )
     )
+    interfaces = interfaces_section(report)
+    if interfaces is not None:
+        children.append(interfaces)
     children.append(Section("alternatives", "Alternatives considered", _alternatives(design)))
     return Section(
         "architecture", "System architecture", tuple(overview), tuple(children), number="2"
@@ -461,6 +465,9 @@ def _data(report: Report) -> Section:
         children.append(Section(f"entity-{_slug(e.id)}", e.id, tuple(parts)))
     children.append(Section("store-access", "Reads and writes per store", _store_access(design)))
     children.append(Section("consistency", "Consistency notes", _consistency(design)))
+    generated = types_section(report)
+    if generated is not None:
+        children.append(generated)
     measured = dbcheck_section(report)
     if measured is not None:
         children.append(measured)
