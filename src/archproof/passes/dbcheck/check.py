@@ -171,6 +171,20 @@ def _reads_search_index(design: Design, pattern: AccessPattern) -> str | None:
     return None
 
 
+def _filtered(query: Query) -> bool:
+    """Whether reading a whole index in order is a full scan: yes, unless the query filters
+    nothing and stops after a page (a top-k); a COUNT(*) over an index reads it all."""
+    return bool(query.params) or query.limit is None
+
+
+def _describe(pattern: AccessPattern) -> str:
+    if pattern.by:
+        return f"{pattern.kind} by ({', '.join(pattern.by)})"
+    if pattern.order_by:
+        return f"top-k by {pattern.order_by}"
+    return pattern.kind
+
+
 def _fix_columns(pattern: AccessPattern) -> tuple[str, ...]:
     order = (pattern.order_by,) if pattern.order_by and pattern.order_by not in pattern.by else ()
     return (*pattern.by, *order)
@@ -200,41 +214,63 @@ def check_patterns(
     checks: list[PatternCheck] = []
     findings: list[DbFinding] = []
     for n, (entity, pattern) in enumerate(todo):
-        what = f"access pattern {entity.id}.{pattern.id}"
         progress(f"{engine.name}: {entity.id}.{pattern.id}", n, len(todo))
-        missing = [c for c in (*pattern.by, pattern.order_by or "") if c and c not in entity.fields]
-        if missing:
-            continue  # the loader reports unknown fields; nothing to query here
-        data = by_entity[entity.id]
-        query = build(entity, pattern, engine.dialect)
-        sampler = _Sampler.of(data, query)
-        rng = random.Random(f"{seed}:{entity.id}:{pattern.id}")
-        params = sampler.draw(rng, query)
-        filtered = bool(query.params)
-        plan = engine.explain(query.sql, params, filtered=filtered, what=what)
-        times = [
-            engine.timed(query.sql, sampler.draw(rng, query), what=what) * 1000 for _ in range(runs)
-        ]
-        design_rows = scale.of(entity.id).design_rows
-        check = PatternCheck(
-            entity=entity.id,
-            pattern=pattern.id,
-            kind=pattern.kind,
-            span=pattern.span,
-            sql=query.sql,
-            params=tuple(str(p) for p in params),
-            plan=plan,
-            runs=runs,
-            p50_ms=statistics.median(times) if times else 0.0,
-            p95_ms=_percentile(times, 0.95),
-            table_rows=len(data),
-            design_rows=design_rows,
-        )
-        checks.append(check)
-        finding = _judge(design, engine, entity, pattern, check, params)
-        if finding is not None:
-            findings.append(finding)
+        try:
+            found = _check_one(design, engine, entity, pattern, by_entity[entity.id], scale,
+                               runs=runs, seed=seed)  # fmt: skip
+        except StatementFailed as exc:
+            raise DbcheckError(
+                f"{engine.name} refused the query of access pattern {entity.id}.{pattern.id}: "
+                f"{exc}",
+                "check the pattern's fields and kind",
+                pattern.span,
+            ) from None
+        if found is None:
+            continue
+        checks.append(found[0])
+        if found[1] is not None:
+            findings.append(found[1])
     return tuple(checks), tuple(findings)
+
+
+def _check_one(
+    design: Design,
+    engine: Engine,
+    entity: Entity,
+    pattern: AccessPattern,
+    data: TableData,
+    scale: Scale,
+    *,
+    runs: int,
+    seed: int,
+) -> tuple[PatternCheck, DbFinding | None] | None:
+    """EXPLAIN and time one pattern, and judge it (None: it names an unknown field)."""
+    what = f"access pattern {entity.id}.{pattern.id}"
+    if any(c and c not in entity.fields for c in (*pattern.by, pattern.order_by or "")):
+        return None  # the loader reports unknown fields; nothing to query here
+    query = build(entity, pattern, engine.dialect)
+    sampler = _Sampler.of(data, query)
+    rng = random.Random(f"{seed}:{entity.id}:{pattern.id}")
+    params = sampler.draw(rng, query)
+    plan = engine.explain(query.sql, params, filtered=_filtered(query), what=what)
+    times = [
+        engine.timed(query.sql, sampler.draw(rng, query), what=what) * 1000 for _ in range(runs)
+    ]
+    check = PatternCheck(
+        entity=entity.id,
+        pattern=pattern.id,
+        kind=pattern.kind,
+        span=pattern.span,
+        sql=query.sql,
+        params=tuple(str(p) for p in params),
+        plan=plan,
+        runs=runs,
+        p50_ms=statistics.median(times) if times else 0.0,
+        p95_ms=_percentile(times, 0.95),
+        table_rows=len(data),
+        design_rows=scale.of(entity.id).design_rows,
+    )
+    return check, _judge(design, engine, entity, pattern, check, params)
 
 
 def _judge(
@@ -279,8 +315,8 @@ def _judge(
             entity.id,
             pattern.id,
             pattern.span,
-            f"{entity.id}.{pattern.id}: {pattern.kind} by ({', '.join(pattern.by)}) reads the "
-            f"whole table on {engine.name} ({scale_text})",
+            f"{entity.id}.{pattern.id}: {_describe(pattern)} reads the whole table on "
+            f"{engine.name} ({scale_text})",
             plan.text,
             _recheck(engine, entity, pattern, check, params),
         )
@@ -322,7 +358,8 @@ def _recheck(
     except StatementFailed as exc:
         return Fix(columns, shown.sql(engine.dialect), None, f"could not create it: {exc}")
     engine.analyze(entity.id)
-    after: Plan = engine.explain(check.sql, params, filtered=bool(pattern.by), what=what)
+    query = build(entity, pattern, engine.dialect)
+    after: Plan = engine.explain(check.sql, params, filtered=_filtered(query), what=what)
     drop = exp.Drop(tables=[exp.Table(this=ident(name))], kind="INDEX")
     engine.execute(drop.sql(engine.dialect), what=what)
     return Fix(columns, shown.sql(engine.dialect), after)

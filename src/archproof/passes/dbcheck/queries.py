@@ -4,7 +4,8 @@
 - range: `… WHERE by = ? ORDER BY order_by DESC LIMIT 20` (a page, newest first; the
   storage figures assume 20 rows too); with no `by`, a top-k over `order_by`;
 - scan: `SELECT COUNT(*)` (an aggregate pushed into the database), filtered by `by` if any;
-- search: `… WHERE field LIKE ? LIMIT 20` with `%word%` for a word found in the data.
+- search: `… WHERE field LIKE ? LIMIT 20` with `%word%` for a word found in the data (a
+  field that is not text is cast to text).
 
 Identifiers are quoted sqlglot nodes and values are bound parameters, never text in SQL.
 The DESC order is each engine's natural one (PostgreSQL NULLS FIRST, SQLite NULLS LAST),
@@ -36,9 +37,17 @@ class Query:
     limit: int | None = None
 
 
-def _where(fields: tuple[str, ...], *, like: bool) -> exp.Expression | None:
+def _searched(entity: Entity, name: str) -> exp.Expression:
+    """The searched column, cast to text unless it is text already (LIKE needs text)."""
+    fld = entity.fields.get(name)
+    if fld is not None and fld.type in ("str", "text", "enum"):
+        return column(name)
+    return exp.Cast(this=column(name), to=exp.DataType.build("TEXT"))
+
+
+def _where(entity: Entity, fields: tuple[str, ...], *, like: bool) -> exp.Expression | None:
     conds: list[exp.Expression] = [
-        exp.Like(this=column(f), expression=exp.Placeholder())
+        exp.Like(this=_searched(entity, f), expression=exp.Placeholder())
         if like
         else exp.EQ(this=column(f), expression=exp.Placeholder())
         for f in fields
@@ -54,7 +63,7 @@ def _where(fields: tuple[str, ...], *, like: bool) -> exp.Expression | None:
 def build(entity: Entity, pattern: AccessPattern, dialect: Dialect) -> Query:
     """The query for `pattern` on `entity` in `dialect`."""
     like = pattern.kind == "search"
-    where = _where(pattern.by, like=like)
+    where = _where(entity, pattern.by, like=like)
     limit: int | None = None
     if pattern.kind == "scan":
         select = exp.select(exp.Count(this=exp.Star())).from_(table(entity.id))
