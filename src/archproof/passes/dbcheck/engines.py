@@ -36,7 +36,7 @@ from archproof.passes.dbcheck.plans import Plan, postgres_plan, sqlite_plan
 
 Params = Sequence[object]
 Columns = tuple[list[Any], ...]
-COPY_CHUNK = 50_000  # rows per write to COPY
+LOAD_CHUNK = 100_000  # rows per COPY (PostgreSQL) or per executemany (SQLite)
 _COPY_SPECIAL = ("\\", "\t", "\n", "\r")
 DEFAULT_TIMEOUT_MS = 30_000
 APPLICATION = "archproof dbcheck"  # in pg_stat_activity
@@ -149,16 +149,21 @@ class SqliteEngine(Engine):
             ),
         ).sql(dialect="sqlite")
 
-        def run() -> None:
+        def run(start: int) -> None:
+            part = [col[start : start + LOAD_CHUNK] for col in data]
             self.conn.execute("BEGIN")
             try:
-                self.conn.executemany(insert, zip(*data, strict=True))
+                self.conn.executemany(insert, zip(*part, strict=True))
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # an interrupted statement already rolled back
+                    self.conn.execute("ROLLBACK")
                 raise
 
-        self._guard(f"loading {table}", run)
+        # one transaction (and one timeout) per chunk: the timeout bounds a statement, not
+        # the whole load
+        for start in range(0, len(data[0]) if data else 0, LOAD_CHUNK):
+            self._guard(f"loading {table}", lambda start=start: run(start))
 
     def analyze(self, table: str) -> None:
         self._guard(f"analyzing {table}", lambda: self.conn.execute("ANALYZE"))
@@ -310,14 +315,14 @@ class PostgresEngine(Engine):
             pgsql.Identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns)
         )
 
-        def run() -> None:
-            text = [copy_text(col) for col in data]
+        def run(start: int) -> None:
+            text = [copy_text(col[start : start + LOAD_CHUNK]) for col in data]
             with self._conn.cursor() as cur, cur.copy(statement) as copy:
-                for start in range(0, len(data[0]) if data else 0, COPY_CHUNK):
-                    part = [col[start : start + COPY_CHUNK] for col in text]
-                    copy.write("\n".join(map("\t".join, zip(*part, strict=True))) + "\n")
+                copy.write("\n".join(map("\t".join, zip(*text, strict=True))) + "\n")
 
-        self._guard(f"loading {table}", run)
+        # one COPY (and one statement timeout) per chunk, all in the run's transaction
+        for start in range(0, len(data[0]) if data else 0, LOAD_CHUNK):
+            self._guard(f"loading {table}", lambda start=start: run(start))
 
     def analyze(self, table: str) -> None:
         from psycopg import sql as pgsql
