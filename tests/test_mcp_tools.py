@@ -109,3 +109,19 @@ def test_without_the_extra_it_prints_the_install_hint(monkeypatch: pytest.Monkey
     assert result.exit_code == 2
     assert result.output.strip() == mcp_cmd.INSTALL_HINT
     assert "Traceback" not in result.output
+
+
+def test_the_analyze_verdict_names_what_is_not_clean() -> None:
+    text = (REPO / "examples" / "url_shortener.yaml").read_text("utf-8")
+    assert "    replicas: 6 " in text and "    concurrency: 64 " in text
+    starved = text.replace("    replicas: 6 ", "    replicas: 1 ").replace(
+        "    concurrency: 64 ", "    concurrency: 1 "
+    )
+    payload, is_error = mcp_tools.call(BOX, "analyze", {"design": starved})
+    assert not is_error, payload
+    verdict = payload["verdict"]
+    assert verdict["clean"] is False
+    assert "api:all" in verdict["saturated_pools"]
+    assert {m["operation"] for m in verdict["missed_slos"]} >= {"redirect"}
+    clean, _ = mcp_tools.call(BOX, "analyze", {"design": text})
+    assert clean["verdict"]["clean"] is True

@@ -157,7 +157,7 @@ def _published(
     default_s: float,
     max_s: float,
 ) -> Callable[..., Awaitable[CallToolResult]]:
-    """An async tool for the SDK with `tool`'s signature (minus `root`); runs in the worker.
+    """An async tool for the SDK with `tool`'s signature (minus `box`); runs in the worker.
 
     `simulate` also takes `time_budget_s`, which the caller may lower, and raise only up to
     the server's cap.
@@ -291,7 +291,11 @@ async def serve(root: Path, *, max_time_s: float, memory_mb: int, max_requests: 
         root, max_time_s=max_time_s, memory_mb=memory_mb, max_requests=max_requests
     )
     try:
-        await server.run_stdio_async()
+        async with anyio.create_task_group() as group:
+            # Start the worker while the client lists tools: its first call need not wait.
+            group.start_soon(worker.prestart)
+            await server.run_stdio_async()
+            group.cancel_scope.cancel()
     finally:
         with anyio.CancelScope(shield=True):
             await worker.close()

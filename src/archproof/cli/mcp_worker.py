@@ -209,6 +209,14 @@ class Worker:
             raise RuntimeError(f"the worker did not start: {line[:200]!r}")
         return process, reader
 
+    async def prestart(self) -> None:
+        """Start the worker ahead of the first call (a failure is reported by that call)."""
+        async with self._lock:
+            try:
+                await self._start()
+            except Exception:
+                return
+
     async def call(
         self, tool: str, arguments: Payload, *, timeout_s: float
     ) -> tuple[Payload, bool]:
