@@ -29,7 +29,7 @@ def sig(value: float, digits: int = 3) -> str:
     magnitude = math.floor(math.log10(abs(value)))
     if magnitude >= digits - 1:
         return f"{value:,.0f}"
-    decimals = digits - 1 - magnitude
+    decimals = min(digits - 1 - magnitude, 9)  # below 1e-9 a figure reads as 0
     text = f"{value:.{decimals}f}"
     # rounding can carry into a new digit (9.996 → 10.00): drop what is then superfluous
     text = text.rstrip("0").rstrip(".") if "." in text else text
@@ -42,6 +42,8 @@ def seconds(value: float | None) -> str:
         return INFINITE
     if value == 0:
         return "0 ms"
+    if value < 1e-6:
+        return "<1 µs"
     if value < 1e-3:
         return f"{sig(value * 1e6)} µs"
     if value < 1:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from archproof.numbers import factor as _factor
-from archproof.passes.capacity import CapacityResult, Figure, SloStatus
+import archproof.numbers as numbers
+from archproof.passes.capacity import AssumptionResult, CapacityResult, Figure, SloStatus
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
 
@@ -31,6 +31,11 @@ class Table:
     note: str = ""
     # per row, per cell: the status the cell shows, or None; empty = no marks
     marks: tuple[tuple[Mark | None, ...], ...] = ()
+    # How a narrow terminal fits the table, in order: long text of these columns moves
+    # to numbered notes under the table ...
+    fold: tuple[int, ...] = ()
+    # ... then these columns are left out (the JSON and Markdown outputs keep them).
+    drop: tuple[int, ...] = ()
 
     def mark(self, row: int, column: int) -> Mark | None:
         if row >= len(self.marks) or column >= len(self.marks[row]):
@@ -52,8 +57,16 @@ class Rows:
         self.rows.append(tuple(c if isinstance(c, str) else c[0] for c in cells))
         self.marks.append(tuple(None if isinstance(c, str) else c[1] for c in cells))
 
-    def table(self, title: str, headers: tuple[str, ...], note: str = "") -> Table:
-        return Table(title, headers, tuple(self.rows), note, tuple(self.marks))
+    def table(
+        self,
+        title: str,
+        headers: tuple[str, ...],
+        note: str = "",
+        *,
+        fold: tuple[int, ...] = (),
+        drop: tuple[int, ...] = (),
+    ) -> Table:
+        return Table(title, headers, tuple(self.rows), note, tuple(self.marks), fold, drop)
 
 
 def marked(text: str, *figs: Figure) -> Cell:
@@ -70,46 +83,45 @@ def worst_slo(statuses: list[SloStatus]) -> SloStatus | None:
 
 
 def seconds(f: Figure) -> str:
-    if f.value is None:
-        return f.status
-    v = f.value
-    if v >= 1:
-        return f"{v:.2f}s"
-    if v >= 1e-3:
-        return f"{v * 1e3:.1f}ms"
-    if v >= 1e-6:
-        return f"{v * 1e6:.0f}µs"
-    return "0"
+    return f.status if f.value is None else numbers.seconds(f.value)
 
 
 def rate(f: Figure) -> str:
-    if f.value is None:
-        return f.status
-    v = f.value
-    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if v >= div:
-            return f"{v / div:.3g}{suffix}/s"
-    return f"{v:.3g}/s"
+    return f.status if f.value is None else numbers.rate(f.value)
 
 
-def percent(f: Figure, digits: int = 1) -> str:
-    if f.value is None:
-        return f.status
-    return f"{f.value * 100:.{digits}f}%"
+def percent(f: Figure) -> str:
+    return f.status if f.value is None else numbers.percent(f.value)
 
 
 def size(f: Figure) -> str:
-    if f.value is None:
-        return f.status
-    v = f.value
-    for div, suffix in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
-        if v >= div:
-            return f"{v / div:.3g}{suffix}"
-    return f"{v:.0f}B"
+    return f.status if f.value is None else numbers.size(f.value)
 
 
 def factor(f: Figure) -> str:
-    return f.status if f.value is None else _factor(f.value)
+    return f.status if f.value is None else numbers.factor(f.value)
+
+
+# How an assumption's checked figure reads, by the metric its check names.
+_BY_METRIC = {
+    "utilization": numbers.percent,
+    "availability": numbers.nines,
+    "p95": numbers.seconds,
+    "p99": numbers.seconds,
+    "mean_latency": numbers.seconds,
+    "queue_wait": numbers.seconds,
+    "peak_rate": numbers.rate,
+    "storage": numbers.size,
+}
+
+
+def assumption_figure(a: AssumptionResult) -> str:
+    """`storage = 4.26 TB`, not `storage = 4.26075e+12 B`: the figure in its unit."""
+    metric = a.detail.split(" = ", 1)[0] if " = " in a.detail else ""
+    shown = _BY_METRIC.get(metric)
+    if a.figure is None or a.figure.value is None or shown is None:
+        return a.detail
+    return f"{metric} = {shown(a.figure.value)}"
 
 
 def bar(f: Figure, width: int = 10) -> str:
@@ -117,7 +129,7 @@ def bar(f: Figure, width: int = 10) -> str:
     if f.value is None:
         return f"{'!' * width} {f.status}"
     filled = min(width, round(min(f.value, 1.0) * width))
-    return f"{'█' * filled}{'░' * (width - filled)} {f.value * 100:5.1f}%"
+    return f"{'█' * filled}{'░' * (width - filled)} {numbers.percent(f.value):>6}"
 
 
 def tables(result: CapacityResult) -> list[Table]:
@@ -126,7 +138,13 @@ def tables(result: CapacityResult) -> list[Table]:
     for c in result.components:
         for p in c.pools:
             name = c.id if p.name == "all" else f"{c.id}:{p.name}"
-            servers = "∞" if p.infinite else f"{p.instances}×{p.concurrency}={p.servers}"
+            servers = (
+                "∞"
+                if p.infinite
+                else f"{p.instances}×{p.concurrency:,}={p.servers:,}"
+                if p.instances > 1
+                else f"{p.servers:,}"
+            )
             held = f" (held by {', '.join(p.held_by)})" if p.held_by else ""
             rows.add(
                 name,
@@ -146,22 +164,25 @@ def tables(result: CapacityResult) -> list[Table]:
                 "kind",
                 "servers",
                 "arrivals",
-                "E[holding]",
-                "utilization ρ",
-                "wait (A–C)",
+                "holding",
+                "ρ",
+                "wait",
                 "status",
             ),
-            "holding = own service + nested synchronous calls; wait: Erlang C with the "
-            "Allen–Cunneen correction",
+            "servers = instances × concurrency; holding = mean of own service + nested "
+            "synchronous calls; ρ = utilization; wait: Erlang C with the Allen–Cunneen "
+            "correction",
+            fold=(7,),
+            drop=(1,),
         )
     )
     rows = Rows()
     for o in result.operations:
         slo = (
             ", ".join(
-                f"{c.metric} {c.target * 1000:g}ms {c.status}"
+                f"{c.metric} {numbers.seconds(c.target)} {c.status}"
                 if c.metric != "availability"
-                else f"avail {c.target * 100:g}% {c.status}"
+                else f"avail {numbers.nines(c.target)} {c.status}"
                 for c in o.slo
             )
             or "—"
@@ -179,6 +200,7 @@ def tables(result: CapacityResult) -> list[Table]:
             "Latency vs SLO",
             ("operation", "peak rate", "mean", "p95", "p99", "SLO"),
             "p95/p99: lognormal fitted to the mean and variance",
+            fold=(5,),
         )
     )
     b = result.bottleneck
@@ -234,13 +256,14 @@ def tables(result: CapacityResult) -> list[Table]:
         rows.table(
             "Growth plan (keep ρ ≤ 70%)",
             ("load", "component", "change", "ρ now → planned", "limit / move"),
+            fold=(4, 2),
         )
     )
     rows = Rows()
     for e in result.storage.entities:
         rows.add(
             e.id,
-            f"{(e.rows.value or 0):,.0f}",
+            numbers.count(e.rows.value or 0.0),
             marked(size(e.row_bytes), e.row_bytes),
             marked(size(e.data_bytes), e.data_bytes),
             marked(size(e.index_bytes), e.index_bytes),
@@ -270,6 +293,7 @@ def tables(result: CapacityResult) -> list[Table]:
         rows.table(
             "Failure modes (component down)",
             ("component", "fails", "degrades", "blast radius", "", "note"),
+            fold=(5, 1, 2),
         )
     )
     rows = Rows()
@@ -277,8 +301,8 @@ def tables(result: CapacityResult) -> list[Table]:
         avail = next((c.status for c in o.slo if c.metric == "availability"), None)
         rows.add(
             o.id,
-            f"{(o.availability.value or 0) * 100:.4f}%",
-            f"{o.downtime_per_year.value:.0f} min"
+            numbers.nines(o.availability.value) if o.availability.value is not None else "unknown",
+            numbers.minutes(o.downtime_per_year.value)
             if o.downtime_per_year.value is not None
             else "unknown",
             (avail, avail) if avail is not None else "—",
@@ -291,7 +315,11 @@ def tables(result: CapacityResult) -> list[Table]:
     )
     rows = Rows()
     for a in result.assumptions:
-        rows.add(a.id, (a.status, a.status), a.bound or "", a.detail, a.statement)
+        rows.add(a.id, (a.status, a.status), a.bound or "", assumption_figure(a), a.statement)
     if rows.rows:
-        out.append(rows.table("Assumptions", ("id", "verdict", "bound", "figure", "statement")))
+        out.append(
+            rows.table(
+                "Assumptions", ("id", "verdict", "bound", "figure", "statement"), fold=(4, 3)
+            )
+        )
     return out

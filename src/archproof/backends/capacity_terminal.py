@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 
+from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from archproof.backends.capacity_tables import Flag, Mark, tables
+from archproof.backends.capacity_tables import Flag, Mark, Table, tables
 from archproof.passes.capacity import AssumptionStatus, CapacityResult, SloStatus, Status
 
 # Colour by the status a cell carries (capacity_tables marks it), never by its text.
@@ -30,9 +34,87 @@ def style(mark: Mark | None) -> str:
     return _STYLE.get(mark, "") if mark is not None else ""
 
 
+# Below this many characters a folded column's text stays in its cell.
+_FOLD_MIN = 16
+_BAR = re.compile(r"[█░]+ *")
+
+
+@dataclass
+class Fitted:
+    """A table laid out for one console width: the rich table and the notes under it."""
+
+    table: RichTable
+    notes: list[str]
+    dropped: list[str]
+
+
+def _rich(t: Table, rows: list[list[str]], keep: list[int], caption: str) -> RichTable:
+    table = RichTable(
+        title=Text(t.title, style="bold"),
+        title_justify="left",
+        caption=Text(caption) if caption else None,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for j in keep:
+        table.add_column(Text(t.headers[j]), no_wrap=True)
+    for i, row in enumerate(rows):
+        table.add_row(*(Text(row[j], style=style(t.mark(i, j))) for j in keep))
+    return table
+
+
+def natural_width(console: Console, table: RichTable) -> int:
+    """The table's natural width (measured without the console's limit, which clamps)."""
+    return Measurement.get(console, console.options.update_width(1 << 16), table).maximum
+
+
+def fit(t: Table, console: Console) -> Fitted:
+    """Lay `t` out within the console's width without wrapping a row.
+
+    In order, while the table is wider than the console: utilization bars shrink to their
+    figure; the long text of the table's `fold` columns moves to numbered notes under it
+    (the same text gets one note); its `drop` columns are left out (named in the caption).
+    Cells never wrap: a table still too wide after all that is clipped by the console.
+    """
+    width = console.width
+    rows = [list(r) for r in t.rows]
+    keep = list(range(len(t.headers)))
+    notes: list[str] = []
+    dropped: list[str] = []
+
+    def build() -> RichTable:
+        caption = t.note + (f" (not shown at this width: {', '.join(dropped)})" if dropped else "")
+        return _rich(t, rows, keep, caption.strip())
+
+    table = build()
+    if natural_width(console, table) <= width:
+        return Fitted(table, notes, dropped)
+    rows = [[_BAR.sub("", c) if "█" in c or "░" in c else c for c in r] for r in rows]
+    table = build()
+    for j in t.fold:
+        if natural_width(console, table) <= width:
+            break
+        for r in rows:
+            if len(r[j]) >= _FOLD_MIN:
+                if r[j] not in notes:
+                    notes.append(r[j])
+                r[j] = f"[{notes.index(r[j]) + 1}]"
+        table = build()
+    for j in t.drop:
+        if natural_width(console, table) <= width:
+            break
+        keep.remove(j)
+        dropped.append(t.headers[j])
+        table = build()
+    return Fitted(table, notes, dropped)
+
+
 def render(
-    result: CapacityResult, *, title: str = "", color: bool = False, width: int = 140
+    result: CapacityResult, *, title: str = "", color: bool = False, width: int = 100
 ) -> str:
+    """The capacity tables at `width` columns (the CLI passes the terminal's width)."""
     buf = io.StringIO()
     console = Console(
         file=buf, force_terminal=color, no_color=not color, width=width, highlight=False
@@ -40,17 +122,10 @@ def render(
     if title:
         console.print(Text(title, style="bold"))
     for t in tables(result):
-        table = RichTable(
-            title=Text(t.title, style="bold"),
-            title_justify="left",
-            caption=Text(t.note) if t.note else None,
-            caption_justify="left",
-        )
-        for h in t.headers:
-            table.add_column(Text(h))
-        for i, row in enumerate(t.rows):
-            table.add_row(*(Text(cell, style=style(t.mark(i, j))) for j, cell in enumerate(row)))
-        console.print(table)
+        fitted = fit(t, console)
+        console.print(fitted.table)
+        for n, note in enumerate(fitted.notes, start=1):
+            console.print(Text(f"  [{n}] {note}"))
     for note in result.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print(Text("Every figure's formula and inputs: --format json", style="dim"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from archproof.backends import capacity_markdown, capacity_terminal
-from archproof.cli.common import emit, fail, load_or_exit
+from archproof.cli.common import emit, fail, load_or_exit, out
 from archproof.passes.base import Options
 from archproof.passes.capacity import CapacityResult
 from archproof.pipeline import run
@@ -87,7 +87,9 @@ def analyze(
         text = capacity_markdown.render(result, title=title)
     else:
         color = output is None and sys.stdout.isatty()
-        text = capacity_terminal.render(result, title=title, color=color)
+        # The terminal's width (COLUMNS, else 80 when not a terminal); 100 in a file.
+        width = out.width if output is None else 100
+        text = capacity_terminal.render(result, title=title, color=color, width=width)
     emit(text, output)
 
 
