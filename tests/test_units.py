@@ -590,10 +590,10 @@ def test_pydantic_error_is_clean_with_hint() -> None:
         ("latency", 3, "duration '3' has no unit"),
         ("latency", "-3ms", "negative duration '-3ms'"),
         ("availability", 99.95, "percent '99.95' has no '%' sign"),
-        ("users", True, "expected a count like '10k', got bool"),
+        ("users", True, "expected a count like '10k', got true/false"),
         ("users", "many", "invalid count 'many'"),
-        ("disk", None, "expected a size like '2TB', got NoneType"),
-        ("read_write", [10, 1], "expected a ratio like '10:1', got list"),
+        ("disk", None, "expected a size like '2TB', got nothing"),
+        ("read_write", [10, 1], "expected a ratio like '10:1', got a list"),
     ],
 )
 def test_pydantic_error_messages(field: str, value: object, msg: str) -> None:

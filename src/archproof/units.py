@@ -357,15 +357,17 @@ def _core_schema(
             return value
         try:
             if isinstance(value, str):
-                return parse(value)
-            if isinstance(value, int | builtins.float) and not isinstance(value, bool):
+                parsed = parse(value)
+            elif isinstance(value, int | builtins.float) and not isinstance(value, bool):
                 # A YAML number: a count takes it as is; other kinds read its text so that
                 # `timeout: 3` says "duration '3' has no unit" rather than "not a string".
-                return parse(value if numbers else str(value))
-            raise UnitError(
-                f"expected a {kind} like '{example}', got {type(value).__name__}",
-                f"write e.g. '{example}'",
-            )
+                parsed = parse(value if numbers else str(value))
+            else:
+                raise UnitError(
+                    f"expected a {kind} like '{example}', got {_kind_of(value)}",
+                    f"write e.g. '{example}'",
+                )
+            return parsed
         except UnitError as err:
             raise _pydantic_error(err) from None
 
@@ -375,6 +377,19 @@ def _core_schema(
             fmt, when_used="json-unless-none"
         ),
     )
+
+
+def _kind_of(value: object) -> str:
+    """A YAML value's type in the user's words (never our class names)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "a number" if isinstance(value, int | builtins.float) else "a value of another type"
 
 
 def _string_schema(pattern: str, description: str, examples: list[str]) -> JsonSchemaValue:
@@ -403,6 +418,95 @@ DURATION_PATTERN = rf"^\s*{_P_NUM}\s*(?:{_alternatives(list(_DURATION_ALIASES))}
 SIZE_PATTERN = rf"^\s*{_P_NUM}\s*(?:{_alternatives(list(_SIZE_ALIASES))})?\s*$"
 PERCENT_PATTERN = rf"^\s*{_P_NUM}\s*%\s*$"
 RATIO_PATTERN = rf"^\s*{_P_NUM}\s*:\s*{_P_NUM}\s*$"
+
+
+# --------------------------------------------------------------------------- bounds
+#
+# Every figure in a design has a range, checked by the loader (AP025, with the figure's
+# location). The ranges are generous, far beyond any real system, and tight enough that the
+# capacity math stays within floating point and the simulator's 64-bit integers hold every
+# figure: at most 10^5 replicas x 10^6 concurrency = 10^11 servers, rates up to 10^9/s.
+# This table is the one place they are declared; `archproof describe` shows them.
+
+MAX_REPLICAS = 100_000  # instances of one component (primaries for a database)
+MAX_READ_REPLICAS = 1_000  # read-only followers of one database
+MAX_CONCURRENCY = 1_000_000  # requests one replica serves at once
+MAX_QUEUE_LIMIT = 1_000_000_000  # waiting room of one component
+MAX_CALL_TIMES = 10_000  # repetitions of one call in a loop (N+1)
+MAX_BREAKER_WINDOW = 1_000_000  # calls in a circuit breaker's window
+MAX_FIELD_SIZE = 10**12  # maximum length of one entity field
+MAX_CV = Fraction(100)  # coefficient of variation of a service time
+MAX_TAIL_RATIO = Fraction(1000)  # lognormal p99 / p50 (cv ~ 100)
+MAX_MULTIPLIER = Fraction(100)  # retry backoff growth per attempt
+MAX_FACTOR = Fraction(1000)  # peak factor, fault slowdown
+MAX_NINES = 12  # availability and durability: at most 99.9999999999%
+
+
+class BoundError(UnitError):
+    """A well-formed quantity outside the range a design allows (the loader's AP025)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The range of one kind of quantity in a design: `low` applies to non-zero values."""
+
+    low: Fraction | None
+    high: Fraction
+    text: str  # the range as `archproof describe` and the error message show it
+
+
+# Quantities (rates, durations, sizes, counts, percentages), whatever field holds them.
+# Zero stays allowed where the field allows it (`at: 0s`); the field says whether it must
+# be positive.
+QUANTITY_BOUNDS: dict[str, Bound] = {
+    "rate": Bound(Fraction(1, 10**9), Fraction(10**9), "0 or 1e-9/s .. 1G/s"),
+    "duration": Bound(Fraction(1, 10**9), Fraction(100 * 365 * _DAY), "0 or 1ns .. 100 years"),
+    "size": Bound(None, Fraction(10**21), "0 .. 1000000PB (1 ZB)"),
+    "count": Bound(None, Fraction(10**15), "0 .. 1000T"),
+    "percent": Bound(None, Fraction(1), f"0% .. 100%, at most {MAX_NINES} nines below 100%"),
+}
+
+_BASE_UNIT = {"rate": "/s", "duration": "s", "size": "B", "count": "", "percent": ""}
+
+# Closest a percentage may come to 100% without being 100%: 12 nines, 99.9999999999%.
+_MIN_GAP = Fraction(1, 10**MAX_NINES)
+
+
+def check_bound(value: object) -> None:
+    """Raise BoundError if `value`, a quantity, lies outside the range a design allows.
+
+    Applied by the design model (`model.base.Node`) to every field; the unit types stay
+    usable for any figure outside designs.
+    """
+    kind, magnitude = _quantity(value)
+    bound = QUANTITY_BOUNDS.get(kind)
+    if bound is None:
+        return
+    hint = f"a {kind} in a design lies in {bound.text}"
+    about = f"{float(magnitude):.3g}{_BASE_UNIT[kind]}"  # exact text can be 100 digits long
+    if magnitude > bound.high:
+        raise BoundError(f"{kind} too large ({about})", hint)
+    if bound.low is not None and 0 < magnitude < bound.low:
+        raise BoundError(f"{kind} too small ({about})", hint)
+    if kind == "percent" and 0 < 1 - magnitude < _MIN_GAP:
+        raise BoundError(
+            f"percent with more than {MAX_NINES} nines",
+            f"write at most {MAX_NINES} nines (99.9999999999%)",
+        )
+
+
+def _quantity(value: object) -> tuple[str, Fraction]:
+    if isinstance(value, Rate):
+        return "rate", value.per_second
+    if isinstance(value, Duration):
+        return "duration", value.seconds
+    if isinstance(value, Size):
+        return "size", value.bytes
+    if isinstance(value, Count):
+        return "count", value.value
+    if isinstance(value, Percent):
+        return "percent", value.fraction
+    return "", Fraction(0)
 
 
 # --------------------------------------------------------------------------- value types

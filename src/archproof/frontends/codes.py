@@ -90,6 +90,16 @@ CODES: tuple[InputCode, ...] = (
         "Write the structure out plainly; designs need neither deep nesting nor alias tricks.",
     ),
     InputCode(
+        "AP006",
+        "control-character",
+        "Text with a control character (terminal escape, bell, direction override).",
+        "Design text is shown in terminals and reports; characters that act instead of "
+        "showing (C0/C1 controls but tab and newline, DEL, bidirectional overrides) are "
+        'refused. YAML lets them in only through escapes in double quotes ("\\e[31m").',
+        _M + 'components:\n  api: {kind: service, rationale: "\\e[2Jgone"}\n',
+        "Remove the character; write plain text.",
+    ),
+    InputCode(
         "AP010",
         "unknown-key",
         "A key the model does not know (with 'did you mean').",
@@ -198,9 +208,10 @@ CODES: tuple[InputCode, ...] = (
     InputCode(
         "AP025",
         "impossible-number",
-        "A number below its lower bound (zero replicas, ...).",
-        "Replicas, windows, timeouts and rates have lower bounds; zero replicas or a zero "
-        "rate cannot be served or measured.",
+        "A number outside its documented range (zero replicas, 10^43 replicas, ...).",
+        "Replicas, windows, timeouts and rates have lower bounds (zero replicas or a zero "
+        "rate cannot be served or measured) and generous upper bounds, far beyond any real "
+        "system, that keep the math finite: `archproof describe` lists them.",
         _M + "components:\n  api: {kind: service, replicas: 0}\n",
         "Give a number within the bound the message states.",
     ),
@@ -295,7 +306,7 @@ CODES: tuple[InputCode, ...] = (
 )
 
 # Codes taken out of service, with the reason; never registered again. None so far: every
-# code ever emitted (per git history) is still in use. Unassigned numbers (AP006-009,
+# code ever emitted (per git history) is still in use. Unassigned numbers (AP007-009,
 # AP016-019, AP034-039) are free, not retired.
 RETIRED: tuple[tuple[str, str], ...] = ()
 

@@ -8,6 +8,7 @@ tag such as `!!python/object` is refused: a design is data, never code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -151,6 +152,11 @@ class _Refused(Exception):
         self.diagnostic = diagnostic
 
 
+# Characters that act on a terminal or reorder text instead of showing: C0 controls but tab
+# and newline, DEL, C1 controls, and the bidirectional overrides ("Trojan Source"). YAML only
+# lets them in through escapes in double-quoted strings ("\e[31m", "\x07", "\u202e").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 _PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
@@ -219,6 +225,16 @@ class _Converter:
                 )
             ) from exc
         if isinstance(value, str):
+            if (bad := _CONTROL.search(value)) is not None:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "AP006",
+                        f"text contains the control character U+{ord(bad.group()):04X}",
+                        span,
+                        "designs are plain text: remove it (terminal escapes, bells and "
+                        "direction overrides are refused)",
+                    )
+                )
             return LocatedStr(value, span)
         if value is None or isinstance(value, bool | int | float):
             return value

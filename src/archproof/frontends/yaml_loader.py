@@ -96,6 +96,8 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
         return f"missing required key '{field}'", "AP011", None
     if kind == "unit_error":
         return str(error["msg"]), "AP013", ctx.get("hint")
+    if kind == "out_of_range":  # a quantity beyond the bounds table (units.QUANTITY_BOUNDS)
+        return f"'{field}': {error['msg']}", "AP025", ctx.get("hint")
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
@@ -110,12 +112,16 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
     if kind == "model_attributes_type":  # a tagged union given a scalar
         return f"'{field}': expected a mapping, got {_show(value)}", "AP012", None
     if kind in _CONSTRAINT_TYPES:
-        return f"'{field}' {_constraint(kind, ctx)}, got {_show(value)}", "AP025", None
+        bound_hint = _RANGE_HINT if kind.startswith("less") else None
+        return f"'{field}' {_constraint(kind, ctx)}, got {_show(value)}", "AP025", bound_hint
     if kind == "value_error":
         msg = str(error["msg"]).removeprefix("Value error, ")
         return msg, "AP015", None
     expected = str(error["msg"]).replace("Input should be", "expected")
     return f"'{field}': {expected}, got {_show(value)}", "AP012", None
+
+
+_RANGE_HINT = "ranges are generous, far beyond real systems; `archproof describe` lists them"
 
 
 def _constraint(kind: str, ctx: dict[str, Any]) -> str:
@@ -132,6 +138,8 @@ def _constraint(kind: str, ctx: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from archproof.span import Span, span_of
+from archproof.units import BoundError, check_bound
 
 
 class Node(BaseModel):
@@ -38,6 +40,18 @@ class Node(BaseModel):
     def _expand(cls, data: Any) -> Any:
         """Turn a short form into the long form (a dict). Default: no short form."""
         return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_bounds(cls, value: Any) -> Any:
+        """Every quantity in a design lies in its documented range (units.QUANTITY_BOUNDS)."""
+        try:
+            check_bound(value)
+        except BoundError as err:
+            raise PydanticCustomError(
+                "out_of_range", "{message}", {"message": err.message, "hint": err.hint}
+            ) from None
+        return value
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in type(self).model_fields if name != "span")

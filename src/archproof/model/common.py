@@ -11,7 +11,14 @@ from pydantic import ConfigDict, Field, RootModel, field_validator, model_valida
 
 from archproof.model.base import Node, located
 from archproof.span import Span
-from archproof.units import Duration, Percent
+from archproof.units import (
+    MAX_BREAKER_WINDOW,
+    MAX_CV,
+    MAX_MULTIPLIER,
+    MAX_TAIL_RATIO,
+    Duration,
+    Percent,
+)
 
 # z-score of the 99th percentile of the standard normal distribution.
 _Z99 = 2.3263478740408408
@@ -91,7 +98,7 @@ class LognormalDistribution(_Shape):
     p50: Duration | None = Field(default=None, description="Median (with p99).")
     p99: Duration | None = Field(default=None, description="99th percentile (with p50).")
     cv: Fraction | None = Field(
-        default=None, gt=0, description="Coefficient of variation (with mean)."
+        default=None, gt=0, le=MAX_CV, description="Coefficient of variation (with mean)."
     )
 
     @model_validator(mode="after")
@@ -102,6 +109,12 @@ class LognormalDistribution(_Shape):
             raise ValueError("a lognormal distribution needs either p50+p99 or mean+cv")
         if self.p50 is not None and self.p99 is not None and self.p99 <= self.p50:
             raise ValueError("lognormal p99 must be larger than p50")
+        if (
+            self.p50 is not None
+            and self.p99 is not None
+            and self.p99.seconds > self.p50.seconds * MAX_TAIL_RATIO
+        ):
+            raise ValueError(f"lognormal p99 may be at most {MAX_TAIL_RATIO} × p50")
         _positive(self.mean)
         _positive(self.p50)
         return self
@@ -199,6 +212,13 @@ class Distribution(RootModel[Shape]):
         return self.root.describe()
 
 
+def below_hundred(value: Percent | None) -> Percent | None:
+    """A target (availability, durability) must leave room for failure: below 100%."""
+    if value is not None and value.fraction >= 1:
+        raise ValueError("a target of 100% cannot be met; give e.g. 99.99%")
+    return value
+
+
 class Retry(Node):
     """Retries of a failed or timed-out call. Short form: an integer count."""
 
@@ -207,7 +227,10 @@ class Retry(Node):
         default=None, description="Wait before the first retry; none means immediate retries."
     )
     multiplier: Fraction = Field(
-        default=Fraction(2), ge=1, description="Backoff growth per attempt (2 = exponential)."
+        default=Fraction(2),
+        ge=1,
+        le=MAX_MULTIPLIER,
+        description="Backoff growth per attempt (2 = exponential).",
     )
     jitter: Percent | None = Field(
         default=None, description="Random spread applied to each backoff (e.g. 50%)."
@@ -227,7 +250,9 @@ class Breaker(Node):
         default_factory=lambda: Percent(Fraction(1, 2)),
         description="Share of failed calls in the window that opens the breaker.",
     )
-    window: int = Field(default=20, ge=1, description="Rolling window, in calls.")
+    window: int = Field(
+        default=20, ge=1, le=MAX_BREAKER_WINDOW, description="Rolling window, in calls."
+    )
     open_for: Duration = Field(
         default_factory=lambda: Duration(Fraction(10)),
         description="How long the breaker stays open before a half-open probe.",

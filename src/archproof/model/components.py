@@ -9,7 +9,14 @@ from pydantic import Field
 from archproof.model.base import Node
 from archproof.model.common import Availability, Distribution
 from archproof.model.frozen import FrozenDict
-from archproof.units import Duration, Size
+from archproof.units import (
+    MAX_CONCURRENCY,
+    MAX_QUEUE_LIMIT,
+    MAX_READ_REPLICAS,
+    MAX_REPLICAS,
+    Duration,
+    Size,
+)
 
 
 class ComponentKind(StrEnum):
@@ -60,19 +67,27 @@ class Component(Node):
         description="Catalog technology (e.g. postgresql, redis); supplies default figures.",
     )
     replicas: int | None = Field(
-        default=None, ge=1, description="Identical instances (for a database: primaries)."
+        default=None,
+        ge=1,
+        le=MAX_REPLICAS,
+        description="Identical instances (for a database: primaries).",
     )
     read_replicas: int = Field(
-        default=0, ge=0, description="Read-only followers (databases and search indexes)."
+        default=0,
+        ge=0,
+        le=MAX_READ_REPLICAS,
+        description="Read-only followers (databases and search indexes).",
     )
     concurrency: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_CONCURRENCY,
         description="Requests one replica serves at once (threads, workers, pool size).",
     )
     queue_limit: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_QUEUE_LIMIT,
         description="Bounded wait queue per component; a full queue rejects. None: unbounded.",
     )
     work: FrozenDict[str, Distribution] = Field(

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from archproof.model.base import Node, located
 from archproof.model.frozen import FrozenDict
-from archproof.units import Count, Rate
+from archproof.units import MAX_FIELD_SIZE, Count, Rate
 
 FieldType = Literal[
     "str",
@@ -36,7 +36,9 @@ class EntityField(Node):
     """A field. Short form: `str`, `str(2048)`, `int?` (nullable), `ref(User)`, `enum(a|b)`."""
 
     type: FieldType = Field(description="Field type.")
-    size: int | None = Field(default=None, ge=1, description="Maximum length (str, bytes).")
+    size: int | None = Field(
+        default=None, ge=1, le=MAX_FIELD_SIZE, description="Maximum length (str, bytes)."
+    )
     nullable: bool = Field(default=False, description="Whether the value may be absent.")
     unique: bool = Field(default=False, description="Whether values are unique.")
     values: tuple[str, ...] = Field(default=(), description="Allowed values of an enum.")

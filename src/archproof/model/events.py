@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from archproof.model.base import Node
 from archproof.model.frozen import FrozenDict
-from archproof.units import Duration, Rate
+from archproof.units import MAX_FACTOR, Duration, Rate
 
 
 class Event(Node):
@@ -94,7 +94,9 @@ class Fault(Node):
     duration: Duration | None = Field(
         default=None, alias="for", description="Length of the fault window (none: to the end)."
     )
-    factor: Fraction | None = Field(default=None, gt=0, description="Slowdown factor (slow).")
+    factor: Fraction | None = Field(
+        default=None, gt=0, le=MAX_FACTOR, description="Slowdown factor (slow)."
+    )
     replicas: int | None = Field(default=None, ge=1, description="Replicas lost.")
     rate: Fraction | None = Field(default=None, ge=0, le=1, description="Error probability.")
 

@@ -26,10 +26,10 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
 from archproof.model.base import Node, located
-from archproof.model.common import Breaker, Distribution, Retry
+from archproof.model.common import Breaker, Distribution, Retry, below_hundred
 from archproof.model.frozen import FrozenDict
 from archproof.model.signatures import Signature
-from archproof.units import Duration, Percent, Rate, parse_percent
+from archproof.units import MAX_CALL_TIMES, Duration, Percent, Rate, parse_percent
 
 # Work names that imply a side effect, when `write` is not given explicitly.
 WRITE_WORDS = frozenset(
@@ -81,7 +81,10 @@ class CallNode(Node):
         default=Fraction(1), description="Probability this call happens (0..1 or a percentage)."
     )
     times: int = Field(
-        default=1, ge=1, description="How many times the call is made in a loop (N+1 pattern)."
+        default=1,
+        ge=1,
+        le=MAX_CALL_TIMES,
+        description="How many times the call is made in a loop (N+1 pattern).",
     )
     timeout: Duration | None = Field(default=None, description="Caller gives up after this.")
     retries: Retry | None = Field(default=None, description="Retries after failure or timeout.")
@@ -187,6 +190,8 @@ class OperationSlo(Node):
     p95: Duration | None = Field(default=None, description="95th percentile latency target.")
     p99: Duration | None = Field(default=None, description="99th percentile latency target.")
     availability: Percent | None = Field(default=None, description="Success-rate target.")
+
+    _below_hundred = field_validator("availability")(below_hundred)
 
 
 class Operation(Node):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from archproof.model.base import Node, located
-from archproof.units import Count, Duration, Percent, Rate, Size
+from archproof.model.common import below_hundred
+from archproof.units import MAX_FACTOR, Count, Duration, Percent, Rate, Size
 
 
 class Load(Node):
@@ -23,6 +24,7 @@ class Load(Node):
     peak_factor: Fraction = Field(
         default=Fraction(1),
         ge=1,
+        le=MAX_FACTOR,
         description="Peak over average. 1 means the operation rates are already peak rates.",
     )
     growth_per_year: Percent | None = Field(
@@ -42,6 +44,8 @@ class Slos(Node):
 
     availability: Percent | None = Field(default=None, description="Availability target.")
     durability: Percent | None = Field(default=None, description="Durability target.")
+
+    _below_hundred = field_validator("availability", "durability")(below_hundred)
 
 
 class Check(Node):
