@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from archproof import numbers
 from archproof.backends import capacity_terminal
 from archproof.backends.capacity_tables import tables
+from archproof.backends.report import render_markdown
 from archproof.cli.app import app
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.capacity import CapacityResult
@@ -57,6 +58,16 @@ def test_no_exponent_notation_where_a_person_reads(path: Path) -> None:
     result = _capacity(path)
     for width in WIDTHS:
         assert not EXPONENT.search(capacity_terminal.render(result, width=width))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_no_exponent_in_the_report_or_the_assumption_figures(path: Path) -> None:
+    report = run(load_design(path))
+    capacity = report.get(CapacityResult)
+    assert capacity is not None
+    for a in capacity.assumptions:
+        assert not EXPONENT.search(a.detail), a.detail  # was "storage = 4.26075e+12 B"
+    assert not EXPONENT.search(render_markdown(report))
 
 
 def test_one_formatter_with_engineering_units() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import archproof.numbers as numbers
-from archproof.passes.capacity import AssumptionResult, CapacityResult, Figure, SloStatus
+from archproof.passes.capacity import CapacityResult, Figure, SloStatus
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
 
@@ -100,28 +100,6 @@ def size(f: Figure) -> str:
 
 def factor(f: Figure) -> str:
     return f.status if f.value is None else numbers.factor(f.value)
-
-
-# How an assumption's checked figure reads, by the metric its check names.
-_BY_METRIC = {
-    "utilization": numbers.percent,
-    "availability": numbers.nines,
-    "p95": numbers.seconds,
-    "p99": numbers.seconds,
-    "mean_latency": numbers.seconds,
-    "queue_wait": numbers.seconds,
-    "peak_rate": numbers.rate,
-    "storage": numbers.size,
-}
-
-
-def assumption_figure(a: AssumptionResult) -> str:
-    """`storage = 4.26 TB`, not `storage = 4.26075e+12 B`: the figure in its unit."""
-    metric = a.detail.split(" = ", 1)[0] if " = " in a.detail else ""
-    shown = _BY_METRIC.get(metric)
-    if a.figure is None or a.figure.value is None or shown is None:
-        return a.detail
-    return f"{metric} = {shown(a.figure.value)}"
 
 
 def bar(f: Figure, width: int = 10) -> str:
@@ -315,7 +293,7 @@ def tables(result: CapacityResult) -> list[Table]:
     )
     rows = Rows()
     for a in result.assumptions:
-        rows.add(a.id, (a.status, a.status), a.bound or "", assumption_figure(a), a.statement)
+        rows.add(a.id, (a.status, a.status), a.bound or "", a.detail, a.statement)
     if rows.rows:
         out.append(
             rows.table(

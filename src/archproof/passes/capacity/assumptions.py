@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import archproof.numbers as numbers
 from archproof.model import Assumption
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import (
@@ -33,6 +34,23 @@ _PARSERS: dict[str, Callable[[str], float]] = {
     "peak_rate": lambda t: float(parse_rate(t).per_second),
     "storage": lambda t: float(parse_size(t).bytes),
 }
+
+
+# How a checked figure reads, in its metric's unit (one formatter: archproof/numbers.py).
+_SHOWN: dict[str, Callable[[float], str]] = {
+    "utilization": numbers.percent,
+    "availability": numbers.nines,
+    "p95": numbers.seconds,
+    "p99": numbers.seconds,
+    "mean_latency": numbers.seconds,
+    "queue_wait": numbers.seconds,
+    "peak_rate": numbers.rate,
+    "storage": numbers.size,
+}
+
+
+def _shown(metric: str, value: float) -> str:
+    return _SHOWN.get(metric, numbers.sig)(value)
 
 
 def _figure(
@@ -132,7 +150,7 @@ def check_assumptions(
             )
             continue
         bad = (hi is not None and fig.value > hi) or (lo is not None and fig.value < lo)
-        detail = f"{check.metric} = {fig.value:.6g} {fig.unit}".rstrip()
+        detail = f"{check.metric} = {_shown(check.metric, fig.value)}"
         out.append(
             AssumptionResult(
                 a.id,
