@@ -8,8 +8,8 @@ Two kernels with one signature:
   ``runner.is_tandem``). It gives bit-identical results to the general engine.
 
 Each kernel is both the plain-Python and the numba backend. It uses
-only array indexing, arithmetic, ``math`` and five helpers looked up as globals
-(``_rand``, ``_seed``, ``_hpush``, ``_hpop``, ``_bucket``). For numba the module's
+only array indexing, arithmetic, ``math`` and six helpers looked up as globals
+(``_rand``, ``_seed``, ``_hpush``, ``_hpush_at``, ``_hpop``, ``_bucket``). For numba the module's
 globals hold compiled helpers over array heaps; for plain Python the same code object
 is rebound (``types.FunctionType``) to globals holding ``random.Random.random`` and
 ``heapq`` — and all arrays are passed as Python lists, because indexing a list is ~3×
@@ -35,7 +35,6 @@ the capacity), up to a memory budget.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import os
 import random
@@ -95,11 +94,15 @@ ST_CALL_OVERFLOW = 1
 ST_HEAP_OVERFLOW = 2
 ST_STACK_OVERFLOW = 3
 ST_EVENT_CAP = 4
+ST_GROW = 5  # pools nearly full between two events: grow them and resume (rs holds the state)
+
+# ---- resume state (rs[...]): the general kernel's scalars at a ST_GROW stop --------
+N_RS = 16
 
 # ---- event kinds (heap code = entity * 8 + kind) -----------------------------------
 E_ARR = 0  # external arrival of operation `entity`
 E_SVC = 1  # call `entity` finished its own service time
-E_TMO = 2  # caller's timeout on call `entity` (aux = its generation)
+E_TMO = 2  # the head of node `entity`'s timeout FIFO is due (see _kernel)
 E_RETRY = 3  # call `entity` retries its current child (aux = its generation)
 E_FON = 4  # fault window `entity` starts
 E_FOFF = 5  # fault window `entity` ends
@@ -141,15 +144,24 @@ def _bucket_py(v: float) -> int:
     return b
 
 
-def _py_heap() -> tuple[Any, Any]:
-    """heapq-based push/pop with the array heap's signature; ties broken by push order."""
-    seq = itertools.count()
+def _py_heap() -> tuple[Any, Any, Any]:
+    """heapq-based push/pop with the array heap's signature; ties broken by push order
+    (the sequence number lives in ``hN[1]``, as for the array heap)."""
     push = heapq.heappush
     pop = heapq.heappop
 
     def hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
         hN[0] += 1
-        push(hT, (t, next(seq), code, aux))
+        s = hN[1] + 1
+        hN[1] = s
+        push(hT, (t, s, code, aux))
+        return True
+
+    def hpush_at(
+        hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, s: int, code: int, aux: int
+    ) -> bool:
+        hN[0] += 1
+        push(hT, (t, s, code, aux))
         return True
 
     def hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
@@ -157,10 +169,10 @@ def _py_heap() -> tuple[Any, Any]:
         t, _, code, aux = pop(hT)
         return t, code, aux
 
-    return hpush, hpop
+    return hpush, hpush_at, hpop
 
 
-_py_hpush, _py_hpop = _py_heap()
+_py_hpush, _py_hpush_at, _py_hpop = _py_heap()
 
 
 def _py_seed(seed: int) -> None:
@@ -170,11 +182,19 @@ def _py_seed(seed: int) -> None:
 # ---- helpers: array-heap versions (compiled for numba) ------------------------------
 def _arr_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
     """Binary min-heap on (time, sequence) over parallel arrays; False when full."""
+    seq = hN[1] + 1
+    hN[1] = seq
+    ok: bool = _hpush_at(hT, hS, hC, hA, hN, t, seq, code, aux)
+    return ok
+
+
+def _arr_hpush_at(
+    hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, seq: int, code: int, aux: int
+) -> bool:
+    """Push with a sequence number drawn earlier (a timeout FIFO's new head)."""
     n = hN[0]
     if n >= hT.shape[0]:
         return False
-    seq = hN[1] + 1
-    hN[1] = seq
     i = n
     while i > 0:
         p = (i - 1) >> 1
@@ -238,6 +258,7 @@ def _nb_seed(seed: int) -> None:
 
 _bucket: Any
 _hpush: Any
+_hpush_at: Any
 _hpop: Any
 _rand: Any
 _seed: Any
@@ -247,6 +268,7 @@ if HAVE_NUMBA:
     # passed (and reference-counted) per call
     _inline = _numba.njit(cache=True, inline="always", error_model="numpy")
     _bucket = _inline(_bucket_py)
+    _hpush_at = _inline(_arr_hpush_at)
     _hpush = _inline(_arr_hpush)
     _hpop = _inline(_arr_hpop)
     _rand = _inline(_nb_rand)
@@ -254,6 +276,7 @@ if HAVE_NUMBA:
 else:  # the module-level names only matter to numba; Python rebinds them per run
     _bucket = _bucket_py
     _hpush = _py_hpush
+    _hpush_at = _py_hpush_at
     _hpop = _py_hpop
     _rand = random.random
     _seed = _py_seed
@@ -351,6 +374,15 @@ def _kernel(
     wA: Any,
     wC: Any,
     wR: Any,
+    # ---- timeout FIFOs: one per node, linked through a pool of entries
+    tq_head: Any,
+    tq_tail: Any,
+    te_t: Any,
+    te_s: Any,
+    te_k: Any,
+    te_g: Any,
+    te_next: Any,
+    te_free: Any,
     # ---- outputs
     op_cnt: Any,
     op_bs: Any,
@@ -365,10 +397,10 @@ def _kernel(
     ts_ok: Any,
     ts_err: Any,
     ts_lat: Any,
+    rs: Any,
     out: Any,
 ) -> None:
     """Run the simulation; every argument is an array (or list) filled in place."""
-    _seed(seed)
     n_ops = len(op_rate)
     n_st = len(st_servers)
     n_fw = len(fw_station)
@@ -387,34 +419,53 @@ def _kernel(
     batch_w = 1.0
     fn = cap  # free slots: free_stk[0:fn]
     wn = 0  # work stack depth
+    te_fn = len(te_free)  # free timeout entries: te_free[0:te_fn]
     peak_heap = 0
     peak_calls = 0
-    # -- schedule first arrivals and fault windows
-    for o in range(n_ops):
-        t = 0.0
-        while True:  # piecewise-constant Poisson: redraw at each segment boundary
-            r = op_rate[o]
-            nxt = INF
-            for j in range(op_poff[o], op_poff[o + 1]):
-                if prof_t[j] <= t:
-                    r = prof_r[j]
-                else:
-                    nxt = prof_t[j]
+    grow_at = 64 + (cap >> 4)  # free slots kept for one event's same-instant work
+    if rs[0] != 0.0:
+        # resume after a ST_GROW stop: the pools were grown, the stream continues
+        now = rs[1]
+        t_last = rs[2]
+        events = int(rs[3])
+        dups = int(rs[4])
+        arrivals = int(rs[5])
+        warm_done = int(rs[6])
+        t_warm = rs[7]
+        t_cut = rs[8]
+        batch_w = rs[9]
+        fn = int(rs[10])
+        te_fn = int(rs[11])
+        peak_heap = int(rs[12])
+        peak_calls = int(rs[13])
+    else:
+        _seed(seed)
+        # -- schedule first arrivals and fault windows
+        for o in range(n_ops):
+            t = 0.0
+            while True:  # piecewise-constant Poisson: redraw at each segment boundary
+                r = op_rate[o]
+                nxt = INF
+                for j in range(op_poff[o], op_poff[o + 1]):
+                    if prof_t[j] <= t:
+                        r = prof_r[j]
+                    else:
+                        nxt = prof_t[j]
+                        break
+                if r > 0.0:
+                    t2 = t - math.log(1.0 - _rand()) / r
+                    if t2 < nxt:
+                        t = t2
+                        break
+                if nxt >= INF:
+                    t = INF
                     break
-            if r > 0.0:
-                t2 = t - math.log(1.0 - _rand()) / r
-                if t2 < nxt:
-                    t = t2
-                    break
-            if nxt >= INF:
-                t = INF
-                break
-            t = nxt
-        if t < INF and (n_req > 0 or t < duration):
-            _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
-    for f in range(n_fw):
-        _hpush(hT, hS, hC, hA, hN, fw_start[f], f * 8 + E_FON, 0)
-        _hpush(hT, hS, hC, hA, hN, fw_end[f], f * 8 + E_FOFF, 0)
+                t = nxt
+            if t < INF and (n_req > 0 or t < duration):
+                _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
+        for f in range(n_fw):
+            _hpush(hT, hS, hC, hA, hN, fw_start[f], f * 8 + E_FON, 0)
+            _hpush(hT, hS, hC, hA, hN, fw_end[f], f * 8 + E_FOFF, 0)
 
     act = A_NONE
     cid = 0
@@ -428,6 +479,11 @@ def _kernel(
             arg = wR[wn]
         else:
             if hN[0] == 0:
+                break
+            if fn < grow_at or te_fn < grow_at or hN[0] + grow_at > hN[2]:
+                # nothing is half done between two events: stop, let the runner grow the
+                # pools, resume from here (rather than rerun from the start)
+                status = ST_GROW
                 break
             if hN[0] > peak_heap:
                 peak_heap = hN[0]
@@ -511,9 +567,24 @@ def _kernel(
                     status = ST_HEAP_OVERFLOW
                     break
             elif kind == E_TMO:
+                # the head of node `ent`'s timeout FIFO is due. Take it off, drop the
+                # entries behind it whose call is already gone (a call that is freed or
+                # abandoned stays so: generations only grow), put the next head on the heap.
+                e = tq_head[ent]
+                k = te_k[e]
+                g = te_g[e]
+                nx = te_next[e]
+                te_free[te_fn] = e
+                te_fn += 1
+                while nx >= 0 and (c_gen[te_k[nx]] != te_g[nx] or c_ab[te_k[nx]] != 0):
+                    te_free[te_fn] = nx
+                    te_fn += 1
+                    nx = te_next[nx]
+                tq_head[ent] = nx
+                if nx >= 0:
+                    _hpush_at(hT, hS, hC, hA, hN, te_t[nx], te_s[nx], ent * 8 + E_TMO, 0)
                 # caller stops waiting; the callee keeps working (wasted if it finishes)
-                k = ent
-                if c_gen[k] != aux or c_ab[k] != 0:
+                if c_gen[k] != g or c_ab[k] != 0:
                     continue
                 c_ab[k] = 1
                 t_last = now
@@ -769,9 +840,31 @@ def _kernel(
                 c_cgen[p] = c_gen[k]
                 c_att[p] += 1
                 to = nd_timeout[ch]
-                if to > 0.0 and not _hpush(hT, hS, hC, hA, hN, now + to, k * 8 + E_TMO, c_gen[k]):
-                    status = ST_HEAP_OVERFLOW
-                    break
+                if to > 0.0:
+                    # timeouts of one node fall due in the order they are set (now only
+                    # grows, the timeout is the node's): a FIFO per node, only its head
+                    # on the heap. Its sequence number is drawn now, so events pop in
+                    # the same (time, sequence) order as if each timeout were on the heap.
+                    if te_fn == 0:
+                        status = ST_HEAP_OVERFLOW
+                        break
+                    te_fn -= 1
+                    e = te_free[te_fn]
+                    sq = hN[1] + 1
+                    hN[1] = sq
+                    te_t[e] = now + to
+                    te_s[e] = sq
+                    te_k[e] = k
+                    te_g[e] = c_gen[k]
+                    te_next[e] = -1
+                    if tq_head[ch] < 0:
+                        tq_head[ch] = e
+                        if not _hpush_at(hT, hS, hC, hA, hN, now + to, sq, ch * 8 + E_TMO, 0):
+                            status = ST_HEAP_OVERFLOW
+                            break
+                    else:
+                        te_next[tq_tail[ch]] = e
+                    tq_tail[ch] = e
                 cid = k
                 act = A_ISSUE
 
@@ -953,6 +1046,19 @@ def _kernel(
         if status != 0:
             break
 
+    rs[1] = now
+    rs[2] = t_last
+    rs[3] = events
+    rs[4] = dups
+    rs[5] = arrivals
+    rs[6] = warm_done
+    rs[7] = t_warm
+    rs[8] = t_cut
+    rs[9] = batch_w
+    rs[10] = fn
+    rs[11] = te_fn
+    rs[12] = peak_heap
+    rs[13] = peak_calls
     # ---- close the time integrals at the end of the run
     out[OUT_T_WARM] = t_warm
     out[OUT_T_END] = t_last
@@ -1056,6 +1162,15 @@ def _kernel_tandem(
     wA: Any,
     wC: Any,
     wR: Any,
+    # ---- timeout FIFOs: one per node, linked through a pool of entries
+    tq_head: Any,
+    tq_tail: Any,
+    te_t: Any,
+    te_s: Any,
+    te_k: Any,
+    te_g: Any,
+    te_next: Any,
+    te_free: Any,
     # ---- outputs
     op_cnt: Any,
     op_bs: Any,
@@ -1070,6 +1185,7 @@ def _kernel_tandem(
     ts_ok: Any,
     ts_err: Any,
     ts_lat: Any,
+    rs: Any,
     out: Any,
 ) -> None:
     """Fast path, same arguments and bit-identical output as :func:`_kernel`.
@@ -1317,11 +1433,12 @@ def python_kernel(which: str, seed: int) -> Callable[..., None]:
     """The kernel rebound to plain-Python helpers and a seeded stream."""
     fn = _KERNELS[which]
     g = dict(fn.__globals__)
-    hpush, hpop = _py_heap()
+    hpush, hpush_at, hpop = _py_heap()
     g.update(
         _rand=python_rng(seed).random,
         _seed=_py_seed,
         _hpush=hpush,
+        _hpush_at=hpush_at,
         _hpop=hpop,
         _bucket=_bucket_py,
     )

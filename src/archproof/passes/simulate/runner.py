@@ -20,6 +20,7 @@ from archproof.passes.simulate.kernel import (
     N_BATCH,
     N_CNT,
     N_OUT,
+    N_RS,
     NBUCK,
     OUT_DUPS,
     OUT_EVENTS,
@@ -30,6 +31,7 @@ from archproof.passes.simulate.kernel import (
     OUT_T_END,
     OUT_T_WARM,
     ST_CALL_OVERFLOW,
+    ST_GROW,
     ST_HEAP_OVERFLOW,
     ST_STACK_OVERFLOW,
     TS_MAX,
@@ -278,17 +280,77 @@ def run_kernel(
             n_ts,
             max_events,
             cap,
+            max_calls,
         )
         if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
+            # one event's work overflowed a pool (the general kernel grows its pools
+            # between events, so this is rare): rerun from the start with 4× buffers
             if cap >= max_calls:
-                raise SimulationOverflow(
-                    f"more than {cap} calls in flight: the model is overloaded "
-                    "(a station receives more work than it can serve); "
-                    "bound its queue or lower the load"
-                )
+                raise _overflow(cap)
             cap *= 4
             continue
         return res
+
+
+def _overflow(cap: int) -> SimulationOverflow:
+    return SimulationOverflow(
+        f"more than {cap} calls in flight: the model is overloaded "
+        "(a station receives more work than it can serve); "
+        "bound its queue or lower the load"
+    )
+
+
+# pools the general kernel indexes by call slot, heap entry or timeout entry; grown 4× and
+# resumed when it stops with ST_GROW (see _grow)
+_CALL_POOL = ("c_", "free_stk")
+_HEAP_POOL = ("hT", "hS", "hC", "hA", "te_t", "te_s", "te_k", "te_g", "te_next", "te_free")
+
+
+def _grow(a: dict[str, Any], old_cap: int, new_cap: int, python: bool) -> None:
+    """Grow the call pool, heap and timeout pool in place of ``a``, keeping their contents:
+    slots keep their indices, new slots go under the free ones (so the same slots are
+    reused first), and the work stack is empty at a ST_GROW stop."""
+    rs = a["rs"]
+
+    def grow(name: str, new_len: int) -> None:
+        v = a[name]
+        if python:
+            v.extend([0.0 if isinstance(v[0], float) else 0] * (new_len - len(v)))
+        else:
+            w = np.zeros(new_len, dtype=v.dtype)
+            w[: len(v)] = v
+            a[name] = w
+
+    def grow_free(name: str, new_len: int, rs_i: int) -> None:
+        v = a[name]
+        old_len = len(v)
+        n_free = int(rs[rs_i])
+        fresh = list(range(new_len - 1, old_len - 1, -1))
+        if python:
+            v[:] = fresh + v[:n_free] + [0] * (old_len - n_free)
+        else:
+            a[name] = np.concatenate(
+                [np.array(fresh, dtype=v.dtype), v[:n_free], np.zeros(old_len - n_free, v.dtype)]
+            )
+        rs[rs_i] = n_free + new_len - old_len
+
+    for name in list(a):
+        if name.startswith("c_"):
+            grow(name, new_cap)
+    grow_free("free_stk", new_cap, 10)
+    new_h = _heap_cap(new_cap, a)
+    for name in _HEAP_POOL:
+        if name == "te_free" or (python and name in ("hT", "hS", "hC", "hA")):
+            continue
+        grow(name, new_h)
+    grow_free("te_free", new_h, 11)
+    a["hN"][2] = len(a["hT"]) if not python else 2**62
+    for name in ("wA", "wC", "wR"):
+        a[name] = ([0] * (4 * new_cap)) if python else np.zeros(4 * new_cap, dtype=np.int64)
+
+
+def _heap_cap(cap: int, a: dict[str, Any]) -> int:
+    return 2 * cap + 2 * len(a["op_rate"]) + 2 * len(a["fw_station"]) + 16
 
 
 def _run_once(
@@ -305,10 +367,10 @@ def _run_once(
     n_ts: int,
     max_events: int,
     cap: int,
+    max_calls: int,
 ) -> RawRun:
     n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
     i64, f64 = np.int64, np.float64
-    hcap = 2 * cap + 2 * n_ops + 2 * len(net.fw_station) + 16
     a: dict[str, Any] = {
         name: getattr(net, name)
         for name in KERNEL_ARGS
@@ -325,6 +387,7 @@ def _run_once(
         n_ts=n_ts,
         max_events=int(min(max_events, 2**62)),
     )
+    hcap = _heap_cap(cap, a)
     for name in KERNEL_ARGS:
         if name.startswith("c_"):
             dt = f64 if name in ("c_t0", "c_qt", "c_svc", "c_st") else i64
@@ -343,11 +406,18 @@ def _run_once(
     a["hS"] = np.zeros(hcap, dtype=i64)
     a["hC"] = np.zeros(hcap, dtype=i64)
     a["hA"] = np.zeros(hcap, dtype=i64)
-    a["hN"] = np.zeros(2, dtype=i64)
+    a["hN"] = np.array([0, 0, hcap], dtype=i64)  # size, last sequence number, capacity
     wcap = 4 * cap
     a["wA"] = np.zeros(wcap, dtype=i64)
     a["wC"] = np.zeros(wcap, dtype=i64)
     a["wR"] = np.zeros(wcap, dtype=i64)
+    a["tq_head"] = np.full(n_nd, -1, dtype=i64)
+    a["tq_tail"] = np.full(n_nd, -1, dtype=i64)
+    a["te_t"] = np.zeros(hcap, dtype=f64)
+    for name in ("te_s", "te_k", "te_g", "te_next"):
+        a[name] = np.zeros(hcap, dtype=i64)
+    a["te_free"] = np.arange(hcap - 1, -1, -1, dtype=i64)
+    a["rs"] = np.zeros(N_RS, dtype=f64)
     a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
     a["op_bs"] = np.zeros(n_ops * N_BATCH, dtype=f64)
     a["op_bh"] = np.zeros(n_ops * N_BATCH * NBUCK, dtype=i64)
@@ -360,7 +430,16 @@ def _run_once(
         raise AssertionError(f"kernel arguments not provided: {missing}")
 
     if backend == "numba":
-        K.numba_kernel(path)(*[a[n] for n in KERNEL_ARGS])
+        kern = K.numba_kernel(path)
+        while True:
+            kern(*[a[n] for n in KERNEL_ARGS])
+            if a["out"][OUT_STATUS] != ST_GROW:
+                break
+            if cap >= max_calls:
+                raise _overflow(cap)
+            _grow(a, cap, cap * 4, python=False)
+            cap *= 4
+            a["rs"][0] = 1.0
         arr = a
     else:
         lists = {n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()}
@@ -368,7 +447,17 @@ def _run_once(
             run_sweep(**lists)
         else:
             lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
-            K.python_kernel(path, seed)(*[lists[n] for n in KERNEL_ARGS])
+            lists["hN"][2] = 2**62  # … that never fills
+            pykern = K.python_kernel(path, seed)  # holds the stream: resumes continue it
+            while True:
+                pykern(*[lists[n] for n in KERNEL_ARGS])
+                if lists["out"][OUT_STATUS] != ST_GROW:
+                    break
+                if cap >= max_calls:
+                    raise _overflow(cap)
+                _grow(lists, cap, cap * 4, python=True)
+                cap *= 4
+                lists["rs"][0] = 1.0
         arr = {
             n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
             for n in a
