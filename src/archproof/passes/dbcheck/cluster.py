@@ -175,13 +175,14 @@ def throwaway_cluster() -> Iterator[Cluster]:
             )
         )
         log = directory / "server.log"
+        # from here on a server may be running (even if pg_ctl is interrupted): stop it
+        started = True
         _run(
             [str(pg_ctl), "-D", str(data), "-l", str(log), "-o", options, "-w",
              "-t", str(START_TIMEOUT_S), "start"],
             user,
             "starting PostgreSQL (pg_ctl start)",
         )  # fmt: skip
-        started = True
         pid = int((data / "postmaster.pid").read_text().split()[0])
         yield Cluster(directory, port, "archproof", password, pid)
     finally:
