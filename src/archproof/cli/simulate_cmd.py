@@ -69,6 +69,15 @@ def simulate(
     replications: int = typer.Option(
         3, "--replications", "-r", min=1, max=MAX_REPLICATIONS, help="Independent replications."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        "-j",
+        min=1,
+        help="Local processes running replications (default: one per core, at most one "
+        "per replication, for runs estimated over a few seconds). The output is the same "
+        "for any number.",
+    ),
     backend: BackendChoice = typer.Option(
         BackendChoice.auto,
         "--backend",
@@ -159,7 +168,11 @@ def simulate(
         sim_faults=tuple(fault),
         sim_scenario=scenario,
         sim_backend=backend.value,
-        extra={"sim_progress": on_progress, "sim_on_start": on_start},
+        extra={
+            "sim_progress": on_progress,
+            "sim_on_start": on_start,
+            "sim_workers": workers if workers is not None else 0,  # 0: auto
+        },
     )
     try:
         report = run(design, passes=("simulate",), options=options, source_file=str(file))

@@ -9,7 +9,8 @@ not decide by itself:
   exceed ``max_events`` is shortened to fit, and a note says so; nothing hangs.
 - **Replications.** Independent seeds are drawn from ``numpy.random.SeedSequence(seed)``.
   The intervals across replications (mean ± t·s/√k) sit beside each run's batch-means
-  intervals.
+  intervals. Replications can run on several local processes (``workers``); replication
+  k always runs seed k, so the output does not depend on the worker count.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from archproof.model import Design
 from archproof.model.events import Fault
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.kernel import HAVE_NUMBA
+from archproof.passes.simulate.network import Network
+from archproof.passes.simulate.parallel import default_workers, run_local
 from archproof.passes.simulate.runner import Backend, Estimate, estimate
 from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
 
@@ -31,6 +34,32 @@ DEFAULT_DURATION_S = 60.0
 # ≈ 35 s with the compiled kernel, ≈ 50 s in plain Python (runner's ns/event figures).
 DEFAULT_MAX_EVENTS_NUMBA = 100_000_000
 DEFAULT_MAX_EVENTS_PYTHON = 5_000_000
+# workers=0 (auto) starts processes only for runs estimated to take longer than this: a
+# spawned worker costs about a second to import numpy, numba and the kernel
+_PARALLEL_S = 4.0
+
+
+@dataclass(frozen=True)
+class _Replication:
+    """One replication as a picklable task for a worker process."""
+
+    network: Network
+    n_requests: int
+    duration: float
+    seed: int
+    backend: Backend
+    max_events: int
+
+
+def _replicate(task: _Replication) -> SimResult:
+    return simulate(
+        task.network,
+        n_requests=task.n_requests,
+        duration=task.duration,
+        seed=task.seed,
+        backend=task.backend,
+        max_events=task.max_events,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +119,15 @@ def simulate_design(
     faults: tuple[Fault, ...] = (),
     progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[Estimate, tuple[str, ...]], None] | None = None,
+    workers: int = 1,
 ) -> DesignSimulation:
     """Compile ``design`` and run it ``replications`` times within an event budget.
 
     ``on_start(estimate, notes)`` is called once the run is sized (before running) and
-    ``progress(done, total)`` before and after each replication, for a progress display.
+    ``progress(done, total)`` at the start and as each replication finishes, for a
+    progress display. ``workers`` > 1 runs replications on that many local processes
+    (:mod:`.parallel`), 0 picks one per core for runs long enough to gain; the result is
+    byte-identical to ``workers=1``.
     """
     if replications < 1:
         raise ValueError("replications must be >= 1")
@@ -133,23 +166,32 @@ def simulate_design(
     if on_start is not None:
         on_start(est, tuple(notes))
     seeds = np.random.SeedSequence(seed).generate_state(replications)
-    done: list[SimResult] = []
-    for s in seeds:
-        if progress is not None:
-            progress(len(done), replications)
-        done.append(
-            simulate(
-                net,
-                n_requests=n_requests or 0,
-                duration=duration_s or 0.0,
-                seed=int(s),
-                backend=backend,
-                max_events=max_events * 2,  # the estimate is approximate: a hard stop
-            )
+    tasks = [
+        _Replication(
+            net,
+            n_requests=n_requests or 0,
+            duration=duration_s or 0.0,
+            seed=int(s),
+            backend=backend,
+            max_events=max_events * 2,  # the estimate is approximate: a hard stop
         )
+        for s in seeds
+    ]
+    finished = 0
     if progress is not None:
-        progress(replications, replications)
-    runs = tuple(done)
+        progress(0, replications)
+
+    def on_done(_i: int, _r: SimResult) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, replications)
+
+    if workers <= 0:  # auto: a process per core once the run outweighs starting them
+        secs = est.seconds_numba if compiled_backend else est.seconds_python
+        workers = default_workers(replications) if secs * replications >= _PARALLEL_S else 1
+    # replication k runs seed k wherever it runs: the same output for any worker count
+    runs = tuple(run_local(_replicate, tasks, workers=workers, on_done=on_done))
     for r in runs:
         if r.events > max_events * 2:
             notes.append(f"replication seed {r.seed} stopped at the event cap")

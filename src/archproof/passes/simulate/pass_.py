@@ -438,6 +438,7 @@ def run(context: Context) -> SimulateResult:
     backend: Backend = o.sim_backend if o.sim_backend in ("numba", "python") else "auto"  # type: ignore[assignment]
     progress = o.extra.get("sim_progress")
     on_start = o.extra.get("sim_on_start")
+    workers = o.extra.get("sim_workers", 1)
     sim = simulate_design(
         context.design,
         n_requests=o.sim_requests,
@@ -450,6 +451,7 @@ def run(context: Context) -> SimulateResult:
         faults=faults,
         progress=progress if callable(progress) else None,
         on_start=on_start if callable(on_start) else None,
+        workers=workers if isinstance(workers, int) else 1,
     )
     cap = context.get(CapacityResult)
     result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
