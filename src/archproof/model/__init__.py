@@ -21,6 +21,8 @@ from archproof.model.ref import ElementKind, ElementRef
 from archproof.model.requirements import (
     Assumption,
     Check,
+    Constraint,
+    ConstraintKind,
     DataVolume,
     Load,
     Requirements,
@@ -43,6 +45,8 @@ __all__ = [
     "Check",
     "Component",
     "ComponentKind",
+    "Constraint",
+    "ConstraintKind",
     "DataVolume",
     "Decision",
     "Design",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -88,6 +89,42 @@ class Assumption(Node):
     )
 
 
+class ConstraintKind(StrEnum):
+    """What a constraint restricts. Each kind drives a decision (see the drafter)."""
+
+    STORAGE_SCALE = "storage_scale"  # the data will not fit on one machine
+    FRESHNESS = "freshness"  # how stale results may be: real time, within N s, hourly
+    EXPIRY = "expiry"  # data that expires or must be deleted
+    AVAILABILITY = "availability"  # "highly available", "never down", three nines
+    ANONYMITY = "anonymity"  # users without accounts
+    CONSISTENCY = "consistency"  # never double charge, read your own writes, exactly once
+    ORDERING = "ordering"  # in order per conversation, price-time priority
+    GEOGRAPHY = "geography"  # multi-region, data residency
+    COMPLIANCE = "compliance"  # PII, PCI, GDPR, audit
+    FORBIDDEN_TECHNOLOGY = "forbidden_technology"  # "don't use Solr"
+    EXTERNAL_QUOTA = "external_quota"  # a third party's rate limit
+    OTHER = "other"
+
+
+class Constraint(Node):
+    """A typed constraint: what it restricts, in the task's words, with its bound if any.
+
+    Free-text constraints (`- budget is two engineers`) stay plain strings."""
+
+    kind: ConstraintKind = Field(description="What the constraint restricts.")
+    statement: str = Field(description="The constraint in plain words (the task's, if drafted).")
+    within: Duration | None = Field(
+        default=None, description="A time bound: freshness lag, expiry age, sync delay."
+    )
+    rate: Rate | None = Field(default=None, description="A rate bound: an external quota.")
+    technology: str | None = Field(
+        default=None, description="The technology a forbidden_technology constraint names."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind.value.replace('_', ' ')}: {self.statement}"
+
+
 class Requirements(Node):
     """What the system must do and how well."""
 
@@ -98,7 +135,10 @@ class Requirements(Node):
     load: Load = Field(default_factory=Load, description="Global load figures.")
     data: DataVolume = Field(default_factory=DataVolume, description="Data volume and retention.")
     slos: Slos = Field(default_factory=Slos, description="System-wide SLOs.")
-    constraints: tuple[str, ...] = Field(default=(), description="Constraints (budget, team).")
+    constraints: tuple[Constraint | str, ...] = Field(
+        default=(),
+        description="Constraints: typed (kind, statement, bound) or free text (budget, team).",
+    )
     stakeholders: tuple[str, ...] = Field(default=(), description="Who cares about the system.")
     assumptions: tuple[Assumption, ...] = Field(
         default=(), description="Assumptions, each checked by a pass or listed as unchecked."

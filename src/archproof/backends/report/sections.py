@@ -36,7 +36,7 @@ from archproof.backends.report.document import (
     Tone,
 )
 from archproof.catalog import load_catalog, resolve
-from archproof.model import FRAMEWORK, Design, Entity, Operation, Principle, walk_calls
+from archproof.model import FRAMEWORK, Constraint, Design, Entity, Operation, Principle, walk_calls
 from archproof.model.traits import traits
 from archproof.passes.questions import FirstSlice, QuestionsResult
 from archproof.passes.review import Finding, ReviewResult, Severity
@@ -109,6 +109,13 @@ def _slo_text(op: Operation) -> str:
     if op.slo.availability is not None:
         parts.append(f"availability {op.slo.availability}")
     return _join(parts)
+
+
+def _constraint_item(constraint: Constraint | str) -> tuple[str, str]:
+    """(lead, text): a typed constraint leads with its kind, free text stands alone."""
+    if isinstance(constraint, str):
+        return "", constraint
+    return constraint.kind.value.replace("_", " "), constraint.statement
 
 
 def _rate_text(op: Operation) -> str:
@@ -241,7 +248,7 @@ def _problem(report: Report) -> Section:
     constraints = Section(
         "constraints",
         "Constraints",
-        (Bullets(tuple(("", c) for c in req.constraints)),)
+        (Bullets(tuple(_constraint_item(c) for c in req.constraints)),)
         if req.constraints
         else (Note("No constraints written."),),
     )

@@ -23,8 +23,13 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.classify import classify
 from archproof.frontends.draft.coding import compose_coding
 from archproof.frontends.draft.compose import compose
+from archproof.frontends.draft.constraints import (
+    ConstraintSpec,
+    honour_constraints,
+    read_constraints,
+)
 from archproof.frontends.draft.emit import emit
-from archproof.frontends.draft.extract import extract
+from archproof.frontends.draft.extract import Extracted, Figure, extract
 from archproof.frontends.draft.flows import op_rates
 from archproof.frontends.draft.observe import observability
 from archproof.frontends.draft.plan import Decision, Requirement
@@ -65,12 +70,16 @@ def draft(task: str) -> Draft:
     text = normalize(task[:MAX_TASK_CHARS])
     classification = classify(text)
     found = extract(text)
+    constraints = read_constraints(text)
+    _availability_words(found, constraints)
     if classification.kind == "coding":
         ctx = compose_coding(text, classification, found)
     else:
         ctx = compose(text, classification, found)
         if not classification.patterns:
             _vague(ctx)
+    ctx.constraints = list(constraints)
+    honour_constraints(ctx)
     _unplaced_numbers(ctx, found.reading)
     if truncated:
         ctx.ledger.ask(
@@ -104,6 +113,23 @@ def draft(task: str) -> Draft:
         open_questions=tuple(ctx.ledger.questions),
         figures=tuple(ctx.figures),
         reading=found.reading,
+    )
+
+
+def _availability_words(found: Extracted, constraints: list[ConstraintSpec]) -> None:
+    """ "Highly available", "never down" with no figure: a 99.99% target, so the sizing
+    gives stateful components on request paths a standby (instead of the 99.9% default)."""
+    words = next((c for c in constraints if c.kind == "availability"), None)
+    if words is None or found.first("availability") is not None:
+        return
+    found.figures.append(
+        Figure(
+            "availability",
+            Fraction(9999, 10000),
+            words.statement,
+            0,
+            note="'highly available' read as 99.99%",
+        )
     )
 
 

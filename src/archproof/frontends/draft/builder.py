@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Protocol
 
 from archproof.frontends.draft.classify import Classification
 from archproof.frontends.draft.derive import Ledger, Load, average
@@ -42,6 +43,22 @@ _RATIONALE: dict[str, str] = {
 }
 
 
+class ConstraintLike(Protocol):
+    """A constraint read from the task (`constraints.ConstraintSpec`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def statement(self) -> str: ...
+    @property
+    def within(self) -> Fraction | None: ...
+    @property
+    def rate(self) -> Fraction | None: ...
+    @property
+    def technology(self) -> str | None: ...
+    def to_yaml(self) -> dict[str, object]: ...
+
+
 @dataclass
 class Ctx:
     """Everything the building blocks produce, plus the figures they read."""
@@ -64,6 +81,7 @@ class Ctx:
     event_note: str = ""
     storage_total: str | None = None
     figures: list[tuple[str, str]] = field(default_factory=list)
+    constraints: list[ConstraintLike] = field(default_factory=list)  # typed, from the task
 
     # ----------------------------------------------------------------- components
 

@@ -156,6 +156,11 @@ def _requirements(ctx: Ctx) -> dict[str, object]:
     out["slos"] = {
         "availability": Note(str(Percent(load.availability)), _source(ctx, "availability"))
     }
+    if ctx.constraints:
+        out["constraints"] = Note(
+            [c.to_yaml() for c in ctx.constraints],
+            above=("Constraints in the task's words; each drives a decision (`decisions:`).",),
+        )
     assumptions: list[object] = []
     for a in ctx.ledger.assumptions:
         entry: dict[str, object] = {"id": a.id, "statement": a.statement, "source": a.source}

@@ -295,6 +295,11 @@ def verify_capacity(ctx: Ctx) -> None:
 
 
 _HA_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.wants_ha_pair))
+# FH008 checks single instances of these kinds (not clients, not external APIs).
+_SPOF_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.can_be_spof)) - {
+    "client",
+    "external",
+}
 
 
 def _path_availability(ctx: Ctx, op_calls: list[CallSpec | OneOfSpec]) -> tuple[float, list[str]]:
@@ -362,7 +367,19 @@ def high_availability(ctx: Ctx) -> None:
                 f"{_pct(_component_availability(ctx.comps[weakest]))}) but the target "
                 f"is {_pct(target)}: add a fallback for '{weakest}', or relax it?"
             )
-            # Said, not hidden: review's FH010 would repeat the gap the question states.
+            # Said, not hidden: review's FH008/FH010 would repeat the gap the question states.
+            weak = ctx.comps[weakest]
+            if (
+                weak.kind not in _HA_KINDS
+                and weak.kind in _SPOF_KINDS
+                and replicas_of(weak.tech, weak.replicas) == 1
+                and _component_availability(weak) < target
+            ):
+                weak.accept.setdefault(
+                    "FH008",
+                    f"a managed {weak.tech} service: no standby is drafted for it; the question "
+                    "on its availability is open",
+                )
             op.accept.setdefault(
                 "FH010",
                 f"'{weakest}' bounds this path at about {_pct(avail)} below the "

@@ -208,6 +208,19 @@ def nice_duration(seconds: float) -> str:
     return str(Duration(Fraction(seconds).limit_denominator(10**6)))
 
 
+_READABLE_UNITS = (("s", 1), ("min", 60), ("h", 3600), ("day", 86_400), ("month", 2_592_000))
+
+
 def rate_text(per_second: Fraction) -> str:
-    """Exact rate text in the units module's own spelling (`100M/month`)."""
-    return str(Rate(per_second))
+    """Rate text in the units module's spelling (`100M/month`): exact when that reads well,
+    else rounded to 3 significant figures in the first unit where it is at least 1
+    (`666/s`, never `(2000000/3003)/s`). Only derived rates are ever that ragged; a figure
+    the task states is written exactly."""
+    exact = str(Rate(per_second))
+    if "(" not in exact and "/" in exact:
+        return exact
+    for unit, seconds in _READABLE_UNITS:
+        amount = per_second * seconds
+        if amount >= 1 or unit == "month":
+            return str(Rate(Fraction(f"{float(amount):.3g}") / seconds))
+    return exact  # pragma: no cover - the loop always returns
