@@ -51,6 +51,29 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
 
 
 @pytest.fixture(scope="session")
+def generated_systems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    """The domain layer of each bundled system design (examples/*.yaml), generated too."""
+    from archproof.frontends.yaml_loader import load_design
+
+    base = tmp_path_factory.mktemp("systems")
+    out: dict[str, Generated] = {}
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        design = load_design(path)
+        package = generate_package(design, source=path.name)
+        write(package, base / path.stem)
+        out[path.stem] = Generated(path.stem, design, package, base / path.stem)
+    return out
+
+
+@pytest.fixture(scope="session")
+def every_package(
+    generated: dict[str, Generated], generated_systems: dict[str, Generated]
+) -> dict[str, Generated]:
+    """The 8 coding tasks and the system examples' domain layers, checked by the same tools."""
+    return {**generated, **{f"system-{k}": v for k, v in generated_systems.items()}}
+
+
+@pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One mypy cache for every mypy run of the session (the stdlib is checked once)."""
     return tmp_path_factory.mktemp("mypy-cache")

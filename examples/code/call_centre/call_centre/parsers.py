@@ -84,10 +84,13 @@ def _to_call_id(value: object, where: str) -> CallId:
     return CallId(_as_int(value, where))
 
 
+_EMPLOYEE_KEYS = frozenset({"id", "name", "rank", "state"})
+
+
 def parse_employee(raw: Mapping[str, object]) -> Employee:
     """A Employee from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"id", "name", "rank", "state"}))
+        _exact(raw, _EMPLOYEE_KEYS)
         return Employee(
             id=_to_employee_id(_get(raw, "id"), "id"),
             name=_as_str(_get(raw, "name"), "name"),
@@ -108,10 +111,13 @@ def dump_employee(value: Employee) -> dict[str, object]:
     }
 
 
+_QUEUED_CALL_KEYS = frozenset({"caller", "id", "rank", "received_at", "state"})
+
+
 def parse_queued_call(raw: Mapping[str, object]) -> QueuedCall:
     """A QueuedCall from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"caller", "id", "rank", "received_at", "state"}))
+        _exact(raw, _QUEUED_CALL_KEYS)
         return QueuedCall(
             id=_to_call_id(_get(raw, "id"), "id"),
             caller=_as_str(_get(raw, "caller"), "caller"),
@@ -133,10 +139,13 @@ def dump_queued_call(value: QueuedCall) -> dict[str, object]:
     }
 
 
+_ASSIGNED_CALL_KEYS = frozenset({"caller", "employee_id", "id", "rank", "received_at", "state"})
+
+
 def parse_assigned_call(raw: Mapping[str, object]) -> AssignedCall:
     """A AssignedCall from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"caller", "employee_id", "id", "rank", "received_at", "state"}))
+        _exact(raw, _ASSIGNED_CALL_KEYS)
         return AssignedCall(
             id=_to_call_id(_get(raw, "id"), "id"),
             caller=_as_str(_get(raw, "caller"), "caller"),
@@ -160,10 +169,13 @@ def dump_assigned_call(value: AssignedCall) -> dict[str, object]:
     }
 
 
+_ESCALATED_CALL_KEYS = frozenset({"caller", "id", "rank", "received_at", "state"})
+
+
 def parse_escalated_call(raw: Mapping[str, object]) -> EscalatedCall:
     """A EscalatedCall from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"caller", "id", "rank", "received_at", "state"}))
+        _exact(raw, _ESCALATED_CALL_KEYS)
         return EscalatedCall(
             id=_to_call_id(_get(raw, "id"), "id"),
             caller=_as_str(_get(raw, "caller"), "caller"),
@@ -185,10 +197,13 @@ def dump_escalated_call(value: EscalatedCall) -> dict[str, object]:
     }
 
 
+_ENDED_CALL_KEYS = frozenset({"caller", "id", "rank", "received_at", "state"})
+
+
 def parse_ended_call(raw: Mapping[str, object]) -> EndedCall:
     """A EndedCall from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"caller", "id", "rank", "received_at", "state"}))
+        _exact(raw, _ENDED_CALL_KEYS)
         return EndedCall(
             id=_to_call_id(_get(raw, "id"), "id"),
             caller=_as_str(_get(raw, "caller"), "caller"),

@@ -76,10 +76,13 @@ def _to_message_id(value: object, where: str) -> MessageId:
     return MessageId(_as_int(value, where))
 
 
+_USER_KEYS = frozenset({"id", "name", "state"})
+
+
 def parse_user(raw: Mapping[str, object]) -> User:
     """A User from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"id", "name", "state"}))
+        _exact(raw, _USER_KEYS)
         return User(
             id=_to_user_id(_get(raw, "id"), "id"),
             name=_as_str(_get(raw, "name"), "name"),
@@ -94,10 +97,13 @@ def dump_user(value: User) -> dict[str, object]:
     return {"id": value.id, "name": value.name, "state": value.state.value}
 
 
+_ROOM_KEYS = frozenset({"id", "name"})
+
+
 def parse_room(raw: Mapping[str, object]) -> Room:
     """A Room from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"id", "name"}))
+        _exact(raw, _ROOM_KEYS)
         return Room(id=_to_room_id(_get(raw, "id"), "id"), name=_as_str(_get(raw, "name"), "name"))
     except ValueError as exc:  # ParseError, or a constraint the constructor enforces
         raise ParseError(f"Room: {exc}") from None
@@ -108,10 +114,13 @@ def dump_room(value: Room) -> dict[str, object]:
     return {"id": value.id, "name": value.name}
 
 
+_MESSAGE_KEYS = frozenset({"body", "id", "room_id", "sent_at", "seq", "user_id"})
+
+
 def parse_message(raw: Mapping[str, object]) -> Message:
     """A Message from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"body", "id", "room_id", "sent_at", "seq", "user_id"}))
+        _exact(raw, _MESSAGE_KEYS)
         return Message(
             id=_to_message_id(_get(raw, "id"), "id"),
             room_id=_to_room_id(_get(raw, "room_id"), "room_id"),

@@ -52,10 +52,13 @@ def _exact(raw: Mapping[str, object], keys: frozenset[str]) -> None:
         raise ParseError(f"unknown keys {unknown}")
 
 
+_BUFFER_KEYS = frozenset({"capacity", "size", "state"})
+
+
 def parse_buffer(raw: Mapping[str, object]) -> Buffer:
     """A Buffer from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"capacity", "size", "state"}))
+        _exact(raw, _BUFFER_KEYS)
         return Buffer(
             capacity=_as_int(_get(raw, "capacity"), "capacity"),
             size=_as_int(_get(raw, "size"), "size"),

@@ -75,10 +75,13 @@ def _to_card(value: object, where: str) -> Card:
     return parse_card(_as_object(value, where))
 
 
+_CARD_KEYS = frozenset({"rank", "suit"})
+
+
 def parse_card(raw: Mapping[str, object]) -> Card:
     """A Card from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"rank", "suit"}))
+        _exact(raw, _CARD_KEYS)
         return Card(
             suit=_as_enum(Suit, _get(raw, "suit"), "suit"),
             rank=_as_enum(Rank, _get(raw, "rank"), "rank"),
@@ -92,10 +95,13 @@ def dump_card(value: Card) -> dict[str, object]:
     return {"suit": value.suit.value, "rank": value.rank.value}
 
 
+_HAND_KEYS = frozenset({"cards", "id"})
+
+
 def parse_hand(raw: Mapping[str, object]) -> Hand:
     """A Hand from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"cards", "id"}))
+        _exact(raw, _HAND_KEYS)
         return Hand(
             id=_to_hand_id(_get(raw, "id"), "id"),
             cards=_as_tuple(_get(raw, "cards"), "cards", _to_card),

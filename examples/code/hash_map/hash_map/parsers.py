@@ -39,10 +39,13 @@ def _exact(raw: Mapping[str, object], keys: frozenset[str]) -> None:
         raise ParseError(f"unknown keys {unknown}")
 
 
+_HASH_MAP_CONFIG_KEYS = frozenset({"initial_capacity", "max_load_factor"})
+
+
 def parse_hash_map_config(raw: Mapping[str, object]) -> HashMapConfig:
     """A HashMapConfig from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"initial_capacity", "max_load_factor"}))
+        _exact(raw, _HASH_MAP_CONFIG_KEYS)
         return HashMapConfig(
             initial_capacity=_as_int(_get(raw, "initial_capacity"), "initial_capacity"),
             max_load_factor=_as_float(_get(raw, "max_load_factor"), "max_load_factor"),

@@ -33,10 +33,13 @@ def _exact(raw: Mapping[str, object], keys: frozenset[str]) -> None:
         raise ParseError(f"unknown keys {unknown}")
 
 
+_CACHE_CONFIG_KEYS = frozenset({"capacity"})
+
+
 def parse_cache_config(raw: Mapping[str, object]) -> CacheConfig:
     """A CacheConfig from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"capacity"}))
+        _exact(raw, _CACHE_CONFIG_KEYS)
         return CacheConfig(capacity=_as_int(_get(raw, "capacity"), "capacity"))
     except ValueError as exc:  # ParseError, or a constraint the constructor enforces
         raise ParseError(f"CacheConfig: {exc}") from None

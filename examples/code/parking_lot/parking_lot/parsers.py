@@ -103,10 +103,13 @@ def _to_ticket_id(value: object, where: str) -> TicketId:
     return TicketId(_as_int(value, where))
 
 
+_SPOT_KEYS = frozenset({"id", "size", "state"})
+
+
 def parse_spot(raw: Mapping[str, object]) -> Spot:
     """A Spot from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"id", "size", "state"}))
+        _exact(raw, _SPOT_KEYS)
         return Spot(
             id=_to_spot_id(_get(raw, "id"), "id"),
             size=_as_enum(SpotSize, _get(raw, "size"), "size"),
@@ -121,10 +124,13 @@ def dump_spot(value: Spot) -> dict[str, object]:
     return {"id": value.id, "size": value.size.value, "state": value.state.value}
 
 
+_VEHICLE_KEYS = frozenset({"plate", "size"})
+
+
 def parse_vehicle(raw: Mapping[str, object]) -> Vehicle:
     """A Vehicle from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"plate", "size"}))
+        _exact(raw, _VEHICLE_KEYS)
         return Vehicle(
             plate=_to_plate(_get(raw, "plate"), "plate"),
             size=_as_enum(SpotSize, _get(raw, "size"), "size"),
@@ -138,10 +144,13 @@ def dump_vehicle(value: Vehicle) -> dict[str, object]:
     return {"plate": value.plate, "size": value.size.value}
 
 
+_ISSUED_TICKET_KEYS = frozenset({"id", "issued_at", "plate", "spot_id", "state"})
+
+
 def parse_issued_ticket(raw: Mapping[str, object]) -> IssuedTicket:
     """A IssuedTicket from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"id", "issued_at", "plate", "spot_id", "state"}))
+        _exact(raw, _ISSUED_TICKET_KEYS)
         return IssuedTicket(
             id=_to_ticket_id(_get(raw, "id"), "id"),
             spot_id=_to_spot_id(_get(raw, "spot_id"), "spot_id"),
@@ -163,10 +172,13 @@ def dump_issued_ticket(value: IssuedTicket) -> dict[str, object]:
     }
 
 
+_PAID_TICKET_KEYS = frozenset({"fee", "id", "issued_at", "paid_at", "plate", "spot_id", "state"})
+
+
 def parse_paid_ticket(raw: Mapping[str, object]) -> PaidTicket:
     """A PaidTicket from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"fee", "id", "issued_at", "paid_at", "plate", "spot_id", "state"}))
+        _exact(raw, _PAID_TICKET_KEYS)
         return PaidTicket(
             id=_to_ticket_id(_get(raw, "id"), "id"),
             spot_id=_to_spot_id(_get(raw, "spot_id"), "spot_id"),
@@ -192,10 +204,13 @@ def dump_paid_ticket(value: PaidTicket) -> dict[str, object]:
     }
 
 
+_CLOSED_TICKET_KEYS = frozenset({"fee", "id", "issued_at", "paid_at", "plate", "spot_id", "state"})
+
+
 def parse_closed_ticket(raw: Mapping[str, object]) -> ClosedTicket:
     """A ClosedTicket from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"fee", "id", "issued_at", "paid_at", "plate", "spot_id", "state"}))
+        _exact(raw, _CLOSED_TICKET_KEYS)
         return ClosedTicket(
             id=_to_ticket_id(_get(raw, "id"), "id"),
             spot_id=_to_spot_id(_get(raw, "spot_id"), "spot_id"),

@@ -55,10 +55,13 @@ def _to_client_key(value: object, where: str) -> ClientKey:
     return ClientKey(_as_str(value, where))
 
 
+_TOKEN_BUCKET_KEYS = frozenset({"client_key", "refilled_at", "tokens"})
+
+
 def parse_token_bucket(raw: Mapping[str, object]) -> TokenBucket:
     """A TokenBucket from raw input; ParseError names the field that is wrong."""
     try:
-        _exact(raw, frozenset({"client_key", "refilled_at", "tokens"}))
+        _exact(raw, _TOKEN_BUCKET_KEYS)
         return TokenBucket(
             client_key=_to_client_key(_get(raw, "client_key"), "client_key"),
             tokens=_as_float(_get(raw, "tokens"), "tokens"),

@@ -15,7 +15,7 @@ def render_api(plan: CodePlan, header: str) -> str:
             for param in method.params:
                 used.update(type_names(param.annotation))
             used.update(type_names(method.returns))
-    std: dict[str, list[str]] = {"typing": ["Protocol"]}
+    std: dict[str, list[str]] = {"typing": ["Protocol"]} if plan.protocols else {}
     if any(p.type_vars for p in plan.protocols):
         std["typing"].append("TypeVar")
     for name in used:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archproof.passes.codegen.names import comment, docstring, literal, snake
 from archproof.passes.codegen.plan import IMPORTS, CodePlan, FieldCode, Machine, RecordType
-from archproof.passes.codegen.pysrc import call, imports
+from archproof.passes.codegen.pysrc import LINE, call, imports
 
 
 def render_errors(plan: CodePlan, header: str) -> str:
@@ -86,8 +86,8 @@ def render_models(plan: CodePlan, header: str) -> str:
     if "JsonValue" in used:
         out += [
             "",
-            'JsonValue: TypeAlias = (\n    str | int | float | bool | None | list["JsonValue"]'
-            ' | dict[str, "JsonValue"]\n)',
+            'JsonValue: TypeAlias = (\n    str | int | float | bool | list["JsonValue"]'
+            ' | dict[str, "JsonValue"] | None\n)',
             docstring("A JSON value: the design leaves this field's shape open."),
         ]
     for id_type in plan.ids:
@@ -214,9 +214,7 @@ def _machine(machine: Machine, plan: CodePlan) -> list[str]:
         f"{moves}: Final[Mapping[{enum}, frozenset[{enum}]]] = {{",
     ]
     for member, targets in machine.moves:
-        inner = ", ".join(f"{enum}.{t}" for t in targets)
-        value = f"frozenset({{{inner}}})" if targets else "frozenset()"
-        out.append(f"    {enum}.{member}: {value},")
+        out.append(_move_line(f"{enum}.{member}", [f"{enum}.{t}" for t in targets]))
     out += [
         "}",
         "",
@@ -234,6 +232,20 @@ def _machine(machine: Machine, plan: CodePlan) -> list[str]:
     if machine.per_state:
         out += _typed_moves(machine, plan)
     return out
+
+
+def _move_line(key: str, targets: list[str]) -> str:
+    """`    key: frozenset({a, b}),` laid out as ruff format would when it is too long."""
+    if not targets:
+        return f"    {key}: frozenset(),"
+    one = f"    {key}: frozenset({{{', '.join(targets)}}}),"
+    if len(one) <= LINE:
+        return one
+    two = f"        {{{', '.join(targets)}}}"
+    if len(two) <= LINE:
+        return f"    {key}: frozenset(\n{two}\n    ),"
+    items = "".join(f"            {t},\n" for t in targets)
+    return f"    {key}: frozenset(\n        {{\n{items}        }}\n    ),"
 
 
 def _typed_moves(machine: Machine, plan: CodePlan) -> list[str]:

@@ -120,10 +120,10 @@ _HELPERS: dict[str, tuple[str, ...]] = {
     ),
     "optional": (
         "def _optional(",
-        "    raw: Mapping[str, object], key: str, convert: Callable[[object], T]",
+        "    raw: Mapping[str, object], key: str, convert: Callable[[object, str], T]",
         ") -> T | None:",
         "    value = raw.get(key)",
-        "    return None if value is None else convert(value)",
+        "    return None if value is None else convert(value, key)",
     ),
     "get": (
         "def _get(raw: Mapping[str, object], key: str) -> object:",
@@ -274,15 +274,18 @@ def _parse(record: RecordType, needed: set[str], targets: set[str]) -> list[str]
         # Design names enter the code only as string literals.
         key = literal(field.key)
         if field.nullable:
-            conv = _convert(field, "value", key, needed, targets)
-            args.append(f"{field.name}=_optional(raw, {key}, lambda value: {conv})")
+            conv = _converter(field, needed, targets)
+            args.append(f"{field.name}=_optional(raw, {key}, {conv})")
             needed.add("optional")
         else:
             args.append(
                 f"{field.name}={_convert(field, f'_get(raw, {key})', key, needed, targets)}"
             )
-    key_set = "frozenset({" + ", ".join(literal(k) for k in keys) + "})" if keys else "frozenset()"
+    keys_name = f"_{snake(record.name).upper()}_KEYS"
     return [
+        "",
+        "",
+        _key_set(keys_name, [literal(k) for k in keys]),
         "",
         "",
         f"def {fn}(raw: Mapping[str, object]) -> {record.name}:",
@@ -290,11 +293,37 @@ def _parse(record: RecordType, needed: set[str], targets: set[str]) -> list[str]
             f"A {record.name} from raw input; ParseError names the field that is wrong.", "    "
         ),
         "    try:",
-        f"        _exact(raw, {key_set})",
+        f"        _exact(raw, {keys_name})",
         call(f"return {record.name}", args, indent="        "),
         "    except ValueError as exc:  # ParseError, or a constraint the constructor enforces",
         f'        raise ParseError(f"{what}: {{exc}}") from None',
     ]
+
+
+def _converter(field: FieldCode, needed: set[str], targets: set[str]) -> str:
+    """A function `(value, where) -> T` for `field`, for `_optional`."""
+    if field.kind in ("ids", "records"):
+        needed.add("tuple")
+        targets.add(field.target or "")
+        return f"lambda value, where: _as_tuple(value, where, _to_{snake(field.target or '')})"
+    if field.kind in ("id", "record"):
+        targets.add(field.target or "")
+        return f"_to_{snake(field.target or '')}"
+    if field.kind == "enum":
+        needed.add("enum")
+        return f"lambda value, where: _as_enum({field.target}, value, where)"
+    needed.add(field.kind)
+    return f"_as_{field.kind}"
+
+
+def _key_set(name: str, keys: list[str]) -> str:
+    if not keys:
+        return f"{name}: frozenset[str] = frozenset()"
+    one = f"{name} = frozenset({{{', '.join(keys)}}})"
+    if len(one) <= 100:
+        return one
+    items = "".join(f"        {k},\n" for k in keys)
+    return f"{name} = frozenset(\n    {{\n{items}    }}\n)"
 
 
 def _raw(field: FieldCode, plan: CodePlan, value: str) -> str:

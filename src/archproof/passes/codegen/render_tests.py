@@ -19,9 +19,17 @@ _STRATEGY = {
     "datetime": "st.datetimes(timezones=st.just(UTC))",
     "date": "st.dates()",
     "uuid": "st.uuids()",
-    "json": "st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8), "
-    "lambda inner: st.lists(inner, max_size=3), max_leaves=4)",
+    "json": "json_values()",
 }
+
+
+_JSON_STRATEGY = [
+    "",
+    "",
+    "def json_values() -> st.SearchStrategy[JsonValue]:",
+    "    scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)",
+    "    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3), max_leaves=4)",
+]
 
 
 def render_tests(plan: CodePlan, header: str) -> str:
@@ -29,6 +37,9 @@ def render_tests(plan: CodePlan, header: str) -> str:
     used_parsers: set[str] = set()
     body: list[str] = []
     uses_pytest = False
+    if any(f.kind == "json" for r in plan.records for f in r.fields):
+        used_models.add("JsonValue")
+        body += _JSON_STRATEGY
     for record in plan.records:
         body += _strategy_fn(record, plan, used_models)
     for record in plan.records:
