@@ -107,12 +107,8 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "payments-plain": "payments block has no queue (reconciliation is a scheduled job)",
     "ranking-stream": "trending (refreshed every 30 s) is drafted as a live sorted set, not a "
     "stream aggregation worker",
-    "ratelimit-bullets": "rate-limit counters are placed in a database (kind database), not an "
     "in-memory cache",
-    "ratelimit-issue": "rate-limit counters are placed in a database (kind database), not an "
     "in-memory cache",
-    "rides-issue": "the location store is drafted as a key-value database, not a cache",
-    "rides-rambling": "the location store is drafted as a key-value database, not a cache",
     "scale-bullets": _NO_CACHE + "hot pages; no staged scaling block",
     "scale-webapp": _NO_CACHE + "hot pages; no staged scaling block",
     "scheduler-nonnative": "no job-scheduler block: scheduled jobs have no queue of runs",
