@@ -107,8 +107,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "payments-plain": "payments block has no queue (reconciliation is a scheduled job)",
     "ranking-stream": "trending (refreshed every 30 s) is drafted as a live sorted set, not a "
     "stream aggregation worker",
-    "in-memory cache",
-    "in-memory cache",
     "scale-bullets": _NO_CACHE + "hot pages; no staged scaling block",
     "scale-webapp": _NO_CACHE + "hot pages; no staged scaling block",
     "scheduler-nonnative": "no job-scheduler block: scheduled jobs have no queue of runs",
