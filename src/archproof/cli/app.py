@@ -17,6 +17,7 @@ from archproof.cli import (
     report_cmd,
     review_cmd,
     simulate_cmd,
+    sweep_cmd,
 )
 from archproof.errors import InternalError
 
@@ -40,6 +41,7 @@ for module in (
     review_cmd,
     analyze_cmd,
     simulate_cmd,
+    sweep_cmd,
     report_cmd,
     dbcheck_cmd,
     code_cmd,

@@ -103,7 +103,7 @@ def run_dask(
         raise MissingExtraError(f"--dask needs the distributed package: {DASK_HINT}") from exc
     out: dict[int, R] = {}
     run = uuid.uuid4().hex[:12]
-    with distributed.Client(address, set_as_default=False) as client:
+    with distributed.Client(address) as client:
         futures = [
             client.submit(fn, t, key=f"archproof-cell-{run}-{i}", pure=False)
             for i, t in enumerate(tasks)

@@ -1,0 +1,234 @@
+"""A sweep: a grid of simulations over load factors, scenarios, seeds and design variants.
+
+Each cell is one replication of one design variant at one load factor under one scenario
+(``None``: the design as written, no faults) with one seed. Cells are independent and
+carry their own seed, so a grid gives the same numbers on one process, a local pool or a
+Dask cluster (:mod:`.parallel`). The same seeds are used at every load and scenario
+(common random numbers), so differences between cells are the model's, not the noise's.
+
+``summarize_grid`` folds the seeds of each (variant, scenario, load) into one row per
+operation: the mean over seeds of each percentile, and a 95 % interval across seeds
+for the mean and the p99 when there are two or more seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from archproof.model import Design
+from archproof.passes.simulate.design_run import simulate_design
+from archproof.passes.simulate.parallel import run_dask, run_local
+from archproof.passes.simulate.runner import Backend
+from archproof.passes.simulate.stats import t975
+
+SCHEMA = "archproof-sweep/1"
+BASE = "base"  # the variant name of the design as written
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One simulation of the grid: a picklable task for a worker."""
+
+    variant: str
+    design: Design
+    load: float
+    scenario: str | None
+    seed: int
+    n_requests: int | None = None
+    duration_s: float | None = None
+    backend: Backend = "auto"
+    max_events: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CellOperation:
+    """One operation's figures in one cell."""
+
+    name: str
+    throughput_per_s: float
+    mean_s: float
+    p50_s: float
+    p95_s: float
+    p99_s: float
+    error_rate: float
+    degraded_rate: float
+    timeouts: int
+    rejections: int
+
+
+@dataclass(frozen=True, slots=True)
+class CellResult:
+    variant: str
+    load: float
+    scenario: str | None
+    seed: int
+    events: int
+    kernel: str
+    notes: tuple[str, ...]
+    operations: tuple[CellOperation, ...]
+
+
+def run_cell(cell: Cell) -> CellResult:
+    """Simulate one cell (one replication); runs in a worker process."""
+    sim = simulate_design(
+        cell.design,
+        n_requests=cell.n_requests,
+        duration_s=cell.duration_s,
+        replications=1,
+        seed=cell.seed,
+        load=cell.load,
+        scenario=cell.scenario,
+        backend=cell.backend,
+        max_events=cell.max_events,
+    )
+    run = sim.runs[0]
+    ops = tuple(
+        CellOperation(
+            name=o.name,
+            throughput_per_s=float(o.throughput_per_s),
+            mean_s=float(o.mean_s.value),
+            p50_s=float(o.p50_s),
+            p95_s=float(o.p95_s),
+            p99_s=float(o.p99_s.value),
+            error_rate=float(o.error_rate),
+            degraded_rate=float(o.degraded_rate),
+            timeouts=int(o.timeouts),
+            rejections=int(o.rejections),
+        )
+        for o in run.operations
+    )
+    return CellResult(
+        variant=cell.variant,
+        load=cell.load,
+        scenario=cell.scenario,
+        seed=cell.seed,
+        events=run.events,
+        kernel=run.kernel,
+        notes=sim.notes,
+        operations=ops,
+    )
+
+
+def grid_cells(
+    variants: Sequence[tuple[str, Design]],
+    *,
+    loads: Sequence[float],
+    scenarios: Sequence[str | None],
+    seeds: Sequence[int],
+    n_requests: int | None = None,
+    duration_s: float | None = None,
+    backend: Backend = "auto",
+    max_events: int | None = None,
+) -> list[Cell]:
+    """The cells of the grid, variant-major, then scenario, load and seed."""
+    return [
+        Cell(v, d, float(load), sc, int(seed), n_requests, duration_s, backend, max_events)
+        for v, d in variants
+        for sc in scenarios
+        for load in loads
+        for seed in seeds
+    ]
+
+
+def run_grid(
+    cells: Sequence[Cell],
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    on_done: Callable[[int, CellResult], None] | None = None,
+) -> list[CellResult]:
+    """Run every cell, on local processes or the Dask scheduler at ``dask``; results in
+    cell order."""
+    if dask:
+        return run_dask(run_cell, cells, address=dask, on_done=on_done)
+    return run_local(run_cell, cells, workers=workers, on_done=on_done)
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One operation at one (variant, scenario, load), over the seeds."""
+
+    variant: str
+    scenario: str | None
+    load: float
+    operation: str
+    seeds: int
+    throughput_per_s: float
+    mean_s: float
+    mean_ci_s: float  # half-width across seeds (nan with one seed)
+    p50_s: float
+    p95_s: float
+    p99_s: float
+    p99_ci_s: float
+    error_rate: float
+
+
+def _mean_ci(values: list[float]) -> tuple[float, float]:
+    vals = [v for v in values if not math.isnan(v)]
+    if not vals:
+        return math.nan, math.nan
+    m = float(np.mean(vals))
+    if len(vals) < 2:
+        return m, math.nan
+    return m, t975(len(vals) - 1) * float(np.std(vals, ddof=1)) / math.sqrt(len(vals))
+
+
+def summarize_grid(results: Sequence[CellResult]) -> list[GridRow]:
+    """Fold the seeds of each (variant, scenario, load, operation) into one row, in the
+    order the cells first appear."""
+    groups: dict[tuple[str, str | None, float, str], list[CellOperation]] = {}
+    for r in results:
+        for o in r.operations:
+            groups.setdefault((r.variant, r.scenario, r.load, o.name), []).append(o)
+    rows = []
+    for (variant, scenario, load, name), ops in groups.items():
+        mean, mean_ci = _mean_ci([o.mean_s for o in ops])
+        p99, p99_ci = _mean_ci([o.p99_s for o in ops])
+        rows.append(
+            GridRow(
+                variant=variant,
+                scenario=scenario,
+                load=load,
+                operation=name,
+                seeds=len(ops),
+                throughput_per_s=float(np.mean([o.throughput_per_s for o in ops])),
+                mean_s=mean,
+                mean_ci_s=mean_ci,
+                p50_s=_mean_ci([o.p50_s for o in ops])[0],
+                p95_s=_mean_ci([o.p95_s for o in ops])[0],
+                p99_s=p99,
+                p99_ci_s=p99_ci,
+                error_rate=float(np.mean([o.error_rate for o in ops])),
+            )
+        )
+    return rows
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_clean(x) for x in v]
+    return v
+
+
+def grid_json(
+    results: Sequence[CellResult], *, total_cells: int, meta: dict[str, Any]
+) -> dict[str, Any]:
+    """JSON of a (possibly interrupted) sweep: the rows, every finished cell, and how many
+    of the grid's cells finished. ``null`` stands for not measured."""
+    return {
+        "schema": SCHEMA,
+        **_clean(meta),
+        "cells_total": total_cells,
+        "cells_done": len(results),
+        "rows": [_clean(asdict(r)) for r in summarize_grid(results)],
+        "cells": [_clean(asdict(r)) for r in results],
+    }
