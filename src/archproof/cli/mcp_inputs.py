@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from archproof import load, load_text
 from archproof.errors import DesignError, Diagnostic
 from archproof.frontends.located_yaml import MAX_BYTES
-from archproof.frontends.yaml_loader import format_diagnostic
+from archproof.frontends.yaml_loader import format_diagnostic, load_design, load_text
 from archproof.model import Design
 
 Payload = dict[str, Any]
@@ -172,7 +171,7 @@ def load_input(root: Path, design: str | None, path: str | None) -> Loaded:
     try:
         # The worker runs in the root, so the relative name both reads the file and is what
         # spans carry: errors point at `designs/x.yaml:12:7` as the agent wrote it.
-        return Loaded(load(Path(name) if resolved != root else resolved), name)
+        return Loaded(load_design(Path(name) if resolved != root else resolved), name)
     except DesignError as exc:
         source: str | None
         try:

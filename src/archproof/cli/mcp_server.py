@@ -21,7 +21,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-import archproof
+from archproof.backends.review_json import tool_version
 from archproof.catalog import load_catalog
 from archproof.cli import mcp_reference, mcp_tools
 from archproof.cli.mcp_inputs import SIM_MAX_REQUESTS, Payload
@@ -49,7 +49,7 @@ relative to the server's root; nothing outside it is read or written."""
 
 def _examples_dir() -> Path | None:
     """The repository's examples/ (present in a source checkout, not in a wheel)."""
-    candidate = Path(archproof.__file__).resolve().parents[2] / "examples"
+    candidate = Path(__file__).resolve().parents[3] / "examples"  # src/archproof/cli/ → repo
     return candidate if candidate.is_dir() else None
 
 
@@ -216,7 +216,7 @@ def build_server(
     server: MCPServer[Any] = MCPServer(
         name="archproof",
         title="archproof: designs checked with evidence",
-        version=archproof.__version__,
+        version=tool_version(),
         instructions=INSTRUCTIONS,
         log_level="WARNING",
     )

@@ -18,7 +18,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from archproof import run
 from archproof.backends import review_json
 from archproof.backends.report import render_html, render_markdown
 from archproof.cli.analyze_cmd import parse_load
@@ -47,6 +46,7 @@ from archproof.passes.registry import PASSES
 from archproof.passes.simulate.faults import FaultSpecError, parse_faults
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.passes.summary import summarize
+from archproof.pipeline import run
 
 # A simulation's defaults; the server's caps are in `Sandbox` (a caller may ask for less).
 SIM_DEFAULT_REQUESTS = 20_000

@@ -44,9 +44,10 @@ operations:
 
 def warm_up() -> int:
     """Run a tiny simulation on each kernel with numba (compiling and caching it)."""
-    from archproof import load_text, run
+    from archproof.frontends.yaml_loader import load_text
     from archproof.passes.base import Options
     from archproof.passes.simulate.kernel import HAVE_NUMBA
+    from archproof.pipeline import run
 
     if not HAVE_NUMBA:
         return 0  # nothing to build: simulations run on the plain-Python kernel
