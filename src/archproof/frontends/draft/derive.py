@@ -163,6 +163,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     )
     if primary == "search":
         read_fig = _pick(rates, None, ("search",)) or read_fig
+    # Lookups the task counts as queries ("10 million unique queries a day") are its reads.
+    read_fig = read_fig or _pick(rates, None, ("search",))
     total_fig = _pick(rates, None, ("requests",))
     ratio_fig = found.first("ratio")
 
@@ -439,6 +441,11 @@ def _retention(found: Extracted, ledger: Ledger) -> Fraction | None:
     if found.forever:
         ledger.extracted("retention", "forever", "kept forever")
         return None
+    # "TTL 10 min", "sessions expire after thirty minutes": data lives that long.
+    for q in found.reading.placed:
+        if q.role in ("retention", "expiry") and q.unit == "seconds" and q.value > 0:
+            ledger.extracted("retention", _years(q.value), q.text)
+            return q.value
     return None
 
 

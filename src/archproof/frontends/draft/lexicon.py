@@ -101,7 +101,7 @@ NOUNS: dict[str, tuple[str, str]] = {}
 for _words, _role, _subject in (
     (
         "user customer member subscriber player person people visitor shopper reader viewer "
-        "listener student patient",
+        "listener student patient employee staff athlete",
         "people",
         "user",
     ),
