@@ -93,7 +93,8 @@ def catalog(
     """The catalog of boring, well-tested components and their default figures, with sources.
 
     Whether each holds state, concurrency, service times per kind of work, availability,
-    limits. Name one in a component's `tech:` to inherit these defaults; override any.
+    limits. Call it when choosing a component's `tech:`: naming an entry there inherits
+    these defaults (override any in the design).
     """
     del box
     entries = load_catalog().entries

@@ -416,8 +416,9 @@ def draft(
 
     Returns a commented, valid archproof YAML design: requirements with their source
     (extracted, derived, assumed), components, operations with call trees, entities, and
-    the key decisions with the principle behind each, plus open questions. A starting point:
-    edit the YAML (it is yours), then `check`, `review`, `analyze`.
+    the key decisions with the principle behind each, plus open questions. Call it first
+    when all you have is the task in words; then edit the YAML (it is yours; `output`
+    writes it to a file) and `check`, `review`, `analyze` it.
     """
     if not task.strip():
         raise usage_error("the task is empty", "describe what the system must do")
