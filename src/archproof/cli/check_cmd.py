@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from archproof.cli.common import EXIT_BAD_INPUT, out, print_diagnostics
+from archproof.cli.common import EXIT_BAD_INPUT, inert, out, print_diagnostics
 from archproof.errors import DesignError, Diagnostic
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.summary import summarize
@@ -35,11 +35,13 @@ def check(
         if quiet:
             continue
         s = summarize(design)
-        table = Table(title=f"{path}: ok — {design.meta.name}", show_header=False, box=None)
+        # Design text is data: markup escaped, control characters shown (issue 12).
+        title = f"{inert(str(path))}: ok — {inert(design.meta.name)}"
+        table = Table(title=title, show_header=False, box=None)
         table.add_column(style="bold")
         table.add_column()
         for label, value in s.rows():
-            table.add_row(label, value)
+            table.add_row(inert(label), inert(value))
         out.print(table)
     if problems:
         print_diagnostics(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from archproof.errors import MAX_REPORTED_ERRORS, DesignError, Diagnostic
 from archproof.frontends.yaml_loader import format_diagnostic, load_design
@@ -23,6 +25,22 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+# Characters that would act on the terminal instead of showing (C0 but tab and newline, DEL,
+# C1, bidi overrides): error messages and source lines quote the user's file, so they are
+# shown as visible escapes.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\x1b`), never sent raw."""
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def inert(text: str) -> str:
+    """Design text for a Rich markup string: control characters shown, markup escaped."""
+    return escape(visible(text))
+
+
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     """Print located errors (capped), each with its source line and hint, to stderr."""
     sources: dict[str, str | None] = {}
@@ -33,7 +51,7 @@ def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) ->
             if d.span.file not in sources:
                 sources[d.span.file] = _read_source(d.span.file)
             source = sources[d.span.file]
-        err.print(format_diagnostic(d, source), markup=False)
+        err.print(visible(format_diagnostic(d, source)), markup=False)
     if len(diagnostics) > len(shown):
         err.print(f"... and {len(diagnostics) - len(shown)} more", markup=False)
     count = len(diagnostics)
@@ -58,9 +76,9 @@ def load_or_exit(path: Path) -> Design:
 
 def fail(message: str, hint: str | None = None) -> NoReturn:
     """A usage error (not a design error): message, optional hint, exit status 2."""
-    err.print(f"error: {message}", markup=False)
+    err.print(visible(f"error: {message}"), markup=False)
     if hint:
-        err.print(f"  hint: {hint}", markup=False)
+        err.print(visible(f"  hint: {hint}"), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -41,8 +41,10 @@ def render_markdown(report: Report) -> str:
 
 
 def text(value: str) -> str:
-    """Plain text made inert in Markdown (no HTML, no line breaks)."""
+    """Plain text made inert in Markdown (no HTML, no links, no line breaks)."""
     value = _ENTITY.sub(lambda m: "&amp;" + m.group(0)[1:], value)
+    # `]\(` cannot close a link or image: `[x](javascript:...)` stays text.
+    value = value.replace("](", "]\\(")
     return value.replace("<", "&lt;").replace("\r", " ").replace("\n", " ").strip()
 
 

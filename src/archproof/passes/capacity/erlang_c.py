@@ -107,5 +107,7 @@ def wait_variance(
     if p_wait is None:
         p_wait = erlang_c(c, a)
     theta = mean_service / (c - a) * (1.0 + cs2) / 2.0
-    mean = p_wait * theta  # products, not `**`: a float power raises OverflowError, × gives inf
+    if not math.isfinite(theta * theta):  # a float `**` would raise OverflowError here
+        return math.inf
+    mean = p_wait * theta
     return max(0.0, 2.0 * p_wait * theta * theta - mean * mean)

@@ -1,0 +1,68 @@
+"""Regression cases for issue 12: each reproduces one crash or injection found by fuzzing."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from archproof.cli.app import app
+from archproof.passes.capacity import erlang_c
+from archproof.passes.capacity.erlang_c import erlang_b, wait_variance
+
+DESIGN = """\
+meta: {name: "[bold]x[/] [/]"}
+components:
+  api:
+    kind: service
+    tech: stateless-service
+    rationale: "[link=javascript:alert(1)]x[/link] [x](javascript:alert(1)) <script>x</script>"
+operations:
+  get: {rate: 1/s, calls: [api.handle]}
+"""
+
+
+def test_wait_variance_does_not_overflow() -> None:
+    # Was OverflowError (34, 'Numerical result out of range') from `(p·θ) ** 2` at cv 1e100.
+    assert wait_variance(2, 1.0, 1.0, 1e300, 0.5) == math.inf
+
+
+def test_erlang_b_coarse_sum_agrees_with_the_exact_sum(monkeypatch: object) -> None:
+    # Huge offered loads used to sum millions of terms per call (review past 10 s).
+    exact = erlang_b(1_001_500, 1e6)
+    monkeypatch.setattr(erlang_c, "_MAX_TERMS", 500)  # type: ignore[attr-defined]
+    assert erlang_b(1_001_500, 1e6) == __import__("pytest").approx(exact, rel=1e-5)
+
+
+def test_check_prints_markup_in_names_as_text(tmp_path: Path) -> None:
+    # Was rich.errors.MarkupError: closing tag '[/]' has nothing to close.
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0
+    assert "[bold]x[/] [/]" in result.output
+
+
+def test_markdown_report_has_no_link_from_design_text(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    result = CliRunner().invoke(app, ["report", str(path), "-f", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "](javascript:" not in result.output  # written `]\(`: inert text
+    assert "<script" not in result.output
+    html = CliRunner().invoke(app, ["report", str(path), "-f", "html"])
+    assert html.exit_code == 0
+    assert "<script>x" not in html.output and 'href="javascript:' not in html.output
+
+
+def test_error_lines_show_control_characters_visibly(tmp_path: Path) -> None:
+    # A raw ESC in the file is an AP001; its source line used to reach the terminal raw.
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"meta: {name: t}\n\x1b[2J: 1\n")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    text = result.output
+    assert "\x1b" not in text
+    assert "AP001" in text
