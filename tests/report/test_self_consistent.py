@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from archproof.backends.capacity_tables import tables
 from archproof.backends.report import render_markdown
 from archproof.numbers import factor, nines
 from archproof.passes.capacity import CapacityResult
@@ -68,3 +69,6 @@ def test_bottleneck_and_headroom_are_explained_where_both_appear() -> None:
     markdown = render_markdown(report)
     note = next(line for line in markdown.splitlines() if "Two figures, two questions" in line)
     assert factor(k) in note and factor(alone) in note
+    # the terminal's headroom table says the same under it
+    headroom = next(t for t in tables(capacity) if t.title.startswith("Headroom"))
+    assert "bottleneck" in headroom.note and "linearly" in headroom.note

@@ -210,6 +210,9 @@ def tables(result: CapacityResult) -> list[Table]:
         rows.table(
             "Headroom (load factor to reach ρ)",
             ("component", "ρ now", "to 70%", "to 80%", "to 100%"),
+            "each pool's own ρ scaled linearly (target / ρ); the bottleneck above re-solves "
+            "the whole system as every operation grows, so a pool whose workers wait on "
+            "queueing callees saturates sooner than its own to-100% factor",
         )
     )
     rows = Rows()
