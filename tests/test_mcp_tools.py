@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -125,3 +126,19 @@ def test_the_analyze_verdict_names_what_is_not_clean() -> None:
     assert {m["operation"] for m in verdict["missed_slos"]} >= {"redirect"}
     clean, _ = mcp_tools.call(BOX, "analyze", {"design": text})
     assert clean["verdict"]["clean"] is True
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    (root / "dir.yaml").mkdir()
+    os.mkfifo(root / "fifo.yaml")  # reading it would block the worker until its time budget
+    box = mcp_inputs.Sandbox(root)
+    for name, words in (
+        ("dir.yaml", "is a directory"),
+        ("fifo.yaml", "not a regular file"),
+        ("none.yaml", "no such file"),
+    ):
+        payload, is_error = mcp_tools.call(box, "check", {"path": name})
+        assert is_error and payload["error"] == "design", payload
+        (record,) = payload["errors"]
+        assert record["code"] == "AP000" and words in record["message"], record

@@ -9,14 +9,16 @@ message`, the source line with a caret, the hint) and as fields, returned as dat
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from archproof.errors import DesignError, Diagnostic
-from archproof.frontends.located_yaml import MAX_BYTES
-from archproof.frontends.yaml_loader import format_diagnostic, load_design, load_text
+from archproof.frontends.located_yaml import MAX_BYTES, too_large
+from archproof.frontends.yaml_loader import format_diagnostic, load_bytes, load_text
 from archproof.model import Design
 
 Payload = dict[str, Any]
@@ -167,18 +169,40 @@ def load_input(root: Path, design: str | None, path: str | None) -> Loaded:
             raise design_failure(exc, {TEXT_DISPLAY_NAME: design}) from None
     assert path is not None
     resolved = resolve_inside(root, path)
-    name = display_name(root, resolved)
+    name = display_name(root, resolved)  # what spans carry: `designs/x.yaml:12:7`
+    data = read_design_file(resolved, name)
     try:
-        # The worker runs in the root, so the relative name both reads the file and is what
-        # spans carry: errors point at `designs/x.yaml:12:7` as the agent wrote it.
-        return Loaded(load_design(Path(name) if resolved != root else resolved), name)
+        return Loaded(load_bytes(data, name), name)
     except DesignError as exc:
-        source: str | None
-        try:
-            source = resolved.read_text("utf-8") if resolved.stat().st_size <= MAX_BYTES else None
-        except (OSError, UnicodeDecodeError):
-            source = None
-        raise design_failure(exc, {name: source}) from None
+        raise design_failure(exc, {name: data.decode("utf-8", "replace")}) from None
+
+
+def read_design_file(resolved: Path, name: str) -> bytes:
+    """The bytes of a design file, read from the checked, symlink-free path.
+
+    Opened without following a symlink (one swapped in since the check is refused) and
+    without blocking (a FIFO would hang the worker); only regular files up to the loader's
+    size limit are read. Problems are the loader's AP000/AP003 diagnostics.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(resolved, flags)
+    except FileNotFoundError:
+        raise DesignError([Diagnostic("AP000", f"no such file: {name}")]) from None
+    except OSError as exc:
+        raise DesignError([Diagnostic("AP000", f"cannot read {name}: {exc.strerror}")]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DesignError([Diagnostic("AP000", f"{name} is a directory, not a design")])
+        if not stat.S_ISREG(info.st_mode):
+            raise DesignError([Diagnostic("AP000", f"{name} is not a regular file")])
+        if info.st_size > MAX_BYTES:
+            raise DesignError([too_large(info.st_size, name)])
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def design_failure(exc: DesignError, sources: dict[str, str | None]) -> ToolFailure:
