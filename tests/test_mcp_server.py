@@ -487,6 +487,10 @@ def test_a_cancelled_call_never_answers_the_next_one(tmp_path: Path) -> None:
 
     shutil.copy(EXAMPLE, tmp_path / "d.yaml")
     slow = {"path": "d.yaml", "requests": 200_000, "replications": 5}
+    # Files in the root are data: a module there must never be imported by the worker.
+    marker = tmp_path / "imported"
+    for module in ("numpy.py", "pydantic.py", "archproof.py"):
+        (tmp_path / module).write_text(f"open({str(marker)!r}, 'w').close()\n")
 
     async def scenario() -> tuple[dict[str, Any], bool, int]:
         worker = Worker(tmp_path.resolve(), memory_mb=2048)
@@ -502,6 +506,7 @@ def test_a_cancelled_call_never_answers_the_next_one(tmp_path: Path) -> None:
     payload, is_error, started = anyio.run(scenario)
     assert not is_error and payload["summary"]["operations"] == "3"
     assert started == 2  # the cancelled call's worker was replaced
+    assert not marker.exists()
 
 
 @needs_proc

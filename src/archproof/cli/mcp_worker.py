@@ -167,7 +167,7 @@ class Worker:
     async def _start_warmup(self) -> None:
         self._warmup_started = True
         self._warmup = await anyio.open_process(
-            [sys.executable, "-m", "archproof.cli.mcp_warmup"],
+            [sys.executable, "-P", "-m", "archproof.cli.mcp_warmup"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=None,
@@ -183,6 +183,7 @@ class Worker:
         process = await anyio.open_process(
             [
                 sys.executable,
+                "-P",  # the root (its cwd) is not on sys.path: files there are data, not code
                 "-m",
                 "archproof.cli.mcp_worker",
                 str(self.root),
