@@ -142,3 +142,17 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
         assert is_error and payload["error"] == "design", payload
         (record,) = payload["errors"]
         assert record["code"] == "AP000" and words in record["message"], record
+
+
+def test_draft_refuses_to_write_over_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    box = mcp_inputs.Sandbox(tmp_path.resolve())
+    payload, is_error = mcp_tools.call(box, "draft", {"task": "a url shortener", "output": "d"})
+    assert is_error and payload["error"] == "usage" and "directory" in payload["text"]
+
+
+def test_a_root_that_is_not_a_directory_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("mcp")
+    result = CliRunner().invoke(app, ["mcp", "--root", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "is not a directory" in result.output

@@ -425,6 +425,8 @@ def draft(
     target = None
     if output is not None:
         target = resolve_inside(box.root, output, what="output")
+        if target.is_dir():
+            raise usage_error(f"'{output}' is a directory")
         if target.exists() and not overwrite:
             raise usage_error(f"'{output}' already exists", "pass overwrite=true to replace it")
         if not target.parent.is_dir():
