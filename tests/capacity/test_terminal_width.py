@@ -92,3 +92,18 @@ def test_the_cli_renders_at_the_terminal_width(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
     assert "[1]" in result.output  # the growth plan's long moves became notes
+
+
+def test_simulate_renders_at_the_terminal_width() -> None:
+    path = ROOT / "examples" / "url_shortener.yaml"
+    for width in (80, 100):
+        result = CliRunner().invoke(
+            app,
+            ["simulate", str(path), "--requests", "2000", "--seed", "1"],
+            env={"COLUMNS": str(width)},
+        )
+        assert result.exit_code == 0, result.output
+        tables_out = result.stdout  # the tables; stderr carries the run's estimate line
+        assert "Latency (simulated / analytic)" in tables_out
+        assert max(len(line) for line in tables_out.splitlines()) <= width
+        assert "…" not in tables_out and not EXPONENT.search(tables_out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich import box
@@ -48,7 +49,12 @@ class Fitted:
     dropped: list[str]
 
 
-def _rich(t: Table, rows: list[list[str]], keep: list[int], caption: str) -> RichTable:
+Styler = Callable[[Mark | None], str]
+
+
+def _rich(
+    t: Table, rows: list[list[str]], keep: list[int], caption: str, styler: Styler
+) -> RichTable:
     table = RichTable(
         title=Text(t.title, style="bold"),
         title_justify="left",
@@ -61,7 +67,7 @@ def _rich(t: Table, rows: list[list[str]], keep: list[int], caption: str) -> Ric
     for j in keep:
         table.add_column(Text(t.headers[j]), no_wrap=True)
     for i, row in enumerate(rows):
-        table.add_row(*(Text(row[j], style=style(t.mark(i, j))) for j in keep))
+        table.add_row(*(Text(row[j], style=styler(t.mark(i, j))) for j in keep))
     return table
 
 
@@ -70,7 +76,7 @@ def natural_width(console: Console, table: RichTable) -> int:
     return Measurement.get(console, console.options.update_width(1 << 16), table).maximum
 
 
-def fit(t: Table, console: Console) -> Fitted:
+def fit(t: Table, console: Console, styler: Styler = style) -> Fitted:
     """Lay `t` out within the console's width without wrapping a row.
 
     In order, while the table is wider than the console: utilization bars shrink to their
@@ -86,7 +92,7 @@ def fit(t: Table, console: Console) -> Fitted:
 
     def build() -> RichTable:
         caption = t.note + (f" (not shown at this width: {', '.join(dropped)})" if dropped else "")
-        return _rich(t, rows, keep, caption.strip())
+        return _rich(t, rows, keep, caption.strip(), styler)
 
     table = build()
     if natural_width(console, table) <= width:

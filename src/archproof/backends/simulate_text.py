@@ -10,10 +10,11 @@ import io
 import math
 
 from rich.console import Console
-from rich.table import Table as RichTable
 from rich.text import Text
 
+import archproof.numbers as numbers
 from archproof.backends.capacity_tables import Mark, Rows, Table
+from archproof.backends.capacity_terminal import fit
 from archproof.passes.simulate.faults import describe
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.passes.simulate.stats import Interval, Verdict
@@ -28,16 +29,10 @@ _WORST = (Verdict.MISSED, Verdict.INCONCLUSIVE, Verdict.MET)
 
 
 def ms(v: float | None) -> str:
-    """Seconds as a short human duration."""
+    """Seconds as a short human duration (archproof/numbers.py)."""
     if v is None or math.isnan(v):
         return "—"
-    if v >= 1:
-        return f"{v:.2f}s"
-    if v >= 1e-3:
-        return f"{v * 1e3:.1f}ms"
-    if v > 0:
-        return f"{v * 1e6:.0f}µs"
-    return "0"
+    return numbers.seconds(v)
 
 
 def ci(i: Interval) -> str:
@@ -49,14 +44,11 @@ def ci(i: Interval) -> str:
 def pct(v: float | None) -> str:
     if v is None or math.isnan(v):
         return "—"
-    return f"{v * 100:.1f}%"
+    return numbers.percent(v)
 
 
 def _count(n: float) -> str:
-    for div, suffix in ((1e6, "M"), (1e3, "k")):
-        if n >= div:
-            return f"{n / div:.1f}{suffix}"
-    return f"{n:.0f}"
+    return numbers.count(n)
 
 
 def header(result: SimulateResult) -> list[str]:
@@ -116,6 +108,7 @@ def tables(result: SimulateResult) -> list[Table]:
             "Latency (simulated / analytic)",
             ("operation", "mean", "p50", "p95", "p99", "p99.9", "SLO"),
             "± is the 95% confidence interval; the analytic figure is the capacity pass's",
+            fold=(6, 4, 1),
         )
     )
     rows = []
@@ -127,7 +120,7 @@ def tables(result: SimulateResult) -> list[Table]:
                 f"{pct(c.utilization)} / {pct(c.analytic_utilization)}",
                 f"{c.mean_queue:.2f}",
                 ms(c.wait_p99_s),
-                f"{c.wasted_work_s:.3g}s",
+                ms(c.wasted_work_s),
                 f"{c.rejections:,}",
             )
         )
@@ -161,25 +154,22 @@ def tables(result: SimulateResult) -> list[Table]:
     return out
 
 
-def render_terminal(result: SimulateResult, *, title: str = "", color: bool = False) -> str:
+def render_terminal(
+    result: SimulateResult, *, title: str = "", color: bool = False, width: int = 100
+) -> str:
+    """The simulate tables at `width` columns (the CLI passes the terminal's width); a
+    table wider than that folds its long text into notes (capacity_terminal.fit)."""
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=140)
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width)
     if title:
         console.print(Text(title, style="bold"))
     for line in header(result):
         console.print(Text(line, style="dim"))
     for t in tables(result):
-        table = RichTable(
-            title=Text(t.title, style="bold"),
-            title_justify="left",
-            caption=Text(t.note) if t.note else None,
-            caption_justify="left",
-        )
-        for h in t.headers:
-            table.add_column(Text(h))
-        for i, row in enumerate(t.rows):
-            table.add_row(*(Text(cell, style=_style(t.mark(i, j))) for j, cell in enumerate(row)))
-        console.print(table)
+        fitted = fit(t, console, _style)
+        console.print(fitted.table)
+        for n, note in enumerate(fitted.notes, start=1):
+            console.print(Text(f"  [{n}] {note}"))
     console.print(Text(f"duplicate side effects (non-idempotent retries): {result.duplicates}"))
     for note in result.notes:
         console.print(Text(f"note: {note}", style="yellow"))

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archproof.backends.simulate_text import render_markdown, render_terminal
 from archproof.cli.analyze_cmd import parse_load
-from archproof.cli.common import emit, err, fail, load_or_exit
+from archproof.cli.common import emit, err, fail, load_or_exit, out
 from archproof.errors import InternalError
 from archproof.passes.base import Options
 from archproof.passes.simulate.faults import EXAMPLES, GRAMMAR, FaultSpecError, parse_faults
@@ -197,7 +197,9 @@ def simulate(
         text = render_markdown(result, title=title)
     else:
         color = output is None and sys.stdout.isatty()
-        text = render_terminal(result, title=title, color=color)
+        # The terminal's width (COLUMNS, else 80 when not a terminal); 100 in a file.
+        width = out.width if output is None else 100
+        text = render_terminal(result, title=title, color=color, width=width)
     emit(text, output)
 
 
