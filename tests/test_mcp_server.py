@@ -493,7 +493,7 @@ def test_a_cancelled_call_never_answers_the_next_one(tmp_path: Path) -> None:
         (tmp_path / module).write_text(f"open({str(marker)!r}, 'w').close()\n")
 
     async def scenario() -> tuple[dict[str, Any], bool, int]:
-        worker = Worker(tmp_path.resolve(), memory_mb=2048)
+        worker = Worker(tmp_path.resolve(), memory_mb=2048, warm_up=False)
         try:
             await worker.call("describe", {}, timeout_s=MAX_SECONDS)  # started and warm
             with anyio.move_on_after(0.5):

@@ -142,6 +142,7 @@ class Worker:
         memory_mb: int,
         max_requests: int = SIM_MAX_REQUESTS,
         max_replications: int = SIM_MAX_REPLICATIONS,
+        warm_up: bool = True,
     ) -> None:
         self.root = root
         self.memory_mb = memory_mb
@@ -153,7 +154,7 @@ class Worker:
         self._lock = anyio.Lock()
         self._sent = 0  # request ids: a reply must carry the id of the request it answers
         self._warmup: Process | None = None  # building the compiled simulator (mcp_warmup)
-        self._warmup_started = False
+        self._warmup_started = not warm_up  # False: never build the compiled simulator here
 
     @property
     def pid(self) -> int | None:
