@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_reference.py
 	$(BIN)/python benchmarks/bench_rich.py
+	$(BIN)/python benchmarks/bench_general.py
 	$(BIN)/python benchmarks/bench_capacity.py
 
 clean:
