@@ -191,3 +191,49 @@ def test_ddl_the_engine_rejects_is_located_on_the_entity(pg_dsn: str, tmp_path: 
     assert err.value.span is not None and err.value.span.line == 6
     assert str(err.value).startswith(f"{path}:6:")
     assert scratch_schemas(pg_dsn) == []
+
+
+KEEP_CLUSTER = """
+import time
+from archproof.passes.dbcheck.cluster import throwaway_cluster
+with throwaway_cluster() as c:
+    print(c.directory, c.pid, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_sigterm_removes_the_throwaway_cluster(pg_cluster: Cluster) -> None:
+    """A process killed with SIGTERM while it holds a cluster stops and deletes it first."""
+    proc = subprocess.Popen([sys.executable, "-c", KEEP_CLUSTER], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stdout is not None
+    directory, pid = proc.stdout.readline().split()
+    assert Path(directory).is_dir()
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGTERM  # it still dies of the signal
+    assert not Path(directory).exists()
+    assert _state(int(pid)) in ("gone", "Z")  # the server is gone too (or a zombie of init)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+
+
+def test_sigterm_to_the_cli_unwinds_like_ctrl_c(pg_dsn: str, tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    args = ["dbcheck", str(EXAMPLES / "url_shortener.yaml"), "--dsn", pg_dsn, "--rows", "150000"]
+    cmd = [str(Path(sys.executable).parent / "archproof"), *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp_path.glob("archproof-sqlite-*")):
+        time.sleep(0.02)  # the SQLite scratch exists: dbcheck is under way
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    assert scratch_schemas(pg_dsn) == []

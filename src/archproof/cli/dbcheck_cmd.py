@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -44,6 +47,20 @@ class DialectChoice(StrEnum):
     postgres = "postgres"
     sqlite = "sqlite"
     mysql = "mysql"
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the scratch space is removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def print_error(exc: DbcheckError) -> None:
@@ -140,7 +157,8 @@ def dbcheck_cmd(
 
     progress.start()
     try:
-        result = dbcheck(design, settings, progress=on_progress)
+        with terminate_as_interrupt():
+            result = dbcheck(design, settings, progress=on_progress)
     except DbcheckError as exc:
         progress.stop()
         print_error(exc)
@@ -172,7 +190,8 @@ def dbcheck_for_report(design: Design, *, postgres: str | None, rows: int) -> Db
         fail(f"--dbcheck-postgres takes 'auto' or a DSN, not '{postgres}'")
     err.print("dbcheck: loading and checking on a scratch database ...", markup=False)
     try:
-        return dbcheck(design, Settings(postgres=postgres, max_rows=rows))
+        with terminate_as_interrupt():
+            return dbcheck(design, Settings(postgres=postgres, max_rows=rows))
     except DbcheckError as exc:
         print_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -19,10 +19,12 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +105,28 @@ def _server_user() -> str | None:
     return name
 
 
+def _on_terminate(cleanup: Callable[[], None]) -> Callable[[], None]:
+    """While the cluster runs, SIGTERM first removes it, then acts as it would have (the
+    previous handler, or death): a killed run leaves no server behind. Returns the undo.
+    (SIGKILL cannot be caught: the server and its directory would then stay.)"""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def handler(signum: int, frame: object) -> None:
+        cleanup()
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, handler)
+
+    def undo() -> None:
+        if signal.getsignal(signal.SIGTERM) is handler:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+    return undo
+
+
 def _check_reachable(directory: Path, user: str) -> None:
     """The server user must be able to reach the cluster directory through its parents."""
     done = subprocess.run(
@@ -139,6 +163,19 @@ def throwaway_cluster() -> Iterator[Cluster]:
     user = _server_user()
     directory = Path(tempfile.mkdtemp(prefix="archproof-pg-"))
     started = False
+
+    def remove() -> None:
+        if started:
+            subprocess.run(
+                [str(pg_ctl), "-D", str(directory / "data"), "-m", "immediate", "-w", "stop"],
+                user=user,
+                capture_output=True,
+                timeout=START_TIMEOUT_S,
+                check=False,
+            )
+        shutil.rmtree(directory, ignore_errors=True)
+
+    restore = _on_terminate(remove)
     try:
         if user is not None:
             entry = pwd.getpwnam(user)
@@ -186,12 +223,5 @@ def throwaway_cluster() -> Iterator[Cluster]:
         pid = int((data / "postmaster.pid").read_text().split()[0])
         yield Cluster(directory, port, "archproof", password, pid)
     finally:
-        if started:
-            subprocess.run(
-                [str(pg_ctl), "-D", str(directory / "data"), "-m", "immediate", "-w", "stop"],
-                user=user,
-                capture_output=True,
-                timeout=START_TIMEOUT_S,
-                check=False,
-            )
-        shutil.rmtree(directory, ignore_errors=True)
+        restore()
+        remove()
