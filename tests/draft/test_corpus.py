@@ -104,8 +104,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "from 'session')",
     "matching-plain": "no order-matching block (in-memory matching engine with a journal)",
     "matching-rambling": "no order-matching block (in-memory matching engine with a journal)",
-    "metrics-plain": "no raw-log archive: logs are not written to an object store",
-    "metrics-terse": "no raw-log archive: logs are not written to an object store",
     "payments-plain": "payments block has no queue (reconciliation is a scheduled job)",
     "ranking-stream": "trending (refreshed every 30 s) is drafted as a live sorted set, not a "
     "stream aggregation worker",

@@ -80,6 +80,11 @@ TEMPLATES: dict[str, Template] = {
         key=("object_key",),
         note="the paste text in the object store, keyed by the paste's code",
     ),
+    "RawArchive": Template(
+        {"object_key": "str(200)", "minute": "datetime", "events": "int", "size_bytes": "int"},
+        key=("object_key",),
+        note="raw events or log lines, one compressed file per minute, in the object store",
+    ),
     "Conversation": Template(
         {"id": "uuid", "kind": "enum(direct|group)", "created_at": "datetime"}
     ),

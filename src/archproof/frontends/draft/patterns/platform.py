@@ -188,6 +188,51 @@ def analytics(ctx: Ctx) -> None:
         "Which events and dimensions matter; how fresh must dashboards be (minutes assumed)?"
     )
     ctx.event_rate, ctx.event_note = rate, note  # compose picks the hub from this rate
+    if ctx.mentions(r"\blogs?\b|\blog\s+lines?\b|raw\s+(?:events?|logs?)|\barchive"):
+        _raw_archive(ctx)
+
+
+def _raw_archive(ctx: Ctx) -> None:
+    """Raw logs and events kept as files in the object store: cheap, replayable, the
+    input of batch jobs; the database keeps only the rollups."""
+    ctx.comp("blobs")
+    ctx.comp("worker")
+    ctx.entity("RawArchive").stored_in = "blobs"
+    ctx.op(
+        OpSpec(
+            id="archive_raw",
+            description="Scheduled job (every minute): write the last minute's raw events "
+            "as one compressed file to the object store",
+            pattern="analytics",
+            rate=Fraction(1, 60),
+            rate_note="once a minute",
+            sync=False,
+            reads=False,
+            idempotency_key="the minute it covers: a rerun overwrites the same file",
+            calls=[
+                CallSpec(
+                    "worker.archive_raw",
+                    time={"lognormal": {"p50": "2s", "p99": "20s"}},
+                    calls=[
+                        CallSpec(
+                            "blobs.put",
+                            idempotent=True,
+                            rationale="one file per minute under a time-partitioned key",
+                        )
+                    ],
+                )
+            ],
+            rationale="raw data is large and read in bulk: files in an object store, not rows",
+        )
+    )
+    ctx.decide(
+        "raw-archive",
+        "Raw logs and events in the object store",
+        "minute files under time-partitioned keys; the database keeps the rollups only",
+        Principle.DB,
+        "raw data is large, append-only and read in bulk by batch jobs",
+        "blobs",
+    )
 
 
 def auth(ctx: Ctx) -> None:
