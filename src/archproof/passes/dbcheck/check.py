@@ -28,7 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from archproof.model import AccessPattern, ComponentKind, Design, Entity, walk_calls
+from archproof.model import AccessPattern, Design, Entity, walk_calls
+from archproof.model.traits import traits
 from archproof.passes.dbcheck.data import Scale, TableData
 from archproof.passes.dbcheck.ddl import (
     IndexSpec,
@@ -162,12 +163,16 @@ def load(
 
 
 def _reads_search_index(design: Design, pattern: AccessPattern) -> str | None:
+    """The component the pattern's operation queries that is not a store of record (a
+    search index, by the kind traits), if any."""
     if pattern.operation is None or pattern.operation not in design.operation_map:
         return None
     for node in walk_calls(design.operation(pattern.operation).calls):
         component = design.component_map.get(node.component)
-        if component is not None and component.kind is ComponentKind.SEARCH_INDEX:
-            return component.id
+        if component is not None:
+            kind = traits(component.kind)
+            if kind.queried and not kind.store_of_record:
+                return component.id
     return None
 
 
