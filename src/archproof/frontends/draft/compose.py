@@ -58,6 +58,7 @@ from archproof.frontends.draft.sizing import (
     per_s,
 )
 from archproof.model import Principle
+from archproof.model.replication import read_replicas_needed
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
 from archproof.units import Size
 
@@ -146,7 +147,10 @@ def _database(ctx: Ctx) -> None:
         )
         _headroom(ctx, db)
         return
-    needed = nodes_for(u_read, TARGET_STATEFUL)
+    # the lowering spreads reads over primary + replicas and puts writes on the primary
+    needed = read_replicas_needed(u_read, u_write, target)
+    if needed is None:  # writes alone fill the primary: they are sharded below
+        needed = nodes_for(u_read, TARGET_STATEFUL)
     if needed > MAX_READ_REPLICAS and ctx.lookups:
         _add_cache(ctx, u_read, needed, reads_text)
         flow = flows(ctx)["db"]
@@ -154,7 +158,9 @@ def _database(ctx: Ctx) -> None:
         reads_text = explain(
             db, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "reads after the cache"
         )
-        needed = nodes_for(u_read, TARGET_STATEFUL) if u_read + u_write > target else 0
+        needed = (
+            (read_replicas_needed(u_read, u_write, target) or 0) if u_read + u_write > target else 0
+        )
     else:
         ctx.decide(
             "cache",
@@ -173,8 +179,10 @@ def _database(ctx: Ctx) -> None:
             "Read replicas",
             f"{needed} read replica(s)",
             Principle.DB,
-            f"{reads_text}; read_replicas = ⌈{pct(u_read)} ÷ 50%⌉ = {needed}; reads "
-            "that must see their own writes go to the primary",
+            f"{reads_text}; reads spread over the primary and its replicas, writes "
+            f"({pct(u_write)}) stay on the primary: 1 + read_replicas = "
+            f"⌈max({pct(u_read)} ÷ (50% − {pct(u_write)}), {pct(u_read)} ÷ 50%)⌉, so "
+            f"read_replicas = {needed}; reads that must see their own writes go to the primary",
             "db",
         )
     else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from archproof.model import Design
+from archproof.model.replication import read_replicas_needed
 from archproof.model.traits import traits
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network, reassign
@@ -265,14 +266,10 @@ def _size_database(net: Network, sol: Solution, ids: tuple[int, ...], limited: s
             primary.instances = p = shards
             changed = True
     if a_r > 0:
-        room = TARGET * p * c - a_w
-        total = a_r * p / room if room > 0 else math.inf
-        total = max(total, a_r / (TARGET * c))
-        if math.isfinite(total):
-            r = max(0, math.ceil(total - p - 1e-9))
-            if r > replicas.instances:
-                replicas.instances = r
-                changed = True
+        r = read_replicas_needed(a_r / c, a_w / c, TARGET, p)
+        if r is not None and r > replicas.instances:
+            replicas.instances = r
+            changed = True
     return changed
 
 

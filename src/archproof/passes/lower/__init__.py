@@ -1,12 +1,12 @@
 """Lowering: the design, once, as a typed queueing model every later stage reads."""
 
+from archproof.model.replication import read_split
 from archproof.passes.base import Context, Pass
 from archproof.passes.lower.lower import (
     average_rate,
     lower,
     operation_rates,
     peak_rate,
-    read_split,
     route,
 )
 from archproof.passes.lower.queueing_model import (

@@ -33,6 +33,7 @@ from archproof.catalog import load_catalog, resolve, service_time
 from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import CallNode, Design, Distribution, OneOf, Operation
 from archproof.model.operations import CallItem
+from archproof.model.replication import read_split
 from archproof.model.requirements import Load
 from archproof.model.traits import traits
 from archproof.passes.lower.queueing_model import (
@@ -54,11 +55,6 @@ from archproof.passes.lower.retry import (
     expected_backoff,
     timeout_probability,
 )
-
-
-def read_split(primaries: int, read_replicas: int) -> float:
-    """Share of reads served by the primary: reads are spread over all P + R instances."""
-    return primaries / (primaries + read_replicas) if primaries + read_replicas else 1.0
 
 
 class SizedPool(Protocol):
