@@ -200,8 +200,11 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
     timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
     events = ext * (1.0 + cpr * (1.0 + timeouts))
     n_ts, _ = _ts_layout(horizon)
-    # call pool (24 fields) + heap (2 × cap entries of 4 fields) + work stack (4 × cap × 3)
-    mem = _fixed_bytes(net, n_ts) + 8 * _INITIAL_CAP * (24 + 2 * 4 + 4 * 3)
+    # call pool (24 fields) + heap (2 × cap entries of 4 fields) + timeout FIFOs (2 × cap
+    # entries of 5) + work stack (3 fields)
+    mem = _fixed_bytes(net, n_ts) + 8 * (
+        _INITIAL_CAP * (24 + 2 * 4 + 2 * 5) + 3 * _work_cap(_INITIAL_CAP)
+    )
     return Estimate(
         requests=ext,
         calls_per_request=cpr,
@@ -346,7 +349,14 @@ def _grow(a: dict[str, Any], old_cap: int, new_cap: int, python: bool) -> None:
     grow_free("te_free", new_h, 11)
     a["hN"][2] = len(a["hT"]) if not python else 2**62
     for name in ("wA", "wC", "wR"):
-        a[name] = ([0] * (4 * new_cap)) if python else np.zeros(4 * new_cap, dtype=np.int64)
+        w = _work_cap(new_cap)
+        a[name] = ([0] * w) if python else np.zeros(w, dtype=np.int64)
+
+
+def _work_cap(cap: int) -> int:
+    """The same-instant work stack holds one event's pending actions (a few per call of a
+    tree), not one per call in flight; an overflow still falls back to a rerun."""
+    return max(4096, cap // 4)
 
 
 def _heap_cap(cap: int, a: dict[str, Any]) -> int:
@@ -407,7 +417,7 @@ def _run_once(
     a["hC"] = np.zeros(hcap, dtype=i64)
     a["hA"] = np.zeros(hcap, dtype=i64)
     a["hN"] = np.array([0, 0, hcap], dtype=i64)  # size, last sequence number, capacity
-    wcap = 4 * cap
+    wcap = _work_cap(cap)
     a["wA"] = np.zeros(wcap, dtype=i64)
     a["wC"] = np.zeros(wcap, dtype=i64)
     a["wR"] = np.zeros(wcap, dtype=i64)
