@@ -13,6 +13,11 @@ from archproof.model.common import below_hundred
 from archproof.units import MAX_FACTOR, Count, Duration, Percent, Rate, Size
 
 
+def at_peak(average: Fraction, peak_factor: Fraction) -> Fraction:
+    """The one place an average rate becomes the peak a design is sized for (exact)."""
+    return average * peak_factor
+
+
 class Load(Node):
     """Global load figures. Operation rates are averages; peak = rate × peak_factor."""
 

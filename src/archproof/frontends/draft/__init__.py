@@ -38,6 +38,7 @@ from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import normalize, quote, slug
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Component, Design, Principle
+from archproof.model.requirements import at_peak
 
 __all__ = ["Decision", "Draft", "Requirement", "draft"]
 
@@ -194,23 +195,26 @@ def _vague(ctx: Ctx) -> None:
 
 def _figures(ctx: Ctx) -> None:
     rates = op_rates(ctx)
-    peak = float(ctx.load.peak_factor)
     sync = [op for op in ctx.ops if op.sync]
-    total = sum(float(rates.get(op.id, Fraction(0))) for op in sync)
+    total = sum((rates.get(op.id, Fraction(0)) for op in sync), Fraction(0))
+
+    def peak(rate: Fraction) -> str:
+        return per_s(float(at_peak(rate, ctx.load.peak_factor)))
+
     ctx.figures.insert(
         0,
         (
             "peak requests",
-            f"{per_s(total * peak)} (average {per_s(total)} "
+            f"{peak(total)} (average {per_s(float(total))} "
             f"× peak factor {float(ctx.load.peak_factor):g})",
         ),
     )
     busiest = sorted(sync, key=lambda op: rates.get(op.id, Fraction(0)), reverse=True)[:3]
     for index, op in enumerate(busiest, 1):
-        ctx.figures.insert(index, (f"peak {op.id}", per_s(float(rates[op.id]) * peak)))
+        ctx.figures.insert(index, (f"peak {op.id}", peak(rates[op.id])))
     jobs = [op for op in ctx.ops if not op.sync and op.consumes]
     for op in jobs[:3]:
-        ctx.figures.append((f"jobs {op.id}", per_s(float(rates.get(op.id, 0)) * peak) + " at peak"))
+        ctx.figures.append((f"jobs {op.id}", peak(rates.get(op.id, Fraction(0))) + " at peak"))
 
 
 def _name(text: str, primary: str) -> str:

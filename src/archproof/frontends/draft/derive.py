@@ -24,6 +24,7 @@ from archproof.frontends.draft.extract import Extracted, Figure
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import rate_text
+from archproof.model.requirements import at_peak
 from archproof.units import Count, Duration, Percent, Size
 
 PEAK_FACTOR = Fraction(3)
@@ -129,7 +130,7 @@ class Load:
     primary_subject: str | None
 
     def peak(self, rate: Fraction) -> Fraction:
-        return rate * self.peak_factor
+        return at_peak(rate, self.peak_factor)
 
     def rate_for(self, subjects: frozenset[str], roles: tuple[str, ...]) -> Figure | None:
         """An extracted rate about one of `subjects` in one of `roles` (first in the text)."""

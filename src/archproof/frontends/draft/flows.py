@@ -27,6 +27,7 @@ from archproof.frontends.draft.sizing import (
 )
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
+from archproof.model.requirements import at_peak as peak_of
 
 
 def probability(text: str | None) -> Fraction:
@@ -158,7 +159,7 @@ def component_calls(ctx: Ctx, comp: CompSpec) -> Iterator[tuple[OpSpec, CallSpec
 
 
 def at_peak(ctx: Ctx, value: Fraction | float) -> float:
-    return float(value) * float(ctx.load.peak_factor)
+    return float(peak_of(Fraction(value), ctx.load.peak_factor))
 
 
 def node_util(comp: CompSpec, busy: float, rate: float) -> float:

@@ -34,7 +34,7 @@ from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import CallNode, Design, Distribution, OneOf, Operation
 from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
-from archproof.model.requirements import Load
+from archproof.model.requirements import Load, at_peak
 from archproof.model.traits import traits
 from archproof.passes.lower.queueing_model import (
     Branch,
@@ -84,7 +84,7 @@ def route(is_write: bool, pools: Sequence[SizedPool]) -> tuple[tuple[int, float]
 
 def peak_rate(average: Fraction, load: Load) -> Fraction:
     """The one place an average rate becomes the peak the design is sized for (exact)."""
-    return average * load.peak_factor
+    return at_peak(average, load.peak_factor)
 
 
 def average_rate(op: Operation, load: Load) -> Fraction | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from archproof.model import Design, Operation
+from archproof.passes.lower import peak_rate as lowered_peak
 from archproof.passes.questions.derive import Found, _all_calls, _calls
 from archproof.passes.summary import operation_rate
 
@@ -77,11 +78,10 @@ def plan_first_slice(design: Design) -> FirstSlice | None:
         else:
             why = f"fails open in {call.op.id}"
         later.setdefault(component, {})[why] = None
-    peak = design.requirements.load.peak_factor
 
     def peak_rate(op: Operation) -> Fraction | None:
         rate = operation_rate(design, op)
-        return rate * peak if rate is not None else None
+        return lowered_peak(rate, design.requirements.load) if rate is not None else None
 
     ranked = sorted(user_ops, key=lambda op: -(operation_rate(design, op) or 0))
     return FirstSlice(
