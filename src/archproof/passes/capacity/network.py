@@ -8,6 +8,7 @@ follows from them, plus indexes for fast lookups.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archproof.catalog.resolve import ResolvedComponent
@@ -80,8 +81,8 @@ class Network:
         return self.model.calls
 
     @property
-    def pools_of(self) -> dict[str, tuple[int, ...]]:
-        return dict(self.model.pools_of)
+    def pools_of(self) -> Mapping[str, tuple[int, ...]]:
+        return self.model.pools_of
 
     def top(self, op: str) -> Steps:
         return self.model.operation(op).steps

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import CallNode, ComponentKind, Design, Distribution
@@ -208,8 +209,12 @@ class QueueingModel:
     enqueued: Mapping[str, float]  # messages/s enqueued per queue component at peak
     notes: tuple[str, ...]
 
+    @cached_property
+    def _operation_by_id(self) -> dict[str, LoweredOperation]:
+        return {o.id: o for o in self.operations}
+
     def operation(self, op_id: str) -> LoweredOperation:
-        return next(o for o in self.operations if o.id == op_id)
+        return self._operation_by_id[op_id]
 
     def rate(self, op_id: str) -> OperationRate:
         return self.operation(op_id).rate
