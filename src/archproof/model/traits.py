@@ -17,346 +17,179 @@ from archproof.model.principles import Principle
 
 @dataclass(frozen=True, slots=True)
 class KindTraits:
-    """How archproof treats one kind of component (documented per field)."""
+    """How archproof treats one kind of component. Flags default to False, so each row
+    of the table names only what is true of its kind."""
 
-    # Holds state when neither the design nor the catalog says (resolve's default).
-    stateful: bool
-    # Can have read replicas (followers serving reads): lowered to primary + replicas pools.
-    read_replicas: bool
-    # Someone else sizes it: an infinite-server delay station unless the design states a
-    # concurrency or names a catalog technology (whose concurrency is a documented limit
-    # or quota). The one rule for servers of clients, CDNs and external APIs.
-    delay_station: bool
-    # We run it and can scale it; replicas of a client or an external API mean nothing.
-    ours: bool
-    # Replicas cost nothing but money: no state to copy (services, workers, balancers).
-    cheap_to_replicate: bool
-    # A store of record: the data lives here (a database, an object store).
-    store_of_record: bool
-    # Reads from it are what a cache saves (stores of record and search indexes).
-    read_source: bool
-    # Relational database: indexes, connection pools, read replicas, transactions.
-    relational: bool
-    # A cache: serves copies of data held elsewhere.
-    cache: bool
-    # A queue or event hub: calls to it are enqueues, operations consume from it.
-    message_hub: bool
-    # Runs application code (services, workers): where logic and leaked state live.
-    compute: bool
-    # A pass-through in front of the system (clients, balancers, CDNs): latency metrics
-    # and logs belong to the services behind it.
-    proxy: bool
-    # A step that is part of a hand-off or cheap bookkeeping, not extra work on a path.
-    cheap_step: bool
-    # Writing twice to the same key is harmless (SET, PUT, a redelivered message).
-    naturally_idempotent: bool
-    # Writes to it are the data itself (or the money): failing open loses or forges it.
-    authoritative: bool
-    # Losing its only instance takes operations down (clients are the users themselves).
-    can_be_spof: bool
-    # Worth a high-availability pair in a draft (state that must survive one node).
-    wants_ha_pair: bool
-    # Calls to it get a timeout and retries in a draft (a remote dependency).
-    guarded_in_draft: bool
-    # The external participant (client) of a sequence diagram.
-    actor: bool
-    # Someone else's service behind an API (payments, email): quotas, not replicas.
-    third_party: bool
     # The principle a component of this kind usually embodies (a report's fallback when
     # the design writes no `decisions:`).
     principle: Principle
+    # Holds state when neither the design nor the catalog says (resolve's default).
+    stateful: bool = False
+    # Can have read replicas (followers serving reads): lowered to primary + replicas pools.
+    read_replicas: bool = False
+    # Someone else sizes it: an infinite-server delay station unless the design states a
+    # concurrency or names a catalog technology (whose concurrency is a documented limit
+    # or quota). The one rule for servers of clients, CDNs and external APIs.
+    delay_station: bool = False
+    # We run it and can scale it; replicas of a client or an external API mean nothing.
+    ours: bool = False
+    # Replicas cost nothing but money: no state to copy (services, workers, balancers).
+    cheap_to_replicate: bool = False
+    # A store of record: the data lives here (a database, an object store).
+    store_of_record: bool = False
+    # Reads from it are what a cache saves (stores of record and search indexes).
+    read_source: bool = False
+    # Relational database: indexes, connection pools, read replicas, transactions.
+    relational: bool = False
+    # A cache: serves copies of data held elsewhere.
+    cache: bool = False
+    # A queue or event hub: calls to it are enqueues, operations consume from it.
+    message_hub: bool = False
+    # Runs application code (services, workers): where logic and leaked state live.
+    compute: bool = False
+    # A pass-through in front of the system (clients, balancers, CDNs): latency metrics
+    # and logs belong to the services behind it.
+    proxy: bool = False
+    # A step that is part of a hand-off or cheap bookkeeping, not extra work on a path.
+    cheap_step: bool = False
+    # Writing twice to the same key is harmless (SET, PUT, a redelivered message).
+    naturally_idempotent: bool = False
+    # Writes to it are the data itself (or the money): failing open loses or forges it.
+    authoritative: bool = False
+    # Losing its only instance takes operations down (clients are the users themselves).
+    can_be_spof: bool = False
+    # Worth a high-availability pair in a draft (state that must survive one node).
+    wants_ha_pair: bool = False
+    # Calls to it get a timeout and retries in a draft (a remote dependency).
+    guarded_in_draft: bool = False
+    # The external participant (client) of a sequence diagram.
+    actor: bool = False
+    # Someone else's service behind an API (payments, email): quotas, not replicas.
+    third_party: bool = False
     # Answers queries (a database or a search index): a query per item in a loop is N+1.
-    queried: bool
+    queried: bool = False
     # Losing its state loses data, so the design must say how it is recovered (a cache,
     # a CDN, a client and an external API hold state that is disposable or not ours).
-    state_needs_recovery: bool
+    state_needs_recovery: bool = False
     # Why adding replicas stops helping, and what to do instead (growth plan), if it does.
     scale_limit: str | None = None
     scale_move: str | None = None
 
 
-_T = KindTraits
-_NO = False
 KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
     {
-        ComponentKind.CLIENT: _T(
-            stateful=_NO,
-            read_replicas=_NO,
-            delay_station=True,
-            ours=_NO,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=True,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
-            authoritative=_NO,
-            can_be_spof=_NO,
-            wants_ha_pair=_NO,
-            guarded_in_draft=_NO,
-            actor=True,
-            third_party=_NO,
+        ComponentKind.CLIENT: KindTraits(
             principle=Principle.ST,
-            queried=_NO,
-            state_needs_recovery=_NO,
+            delay_station=True,
+            proxy=True,
+            actor=True,
         ),
-        ComponentKind.CDN: _T(
-            stateful=_NO,
-            read_replicas=_NO,
+        ComponentKind.CDN: KindTraits(
+            principle=Principle.CA,
             delay_station=True,
             ours=True,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
             proxy=True,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
-            authoritative=_NO,
             can_be_spof=True,
-            wants_ha_pair=_NO,
-            guarded_in_draft=_NO,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.CA,
-            queried=_NO,
-            state_needs_recovery=_NO,
         ),
-        ComponentKind.LOAD_BALANCER: _T(
-            stateful=_NO,
-            read_replicas=_NO,
-            delay_station=_NO,
+        ComponentKind.LOAD_BALANCER: KindTraits(
+            principle=Principle.ST,
             ours=True,
             cheap_to_replicate=True,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
             proxy=True,
             cheap_step=True,
-            naturally_idempotent=_NO,
-            authoritative=_NO,
             can_be_spof=True,
-            wants_ha_pair=_NO,
-            guarded_in_draft=_NO,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.ST,
-            queried=_NO,
             state_needs_recovery=True,
         ),
-        ComponentKind.SERVICE: _T(
-            stateful=_NO,
-            read_replicas=_NO,
-            delay_station=_NO,
+        ComponentKind.SERVICE: KindTraits(
+            principle=Principle.ST,
             ours=True,
             cheap_to_replicate=True,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
             compute=True,
-            proxy=_NO,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
             authoritative=True,
             can_be_spof=True,
-            wants_ha_pair=_NO,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.ST,
-            queried=_NO,
             state_needs_recovery=True,
         ),
-        ComponentKind.WORKER: _T(
-            stateful=_NO,
-            read_replicas=_NO,
-            delay_station=_NO,
+        ComponentKind.WORKER: KindTraits(
+            principle=Principle.OP,
             ours=True,
             cheap_to_replicate=True,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
             compute=True,
-            proxy=_NO,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
-            authoritative=_NO,
             can_be_spof=True,
-            wants_ha_pair=_NO,
-            guarded_in_draft=_NO,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.OP,
-            queried=_NO,
             state_needs_recovery=True,
         ),
-        ComponentKind.DATABASE: _T(
+        ComponentKind.DATABASE: KindTraits(
+            principle=Principle.DB,
             stateful=True,
             read_replicas=True,
-            delay_station=_NO,
             ours=True,
-            cheap_to_replicate=_NO,
             store_of_record=True,
             read_source=True,
             relational=True,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=_NO,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
             authoritative=True,
             can_be_spof=True,
             wants_ha_pair=True,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.DB,
             queried=True,
             state_needs_recovery=True,
         ),
-        ComponentKind.CACHE: _T(
+        ComponentKind.CACHE: KindTraits(
+            principle=Principle.CA,
             stateful=True,
-            read_replicas=_NO,
-            delay_station=_NO,
             ours=True,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
             cache=True,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=_NO,
             cheap_step=True,
             naturally_idempotent=True,
-            authoritative=_NO,
             can_be_spof=True,
-            wants_ha_pair=_NO,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.CA,
-            queried=_NO,
-            state_needs_recovery=_NO,
             scale_limit="replicas shard the keys: a single hot key stays on one shard",
             scale_move="shard by key; replicate or locally cache hot keys",
         ),
-        ComponentKind.QUEUE: _T(
+        ComponentKind.QUEUE: KindTraits(
+            principle=Principle.EV,
             stateful=True,
-            read_replicas=_NO,
-            delay_station=_NO,
             ours=True,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
             message_hub=True,
-            compute=_NO,
-            proxy=_NO,
             cheap_step=True,
             naturally_idempotent=True,
-            authoritative=_NO,
             can_be_spof=True,
             wants_ha_pair=True,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.EV,
-            queried=_NO,
             state_needs_recovery=True,
             scale_limit="one consumer per partition: consumers scale only with partitions",
             scale_move="add partitions (key messages by id) and scale consumers with them",
         ),
-        ComponentKind.OBJECT_STORE: _T(
+        ComponentKind.OBJECT_STORE: KindTraits(
+            principle=Principle.DB,
             stateful=True,
-            read_replicas=_NO,
-            delay_station=_NO,
             ours=True,
-            cheap_to_replicate=_NO,
             store_of_record=True,
             read_source=True,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=_NO,
-            cheap_step=_NO,
             naturally_idempotent=True,
             authoritative=True,
             can_be_spof=True,
-            wants_ha_pair=_NO,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.DB,
-            queried=_NO,
             state_needs_recovery=True,
         ),
-        ComponentKind.SEARCH_INDEX: _T(
+        ComponentKind.SEARCH_INDEX: KindTraits(
+            principle=Principle.DB,
             stateful=True,
             read_replicas=True,
-            delay_station=_NO,
             ours=True,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
             read_source=True,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=_NO,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
-            authoritative=_NO,
             can_be_spof=True,
             wants_ha_pair=True,
             guarded_in_draft=True,
-            actor=_NO,
-            third_party=_NO,
-            principle=Principle.DB,
             queried=True,
             state_needs_recovery=True,
         ),
-        ComponentKind.EXTERNAL: _T(
-            stateful=_NO,
-            read_replicas=_NO,
+        ComponentKind.EXTERNAL: KindTraits(
+            principle=Principle.FH,
             delay_station=True,
-            ours=_NO,
-            cheap_to_replicate=_NO,
-            store_of_record=_NO,
-            read_source=_NO,
-            relational=_NO,
-            cache=_NO,
-            message_hub=_NO,
-            compute=_NO,
-            proxy=_NO,
-            cheap_step=_NO,
-            naturally_idempotent=_NO,
             authoritative=True,
             can_be_spof=True,
-            wants_ha_pair=_NO,
             guarded_in_draft=True,
-            actor=_NO,
             third_party=True,
-            principle=Principle.FH,
-            queried=_NO,
-            state_needs_recovery=_NO,
             scale_limit="an external API is not yours to scale",
             scale_move="cache, batch, rate-limit, or negotiate a higher quota",
         ),
