@@ -44,8 +44,7 @@ def fault_windows(model: QueueingModel, faults: tuple[Fault, ...]) -> tuple[Faul
             raise ValueError(f"fault on unknown component {f.component!r}")
     out: list[FaultWindow] = []
     for f in faults:
-        pools = [model.pools[i] for i in model.pools_of[f.component]]
-        live = [p for p in pools if p.role is not PoolRole.REPLICAS or p.instances > 0]
+        live = model.serving_pools(f.component)
         start = float(f.at.seconds)
         end = start + float(f.duration.seconds) if f.duration is not None else FOREVER
         if f.kind == "lose_replicas":

@@ -219,6 +219,12 @@ class QueueingModel:
     def rate(self, op_id: str) -> OperationRate:
         return self.operation(op_id).rate
 
+    def serving_pools(self, component: str) -> tuple[Pool, ...]:
+        """The component's pools that have servers: a replicas pool with no read replicas
+        is kept for the growth plan (it may add some) but serves nothing today."""
+        pools = (self.pools[i] for i in self.pools_of[component])
+        return tuple(p for p in pools if p.role is not PoolRole.REPLICAS or p.instances > 0)
+
     def calls_of_component(self, component: str) -> Iterator[Call]:
         return (c for c in self.calls if c.component == component)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from archproof.model import Design, Distribution
 from archproof.model.events import Fault
-from archproof.passes.lower import Call, Choice, PoolRole, QueueingModel, Steps, lower
+from archproof.passes.lower import Call, Choice, QueueingModel, Steps, lower
 from archproof.passes.lower.faults import FaultEffect, fault_windows
 from archproof.passes.simulate.network import (
     SYNC,
@@ -119,9 +119,8 @@ def compile_design(
     # pool → station; a primary whose replicas pool is empty is the component's station
     station: dict[int, int] = {}
     names: dict[int, str] = {}
-    for comp_id, ids in model.pools_of.items():
-        pools = [model.pools[i] for i in ids]
-        live = [p for p in pools if p.role is not PoolRole.REPLICAS or p.instances > 0]
+    for comp_id in model.pools_of:
+        live = model.serving_pools(comp_id)
         for p in live:
             names[p.index] = p.label if len(live) > 1 else comp_id
             station[p.index] = b.station(
