@@ -10,6 +10,7 @@ with `Design.model_validate`), so a dangling reference there is the user's locat
 from __future__ import annotations
 
 import difflib
+import re
 import weakref
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
@@ -24,10 +25,11 @@ from archproof.model import (
     LogPolicy,
     Metric,
     OneOf,
+    Parallel,
     walk_calls,
 )
 from archproof.model.operations import CallItem
-from archproof.model.questions import QUESTION_IDS
+from archproof.model.questions import PLACEHOLDER_PATTERN, PLACEHOLDERS, QUESTION_IDS
 from archproof.model.traits import traits
 from archproof.span import Span
 
@@ -194,6 +196,8 @@ def _items(
                 )
             for branch in item.one_of:
                 yield from _items(design, branch.calls, ancestors, op)
+        elif isinstance(item, Parallel):
+            yield from _items(design, item.parallel, ancestors, op)
         else:
             yield from _call(design, item, ancestors, op)
 
@@ -402,6 +406,33 @@ def _answers(design: Design) -> Iterator[Diagnostic]:
                 design.span,
                 _hint(qid, QUESTION_IDS) or "ids run from Q1.1 to Q6.4 (`archproof questions`)",
             )
+    for qid, text in design.answers.items():
+        yield from _placeholders(design, qid, text)
+
+
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
+
+
+def _placeholders(design: Design, qid: str, text: str) -> Iterator[Diagnostic]:
+    """`{{peak_rate:redirect}}` in an answer names a known figure of an existing element."""
+    for match in _PLACEHOLDER.finditer(text):
+        name, arg = match.group(1), match.group(2)
+        where = f"answer {qid}: placeholder '{match.group(0)}'"
+        if name not in PLACEHOLDERS:
+            hint = _hint(name, PLACEHOLDERS) or "known: " + ", ".join(sorted(PLACEHOLDERS))
+            yield Diagnostic("AP034", f"{where} names no figure", design.span, hint)
+            continue
+        kind = PLACEHOLDERS[name]
+        if kind is None:
+            if arg is not None:
+                yield Diagnostic("AP034", f"{where} takes no argument", design.span)
+            continue
+        ids = design.operation_map if kind == "operation" else design.component_map
+        if arg is None or arg not in ids:
+            article = "an" if kind == "operation" else "a"
+            shown = f"no {kind} '{arg}'" if arg else f"needs {article} {kind} id"
+            hint = _hint(arg, ids) if arg else f"write {{{{{name}:<{kind} id>}}}}"
+            yield Diagnostic("AP034", f"{where}: {shown}", design.span, hint)
 
 
 def _duplicates(ids: list[str], spans: list[Span | None], what: str) -> Iterator[Diagnostic]:

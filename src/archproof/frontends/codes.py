@@ -292,6 +292,20 @@ CODES: tuple[InputCode, ...] = (
         "Add `work: {quote: 100ms}` to the component, or a `time` on the call.",
     ),
     InputCode(
+        "AP034",
+        "unknown-placeholder",
+        "An answer cites a figure that does not exist.",
+        "Answers may cite computed figures by placeholder (`{{bottleneck}}`, "
+        "`{{peak_rate:redirect}}`, `{{utilization:db}}`), which the report fills from the "
+        "analysis; the name must be a known figure and its argument an existing operation "
+        "or component.",
+        _M + "components:\n  api: {kind: service, tech: stateless-service}\n"
+        "operations:\n  get: {rate: 1/s, calls: [api.handle]}\n"
+        "answers: {Q4.1: 'peak {{peak_rate:post}}'}\n",
+        "Use a known placeholder (peak_rate, average_rate, p95, p99, "
+        "utilization, bottleneck, saturation_factor, peak_requests) with an existing id.",
+    ),
+    InputCode(
         "AP040",
         "stale-acceptance",
         "An `accept:` entry that matches no finding (review).",
@@ -307,7 +321,7 @@ CODES: tuple[InputCode, ...] = (
 
 # Codes taken out of service, with the reason; never registered again. None so far: every
 # code ever emitted (per git history) is still in use. Unassigned numbers (AP007-009,
-# AP016-019, AP034-039) are free, not retired.
+# AP016-019, AP035-039) are free, not retired.
 RETIRED: tuple[tuple[str, str], ...] = ()
 
 

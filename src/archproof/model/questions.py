@@ -73,3 +73,19 @@ QUESTIONS: tuple[Question, ...] = tuple(
 )
 
 QUESTION_IDS: frozenset[str] = frozenset(q.id for q in QUESTIONS)
+
+# Figures an author's answer may cite instead of writing them: `{{bottleneck}}`,
+# `{{peak_rate:redirect}}`. The questions pass fills them from the analysis, so an answer's
+# prose cannot contradict the numbers (a drafted answer never states a figure itself).
+# name → what its argument names (None: no argument).
+PLACEHOLDERS: dict[str, str | None] = {
+    "peak_rate": "operation",  # the operation's peak arrival rate (lowered model)
+    "average_rate": "operation",  # its average rate
+    "p99": "operation",  # its computed p99 latency (capacity)
+    "p95": "operation",
+    "utilization": "component",  # the component's highest pool utilization at peak
+    "bottleneck": None,  # the pool that saturates first
+    "saturation_factor": None,  # × the peak load at which the bottleneck saturates
+    "peak_requests": None,  # all user-facing operations together, at peak
+}
+PLACEHOLDER_PATTERN = r"\{\{\s*([a-z_0-9]+)\s*(?::\s*([^{}\s]+)\s*)?\}\}"

@@ -15,6 +15,7 @@ from archproof.passes.questions.first_slice import (
     first_slice_answer,
     plan_first_slice,
 )
+from archproof.passes.questions.placeholders import fill
 
 __all__ = [
     "PASS",
@@ -36,7 +37,8 @@ def answer_questions(design: Design, results: Results | None = None) -> Question
     for question in QUESTIONS:
         own = design.answers.get(question.id)
         if own is not None and own.strip():
-            answers.append(Answer(question, own.strip(), "author", (f"answers.{question.id}",)))
+            text, cited = fill(own.strip(), earlier)
+            answers.append(Answer(question, text, "author", (f"answers.{question.id}", *cited)))
             continue
         compute = COMPUTERS.get(question.id)
         found = compute(design, earlier) if compute else None
