@@ -19,8 +19,10 @@ from archproof.model import (
     AccessPattern,
     Assumption,
     Availability,
+    Backup,
     Branch,
     Breaker,
+    CacheSettings,
     CallNode,
     Component,
     Design,
@@ -31,24 +33,33 @@ from archproof.model import (
     Fault,
     Index,
     Load,
+    LogPolicy,
     Meta,
+    Metric,
     Observability,
     OneOf,
     Operation,
     OperationSlo,
+    RateLimit,
+    Redelivery,
     Requirements,
     Retry,
     Scenario,
+    Slos,
 )
-from archproof.units import Duration, Percent
+from archproof.units import Duration, Percent, Rate
 
 KINDS: dict[str, type[BaseModel]] = {
     "design": Design,
     "meta": Meta,
     "requirements": Requirements,
     "load": Load,
+    "slos": Slos,
     "assumption": Assumption,
     "component": Component,
+    "cache": CacheSettings,
+    "backup": Backup,
+    "rate_limit": RateLimit,
     "distribution": Distribution,
     "availability": Availability,
     "operation": Operation,
@@ -63,7 +74,10 @@ KINDS: dict[str, type[BaseModel]] = {
     "index": Index,
     "access_pattern": AccessPattern,
     "event": Event,
+    "redelivery": Redelivery,
     "observability": Observability,
+    "metric": Metric,
+    "log": LogPolicy,
     "scenario": Scenario,
     "fault": Fault,
 }
@@ -168,6 +182,7 @@ def _yaml_forms(schema: dict[str, Any]) -> None:
     )
     short("Retry", {"type": "integer", "minimum": 0, "maximum": 20})
     short("Breaker", {"const": True})
+    short("RateLimit", TypeAdapter(Rate).json_schema())
     short("Availability", percent)
     short("EntityField", {"type": "string", "pattern": r"^[a-z]+(\([^)]*\))?\??$"})
     short(

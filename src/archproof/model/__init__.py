@@ -1,7 +1,7 @@
 """The design model: the typed, immutable intermediate representation every pass reads."""
 
-from archproof.model.common import Availability, Breaker, Distribution, Retry
-from archproof.model.components import CacheSettings, Component, ComponentKind
+from archproof.model.common import Availability, Breaker, Distribution, RateLimit, Retry
+from archproof.model.components import Backup, CacheSettings, Component, ComponentKind
 from archproof.model.decisions import Decision
 from archproof.model.design import SCHEMA_VERSION, Design, Meta, walk_calls
 from archproof.model.entities import AccessPattern, Entity, EntityField, Index, Relation
@@ -12,9 +12,18 @@ from archproof.model.events import (
     LogPolicy,
     Metric,
     Observability,
+    Redelivery,
     Scenario,
 )
-from archproof.model.operations import Branch, CallItem, CallNode, OneOf, Operation, OperationSlo
+from archproof.model.operations import (
+    Branch,
+    CallItem,
+    CallNode,
+    OneOf,
+    Operation,
+    OperationSlo,
+    Parallel,
+)
 from archproof.model.principles import FRAMEWORK, Principle
 from archproof.model.questions import QUESTIONS, Question
 from archproof.model.ref import ElementKind, ElementRef
@@ -37,6 +46,7 @@ __all__ = [
     "Alert",
     "Assumption",
     "Availability",
+    "Backup",
     "Branch",
     "Breaker",
     "CacheSettings",
@@ -66,8 +76,11 @@ __all__ = [
     "OneOf",
     "Operation",
     "OperationSlo",
+    "Parallel",
     "Principle",
     "Question",
+    "RateLimit",
+    "Redelivery",
     "Relation",
     "Requirements",
     "Retry",

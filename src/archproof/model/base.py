@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -47,6 +48,9 @@ class Node(BaseModel):
         """Every quantity in a design lies in its documented range (units.QUANTITY_BOUNDS)."""
         try:
             check_bound(value)
+            if isinstance(value, Mapping):  # figures keyed by name (metric label counts)
+                for item in value.values():
+                    check_bound(item)
         except BoundError as err:
             raise PydanticCustomError(
                 "out_of_range", "{message}", {"message": err.message, "hint": err.hint}

@@ -18,6 +18,7 @@ from archproof.units import (
     MAX_TAIL_RATIO,
     Duration,
     Percent,
+    Rate,
 )
 
 # z-score of the 99th percentile of the standard normal distribution.
@@ -257,6 +258,12 @@ class Breaker(Node):
         default_factory=lambda: Duration(Fraction(10)),
         description="How long the breaker stays open before a half-open probe.",
     )
+    key: Literal["edge", "tenant", "endpoint"] = Field(
+        default="edge",
+        description="What one breaker covers: `edge` one breaker for the whole edge; `tenant` "
+        "or `endpoint` one per tenant / per endpoint, so one bad tenant or URL does not open "
+        "it for everyone.",
+    )
 
     @classmethod
     def _expand(cls, data: Any) -> Any:
@@ -294,3 +301,32 @@ class Availability(Node):
             return self.percent.fraction
         assert self.mtbf is not None and self.mttr is not None
         return self.mtbf.seconds / (self.mtbf.seconds + self.mttr.seconds)
+
+
+class RateLimit(Node):
+    """An admission limit: arrivals above `rate` are rejected (or queued). Short form: a
+    rate (`rate_limit: 100/s`)."""
+
+    rate: Rate = Field(description="Admitted rate; above it arrivals are rejected or queued.")
+    per: Literal["global", "tenant", "user", "ip", "api_key"] = Field(
+        default="global",
+        description="What one quota covers: the whole (`global`) or each tenant, user, IP or "
+        "API key.",
+    )
+    over: Literal["reject", "queue"] = Field(
+        default="reject",
+        description="What happens above the limit: `reject` (429 at once) or `queue` (wait).",
+    )
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return located(data, {"rate": data})
+        return data
+
+    @field_validator("rate")
+    @classmethod
+    def _positive_rate(cls, value: Rate) -> Rate:
+        if value.per_second <= 0:
+            raise ValueError("a rate limit must be positive")
+        return value

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
 from archproof.model.base import Node
-from archproof.model.common import Availability, Distribution
+from archproof.model.common import Availability, Distribution, RateLimit
 from archproof.model.frozen import FrozenDict
 from archproof.units import (
     MAX_CONCURRENCY,
@@ -15,6 +16,7 @@ from archproof.units import (
     MAX_READ_REPLICAS,
     MAX_REPLICAS,
     Duration,
+    Percent,
     Size,
 )
 
@@ -54,6 +56,48 @@ class CacheSettings(Node):
     )
     hit_ratio: str | None = Field(
         default=None, description="Expected hit ratio and where it comes from (free text)."
+    )
+    coalescing: bool = Field(
+        default=False,
+        description="Concurrent misses for one key make one backend call (single-flight), "
+        "so an expiring hot key does not stampede the store behind.",
+    )
+    ttl_jitter: Percent | None = Field(
+        default=None,
+        description="Random spread added to TTLs (e.g. 10%) so entries written together do "
+        "not expire together.",
+    )
+    write_policy: (
+        Literal[
+            "invalidate_after_write",
+            "invalidate_before_write",
+            "update_after_write",
+            "write_through",
+            "ttl_only",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="How writes reach the cache: `invalidate_after_write` (cache-aside: write "
+        "the store, then delete the entry), `invalidate_before_write` and "
+        "`update_after_write` (both race with a concurrent read: stale entries), "
+        "`write_through` (the write updates both), `ttl_only` (stale for up to a TTL).",
+    )
+
+
+class Backup(Node):
+    """Backups of a store: how often, how long a restore takes, whether a copy is offsite."""
+
+    every: Duration = Field(
+        description="Interval between backups (with log shipping: the shipping lag); the "
+        "data lost in a disaster is at most this."
+    )
+    restore: Duration | None = Field(
+        default=None, description="Time to restore from the backup (bounds the RTO)."
+    )
+    offsite: bool = Field(
+        default=False,
+        description="A copy is kept in another region / account, safe from a site disaster.",
     )
 
 
@@ -109,6 +153,29 @@ class Component(Node):
     )
     cache: CacheSettings | None = Field(
         default=None, description="Cache settings (for kind cache, or an in-process cache)."
+    )
+    failure_domain: Literal["whole", "per_tenant", "per_endpoint"] = Field(
+        default="whole",
+        description="How it fails: all at once (`whole`), or one tenant's / one endpoint's "
+        "share at a time (`per_tenant`, `per_endpoint`: webhooks to customer URLs, "
+        "per-merchant bank connections).",
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None,
+        description="Admission limit in front of the component (`100/s` or {rate, per, "
+        "over}); arrivals above it are rejected, so its pools see at most the limit.",
+    )
+    shed_load: bool = Field(
+        default=False,
+        description="Rejects work early (503) above its target utilization instead of queueing it.",
+    )
+    backup: Backup | None = Field(
+        default=None, description="Backups: {every: 1h, restore: 30min, offsite: true}."
+    )
+    encryption: Literal["none", "at_rest", "field"] | None = Field(
+        default=None,
+        description="Encryption of stored data: `none`, `at_rest` (disk / storage level) or "
+        "`field` (sensitive fields encrypted by the application). None: not said.",
     )
     rationale: str | None = Field(
         default=None, description="Why this component exists; which principle it follows."

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from archproof.model.base import Node, located
 from archproof.model.frozen import FrozenDict
-from archproof.units import MAX_FIELD_SIZE, Count, Rate
+from archproof.units import MAX_FIELD_SIZE, Count, Duration, Percent, Rate
 
 FieldType = Literal[
     "str",
@@ -56,6 +56,11 @@ class EntityField(Node):
         description="Lifecycle states in which the field holds a value (default: all), "
         "e.g. `paid_at` only in `paid`.",
     )
+    classification: Literal["public", "internal", "pii", "secret", "payment"] | None = Field(
+        default=None,
+        description="Data class of the field: `public`, `internal`, `pii` (personal data), "
+        "`secret` (credentials, tokens), `payment` (card data, PCI). None: not said.",
+    )
 
     @classmethod
     def _expand(cls, data: Any) -> Any:
@@ -99,6 +104,11 @@ class AccessPattern(Node):
     order_by: str | None = Field(default=None, description="Field the range is ordered by.")
     operation: str | None = Field(default=None, description="Operation that uses it.")
     rate: Rate | None = Field(default=None, description="How often (default: from operation).")
+    hot_key_share: Percent | None = Field(
+        default=None,
+        description="Share of this pattern's traffic that goes to its single busiest key "
+        "(a celebrity, a flash-sale item); that key lands on one instance.",
+    )
 
 
 class Index(Node):
@@ -138,12 +148,24 @@ class Entity(Node):
     )
     access_patterns: tuple[AccessPattern, ...] = Field(default=(), description="Reads.")
     indexes: tuple[Index, ...] = Field(default=(), description="Indexes besides the key.")
+    retention: Duration | None = Field(
+        default=None, description="How long rows are kept (then deleted or archived)."
+    )
+    partition_key: tuple[str, ...] = Field(
+        default=(), description="Fields the store partitions / shards the entity by."
+    )
+    hot_key_share: Percent | None = Field(
+        default=None,
+        description="Share of the entity's traffic that goes to its single busiest key; "
+        "that key lands on one instance (for access patterns without their own share).",
+    )
     accept: FrozenDict[str, str] = Field(
         default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )
 
     @classmethod
     def _expand(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("key"), str):
-            return located(data, {**data, "key": (data["key"],)})
+        for name in ("key", "partition_key"):
+            if isinstance(data, dict) and isinstance(data.get(name), str):
+                data = located(data, {**data, name: (data[name],)})
         return data

@@ -9,7 +9,29 @@ from pydantic import ConfigDict, Field
 
 from archproof.model.base import Node
 from archproof.model.frozen import FrozenDict
-from archproof.units import MAX_FACTOR, Duration, Rate
+from archproof.units import MAX_DELIVERIES, MAX_FACTOR, Count, Duration, Rate
+
+
+class Redelivery(Node):
+    """Delayed re-queue of a message whose processing failed (the SQS / RabbitMQ retry):
+    after `delay` it is delivered again, at most `max_deliveries` times in all, then moved
+    to `dead_letter`. Not a message loop (AP022)."""
+
+    delay: Duration = Field(
+        description="Wait before a failed message is delivered again (`0s`: immediate re-queue)."
+    )
+    max_deliveries: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DELIVERIES,
+        description="Deliveries in all, the first included, before the message is dead-"
+        "lettered. None: unbounded (a poison message is redelivered forever).",
+    )
+    dead_letter: str | None = Field(
+        default=None,
+        description="Queue / event-hub component that receives messages that used up "
+        "`max_deliveries` (a dead-letter queue).",
+    )
 
 
 class Event(Node):
@@ -29,6 +51,19 @@ class Event(Node):
     idempotent_consumers: bool = Field(
         default=False, description="Whether consumers de-duplicate redelivered events."
     )
+    ordering: Literal["none", "per_key", "total"] = Field(
+        default="none",
+        description="Order consumers need: `none`, `per_key` (within a `partition_key`), "
+        "`total` (one global order: one partition, one consumer).",
+    )
+    partition_key: str | None = Field(
+        default=None,
+        description="Field of the event that decides its partition; per-key order holds within it.",
+    )
+    redelivery: Redelivery | None = Field(
+        default=None,
+        description="Delayed retry of failed messages: {delay, max_deliveries, dead_letter}.",
+    )
     rationale: str | None = Field(default=None, description="Why an event and not a call.")
     accept: FrozenDict[str, str] = Field(
         default_factory=FrozenDict, description="Accepted review findings: code → reason."
@@ -47,6 +82,11 @@ class Metric(Node):
     percentiles: tuple[Literal["p50", "p90", "p95", "p99", "p99.9"], ...] = Field(
         default=(), description="Percentiles reported for a latency metric."
     )
+    labels: FrozenDict[str, Count] = Field(
+        default_factory=FrozenDict,
+        description="Labels (dimensions) with the number of distinct values of each "
+        "(`{route: 40, user_id: 10M}`); series = their product.",
+    )
 
 
 class LogPolicy(Node):
@@ -58,6 +98,13 @@ class LogPolicy(Node):
         default="errors", description="Which events are logged."
     )
     detail: Literal["basic", "detailed"] = Field(default="basic", description="Detail level.")
+    fields: tuple[str, ...] = Field(
+        default=(), description="Entity fields a log line carries, as `entity.field`."
+    )
+    redact: bool = Field(
+        default=False,
+        description="Classified fields (pii, secret, payment) are masked before writing.",
+    )
 
 
 class Alert(Node):

@@ -14,6 +14,13 @@ Short forms in YAML, for each item of a `calls:` list:
     - one_of:                       # exclusive branches (cache hit / miss)
         - {p: 90%, calls: [cache.get]}
         - {p: 10%, calls: [cache.get, db.read, cache.set]}
+    - parallel:                     # independent calls made at once (fork-join)
+        - profile.get
+        - {call: orders.list, timeout: 200ms}
+
+A `parallel` group may stand wherever a call list is (an operation's `calls`, a call's
+nested `calls`, a `one_of` branch); its members are calls or `one_of`s. The caller waits
+for the slowest member (latency = max), every member is made (load = the sum).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
 from archproof.model.base import Node, located
-from archproof.model.common import Breaker, Distribution, Retry, below_hundred
+from archproof.model.common import Breaker, Distribution, RateLimit, Retry, below_hundred
 from archproof.model.frozen import FrozenDict
 from archproof.model.signatures import Signature
 from archproof.units import MAX_CALL_TIMES, Duration, Percent, Rate, parse_percent
@@ -107,6 +114,21 @@ class CallNode(Node):
     write: bool | None = Field(
         default=None, description="Has a side effect; default inferred from the work name."
     )
+    consistency: Literal["primary", "replica", "read_your_writes"] | None = Field(
+        default=None,
+        description="Which copy a read goes to: `primary`, any `replica` (may lag), or "
+        "`read_your_writes` (a copy that has the caller's own writes). None on a store with "
+        "read replicas: `replica`. Reads only.",
+    )
+    update: (
+        Literal["read_modify_write", "atomic", "conditional", "locked", "serializable"] | None
+    ) = Field(
+        default=None,
+        description="How a write that changes existing rows is guarded: `read_modify_write` "
+        "(read, change in the app, write back unguarded: lost updates), `atomic` (one "
+        "statement, `SET n = n - 1`), `conditional` (compare-and-set / version column), "
+        "`locked` (`SELECT ... FOR UPDATE`), `serializable` (isolation level). Writes only.",
+    )
     calls: tuple[CallItem, ...] = Field(
         default=(), description="Calls this component makes while holding its worker."
     )
@@ -172,13 +194,39 @@ class OneOf(Node):
 def _call_item_tag(data: Any) -> str:
     if isinstance(data, dict) and "one_of" in data:
         return "one_of"
+    if isinstance(data, dict) and "parallel" in data:
+        return "parallel"
     if isinstance(data, OneOf):
         return "one_of"
+    if isinstance(data, Parallel):
+        return "parallel"
     return "call"
 
 
-CallItem = Annotated[
+# A member of a parallel group: a call or a one_of (a parallel directly inside a parallel
+# is the same group, so it is not a member; one inside a member's nested calls is fine).
+ParallelMember = Annotated[
     Annotated[CallNode, Tag("call")] | Annotated[OneOf, Tag("one_of")],
+    Discriminator(_call_item_tag),
+]
+
+
+class Parallel(Node):
+    """Independent calls made at once: the caller waits for all of them (fork-join).
+
+    Latency is the slowest member's (the max, not the sum); load is the sum (every member
+    is made). A member that fails or times out fails the group unless it is `fail_open`.
+    """
+
+    parallel: tuple[ParallelMember, ...] = Field(
+        min_length=1, description="The calls made at once (calls or one_of)."
+    )
+
+
+CallItem = Annotated[
+    Annotated[CallNode, Tag("call")]
+    | Annotated[OneOf, Tag("one_of")]
+    | Annotated[Parallel, Tag("parallel")],
     Discriminator(_call_item_tag),
 ]
 
@@ -216,6 +264,23 @@ class Operation(Node):
     idempotency_key: str | None = Field(
         default=None, description="What makes a retried request safe (e.g. a client key)."
     )
+    publish: Literal["direct", "outbox", "cdc"] | None = Field(
+        default=None,
+        description="How an operation that writes a store of record and publishes (an async "
+        "call to a queue / event hub) keeps the two in agreement: `direct` (dual write: "
+        "either can fail alone), `outbox` (a transactional outbox table relayed to the hub), "
+        "`cdc` (change data capture from the store's log). None on such an operation: "
+        "`direct`.",
+    )
+    read_your_writes: bool = Field(
+        default=False,
+        description="The caller must see its own earlier writes (a profile page after 'save').",
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None,
+        description="Per-operation quota (`100/s` or {rate, per, over}); arrivals above it "
+        "are rejected, so the pools behind it see at most the limit.",
+    )
     slo: OperationSlo | None = Field(default=None, description="Latency/availability targets.")
     calls: tuple[CallItem, ...] = Field(
         default=(), description="Steps made in sequence; nested calls hold the caller."
@@ -232,3 +297,4 @@ class Operation(Node):
 
 CallNode.model_rebuild()
 Branch.model_rebuild()
+Parallel.model_rebuild()

@@ -50,6 +50,16 @@ class Slos(Node):
 
     availability: Percent | None = Field(default=None, description="Availability target.")
     durability: Percent | None = Field(default=None, description="Durability target.")
+    rpo: Duration | None = Field(
+        default=None,
+        description="Recovery point objective: the most data (as time) the business accepts "
+        "to lose in a disaster.",
+    )
+    rto: Duration | None = Field(
+        default=None,
+        description="Recovery time objective: the longest the business accepts to be down "
+        "after a disaster.",
+    )
 
     _below_hundred = field_validator("availability", "durability")(below_hundred)
 
