@@ -47,6 +47,42 @@ def design(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
     fmt: str = typer.Option("terminal", "--format", help="Summary format: terminal or json."),
+    llm: str | None = typer.Option(
+        None,
+        "--llm",
+        help="Draft with a language model, [PROVIDER:]MODEL (openai:gpt-4o-mini, "
+        "anthropic:claude-sonnet-4-5, llama3.1:8b on a local OpenAI-compatible server); "
+        "needs pip install 'archproof[llm]'.",
+        show_default=False,
+    ),
+    llm_base_url: str | None = typer.Option(
+        None,
+        "--llm-base-url",
+        help="API base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL).",
+        show_default=False,
+    ),
+    rounds: int = typer.Option(3, "--rounds", min=1, max=20, help="--llm: repair rounds at most."),
+    max_tokens: int = typer.Option(
+        400_000, "--max-tokens", min=1, help="--llm: token budget (input + output) of the run."
+    ),
+    max_seconds: float = typer.Option(
+        900.0, "--max-seconds", min=1, help="--llm: wall-clock budget of the run, seconds."
+    ),
+    llm_timeout: float = typer.Option(
+        120.0, "--llm-timeout", min=0.1, help="--llm: timeout of one request, seconds."
+    ),
+    llm_retries: int = typer.Option(
+        3, "--llm-retries", min=0, max=10, help="--llm: retries on 429/5xx/timeouts."
+    ),
+    record: Path | None = typer.Option(
+        None, "--record", help="--llm: keep every request and reply in DIR.", show_default=False
+    ),
+    replay: Path | None = typer.Option(
+        None,
+        "--replay",
+        help="Rerun a recorded --llm session from DIR, no network.",
+        show_default=False,
+    ),
 ) -> None:
     """Draft a design from a task in plain words, offline, and summarise it.
 
@@ -60,6 +96,28 @@ def design(
     """
     if fmt not in ("terminal", "json"):
         fail(f"unknown format '{fmt}'", "use --format terminal or --format json")
+    if llm is not None or replay is not None:
+        from archproof.cli.design_llm import LlmOptions, run_llm
+
+        for path in (output, report):
+            if path is not None and path.exists() and not force:
+                fail(f"{path} already exists", "use --force to overwrite it")
+        options = LlmOptions(
+            llm,
+            llm_base_url,
+            rounds,
+            max_tokens,
+            max_seconds,
+            llm_timeout,
+            llm_retries,
+            record,
+            replay,
+        )
+        # A replay may take its task from the recording; a live run needs one.
+        from_recording = replay is not None and task is None and file is None
+        given = None if from_recording else _task_text(task, file)
+        run_llm(given, options, output=output, report=report, force=force, fmt=fmt)
+        return
     text = _task_text(task, file)
     for path in (output, report):
         if path is not None and path.exists() and not force:

@@ -30,6 +30,11 @@ class Meta(Node):
     )
     owners: tuple[str, ...] = Field(default=(), description="Owning people or teams.")
     version: str = Field(default=SCHEMA_VERSION, description="Design file format version.")
+    drafted_by: str | None = Field(
+        default=None,
+        description="The language model that drafted the file (`provider:model`, written "
+        "by `archproof design --llm`); archproof checked every figure.",
+    )
 
 
 # Top-level sections written as mappings keyed by id; the model keeps tuples with `id`.
