@@ -22,6 +22,7 @@ from archproof.model import (
     Alert,
     CallNode,
     Design,
+    Event,
     LogPolicy,
     Metric,
     OneOf,
@@ -249,6 +250,21 @@ def _call(
                 node.span,
                 "every call would time out; raise the timeout or speed up the callee",
             )
+    if node.consistency is not None and node.is_write:
+        yield Diagnostic(
+            "AP015",
+            f"'consistency' on '{node.call}', which is a write: writes always go to the primary",
+            node.span,
+            "`consistency` says which copy a read goes to; drop it here, or set `write: false` "
+            "if the call only reads",
+        )
+    if node.update is not None and not node.is_write:
+        yield Diagnostic(
+            "AP015",
+            f"'update' on '{node.call}', which is a read: only a write changes rows",
+            node.span,
+            "set `write: true` if the call writes, or drop `update`",
+        )
     if node.async_ and not traits(component.kind).message_hub:
         yield Diagnostic(
             "AP028",
@@ -290,6 +306,8 @@ def _consumer_loops(design: Design) -> Iterator[Diagnostic]:
                         "AP022",
                         f"message loop: {' → '.join((*path, nxt))} feed each other forever",
                         start.span,
+                        "to retry a failed message, don't re-enqueue it: write `redelivery: "
+                        "{delay: 30s, max_deliveries: 5, dead_letter: dlq}` on its event",
                     )
                     stack = []
                     break
@@ -327,6 +345,9 @@ def _entities(design: Design) -> Iterator[Diagnostic]:
                     )
             if pattern.operation is not None and pattern.operation not in design.operation_map:
                 yield _dangling("operation", pattern.operation, design.operation_map, pattern.span)
+        for col in e.partition_key:
+            if names and col not in names:
+                yield _dangling("field", col, names, e.span, f" in the partition key of '{e.id}'")
         for index in e.indexes:
             for col in index.columns:
                 if names and col not in names:
@@ -347,12 +368,38 @@ def _events(design: Design) -> Iterator[Diagnostic]:
         for name in (*ev.producers, *ev.consumers, *([ev.hub] if ev.hub else [])):
             if name not in components:
                 yield _dangling("component", name, components, ev.span, f" in event '{ev.id}'")
+        yield from _redelivery(design, ev)
         if ev.hub in components and not traits(components[ev.hub].kind).message_hub:
             yield Diagnostic(
                 "AP028",
                 f"event '{ev.id}' uses hub '{ev.hub}', which is not a queue or event hub",
                 ev.span,
             )
+
+
+def _redelivery(design: Design, ev: Event) -> Iterator[Diagnostic]:
+    """A dead-letter target is a queue or event hub, and not the queue it drains."""
+    if ev.redelivery is None or ev.redelivery.dead_letter is None:
+        return
+    components, dlq = design.component_map, ev.redelivery.dead_letter
+    span = ev.redelivery.span or ev.span
+    if dlq not in components:
+        yield _dangling("component", dlq, components, span, f" in '{ev.id}.redelivery.dead_letter'")
+    elif not traits(components[dlq].kind).message_hub:
+        yield Diagnostic(
+            "AP028",
+            f"dead letter target '{dlq}' of event '{ev.id}' is a {components[dlq].kind.value}, "
+            "not a queue",
+            span,
+            "dead-letter onto a queue or event hub component",
+        )
+    elif dlq == ev.hub:
+        yield Diagnostic(
+            "AP015",
+            f"event '{ev.id}' dead-letters onto its own hub '{dlq}': the messages come back",
+            span,
+            "use a separate dead-letter queue",
+        )
 
 
 def _observability(design: Design) -> Iterator[Diagnostic]:
@@ -364,9 +411,27 @@ def _observability(design: Design) -> Iterator[Diagnostic]:
             yield _dangling("operation", item.operation, ops, item.span)
         if item.component is not None and item.component not in comps:
             yield _dangling("component", item.component, comps, item.span)
+    for log in obs.logs:
+        for ref in log.fields:
+            yield from _entity_field(design, ref, log.span)
     for name in obs.tracing:
         if name != "*" and name not in ops:
             yield _dangling("operation", name, ops, obs.span, " in 'tracing'")
+
+
+def _entity_field(design: Design, ref: str, span: Span | None) -> Iterator[Diagnostic]:
+    """`entity.field` names a field of an entity of the design."""
+    entity_id, dot, fname = ref.partition(".")
+    if not dot or not entity_id or not fname or "." in fname:
+        yield Diagnostic(
+            "AP015", f"'{ref}' is not an 'entity.field' reference", span, "e.g. `User.email`"
+        )
+        return
+    entity = design.entity_map.get(entity_id)
+    if entity is None:
+        yield _dangling("entity", entity_id, design.entity_map, span, f" in '{ref}'")
+    elif fname not in entity.fields:
+        yield _dangling("field", fname, entity.fields, span, f" in '{ref}'")
 
 
 def _assumptions(design: Design) -> Iterator[Diagnostic]:

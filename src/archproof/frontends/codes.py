@@ -149,7 +149,9 @@ CODES: tuple[InputCode, ...] = (
         "invalid-value",
         "A value the model's own rules reject.",
         "Invariants a type cannot express: lognormal p99 above p50, an availability given "
-        "two ways, an enum field without values, an assumption check without a bound.",
+        "two ways, an enum field without values, an assumption check without a bound, "
+        "`consistency` on a write or `update` on a read, a log field that is not "
+        "`entity.field`, an event dead-lettering onto its own hub, a zero rate limit.",
         _M + "components:\n  db:\n    kind: database\n"
         "    work: {read: {lognormal: {p50: 10ms, p99: 5ms}}}\n",
         "Follow the message: e.g. give a p99 larger than the p50.",
@@ -167,8 +169,9 @@ CODES: tuple[InputCode, ...] = (
         "AP021",
         "dangling-reference",
         "A reference to something the design does not define.",
-        "Calls, `consumes`, `stored_in`, relations, field refs, keys, indexes, access "
-        "patterns, states, events, observability and faults must name existing elements. "
+        "Calls, `consumes`, `stored_in`, relations, field refs, keys, partition keys, "
+        "indexes, access patterns, states, events, dead-letter targets, observability (log "
+        "`fields` as `entity.field`) and faults must name existing elements. "
         "Also checked by `archproof.run()` on a design built with `Design.model_validate`.",
         _M + "components:\n  api: {kind: service, tech: stateless-service}\n"
         "operations:\n  get: {rate: 1/s, calls: [api.handle, dbs.read]}\n",
@@ -184,7 +187,10 @@ CODES: tuple[InputCode, ...] = (
         "  b: {kind: service, tech: stateless-service}\n"
         "operations:\n  get:\n    rate: 1/s\n    calls:\n"
         "      - a.handle: {calls: [{b.handle: {calls: [a.handle]}}]}\n",
-        "Break the cycle: hand the work to a queue, or restructure the calls.",
+        "Break the cycle: hand the work to a queue, or restructure the calls. To retry a "
+        "failed message, don't re-enqueue it from its consumer: write `redelivery: {delay: "
+        "30s, max_deliveries: 5, dead_letter: dlq}` on its event (delayed re-queue, bounded, "
+        "then a dead-letter queue), which is not a loop.",
     ),
     InputCode(
         "AP023",
@@ -239,8 +245,8 @@ CODES: tuple[InputCode, ...] = (
         "AP028",
         "not-a-queue",
         "A queue's role given to a component that is not a queue.",
-        "Async hand-offs, `consumes` and event hubs need a queue component; an async "
-        "hand-off cannot have nested calls.",
+        "Async hand-offs, `consumes`, event hubs and an event's `redelivery.dead_letter` "
+        "need a queue component; an async hand-off cannot have nested calls.",
         _M + "components:\n  api: {kind: service, tech: stateless-service}\n"
         "  db: {kind: database, tech: postgresql}\n"
         "operations:\n  put: {rate: 1/s, calls: [{api.handle: {calls: [{db.write: "

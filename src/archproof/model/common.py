@@ -320,8 +320,8 @@ class RateLimit(Node):
 
     @classmethod
     def _expand(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return located(data, {"rate": data})
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return located(data, {"rate": data})  # a bare number: the Rate check explains
         return data
 
     @field_validator("rate")
