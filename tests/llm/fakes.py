@@ -31,6 +31,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     hang: float = 0.0  # sleep this long before answering (timeouts)
     drop_after: int | None = None  # announce the full length, send this many bytes, close
+    no_length: bool = False  # no content-length: the body runs until the server closes
 
 
 @dataclass
@@ -72,7 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(reply.status)
             self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(raw)))
+            if not reply.no_length:
+                self.send_header("content-length", str(len(raw)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)
             self.end_headers()
@@ -81,7 +83,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 return
-            self.wfile.write(raw)
+            for start in range(0, len(raw), 65536):
+                self.wfile.write(raw[start : start + 65536])
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test): nothing to send to
 
@@ -171,9 +174,9 @@ def _listed(mapping: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [{"id": key, **(value or {})} for key, value in (mapping or {}).items()]
 
 
-def sections_of(example: str) -> dict[str, dict[str, Any]]:
-    """A bundled example split into the section replies a model would give."""
-    data = YAML(typ="safe", pure=True).load((EXAMPLES / example).read_text("utf-8"))
+def sections_of(path: Path) -> dict[str, dict[str, Any]]:
+    """A design file split into the section replies a model would give."""
+    data = YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
     return {
         "requirements": {"name": data["meta"]["name"], "requirements": data["requirements"]},
         "components": {"components": _listed(data.get("components"))},
@@ -193,3 +196,9 @@ def sections_of(example: str) -> dict[str, dict[str, Any]]:
 
 
 URL_TASK = "Design a URL shortener for 100M new links a month with a 100:1 read/write ratio."
+URL_DESIGN = EXAMPLES / "url_shortener.yaml"
+NOTE_TASK = (
+    "Design a note store: 300 note reads per second and 20 saves per second, p99 reads "
+    "under 100ms, 99.9% availability. Peak is 2x the average."
+)
+NOTE_DESIGN = Path(__file__).resolve().parent / "data" / "note_store.yaml"

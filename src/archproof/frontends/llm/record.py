@@ -5,8 +5,8 @@
     DIR/001-requirements.reply.json   {"reply": {...}} or {"error": "..."}
     DIR/002-components.request.json ...
 
-A request file holds the system prompt, the prompt and the schema's SHA-256 (the schema
-itself is archproof's, so a recording stays small). Replay reads the files in order and
+A request file holds the prompt and the SHA-256 of the system prompt and of the schema
+(both are archproof's own text, so a recording stays small). Replay reads the files in order and
 checks each request the loop makes against the recorded one: the same task, code and
 replies give the same requests, so a replay reproduces the design byte for byte, with no
 network and no key; a request that differs stops the replay and says where.
@@ -31,6 +31,7 @@ def request_record(request: Request) -> dict[str, Any]:
     data = request.to_json()
     schema = json.dumps(data.pop("schema"), sort_keys=True, separators=(",", ":"))
     data["schema_sha256"] = hashlib.sha256(schema.encode()).hexdigest()
+    data["system_sha256"] = hashlib.sha256(data.pop("system").encode()).hexdigest()
     return data
 
 
