@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from archproof.cli import sweep_cmd
 from archproof.cli.app import app
 from archproof.cli.sweep_cmd import apply_overrides
 from archproof.frontends.yaml_loader import load_design, load_text
+from archproof.passes.simulate import grid
 from archproof.passes.simulate.grid import CellResult, grid_cells, run_grid
 from archproof.passes.simulate.parallel import run_local
 
@@ -90,14 +90,15 @@ def test_cli_json_and_an_interrupted_sweep_keeps_its_cells(monkeypatch: pytest.M
     assert data["cells_done"] == data["cells_total"] == 2
     assert {r["load"] for r in data["rows"]} == {1.0, 2.0}
 
-    real = sweep_cmd.run_grid
+    real = grid.run_grid
 
     def interrupted(cells: Any, **kw: Any) -> Any:
         first = real(cells[:1], workers=1)
         kw["on_done"](0, first[0])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sweep_cmd, "run_grid", interrupted)
+    # sweep imports run_grid when it runs (a cheap --help), so the grid module is patched
+    monkeypatch.setattr(grid, "run_grid", interrupted)
     res = runner.invoke(app, args)
     assert res.exit_code == 130
     data = json.loads(res.stdout)

@@ -9,11 +9,7 @@ from pathlib import Path
 
 import typer
 
-from archproof.backends import capacity_markdown, capacity_terminal
 from archproof.cli.common import emit, fail, load_or_exit, out
-from archproof.passes.base import Options
-from archproof.passes.capacity import CapacityResult
-from archproof.pipeline import run
 
 MAX_FACTOR = 1e6
 
@@ -63,6 +59,11 @@ def analyze(
 
     Example: archproof analyze examples/url_shortener.yaml --load 1x,3x,10x --format json
     """
+    from archproof.backends import capacity_markdown, capacity_terminal
+    from archproof.passes.base import Options
+    from archproof.passes.capacity import CapacityResult
+    from archproof.pipeline import run
+
     try:
         factors = parse_load(load)
     except ValueError as exc:

@@ -1,4 +1,9 @@
-"""The `archproof` command line. The only layer that does I/O and chooses exit codes."""
+"""The `archproof` command line. The only layer that does I/O and chooses exit codes.
+
+Start-up is kept cheap: the command modules hold the options and import what a command does
+(the loader, the passes, numba, sqlglot, jinja2) inside the command function, so `--help`
+and `check` do not pay for the simulator (tests/test_startup.py, benchmarks/bench_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from archproof.cli import (
     code_cmd,
     dbcheck_cmd,
     design_cmd,
+    help_format,
     mcp_cmd,
     model_cmds,
     report_cmd,
@@ -19,7 +25,6 @@ from archproof.cli import (
     simulate_cmd,
     sweep_cmd,
 )
-from archproof.errors import InternalError
 
 app = typer.Typer(
     name="archproof",
@@ -29,10 +34,35 @@ app = typer.Typer(
         "or `archproof review examples/payments.yaml`."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell (click's
+    # completion: the shell calls archproof back, which the lazy imports keep quick).
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # the installed distribution's version
+
+        typer.echo(f"archproof {version('archproof')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    """Turn a system design into a reviewed, evidence-backed design."""
+
 
 # Each command module registers its commands; the order is the order in --help.
 for module in (
@@ -49,12 +79,17 @@ for module in (
     mcp_cmd,
 ):
     module.register(app)
+help_format.install(app)  # flags as flags, FILE / TEXT / INTEGER instead of Python type names
 
 
 def main() -> None:
     """Console entry point: internal errors are reported as bugs, never as tracebacks."""
     try:
         app()
-    except InternalError as exc:
+    except Exception as exc:
+        from archproof.errors import InternalError  # already imported if one was raised
+
+        if not isinstance(exc, InternalError):
+            raise
         sys.stderr.write(f"archproof: {exc}\nThis is a bug in archproof; please report it.\n")
         sys.exit(3)

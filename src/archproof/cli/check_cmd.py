@@ -8,9 +8,6 @@ import typer
 from rich.table import Table
 
 from archproof.cli.common import EXIT_BAD_INPUT, inert, out, print_diagnostics
-from archproof.errors import DesignError, Diagnostic
-from archproof.frontends.yaml_loader import load_design
-from archproof.passes.summary import summarize
 
 
 def check(
@@ -25,6 +22,10 @@ def check(
 
     Example: archproof check examples/*.yaml
     """
+    from archproof.errors import DesignError, Diagnostic
+    from archproof.frontends.yaml_loader import load_design
+    from archproof.passes.summary import summarize
+
     problems: list[Diagnostic] = []
     for path in files:
         try:

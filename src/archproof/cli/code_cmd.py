@@ -10,6 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,10 +23,10 @@ from archproof.cli.common import (
     out,
     write_atomic,
 )
-from archproof.model import Design
-from archproof.passes.codegen import CodegenError, GeneratedPackage, generate_package
-from archproof.passes.codegen.conform import find_classes, mismatches, probe
-from archproof.passes.codegen.plan import plan_code
+
+if TYPE_CHECKING:
+    from archproof.model import Design
+    from archproof.passes.codegen import GeneratedPackage
 
 TOOL_TIMEOUT_S = 180  # mypy on a cold cache takes a few seconds per package; never hang
 RUFF_RULES = "E,F,W,I,UP,B,SIM,RUF"
@@ -68,6 +69,8 @@ def code(
 
     Example: `archproof code examples/code/parking_lot/design.yaml -o out/`
     """
+    from archproof.passes.codegen import CodegenError, generate_package
+
     if fmt not in ("terminal", "json"):
         fail(f"unknown format {fmt!r}", "use terminal or json")
     design = load_or_exit(file)
@@ -194,6 +197,9 @@ def _print(package: GeneratedPackage, directory: Path, runs: list[ToolRun]) -> N
 
 def _conform(design: Design, package: GeneratedPackage, path: Path, fmt: str) -> int:
     """Check the classes in `path` against the Protocols with mypy; 1 on any mismatch."""
+    from archproof.passes.codegen.conform import find_classes, mismatches, probe
+    from archproof.passes.codegen.plan import plan_code
+
     if not path.is_file():
         fail(f"{path} is not a file")
     source = path.read_text("utf-8")

@@ -7,15 +7,19 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from archproof.errors import MAX_REPORTED_ERRORS, DesignError, Diagnostic
-from archproof.frontends.yaml_loader import format_diagnostic, load_design
-from archproof.model import Design
+if TYPE_CHECKING:
+    from archproof.errors import Diagnostic
+    from archproof.model import Design
+
+# Command modules import only this module, typer and the standard library at the top: the
+# loader, the model (pydantic) and the passes are imported inside the functions that use them,
+# so `archproof --help` and the command registry stay cheap (tests/test_startup.py).
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -43,6 +47,9 @@ def inert(text: str) -> str:
 
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     """Print located errors (capped), each with its source line and hint, to stderr."""
+    from archproof.errors import MAX_REPORTED_ERRORS
+    from archproof.frontends.yaml_loader import format_diagnostic
+
     sources: dict[str, str | None] = {}
     shown = diagnostics[:MAX_REPORTED_ERRORS]
     for d in shown:
@@ -67,6 +74,9 @@ def _read_source(file: str) -> str | None:
 
 def load_or_exit(path: Path) -> Design:
     """Load a design; on bad input print every error and exit with status 2."""
+    from archproof.errors import DesignError
+    from archproof.frontends.yaml_loader import load_design
+
     try:
         return load_design(path)
     except DesignError as exc:

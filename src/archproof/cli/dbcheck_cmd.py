@@ -9,26 +9,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from archproof.backends.dbcheck_text import render_json, render_text
 from archproof.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, emit, err, fail, load_or_exit
-from archproof.model import Design
-from archproof.passes.dbcheck import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_RUNS,
-    DbcheckError,
-    DbcheckResult,
-    Settings,
-    dbcheck,
-    render,
-)
-from archproof.passes.review.finding import Severity
-from archproof.units import UnitError, parse_duration
+
+if TYPE_CHECKING:
+    from archproof.model import Design
+    from archproof.passes.dbcheck import DbcheckError, DbcheckResult, Settings
 
 EXIT_INTERRUPTED = 130
+# passes.dbcheck's DEFAULT_MAX_ROWS and DEFAULT_RUNS, spelled out so that --help does not
+# import sqlglot; tests/test_startup.py checks they agree.
+DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_RUNS = 20
 
 
 class Format(StrEnum):
@@ -71,6 +67,8 @@ def print_error(exc: DbcheckError) -> None:
 
 
 def timeout_ms(text: str) -> int:
+    from archproof.units import UnitError, parse_duration
+
     try:
         seconds = parse_duration(text).seconds
     except (UnitError, ValueError) as exc:
@@ -85,6 +83,8 @@ def settings_from(
     *, sqlite: bool, postgres: str | None, dsn: str | None, rows: int, scale: float | None,
     runs: int, timeout: str, seed: int,
 ) -> Settings:  # fmt: skip
+    from archproof.passes.dbcheck import Settings
+
     if postgres is not None and postgres != "auto":
         fail(f"--postgres takes 'auto', not '{postgres}'", "pass a server as --dsn postgresql://…")
     if postgres is not None and dsn is not None:
@@ -137,6 +137,9 @@ def dbcheck_cmd(
 
     Example: archproof dbcheck examples/url_shortener.yaml --postgres auto
     """
+    from archproof.backends.dbcheck_text import render_json, render_text
+    from archproof.passes.dbcheck import DbcheckError, dbcheck
+
     settings = settings_from(sqlite=sqlite, postgres=postgres, dsn=dsn, rows=rows, scale=scale,
                              runs=runs, timeout=timeout, seed=seed)  # fmt: skip
     design = load_or_exit(file)
@@ -186,6 +189,8 @@ def dbcheck_cmd(
 
 def dbcheck_for_report(design: Design, *, postgres: str | None, rows: int) -> DbcheckResult:
     """dbcheck for `report --dbcheck`: SQLite (and PostgreSQL if asked), errors exit 2."""
+    from archproof.passes.dbcheck import DbcheckError, Settings, dbcheck
+
     if postgres is not None and not postgres.startswith("postgres") and postgres != "auto":
         fail(f"--dbcheck-postgres takes 'auto' or a DSN, not '{postgres}'")
     err.print("dbcheck: loading and checking on a scratch database ...", markup=False)
@@ -218,6 +223,8 @@ def calibration(result: DbcheckResult) -> str:
 
 
 def fails(result: DbcheckResult, fail_on: FailOn) -> bool:
+    from archproof.passes.review.finding import Severity
+
     if fail_on is FailOn.never:
         return False
     threshold = Severity(fail_on.value).rank
@@ -235,6 +242,8 @@ def ddl_cmd(
 
     Example: archproof ddl examples/payments.yaml --dialect mysql
     """
+    from archproof.passes.dbcheck import render
+
     design = load_or_exit(file)
     emit(render(design, dialect.value), output)
 

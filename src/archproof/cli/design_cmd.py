@@ -19,11 +19,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from archproof.cli.common import err, fail, out, write_atomic
-from archproof.frontends.draft import Draft, draft
-from archproof.frontends.draft.sizing import per_s
-from archproof.pipeline import run
 
 if TYPE_CHECKING:
+    from archproof.frontends.draft import Draft
     from archproof.passes.lower import QueueingModel
 
 MAX_QUESTIONS = 8
@@ -125,6 +123,8 @@ def design(
                 f"{path} already exists",
                 "use --force to overwrite it, or -o/--report to write elsewhere",
             )
+    from archproof.frontends.draft import draft  # imported here: --help stays quick
+
     drafted = draft(text)
     write_atomic(output, drafted.yaml)
     notes: list[str] = []
@@ -165,6 +165,8 @@ def _task_text(task: str | None, file: Path | None) -> str:
 
 def _analyse(drafted: Draft, output: Path, notes: list[str]) -> Any:
     """Run the pipeline on the draft; a failing pass becomes a note (the draft is written)."""
+    from archproof.pipeline import run
+
     try:
         return run(drafted.design, source_file=str(output))
     except Exception as exc:  # the draft is already safe on disk; say what went wrong
@@ -270,6 +272,8 @@ def summary_figures(drafted: Draft, analysis: Any) -> list[tuple[str, str]]:
     the capacity pass and the report read, so the summary cannot disagree with them; the
     drafter's own figures fill in what the model does not hold (storage) or when the
     analysis did not run."""
+    from archproof.frontends.draft.sizing import per_s
+
     model = _lowered(analysis)
     if model is None:
         return list(drafted.figures)

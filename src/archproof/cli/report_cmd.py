@@ -8,14 +8,8 @@ from pathlib import Path
 
 import typer
 
-from archproof.backends.report import render_html, render_markdown
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import emit, err, fail, load_or_exit
-from archproof.cli.dbcheck_cmd import dbcheck_for_report
-from archproof.passes.base import Options
-from archproof.passes.dbcheck import DbcheckResult
-from archproof.passes.registry import PASSES
-from archproof.pipeline import run
 
 SIMULATE_PASS = "simulate"
 
@@ -91,6 +85,13 @@ def report(
 
     Example: archproof report examples/url_shortener.yaml -o design.html
     """
+    from archproof.backends.report import render_html, render_markdown
+    from archproof.cli.dbcheck_cmd import dbcheck_for_report
+    from archproof.passes.base import Options
+    from archproof.passes.dbcheck import DbcheckResult
+    from archproof.passes.registry import PASSES
+    from archproof.pipeline import run
+
     try:
         factors = parse_load(load)
     except ValueError as exc:

@@ -8,12 +8,12 @@ import re
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from archproof.backends import review_json, review_markdown, review_terminal, sarif
 from archproof.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -23,20 +23,11 @@ from archproof.cli.common import (
     out,
     print_diagnostics,
 )
-from archproof.errors import DesignError, Diagnostic
 from archproof.frontends.codes import CODES, InputCode, input_codes
-from archproof.frontends.yaml_loader import load_design
-from archproof.model import Design
-from archproof.passes.review import (
-    Finding,
-    Principle,
-    ReviewResult,
-    Rule,
-    Severity,
-    all_rules,
-)
-from archproof.pipeline import run
-from archproof.report import Report
+
+if TYPE_CHECKING:
+    from archproof.passes.review import Finding, Rule
+    from archproof.report import Report
 
 # Codes the review engine itself reports (not registered rules): AP040 stale acceptance.
 ENGINE_CODES = tuple(c.code for c in CODES if c.stage == "review")
@@ -86,6 +77,8 @@ def selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> boo
 
 
 def _filter(report: Report, select: tuple[str, ...], ignore: tuple[str, ...]) -> Report:
+    from archproof.passes.review import ReviewResult
+
     result = report.get(ReviewResult)
     if result is None or (not select and not ignore):
         return report
@@ -104,6 +97,8 @@ def _warn_unmatched(selectors: tuple[str, ...], option: str, codes: set[str]) ->
 
 def fails(findings: list[Finding], fail_on: FailOn) -> bool:
     """Whether an active (not accepted) finding reaches the `--fail-on` level."""
+    from archproof.passes.review import Severity
+
     if fail_on is FailOn.never:
         return False
     threshold = Severity(fail_on.value)
@@ -150,6 +145,13 @@ def review(
 
       archproof review design.yaml --select FH,DB --ignore FH004 -f markdown
     """
+    from archproof.backends import review_json, review_markdown, review_terminal, sarif
+    from archproof.errors import DesignError, Diagnostic
+    from archproof.frontends.yaml_loader import load_design
+    from archproof.model import Design
+    from archproof.passes.review import ReviewResult, all_rules
+    from archproof.pipeline import run
+
     chosen = parse_selectors(select, "--select")
     skipped = parse_selectors(ignore, "--ignore")
     designs: list[tuple[Path, Design]] = []
@@ -228,6 +230,9 @@ def rules(
 
       archproof rules explain FH001
     """
+    from archproof.backends import review_terminal
+    from archproof.passes.review import Principle, all_rules
+
     if ctx.invoked_subcommand is not None:
         return
     every = all_rules()
@@ -283,6 +288,9 @@ def explain(
 
       archproof rules explain unindexed-access-pattern
     """
+    from archproof.backends import review_terminal
+    from archproof.passes.review import all_rules
+
     every = all_rules()
     by_key: dict[str, Rule] = {r.code: r for r in every} | {r.name: r for r in every}
     found = by_key.get(code.upper()) or by_key.get(code.lower())
@@ -316,6 +324,8 @@ def explain(
 
 def _explain_input_code(c: InputCode) -> None:
     """The page of a load/model error code, in the layout of a rule's page."""
+    from archproof.backends import review_terminal
+
     if c.stage == "load":
         where = "[bold red]error[/] — load/model error: the design is rejected (exit 2)"
     else:

@@ -6,26 +6,26 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from archproof.backends.simulate_text import render_markdown, render_terminal
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import emit, err, fail, load_or_exit, out
-from archproof.errors import InternalError
-from archproof.passes.base import Options
-from archproof.passes.simulate.faults import EXAMPLES, GRAMMAR, FaultSpecError, parse_faults
-from archproof.passes.simulate.pass_ import SimulateResult
-from archproof.passes.simulate.runner import Estimate
-from archproof.pipeline import run
-from archproof.units import UnitError, parse_duration
+
+if TYPE_CHECKING:
+    from archproof.passes.simulate.runner import Estimate
 
 MAX_REQUESTS = 100_000_000
 MAX_REPLICATIONS = 50
+# Spelled out rather than built from passes.simulate.faults.GRAMMAR/EXAMPLES: importing the
+# simulator (numpy, numba) to print --help would cost a second. tests/test_startup.py checks
+# that this text still carries the grammar and every example of faults.py.
 _FAULT_HELP = (
-    f"Inject a fault: {GRAMMAR}; kinds down, slow=FACTOR, lose_replicas=K, "
-    f"error_rate=P; times are durations. Repeatable. E.g. {', '.join(EXAMPLES)}."
+    "Inject a fault: COMPONENT:KIND[=VALUE][@START[+LENGTH]]; kinds down, slow=FACTOR, "
+    "lose_replicas=K, error_rate=P; times are durations. Repeatable. E.g. "
+    "db:slow=20@10s+30s, psp:error_rate=0.2, api:lose_replicas=1@5s, db:down@10s+1m."
 )
 
 
@@ -105,6 +105,14 @@ def simulate(
 
     Example: archproof simulate examples/url_shortener.yaml --requests 200000 --load 2x
     """
+    from archproof.backends.simulate_text import render_markdown, render_terminal
+    from archproof.errors import InternalError
+    from archproof.passes.base import Options
+    from archproof.passes.simulate.faults import EXAMPLES, GRAMMAR, FaultSpecError, parse_faults
+    from archproof.passes.simulate.pass_ import SimulateResult
+    from archproof.pipeline import run
+    from archproof.units import UnitError, parse_duration
+
     if requests is not None and duration is not None:
         fail("give --requests or --duration, not both")
     if requests is not None and requests > MAX_REQUESTS:

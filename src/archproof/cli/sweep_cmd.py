@@ -9,7 +9,7 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -19,18 +19,10 @@ from ruamel.yaml import YAML
 
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import emit, err, fail, load_or_exit, print_diagnostics
-from archproof.errors import DesignError
-from archproof.frontends.yaml_loader import load_text
-from archproof.model import Design
-from archproof.passes.simulate.grid import (
-    BASE,
-    CellResult,
-    grid_cells,
-    grid_json,
-    run_grid,
-    summarize_grid,
-)
-from archproof.passes.simulate.parallel import MissingExtraError, default_workers
+
+if TYPE_CHECKING:
+    from archproof.model import Design
+    from archproof.passes.simulate.grid import CellResult
 
 MAX_CELLS = 10_000
 BASELINE = "baseline"  # the scenario name for "no faults"
@@ -84,6 +76,10 @@ def apply_overrides(text: str, overrides: list[str]) -> str:
 
 
 def _variants(file: Path, design: Design, specs: list[str]) -> list[tuple[str, Design]]:
+    from archproof.errors import DesignError
+    from archproof.frontends.yaml_loader import load_text
+    from archproof.passes.simulate.grid import BASE
+
     """``NAME:PATH=VALUE`` specs (repeat a NAME for several overrides) → named designs."""
     grouped: dict[str, list[str]] = {}
     for spec in specs:
@@ -112,6 +108,8 @@ def _ms(v: float) -> str:
 
 
 def render_table(results: list[CellResult], *, title: str, color: bool) -> str:
+    from archproof.passes.simulate.grid import summarize_grid
+
     """The sweep's rows as a terminal table: one line per variant × scenario × load × op."""
     table = Table(title=title, title_justify="left")
     for col in ("variant", "scenario", "load", "operation", "seeds"):
@@ -182,6 +180,9 @@ def sweep(
 
     Example: archproof sweep examples/chat.yaml --load 0.5x,1x,1.5x,2x --scenario all -n 50000
     """
+    from archproof.passes.simulate.grid import grid_cells, grid_json, run_grid
+    from archproof.passes.simulate.parallel import MissingExtraError, default_workers
+
     if requests is not None and duration is not None:
         fail("give --requests or --duration, not both")
     try:

@@ -1,0 +1,116 @@
+"""Start-up stays cheap (issue 13): what `archproof --help` and `archproof check` import.
+
+Deterministic, not timed: each case runs in a fresh interpreter and looks at `sys.modules`.
+The figures (CPU seconds) are in benchmarks/bench_startup.py; this test fails when an eager
+import brings the simulator (numba, numpy), code generation, jinja2 or sqlglot back into the
+command registry.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Modules a command registry or a `check` has no use for; each costs 0.1–1 s of CPU.
+HEAVY = (
+    "numba",
+    "numpy",
+    "llvmlite",
+    "jinja2",
+    "sqlglot",
+    "archproof.pipeline",
+    "archproof.passes.simulate",
+    "archproof.passes.codegen",
+    "archproof.passes.dbcheck",
+    "archproof.passes.capacity",
+    "archproof.backends.report",
+)
+
+
+def _loaded_after(code: str) -> list[str]:
+    """Run `code` in a fresh interpreter; the loaded modules whose root name is in HEAVY."""
+    probe = (
+        f"{code}\n"
+        "import json as _j, sys as _s\n"
+        f"_heavy = {HEAVY!r}\n"
+        "print(_j.dumps(sorted(m for m in _s.modules "
+        "if any(m == h or m.startswith(h + '.') for h in _heavy))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def _run_cli(*args: str) -> str:
+    """Python source that runs the CLI in-process (as the console script does) and goes on."""
+    return (
+        "import sys\n"
+        f"sys.argv = ['archproof', *{list(args)!r}]\n"
+        "from archproof.cli.app import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+
+
+def test_import_archproof_is_cheap() -> None:
+    assert _loaded_after("import archproof") == []
+
+
+def test_public_api_is_importable_by_name_and_loads_on_use() -> None:
+    code = "from archproof import Design, DesignError, Span, load, load_text, Options, Report, run"
+    assert "archproof.pipeline" in _loaded_after(code)  # `run` is the pipeline's driver
+
+
+def test_command_registry_imports_no_heavy_module() -> None:
+    assert _loaded_after("import archproof.cli.app") == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("--version",),
+        ("check", "--help"),
+        ("simulate", "--help"),
+        ("check", "examples/payments.yaml"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_help_and_check_import_no_heavy_module(args: tuple[str, ...]) -> None:
+    assert _loaded_after(_run_cli(*args)) == []
+
+
+def test_analyze_does_pull_in_what_it_needs() -> None:
+    # the guard above would pass vacuously if the probe never ran a command
+    loaded = _loaded_after(_run_cli("analyze", "examples/payments.yaml", "-f", "json"))
+    assert "archproof.passes.capacity" in loaded
+
+
+def test_help_texts_spelled_out_for_speed_still_agree() -> None:
+    from archproof.cli import dbcheck_cmd, simulate_cmd
+    from archproof.passes.dbcheck import DEFAULT_MAX_ROWS, DEFAULT_RUNS
+    from archproof.passes.simulate.faults import EXAMPLES, GRAMMAR
+
+    assert GRAMMAR in simulate_cmd._FAULT_HELP
+    for example in EXAMPLES:
+        assert example in simulate_cmd._FAULT_HELP
+    assert (dbcheck_cmd.DEFAULT_MAX_ROWS, dbcheck_cmd.DEFAULT_RUNS) == (
+        DEFAULT_MAX_ROWS,
+        DEFAULT_RUNS,
+    )
