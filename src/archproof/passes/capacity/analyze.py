@@ -11,6 +11,7 @@ from archproof.passes.capacity.failure import availability_check, downtime, fail
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.growth import growth_plan, load_levels
 from archproof.passes.capacity.headroom import bottleneck, headroom, max_rates_alone
+from archproof.passes.capacity.hot_keys import hot_key_loads
 from archproof.passes.capacity.latency import edges, operation_latency
 from archproof.passes.capacity.network import compile_network
 from archproof.passes.capacity.queueing import component_loads
@@ -144,6 +145,7 @@ def _analyze(
         methods=dict(METHODS),
         notes=net.model.notes,
         system_availability=system_availability(design, ops),
+        hot_keys=hot_key_loads(model),
     )
 
 

@@ -280,6 +280,20 @@ class CacheHeadroom(_Json):
 
 
 @dataclass(frozen=True, eq=False)
+class HotKeyLoad(_Json):
+    """The busiest key of an entity (or access pattern) against the instance holding it."""
+
+    entity: str
+    pattern: str | None
+    component: str | None
+    pool: str | None  # label of the pool whose one instance holds the key
+    share: float
+    rate: Figure  # peak req/s on the key
+    utilization: Figure  # ρ of the copies serving it, from this key alone
+    status: Status  # ok / warning / saturated (one shard cannot take it) / unbounded / unknown
+
+
+@dataclass(frozen=True, eq=False)
 class CapacityResult(_Json):
     """Everything the capacity pass computed, at the design's peak load."""
 
@@ -299,6 +313,9 @@ class CapacityResult(_Json):
     # The design-wide availability target (requirements.slos.availability) against the
     # share of user-facing requests that succeed: Σ λ·A / Σ λ over those operations.
     system_availability: SloCheck | None = None
+    # The busiest keys (entities' and access patterns' hot_key_share) against the one
+    # instance that holds each: saturated when a single shard cannot take its key.
+    hot_keys: tuple[HotKeyLoad, ...] = ()
 
     def component(self, component_id: str) -> ComponentLoad | None:
         return next((c for c in self.components if c.id == component_id), None)

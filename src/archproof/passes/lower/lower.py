@@ -19,6 +19,12 @@ Rules (each stated once, here):
 - **Failure of one attempt** q = P(S > timeout); E[attempts] and expected backoff from
   `retry.py` beside this module. Availability is the one model in `availability.py`:
   outages outlast retries, so they are not part of q.
+- **Redelivery.** A queue consumer whose event has `redelivery` processes each message
+  E[deliveries] times and moves f^max_deliveries of them to the dead-letter queue, whose
+  consumers receive them (`retry.py`).
+- **Rate limits.** An operation's global limit caps its rate; a component's thins every
+  call into it (and their nested calls) to what it admits (`admission.py`).
+- **Hot keys.** The busiest key's rate and the instance it lands on (`hot_keys.py`).
 """
 
 from __future__ import annotations
@@ -31,12 +37,15 @@ from typing import Protocol
 
 from archproof.catalog import load_catalog, resolve, service_time
 from archproof.catalog.resolve import ResolvedComponent
-from archproof.model import CallNode, Design, Distribution, OneOf, Operation
+from archproof.model import CallNode, Design, Distribution, Event, OneOf, Operation, Redelivery
 from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
 from archproof.model.requirements import Load, at_peak
 from archproof.model.traits import traits
+from archproof.passes.lower.admission import admission, component_admission
+from archproof.passes.lower.hot_keys import hot_keys
 from archproof.passes.lower.queueing_model import (
+    Admission,
     Branch,
     Call,
     CallPolicy,
@@ -46,15 +55,20 @@ from archproof.passes.lower.queueing_model import (
     Pool,
     PoolRole,
     QueueingModel,
+    RedeliveryFlow,
     ServiceTime,
     Step,
     Steps,
 )
 from archproof.passes.lower.retry import (
+    dead_letter_share,
+    delivery_failure,
     expected_attempts,
     expected_backoff,
+    expected_deliveries,
     timeout_probability,
 )
+from archproof.units import MAX_DELIVERIES
 
 
 class SizedPool(Protocol):
@@ -160,9 +174,11 @@ def _policy(node: CallNode, op_idempotent: bool) -> CallPolicy:
 class _Lowering:
     """Walks call trees once, numbering calls in pre-order (a parent before its children)."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, admitted: Mapping[str, float] | None = None) -> None:
         catalog = load_catalog()
         self.design = design
+        # admitted / arriving per rate-limited component (admission.py): thins its calls
+        self.admitted: Mapping[str, float] = admitted or {}
         self.resolved = {c.id: resolve(c, catalog.get(c.tech)) for c in design.components}
         self.pools = _pools(design, self.resolved)
         self.pools_of: dict[str, tuple[int, ...]] = {}
@@ -230,6 +246,7 @@ class _Lowering:
         q = p_to  # an attempt fails by timeout; outages are not retried away
         attempts = expected_attempts(q, policy.retries)
         per_request = scale * float(node.p) * node.times * attempts
+        per_request *= self.admitted.get(node.component, 1.0)
         path = f"{prefix}>{node.call}" if prefix else node.call
         children = self.steps(op, node.calls, index, per_request, path)
         call = Call(
@@ -260,17 +277,35 @@ class _Lowering:
 
 def lower(design: Design) -> QueueingModel:
     """Lower `design` into its queueing model (see the module docstring for the rules)."""
-    lw = _Lowering(design)
-    tops: dict[str, Steps] = {}
-    spans: dict[str, tuple[int, int]] = {}
-    for op in design.operations:
-        start = len(lw.calls)
-        tops[op.id] = lw.steps(op, op.calls, None, 1.0, "")
-        spans[op.id] = (start, len(lw.calls))
-    calls = tuple(c for c in lw.calls if c is not None)
-    assert len(calls) == len(lw.calls)
-    notes: list[str] = []
-    rates, enqueued = operation_rates(design, calls, notes)
+    # A component's rate limit thins the calls into it, which needs the rates, which need
+    # the calls: lower, measure what arrives at each limited component, lower again with
+    # the admitted shares (one more pass per limit in a chain; none without limits).
+    admitted: dict[str, float] = {}
+    limited = sum(1 for c in design.components if c.rate_limit is not None)
+    for _ in range(limited + 1):
+        lw = _Lowering(design, admitted)
+        tops: dict[str, Steps] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        for op in design.operations:
+            start = len(lw.calls)
+            tops[op.id] = lw.steps(op, op.calls, None, 1.0, "")
+            spans[op.id] = (start, len(lw.calls))
+        calls = tuple(c for c in lw.calls if c is not None)
+        assert len(calls) == len(lw.calls)
+        notes: list[str] = []
+        admissions: list[Admission] = []
+        flows: list[RedeliveryFlow] = []
+        rates, enqueued = operation_rates(design, calls, notes, admissions, flows)
+        if not limited:
+            break
+        factors, at_components = component_admission(design, calls, rates, admitted)
+        if factors == admitted:
+            admissions += at_components
+            break
+        admitted = factors
+    else:
+        admissions += at_components
+        notes.append("component rate limits did not settle; the last admitted shares are used")
     operations = tuple(
         LoweredOperation(
             id=op.id,
@@ -291,58 +326,134 @@ def lower(design: Design) -> QueueingModel:
         operations=operations,
         enqueued=MappingProxyType(enqueued),
         notes=tuple(notes),
+        admission=tuple(admissions),
+        redelivery=tuple(flows),
+        hot_keys=hot_keys(design, calls, rates, lw.pools, lw.pools_of, lw.resolved),
     )
 
 
 def operation_rates(
-    design: Design, calls: tuple[Call, ...], notes: list[str]
+    design: Design,
+    calls: tuple[Call, ...],
+    notes: list[str],
+    admissions: list[Admission] | None = None,
+    flows: list[RedeliveryFlow] | None = None,
 ) -> tuple[dict[str, OperationRate], dict[str, float]]:
     """Average and peak rate per operation, and messages/s enqueued per queue at peak.
 
-    Consumers are resolved in dependency order (the checks reject message loops).
+    Consumers are resolved in dependency order (the checks reject message loops). A
+    consumer receives every message enqueued on its queue, and the messages its queue's
+    event dead-letters into it; with `redelivery` it processes each message E[deliveries]
+    times (retry.py). An operation's global `rate_limit` caps its rate (the admitted rate;
+    `admissions` collects offered / admitted / rejected). `flows` collects the redeliveries.
     """
     load = design.requirements.load
     pf = float(load.peak_factor)
     avg: dict[str, float] = {}
     peak: dict[str, float] = {}
+    offered: dict[str, float] = {}
     how: dict[str, str] = {}
+
+    def settle(op: Operation, average: float, at_peak_: float, derivation: str) -> None:
+        """Record an operation's rate, capped by its own rate limit."""
+        offered[op.id] = at_peak_
+        limit = op.rate_limit
+        if limit is not None:
+            adm = admission(op.id, "operation", limit, at_peak_)
+            if admissions is not None:
+                admissions.append(adm)
+            if adm.admitted < at_peak_:
+                average = min(average, adm.admitted)
+                derivation += f"; {adm.derivation}"
+            at_peak_ = adm.admitted
+        avg[op.id], peak[op.id], how[op.id] = average, at_peak_, derivation
+
     for op in design.operations:
         a = average_rate(op, load)
         if a is None:
             continue
-        avg[op.id], peak[op.id] = float(a), float(peak_rate(a, load))
         stated = (
             f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
         )
-        how[op.id] = f"{stated} × peak factor {pf:g}"
+        settle(op, float(a), float(peak_rate(a, load)), f"{stated} × peak factor {pf:g}")
     producers_of: dict[str, list[Call]] = {}
     for c in calls:
         if c.async_:
             producers_of.setdefault(c.component, []).append(c)
+    redelivered = {
+        op.id: _redelivery(design, op.consumes, [c for c in calls if c.op == op.id])
+        for op in design.operations
+        if op.consumes is not None
+    }
+    # dead-letter queue → the consumers whose failed messages end there
+    dead_letters: dict[str, list[str]] = {}
+    for op_id, (_, red, _, _) in redelivered.items():
+        if red is not None and red.dead_letter is not None:
+            dead_letters.setdefault(red.dead_letter, []).append(op_id)
+    dead_lettered: dict[str, float] = {}  # consumer → peak messages/s it dead-letters
+    dead_lettered_avg: dict[str, float] = {}
     pending = [op for op in design.operations if op.consumes is not None and op.id not in avg]
     for _ in range(len(pending) + 1):
         still: list[Operation] = []
         for op in pending:
             assert op.consumes is not None
             producers = producers_of.get(op.consumes, [])
-            if any(c.op not in peak for c in producers):
+            feeders = dead_letters.get(op.consumes, [])
+            if any(c.op not in peak for c in producers) or any(f not in peak for f in feeders):
                 still.append(op)
                 continue
-            peak[op.id] = sum(peak[c.op] * c.per_request for c in producers)
-            avg[op.id] = sum(avg[c.op] * c.per_request for c in producers)
+            messages = sum(peak[c.op] * c.per_request for c in producers)
+            messages += sum(dead_lettered[f] for f in feeders)
+            messages_avg = sum(avg[c.op] * c.per_request for c in producers)
+            messages_avg += sum(dead_lettered_avg[f] for f in feeders)
             names = sorted({c.op for c in producers})
-            how[op.id] = (
+            derivation = (
                 f"messages enqueued on {op.consumes} by {', '.join(names)}"
                 if names
                 else f"nothing enqueues on {op.consumes}: rate 0"
             )
-            if not names:
+            if feeders:
+                derivation = (
+                    f"messages dead-lettered on {op.consumes} by {', '.join(sorted(feeders))}"
+                    if not names
+                    else f"{derivation} and dead-lettered by {', '.join(sorted(feeders))}"
+                )
+            elif not names:
                 notes.append(f"operation '{op.id}' consumes '{op.consumes}', but no call enqueues")
+            event, red, f, note = redelivered[op.id]
+            deliveries, share = 1.0, 0.0
+            if red is not None:
+                deliveries = expected_deliveries(f, red.max_deliveries)
+                share = dead_letter_share(f, red.max_deliveries)
+                derivation += f" × {deliveries:.6g} deliveries per message ({note})"
+                if flows is not None:
+                    flows.append(
+                        RedeliveryFlow(
+                            operation=op.id,
+                            queue=op.consumes,
+                            event=event,
+                            failure=f,
+                            max_deliveries=red.max_deliveries,
+                            deliveries=deliveries,
+                            messages=messages,
+                            dead_letter=red.dead_letter,
+                            dead_lettered=share * messages if red.dead_letter else 0.0,
+                            derivation=note,
+                        )
+                    )
+            dead_lettered[op.id] = share * messages
+            dead_lettered_avg[op.id] = share * messages_avg
+            settle(op, messages_avg * deliveries, messages * deliveries, derivation)
         if not still:
             break
         pending = still
     rates = {
-        op.id: OperationRate(avg.get(op.id, 0.0), peak.get(op.id, 0.0), how.get(op.id, "no rate"))
+        op.id: OperationRate(
+            avg.get(op.id, 0.0),
+            peak.get(op.id, 0.0),
+            how.get(op.id, "no rate"),
+            offered.get(op.id),
+        )
         for op in design.operations
     }
     enqueued: dict[str, float] = {}
@@ -351,4 +462,39 @@ def operation_rates(
             enqueued[c.component] = enqueued.get(c.component, 0.0) + peak.get(c.op, 0.0) * (
                 c.per_request
             )
+    for dlq, feeders in dead_letters.items():
+        moved = sum(dead_lettered.get(f, 0.0) for f in feeders)
+        if moved > 0:
+            enqueued[dlq] = enqueued.get(dlq, 0.0) + moved
     return rates, enqueued
+
+
+def _redelivery(
+    design: Design, queue: str, consumer_calls: Sequence[Call]
+) -> tuple[str, Redelivery | None, float, str]:
+    """The redelivery of the messages on `queue` (the event it carries; with several, the
+    one allowing the most deliveries, unbounded first), and f = P(one delivery fails)."""
+    events = [e for e in design.events if e.hub == queue and e.redelivery is not None]
+    if not events:
+        return "", None, 0.0, ""
+
+    def most(e: Event) -> float:
+        assert e.redelivery is not None
+        m = e.redelivery.max_deliveries
+        return math.inf if m is None else float(m)
+
+    event = max(events, key=most)
+    red = event.redelivery
+    f = delivery_failure(
+        (c.p_fail, c.policy.retries, c.per_request / c.attempts)
+        for c in consumer_calls
+        if not c.policy.fail_open and not c.async_
+    )
+    bound = "unbounded" if red is None or red.max_deliveries is None else red.max_deliveries
+    note = (
+        f"event {event.id}: redelivery after {red.delay if red else '?'}, max deliveries "
+        f"{bound}, P(a delivery fails) {f:.3g} from the consumer's timeouts"
+    )
+    if red is not None and red.max_deliveries is None and f >= 1.0:
+        note += f"; every delivery fails and nothing bounds them: taken at {MAX_DELIVERIES}"
+    return event.id, red, f, note

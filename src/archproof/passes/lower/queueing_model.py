@@ -11,13 +11,16 @@ two outputs that print the same quantity print the same number.
 - A **call** is one node of an operation's call tree with its service time, policy and
   load multipliers; its `children` are typed steps (`Call` or `Choice`), never tuples.
 - An operation's **rate** is stated once: average and peak (average × peak factor) with
-  the derivation as text.
+  the derivation as text. A global `rate_limit` caps it (the admitted rate; `offered` is
+  what arrives), and a consumer's rate counts every redelivery of a failed message.
+- **Admission**, **redelivery** and **hot keys** are stated here once each (see `Admission`,
+  `RedeliveryFlow`, `HotKey`): the capacity pass and the rules read them, nobody recomputes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cached_property
 
@@ -180,7 +183,73 @@ class OperationRate:
     """An operation's arrival rate, stated once (req/s), with its derivation."""
 
     average: float
-    peak: float  # average × peak factor: the load the design is sized for
+    peak: float  # average × peak factor: the load the design is sized for (admitted)
+    derivation: str
+    # What arrives before the operation's own rate limit (= peak without one).
+    offered: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A rate limit in front of an operation or a component: what arrives, what gets in.
+
+    A global limit caps the admitted rate at `limit`: above it arrivals are rejected
+    (`over: reject`, the `rejected_share` of what arrives) or wait (`over: queue`: nothing
+    is rejected, the excess is a backlog that grows for as long as the peak lasts). The
+    pools behind see at most the limit. A per-tenant / user / IP / API-key quota caps each
+    key, not the total, so it admits everything the model knows of.
+    """
+
+    target: str  # operation or component id
+    scope: str  # "operation" | "component"
+    limit: float  # req/s
+    per: str
+    over: str
+    offered: float  # peak req/s arriving
+    admitted: float  # peak req/s let through
+    excess_share: float  # share of arrivals above the limit (0..1)
+    rejected_share: float  # share of arrivals rejected: the excess when over = reject
+    derivation: str
+
+
+@dataclass(frozen=True, slots=True)
+class RedeliveryFlow:
+    """A queue consumer's redeliveries (`events[].redelivery`), see retry.py for the formulas:
+    E[deliveries] per message and the rate moved to the dead-letter queue."""
+
+    operation: str  # the consumer
+    queue: str
+    event: str
+    failure: float  # f = P(one delivery fails)
+    max_deliveries: int | None  # None: unbounded
+    deliveries: float  # E[deliveries per message]
+    messages: float  # peak messages/s arriving on the queue for this consumer
+    dead_letter: str | None
+    dead_lettered: float  # peak messages/s moved to dead_letter = f^max_deliveries × messages
+    derivation: str
+
+
+@dataclass(frozen=True, slots=True)
+class HotKey:
+    """The busiest key of an entity (or of one access pattern) and where it lands.
+
+    A key lives on one instance of a store whose instances hold different data (a stateful
+    component: shards, partitions, cache nodes); reads may also be served by that shard's
+    read replicas (1 + read_replicas // primaries copies, unless the reads go to the
+    primary). On a stateless component every instance can serve it. `capacity` is what
+    those copies serve: copies × concurrency / mean service time.
+    """
+
+    entity: str
+    pattern: str | None  # access pattern id; None: the entity's traffic as a whole
+    share: float  # share of the traffic on the busiest key
+    traffic: float | None  # peak req/s of the pattern (or entity)
+    rate: float | None  # peak req/s on the busiest key = share × traffic
+    component: str | None  # where the entity is stored
+    pool: int | None  # the pool whose instance holds the key
+    copies: int | None  # instances able to serve the key (None: a delay station)
+    service_mean: float | None  # seconds per request on that key
+    capacity: float | None  # req/s the copies serve (None: unknown or infinite)
     derivation: str
 
 
@@ -208,6 +277,9 @@ class QueueingModel:
     operations: tuple[LoweredOperation, ...]
     enqueued: Mapping[str, float]  # messages/s enqueued per queue component at peak
     notes: tuple[str, ...]
+    admission: tuple[Admission, ...] = ()  # rate limits: offered, admitted, rejected
+    redelivery: tuple[RedeliveryFlow, ...] = ()  # queue consumers with redelivery
+    hot_keys: tuple[HotKey, ...] = ()  # busiest keys and the instance each lands on
 
     @cached_property
     def _operation_by_id(self) -> dict[str, LoweredOperation]:
@@ -251,7 +323,17 @@ class QueueingModel:
                 }
                 for o in self.operations
             ],
+            "admission": [_fields_of(a) for a in self.admission],
+            "redelivery": [_fields_of(r) for r in self.redelivery],
+            "hot_keys": [
+                {**_fields_of(h), "pool": None if h.pool is None else self.pools[h.pool].label}
+                for h in self.hot_keys
+            ],
         }
+
+
+def _fields_of(item: Admission | RedeliveryFlow | HotKey) -> dict[str, object]:
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 def walk_steps(steps: Steps) -> Iterator[Call]:

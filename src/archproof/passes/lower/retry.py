@@ -19,8 +19,10 @@ E[attempts]. Expected backoff before the k-th retry is q^k · backoff · multipl
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from archproof.model import Distribution, Retry
+from archproof.units import MAX_DELIVERIES
 
 
 def _normal_sf(z: float) -> float:
@@ -55,3 +57,50 @@ def expected_backoff(q: float, retry: Retry | None) -> float:
     base = float(retry.backoff.seconds)
     mult = float(retry.multiplier)
     return sum(q**k * base * mult ** (k - 1) for k in range(1, retry.count + 1))
+
+
+# --------------------------------------------------------------------------- redelivery
+#
+# A queue consumer's retries are the broker's redeliveries (events[].redelivery): a message
+# whose processing fails is delivered again after `delay`, up to `max_deliveries` in all
+# (the first included), then moved to the dead-letter queue. With f = P(one delivery fails):
+#
+#     E[deliveries] = Σ_{k=0..m−1} f^k = (1 − f^m) / (1 − f)      (m when f = 1)
+#     dead-lettered = f^m × message rate
+#
+# `max_deliveries` caps the amplification. Unbounded redelivery is E = 1 / (1 − f) with
+# nothing dead-lettered; a message that always fails (f = 1) would come back forever, so
+# the figure is taken at the model's bound, MAX_DELIVERIES deliveries: finite, and said.
+
+
+def delivery_failure(steps: Iterable[tuple[float, int, float]]) -> float:
+    """f = P(one delivery fails) = 1 − Π_c (1 − q_c^(r_c+1))^(n_c) over the consumer's
+    fail-closed calls `(q_c, r_c, n_c)`: per-attempt failure q, retries r, executions per
+    delivery n. As for retries, q counts timeouts only (outages: availability.py), so f is
+    what the model knows, a lower bound."""
+    log_ok = 0.0
+    for q, retries, executions in steps:
+        fail = min(max(q, 0.0), 1.0) ** (retries + 1)
+        if fail >= 1.0 and executions > 0:
+            return 1.0
+        log_ok += executions * math.log1p(-fail)
+    return -math.expm1(log_ok)
+
+
+def expected_deliveries(f: float, max_deliveries: int | None) -> float:
+    """E[deliveries per message] = Σ_{k=0..m−1} f^k, m = max_deliveries (MAX_DELIVERIES
+    when unbounded and every delivery fails)."""
+    if f <= 0.0:
+        return 1.0
+    if max_deliveries is None:
+        return float(MAX_DELIVERIES) if f >= 1.0 else 1.0 / (1.0 - f)
+    if f >= 1.0:
+        return float(max_deliveries)
+    return (1.0 - f**max_deliveries) / (1.0 - f)
+
+
+def dead_letter_share(f: float, max_deliveries: int | None) -> float:
+    """Share of messages moved to the dead-letter queue: f^m (none when unbounded)."""
+    if max_deliveries is None or f <= 0.0:
+        return 0.0
+    return min(f, 1.0) ** max_deliveries

@@ -1,0 +1,174 @@
+"""Hot keys: the busiest key of an entity, its rate and the instance it lands on.
+
+For an access pattern with a `hot_key_share` (or its entity's), the busiest key takes
+
+    rate = share × the pattern's peak traffic
+
+where the traffic is the pattern's own `rate` at peak, else its operation's reads of the
+entity's store (peak × executions per request), else the operation's peak. An entity with a
+share and no access patterns takes it of every call to its store.
+
+Where it lands (the traits say whether a kind holds state; `resolve` settles it per
+component): a stateful store partitions its data over its instances (database primaries,
+cache nodes, queue partitions), so the key lives on ONE instance of its primary pool;
+reads not pinned to the primary (`consistency: primary`) may also go to that shard's read
+replicas, 1 + read_replicas // primaries copies in all. A stateless component serves any
+key on any instance. An infinite pool (a delay station) has no per-instance limit.
+
+    capacity = copies × concurrency / mean service time of those calls
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from archproof.catalog.resolve import ResolvedComponent
+from archproof.model import AccessPattern, Design, Entity
+from archproof.model.requirements import at_peak
+from archproof.passes.lower.queueing_model import Call, HotKey, OperationRate, Pool, PoolRole
+
+
+def hot_keys(
+    design: Design,
+    calls: Sequence[Call],
+    rates: Mapping[str, OperationRate],
+    pools: Sequence[Pool],
+    pools_of: Mapping[str, tuple[int, ...]],
+    resolved: Mapping[str, ResolvedComponent],
+) -> tuple[HotKey, ...]:
+    """Every hot key the design states, with its rate, pool, copies and capacity."""
+    out: list[HotKey] = []
+    for entity in design.entities:
+        store = entity.stored_in if entity.stored_in in pools_of else None
+        to_store = [c for c in calls if c.component == store] if store else []
+        for pattern in entity.access_patterns:
+            share = pattern.hot_key_share or entity.hot_key_share
+            if share is None:
+                continue
+            traffic, used, how = _pattern_traffic(design, pattern, to_store, rates)
+            out.append(
+                _place(
+                    entity,
+                    pattern.id,
+                    float(share.fraction),
+                    traffic,
+                    used,
+                    how,
+                    store,
+                    pools,
+                    pools_of,
+                    resolved,
+                )
+            )
+        if entity.hot_key_share is not None and not entity.access_patterns:
+            used = list(to_store)
+            traffic = sum(rates[c.op].peak * c.per_request for c in used) if used else None
+            how = f"every call to {store} (which may hold other entities too)"
+            out.append(
+                _place(
+                    entity,
+                    None,
+                    float(entity.hot_key_share.fraction),
+                    traffic,
+                    used,
+                    how,
+                    store,
+                    pools,
+                    pools_of,
+                    resolved,
+                )
+            )
+    return tuple(out)
+
+
+def _pattern_traffic(
+    design: Design,
+    pattern: AccessPattern,
+    to_store: Sequence[Call],
+    rates: Mapping[str, OperationRate],
+) -> tuple[float | None, list[Call], str]:
+    reads = [c for c in to_store if c.op == pattern.operation and not c.is_write]
+    if pattern.rate is not None:
+        traffic = float(at_peak(pattern.rate.per_second, design.requirements.load.peak_factor))
+        return traffic, reads, f"pattern rate {pattern.rate} × peak factor"
+    if pattern.operation is None or pattern.operation not in rates:
+        return None, reads, "no rate and no operation: traffic unknown"
+    peak = rates[pattern.operation].peak
+    if reads:
+        traffic = peak * sum(c.per_request for c in reads)
+        return traffic, reads, f"reads of the store by {pattern.operation} at peak"
+    return peak, reads, f"{pattern.operation}'s peak rate"
+
+
+def _place(
+    entity: Entity,
+    pattern: str | None,
+    share: float,
+    traffic: float | None,
+    used: Sequence[Call],
+    how: str,
+    store: str | None,
+    pools: Sequence[Pool],
+    pools_of: Mapping[str, tuple[int, ...]],
+    resolved: Mapping[str, ResolvedComponent],
+) -> HotKey:
+    rate = share * traffic if traffic is not None else None
+    weight = sum(c.per_request for c in used)
+    mean = sum(c.per_request * c.service.mean for c in used) / weight if weight > 0 else None
+    derivation = f"{share:.3g} of {how}"
+    if store is None:
+        return HotKey(
+            entity.id,
+            pattern,
+            share,
+            traffic,
+            rate,
+            None,
+            None,
+            None,
+            mean,
+            None,
+            derivation + "; the entity names no store",
+        )
+    home = pools[pools_of[store][0]]  # primary (or the only pool)
+    replicas = next((pools[i] for i in pools_of[store] if pools[i].role is PoolRole.REPLICAS), None)
+    if home.infinite:
+        return HotKey(
+            entity.id,
+            pattern,
+            share,
+            traffic,
+            rate,
+            store,
+            home.index,
+            None,
+            mean,
+            None,
+            derivation + f"; {store} has infinite servers: no per-key limit",
+        )
+    if not resolved[store].stateful:
+        copies = home.instances
+        where = f"stateless {store}: any of its {copies} instances serves it"
+    else:
+        pinned = any(c.is_write or c.node.consistency == "primary" for c in used)
+        followers = replicas.instances // home.instances if replicas and not pinned else 0
+        copies = 1 + followers
+        where = f"stateful {store}: one instance of {home.label} holds it" + (
+            f", plus {followers} read replica(s) of its shard" if followers else ""
+        )
+    capacity = copies * home.concurrency / mean if mean is not None and mean > 0 else None
+    if capacity is not None and mean is not None:
+        where += f"; capacity {copies} × {home.concurrency} / {mean:.3g}s"
+    return HotKey(
+        entity.id,
+        pattern,
+        share,
+        traffic,
+        rate,
+        store,
+        home.index,
+        copies,
+        mean,
+        capacity,
+        f"{derivation}; {where}",
+    )

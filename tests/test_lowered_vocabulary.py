@@ -1,0 +1,134 @@
+"""The lowering's figures for the review vocabulary, against closed forms: rate limits
+(admitted, rejected share), redelivery (E[deliveries], dead-letter rate), hot keys (rate,
+pool, copies, capacity) and the capacity pass's hot-key status."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from archproof.frontends.yaml_loader import load_design, load_text
+from archproof.passes.capacity import analyze
+from archproof.passes.capacity.status import Status
+from archproof.passes.lower import QueueingModel, lower
+from archproof.passes.lower.retry import (
+    dead_letter_share,
+    delivery_failure,
+    expected_deliveries,
+)
+from archproof.units import MAX_DELIVERIES
+
+DESIGN = Path(__file__).parent / "data" / "lowered_vocabulary.yaml"
+
+
+@pytest.fixture(scope="module")
+def model() -> QueueingModel:
+    return lower(load_design(DESIGN))
+
+
+def test_operation_rate_limit_caps_the_peak_and_states_the_rejected_share(
+    model: QueueingModel,
+) -> None:
+    rate = model.rate("pay")
+    assert rate.offered == pytest.approx(100.0)  # 50/s × peak factor 2
+    assert rate.peak == pytest.approx(60.0)  # the limit
+    assert rate.average == pytest.approx(50.0)  # under the limit: unchanged
+    (adm,) = [a for a in model.admission if a.target == "pay"]
+    assert (adm.scope, adm.admitted, adm.rejected_share) == ("operation", 60.0, pytest.approx(0.4))
+    assert model.rate("get").offered == model.rate("get").peak == pytest.approx(200.0)
+
+
+def test_component_rate_limit_thins_the_calls_into_it_and_below(model: QueueingModel) -> None:
+    (adm,) = [a for a in model.admission if a.target == "gate"]
+    assert adm.offered == pytest.approx(50.0) and adm.admitted == pytest.approx(30.0)
+    gate = next(c for c in model.calls if c.op == "guarded" and c.component == "gate")
+    nested = next(c for c in model.calls if c.op == "guarded" and c.component == "db")
+    api = next(c for c in model.calls if c.op == "guarded" and c.component == "api")
+    assert gate.per_request == pytest.approx(0.6) and nested.per_request == pytest.approx(0.6)
+    assert api.per_request == pytest.approx(1.0)  # in front of the limit: untouched
+    arriving = sum(model.rate(c.op).peak * c.per_request for c in model.calls_of_component("gate"))
+    assert arriving == pytest.approx(30.0)  # the pools behind see at most the limit
+
+
+def test_redelivery_amplifies_the_consumer_and_feeds_the_dead_letter_queue(
+    model: QueueingModel,
+) -> None:
+    f = math.exp(-1)  # P(exponential 100ms > 100ms timeout), no retries
+    (flow,) = model.redelivery
+    assert flow.failure == pytest.approx(f)
+    assert flow.deliveries == pytest.approx(1 + f + f * f)
+    assert flow.messages == pytest.approx(60.0)  # pay's admitted peak
+    assert flow.dead_lettered == pytest.approx(f**3 * 60.0)
+    assert model.rate("settle").peak == pytest.approx(60.0 * (1 + f + f * f))
+    assert model.rate("inspect").peak == pytest.approx(f**3 * 60.0)
+    assert model.enqueued["dlq"] == pytest.approx(f**3 * 60.0)
+    shown = model.to_json()
+    assert shown["redelivery"][0]["dead_letter"] == "dlq"  # type: ignore[index]
+
+
+def test_delivery_formulas_stay_finite() -> None:
+    assert expected_deliveries(0.0, None) == 1.0
+    assert expected_deliveries(0.5, None) == pytest.approx(2.0)
+    assert expected_deliveries(1.0, 5) == 5.0
+    assert expected_deliveries(1.0, None) == MAX_DELIVERIES  # poison message: at the bound
+    assert dead_letter_share(0.5, 3) == pytest.approx(0.125)
+    assert dead_letter_share(0.5, None) == 0.0
+    assert delivery_failure([(0.5, 1, 1.0)]) == pytest.approx(0.25)  # q^(r+1)
+    assert delivery_failure([(0.5, 0, 2.0)]) == pytest.approx(0.75)  # 1 − (1 − q)^n
+    assert delivery_failure([(1.0, 3, 1.0)]) == 1.0
+
+
+def test_hot_key_rate_pool_and_copies(model: QueueingModel) -> None:
+    (hot,) = model.hot_keys
+    assert (hot.entity, hot.pattern, hot.component) == ("User", "by_id", "db")
+    assert hot.rate == pytest.approx(0.1 * 200.0)
+    assert model.pools[hot.pool or 0].label == "db:primary"
+    assert hot.copies == 3  # the primary holding the key + 2 read replicas of its shard
+    assert hot.capacity == pytest.approx(3 * 20 / 0.002)
+
+
+HOT = """\
+meta: {name: hot}
+components:
+  api: {kind: service, tech: stateless-service, replicas: 50, concurrency: 100}
+  cache: {kind: cache, tech: redis, replicas: 10, concurrency: 1, work: {get: 1ms}}
+  db: {kind: database, tech: postgresql, replicas: 4, read_replicas: 4, concurrency: 50}
+operations:
+  view: {rate: 5k/s, calls: [api.handle, cache.get]}
+  edit: {rate: 100/s, calls: [api.handle, {db.read: {consistency: primary}}, db.write]}
+entities:
+  Post:
+    stored_in: cache
+    fields: {id: uuid}
+    key: id
+    hot_key_share: 30%
+    access_patterns: [{id: by_id, by: [id], operation: view}]
+  Doc:
+    stored_in: db
+    fields: {id: uuid}
+    key: id
+    access_patterns: [{id: by_id, by: [id], operation: edit, hot_key_share: 50%}]
+"""
+
+
+def test_a_hot_key_saturates_one_shard_whatever_the_replicas() -> None:
+    model = lower(load_text(HOT))
+    post, doc = model.hot_keys
+    assert post.copies == 1 and post.rate == pytest.approx(0.3 * 5000)
+    assert post.capacity == pytest.approx(1 / 0.001)  # one node, concurrency 1, 1 ms
+    assert doc.copies == 1  # reads pinned to the primary: no replica serves them
+    result = analyze(model)
+    statuses = {h.entity: h.status for h in result.hot_keys}
+    assert statuses == {"Post": Status.SATURATED, "Doc": Status.OK}
+    (post_load,) = [h for h in result.hot_keys if h.entity == "Post"]
+    assert post_load.utilization.value == pytest.approx(1.5)
+    assert post_load.pool == "cache"
+    assert result.component("cache") is not None  # the pool's average is another figure
+
+
+def test_a_stateless_store_spreads_its_hot_key() -> None:
+    text = HOT.replace("stored_in: cache", "stored_in: api")
+    post = lower(load_text(text)).hot_keys[0]
+    assert post.copies == 50
