@@ -132,3 +132,13 @@ def test_a_stateless_store_spreads_its_hot_key() -> None:
     text = HOT.replace("stored_in: cache", "stored_in: api")
     post = lower(load_text(text)).hot_keys[0]
     assert post.copies == 50
+
+
+def test_a_read_pinned_to_the_primary_is_routed_there() -> None:
+    model = lower(load_text(HOT))
+    pinned = next(c for c in model.calls if c.op == "edit" and c.work == "read")
+    primary = model.pools_of["db"][0]
+    assert pinned.route == ((primary, 1.0),)
+    spread = lower(load_text(HOT.replace("{db.read: {consistency: primary}}", "db.read")))
+    read = next(c for c in spread.calls if c.op == "edit" and c.work == "read")
+    assert read.route == ((primary, 0.5), (primary + 1, 0.5))  # 4 primaries, 4 replicas

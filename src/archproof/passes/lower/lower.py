@@ -9,7 +9,9 @@ Rules (each stated once, here):
   a documented limit or quota (a payment API's rate limit, say).
 - **Read replicas.** A kind with read replicas is two pools, primary and replicas. Reads
   are spread evenly over all P + R instances (a read reaches the primary with probability
-  P / (P + R)); writes go to the primary.
+  P / (P + R)); writes, and reads with `consistency: primary`, go to the primary. A
+  `read_your_writes` read is spread like any read (a replica that waits for the caller's
+  write position, or the primary when it is behind: the model does not split them).
 - **Service time.** The call's `time`, else the component's `work` entry, else the
   catalog's entry for that work, else the catalog's `default`.
 - **Rates.** An operation's average rate is its `rate`, or its `share` of the total load;
@@ -267,7 +269,7 @@ class _Lowering:
             p_fail=q,
             attempts=attempts,
             backoff_expected=expected_backoff(q, node.retries),
-            route=route(node.is_write, pools),
+            route=route(node.is_write or node.consistency == "primary", pools),
             spawns=tuple(self.consumers.get(node.component, ())),
             children=children,
         )
