@@ -56,7 +56,7 @@ def run_llm(
     budget = Budget(options.rounds, options.max_tokens, options.max_seconds)
     try:
         if options.replay is not None:
-            replay = Replay(options.replay)
+            replay = Replay(options.replay, on_mismatch=progress)
             provider = replay
             recorded = replay.settings
             task = task if task is not None else recorded.get("task")

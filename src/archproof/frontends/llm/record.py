@@ -9,7 +9,9 @@ A request file holds the prompt and the SHA-256 of the system prompt and of the 
 (both are archproof's own text, so a recording stays small). Replay reads the files in order and
 checks each request the loop makes against the recorded one: the same task, code and
 replies give the same requests, so a replay reproduces the design byte for byte, with no
-network and no key; a request that differs stops the replay and says where.
+network and no key. A request for another section than the recording has at that place
+stops the replay and says where; the same section asked in other words (archproof's
+prompts or findings changed since) is reported and its recorded reply used.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,9 @@ def _write(path: Path, data: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    umask = os.umask(0)  # mkstemp makes 0600; a recording is shared like any file
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     os.replace(tmp, path)
 
 
@@ -83,7 +89,8 @@ class Recorder:
 class Replay:
     """A provider that answers from a recording and checks each request against it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, on_mismatch: Callable[[str], None] | None = None) -> None:
+        self.on_mismatch = on_mismatch
         if not (directory / SESSION).is_file():
             raise ProviderError(f"{directory} holds no recorded session ({SESSION} missing)")
         session = _read(directory / SESSION)
@@ -103,10 +110,12 @@ class Replay:
                 f"replay diverged at exchange {self.count}: the recording has no "
                 f"'{request.section}' request there"
             )
-        if _read(asked) != request_record(request):
-            raise ProviderError(
-                f"replay diverged at exchange {self.count} ({request.section}): the request "
-                "differs from the recorded one (another archproof version or task?)"
+        if _read(asked) != request_record(request) and self.on_mismatch is not None:
+            # The same section at the same place, asked in other words: archproof's
+            # prompts or findings changed since the recording. The reply still applies.
+            self.on_mismatch(
+                f"exchange {self.count} ({request.section}): the request differs from the "
+                "recorded one (another archproof version or task); replaying its reply"
             )
         data = _read(answered)
         if "error" in data:
