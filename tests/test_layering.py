@@ -23,9 +23,21 @@ ALLOWED: dict[str, set[str]] = {
     "report": LEAF | {"model", "catalog", "passes", "report"},
     # STYLE.md §1 "model ← frontends, passes ← pipeline": the driver checks a design (frontends).
     "pipeline": LEAF | {"model", "catalog", "frontends", "passes", "report", "pipeline"},
+    # The LLM repair loop's checks (issue 17): a driver beside the pipeline.
+    "repair": LEAF | {"model", "catalog", "frontends", "passes", "report", "pipeline", "repair"},
     "backends": LEAF | {"model", "catalog", "passes", "report", "backends"},
     "cli": LEAF
-    | {"model", "catalog", "frontends", "passes", "report", "pipeline", "backends", "cli"},
+    | {
+        "model",
+        "catalog",
+        "frontends",
+        "passes",
+        "report",
+        "pipeline",
+        "repair",
+        "backends",
+        "cli",
+    },
 }
 
 

@@ -16,6 +16,7 @@ import pytest
 from archproof.frontends.llm.loop import Budget, Outcome, Session
 from archproof.frontends.llm.providers import Settings, make_provider
 from archproof.frontends.yaml_loader import load_text
+from archproof.repair import analyse
 
 from .fakes import (
     NOTE_DESIGN,
@@ -55,9 +56,8 @@ def session(
             api, "fake-model", base_url=base_url(server), timeout_s=timeout, retries=retries
         )
         provider = make_provider(settings, ENV, sleep=_sleep)
-        outcome = Session(
-            task, provider, Budget(rounds, max_tokens, max_seconds), progress=lines.append
-        ).run()
+        budget = Budget(rounds, max_tokens, max_seconds)
+        outcome = Session(task, provider, analyse, budget, progress=lines.append).run()
         return outcome, list(server.seen), lines
 
 

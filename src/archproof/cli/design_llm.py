@@ -96,7 +96,9 @@ def run_llm(
                 "max_seconds": budget.max_seconds,
             },
         )
-    session = Session(task, provider, budget, progress=progress, source_file=str(output))
+    from archproof.repair import analyse
+
+    session = Session(task, provider, analyse, budget, progress=progress, source_file=str(output))
     outcome = session.run()
     progress(f"stopped: {outcome.stop}")
     if outcome.yaml is None:

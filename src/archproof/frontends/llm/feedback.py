@@ -10,22 +10,17 @@ top-level key of its line), so a repair round re-asks only those sections. Probl
 - unused: a number the task states that the design does not carry (`grounding`).
 
 Each has a stable `key` (the code and the element, never the figures), so the summary can
-say which problems the loop fixed.
+say which problems the loop fixed. The analysis' problems are read by `archproof.repair`
+(a driver beside the pipeline: frontends do not import passes).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from archproof.errors import DesignError
-from archproof.frontends.llm.grounding import Stated, unused
-from archproof.numbers import percent, seconds
 from archproof.span import Span
-
-if TYPE_CHECKING:
-    from archproof.report import Report
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
 EXCERPT_LINES = 3  # each side of the line a problem points at
@@ -77,6 +72,7 @@ class Source:
 
     yaml: str
     operations_owner: str  # "failure" once that section has written operations
+    filename: str = "design.yaml"
 
     def owner(self, key: str) -> str:
         if key == "operations":
@@ -123,89 +119,6 @@ def from_load_error(error: DesignError, source: Source) -> list[Problem]:
                 source.section_of(d.span),
                 f"{where}{d.code} {d.message}{hint}",
                 source.excerpt(d.span),
-            )
-        )
-    return problems
-
-
-def from_report(report: Report, source: Source, stated: tuple[Stated, ...]) -> list[Problem]:
-    """Findings at warning or above, saturated pools, SLO misses, stated numbers unused."""
-    from archproof.passes.capacity.result import CapacityResult
-    from archproof.passes.review.engine import ReviewResult
-
-    design = report.design
-    problems: list[Problem] = []
-    review = report.get(ReviewResult)
-    if review is not None:
-        for f in review.active():
-            if str(f.severity) not in ("warning", "error"):
-                continue
-            fix = f" Fix: {f.fix}" if f.fix else ""
-            evidence = f" Evidence: {f.evidence}." if f.evidence else ""
-            problems.append(
-                Problem(
-                    "finding",
-                    f"finding:{f.code}:{f.element}",
-                    source.section_of(f.span, str(f.element)),
-                    f"{f.severity} {f.code} ({f.name}) on {f.element}: {f.message}.{evidence}{fix}",
-                    source.excerpt(f.span),
-                )
-            )
-    capacity = report.get(CapacityResult)
-    rates: dict[str, tuple[float, float]] = {}
-    if capacity is not None:
-        for c in capacity.components:
-            if str(c.status) != "saturated":
-                continue
-            pools = ", ".join(
-                f"{p.name} {percent(p.utilization.value)}"
-                for p in c.pools
-                if str(p.status) == "saturated"
-            )
-            span = design.component(c.id).span if c.id in design.component_map else None
-            problems.append(
-                Problem(
-                    "saturated",
-                    f"saturated:{c.id}",
-                    "components",
-                    f"component '{c.id}' is saturated at peak (utilization {pools}): it "
-                    "cannot keep up. Add replicas, read replicas or concurrency, cache "
-                    "reads, or move work off the request path.",
-                    source.excerpt(span),
-                )
-            )
-        for op in capacity.operations:
-            rates[op.id] = (op.rate_average.value or 0.0, op.rate_peak.value or 0.0)
-            for check in op.slo:
-                if str(check.status) not in ("violated", "saturated"):
-                    continue
-                figure = check.figure.value
-                if check.metric == "availability":
-                    shown = f"{percent(figure)} vs target {percent(check.target)}"
-                else:
-                    shown = f"{seconds(figure)} vs target {seconds(check.target)}"
-                span = design.operation(op.id).span if op.id in design.operation_map else None
-                problems.append(
-                    Problem(
-                        "slo",
-                        f"slo:{op.id}:{check.metric}",
-                        "components",
-                        f"operation '{op.id}' misses its {check.metric} SLO at peak: {shown} "
-                        f"({check.status}). Faster or fewer calls on its path, more capacity "
-                        "where it waits, or a cache.",
-                        source.excerpt(span),
-                    )
-                )
-    for s in unused(stated, design, rates):
-        where = "requirements" if s.kind in ("people", "retention", "peak_factor") else None
-        problems.append(
-            Problem(
-                "unused",
-                f"unused:{s.quantity.start}",
-                where or source.owner("operations"),
-                f"the task states {s.fact()}, and the design does not use it: carry it "
-                "(an operation's rate, an SLO, a load or data figure) or say in an "
-                "assumption why it does not apply.",
             )
         )
     return problems

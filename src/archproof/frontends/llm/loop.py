@@ -2,9 +2,10 @@
 
 Round 1 asks every section in order (requirements → components → operations → entities →
 failure handling → decisions → answers). After each round the sections are assembled into
-a design, written as YAML and loaded by the real loader; a design that loads runs the
-pipeline (review, capacity, questions). The problems (`feedback`) go back to the sections
-that wrote the lines they point at, and only those are asked again in the next round.
+a design, written as YAML and loaded by the real loader; a design that loads is analysed
+by the caller's `analyse` (`archproof.repair`: the pipeline's review, capacity,
+questions). The problems (`feedback`) go back to the sections that wrote the lines they
+point at, and only those are asked again in the next round.
 
 A reply that is not the section's JSON is asked once more at once with the error; a second
 failure keeps the section's earlier version and counts as a problem of the round.
@@ -22,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from archproof.errors import DesignError, InternalError
+from archproof.errors import DesignError
 from archproof.frontends.draft.yamlwriter import render
 from archproof.frontends.llm import feedback
 from archproof.frontends.llm.feedback import Problem, Source
-from archproof.frontends.llm.grounding import read_task
+from archproof.frontends.llm.grounding import Stated, read_task
 from archproof.frontends.llm.prompts import request_text, system_text
 from archproof.frontends.llm.providers import Provider, ProviderError, Request
 from archproof.frontends.llm.sections import SECTION_IDS, SECTIONS, ReplyError, section
@@ -80,6 +81,11 @@ class _Evaluation:
         return tuple(counts.values())
 
 
+# Runs the passes on a design that loaded: (the report or None, the problems it shows).
+# Given by the caller (`archproof.repair.analyse`): frontends do not import passes.
+Analyse = Callable[[Design, Source, tuple[Stated, ...]], tuple[Any, list[Problem]]]
+
+
 class _Stop(Exception):
     pass
 
@@ -91,6 +97,7 @@ class Session:
 
     task: str
     provider: Provider
+    analyse: Analyse
     budget: Budget = field(default_factory=Budget)
     progress: Callable[[str], None] = lambda line: None
     clock: Callable[[], float] = time.monotonic
@@ -221,22 +228,16 @@ class Session:
     def _evaluate(self, number: int, reply_problems: list[Problem]) -> _Evaluation:
         yaml = self._yaml()
         owner = "failure" if "operations" in self.fragments.get("failure", {}) else "operations"
-        source = Source(yaml, owner)
+        source = Source(yaml, owner, self.source_file)
         try:
             design = load_text(yaml, self.source_file)
         except DesignError as exc:
-            return _Evaluation(
-                number, yaml, [*reply_problems, *feedback.from_load_error(exc, source)]
-            )
-        from archproof.pipeline import run
-
-        try:
-            report = run(design, source_file=self.source_file)
-        except (DesignError, InternalError) as exc:
-            problem = Problem("load", "analysis", "components", f"the analysis failed: {exc}")
-            return _Evaluation(number, yaml, [*reply_problems, problem])
-        problems = [*reply_problems, *feedback.from_report(report, source, self.stated)]
-        return _Evaluation(number, yaml, problems, design, report)
+            problems = [*reply_problems, *feedback.from_load_error(exc, source)]
+            return _Evaluation(number, yaml, problems)
+        report, found = self.analyse(design, source, self.stated)
+        if report is None:
+            return _Evaluation(number, yaml, [*reply_problems, *found])
+        return _Evaluation(number, yaml, [*reply_problems, *found], design, report)
 
     def _outcome(self, evaluations: list[_Evaluation], stop: str, rounds: int) -> Outcome:
         valid = [e for e in evaluations if e.design is not None]
