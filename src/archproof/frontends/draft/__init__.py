@@ -76,7 +76,7 @@ def draft(task: str) -> Draft:
     if classification.kind == "coding":
         ctx = compose_coding(text, classification, found)
     else:
-        ctx = compose(text, classification, found)
+        ctx = compose(text, classification, found, constraints)
         if not classification.patterns:
             _vague(ctx)
     ctx.constraints = list(constraints)

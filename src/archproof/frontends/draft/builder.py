@@ -75,11 +75,17 @@ class Ctx:
     use_cases: list[str] = field(default_factory=list)
     lookups: list[tuple[str, str]] = field(default_factory=list)  # (op id, entity) hot keys
     notify_sources: list[str] = field(default_factory=list)
+    notify_share: dict[str, str] = field(default_factory=dict)  # source op → share notified
     primary_write: str | None = None
     primary_read: str | None = None
     event_rate: Fraction | None = None
     event_note: str = ""
     storage_total: str | None = None
+    # Data whose volume is a standing stock, not growth (adjacency lists, a cache's hot
+    # set): the block states it as (how, bytes) and decides where it lives itself.
+    stock: tuple[str, Fraction] | None = None
+    # Constraint kinds a block's own decision already answers (no generic decision then).
+    handled: set[str] = field(default_factory=set)
     figures: list[tuple[str, str]] = field(default_factory=list)
     constraints: list[ConstraintLike] = field(default_factory=list)  # typed, from the task
 
@@ -260,6 +266,10 @@ class Ctx:
         self.decisions = [d for d in self.decisions if d.id != did]
         self.decisions.append(decision)
         return decision
+
+    def constrained(self, kind: str) -> ConstraintLike | None:
+        """The task's constraint of this kind (`storage_scale`, `freshness`, …), if any."""
+        return next((c for c in self.constraints if c.kind == kind), None)
 
     def mentions(self, regex: str) -> bool:
         return re.search(regex, self.text, re.IGNORECASE) is not None

@@ -13,6 +13,49 @@ from dataclasses import dataclass
 
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
+    "id_generator": (
+        "unique ID generation: time-ordered IDs from stateless generators with leased "
+        "worker ids (Snowflake)",
+        r"unique\s+(?:\w+\s+)?ids?\b|\bids?\s+generat|generat\w*\s+(?:of\s+)?unique"
+        r"|snowflake|unique\s+(?:\w+\s+)?numbers?\b",
+    ),
+    "scheduler": (
+        "job scheduler: due runs enqueued by a scheduler, executed at least once by workers",
+        r"(?:job|task)\s+scheduler|schedul\w*\s+(?:[\d.,]+\s+)?(?:\w+\s+){0,2}(?:jobs|tasks)\b"
+        r"|batch\s+tasks|cron[- ]style",
+    ),
+    "aggregation": (
+        "event aggregation (ad clicks, impressions): a stream of events, windowed counts by "
+        "aggregation workers, raw events archived",
+        r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through",
+    ),
+    "finance": (
+        "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
+        r"personal\s+finance|finance\s+aggregat|\bmint\b|budget(?:ing)?\s+app"
+        r"|bank\s+(?:accounts?|apis?|integrations?)|(?:from|with)\s+(?:the\s+)?banks\b",
+    ),
+    "graph": (
+        "social-graph search: adjacency lists sharded by person, BFS by a lookup service",
+        r"social[- ]graph|shortest\s+path|people\s+you\s+may\s+know|how\s+are\s+two\s+\w+"
+        r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?",
+    ),
+    "matching": (
+        "order matching: an in-memory matching engine per instrument, journaled",
+        r"matching\s+engine|order\s+books?|stock\s+exchange|crypto\s+exchange|trading\s+pairs?",
+    ),
+    "collab": (
+        "collaborative editing: sessions per document, an operation log, OT/CRDT merge",
+        r"collaborative|google\s+docs|co-?edit|whiteboard|edit\s+(?:one|the\s+same)\s+document",
+    ),
+    "cache_service": (
+        "distributed cache: consistent hashing over cache nodes, LRU, TTL, memory budget",
+        r"(?:key[- ]value|distributed|query|in-memory)\s+cache\b|\bcache\s+for\b"
+        r"|memcached",
+    ),
+    "kv_store": (
+        "key-value store: partitioned, replicated keys with expiry",
+        r"key[- ]value\s+(?:store|database)|\bkv\s+store",
+    ),
     "crawler": (
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b",
@@ -88,6 +131,25 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# A main block that does the job another block would otherwise do: the other is dropped
+# when the first is primary ("impressions ... for billing" is not a payment flow).
+ABSORBS: dict[str, frozenset[str]] = {
+    "id_generator": frozenset({"crud"}),
+    "scheduler": frozenset({"batch", "crud"}),
+    "aggregation": frozenset({"analytics", "batch", "payments", "crud"}),
+    "finance": frozenset({"crud", "payments", "batch"}),
+    "graph": frozenset({"feed", "search", "crud"}),
+    "matching": frozenset({"crud"}),
+    "collab": frozenset({"crud"}),
+    "cache_service": frozenset({"crud", "search"}),
+    "kv_store": frozenset({"crud", "auth"}),
+    "ranking": frozenset({"feed"}),
+}
+
+# Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
+# but a timeline that also shows trends keeps its feed).
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking"})
+
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})
 
@@ -152,6 +214,11 @@ def classify(text: str) -> Classification:
         patterns = [lead, *main, *support[1:]]
     else:
         patterns = [*main, *support]
+    absorbed: set[str] = set()
+    for index, found_block in enumerate(patterns):
+        if index == 0 or found_block.id not in PRIMARY_ONLY_ABSORBS:
+            absorbed |= ABSORBS.get(found_block.id, frozenset())
+    patterns = [p for p in patterns if p.id not in absorbed]
     kind, reason = _kind(text)
     return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
 

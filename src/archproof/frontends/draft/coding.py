@@ -12,7 +12,10 @@ from archproof.frontends.draft.coding_kits import KITS, Method
 from archproof.frontends.draft.derive import Ledger, Load
 from archproof.frontends.draft.entities import Template
 from archproof.frontends.draft.extract import Extracted
+from archproof.frontends.draft.patterns.common import stated_count
+from archproof.frontends.draft.placement import NODE_WORDS, limiter_split
 from archproof.frontends.draft.plan import AccessSpec, CallSpec, CompSpec, EntitySpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
 
 CALL_RATE = Fraction(1000)
@@ -79,7 +82,8 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
             transitions=dict(template.transitions),
             note=template.note,
         )
-    rate = CALL_RATE / len(methods)
+    calls, nodes, rate_note = _stated_calls(ctx)
+    rate = calls / len(methods)
     for name, signature, what, raises in methods:
         lib.work[name] = "1us"
         lib.work_notes[name] = "in-memory, O(1) or O(length) (assumed)"
@@ -89,7 +93,7 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
                 description=f"{signature}: {what}",
                 pattern="coding",
                 rate=rate,
-                rate_note="illustrative: a library has no traffic of its own",
+                rate_note=rate_note,
                 slo={"p99": Fraction(1, 1000)},
                 slo_note="assumed: an in-memory call well under a millisecond",
                 calls=[CallSpec(f"lib.{name}")],
@@ -100,7 +104,14 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
     first_entity = next(iter(ctx.entities.values()))
     if first_entity.key and methods:
         first_entity.access.append(_lookup(first_entity, methods[0][0]))
-    ledger.assumed("call rate", "1k/s", "illustrative: sized for 1,000 calls a second", "call-rate")
+    if nodes is None and calls == CALL_RATE:
+        ledger.assumed(
+            "call rate", "1k/s", "illustrative: sized for 1,000 calls a second", "call-rate"
+        )
+    else:
+        ledger.derived("calls per process", per_s(float(calls)), rate_note)
+    if kit is not None and "bucket" in kit.choice and nodes is not None:
+        limiter_split(ctx, calls * nodes, nodes, "lib")
     ctx.use_cases += [f"{signature}: {what}" for _, signature, what, _ in methods]
     if kit is not None:
         ctx.decide(
@@ -149,3 +160,24 @@ def _methods(text: str) -> tuple[Method, ...]:
             continue
         out[name] = (name, f"{name}({args})", "as described in the task", ())
     return tuple(out.values())
+
+
+def _stated_calls(ctx: Ctx) -> tuple[Fraction, Fraction | None, str]:
+    """Calls a second one process of the library serves: the task's rate, divided over the
+    nodes it names ("20k requests per second across 8 gateway nodes": 2,500/s a node);
+    1,000/s, illustrative, when the task states no rate."""
+    reading = ctx.load.extracted.reading
+    stated = next(
+        (q for q in reading.placed if q.unit == "count" and q.per_second and q.per is None),
+        None,
+    )
+    if stated is None or stated.per_second is None:
+        return CALL_RATE, None, "illustrative: a library has no traffic of its own"
+    nodes = stated_count(ctx, NODE_WORDS)
+    if nodes is None or nodes.value <= 1:
+        return stated.per_second, None, f'from the task: "{stated.describe()}"'
+    return (
+        stated.per_second / nodes.value,
+        nodes.value,
+        f'from the task: "{stated.describe()}" ÷ {nodes.describe()} (one library per node)',
+    )

@@ -23,9 +23,10 @@ Thresholds (each decision's rationale shows the figures it used):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
-from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.builder import ConstraintLike, Ctx
 from archproof.frontends.draft.classify import Classification
 from archproof.frontends.draft.derive import Ledger, derive, retention_for_sizing
 from archproof.frontends.draft.entities import plan_indexes
@@ -78,14 +79,27 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "auth": ("User",),
     "rate_limit": ("RateLimitBucket",),
     "batch": ("JobRun",),
+    "graph": ("Adjacency",),
+    "matching": ("Trade",),
+    "collab": ("DocumentOp",),
+    "scheduler": ("JobRun",),
+    "aggregation": ("AdCountRollup",),
+    "finance": ("Transaction",),
+    "id_generator": ("WorkerLease",),
 }
 
 
-def compose(text: str, classification: Classification, found: Extracted) -> Ctx:
+def compose(
+    text: str,
+    classification: Classification,
+    found: Extracted,
+    constraints: Sequence[ConstraintLike] = (),
+) -> Ctx:
     """Blocks for every detected pattern, then the numeric decisions, guards and SLOs."""
     ledger = Ledger()
     load = derive(found, classification.primary, ledger)
     ctx = Ctx(text=text, classification=classification, load=load, ledger=ledger)
+    ctx.constraints = list(constraints)
     order = [p.id for p in classification.patterns]
     if not order or order[0] == "batch":
         order.insert(0, "crud")
@@ -307,6 +321,7 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
                     on_failure="fail_open",
                     breaker=True,
                     fallback="read from the database",
+                    times=item.times,
                 )
                 call.calls[index] = OneOfSpec(
                     [
@@ -320,12 +335,14 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
                                     on_failure="fail_open",
                                     breaker=True,
                                     fallback="read from the database",
+                                    times=item.times,
                                 ),
                                 item,
                                 CallSpec(
                                     "cache.set",
                                     on_failure="fail_open",
                                     fallback="skip caching this value",
+                                    times=item.times,
                                 ),
                             ],
                         ),
@@ -344,6 +361,11 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
 
 
 def _storage(ctx: Ctx) -> None:
+    if ctx.stock is not None:
+        _how, total = ctx.stock
+        ctx.storage_total = size3(total)
+        ctx.figures.append(("storage", size3(total)))
+        return
     names = MAIN_ENTITY.get(ctx.classification.primary, ())
     entity = next((ctx.entities[n] for n in names if n in ctx.entities), None)
     if entity is None and ctx.entities:
@@ -353,7 +375,8 @@ def _storage(ctx: Ctx) -> None:
     if entity is None:
         return
     main_write = ctx.find_op(ctx.primary_write)
-    writes = main_write.rate if main_write is not None else ctx.load.writes
+    # A main write that is a job (its rate is its queue's) grows by the task's write load.
+    writes = main_write.rate if main_write is not None and main_write.rate else ctx.load.writes
     if not writes:
         return
     entity.growth = writes

@@ -265,7 +265,7 @@ def honour_constraints(ctx: Ctx) -> None:
     """One decision per kind of constraint the task states, naming the task's words."""
     seen: set[str] = set()
     for spec in ctx.constraints:
-        if spec.kind in seen or spec.kind not in _DECISIONS:
+        if spec.kind in seen or spec.kind not in _DECISIONS or spec.kind in ctx.handled:
             continue
         seen.add(spec.kind)
         title, principle, choice, because = _DECISIONS[spec.kind]

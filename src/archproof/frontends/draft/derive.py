@@ -66,6 +66,16 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
 }
 
+# What each pattern's main read is about: a rate on one of these is its read load even
+# when the sentence's verb left its role open ("read their timelines 250 billion times a
+# month", "read their budgets 500 million times a month").
+READ_SUBJECTS: dict[str, frozenset[str]] = {
+    "feed": frozenset({"timeline", "feed"}),
+    "finance": frozenset({"budget"}),
+    "ranking": frozenset({"ranking", "rank"}),
+    "shortener": frozenset({"redirect"}),
+}
+
 
 @dataclass
 class Ledger:
@@ -159,8 +169,10 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         or _pick(rates, None, ("write", "events"), exclude=_claimed(primary))
         or _pick(rates, None, ("write", "events"))
     )
-    read_fig = _pick(rates, subjects | {"read"}, ("read", "search")) or _pick(
-        rates, None, ("read",)
+    read_fig = (
+        _pick(rates, READ_SUBJECTS.get(primary, frozenset()), ("read", "requests", "search"))
+        or _pick(rates, subjects | {"read"}, ("read", "search"))
+        or _pick(rates, None, ("read",))
     )
     if primary == "search":
         read_fig = _pick(rates, None, ("search",)) or read_fig

@@ -143,12 +143,23 @@ def flows(ctx: Ctx) -> dict[str, Flow]:
 
 
 def p99_estimate(ctx: Ctx, op: OpSpec) -> float:
-    """Σ p99 of the calls on the path that happen for at least 1% of requests."""
+    """Σ p99 of the calls on the path that happen for at least 1% of requests; an
+    asynchronous call (a hand-off) and what it triggers are not on the caller's path."""
     total = 0.0
+    skipped: list[CallSpec] = []
     for call, weight, _ in walk(op.calls):
+        if call.async_ or any(_under(call, a) for a in skipped):
+            skipped.append(call)
+            continue
         if weight >= Fraction(1, 100):
             total += p99_s(service_time(ctx, call))
     return total
+
+
+def _under(call: CallSpec, parent: CallSpec) -> bool:
+    return any(
+        item is call or (isinstance(item, CallSpec) and _under(call, item)) for item in parent.calls
+    )
 
 
 def component_calls(ctx: Ctx, comp: CompSpec) -> Iterator[tuple[OpSpec, CallSpec, int]]:

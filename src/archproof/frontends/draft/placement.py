@@ -161,6 +161,9 @@ def rate_limit_guard(ctx: Ctx) -> None:
     ctx.decide(
         "rate-limit-store", "Where rate-limit counters live", choice, Principle.ST, because, where
     )
+    nodes = _stated_nodes(ctx)
+    if nodes is not None:
+        limiter_split(ctx, checks * ctx.load.peak_factor, nodes, where, " at peak")
     ctx.decide(
         "rate-limit-fail-open",
         "Rate limiter fails open",
@@ -220,3 +223,73 @@ def location_store(ctx: Ctx) -> None:
         "ephemeral, so losing them costs one update interval",
         kv.id,
     )
+
+
+NODE_WORDS = frozenset({"node", "server", "instance", "machine", "host", "gateway"})
+_SHARED_STORE = "redis"
+_MIN_SPLIT = 50  # requests per window a node's share of a limit must keep to stay fair
+
+
+def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when: str = "") -> None:
+    """Per-node buckets or one shared store, by the task's numbers (issue 13 item 6).
+
+    Per-node buckets split each client's limit N ways (limit ÷ N a node): no network call,
+    but a client whose requests land on one node gets only its share, and one spread over
+    all of them gets the whole limit only on average. A shared store is exact and costs one
+    remote increment per request: fine while the total stays well inside one store node.
+    """
+    per_node = total / nodes
+    limit = next(
+        (
+            q
+            for q in ctx.load.extracted.reading.placed
+            if q.unit == "count" and q.per_second and q.per is not None
+        ),
+        None,
+    )
+    ceiling = max_throughput(_SHARED_STORE) or 100_000.0
+    store_util = float(total) / ceiling
+    if limit is None or limit.per_second is None:
+        split_text, split_ok = "no per-client limit stated", True
+    else:
+        per_window = limit.value / nodes
+        split_ok = per_window >= _MIN_SPLIT
+        split_text = (
+            f"{limit.describe()} ÷ {nodes} nodes = {float(per_window):g} per {limit.period} "
+            f"a node ({'enough' if split_ok else 'too few'} to split fairly, threshold "
+            f"{_MIN_SPLIT} per window)"
+        )
+    shared = not split_ok and store_util <= float(TARGET_STATEFUL)
+    choice = (
+        f"one shared store ({_SHARED_STORE}: an atomic increment per request, with a "
+        "per-node bucket as the fallback when it is unreachable)"
+        if shared
+        else f"per-node buckets, each with 1/{nodes} of every client's limit"
+    )
+    because = (
+        f"{per_s(float(total))} checks{when} in total = {per_s(float(per_node))} per node; "
+        f"{split_text}; a shared {_SHARED_STORE} at {per_s(float(total))} runs at "
+        f"{pct(store_util)} of one node (ceiling {per_s(ceiling)})"
+    )
+    ctx.decide(
+        "limiter-placement",
+        "Per-node buckets or a shared store",
+        choice,
+        Principle.ST,
+        because,
+        element,
+    )
+    ctx.ledger.ask(
+        "Are a client's requests spread evenly over the nodes (round robin), or sticky? "
+        "It decides whether per-node buckets are fair."
+    )
+
+
+def _stated_nodes(ctx: Ctx) -> Fraction | None:
+    """How many nodes the task says the limiter runs on ("across 8 gateway nodes")."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit != "count" or item.period is not None or not item.subject:
+            continue
+        if item.subject.split()[-1].lower().rstrip("s") in NODE_WORDS and item.value > 1:
+            return item.value
+    return None

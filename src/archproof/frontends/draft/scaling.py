@@ -22,6 +22,7 @@ from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     TARGET_STATELESS,
     WAIT_ALLOWANCE,
+    concurrency_of,
     entry_of,
     max_throughput,
     ms,
@@ -344,6 +345,7 @@ def high_availability(ctx: Ctx) -> None:
                 break
             before = _component_availability(comp)
             comp.replicas = 2
+            _standby_adds_no_capacity(comp)
             after = _component_availability(comp)
             role = (
                 "primary + hot standby (automatic failover; the standby adds no write capacity)"
@@ -385,6 +387,23 @@ def high_availability(ctx: Ctx) -> None:
                 f"'{weakest}' bounds this path at about {_pct(avail)} below the "
                 f"{_pct(target)} target; no standby is possible for it here (open question)",
             )
+
+
+def _standby_adds_no_capacity(comp: CompSpec) -> None:
+    """The model has no standby: two instances are two servers' worth of capacity. A hot
+    standby serves nothing until failover, so the pair is written as 2 instances of half
+    a node's concurrency — 2 × c/2 servers, the capacity of the one active node — and the
+    availability of two (U = (1 − a)²). A rate ceiling (max_throughput) per instance is
+    not halved, so where one binds the pair still reads as up to twice one node's rate."""
+    base = concurrency_of(comp.tech, comp.kind, comp.concurrency)
+    if base < 2:
+        return
+    comp.concurrency = base // 2
+    comp.notes.append(
+        f"replicas = 2: one active node and a hot standby; concurrency {base // 2} per "
+        f"instance (half of {base}) so the standby adds availability but no capacity — the "
+        "model has no standby field yet"
+    )
 
 
 def _pct(value: float) -> str:

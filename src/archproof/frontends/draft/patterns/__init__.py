@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
+from archproof.frontends.draft.patterns.finance import finance
+from archproof.frontends.draft.patterns.graph import graph
+from archproof.frontends.draft.patterns.idgen import id_generator
+from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.lookup import crud, shortener
+from archproof.frontends.draft.patterns.matching import matching
 from archproof.frontends.draft.patterns.messaging import messaging
 from archproof.frontends.draft.patterns.payments import payments
 from archproof.frontends.draft.patterns.platform import (
@@ -24,6 +31,7 @@ from archproof.frontends.draft.patterns.platform import (
 )
 from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
+from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
@@ -42,6 +50,15 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "batch": batch,
     "crawler": crawler,
     "ranking": ranking,
+    "id_generator": id_generator,
+    "scheduler": scheduler,
+    "aggregation": aggregation,
+    "finance": finance,
+    "graph": graph,
+    "matching": matching,
+    "collab": collab,
+    "kv_store": kv_store,
+    "cache_service": cache_service,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.derive import PATTERN_SUBJECTS
+from archproof.frontends.draft.derive import PATTERN_SUBJECTS, retention_for_sizing
 from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.quantities import Quantity
+from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import singular
+from archproof.units import Size
 
 WRITES = ("write", "events")
 READS = ("read", "search")
@@ -27,3 +32,94 @@ def primary_rates(ctx: Ctx, pattern: str) -> tuple[Fraction, Fraction, str, str]
         f"{pattern}-writes",
     )
     return writes, writes * load.ratio, wnote, f"writes × {load.ratio} reads per write"
+
+
+def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
+    """A count the task states with no period ("5 datacenters", "50 friends per user")
+    whose subject's last word is one of `heads` (singular)."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit != "count" or item.period is not None or not item.subject:
+            continue
+        if singular(item.subject.split()[-1].lower()) in heads:
+            return item
+    return None
+
+
+def stated_rate(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
+    """The first rate the task states about one of `heads` (its subject's last word)."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit != "count" or item.period is None or not item.subject:
+            continue
+        if singular(item.subject.split()[-1].lower()) in heads:
+            return item
+    return None
+
+
+def any_rate(ctx: Ctx) -> tuple[Fraction, str, Quantity] | None:
+    """The task's first stated rate as an average per second (a stated peak ÷ the peak
+    factor), with a note quoting it — the main load of a block whose job is one stream
+    of requests (IDs, matches, lookups)."""
+    for item in ctx.load.extracted.reading.placed:
+        rate = item.per_second
+        if item.unit != "count" or rate is None:
+            continue
+        note = f'from the task: "{item.describe()}"'
+        if item.peak:
+            rate = rate / ctx.load.peak_factor
+            note += f" ÷ peak factor {ctx.load.peak_factor}"
+        return rate, note, item
+    return None
+
+
+def times_per(ctx: Ctx, item: Quantity) -> tuple[Fraction, str]:
+    """A rate stated per something the task counts ("100k IDs/s per datacenter, 5
+    datacenters"): the factor to the total, and the words that gave it (1 when not)."""
+    if item.per is None:
+        return Fraction(1), ""
+    count = stated_count(ctx, frozenset({singular(item.per.split()[-1].lower())}))
+    if count is None:
+        return Fraction(1), ""
+    return count.value, f" × {count.text} {count.subject}"
+
+
+def work_duration(ctx: Ctx) -> Fraction | None:
+    """How long one unit of work may take, when the task says ("some task take up to
+    6 hours"): the longest duration stated in a clause about taking or running."""
+    found = [
+        item.value
+        for item in ctx.load.extracted.reading.placed
+        if item.unit == "seconds"
+        and re.search(r"\b(?:takes?|taking|runs?\s+for|lasts?)\b", item.sentence, re.IGNORECASE)
+    ]
+    return max(found, default=None)
+
+
+def stated_size(ctx: Ctx, *, at_least: int = 0, below: int | None = None) -> Fraction | None:
+    """The first size in bytes the task states within the bounds ("each roughly four
+    kilobytes", "2 TB hot set")."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit != "bytes" or item.value < at_least:
+            continue
+        if below is not None and item.value >= below:
+            continue
+        return item.value
+    return None
+
+
+def object_storage(ctx: Ctx, rate: Fraction, size: Fraction, what: str) -> None:
+    """The object store's volume over the retention: `rate` new objects a second of `size`
+    bytes each (the requirement the report and the summary show as "object storage")."""
+    retention = retention_for_sizing(ctx.load, ctx.ledger)
+    total = rate * retention * size
+    stock(
+        ctx,
+        total,
+        f"{per_s(float(rate))} {what} × {Size(size)} × {float(retention / (365 * DAY)):.3g} years",
+    )
+
+
+def stock(ctx: Ctx, total: Fraction, how: str) -> None:
+    """A standing object-store volume (`how` says where it came from)."""
+    if any(r.name == "object storage" for r in ctx.ledger.requirements):
+        return
+    ctx.ledger.derived("object storage", str(Size(Fraction(f"{float(total):.3g}"))), how)

@@ -7,13 +7,20 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import (
+    object_storage,
+    primary_rates,
+    stated_count,
+    stock,
+)
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
+from archproof.units import Size
 
 
 def crawler(ctx: Ctx) -> None:
     pages, _, note, _ = primary_rates(ctx, "crawler")
+    _page_storage(ctx, pages)
     ctx.entity("CrawlUrl")
     ctx.entity("CrawledPage")
     ctx.entity("PageBody").stored_in = "blobs"
@@ -143,3 +150,21 @@ def crawler(ctx: Ctx) -> None:
     ctx.ledger.ask(
         "How is freshness decided: a fixed revisit period, or by how often a page changes?"
     )
+
+
+def _page_storage(ctx: Ctx, fetches: Fraction) -> None:
+    """Page bodies in the object store: the known pages × the page size when only the
+    latest copy is kept, else every fetch over the retention."""
+    size = ctx.load.item_size
+    if size is None:
+        size = Fraction(100_000)
+        ctx.ledger.assumed("page size", "100KB", "a typical HTML page", "page-size")
+    known = stated_count(ctx, frozenset({"link", "url", "page", "site", "document"}))
+    if known is not None and ctx.mentions(r"latest|only\s+the\s+(?:last|newest|current)"):
+        stock(
+            ctx,
+            known.value * size,
+            f"{known.describe()} × {Size(size)} (only the latest copy of each page)",
+        )
+        return
+    object_storage(ctx, fetches, size, "pages fetched")

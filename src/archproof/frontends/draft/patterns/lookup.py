@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import object_storage, primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.text import camel, singular
 from archproof.model import Principle
@@ -14,8 +14,10 @@ from archproof.model import Principle
 
 def shortener(ctx: Ctx) -> None:
     # "pastebin" or pastes of text, not "you paste a long link" (a URL shortener).
-    paste = ctx.mentions(r"paste\s?bin|\bpastes\b|\bpaste\s+(?:text|service|site)") and not (
-        ctx.mentions(r"short(?:en)?\w*\s+(?:urls?|links?|one)|bit\.ly|tiny\s?url")
+    # "Pastebin" by name is a paste service even when it hands out a "short link".
+    paste = ctx.mentions(r"paste\s?bin") or (
+        ctx.mentions(r"\bpastes\b|\bpaste\s+(?:text|service|site)")
+        and not ctx.mentions(r"short(?:en)?\w*\s+(?:urls?|links?|one)|bit\.ly|tiny\s?url")
     )
     name = "Paste" if paste else "Link"
     noun = name.lower()
@@ -77,6 +79,11 @@ def shortener(ctx: Ctx) -> None:
     ctx.access(name, f"{noun}_by_code", "lookup", ("code",), None, resolve.id)
     if paste:
         _paste_storage(ctx)
+        size = ctx.load.item_size
+        if size is None:
+            size = Fraction(10_000)
+            ctx.ledger.assumed("paste size", "10KB", "a typical paste", "paste-size")
+        object_storage(ctx, writes, size, "pastes")
     ctx.lookups.append((resolve.id, name))
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or resolve.id

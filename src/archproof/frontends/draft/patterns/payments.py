@@ -40,6 +40,7 @@ def payments(ctx: Ctx) -> None:
         )
         reads, rnote = writes * 2, "2 status reads per payment (assumed)"
     psp = ctx.external("psp", "payment service provider (cards, wallets)")
+    events = ctx.queue("provider_events", "provider events (captures, refunds, disputes)")
     ctx.entity("Payment")
     ctx.entity("LedgerEntry")
     create = ctx.op(
@@ -110,14 +111,46 @@ def payments(ctx: Ctx) -> None:
                 [
                     ctx.db(
                         "write",
-                        "apply the state transition only if it is allowed "
-                        "(pending → authorized → captured → refunded)",
+                        "insert the raw provider event under its event id (a redelivery is "
+                        "a no-op), then answer 2xx",
                         on_failure="fail_closed",
-                    )
+                    ),
+                    ctx.enqueue(
+                        events,
+                        "applying the event is not the provider's wait: it only needs the "
+                        "event stored",
+                        on_failure="fail_open",
+                        fallback="a sweep re-enqueues stored events not applied after a minute",
+                    ),
                 ],
             ),
             keywords=("webhook", "capture", "refund"),
         )
+    )
+    ctx.job(
+        "apply_provider_event",
+        events,
+        "apply_event",
+        [
+            ctx.db(
+                "write",
+                "apply the state transition only if it is allowed (pending → authorized → "
+                "captured → refunded), with its ledger entries, in one transaction",
+                on_failure="fail_closed",
+            )
+        ],
+        description="Apply one stored provider event to the payment and the ledger",
+        pattern="payments",
+        idempotency_key="the provider's event id (marked applied in the same transaction)",
+    )
+    ctx.decide(
+        "payments-webhook-queue",
+        "Provider events stored, then applied by a worker",
+        "the webhook stores the event and answers at once; a worker applies it",
+        Principle.OP,
+        "providers time out and redeliver slow webhooks; storing first and applying in the "
+        "background keeps the answer fast and the application retryable",
+        "apply_provider_event",
     )
     ctx.access("Payment", "payment_by_id", "lookup", ("id",), None, get.id)
     ctx.access(

@@ -99,6 +99,7 @@ def notifications(ctx: Ctx) -> None:
                     "notifying is not critical: fail open",
                     on_failure="fail_open",
                     fallback="skip the notification and log it; the action itself succeeded",
+                    p=ctx.notify_share.get(source),
                 )
             )
     ctx.job(

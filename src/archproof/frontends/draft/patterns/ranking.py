@@ -12,9 +12,12 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import object_storage, primary_rates
+from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.units import Duration
 
 _LAGGING = re.compile(
     r"\bhourly\b|\bdaily\b|\bnightly\b|\bweekly\b|every\s+(?:hour|day|night)|need\s+not\s+be\s+"
@@ -45,8 +48,14 @@ def ranking(ctx: Ctx) -> None:
         if lagging
         else "rebuilt from the scores in the database"
     )
+    window = None if lagging else _refresh_window(ctx)
     if lagging:
         _batch(ctx, writes, wnote)
+    elif window is not None:
+        cache.rationale = "the published top-k per category, replaced every window"
+        cache.cache["invalidation"] = "replaced by each window's publication"
+        cache.recovery = "republished by the next window"
+        _stream(ctx, writes, wnote, window)
     else:
         _live(ctx, writes, wnote)
     ctx.op(
@@ -72,6 +81,11 @@ def ranking(ctx: Ctx) -> None:
 
 def _batch(ctx: Ctx, writes: Fraction, note: str) -> None:
     ctx.comp("blobs")
+    size = ctx.load.item_size
+    if size is None:
+        size = Fraction(100)
+        ctx.ledger.assumed("event size", "100B", "a compact log line", "event-size")
+    object_storage(ctx, writes, size, "events logged")
     ctx.entity("EventLog").stored_in = "blobs"
     queue = ctx.queue("event_queue", "ranked events on their way to the log files")
     ctx.op(
@@ -173,4 +187,90 @@ def _live(ctx: Ctx, writes: Fraction, note: str) -> None:
         Principle.CA,
         "ranks must be current on every read; a sorted set answers rank and top-k in O(log n)",
         "cache",
+    )
+
+
+def _refresh_window(ctx: Ctx) -> Fraction | None:
+    """A refresh period the task states ("refreshed every 30 s"), under an hour: the
+    ranking is recomputed per window from a stream, not updated per event."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit == "seconds" and item.role == "interval" and item.value < 3600:
+            return item.value
+    return None
+
+
+def _stream(ctx: Ctx, writes: Fraction, note: str, window: Fraction) -> None:
+    peak = float(writes * ctx.load.peak_factor)
+    hub = (
+        ctx.comp("events", "event_stream", "event hub: ranked events partitioned by key").id
+        if peak >= HUB_THRESHOLD
+        else ctx.queue("event_stream", "ranked events on their way to the counters")
+    )
+    worker = ctx.comp("worker")
+    worker.work["count"] = {"lognormal": {"p50": "20us", "p99": "200us"}}
+    worker.work_notes["count"] = "per event, in memory: extract keys, add to the window's counts"
+    ctx.op(
+        OpSpec(
+            id="record_event",
+            description="POST /events: one ranked event (a post, a play, a sale)",
+            pattern="ranking",
+            rate=writes,
+            rate_note=note,
+            reads=False,
+            idempotency_key="the event id (counters tolerate a rare duplicate: trends are "
+            "approximate)",
+            calls=ctx.front(
+                "record_event",
+                [ctx.enqueue(hub, "nobody waits for the ranking: append to the stream")],
+            ),
+            keywords=("event", "record", "post", "tweet", "write"),
+        )
+    )
+    ctx.job(
+        "count_events",
+        hub,
+        "count",
+        [
+            ctx.db(
+                "write",
+                "checkpoint the window's partial counts with the stream offset",
+                p="1/10000",
+                idempotent=True,
+            )
+        ],
+        description="Count events per key and category for the current window (a heap of "
+        "the top-k per category, count-min sketch for the tail)",
+        pattern="ranking",
+        idempotency_key="partition offset: a restarted counter resumes from its last commit",
+    )
+    ctx.op(
+        OpSpec(
+            id="publish_top_k",
+            description=f"Every {Duration(window)}: merge the counters' partial top-k and "
+            "publish the ranking per category",
+            pattern="ranking",
+            rate=1 / window,
+            rate_note=f"once per window ({Duration(window)}, the task's refresh)",
+            sync=False,
+            reads=False,
+            idempotency_key="the window's end time: a republish overwrites the same key",
+            calls=[
+                CallSpec(
+                    "worker.publish",
+                    time={"lognormal": {"p50": "50ms", "p99": "500ms"}},
+                    calls=[CallSpec("cache.set", idempotent=True, rationale="top-k per category")],
+                )
+            ],
+        )
+    )
+    ctx.primary_write = ctx.primary_write or "record_event"
+    ctx.decide(
+        "ranking-stream",
+        "Rankings from stream counters, published per window",
+        f"events on a partitioned stream; counter workers keep per-window counts in memory; "
+        f"every {Duration(window)} the partial top-k lists are merged and published",
+        Principle.EV,
+        f"{per_s(peak)} events at peak and a {Duration(window)} refresh: updating a sorted "
+        "set per event would cost a remote write each, counting in memory costs none",
+        "count_events",
     )

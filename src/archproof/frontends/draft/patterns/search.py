@@ -37,6 +37,20 @@ def _autocomplete(ctx: Ctx) -> None:
     rate, note = _search_rate(ctx)
     ctx.entity("Suggestion")
     ctx.entity("QueryCount")
+    cache = ctx.comp("cache", "cache", None)
+    cache.rationale = (
+        "the prefix table: each prefix's top completions (suggest), in memory; the main job"
+    )
+    cache.cache = {
+        "justification": "every keystroke reads it; the table is derived data the rebuild "
+        "job replaces wholesale, so there is nothing to invalidate",
+        "ttl": "2d",
+        "invalidation": "replaced by each rebuild (versioned keys)",
+    }
+    cache.recovery = "reloaded from the Suggestion rows in the database"
+    worker = ctx.comp("worker")
+    worker.work["count_queries"] = {"lognormal": {"p50": "100us", "p99": "1ms"}}
+    worker.work_notes["count_queries"] = "per query, in memory: normalize, add to the batch"
     queue = ctx.queue("query_queue", "submitted searches to count")
     suggest = ctx.op(
         OpSpec(
@@ -46,7 +60,16 @@ def _autocomplete(ctx: Ctx) -> None:
             rate=rate,
             rate_note=note,
             calls=ctx.front(
-                "suggest", [ctx.db("read", "point lookup of the precomputed prefix row")]
+                "suggest",
+                [
+                    CallSpec(
+                        "cache.get",
+                        idempotent=True,
+                        on_failure="fail_open",
+                        fallback="answer with no suggestions (the search box still works)",
+                        rationale="one key per prefix: its precomputed top completions",
+                    )
+                ],
             ),
             keywords=("suggest", "autocomplete", "typeahead", "keystroke", "prefix", "search"),
         )
@@ -106,6 +129,13 @@ def _autocomplete(ctx: Ctx) -> None:
                     calls=[
                         ctx.db("read", "scan the last 30 days of QueryCount"),
                         ctx.db("write", "upsert Suggestion rows"),
+                        CallSpec(
+                            "cache.set",
+                            time={"lognormal": {"p50": "1min", "p99": "10min"}},
+                            idempotent=True,
+                            rationale="load the new prefix table under a new version, then "
+                            "switch the version key (readers never see half a table)",
+                        ),
                     ],
                 )
             ],
@@ -114,13 +144,13 @@ def _autocomplete(ctx: Ctx) -> None:
     )
     ctx.access("Suggestion", "suggestion_by_prefix", "lookup", ("prefix",), None, suggest.id)
     ctx.access("QueryCount", "counts_by_day", "range", ("day",), "count", "rebuild_suggestions")
-    ctx.lookups.append((suggest.id, "Suggestion"))
     ctx.primary_read = ctx.primary_read or suggest.id
     ctx.primary_write = ctx.primary_write or submit.id
     ctx.decide(
         "autocomplete-precomputed",
         "Suggestions are precomputed per prefix",
-        "a nightly job writes the top-k completions of each prefix; a keystroke is one lookup",
+        "a nightly job computes the top-k completions of each prefix into the database and "
+        "loads them into an in-memory prefix table; a keystroke is one key lookup",
         Principle.DB,
         "push the heavy work (ranking) into a batch job and keep the hot path a key lookup",
         suggest.id,

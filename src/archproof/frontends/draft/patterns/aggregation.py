@@ -1,0 +1,181 @@
+"""Event aggregation (ad clicks, impressions): events on a hub, counted per window by
+aggregation workers, rollups in the database, raw events archived in the object store.
+
+Counts that bill someone must be exact: every event carries an id, the aggregator
+de-duplicates within the window and commits its consumer offset with the rollup it
+wrote, and a daily reconciliation recounts the window from the raw archive. Windows are
+one minute; the freshness the task allows bounds how late a window may close.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import retention_for_sizing
+from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.patterns.common import any_rate
+from archproof.frontends.draft.placement import HUB_THRESHOLD
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
+from archproof.model import Principle
+from archproof.units import Size
+
+EVENTS_PER_FILE = 1000  # raw events per archived file (batched writes)
+ROLLUP_BATCH = 100  # events folded into one rollup upsert (per ad and minute)
+DEFAULT_EVENT_SIZE = Fraction(500)
+
+
+def aggregation(ctx: Ctx) -> None:
+    stated = any_rate(ctx)
+    if stated is not None:
+        rate, note, item = stated
+        noun = item.subject.split()[-1].lower() if item.subject else "events"
+    else:
+        rate, note, noun = ctx.load.writes, "the main write load", "events"
+    peak = float(rate * ctx.load.peak_factor)
+    if peak >= HUB_THRESHOLD:
+        hub = ctx.comp(
+            "events",
+            "event_stream",
+            f"event hub: {noun} partitioned by ad id, replayable for recounts",
+        ).id
+    else:
+        hub = ctx.queue("event_stream", f"{noun} on their way to the aggregators")
+    ctx.entity("AdCountRollup")
+    ctx.entity("RawArchive").stored_in = "blobs"
+    ctx.comp("blobs")
+    ctx.op(
+        OpSpec(
+            id="record_event",
+            description=f"POST /events: accept one of the {noun} (from the ad servers)",
+            pattern="aggregation",
+            rate=rate,
+            rate_note=note,
+            reads=False,
+            idempotency_key="the event id from the ad server (the aggregator drops duplicates)",
+            calls=ctx.front(
+                "record_event",
+                [
+                    ctx.enqueue(
+                        hub,
+                        "nobody waits for the count: append to the stream and answer",
+                        on_failure="fail_closed",
+                    )
+                ],
+            ),
+            keywords=("click", "impression", "event", "record"),
+        )
+    )
+    worker = ctx.comp("worker")
+    worker.work["aggregate"] = {"lognormal": {"p50": "50us", "p99": "500us"}}
+    worker.work_notes["aggregate"] = "per event, in memory: de-duplicate, add to the window"
+    ctx.job(
+        "aggregate_counts",
+        hub,
+        "aggregate",
+        [
+            ctx.db(
+                "write",
+                f"one upsert per ad and minute for about {ROLLUP_BATCH} events, with the "
+                "consumer offset in the same transaction (exactly-once effect)",
+                p=f"1/{ROLLUP_BATCH}",
+                idempotent=True,
+            ),
+            CallSpec(
+                "blobs.put",
+                p=f"1/{EVENTS_PER_FILE}",
+                idempotent=True,
+                rationale=f"raw events in compressed files of {EVENTS_PER_FILE:,}, under "
+                "their partition and offset range (a retry overwrites its own file)",
+            ),
+        ],
+        description="Count events per ad and one-minute window; archive the raw events",
+        pattern="aggregation",
+        idempotency_key="event id (de-duplicated within the window) and the partition offset "
+        "committed with the rollup",
+    )
+    reads, rnote = ctx.rate(
+        frozenset({"count", "report", "dashboard"}),
+        ("read", "search"),
+        Fraction(10),
+        "report reads",
+        "10 advertiser report reads a second",
+        "report-reads",
+    )
+    ctx.op(
+        OpSpec(
+            id="get_counts",
+            description="GET /ads/{id}/counts?from&to: per-minute counts for an advertiser",
+            pattern="aggregation",
+            rate=reads,
+            rate_note=rnote,
+            calls=ctx.front("get_counts", [ctx.db("read", "rollups by (ad id, minute) range")]),
+            keywords=("count", "report", "dashboard", "read"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id="reconcile_counts",
+            description="Daily batch: recount yesterday from the raw archive and correct "
+            "any rollup that differs (the numbers advertisers are billed on)",
+            pattern="aggregation",
+            rate=Fraction(1, DAY),
+            rate_note="daily",
+            sync=False,
+            reads=False,
+            idempotency_key="the day it covers: a rerun writes the same totals",
+            calls=[
+                CallSpec(
+                    "worker.reconcile",
+                    time={"lognormal": {"p50": "20min", "p99": "2h"}},
+                    calls=[
+                        CallSpec("blobs.get", idempotent=True, rationale="the day's raw files"),
+                        ctx.db("write", "corrected daily totals"),
+                    ],
+                )
+            ],
+        )
+    )
+    ctx.access("AdCountRollup", "counts_by_ad", "range", ("ad_id", "minute"), None, "get_counts")
+    ctx.primary_write = ctx.primary_write or "record_event"
+    ctx.primary_read = ctx.primary_read or "get_counts"
+    _archive_size(ctx, rate)
+    ctx.decide(
+        "aggregation-stream",
+        "Windowed counts by stream workers",
+        "events on a partitioned stream; workers keep per-ad counts for one-minute windows "
+        "and upsert them when the window closes",
+        Principle.EV,
+        f"{per_s(peak)} {noun} at peak: one database write per event would be "
+        f"{per_s(peak)} writes; folding about {ROLLUP_BATCH} events per upsert leaves "
+        f"{per_s(peak / ROLLUP_BATCH)}",
+        "aggregate_counts",
+    )
+    ctx.decide(
+        "aggregation-exact",
+        "Exact counts for billing",
+        "event ids de-duplicated per window, offsets committed with the rollups, and a daily "
+        "recount from the raw archive",
+        Principle.FH,
+        "at-least-once delivery repeats events after a crash; billing needs each counted once",
+        "reconcile_counts",
+    )
+    ctx.use_cases += ["Record ad events", "Show per-minute counts", "Recount for billing"]
+    ctx.ledger.ask("How late may an event arrive and still count in its minute?")
+    ctx.ledger.ask("Are bot or duplicate clicks filtered before counting, and by which rules?")
+
+
+def _archive_size(ctx: Ctx, rate: Fraction) -> None:
+    size = ctx.load.item_size
+    if size is None:
+        size = DEFAULT_EVENT_SIZE
+        ctx.ledger.assumed("event size", str(Size(size)), "a typical JSON event", "event-size")
+    retention = retention_for_sizing(ctx.load, ctx.ledger)
+    total = rate * retention * size
+    ctx.ledger.derived(
+        "object storage",
+        str(Size(Fraction(f"{float(total):.3g}"))),
+        f"{per_s(float(rate))} events × {Size(size)} × {float(retention / DAY):g} days "
+        "(raw archive, before compression)",
+    )

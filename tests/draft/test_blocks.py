@@ -1,0 +1,143 @@
+"""The building blocks added for issue 13's corpus, and item 6 (coding-task numbers):
+each test drafts a task and checks the decision or figure the block exists to make."""
+
+from __future__ import annotations
+
+import functools
+
+from archproof.frontends.draft import Draft, draft
+from archproof.passes.lower import lower
+
+LIMITER_CLASS = (
+    "Implement a rate limiter class in Python: 20k requests per second across 8 gateway "
+    "nodes, each client may make 100 requests per minute."
+)
+
+
+@functools.cache
+def _draft(task: str) -> Draft:
+    return draft(task)
+
+
+def _rate(drafted: Draft, op_id: str) -> float:
+    return lower(drafted.design).rate(op_id).average
+
+
+def test_coding_limiter_keeps_the_task_numbers() -> None:
+    d = _draft(LIMITER_CLASS)
+    assert d.kind == "coding"
+    assert _rate(d, "allow") == 2500  # 20k/s ÷ 8 nodes: one library per node
+    calls = next(r for r in d.requirements if r.name == "calls per process")
+    assert calls.value == "2,500/s" and "8 gateway nodes" in calls.evidence
+    _, choice, because = _decided(d, "limiter-placement")
+    assert choice.startswith("one shared store")
+    assert "12.5 per minute a node" in because and "20%" in because
+    assert not "call-rate" in _assumption_ids(d)
+
+
+def test_a_large_limit_is_split_into_per_node_buckets() -> None:
+    d = _draft(
+        "Implement a rate limiter class in Python: 4k requests per second across 4 nodes, "
+        "each client may make 10,000 requests per minute."
+    )
+    _, choice, because = _decided(d, "limiter-placement")
+    assert choice.startswith("per-node buckets")
+    assert "2500 per minute a node (enough" in because
+
+
+def test_a_coding_task_without_numbers_stays_illustrative() -> None:
+    d = _draft("Implement an LRU cache class in Python with get and put")
+    assert "call-rate" in _assumption_ids(d)
+    assert d.decision("limiter-placement") is None
+
+
+def test_the_system_limiter_says_which_and_why() -> None:
+    d = _draft(
+        "Design a rate limiter for our API gateway: 20k requests per second across 8 gateway "
+        "nodes, each client may make 100 requests per minute."
+    )
+    assert "60k/s checks at peak" in _decided(d, "limiter-placement")[2]
+
+
+def test_a_standby_adds_availability_but_no_capacity() -> None:
+    d = _draft(
+        "Design a payment system for a marketplace. 2 million payments a day, peak 500 "
+        "payments per second, never double charge a customer, 99.99% availability."
+    )
+    db = next(c for c in d.design.components if c.id == "db")
+    assert db.replicas == 2 and db.concurrency == 50  # 2 × 50 servers = one node's 100
+    assert any("hot standby" in line for line in _yaml_lines(d, "concurrency 50"))
+
+
+def test_graph_shards_only_when_the_task_says_it_does_not_fit() -> None:
+    stated = _draft(
+        "Design a friend search: find the shortest path between two users. 100 million "
+        "users, 50 friends per user, 1 billion searches a month. The graph won't fit on one "
+        "machine."
+    )
+    unstated = _draft(
+        "Design a friend search: find the shortest path between two users. 100 million "
+        "users, 50 friends per user, 1 billion searches a month."
+    )
+    assert "2 shards" in _decided(stated, "graph-shards")[1]
+    assert "one store node" in _decided(unstated, "graph-shards")[1]
+    assert stated.decision("constraint-storage-scale") is None  # the block's decision answers it
+    assert dict(stated.figures)["storage"] == "46.4GB"  # 100M × (50 × 8 B + 64 B)
+
+
+def test_unique_ids_time_ordered_or_unguessable() -> None:
+    snowflake = _draft(
+        "Unique ID generator: 64-bit, roughly time-ordered, 100k IDs/s per "
+        "datacenter, 5 datacenters."
+    )
+    opaque = _draft(
+        "Need generator of unique order numbers, around 10 thousand numbers "
+        "every second, numbers must be not guessable."
+    )
+    assert _rate(snowflake, "next_id") == 500_000  # per datacenter × 5
+    assert "Snowflake" in _decided(snowflake, "id-scheme")[0]
+    assert "permutation" in _decided(opaque, "id-scheme")[1]
+
+
+def test_ad_clicks_are_counted_in_windows_and_archived() -> None:
+    d = _draft(
+        "Impression counting: 3.6M impressions/hour, 0.5% click-through, 2 KiB per "
+        "event, reports hourly, keep raw events 90 days."
+    )
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"queue", "worker", "database", "object_store"} <= kinds
+    archive = next(r for r in d.requirements if r.name == "object storage")
+    assert archive.value == "15.9TB"  # 1,000/s × 2,048 B × 90 days
+
+
+def test_finance_syncs_accounts_on_a_schedule() -> None:
+    d = _draft(
+        "Design a personal finance aggregator like Mint. 10 million users link their "
+        "bank accounts; each user has 3 accounts on average. Transactions are pulled "
+        "from the banks once a day."
+    )
+    assert abs(_rate(d, "schedule_syncs") - 30_000_000 / 86_400) < 1e-6
+
+
+def test_trending_refreshed_every_30s_is_a_stream() -> None:
+    d = _draft(
+        "Trending hashtags: 600k tweets/min, top 50 hashtags per country, refreshed every 30 s."
+    )
+    assert d.decision("ranking-stream") is not None
+    assert abs(_rate(d, "publish_top_k") - 1 / 30) < 1e-9
+    assert not any(o.id == "get_feed" for o in d.design.operations)  # trending is no feed
+
+
+def _assumption_ids(d: Draft) -> list[str]:
+    return [a.id for a in d.design.requirements.assumptions]
+
+
+def _yaml_lines(d: Draft, word: str) -> list[str]:
+    return [line for line in d.yaml.splitlines() if word in line]
+
+
+def _decided(d: Draft, did: str) -> tuple[str, str, str]:
+    """(title, choice, because) of a decision the draft must have made."""
+    decision = d.decision(did)
+    assert decision is not None, f"no decision {did}"
+    return decision.title, decision.choice, decision.because
