@@ -186,9 +186,20 @@ class ReplyTooLarge(Exception):
     """Raised while a reply streams in, once it passes the byte limit."""
 
 
-def _http_client(settings: Settings) -> Any:
+def _http_module(sdk: Any) -> Any:
+    """The HTTP library this SDK is built on: `httpx` (older releases) or `httpx2`, read
+    from the client class the SDK exports, so the client we pass is the kind it expects."""
+    client = getattr(sdk, "DefaultHttpxClient", None)
+    for klass in getattr(client, "__mro__", ()):
+        top = klass.__module__.split(".")[0]
+        if top in ("httpx", "httpx2"):
+            return _import(top)
+    return _import("httpx2") if _has("httpx2") else _import("httpx")
+
+
+def _http_client(sdk: Any, settings: Settings) -> Any:
     """An httpx client whose responses stop streaming past `max_reply_bytes`."""
-    httpx = _import("httpx2") if _has("httpx2") else _import("httpx")
+    httpx = _http_module(sdk)
     limit = settings.max_reply_bytes
 
     class Capped(httpx.SyncByteStream):  # type: ignore[misc, name-defined]
@@ -358,7 +369,7 @@ class _OpenAI(_Live):
             api_key=_key(self.env, "OPENAI_API_KEY", base),
             base_url=base or None,
             max_retries=0,
-            http_client=_http_client(s),
+            http_client=_http_client(sdk, s),
         )
 
     def complete(self, request: Request, *, deadline: float) -> Reply:
@@ -406,7 +417,7 @@ class _Anthropic(_Live):
             api_key=_key(self.env, "ANTHROPIC_API_KEY", base),
             base_url=base or None,
             max_retries=0,
-            http_client=_http_client(s),
+            http_client=_http_client(sdk, s),
         )
 
     def complete(self, request: Request, *, deadline: float) -> Reply:
