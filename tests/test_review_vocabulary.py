@@ -210,3 +210,51 @@ def test_bad_slos_and_labels_are_located() -> None:
     assert _error("meta: {name: t}\nrequirements:\n  slos: {rto: 40000d}\n")[:2] == ("AP025", 3)
     text = "meta: {name: t}\nobservability:\n  metrics:\n    - {name: m, labels: {x: many}}\n"
     assert _error(text)[:2] == ("AP013", 4)
+
+
+def test_the_bundled_examples_say_every_word_of_the_vocabulary() -> None:
+    """Each field of docs/review-vocabulary.md (the right design) appears in an example."""
+    from pathlib import Path
+
+    from archproof.frontends.yaml_loader import load_design
+    from archproof.model import walk_calls
+
+    examples = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+    designs = [load_design(p) for p in examples]
+    comps = [c for d in designs for c in d.components]
+    ops = [o for d in designs for o in d.operations]
+    calls = [c for o in ops for c in walk_calls(o.calls)]
+    entities = [e for d in designs for e in d.entities]
+    events = [e for d in designs for e in d.events]
+    caches = [c.cache for c in comps if c.cache is not None]
+    obs = [d.observability for d in designs]
+    slos = [d.requirements.slos for d in designs]
+    used = {
+        "publish": any(o.publish == "outbox" for o in ops),
+        "read_your_writes": any(o.read_your_writes for o in ops),
+        "operation rate_limit": any(o.rate_limit for o in ops),
+        "consistency": any(c.consistency for c in calls),
+        "update": any(c.update in ("atomic", "conditional", "locked") for c in calls),
+        "breaker.key": any(c.breaker and c.breaker.key != "edge" for c in calls),
+        "failure_domain": any(c.failure_domain != "whole" for c in comps),
+        "component rate_limit": any(c.rate_limit for c in comps),
+        "shed_load": any(c.shed_load for c in comps),
+        "backup": any(c.backup and c.backup.offsite for c in comps),
+        "encryption": any(c.encryption for c in comps),
+        "coalescing": any(c.coalescing for c in caches),
+        "ttl_jitter": any(c.ttl_jitter for c in caches),
+        "write_policy": any(c.write_policy for c in caches),
+        "ordering": any(e.ordering == "per_key" and e.partition_key for e in events),
+        "redelivery": any(
+            e.redelivery and e.redelivery.max_deliveries and e.redelivery.dead_letter
+            for e in events
+        ),
+        "retention": any(e.retention for e in entities),
+        "entity partition_key": any(e.partition_key for e in entities),
+        "hot_key_share": any(p.hot_key_share for e in entities for p in e.access_patterns),
+        "classification": any(f.classification for e in entities for f in e.fields.values()),
+        "labels": any(m.labels for o in obs for m in o.metrics),
+        "log fields": any(log.fields and log.redact for o in obs for log in o.logs),
+        "rpo/rto": any(s.rpo and s.rto for s in slos),
+    }
+    assert [k for k, v in used.items() if not v] == []

@@ -188,8 +188,9 @@ def _yaml_forms(schema: dict[str, Any]) -> None:
     short(
         "Index", {"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}
     )
-    key = defs["Entity"]["properties"]["key"]
-    defs["Entity"]["properties"]["key"] = {"anyOf": [{"type": "string"}, key]}
+    for name in ("key", "partition_key"):  # one field name or a list of them
+        listed = defs["Entity"]["properties"][name]
+        defs["Entity"]["properties"][name] = {"anyOf": [{"type": "string"}, listed]}
     # A call: `db.read`, `{db.read: 2ms}`, `{db.read: {timeout: ...}}` or the long form.
     call_body = json.loads(json.dumps(defs["CallNode"]))
     call_body["properties"].pop("call")
