@@ -304,8 +304,9 @@ class Availability(Node):
 
 
 class RateLimit(Node):
-    """An admission limit: arrivals above `rate` are rejected (or queued). Short form: a
-    rate (`rate_limit: 100/s`)."""
+    """An admission limit: arrivals above `rate` are rejected or queued.
+
+    Short form: a rate (`rate_limit: 100/s`)."""
 
     rate: Rate = Field(description="Admitted rate; above it arrivals are rejected or queued.")
     per: Literal["global", "tenant", "user", "ip", "api_key"] = Field(

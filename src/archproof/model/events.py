@@ -13,9 +13,11 @@ from archproof.units import MAX_DELIVERIES, MAX_FACTOR, Count, Duration, Rate
 
 
 class Redelivery(Node):
-    """Delayed re-queue of a message whose processing failed (the SQS / RabbitMQ retry):
-    after `delay` it is delivered again, at most `max_deliveries` times in all, then moved
-    to `dead_letter`. Not a message loop (AP022)."""
+    """Delayed retry of failed messages by the broker, then a dead-letter queue.
+
+    The SQS / RabbitMQ pattern: after `delay` a message whose processing failed is delivered
+    again, at most `max_deliveries` times in all, then moved to `dead_letter`. Not a message
+    loop (AP022)."""
 
     delay: Duration = Field(
         description="Wait before a failed message is delivered again (`0s`: immediate re-queue)."
