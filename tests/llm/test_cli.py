@@ -137,7 +137,9 @@ def test_a_session_writes_the_design_and_says_what_the_loop_fixed(tmp_path: Path
     assert "What the loop fixed (4)" in text and "component 'db' is saturated" in text
     assert "llm: round 2: components" in result.stderr  # progress on stderr
     assert "drafted_by: openai:fake-model" in out.read_text()
-    assert "Reads peak at 600/s" in md.read_text()  # the placeholder, filled in the report
+    report = md.read_text()
+    assert "Reads peak at 600/s" in report  # the placeholder, filled in the report
+    assert "openai:fake-model (checked by archproof)" in report  # meta.drafted_by
     check = runner.invoke(app, ["check", str(out)])
     assert check.exit_code == 0, check.output
 

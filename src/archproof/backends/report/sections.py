@@ -68,6 +68,8 @@ def build_document(report: Report) -> Document:
     facts: list[tuple[str, str]] = [("design", design.meta.name), ("kind", design.meta.kind)]
     if design.meta.owners:
         facts.append(("owners", ", ".join(design.meta.owners)))
+    if design.meta.drafted_by:
+        facts.append(("drafted by", f"{design.meta.drafted_by} (checked by archproof)"))
     if report.source_file:
         facts.append(("source", report.source_file))
     ran = ", ".join(sorted(report.results.names())) or "none"
