@@ -87,17 +87,12 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "hot adjacency lists",
     "graph-nonnative": "batched adjacency reads fit on the primary and one read replica, so "
     "compose adds no cache (CA007 premature); the reference caches hot adjacency lists",
-    "hotel-bullets": "no booking block: drafted as create/read of an item with search; "
-    + _NO_CACHE
-    + "availability searches",
+    "hotel-bullets": _NO_CACHE + "availability searches (1M searches a day fit on the primary)",
     "scale-bullets": _NO_CACHE + "hot pages; no staged scaling block",
     "scale-webapp": _NO_CACHE + "hot pages; no staged scaling block",
     "shortener-analytics": _NO_CACHE + "hot redirects",
     "shortener-rambling": _NO_CACHE + "hot redirects",
     "shortener-terse": _NO_CACHE + "hot redirects",
-    "tickets-plain": "no booking block: drafted as payments (checkout words), no seat holds; "
-    + _NO_CACHE
-    + "seat maps",
 }
 XFAIL_CLEAN: dict[str, str] = {
     "chat-bullets": "the database is sized to exactly the 50% headroom assumption and the "

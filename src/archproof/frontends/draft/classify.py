@@ -47,6 +47,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "collaborative editing: sessions per document, an operation log, OT/CRDT merge",
         r"collaborative|google\s+docs|co-?edit|whiteboard|edit\s+(?:one|the\s+same)\s+document",
     ),
+    "booking": (
+        "booking: inventory held then sold by conditional updates, never twice; a waiting "
+        "room for on-sale rushes",
+        r"ticketmaster|ticket(?:ing)?\s+(?:booking|sales?|system)|\bseats?\b.*\b(?:held|hold|"
+        r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
+        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)",
+    ),
     "cache_service": (
         "distributed cache: consistent hashing over cache nodes, LRU, TTL, memory budget",
         r"(?:key[- ]value|distributed|query|in-memory)\s+cache\b|\bcache\s+for\b"
@@ -142,6 +149,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "matching": frozenset({"crud"}),
     "collab": frozenset({"crud"}),
     "cache_service": frozenset({"crud", "search"}),
+    "booking": frozenset({"crud", "search"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
 }

@@ -82,6 +82,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "graph": ("Adjacency",),
     "matching": ("Trade",),
     "collab": ("DocumentOp",),
+    "booking": ("Booking",),
     "scheduler": ("JobRun",),
     "aggregation": ("AdCountRollup",),
     "finance": ("Transaction",),

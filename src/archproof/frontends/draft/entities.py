@@ -431,6 +431,31 @@ TEMPLATES: dict[str, Template] = {
         key=("key",),
         note="version: last-writer-wins by (timestamp, node) or a vector clock per key",
     ),
+    "InventoryUnit": Template(
+        {
+            "id": "uuid",
+            "event_id": "uuid",
+            "label": "str(32)",
+            "status": "enum(available|held|sold)",
+            "held_by": "str(64)?",
+            "hold_expires_at": "datetime?",
+        },
+        states=("available", "held", "sold"),
+        transitions={"available": ("held",), "held": ("sold", "available")},
+        row_size="100B",
+        note="a seat (or a room-night): its status changes only by conditional update",
+    ),
+    "Booking": Template(
+        {
+            "id": "uuid",
+            "unit_id": "ref(InventoryUnit)",
+            "hold_id": {"type": "str", "size": 64, "unique": True},
+            "user_id": "ref(User)",
+            "created_at": "datetime",
+        },
+        row_size="200B",
+        note="hold_id unique: confirming a hold twice books once",
+    ),
     "Quota": Template(
         {"client_key": "str(200)", "per_minute": "int", "burst": "int", "updated_at": "datetime"},
         key=("client_key",),

@@ -396,6 +396,15 @@ def _standby_adds_no_capacity(comp: CompSpec) -> None:
     availability of two (U = (1 − a)²). A rate ceiling (max_throughput) per instance is
     not halved, so where one binds the pair still reads as up to twice one node's rate."""
     base = concurrency_of(comp.tech, comp.kind, comp.concurrency)
+    if comp.read_replicas:
+        # Reads are spread by instance count, so a halved pair would draw twice its share
+        # of reads onto the primary pool: the standby stays counted as a primary here.
+        comp.notes.append(
+            "replicas = 2: one active primary and a hot standby; with read replicas the "
+            "model spreads reads by instance count, so the standby is counted as capacity "
+            "here (the model has no standby field yet)"
+        )
+        return
     if base < 2:
         return
     comp.concurrency = base // 2

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
@@ -59,6 +60,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "collab": collab,
     "kv_store": kv_store,
     "cache_service": cache_service,
+    "booking": booking,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -18,14 +18,18 @@ def payments(ctx: Ctx) -> None:
         writes, reads = ctx.load.writes, ctx.load.reads
         wnote, rnote = "the main write load", "the main read load"
     else:
-        ride = ctx.find_op("request_ride")
+        ride = (
+            ctx.find_op("request_ride")
+            or ctx.find_op("confirm_seat")
+            or ctx.find_op("confirm_room")
+        )
         ride_rate = ride.rate if ride is not None else None
 
         def fallback() -> Fraction:
             return ride_rate if ride_rate else ctx.dau() / 20 / DAY
 
         rule = (
-            "one payment per ride"
+            f"one payment per {ride.id.replace('request_', '').replace('confirm_', '')}"
             if ride is not None
             else "5% of daily active users pay once a day"
         )

@@ -1,0 +1,273 @@
+"""Booking (tickets, hotel rooms): inventory that must never be sold twice.
+
+A unit of inventory (a seat, a room-night) moves available → held → sold with a
+conditional update (`… WHERE status = 'available'`), so two buyers racing for it cannot
+both win; a hold expires after its time (checked on read, swept by a job). Payment, when
+the task has one, runs between hold and sale. An on-sale rush (a crowd arriving within
+minutes) goes through a waiting room: a queue that admits buyers at the rate the
+inventory store can serve.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.patterns.common import stated_count, stated_rate
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
+from archproof.model import Principle
+from archproof.units import Duration
+
+VIEWS_PER_BUYER = 3  # seat-map views per buyer during an on-sale (refreshes while seats go)
+ROW_READ_S = Fraction(1, 2_000_000)  # 0.5 µs per row of a seat map scan (assumed)
+DEFAULT_HOLD = Fraction(600)
+
+
+def booking(ctx: Ctx) -> None:
+    hotel = ctx.mentions(r"hotel|\brooms?\b|reservation")
+    unit = "room" if hotel else "seat"
+    ctx.entity("InventoryUnit")
+    ctx.entity("Booking")
+    db = ctx.comp("db")
+    db.rationale = (
+        f"{unit} inventory, holds and bookings in one transactional store: a {unit} moves "
+        "available → held → sold by a conditional update, so it is never sold twice"
+    )
+    hold = _hold_time(ctx)
+    units = stated_count(ctx, frozenset({unit, "seat", "room", "ticket"}))
+    rush = _rush(ctx)
+    if rush is not None:
+        buyers, window, rush_note = rush
+        arrivals = buyers / window / ctx.load.peak_factor  # the rush is the peak
+        book_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+    else:
+        fig = stated_rate(ctx, frozenset({"reservation", "booking", "ticket", "order"}))
+        if fig is not None and fig.per_second is not None:
+            arrivals, book_note = fig.per_second, f'from the task: "{fig.describe()}"'
+        else:
+            arrivals, book_note = ctx.load.writes, "the main write load"
+    confirms, confirm_note = arrivals * Fraction(9, 10), "90% of holds are paid (assumed)"
+    if rush is not None and units is not None:
+        sellable = units.value / rush[1] / ctx.load.peak_factor
+        if sellable < confirms:
+            confirms = sellable
+            confirm_note = (
+                f"at most the {units.describe()} sold within the rush window, ÷ peak factor "
+                f"{ctx.load.peak_factor}: most holds find nothing left"
+            )
+        ctx.stock = (
+            f"{units.describe()} × (100 B unit + 200 B booking) per on-sale event",
+            units.value * 300,
+        )
+        ctx.ledger.ask("How many on-sale events a year (storage grows per event)?")
+    searches_per = _searches_per_booking(ctx)
+    rows = units.value if units is not None and rush is not None else Fraction(50)
+    view_time = Fraction(1, 1000) + rows * ROW_READ_S
+    views = arrivals * (VIEWS_PER_BUYER if rush is not None else searches_per)
+    view_note = (
+        f"{VIEWS_PER_BUYER} seat-map views per buyer (assumed)"
+        if rush is not None
+        else f"{float(searches_per):g} searches per booking"
+    )
+    if rush is not None:
+        room = ctx.queue("waiting_room", "buyers in arrival order, admitted at a steady rate")
+        ctx.op(
+            OpSpec(
+                id="join_waiting_room",
+                description="A buyer arrives for the on-sale: a place in the waiting room",
+                pattern="booking",
+                rate=arrivals,
+                rate_note=book_note,
+                reads=False,
+                idempotency_key="the buyer's session: rejoining keeps the same place",
+                calls=ctx.front(
+                    "join_waiting_room",
+                    [ctx.enqueue(room, "admission is paced, not immediate")],
+                ),
+                keywords=("join", "queue", "arrive"),
+            )
+        )
+        ctx.comp("worker").work["admit"] = {"lognormal": {"p50": "500us", "p99": "5ms"}}
+        ctx.comp("worker").work_notes["admit"] = "sign an admission token, tell the session"
+        ctx.job(
+            "admit_buyer",
+            room,
+            "admit",
+            [
+                ctx.db(
+                    "write",
+                    "checkpoint the admitted position every 100 buyers (the admission token "
+                    "itself is signed, stateless)",
+                    p="1/100",
+                    idempotent=True,
+                )
+            ],
+            description="Admit the next buyers at the rate the inventory store can serve",
+            pattern="booking",
+            idempotency_key="the buyer's session: a second admission returns the same token",
+        )
+    ctx.op(
+        OpSpec(
+            id=f"view_{unit}s",
+            description=f"GET /events/{{id}}/{unit}s: availability ({unit} map or search)",
+            pattern="booking",
+            rate=views,
+            rate_note=f"{view_note} × the booking rate",
+            calls=ctx.front(
+                f"view_{unit}s",
+                [
+                    ctx.db(
+                        "read",
+                        f"{unit}s with their status (index range; about {float(rows):,.0f} rows)",
+                        time=f"{float(view_time) * 1000:.3g}ms",
+                    ),
+                ],
+            ),
+            keywords=("view", "search", "map", "availab"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id=f"hold_{unit}",
+            description=f"POST /holds: hold a {unit} for {Duration(hold)} while the buyer pays",
+            pattern="booking",
+            rate=arrivals,
+            rate_note=book_note,
+            critical=True,
+            reads=False,
+            idempotency_key="the buyer's request id: a retried hold returns the same hold",
+            calls=ctx.front(
+                f"hold_{unit}",
+                [
+                    ctx.db(
+                        "write",
+                        f"UPDATE … SET status = held, hold_expires_at = now() + {Duration(hold)} "
+                        "WHERE status = available (or the hold expired): 0 rows means taken",
+                        on_failure="fail_closed",
+                    )
+                ],
+            ),
+            keywords=("hold", "book", "reserv", "buy"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id=f"confirm_{unit}",
+            description="POST /bookings: turn a paid hold into a booking",
+            pattern="booking",
+            rate=confirms,
+            rate_note=confirm_note,
+            critical=True,
+            reads=False,
+            idempotency_key="the hold id (unique on Booking): confirming twice books once",
+            calls=ctx.front(
+                f"confirm_{unit}",
+                [
+                    ctx.db(
+                        "write",
+                        "insert the Booking and set the unit sold, only if the hold is still "
+                        "this buyer's (one transaction)",
+                        on_failure="fail_closed",
+                    )
+                ],
+            ),
+            keywords=("confirm", "book", "pay", "checkout"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id="release_expired_holds",
+            description="Every minute: release holds past their expiry",
+            pattern="booking",
+            rate=Fraction(1, 60),
+            rate_note="once a minute",
+            sync=False,
+            reads=False,
+            idempotency_key="releasing an already released hold is a no-op",
+            calls=[
+                CallSpec(
+                    "worker.release",
+                    time="50ms",
+                    calls=[ctx.db("write", "status → available where hold_expires_at < now()")],
+                )
+            ],
+        )
+    )
+    ctx.comp("worker")
+    ctx.access("InventoryUnit", "units_by_event", "range", ("event_id",), "label", f"view_{unit}s")
+    ctx.access("InventoryUnit", "holds_expiring", "range", ("hold_expires_at",), None, None)
+    ctx.lookups.append((f"view_{unit}s", "InventoryUnit"))
+    ctx.primary_write = ctx.primary_write or f"hold_{unit}"
+    ctx.primary_read = ctx.primary_read or f"view_{unit}s"
+    ctx.handled.add("consistency")
+    overbook = next(
+        (
+            q
+            for q in ctx.load.extracted.reading.placed
+            if q.unit == "percent" and "overbook" in (q.subject + q.sentence).lower()
+        ),
+        None,
+    )
+    ctx.decide(
+        "booking-no-double-sale",
+        f"A {unit} is sold once",
+        "conditional updates on the unit's status (available → held → sold) and a unique "
+        "booking per hold; no check-then-write in the application",
+        Principle.DB,
+        "two buyers racing for the last unit both read 'available'; only the update's WHERE "
+        "clause decides between them atomically"
+        + (
+            f"; overbooking allows up to {float(overbook.value):g}% over capacity per hotel "
+            "(the check counts booked ≤ rooms × (1 + overbooking))"
+            if overbook is not None
+            else ""
+        ),
+        "db",
+    )
+    if rush is not None:
+        buyers, window, _ = rush
+        ctx.decide(
+            "booking-waiting-room",
+            "A waiting room for the on-sale",
+            "buyers join a queue and are admitted at the rate the store serves holds",
+            Principle.OP,
+            f"{float(buyers):,.0f} buyers in {Duration(window)} = "
+            f"{per_s(float(buyers / window))} arriving; "
+            f"only {float(units.value) if units else 0:,.0f} {unit}s exist, so most of them "
+            "will get none: admitting them in order is fairer and keeps the store up",
+            "waiting_room",
+        )
+    ctx.use_cases += [f"See available {unit}s", f"Hold a {unit}", f"Book a held {unit}"]
+    ctx.ledger.ask(f"How long may a {unit} be held, and may a buyer hold several?")
+    ctx.ledger.ask("Are bots a concern (purchase limits, captchas in the waiting room)?")
+
+
+def _hold_time(ctx: Ctx) -> Fraction:
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit == "seconds" and item.role == "hold":
+            return item.value
+    return DEFAULT_HOLD
+
+
+def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str] | None:
+    """A crowd arriving within a window ("2 million fans ... in the first 10 minutes")."""
+    window = next(
+        (
+            q
+            for q in ctx.load.extracted.reading.placed
+            if q.unit == "seconds" and q.role == "window"
+        ),
+        None,
+    )
+    crowd = stated_count(ctx, frozenset({"fan", "buyer", "user", "customer", "people"}))
+    if window is None or crowd is None:
+        return None
+    return crowd.value, window.value, f'"{crowd.describe()}" in "{window.text}"'
+
+
+def _searches_per_booking(ctx: Ctx) -> Fraction:
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit == "factor" and item.per is not None and "search" in item.subject:
+            return item.value
+    return Fraction(10)
