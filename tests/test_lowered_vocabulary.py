@@ -142,3 +142,50 @@ def test_a_read_pinned_to_the_primary_is_routed_there() -> None:
     spread = lower(load_text(HOT.replace("{db.read: {consistency: primary}}", "db.read")))
     read = next(c for c in spread.calls if c.op == "edit" and c.work == "read")
     assert read.route == ((primary, 0.5), (primary + 1, 0.5))  # 4 primaries, 4 replicas
+
+
+REDRIVE = """\
+meta: {name: redrive}
+components:
+  q: {kind: queue, tech: sqs}
+  dlq: {kind: queue, tech: sqs}
+  api: {kind: service, tech: stateless-service}
+  w: {kind: worker, tech: worker, work: {run: 10s, redrive: 1ms}}
+operations:
+  submit: {rate: 10/s, calls: [api.handle, {q.enqueue: {async: true}}]}
+  run:
+    consumes: q
+    calls: [{w.run: {timeout: 1ms}}]
+  redrive:
+    consumes: dlq
+    calls: [{w.redrive: {calls: [{q.enqueue: {async: true}}]}}]
+events:
+  job: {hub: q, redelivery: {delay: 1min, max_deliveries: 2, dead_letter: dlq}}
+"""
+
+
+def test_a_dead_letter_redrive_loop_keeps_finite_rates_and_says_so() -> None:
+    """run nearly always fails (exponential 10 s mean, 1 ms timeout: q = e^-0.0001): ~2
+    deliveries, ~all dead-lettered; redrive puts them back on q, a loop through
+    dead_letter that the checks let through."""
+    model = lower(load_text(REDRIVE))
+    rates = {o.id: model.rate(o.id).peak for o in model.operations}
+    assert all(math.isfinite(r) for r in rates.values())
+    q = math.exp(-0.0001)
+    assert rates["run"] == pytest.approx(10.0 * (1 + q))  # 10 messages/s, E[deliveries]
+    assert any("redrive loop" in n for n in model.notes)
+
+
+def test_a_pattern_without_calls_takes_the_store_read_time() -> None:
+    text = HOT.replace(
+        "{id: by_id, by: [id], operation: edit, hot_key_share: 50%}]",
+        "{id: by_id, by: [id], operation: edit, hot_key_share: 50%},"
+        " {id: batch, by: [id], rate: 1k/s, hot_key_share: 10%}]",
+    )
+    assert text != HOT
+    model = lower(load_text(text))
+    batch = next(h for h in model.hot_keys if h.pattern == "batch")
+    assert batch.rate == pytest.approx(0.1 * 1000)  # peak factor 1
+    db_read = next(c for c in model.calls if c.component == "db" and c.work == "read")
+    assert batch.service_mean == pytest.approx(db_read.service.mean)  # the catalog's read
+    assert batch.copies == 2  # not pinned: the primary and its one replica per shard

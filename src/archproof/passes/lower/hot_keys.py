@@ -16,12 +16,15 @@ replicas, 1 + read_replicas // primaries copies in all. A stateless component se
 key on any instance. An infinite pool (a delay station) has no per-instance limit.
 
     capacity = copies × concurrency / mean service time of those calls
+
+(without such calls: the store's `read` work, from the design or its catalog entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from archproof.catalog import service_time
 from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import AccessPattern, Design, Entity
 from archproof.model.requirements import at_peak
@@ -41,6 +44,12 @@ def hot_keys(
     for entity in design.entities:
         store = entity.stored_in if entity.stored_in in pools_of else None
         to_store = [c for c in calls if c.component == store] if store else []
+        read = (
+            service_time(resolved[store].component, resolved[store].entry, "read")
+            if store
+            else None
+        )
+        read_mean = read[0].mean_s() if read is not None else None
         for pattern in entity.access_patterns:
             share = pattern.hot_key_share or entity.hot_key_share
             if share is None:
@@ -58,6 +67,7 @@ def hot_keys(
                     pools,
                     pools_of,
                     resolved,
+                    read_mean,
                 )
             )
         if entity.hot_key_share is not None and not entity.access_patterns:
@@ -76,6 +86,7 @@ def hot_keys(
                     pools,
                     pools_of,
                     resolved,
+                    read_mean,
                 )
             )
     return tuple(out)
@@ -111,10 +122,11 @@ def _place(
     pools: Sequence[Pool],
     pools_of: Mapping[str, tuple[int, ...]],
     resolved: Mapping[str, ResolvedComponent],
+    read_mean: float | None,
 ) -> HotKey:
     rate = share * traffic if traffic is not None else None
     weight = sum(c.per_request for c in used)
-    mean = sum(c.per_request * c.service.mean for c in used) / weight if weight > 0 else None
+    mean = sum(c.per_request * c.service.mean for c in used) / weight if weight > 0 else read_mean
     derivation = f"{share:.3g} of {how}"
     if store is None:
         return HotKey(

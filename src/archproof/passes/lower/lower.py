@@ -395,12 +395,23 @@ def operation_rates(
     dead_lettered: dict[str, float] = {}  # consumer → peak messages/s it dead-letters
     dead_lettered_avg: dict[str, float] = {}
     pending = [op for op in design.operations if op.consumes is not None and op.id not in avg]
-    for _ in range(len(pending) + 1):
+    # The checks reject message loops through calls; a dead-letter queue whose consumer
+    # re-enqueues on the source queue (a redrive) is a loop through `dead_letter`: when no
+    # operation can be resolved, its not-yet-known dead-letter inflow is left out, and said.
+    cut = False
+    for _ in range(len(pending) + 2):
         still: list[Operation] = []
         for op in pending:
             assert op.consumes is not None
             producers = producers_of.get(op.consumes, [])
             feeders = dead_letters.get(op.consumes, [])
+            if cut and any(f not in peak for f in feeders):
+                left = sorted(f for f in feeders if f not in peak)
+                feeders = [f for f in feeders if f in peak]
+                notes.append(
+                    f"dead letters of {', '.join(left)} return to their own queue through "
+                    f"'{op.consumes}' (a redrive loop); '{op.id}' is computed without them"
+                )
             if any(c.op not in peak for c in producers) or any(f not in peak for f in feeders):
                 still.append(op)
                 continue
@@ -448,6 +459,7 @@ def operation_rates(
             settle(op, messages_avg * deliveries, messages * deliveries, derivation)
         if not still:
             break
+        cut = len(still) == len(pending)
         pending = still
     rates = {
         op.id: OperationRate(
