@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from archproof.model.base import Node
 from archproof.model.common import Availability, Distribution, RateLimit
@@ -99,6 +99,13 @@ class Backup(Node):
         default=False,
         description="A copy is kept in another region / account, safe from a site disaster.",
     )
+
+    @field_validator("every", "restore")
+    @classmethod
+    def _positive(cls, value: Duration | None) -> Duration | None:
+        if value is not None and value.seconds <= 0:
+            raise ValueError("a backup interval or restore time must be positive")
+        return value
 
 
 class Component(Node):
