@@ -7,20 +7,26 @@ after each round on the design that loaded. What it returns goes back to the mod
 - review findings at warning or above (accepted ones are not active);
 - saturated components (a pool at or past 100% utilization at peak);
 - operations whose computed p95/p99 or availability misses the SLO;
-- numbers the task states that the design does not carry (`frontends.llm.grounding`).
+- numbers the task states that the design does not carry (`frontends.llm.grounding`);
+- answers that write a figure instead of citing it by placeholder.
 """
 
 from __future__ import annotations
+
+import re
 
 from archproof.errors import DesignError, InternalError
 from archproof.frontends.llm.feedback import Problem, Source
 from archproof.frontends.llm.grounding import Stated, unused
 from archproof.model import Design
+from archproof.model.questions import PLACEHOLDER_PATTERN
 from archproof.numbers import percent, seconds
 from archproof.passes.capacity.result import CapacityResult
 from archproof.passes.review.engine import ReviewResult
 from archproof.pipeline import run
 from archproof.report import Report
+
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 
 
 def analyse(
@@ -31,7 +37,36 @@ def analyse(
         report = run(design, source_file=source.filename)
     except (DesignError, InternalError) as exc:
         return None, [Problem("load", "analysis", "components", f"the analysis failed: {exc}")]
-    return report, from_report(report, source, stated)
+    return report, [*from_report(report, source, stated), *stated_figures(design)]
+
+
+# A figure written into an answer's prose: a number with a unit of time, rate, size or a
+# factor, the kinds the analysis computes. Percentages are left alone: in prose they are
+# mostly stated targets (availability, growth, hit ratio), not computed figures.
+_FIGURE = re.compile(
+    r"(?<![\w{.])\d[\d,.]*\s?(?:[kMGB]\s?)?(?:ms|µs|us|s|/s|/sec|rps|qps|x|×|[KMGT]B)(?![\w])"
+)
+
+
+def stated_figures(design: Design) -> list[Problem]:
+    """Answers that write a figure instead of citing it: the report fills placeholders from
+    the analysis, so an answer's number could otherwise disagree with the tables."""
+    problems = []
+    for qid, text in design.answers.items():
+        found = [m.group(0) for m in _FIGURE.finditer(_PLACEHOLDER.sub("", text))]
+        if found:
+            problems.append(
+                Problem(
+                    "answer",
+                    f"answer:{qid}",
+                    "answers",
+                    f"answer {qid} writes figures itself ({', '.join(found[:4])}): cite "
+                    "computed figures by placeholder ({{peak_rate:<operation>}}, "
+                    "{{utilization:<component>}}, {{p99:<operation>}}, {{bottleneck}}) or "
+                    "leave them out; archproof's analysis states the numbers.",
+                )
+            )
+    return problems
 
 
 def from_report(report: Report, source: Source, stated: tuple[Stated, ...]) -> list[Problem]:

@@ -289,3 +289,45 @@ def test_a_replay_asked_for_another_section_stops(tmp_path: Path) -> None:
     assert "components:" not in out.read_text() and "Stopped: the provider failed" in (
         result.stdout
     )
+
+
+def test_record_with_force_starts_a_clean_recording(tmp_path: Path) -> None:
+    recording = tmp_path / "rec"
+    recording.mkdir()
+    (recording / "009-answers.request.json").write_text("{}")  # left by an earlier session
+    with fake_server("openai", _script("openai")) as server:
+        result = _invoke(
+            [
+                "design",
+                "--llm",
+                "m",
+                "--llm-base-url",
+                base_url(server),
+                NOTE_TASK,
+                "-o",
+                str(tmp_path / "d.yaml"),
+                "--record",
+                str(recording),
+            ],
+            {"OPENAI_API_KEY": "k"},
+        )
+        assert result.exit_code == 2 and "is not empty" in result.output
+        result = _invoke(
+            [
+                "design",
+                "--llm",
+                "m",
+                "--llm-base-url",
+                base_url(server),
+                NOTE_TASK,
+                "-o",
+                str(tmp_path / "d.yaml"),
+                "--record",
+                str(recording),
+                "--force",
+            ],
+            {"OPENAI_API_KEY": "k"},
+        )
+    assert result.exit_code == 0, result.output
+    assert not (recording / "009-answers.request.json").exists()
+    assert (recording / "007-answers.reply.json").exists()

@@ -357,3 +357,48 @@ def test_the_bundled_url_shortener_round_trips_through_the_sections() -> None:
     assert outcome.design is not None, [p.text for p in outcome.left]
     assert not [p for p in outcome.left if p.kind in ("load", "reply", "unused")]
     assert len(outcome.design.components) == 6 and len(outcome.design.operations) == 3
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("body", [{}, b"hello", {"choices": []}])
+def test_a_200_that_is_not_the_api_stops_cleanly(api: str, body: Any) -> None:
+    script = with_changes(api, {("requirements", 0): lambda _: Reply(body=body)})
+    outcome, seen, _ = session(api, script)
+    assert outcome.stop.startswith("the provider failed on requirements"), outcome.stop
+    assert outcome.yaml is None and len(seen) == 1
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_an_answer_that_writes_a_figure_is_sent_back(api: str) -> None:
+    def figures(data: dict[str, Any]) -> dict[str, Any]:
+        data["answers"]["Q4.1"] = "Reads peak at 600/s; p99 is 12ms."
+        return data
+
+    outcome, seen, _ = session(api, with_changes(api, {("answers", 0): figures}))
+    assert outcome.clean and outcome.best_round == 2, outcome.stop
+    assert seen[7].section == "answers"
+    assert "answer Q4.1 writes figures itself (600/s, 12ms)" in _prompt(api, seen[7])
+
+
+def test_ctrl_c_keeps_the_best_draft() -> None:
+    sections = sections_of(NOTE_DESIGN)
+
+    def script(section: str, index: int) -> Reply:
+        return reply_for("openai", section, sections[section])
+
+    with fake_server("openai", script) as server:
+        settings = Settings("openai", "m", base_url=base_url(server), timeout_s=5)
+        provider = make_provider(settings, ENV)
+        calls = {"n": 0}
+
+        def interrupting(request: Any, *, deadline: float) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 7:  # the answers: everything else is there
+                raise KeyboardInterrupt
+            return real(request, deadline=deadline)
+
+        real = provider.complete
+        provider.complete = interrupting  # type: ignore[method-assign]
+        outcome = Session(NOTE_TASK, provider, analyse).run()
+    assert outcome.stop == "interrupted (Ctrl-C)"
+    assert outcome.yaml is not None and "decisions:" in outcome.yaml

@@ -66,6 +66,9 @@ class Outcome:
     model: str
 
 
+_SEVERITY = ("load", "reply", "finding", "saturated", "slo", "unused", "answer")
+
+
 @dataclass
 class _Evaluation:
     round: int
@@ -75,10 +78,9 @@ class _Evaluation:
     report: Any = None
 
     def score(self) -> tuple[int, ...]:
-        counts = {k: 0 for k in ("load", "reply", "finding", "saturated", "slo", "unused")}
-        for p in self.problems:
-            counts[p.kind] = counts.get(p.kind, 0) + 1
-        return tuple(counts.values())
+        """Fewer is better, most serious kind first (a draft that loads beats any that
+        does not: those are never candidates)."""
+        return tuple(sum(p.kind == kind for p in self.problems) for kind in _SEVERITY)
 
 
 # Runs the passes on a design that loaded: (the report or None, the problems it shows).
@@ -128,8 +130,8 @@ class Session:
                     problem = self._ask(sid, pending.get(sid, []), number)
                     if problem is not None:
                         reply_problems.append(problem)
-            except _Stop as stopped:
-                stop = str(stopped)
+            except (_Stop, KeyboardInterrupt) as stopped:
+                stop = str(stopped) if isinstance(stopped, _Stop) else "interrupted (Ctrl-C)"
                 if self.fragments:
                     evaluations.append(self._evaluate(number, reply_problems))
                 break

@@ -277,6 +277,8 @@ class _Live:
                 return call(min(self.settings.timeout_s, remaining))
             except ReplyTooLarge as exc:
                 raise ProviderError(str(exc)) from None
+            except ProviderError:
+                raise
             except Exception as exc:
                 status, wait_header, what = self._classify(exc)
                 retryable = status is None or status in (408, 409, 429) or status >= 500
@@ -391,20 +393,35 @@ class _OpenAI(_Live):
                 max_completion_tokens=request.max_output_tokens,
                 timeout=timeout,
             )
-            if not response.choices:
-                raise ProviderError("the reply has no choices")
-            choice = response.choices[0]
-            message = choice.message
-            usage = response.usage
-            tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
-            tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
-            refusal = getattr(message, "refusal", None)
-            if refusal or choice.finish_reason == "content_filter":
-                return Reply("", tokens_in, tokens_out, "refusal", refusal or "content filter")
-            finish = "length" if choice.finish_reason == "length" else "stop"
-            return Reply(message.content or "", tokens_in, tokens_out, finish)
+            return _read(self.name, _read_openai, response)
 
         return self._retrying(call, deadline)
+
+
+def _read(name: str, read: Callable[[Any], Reply], response: Any) -> Reply:
+    """`read(response)`, with a response the SDK parsed but that lacks what it should hold
+    (a server that is not quite the API) as a `ProviderError`, not a crash."""
+    try:
+        return read(response)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise ProviderError(
+            f"the reply is not a valid {name} response ({type(exc).__name__}: {_short(str(exc))})"
+        ) from None
+
+
+def _read_openai(response: Any) -> Reply:
+    if not response.choices:
+        raise ProviderError("the reply has no choices")
+    choice = response.choices[0]
+    message = choice.message
+    usage = response.usage
+    tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+    tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
+    refusal = getattr(message, "refusal", None)
+    if refusal or choice.finish_reason == "content_filter":
+        return Reply("", tokens_in, tokens_out, "refusal", refusal or "content filter")
+    finish = "length" if choice.finish_reason == "length" else "stop"
+    return Reply(message.content or "", tokens_in, tokens_out, finish)
 
 
 class _Anthropic(_Live):
@@ -437,19 +454,23 @@ class _Anthropic(_Live):
                 tool_choice={"type": "tool", "name": request.section},
                 timeout=timeout,
             )
-            usage = response.usage
-            tokens_in = int(getattr(usage, "input_tokens", 0) or 0)
-            tokens_out = int(getattr(usage, "output_tokens", 0) or 0)
-            texts: list[str] = []
-            for block in response.content:
-                if getattr(block, "type", None) == "tool_use":
-                    text = json.dumps(block.input, ensure_ascii=False, sort_keys=True)
-                    return Reply(text, tokens_in, tokens_out, "stop")
-                if getattr(block, "type", None) == "text":
-                    texts.append(str(block.text))
-            if response.stop_reason == "refusal":
-                return Reply("", tokens_in, tokens_out, "refusal", " ".join(texts) or "refused")
-            finish = "length" if response.stop_reason == "max_tokens" else "stop"
-            return Reply("".join(texts), tokens_in, tokens_out, finish)
+            return _read(self.name, _read_anthropic, response)
 
         return self._retrying(call, deadline)
+
+
+def _read_anthropic(response: Any) -> Reply:
+    usage = response.usage
+    tokens_in = int(getattr(usage, "input_tokens", 0) or 0)
+    tokens_out = int(getattr(usage, "output_tokens", 0) or 0)
+    texts: list[str] = []
+    for block in response.content:
+        if getattr(block, "type", None) == "tool_use":
+            text = json.dumps(block.input, ensure_ascii=False, sort_keys=True)
+            return Reply(text, tokens_in, tokens_out, "stop")
+        if getattr(block, "type", None) == "text":
+            texts.append(str(block.text))
+    if response.stop_reason == "refusal":
+        return Reply("", tokens_in, tokens_out, "refusal", " ".join(texts) or "refused")
+    finish = "length" if response.stop_reason == "max_tokens" else "stop"
+    return Reply("".join(texts), tokens_in, tokens_out, finish)

@@ -68,6 +68,8 @@ class Recorder:
         self.directory = directory
         self.count = 0
         directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob("[0-9][0-9][0-9]-*.json"):  # an earlier session (--force)
+            old.unlink()
         _write(
             directory / SESSION,
             {"provider": inner.name, "model": inner.model, "settings": settings},
