@@ -52,6 +52,11 @@ def run_llm(
     def progress(line: str) -> None:
         err.print(visible(f"llm: {line}"), markup=False)
 
+    # Refuse before spending tokens on a draft that could not be written.
+    for path in (output, report):
+        if path is not None and not path.resolve().parent.is_dir():
+            fail(f"directory {path.parent} does not exist")
+
     provider: Any
     budget = Budget(options.rounds, options.max_tokens, options.max_seconds)
     try:

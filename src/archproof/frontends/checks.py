@@ -496,8 +496,8 @@ def _placeholders(design: Design, qid: str, text: str) -> Iterator[Diagnostic]:
         if arg is None or arg not in ids:
             article = "an" if kind == "operation" else "a"
             shown = f"no {kind} '{arg}'" if arg else f"needs {article} {kind} id"
-            hint = _hint(arg, ids) if arg else f"write {{{{{name}:<{kind} id>}}}}"
-            yield Diagnostic("AP034", f"{where}: {shown}", design.span, hint)
+            fix = _hint(arg, ids) if arg else f"write {{{{{name}:<{kind} id>}}}}"
+            yield Diagnostic("AP034", f"{where}: {shown}", design.span, fix)
 
 
 def _duplicates(ids: list[str], spans: list[Span | None], what: str) -> Iterator[Diagnostic]:
