@@ -144,13 +144,14 @@ def test_a_session_writes_the_design_and_says_what_the_loop_fixed(tmp_path: Path
     assert check.exit_code == 0, check.output
 
 
-def test_a_local_server_needs_no_key(tmp_path: Path) -> None:
-    """Ollama / llama.cpp on this machine: OPENAI_BASE_URL on loopback, no key set."""
+@pytest.mark.parametrize("variable", ["OPENAI_BASE_URL", "OPENAI_API_BASE"])
+def test_a_local_server_needs_no_key(tmp_path: Path, variable: str) -> None:
+    """Ollama / llama.cpp on this machine: the base URL on loopback, no key set."""
     out = tmp_path / "design.yaml"
     with fake_server("openai", _script("openai")) as server:
         result = _invoke(
             ["design", "--llm", "llama3.1:8b", NOTE_TASK, "-o", str(out), "--format", "json"],
-            {"OPENAI_BASE_URL": base_url(server)},
+            {variable: base_url(server)},
         )
         body = server.seen[0].body
     assert result.exit_code == 0, result.output
@@ -331,3 +332,15 @@ def test_record_with_force_starts_a_clean_recording(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not (recording / "009-answers.request.json").exists()
     assert (recording / "007-answers.reply.json").exists()
+
+
+def test_anthropic_base_url_comes_from_the_environment(tmp_path: Path) -> None:
+    out = tmp_path / "design.yaml"
+    with fake_server("anthropic", _script("anthropic")) as server:
+        result = _invoke(
+            ["design", "--llm", "claude-x", NOTE_TASK, "-o", str(out)],
+            {"ANTHROPIC_BASE_URL": base_url(server), "ANTHROPIC_API_KEY": "k"},
+        )
+        assert server.seen and server.seen[0].body["model"] == "claude-x"
+    assert result.exit_code == 0, result.output
+    assert "drafted_by: anthropic:claude-x" in out.read_text()
