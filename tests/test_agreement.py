@@ -135,6 +135,43 @@ def test_the_comparison_can_fail() -> None:
     assert sol.pools[0].rho is not None and abs(sol.pools[0].rho - api) > 0.02
 
 
+FAN_OUT = """
+meta: {{name: fan-out}}
+components:
+  api: {{kind: service, replicas: 2, concurrency: 8, work: {{handle: 2ms}}}}
+  profile: {{kind: service, replicas: 1, concurrency: 4, work: {{get: 8ms}}}}
+  orders:
+    kind: service
+    replicas: 1
+    concurrency: 4
+    work: {{list: {{lognormal: {{p50: 10ms, p99: 60ms}}}}}}
+  recs: {{kind: external, work: {{top: 20ms}}}}
+  db: {{kind: database, tech: postgresql, replicas: 1, read_replicas: 1}}
+operations:
+  page:
+    rate: 150/s
+    calls:
+      - call: api.handle
+        calls:
+          {fan_out}
+          - db.read
+  batch: {{rate: 40/s, calls: [{{parallel: [db.read, db.read, profile.get]}}]}}
+"""
+MEMBERS = "profile.get, orders.list, {one_of: [{p: 80%, calls: [recs.top]}]}"
+
+
+def test_parallel_groups_agree() -> None:
+    """Fork-join in both: pools see the sum of the members' load, operations the max."""
+    design = load_text(FAN_OUT.format(fan_out=f"- parallel: [{MEMBERS}]"), "fan_out.yaml")
+    assert disagreements(design) == []
+    # the same calls made in sequence: the comparison tells them apart
+    in_sequence = load_text(FAN_OUT.format(fan_out=f"- {{one_of: [{{p: 1, calls: [{MEMBERS}]}}]}}"))
+    par, seq = solve(compile_network(design)), solve(compile_network(in_sequence))
+    mean_p, mean_s = par.op_mean["page"], seq.op_mean["page"]
+    assert mean_p is not None and mean_s is not None and mean_p < mean_s - 0.005
+    assert [p.lam for p in par.pools] == pytest.approx([p.lam for p in seq.pools])
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_bundled_examples_agree(path: Path) -> None:
     assert disagreements(load_design(path)) == []
@@ -171,7 +208,9 @@ def random_designs(draw: st.DrawFn) -> str:
     ]
     for i in range(draw(st.integers(1, 3))):
         hit = draw(st.integers(50, 95))
-        shape = draw(st.sampled_from(["flat", "nested", "cached", "write"]))
+        shape = draw(
+            st.sampled_from(["flat", "nested", "cached", "write", "parallel", "nested_parallel"])
+        )
         calls = {
             "flat": "[api.run, db.read, partner.call]",
             "nested": "[{call: api.run, calls: [db.read, {call: db.read, times: 2}]}]",
@@ -180,6 +219,13 @@ def random_designs(draw: st.DrawFn) -> str:
                 f"{{p: {100 - hit}%, label: miss, calls: [db.read, cache.set]}}]}}]"
             ),
             "write": "[api.run, db.write]",
+            "parallel": (
+                f"[api.run, {{parallel: [partner.call, db.read, {{one_of: [{{p: {hit}%, "
+                f"calls: [cache.get]}}, {{p: {100 - hit}%, calls: [db.read, cache.set]}}]}}]}}]"
+            ),
+            "nested_parallel": (
+                "[{call: api.run, calls: [{parallel: [db.read, partner.call]}, db.write]}]"
+            ),
         }[shape]
         rate = draw(st.integers(5, 300))
         lines.append(f"  op{i}: {{rate: {rate}/s, calls: {calls}}}")

@@ -227,12 +227,13 @@ _SHORT_FORM_WRAPPERS = frozenset({"fixed", "exponential", "exp", "lognormal"})
 
 
 def _is_union_tag(loc: tuple[Any, ...], index: int) -> bool:
-    """`('calls', 0, 'call', 'timeout')`: the 'call' after a call-list index is a union tag."""
+    """`('calls', 0, 'call', 'timeout')`: the 'call' after a call-list index is a union tag
+    (so is the one after a `parallel` member's index)."""
     return (
-        loc[index] in ("call", "one_of")
+        loc[index] in ("call", "one_of", "parallel")
         and index >= 2
         and isinstance(loc[index - 1], int)
-        and loc[index - 2] == "calls"
+        and loc[index - 2] in ("calls", "parallel")
     )
 
 

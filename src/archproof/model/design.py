@@ -13,7 +13,7 @@ from archproof.model.decisions import Decision
 from archproof.model.entities import Entity
 from archproof.model.events import Event, Observability, Scenario
 from archproof.model.frozen import FrozenDict
-from archproof.model.operations import CallItem, CallNode, OneOf, Operation
+from archproof.model.operations import CallItem, CallNode, OneOf, Operation, Parallel
 from archproof.model.requirements import Requirements
 from archproof.span import span_of
 
@@ -115,12 +115,15 @@ class Design(Node):
 
 
 def walk_calls(items: tuple[CallItem, ...]) -> list[CallNode]:
-    """Every call node in a call tree, depth first, including those inside one_of."""
+    """Every call node in a call tree, depth first, including those inside one_of and
+    parallel groups."""
     out: list[CallNode] = []
     for item in items:
         if isinstance(item, OneOf):
             for branch in item.one_of:
                 out.extend(walk_calls(branch.calls))
+        elif isinstance(item, Parallel):
+            out.extend(walk_calls(item.parallel))
         else:
             out.append(item)
             out.extend(walk_calls(item.calls))

@@ -7,6 +7,7 @@ refers to which), not analysis: every edge is a call written in the design.
 from __future__ import annotations
 
 from collections import deque
+from typing import Literal
 
 from archproof.backends.report.document import (
     ErDiagram,
@@ -20,7 +21,7 @@ from archproof.backends.report.document import (
     Sequence,
 )
 from archproof.catalog import load_catalog, resolve
-from archproof.model import CallItem, CallNode, Design, OneOf, Operation
+from archproof.model import CallItem, CallNode, Design, OneOf, Operation, Parallel
 from archproof.model.traits import traits
 
 USERS = "users"
@@ -70,6 +71,9 @@ def component_graph(design: Design) -> Graph:
             if isinstance(item, OneOf):
                 for branch in item.one_of:
                     walk(branch.calls, prev, chain=False)
+                continue
+            if isinstance(item, Parallel):
+                walk(item.parallel, prev, chain=False)  # all called by the same caller
                 continue
             delivered = chain and prev == queue  # a queue hands its messages to the worker
             add(prev, item.component, item.work, item.async_ or delivered)
@@ -198,6 +202,9 @@ def sequence(design: Design, op: Operation) -> Sequence:
             if isinstance(item, OneOf):
                 _branches(item, caller)
                 continue
+            if isinstance(item, Parallel):
+                _parallel(item, caller)
+                continue
             see(item.component)
             if item.async_:
                 messages.append(_msg("async", caller, item))
@@ -214,11 +221,24 @@ def sequence(design: Design, op: Operation) -> Sequence:
             nested(branch.calls, caller)
         messages.append(Message("group_end"))
 
+    def _parallel(item: Parallel, caller: str) -> None:
+        # a `par` block: one lane per member, all called by `caller` at once
+        for i, member in enumerate(item.parallel):
+            kind: Literal["group_start", "group_else"] = "group_start" if i == 0 else "group_else"
+            what = member.call if isinstance(member, CallNode) else "one of"
+            label = f"parallel, latency = slowest: {what}" if i == 0 else what
+            messages.append(Message(kind, label=label, block="par"))
+            nested((member,), caller)
+        messages.append(Message("group_end", block="par"))
+
     stack: list[str] = []
     prev = entry
     for item in op.calls:
         if isinstance(item, OneOf):
             _branches(item, prev)
+            continue
+        if isinstance(item, Parallel):
+            _parallel(item, prev)
             continue
         see(item.component)
         if item.async_:

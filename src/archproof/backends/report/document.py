@@ -108,7 +108,8 @@ class Message:
     """One arrow of a sequence diagram, or a group marker.
 
     kind: call (solid), async (open arrow, no reply), reply (dashed back),
-    group_start / group_else / group_end (an `alt` block with `label`).
+    group_start / group_else / group_end (an `alt` block with `label`, or a `par` block
+    of calls made at once when `block` is "par").
     """
 
     kind: Literal["call", "async", "reply", "group_start", "group_else", "group_end"]
@@ -116,6 +117,7 @@ class Message:
     target: str = ""
     label: str = ""
     note: str = ""  # the call's guards: timeout, retries, breaker, fail_open ...
+    block: Literal["alt", "par"] = "alt"  # group markers: exclusive branches or parallel
 
 
 @dataclass(frozen=True)

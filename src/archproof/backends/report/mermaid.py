@@ -77,10 +77,11 @@ def sequence(seq: Sequence) -> str:
     for m in seq.messages:
         pad = "    " * (depth + 1)
         if m.kind == "group_start":
-            lines.append(f"{pad}alt {label(m.label)}")
+            lines.append(f"{pad}{m.block} {label(m.label)}")
             depth += 1
         elif m.kind == "group_else":
-            lines.append(f"{'    ' * depth}else {label(m.label)}")
+            word = "and" if m.block == "par" else "else"
+            lines.append(f"{'    ' * depth}{word} {label(m.label)}")
         elif m.kind == "group_end":
             depth -= 1
             lines.append(f"{'    ' * (depth + 1)}end")

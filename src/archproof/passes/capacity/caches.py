@@ -16,7 +16,7 @@ from archproof.passes.capacity.figure import figure
 from archproof.passes.capacity.network import Network, Seq
 from archproof.passes.capacity.result import CacheHeadroom
 from archproof.passes.capacity.solve import Solution
-from archproof.passes.lower import Call
+from archproof.passes.lower import Call, Parallel
 
 
 def _calls(seq: Seq) -> list[int]:
@@ -32,6 +32,10 @@ def cache_headroom(net: Network, sol: Solution) -> tuple[CacheHeadroom, ...]:
         for step in seq:
             if isinstance(step, Call):
                 visit_seq(step.children)
+                continue
+            if isinstance(step, Parallel):
+                for member in step.members:
+                    visit_seq(member)
                 continue
             hits: list[tuple[float, list[int]]] = []
             misses: list[list[int]] = []

@@ -8,6 +8,8 @@ For an operation, with calls made with probability p, `times` times, in sequence
 
     P(fail) = 1 − Π_steps (1 − f_step),   one_of: f = Σ p_b·f_b
 
+(the members of a parallel group count as steps: the group needs every member)
+
 Availability of an operation (independent failures, parallel replicas, series steps):
 
     A(op) = Π over components X of (1 − U_X · f_X),   U_X = (1 − a_X)^n_X
@@ -26,7 +28,7 @@ from archproof.passes.capacity.figure import OK, Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
 from archproof.passes.capacity.status import SloStatus
-from archproof.passes.lower import Call
+from archproof.passes.lower import Call, Parallel, substeps
 from archproof.passes.lower.availability import unavailability
 
 MINUTES_PER_YEAR = 525_600.0
@@ -35,6 +37,13 @@ MINUTES_PER_YEAR = 525_600.0
 def _seq(net: Network, seq: Seq, down: str) -> tuple[float, float]:
     ok = okd = 1.0
     for step in seq:
+        if isinstance(step, Parallel):
+            # every member is made and the group needs all of them: as steps in sequence
+            for member in step.members:
+                f, d = _seq(net, member, down)
+                ok *= 1.0 - f
+                okd *= max(0.0, 1.0 - f - d)
+            continue
         if isinstance(step, Call):
             f, d = _call(net, step, down)
         else:
@@ -60,7 +69,7 @@ def _reach(net: Network, v: Visit) -> frozenset[str]:
                 if isinstance(step, Call):
                     names |= _reach(net, step)
                 else:
-                    stack.extend(branch.steps for branch in step.branches)
+                    stack.extend(substeps(step))
         found = cache[v.index] = frozenset(names)
     return found
 

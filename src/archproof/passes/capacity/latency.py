@@ -6,17 +6,21 @@ from dataclasses import dataclass
 
 from archproof.model import Operation
 from archproof.passes.capacity.figure import SATURATED, Figure, figure, unknown
-from archproof.passes.capacity.network import Network
+from archproof.passes.capacity.fork_join import FORMULA as F_FORK
+from archproof.passes.capacity.fork_join import max_quantile
+from archproof.passes.capacity.network import Network, Visit
 from archproof.passes.capacity.quantile import FORMULA as Q_FORMULA
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import EdgeLoad, SloCheck
 from archproof.passes.capacity.solve import Solution
 from archproof.passes.capacity.status import SloStatus
+from archproof.passes.lower import Parallel
 
 F_MEAN = (
     "sum over sequential steps of E[wait] + E[holding]; nested calls add to the caller's "
     "holding time; one_of branches weighted by p; × E[attempts] (+ backoff); async calls add 0"
 )
+F_MEAN_PARALLEL = F_MEAN + "; a parallel group adds E[max] of its members (" + F_FORK + ")"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class OperationLatency:
     p95: Figure
     p99: Figure
     checks: tuple[SloCheck, ...]
+
+
+def _visits(net: Network, op: str) -> list[Visit]:
+    return [net.visits[i] for i in net.visits_of_op.get(op, ())]
 
 
 def _saturated(unit: str, op: str) -> Figure:
@@ -39,9 +47,21 @@ def operation_latency(net: Network, sol: Solution, op: Operation) -> OperationLa
         figs = [_saturated("s", op.id) for _ in range(4)]
     else:
         inputs = {"mean": mean, "variance": var}
-        figs = [figure(mean, "s", F_MEAN, variance=var)]
+        fork = sol.op_fork.get(op.id)
+        parallel = (
+            fork is not None
+            or any(isinstance(s, Parallel) for s in net.top(op.id))
+            or any(any(isinstance(s, Parallel) for s in v.children) for v in _visits(net, op.id))
+        )
+        figs = [figure(mean, "s", F_MEAN_PARALLEL if parallel else F_MEAN, variance=var)]
         for q in (0.5, 0.95, 0.99):
-            figs.append(Figure(lognormal_quantile(mean, var, q), "s", Q_FORMULA, inputs))
+            if fork is not None:
+                # the operation is one parallel group: its percentiles are the max's
+                # (product of the members' CDFs), not a lognormal fit of the max's moments
+                value = max_quantile(fork, q)
+                figs.append(Figure(value, "s", F_FORK, {"members": float(len(fork))}))
+            else:
+                figs.append(Figure(lognormal_quantile(mean, var, q), "s", Q_FORMULA, inputs))
     checks: list[SloCheck] = []
     if op.slo is not None:
         for metric, target, fig in (

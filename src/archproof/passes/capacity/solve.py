@@ -24,11 +24,12 @@ attempt; without one it is held indefinitely and saturates too ("held by" the ca
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archproof.passes.capacity.erlang_c import erlang_c, wait_variance
+from archproof.passes.capacity.fork_join import max_moments
 from archproof.passes.capacity.network import Network, Seq, Visit
-from archproof.passes.lower import Call
+from archproof.passes.lower import Call, Parallel, substeps
 
 _MAX_SWEEPS = 60
 _TOLERANCE = 1e-9
@@ -65,6 +66,9 @@ class Solution:
     r_var: list[float | None]
     op_mean: dict[str, float | None]
     op_var: dict[str, float | None]
+    # operations that are one parallel group: its members' (mean, variance), so the
+    # percentiles come from the product of the members' CDFs (latency.py)
+    op_fork: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
 
 def callee_pools(net: Network) -> dict[int, set[int]]:
@@ -116,8 +120,8 @@ def sync_children(net: Network, v: Visit) -> list[int]:
                 if not step.async_:
                     out.append(step.index)
             else:
-                for branch in step.branches:
-                    walk(branch.steps)
+                for sub in substeps(step):
+                    walk(sub)
 
     walk(v.children)
     return out
@@ -170,6 +174,11 @@ def solve(net: Network, factor: float = 1.0) -> Solution:
             sol.op_var[op.id] = None
         else:
             sol.op_mean[op.id], sol.op_var[op.id] = moments
+            top = net.top(op.id)
+            if len(top) == 1 and isinstance(top[0], Parallel):
+                members = parallel_members(net, sol, top[0])
+                if members is not None:
+                    sol.op_fork[op.id] = tuple(members)
     return sol
 
 
@@ -306,8 +315,22 @@ def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] |
     return mean, max(0.0, var)
 
 
+def parallel_members(
+    net: Network, sol: Solution, step: Parallel
+) -> list[tuple[float, float]] | None:
+    """Mean and variance of each member of a parallel group (None: one never answers)."""
+    out: list[tuple[float, float]] = []
+    for member in step.members:
+        got = seq_moments(net, sol, member)
+        if got is None:
+            return None
+        out.append(got)
+    return out
+
+
 def seq_moments(net: Network, sol: Solution, seq: Seq) -> tuple[float, float] | None:
-    """Mean and variance of a sequence of calls (independent steps add; one_of mixes)."""
+    """Mean and variance of a sequence of calls (independent steps add; one_of mixes; a
+    parallel group is the max of its members, `fork_join.py`)."""
     mean = var = 0.0
     for step in seq:
         if isinstance(step, Call):
@@ -318,6 +341,13 @@ def seq_moments(net: Network, sol: Solution, seq: Seq) -> tuple[float, float] | 
                 return None
             mean += res[0]
             var += res[1]
+        elif isinstance(step, Parallel):
+            members = parallel_members(net, sol, step)
+            if members is None:
+                return None
+            m, v = max_moments(members)
+            mean += m
+            var += v
         else:
             e1 = e2 = 0.0
             for branch in step.branches:

@@ -16,6 +16,7 @@ from archproof.passes.lower.queueing_model import (
     Choice,
     LoweredOperation,
     OperationRate,
+    Parallel,
     Pool,
     PoolRole,
     QueueingModel,
@@ -23,6 +24,7 @@ from archproof.passes.lower.queueing_model import (
     Step,
     Steps,
     direct_calls,
+    substeps,
     walk_steps,
 )
 
@@ -47,6 +49,7 @@ __all__ = [
     "Choice",
     "LoweredOperation",
     "OperationRate",
+    "Parallel",
     "Pool",
     "PoolRole",
     "QueueingModel",
@@ -60,5 +63,6 @@ __all__ = [
     "peak_rate",
     "read_split",
     "route",
+    "substeps",
     "walk_steps",
 ]

@@ -40,6 +40,7 @@ from typing import Protocol
 from archproof.catalog import load_catalog, resolve, service_time
 from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import CallNode, Design, Distribution, Event, OneOf, Operation, Redelivery
+from archproof.model import Parallel as ParallelNode
 from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
 from archproof.model.requirements import Load, at_peak
@@ -54,6 +55,7 @@ from archproof.passes.lower.queueing_model import (
     Choice,
     LoweredOperation,
     OperationRate,
+    Parallel,
     Pool,
     PoolRole,
     QueueingModel,
@@ -230,6 +232,11 @@ class _Lowering:
                     sub = self.steps(op, b.calls, parent, scale * p, f"{prefix}[{label}]")
                     branches.append(Branch(p, label, sub))
                 out.append(Choice(tuple(branches)))
+            elif isinstance(item, ParallelNode):
+                # every member is made: each at the parent's full scale (load adds up);
+                # members' paths read as if written in sequence (review's `tree` spelling)
+                members = tuple(self.steps(op, (m,), parent, scale, prefix) for m in item.parallel)
+                out.append(Parallel(members))
             else:
                 out.append(self.call(op, item, parent, scale, prefix))
         return tuple(out)

@@ -9,7 +9,10 @@ two outputs that print the same quantity print the same number.
   takes writes and its share of reads, REPLICAS the rest). An infinite pool is a delay
   station: no queueing (someone else sizes it).
 - A **call** is one node of an operation's call tree with its service time, policy and
-  load multipliers; its `children` are typed steps (`Call` or `Choice`), never tuples.
+  load multipliers; its `children` are typed steps (`Call`, `Choice` or `Parallel`),
+  never tuples. A `Parallel` group's members are made at once: every member carries the
+  full rate of its parent (load = the sum), the caller waits for the slowest (latency =
+  the max).
 - An operation's **rate** is stated once: average and peak (average × peak factor) with
   the derivation as text. A global `rate_limit` caps it (the admitted rate; `offered` is
   what arrives), and a consumer's rate counts every redelivery of a failed message.
@@ -174,8 +177,23 @@ class Choice:
     branches: tuple[Branch, ...]
 
 
-Step = Call | Choice
+@dataclass(frozen=True, slots=True)
+class Parallel:
+    """Members made at once (fork-join): the caller waits for the slowest, every member
+    is made. Each member is the steps of one call item (a call or a choice)."""
+
+    members: tuple[Steps, ...]
+
+
+Step = Call | Choice | Parallel
 Steps = tuple[Step, ...]
+
+
+def substeps(step: Choice | Parallel) -> Iterator[Steps]:
+    """The step sequences inside a choice (its branches) or a parallel group (its members)."""
+    if isinstance(step, Choice):
+        return (b.steps for b in step.branches)
+    return iter(step.members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,21 +355,22 @@ def _fields_of(item: Admission | RedeliveryFlow | HotKey) -> dict[str, object]:
 
 
 def walk_steps(steps: Steps) -> Iterator[Call]:
-    """Every call in `steps`, pre-order, through choices and nested calls."""
+    """Every call in `steps`, pre-order, through choices, parallel groups and nested calls."""
     for step in steps:
         if isinstance(step, Call):
             yield step
             yield from walk_steps(step.children)
         else:
-            for branch in step.branches:
-                yield from walk_steps(branch.steps)
+            for sub in substeps(step):
+                yield from walk_steps(sub)
 
 
 def direct_calls(steps: Steps) -> Iterator[Call]:
-    """The calls made directly by `steps` (through choices, not into nested calls)."""
+    """The calls made directly by `steps` (through choices and parallel groups, not into
+    nested calls)."""
     for step in steps:
         if isinstance(step, Call):
             yield step
         else:
-            for branch in step.branches:
-                yield from direct_calls(branch.steps)
+            for sub in substeps(step):
+                yield from direct_calls(sub)

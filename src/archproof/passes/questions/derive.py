@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archproof.catalog import load_catalog, resolve
-from archproof.model import CallNode, Design, Entity, OneOf, Operation
+from archproof.model import CallNode, Design, Entity, OneOf, Operation, Parallel
 from archproof.model.operations import CallItem
 from archproof.model.traits import traits
 from archproof.passes.lower import peak_rate
@@ -35,6 +35,9 @@ def _calls(op: Operation) -> Iterator[_Call]:
             if isinstance(item, OneOf):
                 for branch in item.one_of:
                     yield from walk(branch.calls, caller, optional)
+                continue
+            if isinstance(item, Parallel):
+                yield from walk(item.parallel, caller, optional)
                 continue
             opt = optional or item.async_ or item.on_failure == "fail_open"
             yield _Call(op, caller, item, opt)

@@ -18,6 +18,10 @@ it into the kernel's arrays:
   (zero service), so each step releases its component before the next starts. Nested
   calls are made while holding the caller's server. A choice becomes an exclusive choice
   group; a branch with several steps becomes a zero-cost ``@client`` node holding them.
+  A parallel group becomes a zero-cost ``@client`` fork node (fork-join: its children run
+  at once and it waits for all) over one zero-cost ``@client`` wrapper per member, whose
+  child is the member's call (or choice) with its own policy; so fork-join networks run
+  on the general kernel, never the fast path.
 - A call to a queue starts one request of every consuming operation when it completes
   (fan-out, as in the capacity pass); consumers have no arrival process of their own.
 - Rates: the lowered peak (or average when ``peak`` is off) × the ``load`` multiplier
@@ -32,7 +36,7 @@ from dataclasses import dataclass, field
 
 from archproof.model import Design, Distribution
 from archproof.model.events import Fault
-from archproof.passes.lower import Call, Choice, QueueingModel, Steps, lower
+from archproof.passes.lower import Call, Choice, Parallel, QueueingModel, Steps, lower
 from archproof.passes.lower.faults import FaultEffect, fault_windows
 from archproof.passes.simulate.network import (
     SYNC,
@@ -138,6 +142,12 @@ def compile_design(
     def steps(seq: Steps) -> tuple[int, ...]:
         out: list[int] = []
         for step in seq:
+            if isinstance(step, Parallel):
+                # a fork node over one zero-cost wrapper per member: the member's edge
+                # policy (timeout, retries, breaker, fail-open) sits below its wrapper
+                members = tuple(b.node(client, fixed(0.0), children=steps(m)) for m in step.members)
+                out.append(b.node(client, fixed(0.0), children=members, fork=True))
+                continue
             if isinstance(step, Choice):
                 g = fresh_group()
                 for br in step.branches:

@@ -3,7 +3,8 @@
 Two kernels with one signature:
 
 - :func:`_kernel` is the general engine. It handles layered calls that hold servers,
-  timeouts, retries, breakers, fault windows, async hand-offs and spawns.
+  timeouts, retries, breakers, fault windows, async hand-offs, spawns and fork-join
+  (parallel groups).
 - :func:`_kernel_tandem` is a fast path for networks of plain sequential steps (see
   ``runner.is_tandem``). It gives bit-identical results to the general engine.
 
@@ -310,6 +311,7 @@ def _kernel(
     nd_failopen: Any,
     nd_idem: Any,
     nd_write: Any,
+    nd_fork: Any,
     cl_node: Any,
     cl_gend: Any,
     fw_station: Any,
@@ -725,8 +727,47 @@ def _kernel(
                     act = A_NEXT
 
             elif act == A_NEXT:
-                # next child in order: probability / choice group; async ones run detached
                 n = c_node[cid]
+                if nd_fork[n] != 0:
+                    # fork-join: issue every child at once (the first written on top of the
+                    # work stack) and wait; A_RESULT counts them back in c_att
+                    start = nd_coff[n]
+                    end = nd_coff[n + 1]
+                    if end == start:
+                        act = A_FINISH
+                        arg = c_stat[cid]
+                        continue
+                    if fn < end - start:
+                        status = ST_CALL_OVERFLOW
+                        break
+                    if wn + (end - start) > wcap:
+                        status = ST_STACK_OVERFLOW
+                        break
+                    c_att[cid] = end - start
+                    for q in range(end - 1, start - 1, -1):
+                        fn -= 1
+                        k = free_stk[fn]
+                        c_gen[k] += 1
+                        c_node[k] = cl_node[q]
+                        c_par[k] = cid
+                        c_pgen[k] = c_gen[cid]
+                        c_pedge[k] = c_edge[cid]
+                        c_op[k] = c_op[cid]
+                        c_warm[k] = c_warm[cid]
+                        c_t0[k] = c_t0[cid]
+                        c_stat[k] = 0
+                        c_ab[k] = 0
+                        c_sup[k] = 0
+                        c_hold[k] = 0
+                        c_edge[k] = 0
+                        c_child[k] = -1
+                        wA[wn] = A_ISSUE
+                        wC[wn] = k
+                        wR[wn] = 0
+                        wn += 1
+                    act = A_NONE
+                    continue
+                # next child in order: probability / choice group; async ones run detached
                 pos = c_pos[cid]
                 end = nd_coff[n + 1]
                 chosen = -1
@@ -869,8 +910,23 @@ def _kernel(
                 act = A_ISSUE
 
             elif act == A_RESULT:
-                # the current child edge of `cid` returned `arg`: breaker, retry, fail open/closed
                 p = cid
+                if nd_fork[c_node[p]] != 0:
+                    # one child of a fork returned: the group fails if any child failed
+                    # (a fail-open member already returned degraded), and finishes with the
+                    # last one
+                    if arg > R_DEGRADED:
+                        c_stat[p] = R_CHILD
+                    elif arg == R_DEGRADED and c_stat[p] == R_OK:
+                        c_stat[p] = R_DEGRADED
+                    c_att[p] -= 1
+                    if c_att[p] > 0:
+                        act = A_NONE
+                    else:
+                        act = A_FINISH
+                        arg = c_stat[p]
+                    continue
+                # the current child edge of `cid` returned `arg`: breaker, retry, fail open/closed
                 ch = c_cur[p]
                 th = nd_cbth[ch]
                 if th > 0 and arg != R_BREAKER:
@@ -1098,6 +1154,7 @@ def _kernel_tandem(
     nd_failopen: Any,
     nd_idem: Any,
     nd_write: Any,
+    nd_fork: Any,
     cl_node: Any,
     cl_gend: Any,
     fw_station: Any,

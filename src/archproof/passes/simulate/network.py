@@ -20,6 +20,11 @@ Semantics (the kernel implements them):
   independently with probability ``prob``. Consecutive children sharing a
   ``group >= 0`` form an exclusive choice (cache hit 0.9 / miss 0.1): one uniform draw
   picks at most one of them.
+- A **fork** node (``fork=True``) performs its children at once instead of in order
+  (a parallel group, fork-join): it issues every child, waits until all have returned,
+  and fails if any failed (a child's failure is already fail-open or not inside the
+  child). Its children carry the plain SYNC policy and probability 1: a member's own
+  policy sits on the edge below a zero-cost wrapper node (``compile.py``).
 - An **async** child is fire-and-forget: the caller continues at once; the child runs
   on its own. A node with ``spawns`` set starts a new request of that operation when it
   completes successfully (an enqueue hands a message to a worker operation).
@@ -195,6 +200,7 @@ class Network:
     nd_failopen: I64
     nd_idem: I64
     nd_write: I64
+    nd_fork: I64  # 1: the node's children run at once (fork-join), see the module docstring
     cl_node: I64
     cl_gend: I64  # at the first slot of a choice group: slot after its last member; else -1
     fw_station: I64
@@ -234,6 +240,7 @@ class _Node:
     children: tuple[int, ...]
     policy: CallPolicy
     spawns: str | None
+    fork: bool = False
 
 
 @dataclass
@@ -312,8 +319,13 @@ class NetworkBuilder:
         group: int = -1,
         call: CallPolicy = SYNC,
         spawns: str | None = None,
+        fork: bool = False,
     ) -> int:
-        """Add a call-tree node; ``call`` is the policy of the edge from its caller."""
+        """Add a call-tree node; ``call`` is the policy of the edge from its caller.
+
+        ``fork``: the children run at once and the node waits for all (fork-join); each
+        child must be a plain SYNC edge taken with probability 1, outside choice groups.
+        """
         if not 0 <= station < len(self._stations):
             raise ValueError(f"unknown station index {station}")
         if not 0.0 <= prob <= 1.0:
@@ -321,7 +333,15 @@ class NetworkBuilder:
         for ch in children:
             if not 0 <= ch < len(self._nodes):
                 raise ValueError(f"child {ch} must be created before its parent")
-        self._nodes.append(_Node(station, service, prob, group, tuple(children), call, spawns))
+            kid = self._nodes[ch]
+            if fork and (kid.prob != 1.0 or kid.group >= 0 or kid.policy != SYNC):
+                raise ValueError(
+                    f"child {ch} of a fork node must be a plain SYNC edge with probability 1 "
+                    "outside choice groups (wrap it in a zero-cost node)"
+                )
+        self._nodes.append(
+            _Node(station, service, prob, group, tuple(children), call, spawns, fork)
+        )
         return len(self._nodes) - 1
 
     def operation(
@@ -438,6 +458,7 @@ class NetworkBuilder:
             nd_failopen=ii([int(p.fail_open) for p in pol]),
             nd_idem=ii([int(p.idempotent) for p in pol]),
             nd_write=ii([int(p.write) for p in pol]),
+            nd_fork=ii([int(nd.fork) for nd in nodes]),
             cl_node=ii(cl_node),
             cl_gend=ii(cl_gend),
             fw_station=ii([x[0] for x in fl]),

@@ -48,8 +48,8 @@ def is_tandem(net: Network) -> bool:
     """Can the fast path run this network with results identical to the general kernel?"""
     if len(net.fw_station) or len(net.prof_t) or np.any(net.st_err > 0):
         return False
-    if np.any(net.op_rate <= 0):
-        return False
+    if np.any(net.op_rate <= 0) or np.any(net.nd_fork):
+        return False  # fork-join (parallel groups) runs on the general kernel
     for r in net.op_root:
         r = int(r)
         if net.st_servers[net.nd_station[r]] != 0:

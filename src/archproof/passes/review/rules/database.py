@@ -17,6 +17,7 @@ from archproof.model import (
     Entity,
     OneOf,
     Operation,
+    Parallel,
 )
 from archproof.model.traits import traits
 from archproof.passes.capacity import CapacityResult
@@ -282,6 +283,13 @@ def _reads_after_writes(
             after = written
             for branch in item.one_of:
                 out, found = _reads_after_writes(design, branch.calls, written)
+                after, hits = after | out, hits + found
+            written = after
+            continue
+        if isinstance(item, Parallel):  # members run at once: none reads after another
+            after = written
+            for member in item.parallel:
+                out, found = _reads_after_writes(design, (member,), written)
                 after, hits = after | out, hits + found
             written = after
             continue

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation
+from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation, Parallel
 from archproof.model.operations import CallItem
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
@@ -69,6 +69,9 @@ def _walk(
         if isinstance(item, OneOf):
             for branch in item.one_of:
                 _walk(op, branch.calls, caller, weight * branch.p, optional, out)
+            continue
+        if isinstance(item, Parallel):  # every member is made, by the same caller
+            _walk(op, item.parallel, caller, weight, optional, out)
             continue
         per_op = weight * item.p * item.times
         opt = optional or item.async_ or item.on_failure == "fail_open"

@@ -13,7 +13,7 @@ from fractions import Fraction
 from itertools import islice
 
 from archproof.catalog import service_time
-from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Operation
+from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Operation, Parallel
 from archproof.model.traits import kinds_where
 from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad
 from archproof.passes.review.context import RuleContext
@@ -57,6 +57,8 @@ def execution_paths(items: tuple[CallItem, ...]) -> Iterator[list[CallNode]]:
     for item in items:
         if isinstance(item, OneOf):
             options = [p for b in item.one_of for p in islice(execution_paths(b.calls), _MAX_PATHS)]
+        elif isinstance(item, Parallel):  # every member is on the path, in written order
+            options = list(islice(execution_paths(item.parallel), _MAX_PATHS))
         else:
             options = [[item, *rest] for rest in islice(execution_paths(item.calls), _MAX_PATHS)]
         sequences = [s + o for s in sequences for o in options][:_MAX_PATHS]
@@ -461,6 +463,8 @@ def _direct_calls(items: tuple[CallItem, ...]) -> Iterator[CallNode]:
         if isinstance(item, OneOf):
             for branch in item.one_of:
                 yield from _direct_calls(branch.calls)
+        elif isinstance(item, Parallel):
+            yield from _direct_calls(item.parallel)
         else:
             yield item
 
@@ -472,6 +476,8 @@ def _tree(items: tuple[CallItem, ...], prefix: str) -> Iterator[tuple[str, CallN
             for i, branch in enumerate(item.one_of):
                 label = branch.label or f"branch{i + 1}"
                 yield from _tree(branch.calls, f"{prefix}[{label}]")
+        elif isinstance(item, Parallel):
+            yield from _tree(item.parallel, prefix)
         else:
             path = f"{prefix}>{item.call}" if prefix else item.call
             yield path, item
