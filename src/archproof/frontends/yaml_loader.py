@@ -107,6 +107,12 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
         tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
         expected = ", ".join(repr(t) for t in tags[:-1]) + f" or {tags[-1]!r}"
         tag = str(ctx.get("tag"))
+        if tag == "parallel" and "parallel" not in tags:
+            return (
+                "a parallel group cannot be a member of a parallel group",
+                "AP014",
+                "list its calls in the outer group: they are made at once either way",
+            )
         hint = _did_you_mean(tag, tags) or f"expected {expected}"
         return f"invalid value {_show(tag)} for '{field}'", "AP014", hint
     if kind == "model_attributes_type":  # a tagged union given a scalar
