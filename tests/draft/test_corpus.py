@@ -61,25 +61,8 @@ _NO_CACHE = (
     "no cache: the drafter adds one only when reads would need more than the policy's read "
     "replicas (cache sparingly); the reference design caches "
 )
-_ONE_FOR_ALL = (
-    "the reader takes 'Users ... N times a day' as a total, not per user (no clause-subject "
-    "reading)"
-)
 XFAIL_NUMBERS: dict[str, str] = {
     "chat-terse": "'1:1 chat' is read as a label (one-to-one), the key counts it as 1",
-    "collab-plain": "no per-what from 'N people edit one document'; 'appear within 100 ms' is "
-    "read as a delay of 'response', not edit latency",
-    "feed-plain": _ONE_FOR_ALL,
-    "finance-issue": "'pulled from the banks once a day': the subject is taken from the noun "
-    "before ('banks'), not the passive verb's object (transaction pulls)",
-    "leaderboard-plain": "'each player can see ... the top 100': 'each player' is read as "
-    "per-what of the top 100",
-    "metrics-plain": "'dashboards need data within 1 minute' is read as a delay of 'data', not "
-    "dashboard freshness",
-    "metrics-terse": "'searchable within 30s' is read as a delay, not search freshness",
-    "notify-ratelimit": "'blast all of them within 2 hours' is read as a delay, not a window",
-    "rides-issue": "'match ... within 2 seconds' is read as a delay of 'driver', not match latency",
-    "scheduler-nonnative": "'retried max 3 times' is read as a factor of 3, not a count of retries",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "graph-issue": "batched level-by-level adjacency reads put the store at 8% of one node at "

@@ -239,7 +239,14 @@ def _place(
         if nxt.low == "times" and period is not None:
             subject = _noun_before(toks, i) or "times"
             peak = _peak(text, toks, i, pend)
-            return q("count", subject, pend, period=period, peak=peak, per=_per(toks, i, pend))
+            per = _per(toks, i, pend) or _habit_of(toks, i, period, value)
+            return q("count", subject, pend, period=period, peak=peak, per=per)
+        if nxt.low == "times" and re.search(
+            r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
+            text[toks[_clause_start(toks, i)].start : tok.start],
+            re.IGNORECASE,
+        ):
+            return q("count", "retries", nxt.end)  # "retried max 3 times": a count of retries
         subject = _noun_after(toks, i + 2)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
@@ -289,7 +296,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     end = tok.end
     if direct is not None:
         period, end = direct
-        subject = subject or _noun_before(toks, i)
+        subject = subject or _passive_subject(toks, i) or _noun_before(toks, i)
     else:
         period, pend = _period_after(toks, j)
         if period is not None:
@@ -298,7 +305,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             end = toks[j - 1].end
     inherited: Quantity | None = None
     if not subject:
-        subject = _noun_before(toks, i)
+        passive = _passive_subject(toks, i) if period is not None else ""
+        subject = passive or _noun_before(toks, i)
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
@@ -324,6 +332,10 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
         per = inherited.per
+    if per is None and _is_people(subject):
+        per = _shared_object(toks, j)
+    if per is None and period is not None and not _is_people(subject):
+        per = _habit_of(toks, i, period, tok.value)
     unit = "count"
     ratio_head = re.match(r"^(?:clicks?|reads?|views?|searches)$", subject.split()[-1])
     if (
@@ -352,6 +364,71 @@ def _is_people(subject: str) -> bool:
     words = subject.lower().split()
     role = NOUNS.get(singular(words[-1]))
     return role is not None and role[0] == "people" and "new" not in words
+
+
+def _passive_subject(toks: list[Token], i: int) -> str:
+    """`Transactions are pulled from the banks once a day`: what the passive clause is
+    about and its verb ("Transactions pulled"), not the noun nearest the number."""
+    start = _clause_start(toks, i)
+    words = toks[start:i]
+    for k in range(len(words) - 2):
+        noun, aux, verb = words[k], words[k + 1], words[k + 2]
+        if (
+            noun.kind == aux.kind == verb.kind == "word"
+            and aux.low in ("are", "is", "get", "gets")
+            and verb.low.endswith("ed")
+            and noun.low not in _FUNCTION_WORDS
+        ):
+            return f"{noun.text} {verb.text}"
+    return ""
+
+
+def _shared_object(toks: list[Token], j: int) -> str | None:
+    """`50 people edit one document at the same time`: people counted per the one thing
+    they share (a verb, then `one X` / `the same X` / `each X`)."""
+    verb, det = _at(toks, j), _at(toks, j + 1)
+    if verb is None or det is None or verb.kind != "word" or verb.low in _NOT_VERBS:
+        return None
+    k = j + 1
+    if det.low == "the" and _at(toks, j + 2) is not None and toks[j + 2].low == "same":
+        k = j + 3
+    elif det.low in ("one", "each") or (det.kind == "num" and det.value == 1 and det.word_number):
+        k = j + 2
+    else:
+        return None
+    noun = _at(toks, k)
+    if noun is None or noun.kind != "word" or noun.low in _FUNCTION_WORDS:
+        return None
+    return singular(noun.low)
+
+
+def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | None:
+    """`Users open their feed 10 times a day and create 1 post a day`: a small count a day
+    (week, month) in a sentence whose subject is people is a habit of each of them, not a
+    total. The sentence must start with the people noun and a verb ("Users open")."""
+    if period not in ("day", "week", "month") or value > _HABIT_MAX:
+        return None
+    start = 0
+    for k in range(i - 1, -1, -1):
+        if toks[k].kind == "brk":
+            start = k + 1
+            break
+    first, verb = _at(toks, start), _at(toks, start + 1)
+    if first is None or verb is None or first.kind != "word" or verb.kind != "word":
+        return None
+    if not first.low.endswith("s") or not _is_people(first.low) or verb.low in _NOT_VERBS:
+        return None
+    return singular(first.low)
+
+
+_HABIT_MAX = 100  # a person does something at most this many times a day (week, month)
+_NOT_VERBS = _wordset(
+    "a an the of in on at per and or with for to from by are is was were has have"
+)
+_FUNCTION_WORDS = _NOT_VERBS | _wordset(
+    "within up than less under below must should can will need needs we our it they all them "
+    "this that these those be been so then"
+)
 
 
 def _owner_before(toks: list[Token], i: int) -> str | None:
@@ -599,6 +676,8 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
                     return noun
         if tok.kind == "num" and not (k > 0 and toks[k - 1].low in ("and", "or")):
             break
+    if i > 0 and toks[i - 1].low in ("top", "bottom"):
+        return None  # "each player can see … the top 100": a rank count, not per player
     sentence_start = 0
     for k in range(i - 1, -1, -1):
         if toks[k].kind == "brk":
@@ -786,12 +865,29 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
-        return "delay", f"{noun} delay"
+        return "delay", f"{_action(toks, start, i) or noun} delay"
     if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
         return "latency", f"{noun} latency"
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+def _action(toks: list[Token], start: int, i: int) -> str:
+    """What a `within` bound applies to: the verb after `to` ("wants to blast all of them
+    within 2 hours"), else the clause's first content word ("edits appear … within 100 ms",
+    "dashboards need data within 1 minute", "Match a rider … within 2 seconds");
+    "searchable" is the search."""
+    words = [t for t in toks[start:i] if t.kind == "word"]
+    for k, tok in enumerate(words[:-1]):
+        if tok.low == "to" and words[k + 1].low not in _FUNCTION_WORDS:
+            return _base(words[k + 1].low)
+    first = next((t for t in words if t.low not in _FUNCTION_WORDS), None)
+    return _base(first.low) if first is not None else ""
+
+
+def _base(word: str) -> str:
+    return word[: -len("able")] if word.endswith("able") and len(word) > 6 else word
 
 
 def _context_noun(toks: list[Token], start: int, i: int) -> str:

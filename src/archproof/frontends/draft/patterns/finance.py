@@ -41,7 +41,7 @@ def finance(ctx: Ctx) -> None:
             "accounts-per-user",
             "How many bank accounts does a user link?",
         )
-    daily = stated_rate(ctx, frozenset({"bank", "sync", "pull"}))
+    daily = stated_rate(ctx, frozenset({"bank", "sync", "pull", "pulled", "synced", "imported"}))
     syncs_per_day = (
         Fraction(1) if daily is None or daily.per_second is None else daily.per_second * DAY
     )
