@@ -4,9 +4,10 @@ The 64 tasks and their answer keys were written by hand and committed (commit f2
 "Draft corpus: 64 tasks with answer keys, written before running the drafter") before
 the drafter or its requirements reader was run on any of them. A key is never edited to
 match the output; where the output and the key disagree, the expectation is marked xfail
-below with a reason naming the gap in the drafter. One key fix so far, in its own commit
-(17aa006): four keys expected a store that is an entity's only home as a `cache`; in this
-model it is a `database` (review CA002), so those keys were wrong, not the drafter.
+below with a reason naming the gap in the drafter. Key fixes, each in its own commit:
+17aa006 (four keys expected a store that is an entity's only home as a `cache`; in this
+model it is a `database`, review CA002), and the chat-terse commit that reads "1:1" as a
+label (it names the one-to-one kind of chat; it measures nothing).
 
 What is asserted, per task:
 
@@ -61,9 +62,7 @@ _NO_CACHE = (
     "no cache: the drafter adds one only when reads would need more than the policy's read "
     "replicas (cache sparingly); the reference design caches "
 )
-XFAIL_NUMBERS: dict[str, str] = {
-    "chat-terse": "'1:1 chat' is read as a label (one-to-one), the key counts it as 1",
-}
+XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS: dict[str, str] = {
     "graph-issue": "batched level-by-level adjacency reads put the store at 8% of one node at "
     "peak, so compose adds no cache (it would be premature, CA007); the reference caches "
