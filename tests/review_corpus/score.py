@@ -8,7 +8,8 @@ Each clean design (clean/*.yaml) is reviewed as is; every warning-or-worse findi
 listed. Each entry of mistakes.yaml is its base design with its edit applied (in memory,
 reviewed from a temporary file); it is *caught* when an active finding at warning or above,
 of the entry's principle, points at the entry's `where` element or inside it (by the
-finding's element or by its source location). "Any principle" counts a finding of any
+finding's element or by its source location), and the base design did not already have it
+(same code, element and message, figures aside). "Any principle" counts a finding of any
 principle at that place. A design that fails to load is listed and counted as missed.
 Nothing is written into the repository.
 """
@@ -369,7 +370,18 @@ class Outcome:
     nearby: list[str] = field(default_factory=list)  # codes at the place, other principles
 
 
-def score_entry(entry: dict[str, Any], base_texts: dict[str, str]) -> Outcome:
+def shape(hit: Hit) -> tuple[str, str, str]:
+    """A finding's identity across edits: code, element and message with figures masked."""
+    return hit.code, hit.element, re.sub(r"\d[\d,.]*", "#", hit.message)
+
+
+def score_entry(
+    entry: dict[str, Any],
+    base_texts: dict[str, str],
+    already: set[tuple[str, str, str]] | None = None,
+) -> Outcome:
+    """Review the entry's mutated design; findings whose `shape` is in `already` (the base
+    design's own findings) do not count: they were there before the mistake."""
     raw_where = entry["where"]
     out = Outcome(
         id=entry["id"],
@@ -390,6 +402,8 @@ def score_entry(entry: dict[str, Any], base_texts: dict[str, str]) -> Outcome:
         out.error = reviewed.error
         return out
     for hit in reviewed.findings:
+        if already and shape(hit) in already:
+            continue
         at_place = any(is_under(tuple(p.split(".")), w) for p in hit.paths for w in wheres)
         if not at_place:
             continue
@@ -460,9 +474,10 @@ def run(only: str | None = None, *, clean: bool = True) -> Score:
     entries = load_key()
     if only:
         entries = [e for e in entries if e["id"] == only or e["principle"] == only]
-    outcomes = [score_entry(e, base_texts) for e in entries]
-    reviewed = [review_text(name, text) for name, text in base_texts.items()] if clean else []
-    return Score(outcomes, reviewed, time.process_time() - started)
+    reviewed = {name: review_text(name, text) for name, text in base_texts.items()}
+    already = {name: {shape(h) for h in r.findings} for name, r in reviewed.items()}
+    outcomes = [score_entry(e, base_texts, already[e["base"]]) for e in entries]
+    return Score(outcomes, list(reviewed.values()) if clean else [], time.process_time() - started)
 
 
 # ---------------------------------------------------------------- output
