@@ -114,6 +114,17 @@ def test_every_where_names_an_element_of_its_mutated_design() -> None:
             score.resolve(doc, where)  # raises KeyError on a typo
 
 
+def test_a_finding_the_base_already_had_does_not_count() -> None:
+    def hit(message: str, code: str = "FH005") -> score.Hit:
+        return score.Hit(code, "FH", "warning", "operation:op", "", ["operations.op"], message)
+
+    # figures change with the load, the finding does not
+    assert score.shape(hit("needs ~1,811 workers of 1536")) == score.shape(
+        hit("needs ~22 workers of 8")
+    )
+    assert score.shape(hit("x")) != score.shape(hit("x", code="FH001"))
+
+
 def test_tally_counts_caught_any_and_load_errors() -> None:
     outcomes = [
         score.Outcome("DB-01", "DB", "b", ["x"], "s", caught=True, caught_any=True),
