@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check bench clean install
+.PHONY: demo test check bench fuzz clean install
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/archproof design --file examples/tasks/url_shortener.txt \
 		-o out/design.yaml --report out/design.md --force
-	$(BIN)/archproof report out/design.yaml -o out/design.html
+	$(BIN)/archproof report out/design.yaml -o out/design.html --force
 	@echo "demo: drafted out/design.yaml, reports out/design.md and out/design.html"
 
 ## test: the whole test suite (exit 5, no tests collected, counts as a failure)
@@ -31,6 +31,12 @@ check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+## fuzz: FUZZ_N mutated designs through every command, counted by outcome (issue 12)
+FUZZ_N ?= 10000
+FUZZ_JOBS ?= 2
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz_run.py -n $(FUZZ_N) -j $(FUZZ_JOBS) --keep out/fuzz
 
 ## bench: performance benchmarks (figures, not pass/fail)
 bench: $(STAMP)

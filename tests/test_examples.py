@@ -98,7 +98,8 @@ def test_schema_file_is_fresh(update_golden: bool) -> None:
     if update_golden:
         SCHEMA_FILE.write_text(fresh, "utf-8")
     assert SCHEMA_FILE.read_text("utf-8") == fresh, (
-        "docs/design.schema.json is stale: run `archproof schema -o docs/design.schema.json`"
+        "docs/design.schema.json is stale: "
+        "run `archproof schema -o docs/design.schema.json --force`"
     )
 
 

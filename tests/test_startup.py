@@ -81,6 +81,13 @@ def test_command_registry_imports_no_heavy_module() -> None:
     assert _loaded_after("import archproof.cli.app") == []
 
 
+def test_command_registry_does_not_build_the_model() -> None:
+    # pydantic and the model classes cost ~0.3 s; --help and completion do not need them
+    probe = "import sys, archproof.cli.app\n" + "_s = sys.modules\n"
+    probe += "assert 'pydantic' not in _s and 'archproof.model' not in _s, sorted(_s)\n"
+    assert _loaded_after(probe) == []
+
+
 @pytest.mark.parametrize(
     "args",
     [

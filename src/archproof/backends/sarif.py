@@ -6,14 +6,21 @@ at the design file's line and column and carries a stable `partialFingerprints` 
 (`<Finding.fingerprint()>:<occurrence in the file>`); accepted findings carry an
 `inSource` suppression with the author's reason. Valid against the official OASIS schema
 (checked in tests/test_backends_review.py).
+
+Given a `base` (the CLI passes the repository root, or the working directory outside a
+repository), artifact locations are relative to it with `"uriBaseId": "SRCROOT"`, so the
+log is the same from any directory and carries no machine path; files outside it keep an
+absolute `file:` URI.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import PurePosixPath, PureWindowsPath
+from dataclasses import dataclass
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -43,6 +50,36 @@ def artifact_uri(file: str) -> str:
         path = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
         return path.as_uri()
     return quote(file.replace("\\", "/"), safe="/")
+
+
+BASE_ID = "SRCROOT"
+
+
+@dataclass(frozen=True)
+class Base:
+    """Where relative artifact URIs start: `root` (absolute), for paths given from `cwd`."""
+
+    root: PurePath
+    cwd: PurePath
+
+    def relative(self, file: str) -> str | None:
+        """`file` relative to the root, with forward slashes; None when outside it."""
+        given = PurePosixPath(file.replace("\\", "/"))
+        whole = given if given.is_absolute() else PurePosixPath(self.cwd.as_posix()) / given
+        normal = PurePosixPath(posixpath.normpath(whole.as_posix()))  # `..` resolved, no I/O
+        try:
+            return normal.relative_to(PurePosixPath(self.root.as_posix())).as_posix()
+        except ValueError:
+            return None
+
+
+def artifact_location(file: str, base: Base | None) -> dict[str, str]:
+    """`{"uri", "uriBaseId"}` relative to `base` when given and inside it, else `{"uri"}`."""
+    if base is not None:
+        relative = base.relative(file)
+        if relative is not None:
+            return {"uri": quote(relative, safe="/"), "uriBaseId": BASE_ID}
+    return {"uri": artifact_uri(file)}
 
 
 def help_text(rule: Rule) -> str:
@@ -98,24 +135,26 @@ def _message(f: Finding) -> str:
     return text
 
 
-def _location(f: Finding, file: str) -> dict[str, Any]:
+def _location(f: Finding, file: str, base: Base | None) -> dict[str, Any]:
     if f.span is None:  # still point at the file, so viewers can show it
-        return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(file)}}}
+        return {"physicalLocation": {"artifactLocation": artifact_location(file, base)}}
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(f.span.file)},
+            "artifactLocation": artifact_location(f.span.file, base),
             "region": {"startLine": f.span.line, "startColumn": f.span.column},
         }
     }
 
 
-def _result(f: Finding, index: int, file: str, occurrence: int) -> dict[str, Any]:
+def _result(
+    f: Finding, index: int, file: str, occurrence: int, base: Base | None
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.code,
         "ruleIndex": index,
         "level": LEVELS[f.severity],
         "message": {"text": _message(f)},
-        "locations": [_location(f, file)],
+        "locations": [_location(f, file, base)],
         "partialFingerprints": {FINGERPRINT_KEY: f"{f.fingerprint()}:{occurrence}"},
         "properties": {"element": str(f.element), "principle": f.principle.value},
     }
@@ -131,6 +170,7 @@ def document(
     *,
     rules: Sequence[Rule] | None = None,
     version: str | None = None,
+    base: Base | None = None,
 ) -> dict[str, Any]:
     """One SARIF log with one run holding every report's results.
 
@@ -160,26 +200,31 @@ def document(
             # Two findings can share a fingerprint (same rule, element and message on two
             # lines); the occurrence number, in file order, keeps them apart (as CodeQL does).
             seen[f.fingerprint()] += 1
-            results.append(_result(f, index[f.code], file, seen[f.fingerprint()]))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": TOOL_NAME,
-                        "version": version or tool_version(),
-                        "informationUri": INFORMATION_URI,
-                        "rules": descriptors,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "invocations": [{"executionSuccessful": True}],
-                "results": results,
+            results.append(_result(f, index[f.code], file, seen[f.fingerprint()], base))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": version or tool_version(),
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
             }
-        ],
+        },
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": True}],
+        "results": results,
     }
+    if base is not None:
+        # No `uri`: the consumer (a CI checkout) knows where the repository is; this machine's
+        # path would only leak it.
+        run["originalUriBaseIds"] = {
+            BASE_ID: {
+                "description": {
+                    "text": "The repository root (the working directory outside a repository)."
+                }
+            }
+        }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def render(
@@ -187,7 +232,8 @@ def render(
     *,
     rules: Sequence[Rule] | None = None,
     version: str | None = None,
+    base: Base | None = None,
 ) -> str:
     """The review of every report as SARIF 2.1.0 JSON text."""
-    log = document(reports, rules=rules, version=version)
+    log = document(reports, rules=rules, version=version, base=base)
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

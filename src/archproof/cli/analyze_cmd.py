@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from archproof.cli.common import emit, fail, load_or_exit, out
+from archproof.cli.common import emit, fail, force_option, load_or_exit, out, refuse_overwrite
 
 MAX_FACTOR = 1e6
 
@@ -50,6 +50,7 @@ def analyze(
     ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    force: bool = force_option(),
 ) -> None:
     """Capacity and queueing math for a design, every figure with its formula.
 
@@ -59,6 +60,7 @@ def analyze(
 
     Example: archproof analyze examples/url_shortener.yaml --load 1x,3x,10x --format json
     """
+    refuse_overwrite(output, force=force)
     from archproof.backends import capacity_markdown, capacity_terminal
     from archproof.passes.base import Options
     from archproof.passes.capacity import CapacityResult

@@ -20,6 +20,7 @@ from archproof.cli import (
     help_format,
     mcp_cmd,
     model_cmds,
+    questions_cmd,
     report_cmd,
     review_cmd,
     simulate_cmd,
@@ -76,6 +77,7 @@ for module in (
     dbcheck_cmd,
     code_cmd,
     model_cmds,
+    questions_cmd,
     mcp_cmd,
 ):
     module.register(app)

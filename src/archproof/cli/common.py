@@ -92,6 +92,25 @@ def fail(message: str, hint: str | None = None) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def force_option() -> bool:
+    """`--force`, the same on every command that writes files (issue 20, item 9)."""
+    value: bool = typer.Option(False, "--force", help="Overwrite existing output files.")
+    return value
+
+
+def refuse_overwrite(*paths: Path | None, force: bool) -> None:
+    """Exit 2 before doing any work if an output file exists and `--force` was not given.
+
+    Every command that writes files calls this first, so none overwrites silently and none
+    computes a result it will then refuse to write.
+    """
+    if force:
+        return
+    for path in paths:
+        if path is not None and path.exists():
+            fail(f"{path} already exists", "use --force to overwrite it, or -o to write elsewhere")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file and a rename: never half-written."""
     path = Path(path)

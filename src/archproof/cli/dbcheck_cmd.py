@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from archproof.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, emit, err, fail, load_or_exit
+from archproof.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    emit,
+    err,
+    fail,
+    force_option,
+    load_or_exit,
+    refuse_overwrite,
+)
 
 if TYPE_CHECKING:
     from archproof.model import Design
@@ -121,6 +130,7 @@ def dbcheck_cmd(
     calibrate: Path | None = typer.Option(
         None, "--calibrate", help="Also write measured p50/p95 per access pattern (JSON)."
     ),
+    force: bool = force_option(),
     fail_on: FailOn = typer.Option(
         FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this severity."
     ),
@@ -137,6 +147,7 @@ def dbcheck_cmd(
 
     Example: archproof dbcheck examples/url_shortener.yaml --postgres auto
     """
+    refuse_overwrite(output, calibrate, force=force)
     from archproof.backends.dbcheck_text import render_json, render_text
     from archproof.passes.dbcheck import DbcheckError, dbcheck
 
@@ -237,11 +248,13 @@ def ddl_cmd(
         DialectChoice.postgres, "--dialect", "-d", help="postgres, sqlite or mysql."
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    force: bool = force_option(),
 ) -> None:
     """The design's tables, keys, constraints and indexes as DDL (via sqlglot).
 
     Example: archproof ddl examples/payments.yaml --dialect mysql
     """
+    refuse_overwrite(output, force=force)
     from archproof.passes.dbcheck import render
 
     design = load_or_exit(file)

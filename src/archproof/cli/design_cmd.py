@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from archproof.cli.common import err, fail, out, write_atomic
+from archproof.cli.model_cmds import schema_beside
 
 if TYPE_CHECKING:
     from archproof.frontends.draft import Draft
@@ -127,7 +128,7 @@ def design(
 
     drafted = draft(text)
     write_atomic(output, drafted.yaml)
-    notes: list[str] = []
+    notes: list[str] = [schema_beside(output, force=force)]  # the draft's first line names it
     analysis = _analyse(drafted, output, notes)
     report_written = _report(analysis, report, notes) if report is not None else None
     if fmt == "json":

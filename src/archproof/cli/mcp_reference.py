@@ -11,7 +11,15 @@ from pydantic import Field
 
 from archproof.catalog import load_catalog
 from archproof.cli.mcp_inputs import Payload, Sandbox, usage_error
-from archproof.cli.model_cmds import KINDS, _fields, _type_name, design_schema
+from archproof.cli.model_cmds import (
+    KINDS,
+    _fields,
+    _type_name,
+    design_schema,
+    field_range,
+    field_values,
+    kind_model,
+)
 from archproof.frontends.codes import CODES, InputCode
 from archproof.model import FRAMEWORK, QUESTIONS, Principle
 from archproof.model.questions import SECTIONS
@@ -36,17 +44,17 @@ def describe(
         return {
             "ok": True,
             "kinds": [
-                {"kind": name, "doc": (model.__doc__ or "").strip().splitlines()[0]}
-                for name, model in KINDS.items()
+                {"kind": name, "doc": (kind_model(name).__doc__ or "").strip().splitlines()[0]}
+                for name in KINDS
             ],
         }
-    model = KINDS.get(kind)
-    if model is None:
+    if kind not in KINDS:
         close = difflib.get_close_matches(kind, list(KINDS), n=1)
         raise usage_error(
             f"unknown kind '{kind}'",
             f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(KINDS)}",
         )
+    model = kind_model(kind)
     fields: list[Payload] = []
     for title, name, info in _fields(model):
         if info.is_required():
@@ -62,6 +70,8 @@ def describe(
                 "type": _type_name(info.annotation),
                 "default": default,
                 "description": info.description or "",
+                "values": field_values(info.annotation) or None,
+                "range": field_range(info),
             }
         )
     return {"ok": True, "kind": kind, "doc": (model.__doc__ or "").strip(), "fields": fields}

@@ -7,82 +7,59 @@ import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import BaseModel, RootModel, TypeAdapter
 from rich.table import Table
 
-from archproof.catalog import load_catalog
-from archproof.cli.common import emit, fail, out
-from archproof.model import (
-    AccessPattern,
-    Assumption,
-    Availability,
-    Backup,
-    Branch,
-    Breaker,
-    CacheSettings,
-    CallNode,
-    Component,
-    Design,
-    Distribution,
-    Entity,
-    EntityField,
-    Event,
-    Fault,
-    Index,
-    Load,
-    LogPolicy,
-    Meta,
-    Metric,
-    Observability,
-    OneOf,
-    Operation,
-    OperationSlo,
-    Parallel,
-    RateLimit,
-    Redelivery,
-    Requirements,
-    Retry,
-    Scenario,
-    Slos,
-)
-from archproof.units import Duration, Percent, Rate
+from archproof.cli.common import emit, fail, force_option, inert, out, refuse_overwrite
 
-KINDS: dict[str, type[BaseModel]] = {
-    "design": Design,
-    "meta": Meta,
-    "requirements": Requirements,
-    "load": Load,
-    "slos": Slos,
-    "assumption": Assumption,
-    "component": Component,
-    "cache": CacheSettings,
-    "backup": Backup,
-    "rate_limit": RateLimit,
-    "distribution": Distribution,
-    "availability": Availability,
-    "operation": Operation,
-    "slo": OperationSlo,
-    "call": CallNode,
-    "one_of": OneOf,
-    "parallel": Parallel,
-    "branch": Branch,
-    "retry": Retry,
-    "breaker": Breaker,
-    "entity": Entity,
-    "field": EntityField,
-    "index": Index,
-    "access_pattern": AccessPattern,
-    "event": Event,
-    "redelivery": Redelivery,
-    "observability": Observability,
-    "metric": Metric,
-    "log": LogPolicy,
-    "scenario": Scenario,
-    "fault": Fault,
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# Element kind → the class in archproof.model that documents it. Names, not classes: the
+# model (pydantic) is imported when `describe` or `schema` runs, not to print --help.
+KINDS: dict[str, str] = {
+    "design": "Design",
+    "meta": "Meta",
+    "requirements": "Requirements",
+    "load": "Load",
+    "slos": "Slos",
+    "assumption": "Assumption",
+    "component": "Component",
+    "cache": "CacheSettings",
+    "backup": "Backup",
+    "rate_limit": "RateLimit",
+    "distribution": "Distribution",
+    "availability": "Availability",
+    "operation": "Operation",
+    "slo": "OperationSlo",
+    "call": "CallNode",
+    "one_of": "OneOf",
+    "parallel": "Parallel",
+    "branch": "Branch",
+    "retry": "Retry",
+    "breaker": "Breaker",
+    "entity": "Entity",
+    "field": "EntityField",
+    "index": "Index",
+    "access_pattern": "AccessPattern",
+    "event": "Event",
+    "redelivery": "Redelivery",
+    "observability": "Observability",
+    "metric": "Metric",
+    "log": "LogPolicy",
+    "scenario": "Scenario",
+    "fault": "Fault",
 }
+
+
+def kind_model(kind: str) -> type[BaseModel]:
+    """The model class documenting `kind` (a key of KINDS)."""
+    import archproof.model
+
+    model: type[BaseModel] = getattr(archproof.model, KINDS[kind])
+    return model
 
 
 def design_schema() -> dict[str, Any]:
@@ -92,6 +69,8 @@ def design_schema() -> dict[str, Any]:
     keyed sections (`components: {api: {...}}`) and the short forms the model's `_expand`
     methods accept (`db.read: 2ms`, `retries: 2`, `str(2048)`, ...). `_yaml_forms` adds those.
     """
+    from archproof.model import Design
+
     schema = Design.model_json_schema(by_alias=True, mode="validation")
     _yaml_forms(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -117,10 +96,13 @@ _FRACTION_PATTERN = (
 
 
 def _patch_fractions(node: Any) -> None:
-    """pydantic's Fraction schema accepts any string; give it the pattern we parse."""
+    """pydantic's Fraction schema accepts any string; give it the pattern we parse. The
+    custom `format: fraction` goes: validators in strict mode (ajv) refuse unknown formats,
+    and the pattern says the same."""
     if isinstance(node, dict):
         if node.get("format") == "fraction" and node.get("type") == "string":
             node["pattern"] = _FRACTION_PATTERN
+            del node["format"]
         for value in node.values():
             _patch_fractions(value)
     elif isinstance(node, list):
@@ -128,14 +110,33 @@ def _patch_fractions(node: Any) -> None:
             _patch_fractions(value)
 
 
+def _drop_openapi_keywords(node: Any) -> None:
+    """pydantic adds OpenAPI's `discriminator` to tagged unions; it is not JSON Schema, and
+    strict validators (ajv) refuse unknown keywords. The `const` tags say the same."""
+    if isinstance(node, dict):
+        found = node.get("discriminator")
+        if isinstance(found, dict) and "propertyName" in found:
+            del node["discriminator"]
+        for value in node.values():
+            _drop_openapi_keywords(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_openapi_keywords(value)
+
+
 def _yaml_forms(schema: dict[str, Any]) -> None:
     """Rewrite the long-form model schema into the schema of the YAML a person writes."""
+    from pydantic import TypeAdapter
+
+    from archproof.units import Duration, Percent, Rate
+
     defs: dict[str, Any] = schema["$defs"]
     # `span` is set by the loader, never written.
     defs.pop("Span", None)
     for body in (schema, *defs.values()):
         body.get("properties", {}).pop("span", None)
     _patch_fractions(schema)
+    _drop_openapi_keywords(schema)
     duration = TypeAdapter(Duration).json_schema()
     percent = TypeAdapter(Percent).json_schema()
 
@@ -214,8 +215,32 @@ def _yaml_forms(schema: dict[str, Any]) -> None:
     )
 
 
+SCHEMA_FILE = "design.schema.json"  # the name drafted designs point their editors at
+
+
+def schema_beside(design_file: Path, *, force: bool) -> str:
+    """Write `design.schema.json` beside a drafted design, whose first line points editors at
+    it (`# yaml-language-server: $schema=design.schema.json`); a note saying what was done.
+    An existing, different file is kept unless `force` (it may be a newer or edited one)."""
+    from archproof.cli.common import write_atomic
+
+    target = design_file.parent / SCHEMA_FILE
+    text = json.dumps(design_schema(), indent=2, sort_keys=False) + "\n"
+    try:
+        current = target.read_text("utf-8") if target.exists() else None
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if current == text:
+        return f"{target} is up to date (editors validate the draft with it)"
+    if current is not None and not force:
+        return f"kept {target} (it differs from this version's; --force replaces it)"
+    write_atomic(target, text)
+    return f"wrote {target}: editors validate and complete the draft with it"
+
+
 def schema(
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    force: bool = force_option(),
 ) -> None:
     """Print the JSON Schema of design files.
 
@@ -224,6 +249,7 @@ def schema(
 
     Example: archproof schema -o design.schema.json
     """
+    refuse_overwrite(output, force=force)
     # A trailing newline either way, so `-o FILE` and `> FILE` give the same bytes.
     emit(json.dumps(design_schema(), indent=2, sort_keys=False) + "\n", output)
 
@@ -246,12 +272,72 @@ def _type_name(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
+def _leaves(annotation: Any) -> list[Any]:
+    """The plain types inside an annotation (through unions, Annotated, lists and maps)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return []
+    if origin is None:
+        return [annotation]
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        args = args[:1]
+    return [leaf for arg in args for leaf in _leaves(arg)]
+
+
+def field_values(annotation: Any) -> list[str]:
+    """The values an enum-typed field accepts (`kind: service | database | ...`), in order."""
+    from enum import Enum
+
+    found: list[str] = []
+    for leaf in _leaves(annotation):
+        if isinstance(leaf, type) and issubclass(leaf, Enum):
+            found += [str(member.value) for member in leaf]
+    return list(dict.fromkeys(found))
+
+
+def field_range(info: Any) -> str | None:
+    """The range a field's value must lie in: pydantic's ge/le/gt/lt on a number, or the
+    bounds every quantity of a design obeys (units.QUANTITY_BOUNDS, checked by the loader)."""
+    from archproof.units import QUANTITY_BOUNDS, Count, Duration, Percent, Rate, Size
+
+    low = high = None
+    for item in getattr(info, "metadata", ()):
+        for attr, sign in (("ge", "≥"), ("gt", ">")):
+            if getattr(item, attr, None) is not None:
+                low = f"{sign} {getattr(item, attr)}"
+        for attr, sign in (("le", "≤"), ("lt", "<")):
+            if getattr(item, attr, None) is not None:
+                high = f"{sign} {getattr(item, attr)}"
+    if low or high:
+        return ", ".join(part for part in (low, high) if part)
+    kinds = {Rate: "rate", Duration: "duration", Size: "size", Count: "count", Percent: "percent"}
+    for leaf in _leaves(info.annotation):
+        kind = kinds.get(leaf)
+        if kind is not None:
+            return QUANTITY_BOUNDS[kind].text
+    return None
+
+
+def _documented(info: Any) -> str:
+    """A field's description, then the values it accepts and the range it lies in."""
+    parts = [info.description or ""]
+    values = field_values(info.annotation)
+    if values:
+        parts.append("Values: " + ", ".join(values) + ".")
+    bounds = field_range(info)
+    if bounds:
+        parts.append(f"Range: {bounds}.")
+    return "\n".join(part for part in parts if part)
+
+
 def describe(
     kind: str | None = typer.Argument(
         None, help=f"Element to describe: {', '.join(KINDS)}. Without it: the list."
     ),
 ) -> None:
-    """Describe the design model like a man page: fields, types, defaults, docs.
+    """Describe the design model like a man page: fields, types, defaults, the values an
+    enumerated field accepts and the range a number must lie in.
 
     Example: archproof describe component
     """
@@ -259,12 +345,11 @@ def describe(
         table = Table(title="Model elements (archproof describe KIND)")
         table.add_column("kind", style="bold")
         table.add_column("what it is")
-        for name, model in KINDS.items():
-            table.add_row(name, (model.__doc__ or "").strip().splitlines()[0])
+        for name in KINDS:
+            table.add_row(name, (kind_model(name).__doc__ or "").strip().splitlines()[0])
         out.print(table)
         return
-    found = KINDS.get(kind)
-    if found is None:
+    if kind not in KINDS:
         import difflib
 
         close = difflib.get_close_matches(kind, list(KINDS), n=1)
@@ -272,7 +357,7 @@ def describe(
             f"unknown kind '{kind}'",
             f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(KINDS)}",
         )
-    model = found
+    model = kind_model(kind)
     out.print(f"[bold]{kind}[/bold] — {(model.__doc__ or '').strip()}\n")
     table = Table()
     table.add_column("key", style="bold")
@@ -290,13 +375,18 @@ def describe(
         else:
             default = "—" if info.default is None else str(info.default)
         table.add_row(
-            info.alias or name, _type_name(info.annotation), default, info.description or ""
+            inert(info.alias or name),
+            inert(_type_name(info.annotation)),
+            inert(default),
+            inert(_documented(info)),
         )
     out.print(table)
 
 
 def _fields(model: type[BaseModel]) -> list[tuple[str, str, Any]]:
     """(section title, key, field info) of a model's keys; a tagged union lists each shape."""
+    from pydantic import RootModel
+
     if issubclass(model, RootModel):  # Distribution: the shapes, each under its `dist` tag
         shapes = typing.get_args(model.model_fields["root"].annotation)
         out: list[tuple[str, str, Any]] = []
@@ -315,6 +405,8 @@ def catalog(
 
     Example: archproof catalog
     """
+    from archproof.catalog import load_catalog
+
     entries = load_catalog().entries
     if as_json:
         emit(json.dumps([e.model_dump(mode="json") for e in entries], indent=2), None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from archproof.cli.analyze_cmd import parse_load
-from archproof.cli.common import emit, err, fail, load_or_exit
+from archproof.cli.common import emit, err, fail, force_option, load_or_exit, refuse_overwrite
 
 SIMULATE_PASS = "simulate"
 
@@ -47,6 +47,7 @@ def report(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (.md or .html); default: stdout."
     ),
+    force: bool = force_option(),
     format: ReportFormat | None = typer.Option(
         None, "--format", "-f", help="markdown or html (default: from the -o suffix)."
     ),
@@ -85,6 +86,7 @@ def report(
 
     Example: archproof report examples/url_shortener.yaml -o design.html
     """
+    refuse_overwrite(output, force=force)
     from archproof.backends.report import render_html, render_markdown
     from archproof.cli.dbcheck_cmd import dbcheck_for_report
     from archproof.passes.base import Options

@@ -20,8 +20,10 @@ from archproof.cli.common import (
     emit,
     err,
     fail,
+    force_option,
     out,
     print_diagnostics,
+    refuse_overwrite,
 )
 from archproof.frontends.codes import CODES, InputCode, input_codes
 
@@ -125,6 +127,7 @@ def review(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write the output to this file (atomically)."
     ),
+    force: bool = force_option(),
 ) -> None:
     """Review designs against the framework's principles, like a linter.
 
@@ -145,6 +148,7 @@ def review(
 
       archproof review design.yaml --select FH,DB --ignore FH004 -f markdown
     """
+    refuse_overwrite(output, force=force)
     from archproof.backends import review_json, review_markdown, review_terminal, sarif
     from archproof.errors import DesignError, Diagnostic
     from archproof.frontends.yaml_loader import load_design
@@ -184,7 +188,8 @@ def review(
     if fmt is Format.json:
         emit(review_json.render(reports), output)
     elif fmt is Format.sarif:
-        emit(sarif.render(reports), output)
+        here = Path.cwd()  # locations relative to the repository, whichever directory we run in
+        emit(sarif.render(reports, base=sarif.Base(root=repository_root(here), cwd=here)), output)
     elif fmt is Format.markdown:
         emit(review_markdown.render(reports), output)
     else:
@@ -197,6 +202,14 @@ def review(
     findings = [f for report in reports for f in review_json.review_of(report).findings]
     if fails(findings, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def repository_root(start: Path) -> Path:
+    """The nearest directory from `start` up holding `.git` (a checkout); else `start`."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
 
 
 def _read(path: Path) -> str:

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archproof.cli.analyze_cmd import parse_load
-from archproof.cli.common import emit, err, fail, load_or_exit, out
+from archproof.cli.common import emit, err, fail, force_option, load_or_exit, out, refuse_overwrite
 
 if TYPE_CHECKING:
     from archproof.passes.simulate.runner import Estimate
@@ -87,6 +87,7 @@ def simulate(
     ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    force: bool = force_option(),
 ) -> None:
     """Simulate a design's load (and faults): latency percentiles with 95% confidence
     intervals, errors, timeouts, rejections, utilization and queues per component, each
@@ -105,6 +106,7 @@ def simulate(
 
     Example: archproof simulate examples/url_shortener.yaml --requests 200000 --load 2x
     """
+    refuse_overwrite(output, force=force)
     from archproof.backends.simulate_text import render_markdown, render_terminal
     from archproof.errors import InternalError
     from archproof.passes.base import Options

@@ -18,7 +18,15 @@ from rich.table import Table
 from ruamel.yaml import YAML
 
 from archproof.cli.analyze_cmd import parse_load
-from archproof.cli.common import emit, err, fail, load_or_exit, print_diagnostics
+from archproof.cli.common import (
+    emit,
+    err,
+    fail,
+    force_option,
+    load_or_exit,
+    print_diagnostics,
+    refuse_overwrite,
+)
 
 if TYPE_CHECKING:
     from archproof.model import Design
@@ -171,6 +179,7 @@ def sweep(
     ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    force: bool = force_option(),
 ) -> None:
     """Simulate a grid: every design variant × scenario × load factor × seed is one
     replication, run in parallel on local processes or a Dask cluster. Prints, per
@@ -180,6 +189,7 @@ def sweep(
 
     Example: archproof sweep examples/chat.yaml --load 0.5x,1x,1.5x,2x --scenario all -n 50000
     """
+    refuse_overwrite(output, force=force)
     from archproof.passes.simulate.grid import grid_cells, grid_json, run_grid
     from archproof.passes.simulate.parallel import MissingExtraError, default_workers
 

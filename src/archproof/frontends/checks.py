@@ -12,12 +12,15 @@ from __future__ import annotations
 import difflib
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
+from pydantic import BaseModel
+
 from archproof.catalog import load_catalog, service_time
 from archproof.errors import DesignError, Diagnostic
+from archproof.frontends.located_yaml import CONTROL_CHARACTERS
 from archproof.model import (
     Alert,
     CallNode,
@@ -48,7 +51,9 @@ def require_valid(design: Design) -> None:
     """Raise `DesignError` with every semantic problem of `design`, unless it passed already."""
     if _CHECKED.get(id(design)) is design:
         return
-    diagnostics = check_design(design)
+    # Text the loader did not read (a design built in Python) is checked for control
+    # characters here; the loader refuses them as it reads (AP006).
+    diagnostics = check_design(design) + _control_text(design)
     if diagnostics:
         raise DesignError(sorted_diagnostics(diagnostics))
     mark_checked(design)
@@ -84,6 +89,42 @@ def check_design(design: Design) -> list[Diagnostic]:
     ):
         out.extend(check(design))
     return out
+
+
+def _control_text(design: Design) -> list[Diagnostic]:
+    """AP006 for design text holding a control character (a terminal escape, a bell, a
+    direction override). The loader refuses them as it reads; `require_valid` runs this on
+    designs built in Python and handed to `archproof.run`, so no backend ever receives one
+    (issue 12)."""
+    found: list[Diagnostic] = []
+
+    def walk(value: object, span: Span | None) -> None:
+        span = getattr(value, "span", None) or span
+        if isinstance(value, str):
+            if (bad := CONTROL_CHARACTERS.search(value)) is not None:
+                found.append(
+                    Diagnostic(
+                        "AP006",
+                        f"text contains the control character U+{ord(bad.group()):04X}",
+                        span,
+                        "designs are plain text: remove it (terminal escapes, bells and "
+                        "direction overrides are refused)",
+                    )
+                )
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                if name != "span":
+                    walk(getattr(value, name), span)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(key, span)
+                walk(item, span)
+        elif isinstance(value, tuple | list | frozenset | set):
+            for item in value:
+                walk(item, span)
+
+    walk(design, None)
+    return found
 
 
 def _hint(word: str, choices: Iterable[str]) -> str | None:

@@ -156,6 +156,7 @@ class _Refused(Exception):
 # and newline, DEL, C1 controls, and the bidirectional overrides ("Trojan Source"). YAML only
 # lets them in through escapes in double-quoted strings ("\e[31m", "\x07", "\u202e").
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARACTERS = _CONTROL  # also checked on designs built in Python (checks.py)
 
 _PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 

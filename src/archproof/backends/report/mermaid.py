@@ -1,7 +1,8 @@
 """Mermaid text for the report's diagrams: flowchart, sequence diagrams, ER diagram.
 
-Design text goes into quoted labels with Mermaid's entity codes for quotes and angle
-brackets, and identifiers are rewritten to `[A-Za-z0-9_]`, so no design text can
+Design text goes into quoted labels (unquoted where Mermaid shows quotes literally: a
+sequence participant's alias, message text) with Mermaid's entity codes for quotes, angle
+brackets, `#` and `;`, and identifiers are rewritten to `[A-Za-z0-9_]`, so no design text can
 break out of a label or open HTML in renderers that allow it.
 """
 
@@ -72,7 +73,10 @@ def sequence(seq: Sequence) -> str:
     ids: dict[str, str] = {}
     lines = ["sequenceDiagram"]
     for pid, text in seq.participants:
-        lines.append(f'    participant {ident(pid, ids)} as "{label(text)}"')
+        # A sequence alias is the rest of the line, quotes included (they would show), so
+        # it goes unquoted with entity codes; empty text keeps the identifier.
+        alias = label(text).strip() or ident(pid, ids)
+        lines.append(f"    participant {ident(pid, ids)} as {alias}")
     depth = 0
     for m in seq.messages:
         pad = "    " * (depth + 1)

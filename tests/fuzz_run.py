@@ -1,0 +1,159 @@
+"""The long fuzz run behind `make fuzz` (issue 12): N mutated designs through every command.
+
+The same mutations as tests/test_fuzz.py (extreme and odd numbers, type swaps, unicode,
+control characters and markup in names, applied to the bundled examples), drawn from a seeded
+`random.Random` so a run is repeatable; each input goes through `check`, `review`, `analyze`,
+`report` (Markdown and HTML) and a tiny `simulate`, in-process, each under a time budget.
+Every run is classified:
+
+- ok: exit 0 or 1 (1: findings reached --fail-on);
+- clean error: exit 2 with a located message (`file:line:col: APnnn`, or `error: ...`);
+- unlocated error: exit 2 without one;
+- internal error: an exception, a traceback, or any other exit status;
+- over budget: still running after `--budget` seconds (stopped);
+- unsafe output: a terminal escape, a `javascript:` link or raw HTML from the design.
+
+A design that `check` rejects is not run through the other commands (they load it the same
+way). Inputs behind anything but ok / clean error are written to `--keep` for regression cases.
+
+    .venv/bin/python tests/fuzz_run.py [-n 10000] [--seed 1] [--budget 10] [-j 2] [--keep out/fuzz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import re
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import contextlib
+
+from archproof.cli.app import app
+from test_fuzz import COMMANDS, NUMBERS, SWAPS, TEXT, TEXTS, mutate
+
+_LOCATED = re.compile(r":\d+:\d+: AP\d{3} |^error: ", re.M)
+# What acts rather than shows, per output: a terminal acts on control characters (Rich
+# markup that got interpreted would show up as escapes too); Markdown on links and raw HTML;
+# HTML on raw tags and javascript: URLs. Design text like `[x](javascript:1)` printed in a
+# terminal or inside HTML text is inert and not counted.
+_TERMINAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN = re.compile(r"\]\(\s*javascript:|<script|<img|<iframe|<svg|<style", re.I)
+_HTML = re.compile(r"<script|<img|<iframe|<svg[^>]*on\w+=|href=\"\s*javascript:", re.I)
+OUTCOMES = ("ok", "clean error", "unlocated error", "internal error", "over budget", "unsafe")
+
+
+class OverBudget(BaseException):
+    """Raised by the alarm; a BaseException so the CLI's own `except Exception` lets it by."""
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise OverBudget
+
+
+def draw(rng: random.Random) -> str:
+    """One mutated design: 1 to 3 mutations of a random bundled example."""
+    mutations = []
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(("number", "value", "text"))
+        pool = {"number": NUMBERS, "value": NUMBERS + SWAPS + TEXT, "text": TEXT}[kind]
+        mutations.append((kind, rng.randrange(10**6), rng.choice(pool)))
+    return mutate(rng.choice(TEXTS), mutations)
+
+
+def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, str]:
+    """(outcome, detail) of one command on one file."""
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        result = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
+    except OverBudget:
+        return "over budget", f"> {budget:g} s"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    text = str(result.output)
+    with contextlib.suppress(ValueError):
+        text += str(result.stderr)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return "internal error", repr(result.exception)[:300]
+    if "Traceback" in text or result.exit_code not in (0, 1, 2):
+        return "internal error", f"exit {result.exit_code}: {text[-300:]}"
+    if _TERMINAL.search(text):
+        return "unsafe", "a control character in the output"
+    active = {"markdown": _MARKDOWN, "html": _HTML}.get(command[-1])
+    if active is not None and (found := active.search(text)) is not None:
+        return "unsafe", f"active content in the output: {found.group()!r}"
+    if result.exit_code == 2:
+        return ("clean error", "") if _LOCATED.search(text) else ("unlocated error", text[:300])
+    return "ok", ""
+
+
+def fuzz_one(task: tuple[int, int, float]) -> tuple[int, str, list[tuple[str, str, str]]]:
+    """Input `index` of the run seeded `seed`: (index, text, [(command, outcome, detail)])."""
+    index, seed, budget = task
+    signal.signal(signal.SIGALRM, _alarm)
+    text = draw(random.Random(seed * 1_000_003 + index))  # the same input on any worker
+    runs: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "design.yaml"
+        path.write_text(text, "utf-8")
+        for command in COMMANDS:
+            outcome, detail = classify(command, path, budget)
+            runs.append((" ".join(command), outcome, detail))
+            if command == ("check",) and outcome != "ok":
+                break  # rejected by the loader: every command would say the same
+    return index, text, runs
+
+
+def _table(counts: dict[str, Counter[str]], done: int, elapsed: float, args: Any) -> str:
+    lines = [f"{done:,} inputs (seed {args.seed}), {elapsed:,.0f} s, budget {args.budget:g} s/run"]
+    lines.append(f"{'command':38}" + "".join(f"{o:>16}" for o in OUTCOMES))
+    for name, counter in counts.items():
+        lines.append(f"{name:38}" + "".join(f"{counter[o]:>16,}" for o in OUTCOMES))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=10_000, help="inputs to generate")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per command run")
+    parser.add_argument("--workers", "-j", type=int, default=1, help="processes")
+    parser.add_argument("--keep", type=Path, default=Path("out/fuzz"), help="bad inputs go here")
+    args = parser.parse_args()
+    counts: dict[str, Counter[str]] = {" ".join(c): Counter() for c in COMMANDS}
+    bad: list[dict[str, str]] = []
+    started = time.perf_counter()
+    tasks = [(i, args.seed, args.budget) for i in range(args.n)]
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        for done, (index, text, runs) in enumerate(pool.imap_unordered(fuzz_one, tasks), 1):
+            for name, outcome, detail in runs:
+                counts[name][outcome] += 1
+                if outcome not in ("ok", "clean error"):
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    kept = args.keep / f"input-{index:05d}.yaml"
+                    kept.write_text(text, "utf-8")
+                    bad.append({"input": str(kept), "command": name, "outcome": outcome,
+                                "detail": detail})  # fmt: skip
+            if done % 250 == 0:
+                print(_table(counts, done, time.perf_counter() - started, args), file=sys.stderr)
+    print(_table(counts, args.n, time.perf_counter() - started, args))
+    if bad:
+        (args.keep / "failures.json").write_text(json.dumps(bad, indent=2), "utf-8")
+        print(f"{len(bad)} bad runs; inputs and details in {args.keep}/")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
