@@ -134,7 +134,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "crud": (
         "generic create/read of the main entity (read-heavy lookup)",
         r"\bcrud\b|\bcatalog|\bprofiles?\b|\blookup|key[- ]value|\binventory|\bbookings?\b"
-        r"|reservations?|\borders?\b|\bproducts?\b|\btickets?\b",
+        # "orders", not "delivered in order" / "price-time order"
+        r"|reservations?|\borders\b|(?:an?|the|new|place|places|placing|customer|purchase)"
+        r"\s+order\b|\border\s+(?:history|status|management|service|system)\b"
+        r"|\bproducts?\b|\btickets?\b",
     ),
 }
 

@@ -54,6 +54,7 @@ from archproof.frontends.draft.scaling import (
 )
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
+    WAIT_ALLOWANCE,
     nodes_for,
     pct,
     per_s,
@@ -200,7 +201,7 @@ def _database(ctx: Ctx) -> None:
             f"read_replicas = {needed}; reads that must see their own writes go to the primary",
             "db",
         )
-    else:
+    elif u_write <= target:
         ctx.decide(
             "db-replicas",
             "Read replicas",
@@ -280,9 +281,11 @@ def _shard_key(ctx: Ctx) -> str:
 
 
 def _db_utils(ctx: Ctx, db: CompSpec, flow: Flow) -> tuple[float, float]:
+    """Read and write utilization of one node at peak, with the waits allowance the
+    capacity pass's holding times include (sized at exactly 50%, the analysis reads more)."""
     u_read = node_util(db, at_peak(ctx, flow.read_busy), at_peak(ctx, flow.read_rate))
     u_write = node_util(db, at_peak(ctx, flow.write_busy), at_peak(ctx, flow.write_rate))
-    return u_read, u_write
+    return u_read * WAIT_ALLOWANCE, u_write * WAIT_ALLOWANCE
 
 
 def _headroom(ctx: Ctx, db: CompSpec) -> None:

@@ -13,10 +13,11 @@ from archproof.frontends.draft.flows import (
     op_rates,
     service_time,
 )
-from archproof.frontends.draft.plan import CallSpec, EventSpec
+from archproof.frontends.draft.plan import CallSpec, EventSpec, OpSpec
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     max_throughput,
+    ms,
     nodes_for,
     pct,
     per_s,
@@ -105,6 +106,10 @@ def rate_limit_guard(ctx: Ctx) -> None:
     rates = op_rates(ctx)
     checks = sum((rates[op.id] for op in guarded), Fraction(0))
     peak = at_peak(ctx, checks)
+    budget = _added_latency_budget(ctx)
+    if ctx.classification.primary == "rate_limit" and budget is not None:
+        _buckets_in_memory(ctx, guarded, budget, peak)
+        return
     db = ctx.comp("db")
     write_mean = service_time(ctx, CallSpec("db.write")).mean_s()
     util = node_util(db, peak * write_mean, peak)
@@ -293,3 +298,51 @@ def _stated_nodes(ctx: Ctx) -> Fraction | None:
         if item.subject.split()[-1].lower().rstrip("s") in NODE_WORDS and item.value > 1:
             return item.value
     return None
+
+
+LOCAL_BUDGET = Fraction(5, 1000)  # a stated added latency below this rules out a remote store
+
+
+def _added_latency_budget(ctx: Ctx) -> Fraction | None:
+    """A latency target the task puts on the limiter itself ("must add less than 2 ms to
+    each request") small enough that a network round trip to a shared store cannot fit."""
+    for fig in ctx.load.extracted.all("latency"):
+        if fig.value <= LOCAL_BUDGET:
+            return fig.value
+    return None
+
+
+def _buckets_in_memory(ctx: Ctx, guarded: list[OpSpec], budget: Fraction, peak: float) -> None:
+    """The limiter's nodes own the keys: the load balancer hashes each API key to one node,
+    whose buckets live in its memory. A check is a memory access, not a round trip; a node
+    lost restarts its keys' buckets (a brief burst above the limit)."""
+    api = ctx.comp("api")
+    for op in guarded:
+        work = op.id
+        api.work[work] = {"lognormal": {"p50": "50us", "p99": "500us"}}
+        api.work_notes[work] = "in memory: refill and take from the key's token bucket"
+    api.state.append("token buckets per API key (in memory, this node's share of the keys)")
+    api.recovery = (
+        "none needed: a restarted node starts its keys' buckets full (a brief burst above "
+        "the limit); limits are reloaded from the database"
+    )
+    api.accept["ST002"] = (
+        "the buckets are partitioned, not copied: the load balancer hashes each API key to "
+        "one node, so every check of a key meets the same bucket"
+    )
+    ctx.entities.pop("RateLimitBucket", None)
+    ctx.decide(
+        "rate-limit-store",
+        "Where rate-limit counters live",
+        "in the limiter nodes' memory, each node owning a share of the API keys (consistent "
+        "hashing at the load balancer)",
+        Principle.ST,
+        f"the task allows {ms(float(budget))} per check; a shared store is a network round "
+        f"trip (Redis p99 about 2 ms in the catalog), so only a memory access fits; "
+        f"{per_s(peak)} checks at peak",
+        "api",
+    )
+    ctx.ledger.ask(
+        "After a limiter node restarts, may its keys burst above their limit briefly, or must "
+        "buckets be persisted (then each check pays a write)?"
+    )

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import WRITES, primary_rates
+from archproof.frontends.draft.patterns.common import WRITES, primary_rates, stated_count
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
 
@@ -15,6 +15,7 @@ def rate_limit(ctx: Ctx) -> None:
     ctx.entity("RateLimitBucket")
     if ctx.classification.primary != "rate_limit":
         return  # compose guards every user-facing operation once all blocks have run
+    _bucket_stock(ctx)
     ctx.entity("Quota")
     load = ctx.load
     total = load.reads + load.writes
@@ -361,3 +362,17 @@ def batch(ctx: Ctx) -> None:
     ctx.access("JobRun", "runs_of_job", "range", ("job",), "started_at", "scheduled_report")
     ctx.use_cases += ["Run scheduled reports"]
     ctx.ledger.ask("What exactly do the scheduled jobs compute, and by when must they finish?")
+
+
+BUCKET_BYTES = 100
+
+
+def _bucket_stock(ctx: Ctx) -> None:
+    """Buckets are one per client and window, expiring on their own: a standing stock of
+    clients × a small row, not rows growing with every request."""
+    clients = stated_count(ctx, frozenset({"key", "client", "user", "tenant", "account"}))
+    if clients is not None:
+        count, how = clients.value, clients.describe()
+    else:
+        count, how = ctx.dau(), f"{float(ctx.dau()):,.0f} active clients (assumed: the DAU)"
+    ctx.stock = (f"{how} × {BUCKET_BYTES} B per bucket", count * BUCKET_BYTES)
