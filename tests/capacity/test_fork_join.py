@@ -158,6 +158,8 @@ def test_point_masses_and_extremes_stay_finite() -> None:
 
 @settings(max_examples=60, deadline=None)
 @example([(1.5, 0.001953125), (0.125, 1.0)])  # a narrow member beside a wide one
+@example([(2.0, 1.2148691828351091e-11), (0.125, 1.0)])  # all but a point mass
+@example([(1e-5, 20.0), (10.0, 1e-11)])  # E[M²] − E[M]² must not cancel
 @given(st.lists(st.tuples(st.floats(1e-5, 10.0), st.floats(0.0, 20.0)), min_size=1, max_size=5))
 def test_the_max_lies_between_the_largest_mean_and_the_sum(
     members: list[tuple[float, float]],
@@ -166,5 +168,7 @@ def test_the_max_lies_between_the_largest_mean_and_the_sum(
     mean, var = max_moments(pairs)
     assert max(m for m, _ in pairs) * (1 - 1e-4) <= mean <= sum(m for m, _ in pairs) * (1 + 1e-4)
     assert math.isfinite(var) and var >= 0
+    # Efron–Stein: max is 1-Lipschitz in each member, so Var(max) ≤ Σ Var(X_i)
+    assert var <= sum(v for _, v in pairs) * (1 + 1e-3) + 1e-12
     qs = [max_quantile(pairs, q) for q in (0.5, 0.95, 0.99)]
     assert qs == sorted(qs)

@@ -8,13 +8,13 @@ from archproof.model import Operation
 from archproof.passes.capacity.figure import SATURATED, Figure, figure, unknown
 from archproof.passes.capacity.fork_join import FORMULA as F_FORK
 from archproof.passes.capacity.fork_join import max_quantile
-from archproof.passes.capacity.network import Network, Visit
+from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.quantile import FORMULA as Q_FORMULA
 from archproof.passes.capacity.quantile import lognormal_quantile
 from archproof.passes.capacity.result import EdgeLoad, SloCheck
 from archproof.passes.capacity.solve import Solution
 from archproof.passes.capacity.status import SloStatus
-from archproof.passes.lower import Parallel
+from archproof.passes.lower import Call, Parallel, Steps, substeps
 
 F_MEAN = (
     "sum over sequential steps of E[wait] + E[holding]; nested calls add to the caller's "
@@ -32,8 +32,15 @@ class OperationLatency:
     checks: tuple[SloCheck, ...]
 
 
-def _visits(net: Network, op: str) -> list[Visit]:
-    return [net.visits[i] for i in net.visits_of_op.get(op, ())]
+def _has_parallel(steps: Steps) -> bool:
+    """A parallel group anywhere in `steps` (through branches, groups and nested calls)."""
+    for step in steps:
+        if isinstance(step, Parallel):
+            return True
+        subs = (step.children,) if isinstance(step, Call) else tuple(substeps(step))
+        if any(_has_parallel(sub) for sub in subs):
+            return True
+    return False
 
 
 def _saturated(unit: str, op: str) -> Figure:
@@ -48,12 +55,8 @@ def operation_latency(net: Network, sol: Solution, op: Operation) -> OperationLa
     else:
         inputs = {"mean": mean, "variance": var}
         fork = sol.op_fork.get(op.id)
-        parallel = (
-            fork is not None
-            or any(isinstance(s, Parallel) for s in net.top(op.id))
-            or any(any(isinstance(s, Parallel) for s in v.children) for v in _visits(net, op.id))
-        )
-        figs = [figure(mean, "s", F_MEAN_PARALLEL if parallel else F_MEAN, variance=var)]
+        formula = F_MEAN_PARALLEL if _has_parallel(net.top(op.id)) else F_MEAN
+        figs = [figure(mean, "s", formula, variance=var)]
         for q in (0.5, 0.95, 0.99):
             if fork is not None:
                 # the operation is one parallel group: its percentiles are the max's
