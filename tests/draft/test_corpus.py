@@ -79,8 +79,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
 XFAIL_CLEAN: dict[str, str] = {
     "feed-plain": "the CDN is sized past its catalog bound (OP006 saturated): the drafter caps "
     "replicas at the model's bound instead of changing the design",
-    "metrics-terse": "2M log lines/s saturate the search index (OP006): no log-pipeline block "
-    "(bulk indexing from a stream, raw logs in an object store)",
 }
 
 

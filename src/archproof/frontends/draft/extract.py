@@ -34,7 +34,7 @@ from archproof.frontends.draft.lexicon import (
     DAY,
     NOUNS,
 )
-from archproof.frontends.draft.quantities import Reading, read_quantities
+from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
 
 
@@ -274,6 +274,7 @@ def extract(text: str) -> Extracted:
             _number(text, match, add)
     found.reading = read_quantities(text)
     _from_reading(found)
+    _per_owner_totals(found)
     found.figures.sort(key=lambda f: f.start)
     return found
 
@@ -330,6 +331,30 @@ def _from_reading(found: Extracted) -> None:
 
 
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
+
+
+def _per_owner_totals(found: Extracted) -> None:
+    """`10,000 servers each emit 100 metrics every 10 seconds`: a rate per machine (server,
+    device, sensor, node) times the machines the task counts is the total. People are
+    scaled later by the DAU (`per_user`); an owner the task does not count stays as read."""
+    counts: dict[str, Quantity] = {}
+    for q in found.reading.placed:
+        if q.unit == "count" and q.period is None and q.subject and q.per is None:
+            counts.setdefault(singular(q.subject.split()[-1].lower()), q)
+    for q in found.reading.placed:
+        if q.per is None or q.per in _PEOPLE_PER_WHAT or q.unit != "count":
+            continue
+        owners = counts.get(q.per)
+        if owners is None or owners.value <= 1:
+            continue
+        for index, fig in enumerate(found.figures):
+            if fig.kind == "rate" and fig.start == q.start and not fig.per_user:
+                found.figures[index] = replace(
+                    fig,
+                    value=fig.value * owners.value,
+                    quote=f"{fig.quote} × {owners.describe()}",
+                    note=f"per {q.per} × {owners.describe()}",
+                )
 
 
 def _ratios(text: str, add: _AddFn, free: _FreeFn) -> None:

@@ -40,6 +40,9 @@ def probability(text: str | None) -> Fraction:
 
 
 def is_write(call: CallSpec) -> bool:
+    """A write as the lowering reads it: the call's own `write` flag, else its work's name."""
+    if call.write is not None:
+        return call.write
     return any(word in call.work.lower() for word in WRITE_WORDS)
 
 

@@ -67,6 +67,11 @@ def event_hub(ctx: Ctx) -> None:
             ratio = ctx.event_rate / (target.rate or ctx.event_rate)
             if ratio != 1:
                 publish.p = str(min(Fraction(1), ratio))
+    worker = ctx.comp("worker")
+    worker.work.setdefault("aggregate", {"lognormal": {"p50": "50us", "p99": "500us"}})
+    worker.work_notes.setdefault(
+        "aggregate", "per event, in memory: add to the minute's rollup (flushed in batches)"
+    )
     ctx.job(
         "aggregate_events",
         hub.id,

@@ -34,6 +34,7 @@ from archproof.frontends.draft.sizing import (
 )
 from archproof.model import Principle
 from archproof.model.traits import kinds_where
+from archproof.policy import SHARD_WRITE_SHARE
 from archproof.units import Size
 
 CDN_HIT = Fraction(9, 10)
@@ -107,6 +108,10 @@ def search_index(ctx: Ctx) -> None:
         return
     flow = flows(ctx)["search"]
     util = node_util(index, at_peak(ctx, flow.read_busy), at_peak(ctx, flow.read_rate))
+    u_write = node_util(index, at_peak(ctx, flow.write_busy), at_peak(ctx, flow.write_rate))
+    if u_write * WAIT_ALLOWANCE > float(TARGET_STATEFUL * SHARD_WRITE_SHARE):
+        _index_shards(ctx, index, util * WAIT_ALLOWANCE, u_write * WAIT_ALLOWANCE)
+        return
     base = replicas_of(index.tech, index.replicas)
     needed = nodes_for(util, TARGET_STATEFUL)
     text = explain(index, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "searches")
@@ -120,6 +125,27 @@ def search_index(ctx: Ctx) -> None:
             f"{text}; nodes = ⌈{pct(util)} ÷ 50%⌉ = {needed}",
             index.id,
         )
+
+
+def _index_shards(ctx: Ctx, index: CompSpec, u_read: float, u_write: float) -> None:
+    """Indexing that fills primaries: every document lands on one primary shard, so the
+    primaries are sized for the writes (each at ≤ 35%), replicas for the reads on top
+    (the lowering spreads reads over primaries and replicas, writes over primaries)."""
+    share = float(TARGET_STATEFUL * SHARD_WRITE_SHARE)
+    shards = max(replicas_of(index.tech, None), nodes_for(u_write, Fraction(share)))
+    room = float(TARGET_STATEFUL) - u_write / shards
+    extra = max(0, nodes_for(u_read, Fraction(room).limit_denominator(1000)) - shards)
+    index.replicas = shards
+    index.read_replicas = extra
+    ctx.decide(
+        "search-shards",
+        "Index shards for the write load",
+        f"{shards} primary nodes" + (f" and {extra} read replica(s)" if extra else ""),
+        Principle.DB,
+        f"indexing needs {pct(u_write)} of one node at peak (with waits): shards = "
+        f"⌈{pct(u_write)} ÷ 35%⌉ = {shards}; searches ({pct(u_read)}) share the rest",
+        index.id,
+    )
 
 
 def stateless(ctx: Ctx) -> None:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
 
 
@@ -172,9 +173,9 @@ def _full_text(ctx: Ctx) -> None:
     queue = ctx.queue("index_queue", "changed documents to (re)index")
     entity = "Document"
     source_op = ctx.find_op(ctx.primary_write) if ctx.primary_write else None
+    writes = ctx.load.writes if primary else rate / 10
     if primary or source_op is None:
         ctx.entity(entity)
-        writes = ctx.load.writes if primary else rate / 10
         save = ctx.op(
             OpSpec(
                 id="save_document",
@@ -212,18 +213,22 @@ def _full_text(ctx: Ctx) -> None:
                     fallback="the nightly reindex picks it up",
                 )
             )
-    ctx.job(
-        "index_document",
-        queue,
-        "index",
-        [
-            ctx.db("read", "the current version of the document"),
-            CallSpec("search.index", idempotent=True, rationale="upsert by document id"),
-        ],
-        description="Copy a changed document into the search index",
-        pattern="search",
-        idempotency_key="document id + version (indexing is an upsert)",
-    )
+    fed = writes if (primary or source_op is None) else (source_op.rate or Fraction(0))
+    if fed * ctx.load.peak_factor >= BULK_THRESHOLD:
+        _bulk_index(ctx, queue, fed)
+    else:
+        ctx.job(
+            "index_document",
+            queue,
+            "index",
+            [
+                ctx.db("read", "the current version of the document"),
+                CallSpec("search.index", idempotent=True, rationale="upsert by document id"),
+            ],
+            description="Copy a changed document into the search index",
+            pattern="search",
+            idempotency_key="document id + version (indexing is an upsert)",
+        )
     op = ctx.op(
         OpSpec(
             id="search_documents",
@@ -262,3 +267,47 @@ def _full_text(ctx: Ctx) -> None:
     )
     ctx.use_cases += ["Search documents by text, ranked"]
     ctx.ledger.ask("Which fields are searched, and how fresh must results be (seconds assumed)?")
+
+
+BULK_THRESHOLD = 1000  # documents a second at peak before indexing goes in bulk requests
+BULK_SIZE = 1000  # documents per bulk request
+
+
+def _bulk_index(ctx: Ctx, queue: str, fed: Fraction) -> None:
+    """High-volume documents (log lines, events) are indexed in bulk requests straight from
+    the stream: the message carries the document, so there is no read back from the
+    database, and one bulk request of 1,000 documents replaces 1,000 index calls."""
+    worker = ctx.comp("worker")
+    worker.work["index"] = {"lognormal": {"p50": "20us", "p99": "200us"}}
+    worker.work_notes["index"] = "per document, in memory: parse and add to the bulk buffer"
+    index = ctx.comps["search"]
+    index.work["bulk_index"] = {"lognormal": {"p50": "100ms", "p99": "1s"}}
+    index.work_notes["bulk_index"] = f"one bulk request of {BULK_SIZE:,} documents (assumed)"
+    ctx.job(
+        "index_document",
+        queue,
+        "index",
+        [
+            CallSpec(
+                "search.bulk_index",
+                p=f"1/{BULK_SIZE}",
+                idempotent=True,
+                write=True,
+                rationale=f"a bulk request per {BULK_SIZE:,} documents, ids from the stream "
+                "offsets (a retried bulk overwrites the same documents)",
+            )
+        ],
+        description="Index documents in bulk requests, straight from the stream",
+        pattern="search",
+        idempotency_key="stream offset → document id (indexing is an upsert)",
+    )
+    ctx.decide(
+        "search-bulk-index",
+        "Bulk indexing from the stream",
+        f"workers buffer documents and send one bulk request per {BULK_SIZE:,}; time-based "
+        "indices, the oldest dropped at the retention",
+        Principle.OP,
+        f"{per_s(float(fed * ctx.load.peak_factor))} documents at peak: one index call each "
+        f"would need as many round trips; bulk requests cut them {BULK_SIZE:,}-fold",
+        "search",
+    )
