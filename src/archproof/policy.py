@@ -35,3 +35,41 @@ MAX_READ_REPLICAS = 3
 # A pool this busy at peak is worth a load test before launch (the report's "what to
 # validate early"); below it only the bottleneck, the pool that saturates first, is named.
 VALIDATE_EARLY_FROM = 0.5
+
+# --- issue 14: what the review assumes where a design is silent, and when it calls a
+# figure too much. Each is a reviewer's rule of thumb, stated once.
+
+# The p99 a person waits for a user-facing request that states no latency SLO: the review
+# reports the missing SLO and the analysis judges the operation against this (~1 s is
+# where a page or an API call stops feeling immediate).
+DEFAULT_USER_P99 = Fraction(1)
+# Service time on a synchronous, human-facing request path beyond which nobody waits for
+# the answer whatever the SLO says (seconds): hand the work to a background job.
+HUMAN_WAIT = Fraction(10)
+# New rows a day past which an entity with no retention outgrows one store within a year
+# (100M/day ≈ 36B rows/year): say how long rows are kept.
+FAST_GROWTH_ROWS_PER_DAY = 100_000_000
+# New rows a day past which one time-bucket partition (today's) takes every write.
+HOT_PARTITION_ROWS_PER_DAY = 1_000_000
+# A TTL longer than this on data that is written, with no invalidation, serves stale data
+# for longer than users tolerate (seconds).
+LONG_CACHE_TTL = Fraction(3600)
+# Peak calls/s below which a database serves "one small feature" (a few a second on average;
+# one PostgreSQL serves thousands): another store of record for it costs more (backups,
+# failover, on-call) than a table in the existing one.
+SMALL_FEATURE_RATE = Fraction(50)
+# Peak reads/s of one cache above which expiring entries stampede the store behind it
+# unless misses are coalesced or TTLs jittered.
+STAMPEDE_READ_RATE = Fraction(1000)
+# Distinct series (product of the label value counts) one metric may have before the
+# metrics store's memory and cost explode.
+MAX_METRIC_SERIES = 100_000
+# Peak events/s below which a hub of its own is not worth running: a trickle (a few an hour
+# or a day) fits a direct call or a topic the design already has.
+TRICKLE_EVENTS = Fraction(1)
+# Peak requests/s from which a user-facing operation needs admission control (a rate limit
+# or load shedding); below it, a rare action or an internal tool has no burst to shed.
+ADMISSION_CONTROL_FROM = Fraction(1)
+# Mean seconds of work per job above which a queue in front of it is a work queue (the work
+# is slow), not an event hub to justify by volume.
+SLOW_JOB = Fraction(1)

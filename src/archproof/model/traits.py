@@ -71,6 +71,10 @@ class KindTraits:
     # Losing its state loses data, so the design must say how it is recovered (a cache,
     # a CDN, a client and an external API hold state that is disposable or not ours).
     state_needs_recovery: bool = False
+    # Replicated across machines and zones by whoever runs it (an S3-style object store:
+    # its "instances" are key prefixes, its availability the provider's SLA), so one
+    # declared instance is not a single point of failure.
+    provider_replicated: bool = False
     # Why adding replicas stops helping, and what to do instead (growth plan), if it does.
     scale_limit: str | None = None
     scale_move: str | None = None
@@ -163,6 +167,7 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             principle=Principle.DB,
             stateful=True,
             ours=True,
+            provider_replicated=True,
             store_of_record=True,
             read_source=True,
             naturally_idempotent=True,

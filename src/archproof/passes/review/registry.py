@@ -19,6 +19,15 @@ RULE_MODULES: tuple[str, ...] = (
     "analysis",
     "data_structures",
     "pythonic",
+    "silence",
+    "schema",
+    "delivery",
+    "cache_writes",
+    "resilience",
+    "telemetry",
+    "stores",
+    "consistency",
+    "sequencing",
 )
 
 

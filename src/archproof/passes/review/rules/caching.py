@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from archproof.model import CallNode, Component, Design
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
+from archproof.passes.review.calltree import execution_paths
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
-from archproof.passes.review.rules.operations import execution_paths
 from archproof.policy import PREMATURE_CACHE_BELOW
 
 # Above this, an in-memory cache is a memory-sized node of its own and a cold restart
@@ -35,7 +35,7 @@ def _is_cache(design: Design, component_id: str | None) -> bool:
     return component is not None and traits(component.kind).cache
 
 
-def _writes_to_cached_data(ctx: RuleContext, cache: Component) -> list[tuple[str, CallNode]]:
+def writes_to_cached_data(ctx: RuleContext, cache: Component) -> list[tuple[str, CallNode]]:
     """(operation, call) pairs that change the data `cache` holds.
 
     The data is the entities the cache lists in `state` (written where they are stored);
@@ -185,7 +185,10 @@ def cache_without_expiry_or_invalidation(ctx: RuleContext) -> Iterator[Hit]:
     What it checks:
         Caches with no `cache.ttl` and no `cache.invalidation`, when some operation writes
         the data they cache: the entities listed in the cache's `state` (writes to where
-        they are stored), or any store if the cache lists none.
+        they are stored), or any store if the cache lists none. A cache that nothing
+        refills from a store and that operations write straight into (live data such as
+        positions or presence) needs a TTL whatever its invalidation: an overwrite never
+        comes for an entry whose writer went away.
 
     Why it matters:
         Strategic caching: a cached copy goes stale the moment the source changes. With no
@@ -230,9 +233,19 @@ def cache_without_expiry_or_invalidation(ctx: RuleContext) -> Iterator[Hit]:
         the cached data.
     """
     for c in caches(ctx.design):
-        if c.cache is not None and (c.cache.ttl is not None or c.cache.invalidation):
+        if c.cache is not None and c.cache.ttl is not None:
             continue
-        writes = _writes_to_cached_data(ctx, c)
+        copies = any(
+            e.id in c.state and e.stored_in not in (None, c.id) for e in ctx.design.entities
+        )
+        live = traits(c.kind).cache and not copies and refill(ctx, c.id) is None
+        if c.cache is not None and c.cache.invalidation and not live:
+            continue
+        writes = writes_to_cached_data(ctx, c)
+        if not writes and live:
+            # live data written straight into the cache (positions, presence): with no
+            # TTL an entry whose writer went away stays forever, whatever overwrites it
+            writes = [(op.id, n) for op, n in ctx.all_calls() if n.component == c.id and n.is_write]
         if not writes:
             continue
         shown = ", ".join(f"{op}: {node.call}" for op, node in writes[:3])
@@ -372,7 +385,9 @@ def in_process_cache_on_replicated_service(ctx: RuleContext) -> Iterator[Hit]:
 
     What it checks:
         Components other than caches that declare `cache:` settings, have more than one
-        replica, and whose cached data is written by some operation.
+        replica, and whose cached data is written by some operation — unless the cache is
+        `write_policy: ttl_only` and says in `invalidation` why expiry is enough (nothing
+        is invalidated, so nothing reaches only one replica).
 
     Why it matters:
         Strategic caching and minimize state: each replica holds its own copy, so an
@@ -420,8 +435,11 @@ def in_process_cache_on_replicated_service(ctx: RuleContext) -> Iterator[Hit]:
     for c in caches(ctx.design):
         if traits(c.kind).cache:
             continue
+        settings = c.cache
+        if settings is not None and settings.write_policy == "ttl_only" and settings.invalidation:
+            continue  # no invalidation to miss: staleness up to the TTL is stated and agreed
         replicas = ctx.resolved[c.id].replicas
-        writes = _writes_to_cached_data(ctx, c)
+        writes = writes_to_cached_data(ctx, c)
         if replicas <= 1 or not writes:
             continue
         op, node = writes[0]

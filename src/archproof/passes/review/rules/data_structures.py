@@ -3,8 +3,8 @@
 Core types before code: entities with precise field types, closed sets as enums, money as
 decimals, aware timestamps, ids as typed references, and fields that exist only in the
 states where they hold a value. Most rules apply to coding tasks (`meta.kind: coding`),
-whose entities become Python types (`archproof code`); money as a float is flagged in any
-design.
+whose entities become Python types (`archproof code`); system designs get the same checks
+as database rules (DB009, DB010).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _CLOSED_SET = re.compile(
     r"^(?:status|state|kind|type|category|level|rank|role|priority|phase|mode)$"
     r"|_(?:status|state|kind|type|category|level|rank|role|priority)$"
 )
-_MONEY = re.compile(
+MONEY_NAME = re.compile(
     r"(?:^|_)(?:amount|price|cost|fee|fees|balance|total|salary|payment|charge|refund|"
     r"subtotal|tax|tip|fare|payout|cents)(?:$|_)"
 )
@@ -137,7 +137,7 @@ def money_as_float(ctx: RuleContext) -> Iterator[Hit]:
     What it checks:
         Fields typed `float` whose name says money: amount, price, cost, fee, balance,
         total, salary, payment, charge, refund, tax, tip, fare, payout, cents (alone or as
-        a part of the name). Any design, not only coding tasks.
+        a part of the name), in a coding task (system designs: DB009).
 
     Why it matters:
         Floats are binary fractions: 0.1 + 0.2 is not 0.3, and sums of prices drift by
@@ -145,18 +145,22 @@ def money_as_float(ctx: RuleContext) -> Iterator[Hit]:
         (`decimal`, Python's `Decimal`) or an integer count of minor units (cents).
 
     Example:
+        meta: {name: payments, kind: coding}
         entities:
           Payment: {key: id, fields: {id: uuid, amount: float}}
 
     Use instead:
+        meta: {name: payments, kind: coding}
         entities:
           Payment: {key: id, fields: {id: uuid, amount: decimal, currency: str(3)}}
 
     Evidence:
         The field's name and declared type.
     """
+    if not _coding(ctx.design):
+        return
     for entity, name, spec in _fields(ctx.design):
-        if spec.type == "float" and _MONEY.search(name.lower()):
+        if spec.type == "float" and MONEY_NAME.search(name.lower()):
             yield Hit(
                 element=_where(entity, name),
                 message=f"{entity.id}.{name} holds money as a float: sums drift by fractions "

@@ -19,6 +19,7 @@ from archproof.model import (
     Operation,
     Parallel,
 )
+from archproof.model.objectives import user_facing
 from archproof.model.traits import traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.review.context import RuleContext
@@ -220,7 +221,9 @@ def query_in_a_loop(ctx: RuleContext) -> Iterator[Hit]:
     """A call tree queries a database N times per request (the N+1 pattern).
 
     What it checks:
-        Calls on a database or search index with `times` greater than 1.
+        Calls on a database or search index with `times` greater than 1, in user-facing
+        (sync) operations. A background or scheduled job's loop is its batch, not N+1: no
+        one waits on its round trips.
 
     Why it matters:
         Database design: push complex operations to the database. N round trips cost N
@@ -257,7 +260,7 @@ def query_in_a_loop(ctx: RuleContext) -> Iterator[Hit]:
     """
     design = ctx.design
     for op, node in ctx.all_calls():
-        if node.times <= 1 or not _database(design, node):
+        if node.times <= 1 or not _database(design, node) or not user_facing(op):
             continue
         verb = "writes" if node.is_write else "queries"
         batch = "one batched write" if node.is_write else "one query (IN list or join)"

@@ -9,18 +9,20 @@ from fractions import Fraction
 from archproof.model import Design, Event, Operation
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.lower import peak_rate as lowered_peak_rate
+from archproof.passes.review.calltree import edges, is_purpose_write, writes
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
-from archproof.passes.review.rules.failure import edges, peak_rate, per_second
+from archproof.passes.review.rules.failure import peak_rate, per_second
 
 # Below this many events per second at peak, a direct call is simpler than a hub; at or
 # above it, per-request synchronous writes of data nobody waits for belong on a hub.
 HIGH_VOLUME = Fraction(100)
 
-# Writes whose failure is already tolerated and that are not "data": cache fills, and
-# enqueues on a hub (those are events already).
-_NOT_DATA_SINKS = kinds_where(lambda t: t.cache or t.message_hub)
+# Where "data" is written: stores (databases, object stores, search indexes) and third-party
+# APIs (analytics, CRMs). Not caches and hubs (cache fills, events already), and not our
+# own services: a push to a gateway or a peer is a live flow, not data at rest.
+_DATA_SINKS = kinds_where(lambda t: t.read_source or t.third_party)
 
 
 def _peak_volume(design: Design, event: Event) -> Fraction | None:
@@ -195,8 +197,11 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
 
     What it checks:
         In synchronous operations, write calls that are not async hand-offs, that fail open
-        (so the request does not need them to succeed), to something other than a cache or
-        a queue, made at 100/s or more at peak.
+        (so the request does not need them to succeed), to a store (database, object store,
+        search index) or a third-party API, made at 100/s or more at peak. Pushes to our own
+        services (a live co-editing fan-out, a gateway) and writes to a consumer of a
+        `time_sensitive` event are someone's live view, not data nobody waits for; the
+        operation's only durable write is its purpose (FH011 judges failing open on it).
 
     Why it matters:
         Event management: events are for high-volume, non-time-sensitive data. A write the
@@ -208,6 +213,7 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
     Example:
         components:
           api: {kind: service, tech: stateless-service, replicas: 4}
+          db: {kind: database, tech: postgresql, read_replicas: 2}
           analytics: {kind: database, tech: postgresql}
         operations:
           view_page:
@@ -215,6 +221,7 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
             calls:
               - api.handle:
                   calls:
+                    - db.read: {timeout: 100ms, on_failure: fail_closed}
                     - analytics.insert:
                         timeout: 50ms
                         on_failure: fail_open
@@ -249,6 +256,7 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
         The operation's peak rate times the call's probability and repeat count, and the
         call's `on_failure: fail_open`.
     """
+    live = {c for e in ctx.design.events if e.time_sensitive for c in (*e.consumers, e.hub)}
     for op in ctx.design.operations:
         if not op.sync:
             continue
@@ -260,8 +268,12 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
             if node.async_ or node.on_failure != "fail_open" or not node.is_write:
                 continue
             component = ctx.design.component_map.get(node.component)
-            if component is None or component.kind in _NOT_DATA_SINKS:
+            if component is None or component.kind not in _DATA_SINKS:
                 continue
+            if node.component in live:
+                continue  # a time-sensitive flow (live fan-out): someone waits for it
+            if is_purpose_write(ctx.design, op, node):
+                continue  # the operation's purpose, not data on the side (FH011)
             calls = rate * edge.per_op
             if calls < HIGH_VOLUME:
                 continue
@@ -289,7 +301,7 @@ def _duplicates_harmful(ctx: RuleContext, op: Operation) -> bool:
         return False
     for edge in edges(op):
         node = edge.node
-        if not node.is_write or node.idempotent is True:
+        if not writes(node) or node.idempotent is True:
             continue
         component = ctx.design.component_map.get(node.component)
         if component is not None and traits(component.kind).cache:
@@ -304,8 +316,10 @@ def consumer_not_idempotent(ctx: RuleContext) -> Iterator[Hit]:
 
     What it checks:
         Events with `delivery: at_least_once` and consumers, with `idempotent_consumers`
-        false, unless every operation consuming the hub is idempotent by the model (an
-        `idempotency_key`, or all its writes marked `idempotent: true` or to caches).
+        false. Left unset, it is inferred: not reported when every operation consuming the
+        hub is idempotent by the model (an `idempotency_key`, or all its writes — a
+        `search.index` or an upsert counts — marked `idempotent: true` or to caches). An
+        explicit `idempotent_consumers: false` is the author's word and always reported.
 
     Why it matters:
         Robust event handling. At-least-once hubs redeliver after consumer crashes,
@@ -359,7 +373,8 @@ def consumer_not_idempotent(ctx: RuleContext) -> Iterator[Hit]:
         if not event.consumers:
             continue
         ops = _consumer_ops(ctx.design, event)
-        if ops and not any(_duplicates_harmful(ctx, op) for op in ops):
+        said = "idempotent_consumers" in event.model_fields_set  # an explicit `false`
+        if ops and not said and not any(_duplicates_harmful(ctx, op) for op in ops):
             continue
         unsafe = [op.id for op in ops if _duplicates_harmful(ctx, op)]
         shown = f" (non-idempotent writes in {', '.join(unsafe)})" if unsafe else ""
@@ -384,7 +399,9 @@ def event_without_consumer(ctx: RuleContext) -> Iterator[Hit]:
     """An event is published but nothing consumes it.
 
     What it checks:
-        Events with no `consumers` whose hub no operation `consumes`.
+        Events with no `consumers`, unless the event is the only one on its hub and an
+        operation `consumes` that hub. On a hub shared with other events, an operation
+        consuming the hub says nothing about who reads this one.
 
     Why it matters:
         Event management: a hub is justified by the consumers that need the data. A topic
@@ -423,8 +440,11 @@ def event_without_consumer(ctx: RuleContext) -> Iterator[Hit]:
         The event's empty `consumers` and no operation with `consumes:` on its hub.
     """
     for event in ctx.design.events:
-        if event.consumers or _consumer_ops(ctx.design, event):
+        if event.consumers:
             continue
+        shared = any(e.hub == event.hub and e.id != event.id for e in ctx.design.events)
+        if _consumer_ops(ctx.design, event) and not shared:
+            continue  # the hub carries this event only, and an operation consumes it
         yield Hit(
             element=ElementRef.event(event.id),
             message=f"nothing consumes '{event.id}': no consumers and no operation reads its hub",

@@ -8,14 +8,14 @@ and observability rules.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.model import CallNode, ComponentKind, Design, OneOf, Operation, Parallel
-from archproof.model.operations import CallItem
+from archproof.model import ComponentKind, Design, Operation
+from archproof.model.objectives import user_facing
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import peak_rate as lowered_peak_rate
+from archproof.passes.review.calltree import Edge, edges
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
@@ -32,51 +32,6 @@ _CHEAP_TO_REPLICATE = kinds_where(lambda t: t.cheap_to_replicate)
 _NOT_OURS = kinds_where(lambda t: not t.ours)
 # Writes to these are the data itself (or the money): failing open loses or forges it.
 _AUTHORITATIVE = kinds_where(lambda t: t.authoritative)
-
-
-@dataclass(frozen=True)
-class Edge:
-    """One call in an operation's tree, with who waits on it and how often it happens."""
-
-    op: Operation
-    node: CallNode
-    caller: str | None  # component holding a worker while the call runs; None: client/job
-    per_op: Fraction  # expected number of such calls per operation (p and times multiplied)
-    optional: bool  # under (or itself) a fail_open or async call: the operation survives it
-
-    @property
-    def remote_sync(self) -> bool:
-        """A component waits on this call over the network (not the client's own step)."""
-        return self.caller is not None and not self.node.async_
-
-
-def edges(op: Operation) -> list[Edge]:
-    """Every call of `op` with its caller, depth first (one_of branches included)."""
-    out: list[Edge] = []
-    _walk(op, op.calls, None, Fraction(1), False, out)
-    return out
-
-
-def _walk(
-    op: Operation,
-    items: tuple[CallItem, ...],
-    caller: str | None,
-    weight: Fraction,
-    optional: bool,
-    out: list[Edge],
-) -> None:
-    for item in items:
-        if isinstance(item, OneOf):
-            for branch in item.one_of:
-                _walk(op, branch.calls, caller, weight * branch.p, optional, out)
-            continue
-        if isinstance(item, Parallel):  # every member is made, by the same caller
-            _walk(op, item.parallel, caller, weight, optional, out)
-            continue
-        per_op = weight * item.p * item.times
-        opt = optional or item.async_ or item.on_failure == "fail_open"
-        out.append(Edge(op=op, node=item, caller=caller, per_op=per_op, optional=opt))
-        _walk(op, item.calls, item.component, per_op, opt, out)
 
 
 def peak_rate(design: Design, op: Operation) -> Fraction | None:
@@ -427,7 +382,10 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
         dependency, at its first unguarded call) where either the callee is an external
         API, or — with the calls' timeouts and retries — a callee that answers only at its
         timeout would keep more of the caller's workers busy at peak than the caller has
-        (replicas × concurrency). Calls without a timeout are left to FH001.
+        (replicas × concurrency). Calls without a timeout are left to FH001. Not checked:
+        background and scheduled jobs (nobody waits behind a slow batch; its own retries
+        and the queue absorb an outage) and calls made by a proxy (a CDN or load balancer
+        in front of its origins takes them out on failed health checks).
 
     Why it matters:
         Robust failure handling. A timeout bounds one request; a breaker bounds the damage
@@ -477,6 +435,8 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
         assert edge.caller is not None
         if _kind(ctx, edge.caller) in _NOT_OURS or (edge.caller, node.component) in reported:
             continue
+        if not user_facing(edge.op) or _is(_kind(ctx, edge.caller), "proxy"):
+            continue  # a batch job waits alone; a CDN or balancer checks its origins' health
         if _is(_kind(ctx, node.component), "third_party"):
             reported.add((edge.caller, node.component))
             yield Hit(
@@ -661,9 +621,12 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         Components with one instance (replicas + read replicas = 1) that a synchronous
         operation calls on its required path (not async, not under a fail_open call), when
         either the operation's availability target (its SLO, else the system's) is above the
-        instance's own availability, or the operation is `critical` and the component is a
-        service, worker or load balancer (stateless: a second replica is free).
-        Clients and external APIs are not checked.
+        instance's own availability, or the component is a stateful store that wants a
+        standby (a database, a queue) under any availability target (its figure counts
+        random failures, not the hours a restore takes), or the operation is `critical`
+        and the component is a service, worker or load balancer (a second replica is free).
+        Clients and external APIs are not checked, nor stores the provider replicates
+        (an S3-style object store: its availability is the service's, not one node's).
 
     Why it matters:
         Robust failure handling. A single instance is a single point of failure: its crash,
@@ -716,6 +679,8 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         resolved = ctx.resolved.get(node.component)
         if component is None or resolved is None or component.kind in _NOT_OURS:
             continue
+        if traits(component.kind).provider_replicated:
+            continue  # S3-style: one "instance" is a prefix, replicated by the provider
         if resolved.replicas + component.read_replicas != 1:
             continue
         target = op.slo.availability if op.slo and op.slo.availability else system
@@ -723,6 +688,11 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         if target is not None and (own is None or own < target.fraction):
             shown = f"{float(own) * 100:.3g}%" if own is not None else "an unknown availability"
             why = f"one instance at {shown} cannot meet the {target} target of '{op.id}'"
+        elif target is not None and traits(component.kind).wants_ha_pair and resolved.stateful:
+            why = (
+                f"with no standby, losing it stops '{op.id}' until a restore (hours), far "
+                f"outside the {target} target"
+            )
         elif op.critical and component.kind in _CHEAP_TO_REPLICATE and not resolved.stateful:
             why = f"the critical operation '{op.id}' stops whenever this one instance does"
         else:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from archproof.model import Design, LogPolicy, Operation
 from archproof.model.traits import kinds_where
+from archproof.passes.review.calltree import edges
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
-from archproof.passes.review.rules.failure import edges
 
 _TAIL = ("p95", "p99")
 # Pass-through hops that add no logic of their own to trace.
@@ -33,7 +33,7 @@ def _covers(policy: LogPolicy, op: Operation) -> bool:
     return policy.component is None or policy.component in _components(op)
 
 
-def _latency_slo(op: Operation) -> tuple[str, ...]:
+def latency_slo(op: Operation) -> tuple[str, ...]:
     """The tail percentiles the operation's SLO promises ('p95', 'p99'); () without one."""
     if op.slo is None:
         return ()
@@ -43,7 +43,7 @@ def _latency_slo(op: Operation) -> tuple[str, ...]:
     return ("p95 or p99",) if op.slo.p50 is not None else ()
 
 
-def _measured(design: Design, op: Operation) -> set[str]:
+def measured(design: Design, op: Operation) -> set[str]:
     """Percentiles of `op` that latency metrics report ('*' for a raw histogram).
 
     A metric naming neither an operation nor a component measures every operation (one
@@ -116,19 +116,19 @@ def percentiles_missing(ctx: RuleContext) -> Iterator[Hit]:
         `operation` is this one.
     """
     for op in ctx.design.operations:
-        promised = _latency_slo(op)
+        promised = latency_slo(op)
         if not promised:
             continue
-        measured = _measured(ctx.design, op)
-        if "*" in measured:
+        found = measured(ctx.design, op)
+        if "*" in found:
             continue
         if promised == ("p95 or p99",):
-            missing = [] if measured & set(_TAIL) else list(promised)
+            missing = [] if found & set(_TAIL) else list(promised)
         else:
-            missing = [p for p in promised if p not in measured]
+            missing = [p for p in promised if p not in found]
         if not missing:
             continue
-        shown = ", ".join(sorted(measured)) or "none"
+        shown = ", ".join(sorted(found)) or "none"
         yield Hit(
             element=ElementRef.operation(op.id),
             message=(f"'{op.id}' has a latency SLO but no metric reports its {', '.join(missing)}"),
@@ -337,18 +337,19 @@ def tracing_missing(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-@rule(code="OB005", name="critical-path-not-logged-in-detail", severity=Severity.INFO)
+@rule(code="OB005", name="critical-path-not-logged-in-detail", severity=Severity.WARNING)
 def critical_path_detail(ctx: RuleContext) -> Iterator[Hit]:
     """A critical operation has only basic logging.
 
     What it checks:
-        Operations marked `critical: true` with no log policy covering them that is
-        `detail: detailed` or `on: critical_path`.
+        Operations marked `critical: true` with no log policy covering them that logs the
+        path, not only its errors (`on: critical_path` or `on: all`).
 
     Why it matters:
         Observability first: detailed logging on critical paths. When a payment or a
-        login misbehaves, the basic error line says that it failed, not which step, with
-        which inputs and which upstream answer.
+        login misbehaves, the error line says that it failed, not which steps succeeded
+        before it, with which inputs and which upstream answers — what a disputed charge
+        is reconstructed from.
 
     Example:
         components:
@@ -382,8 +383,8 @@ def critical_path_detail(ctx: RuleContext) -> Iterator[Hit]:
         if not op.critical:
             continue
         policies = [p for p in ctx.design.observability.logs if _covers(p, op)]
-        if any(p.detail == "detailed" or p.on == "critical_path" for p in policies):
-            continue
+        if any(p.on in ("critical_path", "all") for p in policies):
+            continue  # errors alone, however detailed, do not show the steps that succeeded
         yield Hit(
             element=ElementRef.operation(op.id),
             message=f"the critical operation '{op.id}' is not logged in detail",

@@ -8,14 +8,21 @@ consumer.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from fractions import Fraction
-from itertools import islice
 
 from archproof.catalog import service_time
-from archproof.model import CallItem, CallNode, ComponentKind, Design, OneOf, Operation, Parallel
-from archproof.model.traits import kinds_where
-from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad
+from archproof.model import CallNode, ComponentKind, Design, Operation
+from archproof.model.objectives import latency_objective
+from archproof.model.traits import kinds_where, traits
+from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad, SloStatus
+from archproof.passes.review.calltree import (
+    direct_calls,
+    execution_paths,
+    is_purpose_write,
+    tree,
+)
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
@@ -27,8 +34,6 @@ SLOW_SHARE = Fraction(3, 10)
 MAX_SIDE_EFFECTS_AFTER_COMMIT = 1
 # Thresholds (near saturation, the sizing target, a dominating step) live in policy.py.
 SIZING_TARGET = TARGET_UTILIZATION
-# Cap on the execution paths enumerated through one_of branches.
-_MAX_PATHS = 256
 # Targets that are part of the hand-off or cheap best-effort bookkeeping, not extra work.
 _CHEAP_KINDS = kinds_where(lambda t: t.cheap_step)
 _HUBS = kinds_where(lambda t: t.message_hub)
@@ -51,20 +56,6 @@ def mean_time_s(ctx: RuleContext, node: CallNode) -> float | None:
     return found[0].mean_s() if found else None
 
 
-def execution_paths(items: tuple[CallItem, ...]) -> Iterator[list[CallNode]]:
-    """Execution sequences of a call tree, one per combination of one_of branches."""
-    sequences: list[list[CallNode]] = [[]]
-    for item in items:
-        if isinstance(item, OneOf):
-            options = [p for b in item.one_of for p in islice(execution_paths(b.calls), _MAX_PATHS)]
-        elif isinstance(item, Parallel):  # every member is on the path, in written order
-            options = list(islice(execution_paths(item.parallel), _MAX_PATHS))
-        else:
-            options = [[item, *rest] for rest in islice(execution_paths(item.calls), _MAX_PATHS)]
-        sequences = [s + o for s in sequences for o in options][:_MAX_PATHS]
-    yield from sequences
-
-
 def _kind(design: Design, node: CallNode) -> ComponentKind | None:
     component = design.component_map.get(node.component)
     return component.kind if component is not None else None
@@ -83,8 +74,9 @@ def slow_step_in_sync_operation(ctx: RuleContext) -> Iterator[Hit]:
     """One step of a synchronous operation takes a large share of its latency budget.
 
     What it checks:
-        In user-facing (sync) operations with a p99 (else p95) SLO, every call that is not
-        an async hand-off whose own mean service time is at least 30% of that SLO.
+        In user-facing (sync) operations, every call that is not an async hand-off whose own
+        mean service time is at least 30% of the p99 (else p95) SLO — or, with no latency
+        SLO stated, of the default p99 a person waits for (`policy.DEFAULT_USER_P99`, 1 s).
 
     Why it matters:
         Operation efficiency: separate fast and slow operations. A step that alone eats a
@@ -132,12 +124,10 @@ def slow_step_in_sync_operation(ctx: RuleContext) -> Iterator[Hit]:
         The call's mean service time (design or catalog) against the operation's p99 SLO.
     """
     for op in ctx.design.operations:
-        if is_background(op) or op.slo is None:
+        objective = latency_objective(op)
+        if is_background(op) or objective is None:
             continue
-        budget = op.slo.p99 or op.slo.p95
-        if budget is None:
-            continue
-        label = "p99" if op.slo.p99 is not None else "p95"
+        budget, label = objective.target, objective.label
         limit = float(budget.seconds * SLOW_SHARE)
         for node in ctx.calls(op):
             mean = mean_time_s(ctx, node)
@@ -157,6 +147,14 @@ def slow_step_in_sync_operation(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+_MONEY_WORK = re.compile(r"charge|capture|refund|payout|transfer|debit|credit|pay|authori")
+
+
+def _moves_money(node: CallNode) -> bool:
+    """A call whose work moves money (by its work name)."""
+    return _MONEY_WORK.search(node.work.lower()) is not None
+
+
 @rule(code="OP002", name="fire-and-forget-side-effect-on-sync-path", severity=Severity.WARNING)
 def fire_and_forget_side_effect(ctx: RuleContext) -> Iterator[Hit]:
     """A synchronous operation waits for a side effect whose failure it ignores.
@@ -164,7 +162,11 @@ def fire_and_forget_side_effect(ctx: RuleContext) -> Iterator[Hit]:
     What it checks:
         In user-facing (sync) operations, calls that write (have a side effect), fail open
         (`on_failure: fail_open`: the response does not depend on them), are not async
-        hand-offs, and go to a component other than a cache or queue.
+        hand-offs, and go to a component other than a cache or queue. Not in critical
+        operations and not on money calls (charge, capture, refund, transfer, …): a charge
+        that fails open is wrong, not slow, and queueing it would not fix it (FH007 and
+        FH011 report it); nor on the operation's only durable write (its purpose, not a
+        side effect: FH011).
 
     Why it matters:
         Operation efficiency: do the minimum needed before responding. A side effect the
@@ -212,6 +214,8 @@ def fire_and_forget_side_effect(ctx: RuleContext) -> Iterator[Hit]:
             kind = _kind(design, node)
             if kind is None or kind in _CHEAP_KINDS:
                 continue
+            if op.critical or _moves_money(node) or is_purpose_write(design, op, node):
+                continue  # failing open is the mistake there (FH007, FH011), not the wait
             mean = mean_time_s(ctx, node)
             cost = f" (~{_ms(mean)} on average)" if mean is not None else ""
             yield Hit(
@@ -457,39 +461,12 @@ def _after_commit(design: Design, path: list[CallNode]) -> list[CallNode]:
 # --------------------------------------------------------------------------- capacity
 
 
-def _direct_calls(items: tuple[CallItem, ...]) -> Iterator[CallNode]:
-    """The calls made directly by a step (through one_of branches, not deeper)."""
-    for item in items:
-        if isinstance(item, OneOf):
-            for branch in item.one_of:
-                yield from _direct_calls(branch.calls)
-        elif isinstance(item, Parallel):
-            yield from _direct_calls(item.parallel)
-        else:
-            yield item
-
-
-def _tree(items: tuple[CallItem, ...], prefix: str) -> Iterator[tuple[str, CallNode]]:
-    """(path, node) in the capacity pass's order and spelling (`EdgeLoad.path`)."""
-    for item in items:
-        if isinstance(item, OneOf):
-            for i, branch in enumerate(item.one_of):
-                label = branch.label or f"branch{i + 1}"
-                yield from _tree(branch.calls, f"{prefix}[{label}]")
-        elif isinstance(item, Parallel):
-            yield from _tree(item.parallel, prefix)
-        else:
-            path = f"{prefix}>{item.call}" if prefix else item.call
-            yield path, item
-            yield from _tree(item.calls, path)
-
-
 def edge_nodes(op: Operation, capacity: CapacityResult) -> list[tuple[EdgeLoad, CallNode]]:
     """The capacity pass's edges of `op`, each with its call node (for spans and settings).
 
     Empty when the two do not line up (a capacity result of another design version)."""
     loads = capacity.edges_of(op.id)
-    nodes = list(_tree(op.calls, ""))
+    nodes = list(tree(op.calls))
     if len(loads) != len(nodes) or any(e.path != p for e, (p, _) in zip(loads, nodes, strict=True)):
         return []
     return [(e, node) for e, (_, node) in zip(loads, nodes, strict=True)]
@@ -731,6 +708,21 @@ def _tail_share(edge: EdgeLoad, x: float) -> float | None:
     return 0.5 * math.erfc((math.log(x) - mu) / math.sqrt(2.0 * s2))
 
 
+def _is_purpose(ctx: RuleContext, op: Operation, node: CallNode) -> bool:
+    """The step is what the request exists for: a money call to a third party (a payment's
+    charge or a ride's card pre-authorization). Its answer is the response, so it cannot
+    move to a worker, be cached or be hedged (a second charge in flight is what
+    idempotency keys prevent): the SLO is sized for it, not the other way round."""
+    kind = _kind(ctx.design, node)
+    return kind is not None and traits(kind).third_party and _moves_money(node)
+
+
+def _slo_met(capacity: CapacityResult, op: Operation, percentile: str) -> bool:
+    result = capacity.operation(op.id)
+    check = result.check(percentile) if result is not None else None
+    return check is not None and check.status == SloStatus.MET
+
+
 @rule(
     code="OP008",
     name="sync-step-dominates-slo",
@@ -809,19 +801,21 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
     if capacity is None:
         return
     for op in ctx.design.operations:
-        if is_background(op) or op.slo is None or (op.slo.p99 or op.slo.p95) is None:
+        objective = latency_objective(op)
+        if is_background(op) or objective is None or not objective.stated:
             continue
-        budget = op.slo.p99 or op.slo.p95
-        assert budget is not None
-        label, tail = ("p99", 0.01) if op.slo.p99 is not None else ("p95", 0.05)
-        slo = float(budget.seconds)
+        budget, label = objective.target, objective.percentile
+        tail = 0.01 if label == "p99" else 0.05
+        slo = objective.seconds
         pairs = edge_nodes(op, capacity)
         steps = [(e, n) for e, n in pairs if e.sync and not n.async_]
         for edge, node in steps:
             share = edge.share_of_slo.value
             if share is None or share <= DOMINANT_SHARE + 1e-9 or len(steps) < 2:
                 continue
-            if any(not child.async_ for child in _direct_calls(node.calls)):
+            if _is_purpose(ctx, op, node) and _slo_met(capacity, op, label):
+                continue  # the SLO was sized for the step the request exists to make
+            if any(not child.async_ for child in direct_calls(node.calls)):
                 continue
             mean = mean_time_s(ctx, node)
             if mean is not None and mean >= slo * float(SLOW_SHARE):

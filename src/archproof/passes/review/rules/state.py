@@ -97,7 +97,9 @@ def state_held_in_service(ctx: RuleContext) -> Iterator[Hit]:
     """A service or worker holds state (sessions, a local cache, an in-memory queue).
 
     What it checks:
-        Components of kind `service` or `worker` with a non-empty `state` list.
+        Components of kind `service` or `worker` with a non-empty `state` list, unless
+        they declare `stateful: false` (what they hold is disposable: open connections that
+        clients re-establish, a job's scratch files that a redelivered job recreates).
 
     Why it matters:
         Minimize stateful components: a stateless service can be restarted, replaced and
@@ -125,8 +127,8 @@ def state_held_in_service(ctx: RuleContext) -> Iterator[Hit]:
         The component's `state` list and its resolved replica count.
     """
     for c in ctx.design.components:
-        if c.kind not in COMPUTE_KINDS or not c.state:
-            continue
+        if c.kind not in COMPUTE_KINDS or not c.state or c.stateful is False:
+            continue  # `stateful: false`: the author says what it holds is disposable
         replicas = ctx.resolved[c.id].replicas
         held = ", ".join(c.state)
         if replicas > 1:

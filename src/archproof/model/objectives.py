@@ -1,0 +1,52 @@
+"""The latency objective an operation is judged against, stated or assumed, read in one place.
+
+A user-facing (sync) operation that states no p99 or p95 is not exempt from judgement: it
+is judged against `policy.DEFAULT_USER_P99`, and the review says so (OB007). A background
+job without a latency SLO has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from archproof.model.operations import Operation
+from archproof.policy import DEFAULT_USER_P99
+from archproof.units import Duration
+
+
+@dataclass(frozen=True)
+class LatencyObjective:
+    """The tail target of an operation: which percentile, how long, and whether it is the
+    design's own (`stated`) or the review's default."""
+
+    percentile: Literal["p99", "p95"]
+    target: Duration
+    stated: bool
+
+    @property
+    def seconds(self) -> float:
+        return float(self.target.seconds)
+
+    @property
+    def label(self) -> str:
+        return self.percentile if self.stated else f"{self.percentile} (assumed default)"
+
+
+def user_facing(op: Operation) -> bool:
+    """A request someone waits for: sync and not started by a queue."""
+    return op.sync and op.consumes is None
+
+
+def latency_objective(op: Operation) -> LatencyObjective | None:
+    """p99 if stated, else p95; for a user-facing operation stating neither, the default."""
+    if op.slo is not None and op.slo.p99 is not None:
+        return LatencyObjective("p99", op.slo.p99, True)
+    if op.slo is not None and op.slo.p95 is not None:
+        return LatencyObjective("p95", op.slo.p95, True)
+    if user_facing(op):
+        return LatencyObjective("p99", Duration(DEFAULT_USER_P99), False)
+    return None
+
+
+__all__ = ["LatencyObjective", "latency_objective", "user_facing"]
