@@ -76,10 +76,7 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "shortener-rambling": _NO_CACHE + "hot redirects",
     "shortener-terse": _NO_CACHE + "hot redirects",
 }
-XFAIL_CLEAN: dict[str, str] = {
-    "feed-plain": "the CDN is sized past its catalog bound (OP006 saturated): the drafter caps "
-    "replicas at the model's bound instead of changing the design",
-}
+XFAIL_CLEAN: dict[str, str] = {}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:

@@ -289,7 +289,7 @@ def verify_capacity(ctx: Ctx) -> None:
     """
     flow = flows(ctx)
     for comp in ctx.comps.values():
-        if comp.kind in ("database", "external", "cdn") and comp.role != "kv":
+        if comp.kind in ("database", "external") and comp.role != "kv":
             continue
         f = flow.get(comp.id)
         if f is None or f.rate == 0:
@@ -303,6 +303,7 @@ def verify_capacity(ctx: Ctx) -> None:
             continue
         needed = nodes_for(util * WAIT_ALLOWANCE, target) - comp.read_replicas
         unit = {
+            "cdn": "edge capacity units (points of presence)",
             "object_store": "key prefixes",
             "queue": "nodes/partitions",
             "cache": "shards",
