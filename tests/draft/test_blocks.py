@@ -156,3 +156,17 @@ def test_an_on_sale_rush_gets_a_waiting_room_and_sells_each_seat_once() -> None:
     assert abs(_rate(d, "confirm_seat") - 50_000 / 600 / 3) < 1e-6
     # the 50,000-row seat map read 3 times per fan needs a cache by the numbers
     assert "cache-aside in front of view_seats" in _decided(d, "cache")[1]
+
+
+def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
+    d = _draft(
+        "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "
+        "1 million users in a year and pages now take 3 seconds to load. Walk us through "
+        "scaling it so pages load in under 500 ms."
+    )
+    assert d.patterns[0] == "webapp"
+    assert next(c for c in d.design.components if c.id == "db").tech == "mysql"
+    _, choice, because = _decided(d, "scaling-stages")
+    assert "read replicas at 19.6k/s" in choice and "19.6k/s reads" in because
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"load_balancer", "service", "database", "object_store", "cdn"} <= kinds

@@ -70,8 +70,8 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "graph-nonnative": "batched adjacency reads fit on the primary and one read replica, so "
     "compose adds no cache (CA007 premature); the reference caches hot adjacency lists",
     "hotel-bullets": _NO_CACHE + "availability searches (1M searches a day fit on the primary)",
-    "scale-bullets": _NO_CACHE + "hot pages; no staged scaling block",
-    "scale-webapp": _NO_CACHE + "hot pages; no staged scaling block",
+    "scale-bullets": _NO_CACHE + "hot pages (2,000 requests/s fit on one primary)",
+    "scale-webapp": _NO_CACHE + "hot pages (1M users' reads fit on one primary)",
     "shortener-analytics": _NO_CACHE + "hot redirects",
     "shortener-rambling": _NO_CACHE + "hot redirects",
     "shortener-terse": _NO_CACHE + "hot redirects",

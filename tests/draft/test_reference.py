@@ -124,8 +124,6 @@ XFAIL: dict[str, str] = {
     "accounts daily), not the transaction import (1,929/s): the import volume is a figure "
     "of the draft, not an operation's rate",
     "pastebin": _CACHE + "popular pastes",
-    "scale-web-app": "no staged-scaling block: 'static content (images)' makes it a media "
-    "upload design, so no write operation carries the 1 billion writes a month",
     "social-graph": _CACHE + "hot adjacency lists (batched BFS reads fit on the store)",
     "url-shortener": _CACHE + "hot redirects (3,858 redirects/s fit on one database node)",
 }

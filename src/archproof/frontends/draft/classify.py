@@ -54,6 +54,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
         r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)",
     ),
+    "webapp": (
+        "scaling a web app in stages: stateless web tier, static content on a CDN, read "
+        "replicas, cache and shards as the numbers call for them",
+        r"single[- ]server\s+web|scal(?:e|es|ing)\s+(?:it|our|the|a|this)\b[^.]{0,40}"
+        r"\b(?:web\s?app|site|users)|scales?\s+from\s+(?:one|1|a\s+single)\s+user"
+        r"|walk\s+us\s+through\s+scaling|\bscale\s+our\b",
+    ),
     "cache_service": (
         "distributed cache: consistent hashing over cache nodes, LRU, TTL, memory budget",
         r"(?:key[- ]value|distributed|query|in-memory)\s+cache\b|\bcache\s+for\b"
@@ -153,6 +160,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "collab": frozenset({"crud"}),
     "cache_service": frozenset({"crud", "search"}),
     "booking": frozenset({"crud", "search"}),
+    "webapp": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
 }

@@ -456,6 +456,11 @@ TEMPLATES: dict[str, Template] = {
         row_size="200B",
         note="hold_id unique: confirming a hold twice books once",
     ),
+    "StaticAsset": Template(
+        {"path": "str(500)", "version": "str(64)", "size_bytes": "int"},
+        key=("path", "version"),
+        note="versioned file names: a new build writes new objects, so edges never go stale",
+    ),
     "Quota": Template(
         {"client_key": "str(200)", "per_minute": "int", "burst": "int", "updated_at": "datetime"},
         key=("client_key",),

@@ -34,6 +34,7 @@ from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
+from archproof.frontends.draft.patterns.webapp import webapp
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "shortener": shortener,
@@ -61,6 +62,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "kv_store": kv_store,
     "cache_service": cache_service,
     "booking": booking,
+    "webapp": webapp,
 }
 
 # Blocks that add steps to other blocks' operations run last.

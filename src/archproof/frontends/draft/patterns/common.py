@@ -14,13 +14,17 @@ from archproof.frontends.draft.text import singular
 from archproof.units import Size
 
 WRITES = ("write", "events")
+# Blocks whose main job is another block's: scaling a web app is its create/read app.
+_MAIN_JOB_OF = {"webapp": "crud"}
 READS = ("read", "search")
 
 
 def primary_rates(ctx: Ctx, pattern: str) -> tuple[Fraction, Fraction, str, str]:
     """Write and read rates for a block: the main load when it is the main block."""
     load = ctx.load
-    if ctx.classification.primary == pattern:
+    if ctx.classification.primary == pattern or _MAIN_JOB_OF.get(ctx.classification.primary) == (
+        pattern
+    ):
         return load.writes, load.reads, "the main write load", "the main read load"
     subjects = PATTERN_SUBJECTS.get(pattern, frozenset())
     writes, wnote = ctx.rate(
