@@ -121,3 +121,12 @@ def test_help_texts_spelled_out_for_speed_still_agree() -> None:
         DEFAULT_MAX_ROWS,
         DEFAULT_RUNS,
     )
+
+
+def test_the_catalog_reads_the_same_with_the_c_parser() -> None:
+    from importlib import resources
+
+    from ruamel.yaml import YAML
+
+    text = resources.files("archproof.catalog").joinpath("components.yaml").read_text("utf-8")
+    assert YAML(typ="safe").load(text) == YAML(typ="safe", pure=True).load(text)

