@@ -170,3 +170,16 @@ def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     assert "read replicas at 19.6k/s" in choice and "19.6k/s reads" in because
     kinds = {c.kind.value for c in d.design.components}
     assert {"load_balancer", "service", "database", "object_store", "cdn"} <= kinds
+
+
+def test_file_sync_stores_chunks_once_and_sizes_by_the_stated_volume() -> None:
+    d = _draft(
+        "Design Dropbox. 50 million users, each storing 2 GB on average across 3 devices. "
+        "Files are split into 4 MB chunks and changes sync to the other devices within 10 "
+        "seconds."
+    )
+    assert d.patterns[0] == "file_sync"
+    stored = next(r for r in d.requirements if r.name == "object storage")
+    assert stored.value == "100PB"  # 50M users × 2 GB, not uploads × 2 GB
+    assert "4MB chunks" in _decided(d, "filesync-chunks")[1]
+    assert abs(_rate(d, "download_chunk") - 2 * _rate(d, "commit_change")) < 1e-6

@@ -54,6 +54,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
         r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)",
     ),
+    "file_sync": (
+        "file sync: content-addressed chunks in an object store, file versions in a "
+        "database, a change feed per device",
+        r"dropbox|google\s+drive|onedrive|file\s+sync|sync\s+tool|sync(?:s|ed)?\s+to\s+(?:the\s+)?"
+        r"other\s+devices",
+    ),
     "webapp": (
         "scaling a web app in stages: stateless web tier, static content on a CDN, read "
         "replicas, cache and shards as the numbers call for them",
@@ -161,6 +167,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "cache_service": frozenset({"crud", "search"}),
     "booking": frozenset({"crud", "search"}),
     "webapp": frozenset({"crud", "media"}),
+    "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
 }

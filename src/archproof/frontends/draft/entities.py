@@ -461,6 +461,39 @@ TEMPLATES: dict[str, Template] = {
         key=("path", "version"),
         note="versioned file names: a new build writes new objects, so edges never go stale",
     ),
+    "SyncedFile": Template(
+        {
+            "id": "uuid",
+            "owner_id": "ref(User)",
+            "path": "str(1000)",
+            "current_version": "bigint",
+            "updated_at": "datetime",
+        },
+        row_size="300B",
+    ),
+    "FileVersion": Template(
+        {
+            "file_id": "ref(SyncedFile)",
+            "version": "bigint",
+            "chunk_hashes": "text",
+            "size_bytes": "bigint",
+            "created_at": "datetime",
+        },
+        key=("file_id", "version"),
+        row_size="500B",
+        note="chunk_hashes: the ordered hashes of the version's chunks",
+    ),
+    "Chunk": Template(
+        {"hash": "str(64)", "size_bytes": "int", "created_at": "datetime"},
+        key=("hash",),
+        row_size="100B",
+        note="one row per distinct chunk: a chunk shared by many files is stored once",
+    ),
+    "ChunkBody": Template(
+        {"hash": "str(64)", "size_bytes": "int"},
+        key=("hash",),
+        note="the chunk's bytes in the object store, under its hash",
+    ),
     "Quota": Template(
         {"client_key": "str(200)", "per_minute": "int", "burst": "int", "updated_at": "datetime"},
         key=("client_key",),

@@ -15,6 +15,7 @@ from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
+from archproof.frontends.draft.patterns.filesync import file_sync
 from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
 from archproof.frontends.draft.patterns.idgen import id_generator
@@ -63,6 +64,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "cache_service": cache_service,
     "booking": booking,
     "webapp": webapp,
+    "file_sync": file_sync,
 }
 
 # Blocks that add steps to other blocks' operations run last.
