@@ -167,3 +167,26 @@ def test_a_draft_finds_the_schema_its_first_line_names(tmp_path: Path) -> None:
     from archproof.cli.model_cmds import design_schema
 
     assert json.loads(named.read_text("utf-8")) == design_schema()
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("archproof rev", "1", "review"),
+        ("archproof review --fo", "2", "--force"),
+        ("archproof describe comp", "2", "component"),
+    ],
+)
+def test_shell_completion_answers(words: str, cword: str, expected: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, _ARCHPROOF_COMPLETE="complete_bash", COMP_WORDS=words)
+    env["COMP_CWORD"] = cword
+    code = "import sys; sys.argv[0] = 'archproof'; from archproof.cli.app import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "Usage" not in done.stdout  # a completion answer, not the help
+    assert expected in done.stdout.split(), done.stdout + done.stderr

@@ -331,9 +331,16 @@ def _documented(info: Any) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def _complete_kind(incomplete: str) -> list[str]:
+    """Shell completion of `describe KIND`."""
+    return [name for name in KINDS if name.startswith(incomplete)]
+
+
 def describe(
     kind: str | None = typer.Argument(
-        None, help=f"Element to describe: {', '.join(KINDS)}. Without it: the list."
+        None,
+        help=f"Element to describe: {', '.join(KINDS)}. Without it: the list.",
+        autocompletion=_complete_kind,
     ),
 ) -> None:
     """Describe the design model like a man page: fields, types, defaults, the values an
