@@ -41,14 +41,20 @@ def test_a_reference_is_well_formed() -> None:
 
 def test_references_resolve_to_the_span_where_the_element_is_written() -> None:
     design = load_design(URL)
+    lines = URL.read_text("utf-8").splitlines()
+
+    def line_of(text: str) -> int:  # 1-based, so edits above the element don't break the test
+        return next(i for i, line in enumerate(lines, 1) if line.startswith(text))
+
     db = ElementRef.component("db").span(design)
     # an element's span is where its body starts (the line below `db:`), as the loader sets it
-    assert db is not None and (db.file, db.line, db.column) == (str(URL), 75, 5)
+    assert db is not None and (db.file, db.line, db.column) == (str(URL), line_of("  db:") + 1, 5)
     assert db == design.component("db").span
     link = ElementRef.entity("Link").span(design)
-    assert link is not None and link.line == 175
+    assert link is not None and link.line == line_of("  Link:") + 1
     pattern = ElementRef.entity("Link", "access_patterns", "owner_links").span(design)
-    assert pattern is not None and (pattern.line, pattern.column) == (196, 9)
+    expected = (line_of("      - {id: owner_links"), 9)
+    assert pattern is not None and (pattern.line, pattern.column) == expected
     assert ElementRef.operation("redirect").resolve(design) is design.operation("redirect")
     # a missing part falls back to the element; a missing element has no span
     missing_part = ElementRef.entity("Link", "access_patterns", "nope").span(design)
