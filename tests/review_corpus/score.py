@@ -324,8 +324,8 @@ def review_text(name: str, text: str, doc: Any = None) -> Reviewed:
 # ---------------------------------------------------------------- the corpus
 
 
-def load_key() -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = YAML(typ="safe").load(KEY.read_text(encoding="utf-8"))
+def load_key(path: Path = KEY) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     return entries
 
 
@@ -468,10 +468,10 @@ class Score:
         }
 
 
-def run(only: str | None = None, *, clean: bool = True) -> Score:
+def run(only: str | None = None, *, clean: bool = True, key: Path = KEY) -> Score:
     started = time.process_time()
     base_texts = {p.name: p.read_text(encoding="utf-8") for p in clean_files()}
-    entries = load_key()
+    entries = load_key(key)
     if only:
         entries = [e for e in entries if e["id"] == only or e["principle"] == only]
     reviewed = {name: review_text(name, text) for name, text in base_texts.items()}
@@ -537,8 +537,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--caught", action="store_true", help="also list the caught mistakes and their rules"
     )
+    parser.add_argument(
+        "--key",
+        type=Path,
+        default=KEY,
+        help="answer key (default mistakes.yaml; probe.yaml is the post-hoc probe)",
+    )
     args = parser.parse_args(argv)
-    score = run(args.only, clean=not args.no_clean)
+    key = args.key if args.key.is_absolute() or args.key.exists() else HERE / args.key
+    score = run(args.only, clean=not args.no_clean, key=key)
     if args.json:
         print(json.dumps(score.as_json(), indent=2, ensure_ascii=False))
     else:
