@@ -189,3 +189,19 @@ def test_a_pattern_without_calls_takes_the_store_read_time() -> None:
     db_read = next(c for c in model.calls if c.component == "db" and c.work == "read")
     assert batch.service_mean == pytest.approx(db_read.service.mean)  # the catalog's read
     assert batch.copies == 2  # not pinned: the primary and its one replica per shard
+
+
+def test_analyze_json_shows_the_lowered_figures() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from archproof.cli.app import app
+
+    result = CliRunner().invoke(app, ["analyze", str(DESIGN), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lowered = json.loads(result.stdout)["lowered"]
+    (adm,) = [a for a in lowered["admission"] if a["target"] == "pay"]
+    assert adm["rejected_share"] == pytest.approx(0.4)
+    assert lowered["redelivery"][0]["dead_letter"] == "dlq"
+    assert lowered["hot_keys"][0]["pool"] == "db:primary"

@@ -64,6 +64,7 @@ def analyze(
     from archproof.backends import capacity_markdown, capacity_terminal
     from archproof.passes.base import Options
     from archproof.passes.capacity import CapacityResult
+    from archproof.passes.lower import QueueingModel
     from archproof.pipeline import run
 
     try:
@@ -81,8 +82,16 @@ def analyze(
     assert result is not None
     title = f"{file}: {design.meta.name}"
     if format is Format.json:
+        # the lowered model's own figures too: servers per pool, rates with their
+        # derivation, rate limits (admitted / rejected), redeliveries, hot keys
+        model = report.get(QueueingModel)
         text = json.dumps(
-            {"design": design.meta.name, "file": str(file), "capacity": result.to_json()},
+            {
+                "design": design.meta.name,
+                "file": str(file),
+                "capacity": result.to_json(),
+                "lowered": model.to_json() if model is not None else None,
+            },
             indent=2,
             ensure_ascii=False,
         )
