@@ -183,3 +183,17 @@ def test_file_sync_stores_chunks_once_and_sizes_by_the_stated_volume() -> None:
     assert stored.value == "100PB"  # 50M users × 2 GB, not uploads × 2 GB
     assert "4MB chunks" in _decided(d, "filesync-chunks")[1]
     assert abs(_rate(d, "download_chunk") - 2 * _rate(d, "commit_change")) < 1e-6
+
+
+def test_per_key_limits_are_not_load_and_per_user_habits_are() -> None:
+    limits = _draft(
+        "Rate limiting service\n- 1 million API keys\n- limits: 10 req/s and 5,000 req/day "
+        "per key\n- must add less than 2 ms to each request"
+    )
+    assert _rate(limits, "handle_request") < 1000  # not 1M keys × 10/s
+    feed = _draft(
+        "Design a news feed for a social app with 200 million DAU. Users open their feed 10 "
+        "times a day and create 1 post a day on average."
+    )
+    assert abs(_rate(feed, "create_post") - 200e6 / 86_400) < 1e-3  # × 200M DAU
+    assert abs(_rate(feed, "get_feed") - 2e9 / 86_400) < 1e-3

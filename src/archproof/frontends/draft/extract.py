@@ -294,7 +294,10 @@ def _from_reading(found: Extracted) -> None:
         ]
         for index, fig in overlapping:
             if fig.kind == "rate" and fig.peak != q.peak and not fig.per_user:
-                figures[index] = replace(fig, peak=q.peak)
+                figures[index] = fig = replace(fig, peak=q.peak)
+            if fig.kind == "rate" and q.per in _PEOPLE_PER_WHAT and not fig.per_user:
+                # "Users … create 1 post a day": the reader says per user; scale by the DAU
+                figures[index] = replace(fig, per_user=True, peak=False)
         if q.unit != "count" or not q.subject:
             continue
         head = singular(q.subject.split()[-1].lower())
@@ -333,6 +336,11 @@ def _from_reading(found: Extracted) -> None:
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
 
 
+_LIMIT_WORDS = re.compile(
+    r"\blimit\w*|\bquotas?\b|\bat\s+most\b|\ballow\w*|\bmax(?:imum)?\b|\bcap\b", re.I
+)
+
+
 def _per_owner_totals(found: Extracted) -> None:
     """`10,000 servers each emit 100 metrics every 10 seconds`: a rate per machine (server,
     device, sensor, node) times the machines the task counts is the total. People are
@@ -344,6 +352,8 @@ def _per_owner_totals(found: Extracted) -> None:
     for q in found.reading.placed:
         if q.per is None or q.per in _PEOPLE_PER_WHAT or q.unit != "count":
             continue
+        if _LIMIT_WORDS.search(q.sentence):
+            continue  # "limits: 10 req/s per key" caps each key; it is not the load
         owners = counts.get(q.per)
         if owners is None or owners.value <= 1:
             continue

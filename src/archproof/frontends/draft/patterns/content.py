@@ -39,6 +39,9 @@ def feed(ctx: Ctx) -> None:
             keywords=("post", "publish", "tweet", "write"),
         )
     )
+    worker = ctx.comp("worker")
+    worker.work.setdefault("fan_out", {"lognormal": {"p50": "1ms", "p99": "10ms"}})
+    worker.work_notes.setdefault("fan_out", "build the followers' feed entries in memory")
     ctx.job(
         "fan_out_post",
         queue,

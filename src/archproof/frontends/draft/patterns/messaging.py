@@ -58,6 +58,11 @@ def messaging(ctx: Ctx) -> None:
             keywords=("send", "message", "deliver", "arrive", "chat"),
         )
     )
+    worker = ctx.comp("worker")
+    worker.work.setdefault("deliver", {"lognormal": {"p50": "500us", "p99": "5ms"}})
+    worker.work_notes.setdefault(
+        "deliver", "route to the gateways holding the members' connections (in memory)"
+    )
     ctx.job(
         "deliver_message",
         queue,
