@@ -172,7 +172,7 @@ def test_invalid_json_is_asked_again_at_once(api: str) -> None:
     assert outcome.clean, outcome.stop
     sections = [s.section for s in seen]
     assert sections.count("components") == 2 and outcome.rounds == 1
-    assert "your last reply was refused: the reply is not JSON" in _prompt(api, seen[2])
+    assert "your last reply was rejected: the reply is not JSON" in _prompt(api, seen[2])
 
 
 @pytest.mark.parametrize("api", APIS)

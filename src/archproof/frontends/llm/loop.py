@@ -29,7 +29,7 @@ from archproof.frontends.llm import feedback
 from archproof.frontends.llm.feedback import Problem, Source
 from archproof.frontends.llm.grounding import Stated, read_task
 from archproof.frontends.llm.prompts import request_text, system_text
-from archproof.frontends.llm.providers import Provider, ProviderError, Request
+from archproof.frontends.llm.providers import MAX_OUTPUT_TOKENS, Provider, ProviderError, Request
 from archproof.frontends.llm.sections import SECTION_IDS, SECTIONS, ReplyError, section
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Design
@@ -162,7 +162,14 @@ class Session:
                 problems=problems,
                 round_number=number,
             )
-            request = Request(sid, system_text(sec, self._schemas[sid]), prompt, self._schemas[sid])
+            left = self.budget.max_tokens - self.tokens_in - self.tokens_out
+            request = Request(
+                sid,
+                system_text(sec, self._schemas[sid]),
+                prompt,
+                self._schemas[sid],
+                max_output_tokens=max(1, min(MAX_OUTPUT_TOKENS, left)),
+            )
             self.progress(f"round {number}: {sec.title} (tokens {self._tokens()})")
             try:
                 reply = self.provider.complete(request, deadline=self._deadline)
@@ -183,7 +190,7 @@ class Session:
                 self.progress(f"round {number}: {sec.title}: {_short(text.splitlines()[0])}")
                 problems = [
                     *problems,
-                    Problem("reply", f"reply:{sid}", sid, f"your last reply was refused: {text}"),
+                    Problem("reply", f"reply:{sid}", sid, f"your last reply was rejected: {text}"),
                 ]
                 if attempt == 2:
                     return problems[-1]
