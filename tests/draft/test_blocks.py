@@ -197,3 +197,13 @@ def test_per_key_limits_are_not_load_and_per_user_habits_are() -> None:
     )
     assert abs(_rate(feed, "create_post") - 200e6 / 86_400) < 1e-3  # × 200M DAU
     assert abs(_rate(feed, "get_feed") - 2e9 / 86_400) < 1e-3
+
+
+def test_hours_of_video_become_uploads_views_and_segments() -> None:
+    d = _draft(
+        "Design YouTube. 500 hours of video are uploaded every minute and 1 billion hours are "
+        "watched per day. Videos are transcoded into 5 resolutions."
+    )
+    assert abs(_rate(d, "request_upload") - 500 * 3600 / 60 / 600) < 1e-6  # 50 videos/s
+    assert abs(_rate(d, "download_media") - 1e9 * 3600 / 86_400 / 6) < 1  # 6 s segments
+    assert "video-length" in _assumption_ids(d)

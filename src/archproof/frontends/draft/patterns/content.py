@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -90,6 +93,10 @@ def feed(ctx: Ctx) -> None:
 
 def media(ctx: Ctx) -> None:
     writes, reads, wnote, rnote = primary_rates(ctx, "media")
+    segments, snote = reads, rnote
+    watched = _video_load(ctx)
+    if watched is not None:
+        (writes, wnote), (reads, rnote), (segments, snote) = watched
     ctx.comp("blobs")
     ctx.entity("Media")
     ctx.entity("MediaObject").stored_in = "blobs"
@@ -185,10 +192,11 @@ def media(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id="download_media",
-            description="The client downloads the bytes from the object store",
+            description="The client downloads the bytes from the object store"
+            + (" (video: one request per segment)" if watched is not None else ""),
             pattern="media",
-            rate=reads,
-            rate_note=rnote,
+            rate=segments,
+            rate_note=snote,
             calls=[CallSpec("blobs.get", idempotent=True)],
             keywords=("download", "view", "stream", "watch"),
         )
@@ -215,3 +223,71 @@ def media(ctx: Ctx) -> None:
     ]
     ctx.ledger.ask("Maximum file size and accepted types? (sizes the object store and workers)")
     ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")
+
+
+AVG_VIDEO_S = 600  # average video length (assumed) to turn hours into videos
+SEGMENT_S = 6  # seconds of video per streamed segment (HLS/DASH)
+
+Rated = tuple[Fraction, str]
+
+
+def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
+    """Video volumes in hours ("500 hours uploaded every minute", "1 billion hours watched
+    a day") or concurrent viewers ("120k concurrent viewers at peak") as requests: uploads
+    of 10-minute videos (assumed), views of them, and one segment request per 6 s watched.
+    None when the task states neither."""
+    placed = ctx.load.extracted.reading.placed
+    volumes = [q for q in placed if q.unit == "seconds" and q.role == "volume" and q.per_second]
+    uploaded = next(
+        (
+            q
+            for q in volumes
+            if re.search(r"upload", q.sentence, re.I)
+            and not re.search(r"watch|view", q.subject, re.I)
+        ),
+        None,
+    )
+    watched = next(
+        (
+            q
+            for q in volumes
+            if re.search(
+                r"watch|view|stream",
+                q.subject + " " + q.sentence[q.sentence.lower().find(q.text.lower()) :],
+                re.I,
+            )
+            and q is not uploaded
+        ),
+        None,
+    )
+    concurrent = ctx.load.concurrent
+    if uploaded is None and watched is None and concurrent is None:
+        return None
+    peak = ctx.load.peak_factor
+    if watched is not None and watched.per_second is not None:
+        seconds = watched.per_second
+        how = f'"{watched.describe()}"'
+    elif concurrent is not None:
+        seconds = concurrent / peak  # viewers at peak, each watching a second per second
+        how = f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {peak}"
+    else:
+        return None
+    views = seconds / AVG_VIDEO_S
+    segments = seconds / SEGMENT_S
+    if uploaded is not None and uploaded.per_second is not None:
+        uploads = uploaded.per_second / AVG_VIDEO_S
+        up_note = f'"{uploaded.describe()}" ÷ {AVG_VIDEO_S // 60}-minute videos (assumed)'
+    else:
+        uploads = views / 1000
+        up_note = "one upload per 1,000 views (assumed)"
+    ctx.ledger.assume_entry(
+        "video-length",
+        f"an average video lasts {AVG_VIDEO_S // 60} minutes and streams in "
+        f"{SEGMENT_S}-second segments",
+        "assumed: turns hours of video into uploads, views and segment requests",
+    )
+    return (
+        (uploads, up_note),
+        (views, f"{how} ÷ {AVG_VIDEO_S // 60}-minute views (assumed)"),
+        (segments, f"{how} ÷ {SEGMENT_S}-second segments"),
+    )
