@@ -61,7 +61,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         if self.server.api == "openai":
-            section = body["response_format"]["json_schema"]["name"]
+            fmt = body.get("response_format") or {}
+            if fmt.get("type") == "json_schema":
+                section = fmt["json_schema"]["name"]
+            else:  # a server without schema support: the section is named in the prompt
+                system = body["messages"][0]["content"]
+                section = system.rsplit("The JSON Schema of the reply (", 1)[1].split(")")[0]
         else:
             section = body["tool_choice"]["name"]
         index = len(self.server.seen)

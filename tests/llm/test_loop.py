@@ -402,3 +402,30 @@ def test_ctrl_c_keeps_the_best_draft() -> None:
         outcome = Session(NOTE_TASK, provider, analyse).run()
     assert outcome.stop == "interrupted (Ctrl-C)"
     assert outcome.yaml is not None and "decisions:" in outcome.yaml
+
+
+def test_a_server_without_json_schema_support_gets_the_schema_in_the_prompt() -> None:
+    """An older local server answers 400 to response_format json_schema (and to
+    json_object): the provider steps down once and keeps the schema in the system prompt."""
+    sections = sections_of(NOTE_DESIGN)
+
+    def script(section: str, index: int) -> Reply:
+        return reply_for("openai", section, sections[section])
+
+    def picky(section: str, index: int) -> Reply:
+        fmt = server.seen[-1].body.get("response_format")
+        if fmt is not None:
+            return error_reply("openai", 400)
+        return script(section, index)
+
+    with fake_server("openai", picky) as server:
+        lines: list[str] = []
+        settings = Settings("openai", "m", base_url=base_url(server), timeout_s=5)
+        provider = make_provider(settings, ENV, on_retry=lines.append)
+        outcome = Session(NOTE_TASK, provider, analyse).run()
+        formats = [s.body.get("response_format") for s in server.seen]
+    assert outcome.clean, outcome.stop
+    assert formats[:3] == [formats[0], {"type": "json_object"}, None]
+    assert formats[0]["type"] == "json_schema" and formats[3:] == [None] * 6
+    assert "asking with json_object" in lines[0] and "asking with none" in lines[1]
+    assert '"components"' in server.seen[3].body["messages"][0]["content"]  # schema in prompt

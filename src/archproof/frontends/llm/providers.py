@@ -42,6 +42,10 @@ _MAX_BACKOFF_S = 30.0
 class ProviderError(Exception):
     """The provider could not give a reply: the message says why, in one sentence."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status that ended it, if any
+
 
 class Unavailable(ProviderError):
     """The SDK is not installed, or the key is not set: a usage error (exit 2)."""
@@ -289,7 +293,7 @@ class _Live:
                     raise
                 if not retryable or attempt >= self.settings.retries:
                     tries = f" after {attempt + 1} attempts" if attempt else ""
-                    raise ProviderError(f"{what}{tries}") from None
+                    raise ProviderError(f"{what}{tries}", status) from None
                 wait = wait_header
                 if wait is None:
                     wait = min(_BACKOFF_S * 2**attempt, _MAX_BACKOFF_S)
@@ -367,6 +371,7 @@ class _OpenAI(_Live):
         s = self.settings
         base = s.base_url or self.env.get("OPENAI_BASE_URL") or self.env.get("OPENAI_API_BASE")
         self.base_url = base or None
+        self._format: str | None = _FORMATS[0]
         self._client = sdk.OpenAI(
             api_key=_key(self.env, "OPENAI_API_KEY", base),
             base_url=base or None,
@@ -375,27 +380,48 @@ class _OpenAI(_Live):
         )
 
     def complete(self, request: Request, *, deadline: float) -> Reply:
-        def call(timeout: float) -> Reply:
-            response = self._client.chat.completions.create(
-                model=self.model,
-                messages=[
-                    {"role": "system", "content": request.system},
-                    {"role": "user", "content": request.prompt},
-                ],
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {
-                        "name": request.section,
-                        "schema": dict(request.schema),
-                        "strict": False,
-                    },
-                },
-                max_completion_tokens=request.max_output_tokens,
-                timeout=timeout,
-            )
-            return _read(self.name, _read_openai, response)
+        while True:
+            mode = self._format
 
-        return self._retrying(call, deadline)
+            def call(timeout: float, mode: str | None = mode) -> Reply:
+                response = self._client.chat.completions.create(
+                    model=self.model,
+                    messages=[
+                        {"role": "system", "content": request.system},
+                        {"role": "user", "content": request.prompt},
+                    ],
+                    max_completion_tokens=request.max_output_tokens,
+                    timeout=timeout,
+                    **_response_format(mode, request),
+                )
+                return _read(self.name, _read_openai, response)
+
+            try:
+                return self._retrying(call, deadline)
+            except ProviderError as exc:
+                # Older local servers reject json_schema (400/422): ask for any JSON
+                # object, then for plain text; the schema is in the prompt either way.
+                if exc.status not in (400, 422) or mode is None:
+                    raise
+                self._format = _FORMATS[_FORMATS.index(mode) + 1]
+                if self.on_retry is not None:
+                    self.on_retry(
+                        f"the server refused response_format {mode} ({exc}); asking "
+                        f"with {self._format or 'none'} (the schema stays in the prompt)"
+                    )
+
+
+# How an OpenAI-compatible server is asked for JSON, strongest first.
+_FORMATS: tuple[str | None, ...] = ("json_schema", "json_object", None)
+
+
+def _response_format(mode: str | None, request: Request) -> dict[str, Any]:
+    if mode == "json_schema":
+        schema = {"name": request.section, "schema": dict(request.schema), "strict": False}
+        return {"response_format": {"type": "json_schema", "json_schema": schema}}
+    if mode == "json_object":
+        return {"response_format": {"type": "json_object"}}
+    return {}
 
 
 def _read(name: str, read: Callable[[Any], Reply], response: Any) -> Reply:
