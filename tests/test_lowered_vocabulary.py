@@ -205,3 +205,19 @@ def test_analyze_json_shows_the_lowered_figures() -> None:
     assert adm["rejected_share"] == pytest.approx(0.4)
     assert lowered["redelivery"][0]["dead_letter"] == "dlq"
     assert lowered["hot_keys"][0]["pool"] == "db:primary"
+
+
+def test_entity_retention_caps_the_rows_kept() -> None:
+    text = (
+        "meta: {name: t}\nrequirements:\n  data: {retention: 365d}\n"
+        "components:\n  db: {kind: database, tech: postgresql}\n"
+        "entities:\n"
+        "  Event:\n    stored_in: db\n    fields: {id: uuid}\n    key: id\n"
+        "    rows: 1B\n    growth: 10M/day\n    retention: 30d\n"
+        "  Order:\n    stored_in: db\n    fields: {id: uuid}\n    key: id\n"
+        "    rows: 1M\n    growth: 1k/day\n"
+    )
+    result = analyze(load_text(text))
+    rows = {e.id: e.rows.value for e in result.storage.entities}
+    assert rows["Event"] == pytest.approx(10e6 * 30)  # a month of growth, the rest deleted
+    assert rows["Order"] == pytest.approx(1e6 + 1e3 * 365)  # no retention of its own

@@ -8,7 +8,9 @@ overhead (a 23-byte heap tuple header, aligned, and a 4-byte line pointer). An i
 entry takes its columns plus 16 bytes (8-byte index tuple header + 6-byte TID, aligned)
 and a B-tree page is ~70% full, so index bytes = rows × (columns + 16) / 0.7.
 
-Rows over retention: rows + growth × retention (no retention: one year of growth).
+Rows over retention: rows + growth × retention (no retention: one year of growth). An
+entity with its own `retention` deletes older rows, so it keeps at most growth × that
+retention: rows = min(rows + growth × retention, growth × entity retention).
 Ingress/day: new rows per day × row bytes. Egress/day: for each access pattern, its
 rate (or its operation's average rate) × rows returned × row bytes, with a lookup
 returning 1 row, a range or search 20 rows (a page of results), a scan all rows
@@ -109,6 +111,18 @@ def storage(design: Design) -> StorageResult:
             growth_per_s=growth,
             retention_s=horizon,
         )
+        kept = float(e.retention.seconds) if e.retention is not None else None
+        if kept is not None and growth > 0 and growth * kept < rows:
+            rows = growth * kept
+            rows_fig = figure(
+                rows,
+                "rows",
+                "min(rows + growth × retention, growth × entity retention): older rows deleted",
+                rows_now=rows0,
+                growth_per_s=growth,
+                retention_s=horizon,
+                entity_retention_s=kept,
+            )
         row = _row_bytes(design, e)
         rb = row.value
         data = figure(rows * rb if rb is not None else None, "B", "rows × row bytes")
