@@ -207,3 +207,12 @@ def test_hours_of_video_become_uploads_views_and_segments() -> None:
     assert abs(_rate(d, "request_upload") - 500 * 3600 / 60 / 600) < 1e-6  # 50 videos/s
     assert abs(_rate(d, "download_media") - 1e9 * 3600 / 86_400 / 6) < 1  # 6 s segments
     assert "video-length" in _assumption_ids(d)
+
+
+def test_instagram_is_not_a_sign_in_and_views_are_reads() -> None:
+    d = _draft(
+        "Design Instagram. 500 million daily active users upload 100 million photos a day, "
+        "average photo 2 MB, and view 4 billion photos a day."
+    )
+    assert d.patterns[0] == "media"  # "De-sign In-stagram" is not a sign-in
+    assert abs(_rate(d, "get_media") - 4e9 / 86_400) < 1e-3

@@ -136,7 +136,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",
-        r"\blog[- ]?in\b|\blogins?\b|sign[- ]?in|sign[- ]?up|\bauth|password|\bsessions?\b"
+        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|\bauth|password|\bsessions?\b"
         r"|oauth|\bsso\b|user\s+accounts?",
     ),
     "batch": (

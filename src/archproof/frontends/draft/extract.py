@@ -619,6 +619,10 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             return
         if role == "follow":
             return
+        # "photos are viewed 4 billion times", "and view 4 billion photos a day"
+        verb_before = re.search(r"(\w+)\s+(?:about\s+|around\s+|roughly\s+)?$", text[:start])
+        if verb_before is not None:
+            verbs = verbs | {verb_before.group(1).lower()}
         if "read" in adjectives.split() or (verbs & _READ_VERBS and role == "write"):
             role = "read"
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
