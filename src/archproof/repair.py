@@ -142,8 +142,8 @@ def from_report(report: Report, source: Source, stated: tuple[Stated, ...]) -> l
                 f"unused:{s.quantity.start}",
                 where or source.owner("operations"),
                 f"the task states {s.fact()}, and the design does not use it: carry it "
-                "(an operation's rate, an SLO, a load or data figure) or say in an "
-                "assumption why it does not apply.",
+                "(an operation's rate, an SLO, a load or data figure) or add an assumption "
+                f'whose statement quotes "{s.quantity.text}" and says why it does not apply.',
             )
         )
     return problems
