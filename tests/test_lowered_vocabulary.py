@@ -8,11 +8,15 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archproof.frontends.yaml_loader import load_design, load_text
+from archproof.model import RateLimit
 from archproof.passes.capacity import analyze
 from archproof.passes.capacity.status import Status
 from archproof.passes.lower import QueueingModel, lower
+from archproof.passes.lower.admission import admission
 from archproof.passes.lower.retry import (
     dead_letter_share,
     delivery_failure,
@@ -221,3 +225,33 @@ def test_entity_retention_caps_the_rows_kept() -> None:
     rows = {e.id: e.rows.value for e in result.storage.entities}
     assert rows["Event"] == pytest.approx(10e6 * 30)  # a month of growth, the rest deleted
     assert rows["Order"] == pytest.approx(1e6 + 1e3 * 365)  # no retention of its own
+
+
+@given(
+    f=st.floats(0.0, 1.0),
+    m=st.one_of(st.none(), st.integers(1, MAX_DELIVERIES)),
+)
+def test_delivery_figures_are_finite_and_in_range(f: float, m: int | None) -> None:
+    deliveries = expected_deliveries(f, m)
+    share = dead_letter_share(f, m)
+    assert math.isfinite(deliveries) and 1.0 <= deliveries <= MAX_DELIVERIES
+    assert 0.0 <= share <= 1.0
+    if m is not None:
+        assert deliveries <= m + 1e-9
+
+
+@given(
+    offered=st.floats(0.0, 1e9),
+    limit=st.sampled_from(["1/s", "100/s", "1k/s", "1G/s"]),
+    per=st.sampled_from(["global", "tenant"]),
+    over=st.sampled_from(["reject", "queue"]),
+)
+def test_admission_figures_are_consistent(offered: float, limit: str, per: str, over: str) -> None:
+    rl = RateLimit.model_validate({"rate": limit, "per": per, "over": over})
+    adm = admission("x", "operation", rl, offered)
+    assert 0.0 <= adm.admitted <= offered + 1e-9
+    assert 0.0 <= adm.rejected_share <= adm.excess_share <= 1.0
+    if per == "global":
+        assert adm.admitted <= adm.limit + 1e-9
+    else:
+        assert adm.admitted == offered
