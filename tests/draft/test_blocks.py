@@ -216,3 +216,26 @@ def test_instagram_is_not_a_sign_in_and_views_are_reads() -> None:
     )
     assert d.patterns[0] == "media"  # "De-sign In-stagram" is not a sign-in
     assert abs(_rate(d, "get_media") - 4e9 / 86_400) < 1e-3
+
+
+def test_plain_names_of_classic_systems_pick_their_block() -> None:
+    cases = {
+        "Design Netflix: 200 million subscribers, 100 million hours streamed a day.": "media",
+        "Design a distributed job queue that runs 10 million jobs a day with retries.": (
+            "scheduler"
+        ),
+        "Design Google Drive for 100 million users with 15 GB each.": "file_sync",
+        "Design a Memcached-like distributed cache with 1 TB of data and 2M requests/s.": (
+            "cache_service"
+        ),
+        "Design an online stock exchange handling 1 million orders per second.": "matching",
+    }
+    for task, block in cases.items():
+        assert _draft(task).patterns[0] == block, task
+
+
+def test_a_highly_available_crawler_accepts_nothing_the_review_does_not_find() -> None:
+    from test_corpus import clean_problems
+
+    d = _draft("Design a web crawler that crawls 1 billion pages a month, highly available.")
+    assert clean_problems(d) == []

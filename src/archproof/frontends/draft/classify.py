@@ -22,7 +22,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "scheduler": (
         "job scheduler: due runs enqueued by a scheduler, executed at least once by workers",
         r"(?:job|task)\s+scheduler|schedul\w*\s+(?:[\d.,]+\s+)?(?:\w+\s+){0,2}(?:jobs|tasks)\b"
-        r"|batch\s+tasks|cron[- ]style",
+        r"|batch\s+tasks|cron[- ]style|\b(?:job|task)\s+queue|runs?\s+[\d.,]+\s+(?:\w+\s+){0,2}"
+        r"(?:jobs|tasks)\b",
     ),
     "aggregation": (
         "event aggregation (ad clicks, impressions): a stream of events, windowed counts by "
@@ -108,7 +109,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "media": (
         "file/media pipeline: direct upload to object storage, processing in background jobs",
         r"\bupload|\bphotos?\b|\bimages?\b|\bvideos?\b|\bmedia\b|youtube|dropbox|thumbnail"
-        r"|transcod|\bfiles?\b|file[- ]shar|google\s+drive|streaming",
+        r"|transcod|\bfiles?\b|file[- ]shar|google\s+drive|streaming|netflix|twitch"
+        r"|\bstream(?:ed|s)?\b",
     ),
     "search": (
         "search / autocomplete: a derived index fed in the background",

@@ -399,7 +399,8 @@ def high_availability(ctx: Ctx) -> None:
             # Said, not hidden: review's FH008/FH010 would repeat the gap the question states.
             weak = ctx.comps[weakest]
             if (
-                weak.kind not in _HA_KINDS
+                op.sync  # FH008 looks at request paths only
+                and weak.kind not in _HA_KINDS
                 and weak.kind in _SPOF_KINDS
                 and replicas_of(weak.tech, weak.replicas) == 1
                 and _component_availability(weak) < target
