@@ -429,3 +429,16 @@ def test_a_server_without_json_schema_support_gets_the_schema_in_the_prompt() ->
     assert formats[0]["type"] == "json_schema" and formats[3:] == [None] * 6
     assert "asking with json_object" in lines[0] and "asking with none" in lines[1]
     assert '"components"' in server.seen[3].body["messages"][0]["content"]  # schema in prompt
+
+
+def test_a_section_keyed_by_id_or_a_bare_list_is_taken_as_meant() -> None:
+    """Models often write the YAML's keyed form, or drop the wrapper object."""
+    from archproof.frontends.llm.sections import section
+
+    keyed = {"components": {"api": {"kind": "service", "tech": "stateless-service"}}}
+    bare = [{"id": "api", "kind": "service", "tech": "stateless-service"}]
+    for reply in (keyed, bare):
+        fragment = section("components").parse(json.dumps(reply))
+        assert fragment == {"components": {"api": {"kind": "service", "tech": "stateless-service"}}}
+    with pytest.raises(Exception, match="does not match the section's schema"):
+        section("components").parse(json.dumps({"components": {"api": "service"}}))

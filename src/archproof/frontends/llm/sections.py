@@ -93,7 +93,7 @@ class Section:
         """A reply's JSON → the design fragment it writes; `ReplyError` says what is wrong."""
         if len(text) > MAX_REPLY_CHARS:
             raise ReplyError(f"the reply is {len(text):,} characters; a section is far smaller")
-        data = _json(text)
+        data = _lenient(self.reply, _json(text))
         try:
             parsed = self.reply.model_validate(data)
         except ValidationError as exc:
@@ -207,6 +207,26 @@ def _json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise ReplyError("the reply nests too deeply to be a design section") from None
+
+
+def _lenient(reply: type[_Section], data: Any) -> Any:
+    """Two shapes models write instead of the schema's, taken as what they mean: a section
+    keyed by id as in the YAML (`{"components": {"api": {...}}}`), and a bare list for a
+    section with one list (`[{...}]` for the components). Anything else is left to the
+    validation, which explains it."""
+    lists = [name for name in reply.model_fields if name in _KEYED or name == "decisions"]
+    if isinstance(data, list) and len(lists) == 1:
+        data = {lists[0]: data}
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name in _KEYED:
+        value = out.get(name)
+        keyed = isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+        if name in reply.model_fields and keyed:
+            assert isinstance(value, dict)
+            out[name] = [{"id": key, **body} for key, body in value.items()]
+    return out
 
 
 def _validation(exc: ValidationError) -> str:
