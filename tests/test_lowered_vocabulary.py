@@ -255,3 +255,12 @@ def test_admission_figures_are_consistent(offered: float, limit: str, per: str, 
         assert adm.admitted <= adm.limit + 1e-9
     else:
         assert adm.admitted == offered
+
+
+def test_the_simulator_admits_the_same_share_at_a_rate_limited_component() -> None:
+    from archproof.passes.simulate.compile import compile_design
+    from archproof.passes.simulate.stats import simulate
+
+    res = simulate(compile_design(load_design(DESIGN)).network, n_requests=20_000, seed=3)
+    guarded = res.op("guarded")
+    assert res.station("gate").starts / guarded.arrived == pytest.approx(0.6, rel=0.05)

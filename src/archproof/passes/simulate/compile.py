@@ -25,7 +25,11 @@ it into the kernel's arrays:
 - A call to a queue starts one request of every consuming operation when it completes
   (fan-out, as in the capacity pass); consumers have no arrival process of their own.
 - Rates: the lowered peak (or average when ``peak`` is off) × the ``load`` multiplier
-  (× the scenario's load).
+  (× the scenario's load); an operation's rate limit is already in the lowered rate. A
+  component's rate limit makes each call into it happen with the lowered admitted share
+  (admitted / arriving at the design's load): its pools and what they call see at most
+  the limit, as in the capacity pass. Redelivery of failed messages is not simulated
+  (consumers run once per message); the capacity pass counts it.
 """
 
 from __future__ import annotations
@@ -118,6 +122,11 @@ def compile_design(
     if load <= 0:
         raise ValueError(f"load multiplier must be > 0, got {load}")
     model = design if isinstance(design, QueueingModel) else lower(design)
+    admitted = {
+        a.target: a.admitted / a.offered
+        for a in model.admission
+        if a.scope == "component" and a.offered > 0 and a.admitted < a.offered
+    }
     b = NetworkBuilder()
     client = b.station(CLIENT)
     # pool → station; a primary whose replicas pool is empty is the component's station
@@ -174,7 +183,7 @@ def compile_design(
             b.node(client, fixed(0.0), call=CallPolicy(sync=False), spawns=name)
             for name in c.spawns[1:]
         )
-        p = c.p if prob is None else prob
+        p = (c.p if prob is None else prob) * admitted.get(c.component, 1.0)
         if len(c.route) > 1 and group < 0:
             group = fresh_group()
         dist = to_dist(c.service.dist)
