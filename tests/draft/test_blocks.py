@@ -239,3 +239,12 @@ def test_a_highly_available_crawler_accepts_nothing_the_review_does_not_find() -
 
     d = _draft("Design a web crawler that crawls 1 billion pages a month, highly available.")
     assert clean_problems(d) == []
+
+
+def test_nearby_places_are_a_geohash_search_not_ride_matching() -> None:
+    d = _draft("Design Yelp: 100 million businesses, find nearby places, 50k searches per second.")
+    assert d.patterns == ("proximity",)
+    assert "9" not in _decided(d, "proximity-geohash")[0]
+    assert "8 neighbours" in _decided(d, "proximity-geohash")[1]
+    assert dict(d.figures)["storage"] == "100GB"  # 100M places × 1 KB
+    assert _rate(d, "search_nearby") == 50_000

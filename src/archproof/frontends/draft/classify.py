@@ -61,6 +61,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"dropbox|google\s+drive|onedrive|file\s+sync|sync\s+tool|sync(?:s|ed)?\s+to\s+(?:the\s+)?"
         r"other\s+devices",
     ),
+    "proximity": (
+        "proximity search: places indexed by geohash, nearby cells read in one query",
+        r"\byelp\b|nearby\s+(?:places|businesses|restaurants|shops|stores)|proximity\s+(?:search|"
+        r"service)|points?\s+of\s+interest|places\s+near",
+    ),
     "webapp": (
         "scaling a web app in stages: stateless web tier, static content on a CDN, read "
         "replicas, cache and shards as the numbers call for them",
@@ -169,6 +174,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "cache_service": frozenset({"crud", "search"}),
     "booking": frozenset({"crud", "search"}),
     "webapp": frozenset({"crud", "media"}),
+    "proximity": frozenset({"crud", "rides", "search"}),
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),

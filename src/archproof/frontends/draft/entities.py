@@ -494,6 +494,19 @@ TEMPLATES: dict[str, Template] = {
         key=("hash",),
         note="the chunk's bytes in the object store, under its hash",
     ),
+    "Place": Template(
+        {
+            "id": "uuid",
+            "name": "str(200)",
+            "lat": "float",
+            "lon": "float",
+            "geohash": "str(12)",
+            "category": "str(50)",
+            "updated_at": "datetime",
+        },
+        row_size="1KB",
+        note="geohash: recomputed whenever lat/lon change",
+    ),
     "Quota": Template(
         {"client_key": "str(200)", "per_minute": "int", "burst": "int", "updated_at": "datetime"},
         key=("client_key",),

@@ -31,6 +31,7 @@ from archproof.frontends.draft.patterns.platform import (
     notifications,
     rate_limit,
 )
+from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
@@ -65,6 +66,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "booking": booking,
     "webapp": webapp,
     "file_sync": file_sync,
+    "proximity": proximity,
 }
 
 # Blocks that add steps to other blocks' operations run last.
