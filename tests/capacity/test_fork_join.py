@@ -172,3 +172,22 @@ def test_the_max_lies_between_the_largest_mean_and_the_sum(
     assert var <= sum(v for _, v in pairs) * (1 + 1e-3) + 1e-12
     qs = [max_quantile(pairs, q) for q in (0.5, 0.95, 0.99)]
     assert qs == sorted(qs)
+
+
+def test_a_member_made_sometimes_is_an_atom_at_zero_not_a_smeared_lognormal() -> None:
+    """`{call: b.get, p: 30%}` in a group: P(X ≤ t) = 0.7 + 0.3·F_b(t), so E[max] =
+    0.7·E[A] + 0.3·E[max(A, B)] exactly, with A and B the members' fitted lognormals."""
+    text = DESIGN.format(calls="[{parallel: [a.get, {call: b.get, p: 30%}]}]")
+    design, net, sol = _solved(text)
+    ra, rb = (sol.r_mean[0], sol.r_var[0]), (sol.r_mean[1], sol.r_var[1])
+    assert None not in ra + rb
+    both, _ = _oracle([ra, rb])  # type: ignore[list-item]
+    expected = 0.7 * ra[0] + 0.3 * both  # type: ignore[operator]
+    lat = operation_latency(net, sol, design.operations[0])
+    assert lat.mean.value == pytest.approx(expected, rel=1e-4)
+    # a lognormal fitted to the mixture's moments would miss by more than 5 %
+    mixed = (0.3 * rb[0], 0.3 * rb[1] + 0.21 * rb[0] ** 2)  # type: ignore[operator]
+    smeared, _ = max_moments([ra, mixed])  # type: ignore[list-item]
+    assert abs(smeared - expected) > 0.05 * expected
+    # the member's pool still sees 30 % of the rate
+    assert sol.lam[1] == pytest.approx(0.3 * LAM)

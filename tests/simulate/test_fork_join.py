@@ -204,3 +204,18 @@ operations:
     exact = 0.010 + 0.020 - 1 / (100 + 50)
     assert sim.op("op").mean_s.contains(exact), (sim.op("op").mean_s, exact)
     assert not sim.op("op").mean_s.contains(0.030)  # the sum is far outside it
+
+
+def test_a_member_made_sometimes_meets_its_closed_form() -> None:
+    """y made with p = 30 %: E = 0.7/a + 0.3·(1/a + 1/b − 1/(a+b)) for exponentials."""
+    text = """
+meta: {name: delay}
+components:
+  x: {kind: external, work: {get: {dist: exponential, mean: 10ms}}}
+  y: {kind: external, work: {get: {dist: exponential, mean: 20ms}}}
+operations:
+  op: {rate: 50/s, calls: [{parallel: [x.get, {call: y.get, p: 30%}]}]}
+"""
+    sim = simulate_design(load_text(text, "d.yaml"), n_requests=40_000, replications=8)
+    exact = 0.7 * 0.010 + 0.3 * (0.010 + 0.020 - 1 / (100 + 50))
+    assert sim.op("op").mean_s.contains(exact), (sim.op("op").mean_s, exact)

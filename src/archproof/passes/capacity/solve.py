@@ -68,7 +68,7 @@ class Solution:
     op_var: dict[str, float | None]
     # operations that are one parallel group: its members' (mean, variance), so the
     # percentiles come from the product of the members' CDFs (latency.py)
-    op_fork: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    op_fork: dict[str, tuple[tuple[float, float, float], ...]] = field(default_factory=dict)
 
 
 def callee_pools(net: Network) -> dict[int, set[int]]:
@@ -297,6 +297,19 @@ def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] |
     The call happens `times` times with probability p: mean p·n·E, and
     Var = p·n·Var_e + (p·n² − (p·n)²)·E².
     """
+    got = execution_moments(sol, c)
+    if got is None:
+        return None
+    m_e, v_e = got
+    p, times = c.p, c.times
+    mean = p * times * m_e
+    var = p * times * v_e + (p * times * times - (p * times) ** 2) * m_e * m_e
+    return mean, max(0.0, var)
+
+
+def execution_moments(sol: Solution, c: Visit) -> tuple[float, float] | None:
+    """Mean and variance of one execution of call `c` (its attempts and backoff), given
+    that it is made (see `call_moments`)."""
     r, vr = sol.r_mean[c.index], sol.r_var[c.index]
     if c.timeout is not None:
         if r is None:
@@ -307,24 +320,30 @@ def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] |
         return None
     else:
         x, vx = r, vr
-    m_e = c.attempts * x + c.backoff
-    v_e = c.attempts * vx
-    p, times = c.p, c.times
-    mean = p * times * m_e
-    var = p * times * v_e + (p * times * times - (p * times) ** 2) * m_e * m_e
-    return mean, max(0.0, var)
+    return c.attempts * x + c.backoff, c.attempts * vx
 
 
 def parallel_members(
     net: Network, sol: Solution, step: Parallel
-) -> list[tuple[float, float]] | None:
-    """Mean and variance of each member of a parallel group (None: one never answers)."""
-    out: list[tuple[float, float]] = []
+) -> list[tuple[float, float, float]] | None:
+    """(mean, variance, p) of each member of a parallel group (None: one never answers).
+
+    A member that is one synchronous call made once with probability p < 1 is its time
+    when made, with that p (`fork_join.py`); any other member is its moments, p = 1.
+    """
+    out: list[tuple[float, float, float]] = []
     for member in step.members:
+        only = member[0] if len(member) == 1 else None
+        if isinstance(only, Call) and not only.async_ and only.times == 1 and 0 < only.p < 1:
+            made = execution_moments(sol, only)
+            if made is None:
+                return None
+            out.append((made[0], made[1], only.p))
+            continue
         got = seq_moments(net, sol, member)
         if got is None:
             return None
-        out.append(got)
+        out.append((got[0], got[1], 1.0))
     return out
 
 
