@@ -69,8 +69,8 @@ def expected_backoff(q: float, retry: Retry | None) -> float:
 #     dead-lettered = f^m × message rate
 #
 # `max_deliveries` caps the amplification. Unbounded redelivery is E = 1 / (1 − f) with
-# nothing dead-lettered; a message that always fails (f = 1) would come back forever, so
-# the figure is taken at the model's bound, MAX_DELIVERIES deliveries: finite, and said.
+# nothing dead-lettered; a message that (almost) always fails would come back forever (or
+# 1/(1 − f) times), so the figure is capped at the model's bound, MAX_DELIVERIES: finite.
 
 
 def delivery_failure(steps: Iterable[tuple[float, int, float]]) -> float:
@@ -92,8 +92,8 @@ def expected_deliveries(f: float, max_deliveries: int | None) -> float:
     when unbounded and every delivery fails)."""
     if f <= 0.0:
         return 1.0
-    if max_deliveries is None:
-        return float(MAX_DELIVERIES) if f >= 1.0 else 1.0 / (1.0 - f)
+    if max_deliveries is None:  # at most the model's bound, as for f = 1
+        return float(MAX_DELIVERIES) if f >= 1.0 else min(1.0 / (1.0 - f), MAX_DELIVERIES)
     if f >= 1.0:
         return float(max_deliveries)
     return (1.0 - f**max_deliveries) / (1.0 - f)
