@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -61,9 +62,11 @@ def session(
         return outcome, list(server.seen), lines
 
 
-def _sleep(seconds: float) -> None:
-    import time
+SLEPT: list[float] = []  # every retry wait the provider took, in order
 
+
+def _sleep(seconds: float) -> None:
+    SLEPT.append(seconds)
     time.sleep(seconds)
 
 
@@ -442,3 +445,30 @@ def test_a_section_keyed_by_id_or_a_bare_list_is_taken_as_meant() -> None:
         assert fragment == {"components": {"api": {"kind": "service", "tech": "stateless-service"}}}
     with pytest.raises(Exception, match="does not match the section's schema"):
         section("components").parse(json.dumps({"components": {"api": "service"}}))
+
+
+def test_the_wall_clock_budget_stops_the_session() -> None:
+    ticks = iter(range(0, 10_000, 100))  # each look at the clock: 100 s later
+
+    with fake_server("openai", good("openai")) as server:
+        settings = Settings("openai", "m", base_url=base_url(server), timeout_s=5)
+        provider = make_provider(settings, ENV)
+        budget = Budget(3, 10_000_000, 350)
+        session_ = Session(NOTE_TASK, provider, analyse, budget, clock=lambda: next(ticks))
+        outcome = session_.run()
+    # The loop checks before each request, the provider before each attempt.
+    assert "wall-clock budget" in outcome.stop and "ran out before" in outcome.stop
+    assert outcome.yaml is not None and "requirements:" in outcome.yaml  # the best so far
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_retry_after_past_the_budget_stops_at_once(api: str) -> None:
+    first = error_reply(api, 503, {"retry-after": "100"})
+    script = with_changes(api, {("requirements", 0): lambda _: first})
+    SLEPT.clear()
+    outcome, seen, _ = session(api, script, retries=3, max_seconds=5)
+    assert SLEPT == []  # it did not wait for nothing
+    assert "HTTP 503" in outcome.stop and "the retry wait (100 s) passes the wall-clock budget" in (
+        outcome.stop
+    )
+    assert len(seen) == 1 and outcome.yaml is None

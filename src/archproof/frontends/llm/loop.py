@@ -172,7 +172,9 @@ class Session:
             )
             self.progress(f"round {number}: {sec.title} (tokens {self._tokens()})")
             try:
-                reply = self.provider.complete(request, deadline=self._deadline)
+                # The provider keeps time with the system's monotonic clock.
+                remaining = self._deadline - self.clock()
+                reply = self.provider.complete(request, deadline=time.monotonic() + remaining)
             except ProviderError as exc:
                 raise _Stop(f"the provider failed on {sec.title}: {exc}") from None
             self.tokens_in += reply.input_tokens
