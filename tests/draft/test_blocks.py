@@ -248,3 +248,8 @@ def test_nearby_places_are_a_geohash_search_not_ride_matching() -> None:
     assert "8 neighbours" in _decided(d, "proximity-geohash")[1]
     assert dict(d.figures)["storage"] == "100GB"  # 100M places × 1 KB
     assert _rate(d, "search_nearby") == 50_000
+
+
+def test_each_page_is_not_each_user() -> None:
+    d = _draft("Design a web crawler: 1 billion links, each page recrawled weekly, 500 KB per page")
+    assert abs(_rate(d, "schedule_fetches") - 1e9 / (7 * 86_400)) < 1e-6  # not × 10k DAU

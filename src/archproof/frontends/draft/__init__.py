@@ -152,7 +152,7 @@ def _within_model_bounds(ctx: Ctx) -> None:
     accepts is capped at the bound, and the cap is a question: the design must change
     (partition the work, batch it, or cache it), not just add machines."""
     for comp in ctx.comps.values():
-        for attr in ("replicas", "read_replicas"):
+        for attr in ("replicas", "read_replicas", "concurrency"):
             needed, bound = getattr(comp, attr), _upper_bound(attr)
             if isinstance(needed, int) and bound is not None and needed > bound:
                 setattr(comp, attr, bound)

@@ -149,7 +149,9 @@ _PERIOD = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PER_USER = re.compile(
-    r"\beach\b|\bevery\s+(?:user|person|member|customer)\b|\bper\s+(?:user|person|member|"
+    r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
+    r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post)s?\b)"
+    r"|\bevery\s+(?:user|person|member|customer)\b|\bper\s+(?:user|person|member|"
     r"customer|dau)\b|\baverage\s+user\b|\ba\s+user\b"
 )
 _FOLLOWS = re.compile(
