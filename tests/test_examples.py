@@ -141,10 +141,15 @@ def test_examples_exercise_the_whole_model() -> None:
     assert any(c.tech and c.work for d in designs for c in d.components)
     assert any(c.read_replicas for d in designs for c in d.components)
     assert any(c.cache and c.cache.justification for d in designs for c in d.components)
+    # acceptances of true findings, with their reasons (a false positive is a rule's bug, so
+    # not every example needs one: chat and news_feed lost theirs when ST002 and CA006 got
+    # precise)
+    assert any(d.accept for d in designs)
+    assert any(op.accept for d in designs for op in d.operations)
     for d in designs:
         assert d.events, d.meta.name
         assert d.scenarios and all(s.faults or s.load != 1 for s in d.scenarios), d.meta.name
-        assert d.answers and d.accept, d.meta.name
+        assert d.answers, d.meta.name
         assert any(a.check for a in d.requirements.assumptions), d.meta.name
         obs = d.observability
         assert obs.tracing and obs.logs, d.meta.name

@@ -73,3 +73,6 @@ ADMISSION_CONTROL_FROM = Fraction(1)
 # Mean seconds of work per job above which a queue in front of it is a work queue (the work
 # is slow), not an event hub to justify by volume.
 SLOW_JOB = Fraction(1)
+# Share of requests a cache must answer (its hit branch) to be worth the round trip every
+# request pays to ask it; below it the store does nearly all the work anyway.
+MIN_HIT_RATIO = Fraction(1, 5)

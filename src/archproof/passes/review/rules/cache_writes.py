@@ -3,7 +3,7 @@ never a hard dependency; no stampede when hot entries expire; no racy update ord
 
 CA008 a long TTL on written data with no invalidation; CA009 a cache read that fails
 closed; CA010 a busy cache with neither coalescing nor TTL jitter; CA011 a write policy
-that races with readers.
+that races with readers; CA012 a cache that rarely hits.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 
-from archproof.model import Component
+from archproof.model import CallItem, CallNode, Component, OneOf, Parallel
 from archproof.model.traits import traits
 from archproof.passes.review.calltree import edges, writes
 from archproof.passes.review.context import RuleContext
@@ -19,7 +19,7 @@ from archproof.passes.review.finding import ElementRef, Hit, Severity
 from archproof.passes.review.rule import rule
 from archproof.passes.review.rules.caching import caches, refill, writes_to_cached_data
 from archproof.passes.review.rules.failure import peak_rate, per_second
-from archproof.policy import LONG_CACHE_TTL, STAMPEDE_READ_RATE
+from archproof.policy import LONG_CACHE_TTL, MIN_HIT_RATIO, STAMPEDE_READ_RATE
 
 
 def _invalidated(cache: Component) -> bool:
@@ -318,3 +318,97 @@ def racy_cache_write_policy(ctx: RuleContext) -> Iterator[Hit]:
             fix="commit first, then delete the entry (`write_policy: invalidate_after_write`)",
             evidence=f"write_policy {policy}",
         )
+
+
+def _hit_ratios(ctx: RuleContext, items: tuple[CallItem, ...]) -> Iterator[tuple[str, Fraction]]:
+    """(cache, share of requests answered by it) for every one_of in front of a cache: the
+    branches that read only that cache are its hits."""
+    design = ctx.design
+    for item in items:
+        if isinstance(item, OneOf):
+            caches_read: dict[str, Fraction] = {}
+            asked: set[str] = set()
+            for branch in item.one_of:
+                nodes = [n for n in branch.calls if isinstance(n, CallNode)]
+                targets = {n.component for n in nodes}
+                for n in nodes:
+                    found = design.component_map.get(n.component)
+                    if found is not None and traits(found.kind).cache and not writes(n):
+                        asked.add(n.component)
+                if len(targets) == 1 and len(nodes) == len(branch.calls):
+                    (only,) = targets
+                    caches_read[only] = caches_read.get(only, Fraction(0)) + branch.p
+            for cache_id in asked:
+                yield cache_id, caches_read.get(cache_id, Fraction(0))
+            for branch in item.one_of:
+                yield from _hit_ratios(ctx, branch.calls)
+        elif isinstance(item, Parallel):
+            yield from _hit_ratios(ctx, item.parallel)
+        else:
+            yield from _hit_ratios(ctx, item.calls)
+
+
+@rule(code="CA012", name="cache-rarely-hits", severity=Severity.WARNING)
+def cache_rarely_hits(ctx: RuleContext) -> Iterator[Hit]:
+    """A cache answers too few of the requests that ask it to be worth asking.
+
+    What it checks:
+        `one_of` branches in front of a cache (some branches read only the cache: its
+        hits; the others ask it and then go elsewhere: its misses) whose hits take less
+        than `policy.MIN_HIT_RATIO` (20%) of the requests.
+
+    Why it matters:
+        Strategic caching: cache sparingly, where it pays. At a 5% hit ratio, 95% of
+        requests pay the cache's round trip and still do the full work; the store is
+        spared almost nothing, and the cache adds a stateful component, staleness and a
+        failure mode. Key the cache by what repeats (the prefix, not the user and the
+        prefix), or remove it.
+
+    Example:
+        components:
+          api: {kind: service, tech: stateless-service}
+          cache: {kind: cache, tech: redis, cache: {justification: 17k reads/s, ttl: 5m}}
+          search: {kind: search_index, tech: opensearch, recovery: rebuilt nightly}
+        operations:
+          suggest:
+            rate: 1k/s
+            calls:
+              - api.handle:
+                  calls:
+                    - one_of:
+                        - {p: 5%, label: hit, calls: [cache.get]}
+                        - {p: 95%, label: miss, calls: [cache.get, search.search, cache.set]}
+
+    Use instead:
+        components:
+          api: {kind: service, tech: stateless-service}
+          cache: {kind: cache, tech: redis, cache: {justification: 17k reads/s, ttl: 5m}}
+          search: {kind: search_index, tech: opensearch, recovery: rebuilt nightly}
+        operations:
+          suggest:
+            rate: 1k/s
+            calls:
+              - api.handle:
+                  calls:
+                    - one_of:
+                        - {p: 80%, label: hit, calls: [cache.get]}
+                        - {p: 20%, label: miss, calls: [cache.get, search.search, cache.set]}
+
+    Evidence:
+        The probabilities of the branches that read only the cache.
+    """
+    for op in ctx.design.operations:
+        seen: set[str] = set()
+        for cache_id, hit in _hit_ratios(ctx, op.calls):
+            if cache_id in seen or hit >= MIN_HIT_RATIO:
+                continue
+            seen.add(cache_id)
+            yield Hit(
+                element=ElementRef.operation(op.id),
+                message=f"cache '{cache_id}' answers only {float(hit):.0%} of '{op.id}': "
+                "the other requests pay its round trip and still do the full work",
+                span=op.span,
+                fix="key the cache by what repeats across requests, or remove it and serve "
+                "from the store",
+                evidence=f"hit branches {float(hit):.0%} < {float(MIN_HIT_RATIO):.0%}",
+            )
