@@ -88,6 +88,16 @@ class Recorder:
         return reply
 
 
+# What each field of a recorded request is, for the replay's notes.
+_WHAT = {
+    "prompt": "prompt",
+    "schema_sha256": "schema",
+    "system_sha256": "system prompt",
+    "max_output_tokens": "output cap",
+    "section": "section",
+}
+
+
 class Replay:
     """A provider that answers from a recording and checks each request against it."""
 
@@ -112,12 +122,17 @@ class Replay:
                 f"replay diverged at exchange {self.count}: the recording has no "
                 f"'{request.section}' request there"
             )
-        if _read(asked) != request_record(request) and self.on_mismatch is not None:
-            # The same section at the same place, asked in other words: archproof's
-            # prompts or findings changed since the recording. The reply still applies.
+        recorded, now = _read(asked), request_record(request)
+        differ = sorted(
+            _WHAT.get(k, k) for k in set(recorded) | set(now) if recorded.get(k) != now.get(k)
+        )
+        if differ and self.on_mismatch is not None:
+            # The same section at the same place, asked in other words: the task, or
+            # archproof's model, prompts or findings changed since. The reply still applies.
             self.on_mismatch(
-                f"exchange {self.count} ({request.section}): the request differs from the "
-                "recorded one (another archproof version or task); replaying its reply"
+                f"exchange {self.count} ({request.section}): the {' and the '.join(differ)} "
+                f"{'differs' if len(differ) == 1 else 'differ'} from the recording; "
+                "replaying its reply"
             )
         data = _read(answered)
         if "error" in data:
