@@ -253,10 +253,39 @@ def test_record_then_replay_reproduces_the_design_byte_for_byte(tmp_path: Path) 
     assert again.read_bytes() == first.read_bytes()
 
 
-def test_the_committed_recording_replays_to_its_design() -> None:
-    """A full recorded session (two rounds: the database saturates, then is repaired)."""
+def _record_the_committed_session() -> None:
+    """What `pytest --update-golden` reruns: the fake Anthropic server, round 1 saturates
+    the database, round 2 repairs it."""
+    import shutil
+
+    shutil.rmtree(RECORDING, ignore_errors=True)
+    with fake_server("anthropic", _script("anthropic", _saturate_first)) as server:
+        result = _invoke(
+            [
+                "design",
+                "--llm",
+                "anthropic:claude-fake",
+                "--llm-base-url",
+                base_url(server),
+                NOTE_TASK,
+                "-o",
+                str(RECORDED_DESIGN),
+                "--record",
+                str(RECORDING),
+                "--force",
+            ],
+            {"ANTHROPIC_API_KEY": "k"},
+        )
+    assert result.exit_code == 0, result.output
+
+
+def test_the_committed_recording_replays_to_its_design(update_golden: bool) -> None:
+    """A full recorded session (two rounds: the database saturates, then is repaired).
+    When archproof's prompts or findings change, `pytest --update-golden` records it anew."""
     import tempfile
 
+    if update_golden:
+        _record_the_committed_session()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "design.yaml"
         result = _invoke(["design", "--replay", str(RECORDING), "-o", str(out)], {})
