@@ -4,7 +4,9 @@
     sections.py    the sections drafted one request each, schemas from the real model
     grounding.py   the task's stated numbers (the drafter's reader) and which ones a design uses
     prompts.py     the request text: task, stated numbers, the draft so far, problems to fix
-    feedback.py    loader errors, findings, saturation, SLO misses → problems per section
+    feedback.py    problems for the model, each with its YAML excerpt and the section to ask;
+                   loader errors here, the analysis' (findings, saturation, SLO misses,
+                   unused numbers, figures in answers) in archproof.repair
     loop.py        the session: rounds, budgets, the best valid draft, why it stopped
     record.py      --record / --replay: every request and reply as numbered JSON files
 
