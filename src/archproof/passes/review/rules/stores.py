@@ -19,6 +19,9 @@ from archproof.passes.review.rules.caching import refill
 from archproof.passes.review.rules.failure import peak_rate, per_second
 from archproof.policy import SMALL_FEATURE_RATE
 
+# Stores that hold "one more table" for a small feature without a second thought.
+_GENERAL_PURPOSE = frozenset({"postgresql", "mysql"})
+
 
 @rule(code="ST006", name="second-database-for-small-feature", severity=Severity.WARNING)
 def second_database_for_small_feature(ctx: RuleContext) -> Iterator[Hit]:
@@ -26,8 +29,9 @@ def second_database_for_small_feature(ctx: RuleContext) -> Iterator[Hit]:
 
     What it checks:
         Designs with two or more databases (queried stores of record): a database that
-        user-facing operations call at less than `policy.SMALL_FEATURE_RATE` (10/s) at
-        peak in all, while another database of the design takes more.
+        user-facing operations call at less than `policy.SMALL_FEATURE_RATE` (50/s) at
+        peak in all (and no background job uses), while the design's busiest database is
+        a general-purpose SQL store (PostgreSQL, MySQL) that could hold its tables.
 
     Why it matters:
         Minimize stateful components: every database is one more system to provision,
@@ -93,6 +97,9 @@ def second_database_for_small_feature(ctx: RuleContext) -> Iterator[Hit]:
             if rate is not None:
                 load[target] += rate * edge.per_op
     busiest = max(load.values())
+    main = max(databases, key=lambda d: load[d])
+    if design.component_map[main].tech not in _GENERAL_PURPOSE:
+        return  # the busy store is specialised (counters, wide rows): a table there is no home
     for db in databases:
         if not users[db] or db in background or load[db] >= SMALL_FEATURE_RATE:
             continue
