@@ -157,14 +157,17 @@ def test_url_shortener_numbers_decide_replicas_cache_and_storage(
     assert _op(design, "resolve_link").slo.p99 == Duration(Fraction(1, 20))  # type: ignore[union-attr]
     assert design.requirements.data.retention == Duration(Fraction(5 * 365 * DAY))
     assert design.requirements.slos.availability == Percent(Fraction(999, 1000))
-    # The numbers justify what is added: replicas only above 50% of a node, a cache only
-    # when more than 3 replicas would be needed.
+    # The numbers justify what is added: replicas for load only above 50% of a node, a
+    # cache only when more than 3 replicas would be needed. One read replica is always
+    # there as the promotable standby (review FH008), whatever the load.
     u_read, u_write = _read_utilization(design)
     db = design.component("db")
-    assert (db.read_replicas > 0) == (u_read + u_write > 0.5)
-    has_cache = "cache" in design.component_map
-    assert has_cache == (db.read_replicas == 0 and u_read / 0.5 > 3)
     replicas = d.decision("db-replicas")
+    assert replicas is not None
+    assert (not replicas.choice.startswith("none")) == (u_read + u_write > 0.5)
+    assert db.read_replicas >= 1 and d.decision("db-standby") is not None
+    has_cache = "cache" in design.component_map
+    assert has_cache == (replicas.choice.startswith("none") and u_read / 0.5 > 3)
     assert replicas is not None and pct(u_read) in replicas.because
     assert "11.6k/s" in replicas.because  # peak reads = 100M/month × 100 × 3
     cache = d.decision("cache")
@@ -184,7 +187,8 @@ def test_read_heavy_at_100_reads_per_second_has_no_cache_and_no_replicas(
     assert _req(d, "reads") == "100/s"
     assert _req(d, "writes") == "1/s"
     assert "cache" not in design.component_map
-    assert design.component("db").read_replicas == 0
+    assert design.component("db").read_replicas == 1  # the standby, not load (review FH008)
+    assert d.decision("db-replicas").choice.startswith("none")  # type: ignore[union-attr]
     decision = d.decision("cache")
     assert decision is not None and decision.choice == "no cache"
 

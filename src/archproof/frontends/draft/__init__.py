@@ -15,11 +15,11 @@ An LLM drafter can plug into the same slot later: it only has to return a `Draft
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archproof.errors import DesignError, InternalError
-from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.builder import ConstraintLike, Ctx
 from archproof.frontends.draft.classify import classify
 from archproof.frontends.draft.coding import compose_coding
 from archproof.frontends.draft.compose import compose
@@ -39,6 +39,7 @@ from archproof.frontends.draft.text import normalize, quote, slug
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Component, Design, Principle
 from archproof.model.requirements import at_peak
+from archproof.units import QUANTITY_BOUNDS, Duration, Size, parse_duration, parse_size
 
 __all__ = ["Decision", "Draft", "Requirement", "draft"]
 
@@ -87,6 +88,7 @@ def draft(task: str) -> Draft:
             f"The task was cut at {MAX_TASK_CHARS:,} characters: is anything important after that?"
         )
     _within_model_bounds(ctx)
+    _within_quantity_bounds(ctx)
     _figures(ctx)
     obs = observability(ctx)
     name = _name(text, classification.primary)
@@ -161,6 +163,73 @@ def _within_model_bounds(ctx: Ctx) -> None:
                     f"load (capped at {bound:,}): how is this work partitioned, batched or "
                     "cached instead?"
                 )
+
+
+def _within_quantity_bounds(ctx: Ctx) -> None:
+    """Figures past what a design may state (`units.QUANTITY_BOUNDS`: rates to 1G/s,
+    durations to 100 years, sizes to 1 ZB, counts to 1000T; a peak factor to 1000) are
+    written at the bound, and the cap is an open question: a task that large needs a
+    different design, not a bigger number."""
+    rate_max = QUANTITY_BOUNDS["rate"].high
+    duration_max = QUANTITY_BOUNDS["duration"].high
+    count_max = QUANTITY_BOUNDS["count"].high
+    size_max = QUANTITY_BOUNDS["size"].high
+    capped: list[str] = []
+
+    def cap(value: Fraction, bound: Fraction, what: str) -> Fraction:
+        if value > bound:
+            capped.append(what)
+            return bound
+        return value
+
+    for op in ctx.ops:
+        if op.rate is not None:
+            op.rate = cap(op.rate, rate_max, f"the rate of {op.id}")
+    for entity in ctx.entities.values():
+        if entity.growth is not None:
+            entity.growth = cap(entity.growth, rate_max, f"the growth of {entity.id}")
+        if entity.retention is not None:
+            kept_for = parse_duration(entity.retention).seconds
+            if kept_for > duration_max:
+                entity.retention = str(Duration(cap(kept_for, duration_max, "the retention")))
+    for event in ctx.events:
+        event.volume = cap(event.volume, rate_max, f"the volume of {event.id}")
+    load = ctx.load
+    if load.retention_s is not None:
+        load.retention_s = cap(load.retention_s, duration_max, "the retention")
+    load.peak_factor = cap(load.peak_factor, Fraction(MAX_PEAK_FACTOR), "the peak factor")
+    if load.users is not None:
+        load.users = cap(load.users, count_max, "the user count")
+    if load.dau is not None:
+        load.dau = cap(load.dau, count_max, "the daily active users")
+    if ctx.storage_total is not None:
+        try:
+            total = parse_size(ctx.storage_total).bytes
+        except ValueError:
+            total = Fraction(0)
+        if total > size_max:
+            capped.append("the storage total")
+            ctx.storage_total = str(Size(size_max))
+    kept: list[ConstraintLike] = []
+    for spec in ctx.constraints:
+        if isinstance(spec, ConstraintSpec):
+            within = spec.within
+            if within is not None and within > duration_max:
+                within = cap(within, duration_max, f"the {spec.kind} bound")
+            rate = spec.rate
+            if rate is not None and rate > rate_max:
+                rate = cap(rate, rate_max, f"the {spec.kind} rate")
+            spec = replace(spec, within=within, rate=rate)
+        kept.append(spec)
+    ctx.constraints = kept
+    if capped:
+        ctx.ledger.ask(
+            f"{', '.join(dict.fromkeys(capped))} exceed what a design can state and are "
+            "written at the bound: is the task's scale right, and how is the work split?"
+        )
+
+
+MAX_PEAK_FACTOR = 1000
 
 
 def _upper_bound(field: str) -> int | None:

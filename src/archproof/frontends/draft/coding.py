@@ -99,6 +99,10 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
                 calls=[CallSpec(f"lib.{name}")],
                 reads=not re.match(r"put|insert|add|set|push|allow|write|delete|remove", name),
                 signature=_signature(kit.protocol, signature, raises) if kit else None,
+                accept={
+                    "FH015": "an in-process method: admission control belongs to the service "
+                    "that calls it"
+                },
             )
         )
     first_entity = next(iter(ctx.entities.values()))

@@ -62,7 +62,7 @@ from archproof.frontends.draft.sizing import (
 from archproof.model import Principle
 from archproof.model.replication import read_replicas_needed
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
-from archproof.units import Size
+from archproof.units import Duration, Size
 
 CACHE_HIT = Fraction(4, 5)
 STORAGE_THRESHOLD = 2 * 10**12
@@ -391,6 +391,10 @@ def _storage(ctx: Ctx) -> None:
     retention = retention_for_sizing(ctx.load, ctx.ledger)
     rows = writes * retention
     total = rows * row_bytes
+    entity.retention = str(Duration(retention))
+    entity.retention_note = (
+        "from the task" if ctx.load.retention_s is not None else "assumed: the sizing horizon"
+    )
     years = retention / (365 * DAY)
     text = (
         f"{per_s(float(writes))} new {entity.id} rows × {float(years):g} years × "

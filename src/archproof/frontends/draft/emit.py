@@ -236,6 +236,8 @@ def _component(c: CompSpec, decisions: tuple[str, ...]) -> object:
         body["recovery"] = c.recovery
     if c.cache:
         body["cache"] = dict(c.cache)
+    if c.shed_load:
+        body["shed_load"] = True
     if c.rationale:
         body["rationale"] = c.rationale
     if c.accept:
@@ -333,6 +335,8 @@ def _entity(e: EntitySpec) -> object:
         body["transitions"] = {s: Flow(list(t)) for s, t in e.transitions.items()}
     if e.growth is not None:
         body["growth"] = Note(rate_text(e.growth), "new rows: the main write rate")
+    if e.retention:
+        body["retention"] = Note(e.retention, e.retention_note)
     if e.row_size:
         body["row_size"] = e.row_size
     if e.access:

@@ -117,7 +117,8 @@ def _slo_class(ctx: Ctx, op: OpSpec) -> str:
 
 def add_guards(ctx: Ctx) -> None:
     for op in ctx.ops:
-        budget = op.slo.get("p99") if op.sync else None
+        # the latency target the task states (p99, else p95) bounds every timeout under it
+        budget = (op.slo.get("p99") or op.slo.get("p95")) if op.sync else None
         for call, _, depth in walk(op.calls):
             comp = ctx.comps.get(call.component)
             if comp is None:

@@ -136,6 +136,12 @@ def rate_limit_guard(ctx: Ctx) -> None:
             "of one node of the primary database",
         )
         kv.state.append("RateLimitBucket")
+        if ctx.classification.primary == "rate_limit":
+            db.accept.setdefault(
+                "ST006",
+                "the quotas are the limiter's durable configuration, rarely written: the "
+                "counters live in memory, the quotas need a store that survives a restart",
+            )
         kv.recovery = "none needed: counters restart at zero after a loss (a brief burst)"
         flow_util = utilization(0.0, peak, 1, max_throughput(kv.tech))
         kv.replicas = nodes_for(flow_util, TARGET_STATEFUL)
@@ -147,13 +153,14 @@ def rate_limit_guard(ctx: Ctx) -> None:
             f"(threshold 25%); Redis nodes needed: {kv.replicas}"
         )
     del work
-    gate = (
-        "the limiter's answer decides whether the request is served, so the caller must "
-        "wait for it; failing open only covers a limiter outage"
-    )
     for op in guarded:
-        op.accept.setdefault("OP002", gate)
-        op.accept.setdefault("EV003", gate)
+        if where != "db":
+            op.accept.setdefault(
+                "FH011",
+                "the counter is the limiter's own ephemeral state (it expires with its "
+                "window), not the request's data: failing open on a limiter outage is the "
+                "decision 'rate-limit-fail-open'",
+            )
         call = ctx.api_call(op.id)
         assert call is not None
         call.calls.insert(

@@ -132,6 +132,7 @@ class CompSpec:
     rationale: str | None = None
     notes: list[str] = field(default_factory=list)
     accept: dict[str, str] = field(default_factory=dict)  # review code → reason
+    shed_load: bool = False  # rejects early (503) above its target utilization
 
 
 @dataclass
@@ -157,6 +158,8 @@ class EntitySpec:
     access: list[AccessSpec] = field(default_factory=list)
     indexes: list[tuple[tuple[str, ...], bool, str]] = field(default_factory=list)
     growth: Fraction | None = None  # rows per second
+    retention: str | None = None  # how long rows are kept (a duration)
+    retention_note: str | None = None
     row_size: str | None = None
     note: str | None = None
 

@@ -11,6 +11,7 @@ from archproof.frontends.draft.flows import (
     at_peak,
     explain,
     flows,
+    is_write,
     iter_calls,
     node_util,
     p99_estimate,
@@ -35,7 +36,7 @@ from archproof.frontends.draft.sizing import (
 from archproof.model import Principle
 from archproof.model.traits import kinds_where
 from archproof.policy import SHARD_WRITE_SHARE
-from archproof.units import Size
+from archproof.units import Size, parse_duration
 
 CDN_HIT = Fraction(9, 10)
 EGRESS_THRESHOLD = 1e9 / 8  # 1 Gbit/s in bytes/s
@@ -181,6 +182,8 @@ def stateless(ctx: Ctx) -> None:
                     f"{CONNECTIONS_PER_GATEWAY:,} per node (assumed) = {by_conn}"
                 )
         comp.replicas = replicas
+        if comp.kind == "service" and comp.role in ("api", "gateway"):
+            comp.shed_load = True  # admission control: 503 above its target utilization
         if replicas > 2:
             ctx.decide(
                 f"{comp.id}-replicas",
@@ -192,6 +195,17 @@ def stateless(ctx: Ctx) -> None:
             )
         else:
             comp.notes.append(because)
+    if any(c.shed_load for c in ctx.comps.values()):
+        ctx.decide(
+            "admission-control",
+            "Admission control",
+            "the request-serving tiers shed load (503 with Retry-After) above their target "
+            "utilization",
+            Principle.FH,
+            "a burst the design was not sized for (a retry storm, a crawler, one client's "
+            "batch) must be turned away early, not queued until every request times out",
+            next(c.id for c in ctx.comps.values() if c.shed_load),
+        )
     ctx.decide(
         "stateless-tiers",
         "Stateless tiers",
@@ -324,6 +338,8 @@ def verify_capacity(ctx: Ctx) -> None:
 
 _HA_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.wants_ha_pair))
 # FH008 checks single instances of these kinds (not clients, not external APIs).
+# Stores the provider replicates (S3-style): review FH008 does not look at them.
+_PROVIDER_REPLICATED = frozenset(k.value for k in kinds_where(lambda t: t.provider_replicated))
 _SPOF_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.can_be_spof)) - {
     "client",
     "external",
@@ -333,30 +349,106 @@ _SPOF_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.can_be_spof)) -
 def _path_availability(ctx: Ctx, op_calls: list[CallSpec | OneOfSpec]) -> tuple[float, list[str]]:
     """Availability of an operation's required calls: Π (1 − (1 − a)^n) over components."""
     required: list[str] = []
-    for call in iter_calls(op_calls):
-        if call.async_ or call.on_failure == "fail_open" or call.component in required:
+    writes: set[str] = set()
+    share: dict[str, float] = {}
+    skipped: list[CallSpec] = []
+    for call, weight, _ in walk(op_calls):
+        if call.async_ or call.on_failure == "fail_open" or any(_inside(call, s) for s in skipped):
+            skipped.append(call)
             continue
-        required.append(call.component)
+        if is_write(call):
+            writes.add(call.component)
+        if call.component not in required:
+            required.append(call.component)
+        share[call.component] = max(share.get(call.component, 0.0), min(1.0, float(weight)))
     total = 1.0
     for cid in required:
-        total *= _component_availability(ctx.comps[cid])
+        down = 1.0 - _component_availability(ctx.comps[cid], write=cid in writes)
+        total *= 1.0 - down * share[cid]  # A(op) = Π (1 − U_X · f_X), as the lowering
     return total, required
 
 
-def _component_availability(comp: CompSpec) -> float:
+def _inside(call: CallSpec, parent: CallSpec) -> bool:
+    """`call` sits somewhere under `parent` (an asynchronous or fail-open call's subtree
+    is not on the operation's required path)."""
+    return any(
+        item is call or (isinstance(item, CallSpec) and _inside(call, item))
+        for item in parent.calls
+    )
+
+
+def _component_availability(comp: CompSpec, *, write: bool = False) -> float:
+    """Availability of the instances that serve the call: a write needs a primary, a read
+    may also use the read replicas (a promotable standby among them)."""
     entry = entry_of(comp.tech)
     if entry is None:
         return 1.0
     a = float(entry.availability.fraction())
-    return 1.0 - (1.0 - a) ** replicas_of(comp.tech, comp.replicas)
+    instances = replicas_of(comp.tech, comp.replicas) + (0 if write else comp.read_replicas)
+    return 1.0 - (1.0 - a) ** instances
+
+
+# A computed availability this close to its target meets it (products of nines), as the
+# review's FH010 reads it.
+AVAILABILITY_ROUNDING = 1e-7
+
+
+def _standbys(ctx: Ctx) -> None:
+    """A single-node store a request needs gets a standby whatever the target: its
+    availability figure counts random failures, not the hours a restore takes. The model
+    states a standby as a read replica promoted on failure (review FH008's "use
+    instead"): it serves reads meanwhile, and writes stay on the primary."""
+    needed: list[CompSpec] = []
+    for op in ctx.ops:
+        if op.consumes is not None or not op.sync:
+            continue
+        _, required = _path_availability(ctx, op.calls)
+        for cid in required:
+            comp = ctx.comps[cid]
+            if (
+                comp.kind == "database"
+                and comp not in needed
+                and replicas_of(comp.tech, comp.replicas) == 1
+                and comp.read_replicas == 0
+                and (comp.stateful if comp.stateful is not None else True)
+            ):
+                needed.append(comp)
+    for comp in needed:
+        comp.read_replicas = 1
+        comp.recovery = (
+            "a synchronous standby (the read replica) is promoted automatically on primary "
+            "loss; point-in-time recovery from WAL archives and daily base backups"
+        )
+        ctx.decide(
+            f"{comp.id}-standby",
+            f"{comp.id} standby",
+            "one read replica kept in sync, promoted automatically when the primary fails",
+            Principle.FH,
+            "a lost primary without a standby stops every request that needs it for the hours "
+            "a restore takes; the replica serves reads until then",
+            comp.id,
+        )
+
+
+def guard_caches(ctx: Ctx) -> None:
+    """Every cache whose entries expire coalesces concurrent misses and jitters its TTLs,
+    so one hot key's expiry sends one request to the store, not all of them."""
+    for comp in ctx.comps.values():
+        if comp.cache is not None and "ttl" in comp.cache:
+            comp.cache.setdefault("coalescing", True)
+            comp.cache.setdefault("ttl_jitter", "10%")
 
 
 def high_availability(ctx: Ctx) -> None:
     """Add a standby to single-instance stores on paths that cannot meet the target."""
+    _standbys(ctx)
+    guard_caches(ctx)
     target = float(ctx.load.availability)
     for op in ctx.ops:
-        if op.consumes is not None:
-            continue  # a job fed by a durable queue is delayed by an outage, not failed
+        if op.consumes is not None or not op.sync:
+            # Only requests someone waits for carry the availability target
+            # (model.objectives.user_facing); a job is delayed by an outage, not failed.
+            continue
         avail, required = _path_availability(ctx, op.calls)
         candidates = sorted(
             (
@@ -365,15 +457,15 @@ def high_availability(ctx: Ctx) -> None:
                 if ctx.comps[c].kind in _HA_KINDS
                 and replicas_of(ctx.comps[c].tech, ctx.comps[c].replicas) == 1
             ),
-            key=_component_availability,
+            key=lambda comp: _component_availability(comp, write=True),
         )
         for comp in candidates:
             if avail >= target:
                 break
-            before = _component_availability(comp)
+            before = _component_availability(comp, write=True)
             comp.replicas = 2
             _standby_adds_no_capacity(comp)
-            after = _component_availability(comp)
+            after = _component_availability(comp, write=True)
             role = (
                 "primary + hot standby (automatic failover; the standby adds no write capacity)"
                 if comp.kind == "database"
@@ -389,7 +481,7 @@ def high_availability(ctx: Ctx) -> None:
                 comp.id,
             )
             avail, _ = _path_availability(ctx, op.calls)
-        if avail < target:
+        if avail < target - AVAILABILITY_ROUNDING:
             weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
             ctx.ledger.ask(
                 f"{op.id} can reach about {_pct(avail)} (weakest: '{weakest}' at "
@@ -399,8 +491,8 @@ def high_availability(ctx: Ctx) -> None:
             # Said, not hidden: review's FH008/FH010 would repeat the gap the question states.
             weak = ctx.comps[weakest]
             if (
-                op.sync  # FH008 looks at request paths only
-                and weak.kind not in _HA_KINDS
+                weak.kind not in _HA_KINDS
+                and weak.kind not in _PROVIDER_REPLICATED
                 and weak.kind in _SPOF_KINDS
                 and replicas_of(weak.tech, weak.replicas) == 1
                 and _component_availability(weak) < target
@@ -474,8 +566,8 @@ def _external_dominates(ctx: Ctx, op: OpSpec, target: float) -> None:
     """A task-given p99 that a third party's own tail takes over half of.
 
     The draft keeps the task's target (it is the requirement), keeps the call on the
-    request path when its answer is the response (fail closed), and says so: the
-    review finding OP008 is accepted with this reason, and the question is asked.
+    request path when its answer is the response (fail closed), and asks about the
+    conflict; whether review OP008 fires is the capacity pass's call, not pre-empted here.
     """
     if not (op.slo_note or "").startswith("from the task"):
         return
@@ -491,15 +583,14 @@ def _external_dominates(ctx: Ctx, op: OpSpec, target: float) -> None:
         comp = ctx.comps.get(call.component)
         if comp is None or comp.kind != "external" or call.on_failure != "fail_closed":
             continue
+        if call.timeout is not None:
+            # the capacity pass cuts a response at its timeouts: attempts × timeout
+            attempts = 1 + int(str((call.retries or {}).get("count", 0)))
+            p99 = min(p99, attempts * float(parse_duration(call.timeout).seconds))
         if p99 <= target / 2:
             continue
-        op.accept.setdefault(
-            "OP008",
-            f"the task sets p99 ≤ {ms(target)}, and '{call.target}' alone has a typical "
-            f"p99 of {ms(p99)} (catalog figure for {comp.tech}, to be measured): its answer "
-            "is the response (fail closed), so it stays on the request path; the target "
-            "is kept as stated and the conflict is an open question",
-        )
+        # No OP008 acceptance is written ahead of the review: its test (the capacity pass's
+        # response tail, not the catalog's p99) decides; the conflict is asked instead.
         ctx.ledger.ask(
             f"{op.id}: '{call.target}' typically takes {ms(p99)} at p99, "
             f"{pct(p99 / target)} of the {ms(target)} target. What is the provider's "

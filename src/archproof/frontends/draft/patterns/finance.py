@@ -124,12 +124,12 @@ def finance(ctx: Ctx) -> None:
                 "failures mark it 'needs attention' and tell the user",
                 rationale="new transactions since the last cursor",
             ),
+            ctx.db("read", "the owner's budgets for this month"),
             ctx.db(
                 "write",
                 f"upsert about {float(per_sync):.3g} transactions by the bank's transaction id, "
                 "with their category; advance the cursor",
             ),
-            ctx.db("read", "the owner's budgets for this month"),
         ],
         description="Pull one account's new transactions, categorize them, check budgets",
         pattern="finance",

@@ -68,11 +68,13 @@ def id_generator(ctx: Ctx) -> None:
             if not opaque
             else f"one lease per {LEASE_BLOCK:,} IDs",
             reads=False,
+            sync=False,
             idempotency_key="the generator's instance id: a retried lease returns the same one",
             calls=[
                 CallSpec(
                     "idgen.lease",
                     time="100us",
+                    timeout="1s",
                     calls=[
                         ctx.db(
                             "write",

@@ -77,8 +77,15 @@ def matching(ctx: Ctx) -> None:
             calls=[
                 CallSpec(
                     "gateway.place_order",
+                    timeout="10ms",
                     calls=[
-                        CallSpec("matching_engine.match"),
+                        CallSpec(
+                            "matching_engine.match",
+                            timeout="2ms",
+                            idempotent=True,
+                            rationale="the client order id makes a resend a no-op; one attempt "
+                            "fits the gateway's 10 ms",
+                        ),
                         ctx.enqueue(
                             queue,
                             "history and clearing copy the journal, off the matching path",

@@ -67,7 +67,15 @@ def ranking(ctx: Ctx) -> None:
             rate_note=rnote,
             calls=ctx.front(
                 "get_ranking",
-                [CallSpec("cache.get", idempotent=True, rationale="top-k per category")],
+                [
+                    CallSpec(
+                        "cache.get",
+                        idempotent=True,
+                        on_failure="fail_open",
+                        fallback="the last published ranking from the database",
+                        rationale="top-k per category",
+                    )
+                ],
             ),
             keywords=("rank", "top", "view", "read", "list"),
         )

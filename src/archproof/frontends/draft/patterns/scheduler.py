@@ -16,7 +16,7 @@ from archproof.frontends.draft.patterns.common import any_rate, work_duration
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import nice_duration
 from archproof.model import Principle
-from archproof.units import Duration
+from archproof.units import QUANTITY_BOUNDS, Duration
 
 
 def scheduler(ctx: Ctx) -> None:
@@ -26,6 +26,12 @@ def scheduler(ctx: Ctx) -> None:
     else:
         rate, note = ctx.dau() / 86_400, "assumed: one job per daily active user per day"
     longest = work_duration(ctx)
+    if longest is not None and longest > QUANTITY_BOUNDS["duration"].high:
+        longest = QUANTITY_BOUNDS["duration"].high  # a design states at most 100 years
+        ctx.ledger.ask(
+            "The longest run exceeds what a design can state and is written at the bound "
+            "(100 years): is the task's duration right?"
+        )
     run_p99 = Duration(longest) if longest is not None else Duration(Fraction(60))
     run_p50 = Duration(max(Fraction(2), run_p99.seconds / 60))
     if longest is None:
