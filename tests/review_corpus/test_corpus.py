@@ -19,12 +19,12 @@ RECALL_FLOOR: dict[str, Fraction] = {
     "ST": Fraction(13, 13),
     "DB": Fraction(13, 14),
     "OP": Fraction(12, 13),
-    "CA": Fraction(12, 13),
+    "CA": Fraction(13, 13),
     "EV": Fraction(13, 13),
     "OB": Fraction(14, 14),
     "FH": Fraction(14, 14),
 }
-OVERALL_FLOOR = Fraction(91, 94)
+OVERALL_FLOOR = Fraction(92, 94)
 # Warnings and errors on the twelve clean designs, measured; may only go down.
 CLEAN_WARNINGS_CEILING = 2  # both judged false positives: EV004 on keystroke, FH005 on dispatch
 
