@@ -34,7 +34,7 @@ def same(a: RawRun, b: RawRun, *, peaks: bool = True) -> bool:
     """Every output array and scalar of the two runs is equal (the heap peak only when
     both ran the same kernel: the fast path keeps no timeout FIFOs)."""
     arrays = [f.name for f in fields(RawRun) if isinstance(getattr(a, f.name), np.ndarray)]
-    assert len(arrays) == 16  # every array RawRun carries
+    assert len(arrays) == 17  # every array RawRun carries
     scalars = _SCALARS if peaks else tuple(x for x in _SCALARS if x != "peak_calls")
     return all(getattr(a, x) == getattr(b, x) for x in scalars) and all(
         np.array_equal(getattr(a, f), getattr(b, f)) for f in arrays

@@ -132,6 +132,24 @@ def tables(result: SimulateResult) -> list[Table]:
             "a database with read replicas has a row per pool (primary, replicas)",
         )
     )
+    during = [c for c in result.components if c.fault_utilization is not None]
+    if during:
+        out.append(
+            Table(
+                "During the faults (simulated / analytic utilization)",
+                ("component", "before: analytic", "during: simulated / analytic"),
+                tuple(
+                    (
+                        c.name,
+                        pct(c.analytic_utilization),
+                        f"{pct(c.fault_utilization)} / {pct(c.analytic_fault_utilization)}",
+                    )
+                    for c in during
+                ),
+                "from the first fault's start to the last one's end; the analytic figure "
+                "adds the load fallback calls take on (the failed share × rate × their time)",
+            )
+        )
     if result.windows:
         out.append(
             Table(

@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "branch": "Branch",
     "retry": "Retry",
     "breaker": "Breaker",
+    "fallback": "Fallback",
     "entity": "Entity",
     "field": "EntityField",
     "index": "Index",
@@ -213,6 +214,19 @@ def _yaml_forms(schema: dict[str, Any]) -> None:
             },
         },
     )
+    # A fallback: text (a description only) or one action; `{call: db.read, timeout: 50ms}`
+    # keeps the call's settings beside its target.
+    fallback_call = {
+        "type": "object",
+        "required": ["call"],
+        "additionalProperties": False,
+        "properties": {
+            **call_body["properties"],
+            "call": {"type": "string", "pattern": _CALL_TARGET},
+            "description": defs["Fallback"]["properties"]["description"],
+        },
+    }
+    short("Fallback", {"type": "string"}, fallback_call)
 
 
 SCHEMA_FILE = "design.schema.json"  # the name drafted designs point their editors at

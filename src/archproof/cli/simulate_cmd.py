@@ -157,9 +157,9 @@ def simulate(
     def on_start(est: Estimate, notes: tuple[str, ...]) -> None:
         seconds = est.seconds_numba if backend is not BackendChoice.python else est.seconds_python
         err.print(
-            f"estimate: {est.requests:,.0f} requests × {replications} replication(s), "
-            f"≈{est.events * replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
-            f"≈{seconds * replications:.1f} s (kernel time)",
+            f"estimate: {est.requests:,.0f} requests × {est.replications} replication(s), "
+            f"≈{est.events * est.replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
+            f"≈{seconds * est.replications:.1f} s (kernel time)",
             markup=False,
         )
         for note in notes:

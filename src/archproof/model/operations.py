@@ -30,7 +30,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from archproof.model.base import Node, located
 from archproof.model.common import Breaker, Distribution, RateLimit, Retry, below_hundred
@@ -77,6 +77,86 @@ def _probability(value: Any) -> Any:
     return value
 
 
+_FALLBACK_OWN = frozenset({"serve", "call", "default", "drop", "description", "span"})
+
+
+class Fallback(Node):
+    """What a caller does when a fail-open call fails (timeout, breaker open, callee down).
+
+    Short forms in YAML, under a call's `fallback:`:
+
+        fallback: build the page from the database     # free text: a description only
+        fallback: {serve: stale}                        # serve the copy the caller holds
+        fallback: {call: db.read, time: 20ms, timeout: 300ms}   # call another component
+        fallback: {default: true}                       # return a default value, no work
+        fallback: {drop: true}                          # drop the result (count it)
+
+    `call` takes any call's settings beside it (`time`, `timeout`, `retries`, `breaker`,
+    `on_failure`, nested `calls`); the fallback call is made by the same caller, after the
+    primary's last attempt failed, and is fail-closed unless it says otherwise. At most one
+    action; `description` may go with any of them.
+    """
+
+    serve: Literal["stale"] | None = Field(
+        default=None, description="`stale`: serve the copy the caller already holds (no call)."
+    )
+    call: CallNode | None = Field(
+        default=None,
+        description="The call made instead (its own time, timeout and policy, like any call).",
+    )
+    default: bool = Field(default=False, description="Return a default value (no work).")
+    drop: bool = Field(default=False, description="Drop the result and continue (no work).")
+    description: str | None = Field(default=None, description="What the fallback means.")
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return located(data, {"description": data})
+        if isinstance(data, dict) and isinstance(data.get("call"), str):
+            # `{call: db.read, timeout: 50ms}`: the call's settings sit beside it
+            own = {k: v for k, v in data.items() if k in _FALLBACK_OWN and k != "call"}
+            settings = {k: v for k, v in data.items() if k not in _FALLBACK_OWN}
+            return located(data, {**own, "call": located(data, {"call": data["call"], **settings})})
+        return data
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Fallback:
+        chosen = [a for a in ("serve", "call", "default", "drop") if getattr(self, a)]
+        if len(chosen) > 1:
+            raise ValueError(f"a fallback does one thing, got {' and '.join(chosen)}")
+        if not chosen and self.description is None:
+            raise ValueError(
+                "an empty fallback: give `serve: stale`, `call: ...`, `default: true`, "
+                "`drop: true` or a description"
+            )
+        return self
+
+    @property
+    def action(self) -> Literal["serve_stale", "call", "default", "drop"] | None:
+        """The typed action, None for a description only."""
+        if self.serve is not None:
+            return "serve_stale"
+        if self.call is not None:
+            return "call"
+        if self.default:
+            return "default"
+        if self.drop:
+            return "drop"
+        return None
+
+    def __str__(self) -> str:
+        what = {
+            "serve_stale": "serve stale",
+            "call": f"call {self.call.call}" if self.call is not None else "",
+            "default": "return a default",
+            "drop": "drop",
+            None: "",
+        }[self.action]
+        if self.description and what:
+            return f"{what}: {self.description}"
+        return self.description or what
+
+
 class CallNode(Node):
     """One call in a call tree: which component does which work, and how it is guarded."""
 
@@ -100,8 +180,11 @@ class CallNode(Node):
         default=None,
         description="fail_open: the caller continues without it; fail_closed: the caller fails.",
     )
-    fallback: str | None = Field(
-        default=None, description="What the caller does instead when failing open."
+    fallback: Fallback | None = Field(
+        default=None,
+        description="What the caller does instead when the call fails open: a typed action "
+        "(`{serve: stale}`, `{call: db.read, ...}`, `{default: true}`, `{drop: true}`) or "
+        "free text (a description only; nothing is simulated).",
     )
     async_: bool = Field(
         default=False,
@@ -295,6 +378,7 @@ class Operation(Node):
     )
 
 
+Fallback.model_rebuild()
 CallNode.model_rebuild()
 Branch.model_rebuild()
 Parallel.model_rebuild()

@@ -602,7 +602,7 @@ def _failure(report: Report) -> Section:
                     str(retries) if retries else "—",
                     "yes" if node.breaker else "—",
                     node.on_failure.replace("_", " ") if node.on_failure else "—",
-                    node.fallback or "—",
+                    str(node.fallback) if node.fallback is not None else "—",
                 )
             )
     guards = Section(

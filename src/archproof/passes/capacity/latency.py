@@ -135,7 +135,7 @@ def edges(net: Network, sol: Solution) -> tuple[EdgeLoad, ...]:
                 is_write=v.is_write,
                 sync=not node.async_,
                 on_failure=node.on_failure,
-                fallback=node.fallback,
+                fallback=str(node.fallback) if node.fallback is not None else None,
                 calls_per_request=figure(
                     v.per_request,
                     "",

@@ -2,6 +2,7 @@
 
 from archproof.model.replication import read_split
 from archproof.passes.base import Context, Pass
+from archproof.passes.lower.fallback import FallbackShift, failed_share, fallback_shifts
 from archproof.passes.lower.lower import (
     average_rate,
     lower,
@@ -47,6 +48,7 @@ __all__ = [
     "Call",
     "CallPolicy",
     "Choice",
+    "FallbackShift",
     "LoweredOperation",
     "OperationRate",
     "Parallel",
@@ -58,6 +60,8 @@ __all__ = [
     "Steps",
     "average_rate",
     "direct_calls",
+    "failed_share",
+    "fallback_shifts",
     "lower",
     "operation_rates",
     "peak_rate",

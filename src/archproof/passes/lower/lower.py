@@ -21,6 +21,9 @@ Rules (each stated once, here):
 - **Failure of one attempt** q = P(S > timeout); E[attempts] and expected backoff from
   `retry.py` beside this module. Availability is the one model in `availability.py`:
   outages outlast retries, so they are not part of q.
+- **Fallbacks.** A fail-open call whose `fallback` is a call makes that call, from the same
+  caller, for the share of its executions that failed for good: q^(r+1) (`retry.py`) in
+  normal operation; a fault drill's share is in `fallback.py`.
 - **Redelivery.** A queue consumer whose event has `redelivery` processes each message
   E[deliveries] times and moves f^max_deliveries of them to the dead-letter queue, whose
   consumers receive them (`retry.py`).
@@ -67,6 +70,7 @@ from archproof.passes.lower.queueing_model import (
 from archproof.passes.lower.retry import (
     dead_letter_share,
     delivery_failure,
+    exhausted,
     expected_attempts,
     expected_backoff,
     expected_deliveries,
@@ -193,6 +197,7 @@ class _Lowering:
             if op.consumes is not None:
                 self.consumers.setdefault(op.consumes, []).append(op.id)
         self.calls: list[Call | None] = []
+        self.notes: list[str] = []
         # Distribution figures are pure functions of the (frozen) distribution: once each.
         self._moments: dict[int, tuple[float, float]] = {}
         self._found: dict[tuple[str, str], tuple[Distribution, str]] = {}
@@ -258,6 +263,18 @@ class _Lowering:
         per_request *= self.admitted.get(node.component, 1.0)
         path = f"{prefix}>{node.call}" if prefix else node.call
         children = self.steps(op, node.calls, index, per_request, path)
+        p_exh = exhausted(q, policy.retries)
+        fallback = None
+        fb = node.fallback.call if node.fallback is not None else None
+        if fb is not None and policy.fail_open:
+            # made by the same caller, for the executions whose edge failed for good
+            made = scale * float(node.p) * node.times * self.admitted.get(node.component, 1.0)
+            fallback = self.call(op, fb, parent, made * p_exh, f"{path}[fallback]")
+        elif fb is not None:
+            self.notes.append(
+                f"{op.id}: the fallback of {node.call} is not made: the call is not "
+                "`on_failure: fail_open`"
+            )
         call = Call(
             index=index,
             op=op.id,
@@ -279,6 +296,8 @@ class _Lowering:
             route=route(node.is_write or node.consistency == "primary", pools),
             spawns=tuple(self.consumers.get(node.component, ())),
             children=children,
+            p_exhausted=p_exh,
+            fallback=fallback,
         )
         self.calls[index] = call
         return call
@@ -301,7 +320,7 @@ def lower(design: Design) -> QueueingModel:
             spans[op.id] = (start, len(lw.calls))
         calls = tuple(c for c in lw.calls if c is not None)
         assert len(calls) == len(lw.calls)
-        notes: list[str] = []
+        notes: list[str] = list(dict.fromkeys(lw.notes))
         admissions: list[Admission] = []
         flows: list[RedeliveryFlow] = []
         rates, enqueued = operation_rates(design, calls, notes, admissions, flows)

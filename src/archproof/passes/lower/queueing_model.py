@@ -16,6 +16,10 @@ two outputs that print the same quantity print the same number.
 - An operation's **rate** is stated once: average and peak (average × peak factor) with
   the derivation as text. A global `rate_limit` caps it (the admitted rate; `offered` is
   what arrives), and a consumer's rate counts every redelivery of a failed message.
+- A call's typed **fallback** (`fallback: {call: ...}` on a fail-open edge) is a `Call`
+  of its own, made by the same caller for the share of executions whose edge failed
+  (`Call.fallback`, numbered after the primary's subtree); it is not one of the steps (the
+  latency walk leaves it out), but its load counts like any call's.
 - **Admission**, **redelivery** and **hot keys** are stated here once each (see `Admission`,
   `RedeliveryFlow`, `HotKey`): the capacity pass and the rules read them, nobody recomputes.
 """
@@ -130,6 +134,12 @@ class Call:
     route: tuple[tuple[int, float], ...]  # (pool, share of executions) at design sizes
     spawns: tuple[str, ...]  # operations started by this call (consumers of its queue)
     children: Steps
+    # P(the edge fails after its last attempt) = q^(r+1) (retry.py); on a fail-open edge
+    # with a `fallback: {call: ...}` that is the share of executions making the fallback
+    p_exhausted: float = 0.0
+    # the fallback call, made by the same caller when this fail-open edge fails; its
+    # per_request counts p_exhausted (normal operation: timeouts; faults: fallback.py)
+    fallback: Call | None = None
 
     # Names the capacity solver has always used (kept so formulas read the same).
     @property
@@ -355,11 +365,14 @@ def _fields_of(item: Admission | RedeliveryFlow | HotKey) -> dict[str, object]:
 
 
 def walk_steps(steps: Steps) -> Iterator[Call]:
-    """Every call in `steps`, pre-order, through choices, parallel groups and nested calls."""
+    """Every call in `steps`, pre-order, through choices, parallel groups, nested calls and
+    fallback calls (after the subtree of the call they back)."""
     for step in steps:
         if isinstance(step, Call):
             yield step
             yield from walk_steps(step.children)
+            if step.fallback is not None:
+                yield from walk_steps((step.fallback,))
         else:
             for sub in substeps(step):
                 yield from walk_steps(sub)

@@ -50,6 +50,12 @@ def expected_attempts(q: float, retries: int) -> float:
     return (1.0 - q ** (retries + 1)) / (1.0 - q)
 
 
+def exhausted(q: float, retries: int) -> float:
+    """P(every attempt fails) = q^(r+1): the share of executions a fail-open edge gives up
+    on, so the share that makes its fallback (normal operation: timeouts only)."""
+    return min(max(q, 0.0), 1.0) ** (max(retries, 0) + 1)
+
+
 def expected_backoff(q: float, retry: Retry | None) -> float:
     """Expected seconds spent in backoff: Σ_{k=1..r} q^k · backoff · multiplier^(k−1)."""
     if retry is None or retry.backoff is None or retry.count == 0:

@@ -200,6 +200,9 @@ def tree(items: tuple[CallItem, ...], prefix: str = "") -> Iterator[tuple[str, C
             path = f"{prefix}>{item.call}" if prefix else item.call
             yield path, item
             yield from tree(item.calls, path)
+            fb = item.fallback.call if item.fallback is not None else None
+            if fb is not None and item.on_failure == "fail_open":
+                yield from tree((fb,), f"{path}[fallback]")  # the lowering's fallback call
 
 
 __all__ = [

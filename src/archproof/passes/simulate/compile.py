@@ -28,8 +28,13 @@ it into the kernel's arrays:
   (× the scenario's load); an operation's rate limit is already in the lowered rate. A
   component's rate limit makes each call into it happen with the lowered admitted share
   (admitted / arriving at the design's load): its pools and what they call see at most
-  the limit, as in the capacity pass. Redelivery of failed messages is not simulated
-  (consumers run once per message); the capacity pass counts it.
+  the limit, as in the capacity pass.
+- A fail-open call with a typed fallback call (``Call.fallback``) names a zero-cost
+  ``@client`` wrapper over the fallback's node(s): the kernel calls it when the edge fails
+  for good (timeout, breaker, down, error), so a drill moves load onto the fallback's pools.
+- A consumer whose event has ``redelivery`` gets the lowered bounds: a failed delivery is
+  delivered again after the event's ``delay``, ``max_deliveries`` in all (MAX_DELIVERIES
+  when unbounded), then handed to the dead-letter queue's consumers.
 """
 
 from __future__ import annotations
@@ -40,7 +45,16 @@ from dataclasses import dataclass, field
 
 from archproof.model import Design, Distribution
 from archproof.model.events import Fault
-from archproof.passes.lower import Call, Choice, Parallel, QueueingModel, Steps, lower
+from archproof.passes.lower import (
+    Call,
+    Choice,
+    FallbackShift,
+    Parallel,
+    QueueingModel,
+    Steps,
+    fallback_shifts,
+    lower,
+)
 from archproof.passes.lower.faults import FaultEffect, fault_windows
 from archproof.passes.simulate.network import (
     SYNC,
@@ -53,6 +67,7 @@ from archproof.passes.simulate.network import (
     fixed,
     lognormal_mean_cv,
 )
+from archproof.units import MAX_DELIVERIES
 
 CLIENT = "@client"
 
@@ -68,6 +83,8 @@ class CompiledDesign:
     faults: tuple[Fault, ...] = ()  # every injected fault: the scenario's, then extra ones
     # lowered pool index → the station simulating it (an empty replicas pool has none)
     pool_station: Mapping[int, str] = field(default_factory=dict)
+    # load the faults move onto fallback calls' pools (lowering's analytic figure)
+    shifts: tuple[FallbackShift, ...] = ()
 
 
 def to_dist(d: Distribution) -> Dist:
@@ -188,6 +205,8 @@ def compile_design(
             group = fresh_group()
         dist = to_dist(c.service.dist)
         pol = _policy(c)
+        # the fallback call hangs under a zero-cost wrapper (one node, whatever its route)
+        fb = -1 if c.fallback is None else b.node(client, fixed(0.0), children=steps((c.fallback,)))
         return tuple(
             b.node(
                 station[pool],
@@ -197,6 +216,7 @@ def compile_design(
                 group=group,
                 call=pol,
                 spawns=c.spawns[0] if c.spawns else None,
+                fallback=fb,
             )
             for pool, share in c.route
         )
@@ -208,11 +228,19 @@ def compile_design(
             known = ", ".join(s.id for s in model.design.scenarios) or "none"
             raise ValueError(f"unknown scenario {scenario!r} (known: {known})")
         load *= float(scen.load)
+    op_index: dict[str, int] = {}
     for op in model.operations:
         r = op.rate.peak if peak else op.rate.average
         rate = 0.0 if op.consumes is not None else r * load
         root = b.node(client, fixed(0.0), children=steps(op.steps))
-        b.operation(op.id, rate, root)
+        op_index[op.id] = b.operation(op.id, rate, root)
+    for flow in model.redelivery:
+        b.redelivery(
+            op_index[flow.operation],
+            flow.max_deliveries if flow.max_deliveries is not None else MAX_DELIVERIES,
+            _redelivery_delay(model, flow.event),
+            _dead_letter_node(b, client, model, flow.dead_letter),
+        )
 
     all_faults = (*(scen.faults if scen is not None else ()), *faults)
     for w in fault_windows(model, all_faults):
@@ -225,7 +253,30 @@ def compile_design(
         scenario=scenario,
         faults=all_faults,
         pool_station=names,
+        shifts=fallback_shifts(model, all_faults, load=load) if all_faults else (),
     )
+
+
+def _redelivery_delay(model: QueueingModel, event_id: str) -> float:
+    """Seconds before the broker delivers a failed message again (the event's `delay`)."""
+    event = next(e for e in model.design.events if e.id == event_id)
+    red = event.redelivery
+    return float(red.delay.seconds) if red is not None else 0.0
+
+
+def _dead_letter_node(
+    b: NetworkBuilder, client: int, model: QueueingModel, queue: str | None
+) -> int:
+    """A zero-cost node that hands a dead-lettered message to every consumer of `queue`
+    (-1: no dead-letter queue, or nobody consumes it)."""
+    consumers = [o.id for o in model.operations if queue is not None and o.consumes == queue]
+    if not consumers:
+        return -1
+    extra = tuple(
+        b.node(client, fixed(0.0), call=CallPolicy(sync=False), spawns=name)
+        for name in consumers[1:]
+    )
+    return b.node(client, fixed(0.0), children=extra, spawns=consumers[0])
 
 
 __all__ = ["CLIENT", "SYNC", "CompiledDesign", "compile_design", "to_dist"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,6 +34,11 @@ DEFAULT_DURATION_S = 60.0
 # ≈ 35 s with the compiled kernel, ≈ 50 s in plain Python (runner's ns/event figures).
 DEFAULT_MAX_EVENTS_NUMBA = 100_000_000
 DEFAULT_MAX_EVENTS_PYTHON = 5_000_000
+# a fault drill runs the whole fault window plus RECOVERY_S, up to these many events (≈ 140 s
+# compiled, ≈ 3.5 min in plain Python); past them it is cut short, and says so
+RECOVERY_S = 30.0
+FAULT_MAX_EVENTS_NUMBA = 400_000_000
+FAULT_MAX_EVENTS_PYTHON = 20_000_000
 # workers=0 (auto) starts processes only for runs estimated to take longer than this: a
 # spawned worker costs about a second to import numpy, numba and the kernel
 _PARALLEL_S = 4.0
@@ -137,14 +142,28 @@ def simulate_design(
     net = compiled.network
     notes: list[str] = []
     compiled_backend = backend == "numba" or (backend == "auto" and HAVE_NUMBA)
+    budget_given = max_events is not None
     if max_events is None:
         max_events = DEFAULT_MAX_EVENTS_NUMBA if compiled_backend else DEFAULT_MAX_EVENTS_PYTHON
+    fault_end = max((float(e) for e in net.fw_end if e < 1e14), default=0.0)
+    cover = n_requests is None and duration_s is None and len(net.fw_station) > 0
     if n_requests is None and duration_s is None:
-        ends = [float(e) for e in net.fw_end if e < 1e14]
-        duration_s = max(DEFAULT_DURATION_S, max(ends, default=0.0) + 30.0)
+        duration_s = max(DEFAULT_DURATION_S, fault_end + RECOVERY_S)
     if float(net.op_rate.sum()) <= 0:
         raise ValueError("no operation has an arrival rate: nothing to simulate")
     est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
+    if cover and est.events > max_events and not budget_given:
+        # a drill is budgeted by simulated time: the whole fault window and its recovery,
+        # on one replication if need be, up to the fault cap
+        cap = FAULT_MAX_EVENTS_NUMBA if compiled_backend else FAULT_MAX_EVENTS_PYTHON
+        if est.events <= cap:
+            if replications > 1:
+                notes.append(
+                    f"one replication instead of {replications}: the fault window and its "
+                    f"recovery ({duration_s:g} s) take ≈{est.events:,.0f} events"
+                )
+                replications = 1
+            max_events = int(est.events) + 1
     if est.events > max_events:
         shrink = max_events / est.events
         if n_requests is not None:
@@ -161,8 +180,16 @@ def simulate_design(
                 f"run capped: {duration_s:g} s would take ≈{est.events:,.0f} events "
                 f"(budget {max_events:,}); simulated {new_d:.3g} s instead"
             )
+            if fault_end > new_d:
+                notes.append(
+                    f"the run ends at {new_d:.3g} s, before the faults end at {fault_end:g} s: "
+                    "the drill is cut short and its recovery is not simulated"
+                )
             duration_s = new_d
-    est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
+    est = replace(
+        estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0),
+        replications=replications,
+    )
     if on_start is not None:
         on_start(est, tuple(notes))
     seeds = np.random.SeedSequence(seed).generate_state(replications)

@@ -77,7 +77,9 @@ CNT_UNAVAIL = 7  # call attempts to a station that is down
 CNT_CALLERR = 8  # call attempts that returned an error (error probability)
 CNT_RETRY = 9  # retries issued
 CNT_ALL = 10  # requests including warm-up
-N_CNT = 11
+CNT_REDELIVER = 11  # failed deliveries of a consumer's message put back for redelivery
+CNT_DEAD = 12  # messages moved to the dead-letter queue after their last delivery
+N_CNT = 13
 
 # ---- scalar outputs ----------------------------------------------------------------
 OUT_T_WARM = 0
@@ -107,6 +109,7 @@ E_TMO = 2  # the head of node `entity`'s timeout FIFO is due (see _kernel)
 E_RETRY = 3  # call `entity` retries its current child (aux = its generation)
 E_FON = 4  # fault window `entity` starts
 E_FOFF = 5  # fault window `entity` ends
+E_RDL = 6  # consumer `entity`'s failed message is delivered again (aux: deliveries so far)
 
 # ---- actions done at the current instant (no time passes) --------------------------
 A_NONE = 0
@@ -291,6 +294,9 @@ def _kernel(
     op_rate: Any,
     op_root: Any,
     op_poff: Any,
+    op_rdmax: Any,
+    op_rddelay: Any,
+    op_dlq: Any,
     prof_t: Any,
     prof_r: Any,
     nd_station: Any,
@@ -312,6 +318,7 @@ def _kernel(
     nd_idem: Any,
     nd_write: Any,
     nd_fork: Any,
+    nd_fb: Any,
     cl_node: Any,
     cl_gend: Any,
     fw_station: Any,
@@ -353,6 +360,7 @@ def _kernel(
     c_pedge: Any,
     c_hold: Any,
     c_next: Any,
+    c_dlv: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -390,6 +398,7 @@ def _kernel(
     op_bs: Any,
     op_bh: Any,
     s_barea: Any,
+    s_farea: Any,
     s_qarea: Any,
     s_waste: Any,
     s_wsum: Any,
@@ -406,6 +415,12 @@ def _kernel(
     n_ops = len(op_rate)
     n_st = len(st_servers)
     n_fw = len(fw_station)
+    # busy time during the faults, from the first window's start to the last one's end
+    f_lo = INF
+    f_hi = 0.0
+    for f in range(n_fw):
+        f_lo = min(f_lo, fw_start[f])
+        f_hi = max(f_hi, fw_end[f])
     cap = len(c_node)
     wcap = len(wA)
     now = 0.0
@@ -542,6 +557,7 @@ def _kernel(
                 c_hold[k] = 0
                 c_edge[k] = 0
                 c_child[k] = -1
+                c_dlv[k] = 0
                 act = A_ISSUE
                 cid = k
                 # next arrival of this operation
@@ -602,6 +618,32 @@ def _kernel(
                 t_last = now
                 act = A_ATTEMPT
                 cid = ent
+            elif kind == E_RDL:
+                # the broker delivers a failed message again: a new request of the consumer
+                o = ent
+                if fn == 0:
+                    status = ST_CALL_OVERFLOW
+                    break
+                t_last = now
+                fn -= 1
+                k = free_stk[fn]
+                c_gen[k] += 1
+                c_node[k] = op_root[o]
+                c_par[k] = -1
+                c_op[k] = o
+                c_warm[k] = 1 - warm_done
+                c_t0[k] = now
+                c_stat[k] = 0
+                c_ab[k] = 0
+                c_hold[k] = 0
+                c_edge[k] = 0
+                c_child[k] = -1
+                c_dlv[k] = aux
+                op_cnt[o * N_CNT + CNT_ALL] += 1
+                if warm_done != 0:
+                    op_cnt[o * N_CNT + CNT_ARRIVED] += 1
+                act = A_ISSUE
+                cid = k
             else:
                 # fault window starts (E_FON) or ends (E_FOFF)
                 f = ent
@@ -963,7 +1005,18 @@ def _kernel(
                         act = A_ATTEMPT
                 elif nd_failopen[ch] != 0:
                     c_stat[p] = R_DEGRADED
-                    act = A_NEXT
+                    fb = nd_fb[ch]
+                    if fb >= 0:
+                        # the fallback call: a new edge of the same caller, with its own
+                        # policy; the caller goes on with its next step when it returns
+                        c_cur[p] = fb
+                        c_att[p] = 0
+                        c_edge[p] += 1
+                        c_late[p] = 0
+                        c_child[p] = -1
+                        act = A_ATTEMPT
+                    else:
+                        act = A_NEXT
                 else:
                     act = A_FINISH
                     arg = R_CHILD
@@ -976,6 +1029,8 @@ def _kernel(
                 if served != 0:
                     c_hold[cid] = 0
                     s_barea[s] += max(0.0, min(now, t_cut) - max(c_st[cid], t_warm))
+                    if n_fw > 0:
+                        s_farea[s] += max(0.0, min(now, f_hi) - max(c_st[cid], f_lo))
                     s_busy[s] -= 1
                     cs = st_servers[s]
                     if s_qlen[s] > 0 and (cs == 0 or s_busy[s] < cs - s_lost[s]):
@@ -1039,6 +1094,7 @@ def _kernel(
                     c_hold[k] = 0
                     c_edge[k] = 0
                     c_child[k] = -1
+                    c_dlv[k] = 0
                     op_cnt[o * N_CNT + CNT_ALL] += 1
                     if warm_done != 0:
                         op_cnt[o * N_CNT + CNT_ARRIVED] += 1
@@ -1092,6 +1148,47 @@ def _kernel(
                         else:
                             op_cnt[o * N_CNT + CNT_ERROR] += 1
                     act = A_NONE
+                    if not ok and op_rdmax[o] > 0:
+                        # a consumer's delivery failed: the broker redelivers it after the
+                        # delay, or after the last delivery moves it to the dead-letter queue
+                        d = c_dlv[cid] + 1
+                        if d < op_rdmax[o]:
+                            if c_warm[cid] == 0:
+                                op_cnt[o * N_CNT + CNT_REDELIVER] += 1
+                            if not _hpush(
+                                hT, hS, hC, hA, hN, now + op_rddelay[o], o * 8 + E_RDL, d
+                            ):
+                                status = ST_HEAP_OVERFLOW
+                                break
+                        else:
+                            if c_warm[cid] == 0:
+                                op_cnt[o * N_CNT + CNT_DEAD] += 1
+                            dq = op_dlq[o]
+                            if dq >= 0:
+                                if fn == 0:
+                                    status = ST_CALL_OVERFLOW
+                                    break
+                                if wn >= wcap:
+                                    status = ST_STACK_OVERFLOW
+                                    break
+                                fn -= 1
+                                k = free_stk[fn]
+                                c_gen[k] += 1
+                                c_node[k] = dq
+                                c_par[k] = -2
+                                c_op[k] = o
+                                c_warm[k] = c_warm[cid]
+                                c_t0[k] = now
+                                c_stat[k] = 0
+                                c_ab[k] = 0
+                                c_hold[k] = 0
+                                c_edge[k] = 0
+                                c_child[k] = -1
+                                c_dlv[k] = 0
+                                wA[wn] = A_ISSUE
+                                wC[wn] = k
+                                wR[wn] = 0
+                                wn += 1
                 elif par == -2:
                     act = A_NONE  # detached async call: nobody waits for it
                 else:
@@ -1134,6 +1231,9 @@ def _kernel_tandem(
     op_rate: Any,
     op_root: Any,
     op_poff: Any,
+    op_rdmax: Any,
+    op_rddelay: Any,
+    op_dlq: Any,
     prof_t: Any,
     prof_r: Any,
     nd_station: Any,
@@ -1155,6 +1255,7 @@ def _kernel_tandem(
     nd_idem: Any,
     nd_write: Any,
     nd_fork: Any,
+    nd_fb: Any,
     cl_node: Any,
     cl_gend: Any,
     fw_station: Any,
@@ -1196,6 +1297,7 @@ def _kernel_tandem(
     c_pedge: Any,
     c_hold: Any,
     c_next: Any,
+    c_dlv: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -1233,6 +1335,7 @@ def _kernel_tandem(
     op_bs: Any,
     op_bh: Any,
     s_barea: Any,
+    s_farea: Any,
     s_qarea: Any,
     s_waste: Any,
     s_wsum: Any,

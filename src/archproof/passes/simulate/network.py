@@ -31,6 +31,14 @@ Semantics (the kernel implements them):
 - An **operation** has Poisson arrivals (``rate`` per second, optionally a
   piecewise-constant profile) and a root node. Worker operations have rate 0 and are
   started only by ``spawns``.
+- A node may name a **fallback** node: when the edge into it fails for good (after its
+  retries) and is fail-open, the caller calls the fallback node instead (its own edge
+  policy), then goes on with its next step; a fallback that fails fails the caller unless
+  its own edge is fail-open.
+- A worker operation may have **redelivery**: a request (one delivery of a message) that
+  fails is started again after ``delay`` seconds, up to ``max_deliveries`` in all; after
+  the last one the message goes to the dead-letter node (a detached call, typically one
+  that spawns the dead-letter queue's consumers), if any.
 - **Fault windows** act on one station for ``[start, end)``: ``DOWN`` (calls fail at
   once, "unavailable"), ``SLOW`` (service × value), ``LOSE_SERVERS`` (servers − value),
   ``ERROR_RATE`` (calls fail with probability value after their service).
@@ -180,6 +188,9 @@ class Network:
     op_rate: F64
     op_root: I64
     op_poff: I64
+    op_rdmax: I64  # deliveries of a failed message in all (0: no redelivery)
+    op_rddelay: F64  # seconds before a failed message is delivered again
+    op_dlq: I64  # node issued (detached) when a message is dead-lettered, -1 none
     prof_t: F64
     prof_r: F64
     nd_station: I64
@@ -201,6 +212,7 @@ class Network:
     nd_idem: I64
     nd_write: I64
     nd_fork: I64  # 1: the node's children run at once (fork-join), see the module docstring
+    nd_fb: I64  # fallback node called when the edge into this node fails open, -1 none
     cl_node: I64
     cl_gend: I64  # at the first slot of a choice group: slot after its last member; else -1
     fw_station: I64
@@ -241,6 +253,7 @@ class _Node:
     policy: CallPolicy
     spawns: str | None
     fork: bool = False
+    fallback: int = -1
 
 
 @dataclass
@@ -257,6 +270,9 @@ class _Op:
     rate: float
     root: int
     profile: tuple[tuple[float, float], ...]
+    max_deliveries: int = 0
+    redelivery_delay: float = 0.0
+    dead_letter: int = -1
 
 
 class NetworkBuilder:
@@ -320,8 +336,12 @@ class NetworkBuilder:
         call: CallPolicy = SYNC,
         spawns: str | None = None,
         fork: bool = False,
+        fallback: int = -1,
     ) -> int:
         """Add a call-tree node; ``call`` is the policy of the edge from its caller.
+
+        ``fallback``: a node (created before, in no child list) called instead when the
+        edge into this node fails open (see the module docstring).
 
         ``fork``: the children run at once and the node waits for all (fork-join); each
         child must be a plain SYNC edge taken with probability 1, outside choice groups.
@@ -339,8 +359,10 @@ class NetworkBuilder:
                     f"child {ch} of a fork node must be a plain SYNC edge with probability 1 "
                     "outside choice groups (wrap it in a zero-cost node)"
                 )
+        if fallback >= len(self._nodes) or fallback < -1:
+            raise ValueError(f"fallback {fallback} must be created before the node it backs")
         self._nodes.append(
-            _Node(station, service, prob, group, tuple(children), call, spawns, fork)
+            _Node(station, service, prob, group, tuple(children), call, spawns, fork, fallback)
         )
         return len(self._nodes) - 1
 
@@ -363,6 +385,18 @@ class NetworkBuilder:
             raise ValueError(f"operation {name!r}: unknown root node {root}")
         self._ops.append(_Op(name, rate, root, tuple(profile)))
         return len(self._ops) - 1
+
+    def redelivery(self, op: int, max_deliveries: int, delay: float, dead_letter: int = -1) -> None:
+        """Redeliver operation ``op``'s failed requests after ``delay`` s, ``max_deliveries``
+        in all, then issue ``dead_letter`` (a node, -1 none) detached."""
+        if not 0 <= op < len(self._ops):
+            raise ValueError(f"unknown operation index {op}")
+        if max_deliveries < 1 or delay < 0:
+            raise ValueError("max_deliveries must be >= 1 and delay >= 0")
+        if not -1 <= dead_letter < len(self._nodes):
+            raise ValueError(f"unknown dead-letter node {dead_letter}")
+        o = self._ops[op]
+        o.max_deliveries, o.redelivery_delay, o.dead_letter = max_deliveries, delay, dead_letter
 
     def fault(self, station: int, start: float, end: float, kind: FaultKind, value: float) -> None:
         """Add a fault window ``[start, end)`` on a station."""
@@ -438,6 +472,9 @@ class NetworkBuilder:
             op_rate=f([o.rate for o in self._ops]),
             op_root=ii([o.root for o in self._ops]),
             op_poff=ii(poff),
+            op_rdmax=ii([o.max_deliveries for o in self._ops]),
+            op_rddelay=f([o.redelivery_delay for o in self._ops]),
+            op_dlq=ii([o.dead_letter for o in self._ops]),
             prof_t=f(prof_t),
             prof_r=f(prof_r),
             nd_station=ii([nd.station for nd in nodes]),
@@ -459,6 +496,7 @@ class NetworkBuilder:
             nd_idem=ii([int(p.idempotent) for p in pol]),
             nd_write=ii([int(p.write) for p in pol]),
             nd_fork=ii([int(nd.fork) for nd in nodes]),
+            nd_fb=ii([nd.fallback for nd in nodes]),
             cl_node=ii(cl_node),
             cl_gend=ii(cl_gend),
             fw_station=ii([x[0] for x in fl]),

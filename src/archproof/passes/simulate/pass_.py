@@ -6,7 +6,9 @@ Not a default pass (``default=False``): a simulation costs seconds, so `review`,
 
 The result, :class:`SimulateResult`, keeps the raw :class:`DesignSimulation` and adds,
 per operation, the analytic mean/p95/p99 beside the simulated ones (with 95 % CIs) and an
-SLO verdict, and per station the analytic ρ beside the simulated utilization. A station
+SLO verdict, and per station the analytic ρ beside the simulated utilization (and, in a
+fault run, both during the faults: the analytic one adds the load the faults move onto
+fallback calls, ``lower/fallback.py``). A station
 is a component, or, for a database with read replicas, its ``<id>:primary`` or
 ``<id>:replicas`` station, paired with the capacity pass's pool of the same name.
 
@@ -24,7 +26,7 @@ JSON (``SimulateResult.to_json()``), schema ``archproof-simulate/1``::
                      "slo": [{"metric", "target_s", "observed_s", "verdict"}]}],
      "components": [{"name", "servers", "utilization", "analytic_utilization",
                      "mean_queue", "mean_wait_s", "wait_p99_s", "wasted_work_s",
-                     "rejections"}],
+                     "rejections", "fault_utilization", "analytic_fault_utilization"}],
      "duplicates": int,
      "timeline": {"width_s", "ok": [..], "errors": [..], "mean_latency_s": [..],
                   "windows": [{"label", "start_s", "end_s", "ok_per_s",
@@ -54,7 +56,6 @@ from archproof.passes.simulate.runner import Backend
 from archproof.passes.simulate.stats import Interval, SimResult, Verdict
 
 SCHEMA = "archproof-simulate/1"
-OUTAGE_MAX_EVENTS = 20_000_000  # ≈ 7 s compiled: a report stays quick
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,10 @@ class ComponentFigures:
     wait_p99_s: float
     wasted_work_s: float
     rejections: int
+    # from the first fault's start to the last one's end (None without faults): simulated,
+    # and analytic = ρ + the load fallbacks take on during the faults (lower/fallback.py)
+    fault_utilization: float | None = None
+    analytic_fault_utilization: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +196,8 @@ class SimulateResult:
                     "wait_p99_s": _f(c.wait_p99_s),
                     "wasted_work_s": _f(c.wasted_work_s),
                     "rejections": c.rejections,
+                    "fault_utilization": _f(c.fault_utilization),
+                    "analytic_fault_utilization": _f(c.analytic_fault_utilization),
                 }
                 for c in self.components
             ],
@@ -403,8 +410,19 @@ def pair(
         per_st = [r.station(st.name) for r in runs]
         servers, analytic = _analytic(cap, st.name)
         util = _mean([s.utilization for s in per_st])
+        during = [s.fault_utilization for s in per_st if s.fault_utilization is not None]
+        f_util = _mean(during) if during else None
         if st.servers == 0 and servers > 0:
             util /= servers  # infinite station: mean busy, over the analytic servers
+            f_util = f_util / servers if f_util is not None else None
+        shifted = sum(
+            sh.busy
+            for sh in sim.compiled.shifts
+            if sim.compiled.pool_station.get(sh.pool) == st.name
+        )
+        f_analytic = None
+        if f_util is not None and analytic is not None and servers > 0:
+            f_analytic = analytic + shifted / servers
         comps.append(
             ComponentFigures(
                 name=st.name,
@@ -416,6 +434,8 @@ def pair(
                 wait_p99_s=_mean([s.wait_p99_s for s in per_st]),
                 wasted_work_s=_mean([s.wasted_work_s for s in per_st]),
                 rejections=sum(s.rejections for s in per_st),
+                fault_utilization=f_util,
+                analytic_fault_utilization=f_analytic,
             )
         )
     faults = sim.compiled.faults
@@ -458,7 +478,9 @@ def run(context: Context) -> SimulateResult:
     scenarios = context.design.scenarios
     if o.simulate and not result.faults and scenarios:
         # the report's outage chart: the first scenario, one bounded replication
-        budget = o.extra.get("sim_outage_max_events", OUTAGE_MAX_EVENTS)
+        # budgeted by simulated time (the whole fault window and recovery, design_run's
+        # fault cap) unless a budget is given
+        budget = o.extra.get("sim_outage_max_events")
         outage = simulate_design(
             context.design,
             replications=1,
@@ -466,7 +488,7 @@ def run(context: Context) -> SimulateResult:
             load=o.sim_load,
             scenario=scenarios[0].id,
             backend=backend,
-            max_events=int(budget) if isinstance(budget, int) else OUTAGE_MAX_EVENTS,
+            max_events=int(budget) if isinstance(budget, int) else None,
         )
         result = replace(
             result, outage=pair(outage, cap, context.design, seed=o.sim_seed, load=o.sim_load)

@@ -50,6 +50,8 @@ def is_tandem(net: Network) -> bool:
         return False
     if np.any(net.op_rate <= 0) or np.any(net.nd_fork):
         return False  # fork-join (parallel groups) runs on the general kernel
+    # a fallback (nd_fb) needs a failed call: the fast path has no failures (no faults,
+    # errors, timeouts, breakers or bounded queues), so a fallback never runs there
     for r in net.op_root:
         r = int(r)
         if net.st_servers[net.nd_station[r]] != 0:
@@ -108,6 +110,7 @@ class RawRun:
     op_bs: NDArray[np.float64]  # [op, N_BATCH]
     op_bh: NDArray[np.int64]  # [op, N_BATCH, NBUCK]
     s_barea: NDArray[np.float64]
+    s_farea: NDArray[np.float64]  # busy server-seconds during the faults (general kernel)
     s_qarea: NDArray[np.float64]
     s_waste: NDArray[np.float64]
     s_wsum: NDArray[np.float64]
@@ -129,6 +132,7 @@ class Estimate:
     memory_bytes: int
     seconds_numba: float
     seconds_python: float
+    replications: int = 1  # the run's replications (a drill may run fewer than asked)
 
 
 def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
@@ -384,7 +388,10 @@ def _run_once(
     a: dict[str, Any] = {
         name: getattr(net, name)
         for name in KERNEL_ARGS
-        if name.startswith(("st_", "op_rate", "op_root", "op_poff", "prof_", "nd_", "cl_", "fw_"))
+        if name.startswith(
+            ("st_", "op_rate", "op_root", "op_poff", "op_rd", "op_dlq", "prof_", "nd_", "cl_")
+        )
+        or name.startswith("fw_")
     }
     a.update(
         seed=seed,
@@ -405,7 +412,7 @@ def _run_once(
     a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
     for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
         a[name] = np.zeros(n_st, dtype=i64)
-    for name in ("s_ferr", "s_barea", "s_qarea", "s_waste", "s_wsum"):
+    for name in ("s_ferr", "s_barea", "s_farea", "s_qarea", "s_waste", "s_wsum"):
         a[name] = np.zeros(n_st, dtype=f64)
     a["s_slow"] = np.ones(n_st, dtype=f64)
     a["s_whist"] = np.zeros(n_st * NBUCK, dtype=i64)
@@ -500,6 +507,7 @@ def _run_once(
         op_bs=op_bs,
         op_bh=op_bh,
         s_barea=arr["s_barea"],
+        s_farea=arr["s_farea"],
         s_qarea=arr["s_qarea"],
         s_waste=arr["s_waste"],
         s_wsum=arr["s_wsum"],

@@ -130,6 +130,9 @@ class StationResult:
     wasted_work_s: float
     rejections: int
     starts: int
+    # busy servers / servers from the first fault's start to the last one's end (or the
+    # end of the run); None without faults
+    fault_utilization: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +255,10 @@ def summarize(raw: R.RawRun) -> SimResult:
             )
         )
     stations: list[StationResult] = []
+    f_span = 0.0
+    if len(net.fw_station):
+        f_lo = float(net.fw_start.min())
+        f_span = min(float(net.fw_end.max()), raw.t_end) - f_lo
     for s, name in enumerate(net.st_names):
         servers = int(net.st_servers[s])
         starts = int(raw.s_starts[s])
@@ -266,6 +273,9 @@ def summarize(raw: R.RawRun) -> SimResult:
                 wasted_work_s=float(raw.s_waste[s]),
                 rejections=int(raw.s_rej[s]),
                 starts=starts,
+                fault_utilization=(
+                    float(raw.s_farea[s]) / (max(servers, 1) * f_span) if f_span > 0 else None
+                ),
             )
         )
     with np.errstate(invalid="ignore", divide="ignore"):
