@@ -19,6 +19,7 @@ import pytest
 
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.simulate.compile import compile_design
+from archproof.passes.simulate.network import Network
 from archproof.passes.simulate.stats import SimResult, simulate
 from archproof.units import Duration
 
@@ -28,17 +29,21 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DRILLS = [
     ("news_feed", "cache_node_loss", 0.1, 30.0),
     ("url_shortener", "cache_outage", 0.05, 30.0),
-    ("chat", "presence_down", 0.02, 30.0),
+    ("chat", "presence_down", 0.02, 30.0),  # 5 recipients a message: a push job each
     ("payments", "risk_down", 1.0, 60.0),
 ]
 
 
-def _rate(run: SimResult, stations: list[str]) -> float:
-    """Calls started per second at the stations, per external request of the run (the two
-    runs' random streams part at the first failure, so their arrivals differ a little)."""
-    arrived = sum(o.arrived for o in run.operations)
-    starts = sum(run.station(s).starts for s in stations)
-    return starts / arrived
+def _external(run: SimResult, net: Network) -> int:
+    """Requests that arrived from outside (a consumer's requests are started by messages,
+    which a drill may multiply)."""
+    return sum(o.arrived for o, rate in zip(run.operations, net.op_rate, strict=True) if rate > 0)
+
+
+def _rate(run: SimResult, net: Network, stations: list[str]) -> float:
+    """Calls started at the stations per external request of the run (the two runs'
+    random streams part at the first failure, so their arrivals differ a little)."""
+    return sum(run.station(s).starts for s in stations) / _external(run, net)
 
 
 @pytest.mark.parametrize(("example", "scenario", "load", "seconds"), DRILLS)
@@ -65,8 +70,11 @@ def test_fault_drill_shows_the_shifted_load(
     before = simulate(quiet.network, duration=seconds, seed=11)
     during = simulate(drill.network, duration=seconds, seed=11)
     # calls/s moved onto the fallback's pools (all of them: a read splits over replicas)
-    per_s = sum(o.arrived for o in during.operations) / (during.t_cut - during.t_warm)
-    shifted = (_rate(during, list(expected)) - _rate(before, list(expected))) * per_s
+    per_s = _external(during, drill.network) / (during.t_cut - during.t_warm)
+    stations = list(expected)
+    shifted = (
+        _rate(during, drill.network, stations) - _rate(before, quiet.network, stations)
+    ) * per_s
     assert shifted == pytest.approx(sum(expected.values()), rel=0.15), example
     for station in busy:
         servers = during.station(station).servers
