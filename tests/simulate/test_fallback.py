@@ -146,3 +146,26 @@ def test_redelivery_matches_the_lowering(backend: str) -> None:
     assert deliveries == pytest.approx(flow.deliveries, rel=0.03)
     assert dead == pytest.approx(flow.dead_lettered / flow.messages, rel=0.2)
     assert out.op_cnt[settle, CNT_REDELIVER] > 0 and out.op_cnt[settle, CNT_DEAD] > 0
+
+
+def test_simulate_pass_shows_the_drill_during_the_faults() -> None:
+    """The pass pairs each component's utilization during the faults with the analytic one:
+    ρ plus the shifted load; a pool that is down throughout serves nothing."""
+    from archproof.passes.base import Options
+    from archproof.passes.simulate.pass_ import SimulateResult
+    from archproof.pipeline import run
+
+    report = run(
+        load_text(DESIGN),
+        passes=("capacity", "simulate"),
+        options=Options(sim_duration=10.0, sim_replications=1, sim_scenario="cache_down"),
+    )
+    result = report.get(SimulateResult)
+    assert result is not None
+    by_name = {c.name: c for c in result.components}
+    db, cache = by_name["db"], by_name["cache"]
+    assert db.analytic_fault_utilization == pytest.approx(0.4)  # 1000/s × 4 ms / 10
+    assert db.fault_utilization == pytest.approx(0.4, rel=0.1)
+    assert cache.analytic_fault_utilization == 0.0 and cache.fault_utilization == 0.0
+    component = next(c for c in result.to_json()["components"] if c["name"] == "db")
+    assert component["fault_utilization"] == pytest.approx(db.fault_utilization)

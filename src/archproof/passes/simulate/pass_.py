@@ -52,6 +52,7 @@ from archproof.passes.base import Context, Pass
 from archproof.passes.capacity.result import CapacityResult
 from archproof.passes.simulate.design_run import DesignSimulation, simulate_design
 from archproof.passes.simulate.faults import describe, parse_faults
+from archproof.passes.simulate.network import FaultKind, Network
 from archproof.passes.simulate.runner import Backend
 from archproof.passes.simulate.stats import Interval, SimResult, Verdict
 
@@ -316,6 +317,8 @@ def _windows(run: SimResult, faults: tuple[Fault, ...]) -> tuple[Window, ...]:
         ("during", start, min(end, last)),
         ("after", end, last),
     ):
+        if not a < b < math.inf:  # a fault to the end of the run has no "after"
+            continue
         lo, hi = max(0, math.ceil(a / w)), min(len(ok), math.floor(b / w))
         if hi <= lo:
             continue
@@ -350,6 +353,21 @@ def _analytic(cap: CapacityResult | None, station: str) -> tuple[int, float | No
     if whole is None:
         return 0, None
     return whole.servers, whole.utilization.value
+
+
+def _down_throughout(net: Network, station: str) -> bool:
+    """Is `station` down from the first fault's start to the last one's end?"""
+    if not len(net.fw_station):
+        return False
+    s = net.station(station)
+    lo, hi = float(net.fw_start.min()), float(net.fw_end.max())
+    return any(
+        int(net.fw_station[f]) == s
+        and int(net.fw_kind[f]) == FaultKind.DOWN
+        and float(net.fw_start[f]) <= lo
+        and float(net.fw_end[f]) >= hi
+        for f in range(len(net.fw_station))
+    )
 
 
 def pair(
@@ -423,6 +441,8 @@ def pair(
         f_analytic = None
         if f_util is not None and analytic is not None and servers > 0:
             f_analytic = analytic + shifted / servers
+            if _down_throughout(sim.compiled.network, st.name):
+                f_analytic = 0.0  # a pool that is down serves nothing
         comps.append(
             ComponentFigures(
                 name=st.name,
