@@ -91,3 +91,24 @@ def test_run_refuses_an_escape_in_a_design_built_in_python(tmp_path: Path) -> No
         archproof.run(hostile)
     assert [d.code for d in caught.value.diagnostics] == ["AP006"]
     assert caught.value.diagnostics[0].span == api.span  # located on the component
+
+
+def test_a_location_on_line_100_is_not_an_emoji(tmp_path: Path) -> None:
+    # found by `make fuzz`: Rich turned `design.yaml:100:11` into `design.yaml💯11`
+    path = tmp_path / "d.yaml"
+    lines = ["meta: {name: x}", "components:"]
+    lines += [f"  c{i}: {{kind: service, tech: stateless-service}}" for i in range(97)]
+    lines.append("  bad: {kind: service, tech: {}}")  # line 100
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    status, output = _run(["check"], path)
+    assert status == 2
+    assert f"{path}:100:" in output and "\N{HUNDRED POINTS SYMBOL}" not in output
+
+
+def test_emoji_codes_in_design_text_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN.replace("shop [bold]B[/] [/]", "shop :smile: :100:"), "utf-8")
+    for args in (["check"], ["simulate", "-n", "300", "-r", "1", "--backend", "python"]):
+        status, output = _run(args, path)
+        assert status == 0, output
+        assert ":smile: :100:" in output, args

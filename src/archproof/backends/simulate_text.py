@@ -178,7 +178,7 @@ def render_terminal(
     """The simulate tables at `width` columns (the CLI passes the terminal's width); a
     table wider than that folds its long text into notes (capacity_terminal.fit)."""
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=width)
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width, emoji=False)
     if title:
         console.print(Text(title, style="bold"))
     for line in header(result):

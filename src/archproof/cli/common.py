@@ -25,8 +25,10 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: Rich would turn `design.yaml:100:16` into `design.yaml💯16` and a name
+# like `:smile:` into an emoji; locations and design text print as written.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 # Characters that would act on the terminal instead of showing (C0 but tab and newline, DEL,

@@ -142,7 +142,7 @@ def render_table(results: list[CellResult], *, title: str, color: bool) -> str:
             f"{r.error_rate:.1%}",
         )
     buf = io.StringIO()
-    Console(file=buf, force_terminal=color, width=160, no_color=not color).print(table)
+    Console(file=buf, force_terminal=color, width=160, no_color=not color, emoji=False).print(table)
     return buf.getvalue()
 
 
