@@ -13,7 +13,7 @@ from archproof.frontends.draft.flows import (
     op_rates,
     service_time,
 )
-from archproof.frontends.draft.plan import CallSpec, EventSpec, OpSpec
+from archproof.frontends.draft.plan import CallSpec, CompSpec, EventSpec, OpSpec
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     max_throughput,
@@ -136,16 +136,12 @@ def rate_limit_guard(ctx: Ctx) -> None:
             "of one node of the primary database",
         )
         kv.state.append("RateLimitBucket")
-        if ctx.classification.primary == "rate_limit":
-            db.accept.setdefault(
-                "ST006",
-                "the quotas are the limiter's durable configuration, rarely written: the "
-                "counters live in memory, the quotas need a store that survives a restart",
-            )
         kv.recovery = "none needed: counters restart at zero after a loss (a brief burst)"
         flow_util = utilization(0.0, peak, 1, max_throughput(kv.tech))
         kv.replicas = nodes_for(flow_util, TARGET_STATEFUL)
         entity.stored_in = kv.id
+        if ctx.classification.primary == "rate_limit":
+            _quotas_beside_the_counters(ctx, kv)
         target, work, where = f"{kv.id}.incr", "incr", kv.id
         choice = "counters in Redis (INCR with expiry), not the database"
         because = (
@@ -358,3 +354,26 @@ def _buckets_in_memory(ctx: Ctx, guarded: list[OpSpec], budget: Fraction, peak: 
         "After a limiter node restarts, may its keys burst above their limit briefly, or must "
         "buckets be persisted (then each check pays a write)?"
     )
+
+
+def _quotas_beside_the_counters(ctx: Ctx, kv: CompSpec) -> None:
+    """A limiter whose counters live in Redis keeps its few, rarely written quotas there
+    too (persisted with append-only files): a database for them alone would be one more
+    stateful system for a feature the counters' store holds easily (review ST006)."""
+    quota = ctx.entities.get("Quota")
+    if quota is None:
+        return
+    quota.stored_in = kv.id
+    kv.state.append("Quota")
+    kv.recovery = (
+        "quotas persisted with append-only files and restored on restart; counters restart "
+        "at zero after a loss (a brief burst)"
+    )
+    for op in ctx.ops:
+        for call in iter_calls(op.calls):
+            if call.component == "db":
+                call.target = f"{kv.id}.{'set' if call.work == 'write' else 'get'}"
+    if not any(e.stored_in == "db" for e in ctx.entities.values()) and not any(
+        call.component == "db" for op in ctx.ops for call in iter_calls(op.calls)
+    ):
+        ctx.comps.pop("db", None)
