@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from archproof.backends.capacity_tables import tables
+from collections.abc import Sequence
+
+from archproof.backends.limit_tables import capacity_tables
 from archproof.passes.capacity import CapacityResult
+from archproof.passes.lower.queueing_model import Admission
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(result: CapacityResult, *, title: str = "") -> str:
+def render(result: CapacityResult, *, title: str = "", admission: Sequence[Admission] = ()) -> str:
     lines: list[str] = []
     if title:
         lines += [f"# {_cell(title)}", ""]
-    for t in tables(result):
+    for t in capacity_tables(result, admission):
         lines += [f"## {_cell(t.title)}", ""]
         lines.append("| " + " | ".join(_cell(h) or " " for h in t.headers) + " |")
         lines.append("|" + "---|" * len(t.headers))

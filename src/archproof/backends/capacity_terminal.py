@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from archproof.backends.capacity_tables import Flag, Mark, Table, tables
+from archproof.backends.capacity_tables import Flag, Mark, Table
+from archproof.backends.limit_tables import capacity_tables
 from archproof.passes.capacity import AssumptionStatus, CapacityResult, SloStatus, Status
+from archproof.passes.lower.queueing_model import Admission
 
 # Colour by the status a cell carries (capacity_tables marks it), never by its text.
 _STYLE: dict[Mark, str] = {
@@ -53,10 +56,17 @@ Styler = Callable[[Mark | None], str]
 
 
 def _rich(
-    t: Table, rows: list[list[str]], keep: list[int], caption: str, styler: Styler
+    t: Table,
+    rows: list[list[str]],
+    keep: list[int],
+    caption: str,
+    styler: Styler,
+    min_width: int | None = None,
 ) -> RichTable:
     table = RichTable(
         title=Text(t.title, style="bold"),
+        # at least as wide as its title (within the console), so the title never wraps
+        min_width=min_width,
         title_justify="left",
         caption=Text(caption) if caption else None,
         caption_justify="left",
@@ -92,7 +102,7 @@ def fit(t: Table, console: Console, styler: Styler = style) -> Fitted:
 
     def build() -> RichTable:
         caption = t.note + (f" (not shown at this width: {', '.join(dropped)})" if dropped else "")
-        return _rich(t, rows, keep, caption.strip(), styler)
+        return _rich(t, rows, keep, caption.strip(), styler, min(len(t.title), width))
 
     table = build()
     if natural_width(console, table) <= width:
@@ -118,20 +128,27 @@ def fit(t: Table, console: Console, styler: Styler = style) -> Fitted:
 
 
 def render(
-    result: CapacityResult, *, title: str = "", color: bool = False, width: int = 100
+    result: CapacityResult,
+    *,
+    title: str = "",
+    color: bool = False,
+    width: int = 100,
+    admission: Sequence[Admission] = (),
 ) -> str:
-    """The capacity tables at `width` columns (the CLI passes the terminal's width)."""
+    """The capacity tables at `width` columns (the CLI passes the terminal's width), with
+    the lowering's rate-limit `admission` figures when given."""
     buf = io.StringIO()
     console = Console(
         file=buf, force_terminal=color, no_color=not color, width=width, highlight=False
     )
     if title:
         console.print(Text(title, style="bold"))
-    for t in tables(result):
+    for t in capacity_tables(result, admission):
         fitted = fit(t, console)
         console.print(fitted.table)
         for n, note in enumerate(fitted.notes, start=1):
-            console.print(Text(f"  [{n}] {note}"))
+            # a long note wraps between words, under its own text
+            console.print(Padding(Text(f"[{n}] {note}"), (0, 0, 0, 2)))
     for note in result.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print(Text("Every figure's formula and inputs: --format json", style="dim"))

@@ -8,6 +8,7 @@ from dataclasses import asdict, is_dataclass
 from enum import Enum
 from typing import Any
 
+import archproof.numbers as numbers
 from archproof.passes.dbcheck import DbcheckResult, PatternCheck
 from archproof.passes.dbcheck.result import DbFinding, EngineRun
 
@@ -58,7 +59,7 @@ def render_text(result: DbcheckResult, *, title: str) -> str:
     scale = result.scale
     out = [
         f"dbcheck: {title}",
-        f"scale: {scale.factor:.3g} of the design's rows (largest table capped at "
+        f"scale: {numbers.sig(scale.factor)} of the design's rows (largest table capped at "
         f"{scale.max_rows:,} rows; --rows / --scale), seed {result.seed}",
     ]
     for run in result.runs:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
+from rich.padding import Padding
 from rich.rule import Rule as Divider
 from rich.text import Text
 
@@ -24,7 +25,31 @@ ACCEPTED_STYLE = "dim green"
 _INDENT = "    "
 
 
-def _source_lines(f: Finding, sources: Mapping[str, str]) -> list[Text]:
+class _Source:
+    """The finding's source line with a caret under its column, fitted to the width: a
+    line longer than the console is cut with `…` (around the caret when it lies beyond),
+    never wrapped, so the caret stays under its column."""
+
+    def __init__(self, line: int, code: str, column: int) -> None:
+        self.gutter = f"{_INDENT}{line:>5} │ "
+        self.code = code
+        self.column = column
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = max(8, options.max_width - len(self.gutter))
+        code, at = self.code, self.column - 1
+        if len(code) > room:
+            start = 0 if at < room - 1 else at - room // 2
+            code = ("…" if start else "") + code[start + (1 if start else 0) :]
+            at -= start
+            if len(code) > room:
+                code = code[: room - 1] + "…"
+        caret = " " * (len(self.gutter) - 2) + "│ " + " " * at + "^"
+        yield Text.assemble((self.gutter, "dim"), (code, ""), no_wrap=True, overflow="crop")
+        yield Text(caret, style="bold magenta", no_wrap=True, overflow="crop")
+
+
+def _source_lines(f: Finding, sources: Mapping[str, str]) -> list[RenderableType]:
     """The finding's source line with a caret under its column, if the source is known."""
     if f.span is None:
         return []
@@ -34,23 +59,22 @@ def _source_lines(f: Finding, sources: Mapping[str, str]) -> list[Text]:
     lines = source.splitlines()
     if not 1 <= f.span.line <= len(lines):
         return []
-    gutter = f"{_INDENT}{f.span.line:>5} │ "
     code = lines[f.span.line - 1].rstrip().expandtabs(1)
-    caret = " " * (len(gutter) - 2) + "│ " + " " * (f.span.column - 1) + "^"
-    return [
-        Text.assemble((gutter, "dim"), (code, "")),
-        Text(caret, style="bold magenta"),
-    ]
+    return [_Source(f.span.line, code, f.span.column)]
 
 
-def _finding(f: Finding, sources: Mapping[str, str]) -> list[Text]:
+def _indented(text: Text, indent: int = len(_INDENT)) -> Padding:
+    """A paragraph wrapped between words at the console's width, every line indented."""
+    return Padding(text, (0, 0, 0, indent))
+
+
+def _finding(f: Finding, sources: Mapping[str, str]) -> list[RenderableType]:
     where = str(f.span) if f.span is not None else "(no location)"
     if f.is_accepted:
         label, label_style = "accepted", ACCEPTED_STYLE
     else:
         label, label_style = f.severity.value, SEVERITY_STYLE[f.severity.value]
     head = Text.assemble(
-        ("  ", ""),
         (f"{label:<8}", label_style),
         (" ", ""),
         (f.code, "bold"),
@@ -61,14 +85,14 @@ def _finding(f: Finding, sources: Mapping[str, str]) -> list[Text]:
         ("  ", ""),
         (str(f.element), "blue"),
     )
-    out = [head, Text(_INDENT + f.message)]
+    out: list[RenderableType] = [_indented(head, 2), _indented(Text(f.message))]
     out += _source_lines(f, sources)
     if f.fix:
-        out.append(Text.assemble((_INDENT + "fix: ", "green"), (f.fix, "")))
+        out.append(_indented(Text.assemble(("fix: ", "green"), (f.fix, ""))))
     if f.evidence:
-        out.append(Text.assemble((_INDENT + "evidence: ", "cyan"), (f.evidence, "")))
+        out.append(_indented(Text.assemble(("evidence: ", "cyan"), (f.evidence, ""))))
     if f.accepted is not None:
-        out.append(Text.assemble((_INDENT + "accepted: ", ACCEPTED_STYLE), (f.accepted, "")))
+        out.append(_indented(Text.assemble(("accepted: ", ACCEPTED_STYLE), (f.accepted, ""))))
     return out
 
 
@@ -129,7 +153,7 @@ def render(
         color_system="standard" if color else None,
         force_terminal=color,
         highlight=False,
-        soft_wrap=True,  # long source lines stay on one line (carets stay aligned)
     )
-    console.print(renderables(reports, sources))
+    # prose wraps between words; source lines are cut to the width (carets stay aligned)
+    console.print(renderables(reports, sources), soft_wrap=False)
     return buffer.getvalue()

@@ -33,7 +33,8 @@ def parse_load(text: str) -> tuple[float, ...]:
         except ValueError:
             raise ValueError(f"'{raw.strip()}' is not a load factor") from None
         if not 0 < value <= MAX_FACTOR or value != value:
-            raise ValueError(f"load factor '{raw.strip()}' must be > 0 and at most {MAX_FACTOR:g}")
+            limit = f"{MAX_FACTOR:,.0f}"  # 1,000,000, not 1e+06
+            raise ValueError(f"load factor '{raw.strip()}' must be > 0 and at most {limit}")
         out.append(value)
     if not out:
         raise ValueError("no load factors given")
@@ -81,10 +82,11 @@ def analyze(
     result = report.get(CapacityResult)
     assert result is not None
     title = f"{file}: {design.meta.name}"
+    model = report.get(QueueingModel)
+    admission = model.admission if model is not None else ()
     if format is Format.json:
         # the lowered model's own figures too: servers per pool, rates with their
         # derivation, rate limits (admitted / rejected), redeliveries, hot keys
-        model = report.get(QueueingModel)
         text = json.dumps(
             {
                 "design": design.meta.name,
@@ -96,12 +98,14 @@ def analyze(
             ensure_ascii=False,
         )
     elif format is Format.markdown:
-        text = capacity_markdown.render(result, title=title)
+        text = capacity_markdown.render(result, title=title, admission=admission)
     else:
         color = output is None and sys.stdout.isatty()
         # The terminal's width (COLUMNS, else 80 when not a terminal); 100 in a file.
         width = out.width if output is None else 100
-        text = capacity_terminal.render(result, title=title, color=color, width=width)
+        text = capacity_terminal.render(
+            result, title=title, color=color, width=width, admission=admission
+        )
     emit(text, output)
 
 

@@ -367,6 +367,8 @@ def _review_lines(result: object) -> list[str] | None:
 
 
 def _capacity_lines(result: object) -> list[str] | None:
+    import archproof.numbers as numbers  # the one formatter: no `1.47e+03×`, one unit each
+
     bottleneck = getattr(result, "bottleneck", None)
     operations = getattr(result, "operations", None)
     if bottleneck is None or operations is None:
@@ -374,14 +376,15 @@ def _capacity_lines(result: object) -> list[str] | None:
     lines: list[str] = []
     factor = getattr(getattr(bottleneck, "saturation_factor", None), "value", None)
     if getattr(bottleneck, "component", None) and factor is not None:
-        lines.append(f"bottleneck: {bottleneck.component} saturates at {factor:.3g}× the peak")
+        shown = numbers.factor(factor)
+        lines.append(f"bottleneck: {bottleneck.component} saturates at {shown} the peak")
     for op in operations:
         for check in getattr(op, "slo", ()):
             value = getattr(check.figure, "value", None)
             if check.metric in ("p95", "p99") and value is not None:
                 lines.append(
-                    f"{op.id} {check.metric} {value * 1000:.3g}ms vs target "
-                    f"{check.target * 1000:.3g}ms: {check.status}"
+                    f"{op.id} {check.metric} {numbers.seconds(value)} vs target "
+                    f"{numbers.seconds(check.target)}: {check.status}"
                 )
             elif check.status not in ("met", "ok"):
                 lines.append(f"{op.id} {check.metric}: {check.status}")

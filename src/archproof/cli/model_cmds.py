@@ -432,22 +432,10 @@ def catalog(
     if as_json:
         emit(json.dumps([e.model_dump(mode="json") for e in entries], indent=2), None)
         return
-    table = Table(title=f"Catalog: {len(entries)} boring components")
-    for col in ("tech", "kinds", "state", "concurrency", "service times", "availability", "source"):
-        table.add_column(col, overflow="fold")
-    for e in entries:
-        work = ", ".join(f"{k}: {v.describe()}" for k, v in e.work.items())
-        avail = e.availability.fraction()
-        table.add_row(
-            e.id,
-            ", ".join(k.value for k in e.kinds),
-            "stateful" if e.stateful else "stateless",
-            str(e.concurrency),
-            work,
-            f"{float(avail) * 100:g}%",
-            e.source,
-        )
-    out.print(table)
+    from archproof.backends import catalog_terminal
+
+    # one block per technology, wrapped between words at the terminal's width
+    out.print(catalog_terminal.renderables(entries), soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:

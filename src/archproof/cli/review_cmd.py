@@ -195,7 +195,7 @@ def review(
     else:
         sources = {str(path): _read(path) for path, _ in designs}
         if output is None:
-            out.print(review_terminal.renderables(reports, sources))
+            out.print(review_terminal.renderables(reports, sources), soft_wrap=False)
         else:
             emit(review_terminal.render(reports, sources), output)
 

@@ -3,6 +3,7 @@ pattern and engine, and each finding with its plan and the re-checked fixing ind
 
 from __future__ import annotations
 
+import archproof.numbers as numbers
 from archproof.backends.report.document import Badge, Block, Cell, Note, Section, Table, Tone
 from archproof.passes.dbcheck import DbcheckResult
 from archproof.passes.review.finding import Severity
@@ -27,7 +28,7 @@ def dbcheck_section(report: Report) -> Section | None:
     scale = result.scale
     blocks: list[Block] = [
         Note(
-            f"Synthetic rows at {scale.factor:.3g} of the design's scale (largest table "
+            f"Synthetic rows at {numbers.sig(scale.factor)} of the design's scale (largest table "
             f"capped at {scale.max_rows:,} rows), loaded into a scratch database that was "
             "discarded afterwards. Plans are each engine's own; latency is measured, not "
             "modelled.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Literal
 
+import archproof.numbers as numbers
 from archproof.backends.report.document import (
     ErDiagram,
     ErEntity,
@@ -29,8 +30,7 @@ SCHEDULER = "scheduler"
 
 
 def _pct(p: object) -> str:
-    value = float(p)  # type: ignore[arg-type]
-    return f"{value * 100:.3g}%"
+    return numbers.percent(float(p))  # type: ignore[arg-type]
 
 
 def stateful_map(design: Design) -> dict[str, bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import archproof.numbers as numbers
 from archproof.backends.report import mermaid
 from archproof.backends.report.document import (
     Answers,
@@ -153,7 +154,7 @@ def _bars(chart: BarChart, out: list[str]) -> None:
         filled = max(0, min(20, round(b.value * 20)))
         bar = "█" * filled + "░" * (20 - filled) + ("▶" if b.value > 1 else "")
         flag = {"bad": " ✗", "warn": " ⚠"}.get(b.tone, "")
-        shown = "<0.1%" if 0 < b.value < 0.001 else f"{b.value * 100:.3g}%"
+        shown = numbers.percent(b.value)
         out.append(f"| {_cell(b.label)} | `{bar}` | {text(shown)}{flag} |")
     out.append("")
 
@@ -166,11 +167,11 @@ def _lines(chart: LineChart, out: list[str]) -> None:
     out.append("| " + " | ".join(text(h).replace("|", "\\|") for h in headers) + " |")
     out.append("|" + "|".join("---:" for _ in headers) + "|")
     for x in xs:
-        cells = [f"{x:g}{chart.x_unit}"]
+        cells = [f"{numbers.sig(x)}{chart.x_unit}"]
         for s in chart.series:
             y = dict(s.points).get(x)
-            cells.append("—" if y is None else f"{y:.3g}{chart.y_unit}")
+            cells.append("—" if y is None else f"{numbers.sig(y)}{chart.y_unit}")
         out.append("| " + " | ".join(cells) + " |")
     for name, y in chart.limits:
-        out.append(f"\n{text(name)}: {y:.3g}{chart.y_unit}")
+        out.append(f"\n{text(name)}: {numbers.sig(y)}{chart.y_unit}")
     out.append("")

@@ -1,8 +1,9 @@
 """Report → Document: the design document in the framework's order.
 
 Executive summary; 1 Problem understanding; 2 System architecture; 3 Data design;
-4 Scalability & performance; 5 Failure modes; 6 Implementation strategy; findings by
-principle; the 24 questions; risks and success metrics.
+4 Scalability & performance; 5 Failure modes; 6 Implementation strategy; security and
+data protection (security_section.py); findings by principle; the 24 questions; risks and
+success metrics.
 
 Each section reads the design and the pass results that exist. A figure that no pass
 computed is not computed here: the section says which analysis did not run.
@@ -35,6 +36,8 @@ from archproof.backends.report.document import (
     Table,
     Tone,
 )
+from archproof.backends.report.limits_section import limit_sections
+from archproof.backends.report.security_section import security_section
 from archproof.catalog import load_catalog, resolve
 from archproof.model import FRAMEWORK, Constraint, Design, Entity, Operation, Principle, walk_calls
 from archproof.model.traits import traits
@@ -61,6 +64,7 @@ def build_document(report: Report) -> Document:
         _scalability(report),
         _failure(report),
         _implementation(report),
+        security_section(report),
         _findings(report),
         _questions(report),
         _risks(report),
@@ -575,6 +579,9 @@ def _consistency(design: Design) -> tuple[Block, ...]:
 
 def _scalability(report: Report) -> Section:
     blocks, children = ev.scalability(report)
+    # rate limits and hot keys after the figures, before the methods that close section 4
+    methods = tuple(c for c in children if c.id == "methods")
+    children = (*(c for c in children if c.id != "methods"), *limit_sections(report), *methods)
     return Section(
         "scalability",
         "Scalability & performance",

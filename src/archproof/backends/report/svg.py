@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+import archproof.numbers as numbers
 from archproof.backends.report.document import (
     BarChart,
     ErDiagram,
@@ -635,9 +636,7 @@ def bars(chart: BarChart) -> str:
 
 
 def _pct(value: float) -> str:
-    if 0 < value < 0.001:
-        return "<0.1%"
-    return f"{value * 100:.3g}%"
+    return numbers.percent(value)
 
 
 # --------------------------------------------------------------------------- line chart

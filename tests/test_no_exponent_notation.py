@@ -1,0 +1,70 @@
+"""Issue 20, problem 8: numbers printed as `1.47e+03×`, `p99 1.42e+03ms`, `6.03e+03%`.
+
+The capacity tables already go through the one formatter (archproof/numbers.py); these
+places still formatted floats with `:.3g` / `:g`, which switches to exponent notation past
+three digits: the `design` summary (bottleneck factor, p99 in ms), the document's
+utilization bars (a saturated pool at 6,033%), its chart tables, the dbcheck scale
+factor (8.26e-05 of the design's rows) and the `--load` limit (1e+06).
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from archproof.backends.report import diagrams, svg
+from archproof.backends.report.document import (
+    Bar,
+    BarChart,
+    Document,
+    LineChart,
+    Section,
+    Series,
+)
+from archproof.backends.report.markdown import render_document
+from archproof.cli.analyze_cmd import parse_load
+from archproof.cli.design_cmd import _capacity_lines
+
+EXPONENT = re.compile(r"\d[eE][+-]?\d")
+
+
+def test_design_summary_prints_a_large_bottleneck_factor_and_slow_p99_plainly() -> None:
+    check = SimpleNamespace(
+        metric="p99", figure=SimpleNamespace(value=1420.0), target=2.0, status="violated"
+    )
+    result = SimpleNamespace(
+        bottleneck=SimpleNamespace(
+            component="cdn", saturation_factor=SimpleNamespace(value=1468.2)
+        ),
+        operations=[SimpleNamespace(id="view", slo=[check])],
+    )
+    lines = _capacity_lines(result)
+    assert lines == [
+        "bottleneck: cdn saturates at 1,468× the peak",  # was 1.47e+03×
+        "view p99 23.7 min vs target 2 s: violated",  # was 1.42e+06ms vs 2e+03ms
+    ]
+
+
+@pytest.mark.parametrize("value", [60.327, 12.0, 0.0004, 0.5])
+def test_utilization_bars_and_labels_never_use_exponents(value: float) -> None:
+    assert not EXPONENT.search(diagrams._pct(value))
+    assert not EXPONENT.search(svg._pct(value))
+    chart = BarChart("Utilization at peak (ρ)", (Bar("mailer", value),))
+    lines = LineChart(
+        "p99 vs load",
+        "load",
+        "p99",
+        (Series("view", ((1.0, 0.012), (2_000_000.0, 1_500_000.0))),),
+        limits=(("SLO", 2_500_000.0),),
+    )
+    text = render_document(Document("t", "s", (), (Section("x", "X", (chart, lines)),)))
+    assert not EXPONENT.search(text), EXPONENT.search(text)
+    assert "6,033%" in text if value == 60.327 else True  # a saturated pool, as a person reads it
+
+
+def test_load_factor_limit_is_written_out() -> None:
+    with pytest.raises(ValueError) as error:
+        parse_load("2000000x")
+    assert "1,000,000" in str(error.value) and not EXPONENT.search(str(error.value))
