@@ -125,3 +125,23 @@ def minutes(value: float | None) -> str:
     if value >= 120:
         return f"{sig(value / 60)} h"
     return f"{sig(value)} min"
+
+
+def _seconds_scale(value: float) -> float:
+    """Seconds per unit `seconds(value)` shows its figure in."""
+    for below, scale in ((1e-3, 1e-6), (1, 1e-3), (120, 1), (7200, 60), (172800, 3600)):
+        if value < below:
+            return scale
+    return 86400
+
+
+def band(low: float | None, high: float | None, *, like: float, unit: str) -> str:
+    """A figure's band in the figure's own unit, unit left out: `(69.4–328)` beside
+    `114 ms`, `(77.4–94.6)` beside `86%`; an open upper end is ∞. `unit` is "s" (scaled
+    as `seconds(like)` is) or "%" (a fraction shown as a percentage)."""
+    scale = _seconds_scale(like) if unit == "s" else 0.01
+
+    def shown(x: float | None) -> str:
+        return INFINITE if x is None or not math.isfinite(x) else sig(x / scale)
+
+    return f"({shown(low)}–{shown(high)})"

@@ -76,3 +76,18 @@ SLOW_JOB = Fraction(1)
 # Share of requests a cache must answer (its hit branch) to be worth the round trip every
 # request pays to ask it; below it the store does nearly all the work anyway.
 MIN_HIT_RATIO = Fraction(1, 5)
+
+# --- issue 20, item 10: point estimates near the knee are not evidence.
+
+# Uncertainty of a design's inputs: its service times and its rates are each taken as known
+# to ±10% (a real stack adds a millisecond or two per request and calls run a little
+# longer than written). Near the knee each latency and utilization figure carries the band
+# this spans.
+INPUT_UNCERTAINTY = Fraction(1, 10)
+# Utilization of a pool from which its figures, and the latency of the operations that
+# wait on it, are near the knee and carry a band (the growth plan's target: below it a 10%
+# input error moves latency by about as much; above it, by several times that).
+SENSITIVE_FROM = TARGET_UTILIZATION
+# Utilization of any pool above which the design's latency prediction is fragile, and the
+# analysis says so plainly (at 75%, +10% in each of service time and rate is 91%).
+FRAGILE_FROM = 0.75

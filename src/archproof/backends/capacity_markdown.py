@@ -26,6 +26,8 @@ def render(result: CapacityResult, *, title: str = "", admission: Sequence[Admis
         if t.note:
             lines += ["", f"_{_cell(t.note)}_"]
         lines.append("")
+    if result.sensitivity is not None and result.sensitivity.statement:
+        lines += [f"**{_cell(result.sensitivity.statement)}**", ""]
     if result.methods:
         lines += ["## Methods", ""]
         lines += [f"- **{k}**: {_cell(v)}" for k, v in result.methods.items()]

@@ -82,8 +82,18 @@ def worst_slo(statuses: list[SloStatus]) -> SloStatus | None:
     return next((s for s in _WORST_SLO if s in statuses), None)
 
 
+def _banded(f: Figure, text: str, unit: str) -> str:
+    """`text` and, near the knee, the band its inputs' uncertainty spans in the same unit:
+    `114 ms (69.4–328)`; an upper end that saturates is ∞."""
+    if f.band is None or f.band.low is None or f.value is None:
+        return text
+    return f"{text} {numbers.band(f.band.low, f.band.high, like=f.value, unit=unit)}"
+
+
 def seconds(f: Figure) -> str:
-    return f.status if f.value is None else numbers.seconds(f.value)
+    if f.value is None:
+        return f.status
+    return _banded(f, numbers.seconds(f.value), "s")
 
 
 def rate(f: Figure) -> str:
@@ -91,7 +101,9 @@ def rate(f: Figure) -> str:
 
 
 def percent(f: Figure) -> str:
-    return f.status if f.value is None else numbers.percent(f.value)
+    if f.value is None:
+        return f.status
+    return _banded(f, numbers.percent(f.value), "%")
 
 
 def size(f: Figure) -> str:
@@ -107,7 +119,20 @@ def bar(f: Figure, width: int = 10) -> str:
     if f.value is None:
         return f"{'!' * width} {f.status}"
     filled = min(width, round(min(f.value, 1.0) * width))
-    return f"{'█' * filled}{'░' * (width - filled)} {numbers.percent(f.value):>6}"
+    shown = _banded(f, f"{numbers.percent(f.value):>6}", "%")
+    return f"{'█' * filled}{'░' * (width - filled)} {shown}"
+
+
+def _band_note(result: CapacityResult) -> str:
+    """What a figure's (low–high) means, when some figure carries one."""
+    sens = result.sensitivity
+    if sens is None or not sens.re_solves:
+        return ""
+    return (
+        f"; (low–high): the figure with service times or rates "
+        f"±{numbers.percent(sens.uncertainty)}, where a pool is at ρ ≥ "
+        f"{numbers.percent(sens.sensitive_from)}"
+    )
 
 
 def tables(result: CapacityResult) -> list[Table]:
@@ -149,7 +174,7 @@ def tables(result: CapacityResult) -> list[Table]:
             ),
             "servers = instances × concurrency; holding = mean of own service + nested "
             "synchronous calls; ρ = utilization; wait: Erlang C with the Allen–Cunneen "
-            "correction",
+            "correction" + _band_note(result),
             fold=(7,),
             drop=(1,),
         )
@@ -177,7 +202,7 @@ def tables(result: CapacityResult) -> list[Table]:
         rows.table(
             "Latency vs SLO",
             ("operation", "peak rate", "mean", "p95", "p99", "SLO"),
-            "p95/p99: lognormal fitted to the mean and variance",
+            "p95/p99: lognormal fitted to the mean and variance" + _band_note(result),
             fold=(5,),
         )
     )

@@ -151,5 +151,7 @@ def render(
             console.print(Padding(Text(f"[{n}] {note}"), (0, 0, 0, 2)))
     for note in result.notes:
         console.print(Text(f"note: {note}", style="yellow"))
+    if result.sensitivity is not None and result.sensitivity.statement:
+        console.print(Text(result.sensitivity.statement, style="bold yellow"))
     console.print(Text("Every figure's formula and inputs: --format json", style="dim"))
     return buf.getvalue()

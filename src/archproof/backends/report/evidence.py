@@ -345,6 +345,8 @@ def _latency(report: Report, cap: CapacityResult) -> tuple[Block, ...]:
             caption="Latency at peak load: queueing analytics beside the simulation",
         )
     ]
+    if cap.sensitivity is not None and cap.sensitivity.statement:
+        blocks.append(Note(cap.sensitivity.statement))
     curve = latency_curve(report, cap)
     if curve is not None:
         blocks.append(curve)

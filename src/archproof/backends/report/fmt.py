@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from archproof.numbers import count, factor, minutes, nines, percent, rate, seconds, sig, size
+from archproof.numbers import (
+    band,
+    count,
+    factor,
+    minutes,
+    nines,
+    percent,
+    rate,
+    seconds,
+    sig,
+    size,
+)
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.status import Status
 
@@ -42,5 +53,11 @@ def figure(fig: Figure | None, kind: str = "") -> str:
         "min": minutes,
     }.get(kind)
     if shown is not None:
-        return shown(value)
+        text = shown(value)
+        if fig.band is not None and fig.band.low is not None and kind in ("s", "pct"):
+            # near the knee: the figure with its inputs ±10%, `114 ms (69.4–328)`
+            text += " " + band(
+                fig.band.low, fig.band.high, like=value, unit="s" if kind == "s" else "%"
+            )
+        return text
     return sig(value, 4) + (f" {fig.unit}" if fig.unit else "")

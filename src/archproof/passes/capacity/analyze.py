@@ -16,6 +16,8 @@ from archproof.passes.capacity.latency import edges, operation_latency
 from archproof.passes.capacity.network import compile_network
 from archproof.passes.capacity.queueing import component_loads
 from archproof.passes.capacity.result import CapacityResult, OperationResult, SloCheck
+from archproof.passes.capacity.sensitivity import METHOD as SENSITIVITY_METHOD
+from archproof.passes.capacity.sensitivity import banded_latency, perturb, sensitivity
 from archproof.passes.capacity.solve import solve
 from archproof.passes.capacity.status import SloStatus, Status
 from archproof.passes.capacity.storage import storage
@@ -38,6 +40,10 @@ METHODS = {
     f"≤ {TARGET_UTILIZATION:g}",
     "availability": "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X",
     "storage": "Σ field sizes + 28 B per row; index = rows × (columns + 16 B)/0.7",
+    "finite callers": "a pool whose only callers are one bounded pool's servers (no "
+    "timeout, no parallel group) is solved with them: M/M/c//n at the callee per n busy "
+    "callers, the callers' backlog birth–death on its throughput (flow-equivalent server)",
+    "sensitivity": SENSITIVITY_METHOD,
 }
 
 
@@ -67,13 +73,14 @@ def _analyze(
     design = model.design
     net = compile_network(model)
     base = solve(net, 1.0)
-    comps = component_loads(net, base)
+    perturbed = perturb(net, base)
+    comps = component_loads(net, base, perturbed)
     neck, k_star = bottleneck(net, base)
     modes, availability = failure_modes(net)
     ops: list[OperationResult] = []
     alone = max_rates_alone(net, base)
     for op in design.operations:
-        lat = operation_latency(net, base, op)
+        lat = banded_latency(net, perturbed, op, operation_latency(net, base, op))
         checks = list(lat.checks)
         avail = availability[op.id]
         avail_check = availability_check(design, op.id, avail)
@@ -146,6 +153,7 @@ def _analyze(
         notes=net.model.notes,
         system_availability=system_availability(design, ops),
         hot_keys=hot_key_loads(model),
+        sensitivity=sensitivity(net, base, perturbed, {o.id: o.p99_latency for o in ops}),
     )
 
 

@@ -25,28 +25,47 @@ WARNING = Status.WARNING
 Input = float | str
 
 
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A figure's sensitivity band: its value re-solved with every service time and every
+    rate moved by ±`uncertainty` (one at a time; the lowest and highest of the results).
+    `high` None: the design saturates at the upper inputs (no finite figure)."""
+
+    low: float | None
+    high: float | None
+    uncertainty: float  # 0.1 = ±10%
+
+    def to_json(self) -> dict[str, Any]:
+        return {"low": _clean(self.low), "high": _clean(self.high), "uncertainty": self.uncertainty}
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class Figure:
-    """A computed number, its unit, the formula, the inputs and a status."""
+    """A computed number, its unit, the formula, the inputs and a status; near the knee,
+    the band its inputs' uncertainty spans (`sensitivity.py`)."""
 
     value: float | None
     unit: str
     formula: str
     inputs: Mapping[str, Input] = field(default_factory=dict)
     status: Status = OK
+    band: Band | None = None
 
     @property
     def ok(self) -> bool:
         return self.value is not None and self.status == OK
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "value": _clean(self.value),
             "unit": self.unit,
             "formula": self.formula,
             "inputs": {k: _clean(v) if isinstance(v, float) else v for k, v in self.inputs.items()},
             "status": self.status.value,
         }
+        if self.band is not None:  # only figures near the knee carry one
+            out["band"] = self.band.to_json()
+        return out
 
     def __repr__(self) -> str:
         shown = "None" if self.value is None else f"{self.value:.6g}"

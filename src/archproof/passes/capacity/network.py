@@ -71,6 +71,7 @@ class Network:
     visits_of_component: dict[str, list[int]] = field(default_factory=dict)
     order: tuple[list[int], bool] | None = None  # pool order, cached by the solver
     callees: dict[int, set[int]] | None = None  # pool → pools it calls, cached
+    callers: dict[int, list[int]] | None = None  # caller → callees it bounds, cached
 
     @property
     def design(self) -> Design:
@@ -121,3 +122,4 @@ def reassign(net: Network) -> None:
             v.is_write, [net.pools[i] for i in net.model.pools_of[v.component]]
         )
     _index_pools(net)
+    net.callers = None  # which pools call which follows the routes

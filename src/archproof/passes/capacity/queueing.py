@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from archproof.passes.capacity.figure import OK, SATURATED, Figure, figure, unknown
+from archproof.passes.capacity.finite_source import FORMULA as FINITE_FORMULA
 from archproof.passes.capacity.network import Network, Pool
 from archproof.passes.capacity.result import ComponentLoad, PoolLoad, WorkLoad
+from archproof.passes.capacity.sensitivity import Perturbed, with_band
 from archproof.passes.capacity.solve import PoolState, Solution
 from archproof.passes.capacity.status import Status
 from archproof.policy import TARGET_UTILIZATION
@@ -18,16 +20,22 @@ F_ERLANG_C = "Erlang C: P(wait) = c·B / (c − a·(1 − B)), B = Erlang B(c, a
 F_MMC = "M/M/c: Wq = P(wait) × E[H] / (c − a)"
 F_AC = "Allen–Cunneen: Wq = Wq(M/M/c) × (ca² + cs²) / 2, ca² = 1 (Poisson arrivals)"
 F_CS2 = "cs² = E[H²] / E[H]² − 1 over the work mix"
+F_FINITE = FINITE_FORMULA + " (× (1 + cs²) / 2 of the callee)"
 
 
-def component_loads(net: Network, sol: Solution) -> tuple[ComponentLoad, ...]:
-    """Figures for every component from a solution at the design load."""
+def component_loads(
+    net: Network, sol: Solution, perturbed: Perturbed | None = None
+) -> tuple[ComponentLoad, ...]:
+    """Figures for every component from a solution at the design load (pools near the knee
+    with the bands of `perturbed`)."""
     out: list[ComponentLoad] = []
     for comp in net.design.components:
         rc = net.resolved[comp.id]
         pools = [net.pools[i] for i in net.pools_of[comp.id]]
         pool_loads = [
-            pool_load(net, sol, p) for p in pools if p.instances > 0 or sol.pools[p.index].lam > 0
+            pool_load(net, sol, p, perturbed)
+            for p in pools
+            if p.instances > 0 or sol.pools[p.index].lam > 0
         ]
         lam = sum(sol.pools[p.index].lam for p in pools)
         instances = rc.replicas + comp.read_replicas
@@ -75,10 +83,13 @@ def _max_util(pools: list[PoolLoad]) -> Figure:
         return Figure(0.0, "", "no load", {}, OK)
     best = max(finite, key=lambda p: p.utilization.value or 0.0)
     u = best.utilization
-    return Figure(u.value, u.unit, f"max over pools ({best.name}): {u.formula}", u.inputs, u.status)
+    formula = f"max over pools ({best.name}): {u.formula}"
+    return Figure(u.value, u.unit, formula, u.inputs, u.status, u.band)
 
 
-def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
+def pool_load(
+    net: Network, sol: Solution, pool: Pool, perturbed: Perturbed | None = None
+) -> PoolLoad:
     st: PoolState = sol.pools[pool.index]
     c = pool.servers
     lam = st.lam
@@ -134,11 +145,14 @@ def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
         l_sys = Figure(None, "", sat, {}, SATURATED)
     else:
         infinite = "infinite servers: no wait" if pool.infinite else None
-        p_wait = figure(st.p_wait, "", infinite or F_ERLANG_C, servers=float(c), offered=st.offered)
+        finite = F_FINITE if st.lq is not None else None  # solved with finite callers
+        p_wait = figure(
+            st.p_wait, "", infinite or finite or F_ERLANG_C, servers=float(c), offered=st.offered
+        )
         wq_mmc = figure(
             st.wq_mmc,
             "s",
-            infinite or F_MMC,
+            infinite or finite or F_MMC,
             p_wait=st.p_wait,
             servers=float(c),
             offered=st.offered,
@@ -150,12 +164,16 @@ def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
         # Lq from the queue-length form of the formula, independent of λ·Wq (Little checks it).
         if pool.infinite or lam == 0 or st.rho is None or st.p_wait is None:
             lq_value = 0.0
+        elif st.lq is not None:
+            lq_value = st.lq  # Σ max(j − c, 0)·q_j of the finite-callers model
         else:
             lq_value = st.p_wait * st.rho / (1.0 - st.rho) * (1.0 + (st.cs2 or 0.0)) / 2.0
         lq = figure(
             lq_value,
             "",
-            "Lq = P(wait) × ρ / (1 − ρ) × (1 + cs²) / 2",
+            "Lq = Σ max(j − c, 0)·q_j × (1 + cs²) / 2 (finite callers)"
+            if st.lq is not None
+            else "Lq = P(wait) × ρ / (1 − ρ) × (1 + cs²) / 2",
             p_wait=st.p_wait,
             rho=st.rho,
             cs2=st.cs2,
@@ -167,6 +185,11 @@ def pool_load(net: Network, sol: Solution, pool: Pool) -> PoolLoad:
             lq=lq_value,
             offered=st.offered,
         )
+    if perturbed is not None and pool.index in perturbed.near:
+        others = [o.pools[pool.index] for o in perturbed.solutions]
+        rho_fig = with_band(rho_fig, [None if o.saturated else o.rho for o in others])
+        wq = with_band(wq, [o.wq for o in others])
+        resp = with_band(resp, [None if o.wq is None else o.wq + (o.mean_h or 0.0) for o in others])
     return PoolLoad(
         name=pool.name,
         instances=pool.instances,

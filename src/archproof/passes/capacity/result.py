@@ -294,6 +294,28 @@ class HotKeyLoad(_Json):
 
 
 @dataclass(frozen=True, eq=False)
+class Sensitivity(_Json):
+    """How the analysis treated input uncertainty, and whether its latencies are fragile."""
+
+    uncertainty: float  # ±, on service times and on rates
+    sensitive_from: float  # ρ from which figures carry a band
+    fragile_from: float  # ρ above which the latency prediction is fragile
+    re_solves: int  # extra solutions of the layered model the bands cost (0 or 4)
+    fragile: tuple[tuple[str, float], ...]  # (pool label, ρ) at or above fragile_from
+    statement: str | None  # the plain sentence; None when nothing is fragile
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "uncertainty": self.uncertainty,
+            "sensitive_from": self.sensitive_from,
+            "fragile_from": self.fragile_from,
+            "re_solves": self.re_solves,
+            "fragile": [{"pool": label, "utilization": rho} for label, rho in self.fragile],
+            "statement": self.statement,
+        }
+
+
+@dataclass(frozen=True, eq=False)
 class CapacityResult(_Json):
     """Everything the capacity pass computed, at the design's peak load."""
 
@@ -316,6 +338,9 @@ class CapacityResult(_Json):
     # The busiest keys (entities' and access patterns' hot_key_share) against the one
     # instance that holds each: saturated when a single shard cannot take its key.
     hot_keys: tuple[HotKeyLoad, ...] = ()
+    # Input uncertainty near the knee: the bands' inputs and cost, and the plain statement
+    # that the latency prediction is fragile when a pool is above policy.FRAGILE_FROM.
+    sensitivity: Sensitivity | None = None
 
     def component(self, component_id: str) -> ComponentLoad | None:
         return next((c for c in self.components if c.id == component_id), None)

@@ -16,6 +16,11 @@ Per pool (FIFO, c servers, Poisson arrivals, ca² = 1):
     a = Σ λ_v·H_v (erlangs), ρ = a / c, E[H] = a / λ, cs² = E[H²] / E[H]² − 1
     P(wait) = ErlangC(c, a), Wq(M/M/c) = P(wait)·E[H] / (c − a)
     Wq = Wq(M/M/c)·(1 + cs²) / 2   (Allen–Cunneen)
+A pool whose only callers are the servers of one bounded pool, holding them while they
+wait (no timeout, not from a parallel group), has finite callers: at most N of them (the
+caller's servers) are ever there. The caller and such callees are then solved together
+when the caller is (`finite_source.py`): the callee's wait and the caller's from one
+flow-equivalent server, Allen–Cunneen-scaled as above.
 A pool with ρ ≥ 1 is saturated: its wait does not exist (None), and so do the response
 times of its visits. A caller with a timeout on the call is held at most `timeout` per
 attempt; without one it is held indefinitely and saturates too ("held by" the callee).
@@ -27,9 +32,11 @@ import math
 from dataclasses import dataclass, field
 
 from archproof.passes.capacity.erlang_c import erlang_c, wait_variance
+from archproof.passes.capacity.finite_source import MAX_SOURCES
+from archproof.passes.capacity.finite_source import finite_callers as solve_finite
 from archproof.passes.capacity.fork_join import max_moments
 from archproof.passes.capacity.network import Network, Seq, Visit
-from archproof.passes.lower import Call, Parallel, substeps
+from archproof.passes.lower import Call, Parallel, direct_calls, substeps
 
 _MAX_SWEEPS = 60
 _TOLERANCE = 1e-9
@@ -51,6 +58,8 @@ class PoolState:
     wq_var: float | None = 0.0
     saturated: bool = False
     held_by: tuple[str, ...] = ()
+    sources: int | None = None  # finite callers' servers (solved with them); None: M/M/c
+    lq: float | None = None  # mean in queue of the finite-callers model (Allen–Cunneen-scaled)
 
 
 @dataclass
@@ -69,6 +78,8 @@ class Solution:
     # operations that are one parallel group: its members' (mean, variance), so the
     # percentiles come from the product of the members' CDFs (latency.py)
     op_fork: dict[str, tuple[tuple[float, float, float], ...]] = field(default_factory=dict)
+    # service times × this (the sensitivity bands re-solve with it ≠ 1)
+    service_scale: float = 1.0
 
 
 def callee_pools(net: Network) -> dict[int, set[int]]:
@@ -82,6 +93,44 @@ def callee_pools(net: Network) -> dict[int, set[int]]:
                     if child_pool != pool_index:
                         deps[pool_index].add(child_pool)
     return deps
+
+
+def finite_callers(net: Network) -> dict[int, list[int]]:
+    """Callers whose callees have finite callers: caller pool → those callee pools.
+
+    A callee qualifies when every visit routed to it is a synchronous call without a
+    timeout, not from inside a parallel group, made by visits of one other, finite pool:
+    each of that pool's servers then waits there for one call at a time, so at most its
+    servers are there at once. A call from the client or a queue (an operation's top step),
+    a timeout (the caller leaves its work behind), a parallel group (one caller, several
+    calls at once) or a second calling pool leaves the callee layered (M/M/c).
+    """
+    in_parallel: set[int] = set()
+    for v in net.visits:
+        for step in v.children:
+            if isinstance(step, Parallel):
+                for member in step.members:
+                    in_parallel.update(c.index for c in direct_calls(member))
+    out: dict[int, list[int]] = {}
+    for pool in net.pools:
+        if pool.infinite:
+            continue
+        callers: set[int] = set()
+        ok = bool(pool.visits)
+        for vi, share in pool.visits:
+            v = net.visits[vi]
+            if share <= 0:
+                continue
+            if v.parent is None or v.async_ or v.timeout is not None or vi in in_parallel:
+                ok = False
+                break
+            callers.update(caller for caller, s in net.routes[v.parent] if s > 0)
+        if not ok or len(callers) != 1:
+            continue
+        (caller,) = callers
+        if caller != pool.index and not net.pools[caller].infinite:
+            out.setdefault(caller, []).append(pool.index)
+    return out
 
 
 def pool_order(net: Network) -> tuple[list[int], bool]:
@@ -136,8 +185,9 @@ def truncated(r: float, timeout: float) -> tuple[float, float]:
     return mean, max(0.0, second - mean * mean)
 
 
-def solve(net: Network, factor: float = 1.0) -> Solution:
-    """Waits and response times at `factor` × the design's peak load."""
+def solve(net: Network, factor: float = 1.0, service_scale: float = 1.0) -> Solution:
+    """Waits and response times at `factor` × the design's peak load (and every service
+    time × `service_scale`: the sensitivity bands' perturbed inputs)."""
     n = len(net.visits)
     lam = [factor * net.op_rate[v.op] * v.per_request for v in net.visits]
     sol = Solution(
@@ -150,15 +200,18 @@ def solve(net: Network, factor: float = 1.0) -> Solution:
         r_var=[None] * n,
         op_mean={},
         op_var={},
+        service_scale=service_scale,
     )
     if net.order is None:
         net.order = pool_order(net)
+    if net.callers is None:
+        net.callers = finite_callers(net)
     order, cyclic = net.order
     if cyclic:
         # Start a cycle from the no-wait estimate: R = own service time.
         for v in net.visits:
-            sol.r_mean[v.index] = v.s_mean
-            sol.r_var[v.index] = v.s_var
+            sol.r_mean[v.index] = v.s_mean * service_scale
+            sol.r_var[v.index] = v.s_var * service_scale**2
     sweeps = _MAX_SWEEPS if cyclic else 1
     for _ in range(sweeps):
         before = list(sol.r_mean)
@@ -202,32 +255,45 @@ def _op_blocked(net: Network, sol: Solution, op: str) -> bool:
     return False
 
 
-def _solve_pool(net: Network, sol: Solution, pool_index: int) -> None:
+def _holding(net: Network, sol: Solution, pool_index: int) -> tuple[float, float, float]:
+    """Holding-time moments of the pool's visits from their callees' responses; sets the
+    pool's λ and held_by, returns (λ, a = Σ λ·E[H], Σ λ·E[H²])."""
     pool = net.pools[pool_index]
     st = sol.pools[pool_index]
-    lam = a = second = known = 0.0
+    lam = a = second = 0.0
     held_by: set[str] = set()
+    scale = sol.service_scale
     for visit_index, frac in pool.visits:
         v = net.visits[visit_index]
         moments = seq_moments(net, sol, v.children)
-        if moments is None:
-            sol.h_mean[visit_index] = sol.h_var[visit_index] = None
-            rate = sol.lam[visit_index] * frac
-            if rate > 0:
-                held_by.update(_saturated_callees(net, sol, v))
-            lam += rate
-            continue
-        h = v.s_mean + moments[0]
-        hv = v.s_var + moments[1]
-        sol.h_mean[visit_index], sol.h_var[visit_index] = h, hv
         rate = sol.lam[visit_index] * frac
         lam += rate
+        if moments is None:
+            sol.h_mean[visit_index] = sol.h_var[visit_index] = None
+            if rate > 0:
+                held_by.update(_saturated_callees(net, sol, v))
+            continue
+        h = v.s_mean * scale + moments[0]
+        hv = v.s_var * scale * scale + moments[1]
+        sol.h_mean[visit_index], sol.h_var[visit_index] = h, hv
         a += rate * h
-        known += rate * h
         second += rate * (hv + h * h)
-    st.lam, st.offered_known, st.held_by = lam, known, tuple(sorted(held_by))
+    st.lam, st.offered_known, st.held_by = lam, a, tuple(sorted(held_by))
+    return lam, a, second
+
+
+def _solve_pool(net: Network, sol: Solution, pool_index: int) -> None:
+    pool = net.pools[pool_index]
+    st = sol.pools[pool_index]
+    lam, a, second = _holding(net, sol, pool_index)
     c = pool.servers
-    if held_by:
+    st.sources = st.lq = None
+    finite = (net.callers or {}).get(pool_index)
+    if finite and not st.held_by and lam > 0 and not pool.infinite and 0 < c <= MAX_SOURCES:
+        if _solve_finite(net, sol, pool_index, finite, lam, a):
+            return
+        lam, a, second = _holding(net, sol, pool_index)
+    if st.held_by:
         _saturate(st, None)
     elif lam <= 0:
         st.offered, st.rho, st.p_wait, st.wq, st.wq_mmc, st.wq_var = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
@@ -252,6 +318,61 @@ def _solve_pool(net: Network, sol: Solution, pool_index: int) -> None:
     # Response times of the pool's visits: expected wait over the pools they use.
     for visit_index, _ in pool.visits:
         _respond(net, sol, net.visits[visit_index])
+
+
+def _solve_finite(
+    net: Network, sol: Solution, pool_index: int, callees: list[int], lam: float, a: float
+) -> bool:
+    """Solve the pool with its finite-caller callees (`finite_source.py`), one callee at a
+    time (the others' responses count as time away). False: no callee to solve with, and
+    the layered solution stands for the pool."""
+    pool = net.pools[pool_index]
+    st = sol.pools[pool_index]
+    solved = None
+    ac = 1.0
+    for callee_index in callees:
+        dst = sol.pools[callee_index]
+        callee = net.pools[callee_index]
+        if dst.saturated or dst.wq is None or not dst.lam or not dst.mean_h:
+            continue
+        visits = dst.lam / lam
+        # time away from the callee per caller visit: the holding time less the calls
+        away = max(0.0, a / lam - visits * (dst.wq + dst.mean_h))
+        got = solve_finite(pool.servers, callee.servers, lam, visits, away, dst.mean_h)
+        if isinstance(got, float):  # the callers cannot keep up: ρ is their intensity
+            st.offered, st.mean_h, st.cs2 = a, a / lam, None
+            _saturate(st, got)
+            for visit_index, _ in pool.visits:
+                _respond(net, sol, net.visits[visit_index])
+            return True
+        ac = (1.0 + (dst.cs2 or 0.0)) / 2.0  # the callee's Allen–Cunneen factor
+        dst.sources = pool.servers
+        dst.p_wait = got.callee_p_wait
+        dst.wq_mmc = got.callee_wait
+        dst.wq = got.callee_wait * ac
+        dst.wq_var = max(0.0, got.callee_wait_second - got.callee_wait**2) * ac * ac
+        dst.lq = got.callee_in_queue * ac
+        for visit_index, _ in callee.visits:
+            _respond(net, sol, net.visits[visit_index])
+        lam, a, second = _holding(net, sol, pool_index)
+        solved = got
+    if solved is None:
+        return False
+    mean_h = a / lam
+    cs2 = max(0.0, second / (lam * mean_h * mean_h) - 1.0)
+    # The backlog is served at the subsystem's rate X(N)/V, set by the callee: its
+    # variability, not that of the callers' holding time, scales the wait (with no time
+    # away the pair is the callee's M/M/c, and Allen–Cunneen scales that by the callee's cs²).
+    st.offered, st.mean_h, st.cs2 = a, mean_h, cs2
+    st.rho, st.p_wait = a / pool.servers, solved.caller_p_wait
+    st.wq_mmc = solved.caller_wait
+    st.wq = solved.caller_wait * ac
+    st.wq_var = max(0.0, solved.caller_wait_second - solved.caller_wait**2) * ac * ac
+    st.lq = solved.caller_in_queue * ac
+    st.saturated = False
+    for visit_index, _ in pool.visits:
+        _respond(net, sol, net.visits[visit_index])
+    return True
 
 
 def _saturate(st: PoolState, rho: float | None) -> None:
