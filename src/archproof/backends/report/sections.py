@@ -37,6 +37,7 @@ from archproof.backends.report.document import (
     Tone,
 )
 from archproof.backends.report.limits_section import limit_sections
+from archproof.backends.report.riskiest_section import riskiest_assumption
 from archproof.backends.report.security_section import security_section
 from archproof.catalog import load_catalog, resolve
 from archproof.model import FRAMEWORK, Constraint, Design, Entity, Operation, Principle, walk_calls
@@ -653,6 +654,9 @@ def _implementation(report: Report) -> Section:
     design = report.design
     first = Section("first-slice", "Minimal useful slice", _first_slice_blocks(report))
     validate = Section("validate-early", "What to validate early", ev.validate_early(report))
+    riskiest = Section(
+        "riskiest-assumption", "The riskiest assumption", riskiest_assumption(report)
+    )
     integration = Section("integration", "Integration points", _integration(report))
     testing = Section("testing", "How to test and observe", _testing(design))
     cost = Section(
@@ -669,7 +673,7 @@ def _implementation(report: Report) -> Section:
         "implementation",
         "Implementation strategy",
         (),
-        (first, validate, integration, testing, cost),
+        (first, validate, riskiest, integration, testing, cost),
         number="6",
     )
 
