@@ -24,6 +24,7 @@ from archproof.frontends.draft.sizing import (
     utilization,
 )
 from archproof.model import Principle
+from archproof.model.requirements import at_peak as peak_of
 
 HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
 
@@ -176,7 +177,7 @@ def rate_limit_guard(ctx: Ctx) -> None:
     )
     nodes = _stated_nodes(ctx)
     if nodes is not None:
-        limiter_split(ctx, checks * ctx.load.peak_factor, nodes, where, " at peak")
+        limiter_split(ctx, peak_of(checks, ctx.load.peak_factor), nodes, where, " at peak")
     ctx.decide(
         "rate-limit-fail-open",
         "Rate limiter fails open",

@@ -19,6 +19,7 @@ from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.units import Size
 
 EVENTS_PER_FILE = 1000  # raw events per archived file (batched writes)
@@ -33,7 +34,7 @@ def aggregation(ctx: Ctx) -> None:
         noun = item.subject.split()[-1].lower() if item.subject else "events"
     else:
         rate, note, noun = ctx.load.writes, "the main write load", "events"
-    peak = float(rate * ctx.load.peak_factor)
+    peak = float(at_peak(rate, ctx.load.peak_factor))
     if peak >= HUB_THRESHOLD:
         hub = ctx.comp(
             "events",

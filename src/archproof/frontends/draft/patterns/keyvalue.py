@@ -18,6 +18,7 @@ from archproof.frontends.draft.patterns.common import stated_count, stated_rate,
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import entry_of, per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.units import Duration, Size
 
 DEFAULT_VALUE = Fraction(1000)
@@ -171,7 +172,8 @@ def cache_service(ctx: Ctx) -> None:
         "each node evicts its least recently used keys when full (allkeys-lru); a TTL bounds "
         "staleness",
         Principle.CA,
-        f"{per_s(float(lookups * ctx.load.peak_factor))} lookups at peak; recent results are "
+        f"{per_s(float(at_peak(lookups, ctx.load.peak_factor)))} lookups at peak; recent "
+        "results are "
         "the ones asked again",
         "cache",
     )

@@ -15,6 +15,7 @@ from archproof.frontends.draft.patterns.common import any_rate, stated_count
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 
 MATCH_P50_US = 20
 MATCH_P99_US = 200
@@ -61,7 +62,7 @@ def matching(ctx: Ctx) -> None:
         "the replicas are partitions, not copies: each instrument's book lives on exactly "
         "one partition and the gateway routes every order by instrument"
     )
-    peak = float(rate * ctx.load.peak_factor)
+    peak = float(at_peak(rate, ctx.load.peak_factor))
     pairs = stated_count(ctx, frozenset({"pair", "instrument", "symbol", "stock", "market"}))
     ctx.op(
         OpSpec(

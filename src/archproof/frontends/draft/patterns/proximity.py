@@ -16,6 +16,7 @@ from archproof.frontends.draft.patterns.common import stated_count, stated_rate
 from archproof.frontends.draft.plan import OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.units import Size
 
 PLACE_BYTES = 1000
@@ -89,7 +90,7 @@ def proximity(ctx: Ctx) -> None:
         "reads the searcher's cell and its 8 neighbours in one query",
         Principle.DS,
         f"{float(count):,.0f} places ({Size(Fraction(f'{float(stored):.3g}'))}) fit one "
-        f"node; {per_s(float(searches * ctx.load.peak_factor))} searches at peak are "
+        f"node; {per_s(float(at_peak(searches, ctx.load.peak_factor)))} searches at peak are "
         "prefix-range reads; places rarely change, so replicas or a cache carry them",
         "db",
     )

@@ -17,6 +17,7 @@ from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.units import Duration
 
 _LAGGING = re.compile(
@@ -208,7 +209,7 @@ def _refresh_window(ctx: Ctx) -> Fraction | None:
 
 
 def _stream(ctx: Ctx, writes: Fraction, note: str, window: Fraction) -> None:
-    peak = float(writes * ctx.load.peak_factor)
+    peak = float(at_peak(writes, ctx.load.peak_factor))
     hub = (
         ctx.comp("events", "event_stream", "event hub: ranked events partitioned by key").id
         if peak >= HUB_THRESHOLD

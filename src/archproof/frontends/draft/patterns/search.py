@@ -9,6 +9,7 @@ from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 
 
 def search(ctx: Ctx) -> None:
@@ -214,7 +215,7 @@ def _full_text(ctx: Ctx) -> None:
                 )
             )
     fed = writes if (primary or source_op is None) else (source_op.rate or Fraction(0))
-    if fed * ctx.load.peak_factor >= BULK_THRESHOLD:
+    if at_peak(fed, ctx.load.peak_factor) >= BULK_THRESHOLD:
         _bulk_index(ctx, queue, fed)
     else:
         ctx.job(
@@ -307,7 +308,8 @@ def _bulk_index(ctx: Ctx, queue: str, fed: Fraction) -> None:
         f"workers buffer documents and send one bulk request per {BULK_SIZE:,}; time-based "
         "indices, the oldest dropped at the retention",
         Principle.OP,
-        f"{per_s(float(fed * ctx.load.peak_factor))} documents at peak: one index call each "
+        f"{per_s(float(at_peak(fed, ctx.load.peak_factor)))} documents at peak: one index "
+        "call each "
         f"would need as many round trips; bulk requests cut them {BULK_SIZE:,}-fold",
         "search",
     )

@@ -23,6 +23,7 @@ from archproof.frontends.draft.sizing import (
     per_s,
 )
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
 
 ASSETS_PER_PAGE = 10  # static files a page view loads (scripts, styles, images), assumed
@@ -86,8 +87,8 @@ def _stages(ctx: Ctx) -> None:
     replicas_at = half * conc / read_s  # reads/s at peak that fill half of one primary
     cache_at = replicas_at * (1 + MAX_READ_REPLICAS)
     shard_at = half * float(SHARD_WRITE_SHARE) * conc / write_s
-    peak_reads = float(ctx.load.reads * ctx.load.peak_factor)
-    peak_writes = float(ctx.load.writes * ctx.load.peak_factor)
+    peak_reads = float(at_peak(ctx.load.reads, ctx.load.peak_factor))
+    peak_writes = float(at_peak(ctx.load.writes, ctx.load.peak_factor))
 
     def now(value: float, at: float) -> str:
         return "needed now" if value >= at else f"at {per_s(at)} (now {per_s(value)})"
