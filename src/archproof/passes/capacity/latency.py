@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archproof.model import Operation
+from archproof.model.objectives import latency_objective
 from archproof.passes.capacity.figure import SATURATED, Figure, figure, unknown
 from archproof.passes.capacity.fork_join import FORMULA as F_FORK
 from archproof.passes.capacity.fork_join import max_quantile
@@ -84,14 +85,12 @@ def operation_latency(net: Network, sol: Solution, op: Operation) -> OperationLa
 
 
 def slo_target(op: Operation) -> tuple[str, float] | None:
-    """The tail objective edges are compared with: p99 if set, else p95."""
-    if op.slo is None:
+    """The tail objective edges are compared with: the design's p99/p95, or for a user-facing
+    operation that states none the review's default (model.objectives, one place)."""
+    objective = latency_objective(op)
+    if objective is None:
         return None
-    if op.slo.p99 is not None:
-        return "p99", float(op.slo.p99.seconds)
-    if op.slo.p95 is not None:
-        return "p95", float(op.slo.p95.seconds)
-    return None
+    return objective.label, objective.seconds
 
 
 def edges(net: Network, sol: Solution) -> tuple[EdgeLoad, ...]:
@@ -113,7 +112,7 @@ def edges(net: Network, sol: Solution) -> tuple[EdgeLoad, ...]:
             p99 = Figure(p99_value, "s", Q_FORMULA, {"mean": r, "variance": rv})
             target = slo_target(op)
             if target is None:
-                share = unknown("", f"operation '{op.id}' has no p95/p99 SLO")
+                share = unknown("", f"background operation '{op.id}' has no p95/p99 SLO")
             elif node.async_:
                 share = figure(0.0, "", "async hand-off: not on the caller's latency path")
             else:
