@@ -138,8 +138,14 @@ def render(
     """The capacity tables at `width` columns (the CLI passes the terminal's width), with
     the lowering's rate-limit `admission` figures when given."""
     buf = io.StringIO()
+    # emoji off: design text such as ':smile:' prints as written (issue 12, inert text)
     console = Console(
-        file=buf, force_terminal=color, no_color=not color, width=width, highlight=False
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
     )
     if title:
         console.print(Text(title, style="bold"))

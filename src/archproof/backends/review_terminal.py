@@ -153,6 +153,7 @@ def render(
         color_system="standard" if color else None,
         force_terminal=color,
         highlight=False,
+        emoji=False,  # design text such as ':smile:' prints as written (issue 12)
     )
     # prose wraps between words; source lines are cut to the width (carets stay aligned)
     console.print(renderables(reports, sources), soft_wrap=False)
