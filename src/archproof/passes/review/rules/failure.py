@@ -346,7 +346,8 @@ def _worker_exhaustion(ctx: RuleContext, caller: str) -> tuple[int, dict[str, Fr
     """The caller's workers, and per callee the workers its slowness would hold at peak.
 
     A callee that answers only at the timeout keeps one caller worker busy for every
-    attempt (Little's law: busy workers = call rate × time held).
+    attempt (Little's law: busy workers = call rate × time held). Calls behind a breaker
+    are not counted: once it opens they fail fast and hold nothing.
     """
     resolved = ctx.resolved.get(caller)
     if resolved is None:
@@ -360,6 +361,8 @@ def _worker_exhaustion(ctx: RuleContext, caller: str) -> tuple[int, dict[str, Fr
             node = edge.node
             if edge.caller != caller or not edge.remote_sync or node.timeout is None:
                 continue
+            if node.breaker is not None:
+                continue  # its breaker opens within its window: these calls fail fast then
             attempts = 1 + (node.retries.count if node.retries else 0)
             waiting = node.timeout.seconds * attempts
             if node.retries is not None and node.retries.backoff is not None:
@@ -422,9 +425,9 @@ def breaker_missing(ctx: RuleContext) -> Iterator[Hit]:
                         on_failure: fail_closed
 
     Evidence:
-        Σ peak call rate × (timeout × attempts + backoffs) over the caller's calls to the
-        callee, compared with the caller's replicas × concurrency; or the callee's kind
-        `external`.
+        Σ peak call rate × (timeout × attempts + backoffs) over the caller's unguarded calls
+        to the callee (calls behind a breaker fail fast once it opens), compared with
+        the caller's replicas × concurrency; or the callee's kind `external`.
     """
     cache: dict[str, tuple[int, dict[str, Fraction]] | None] = {}
     reported: set[tuple[str, str]] = set()  # one finding per caller → callee dependency
