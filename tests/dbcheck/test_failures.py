@@ -237,3 +237,38 @@ def test_sigterm_to_the_cli_unwinds_like_ctrl_c(pg_dsn: str, tmp_path: Path) -> 
     assert "interrupted" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
     assert scratch_schemas(pg_dsn) == []
+
+
+def test_an_interrupt_while_the_sqlite_scratch_is_made_leaves_nothing(
+    private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI once saw SIGTERM land between mkdtemp and the exit stack: the directory stayed
+    from archproof.passes.dbcheck import engines
+
+    def interrupted(*_args: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engines.sqlite3, "connect", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        engines.SqliteEngine()
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_interrupts_are_held_while_the_scratch_is_registered() -> None:
+    from archproof.passes.dbcheck import _interrupts_held
+
+    seen: list[str] = []
+
+    def on_term(signum: int, frame: object) -> None:
+        seen.append("term")
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with _interrupts_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)
+            seen.append("inside")
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert seen == ["inside", "term"]

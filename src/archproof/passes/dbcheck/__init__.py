@@ -16,6 +16,8 @@ pipeline and adds its `DbcheckResult` to the report's results (the data section 
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -94,10 +96,32 @@ def _no_progress(what: str, done: int, total: int) -> None:
 
 
 @contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C/SIGTERM off while a scratch space is made and handed to the exit stack.
+
+    A signal between `mkdtemp` and the stack's registration would leave the directory behind
+    (CI saw it once); held, it is delivered a few milliseconds later, once cleanup is owed.
+    """
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def _engines(settings: Settings, stack: ExitStack) -> Iterator[list[Engine]]:
     out: list[Engine] = []
     if settings.sqlite:
-        out.append(stack.enter_context(SqliteEngine(timeout_ms=settings.timeout_ms)))
+        with _interrupts_held():
+            out.append(stack.enter_context(SqliteEngine(timeout_ms=settings.timeout_ms)))
     if settings.postgres is not None:
         dsn = settings.postgres
         if dsn == AUTO:

@@ -102,11 +102,16 @@ class SqliteEngine(Engine):
         self._dir = Path(tempfile.mkdtemp(prefix="archproof-sqlite-"))
         self.scratch = str(self._dir / "dbcheck.sqlite")
         self._deadline = 0.0
-        self._conn: sqlite3.Connection | None = sqlite3.connect(self.scratch, isolation_level=None)
-        self.version = f"SQLite {sqlite3.sqlite_version}"
-        self._conn.execute("PRAGMA journal_mode = OFF")
-        self._conn.execute("PRAGMA synchronous = OFF")
-        self._conn.set_progress_handler(self._over_time, 10_000)
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self._conn = sqlite3.connect(self.scratch, isolation_level=None)
+            self.version = f"SQLite {sqlite3.sqlite_version}"
+            self._conn.execute("PRAGMA journal_mode = OFF")
+            self._conn.execute("PRAGMA synchronous = OFF")
+            self._conn.set_progress_handler(self._over_time, 10_000)
+        except BaseException:  # Ctrl-C/SIGTERM mid-construction: no caller can close us yet
+            self.close()
+            raise
 
     def _over_time(self) -> int:
         return 1 if self._deadline and time.monotonic() > self._deadline else 0
