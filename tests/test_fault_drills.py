@@ -129,3 +129,62 @@ def test_fault_run_covers_the_window_and_recovery(monkeypatch: pytest.MonkeyPatc
     cut = design_run.simulate_design(design, scenario="cache_loss", replications=1)
     assert cut.duration_s < 630.0
     assert any("before the faults end at 630 s" in n for n in cut.notes)
+
+
+# example, scenario, load fraction, simulated seconds: a lost replica moves its share of the
+# calls onto the instances left, so each carries servers / (servers − lost) times the load.
+REPLICA_DRILLS = [
+    ("url_shortener", "replica_loss", 0.05, 30.0),  # one of two read replicas
+    ("chat", "zone_loss", 0.02, 30.0),  # a third of the Cassandra nodes
+    ("media_pipeline", "lose_workers", 0.05, 120.0),  # half the transcoders (jobs of ~4.5 s)
+]
+
+
+@pytest.mark.parametrize(("example", "scenario", "load", "seconds"), REPLICA_DRILLS)
+def test_replica_loss_drill_shows_the_load_on_the_instances_left(
+    example: str, scenario: str, load: float, seconds: float
+) -> None:
+    """Problem 1 for replicas: the calls a lost instance served queue on the rest. The
+    analytic expectation is the capacity pass's offered load (erlangs at peak) × the drill's
+    load, over the servers left; simulated, the busy servers over the same."""
+    from archproof.passes.capacity.analyze import analyze
+    from archproof.passes.lower.faults import FaultEffect, fault_windows
+    from archproof.passes.lower.lower import lower
+
+    design = load_design(EXAMPLES / f"{example}.yaml")
+    scen = next(s for s in design.scenarios if s.id == scenario)
+    faults = tuple(
+        f.model_copy(update={"at": Duration(Fraction(0)), "duration": None}) for f in scen.faults
+    )
+    load *= float(scen.load)
+    model = lower(design)
+    lost = {
+        w.pool: w.value
+        for w in fault_windows(model, faults)
+        if w.effect is FaultEffect.LOSE_SERVERS
+    }
+    assert lost, f"{example}/{scenario}: the drill takes no servers"
+    offered = {
+        (c.id, p.name): float(p.offered_load.value)
+        for c in analyze(model).components
+        for p in c.pools
+    }
+    quiet = compile_design(design, load=load)
+    drill = compile_design(design, load=load, faults=faults)
+    before = simulate(quiet.network, duration=seconds, seed=11)
+    during = simulate(drill.network, duration=seconds, seed=11)
+    for index, gone in lost.items():
+        pool = model.pools[index]
+        name = drill.pool_station[index]
+        servers = pool.servers
+        left = servers - gone
+        assert left > 0
+        busy = offered[(pool.component, pool.name)] * load
+        expected = busy / left  # each instance left carries its share of the lost one's calls
+        assert expected < 0.9, (example, name, expected)  # the drill is not a saturation test
+        was = before.station(name).utilization
+        now = during.station(name).utilization * servers / left
+        assert was == pytest.approx(busy / servers, rel=0.15), (example, name)
+        assert now == pytest.approx(expected, rel=0.15), (example, name)
+        # the shift itself: per-server utilization up by busy × (1/left − 1/servers)
+        assert now - was == pytest.approx(busy * (1 / left - 1 / servers), rel=0.3), (example, name)
