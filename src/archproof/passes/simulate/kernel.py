@@ -30,7 +30,10 @@ Memory does not grow with the number of requests: calls live in a fixed pool wit
 free list, queues are linked lists through the pool, statistics are histograms and
 running sums. If a pool or the heap overflows, the kernel stops with a status code and
 :func:`.runner.run_kernel` reruns with 4× buffers (deterministic, so nothing changes but
-the capacity), up to a memory budget.
+the capacity), up to a memory budget. Both kernels also stop between two events once the
+clock reaches ``rs[RS_SLICE]`` (status ST_SLICE) and resume from ``rs`` with the same
+stream, so the runner can report progress and honour Ctrl-C during a long run without
+changing a bit of the output.
 """
 
 from __future__ import annotations
@@ -98,9 +101,11 @@ ST_HEAP_OVERFLOW = 2
 ST_STACK_OVERFLOW = 3
 ST_EVENT_CAP = 4
 ST_GROW = 5  # pools nearly full between two events: grow them and resume (rs holds the state)
+ST_SLICE = 6  # the clock reached rs[RS_SLICE] between two events: resume to go on (progress)
 
-# ---- resume state (rs[...]): the general kernel's scalars at a ST_GROW stop --------
+# ---- resume state (rs[...]): a kernel's scalars at a ST_GROW or ST_SLICE stop ------
 N_RS = 16
+RS_SLICE = 14  # stop once the clock reaches this time (0: no slices), set by the runner
 
 # ---- event kinds (heap code = entity * 8 + kind) -----------------------------------
 E_ARR = 0  # external arrival of operation `entity`
@@ -440,8 +445,10 @@ def _kernel(
     peak_heap = 0
     peak_calls = 0
     grow_at = 64 + (cap >> 4)  # free slots kept for one event's same-instant work
+    t_slice = rs[RS_SLICE] if rs[RS_SLICE] > 0.0 else INF
     if rs[0] != 0.0:
-        # resume after a ST_GROW stop: the pools were grown, the stream continues
+        # resume after a ST_GROW or ST_SLICE stop: the pools may have grown, the stream
+        # continues
         now = rs[1]
         t_last = rs[2]
         events = int(rs[3])
@@ -501,6 +508,10 @@ def _kernel(
                 # nothing is half done between two events: stop, let the runner grow the
                 # pools, resume from here (rather than rerun from the start)
                 status = ST_GROW
+                break
+            if now >= t_slice:
+                # a time slice is done: let the runner report progress, then resume
+                status = ST_SLICE
                 break
             if hN[0] > peak_heap:
                 peak_heap = hN[0]
@@ -1358,7 +1369,6 @@ def _kernel_tandem(
     random numbers and pushes events in the same order as the general kernel, so both
     give the same results for a seed — which the tests check.
     """
-    _seed(seed)
     n_ops = len(op_rate)
     n_st = len(st_servers)
     cap = len(c_node)
@@ -1375,14 +1385,34 @@ def _kernel_tandem(
     fn = cap
     peak_heap = 0
     peak_calls = 0
-    for o in range(n_ops):
-        if op_rate[o] > 0.0:
-            t = -math.log(1.0 - _rand()) / op_rate[o]
-            if n_req > 0 or t < duration:
-                _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
+    t_slice = rs[RS_SLICE] if rs[RS_SLICE] > 0.0 else INF
+    if rs[0] != 0.0:
+        # resume after a ST_SLICE stop (the same scalars as the general kernel's)
+        now = rs[1]
+        t_last = rs[2]
+        events = int(rs[3])
+        arrivals = int(rs[5])
+        warm_done = int(rs[6])
+        t_warm = rs[7]
+        t_cut = rs[8]
+        batch_w = rs[9]
+        fn = int(rs[10])
+        peak_heap = int(rs[12])
+        peak_calls = int(rs[13])
+    else:
+        _seed(seed)
+        for o in range(n_ops):
+            if op_rate[o] > 0.0:
+                t = -math.log(1.0 - _rand()) / op_rate[o]
+                if n_req > 0 or t < duration:
+                    _hpush(hT, hS, hC, hA, hN, t, o * 8 + E_ARR, 0)
     # per-event bookkeeping kept minimal: the event cap and the heap peak are checked
     # once per arrival, not once per event
     while hN[0] > 0:
+        if now >= t_slice:
+            # a time slice is done: let the runner report progress, then resume
+            status = ST_SLICE
+            break
         events += 1
         now, code, _aux = _hpop(hT, hS, hC, hA, hN)
         k = code >> 3
@@ -1554,6 +1584,17 @@ def _kernel_tandem(
                 op_bs[o * N_BATCH + bi] += lat
                 op_bh[(o * N_BATCH + bi) * NBUCK + hb] += 1
 
+    rs[1] = now
+    rs[2] = t_last
+    rs[3] = events
+    rs[5] = arrivals
+    rs[6] = warm_done
+    rs[7] = t_warm
+    rs[8] = t_cut
+    rs[9] = batch_w
+    rs[10] = fn
+    rs[12] = peak_heap
+    rs[13] = peak_calls
     out[OUT_T_WARM] = t_warm
     out[OUT_T_END] = t_last
     out[OUT_T_CUT] = min(t_cut, t_last)

@@ -7,6 +7,8 @@ Ordinary typed Python; the hot loops live in :mod:`.kernel` (both backends) and
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,9 +32,11 @@ from archproof.passes.simulate.kernel import (
     OUT_T_CUT,
     OUT_T_END,
     OUT_T_WARM,
+    RS_SLICE,
     ST_CALL_OVERFLOW,
     ST_GROW,
     ST_HEAP_OVERFLOW,
+    ST_SLICE,
     ST_STACK_OVERFLOW,
     TS_MAX,
 )
@@ -229,6 +233,53 @@ class SimulationOverflow(RuntimeError):
     """The model piles up more in-flight calls than the memory budget allows."""
 
 
+# A run is cut into slices of simulated time so the runner regains control every
+# SLICE_CPU_S or so: it reports progress and a Ctrl-C (raised by Python only between two
+# bytecodes, i.e. when a compiled slice returns) acts within about that long. Slicing
+# changes no output: the kernel stops between two events and resumes with the same stream.
+SLICE_CPU_S = 0.3
+
+# on_slice(simulated seconds reached, events so far), called between slices
+OnSlice = Callable[[float, int], None]
+
+
+class _Slicer:
+    """Picks the next slice end so each slice takes about SLICE_CPU_S of wall time,
+    starting from the estimate's cost per simulated second and then from measurements."""
+
+    def __init__(self, first_s: float, on_slice: OnSlice | None) -> None:
+        self.length = max(first_s, 1e-3)
+        self.on_slice = on_slice
+        self.t0 = time.perf_counter()
+
+    def first_end(self) -> float:
+        return self.length
+
+    def next_end(self, now: float, events: int) -> float:
+        """After a slice that stopped at simulated time ``now``: report, time the next."""
+        t = time.perf_counter()
+        took = t - self.t0
+        if self.on_slice is not None:
+            self.on_slice(now, events)
+        # at most 4× longer or shorter per step: the first slice carries compile time
+        scale = SLICE_CPU_S / took if took > 0 else 4.0
+        self.length *= min(4.0, max(0.25, scale))
+        self.t0 = time.perf_counter()
+        return now + self.length
+
+
+def _first_slice_s(net: Network, backend: str, path: str) -> float:
+    """Simulated seconds of the first slice, from the estimated cost of one second."""
+    est = estimate(net, duration=1.0)
+    if backend == "numba":
+        per_s = est.seconds_numba
+    elif path == "sweep":
+        per_s = est.seconds_python
+    else:
+        per_s = est.events * _NS_PER_EVENT_PYTHON * 1e-9
+    return SLICE_CPU_S / per_s if per_s > 0 else 1.0
+
+
 def run_kernel(
     net: Network,
     *,
@@ -240,8 +291,12 @@ def run_kernel(
     max_events: int = 2**62,
     max_calls: int = _MAX_CAP,
     path: Path = "auto",
+    on_slice: OnSlice | None = None,
 ) -> RawRun:
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
+
+    ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
+    time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
 
     Warm-up: statistics of requests arriving in the first ``warmup_fraction`` of the
     requests (``n_requests`` mode) or of the time (``duration`` mode) are discarded, and
@@ -288,6 +343,7 @@ def run_kernel(
             max_events,
             cap,
             max_calls,
+            on_slice,
         )
         if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
             # one event's work overflowed a pool (the general kernel grows its pools
@@ -382,6 +438,7 @@ def _run_once(
     max_events: int,
     cap: int,
     max_calls: int,
+    on_slice: OnSlice | None,
 ) -> RawRun:
     n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
     i64, f64 = np.int64, np.float64
@@ -446,34 +503,46 @@ def _run_once(
     if missing:  # pragma: no cover - guards the hand-kept argument list
         raise AssertionError(f"kernel arguments not provided: {missing}")
 
+    slicer = _Slicer(_first_slice_s(net, backend, path), on_slice)
+    a["rs"][RS_SLICE] = slicer.first_end()
     if backend == "numba":
         kern = K.numba_kernel(path)
         while True:
             kern(*[a[n] for n in KERNEL_ARGS])
-            if a["out"][OUT_STATUS] != ST_GROW:
+            status = a["out"][OUT_STATUS]
+            if status == ST_SLICE:
+                rs = a["rs"]
+                rs[RS_SLICE] = slicer.next_end(float(rs[1]), int(rs[3]))
+            elif status == ST_GROW:
+                if cap >= max_calls:
+                    raise _overflow(cap)
+                _grow(a, cap, cap * 4, python=False)
+                cap *= 4
+            else:
                 break
-            if cap >= max_calls:
-                raise _overflow(cap)
-            _grow(a, cap, cap * 4, python=False)
-            cap *= 4
             a["rs"][0] = 1.0
         arr = a
     else:
         lists = {n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()}
         if path == "sweep":
-            run_sweep(**lists)
+            run_sweep(**lists)  # plain Python: Ctrl-C acts at once, no slices needed
         else:
             lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
             lists["hN"][2] = 2**62  # … that never fills
             pykern = K.python_kernel(path, seed)  # holds the stream: resumes continue it
             while True:
                 pykern(*[lists[n] for n in KERNEL_ARGS])
-                if lists["out"][OUT_STATUS] != ST_GROW:
+                status = lists["out"][OUT_STATUS]
+                if status == ST_SLICE:
+                    rs = lists["rs"]
+                    rs[RS_SLICE] = slicer.next_end(float(rs[1]), int(rs[3]))
+                elif status == ST_GROW:
+                    if cap >= max_calls:
+                        raise _overflow(cap)
+                    _grow(lists, cap, cap * 4, python=True)
+                    cap *= 4
+                else:
                     break
-                if cap >= max_calls:
-                    raise _overflow(cap)
-                _grow(lists, cap, cap * 4, python=True)
-                cap *= 4
                 lists["rs"][0] = 1.0
         arr = {
             n: (np.asarray(lists[n], dtype=a[n].dtype) if isinstance(a[n], np.ndarray) else a[n])
