@@ -53,6 +53,13 @@ class Event(Node):
     idempotent_consumers: bool = Field(
         default=False, description="Whether consumers de-duplicate redelivered events."
     )
+    accuracy: Literal["exact", "approximate"] = Field(
+        default="exact",
+        description="What consumers make of the events: `exact` (each must take effect once: "
+        "money, sends, state changes) or `approximate` (counts, rankings, samples, sketches "
+        "whose error already absorbs a rare repeated event, so redeliveries need no "
+        "de-duplication).",
+    )
     ordering: Literal["none", "per_key", "total"] = Field(
         default="none",
         description="Order consumers need: `none`, `per_key` (within a `partition_key`), "

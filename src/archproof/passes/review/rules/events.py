@@ -295,6 +295,20 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+def _outside_effects(ctx: RuleContext, op: Operation) -> list[str]:
+    """What a repeat of `op` does that no approximate figure absorbs: it is critical, or it
+    calls a third party (a second e-mail, a second charge) without an idempotency guard."""
+    if op.idempotency_key is not None:
+        return []
+    found = [f"critical {op.id}"] if op.critical else []
+    for edge in edges(op):
+        component = ctx.design.component_map.get(edge.node.component)
+        third_party = component is not None and traits(component.kind).third_party
+        if third_party and edge.node.idempotent is not True:
+            found.append(f"{op.id}: {edge.node.call}")
+    return found
+
+
 def _duplicates_harmful(ctx: RuleContext, op: Operation) -> bool:
     """Whether redelivering a message to `op` can repeat a side effect."""
     if op.idempotency_key is not None:
@@ -319,7 +333,11 @@ def consumer_not_idempotent(ctx: RuleContext) -> Iterator[Hit]:
         false. Left unset, it is inferred: not reported when every operation consuming the
         hub is idempotent by the model (an `idempotency_key`, or all its writes — a
         `search.index` or an upsert counts — marked `idempotent: true` or to caches). An
-        explicit `idempotent_consumers: false` is the author's word and always reported.
+        explicit `idempotent_consumers: false` is the author's word and reported, unless the
+        event says `accuracy: approximate`: its consumers compute counts, rankings or
+        sketches that a repeated event moves within their error. Such an event is still
+        reported when a consumer is critical or calls a third party without `idempotent:
+        true` — a repeat there is a second e-mail or charge, not a count off by one.
 
     Why it matters:
         Robust event handling. At-least-once hubs redeliver after consumer crashes,
@@ -373,6 +391,25 @@ def consumer_not_idempotent(ctx: RuleContext) -> Iterator[Hit]:
         if not event.consumers:
             continue
         ops = _consumer_ops(ctx.design, event)
+        if event.accuracy == "approximate":
+            # A repeated event moves an approximate count by one, inside its error; only an
+            # effect outside that figure still repeats.
+            outside = [effect for op in ops for effect in _outside_effects(ctx, op)]
+            if outside:
+                yield Hit(
+                    element=ElementRef.event(event.id),
+                    message=(
+                        f"'{event.id}' is delivered at least once and declared approximate, "
+                        f"but a redelivery repeats more than a count ({', '.join(outside)})"
+                    ),
+                    span=event.span,
+                    fix=(
+                        "de-duplicate in those consumers (event id as idempotency key) and "
+                        "set `idempotent_consumers: true`"
+                    ),
+                    evidence="delivery at_least_once; accuracy approximate; " + "; ".join(outside),
+                )
+            continue
         said = "idempotent_consumers" in event.model_fields_set  # an explicit `false`
         if ops and not said and not any(_duplicates_harmful(ctx, op) for op in ops):
             continue
