@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from archproof.errors import InternalError
 from archproof.frontends.checks import require_valid
-from archproof.passes.base import Context, Options, Pass
+from archproof.passes.base import Context, Options
 from archproof.passes.registry import PASSES
 from archproof.report import Report
 
@@ -46,7 +44,7 @@ def run(
 
 
 def _with_dependencies(names: tuple[str, ...]) -> set[str]:
-    by_name: dict[str, Pass[Any]] = {p.name: p for p in PASSES}
+    by_name = {p.name: p for p in PASSES}
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise ValueError(f"unknown pass(es): {', '.join(unknown)}")

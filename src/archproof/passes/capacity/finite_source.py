@@ -35,8 +35,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 # Past this many callers' servers the pair is solved layered (M/M/c at the callee): the
 # backlog then reaches N only when the callee's queue has N − c waiting, probability
 # ~ C·ρ^(N − c), and the machine-repair sums cost O(N²).
@@ -71,6 +69,8 @@ def _machine_repair(n: int, c: int, log_r: float) -> tuple[float, float, float, 
 
     Returned in units of the service time S, so the caller scales them once.
     """
+    import numpy as np  # cached after finite_callers' import
+
     j = np.arange(n + 1, dtype=float)
     steps = np.log(np.maximum(n - j + 1, 1.0)) + log_r - np.log(np.maximum(np.minimum(j, c), 1))
     steps[0] = 0.0
@@ -102,6 +102,8 @@ def finite_callers(
     seconds elsewhere (own work and other calls) and the callee serves a call in `service`
     seconds on average. When the callers saturate, their traffic intensity λ·V / X(N) ≥ 1.
     """
+    import numpy as np  # here, not at the top: ~0.2 s of start-up that most designs never need
+
     n_max, c = sources, servers
     if n_max < 1 or c < 1 or lam <= 0 or visits <= 0 or service <= 0:
         raise ValueError("finite callers need servers, sources, load and a callee service")

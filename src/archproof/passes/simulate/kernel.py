@@ -39,6 +39,7 @@ changing a bit of the output.
 from __future__ import annotations
 
 import heapq
+import importlib.util
 import math
 import os
 import random
@@ -48,14 +49,13 @@ from typing import Any
 
 import numpy as np
 
-_numba: Any  # numba's stubs type njit results as Dispatcher; the kernel treats them as opaque
-try:  # numba is an optional extra ("fast"); plain Python is always available.
-    import numba as _numba
-
-    HAVE_NUMBA = os.environ.get("ARCHPROOF_NO_NUMBA", "") not in ("1", "true", "yes")
-except ImportError:  # pragma: no cover - exercised only without the extra
-    _numba = None
-    HAVE_NUMBA = False
+# numba is an optional extra ("fast"); plain Python is always available. It is imported on
+# the first compile (numba_kernel), not here: importing it costs ~0.5 s of CPU, which
+# `design`, `review` and `analyze` would pay through the pass registry without ever
+# simulating (tests/test_startup.py).
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None and os.environ.get(
+    "ARCHPROOF_NO_NUMBA", ""
+) not in ("1", "true", "yes")
 
 # ---- histogram layout: log buckets of ratio 1.005 from 1 µs to 1000 s --------------
 # Bucket 0 holds values < 1 µs; bucket b >= 1 holds [1e-6·R^(b-1), 1e-6·R^b). A value
@@ -265,30 +265,36 @@ def _nb_seed(seed: int) -> None:
     np.random.seed(seed)
 
 
-_bucket: Any
-_hpush: Any
-_hpush_at: Any
-_hpop: Any
-_rand: Any
-_seed: Any
-if HAVE_NUMBA:
-    _njit = _numba.njit(cache=True, nogil=True, error_model="numpy")
-    # helpers are inlined into the kernel at numba-IR level, so the heap arrays are not
-    # passed (and reference-counted) per call
-    _inline = _numba.njit(cache=True, inline="always", error_model="numpy")
-    _bucket = _inline(_bucket_py)
-    _hpush_at = _inline(_arr_hpush_at)
-    _hpush = _inline(_arr_hpush)
-    _hpop = _inline(_arr_hpop)
-    _rand = _inline(_nb_rand)
-    _seed = _njit(_nb_seed)
-else:  # the module-level names only matter to numba; Python rebinds them per run
-    _bucket = _bucket_py
-    _hpush = _py_hpush
-    _hpush_at = _py_hpush_at
-    _hpop = _py_hpop
-    _rand = random.random
-    _seed = _py_seed
+# The module-level names only matter to numba (it reads the kernels' globals when it
+# compiles them); Python rebinds them per run (python_kernel). _use_numba binds the
+# compiled helpers before the first compile.
+_bucket: Any = _bucket_py
+_hpush: Any = _py_hpush
+_hpush_at: Any = _py_hpush_at
+_hpop: Any = _py_hpop
+_rand: Any = random.random
+_seed: Any = _py_seed
+_njit: Any = None  # numba types njit results as Dispatcher; the kernel treats them as opaque
+
+
+def _use_numba() -> Any:
+    """numba's `njit` for the kernels, the helpers bound compiled (once, on first use)."""
+    global _njit, _bucket, _hpush_at, _hpush, _hpop, _rand, _seed
+    if _njit is None:
+        import numba
+
+        njit = numba.njit(cache=True, nogil=True, error_model="numpy")
+        # helpers are inlined into the kernel at numba-IR level, so the heap arrays are not
+        # passed (and reference-counted) per call
+        inline = numba.njit(cache=True, inline="always", error_model="numpy")
+        _bucket = inline(_bucket_py)
+        _hpush_at = inline(_arr_hpush_at)
+        _hpush = inline(_arr_hpush)
+        _hpop = inline(_arr_hpop)
+        _rand = inline(_nb_rand)
+        _seed = njit(_nb_seed)
+        _njit = njit
+    return _njit
 
 
 def _kernel(
@@ -1617,7 +1623,7 @@ def numba_kernel(which: str) -> Callable[..., None]:
     if not HAVE_NUMBA:
         raise RuntimeError("numba backend requested but numba is unavailable or disabled")
     if which not in _COMPILED:
-        _COMPILED[which] = _njit(_KERNELS[which])
+        _COMPILED[which] = _use_numba()(_KERNELS[which])
     return _COMPILED[which]
 
 
