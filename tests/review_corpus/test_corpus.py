@@ -17,14 +17,14 @@ from . import score
 # Mistakes caught per principle (caught / seeded), measured; may only go up.
 RECALL_FLOOR: dict[str, Fraction] = {
     "ST": Fraction(13, 13),
-    "DB": Fraction(13, 14),
+    "DB": Fraction(14, 14),
     "OP": Fraction(12, 13),
     "CA": Fraction(13, 13),
     "EV": Fraction(13, 13),
     "OB": Fraction(14, 14),
     "FH": Fraction(14, 14),
 }
-OVERALL_FLOOR = Fraction(92, 94)
+OVERALL_FLOOR = Fraction(93, 94)
 # Warnings and errors on the twelve clean designs, measured; may only go down.
 CLEAN_WARNINGS_CEILING = 0  # EV004 on keystroke: the design now says `accuracy: approximate`
 

@@ -157,7 +157,8 @@ class Entity(Node):
     hot_key_share: Percent | None = Field(
         default=None,
         description="Share of the entity's traffic that goes to its single busiest key; "
-        "that key lands on one instance (for access patterns without their own share).",
+        "that key lands on one instance (for access patterns without their own share, and "
+        "for the entity's writes: one primary, guarded writes one at a time).",
     )
     accept: FrozenDict[str, str] = Field(
         default_factory=FrozenDict, description="Accepted review findings: code → reason."

@@ -24,7 +24,7 @@ def limit_sections(report: Report) -> tuple[Section, ...]:
     if cap is not None and cap.hot_keys:
         rows: list[tuple[Cell, ...]] = [
             (
-                h.entity + (f" ({h.pattern})" if h.pattern else ""),
+                h.entity + (f" ({h.pattern})" if h.pattern else " (writes)" if h.writes else ""),
                 h.pool or h.component or "—",
                 fmt.percent(h.share),
                 fmt.figure(h.rate),

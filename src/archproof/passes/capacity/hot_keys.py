@@ -5,6 +5,9 @@ one instance holds it, the copies that can serve it, their capacity). Here:
 
     ρ_key = rate / capacity = rate × E[S] / (copies × concurrency)
 
+(for a key's writes, the capacity the lowering derived: one primary, guarded writes one at
+a time)
+
 with the pool's status words: saturated at ρ ≥ 1 (adding replicas does not help: the key
 stays on one shard), warning at the policy's target utilization, unbounded on a delay
 station, unknown without a rate or a service time. It is a lower bound: that instance
@@ -44,8 +47,13 @@ def hot_key_loads(model: QueueingModel) -> tuple[HotKeyLoad, ...]:
             util = figure(
                 value,
                 "",
-                "ρ_key = share × traffic / (copies × concurrency / E[S]) (one key, one shard; "
-                "a lower bound: the instance serves other keys too)",
+                (
+                    "ρ_key = share × writes / capacity (one primary; guarded writes one at a "
+                    "time); a lower bound: the instance serves other keys too"
+                    if h.writes
+                    else "ρ_key = share × traffic / (copies × concurrency / E[S]) (one key, "
+                    "one shard; a lower bound: the instance serves other keys too)"
+                ),
                 status=status,
                 rate=h.rate,
                 capacity=h.capacity,
@@ -61,6 +69,7 @@ def hot_key_loads(model: QueueingModel) -> tuple[HotKeyLoad, ...]:
                 rate=figure(h.rate, "1/s", h.derivation, share=h.share, traffic=h.traffic),
                 utilization=util,
                 status=status,
+                writes=h.writes,
             )
         )
     return tuple(out)

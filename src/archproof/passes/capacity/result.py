@@ -291,6 +291,7 @@ class HotKeyLoad(_Json):
     rate: Figure  # peak req/s on the key
     utilization: Figure  # ρ of the copies serving it, from this key alone
     status: Status  # ok / warning / saturated (one shard cannot take it) / unbounded / unknown
+    writes: bool = False  # the key's writes on its primary (serialized when guarded)
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,7 @@ For an access pattern with a `hot_key_share` (or its entity's), the busiest key 
 
 where the traffic is the pattern's own `rate` at peak, else its operation's reads of the
 entity's store (peak × executions per request), else the operation's peak. An entity with a
-share and no access patterns takes it of every call to its store.
+share and no access patterns takes it of every read of its store.
 
 Where it lands (the traits say whether a kind holds state; `resolve` settles it per
 component): a stateful store partitions its data over its instances (database primaries,
@@ -18,6 +18,20 @@ key on any instance. An infinite pool (a delay station) has no per-instance limi
     capacity = copies × concurrency / mean service time of those calls
 
 (without such calls: the store's `read` work, from the design or its catalog entry).
+
+Writes. An entity's own `hot_key_share` (not an access pattern's: patterns are reads) also
+applies to its writes: the busiest key takes that share of every write to its store (which
+may hold other entities too). Writes go to the ONE primary holding the key, whatever the
+read replicas, and writes that guard the key (`update: conditional`, `locked`,
+`serializable`, or `atomic` — a row lock held until commit) serialize on it: one at a time.
+So two things fill up, and the busier one decides:
+
+    ρ_lock     = key rate of guarded writes × their mean service time
+    ρ_instance = key rate of all writes × their mean service time / concurrency
+    capacity   = key write rate / max(ρ_lock, ρ_instance)
+
+(a conditional write that loses the race is retried; the lock figure counts the winners
+only, so it is a lower bound).
 """
 
 from __future__ import annotations
@@ -29,6 +43,9 @@ from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import AccessPattern, Design, Entity
 from archproof.model.requirements import at_peak
 from archproof.passes.lower.queueing_model import Call, HotKey, OperationRate, Pool, PoolRole
+
+# Writes that hold the key until they commit: two of them on one key run one after the other.
+SERIALIZING_UPDATES = frozenset({"conditional", "locked", "serializable", "atomic"})
 
 
 def hot_keys(
@@ -70,10 +87,16 @@ def hot_keys(
                     read_mean,
                 )
             )
+        if entity.hot_key_share is not None and store is not None:
+            written = _writes_key(entity, store, to_store, rates, pools, pools_of, resolved)
+            if written is not None:
+                out.append(written)
         if entity.hot_key_share is not None and not entity.access_patterns:
-            used = list(to_store)
+            used = [c for c in to_store if not c.is_write]
+            if not used and to_store:
+                continue  # only writes: the key above
             traffic = sum(rates[c.op].peak * c.per_request for c in used) if used else None
-            how = f"every call to {store} (which may hold other entities too)"
+            how = f"every read of {store} (which may hold other entities too)"
             out.append(
                 _place(
                     entity,
@@ -183,4 +206,63 @@ def _place(
         mean,
         capacity,
         f"{derivation}; {where}",
+    )
+
+
+def _writes_key(
+    entity: Entity,
+    store: str,
+    to_store: Sequence[Call],
+    rates: Mapping[str, OperationRate],
+    pools: Sequence[Pool],
+    pools_of: Mapping[str, tuple[int, ...]],
+    resolved: Mapping[str, ResolvedComponent],
+) -> HotKey | None:
+    """The busiest key's writes on the one primary holding it (module docstring)."""
+    share = entity.hot_key_share
+    written = [c for c in to_store if c.is_write]
+    home = pools[pools_of[store][0]]
+    if share is None or not written or not resolved[store].stateful or home.infinite:
+        return None
+    fraction = float(share.fraction)
+
+    def load(used: Sequence[Call]) -> tuple[float, float]:
+        rate = sum(rates[c.op].peak * c.per_request for c in used)
+        busy = sum(rates[c.op].peak * c.per_request * c.service.mean for c in used)
+        return rate, busy
+
+    traffic, busy = load(written)
+    guarded = [c for c in written if c.node.update in SERIALIZING_UPDATES]
+    _, guarded_busy = load(guarded)
+    rate = fraction * traffic
+    mean = busy / traffic if traffic > 0 else None
+    rho_lock = fraction * guarded_busy
+    rho_instance = fraction * busy / home.concurrency
+    rho = max(rho_lock, rho_instance)
+    capacity = rate / rho if rho > 0 else None
+    how = f"every write to {store} (which may hold other entities too)"
+    where = f"writes go to the one instance of {home.label} holding it"
+    if guarded:
+        kinds = sorted({str(c.node.update) for c in guarded})
+        where += (
+            f"; {', '.join(kinds)} writes serialize on the key: "
+            f"ρ_lock = {fraction:.3g} × {guarded_busy:.4g} erlangs = {rho_lock:.3g}"
+        )
+    where += (
+        f"; ρ_instance = {fraction:.3g} × {busy:.4g} erlangs / {home.concurrency} "
+        f"= {rho_instance:.3g}"
+    )
+    return HotKey(
+        entity.id,
+        None,
+        fraction,
+        traffic,
+        rate,
+        store,
+        home.index,
+        1,
+        mean,
+        capacity,
+        f"{fraction:.3g} of {how}; {where}",
+        writes=True,
     )

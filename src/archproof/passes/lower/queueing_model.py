@@ -265,7 +265,9 @@ class HotKey:
     component: shards, partitions, cache nodes); reads may also be served by that shard's
     read replicas (1 + read_replicas // primaries copies, unless the reads go to the
     primary). On a stateless component every instance can serve it. `capacity` is what
-    those copies serve: copies × concurrency / mean service time.
+    those copies serve: copies × concurrency / mean service time. The key's writes
+    (`writes`) go to its primary alone, and guarded writes serialize on the key
+    (`lower/hot_keys.py` states the capacity).
     """
 
     entity: str
@@ -279,6 +281,7 @@ class HotKey:
     service_mean: float | None  # seconds per request on that key
     capacity: float | None  # req/s the copies serve (None: unknown or infinite)
     derivation: str
+    writes: bool = False  # the key's writes (on its primary, serialized when guarded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,7 +159,9 @@ def hot_key_exceeds_one_instance(ctx: RuleContext) -> Iterator[Hit]:
         Every hot key the capacity pass places (an entity's or access pattern's
         `hot_key_share` × its peak traffic, on the one shard or node that holds the key,
         plus that shard's read replicas when the reads may use them) whose utilization
-        from that key alone is at least 85%.
+        from that key alone is at least 85%. An entity's own share also applies to its
+        writes: they reach the one primary holding the key, and writes that guard it
+        (`update: conditional`, `locked`, `serializable`, `atomic`) run one at a time.
 
     Why it matters:
         Database design: sharding spreads keys, not the traffic of one key. A celebrity, a
@@ -220,15 +222,24 @@ def hot_key_exceeds_one_instance(ctx: RuleContext) -> Iterator[Hit]:
         where = f"access pattern '{hot.pattern}' of " if hot.pattern else ""
         rate = hot.rate.value
         load = "more than it can serve" if saturated else f"{rho:.0%} of it"
+        traffic = "writes" if hot.writes else "traffic"
+        lands = "one primary" if hot.writes else "one instance"
         yield Hit(
             element=ElementRef.entity(hot.entity),
             message=(
-                f"the busiest key of {where}'{hot.entity}' ({hot.share:.0%} of its traffic"
+                f"the busiest key of {where}'{hot.entity}' ({hot.share:.0%} of its {traffic}"
                 + (f", {rate:,.0f}/s at peak" if rate is not None else "")
-                + f") lands on one instance of '{hot.component}' and takes {load}"
+                + f") lands on {lands} of '{hot.component}' and takes {load}"
             ),
             span=entity.span,
-            fix="split the hot key (sub-keys or write sharding), cache or replicate it for "
-            "reads, or batch its writes; more shards do not help one key",
+            fix=(
+                "split the hot key (sub-keys or write sharding with a merge), batch its "
+                "writes (one write for many changes), or drop the per-key lock or version "
+                "check where order does not matter; more shards and read replicas do not "
+                "help one key's writes"
+                if hot.writes
+                else "split the hot key (sub-keys or write sharding), cache or replicate it "
+                "for reads, or batch its writes; more shards do not help one key"
+            ),
             evidence=f"{hot.rate.formula}; utilization {hot.utilization.formula}",
         )
