@@ -58,6 +58,10 @@ LONG_CACHE_TTL = Fraction(3600)
 # one PostgreSQL serves thousands): another store of record for it costs more (backups,
 # failover, on-call) than a table in the existing one.
 SMALL_FEATURE_RATE = Fraction(50)
+# Writes per new row past which a request's writes update aggregates in place (counters,
+# per-minute totals, "last seen") rather than record something: ten updates of every row
+# made is no longer "insert, then a correction or two".
+UPDATES_PER_NEW_ROW = 10
 # Peak reads/s of one cache above which expiring entries stampede the store behind it
 # unless misses are coalesced or TTLs jittered.
 STAMPEDE_READ_RATE = Fraction(1000)

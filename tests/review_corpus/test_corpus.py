@@ -18,13 +18,13 @@ from . import score
 RECALL_FLOOR: dict[str, Fraction] = {
     "ST": Fraction(13, 13),
     "DB": Fraction(14, 14),
-    "OP": Fraction(12, 13),
+    "OP": Fraction(13, 13),
     "CA": Fraction(13, 13),
     "EV": Fraction(13, 13),
     "OB": Fraction(14, 14),
     "FH": Fraction(14, 14),
 }
-OVERALL_FLOOR = Fraction(93, 94)
+OVERALL_FLOOR = Fraction(94, 94)
 # Warnings and errors on the twelve clean designs, measured; may only go down.
 CLEAN_WARNINGS_CEILING = 0  # EV004 on keystroke: the design now says `accuracy: approximate`
 

@@ -28,6 +28,7 @@ RULE_MODULES: tuple[str, ...] = (
     "stores",
     "consistency",
     "sequencing",
+    "aggregates",
 )
 
 
