@@ -8,13 +8,14 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "archproof"
 
-LEAF = {"span", "errors", "units", "policy", "numbers"}
+LEAF = {"span", "errors", "units", "policy", "numbers", "utilization"}
 # layer → the layers it may import from (itself included).
 ALLOWED: dict[str, set[str]] = {
     "span": {"span"},
     "units": {"units"},
     "policy": {"policy"},
     "numbers": {"numbers"},
+    "utilization": {"utilization"},
     "errors": {"errors", "span"},
     "model": LEAF | {"model"},
     "catalog": LEAF | {"model", "catalog"},

@@ -28,6 +28,8 @@ from archproof.frontends.draft.sizing import (
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
 from archproof.model.requirements import at_peak as peak_of
+from archproof.numbers import percent
+from archproof.utilization import F_RHO, rho
 
 
 def probability(text: str | None) -> Fraction:
@@ -117,6 +119,8 @@ def _children(ctx: Ctx, items: list[CallSpec | OneOfSpec], p: Fraction) -> float
         if isinstance(item, OneOfSpec):
             for branch in item.branches:
                 total += _children(ctx, branch.calls, p * probability(branch.p))
+        elif item.async_:
+            continue  # a hand-off: the caller does not wait for it (the lowering's E[H])
         else:
             weight = p * probability(item.p) * (item.times or 1)
             total += held(ctx, item) * float(weight)
@@ -192,11 +196,19 @@ def explain(comp: CompSpec, flow_rate: float, busy: float, label: str) -> str:
     mean = busy / flow_rate if flow_rate else 0.0
     text = (
         f"peak {label} {per_s(flow_rate)} × {ms(mean)} held ÷ {c} concurrent "
-        f"= {pct(busy / c)} of one {comp.tech or comp.kind} node"
+        f"= {pct(rho(busy, 1, c))} of one {comp.tech or comp.kind} node"
     )
     if ceiling:
         text += f" (throughput ceiling {per_s(ceiling)}: {pct(flow_rate / ceiling)})"
     return text
+
+
+def pool_rho(comp: CompSpec, busy: float, instances: int) -> str:
+    """The pool's utilization at peak as the capacity pass computes it (`archproof analyze`
+    prints the same figure): `busy` erlangs over `instances` × the component's concurrency."""
+    c = concurrency_of(comp.tech, comp.kind, comp.concurrency)
+    value = percent(rho(busy, instances, c))
+    return f"{comp.id} at peak: ρ = {value} on {instances} × {c} servers ({F_RHO})"
 
 
 def iter_calls(items: list[CallSpec | OneOfSpec]) -> list[CallSpec]:

@@ -15,6 +15,7 @@ from archproof.frontends.draft.flows import (
     iter_calls,
     node_util,
     p99_estimate,
+    pool_rho,
     service_time,
     walk,
 )
@@ -182,6 +183,7 @@ def stateless(ctx: Ctx) -> None:
                     f"{CONNECTIONS_PER_GATEWAY:,} per node (assumed) = {by_conn}"
                 )
         comp.replicas = replicas
+        because += "; " + pool_rho(comp, peak_busy, replicas)
         if comp.kind == "service" and comp.role in ("api", "gateway"):
             comp.shed_load = True  # admission control: 503 above its target utilization
         if replicas > 2:
@@ -330,8 +332,8 @@ def verify_capacity(ctx: Ctx) -> None:
             f"{needed} {unit}",
             Principle.OP if not stateful else Principle.DB,
             f"{explain(comp, peak, peak_busy, 'calls')}; {unit} = ⌈{pct(util)} × "
-            f"{WAIT_ALLOWANCE} (waits) ÷ {pct(float(target))}⌉ = {needed} (the capacity "
-            "pass's ρ)",
+            f"{WAIT_ALLOWANCE} (waits) ÷ {pct(float(target))}⌉ = {needed}; "
+            + pool_rho(comp, peak_busy, needed + comp.read_replicas),
             comp.id,
         )
 

@@ -19,6 +19,7 @@ from archproof.model import Distribution
 from archproof.numbers import rate
 from archproof.policy import DRAFT_STATEFUL_TARGET, TARGET_UTILIZATION_EXACT
 from archproof.units import Duration, Rate, parse_rate
+from archproof.utilization import rho
 
 # Utilization targets: stateful nodes keep headroom for a replica loss and failover;
 # stateless ones scale out quickly, so they can run hotter.
@@ -164,8 +165,11 @@ def max_throughput(tech: str | None) -> float | None:
 
 
 def utilization(busy: float, rate: float, concurrency: int, ceiling: float | None) -> float:
-    """Per-node utilization: the larger of busy/concurrency and rate/throughput ceiling."""
-    by_time = busy / concurrency if concurrency else 0.0
+    """The load one node must carry, to size by: the larger of the capacity pass's ρ on one
+    node (`archproof.utilization.rho`, `busy` erlangs) and the share of the catalog's
+    throughput ceiling the rate takes (a bound the capacity pass does not model: a load
+    balancer's packets, MySQL's measured point-select ceiling)."""
+    by_time = rho(busy, 1, concurrency) if concurrency else 0.0
     by_rate = rate / ceiling if ceiling else 0.0
     return max(by_time, by_rate)
 

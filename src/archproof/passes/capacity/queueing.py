@@ -10,12 +10,12 @@ from archproof.passes.capacity.sensitivity import Perturbed, with_band
 from archproof.passes.capacity.solve import PoolState, Solution
 from archproof.passes.capacity.status import Status
 from archproof.policy import TARGET_UTILIZATION
+from archproof.utilization import F_RHO
 
 WARN_AT = TARGET_UTILIZATION
 
 F_LAMBDA = "λ = Σ rate(operation) × calls per request × share of this pool"
 F_OFFERED = "a = Σ λ_w × E[H_w]  (H = own service + nested synchronous calls)"
-F_RHO = "ρ = a / (instances × concurrency)"
 F_ERLANG_C = "Erlang C: P(wait) = c·B / (c − a·(1 − B)), B = Erlang B(c, a)"
 F_MMC = "M/M/c: Wq = P(wait) × E[H] / (c − a)"
 F_AC = "Allen–Cunneen: Wq = Wq(M/M/c) × (ca² + cs²) / 2, ca² = 1 (Poisson arrivals)"

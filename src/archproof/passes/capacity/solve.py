@@ -37,6 +37,7 @@ from archproof.passes.capacity.finite_source import finite_callers as solve_fini
 from archproof.passes.capacity.fork_join import max_moments
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.lower import Call, Parallel, direct_calls, substeps
+from archproof.utilization import rho
 
 _MAX_SWEEPS = 60
 _TOLERANCE = 1e-9
@@ -310,7 +311,7 @@ def _solve_pool(net: Network, sol: Solution, pool_index: int) -> None:
             _saturate(st, a / c if c > 0 else None)
         else:
             p_wait = erlang_c(c, a)
-            st.rho, st.p_wait = a / c, p_wait
+            st.rho, st.p_wait = rho(a, pool.instances, pool.concurrency), p_wait
             st.wq_mmc = p_wait * mean_h / (c - a)
             st.wq = st.wq_mmc * (1.0 + cs2) / 2.0
             st.wq_var = wait_variance(c, a, mean_h, cs2, p_wait)
