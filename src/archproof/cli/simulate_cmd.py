@@ -15,8 +15,12 @@ from archproof.cli.analyze_cmd import parse_load
 from archproof.cli.common import emit, err, fail, force_option, load_or_exit, out, refuse_overwrite
 
 if TYPE_CHECKING:
+    from archproof.passes.simulate.design_run import Progress as SimProgress
     from archproof.passes.simulate.runner import Estimate
 
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
+# a spawned worker process imports numpy, numba and the kernel before it simulates
+_WORKER_START_S = 1.5
 MAX_REQUESTS = 100_000_000
 MAX_REPLICATIONS = 50
 # Spelled out rather than built from passes.simulate.faults.GRAMMAR/EXAMPLES: importing the
@@ -46,6 +50,17 @@ def _bytes(n: float) -> str:
         if n >= div:
             return f"{n / div:.1f} {unit}"
     return f"{n:.0f} B"
+
+
+def _secs(s: float) -> str:
+    return f"{s:.0f} s" if s >= 10 else f"{s:.1f} s"
+
+
+def _wall_estimate(est: Estimate, python: bool) -> float:
+    """Wall seconds: each process runs its share of the replications one after another."""
+    per = est.seconds_python if python else est.seconds_numba
+    rounds = -(-est.replications // max(1, est.workers))
+    return per * rounds + (_WORKER_START_S if est.workers > 1 else 0.0)
 
 
 def simulate(
@@ -146,28 +161,49 @@ def simulate(
     progress = Progress(
         TextColumn("simulating"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} replications"),
+        TextColumn("{task.fields[where]}"),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[left]}"),
         console=err,
         transient=True,
         disable=quiet,
     )
-    task = progress.add_task("simulate", total=replications)
+    task = progress.add_task("simulate", total=None, where="", left="")
+    python = backend is BackendChoice.python
+    estimated: list[float] = []
 
     def on_start(est: Estimate, notes: tuple[str, ...]) -> None:
-        seconds = est.seconds_numba if backend is not BackendChoice.python else est.seconds_python
+        wall = _wall_estimate(est, python)
+        estimated.append(wall)
+        procs = f" on {est.workers} processes" if est.workers > 1 else ""
         err.print(
             f"estimate: {est.requests:,.0f} requests × {est.replications} replication(s), "
             f"≈{est.events * est.replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
-            f"≈{seconds * est.replications:.1f} s (kernel time)",
+            f"≈{_secs(wall)}{procs}",
             markup=False,
         )
         for note in notes:
             err.print(f"note: {note}", markup=False)
         progress.start()
 
-    def on_progress(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+    def on_progress(p: SimProgress) -> None:
+        # the first seconds' pace replaces the up-front estimate (measured event rate)
+        left = p.remaining_s if p.elapsed_s >= 1.0 else None
+        progress.update(
+            task,
+            completed=p.simulated_s,
+            total=p.total_s,
+            where=f"{p.simulated_s:,.0f}/{p.total_s:,.0f} simulated s, "
+            f"{p.replications_done}/{p.replications} replications",
+            left="" if left is None else f"≈{_secs(left)} left",
+        )
+
+    def on_compile() -> None:
+        err.print(
+            "compiling the simulation kernel (once after install or upgrade; "
+            "it is cached for later runs) …",
+            markup=False,
+        )
 
     options = Options(
         sim_requests=requests,
@@ -181,6 +217,7 @@ def simulate(
         extra={
             "sim_progress": on_progress,
             "sim_on_start": on_start,
+            "sim_on_compile": on_compile,
             "sim_workers": workers if workers is not None else 0,  # 0: auto
         },
     )
@@ -192,10 +229,22 @@ def simulate(
         if "ValueError" in cause:  # e.g. nothing to simulate: a usage problem, not a bug
             fail(cause.split("ValueError: ", 1)[-1])
         raise
+    except KeyboardInterrupt as exc:  # before any replication finished: nothing to show
+        progress.stop()
+        err.print(str(exc) or "interrupted", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
         progress.stop()
     result = report.get(SimulateResult)
     assert result is not None
+    sim = result.simulation
+    if sim.interrupted is not None:
+        err.print(
+            f"interrupted after {sim.interrupted.summary()}: partial results follow",
+            markup=False,
+        )
+    elif estimated and not quiet:
+        err.print(f"took {_secs(sim.elapsed_s)} (estimate {_secs(estimated[0])})", markup=False)
     title = f"{file}: {design.meta.name}"
     if format is Format.json:
         text = json.dumps(
@@ -211,6 +260,8 @@ def simulate(
         width = out.width if output is None else 100
         text = render_terminal(result, title=title, color=color, width=width)
     emit(text, output)
+    if sim.interrupted is not None:
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,11 +11,17 @@ not decide by itself:
   The intervals across replications (mean ± t·s/√k) sit beside each run's batch-means
   intervals. Replications can run on several local processes (``workers``); replication
   k always runs seed k, so the output does not depend on the worker count.
+- **Progress and Ctrl-C.** Each replication reports the simulated time it reached every
+  few tenths of a second (the runner's time slices), also from worker processes; a Ctrl-C
+  stops the run within about a second and keeps the finished replications, with a note
+  saying how far the run got (:attr:`DesignSimulation.interrupted`). With none finished,
+  :class:`SimulationInterrupted` says the same.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -26,8 +32,8 @@ from archproof.model.events import Fault
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.network import Network
-from archproof.passes.simulate.parallel import default_workers, run_local
-from archproof.passes.simulate.runner import Backend, Estimate, estimate
+from archproof.passes.simulate.parallel import default_workers, report, run_local
+from archproof.passes.simulate.runner import Backend, Estimate, arrival_horizon, estimate, prepare
 from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
 
 DEFAULT_DURATION_S = 60.0
@@ -64,7 +70,64 @@ def _replicate(task: _Replication) -> SimResult:
         seed=task.seed,
         backend=task.backend,
         max_events=task.max_events,
+        on_slice=lambda t, _events: report(t),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a run got: simulated seconds summed over replications, and wall time."""
+
+    replications_done: int
+    replications: int
+    reached_s: tuple[float, ...]  # simulated seconds each replication reached
+    per_replication_s: float  # simulated seconds of one replication
+    elapsed_s: float  # wall seconds since the replications started
+    workers: int
+
+    @property
+    def simulated_s(self) -> float:
+        return sum(self.reached_s)
+
+    @property
+    def total_s(self) -> float:
+        return self.per_replication_s * self.replications
+
+    @property
+    def remaining_s(self) -> float | None:
+        """Wall seconds left, from the measured pace (wall seconds per simulated second on
+        one process) and the work left on each process: replications not started yet
+        queue for the first process free (None before the first report)."""
+        done = self.simulated_s
+        if done <= 0 or self.elapsed_s <= 0:
+            return None
+        lanes = max(1, min(self.workers, self.replications))
+        pace = self.elapsed_s * lanes / done
+        left = [self.per_replication_s - r for r in self.reached_s]
+        running = sorted(x for x, r in zip(left, self.reached_s, strict=True) if r > 0 and x > 0)
+        queued = [x for x, r in zip(left, self.reached_s, strict=True) if r <= 0]
+        free = (running + [0.0] * lanes)[:lanes]
+        for x in queued:
+            free.sort()
+            free[0] += x
+        return pace * max(free)
+
+    def summary(self) -> str:
+        """ "3.1 of 70 simulated seconds × 3 replications, 0 of 3 done"."""
+        per = self.total_s / self.replications if self.replications else 0.0
+        return (
+            f"{self.simulated_s:,.1f} of {self.total_s:,.0f} simulated seconds "
+            f"({per:g} s × {self.replications}), "
+            f"{self.replications_done} of {self.replications} replications done"
+        )
+
+
+class SimulationInterrupted(KeyboardInterrupt):
+    """Ctrl-C before any replication finished: nothing to show but how far it got."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(f"interrupted after {progress.summary()}")
+        self.progress = progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +153,9 @@ class DesignSimulation:
     duration_s: float
     notes: tuple[str, ...]
     estimate: Estimate | None = None  # of one replication, after any cap
+    # a Ctrl-C stopped the run: how far it got (runs holds the finished replications)
+    interrupted: Progress | None = None
+    elapsed_s: float = 0.0  # wall seconds the replications took (figures, not output)
 
     def op(self, name: str) -> ReplicatedOperation:
         for o in self.operations:
@@ -122,17 +188,20 @@ def simulate_design(
     backend: Backend = "auto",
     max_events: int | None = None,
     faults: tuple[Fault, ...] = (),
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     on_start: Callable[[Estimate, tuple[str, ...]], None] | None = None,
+    on_compile: Callable[[], None] | None = None,
     workers: int = 1,
 ) -> DesignSimulation:
     """Compile ``design`` and run it ``replications`` times within an event budget.
 
     ``on_start(estimate, notes)`` is called once the run is sized (before running) and
-    ``progress(done, total)`` at the start and as each replication finishes, for a
-    progress display. ``workers`` > 1 runs replications on that many local processes
-    (:mod:`.parallel`), 0 picks one per core for runs long enough to gain; the result is
-    byte-identical to ``workers=1``.
+    ``progress(Progress)`` at the start, every few tenths of a second of work and as each
+    replication finishes, for a progress display. ``workers`` > 1 runs replications on
+    that many local processes (:mod:`.parallel`), 0 picks one per core for runs long
+    enough to gain; the result is byte-identical to ``workers=1``. A KeyboardInterrupt
+    (Ctrl-C) returns the finished replications marked ``interrupted``, or raises
+    :class:`SimulationInterrupted` if none finished.
     """
     if replications < 1:
         raise ValueError("replications must be >= 1")
@@ -186,10 +255,12 @@ def simulate_design(
                     "the drill is cut short and its recovery is not simulated"
                 )
             duration_s = new_d
-    est = replace(
-        estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0),
-        replications=replications,
-    )
+    est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
+    if workers <= 0:  # auto: a process per core once the run outweighs starting them
+        secs = est.seconds_numba if compiled_backend else est.seconds_python
+        workers = default_workers(replications) if secs * replications >= _PARALLEL_S else 1
+    workers = max(1, min(workers, replications))
+    est = replace(est, replications=replications, workers=workers)
     if on_start is not None:
         on_start(est, tuple(notes))
     seeds = np.random.SeedSequence(seed).generate_state(replications)
@@ -204,21 +275,53 @@ def simulate_design(
         )
         for s in seeds
     ]
-    finished = 0
-    if progress is not None:
-        progress(0, replications)
+    # compiled here, once, before worker processes start (they load it from the cache);
+    # on_compile() tells a person when that takes a while (first run after install)
+    prepare(net, backend, on_compile)
+    per_s = arrival_horizon(net, n_requests or 0, duration_s or 0.0)
+    reached = [0.0] * replications  # simulated seconds each replication reached
+    done: dict[int, SimResult] = {}
+    t0 = time.perf_counter()
 
-    def on_done(_i: int, _r: SimResult) -> None:
-        nonlocal finished
-        finished += 1
+    def now_at() -> Progress:
+        return Progress(
+            replications_done=len(done),
+            replications=replications,
+            reached_s=tuple(reached),
+            per_replication_s=per_s,
+            elapsed_s=time.perf_counter() - t0,
+            workers=workers,
+        )
+
+    def on_done(i: int, r: SimResult) -> None:
+        done[i] = r
+        reached[i] = per_s
         if progress is not None:
-            progress(finished, replications)
+            progress(now_at())
 
-    if workers <= 0:  # auto: a process per core once the run outweighs starting them
-        secs = est.seconds_numba if compiled_backend else est.seconds_python
-        workers = default_workers(replications) if secs * replications >= _PARALLEL_S else 1
-    # replication k runs seed k wherever it runs: the same output for any worker count
-    runs = tuple(run_local(_replicate, tasks, workers=workers, on_done=on_done))
+    def on_progress(i: int, t: float) -> None:
+        reached[i] = min(t, per_s)  # the drain after the last arrival counts as the end
+        if progress is not None:
+            progress(now_at())
+
+    if progress is not None:
+        progress(now_at())
+    interrupted: Progress | None = None
+    try:
+        # replication k runs seed k wherever it runs: the same output for any worker count
+        runs = tuple(
+            run_local(_replicate, tasks, workers=workers, on_done=on_done, on_progress=on_progress)
+        )
+    except KeyboardInterrupt:
+        interrupted = now_at()
+        if not done:
+            raise SimulationInterrupted(interrupted) from None
+        runs = tuple(done[i] for i in sorted(done))
+        notes.append(
+            f"interrupted after {interrupted.summary()}: partial results, from the "
+            f"finished replication{'s' if len(runs) > 1 else ''} only"
+        )
+    elapsed = time.perf_counter() - t0
     for r in runs:
         if r.events > max_events * 2:
             notes.append(f"replication seed {r.seed} stopped at the event cap")
@@ -243,4 +346,6 @@ def simulate_design(
         duration_s=duration_s or 0.0,
         notes=tuple(notes),
         estimate=est,
+        interrupted=interrupted,
+        elapsed_s=elapsed,
     )

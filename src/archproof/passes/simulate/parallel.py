@@ -6,9 +6,14 @@ the tasks only, never on the number of workers or the scheduling. Every cell car
 own seed, which is what makes 1, 2 or N workers give byte-identical output.
 
 Local processes are started with ``spawn`` (no fork of a process that runs a progress
-thread); a worker ignores SIGINT, and Ctrl-C in the parent terminates the pool at once
-(a compiled kernel cannot be interrupted, its process can). Finished cells have been
-handed to ``on_done`` by then, so callers keep them.
+thread); a worker ignores SIGINT (from its first instruction: it inherits the ignored
+signal, so a Ctrl-C while it starts prints no traceback), and Ctrl-C in the parent
+terminates the pool at once (a compiled kernel cannot be interrupted, its process can).
+Finished cells have been handed to ``on_done`` by then, so callers keep them.
+
+A running cell may call :func:`report` with how far it got (e.g. simulated seconds); the
+parent hands the latest value of each cell to ``on_progress``: directly in this process,
+through shared memory polled every ``_POLL_S`` from worker processes.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import importlib
 import multiprocessing as mp
 import os
 import signal
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -37,12 +43,31 @@ def default_workers(n_tasks: int) -> int:
     return max(1, min(n_tasks, os.cpu_count() or 1))
 
 
-def _ignore_sigint() -> None:
+# where report() sends a cell's progress: a callback in this process, or a shared array
+# (one slot per cell) in a worker process
+_report_to: Callable[[int, float], None] | None = None
+_shared: Any = None
+_current = -1
+
+
+def report(value: float) -> None:
+    """Called by a running cell: how far it got (its own unit, e.g. simulated seconds)."""
+    if _shared is not None:
+        _shared[_current] = value
+    elif _report_to is not None:
+        _report_to(_current, value)
+
+
+def _init_worker(shared: Any) -> None:
+    global _shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _shared = shared
 
 
 def _call(job: tuple[Callable[[Any], Any], int, Any]) -> tuple[int, Any]:
+    global _current
     fn, i, task = job
+    _current = i
     return i, fn(task)
 
 
@@ -52,32 +77,58 @@ def run_local(
     *,
     workers: int = 1,
     on_done: Callable[[int, R], None] | None = None,
+    on_progress: Callable[[int, float], None] | None = None,
 ) -> list[R]:
     """``[fn(t) for t in tasks]`` on ``workers`` local processes (1: in this process).
 
-    ``on_done(i, result)`` runs in this process as each cell finishes. On
+    ``on_done(i, result)`` runs in this process as each cell finishes, and
+    ``on_progress(i, value)`` with what a running cell last passed to :func:`report`. On
     KeyboardInterrupt the workers are terminated and the interrupt propagates.
     """
+    global _report_to, _current
     out: dict[int, R] = {}
     if workers <= 1 or len(tasks) <= 1:
-        for i, t in enumerate(tasks):
-            r = fn(t)
-            out[i] = r
-            if on_done is not None:
-                on_done(i, r)
+        saved = _report_to, _current
+        _report_to = on_progress
+        try:
+            for i, t in enumerate(tasks):
+                _current = i
+                r = fn(t)
+                out[i] = r
+                if on_done is not None:
+                    on_done(i, r)
+        finally:
+            _report_to, _current = saved
         return [out[i] for i in range(len(tasks))]
     ctx = mp.get_context("spawn")
-    pool = ctx.Pool(min(workers, len(tasks)), initializer=_ignore_sigint)
+    shared = ctx.RawArray("d", len(tasks))
+    seen = [0.0] * len(tasks)
+    # the workers are started with SIGINT ignored, so they ignore it from their first
+    # instruction (Python keeps an inherited SIG_IGN); the parent's handler comes back
+    # as soon as they exist
+    main = threading.current_thread() is threading.main_thread()  # signals: main only
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        pool = ctx.Pool(min(workers, len(tasks)), initializer=_init_worker, initargs=(shared,))
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     try:
         it = pool.imap_unordered(_call, [(fn, i, t) for i, t in enumerate(tasks)])
         while len(out) < len(tasks):
             try:
                 i, r = it.next(timeout=_POLL_S)
             except mp.TimeoutError:
-                continue
-            out[i] = r
-            if on_done is not None:
-                on_done(i, r)
+                pass
+            else:
+                out[i] = r
+                if on_done is not None:
+                    on_done(i, r)
+            if on_progress is not None:
+                for j in range(len(tasks)):
+                    if j not in out and shared[j] != seen[j]:
+                        seen[j] = shared[j]
+                        on_progress(j, seen[j])
         pool.close()
     except BaseException:
         pool.terminate()  # stops running kernels now, not when they finish

@@ -478,6 +478,7 @@ def run(context: Context) -> SimulateResult:
     backend: Backend = o.sim_backend if o.sim_backend in ("numba", "python") else "auto"  # type: ignore[assignment]
     progress = o.extra.get("sim_progress")
     on_start = o.extra.get("sim_on_start")
+    on_compile = o.extra.get("sim_on_compile")
     workers = o.extra.get("sim_workers", 1)
     sim = simulate_design(
         context.design,
@@ -491,12 +492,13 @@ def run(context: Context) -> SimulateResult:
         faults=faults,
         progress=progress if callable(progress) else None,
         on_start=on_start if callable(on_start) else None,
+        on_compile=on_compile if callable(on_compile) else None,
         workers=workers if isinstance(workers, int) else 1,
     )
     cap = context.get(CapacityResult)
     result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
     scenarios = context.design.scenarios
-    if o.simulate and not result.faults and scenarios:
+    if o.simulate and not result.faults and scenarios and sim.interrupted is None:
         # the report's outage chart: the first scenario, one bounded replication
         # budgeted by simulated time (the whole fault window and recovery, design_run's
         # fault cap) unless a budget is given

@@ -6,6 +6,7 @@ Ordinary typed Python; the hot loops live in :mod:`.kernel` (both backends) and
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 from collections.abc import Callable
@@ -137,6 +138,7 @@ class Estimate:
     seconds_numba: float
     seconds_python: float
     replications: int = 1  # the run's replications (a drill may run fewer than asked)
+    workers: int = 1  # local processes running them
 
 
 def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
@@ -166,15 +168,21 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
     return per_op, mean
 
 
-# CPU ns per event of the general kernel on the reference network, on the 2-core dev VM
-# (benchmarks/README.md: 1.08 s and 32.5 s for 3.1M events); the fast path is faster.
+# CPU ns per event of the compiled fast path on the reference network, on the 2-core dev VM
+# (benchmarks/README.md: 1.08 s for 3.1M events).
 _NS_PER_EVENT_NUMBA = 350.0
+# the general kernel, per event *as estimated* (the estimate counts 8-35 % more events than
+# run): measured CPU over estimated events on each example's first scenario, 294-788 ns
+# (url_shortener, news_feed, media_pipeline, payments; the chat drill ≈ 660), so 500 puts
+# every one within 2× (tests/simulate/test_feedback.py)
+_NS_PER_EVENT_GENERAL = 500.0
 _NS_PER_EVENT_PYTHON = 10_500.0
 # the plain-Python sweep on the reference network: ≈ 190k requests/s at 3.1 events each
 _NS_PER_EVENT_SWEEP = 1_800.0
 
 
-def _horizon(net: Network, n_requests: int, duration: float) -> float:
+def arrival_horizon(net: Network, n_requests: int, duration: float) -> float:
+    """Simulated seconds of arrivals: ``duration``, or ``n_requests`` at the total rate."""
     if n_requests > 0:
         rate = float(net.op_rate.sum())
         return n_requests / rate if rate > 0 else 0.0
@@ -202,7 +210,7 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
     fixed statistics arrays plus the initial call pool and heap (they only grow if the
     model piles up in-flight calls, e.g. an overloaded station with unbounded queue).
     """
-    horizon = _horizon(net, n_requests, duration)
+    horizon = arrival_horizon(net, n_requests, duration)
     ext = n_requests if n_requests > 0 else float(net.op_rate.sum()) * duration
     _, cpr = _calls_per_request(net)
     timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
@@ -218,11 +226,41 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
         calls_per_request=cpr,
         events=events,
         memory_bytes=mem,
-        seconds_numba=events * _NS_PER_EVENT_NUMBA * 1e-9,
+        seconds_numba=events
+        * (_NS_PER_EVENT_NUMBA if is_tandem(net) else _NS_PER_EVENT_GENERAL)
+        * 1e-9,
         seconds_python=events
         * (_NS_PER_EVENT_SWEEP if is_sweepable(net) else _NS_PER_EVENT_PYTHON)
         * 1e-9,
     )
+
+
+def prepare(
+    net: Network, backend: Backend = "auto", on_compile: Callable[[], None] | None = None
+) -> float:
+    """Make the compiled kernel this network runs on ready: loaded from numba's cache, or
+    compiled (once after install or upgrade, tens of seconds), calling ``on_compile()``
+    as compilation starts so a person is told why nothing moves. Returns the seconds it
+    took. A run calls it before starting worker processes, so that they load the kernel
+    from the cache instead of each compiling it at once."""
+    if backend == "python" or not HAVE_NUMBA:
+        return 0.0
+    t0 = time.perf_counter()
+    # numba's compile events fire on a real compilation only, not on a cache load
+    event: Any = importlib.import_module("numba.core.event")
+    told: list[bool] = []
+
+    def on_start(_self: Any, _ev: Any) -> None:
+        if not told and on_compile is not None:
+            told.append(True)
+            on_compile()
+
+    listener = type(
+        "_CompileNotice", (event.Listener,), {"on_start": on_start, "on_end": lambda *_: None}
+    )()
+    with event.install_listener("numba:compile", listener):
+        run_kernel(net, n_requests=1, backend="numba")  # a one-request run: types, not work
+    return time.perf_counter() - t0
 
 
 _INITIAL_CAP = 1 << 14
@@ -322,7 +360,7 @@ def run_kernel(
         raise ValueError("the sweep runs plain Python on feed-forward fast-path networks")
     if seed < 0 or seed >= 2**32:
         raise ValueError("seed must be in [0, 2**32)")
-    horizon = _horizon(net, n_requests, duration)
+    horizon = arrival_horizon(net, n_requests, duration)
     warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
     warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
     n_ts, ts_w = _ts_layout(horizon)
