@@ -47,15 +47,18 @@ _SECTIONS = {
 
 Segment = str  # a mapping key, a list index ("3"), or a selector "[key=value]"
 
-_TOKEN = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+_TOKEN = re.compile(r'"([^"]*)"|\[([^\]]*)\]|([^.\[\]"]+)')
 
 
 def parse_path(text: str) -> list[Segment]:
-    """`a.b[2].c[name=x]` → ['a', 'b', '2', 'c', '[name=x]']."""
+    """`a.b[2].c[name=x]` → ['a', 'b', '2', 'c', '[name=x]']; a key with a dot in double
+    quotes: `calls[1]."api.handle".timeout` → ['calls', '1', 'api.handle', 'timeout']."""
     out: list[Segment] = []
     for m in _TOKEN.finditer(text):
-        inside, plain = m.group(1), m.group(2)
-        if plain is not None:
+        quoted, inside, plain = m.group(1), m.group(2), m.group(3)
+        if quoted is not None:
+            out.append(quoted)
+        elif plain is not None:
             out.append(plain)
         elif "=" in inside:
             out.append(f"[{inside}]")
@@ -329,8 +332,8 @@ def load_key(path: Path = KEY) -> list[dict[str, Any]]:
     return entries
 
 
-def clean_files() -> list[Path]:
-    return sorted(CLEAN.glob("*.yaml"))
+def clean_files(folder: Path = CLEAN) -> list[Path]:
+    return sorted(folder.glob("*.yaml"))
 
 
 _MUTATED: dict[tuple[str, str], str] = {}
@@ -468,9 +471,11 @@ class Score:
         }
 
 
-def run(only: str | None = None, *, clean: bool = True, key: Path = KEY) -> Score:
+def run(
+    only: str | None = None, *, clean: bool = True, key: Path = KEY, bases: Path = CLEAN
+) -> Score:
     started = time.process_time()
-    base_texts = {p.name: p.read_text(encoding="utf-8") for p in clean_files()}
+    base_texts = {p.name: p.read_text(encoding="utf-8") for p in clean_files(bases)}
     entries = load_key(key)
     if only:
         entries = [e for e in entries if e["id"] == only or e["principle"] == only]
@@ -543,9 +548,16 @@ def main(argv: list[str] | None = None) -> int:
         default=KEY,
         help="answer key (default mistakes.yaml; probe.yaml is the post-hoc probe)",
     )
+    parser.add_argument(
+        "--bases",
+        type=Path,
+        default=CLEAN,
+        help="folder of the designs the key's `base` names (default clean/)",
+    )
     args = parser.parse_args(argv)
     key = args.key if args.key.is_absolute() or args.key.exists() else HERE / args.key
-    score = run(args.only, clean=not args.no_clean, key=key)
+    bases = args.bases if args.bases.is_absolute() or args.bases.exists() else HERE / args.bases
+    score = run(args.only, clean=not args.no_clean, key=key, bases=bases)
     if args.json:
         print(json.dumps(score.as_json(), indent=2, ensure_ascii=False))
     else:

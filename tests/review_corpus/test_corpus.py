@@ -74,6 +74,19 @@ def test_list_selectors_and_splice() -> None:
         score.apply_edit(doc, [{"set": "a[7].v", "value": 1}])
 
 
+def test_a_quoted_segment_keeps_its_dot() -> None:
+    assert score.parse_path('a.calls[1]."api.handle".timeout') == [
+        "a",
+        "calls",
+        "1",
+        "api.handle",
+        "timeout",
+    ]
+    doc = score.load_doc("calls:\n  - api.handle: {timeout: 1s}\n")
+    score.apply_edit(doc, [{"set": 'calls[0]."api.handle".timeout', "value": "2s"}])
+    assert doc["calls"][0]["api.handle"]["timeout"] == "2s"
+
+
 def test_location_matcher_is_by_segment_not_by_text() -> None:
     assert score.is_under(("components", "db", "work", "read"), ("components", "db"))
     assert score.is_under(("components", "db"), ("components", "db"))
