@@ -66,3 +66,20 @@ def test_error_lines_show_control_characters_visibly(tmp_path: Path) -> None:
     text = result.output
     assert "\x1b" not in text
     assert "AP001" in text
+
+
+def test_a_fault_past_the_model_bounds_is_a_usage_error(tmp_path: Path) -> None:
+    # Was pydantic's ValidationError as a traceback: the spec grammar let slow=1e308 and
+    # @1e30d through to the Fault model, whose bounds refused them.
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    for spec, said in (
+        ("api:slow=1e308", "'factor': input should be less than or equal to 1000"),
+        ("api:down@1e30d", "'at': duration too large"),
+        ("api:down@1s+1e30d", "'for': duration too large"),
+    ):
+        args = ["simulate", str(path), "-n", "100", "-r", "1", "--fault", spec]
+        result = CliRunner().invoke(app, args)
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code == 2
+        assert f"error: fault '{spec}': {said}" in result.output

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from pydantic import ValidationError
+
 from archproof.model import Design
 from archproof.model.events import Fault
 from archproof.units import UnitError, parse_duration
@@ -87,7 +89,16 @@ def parse_fault(spec: str, design: Design | None = None) -> Fault:
             fields[key] = parse_duration(text.strip())
         except (UnitError, ValueError) as exc:
             raise FaultSpecError(f"fault '{spec}': bad time '{text}': {exc}") from None
-    return Fault.model_validate(fields)
+    try:
+        return Fault.model_validate(fields)
+    except ValidationError as exc:
+        # The model's own bounds (a factor up to 1000, times up to 100 years) refuse what the
+        # grammar lets through, e.g. slow=1e308 or @1e30d: said about the spec, not a traceback.
+        problems = "; ".join(
+            f"'{'.'.join(map(str, e['loc'])) or 'value'}': {e['msg'][:1].lower()}{e['msg'][1:]}"
+            for e in exc.errors()
+        )
+        raise FaultSpecError(f"fault '{spec}': {problems}") from None
 
 
 def parse_faults(specs: tuple[str, ...], design: Design | None = None) -> tuple[Fault, ...]:
