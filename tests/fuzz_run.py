@@ -22,6 +22,7 @@ way). Inputs behind anything but ok / clean error are written to `--keep` for re
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 import random
@@ -101,6 +102,36 @@ def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, 
     return "ok", ""
 
 
+def share_per_input_work() -> None:
+    """Skip work that repeats across one input's commands, not any command's own code.
+
+    Most of a loaded input's CPU went to re-reading the same file six times (a fifth of it)
+    and to typer rebuilding the click command tree on every `CliRunner.invoke` (a tenth).
+    The design is frozen, so every command can be handed the one `check` loaded — each still
+    runs its own pipeline, passes and rendering — and the command tree is built once.
+    """
+    import typer.testing
+
+    from archproof.frontends import yaml_loader
+
+    typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
+    load = yaml_loader.load_design
+    last: dict[tuple[str, bytes], Any] = {}
+
+    def load_design(path: str | Path) -> Any:
+        try:
+            key = (str(path), Path(path).read_bytes())
+        except OSError:
+            return load(path)  # the loader's own message for a missing file
+        if key not in last:
+            design = load(path)  # a DesignError is not kept: `check` stops the input
+            last.clear()
+            last[key] = design
+        return last[key]
+
+    yaml_loader.load_design = load_design
+
+
 def fuzz_one(task: tuple[int, int, float]) -> tuple[int, str, list[tuple[str, str, str]]]:
     """Input `index` of the run seeded `seed`: (index, text, [(command, outcome, detail)])."""
     index, seed, budget = task
@@ -138,6 +169,7 @@ def main() -> int:
     bad: list[dict[str, str]] = []
     started = time.perf_counter()
     tasks = [(i, args.seed, args.budget) for i in range(args.n)]
+    share_per_input_work()  # before the fork: every worker inherits it
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
         for done, (index, text, runs) in enumerate(pool.imap_unordered(fuzz_one, tasks), 1):
             for name, outcome, detail in runs:
