@@ -41,6 +41,22 @@ def test_number_tokens(words: str, value: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "at", "value", "unit"),
+    [
+        # a fresh exercise (tests/draft/corpus/fresh.yaml, email-rambling) dropped "half"
+        ("People expect results in under half a second.", "half", Fraction(1, 2), "seconds"),
+        ("Rankings refresh every half an hour.", "half", Fraction(1800), "seconds"),
+        ("about 2 and a half million users", "2", Fraction(2_500_000), "count"),
+        ("one and a half seconds per request", "one", Fraction(3, 2), "seconds"),
+        ("two and a half thousand orders per day", "two", Fraction(2500), "count"),
+    ],
+)
+def test_halves_are_read(text: str, at: str, value: Fraction, unit: str) -> None:
+    item = _one(text, at)
+    assert (item.value, item.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
     ("text", "at", "value", "unit", "period", "subject", "peak", "per"),
     [
         (

@@ -89,7 +89,12 @@ _VAGUE = {
     "several": (Fraction(3), '"several" read as 3'),
 }
 _TIMES = {"once": 1, "twice": 2, "thrice": 3}
-NUMBER_WORDS = frozenset(_SMALL) | frozenset(_SCALES) | frozenset(_VAGUE) | frozenset(_TIMES)
+# "half a second", "half an hour", "half of the users": ½ of what follows (an "a"/"an" after
+# it belongs to the number: "half a second" is 0.5 second).
+_HALF = "half"
+NUMBER_WORDS = (
+    frozenset(_SMALL) | frozenset(_SCALES) | frozenset(_VAGUE) | frozenset(_TIMES) | {_HALF}
+)
 
 _LEX = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -156,6 +161,8 @@ def _digits(raw: list[Token], i: int, out: list[Token]) -> int:
     tok = raw[i]
     assert tok.value is not None
     value, end, j = tok.value, tok.end, i + 1
+    if j < len(raw) and raw[j].low == "and" and _and_a_half(raw, j):
+        value, end, j = value + Fraction(1, 2), raw[j + 2].end, j + 3  # "2 and a half"
     if j < len(raw) and raw[j].kind == "word":
         word = raw[j]
         if word.glued and word.text in _ABBREVIATED and _multiplier_ok(raw, j):
@@ -173,6 +180,12 @@ def _digits(raw: list[Token], i: int, out: list[Token]) -> int:
     text = tok.text if end == tok.end else _span_text(raw, i, j)
     out.append(Token("num", text, tok.start, end, value, tok.glued))
     return j
+
+
+def _and_a_half(raw: list[Token], j: int) -> bool:
+    """`raw[j]` is the "and" of "and a half"."""
+    words = [t.low for t in raw[j : j + 3]]
+    return words == ["and", "a", _HALF] or words == ["and", "an", _HALF]
 
 
 def _multiplier_ok(raw: list[Token], j: int) -> bool:
@@ -222,6 +235,11 @@ def _words(raw: list[Token], i: int, out: list[Token]) -> int:
         if low in _TIMES and not seen:
             current, seen, i = Fraction(_TIMES[low]), True, i + 1
             break
+        if low == _HALF and not seen:
+            current, seen, i = Fraction(1, 2), True, i + 1
+            if i < len(raw) and raw[i].low in ("a", "an"):
+                i += 1
+            break
         if low in _VAGUE and not (seen and current):
             value, note = _VAGUE[low]
             current = value
@@ -238,6 +256,9 @@ def _words(raw: list[Token], i: int, out: list[Token]) -> int:
             seen = True
         elif low == "and" and seen and i + 1 < len(raw) and raw[i + 1].low in _SMALL:
             pass  # "two hundred and fifty"
+        elif low == "and" and seen and _and_a_half(raw, i):
+            current += Fraction(1, 2)  # "one and a half"
+            i += 2
         elif low == "of" and raw[i - 1].low in ("couple", "dozen"):
             break
         else:
