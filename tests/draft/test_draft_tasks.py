@@ -342,6 +342,24 @@ def test_lru_cache_is_a_coding_task(drafts: dict[str, Draft]) -> None:
     assert decision is not None and "OrderedDict" in decision.choice
 
 
+@pytest.mark.parametrize(
+    ("task", "kind"),
+    [
+        # a product named as the model ("like LeetCode") with a stated load is a system: the
+        # fresh exercise judge-plain was drafted as a one-function library
+        (
+            "Design an online coding judge like LeetCode. 2 million registered users, up to "
+            "50k submissions per hour at peak during contests.",
+            "system",
+        ),
+        ("Implement a rate limiter library: 100 requests per minute per key.", "coding"),
+        ("Write a function that rate-limits calls: 10 calls per second per user.", "coding"),
+    ],
+)
+def test_a_stated_load_makes_a_system_task(task: str, kind: str) -> None:
+    assert draft(task).kind == kind
+
+
 def test_vague_task_gets_a_generic_design_and_specific_questions(
     drafts: dict[str, Draft],
 ) -> None:

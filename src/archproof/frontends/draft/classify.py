@@ -197,7 +197,8 @@ _CODING = re.compile(
 _SYSTEM = re.compile(
     r"\bdesign\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
     r"|website|site|api)\b|\bdistributed\b|\bscal(?:e|able|ing)\b|\bdau\b|\bmau\b|\busers\b"
-    r"|\brps\b|\bqps\b|per\s+second|per\s+day|per\s+month|availability|\bservers?\b"
+    r"|\brps\b|\bqps\b|per\s+(?:second|minute|hour|day|week|month)|\bat\s+peak\b"
+    r"|availability|\bservers?\b"
     r"|\bmicroservices?\b|\bdatabase\b|\blatency\b",
     re.IGNORECASE,
 )
