@@ -134,100 +134,202 @@ def _order_columns(g: Graph) -> dict[int, list[GraphNode]]:
 
 
 GAP_ROW, GAP_SIDE, MAX_WIDE = 64.0, 26.0, 1120.0
+WAYPOINT = 14.0  # room a long edge takes in a layer it crosses (between that layer's boxes)
+LABEL_H = 15.0
+
+Box = tuple[float, float, float, float]  # x, y, width, height
+Point = tuple[float, float]
+
+
+def _waypoints(
+    g: Graph, layers: dict[int, list[GraphNode]]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Every layer's items in order (node ids, and a waypoint for each edge that crosses
+    the layer), and each edge's waypoints in the order it passes them.
+
+    An edge between layers that are not neighbours passes the layers in between through a
+    slot of its own, so it never runs through a box there (the way a layered drawing
+    gives a long edge dummy nodes). A slot sits between the boxes, at the height the edge
+    would have there on a straight line from its source to its target.
+    """
+    row = {n.id: i - (len(ns) - 1) / 2 for ns in layers.values() for i, n in enumerate(ns)}
+    layer = {n.id: n.column for ns in layers.values() for n in ns}
+    keyed: dict[int, list[tuple[float, int, str]]] = {
+        c: [(row[n.id], 0, n.id) for n in ns] for c, ns in layers.items()
+    }
+    via: dict[int, list[str]] = {}
+    for i, e in enumerate(g.edges):
+        if e.source not in layer or e.target not in layer:
+            continue
+        a, b = layer[e.source], layer[e.target]
+        step = 1 if b > a else -1
+        for k in range(a + step, b, step) if abs(b - a) > 1 else ():
+            key = row[e.source] + (row[e.target] - row[e.source]) * (k - a) / (b - a)
+            slot = f"\0{i}:{k}"  # no component id holds a NUL
+            keyed.setdefault(k, []).append((key, 1, slot))
+            via.setdefault(i, []).append(slot)
+    items = {c: [s for _, _, s in sorted(v, key=lambda t: (t[0], t[1]))] for c, v in keyed.items()}
+    return items, via
 
 
 def _layout(
-    g: Graph, layers: dict[int, list[GraphNode]], vertical: bool
-) -> tuple[dict[str, tuple[float, float, float]], float, float]:
-    """Box (x, y, width) of every node, and the drawing's size.
+    g: Graph, items: dict[int, list[str]], vertical: bool
+) -> tuple[dict[str, Box], float, float]:
+    """Box of every node and waypoint slot, and the drawing's size.
 
-    Horizontal: layers are columns (left to right by call depth), nodes stacked in each.
-    Vertical: layers are rows (top to bottom), nodes side by side; used for deep graphs.
+    Horizontal: layers are columns (left to right by call depth), items stacked in each.
+    Vertical: layers are rows (top to bottom), items side by side; used for wide graphs.
     """
-    count = max(layers, default=0) + 1
-    widths = {n.id: VIRTUAL_W if n.virtual else NODE_W for nodes in layers.values() for n in nodes}
-    boxes: dict[str, tuple[float, float, float]] = {}
+    count = max(items, default=0) + 1
+    virtual = {n.id for n in g.nodes if n.virtual}
+    nodes = {n.id for n in g.nodes}
+
+    def width(item: str) -> float:
+        return VIRTUAL_W if item in virtual else NODE_W
+
+    boxes: dict[str, Box] = {}
     if not vertical:
+
+        def tall(item: str) -> float:
+            return NODE_H if item in nodes else WAYPOINT
+
         col_w = [
-            max((widths[n.id] for n in layers.get(c, [])), default=NODE_W) for c in range(count)
+            max((width(i) for i in items.get(c, []) if i in nodes), default=NODE_W)
+            for c in range(count)
         ]
-        tallest = max((len(v) for v in layers.values()), default=1)
-        span = tallest * NODE_H + (tallest - 1) * GAP_Y
-        for col, nodes in layers.items():
+        spans = {c: sum(map(tall, v)) + (len(v) - 1) * GAP_Y for c, v in items.items()}
+        span = max(spans.values(), default=NODE_H)
+        for col, column in items.items():
             x = PAD + sum(col_w[:col]) + col * GAP_X
-            total = len(nodes) * NODE_H + (len(nodes) - 1) * GAP_Y
-            top = PAD + (span - total) / 2
-            for i, node in enumerate(nodes):
-                boxes[node.id] = (x, top + i * (NODE_H + GAP_Y), col_w[col])
+            y = PAD + (span - spans[col]) / 2
+            for item in column:
+                boxes[item] = (x, y, col_w[col], tall(item))
+                y += tall(item) + GAP_Y
         return boxes, PAD * 2 + sum(col_w) + (count - 1) * GAP_X, PAD * 2 + span + 40
-    row_w = {
-        r: sum(widths[n.id] for n in nodes) + (len(nodes) - 1) * GAP_SIDE
-        for r, nodes in layers.items()
-    }
+
+    def wide(item: str) -> float:
+        return width(item) if item in nodes else WAYPOINT
+
+    row_w = {r: sum(map(wide, v)) + (len(v) - 1) * GAP_SIDE for r, v in items.items()}
     widest = max(row_w.values(), default=NODE_W)
-    for row, nodes in layers.items():
-        x = PAD + 60 + (widest - row_w[row]) / 2
-        y = PAD + row * (NODE_H + GAP_ROW)
-        for node in nodes:
-            boxes[node.id] = (x, y, widths[node.id])
-            x += widths[node.id] + GAP_SIDE
+    for r, row in items.items():
+        x = PAD + 60 + (widest - row_w[r]) / 2
+        y = PAD + r * (NODE_H + GAP_ROW)
+        for item in row:
+            boxes[item] = (x, y, wide(item), NODE_H)
+            x += wide(item) + GAP_SIDE
     height = PAD * 2 + count * NODE_H + (count - 1) * GAP_ROW + 40
     return boxes, PAD * 2 + widest + 120, height
 
 
-def _edge_path(
-    src: tuple[float, float, float],
-    dst: tuple[float, float, float],
-    layer_gap: int,
-    so: float,
-    ti: float,
-    vertical: bool,
-) -> tuple[str, float, float]:
-    """A cubic Bézier between two boxes and its midpoint, by layer order and orientation."""
-    sx, sy, sw = src
-    tx, ty, tw = dst
-    if not vertical:
-        if layer_gap > 0:
-            p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx, ty + NODE_H / 2 + ti)
-            bend = max(30.0, (p3[0] - p0[0]) / 2)
-            p1, p2 = (p0[0] + bend, p0[1]), (p3[0] - bend, p3[1])
-        elif layer_gap == 0:  # same column: out and back in on the right
-            p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx + tw, ty + NODE_H / 2 + ti)
-            p1, p2 = (p0[0] + 46, p0[1]), (p3[0] + 46, p3[1])
-        else:  # backward: under the boxes
-            p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty + NODE_H)
-            drop = max(p0[1], p3[1]) + 34
-            p1, p2 = (p0[0], drop), (p3[0], drop)
-    elif layer_gap > 0:
-        p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty)
-        bend = max(24.0, (p3[1] - p0[1]) / 2)
-        p1, p2 = (p0[0], p0[1] + bend), (p3[0], p3[1] - bend)
-    elif layer_gap == 0:  # same row: out and back in below
-        p0, p3 = (sx + sw / 2 + so, sy + NODE_H), (tx + tw / 2 + ti, ty + NODE_H)
-        p1, p2 = (p0[0], p0[1] + 30), (p3[0], p3[1] + 30)
-    elif tx + tw / 2 < sx + sw / 2:  # backward to the left: around the left sides
-        p0, p3 = (sx, sy + NODE_H / 2 + so), (tx, ty + NODE_H / 2 + ti)
-        out = min(p0[0], p3[0]) - 50
-        p1, p2 = (out, p0[1]), (out, p3[1])
-    else:  # backward: around the right sides
-        p0, p3 = (sx + sw, sy + NODE_H / 2 + so), (tx + tw, ty + NODE_H / 2 + ti)
-        out = max(p0[0], p3[0]) + 50
-        p1, p2 = (out, p0[1]), (out, p3[1])
-    d = (
-        f"M{_n(p0[0])},{_n(p0[1])} C{_n(p1[0])},{_n(p1[1])} "
-        f"{_n(p2[0])},{_n(p2[1])} {_n(p3[0])},{_n(p3[1])}"
-    )
-    mx = (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8
-    my = (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8
-    return d, mx, my
+def _route(
+    src: Box, dst: Box, slots: list[Box], gap: int, so: float, ti: float, vertical: bool
+) -> tuple[list[Point], list[tuple[Point, Point]]]:
+    """The points an edge passes (start, each slot's entry and exit, end) and the parts of
+    it that cross a gap between layers (where its label may go). Between layers the edge
+    is a curve whose control points stay in the gap; through a slot, a straight line."""
+    sx, sy, sw, sh = src
+    tx, ty, tw, th = dst
+    if gap == 0:  # the same layer: out and back in on the far side of both boxes
+        if vertical:
+            p0, p3 = (sx + sw / 2 + so, sy + sh), (tx + tw / 2 + ti, ty + th)
+            return [p0, p3], [(p0, p3)]
+        p0, p3 = (sx + sw, sy + sh / 2 + so), (tx + tw, ty + th / 2 + ti)
+        return [p0, p3], [(p0, p3)]
+    forward = gap > 0
+    if vertical:
+        start = (sx + sw / 2 + so, sy + sh if forward else sy)
+        end = (tx + tw / 2 + ti, ty if forward else ty + th)
+        passes = [
+            ((x + w / 2, y if forward else y + h), (x + w / 2, y + h if forward else y))
+            for x, y, w, h in slots
+        ]
+    else:
+        start = (sx + sw if forward else sx, sy + sh / 2 + so)
+        end = (tx if forward else tx + tw, ty + th / 2 + ti)
+        passes = [
+            ((x if forward else x + w, y + h / 2), (x + w if forward else x, y + h / 2))
+            for x, y, w, h in slots
+        ]
+    points = [start, *(p for pair in passes for p in pair), end]
+    gaps = [(points[k], points[k + 1]) for k in range(0, len(points), 2)]
+    return points, gaps
+
+
+def _curve(a: Point, b: Point, vertical: bool) -> tuple[Point, Point]:
+    """Control points of the curve across one gap: tangents along the layer axis, halfway."""
+    if vertical:
+        mid = (b[1] - a[1]) / 2
+        return (a[0], a[1] + mid), (b[0], b[1] - mid)
+    mid = (b[0] - a[0]) / 2
+    return (a[0] + mid, a[1]), (b[0] - mid, b[1])
+
+
+def _loop(a: Point, b: Point, vertical: bool) -> tuple[Point, Point]:
+    """Control points of an edge back into its own layer, bulging into the gap after it."""
+    if vertical:
+        return (a[0], a[1] + 30), (b[0], b[1] + 30)
+    return (a[0] + 46, a[1]), (b[0] + 46, b[1])
+
+
+def _bezier(p0: Point, p1: Point, p2: Point, p3: Point, t: float) -> Point:
+    u = 1 - t
+    x = u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0]
+    y = u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1]
+    return x, y
+
+
+def _path(points: list[Point], gap: int, vertical: bool) -> tuple[str, list[tuple[Point, ...]]]:
+    """SVG path data through `points`, and the curves across gaps as control points."""
+    curves: list[tuple[Point, ...]] = []
+    d = [f"M{_n(points[0][0])},{_n(points[0][1])}"]
+    for k in range(0, len(points) - 1, 2):
+        a, b = points[k], points[k + 1]
+        c1, c2 = _loop(a, b, vertical) if gap == 0 else _curve(a, b, vertical)
+        curves.append((a, c1, c2, b))
+        d.append(f"C{_n(c1[0])},{_n(c1[1])} {_n(c2[0])},{_n(c2[1])} {_n(b[0])},{_n(b[1])}")
+        if k + 2 < len(points):  # straight through the next layer's slot
+            d.append(f"L{_n(points[k + 2][0])},{_n(points[k + 2][1])}")
+    return " ".join(d), curves
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _label_box(curves: list[tuple[Point, ...]], w: float, vertical: bool, taken: list[Box]) -> Box:
+    """Where an edge's label goes: on the edge in a gap between layers (clamped inside the
+    gap so it covers no box), nudged along the edge, then sideways, until it overlaps no
+    label placed before; the middle of the edge if nothing is free."""
+    options: list[Box] = []
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        for nudge in (0.0, -18.0, 18.0, -36.0, 36.0):
+            for p0, p1, p2, p3 in curves:
+                x, y = _bezier(p0, p1, p2, p3, t)
+                # the gap's extent along the layer axis: between the two ends, or for an
+                # edge back into its own layer, the bulge beside it
+                axis = 1 if vertical else 0
+                lo, hi = sorted((p0[axis], p3[axis]))
+                if hi - lo < 1:
+                    hi = lo + (GAP_ROW if vertical else GAP_X)
+                if vertical:
+                    y = min(max(y, lo + LABEL_H / 2 + 2), hi - LABEL_H / 2 - 2)
+                    x += nudge * 2
+                else:
+                    x = min(max(x, lo + w / 2 + 2), hi - w / 2 - 2)
+                    y += nudge
+                options.append((x - w / 2, y - LABEL_H / 2, w, LABEL_H))
+    free = next((b for b in options if not any(_overlaps(b, o) for o in taken)), None)
+    return free if free is not None else options[0]
 
 
 def graph(g: Graph, index: int = 0) -> str:
     layers = _order_columns(g)
-    boxes, width, height = _layout(g, layers, vertical=False)
+    items, via = _waypoints(g, layers)
+    boxes, width, height = _layout(g, items, vertical=False)
     vertical = width > MAX_WIDE
     if vertical:
-        boxes, width, height = _layout(g, layers, vertical=True)
+        boxes, width, height = _layout(g, items, vertical=True)
     layer = {n.id: n.column for n in g.nodes}
     prefix = f"g{index}"
     body = [_arrow_defs(prefix)]
@@ -239,18 +341,24 @@ def graph(g: Graph, index: int = 0) -> str:
         outs.setdefault(e.source, []).append(i)
         ins.setdefault(e.target, []).append(i)
     labels: list[str] = []
+    # labels avoid the boxes and each other (an edge may still cross a label's background)
+    taken: list[Box] = [boxes[n.id] for n in g.nodes if n.id in boxes]
+    room = GAP_ROW * 2 if vertical else GAP_X
     for i, e in enumerate(g.edges):
         if e.source not in boxes or e.target not in boxes:
             continue
         side = NODE_W - 30 if vertical else NODE_H - 16
-        d, mx, my = _edge_path(
+        gap = layer[e.target] - layer[e.source]
+        points, _ = _route(
             boxes[e.source],
             boxes[e.target],
-            layer[e.target] - layer[e.source],
+            [boxes[s] for s in via.get(i, [])],
+            gap,
             _port(outs[e.source], i, side),
             _port(ins[e.target], i, side),
             vertical,
         )
+        d, curves = _path(points, gap, vertical)
         dash = ' stroke-dasharray="6 4"' if e.async_ else ""
         cls = "ap-edge ap-async" if e.async_ else "ap-edge ap-sync"
         body.append(
@@ -258,19 +366,22 @@ def graph(g: Graph, index: int = 0) -> str:
             f'marker-end="url(#{prefix}-{"open" if e.async_ else "arrow"})"/>'
         )
         if e.label:
-            text = _clip(e.label, 10.5, GAP_X + 40)
+            text = _clip(e.label, 10.5, room - 16)
             w = _width(text, 10.5) + 8
+            lx, ly, _, _ = _label_box(curves, w, vertical, taken)
+            taken.append((lx, ly, w, LABEL_H))
             labels.append(
-                f'<g class="ap-edge-label"><rect x="{_n(mx - w / 2)}" y="{_n(my - 8)}" '
+                f'<g class="ap-edge-label"><rect x="{_n(lx)}" y="{_n(ly)}" '
                 f'width="{_n(w)}" height="15" rx="3" fill="#ffffff" fill-opacity="0.92"/>'
-                f'<text x="{_n(mx)}" y="{_n(my + 3.5)}" font-size="10.5" text-anchor="middle" '
-                f'fill="{MUTED}" font-family="{_t(MONO)}">{_t(text)}</text></g>'
+                f'<text x="{_n(lx + w / 2)}" y="{_n(ly + 11.5)}" font-size="10.5" '
+                f'text-anchor="middle" fill="{MUTED}" font-family="{_t(MONO)}">'
+                f"{_t(text)}</text></g>"
             )
     body.append("</g>")
     body += labels
     body.append('<g class="ap-nodes">')
     for node in g.nodes:
-        x, y, w = boxes[node.id]
+        x, y, w, _ = boxes[node.id]
         body.append(_node(node, x, y, w))
     body.append("</g>")
     body.append(_graph_legend(width, height))
