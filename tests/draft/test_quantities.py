@@ -183,3 +183,18 @@ def test_a_stated_peak_is_not_multiplied_again() -> None:
     op = drafted.design.operation("update_location")
     assert op.rate is not None
     assert op.rate.per_s_float * peak == pytest.approx(75_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "peak"),
+    [
+        # the fresh view-counter exercise: "up to 60k views/s" is the peak rate
+        ("800M views/day, up to 60k views/s on one viral video.", "60k", True),
+        ("we see up to 2,000 orders per minute", "2,000", True),
+        # a limit on a size or a count is not a load
+        ("groups up to 500 members", "500", False),
+        ("values up to 1 MB", "1 MB", False),
+    ],
+)
+def test_a_rate_stated_as_up_to_is_a_peak(text: str, at: str, peak: bool) -> None:
+    assert _one(text, at).peak is peak

@@ -353,7 +353,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         subject,
         sentence,
         period=period,
-        peak=_peak(text, toks, i, end),
+        peak=_peak(text, toks, i, end) or (period is not None and _up_to(toks, i)),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
         note=tok.note,
@@ -720,6 +720,12 @@ _OWNERS = _wordset(
 
 def _same_clause(toks: list[Token], k: int, i: int) -> bool:
     return not any(t.text in (",", ";") or t.kind == "brk" for t in toks[k:i])
+
+
+def _up_to(toks: list[Token], i: int) -> bool:
+    """A rate stated as its ceiling ("up to 60k views/s") is a peak; a size or a count "up to"
+    is a limit, not a load: "values up to 1 MB", "groups up to 500 members")."""
+    return i >= 2 and toks[i - 2].low == "up" and toks[i - 1].low == "to"
 
 
 def _peak(text: str, toks: list[Token], i: int, end: int) -> bool:
