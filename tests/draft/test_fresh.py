@@ -1,0 +1,81 @@
+"""Three fresh classic exercises (`corpus/fresh.yaml`): keys committed before the drafter was
+run on them (a6453e6), checked like the corpus (`test_corpus.py`). What fails is marked
+xfail with the gap it shows; these are the drafter's open problems on tasks it was not
+tuned on, not keys to edit.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from test_corpus import _NUMBER_TOKEN, clean_problems, component_mismatches, key_mismatches
+
+from archproof.frontends.draft import Draft, draft
+from archproof.frontends.draft.quantities import read_quantities
+from archproof.frontends.draft.text import normalize
+
+FRESH: list[dict[str, Any]] = YAML(typ="safe").load(
+    (Path(__file__).with_name("corpus") / "fresh.yaml").read_text("utf-8")
+)
+_BY_ID = {t["id"]: t for t in FRESH}
+
+XFAIL_NUMBERS = {
+    "judge-plain": "'2 seconds of CPU' gets the subject 'sandbox latency', '500 MB' 'total "
+    "size': the noun after a measure ('of CPU', 'test data total') is not read",
+    "viewcount-terse": "'5 min stale' gets the subject 'page duration': staleness is not "
+    "read as a freshness bound on the counts",
+    "email-rambling": "'40 emails a day' is per 'receiving', not per user; 'one email in "
+    "ten' is read as a count of 'carries', not a share of emails",
+}
+XFAIL_COMPONENTS = {
+    "judge-plain": "drafted as generic create/read of an item: no building block runs "
+    "submitted work (2 s of CPU each, results within 10 s) as jobs on a queue",
+    "viewcount-terse": "'video' picks the media upload pipeline; counting views (event "
+    "aggregation by workers, a hot key for the viral video) is not recognised",
+    "email-rambling": "'emails' picks notifications sent through a provider (400M/day out "
+    "at 13.9k/s peak) instead of a mail store; attachments kept apart get no object store",
+}
+
+
+def _ids(table: dict[str, str]) -> list[Any]:
+    return [
+        pytest.param(t["id"], marks=pytest.mark.xfail(reason=table[t["id"]], strict=True))
+        if t["id"] in table
+        else t["id"]
+        for t in FRESH
+    ]
+
+
+@functools.cache
+def _draft(task_id: str) -> Draft:
+    return draft(_BY_ID[task_id]["task"])
+
+
+@pytest.mark.parametrize("task_id", [t["id"] for t in FRESH])
+def test_every_number_token_is_placed_or_unplaced(task_id: str) -> None:
+    text = normalize(_BY_ID[task_id]["task"])
+    reading = read_quantities(text)
+    dropped = [
+        m.group(0) for m in _NUMBER_TOKEN.finditer(text) if reading.covering(m.start()) is None
+    ]
+    assert dropped == []
+
+
+@pytest.mark.parametrize("task_id", _ids(XFAIL_NUMBERS))
+def test_numbers_match_the_key(task_id: str) -> None:
+    task = _BY_ID[task_id]
+    assert key_mismatches(task, read_quantities(normalize(task["task"]))) == []
+
+
+@pytest.mark.parametrize("task_id", _ids(XFAIL_COMPONENTS))
+def test_main_components_are_drafted(task_id: str) -> None:
+    assert component_mismatches(_BY_ID[task_id], _draft(task_id)) == []
+
+
+@pytest.mark.parametrize("task_id", [t["id"] for t in FRESH])
+def test_draft_checks_and_reviews_clean(task_id: str) -> None:
+    assert clean_problems(_draft(task_id)) == []
