@@ -37,7 +37,7 @@ def test_values_are_the_words_json_always_showed() -> None:
     assert [s.value for s in Status] == [
         "ok", "warning", "saturated", "idle", "unbounded", "unknown", "violated"
     ]  # fmt: skip
-    assert [s.value for s in SloStatus] == ["met", "violated", "saturated", "unknown"]
+    assert [s.value for s in SloStatus] == ["met", "at risk", "violated", "saturated", "unknown"]
     assert [s.value for s in AssumptionStatus] == ["confirmed", "refuted", "unknown", "unchecked"]
     assert [v.value for v in Verdict] == ["met", "missed", "inconclusive"]
 

@@ -75,7 +75,13 @@ def marked(text: str, *figs: Figure) -> Cell:
 
 
 # The order in which several statuses in one cell are judged: the worst is shown.
-_WORST_SLO = (SloStatus.SATURATED, SloStatus.VIOLATED, SloStatus.UNKNOWN, SloStatus.MET)
+_WORST_SLO = (
+    SloStatus.SATURATED,
+    SloStatus.VIOLATED,
+    SloStatus.AT_RISK,
+    SloStatus.UNKNOWN,
+    SloStatus.MET,
+)
 
 
 def worst_slo(statuses: list[SloStatus]) -> SloStatus | None:

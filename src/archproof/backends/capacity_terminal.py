@@ -28,6 +28,7 @@ _STYLE: dict[Mark, str] = {
     SloStatus.VIOLATED: "red",
     AssumptionStatus.REFUTED: "red",
     Status.WARNING: "yellow",
+    SloStatus.AT_RISK: "yellow",
     SloStatus.MET: "green",
     AssumptionStatus.CONFIRMED: "green",
     Status.OK: "green",

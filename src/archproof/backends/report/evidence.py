@@ -56,6 +56,7 @@ _TONES: dict[StatusWord, Tone] = {
     Verdict.MISSED: "bad",
     Status.SATURATED: "bad",
     Status.WARNING: "warn",
+    SloStatus.AT_RISK: "warn",
     Verdict.INCONCLUSIVE: "warn",
     Status.UNKNOWN: "muted",
     AssumptionStatus.UNCHECKED: "muted",
@@ -90,17 +91,21 @@ def verdict_rows(report: Report) -> list[tuple[str, Cell]]:
     refuted = counts.get(AssumptionStatus.REFUTED)
     worst: Tone = "bad" if refuted else "warn" if len(counts) > 1 else "good"
     rows.append(("Assumptions", Badge(text, worst if counts else "muted")))
-    met = violated = other = 0
+    met = violated = at_risk = other = 0
     for op in cap.operations:
         for check in op.slo:
             if check.status == SloStatus.MET:
                 met += 1
             elif check.status in (SloStatus.VIOLATED, SloStatus.SATURATED):
                 violated += 1
+            elif check.status == SloStatus.AT_RISK:
+                at_risk += 1
             else:
                 other += 1
-    slo_text = f"{met} met, {violated} violated" + (f", {other} unknown" if other else "")
-    rows.append(("SLOs (analytic)", Badge(slo_text, "bad" if violated else "good")))
+    slo_text = f"{met} met, {violated} violated" + (f", {at_risk} at risk" if at_risk else "")
+    slo_text += f", {other} unknown" if other else ""
+    tone: Tone = "bad" if violated else "warn" if at_risk else "good"
+    rows.append(("SLOs (analytic)", Badge(slo_text, tone)))
     b = cap.bottleneck
     if b.component:
         where = b.component + (f" ({b.pool})" if b.pool and b.pool != "all" else "")

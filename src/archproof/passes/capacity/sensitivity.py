@@ -24,8 +24,9 @@ from archproof.numbers import percent, seconds
 from archproof.passes.capacity.figure import Band, Figure
 from archproof.passes.capacity.latency import OperationLatency, operation_latency
 from archproof.passes.capacity.network import Network
-from archproof.passes.capacity.result import Sensitivity
+from archproof.passes.capacity.result import Sensitivity, SloCheck
 from archproof.passes.capacity.solve import Solution, solve
+from archproof.passes.capacity.status import SloStatus
 from archproof.policy import FRAGILE_FROM, INPUT_UNCERTAINTY, SENSITIVE_FROM
 
 UNCERTAINTY = float(INPUT_UNCERTAINTY)
@@ -162,6 +163,16 @@ def banded_latency(
     p99 = with_band(lat.p99, [o.p99.value for o in others])
     by_metric = {"p50": p50, "p95": p95, "p99": p99}
     checks = tuple(
-        replace(c, figure=by_metric[c.metric]) if c.metric in by_metric else c for c in lat.checks
+        _judged(c, by_metric[c.metric]) if c.metric in by_metric else c for c in lat.checks
     )
     return OperationLatency(mean, p50, p95, p99, checks)
+
+
+def _judged(check: SloCheck, fig: Figure) -> SloCheck:
+    """`check` reading the banded `fig`: an objective met at the design's inputs but missed
+    at the band's top (an open top saturates) is at risk, not met. The one place a latency
+    objective's verdict looks at the band."""
+    band = fig.band
+    missed_at_top = band is not None and (band.high is None or band.high > check.target)
+    status = SloStatus.AT_RISK if check.status is SloStatus.MET and missed_at_top else check.status
+    return replace(check, figure=fig, status=status)

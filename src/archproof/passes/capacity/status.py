@@ -26,6 +26,9 @@ class SloStatus(StrEnum):
     """A latency or availability objective against its computed figure."""
 
     MET = "met"
+    # met at the design's inputs, missed at the top of the figure's sensitivity band (or
+    # saturated there): near the knee a few percent off in the inputs loses the objective
+    AT_RISK = "at risk"
     VIOLATED = "violated"
     SATURATED = "saturated"  # the figure does not exist: a pool on the path saturates
     UNKNOWN = "unknown"
