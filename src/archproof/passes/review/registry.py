@@ -29,6 +29,7 @@ RULE_MODULES: tuple[str, ...] = (
     "consistency",
     "sequencing",
     "aggregates",
+    "retry_layers",
 )
 
 

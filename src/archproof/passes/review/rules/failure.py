@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 
-from archproof.model import ComponentKind, Design, Operation
+from archproof.model import ComponentKind, Design, Operation, Retry
 from archproof.model.objectives import user_facing
 from archproof.model.traits import kinds_where, traits
 from archproof.passes.capacity import CapacityResult
@@ -131,12 +131,17 @@ def timeout_missing(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _backs_off(retries: Retry) -> bool:
+    """A backoff that waits: `backoff: 0s` (× any multiplier) is an immediate retry."""
+    return retries.backoff is not None and retries.backoff.seconds > 0
+
+
 @rule(code="FH002", name="retry-without-backoff", severity=Severity.WARNING)
 def retry_without_backoff(ctx: RuleContext) -> Iterator[Hit]:
     """A call is retried immediately, with no backoff between attempts.
 
     What it checks:
-        Call nodes with `retries` of one or more and no `backoff`.
+        Call nodes with `retries` of one or more and no `backoff` (or `backoff: 0s`).
 
     Why it matters:
         Robust failure handling. Immediate retries hit a failing callee again at once, so its
@@ -171,12 +176,12 @@ def retry_without_backoff(ctx: RuleContext) -> Iterator[Hit]:
                         on_failure: fail_closed
 
     Evidence:
-        `retries.count` ≥ 1 with `retries.backoff` unset; the call rate at peak times
+        `retries.count` ≥ 1 with `retries.backoff` unset or zero; the call rate at peak times
         (1 + count) is what the callee sees while it fails.
     """
     for edge in _all_edges(ctx):
         retries = edge.node.retries
-        if retries is None or retries.count < 1 or retries.backoff is not None:
+        if retries is None or retries.count < 1 or _backs_off(retries):
             continue
         rate = peak_rate(ctx.design, edge.op)
         evidence = f"{retries.count} immediate retr{'y' if retries.count == 1 else 'ies'}"
@@ -247,7 +252,7 @@ def retry_without_jitter(ctx: RuleContext) -> Iterator[Hit]:
     """
     for edge in _all_edges(ctx):
         retries = edge.node.retries
-        if retries is None or retries.count < 1 or retries.backoff is None:
+        if retries is None or retries.count < 1 or not _backs_off(retries):
             continue
         if retries.jitter is not None:
             continue
