@@ -23,7 +23,7 @@ _CLOSED_SET = re.compile(
 )
 MONEY_NAME = re.compile(
     r"(?:^|_)(?:amount|price|cost|fee|fees|balance|total|salary|payment|charge|refund|"
-    r"subtotal|tax|tip|fare|payout|cents)(?:$|_)"
+    r"subtotal|tax|tip|fare|payout|cents|deposit|revenue|discount|budget|spend)(?:$|_)"
 )
 _TIMESTAMP = re.compile(r"_at$|^(?:timestamp|time|when)$|_(?:time|timestamp)$")
 _NUMBER_OR_TEXT = frozenset({"float", "int", "bigint", "str", "text"})
