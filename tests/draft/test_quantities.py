@@ -198,3 +198,10 @@ def test_a_stated_peak_is_not_multiplied_again() -> None:
 )
 def test_a_rate_stated_as_up_to_is_a_peak(text: str, at: str, peak: bool) -> None:
     assert _one(text, at).peak is peak
+
+
+def test_each_with_a_verb_is_per_the_owner_before_it() -> None:
+    # the fresh email exercise read "40 emails a day" as per "receiving"
+    item = _one("Think 100 million users, each receiving about 40 emails a day.", "40")
+    assert (item.per, item.period) == ("user", "day")
+    assert _one("we keep 3 nights for each booking", "3").per == "booking"

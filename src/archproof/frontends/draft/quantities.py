@@ -695,9 +695,6 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
         if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
             continue  # "every 10 seconds", "every second": not a per-what
-        if not one and nxt.low not in _STOP:
-            noun = singular(nxt.low)
-            return noun if not size or noun in _OWNERS else None
         owner = next(
             (
                 t
@@ -706,6 +703,12 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             ),
             None,
         )
+        # "100 million users, each receiving 40 emails a day": a verb in -ing after "each"
+        # when an owner (users, servers) comes before it; "each booking" stays a noun
+        acting = nxt.low.endswith("ing") and owner is not None and singular(owner.low) in _OWNERS
+        if not one and nxt.low not in _STOP and not acting:
+            noun = singular(nxt.low)
+            return noun if not size or noun in _OWNERS else None
         if owner is not None:
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
