@@ -328,7 +328,10 @@ def assumption_refuted_by_analysis(ctx: RuleContext) -> Iterator[Hit]:
         metric = assumption.check.metric if assumption and assumption.check else "figure"
         fig = result.figure
         shown = _value(metric, fig.value) if fig is not None else None
-        found = f"{metric} is {shown}" if shown else f"{metric} is {result.detail}"
+        # without a value the detail is the figure's status ("figure is saturated")
+        found = (
+            f"{metric} is {shown}" if shown else f"{metric} has no finite value ({result.detail})"
+        )
         yield Hit(
             element=ElementRef.assumption(result.id),
             message=(
