@@ -9,6 +9,9 @@ know how many keys there are, so it admits everything and says so.
 An operation's limit caps its rate where the rate is stated (`operation_rates`). A
 component's limit thins every call into it (and what those calls call): the lowering
 multiplies their executions by admitted / arriving, found by `component_admission`.
+A rejected call on a fail-closed edge also ends its request: the calls after it in the
+same sequence are made only by the requests it let through (`ended_share`); a fail-open
+edge, or a limit that queues, lets the request go on.
 """
 
 from __future__ import annotations
@@ -86,3 +89,20 @@ def component_admission(
         if adm.admitted < arriving:
             factors[comp.id] = adm.admitted / arriving
     return factors, out
+
+
+def ended_share(admitted_share: float, p: float, times: int) -> float:
+    """Share of the requests reaching a fail-closed call into a rejecting limit that the
+    limit ends: the call is made with probability `p`, `times` times, each execution let
+    through with `admitted_share` (independently). The calls after it see the rest."""
+    return p * (1.0 - admitted_share**times)
+
+
+def rejecting(admissions: Sequence[Admission]) -> dict[str, float]:
+    """Admitted share per component whose global limit rejects (`over: reject`) part of
+    what arrives: the components whose fail-closed calls end requests."""
+    return {
+        a.target: 1.0 - a.rejected_share
+        for a in admissions
+        if a.scope == "component" and a.rejected_share > 0
+    }

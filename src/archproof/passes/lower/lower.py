@@ -48,7 +48,7 @@ from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
 from archproof.model.requirements import Load, at_peak
 from archproof.model.traits import traits
-from archproof.passes.lower.admission import admission, component_admission
+from archproof.passes.lower.admission import admission, component_admission, ended_share
 from archproof.passes.lower.hot_keys import hot_keys
 from archproof.passes.lower.queueing_model import (
     Admission,
@@ -187,6 +187,14 @@ class _Lowering:
         self.design = design
         # admitted / arriving per rate-limited component (admission.py): thins its calls
         self.admitted: Mapping[str, float] = admitted or {}
+        # components whose global limit rejects what it does not admit (over: reject)
+        self.rejects = {
+            c.id
+            for c in design.components
+            if c.rate_limit is not None
+            and c.rate_limit.per == "global"
+            and c.rate_limit.over == "reject"
+        }
         self.resolved = {c.id: resolve(c, catalog.get(c.tech)) for c in design.components}
         self.pools = _pools(design, self.resolved)
         self.pools_of: dict[str, tuple[int, ...]] = {}
@@ -243,7 +251,16 @@ class _Lowering:
                 members = tuple(self.steps(op, (m,), parent, scale, prefix) for m in item.parallel)
                 out.append(Parallel(members))
             else:
-                out.append(self.call(op, item, parent, scale, prefix))
+                call = self.call(op, item, parent, scale, prefix)
+                out.append(call)
+                share = self.admitted.get(item.component)
+                if (
+                    share is not None
+                    and item.component in self.rejects
+                    and not call.policy.fail_open
+                ):
+                    # a 429 on a fail-closed edge ends the request: later calls see the rest
+                    scale *= 1.0 - ended_share(share, float(item.p), item.times)
         return tuple(out)
 
     def call(

@@ -28,7 +28,10 @@ it into the kernel's arrays:
   (× the scenario's load); an operation's rate limit is already in the lowered rate. A
   component's rate limit makes each call into it happen with the lowered admitted share
   (admitted / arriving at the design's load): its pools and what they call see at most
-  the limit, as in the capacity pass.
+  the limit, as in the capacity pass. When the limit rejects and the edge is fail-closed,
+  the calls after it in its sequence are made with the share it lets go on
+  (``admission.ended_share``), drawn independently of the call's own admission: the
+  loads match the lowering, a rejected request's latency is not singled out.
 - A fail-open call with a typed fallback call (``Call.fallback``) names a zero-cost
   ``@client`` wrapper over the fallback's node(s): the kernel calls it when the edge fails
   for good (timeout, breaker, down, error), so a drill moves load onto the fallback's pools.
@@ -55,6 +58,7 @@ from archproof.passes.lower import (
     fallback_shifts,
     lower,
 )
+from archproof.passes.lower.admission import ended_share, rejecting
 from archproof.passes.lower.faults import FaultEffect, fault_windows
 from archproof.passes.simulate.network import (
     SYNC,
@@ -165,9 +169,11 @@ def compile_design(
         group_counter[0] += 1
         return group_counter[0] - 1
 
+    ends = rejecting(model.admission)
+
     def steps(seq: Steps) -> tuple[int, ...]:
         out: list[int] = []
-        for step in seq:
+        for k, step in enumerate(seq):
             if isinstance(step, Parallel):
                 # a fork node over one zero-cost wrapper per member: the member's edge
                 # policy (timeout, retries, breaker, fail-open) sits below its wrapper
@@ -191,6 +197,14 @@ def compile_design(
                     out.extend(call(step))
             else:
                 out.extend(call(step) * step.times)
+            share = ends.get(step.component)
+            if share is not None and not step.policy.fail_open and k + 1 < len(seq):
+                # a 429 on a fail-closed edge ends the request: the calls after it hang
+                # under a zero-cost wrapper made with the share the limit lets go on (as
+                # the lowering thins them; drawn apart from the call's own admission)
+                left = 1.0 - ended_share(share, step.p, step.times)
+                out.append(b.node(client, fixed(0.0), children=steps(seq[k + 1 :]), prob=left))
+                break
         return tuple(out)
 
     def call(c: Call, *, prob: float | None = None, group: int = -1) -> tuple[int, ...]:
