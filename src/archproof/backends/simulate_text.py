@@ -142,12 +142,15 @@ def tables(result: SimulateResult) -> list[Table]:
                     (
                         c.name,
                         pct(c.analytic_utilization),
-                        f"{pct(c.fault_utilization)} / {pct(c.analytic_fault_utilization)}",
+                        f"{pct(c.fault_utilization)} / "
+                        + (pct(c.analytic_fault_utilization) if c.fault_comparable else "n/c"),
                     )
                     for c in during
                 ),
                 "from the first fault's start to the last one's end; the analytic figure "
-                "adds the load fallback calls take on (the failed share × rate × their time)",
+                "adds the load fallback calls take on (the failed share × rate × their time) "
+                "over the servers left; n/c: not comparable, the fault changes this pool's "
+                "service or holding time (slow, erroring, or waiting on a faulted pool)",
             )
         )
     if result.windows:

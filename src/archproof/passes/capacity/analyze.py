@@ -52,8 +52,10 @@ def analyze(
     *,
     load_factors: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0),
     years: int = 3,
+    factor: float = 1.0,
 ) -> CapacityResult:
-    """Run every capacity analysis on `design` (or its lowered model) at its peak load."""
+    """Run every capacity analysis on `design` (or its lowered model) at its peak load
+    (× `factor`: the simulator's --load, so its analytic columns match the run)."""
     model = design if isinstance(design, QueueingModel) else lower(design)
     # The analysis allocates many short-lived, acyclic objects (figures, solutions);
     # reference counting frees them, and the cyclic collector would only rescan the
@@ -61,18 +63,18 @@ def analyze(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(model, load_factors=load_factors, years=years)
+        return _analyze(model, load_factors=load_factors, years=years, factor=factor)
     finally:
         if enabled:
             gc.enable()
 
 
 def _analyze(
-    model: QueueingModel, *, load_factors: tuple[float, ...], years: int
+    model: QueueingModel, *, load_factors: tuple[float, ...], years: int, factor: float
 ) -> CapacityResult:
     design = model.design
     net = compile_network(model)
-    base = solve(net, 1.0)
+    base = solve(net, factor)
     perturbed = perturb(net, base)
     comps = component_loads(net, base, perturbed)
     neck, k_star = bottleneck(net, base)

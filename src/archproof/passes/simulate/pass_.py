@@ -49,7 +49,9 @@ import numpy as np
 from archproof.model import Design
 from archproof.model.events import Fault
 from archproof.passes.base import Context, Pass
+from archproof.passes.capacity.analyze import analyze
 from archproof.passes.capacity.result import CapacityResult
+from archproof.passes.lower import QueueingModel
 from archproof.passes.simulate.design_run import DesignSimulation, simulate_design
 from archproof.passes.simulate.faults import describe, parse_faults
 from archproof.passes.simulate.network import FaultKind, Network
@@ -110,8 +112,12 @@ class ComponentFigures:
     rejections: int
     # from the first fault's start to the last one's end (None without faults): simulated,
     # and analytic = ρ + the load fallbacks take on during the faults (lower/fallback.py)
+    # over the servers left; None and not comparable when a fault changes this pool's own
+    # service or holding time (slow, erroring, or calling a faulted pool), which a
+    # steady-state figure does not describe
     fault_utilization: float | None = None
     analytic_fault_utilization: float | None = None
+    fault_comparable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +205,7 @@ class SimulateResult:
                     "rejections": c.rejections,
                     "fault_utilization": _f(c.fault_utilization),
                     "analytic_fault_utilization": _f(c.analytic_fault_utilization),
+                    "fault_comparable": c.fault_comparable,
                 }
                 for c in self.components
             ],
@@ -355,6 +362,73 @@ def _analytic(cap: CapacityResult | None, station: str) -> tuple[int, float | No
     return whole.servers, whole.utilization.value
 
 
+def _fault_disturbed(net: Network) -> tuple[frozenset[int], dict[int, int]]:
+    """Stations whose load during the faults the steady-state figure (ρ + the load
+    fallbacks take on, lower/fallback.py) does not describe, and the servers each station
+    loses (lose_replicas: the same erlangs over fewer servers).
+
+    A slow or erroring station changes the flow of every operation through it (backlog,
+    timeouts, retries, requests ending early), so every station those operations visit is
+    disturbed. A station down or short of servers moves load as the fallback figure says;
+    only the pools waiting on it (synchronously, at any depth) hold their servers for a
+    different time."""
+    lost: dict[int, int] = {}
+    waited_on: set[int] = set()  # down or short of servers
+    changed_flow: set[int] = set()  # slow or erroring
+    for f in range(len(net.fw_station)):
+        s, kind = int(net.fw_station[f]), int(net.fw_kind[f])
+        if kind == FaultKind.LOSE_SERVERS:
+            lost[s] = max(lost.get(s, 0), int(net.fw_value[f]))
+            waited_on.add(s)
+        elif kind == FaultKind.DOWN:
+            waited_on.add(s)
+        else:
+            changed_flow.add(s)
+    disturbed: set[int] = set()
+    for r in net.op_root:
+        visited = _stations_of(net, int(r))
+        if visited & changed_flow:
+            disturbed |= visited
+    callees: dict[int, set[int]] = {}
+    for n in range(net.n_nodes):
+        s = int(net.nd_station[n])
+        for pos in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1])):
+            ch = int(net.cl_node[pos])
+            if not net.nd_async[ch] and int(net.nd_station[ch]) != s:
+                callees.setdefault(s, set()).add(int(net.nd_station[ch]))
+    holders = set(waited_on)
+    grew = True
+    while grew:  # a caller holds its server while it waits for the faulted callee
+        grew = False
+        for s, cs in callees.items():
+            if s not in holders and cs & holders:
+                holders.add(s)
+                grew = True
+    disturbed |= holders - waited_on
+    return frozenset(disturbed), lost
+
+
+def _stations_of(net: Network, root: int) -> set[int]:
+    """Stations an operation's tree visits, following async hand-offs and spawns."""
+    out: set[int] = set()
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.add(int(net.nd_station[n]))
+        stack.extend(
+            int(net.cl_node[p]) for p in range(int(net.nd_coff[n]), int(net.nd_coff[n + 1]))
+        )
+        if int(net.nd_spawn[n]) >= 0:
+            stack.append(int(net.op_root[int(net.nd_spawn[n])]))
+        if int(net.nd_fb[n]) >= 0:
+            stack.append(int(net.nd_fb[n]))
+    return out
+
+
 def _down_throughout(net: Network, station: str) -> bool:
     """Is `station` down from the first fault's start to the last one's end?"""
     if not len(net.fw_station):
@@ -422,6 +496,8 @@ def pair(
             )
         )
     comps: list[ComponentFigures] = []
+    net = sim.compiled.network
+    disturbed, lost = _fault_disturbed(net) if len(net.fw_station) else (frozenset(), {})
     for st in runs[0].stations:
         if st.name.startswith("@"):
             continue
@@ -439,10 +515,15 @@ def pair(
             if sim.compiled.pool_station.get(sh.pool) == st.name
         )
         f_analytic = None
+        s_index = net.station(st.name)
+        comparable = s_index not in disturbed
         if f_util is not None and analytic is not None and servers > 0:
-            f_analytic = analytic + shifted / servers
-            if _down_throughout(sim.compiled.network, st.name):
+            left = servers - lost.get(s_index, 0)
+            if _down_throughout(net, st.name):
                 f_analytic = 0.0  # a pool that is down serves nothing
+            elif comparable and left > 0:
+                # the same erlangs, plus what fallbacks move here, over the servers left
+                f_analytic = (analytic * servers + shifted) / left
         comps.append(
             ComponentFigures(
                 name=st.name,
@@ -456,6 +537,7 @@ def pair(
                 rejections=sum(s.rejections for s in per_st),
                 fault_utilization=f_util,
                 analytic_fault_utilization=f_analytic,
+                fault_comparable=comparable or f_analytic is not None,
             )
         )
     faults = sim.compiled.faults
@@ -468,6 +550,22 @@ def pair(
         duplicates=sum(r.duplicates for r in runs),
         seed=seed,
         load=load,
+    )
+
+
+def _capacity_at(context: Context, load: float) -> CapacityResult | None:
+    """The capacity pass's figures at the load the simulation ran (--load × the scenario's
+    load), so simulated and analytic columns describe the same traffic: the pass's own
+    result at 1×, else the same analysis re-solved at that factor."""
+    cap = context.get(CapacityResult)
+    if cap is None or load == 1.0:
+        return cap
+    model = context.get(QueueingModel)
+    return analyze(
+        model if model is not None else context.design,
+        load_factors=context.options.load_factors,
+        years=context.options.years,
+        factor=load,
     )
 
 
@@ -495,7 +593,7 @@ def run(context: Context) -> SimulateResult:
         on_compile=on_compile if callable(on_compile) else None,
         workers=workers if isinstance(workers, int) else 1,
     )
-    cap = context.get(CapacityResult)
+    cap = _capacity_at(context, sim.compiled.load)
     result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
     scenarios = context.design.scenarios
     if o.simulate and not result.faults and scenarios and sim.interrupted is None:
@@ -512,8 +610,10 @@ def run(context: Context) -> SimulateResult:
             backend=backend,
             max_events=int(budget) if isinstance(budget, int) else None,
         )
+        outage_cap = _capacity_at(context, outage.compiled.load)
         result = replace(
-            result, outage=pair(outage, cap, context.design, seed=o.sim_seed, load=o.sim_load)
+            result,
+            outage=pair(outage, outage_cap, context.design, seed=o.sim_seed, load=o.sim_load),
         )
     return result
 
