@@ -739,7 +739,9 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
         is more than 50% of the SLO — and that runs often enough for its tail to set the
         operation's: P(the call runs) × P(its response > SLO / 2) above 1% (5% for p95).
         Not reported: operations with no other synchronous step (nothing else shares the
-        budget), and calls OP001 already reports (mean service time ≥ 30% of the SLO).
+        budget), calls OP001 already reports (mean service time ≥ 30% of the SLO), and a
+        money call to a third party the request exists to make (a charge) when its p99
+        fits inside the SLO or the operation meets it: the SLO was sized for it.
 
     Why it matters:
         Operation efficiency: separate fast and slow work. When one step's slow tail eats
@@ -813,8 +815,12 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
             share = edge.share_of_slo.value
             if share is None or share <= DOMINANT_SHARE + 1e-9 or len(steps) < 2:
                 continue
-            if _is_purpose(ctx, op, node) and _slo_met(capacity, op, label):
-                continue  # the SLO was sized for the step the request exists to make
+            fits = (edge.p99_response.value or math.inf) <= slo
+            if _is_purpose(ctx, op, node) and (fits or _slo_met(capacity, op, label)):
+                # the SLO was sized for the step the request exists to make; when the step
+                # fits inside it and the operation still misses, the cause is elsewhere
+                # (OP009 and the saturated pool say where)
+                continue
             if any(not child.async_ for child in direct_calls(node.calls)):
                 continue
             mean = mean_time_s(ctx, node)
