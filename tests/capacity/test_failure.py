@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import capacity
@@ -62,12 +64,27 @@ def test_failure_modes() -> None:
     assert cache.fail_share == {"lookup": pytest.approx(0.75)}
     db = r.failure("db")
     assert db is not None and set(db.fails) == {"get", "lookup"} and db.spof
-    # get 100/s fails fully, lookup 100/s on 25%; total traffic incl. job 100/s = 300/s
-    assert db.blast_radius.value == pytest.approx((100 + 25) / 300)
+    # get 100/s fails fully, lookup 100/s on 25%, over the 200/s that enter (the job's
+    # 100/s is get's work handed to a queue, not traffic of its own)
+    assert db.blast_radius.value == pytest.approx((100 + 25) / 200)
     q = r.failure("q")
     assert q is not None and set(q.degrades) == {"get", "job"} and not q.fails
     api = r.failure("api")
     assert api is not None and not api.spof  # two replicas
     worker = r.failure("worker")
     assert worker is not None and worker.fails == ("job",)
+    assert worker.blast_radius.value == 0.0  # the job's messages wait in q; no request fails
     assert worker.unaffected == 2  # get and lookup never reach the worker
+
+
+def test_losing_every_load_balancer_fails_every_request_that_enters() -> None:
+    # issue 20 problem 2: the shortener's lb (and api) showed a "50.2%" blast radius because
+    # count_clicks, fed by redirect through a queue, was counted as traffic that survives
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    r = capacity((examples / "url_shortener.yaml").read_text("utf-8"))
+    for component in ("lb", "api"):
+        mode = r.failure(component)
+        assert mode is not None and mode.blast_radius.value == pytest.approx(1.0)
+    counter = r.failure("counter")
+    assert counter is not None and counter.fails == ("count_clicks",)
+    assert counter.blast_radius.value == 0.0

@@ -126,7 +126,12 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         for comp in comps_of[op.id]:
             effects[comp][op.id] = outage_effect(net, op.id, comp)
     rates = {op.id: net.op_rate[op.id] for op in design.operations}
-    total = sum(rates.values())
+    # Blast radius counts the requests that enter the system: a queue consumer's work is
+    # caused by them (counting it too made losing every load balancer of a shortener a
+    # "50.2%" radius, its click counter carrying the other half), and when the consumer's
+    # own dependency is down its messages wait in the queue rather than fail anyone.
+    entering = {op.id for op in design.operations if op.consumes is None}
+    total = sum(rates[o] for o in entering)
     modes: list[FailureMode] = []
     for c in design.components:
         rc = net.resolved[c.id]
@@ -135,8 +140,8 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         degrades = tuple(o for o, (f, d) in eff.items() if f == 0 and d > 0)
         survives = tuple(o for o, (f, d) in eff.items() if f == 0 and d == 0)
         unaffected = len(design.operations) - len(eff)
-        fail_rate = sum(rates[o] * f for o, (f, _) in eff.items())
-        deg_rate = sum(rates[o] * d for o, (_, d) in eff.items())
+        fail_rate = sum(rates[o] * f for o, (f, _) in eff.items() if o in entering)
+        deg_rate = sum(rates[o] * d for o, (_, d) in eff.items() if o in entering)
         instances = rc.replicas + c.read_replicas
         spof = instances == 1 and bool(fails) and traits(c.kind).can_be_spof
         note = None
@@ -167,13 +172,15 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
                 blast_radius=figure(
                     fail_rate / total if total else 0.0,
                     "",
-                    "Σ rate(op) × P(op fails | down) / Σ rate",
+                    "Σ rate(op) × P(op fails | down) / Σ rate, over the operations requests "
+                    "enter by (queue consumers' work is caused by them)",
                     total_rate=total,
                 ),
                 degraded_share=figure(
                     deg_rate / total if total else 0.0,
                     "",
-                    "Σ rate(op) × P(op degrades | down) / Σ rate",
+                    "Σ rate(op) × P(op degrades | down) / Σ rate, over the operations "
+                    "requests enter by",
                 ),
                 spof=spof,
                 availability=avail,
