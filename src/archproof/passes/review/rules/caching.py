@@ -241,25 +241,29 @@ def cache_without_expiry_or_invalidation(ctx: RuleContext) -> Iterator[Hit]:
         live = traits(c.kind).cache and not copies and refill(ctx, c.id) is None
         if c.cache is not None and c.cache.invalidation and not live:
             continue
-        writes = writes_to_cached_data(ctx, c)
-        if not writes and live:
-            # live data written straight into the cache (positions, presence): with no
-            # TTL an entry whose writer went away stays forever, whatever overwrites it
-            writes = [(op.id, n) for op, n in ctx.all_calls() if n.component == c.id and n.is_write]
+        # live data written straight into the cache (positions, presence): with no TTL an
+        # entry whose writer went away stays forever, whatever invalidates or overwrites it
+        direct = [(op.id, n) for op, n in ctx.all_calls() if n.component == c.id and n.is_write]
+        writes = direct if live and direct else writes_to_cached_data(ctx, c)
         if not writes:
             continue
         shown = ", ".join(f"{op}: {node.call}" for op, node in writes[:3])
         more = f" and {len(writes) - 3} more" if len(writes) > 3 else ""
+        said = "an invalidation" if c.cache is not None and c.cache.invalidation else "none"
         yield Hit(
             element=ElementRef.component(c.id),
             message=(
-                f"cache '{c.id}' has no TTL and no invalidation, but its data is written "
+                f"cache '{c.id}' has no TTL and its entries are written straight into it "
+                f"({shown}{more}), with {said}: an entry whose writer went away (a crashed "
+                "client or node) is never removed"
+                if live and direct
+                else f"cache '{c.id}' has no TTL and no invalidation, but its data is written "
                 f"({shown}{more})"
             ),
             span=c.span,
             fix="set `cache.ttl` to the staleness readers can tolerate, and/or delete the "
             "key after each write (`cache.invalidation`)",
-            evidence=f"no cache.ttl, no cache.invalidation; writes: {shown}{more}",
+            evidence=f"no cache.ttl; cache.invalidation: {said}; writes: {shown}{more}",
         )
 
 
