@@ -11,7 +11,8 @@ from archproof.pipeline import run
 DESIGN = """\
 meta: {name: op008-purpose}
 components:
-  api: {kind: service, tech: stateless-service, replicas: 1, concurrency: CONC, work: {handle: 20ms}}
+  api:
+    {kind: service, tech: stateless-service, replicas: 1, concurrency: CONC, work: {handle: 20ms}}
   db: {kind: database, tech: postgresql, read_replicas: 1, recovery: PITR}
   psp: {kind: external, tech: external-api, work: {charge: {lognormal: {p50: 600ms, p99: 2500ms}}}}
 operations:
