@@ -123,9 +123,40 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
     if kind == "value_error":
         msg = str(error["msg"]).removeprefix("Value error, ")
         return msg, "AP015", None
+    if kind == "int_parsing_size":  # 1e100 where a whole number goes: past every bound
+        return f"'{field}' is far too large, got {_show(value)}", "AP025", _RANGE_HINT
+    if kind == "union_tag_not_found" and not isinstance(value, dict):
+        kind = "dict_type"  # a list where a distribution goes: not "unable to extract tag"
+    if kind in _EXPECTED:
+        return f"'{field}': expected {_EXPECTED[kind]}, got {_show(value)}", "AP012", None
     expected = str(error["msg"]).replace("Input should be", "expected")
     return f"'{field}': {expected}, got {_show(value)}", "AP012", None
 
+
+# pydantic's words for a wrong type name our classes and parsers ("a valid dictionary or
+# instance of Breaker", "a valid tuple", "not a valid fraction"); the user wrote YAML, so
+# the message names what YAML has (issue 12: types in the user's words, not ours).
+_EXPECTED = {
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "dataclass_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "frozen_set_type": "a list",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "fraction_type": "a number",
+    "fraction_parsing": "a number",
+    "decimal_type": "a number",
+    "decimal_parsing": "a number",
+}
 
 _RANGE_HINT = "ranges are generous, far beyond real systems; `archproof describe` lists them"
 
@@ -146,6 +177,8 @@ def _constraint(kind: str, ctx: dict[str, Any]) -> str:
 def _show(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as YAML writes it, not Python's True
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):
