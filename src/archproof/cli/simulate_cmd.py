@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from enum import StrEnum
@@ -60,13 +61,25 @@ def _secs(s: float) -> str:
     return f"{s:.0f} s" if s >= 10 else f"{s:.1f} s"
 
 
-def _wall_estimate(est: Estimate, python: bool) -> float:
+def _cpu_share(workers: int) -> tuple[float, float, int]:
+    """(share of a core each of our processes gets, 1-minute load average, cores): the
+    machine's other runnable processes (the load average) and ours share its cores."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not every platform has one
+        return 1.0, 0.0, cores
+    return min(1.0, cores / max(1.0, load + workers)), load, cores
+
+
+def _wall_estimate(est: Estimate, python: bool, share: float = 1.0) -> float:
     """Wall seconds: the kernel loaded, then each process runs its share of the
-    replications one after another (a first compile after install is not counted)."""
+    replications one after another, at its `share` of a core (a first compile after
+    install is not counted)."""
     per = est.seconds_python if python else est.seconds_numba
     rounds = -(-est.replications // max(1, est.workers))
     start = 0.0 if python else _KERNEL_LOAD_S
-    return start + per * rounds + (_WORKER_START_S if est.workers > 1 else 0.0)
+    return (start + per * rounds + (_WORKER_START_S if est.workers > 1 else 0.0)) / share
 
 
 def simulate(
@@ -180,9 +193,12 @@ def simulate(
     compiled: list[float] = []
 
     def on_start(est: Estimate, notes: tuple[str, ...]) -> None:
-        wall = _wall_estimate(est, python)
+        share, load_avg, cores = _cpu_share(est.workers)
+        wall = _wall_estimate(est, python, share)
         estimated.extend((wall, time.perf_counter()))
         procs = f" on {est.workers} processes" if est.workers > 1 else ""
+        if share < 1.0:  # a busy machine: say why the estimate is longer than the work
+            procs += f" (load average {load_avg:.1f} on {cores} cores)"
         err.print(
             f"estimate: {est.requests:,.0f} requests × {est.replications} replication(s), "
             f"≈{est.events * est.replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
