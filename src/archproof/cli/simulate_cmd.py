@@ -224,8 +224,8 @@ def simulate(
     def on_compile() -> None:
         compiled.append(1.0)
         err.print(
-            "compiling the simulation kernel (once after install or upgrade; "
-            "it is cached for later runs) …",
+            "compiling the simulation kernel: about 30 s of CPU, once after install or "
+            "upgrade (cached for later runs) …",
             markup=False,
         )
 
