@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from archproof.cli.app import app
@@ -83,3 +84,61 @@ def test_a_fault_past_the_model_bounds_is_a_usage_error(tmp_path: Path) -> None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert result.exit_code == 2
         assert f"error: fault '{spec}': {said}" in result.output
+
+
+def test_erlang_b_at_offered_loads_past_lgamma_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Was OverflowError (math range error) in `exp`: at 5e21 erlangs (a design at the bounds,
+    # sized by the growth plan) the difference of two lgammas near 2.5e23 was off by ~1e7.
+    c, a = 7_127_031_055_714_613_198_848, 4.988921739000229e21
+    assert erlang_b(c, a) == 0.0 and erlang_c.erlang_c(c, a) == 0.0
+    assert 0.0 < erlang_b(4_988_921_739_565_287_342_081 + 10**12, a) < 1e-100
+    # Where both forms apply, the integral one agrees with the exact term-by-term sum.
+    fast = erlang_b(100_050_000, 1e8)
+    monkeypatch.setattr(erlang_c, "_MAX_TERMS", 10**7)
+    exact = erlang_b(100_050_000, 1e8)
+    assert abs(fast - exact) / exact < 1e-9
+
+
+# Every figure at (or near) its documented bound at once: the math must hold there, not just
+# the loader refuse what lies past it. queue_limit 0 (no queue), 1e11 servers, a 100-year
+# service time, 12 nines, 1G/s beside 1e-9/s.
+AT_THE_BOUNDS = """\
+meta: {name: extremes}
+requirements:
+  load: {peak_factor: 1000}
+  slos: {availability: 99.9999999999%}
+components:
+  api:
+    kind: service
+    tech: stateless-service
+    replicas: 100000
+    concurrency: 1000000
+    queue_limit: 0
+    work:
+      handle: {lognormal: {mean: 1ns, cv: 100}}
+  db:
+    kind: database
+    tech: postgresql
+    concurrency: 1
+    queue_limit: 1000000000
+    availability: 99.9999999999%
+    work:
+      read: 36500d
+operations:
+  get:
+    rate: 1G/s
+    calls:
+      - api.handle
+      - {call: db.read, timeout: 36500d, retries: {count: 20, backoff: 36500d}}
+  rare:
+    rate: 1e-9/s
+    calls: [api.handle]
+"""
+
+
+def test_every_command_on_a_design_at_the_bounds(tmp_path: Path) -> None:
+    from test_fuzz import run_every_command
+
+    path = tmp_path / "design.yaml"
+    path.write_text(AT_THE_BOUNDS, "utf-8")
+    run_every_command(path)
