@@ -168,3 +168,21 @@ def test_problem7_fault_columns_labelled_not_comparable() -> None:
         assert c.analytic_fault_utilization is None and not c.fault_comparable
     js = {c["name"]: c for c in sim.to_json()["components"]}  # type: ignore[attr-defined]
     assert js["db"]["fault_comparable"] is False
+
+
+def test_progress_says_when_a_replication_drains_its_backlog() -> None:
+    """Past its last arrival a run serves what queued up (chat's presence_down drains for
+    100 s after 60 s of arrivals): progress says so rather than '0 s left'."""
+    from archproof.passes.simulate.design_run import simulate_design
+
+    seen: list[Progress] = []
+    simulate_design(
+        load_design(ROOT / "examples" / "chat.yaml"),
+        duration_s=2.0,
+        faults=parse_faults(
+            ("notifier:slow=50@0s+2s",), load_design(ROOT / "examples" / "chat.yaml")
+        ),
+        progress=seen.append,
+    )
+    assert any(p.draining for p in seen)
+    assert not seen[-1].draining and seen[-1].replications_done == 1

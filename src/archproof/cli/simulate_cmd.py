@@ -218,7 +218,9 @@ def simulate(
             total=p.total_s,
             where=f"{p.simulated_s:,.0f}/{p.total_s:,.0f} simulated s, "
             f"{p.replications_done}/{p.replications} replications",
-            left="" if left is None else f"≈{_secs(left)} left",
+            left="draining the backlog after the last arrival"
+            if p.draining
+            else ("" if left is None else f"≈{_secs(left)} left"),
         )
 
     def on_compile() -> None:

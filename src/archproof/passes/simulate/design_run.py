@@ -84,6 +84,9 @@ class Progress:
     per_replication_s: float  # simulated seconds of one replication
     elapsed_s: float  # wall seconds since the replications started
     workers: int
+    # replications past their last arrival, serving the backlog left (an overloaded
+    # pool's queue can take a while: the time left is unknown until it empties)
+    draining: int = 0
 
     @property
     def simulated_s(self) -> float:
@@ -291,6 +294,7 @@ def simulate_design(
             per_replication_s=per_s,
             elapsed_s=time.perf_counter() - t0,
             workers=workers,
+            draining=len(draining - done.keys()),
         )
 
     def on_done(i: int, r: SimResult) -> None:
@@ -299,8 +303,12 @@ def simulate_design(
         if progress is not None:
             progress(now_at())
 
+    draining: set[int] = set()
+
     def on_progress(i: int, t: float) -> None:
         reached[i] = min(t, per_s)  # the drain after the last arrival counts as the end
+        if t > per_s:
+            draining.add(i)
         if progress is not None:
             progress(now_at())
 
