@@ -31,7 +31,7 @@ def test_coding_limiter_keeps_the_task_numbers() -> None:
     assert calls.value == "2,500/s" and "8 gateway nodes" in calls.evidence
     _, choice, because = _decided(d, "limiter-placement")
     assert choice.startswith("one shared store")
-    assert "12.5 per minute a node" in because and "20%" in because
+    assert "12.5 per minute a node" in because and "stays under 50%" in because
     assert "call-rate" not in _assumption_ids(d)
 
 

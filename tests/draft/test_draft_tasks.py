@@ -168,8 +168,10 @@ def test_url_shortener_numbers_decide_replicas_cache_and_storage(
     assert db.read_replicas >= 1 and d.decision("db-standby") is not None
     has_cache = "cache" in design.component_map
     assert has_cache == (replicas.choice.startswith("none") and u_read / 0.5 > 3)
-    assert replicas is not None and pct(u_read) in replicas.because
-    assert "11.6k/s" in replicas.because  # peak reads = 100M/month × 100 × 3
+    # The reason states the rule it sized by, not the drafter's own estimate of the load
+    # (issue 13, one source: `archproof analyze` prints the pool's ρ).
+    assert replicas is not None and "under 50%" in replicas.because
+    assert pct(u_read) not in replicas.because and "archproof analyze" in replicas.because
     cache = d.decision("cache")
     assert cache is not None and cache.principle == Principle.CA
     # 100M/month × 5 years × 500B = 3.04 TB > 2 TB: partition

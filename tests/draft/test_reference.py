@@ -101,11 +101,11 @@ def compare(ref: dict[str, Any]) -> Comparison:
 
 
 def _stored(drafted: Draft, where: str) -> float | None:
-    """The draft's own stored-volume figure: its storage figure (database) or its
+    """The draft's own stored-volume figure: its row-data figure (database) or its
     object-storage requirement."""
     texts: list[str] = []
     if where == "database":
-        texts = [value for name, value in drafted.figures if name.startswith("storage")]
+        texts = [value for name, value in drafted.figures if name.startswith("row data")]
     else:
         texts = [r.value for r in drafted.requirements if r.name == "object storage"]
     if not texts:

@@ -81,6 +81,9 @@ class Ctx:
     event_rate: Fraction | None = None
     event_note: str = ""
     storage_total: str | None = None
+    # The horizon storage was sized for when the task states no retention: written as the
+    # design's retention so the capacity pass sizes the same years (issue 13, one source).
+    sizing_retention_s: Fraction | None = None
     # Data whose volume is a standing stock, not growth (adjacency lists, a cache's hot
     # set): the block states it as (how, bytes) and decides where it lives itself.
     stock: tuple[str, Fraction] | None = None

@@ -32,6 +32,7 @@ from archproof.frontends.draft.derive import Ledger, derive, retention_for_sizin
 from archproof.frontends.draft.entities import plan_indexes
 from archproof.frontends.draft.extract import Extracted
 from archproof.frontends.draft.flows import (
+    SEE_ANALYZE,
     Flow,
     at_peak,
     explain,
@@ -42,7 +43,7 @@ from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns import BLOCKS, LATE
 from archproof.frontends.draft.placement import event_hub, location_store, rate_limit_guard
-from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, OneOfSpec
+from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, EntitySpec, OneOfSpec
 from archproof.frontends.draft.scaling import (
     high_availability,
     latency_risks,
@@ -56,13 +57,15 @@ from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     WAIT_ALLOWANCE,
     nodes_for,
-    pct,
     per_s,
+    rate_text,
 )
-from archproof.model import Principle
+from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
+from archproof.model.row_size import UNKNOWN_KEY_BYTES, field_bytes, row_bytes
+from archproof.numbers import size as size_text
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
-from archproof.units import Duration, Size
+from archproof.units import Duration, Size, parse_rate, parse_size
 
 CACHE_HIT = Fraction(4, 5)
 STORAGE_THRESHOLD = 2 * 10**12
@@ -138,10 +141,9 @@ def _database(ctx: Ctx) -> None:
         return
     flow = flows(ctx)["db"]
     u_read, u_write = _db_utils(ctx, db, flow)
-    reads_text = explain(db, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "reads")
-    writes_text = explain(
-        db, at_peak(ctx, flow.write_rate), at_peak(ctx, flow.write_busy), "writes"
-    )
+    reads_text = explain(db, "reads")
+    writes_text = explain(db, "writes")
+    both_text = explain(db, "reads and writes")
     total = u_read + u_write
     target = float(TARGET_STATEFUL)
     if total <= target:
@@ -150,8 +152,8 @@ def _database(ctx: Ctx) -> None:
             "Read replicas",
             "none: one primary serves reads and writes",
             Principle.DB,
-            f"{reads_text}; {writes_text}; together {pct(total)} ≤ 50% of one "
-            "node, so followers would add lag and cost for nothing",
+            f"reads and writes together stay under 50% of one node at peak ({both_text}), "
+            f"so followers would add lag and cost for nothing; {SEE_ANALYZE}",
             "db",
         )
         ctx.decide(
@@ -159,9 +161,9 @@ def _database(ctx: Ctx) -> None:
             "Caching",
             "no cache",
             Principle.CA,
-            f"the primary serves peak reads at "
-            f"{pct(u_read)} of one node; a cache is another stateful component with "
-            "invalidation bugs, justified only by numbers that need it",
+            "the primary serves peak reads and writes under 50% of one node; a cache is "
+            "another stateful component with invalidation bugs, justified only by numbers "
+            "that need it",
             "db",
         )
         _headroom(ctx, db)
@@ -174,9 +176,7 @@ def _database(ctx: Ctx) -> None:
         _add_cache(ctx, u_read, needed, reads_text)
         flow = flows(ctx)["db"]
         u_read, u_write = _db_utils(ctx, db, flow)
-        reads_text = explain(
-            db, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "reads after the cache"
-        )
+        reads_text = explain(db, "reads after the cache")
         needed = (
             (read_replicas_needed(u_read, u_write, target) or 0) if u_read + u_write > target else 0
         )
@@ -198,10 +198,9 @@ def _database(ctx: Ctx) -> None:
             "Read replicas",
             f"{needed} read replica(s)",
             Principle.DB,
-            f"{reads_text}; reads spread over the primary and its replicas, writes "
-            f"({pct(u_write)}) stay on the primary: 1 + read_replicas = "
-            f"⌈max({pct(u_read)} ÷ (50% − {pct(u_write)}), {pct(u_read)} ÷ 50%)⌉, so "
-            f"read_replicas = {needed}; reads that must see their own writes go to the primary",
+            f"{reads_text}; reads spread over the primary and its replicas, writes stay on "
+            f"the primary: read_replicas = {needed}, the fewest that keep every node under "
+            "50% at peak; reads that must see their own writes go to the primary; " + SEE_ANALYZE,
             "db",
         )
     elif u_write <= target:
@@ -210,7 +209,7 @@ def _database(ctx: Ctx) -> None:
             "Read replicas",
             "none",
             Principle.DB,
-            f"{reads_text}: the primary has headroom (≤ 50%)",
+            f"{reads_text}: the primary stays under 50% at peak; {SEE_ANALYZE}",
             "db",
         )
     if u_write > target:
@@ -237,17 +236,16 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
         f"replicas = {shards} primaries, one per shard (by {key}); each shard also has a "
         "hot standby for failover, not counted here: it adds no capacity"
     )
-    primary = u_write / shards + u_read / (shards + replicas)
     ctx.decide(
         "db-writes",
         "Write capacity",
         f"shard the primary store by {key} into {shards} primaries",
         Principle.DB,
         f"{writes_text}: writes alone exceed 50% of one primary and replicas do not help "
-        f"writes; shards = ⌈{pct(u_write)} ÷ 35%⌉ = {shards}, read replicas = "
-        f"⌈{pct(u_read)} ÷ (50% − {pct(u_write / shards)})⌉ − {shards} = {replicas}; "
-        f"each primary at {pct(primary)}. One technology, one schema: every query of "
-        f"the hot path carries {key}, so it stays on one shard",
+        f"writes; {shards} shards are the fewest that keep each primary's writes under 35% "
+        f"at peak, and {replicas} read replicas the fewest that keep every node under 50% "
+        f"({SEE_ANALYZE}). One technology, one schema: every query of the hot path carries "
+        f"{key}, so it stays on one shard",
         "db",
     )
     ctx.decide(
@@ -262,11 +260,11 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
     ctx.ledger.assume_entry(
         "db-shard-key",
         f"every hot-path query carries {key}, so it touches one shard",
-        f"derived: writes need {pct(u_write)} of one primary at peak; cross-shard "
+        "derived: writes alone exceed 50% of one primary at peak; cross-shard "
         "queries (e.g. a user's conversations) go through an index table or fan out",
     )
     ctx.ledger.ask(
-        f"Writes need {pct(u_write)} of one database node at peak, so the draft shards by "
+        "Writes alone exceed 50% of one database node at peak, so the draft shards by "
         f"{key} into {shards} primaries: can writes be batched instead, or is another key "
         "better?"
     )
@@ -305,7 +303,8 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
     hit = f"{int(CACHE_HIT * 100)}%"
     miss = f"{int((1 - CACHE_HIT) * 100)}%"
     cache.cache = {
-        "justification": f"{reads_text} would need {needed} read replicas (> {MAX_READ_REPLICAS})",
+        "justification": f"without a cache the reads would need {needed} read replicas "
+        f"(> {MAX_READ_REPLICAS})",
         "ttl": "1h",
         "invalidation": "delete the key on update or delete (cache-aside)",
         "hit_ratio": f"{hit} assumed for skewed (Zipf-like) key lookups; measure it",
@@ -361,7 +360,7 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
         "Caching",
         f"cache-aside in front of {', '.join(o for o, _ in ctx.lookups)}",
         Principle.CA,
-        f"{reads_text}: {needed} read replicas would be needed (> "
+        f"without a cache, {needed} read replicas would be needed (> "
         f"{MAX_READ_REPLICAS}); with {hit} hits the misses fit",
         "cache",
     )
@@ -386,12 +385,16 @@ def _storage(ctx: Ctx) -> None:
     writes = main_write.rate if main_write is not None and main_write.rate else ctx.load.writes
     if not writes:
         return
+    # Sized with the growth as the YAML writes it (rounded to three digits), the rate the
+    # capacity pass's storage table reads, so both print the same volume.
+    writes = parse_rate(rate_text(writes)).per_second
     entity.growth = writes
     item = ctx.load.item_size
     if item is not None and item <= 64_000 and entity.id != "Media":
         entity.row_size = str(Size(item))
-    row_bytes = _row_bytes(entity.row_size)
+    row_bytes = _row_bytes(ctx, entity)
     retention = retention_for_sizing(ctx.load, ctx.ledger)
+    ctx.sizing_retention_s = retention
     rows = writes * retention
     total = rows * row_bytes
     entity.retention = str(Duration(retention))
@@ -399,16 +402,23 @@ def _storage(ctx: Ctx) -> None:
         "from the task" if ctx.load.retention_s is not None else "assumed: the sizing horizon"
     )
     years = retention / (365 * DAY)
+    # In floats and through the report's formatter, as the storage table computes it
+    # (rows = growth × retention, data = rows × row bytes), so a volume on a rounding
+    # boundary (10.95 TB) reads the same in both.
+    volume = size_text(float(writes) * float(retention) * float(row_bytes)).replace(" ", "")
     text = (
         f"{per_s(float(writes))} new {entity.id} rows × {float(years):g} years × "
-        f"{Size(row_bytes)} ≈ {size3(total)}"
+        f"{size3(row_bytes)} ≈ {volume}"
     )
     storage_fig = ctx.load.storage
-    if storage_fig is not None:
+    if storage_fig is not None and storage_fig > total:
         text += f" (the task says {Size(storage_fig)} in total)"
-        total = max(total, storage_fig)
-    ctx.storage_total = size3(total)
-    ctx.figures.append((f"storage ({float(years):g} years)", size3(total)))
+        total = storage_fig
+        volume = size3(total)
+    elif storage_fig is not None:
+        text += f" (the task says {Size(storage_fig)} in total)"
+    ctx.storage_total = volume
+    ctx.figures.append((f"row data ({float(years):g} years)", volume))
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",
@@ -447,12 +457,30 @@ def size3(value: Fraction) -> str:
     return str(Size(Fraction(f"{float(value):.3g}")))
 
 
-def _row_bytes(row_size: str | None) -> Fraction:
-    if row_size is None:
-        return Fraction(1000)
-    from archproof.units import parse_size
+def _row_bytes(ctx: Ctx, entity: EntitySpec) -> Fraction:
+    """The row size the design states, else its fields' sizes by the formula the capacity
+    pass's storage table uses (`archproof.model.row_size`), so the volume this decision
+    prints is the one `archproof analyze` prints."""
+    if entity.row_size is not None:
+        try:
+            return parse_size(entity.row_size).bytes
+        except ValueError:
+            pass
+    return Fraction(
+        row_bytes(_fields(entity), lambda name: _key_bytes(ctx, name))
+    ).limit_denominator(1000)
 
-    try:
-        return parse_size(row_size).bytes
-    except ValueError:
-        return Fraction(1000)
+
+def _fields(entity: EntitySpec) -> list[EntityField]:
+    return [EntityField.model_validate(spec) for spec in entity.fields.values()]
+
+
+def _key_bytes(ctx: Ctx, name: str) -> float | None:
+    target = ctx.entities.get(name)
+    if target is None or not target.key:
+        return None
+    fields = dict(zip(target.fields, _fields(target), strict=True))
+    return sum(
+        field_bytes(fields[k], lambda n: _key_bytes(ctx, n)) if k in fields else UNKNOWN_KEY_BYTES
+        for k in target.key
+    )

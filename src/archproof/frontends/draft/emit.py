@@ -149,6 +149,10 @@ def _requirements(ctx: Ctx) -> dict[str, object]:
     data: dict[str, object] = {}
     if load.retention_s is not None:
         data["retention"] = Note(str(Duration(load.retention_s)), _source(ctx, "retention"))
+    elif ctx.sizing_retention_s is not None:
+        data["retention"] = Note(
+            str(Duration(ctx.sizing_retention_s)), _source(ctx, "retention (sizing)")
+        )
     if ctx.storage_total is not None:
         data["total"] = Note(str(ctx.storage_total), "derived: see the storage decision")
     if data:

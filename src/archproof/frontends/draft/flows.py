@@ -19,17 +19,13 @@ from archproof.frontends.draft.sizing import (
     concurrency_of,
     distribution,
     max_throughput,
-    ms,
     p99_s,
-    pct,
     per_s,
     utilization,
 )
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
 from archproof.model.requirements import at_peak as peak_of
-from archproof.numbers import percent
-from archproof.utilization import F_RHO, rho
 
 
 def probability(text: str | None) -> Fraction:
@@ -190,25 +186,23 @@ def node_util(comp: CompSpec, busy: float, rate: float) -> float:
     )
 
 
-def explain(comp: CompSpec, flow_rate: float, busy: float, label: str) -> str:
+def explain(comp: CompSpec, label: str) -> str:
+    """What a tier is sized by, in inputs only: the load and the catalog's concurrency.
+
+    The drafter's own estimate of the load (its held times leave out queueing waits and
+    retries) is not printed: a second figure beside the capacity pass's for the same pool
+    is a contradiction (issue 13, one source). `archproof analyze` prints the pool's ρ."""
     c = concurrency_of(comp.tech, comp.kind, comp.concurrency)
     ceiling = max_throughput(comp.tech)
-    mean = busy / flow_rate if flow_rate else 0.0
-    text = (
-        f"peak {label} {per_s(flow_rate)} × {ms(mean)} held ÷ {c} concurrent "
-        f"= {pct(rho(busy, 1, c))} of one {comp.tech or comp.kind} node"
-    )
+    text = f"sized by peak {label} × the time each holds one of {c} concurrent slots"
+    text += f" per {comp.tech or comp.kind} node"
     if ceiling:
-        text += f" (throughput ceiling {per_s(ceiling)}: {pct(flow_rate / ceiling)})"
+        text += f" (and its throughput ceiling, {per_s(ceiling)} a node)"
     return text
 
 
-def pool_rho(comp: CompSpec, busy: float, instances: int) -> str:
-    """The pool's utilization at peak as the capacity pass computes it (`archproof analyze`
-    prints the same figure): `busy` erlangs over `instances` × the component's concurrency."""
-    c = concurrency_of(comp.tech, comp.kind, comp.concurrency)
-    value = percent(rho(busy, instances, c))
-    return f"{comp.id} at peak: ρ = {value} on {instances} × {c} servers ({F_RHO})"
+# Where a sized pool's utilization is printed: the capacity pass's figure, one source.
+SEE_ANALYZE = "`archproof analyze` prints its ρ at peak"
 
 
 def iter_calls(items: list[CallSpec | OneOfSpec]) -> list[CallSpec]:

@@ -19,7 +19,6 @@ from archproof.frontends.draft.sizing import (
     max_throughput,
     ms,
     nodes_for,
-    pct,
     per_s,
     utilization,
 )
@@ -125,15 +124,15 @@ def rate_limit_guard(ctx: Ctx) -> None:
         where = "db"
         choice = "counters in the primary database (an upsert per request)"
         because = (
-            f"{per_s(peak)} checks at peak use {pct(util)} of one database node "
-            "(threshold 25%): no new stateful component needed"
+            f"{per_s(peak)} checks at peak keep one database node under 25% (the "
+            "threshold): no new stateful component needed"
         )
     else:
         kv = ctx.comp(
             "kv",
             "limiter",
             "rate-limit counters: in memory, each expiring at the "
-            f"end of its window; {per_s(peak)} updates at peak would use {pct(util)} "
+            f"end of its window; {per_s(peak)} updates at peak would take more than 25% "
             "of one node of the primary database",
         )
         kv.state.append("RateLimitBucket")
@@ -146,8 +145,8 @@ def rate_limit_guard(ctx: Ctx) -> None:
         target, work, where = f"{kv.id}.incr", "incr", kv.id
         choice = "counters in Redis (INCR with expiry), not the database"
         because = (
-            f"{per_s(peak)} checks at peak would use {pct(util)} of one database node "
-            f"(threshold 25%); Redis nodes needed: {kv.replicas}"
+            f"{per_s(peak)} checks at peak would take more than 25% of one database node "
+            f"(the threshold); Redis nodes needed: {kv.replicas}"
         )
     del work
     for op in guarded:
@@ -203,8 +202,8 @@ def location_store(ctx: Ctx) -> None:
             "Where driver positions live",
             "in the primary database",
             Principle.ST,
-            f"{per_s(peak)} location upserts at peak use {pct(util)} of one "
-            "database node (threshold 50%)",
+            f"{per_s(peak)} location upserts at peak keep one database node under 50% "
+            "(the threshold)",
             "db",
         )
         return
@@ -212,8 +211,8 @@ def location_store(ctx: Ctx) -> None:
         "kv",
         "locations",
         "latest driver positions in memory with a geo index, "
-        f"expiring after 30 s of silence; {per_s(peak)} upserts at peak would use "
-        f"{pct(util)} of one node of the primary database",
+        f"expiring after 30 s of silence; {per_s(peak)} upserts at peak would take more "
+        "than 50% of one node of the primary database",
     )
     kv.state.append("DriverLocation")
     kv.recovery = "none needed: drivers resend their position within seconds"
@@ -233,7 +232,7 @@ def location_store(ctx: Ctx) -> None:
         f"in Redis ({kv.replicas} node(s)), not the database",
         Principle.ST,
         f"{per_s(peak)} location upserts at peak "
-        f"would use {pct(util)} of one database node (threshold 50%); positions are "
+        "would take more than 50% of one database node (the threshold); positions are "
         "ephemeral, so losing them costs one update interval",
         kv.id,
     )
@@ -282,8 +281,9 @@ def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when
     )
     because = (
         f"{per_s(float(total))} checks{when} in total = {per_s(float(per_node))} per node; "
-        f"{split_text}; a shared {_SHARED_STORE} at {per_s(float(total))} runs at "
-        f"{pct(store_util)} of one node (ceiling {per_s(ceiling)})"
+        f"{split_text}; a shared {_SHARED_STORE} at {per_s(float(total))} stays "
+        f"{'under' if store_util <= float(TARGET_STATEFUL) else 'above'} 50% of one node's "
+        f"ceiling ({per_s(ceiling)})"
     )
     ctx.decide(
         "limiter-placement",

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import (
+    SEE_ANALYZE,
     at_peak,
     explain,
     flows,
@@ -15,7 +16,6 @@ from archproof.frontends.draft.flows import (
     iter_calls,
     node_util,
     p99_estimate,
-    pool_rho,
     service_time,
     walk,
 )
@@ -88,8 +88,8 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery",
             "through a CDN",
             Principle.CA,
-            f"peak egress {per_s(peak)} × {Size(size)} = {gbit:.3g} Gbit/s; object "
-            f"store GETs at {pct(get_util)} of its limit (thresholds 1 Gbit/s, 50%)",
+            f"peak egress {per_s(peak)} × {Size(size)} = {gbit:.3g} Gbit/s; the thresholds "
+            "are 1 Gbit/s of egress and object store GETs above 50% of its limit",
             "cdn",
         )
     else:
@@ -98,8 +98,7 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery",
             "straight from the object store, no CDN",
             Principle.CA,
-            f"peak egress {gbit:.3g} Gbit/s < 1 Gbit/s and GETs at {pct(get_util)} of "
-            "the store's limit",
+            f"peak egress {gbit:.3g} Gbit/s < 1 Gbit/s and GETs under 50% of the store's limit",
             "blobs",
         )
 
@@ -116,7 +115,7 @@ def search_index(ctx: Ctx) -> None:
         return
     base = replicas_of(index.tech, index.replicas)
     needed = nodes_for(util, TARGET_STATEFUL)
-    text = explain(index, at_peak(ctx, flow.read_rate), at_peak(ctx, flow.read_busy), "searches")
+    text = explain(index, "searches")
     if needed > base:
         index.read_replicas = needed - base
         ctx.decide(
@@ -124,7 +123,8 @@ def search_index(ctx: Ctx) -> None:
             "Search capacity",
             f"{index.read_replicas} extra replica(s)",
             Principle.DB,
-            f"{text}; nodes = ⌈{pct(util)} ÷ 50%⌉ = {needed}",
+            f"{text}; nodes = {needed}, the fewest that keep each under 50% at peak; "
+            + SEE_ANALYZE,
             index.id,
         )
 
@@ -144,8 +144,9 @@ def _index_shards(ctx: Ctx, index: CompSpec, u_read: float, u_write: float) -> N
         "Index shards for the write load",
         f"{shards} primary nodes" + (f" and {extra} read replica(s)" if extra else ""),
         Principle.DB,
-        f"indexing needs {pct(u_write)} of one node at peak (with waits): shards = "
-        f"⌈{pct(u_write)} ÷ 35%⌉ = {shards}; searches ({pct(u_read)}) share the rest",
+        f"indexing fills more than 35% of one node at peak: {shards} primaries are the "
+        "fewest that keep each one's writes under 35% (70% of the 50% target), and the "
+        "replicas the fewest that keep every node under 50% with the searches; " + SEE_ANALYZE,
         index.id,
     )
 
@@ -162,8 +163,9 @@ def stateless(ctx: Ctx) -> None:
         util = node_util(comp, peak_busy, peak_rate)
         replicas = max(2, nodes_for(util * WAIT_ALLOWANCE, TARGET_STATELESS))
         because = (
-            explain(comp, peak_rate, peak_busy, "requests")
-            + f"; replicas = max(2, ⌈{pct(util)} × {WAIT_ALLOWANCE} (waits) ÷ 70%⌉) = {replicas}"
+            explain(comp, "requests")
+            + f"; replicas = {replicas}, the fewest that keep {comp.id} under 70% at peak "
+            "(2 at least, to survive losing one)"
         )
         if comp.id == "gateway":
             concurrent = ctx.load.concurrent
@@ -183,7 +185,7 @@ def stateless(ctx: Ctx) -> None:
                     f"{CONNECTIONS_PER_GATEWAY:,} per node (assumed) = {by_conn}"
                 )
         comp.replicas = replicas
-        because += "; " + pool_rho(comp, peak_busy, replicas)
+        because += "; " + SEE_ANALYZE
         if comp.kind == "service" and comp.role in ("api", "gateway"):
             comp.shed_load = True  # admission control: 503 above its target utilization
         if replicas > 2:
@@ -242,8 +244,8 @@ def queues_and_externals(ctx: Ctx) -> None:
                     f"{comp.id} capacity",
                     f"{needed} nodes/partitions",
                     Principle.OP,
-                    f"{explain(comp, peak, peak_busy, 'messages')}; nodes = "
-                    f"⌈{pct(util)} × {WAIT_ALLOWANCE} (waits) ÷ 70%⌉ = {needed}",
+                    f"{explain(comp, 'messages')}; nodes = {needed}, the fewest that "
+                    "keep it under 70% at peak; " + SEE_ANALYZE,
                     comp.id,
                 )
         if comp.kind == "external":
@@ -264,32 +266,30 @@ def _external_quota(ctx: Ctx, comp: CompSpec, peak: float, peak_busy: float) -> 
     if util <= float(TARGET_STATELESS):
         return
     needed = math.ceil(peak_busy * WAIT_ALLOWANCE / float(TARGET_STATELESS))
-    mean = peak_busy / peak if peak else 0.0
-    quota = needed / mean if mean else 0.0
     ceiling = max_throughput(comp.tech)
     comp.concurrency = needed
     typical = f" (a typical public limit is {per_s(ceiling)})" if ceiling else ""
     ctx.decide(
         f"{comp.id}-quota",
         f"{comp.id} quota",
-        f"plan for {needed} calls in flight (≈ {per_s(quota)}) from the provider",
+        f"plan for {needed} calls in flight from the provider",
         Principle.FH,
-        f"peak {per_s(peak)} × {ms(mean)} held = {peak_busy:.1f} calls in flight; at the "
-        f"catalog's {own} that is {pct(util)}: a third party run near its limit answers "
-        f"429s exactly at peak; concurrency = ⌈{peak_busy:.1f} × {WAIT_ALLOWANCE} (waits, "
-        f"retries) ÷ 70%⌉ = {needed}",
+        f"peak calls × the time each is held: the catalog's concurrency of {own} would run "
+        "it above 70% at peak, "
+        "and a third party run near its limit answers 429s exactly at peak; concurrency = "
+        f"{needed}, the fewest calls in flight that keep it under 70%; " + SEE_ANALYZE,
         comp.id,
     )
     ctx.ledger.assume_entry(
         f"{comp.id}-quota",
-        f"'{comp.id}' accepts {needed} concurrent calls (≈ {per_s(quota)}){typical}",
-        f"derived: peak {per_s(peak)} × {ms(mean)} mean ÷ 70% target; a contracted "
+        f"'{comp.id}' accepts {needed} concurrent calls{typical}",
+        "derived: the fewest calls in flight that keep it under 70% at peak; a contracted "
         "quota to confirm with the provider (or batch calls, if its API allows)",
         {"metric": "utilization", "component": comp.id, "max": "70%"},
     )
     ctx.ledger.ask(
-        f"'{comp.id}' gets {per_s(peak)} at peak{typical}: does the contract allow "
-        f"{per_s(quota)} ({needed} concurrent calls), or can calls be batched?"
+        f"'{comp.id}' needs {needed} concurrent calls at peak{typical}: does the contract "
+        "allow them, or can calls be batched?"
     )
 
 
@@ -331,9 +331,8 @@ def verify_capacity(ctx: Ctx) -> None:
             f"{comp.id} capacity",
             f"{needed} {unit}",
             Principle.OP if not stateful else Principle.DB,
-            f"{explain(comp, peak, peak_busy, 'calls')}; {unit} = ⌈{pct(util)} × "
-            f"{WAIT_ALLOWANCE} (waits) ÷ {pct(float(target))}⌉ = {needed}; "
-            + pool_rho(comp, peak_busy, needed + comp.read_replicas),
+            f"{explain(comp, 'calls')}; {unit} = {needed}, the fewest that keep it under "
+            f"{pct(float(target))} at peak; " + SEE_ANALYZE,
             comp.id,
         )
 
@@ -478,17 +477,18 @@ def high_availability(ctx: Ctx) -> None:
                 f"{comp.id} high availability",
                 role,
                 Principle.FH,
-                f"'{op.id}' needs {_pct(target)} but one {comp.tech} node gives "
-                f"{_pct(before)} on its path; with a standby {_pct(after)}",
+                f"'{op.id}' needs {_pct(target)}, which its path does not reach with one "
+                f"{comp.tech} node (available {_pct(before)} alone, {_pct(after)} as a pair "
+                "with a standby); `archproof analyze` prints each operation's availability",
                 comp.id,
             )
             avail, _ = _path_availability(ctx, op.calls)
         if avail < target - AVAILABILITY_ROUNDING:
             weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
             ctx.ledger.ask(
-                f"{op.id} can reach about {_pct(avail)} (weakest: '{weakest}' at "
-                f"{_pct(_component_availability(ctx.comps[weakest]))}) but the target "
-                f"is {_pct(target)}: add a fallback for '{weakest}', or relax it?"
+                f"{op.id} cannot reach its {_pct(target)} target (weakest: '{weakest}', "
+                f"available {_pct(_component_availability(ctx.comps[weakest]))} alone): add "
+                f"a fallback for '{weakest}', or relax the target?"
             )
             # Said, not hidden: review's FH008/FH010 would repeat the gap the question states.
             weak = ctx.comps[weakest]
@@ -506,8 +506,8 @@ def high_availability(ctx: Ctx) -> None:
                 )
             op.accept.setdefault(
                 "FH010",
-                f"'{weakest}' bounds this path at about {_pct(avail)} below the "
-                f"{_pct(target)} target; no standby is possible for it here (open question)",
+                f"'{weakest}' bounds this path below the {_pct(target)} target; no standby "
+                "is possible for it here (open question)",
             )
 
 

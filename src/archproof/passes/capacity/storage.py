@@ -22,27 +22,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.model import Design, Entity, EntityField
+from archproof.model.row_size import (
+    UNKNOWN_KEY_BYTES,
+    row_bytes,
+)
+from archproof.model.row_size import field_bytes as model_field_bytes
 from archproof.passes.capacity.figure import Figure, figure
 from archproof.passes.capacity.result import EntityStorage, IndexSize, StorageResult
 from archproof.passes.summary import operation_rate
 from archproof.units import UnitError, parse_size
 
-FIELD_BYTES: dict[str, int] = {
-    "int": 4,
-    "bigint": 8,
-    "float": 8,
-    "decimal": 16,
-    "bool": 1,
-    "datetime": 8,
-    "date": 4,
-    "uuid": 16,
-    "enum": 4,
-    "str": 32,
-    "text": 1000,
-    "json": 500,
-    "bytes": 1000,
-}
-ROW_OVERHEAD = 28
 INDEX_ENTRY_OVERHEAD = 16
 INDEX_FILL = 0.7
 ROWS_RETURNED = {"lookup": 1, "range": 20, "search": 20}
@@ -59,17 +48,18 @@ ASSUMPTIONS = (
 
 
 def field_bytes(design: Design, fld: EntityField) -> float:
-    if fld.type in ("str", "bytes") and fld.size is not None:
-        return fld.size / 2
-    if fld.type == "ref":
-        target = design.entity_map.get(fld.ref or "")
-        if target is not None and target.key:
-            return sum(
-                field_bytes(design, target.fields[k]) if k in target.fields else 8.0
-                for k in target.key
-            )
-        return 8.0
-    return float(FIELD_BYTES[fld.type])
+    """`archproof.model.row_size.field_bytes` with refs resolved in `design`."""
+    return model_field_bytes(fld, lambda name: _key_bytes(design, name))
+
+
+def _key_bytes(design: Design, name: str) -> float | None:
+    target = design.entity_map.get(name)
+    if target is None or not target.key:
+        return None
+    return sum(
+        field_bytes(design, target.fields[k]) if k in target.fields else UNKNOWN_KEY_BYTES
+        for k in target.key
+    )
 
 
 def _row_bytes(design: Design, e: Entity) -> Figure:
@@ -81,7 +71,7 @@ def _row_bytes(design: Design, e: Entity) -> Figure:
             pass
     if not e.fields:
         return figure(None, "B", "no fields and no row_size")
-    total = sum(field_bytes(design, f) for f in e.fields.values()) + ROW_OVERHEAD
+    total = row_bytes(e.fields.values(), lambda name: _key_bytes(design, name))
     return figure(
         total,
         "B",
@@ -91,7 +81,9 @@ def _row_bytes(design: Design, e: Entity) -> Figure:
 
 
 def _columns_bytes(design: Design, e: Entity, cols: tuple[str, ...]) -> float:
-    return sum(field_bytes(design, e.fields[c]) if c in e.fields else 8.0 for c in cols)
+    return sum(
+        field_bytes(design, e.fields[c]) if c in e.fields else UNKNOWN_KEY_BYTES for c in cols
+    )
 
 
 def storage(design: Design) -> StorageResult:

@@ -104,7 +104,7 @@ def _stages(ctx: Ctx) -> None:
         Principle.ST,
         f"one {db.tech} node serves reads of {read_s * 1000:.3g} ms with {conc} in flight: "
         f"half of it is {per_s(replicas_at)} reads; {MAX_READ_REPLICAS} followers carry "
-        f"{per_s(cache_at)}; writes of {write_s * 1000:.3g} ms fill 35% of a primary at "
-        f"{per_s(shard_at)}",
+        f"{per_s(cache_at)}; writes of {write_s * 1000:.3g} ms reach the 35% shard threshold "
+        f"of a primary at {per_s(shard_at)}",
         "db",
     )
