@@ -99,7 +99,7 @@ def test_graph_shards_only_when_the_task_says_it_does_not_fit() -> None:
     assert "2 shards" in _decided(stated, "graph-shards")[1]
     assert "one store node" in _decided(unstated, "graph-shards")[1]
     assert stated.decision("constraint-storage-scale") is None  # the block's decision answers it
-    assert dict(stated.figures)["storage"] == "46.4GB"  # 100M × (50 × 8 B + 64 B)
+    assert dict(stated.figures)["row data (standing)"] == "46.4GB"  # 100M × (50 × 8 B + 64 B)
 
 
 def test_unique_ids_time_ordered_or_unguessable() -> None:
@@ -263,7 +263,7 @@ def test_nearby_places_are_a_geohash_search_not_ride_matching() -> None:
     assert d.patterns == ("proximity",)
     assert "9" not in _decided(d, "proximity-geohash")[0]
     assert "8 neighbours" in _decided(d, "proximity-geohash")[1]
-    assert dict(d.figures)["storage"] == "100GB"  # 100M places × 1 KB
+    assert dict(d.figures)["row data (standing)"] == "100GB"  # 100M places × 1 KB
     assert _rate(d, "search_nearby") == 50_000
 
 

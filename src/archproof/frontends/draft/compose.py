@@ -369,6 +369,14 @@ def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
 def _storage(ctx: Ctx) -> None:
     if ctx.stock is not None:
         _how, total = ctx.stock
+        standing = [e for e in ctx.entities.values() if e.rows is not None]
+        rows = standing[0].rows if len(standing) == 1 else None
+        if rows and size3(rows * _row_bytes(ctx, standing[0])) == size3(total):
+            # one entity's standing rows: the storage table's data cell, formatted alike
+            volume = size_text(float(rows) * float(_row_bytes(ctx, standing[0])))
+            ctx.storage_total = volume.replace(" ", "")
+            ctx.figures.append(("row data (standing)", ctx.storage_total))
+            return
         ctx.storage_total = size3(total)
         ctx.figures.append(("storage", size3(total)))
         return

@@ -343,6 +343,8 @@ def _entity(e: EntitySpec) -> object:
         body["retention"] = Note(e.retention, e.retention_note)
     if e.row_size:
         body["row_size"] = e.row_size
+    if e.rows is not None:
+        body["rows"] = Note(str(Count(_round(e.rows))), "standing rows: see the storage decision")
     if e.access:
         patterns: list[object] = []
         for a in e.access:

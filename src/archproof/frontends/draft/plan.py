@@ -161,6 +161,9 @@ class EntitySpec:
     retention: str | None = None  # how long rows are kept (a duration)
     retention_note: str | None = None
     row_size: str | None = None
+    # Standing rows (a stock that does not grow with requests: adjacency lists, places,
+    # buckets), so the storage table sizes the volume the drafter decided with.
+    rows: Fraction | None = None
     note: str | None = None
 
 

@@ -113,6 +113,7 @@ def graph(ctx: Ctx) -> None:
     ctx.primary_read = ctx.primary_read or search.id
     ctx.primary_write = ctx.primary_write or "add_friend"
     stored = people * row
+    ctx.entity("Adjacency").rows = people
     stored_text = Size(Fraction(f"{float(stored):.3g}"))
     ctx.stock = (
         f"{float(people):,.0f} people × ({float(degree):g} ids × {ID_BYTES} B + "

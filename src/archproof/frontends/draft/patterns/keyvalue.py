@@ -15,7 +15,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import make_entity
 from archproof.frontends.draft.patterns.common import stated_count, stated_rate, stated_size
-from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.plan import CallSpec, EntitySpec, OpSpec
 from archproof.frontends.draft.sizing import entry_of, per_s
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
@@ -51,7 +51,7 @@ def kv_store(ctx: Ctx) -> None:
     ctx.entities[entity_name] = entity
     size = ctx.load.item_size or stated_size(ctx, below=10**8) or DEFAULT_VALUE
     entity.row_size = str(Size(size))
-    _stock(ctx, noun, size, ephemeral)
+    _stock(ctx, noun, size, ephemeral, entity=entity)
     ctx.op(
         OpSpec(
             id=f"get_{noun}",
@@ -218,7 +218,15 @@ def _average(ctx: Ctx, rate: Fraction, peak: bool) -> Fraction:
     return rate / ctx.load.peak_factor if peak else rate
 
 
-def _stock(ctx: Ctx, noun: str, size: Fraction, ephemeral: bool, *, memory: bool = False) -> None:
+def _stock(
+    ctx: Ctx,
+    noun: str,
+    size: Fraction,
+    ephemeral: bool,
+    *,
+    memory: bool = False,
+    entity: EntitySpec | None = None,
+) -> None:
     """The standing volume: stated storage, or a stated count of keys × value size."""
     stored = ctx.load.storage or stated_size(ctx, at_least=10**9)
     how = f"the task's {Size(stored)}" if stored is not None else ""
@@ -229,6 +237,9 @@ def _stock(ctx: Ctx, noun: str, size: Fraction, ephemeral: bool, *, memory: bool
         stored = count.value * size
         how = f"{count.describe()} × {Size(size)}"
     ctx.stock = (how, stored)
+    if entity is not None and size:
+        # the keys that volume holds, so the storage table sizes the same volume
+        entity.rows = Fraction(round(stored / size))
     per_node = NODE_MEMORY if (ephemeral or memory) else NODE_DISK
     nodes = max(1, math.ceil(stored / per_node))
     where = "memory" if (ephemeral or memory) else "disk"

@@ -376,3 +376,6 @@ def _bucket_stock(ctx: Ctx) -> None:
     else:
         count, how = ctx.dau(), f"{float(ctx.dau()):,.0f} active clients (assumed: the DAU)"
     ctx.stock = (f"{how} × {BUCKET_BYTES} B per bucket", count * BUCKET_BYTES)
+    if "RateLimitBucket" in ctx.entities:
+        bucket = ctx.entities["RateLimitBucket"]
+        bucket.rows, bucket.row_size = count, f"{BUCKET_BYTES}B"

@@ -82,6 +82,8 @@ def proximity(ctx: Ctx) -> None:
     ctx.primary_read = ctx.primary_read or "search_nearby"
     ctx.primary_write = ctx.primary_write or "upsert_place"
     stored = count * PLACE_BYTES
+    place = ctx.entity("Place")
+    place.rows, place.row_size = count, f"{PLACE_BYTES}B"
     ctx.stock = (f"{float(count):,.0f} places × {PLACE_BYTES} B", stored)
     ctx.decide(
         "proximity-geohash",
