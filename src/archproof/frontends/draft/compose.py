@@ -173,7 +173,7 @@ def _database(ctx: Ctx) -> None:
     if needed is None:  # writes alone fill the primary: they are sharded below
         needed = nodes_for(u_read, TARGET_STATEFUL)
     if needed > MAX_READ_REPLICAS and ctx.lookups:
-        _add_cache(ctx, u_read, needed, reads_text)
+        _add_cache(ctx, needed)
         flow = flows(ctx)["db"]
         u_read, u_write = _db_utils(ctx, db, flow)
         reads_text = explain(db, "reads after the cache")
@@ -298,7 +298,7 @@ def _headroom(ctx: Ctx, db: CompSpec) -> None:
     )
 
 
-def _add_cache(ctx: Ctx, u_read: float, needed: int, reads_text: str) -> None:
+def _add_cache(ctx: Ctx, needed: int) -> None:
     cache = ctx.comp("cache", "cache", None)
     hit = f"{int(CACHE_HIT * 100)}%"
     miss = f"{int((1 - CACHE_HIT) * 100)}%"
