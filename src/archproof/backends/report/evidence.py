@@ -509,7 +509,10 @@ def failure(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
         ("Component down", "Fails", "Degrades", "Survives", "Blast radius", "SPOF", "Availability"),
         tuple(rows),
         numeric=(4, 6),
-        caption="Blast radius = share of all traffic that fails while the component is down",
+        caption=(
+            "Blast radius = share of the requests entering the system (not queue consumers' "
+            "work) that fail while the component is down"
+        ),
     )
     spofs = [f for f in cap.failures if f.spof]
     spof_blocks: tuple[Block, ...] = (

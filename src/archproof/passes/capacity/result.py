@@ -249,8 +249,8 @@ class FailureMode(_Json):
     survives: tuple[str, ...]  # call it, yet neither fail nor degrade
     unaffected: int  # operations that never reach it
     fail_share: dict[str, float]  # operation → share of its requests that fail
-    blast_radius: Figure  # share of all traffic that fails
-    degraded_share: Figure  # share of all traffic that degrades
+    blast_radius: Figure  # share of the requests entering the system that fail
+    degraded_share: Figure  # share of the requests entering the system that degrade
     spof: bool  # one instance, and some operation fails without it
     availability: Figure  # of the component (parallel replicas)
     note: str | None

@@ -100,7 +100,7 @@ def failures(design: Design, results: Results) -> Found | None:
         return None
     lines = []
     for f in capacity.failures:
-        parts = [f"{_pct(f.blast_radius)} of traffic fails"]
+        parts = [f"{_pct(f.blast_radius)} of incoming requests fail"]
         if f.fails:
             parts.append(f"fails {', '.join(f.fails)}")
         if f.degrades:
