@@ -8,7 +8,7 @@ Every run is classified:
 
 - ok: exit 0 or 1 (1: findings reached --fail-on);
 - clean error: exit 2 with a located message (`file:line:col: APnnn`, or `error: ...`);
-- unlocated error: exit 2 without one;
+- unlocated error: exit 2 without one, or naming our types rather than the user's;
 - internal error: an exception, a traceback, or any other exit status;
 - over budget: still running after `--budget` seconds of CPU time (stopped);
 - unsafe output: a terminal escape, a `javascript:` link or raw HTML from the design.
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
 from archproof.cli.app import app
-from test_fuzz import COMMANDS, NUMBERS, SWAPS, TEXT, TEXTS, mutate
+from test_fuzz import COMMANDS, LEAK, NUMBERS, SWAPS, TEXT, TEXTS, mutate
 
 _LOCATED = re.compile(r":\d+:\d+: AP\d{3} |^error: ", re.M)
 # What acts rather than shows, per output: a terminal acts on control characters (Rich
@@ -97,6 +97,8 @@ def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, 
     active = {"markdown": _MARKDOWN, "html": _HTML}.get(command[-1])
     if active is not None and (found := active.search(text)) is not None:
         return "unsafe", f"active content in the output: {found.group()!r}"
+    if result.exit_code == 2 and (found := LEAK.search(text)) is not None:
+        return "unlocated error", f"our words, not the user's ({found.group()!r}): {text[:300]}"
     if result.exit_code == 2:
         return ("clean error", "") if _LOCATED.search(text) else ("unlocated error", text[:300])
     return "ok", ""

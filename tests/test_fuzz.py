@@ -58,6 +58,12 @@ _TEXT_KEY = re.compile(
     re.M,
 )
 _LOCATED = re.compile(r":\d+:\d+: AP\d{3} |^error: ", re.M)
+# An error message in our words rather than the user's: class names and pydantic's phrasing
+# (issue 12: "got LocatedDict", "a valid dictionary or instance of Breaker").
+LEAK = re.compile(
+    r"Located(?:Dict|List)|NoneType|Input should|valid dictionary|instance of [A-Z]|"
+    r"Unable to|discriminator|Fraction|ValidationError|pydantic"
+)
 COMMANDS = (
     ("check",),
     ("review",),
@@ -106,6 +112,7 @@ def run_every_command(path: Path) -> None:
         assert "Traceback" not in text, where
         if result.exit_code == 2:
             assert _LOCATED.search(text), f"{where}\nunlocated error: {text}"
+            assert not LEAK.search(text), f"{where}\nour words, not the user's: {text}"
         assert "\x1b" not in text and "\x07" not in text, f"{where}\nterminal escape in output"
         # Links and tags act in Markdown and HTML only: design text like `[x](javascript:1)`
         # quoted in a terminal (review's source excerpt) or inside HTML text is inert.
