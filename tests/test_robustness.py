@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import archproof
 from archproof.cli.app import app
 from archproof.passes.capacity import erlang_c
 from archproof.passes.capacity.erlang_c import erlang_b, wait_variance
@@ -142,3 +143,31 @@ def test_every_command_on_a_design_at_the_bounds(tmp_path: Path) -> None:
     path = tmp_path / "design.yaml"
     path.write_text(AT_THE_BOUNDS, "utf-8")
     run_every_command(path)
+
+
+def test_the_simulator_refuses_what_its_integers_cannot_hold_located(tmp_path: Path) -> None:
+    # From a file the loader refuses it (AP025, file:line:col, exit 2) before anything runs.
+    huge = "1" + "0" * 43
+    path = tmp_path / "huge.yaml"
+    path.write_text(DESIGN.replace("service\n", f"service\n    replicas: {huge}\n", 1), "utf-8")
+    result = CliRunner().invoke(app, ["simulate", str(path), "-n", "100", "-r", "1"])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:5:15: AP025 'replicas' must be at most 100000, got {huge}" in result.output
+    # Built in Python past the validation a file gets (model_copy): was an internal error,
+    # "OverflowError: Python int too large to convert to C long" from the simulator's arrays.
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    design = archproof.load(path)
+    api = design.components[0]
+    options = archproof.Options(simulate=True, sim_requests=100, sim_replications=1)
+    for field, value in (("replicas", 10**43), ("concurrency", 10**30), ("queue_limit", 2**70)):
+        evil = api.model_copy(update={field: value})
+        hostile = design.model_copy(update={"components": (evil, *design.components[1:])})
+        with pytest.raises(archproof.DesignError) as caught:
+            archproof.run(hostile, passes=("simulate",), options=options)
+        (diagnostic,) = caught.value.diagnostics
+        assert diagnostic.code == "AP025" and diagnostic.span == api.span
+        assert diagnostic.message == f"'{field}' must be at most {_BOUND[field]}, got {value}"
+
+
+_BOUND = {"replicas": 100_000, "concurrency": 1_000_000, "queue_limit": 1_000_000_000}

@@ -10,6 +10,7 @@ with `Design.model_validate`), so a dangling reference there is the user's locat
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
@@ -53,7 +54,7 @@ def require_valid(design: Design) -> None:
         return
     # Text the loader did not read (a design built in Python) is checked for control
     # characters here; the loader refuses them as it reads (AP006).
-    diagnostics = check_design(design) + _control_text(design)
+    diagnostics = check_design(design) + _control_text(design) + _out_of_bounds(design)
     if diagnostics:
         raise DesignError(sorted_diagnostics(diagnostics))
     mark_checked(design)
@@ -125,6 +126,60 @@ def _control_text(design: Design) -> list[Diagnostic]:
 
     walk(design, None)
     return found
+
+
+def _out_of_bounds(design: Design) -> list[Diagnostic]:
+    """AP025 for a number outside its field's declared range in a design built in Python.
+
+    The loader validates every field; `model_copy(update=...)` does not, so a design made
+    that way could hand the simulator replicas=10**43, which its int64 arrays cannot hold
+    (an OverflowError mid-run). Checked here, before any pass starts, located on the
+    element and naming the figure, as the loader says it (issue 12)."""
+    found: list[Diagnostic] = []
+
+    def walk(value: object, span: Span | None) -> None:
+        span = getattr(value, "span", None) or span
+        if isinstance(value, BaseModel):
+            for name, info in type(value).model_fields.items():
+                if name == "span":
+                    continue
+                item = getattr(value, name)
+                if isinstance(item, int | float | Fraction) and not isinstance(item, bool):
+                    for bound in info.metadata:
+                        if (said := _violates(bound, item)) is not None:
+                            found.append(
+                                Diagnostic(
+                                    "AP025",
+                                    f"'{name}' {said}, got {item}",
+                                    span,
+                                    "ranges are generous, far beyond real systems; "
+                                    "`archproof describe` lists them",
+                                )
+                            )
+                walk(item, span)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item, span)
+        elif isinstance(value, tuple | list | frozenset | set):
+            for item in value:
+                walk(item, span)
+
+    walk(design, None)
+    return found
+
+
+def _violates(bound: object, value: float | Fraction) -> str | None:
+    """How `value` breaks an annotated-types bound (Ge, Gt, Le, Lt), or None."""
+    for attr, words, fails in (
+        ("ge", "must be at least", operator.lt),
+        ("gt", "must be greater than", operator.le),
+        ("le", "must be at most", operator.gt),
+        ("lt", "must be less than", operator.ge),
+    ):
+        limit = getattr(bound, attr, None)
+        if isinstance(limit, int | float | Fraction) and fails(value, limit):
+            return f"{words} {limit}"
+    return None
 
 
 def _hint(word: str, choices: Iterable[str]) -> str | None:
