@@ -124,7 +124,11 @@ def test_ctrl_c_during_copy_in_the_cli(pg_dsn: str, tmp_path: Path) -> None:
     design = str(EXAMPLES / "url_shortener.yaml")
     args = ["dbcheck", design, "--no-sqlite", "--dsn", pg_dsn, "--rows", "150000", "--runs", "1"]
     cmd = [str(Path(sys.executable).parent / "archproof"), *args]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # a shell's background job inherits SIGINT ignored (POSIX); a terminal's is default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
     copying = False
     deadline = time.monotonic() + 60
     with psycopg.connect(pg_dsn, autocommit=True) as admin:

@@ -42,6 +42,9 @@ def _interrupt_cli(*args: str, after_s: float) -> tuple[float, subprocess.Comple
         text=True,
         env=env,
         start_new_session=True,
+        # a shell's background job inherits SIGINT ignored (POSIX), and Python then keeps
+        # it ignored: the test would measure nothing. A terminal's Ctrl-C acts on a default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr is not None
     lines = [proc.stderr.readline()]  # "estimate: …" once the run is sized
