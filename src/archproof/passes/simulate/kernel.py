@@ -372,6 +372,7 @@ def _kernel(
     c_hold: Any,
     c_next: Any,
     c_dlv: Any,
+    c_te: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -401,7 +402,7 @@ def _kernel(
     te_t: Any,
     te_s: Any,
     te_k: Any,
-    te_g: Any,
+    te_prev: Any,
     te_next: Any,
     te_free: Any,
     # ---- outputs
@@ -602,26 +603,24 @@ def _kernel(
                     status = ST_HEAP_OVERFLOW
                     break
             elif kind == E_TMO:
-                # the head of node `ent`'s timeout FIFO is due. Take it off, drop the
-                # entries behind it whose call is already gone (a call that is freed or
-                # abandoned stays so: generations only grow), put the next head on the heap.
+                # the head of node `ent`'s timeout FIFO is due: take it off and put the
+                # next head on the heap. Entries whose call finished first were unlinked
+                # by A_FINISH (or, for the head, marked with te_k = -1), so the next one
+                # is live. An entry is the only way its call gets abandoned.
                 e = tq_head[ent]
                 k = te_k[e]
-                g = te_g[e]
                 nx = te_next[e]
                 te_free[te_fn] = e
                 te_fn += 1
-                while nx >= 0 and (c_gen[te_k[nx]] != te_g[nx] or c_ab[te_k[nx]] != 0):
-                    te_free[te_fn] = nx
-                    te_fn += 1
-                    nx = te_next[nx]
                 tq_head[ent] = nx
                 if nx >= 0:
+                    te_prev[nx] = -1
                     _hpush_at(hT, hS, hC, hA, hN, te_t[nx], te_s[nx], ent * 8 + E_TMO, 0)
+                if k < 0:
+                    continue  # its call finished while this entry sat on the heap
                 # caller stops waiting; the callee keeps working (wasted if it finishes)
-                if c_gen[k] != g or c_ab[k] != 0:
-                    continue
                 c_ab[k] = 1
+                c_te[k] = 0  # its entry is free now
                 t_last = now
                 if c_warm[k] == 0:
                     op_cnt[c_op[k] * N_CNT + CNT_TIMEOUT] += 1
@@ -955,15 +954,17 @@ def _kernel(
                     te_t[e] = now + to
                     te_s[e] = sq
                     te_k[e] = k
-                    te_g[e] = c_gen[k]
                     te_next[e] = -1
+                    c_te[k] = e + 1  # 0: no pending timeout (fresh slots are zeroed)
                     if tq_head[ch] < 0:
                         tq_head[ch] = e
+                        te_prev[e] = -1
                         if not _hpush_at(hT, hS, hC, hA, hN, now + to, sq, ch * 8 + E_TMO, 0):
                             status = ST_HEAP_OVERFLOW
                             break
                     else:
                         te_next[tq_tail[ch]] = e
+                        te_prev[e] = tq_tail[ch]
                     tq_tail[ch] = e
                 cid = k
                 act = A_ISSUE
@@ -1120,7 +1121,26 @@ def _kernel(
                     wR[wn] = 0
                     wn += 1
                 par = c_par[cid]
-                c_gen[cid] += 1  # invalidates pending timeouts / stale references
+                c_gen[cid] += 1  # invalidates stale references (retries, late results)
+                if c_te[cid] != 0:
+                    # its timeout will not fire: unlink it from the node's FIFO now, while
+                    # the entry and its neighbours are likely in cache (not when it would
+                    # reach the head). The head is on the heap with its sequence number: it
+                    # stays, marked, and is dropped when it pops (the event order is kept).
+                    e = c_te[cid] - 1
+                    c_te[cid] = 0
+                    if tq_head[n] == e:
+                        te_k[e] = -1
+                    else:
+                        pv = te_prev[e]
+                        nx = te_next[e]
+                        te_next[pv] = nx
+                        if nx >= 0:
+                            te_prev[nx] = pv
+                        else:
+                            tq_tail[n] = pv
+                        te_free[te_fn] = e
+                        te_fn += 1
                 free_stk[fn] = cid
                 fn += 1
                 # wasted work: nobody waits for this result any more, because this call
@@ -1315,6 +1335,7 @@ def _kernel_tandem(
     c_hold: Any,
     c_next: Any,
     c_dlv: Any,
+    c_te: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -1344,7 +1365,7 @@ def _kernel_tandem(
     te_t: Any,
     te_s: Any,
     te_k: Any,
-    te_g: Any,
+    te_prev: Any,
     te_next: Any,
     te_free: Any,
     # ---- outputs
