@@ -405,37 +405,51 @@ def _overflow(cap: int) -> SimulationOverflow:
 
 
 # The general kernel's pools are kept as rows: a call's fields (or a heap entry's, a
-# timeout entry's) sit side by side in one row of a 2-D int64 block, and the kernel gets
-# each field as a strided column view (floats as a float64 view of the same bytes). The
-# kernel's source is unchanged — numba compiles it for strided arrays — but an event that
-# touches a call touches its row's two or three cache lines, not one line per field: on a
-# drill with 445k calls in flight the per-field layout missed the cache on nearly every
-# field access. The plain-Python backend gets lists either way.
-_ROWS: dict[str, tuple[str, ...]] = {
-    # the fields most events touch first (one 64-byte line), then the rest of the row
+# timeout entry's) sit side by side in one record, and the kernel gets each field as a
+# strided view. The kernel's source is unchanged — numba compiles it for strided arrays —
+# but an event that touches a call touches its row's two cache lines, not one line per
+# field: on a drill with 445k calls in flight the per-field layout missed the cache on
+# nearly every field access. Fields that stay small (nodes, slots, flags, counts within a
+# call) are int32 so a call fits 128 bytes; generations, sequence numbers and times stay
+# 64-bit. The plain-Python backend gets lists either way.
+_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
+    # first line: what a call's start, queueing, service end and finish touch
     "call": (
-        "c_gen", "c_node", "c_par", "c_ab", "c_warm", "c_op", "c_hold", "c_stat",
-        "c_next", "c_qt", "c_st", "c_svc", "c_t0", "c_edge", "c_child", "c_att",
-        "c_cur", "c_pos", "c_late", "c_dlv", "c_sup", "c_pgen", "c_pedge", "c_cgen", "c_te",
+        ("c_gen", "i8"), ("c_t0", "f8"), ("c_st", "f8"), ("c_qt", "f8"),
+        ("c_node", "i4"), ("c_par", "i4"), ("c_ab", "i4"), ("c_warm", "i4"),
+        ("c_op", "i4"), ("c_hold", "i4"), ("c_stat", "i4"), ("c_next", "i4"),
+        ("c_svc", "f8"), ("c_pgen", "i8"), ("c_cgen", "i8"),
+        ("c_edge", "i4"), ("c_child", "i4"), ("c_att", "i4"), ("c_cur", "i4"),
+        ("c_pos", "i4"), ("c_late", "i4"), ("c_dlv", "i4"), ("c_sup", "i4"),
+        ("c_pedge", "i4"), ("c_te", "i4"),
     ),
-    "heap": ("hT", "hS", "hC", "hA"),
-    "tmo": ("te_t", "te_s", "te_k", "te_next", "te_prev"),
-    "work": ("wA", "wC", "wR"),
+    "heap": (("hT", "f8"), ("hS", "i8"), ("hC", "i8"), ("hA", "i8")),
+    "tmo": (("te_t", "f8"), ("te_s", "i8"), ("te_k", "i4"), ("te_next", "i4"),
+            ("te_prev", "i4"), ("_pad", "i4")),
+    "work": (("wA", "i8"), ("wC", "i8"), ("wR", "i8")),
 }  # fmt: skip
-_FLOAT_FIELDS = frozenset(("c_t0", "c_qt", "c_svc", "c_st", "hT", "te_t"))
+
+
+def _heap_rows(a: dict[str, Any], n: int) -> None:
+    """The heap's rows for ``n`` entries: H0 rows before the root align the 4-ary heap's
+    sibling blocks, and rows past the last entry are sentinels (see kernel._arr_hpop)."""
+    old = len(a["hT"]) if "hT" in a else 0
+    _rows(a, "heap", n + K.H0 + 4)
+    a["hT"][old:] = np.inf
+    a["hS"][old:] = K.H_SENTINEL
 
 
 def _rows(a: dict[str, Any], group: str, n: int) -> None:
-    """Allocate ``n`` zeroed rows for ``group`` and put its column views in ``a``, copying
+    """Allocate ``n`` zeroed rows for ``group`` and put its field views in ``a``, copying
     what ``a`` held for them before (a grow keeps slot indices)."""
-    names = _ROWS[group]
-    w = len(names)
-    raw = np.zeros(n * w + 8, dtype=np.int64)
-    off = (-raw.ctypes.data % 64) // 8  # rows start on a cache line
-    blk = raw[off : off + n * w].reshape(n, w)
-    fl = blk.view(np.float64)
-    for j, name in enumerate(names):
-        col = (fl if name in _FLOAT_FIELDS else blk)[:, j]
+    dt = np.dtype(list(_ROWS[group]))
+    raw = np.zeros(n * dt.itemsize + 128, dtype=np.uint8)
+    off = -raw.ctypes.data % 128  # rows start on a pair of cache lines (the 4-ary heap's)
+    blk = raw[off : off + n * dt.itemsize].view(dt)
+    for name, _ in _ROWS[group]:
+        if name.startswith("_"):
+            continue
+        col = blk[name]
         old = a.get(name)
         if old is not None:
             col[: len(old)] = old
@@ -481,15 +495,15 @@ def _grow(a: dict[str, Any], old_cap: int, new_cap: int, python: bool) -> None:
                 grow(name, new_h)
     else:
         _rows(a, "call", new_cap)
-        _rows(a, "heap", new_h)
+        _heap_rows(a, new_h)
         _rows(a, "tmo", new_h)
     grow_free("free_stk", new_cap, 10)
     grow_free("te_free", new_h, 11)
-    a["hN"][2] = len(a["hT"]) if not python else 2**62
-    for name in _ROWS["work"]:
+    a["hN"][2] = new_h if not python else 2**62
+    for name, _ in _ROWS["work"]:
         a.pop(name)
     if python:
-        for name in _ROWS["work"]:
+        for name, _ in _ROWS["work"]:
             a[name] = [0] * _work_cap(new_cap)
     else:
         _rows(a, "work", _work_cap(new_cap))
@@ -555,7 +569,7 @@ def _run_once(
     a["cb_state"] = np.zeros(n_nd, dtype=i64)
     a["cb_fails"] = np.zeros(n_nd, dtype=i64)
     a["cb_until"] = np.zeros(n_nd, dtype=f64)
-    _rows(a, "heap", hcap)
+    _heap_rows(a, hcap)
     a["hN"] = np.array([0, 0, hcap], dtype=i64)  # size, last sequence number, capacity
     _rows(a, "work", _work_cap(cap))
     a["tq_head"] = np.full(n_nd, -1, dtype=i64)
