@@ -219,10 +219,10 @@ def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Est
     timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
     events = ext * (1.0 + cpr * (1.0 + timeouts))
     n_ts, _ = _ts_layout(horizon)
-    # call pool (24 fields) + heap (2 × cap entries of 4 fields) + timeout FIFOs (2 × cap
-    # entries of 5) + work stack (3 fields)
+    # call pool (128-byte rows) + heap (2 × cap entries of 32 bytes) + timeout FIFOs (2 ×
+    # cap entries of 32) + work stack (24 bytes an entry), in 8-byte words
     mem = _fixed_bytes(net, n_ts) + 8 * (
-        _INITIAL_CAP * (24 + 2 * 4 + 2 * 5) + 3 * _work_cap(_INITIAL_CAP)
+        _INITIAL_CAP * (16 + 2 * 4 + 2 * 4) + 3 * _work_cap(_INITIAL_CAP)
     )
     return Estimate(
         requests=ext,
