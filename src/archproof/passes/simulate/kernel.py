@@ -189,8 +189,16 @@ def _py_seed(seed: int) -> None:
 
 
 # ---- helpers: array-heap versions (compiled for numba) ------------------------------
+# A 4-ary min-heap on (time, sequence): half the levels of a binary heap, and a node's four
+# children are one 128-byte block (a heap entry is a 32-byte row, heap index i lives at
+# row i + H0), so a level costs one memory round trip instead of two. Keys are unique (the
+# sequence), so any valid heap pops the same order as heapq does for the Python backend.
+H0 = 3
+H_SENTINEL = 1 << 62  # sequence of the sentinel rows past the heap's end (time +inf)
+
+
 def _arr_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
-    """Binary min-heap on (time, sequence) over parallel arrays; False when full."""
+    """Push with the next sequence number; False when full."""
     seq = hN[1] + 1
     hN[1] = seq
     ok: bool = _hpush_at(hT, hS, hC, hA, hN, t, seq, code, aux)
@@ -202,58 +210,85 @@ def _arr_hpush_at(
 ) -> bool:
     """Push with a sequence number drawn earlier (a timeout FIFO's new head)."""
     n = hN[0]
-    if n >= hT.shape[0]:
+    if n + H0 + 4 >= hT.shape[0]:  # keep four sentinel rows past the end
         return False
     i = n
     while i > 0:
-        p = (i - 1) >> 1
-        tp = hT[p]
-        if tp < t or (tp == t and hS[p] < seq):
+        p = (i - 1) >> 2
+        tp = hT[p + H0]
+        if tp < t or (tp == t and hS[p + H0] < seq):
             break
-        hT[i] = tp
-        hS[i] = hS[p]
-        hC[i] = hC[p]
-        hA[i] = hA[p]
+        hT[i + H0] = tp
+        hS[i + H0] = hS[p + H0]
+        hC[i + H0] = hC[p + H0]
+        hA[i + H0] = hA[p + H0]
         i = p
-    hT[i] = t
-    hS[i] = seq
-    hC[i] = code
-    hA[i] = aux
+    hT[i + H0] = t
+    hS[i + H0] = seq
+    hC[i + H0] = code
+    hA[i + H0] = aux
     hN[0] = n + 1
     return True
 
 
 def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, int]:
-    t0 = hT[0]
-    c0 = hC[0]
-    a0 = hA[0]
+    """Pop the least (time, sequence). Bottom-up: the hole at the root goes down along the
+    least children to a leaf, then the last entry goes up from there (it belongs near the
+    bottom, so mostly zero or one step). The least of four children is picked without
+    branches (two pairs, then their winners: a comparison of random times is a coin flip
+    the branch predictor loses half the time); rows past the last entry hold sentinels
+    (time +inf, sequence H_SENTINEL), so a node with fewer than four children needs no test."""
+    t0 = hT[H0]
+    c0 = hC[H0]
+    a0 = hA[H0]
     n = hN[0] - 1
     hN[0] = n
     if n > 0:
-        t = hT[n]
-        s = hS[n]
-        c = hC[n]
-        a = hA[n]
         i = 0
-        while True:
-            ch = 2 * i + 1
-            if ch >= n:
+        c = 1
+        while c < n:
+            ta = hT[c + H0]
+            sa = hS[c + H0]
+            tb = hT[c + 1 + H0]
+            sb = hS[c + 1 + H0]
+            b1 = (tb < ta) | ((tb == ta) & (sb < sa))
+            m1 = c + 1 if b1 else c
+            t1 = tb if b1 else ta
+            s1 = sb if b1 else sa
+            ta = hT[c + 2 + H0]
+            sa = hS[c + 2 + H0]
+            tb = hT[c + 3 + H0]
+            sb = hS[c + 3 + H0]
+            b2 = (tb < ta) | ((tb == ta) & (sb < sa))
+            m2 = c + 3 if b2 else c + 2
+            t2 = tb if b2 else ta
+            s2 = sb if b2 else sa
+            b3 = (t2 < t1) | ((t2 == t1) & (s2 < s1))
+            m = m2 if b3 else m1
+            hT[i + H0] = t2 if b3 else t1
+            hS[i + H0] = s2 if b3 else s1
+            hC[i + H0] = hC[m + H0]
+            hA[i + H0] = hA[m + H0]
+            i = m
+            c = 4 * i + 1
+        t = hT[n + H0]
+        s = hS[n + H0]
+        while i > 0:
+            p = (i - 1) >> 2
+            tp = hT[p + H0]
+            if tp < t or (tp == t and hS[p + H0] < s):
                 break
-            r = ch + 1
-            if r < n and (hT[r] < hT[ch] or (hT[r] == hT[ch] and hS[r] < hS[ch])):
-                ch = r
-            if hT[ch] < t or (hT[ch] == t and hS[ch] < s):
-                hT[i] = hT[ch]
-                hS[i] = hS[ch]
-                hC[i] = hC[ch]
-                hA[i] = hA[ch]
-                i = ch
-            else:
-                break
-        hT[i] = t
-        hS[i] = s
-        hC[i] = c
-        hA[i] = a
+            hT[i + H0] = tp
+            hS[i + H0] = hS[p + H0]
+            hC[i + H0] = hC[p + H0]
+            hA[i + H0] = hA[p + H0]
+            i = p
+        hT[i + H0] = t
+        hS[i + H0] = s
+        hC[i + H0] = hC[n + H0]
+        hA[i + H0] = hA[n + H0]
+    hT[n + H0] = math.inf  # the vacated row becomes a sentinel again
+    hS[n + H0] = H_SENTINEL
     return t0, c0, a0
 
 
@@ -265,6 +300,44 @@ def _nb_seed(seed: int) -> None:
     np.random.seed(seed)
 
 
+def _py_prefetch(a: Any, i: int) -> None:
+    """Plain Python has no use for it; the kernel skips the calls (``_PF`` is False)."""
+
+
+def _make_prefetch() -> Any:
+    """``_prefetch(arr, i)``: ask the CPU to bring ``arr[i]``'s cache line in (a hint: no
+    fault, no effect on results). The general kernel uses it for the rows the next events
+    will touch — with hundreds of thousands of calls in flight most rows are in DRAM."""
+    import importlib
+
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    # untyped modules (no stubs): reached as Any
+    ir: Any = importlib.import_module("llvmlite.ir")
+    cgutils: Any = importlib.import_module("numba.core.cgutils")
+
+    @intrinsic
+    def prefetch(typingctx: Any, arr: Any, idx: Any) -> Any:
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            aryty = signature.args[0]
+            ary = context.make_array(aryty)(context, builder, args[0])
+            ptr = cgutils.get_item_pointer(
+                context, builder, aryty, ary, [args[1]], wraparound=False, boundscheck=False
+            )
+            i8p = ir.IntType(8).as_pointer()
+            i32 = ir.IntType(32)
+            fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+            # read, high temporal locality, data cache
+            builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+            return context.get_dummy_value()
+
+        return types.void(arr, idx), codegen
+
+    return prefetch
+
+
 # The module-level names only matter to numba (it reads the kernels' globals when it
 # compiles them); Python rebinds them per run (python_kernel). _use_numba binds the
 # compiled helpers before the first compile.
@@ -274,12 +347,14 @@ _hpush_at: Any = _py_hpush_at
 _hpop: Any = _py_hpop
 _rand: Any = random.random
 _seed: Any = _py_seed
+_prefetch: Any = _py_prefetch
+_PF = False  # prefetch hints on: a compile-time constant for numba, False for Python
 _njit: Any = None  # numba types njit results as Dispatcher; the kernel treats them as opaque
 
 
 def _use_numba() -> Any:
     """numba's `njit` for the kernels, the helpers bound compiled (once, on first use)."""
-    global _njit, _bucket, _hpush_at, _hpush, _hpop, _rand, _seed
+    global _njit, _bucket, _hpush_at, _hpush, _hpop, _rand, _seed, _prefetch, _PF
     if _njit is None:
         import numba
 
@@ -293,6 +368,8 @@ def _use_numba() -> Any:
         _hpop = inline(_arr_hpop)
         _rand = inline(_nb_rand)
         _seed = njit(_nb_seed)
+        _prefetch = _make_prefetch()
+        _PF = True
         _njit = njit
     return _njit
 
@@ -372,6 +449,7 @@ def _kernel(
     c_hold: Any,
     c_next: Any,
     c_dlv: Any,
+    c_te: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -401,7 +479,7 @@ def _kernel(
     te_t: Any,
     te_s: Any,
     te_k: Any,
-    te_g: Any,
+    te_prev: Any,
     te_next: Any,
     te_free: Any,
     # ---- outputs
@@ -526,6 +604,17 @@ def _kernel(
                 status = ST_EVENT_CAP
                 break
             now, code, aux = _hpop(hT, hS, hC, hA, hN)
+            if _PF and hN[0] > 0:
+                # the next event's call row and its caller's (an E_SVC carries the caller
+                # in aux), likely cold with many calls in flight: fetch them while this
+                # event runs
+                nc = hC[H0]
+                if nc & 7 == E_SVC:
+                    _prefetch(c_gen, nc >> 3)
+                    _prefetch(c_svc, nc >> 3)
+                    if hA[H0] >= 0:
+                        _prefetch(c_gen, hA[H0])
+                        _prefetch(c_svc, hA[H0])
             kind = code & 7
             ent = code >> 3
             if kind == E_SVC:
@@ -602,26 +691,24 @@ def _kernel(
                     status = ST_HEAP_OVERFLOW
                     break
             elif kind == E_TMO:
-                # the head of node `ent`'s timeout FIFO is due. Take it off, drop the
-                # entries behind it whose call is already gone (a call that is freed or
-                # abandoned stays so: generations only grow), put the next head on the heap.
+                # the head of node `ent`'s timeout FIFO is due: take it off and put the
+                # next head on the heap. Entries whose call finished first were unlinked
+                # by A_FINISH (or, for the head, marked with te_k = -1), so the next one
+                # is live. An entry is the only way its call gets abandoned.
                 e = tq_head[ent]
                 k = te_k[e]
-                g = te_g[e]
                 nx = te_next[e]
                 te_free[te_fn] = e
                 te_fn += 1
-                while nx >= 0 and (c_gen[te_k[nx]] != te_g[nx] or c_ab[te_k[nx]] != 0):
-                    te_free[te_fn] = nx
-                    te_fn += 1
-                    nx = te_next[nx]
                 tq_head[ent] = nx
                 if nx >= 0:
+                    te_prev[nx] = -1
                     _hpush_at(hT, hS, hC, hA, hN, te_t[nx], te_s[nx], ent * 8 + E_TMO, 0)
+                if k < 0:
+                    continue  # its call finished while this entry sat on the heap
                 # caller stops waiting; the callee keeps working (wasted if it finishes)
-                if c_gen[k] != g or c_ab[k] != 0:
-                    continue
                 c_ab[k] = 1
+                c_te[k] = 0  # its entry is free now
                 t_last = now
                 if c_warm[k] == 0:
                     op_cnt[c_op[k] * N_CNT + CNT_TIMEOUT] += 1
@@ -705,7 +792,7 @@ def _kernel(
                             sv = math.exp(nd_p1[n] + nd_p2[n] * z)
                         sv *= s_slow[s]
                         c_svc[h] = sv
-                        if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, 0):
+                        if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, c_par[h]):
                             status = ST_HEAP_OVERFLOW
                             break
                     if status != 0:
@@ -747,7 +834,7 @@ def _kernel(
                     sv *= s_slow[s]
                     c_svc[cid] = sv
                     if sv > 0.0:
-                        if not _hpush(hT, hS, hC, hA, hN, now + sv, cid * 8 + E_SVC, 0):
+                        if not _hpush(hT, hS, hC, hA, hN, now + sv, cid * 8 + E_SVC, c_par[cid]):
                             status = ST_HEAP_OVERFLOW
                             break
                         act = A_NONE
@@ -955,15 +1042,17 @@ def _kernel(
                     te_t[e] = now + to
                     te_s[e] = sq
                     te_k[e] = k
-                    te_g[e] = c_gen[k]
                     te_next[e] = -1
+                    c_te[k] = e + 1  # 0: no pending timeout (fresh slots are zeroed)
                     if tq_head[ch] < 0:
                         tq_head[ch] = e
+                        te_prev[e] = -1
                         if not _hpush_at(hT, hS, hC, hA, hN, now + to, sq, ch * 8 + E_TMO, 0):
                             status = ST_HEAP_OVERFLOW
                             break
                     else:
                         te_next[tq_tail[ch]] = e
+                        te_prev[e] = tq_tail[ch]
                     tq_tail[ch] = e
                 cid = k
                 act = A_ISSUE
@@ -1077,7 +1166,7 @@ def _kernel(
                         sv *= s_slow[s]
                         c_svc[h] = sv
                         if sv > 0.0:
-                            if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, 0):
+                            if not _hpush(hT, hS, hC, hA, hN, now + sv, h * 8 + E_SVC, c_par[h]):
                                 status = ST_HEAP_OVERFLOW
                                 break
                         else:
@@ -1120,7 +1209,26 @@ def _kernel(
                     wR[wn] = 0
                     wn += 1
                 par = c_par[cid]
-                c_gen[cid] += 1  # invalidates pending timeouts / stale references
+                c_gen[cid] += 1  # invalidates stale references (retries, late results)
+                if c_te[cid] != 0:
+                    # its timeout will not fire: unlink it from the node's FIFO now, while
+                    # the entry and its neighbours are likely in cache (not when it would
+                    # reach the head). The head is on the heap with its sequence number: it
+                    # stays, marked, and is dropped when it pops (the event order is kept).
+                    e = c_te[cid] - 1
+                    c_te[cid] = 0
+                    if tq_head[n] == e:
+                        te_k[e] = -1
+                    else:
+                        pv = te_prev[e]
+                        nx = te_next[e]
+                        te_next[pv] = nx
+                        if nx >= 0:
+                            te_prev[nx] = pv
+                        else:
+                            tq_tail[n] = pv
+                        te_free[te_fn] = e
+                        te_fn += 1
                 free_stk[fn] = cid
                 fn += 1
                 # wasted work: nobody waits for this result any more, because this call
@@ -1315,6 +1423,7 @@ def _kernel_tandem(
     c_hold: Any,
     c_next: Any,
     c_dlv: Any,
+    c_te: Any,
     free_stk: Any,
     # ---- station state
     s_busy: Any,
@@ -1344,7 +1453,7 @@ def _kernel_tandem(
     te_t: Any,
     te_s: Any,
     te_k: Any,
-    te_g: Any,
+    te_prev: Any,
     te_next: Any,
     te_free: Any,
     # ---- outputs
@@ -1648,5 +1757,7 @@ def python_kernel(which: str, seed: int) -> Callable[..., None]:
         _hpush_at=hpush_at,
         _hpop=hpop,
         _bucket=_bucket_py,
+        _prefetch=_py_prefetch,
+        _PF=False,
     )
     return types.FunctionType(fn.__code__, g, f"{fn.__name__}_python")
