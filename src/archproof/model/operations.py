@@ -25,6 +25,7 @@ for the slowest member (latency = max), every member is made (load = the sum).
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from functools import cached_property
@@ -73,6 +74,8 @@ def _probability(value: Any) -> Any:
     if isinstance(value, str) and value.strip().endswith("%"):
         return parse_percent(value).fraction
     if isinstance(value, float):
+        if not math.isfinite(value):  # `p: 1e400` reads as inf: say so, not Fraction's words
+            raise ValueError(f"a probability is a number from 0 to 1, got {value}")
         return Fraction(str(value))
     return value
 
