@@ -263,6 +263,10 @@ def prepare(
     )()
     with event.install_listener("numba:compile", listener):
         run_kernel(net, n_requests=1, backend="numba")  # a one-request run: types, not work
+        # the general kernel packs its pools into rows at its first grow, a second
+        # compilation: a tiny pool makes this short run grow, so it happens here, under the
+        # notice, and not silently in the middle of a long run
+        run_kernel(net, n_requests=500, backend="numba", initial_calls=16)
     return time.perf_counter() - t0
 
 
@@ -333,8 +337,12 @@ def run_kernel(
     max_calls: int = _MAX_CAP,
     path: Path = "auto",
     on_slice: OnSlice | None = None,
+    initial_calls: int = _INITIAL_CAP,
 ) -> RawRun:
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
+
+    ``initial_calls`` sizes the call pool a run starts with (it grows as needed; a small
+    one makes a short run grow, so :func:`prepare` compiles the packed layout too).
 
     ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
     time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
@@ -367,7 +375,9 @@ def run_kernel(
     warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
     warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
     n_ts, ts_w = _ts_layout(horizon)
-    cap = _INITIAL_CAP
+    if initial_calls < 1:
+        raise ValueError("initial_calls must be at least 1")
+    cap = min(initial_calls, max_calls)
     while True:
         res = _run_once(
             net,
