@@ -337,12 +337,13 @@ def run_kernel(
     max_calls: int = _MAX_CAP,
     path: Path = "auto",
     on_slice: OnSlice | None = None,
-    initial_calls: int = _INITIAL_CAP,
+    initial_calls: int | None = None,
 ) -> RawRun:
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
 
-    ``initial_calls`` sizes the call pool a run starts with (it grows as needed; a small
-    one makes a short run grow, so :func:`prepare` compiles the packed layout too).
+    ``initial_calls`` sizes the call pool a run starts with (default ``_INITIAL_CAP``; it
+    grows as needed; a small one makes a short run grow, so :func:`prepare` compiles the
+    packed layout too).
 
     ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
     time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
@@ -375,6 +376,8 @@ def run_kernel(
     warm_n = int(n_requests * warmup_fraction) if n_requests > 0 else 0
     warm_t = duration * warmup_fraction if n_requests <= 0 else 0.0
     n_ts, ts_w = _ts_layout(horizon)
+    if initial_calls is None:
+        initial_calls = _INITIAL_CAP  # read at call time: tests and benchmarks shrink it
     if initial_calls < 1:
         raise ValueError("initial_calls must be at least 1")
     cap = min(initial_calls, max_calls)
