@@ -202,7 +202,10 @@ def simulate(
             procs += f" (load average {load_avg:.1f} on {cores} cores)"
         err.print(
             f"estimate: {est.requests:,.0f} requests × {est.replications} replication(s), "
-            f"≈{est.events * est.replications:,.0f} events, ≈{_bytes(est.memory_bytes)} memory, "
+            # the buffers a run starts with, not the process: they grow with the calls in
+            # flight (a fault drill's pile-up takes hundreds of MB), so say which it is
+            f"≈{est.events * est.replications:,.0f} events, "
+            f"≈{_bytes(est.memory_bytes)} of buffers to start, "
             f"≈{_secs(wall)}{procs}",
             markup=False,
         )
