@@ -87,6 +87,17 @@ def test_a_fault_past_the_model_bounds_is_a_usage_error(tmp_path: Path) -> None:
         assert f"error: fault '{spec}': {said}" in result.output
 
 
+def test_a_simulated_duration_past_30_days_is_a_usage_error(tmp_path: Path) -> None:
+    # Was accepted: `-d 1e30d` printed "8.64e+34 s" and a 40-digit event count, then ran
+    # until the budget stopped it
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    for text in ("1e30d", "31d"):
+        result = CliRunner().invoke(app, ["simulate", str(path), "-d", text])
+        assert result.exit_code == 2, result.output
+        assert f"error: --duration {text} is over the limit of 30d" in result.output
+
+
 def test_erlang_b_at_offered_loads_past_lgamma_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     # Was OverflowError (math range error) in `exp`: at 5e21 erlangs (a design at the bounds,
     # sized by the growth plan) the difference of two lgammas near 2.5e23 was off by ~1e7.

@@ -28,6 +28,9 @@ EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
 _KERNEL_LOAD_S = 1.5
 _WORKER_START_S = 1.5
 MAX_REQUESTS = 100_000_000
+# 30 days of simulated time: past any drill or diurnal study, and it keeps the figures a run
+# prints (times, event counts) in plain numbers
+MAX_DURATION_S = 30 * 86_400
 MAX_REPLICATIONS = 50
 # Spelled out rather than built from passes.simulate.faults.GRAMMAR/EXAMPLES: importing the
 # simulator (numpy, numba) to print --help would cost a second. tests/test_startup.py checks
@@ -89,7 +92,10 @@ def simulate(
         None, "--requests", "-n", min=1, help="Simulate this many external requests (then drain)."
     ),
     duration: str | None = typer.Option(
-        None, "--duration", "-d", help="Simulate this much time instead, e.g. 60s or 10m."
+        None,
+        "--duration",
+        "-d",
+        help="Simulate this much time instead, e.g. 60s or 10m (at most 30d).",
     ),
     load: str = typer.Option("1x", "--load", help="Load multiplier on the design peak, e.g. 2x."),
     fault: list[str] = typer.Option(
@@ -162,6 +168,8 @@ def simulate(
             fail(f"--duration: {exc}", "give a duration like 60s, 10m or 1h")
         if not duration_s or duration_s <= 0:
             fail("--duration must be > 0")
+        if duration_s > MAX_DURATION_S:
+            fail(f"--duration {duration} is over the limit of 30d", "simulate less time")
     try:
         factors = parse_load(load)
     except ValueError as exc:
