@@ -136,7 +136,7 @@ def test_describe_lists_enum_values_and_ranges() -> None:
     assert "Values: client, cdn, load_balancer, service," in text  # ComponentKind, in order
     assert "Range: ≥ 1, ≤ 100000." in text  # replicas (pydantic ge/le)
     res = runner.invoke(app, ["describe", "operation"], env={"COLUMNS": "200"})
-    assert "Range: 0 or 1e-9/s .. 1G/s." in " ".join(res.stdout.split())  # a Rate's bounds
+    assert "Range: 0 or 0.000000001/s .. 1G/s." in " ".join(res.stdout.split())  # a Rate's bounds
 
 
 def test_questions_lists_the_24_questions() -> None:

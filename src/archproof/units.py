@@ -460,14 +460,12 @@ class Bound:
 # Zero stays allowed where the field allows it (`at: 0s`); the field says whether it must
 # be positive.
 QUANTITY_BOUNDS: dict[str, Bound] = {
-    "rate": Bound(Fraction(1, 10**9), Fraction(10**9), "0 or 1e-9/s .. 1G/s"),
+    "rate": Bound(Fraction(1, 10**9), Fraction(10**9), "0 or 0.000000001/s .. 1G/s"),
     "duration": Bound(Fraction(1, 10**9), Fraction(100 * 365 * _DAY), "0 or 1ns .. 100 years"),
     "size": Bound(None, Fraction(10**21), "0 .. 1000000PB (1 ZB)"),
     "count": Bound(None, Fraction(10**15), "0 .. 1000T"),
     "percent": Bound(None, Fraction(1), f"0% .. 100%, at most {MAX_NINES} nines below 100%"),
 }
-
-_BASE_UNIT = {"rate": "/s", "duration": "s", "size": "B", "count": "", "percent": ""}
 
 # Closest a percentage may come to 100% without being 100%: 12 nines, 99.9999999999%.
 _MIN_GAP = Fraction(1, 10**MAX_NINES)
@@ -484,11 +482,14 @@ def check_bound(value: object) -> None:
     if bound is None:
         return
     hint = f"a {kind} in a design lies in {bound.text}"
-    about = f"{float(magnitude):.3g}{_BASE_UNIT[kind]}"  # exact text can be 100 digits long
+    # the limit, not the value: the value is in the excerpt under the message, and its exact
+    # text can be 100 digits long (`.3g` of it printed 1e+100, notation nobody reads)
+    low, _, high = bound.text.removeprefix("0 or ").partition(" .. ")
+    high = high.split(",")[0]
     if magnitude > bound.high:
-        raise BoundError(f"{kind} too large ({about})", hint)
+        raise BoundError(f"{kind} too large (over {high})", hint)
     if bound.low is not None and 0 < magnitude < bound.low:
-        raise BoundError(f"{kind} too small ({about})", hint)
+        raise BoundError(f"{kind} too small (under {low})", hint)
     if kind == "percent" and 0 < 1 - magnitude < _MIN_GAP:
         raise BoundError(
             f"percent with more than {MAX_NINES} nines",
