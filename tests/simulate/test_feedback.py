@@ -52,8 +52,12 @@ def _estimate_and_cpu(
 
 
 @needs_numba
+@pytest.mark.slow
 def test_problem7_estimate_within_2x_on_the_readme_drill() -> None:
-    """The README's drill: the estimate said 28 s for a run of 83 s (3 replications)."""
+    """The README's drill: the estimate said 28 s for a run of 83 s (3 replications).
+    Opt-in (-m slow) like the other timed checks: it compares a figure with a machine's
+    CPU time, and a unit test must not depend on the machine (CI failed once on a timed
+    test, tests/simulate/test_slices.py)."""
     est, took = _estimate_and_cpu(ROOT / "examples" / "chat.yaml", None, ("db:slow=20@10s+30s",))
     # the target is 2× (0.78 quiet: 17.7 s of CPU per replication); CPU time per event
     # rises ~40 % at load average 8-10 on the 2-core VM (0.57 there), hence the slack

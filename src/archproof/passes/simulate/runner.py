@@ -292,24 +292,29 @@ class _Slicer:
     """Picks the next slice end so each slice takes about SLICE_CPU_S of wall time,
     starting from the estimate's cost per simulated second and then from measurements."""
 
-    def __init__(self, first_s: float, on_slice: OnSlice | None) -> None:
+    def __init__(
+        self,
+        first_s: float,
+        on_slice: OnSlice | None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.length = max(first_s, 1e-3)
         self.on_slice = on_slice
-        self.t0 = time.perf_counter()
+        self.clock = clock  # a parameter so tests can drive it without timing a machine
+        self.t0 = clock()
 
     def first_end(self) -> float:
         return self.length
 
     def next_end(self, now: float, events: int) -> float:
         """After a slice that stopped at simulated time ``now``: report, time the next."""
-        t = time.perf_counter()
-        took = t - self.t0
+        took = self.clock() - self.t0
         if self.on_slice is not None:
             self.on_slice(now, events)
         # at most 4× longer or shorter per step: the first slice carries compile time
         scale = SLICE_CPU_S / took if took > 0 else 4.0
         self.length *= min(4.0, max(0.25, scale))
-        self.t0 = time.perf_counter()
+        self.t0 = self.clock()
         return now + self.length
 
 
