@@ -10,6 +10,7 @@ factor (8.26e-05 of the design's rows) and the `--load` limit (1e+06).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -68,3 +69,32 @@ def test_load_factor_limit_is_written_out() -> None:
     with pytest.raises(ValueError) as error:
         parse_load("2000000x")
     assert "1,000,000" in str(error.value) and not EXPONENT.search(str(error.value))
+
+
+@pytest.mark.parametrize(
+    ("example", "old", "new", "expected"),
+    [
+        # a call's probability, a branch's, and the sum of a one_of (the fuzzer's edges)
+        ("chat", "p: 40%", "p: 1000000000000000", "AP023 probability over a million of "),
+        ("chat", "p: 40%", "p: 1234.6", "AP023 probability 1,235 of "),
+        ("chat", "p: 40%", "p: 1.5", "AP023 probability 1.5 of "),
+        ("url_shortener", "p: 90%", "p: 999999999999", "AP023 branch probability over a"),
+        ("url_shortener", "p: 90%", "p: 999999999999", "AP024 one_of probabilities sum to over"),
+        ("url_shortener", "p: 90%", "p: 95%", "AP024 one_of probabilities sum to 1.05, more"),
+    ],
+)
+def test_probability_messages_are_plain(
+    tmp_path: Path, example: str, old: str, new: str, expected: str
+) -> None:
+    """`AP024 one_of probabilities sum to 1e+15` and `AP023 probability 9.99e+14` (make fuzz)."""
+    from archproof.errors import DesignError
+    from archproof.frontends.yaml_loader import load_design
+
+    text = (Path(__file__).parents[1] / "examples" / f"{example}.yaml").read_text("utf-8")
+    assert old in text
+    path = tmp_path / "design.yaml"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(DesignError) as error:
+        load_design(path)
+    message = "\n".join(d.headline() for d in error.value.diagnostics)
+    assert expected in message and not EXPONENT.search(message), message

@@ -36,6 +36,7 @@ from archproof.model import (
 from archproof.model.operations import CallItem
 from archproof.model.questions import PLACEHOLDER_PATTERN, PLACEHOLDERS, QUESTION_IDS
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.span import Span
 
 # Designs that passed `check_design`, by identity (weakly held: this is no cache of designs).
@@ -271,6 +272,14 @@ def _call_trees(design: Design) -> Iterator[Diagnostic]:
         yield from _items(design, op.calls, (), op.id)
 
 
+def _probability(p: Fraction) -> str:
+    """A probability as the message shows it: plain digits (`:g` printed 1e+15), and past a
+    million only the side it is on (the value itself is in the excerpt, maybe 300 digits)."""
+    if abs(p) > 10**6:
+        return "over a million" if p > 0 else "under minus a million"
+    return sig(float(p), 4)
+
+
 def _items(
     design: Design, items: tuple[CallItem, ...], ancestors: tuple[str, ...], op: str
 ) -> Iterator[Diagnostic]:
@@ -281,13 +290,13 @@ def _items(
                 if not 0 <= branch.p <= 1:
                     yield Diagnostic(
                         "AP023",
-                        f"branch probability {float(branch.p):g} is outside [0, 1]",
+                        f"branch probability {_probability(branch.p)} is outside [0, 1]",
                         branch.span,
                     )
             if total > 1:
                 yield Diagnostic(
                     "AP024",
-                    f"one_of probabilities sum to {float(total):g}, more than 1",
+                    f"one_of probabilities sum to {_probability(total)}, more than 1",
                     item.span,
                     "the branches are exclusive; the rest (1 - sum) means no call",
                 )
@@ -311,7 +320,7 @@ def _call(
     if not 0 <= node.p <= 1:
         yield Diagnostic(
             "AP023",
-            f"probability {float(node.p):g} of '{node.call}' is outside [0, 1]",
+            f"probability {_probability(node.p)} of '{node.call}' is outside [0, 1]",
             node.span,
         )
     if node.component in ancestors:
