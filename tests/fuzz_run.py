@@ -13,10 +13,14 @@ Every run is classified:
 - over budget: still running after `--budget` seconds of CPU time (stopped);
 - unsafe output: a terminal escape, a `javascript:` link or raw HTML from the design.
 
-A design that `check` rejects is not run through the other commands (they load it the same
-way). Inputs behind anything but ok / clean error are written to `--keep` for regression cases.
+Every input goes through every command, a rejected one too (each command must reject it
+with a located message). Inputs are drawn half from structural mutations (`test_fuzz.py`)
+and half from figures pushed to the edges of their documented ranges (`fuzz_extremes.py`,
+designs that mostly load); `--mode` picks one kind. Inputs behind anything but ok / clean
+error are written to `--keep` for regression cases.
 
-    .venv/bin/python tests/fuzz_run.py [-n 10000] [--seed 1] [--budget 10] [-j 2] [--keep out/fuzz]
+    .venv/bin/python tests/fuzz_run.py [-n 10000] [--seed 1] [--budget 10] [-j 2]
+        [--mode mixed|mutate|extreme] [--keep out/fuzz]
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
 from archproof.cli.app import app
+from fuzz_extremes import push_to_edges
 from test_fuzz import COMMANDS, LEAK, NUMBERS, SWAPS, TEXT, TEXTS, mutate
 
 _LOCATED = re.compile(r":\d+:\d+: AP\d{3} |^error: ", re.M)
@@ -64,8 +69,12 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise OverBudget
 
 
-def draw(rng: random.Random) -> str:
-    """One mutated design: 1 to 3 mutations of a random bundled example."""
+def draw(rng: random.Random, mode: str = "mixed") -> str:
+    """One input: 1 to 3 mutations of a random bundled example ("mutate"), 1 to 8 of its
+    figures at the edges of their ranges ("extreme", mostly designs that load), or either
+    at even odds ("mixed")."""
+    if mode == "extreme" or (mode == "mixed" and rng.random() < 0.5):
+        return push_to_edges(rng.choice(TEXTS), rng, rng.randint(1, 8))
     mutations = []
     for _ in range(rng.randint(1, 3)):
         kind = rng.choice(("number", "value", "text"))
@@ -74,17 +83,22 @@ def draw(rng: random.Random) -> str:
     return mutate(rng.choice(TEXTS), mutations)
 
 
-def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, str]:
-    """(outcome, detail) of one command on one file."""
+def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, str, float]:
+    """(outcome, detail, CPU seconds) of one command on one file."""
     # CPU time (ITIMER_PROF), not wall time: on a loaded machine a wall-clock budget would
     # count other processes' work against the command.
     signal.setitimer(signal.ITIMER_PROF, budget)
+    started = time.process_time()
     try:
         result = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
     except OverBudget:
-        return "over budget", f"> {budget:g} s of CPU"
+        return "over budget", f"> {budget:g} s of CPU", budget
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
+    return (*_outcome(command, result), time.process_time() - started)
+
+
+def _outcome(command: tuple[str, ...], result: Any) -> tuple[str, str]:
     text = str(result.output)
     with contextlib.suppress(ValueError):
         text += str(result.stderr)
@@ -134,28 +148,43 @@ def share_per_input_work() -> None:
     yaml_loader.load_design = load_design
 
 
-def fuzz_one(task: tuple[int, int, float]) -> tuple[int, str, list[tuple[str, str, str]]]:
-    """Input `index` of the run seeded `seed`: (index, text, [(command, outcome, detail)])."""
-    index, seed, budget = task
+Run = tuple[str, str, str, float]  # command, outcome, detail, CPU seconds
+
+
+def fuzz_one(task: tuple[int, int, float, str]) -> tuple[int, str, list[Run]]:
+    """Input `index` of the run seeded `seed`: (index, text, its runs)."""
+    index, seed, budget, mode = task
     signal.signal(signal.SIGPROF, _alarm)
-    text = draw(random.Random(seed * 1_000_003 + index))  # the same input on any worker
-    runs: list[tuple[str, str, str]] = []
+    text = draw(random.Random(seed * 1_000_003 + index), mode)  # the same input on any worker
+    runs: list[Run] = []
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "design.yaml"
         path.write_text(text, "utf-8")
         for command in COMMANDS:
-            outcome, detail = classify(command, path, budget)
-            runs.append((" ".join(command), outcome, detail))
-            if command == ("check",) and outcome != "ok":
-                break  # rejected by the loader: every command would say the same
+            runs.append((" ".join(command), *classify(command, path, budget)))
     return index, text, runs
 
 
-def _table(counts: dict[str, Counter[str]], done: int, elapsed: float, args: Any) -> str:
-    lines = [f"{done:,} inputs (seed {args.seed}), {elapsed:,.0f} s, budget {args.budget:g} s/run"]
-    lines.append(f"{'command':38}" + "".join(f"{o:>16}" for o in OUTCOMES))
+def _table(
+    counts: dict[str, Counter[str]],
+    cpu: dict[str, list[float]],
+    done: int,
+    elapsed: float,
+    args: Any,
+) -> str:
+    lines = [
+        f"{done:,} inputs ({args.mode}, seed {args.seed}), {elapsed:,.0f} s, "
+        f"budget {args.budget:g} s/run"
+    ]
+    lines.append(f"{'command':38}" + "".join(f"{o:>16}" for o in OUTCOMES) + "  CPU s p99/max")
     for name, counter in counts.items():
-        lines.append(f"{name:38}" + "".join(f"{counter[o]:>16,}" for o in OUTCOMES))
+        times = sorted(cpu[name]) or [0.0]
+        p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+        lines.append(
+            f"{name:38}"
+            + "".join(f"{counter[o]:>16,}" for o in OUTCOMES)
+            + f"  {p99:6.2f}/{times[-1]:.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -166,16 +195,19 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=10.0, help="CPU seconds per command run")
     parser.add_argument("--workers", "-j", type=int, default=1, help="processes")
     parser.add_argument("--keep", type=Path, default=Path("out/fuzz"), help="bad inputs go here")
+    parser.add_argument("--mode", choices=("mixed", "mutate", "extreme"), default="mixed")
     args = parser.parse_args()
     counts: dict[str, Counter[str]] = {" ".join(c): Counter() for c in COMMANDS}
+    cpu: dict[str, list[float]] = {name: [] for name in counts}
     bad: list[dict[str, str]] = []
     started = time.perf_counter()
-    tasks = [(i, args.seed, args.budget) for i in range(args.n)]
+    tasks = [(i, args.seed, args.budget, args.mode) for i in range(args.n)]
     share_per_input_work()  # before the fork: every worker inherits it
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
         for done, (index, text, runs) in enumerate(pool.imap_unordered(fuzz_one, tasks), 1):
-            for name, outcome, detail in runs:
+            for name, outcome, detail, seconds in runs:
                 counts[name][outcome] += 1
+                cpu[name].append(seconds)
                 if outcome not in ("ok", "clean error"):
                     args.keep.mkdir(parents=True, exist_ok=True)
                     kept = args.keep / f"input-{index:05d}.yaml"
@@ -183,8 +215,9 @@ def main() -> int:
                     bad.append({"input": str(kept), "command": name, "outcome": outcome,
                                 "detail": detail})  # fmt: skip
             if done % 100 == 0:
-                print(_table(counts, done, time.perf_counter() - started, args), file=sys.stderr)
-    print(_table(counts, args.n, time.perf_counter() - started, args))
+                table = _table(counts, cpu, done, time.perf_counter() - started, args)
+                print(table, file=sys.stderr)
+    print(_table(counts, cpu, args.n, time.perf_counter() - started, args))
     if bad:
         (args.keep / "failures.json").write_text(json.dumps(bad, indent=2), "utf-8")
         print(f"{len(bad)} bad runs; inputs and details in {args.keep}/")

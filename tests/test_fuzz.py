@@ -7,10 +7,11 @@ with exit 0, 1 or 2, never an exception or a traceback; an exit 2 prints a locat
 message (file:line:col: APnnn); no output carries a terminal escape or an active link. The
 Hypothesis deadline bounds each input's runs (all commands together).
 
-A quick seeded run is part of the suite; `make fuzz` (tests/fuzz_run.py) runs 10,000
-inputs through every command and counts the outcomes; `ARCHPROOF_FUZZ_EXAMPLES=2000` runs
-this test longer. Inputs that broke something are kept as regression
-cases in tests/malformed/ and tests/test_robustness.py.
+A second generator (fuzz_extremes.py) keeps designs loadable and pushes their figures to
+the edges of their documented ranges. A quick seeded run of each is part of the suite;
+`make fuzz` (tests/fuzz_run.py) runs 10,000 inputs through every command and counts the
+outcomes; `ARCHPROOF_FUZZ_EXAMPLES=2000` runs this test longer. Inputs that broke
+something are kept as regression cases in tests/malformed/ and tests/test_robustness.py.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from archproof.cli.app import app
+from archproof.errors import DesignError
+from archproof.frontends.yaml_loader import load_design
+from fuzz_extremes import edges_by_key, push_to_edges
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 TEXTS = [p.read_text("utf-8") for p in EXAMPLES]
@@ -144,3 +148,45 @@ def test_every_command_survives_mutated_examples(
         path = Path(directory) / "design.yaml"
         path.write_text(mutate(TEXTS[index], mutations), "utf-8")
         run_every_command(path)
+
+
+@settings(
+    max_examples=_EXAMPLES_PER_RUN,
+    derandomize=True,
+    deadline=timedelta(seconds=30),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    st.integers(min_value=0, max_value=len(TEXTS) - 1),
+    st.integers(min_value=0, max_value=2**32),
+    st.integers(min_value=1, max_value=8),
+)
+def test_every_command_survives_figures_at_the_edges(index: int, seed: int, edits: int) -> None:
+    """Valid-but-extreme designs (fuzz_extremes.py): 100,000 replicas, 1G/s, 1ns, 12 nines."""
+    import random
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "design.yaml"
+        path.write_text(push_to_edges(TEXTS[index], random.Random(seed), edits), "utf-8")
+        run_every_command(path)
+
+
+def test_edge_designs_mostly_load(tmp_path: Path) -> None:
+    """The extreme generator is only worth running if what it makes gets past the loader:
+    most of its designs load (measured: 71% of 300), and it knows the figures that matter."""
+    import random
+
+    assert {"replicas", "concurrency", "rate", "timeout", "availability", "p99", "cv"} <= set(
+        edges_by_key()
+    )
+    assert "100000" in edges_by_key()["replicas"] and "1G/s" in edges_by_key()["rate"]
+    rng, loaded = random.Random(1), 0
+    for i in range(60):
+        path = tmp_path / f"d{i}.yaml"
+        path.write_text(push_to_edges(rng.choice(TEXTS), rng, rng.randint(1, 8)), "utf-8")
+        try:
+            load_design(path)
+        except DesignError:
+            continue
+        loaded += 1
+    assert loaded >= 36, f"{loaded} of 60 edge designs load"
