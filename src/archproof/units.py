@@ -439,6 +439,7 @@ MAX_CV = Fraction(100)  # coefficient of variation of a service time
 MAX_TAIL_RATIO = Fraction(1000)  # lognormal p99 / p50 (cv ~ 100)
 MAX_MULTIPLIER = Fraction(100)  # retry backoff growth per attempt
 MAX_FACTOR = Fraction(1000)  # peak factor, fault slowdown
+MAX_LOAD = 1_000_000  # load multiplier: a scenario's `load`, the commands' --load
 MAX_NINES = 12  # availability and durability: at most 99.9999999999%
 MAX_DELIVERIES = 1_000  # deliveries of one message before it is dead-lettered
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import typer
 
 from archproof.cli.common import emit, fail, force_option, load_or_exit, out, refuse_overwrite
-
-MAX_FACTOR = 1e6
+from archproof.units import MAX_LOAD
 
 
 class Format(StrEnum):
@@ -32,8 +31,8 @@ def parse_load(text: str) -> tuple[float, ...]:
             value = float(number)
         except ValueError:
             raise ValueError(f"'{raw.strip()}' is not a load factor") from None
-        if not 0 < value <= MAX_FACTOR or value != value:
-            limit = f"{MAX_FACTOR:,.0f}"  # 1,000,000, not 1e+06
+        if not 0 < value <= MAX_LOAD or value != value:
+            limit = f"{MAX_LOAD:,}"  # 1,000,000, not 1e+06
             raise ValueError(f"load factor '{raw.strip()}' must be > 0 and at most {limit}")
         out.append(value)
     if not out:

@@ -9,7 +9,15 @@ from pydantic import ConfigDict, Field
 
 from archproof.model.base import Node
 from archproof.model.frozen import FrozenDict
-from archproof.units import MAX_DELIVERIES, MAX_FACTOR, Count, Duration, Rate
+from archproof.units import (
+    MAX_DELIVERIES,
+    MAX_FACTOR,
+    MAX_LOAD,
+    MAX_REPLICAS,
+    Count,
+    Duration,
+    Rate,
+)
 
 
 class Redelivery(Node):
@@ -153,7 +161,7 @@ class Fault(Node):
     factor: Fraction | None = Field(
         default=None, gt=0, le=MAX_FACTOR, description="Slowdown factor (slow)."
     )
-    replicas: int | None = Field(default=None, ge=1, description="Replicas lost.")
+    replicas: int | None = Field(default=None, ge=1, le=MAX_REPLICAS, description="Replicas lost.")
     rate: Fraction | None = Field(default=None, ge=0, le=1, description="Error probability.")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -164,5 +172,5 @@ class Scenario(Node):
 
     id: str = Field(description="Scenario name, the key under `scenarios:`.")
     description: str | None = Field(default=None, description="What the scenario shows.")
-    load: Fraction = Field(default=Fraction(1), gt=0, description="Load multiplier.")
+    load: Fraction = Field(default=Fraction(1), gt=0, le=MAX_LOAD, description="Load multiplier.")
     faults: tuple[Fault, ...] = Field(default=(), description="Faults to inject.")

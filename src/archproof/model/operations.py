@@ -69,13 +69,19 @@ WRITE_WORDS = frozenset(
 _WRITE_PATTERN = re.compile("|".join(sorted(WRITE_WORDS)))
 
 
+# The range in the JSON Schema (for editors and agents; numeric keywords ignore the string
+# form). The loader checks it with its own located message (AP023), so not as a Field bound.
+_PROBABILITY_RANGE: dict[str, Any] = {"minimum": 0, "maximum": 1}
+
+
 def _probability(value: Any) -> Any:
     """Probabilities are written as `0.9` or `90%`; both become an exact Fraction."""
     if isinstance(value, str) and value.strip().endswith("%"):
         return parse_percent(value).fraction
     if isinstance(value, float):
         if not math.isfinite(value):  # `p: 1e400` reads as inf: say so, not Fraction's words
-            raise ValueError(f"a probability is a number from 0 to 1, got {value}")
+            got = "not a number (.nan)" if math.isnan(value) else "one too large to read"
+            raise ValueError(f"a probability is a number from 0 to 1, got {got}")
         return Fraction(str(value))
     return value
 
@@ -168,7 +174,9 @@ class CallNode(Node):
         default=None, description="Service time of this call; default: the component's work."
     )
     p: Fraction = Field(
-        default=Fraction(1), description="Probability this call happens (0..1 or a percentage)."
+        default=Fraction(1),
+        description="Probability this call happens (0..1 or a percentage).",
+        json_schema_extra=_PROBABILITY_RANGE,
     )
     times: int = Field(
         default=1,
@@ -264,7 +272,10 @@ class CallNode(Node):
 class Branch(Node):
     """One alternative of a `one_of`: taken with probability `p`."""
 
-    p: Fraction = Field(description="Probability of this branch (0..1 or a percentage).")
+    p: Fraction = Field(
+        description="Probability of this branch (0..1 or a percentage).",
+        json_schema_extra=_PROBABILITY_RANGE,
+    )
     label: str | None = Field(default=None, description="Name of the branch (hit, miss).")
     calls: tuple[CallItem, ...] = Field(default=(), description="Calls made on this branch.")
 
