@@ -108,8 +108,11 @@ def _outcome(command: tuple[str, ...], result: Any) -> tuple[str, str]:
         return "internal error", f"exit {result.exit_code}: {text[-300:]}"
     if _TERMINAL.search(text):
         return "unsafe", "a control character in the output"
+    # links and tags act in the document only (stdout, exit 0 or 1): an error message
+    # quoting `<script>` from the design goes to a terminal, where it is text
     active = {"markdown": _MARKDOWN, "html": _HTML}.get(command[-1])
-    if active is not None and (found := active.search(text)) is not None:
+    document = str(result.stdout) if result.exit_code in (0, 1) else ""
+    if active is not None and (found := active.search(document)) is not None:
         return "unsafe", f"active content in the output: {found.group()!r}"
     if result.exit_code == 2 and (found := LEAK.search(text)) is not None:
         return "unlocated error", f"our words, not the user's ({found.group()!r}): {text[:300]}"
