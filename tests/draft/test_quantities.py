@@ -205,3 +205,22 @@ def test_each_with_a_verb_is_per_the_owner_before_it() -> None:
     item = _one("Think 100 million users, each receiving about 40 emails a day.", "40")
     assert (item.per, item.period) == ("user", "day")
     assert _one("we keep 3 nights for each booking", "3").per == "booking"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "role"),
+    [
+        # the fresh judge exercise read "2 seconds of CPU" as a 'sandbox latency'
+        ("each build takes 3 minutes of CPU", "3 minutes", "CPU", "duration"),
+        ("a render needs about 40 hours of GPU time", "40 hours", "GPU time", "duration"),
+        ("we keep 7 years of invoices", "7 years", "invoices retention", "retention"),
+        # a named role after "of" stays that role; a reference point is not what is measured
+        ("5 seconds of lag is fine", "5 seconds", "response lag", "lag"),
+        ("jobs start within 1 second of their scheduled time", "1 second", "jobs delay", "delay"),
+    ],
+)
+def test_a_measure_of_a_noun_measures_that_noun(
+    text: str, at: str, subject: str, role: str
+) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.subject, item.role) == ("seconds", subject, role)

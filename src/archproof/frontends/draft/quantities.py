@@ -281,6 +281,12 @@ def _place(
             nxt = _at(toks, k)
             subject = _phrase_after(toks, k)[0] or (nxt.text if nxt is not None else "") or subject
             return q("seconds", subject, pend, value=value * factor, period=period, role="volume")
+        measured = _measure_of(toks, j)
+        if measured and role in ("latency", "duration"):
+            # "takes 2 seconds of CPU": an amount of CPU, not a wait anyone sees
+            role, subject = "duration", measured
+        elif measured and role == "retention":
+            subject = f"{measured} retention"  # "keep 7 years of invoices"
         return q("seconds", subject, uend, value=value * factor, role=role)
     # Counts: a noun phrase after (or before), maybe a period, maybe per something.
     return _count(text, toks, i, placed)
@@ -827,6 +833,20 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
     return f"{noun} size"
 
 
+def _measure_of(toks: list[Token], j: int) -> str:
+    """What a measure is an amount of, named right after it: `2 seconds of CPU`, `7 years of
+    invoices`. Not a reference point (`within 5 minutes of its scheduled time`: a determiner
+    or possessive follows `of`) nor another measure (`of 2 hours`)."""
+    of, first = _at(toks, j), _at(toks, j + 1)
+    if of is None or first is None or of.low != "of" or first.kind != "word":
+        return ""
+    if first.low in _STOP or first.low in _FILLER_BEFORE or _is_time_word(first.low):
+        return ""
+    if first.low in _NAMED_ROLES:
+        return ""  # "5 seconds of lag": the role itself, read by `_duration_role`
+    return _phrase_after(toks, j + 1)[0]
+
+
 def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
     nxt = _at(toks, i + 1)
     if nxt is None or nxt.kind != "word":
@@ -844,6 +864,10 @@ _LATENCY = re.compile(
 )
 
 
+# A duration that names its role right after it: "5 s delay", "2 seconds of lag".
+_NAMED_ROLES = ("delay", "lag", "latency", "window", "timeout", "ttl")
+
+
 def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, str]:
     tok = toks[i]
     start = _clause_start(toks, i)
@@ -851,7 +875,7 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     low_before = before.lower()
     noun = _context_noun(toks, start, i)
     following = text[toks[j - 1].end : toks[j - 1].end + 20].lower()
-    named = re.match(r"\s*(delay|lag|latency|window|timeout|ttl)\b", following)
+    named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
     if re.search(r"\bevery\s*$", low_before):
