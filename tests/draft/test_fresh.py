@@ -24,8 +24,6 @@ FRESH: list[dict[str, Any]] = YAML(typ="safe").load(
 _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS = {
-    "judge-plain": "'2 seconds of CPU' gets the subject 'sandbox latency', '500 MB' 'total "
-    "size': the noun after a measure ('of CPU', 'test data total') is not read",
     "viewcount-terse": "'5 min stale' gets the subject 'page duration': staleness is not "
     "read as a freshness bound on the counts",
     "email-rambling": "'one email in ten' is read as a count of 'carries', not a share of emails",

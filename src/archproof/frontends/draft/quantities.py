@@ -312,7 +312,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
-        subject = passive or _noun_before(toks, i)
+        subject = passive or _total_owner(toks, i) or _noun_before(toks, i)
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
@@ -816,6 +816,9 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
         t.low in ("store", "stores", "storing", "stored") for t in toks[_clause_start(toks, i) : i]
     ):
         return "storage"
+    owner = _total_owner(toks, i)
+    if owner:
+        return f"{owner} total"
     start = _clause_start(toks, i)
     words = [
         t.text
@@ -845,6 +848,30 @@ def _measure_of(toks: list[Token], j: int) -> str:
     if first.low in _NAMED_ROLES:
         return ""  # "5 seconds of lag": the role itself, read by `_duration_role`
     return _phrase_after(toks, j + 1)[0]
+
+
+_TOTAL_VERBS = _wordset("total totals totalling totaling add adds amount amounts")
+
+
+def _total_owner(toks: list[Token], i: int) -> str:
+    """What a number is the total of, when a verb says so: `test data total about 500 MB`,
+    `the logs add up to 2 TB`, `orders amount to 5 million` (the noun phrase before the
+    verb, in its clause). Not `a total of` nor `in total` (no noun before `total`)."""
+    start = _clause_start(toks, i)
+    k = i - 1
+    while k >= start and toks[k].low in _FILLER_BEFORE:
+        k -= 1  # "about", "up to", "to"
+    if k <= start or toks[k].low not in _TOTAL_VERBS:
+        return ""
+    words: list[str] = []
+    for tok in reversed(toks[start:k]):
+        if tok.kind != "word" or tok.low in _FUNCTION_WORDS or tok.low in _DETERMINERS:
+            break  # not _STOP: "logs" is a noun here ("the logs add up to 2 TB")
+        words.insert(0, tok.text)
+    return " ".join(words[-3:])
+
+
+_DETERMINERS = _wordset("a an the its their his her my your our some any each every no")
 
 
 def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
