@@ -24,8 +24,6 @@ FRESH: list[dict[str, Any]] = YAML(typ="safe").load(
 _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS = {
-    "viewcount-terse": "'5 min stale' gets the subject 'page duration': staleness is not "
-    "read as a freshness bound on the counts",
     "email-rambling": "'one email in ten' is read as a count of 'carries', not a share of emails",
 }
 XFAIL_COMPONENTS = {

@@ -240,3 +240,18 @@ def test_a_measure_of_a_noun_measures_that_noun(
 def test_a_total_verb_names_what_is_totalled(text: str, at: str, unit: str, subject: str) -> None:
     item = _one(text, at)
     assert (item.unit, item.subject) == (unit, subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # the fresh view-counter exercise read "5 min stale" as a 'page duration'
+        ("counts may be 30 s stale", "30 s", "counts staleness"),
+        ("Balances on the home screen can be 2 minutes stale.", "2 minutes", "balances staleness"),
+        ("it is fine if dashboards are up to 1 minute stale", "1 minute", "dashboards staleness"),
+        ("the leaderboard can be stale by up to 10 seconds", "10 seconds", "leaderboard staleness"),
+    ],
+)
+def test_a_duration_stale_is_a_freshness_bound(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.role, item.subject) == ("seconds", "staleness", subject)

@@ -114,7 +114,7 @@ class Quantity:
     peak: bool = False  # stated as a peak ("at peak", "spikes of")
     average: bool = False  # stated as an average ("8k req/s avg")
     per: str | None = None  # per what ("user", "node", "domain")
-    role: str | None = None  # for durations: latency, interval, retention, expiry, window
+    role: str | None = None  # for durations: latency, interval, retention, staleness, …
     note: str | None = None  # how an approximate word was read ("a few" → 3)
 
     @property
@@ -845,7 +845,7 @@ def _measure_of(toks: list[Token], j: int) -> str:
         return ""
     if first.low in _STOP or first.low in _FILLER_BEFORE or _is_time_word(first.low):
         return ""
-    if first.low in _NAMED_ROLES:
+    if first.low in _NAMED_ROLES or first.low == "staleness":
         return ""  # "5 seconds of lag": the role itself, read by `_duration_role`
     return _phrase_after(toks, j + 1)[0]
 
@@ -905,8 +905,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
+    if re.match(r"\s*(?:old\s+|of\s+)?stale(?:ness)?\b", following):
+        # "counts may be 5 min stale": a bound on how fresh what the clause is about must be
+        return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
+    if re.search(r"\bstale(?:ness)?\b", low_before):
+        return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\b(?:expire\w*|ttl|after|delete\w*)\b", low_before) or re.search(
         r"^\s*(?:of\s+inactivity|ttl)", text[toks[j - 1].end :], re.IGNORECASE
     ):
@@ -931,6 +936,24 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+def _clause_subject(toks: list[Token], start: int, i: int) -> str:
+    """What the clause is about: its first noun phrase ("Counts on the watch page may be 5 min
+    stale" → counts), after an `if`/`when`/`that` ("it's fine if dashboards are …")."""
+    words = [t for t in toks[start:i] if t.kind == "word"]
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].low in ("if", "when", "that", "while"):
+            words = words[k + 1 :]
+            break
+    phrase: list[str] = []
+    for tok in words:
+        if tok.low in _FUNCTION_WORDS or tok.low in _DETERMINERS or tok.low in _STOP:
+            if phrase:
+                break
+            continue
+        phrase.append(tok.text.lower())
+    return " ".join(phrase[-3:])
 
 
 def _action(toks: list[Token], start: int, i: int) -> str:
