@@ -23,9 +23,7 @@ FRESH: list[dict[str, Any]] = YAML(typ="safe").load(
 )
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS = {
-    "email-rambling": "'one email in ten' is read as a count of 'carries', not a share of emails",
-}
+XFAIL_NUMBERS = {}
 XFAIL_COMPONENTS = {
     "judge-plain": "drafted as generic create/read of an item: no building block runs "
     "submitted work (2 s of CPU each, results within 10 s) as jobs on a queue",

@@ -255,3 +255,21 @@ def test_a_total_verb_names_what_is_totalled(text: str, at: str, unit: str, subj
 def test_a_duration_stale_is_a_freshness_bound(text: str, at: str, subject: str) -> None:
     item = _one(text, at)
     assert (item.unit, item.role, item.subject) == ("seconds", "staleness", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "unit", "value", "subject"),
+    [
+        # the fresh email exercise read "one email in ten carries" as ten 'carries'
+        ("one order in twenty is refunded", "twenty", "count", 20, "orders"),
+        ("one order in twenty is refunded", "one", "label", 1, "order"),
+        ("one box in ten gets a discount", "ten", "count", 10, "boxes"),
+        ("one query in 1000 queries is slow", "1000", "count", 1000, "queries"),
+        ("one in ten users is a paying customer", "one", "label", 1, "users"),
+        # a place, not a share: the noun after N is another one
+        ("Keep one copy in 3 datacenters.", "3", "count", 3, "datacenters"),
+    ],
+)
+def test_one_in_n_is_a_share(text: str, at: str, unit: str, value: int, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.value, item.subject) == (unit, value, subject)

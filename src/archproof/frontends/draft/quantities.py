@@ -225,6 +225,10 @@ def _place(
         after = _at(toks, i + 2)
         if after is not None and after.low.startswith("percentile"):
             return q("percentile", _latency_subject(toks, i), after.end)
+    # Shares: "one email in ten carries an attachment", "1 in 20 requests".
+    share = _share(text, toks, i, consumed, sentence)
+    if share is not None:
+        return share
     # Ratios: N:M and "N to M" between reads and writes.
     ratio = _ratio(text, toks, i, consumed, sentence)
     if ratio is not None:
@@ -760,6 +764,62 @@ def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> 
         if item.unit == "count" and item.end <= start and item.sentence == sentence:
             return item
     return None
+
+
+def _share(
+    text: str, toks: list[Token], i: int, consumed: set[int], sentence: str
+) -> Quantity | tuple[Quantity, Quantity] | None:
+    """`one email in ten carries an attachment`, `one order in twenty is refunded`: a share,
+    one of every N. The one names an item (a label); N counts the items it is one of, placed
+    here with it. In `one in 20 requests` N has its own noun and is read as usual. Not
+    `one copy in 3 datacenters`: the word after N must be the same noun or read as a verb
+    (`is`, `gets`, or a word before a determiner: `carries an attachment`)."""
+    tok = toks[i]
+    if tok.value != 1:
+        return None
+    noun_tok, in_tok, den = _at(toks, i + 1), _at(toks, i + 2), _at(toks, i + 3)
+    if noun_tok is not None and noun_tok.low == "in":
+        # "one in ten users": the one is a label; "ten users" is an ordinary count
+        if in_tok is None or in_tok.kind != "num" or in_tok.value is None or in_tok.value < 2:
+            return None
+        noun = _phrase_after(toks, i + 3)[0]
+        if not noun:
+            return None
+        return Quantity(tok.text, tok.start, tok.end, Fraction(1), "label", noun, sentence)
+    if noun_tok is None or in_tok is None or den is None or in_tok.low != "in":
+        return None
+    if noun_tok.kind != "word" or noun_tok.low in _STOP or _is_time_word(noun_tok.low):
+        return None
+    if den.kind != "num" or den.value is None or den.value < 2:
+        return None
+    after, beyond = _at(toks, i + 4), _at(toks, i + 5)
+    same = after is not None and singular(after.low) == singular(noun_tok.low)
+    verb = after is not None and (
+        after.low in _STOP
+        or after.low in _FUNCTION_WORDS
+        or (beyond is not None and beyond.low in _DETERMINERS)
+    )
+    if not (same or verb):
+        return None
+    noun = singular(noun_tok.text.lower())
+    end = after.end if same and after is not None else den.end
+    consumed.add(i + 3)  # N is placed here, beside the one
+    one = Quantity(tok.text, tok.start, tok.end, Fraction(1), "label", noun, sentence)
+    of = Quantity(
+        text[den.start : end], den.start, end, den.value, "count", _plural(noun), sentence
+    )
+    return one, of
+
+
+def _plural(noun: str) -> str:
+    """A rough English plural for a noun read as a count's subject (`email` → `emails`)."""
+    if singular(noun) != noun:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
 
 
 def _ratio(
