@@ -98,3 +98,12 @@ def test_probability_messages_are_plain(
         load_design(path)
     message = "\n".join(d.headline() for d in error.value.diagnostics)
     assert expected in message and not EXPONENT.search(message), message
+
+
+def test_simulate_header_and_notes_print_long_runs_plainly() -> None:
+    """`simulate -d 30d` printed '1 replication(s) of 2.592e+06 s' and, capped, 'simulated
+    3.07e+04 s instead' (`:g` / `:.3g` on seconds)."""
+    from archproof.passes.simulate.design_run import Progress
+
+    p = Progress(0, 1, (0.0,), 2_592_000.0, 0.0, 1)
+    assert "(2,592,000 s × 1)" in p.summary() and not EXPONENT.search(p.summary())

@@ -54,9 +54,9 @@ def _count(n: float) -> str:
 def header(result: SimulateResult) -> list[str]:
     sim = result.simulation
     run = sim.runs[0]
-    size = f"{sim.n_requests:,} requests" if sim.n_requests else f"{sim.duration_s:g} s"
+    size = f"{sim.n_requests:,} requests" if sim.n_requests else f"{numbers.sig(sim.duration_s)} s"
     lines = [
-        f"{len(sim.runs)} replication(s) of {size} at {result.load:g}× peak load, "
+        f"{len(sim.runs)} replication(s) of {size} at {numbers.sig(result.load)}× peak load, "
         f"seed {result.seed}, {run.backend} backend ({run.kernel} kernel), "
         f"{sum(r.events for r in sim.runs):,} events"
     ]
@@ -161,8 +161,8 @@ def tables(result: SimulateResult) -> list[Table]:
                 tuple(
                     (
                         w.label,
-                        f"{w.start_s:g}s",
-                        f"{w.end_s:g}s",
+                        f"{numbers.sig(w.start_s)}s",
+                        f"{numbers.sig(w.end_s)}s",
                         _count(w.ok_per_s),
                         pct(w.error_rate),
                         ms(w.mean_latency_s),

@@ -29,6 +29,7 @@ import numpy as np
 
 from archproof.model import Design
 from archproof.model.events import Fault
+from archproof.numbers import sig
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.network import Network
@@ -120,7 +121,7 @@ class Progress:
         per = self.total_s / self.replications if self.replications else 0.0
         return (
             f"{self.simulated_s:,.1f} of {self.total_s:,.0f} simulated seconds "
-            f"({per:g} s × {self.replications}), "
+            f"({sig(per)} s × {self.replications}), "
             f"{self.replications_done} of {self.replications} replications done"
         )
 
@@ -232,7 +233,7 @@ def simulate_design(
             if replications > 1:
                 notes.append(
                     f"one replication instead of {replications}: the fault window and its "
-                    f"recovery ({duration_s:g} s) take ≈{est.events:,.0f} events"
+                    f"recovery ({sig(duration_s or 0.0)} s) take ≈{est.events:,.0f} events"
                 )
                 replications = 1
             max_events = int(est.events) + 1
@@ -249,12 +250,12 @@ def simulate_design(
             assert duration_s is not None
             new_d = max(1.0, duration_s * shrink)
             notes.append(
-                f"run capped: {duration_s:g} s would take ≈{est.events:,.0f} events "
-                f"(budget {max_events:,}); simulated {new_d:.3g} s instead"
+                f"run capped: {sig(duration_s)} s would take ≈{est.events:,.0f} events "
+                f"(budget {max_events:,}); simulated {sig(new_d)} s instead"
             )
             if fault_end > new_d:
                 notes.append(
-                    f"the run ends at {new_d:.3g} s, before the faults end at {fault_end:g} s: "
+                    f"the run ends at {sig(new_d)} s, before the faults end at {sig(fault_end)} s: "
                     "the drill is cut short and its recovery is not simulated"
                 )
             duration_s = new_d
