@@ -67,22 +67,7 @@ def test_problem7_estimate_within_2x_on_the_readme_drill() -> None:
 @needs_numba
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "path", "scenario", "faults"),
-    [
-        pytest.param(
-            *c,
-            marks=pytest.mark.xfail(
-                reason="presence_down piles up calls in flight (3.5 GB resident): 1.46 µs "
-                "per estimated event against 0.52 assumed, and the estimate does not "
-                "model the pile-up (estimate 35.6 s, CPU 99.7 s)",
-                strict=False,
-            ),
-        )
-        if c[2] == "presence_down"
-        else c
-        for c in _cases()[:-1]
-    ],
-    ids=lambda c: str(c),
+    ("name", "path", "scenario", "faults"), _cases()[:-1], ids=lambda c: str(c)
 )
 def test_estimate_within_2x_on_each_example_first_scenario(
     name: str, path: Path, scenario: str | None, faults: tuple[str, ...]

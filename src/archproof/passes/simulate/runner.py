@@ -171,14 +171,14 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
 # CPU ns per event of the compiled fast path on the reference network, on the 2-core dev VM
 # (benchmarks/README.md: 1.08 s for 3.1M events).
 _NS_PER_EVENT_NUMBA = 350.0
-# the general kernel, per event *as estimated* (the estimate's timeout term counts timeouts
-# that fire only under faults, so a run without them has ~30 % fewer events and one with
-# them more): CPU over estimated events of each example's first scenario, whole runs at
-# load average 7-10, 294 ns (url_shortener) to 939 ns (payments, calls piling up behind a
-# slow PSP), news_feed 429, media_pipeline 491, the chat drill ≈ 660; 520, their geometric
-# middle, puts each within 1.8× (tests/simulate/test_feedback.py). chat's presence_down
-# (1458 ns: millions of calls in flight) is the exception.
-_NS_PER_EVENT_GENERAL = 520.0
+# the general kernel, CPU ns per estimated event. Measured on each example's first scenario
+# and the README's drill, whole runs, load average ≈ 3 on the 2-core VM (2026-12-07, after
+# the kernel-speed merge): url_shortener 425, news_feed 483, media_pipeline 499, the chat
+# drill 666, payments 720 (695k calls in flight behind a slow PSP), chat presence_down 1146
+# (14.6M in flight, and its fallbacks add a third to the events). 700, near their geometric
+# middle, puts each within 1.7×; what it cannot see is how many calls pile up in flight,
+# which makes each event slower (memory, not arithmetic).
+_NS_PER_EVENT_GENERAL = 700.0
 _NS_PER_EVENT_PYTHON = 10_500.0
 # the plain-Python sweep on the reference network: ≈ 190k requests/s at 3.1 events each
 _NS_PER_EVENT_SWEEP = 1_800.0
@@ -209,15 +209,15 @@ def _fixed_bytes(net: Network, n_ts: int) -> int:
 def estimate(net: Network, *, n_requests: int = 0, duration: float = 0.0) -> Estimate:
     """Expected requests, events, memory and run time, from rates and tree shape.
 
-    Events ≈ requests × (1 + calls with service time) plus timeouts; memory is the
+    Events ≈ requests × (1 + calls with service time); a timeout is an event only when it
+    fires (the kernel keeps pending ones in per-node FIFOs, off the heap); memory is the
     fixed statistics arrays plus the initial call pool and heap (they only grow if the
     model piles up in-flight calls, e.g. an overloaded station with unbounded queue).
     """
     horizon = arrival_horizon(net, n_requests, duration)
     ext = n_requests if n_requests > 0 else float(net.op_rate.sum()) * duration
     _, cpr = _calls_per_request(net)
-    timeouts = float(np.count_nonzero(net.nd_timeout > 0)) / max(net.n_nodes, 1)
-    events = ext * (1.0 + cpr * (1.0 + timeouts))
+    events = ext * (1.0 + cpr)
     n_ts, _ = _ts_layout(horizon)
     # call pool (128-byte rows) + heap (2 × cap entries of 32 bytes) + timeout FIFOs (2 ×
     # cap entries of 32) + work stack (24 bytes an entry), in 8-byte words
