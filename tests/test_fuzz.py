@@ -23,6 +23,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -190,3 +191,27 @@ def test_edge_designs_mostly_load(tmp_path: Path) -> None:
             continue
         loaded += 1
     assert loaded >= 36, f"{loaded} of 60 edge designs load"
+
+
+# Inputs of `fuzz_run.py --mode extreme --seed 11` whose outputs printed exponent notation
+# (issue 20 problem 8): 'U(api) 1e-12', 'available 1e-10%', 'lambda 7.708e+05', 'may take
+# 3.1536e+09 s', '9.46054e+09 s' in the report, 'takes 3.11e+12 ms on average', 'storage is
+# 1.59e+05 PB'. Regenerated from the seed, so they follow the examples as they change.
+_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.])")
+
+
+@pytest.mark.parametrize("index", [5, 8, 9, 13, 27, 50, 88])
+def test_edge_designs_print_no_exponents(index: int, tmp_path: Path) -> None:
+    import random
+
+    from fuzz_run import draw
+
+    text = draw(random.Random(11 * 1_000_003 + index), "extreme")
+    assert not _EXPONENT.search(text)
+    path = tmp_path / "design.yaml"
+    path.write_text(text, "utf-8")
+    for command in (("review",), ("analyze",), ("report", "-f", "markdown")):
+        result = CliRunner().invoke(app, [command[0], str(path), *command[1:]])
+        assert result.exit_code in (0, 1), result.output
+        found = _EXPONENT.search(result.output)
+        assert found is None, f"{' '.join(command)}: ...{result.output[found.start() - 80 :]}"

@@ -87,8 +87,10 @@ def nines(value: float | None) -> str:
         return "—"
     if value >= 1:
         return "100%"
+    if value < 0.5:
+        return percent(value)  # far from any nines: `:.Ng` printed 1e-10%
     digits = max(3, min(8, int(-math.log10(1 - value)) + 3))
-    return f"{value * 100:.{digits}g}%"
+    return f"{sig(value * 100, digits)}%"
 
 
 def size(value: float | None) -> str:

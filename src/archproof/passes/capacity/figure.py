@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from archproof.numbers import sig
 from archproof.passes.capacity.status import Status
 
 # Shorthands for the statuses figures use most.
@@ -118,3 +119,17 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     return obj
+
+
+def inputs_text(inputs: Mapping[str, object], digits: int = 4) -> str:
+    """A figure's inputs as a finding's evidence reads them: `lambda 770,800, servers 42`,
+    plain digits (`:.4g` printed 7.708e+05, and 1e-12 for an unavailability)."""
+
+    def shown(value: object) -> str:
+        if not isinstance(value, float):
+            return str(value)
+        if 0 < abs(value) < 1e-9:
+            return "<0.000000001" if value > 0 else "-0.000000001 to 0"
+        return sig(value, digits)
+
+    return ", ".join(f"{k} {shown(v)}" for k, v in inputs.items())

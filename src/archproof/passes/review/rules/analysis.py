@@ -14,7 +14,10 @@ from collections.abc import Iterator, Mapping
 
 from archproof.model import Operation
 from archproof.model.objectives import user_facing
+from archproof.numbers import factor, percent, rate, sig, size
+from archproof.numbers import seconds as seconds_text
 from archproof.passes.capacity import CapacityResult
+from archproof.passes.capacity.figure import inputs_text
 from archproof.passes.capacity.status import AssumptionStatus, SloStatus
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
@@ -22,20 +25,17 @@ from archproof.passes.review.rule import rule
 from archproof.span import Span
 
 
-def _duration(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.3g} s"
-    return f"{seconds * 1000:.3g} ms"
-
-
 def _nines(value: float, other: float | None = None) -> str:
-    """0.9985 → 99.85%; with `other`, enough digits that the two read differently."""
+    """0.9985 → 99.85%; with `other`, enough digits that the two read differently. Far from
+    any nines (under 50%) the plain percentage: `:.4g` printed 1e-10%."""
+    if value < 0.5:
+        return percent(value)
     digits = 4
     while other is not None and digits < 10:
-        if f"{value * 100:.{digits}g}" != f"{other * 100:.{digits}g}":
+        if sig(value * 100, digits) != sig(other * 100, digits):
             break
         digits += 1
-    return f"{value * 100:.{digits}g}%"
+    return f"{sig(value * 100, digits)}%"
 
 
 def _slo_span(op: Operation) -> Span | None:
@@ -122,17 +122,18 @@ def latency_slo_missed_at_peak(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 element=ElementRef.operation(op.id),
                 message=(
-                    f"'{op.id}' {check.metric} is {_duration(value)} at peak, above its "
-                    f"{check.metric} SLO of {_duration(check.target)} ({over:.2g}× the target)"
+                    f"'{op.id}' {check.metric} is {seconds_text(value)} at peak, above its "
+                    f"{check.metric} SLO of {seconds_text(check.target)} "
+                    f"({factor(over)} the target)"
                 ),
                 span=_slo_span(op),
                 fix="shorten the path (faster or fewer synchronous steps, a cache, or move "
                 "work to a background job), add capacity where requests queue, or set the "
                 "target the design meets and accept this finding with that reason",
                 evidence=(
-                    f"{check.metric} {_duration(value)} ({check.figure.formula}); mean "
-                    f"{_duration(result.mean_latency.value or 0.0)}; target "
-                    f"{_duration(check.target)}; peak rate {result.rate_peak.value or 0.0:.4g}/s"
+                    f"{check.metric} {seconds_text(value)} ({check.figure.formula}); mean "
+                    f"{seconds_text(result.mean_latency.value or 0.0)}; target "
+                    f"{seconds_text(check.target)}; peak rate {rate(result.rate_peak.value or 0.0)}"
                 ),
             )
 
@@ -242,8 +243,7 @@ _ROUNDING = 1e-7
 
 
 def _inputs(inputs: Mapping[str, object]) -> str:
-    shown = [f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in inputs.items()]
-    return ", ".join(shown) if shown else "no inputs recorded"
+    return inputs_text(inputs, 6) or "no inputs recorded"
 
 
 @rule(
@@ -356,12 +356,9 @@ def _value(metric: str, value: float | None) -> str | None:
     if metric in ("utilization", "availability"):
         return f"{value:.1%}" if metric == "utilization" else _nines(value)
     if metric in ("p95", "p99", "mean_latency", "queue_wait"):
-        return _duration(value)
+        return seconds_text(value)
     if metric == "peak_rate":
-        return f"{value:,.4g}/s"
+        return rate(value)
     if metric == "storage":
-        for unit, scale in (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-            if value >= scale:
-                return f"{value / scale:.3g} {unit}"
-        return f"{value:.0f} B"
-    return f"{value:.4g}"
+        return size(value)
+    return sig(value, 4)

@@ -16,7 +16,9 @@ from archproof.catalog import service_time
 from archproof.model import CallNode, ComponentKind, Design, Operation
 from archproof.model.objectives import latency_objective
 from archproof.model.traits import kinds_where, traits
+from archproof.numbers import seconds as seconds_text
 from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad, SloStatus
+from archproof.passes.capacity.figure import inputs_text
 from archproof.passes.review.calltree import (
     direct_calls,
     execution_paths,
@@ -59,14 +61,6 @@ def mean_time_s(ctx: RuleContext, node: CallNode) -> float | None:
 def _kind(design: Design, node: CallNode) -> ComponentKind | None:
     component = design.component_map.get(node.component)
     return component.kind if component is not None else None
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.3g} ms"
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.3g} s" if seconds >= 1 else _ms(seconds)
 
 
 @rule(code="OP001", name="slow-step-in-sync-operation", severity=Severity.WARNING)
@@ -137,13 +131,13 @@ def slow_step_in_sync_operation(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 element=ElementRef.operation(op.id),
                 message=(
-                    f"'{node.call}' takes {_ms(mean)} on average, {share:.0%} of "
+                    f"'{node.call}' takes {seconds_text(mean)} on average, {share:.0%} of "
                     f"'{op.id}' {label} SLO of {budget}"
                 ),
                 span=node.span,
                 fix="if the response does not need its result, enqueue it for a background "
                 "worker; otherwise split out the minimum the response needs",
-                evidence=f"mean service time {_ms(mean)}; {label} SLO {budget}",
+                evidence=f"mean service time {seconds_text(mean)}; {label} SLO {budget}",
             )
 
 
@@ -217,7 +211,7 @@ def fire_and_forget_side_effect(ctx: RuleContext) -> Iterator[Hit]:
             if op.critical or _moves_money(node) or is_purpose_write(design, op, node):
                 continue  # failing open is the mistake there (FH007, FH011), not the wait
             mean = mean_time_s(ctx, node)
-            cost = f" (~{_ms(mean)} on average)" if mean is not None else ""
+            cost = f" (~{seconds_text(mean)} on average)" if mean is not None else ""
             yield Hit(
                 element=ElementRef.operation(op.id),
                 message=(
@@ -497,9 +491,7 @@ def _pool_label(load: ComponentLoad, pool: PoolLoad) -> str:
 
 def _rho_evidence(pool: PoolLoad) -> str:
     u = pool.utilization
-    inputs = ", ".join(
-        f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in u.inputs.items()
-    )
+    inputs = inputs_text(u.inputs)
     shown = "≥ 1" if u.value is None else f"{u.value:.2f}"
     return f"ρ {shown}: {u.formula}" + (f"; {inputs}" if inputs else "")
 
@@ -834,17 +826,17 @@ def sync_step_dominates_slo(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 element=ElementRef.operation(op.id),
                 message=(
-                    f"'{node.call}' alone takes {_duration(p99)} at p99, {share:.0%} of "
+                    f"'{node.call}' alone takes {seconds_text(p99)} at p99, {share:.0%} of "
                     f"'{op.id}' {label} SLO of {budget}: the rest of the request has "
-                    f"{_duration(max(0.0, slo - p99))}"
+                    f"{seconds_text(max(0.0, slo - p99))}"
                 ),
                 span=node.span,
                 fix="take it off the request path (queue + worker, or respond 202 and finish "
                 "asynchronously), cache or hedge it, or set the SLO the step allows and "
                 "accept this finding with that reason",
                 evidence=(
-                    f"p99 response {_duration(p99)} (lognormal fit of its mean and variance); "
+                    f"p99 response {seconds_text(p99)} (lognormal fit of its mean and variance); "
                     f"{label} SLO {budget}; runs on {runs:.0%} of requests; "
-                    f"P(response > {_duration(slo / 2)}) = {over:.1%}"
+                    f"P(response > {seconds_text(slo / 2)}) = {over:.1%}"
                 ),
             )

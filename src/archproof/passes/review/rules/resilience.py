@@ -16,6 +16,7 @@ from fractions import Fraction
 from archproof.model import CallNode
 from archproof.model.objectives import user_facing
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.review.calltree import edges, with_callers
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
@@ -48,8 +49,8 @@ _SLACK = Fraction(3, 2)
 
 
 def _s(seconds: Fraction) -> str:
-    value = float(seconds)
-    return f"{value:g} s" if value >= 1 else f"{value * 1000:g} ms"
+    value = float(seconds)  # plain digits: `:g` printed 3.1536e+09 s for a 100-year timeout
+    return f"{sig(value, 6)} s" if value >= 1 else f"{sig(value * 1000, 6)} ms"
 
 
 @rule(code="FH012", name="retries-outlast-enclosing-timeout", severity=Severity.WARNING)
