@@ -40,10 +40,14 @@ _UNBOUNDED_HIGH = 10**15
 
 
 def _number_text(value: float | int, integer: bool) -> str:
+    """Plain digits, as a person writes them (0.000000001, not 1e-09): the outputs are
+    then checked for exponent notation, which must come from archproof, not the input."""
     if integer:
         return str(int(value))
-    text = f"{Fraction(value).limit_denominator(10**12)}"
-    return str(float(Fraction(text))) if "/" in text else text
+    exact = Fraction(value).limit_denominator(10**12)
+    if exact.denominator == 1:
+        return str(exact.numerator)
+    return f"{float(exact):.12f}".rstrip("0")
 
 
 def _numeric_edges(node: dict[str, Any]) -> tuple[str, ...]:

@@ -58,7 +58,14 @@ _LOCATED = re.compile(r":\d+:\d+: AP\d{3} |^error: ", re.M)
 _TERMINAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MARKDOWN = re.compile(r"\]\(\s*javascript:|<script|<img|<iframe|<svg|<style", re.I)
 _HTML = re.compile(r"<script|<img|<iframe|<svg[^>]*on\w+=|href=\"\s*javascript:", re.I)
-OUTCOMES = ("ok", "clean error", "unlocated error", "internal error", "over budget", "unsafe")
+OUTCOMES = (
+    "ok", "clean error", "unlocated error", "internal error", "over budget", "unsafe",
+    "exponent",
+)  # fmt: skip
+# A figure in exponent notation (1.2e+06), which a person should never have to read
+# (issue 20, problem 8); counted only when the input has none to quote.
+_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.])")
+_MARKUP = re.compile(r"<svg.*?</svg>|<style.*?</style>|<script.*?</script>|<[^>]*>", re.S)
 
 
 class OverBudget(BaseException):
@@ -95,7 +102,16 @@ def classify(command: tuple[str, ...], path: Path, budget: float) -> tuple[str, 
         return "over budget", f"> {budget:g} s of CPU", budget
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
-    return (*_outcome(command, result), time.process_time() - started)
+    took = time.process_time() - started
+    outcome, detail = _outcome(command, result)
+    if outcome == "ok" and not _EXPONENT.search(path.read_text("utf-8")):
+        shown = str(result.output)
+        if command[-1] == "html":  # what a reader sees, not SVG coordinates or CSS
+            shown = _MARKUP.sub(" ", shown)
+        if (found := _EXPONENT.search(shown)) is not None:
+            around = shown[max(0, found.start() - 80) : found.end() + 40]
+            return "exponent", f"{found.group()!r} in ...{around}...", took
+    return outcome, detail, took
 
 
 def _outcome(command: tuple[str, ...], result: Any) -> tuple[str, str]:
