@@ -13,6 +13,7 @@ from fractions import Fraction
 from archproof.model import ComponentKind, Design, Operation, Retry
 from archproof.model.objectives import user_facing
 from archproof.model.traits import kinds_where, traits
+from archproof.numbers import nines
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.calltree import Edge, edges
@@ -694,7 +695,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         target = op.slo.availability if op.slo and op.slo.availability else system
         own = resolved.availability.fraction() if resolved.availability else None
         if target is not None and (own is None or own < target.fraction):
-            shown = f"{float(own) * 100:.3g}%" if own is not None else "an unknown availability"
+            shown = nines(float(own)) if own is not None else "an unknown availability"
             why = f"one instance at {shown} cannot meet the {target} target of '{op.id}'"
         elif target is not None and traits(component.kind).wants_ha_pair and resolved.stateful:
             why = (
