@@ -87,6 +87,27 @@ def test_a_fault_past_the_model_bounds_is_a_usage_error(tmp_path: Path) -> None:
         assert f"error: fault '{spec}': {said}" in result.output
 
 
+def test_losing_every_instance_fails_the_calls_and_more_is_refused(tmp_path: Path) -> None:
+    # Was: losing all (or more than all) of api's 2 instances removed its servers, so every
+    # call waited for the fault's end (10^15 s without one) and came out "ok" with a mean of
+    # 10^15 s and a p99 of 16.8 min. A pool with no instance left is down: its calls fail.
+    import json
+
+    path = tmp_path / "d.yaml"
+    path.write_text(DESIGN, "utf-8")
+    args = ["simulate", str(path), "-n", "200", "-r", "1", "-f", "json"]
+    result = CliRunner().invoke(app, [*args, "--fault", "api:lose_replicas=2"])
+    assert result.exit_code == 0, result.output
+    op = json.loads(result.stdout)["operations"][0]
+    assert op["ok"] == 0 and op["errors"] == op["arrived"] > 0
+    assert op["latency_s"]["mean"]["value"] is None  # no request finished: no latency
+    one = CliRunner().invoke(app, [*args, "--fault", "api:lose_replicas=1"])
+    assert json.loads(one.stdout)["operations"][0]["errors"] == 0  # one left serves
+    more = CliRunner().invoke(app, [*args, "--fault", "api:lose_replicas=3"])
+    assert more.exit_code == 2
+    assert "loses 3 instances of 'api'; it has 2" in more.output
+
+
 def test_a_simulated_duration_past_30_days_is_a_usage_error(tmp_path: Path) -> None:
     # Was accepted: `-d 1e30d` printed "8.64e+34 s" and a 40-digit event count, then ran
     # until the budget stopped it

@@ -104,12 +104,13 @@ def test_lose_replicas_hits_the_read_replicas_first() -> None:
     assert list(net.fw_kind) == [FaultKind.LOSE_SERVERS]
     assert list(net.fw_station) == [replicas]
     assert list(net.fw_value) == [10.0]  # one replica × 10 connections
-    # more than the read replicas: the rest comes off the primary
+    # every instance: read replicas and the primary alike have none left, so both are down
+    # (as lost servers, their calls waited for the fault's end, 10^15 s without one)
     net = compile_design(load_text(DESIGN), scenario="lose_all").network
-    lost = {
-        net.st_names[int(s)]: float(v) for s, v in zip(net.fw_station, net.fw_value, strict=True)
+    hit = {
+        net.st_names[int(s)]: FaultKind(k) for s, k in zip(net.fw_station, net.fw_kind, strict=True)
     }
-    assert lost == {"db:replicas": 20.0, "db:primary": 10.0}
+    assert hit == {"db:replicas": FaultKind.DOWN, "db:primary": FaultKind.DOWN}
 
 
 def test_slow_hits_both_stations() -> None:
@@ -120,7 +121,10 @@ def test_slow_hits_both_stations() -> None:
 
 
 def test_without_read_replicas_one_station() -> None:
-    design = DESIGN.replace("read_replicas: 2", "read_replicas: 0")
+    # (losing 3 of the 1 instance left would be refused, AP015)
+    design = DESIGN.replace("read_replicas: 2", "read_replicas: 0").replace(
+        "replicas: 3, at: 1s", "replicas: 1, at: 1s"
+    )
     net = compile_design(load_text(design)).network
     assert "db" in net.st_names and "db:replicas" not in net.st_names
     assert int(net.st_servers[net.station("db")]) == 10

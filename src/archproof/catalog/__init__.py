@@ -9,12 +9,15 @@ from ruamel.yaml import YAML
 
 from archproof.catalog.entry import CatalogEntry
 from archproof.catalog.resolve import ResolvedComponent, resolve, service_time
+from archproof.model import Design
+from archproof.model.events import Fault
 
 __all__ = [
     "Catalog",
     "CatalogEntry",
     "ResolvedComponent",
     "load_catalog",
+    "lost_beyond_instances",
     "resolve",
     "service_time",
 ]
@@ -46,3 +49,18 @@ def load_catalog() -> Catalog:
     raw = YAML(typ="safe").load(text)
     entries = tuple(CatalogEntry.model_validate({"id": k, **v}) for k, v in raw.items())
     return Catalog(entries)
+
+
+def lost_beyond_instances(design: Design, fault: Fault) -> str | None:
+    """What is wrong with a `lose_replicas` fault that takes more instances than its
+    component has (the simulator would have nothing to take them from), or None."""
+    component = design.component_map.get(fault.component)
+    if fault.kind != "lose_replicas" or fault.replicas is None or component is None:
+        return None
+    has = resolve(component, load_catalog().get(component.tech)).instances
+    if fault.replicas <= has:
+        return None
+    return (
+        f"a lose_replicas fault loses {fault.replicas} instances of '{fault.component}'; "
+        f"it has {has}"
+    )

@@ -29,6 +29,13 @@ class ResolvedComponent:
         return self.component.id
 
     @property
+    def instances(self) -> int:
+        """Instances that serve: the replicas, plus read replicas where the kind has them
+        (the lowering's pools; what a `lose_replicas` fault can take)."""
+        extra = self.component.read_replicas if traits(self.component.kind).read_replicas else 0
+        return self.replicas + extra
+
+    @property
     def servers(self) -> int:
         """Servers serving reads and writes: (replicas + read replicas) × concurrency."""
         return (self.replicas + self.component.read_replicas) * self.concurrency

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from archproof.catalog import load_catalog, service_time
+from archproof.catalog import load_catalog, lost_beyond_instances, service_time
 from archproof.errors import DesignError, Diagnostic
 from archproof.frontends.located_yaml import CONTROL_CHARACTERS
 from archproof.model import (
@@ -565,6 +565,10 @@ def _scenarios(design: Design) -> Iterator[Diagnostic]:
             field = needed.get(fault.kind)
             if field is not None and getattr(fault, field) is None:
                 yield Diagnostic("AP011", f"a '{fault.kind}' fault needs '{field}'", fault.span)
+            lost = lost_beyond_instances(design, fault)
+            if lost is not None:
+                hint = "a fault can lose every instance, no more"
+                yield Diagnostic("AP015", lost, fault.span, hint)
 
 
 def _answers(design: Design) -> Iterator[Diagnostic]:

@@ -151,7 +151,8 @@ CODES: tuple[InputCode, ...] = (
         "Invariants a type cannot express: lognormal p99 above p50, an availability given "
         "two ways, an enum field without values, an assumption check without a bound, "
         "`consistency` on a write or `update` on a read, a log field that is not "
-        "`entity.field`, an event dead-lettering onto its own hub, a zero rate limit.",
+        "`entity.field`, an event dead-lettering onto its own hub, a zero rate limit, a "
+        "fault that loses more instances than its component has.",
         _M + "components:\n  db:\n    kind: database\n"
         "    work: {read: {lognormal: {p50: 10ms, p99: 5ms}}}\n",
         "Follow the message: e.g. give a p99 larger than the p50.",

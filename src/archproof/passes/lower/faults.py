@@ -2,8 +2,12 @@
 
 `down`, `slow` and `error_rate` hit every pool of the component. `lose_replicas: K`
 removes K instances: on a component with read replicas the replicas go first
-(min(K, read replicas) of them) and only the rest come off the primaries. A fault without
-a duration lasts to the end of the run.
+(min(K, read replicas) of them) and only the rest come off the primaries. A pool that
+loses every instance is down for the window (nothing is left to answer, so its calls fail;
+no failover of reads to the primary is modelled): as lost servers its calls would wait for
+the window's end, 10^15 s for a fault without one. Losing more instances than the
+component has is refused (ValueError, the caller says where). A fault without a duration
+lasts to the end of the run.
 """
 
 from __future__ import annotations
@@ -49,10 +53,17 @@ def fault_windows(model: QueueingModel, faults: tuple[Fault, ...]) -> tuple[Faul
         end = start + float(f.duration.seconds) if f.duration is not None else FOREVER
         if f.kind == "lose_replicas":
             lost = f.replicas or 1
+            has = sum(p.instances for p in live)
+            if lost > has:
+                raise ValueError(
+                    f"a lose_replicas fault on {f.component!r} loses {lost} instances; it has {has}"
+                )
             for p in sorted(live, key=lambda p: p.role is not PoolRole.REPLICAS):
                 # read replicas first (sorted before the primary), then the primaries
-                take = min(lost, p.instances) if p.role is PoolRole.REPLICAS else lost
-                if take > 0:
+                take = min(lost, p.instances)
+                if take == p.instances:
+                    out.append(FaultWindow(p.index, FaultEffect.DOWN, start, end, 0.0))
+                elif take > 0:
                     out.append(
                         FaultWindow(
                             p.index,

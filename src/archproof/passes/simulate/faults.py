@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from pydantic import ValidationError
 
+from archproof.catalog import lost_beyond_instances
 from archproof.model import Design
 from archproof.model.events import Fault
 from archproof.units import UnitError, parse_duration
@@ -90,7 +91,7 @@ def parse_fault(spec: str, design: Design | None = None) -> Fault:
         except (UnitError, ValueError) as exc:
             raise FaultSpecError(f"fault '{spec}': bad time '{text}': {exc}") from None
     try:
-        return Fault.model_validate(fields)
+        fault = Fault.model_validate(fields)
     except ValidationError as exc:
         # The model's own bounds (a factor up to 1000, times up to 100 years) refuse what the
         # grammar lets through, e.g. slow=1e308 or @1e30d: said about the spec, not a traceback.
@@ -99,6 +100,10 @@ def parse_fault(spec: str, design: Design | None = None) -> Fault:
             for e in exc.errors()
         )
         raise FaultSpecError(f"fault '{spec}': {problems}") from None
+    lost = lost_beyond_instances(design, fault) if design is not None else None
+    if lost is not None:
+        raise FaultSpecError(f"fault '{spec}': {lost}")
+    return fault
 
 
 def parse_faults(specs: tuple[str, ...], design: Design | None = None) -> tuple[Fault, ...]:
@@ -113,9 +118,9 @@ def describe(f: Fault) -> str:
         "lose_replicas": f"={f.replicas or 1}",
         "error_rate": f"={float(f.rate or 0):g}",
     }[f.kind]
-    when = f"@{float(f.at.seconds):g}s"
+    when = f"@{f.at}"  # the duration's own text (36500d, not @3.1536e+09s); it parses back
     if f.duration is not None:
-        when += f"+{float(f.duration.seconds):g}s"
+        when += f"+{f.duration}"
     return f"{f.component}:{f.kind}{value}{when}"
 
 
