@@ -10,7 +10,6 @@ from pathlib import Path
 import typer
 
 from archproof.cli.common import emit, fail, force_option, load_or_exit, out, refuse_overwrite
-from archproof.units import MAX_LOAD
 
 
 class Format(StrEnum):
@@ -21,6 +20,10 @@ class Format(StrEnum):
 
 def parse_load(text: str) -> tuple[float, ...]:
     """`1x,2x,5x` (or `1,2,5`) → (1.0, 2.0, 5.0); raises ValueError with the bad item."""
+    # here, not at the top: units imports pydantic, which the command registry must not load
+    # (start-up, tests/test_startup.py)
+    from archproof.units import MAX_LOAD
+
     out: list[float] = []
     for raw in text.split(","):
         item = raw.strip().lower()
