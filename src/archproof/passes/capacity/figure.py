@@ -128,8 +128,6 @@ def inputs_text(inputs: Mapping[str, object], digits: int = 4) -> str:
     def shown(value: object) -> str:
         if not isinstance(value, float):
             return str(value)
-        if 0 < abs(value) < 1e-9:
-            return "<0.000000001" if value > 0 else "-0.000000001 to 0"
-        return sig(value, digits)
+        return "<0.000000001" if 0 < value < 1e-9 else sig(value, digits)
 
     return ", ".join(f"{k} {shown(v)}" for k, v in inputs.items())

@@ -6,8 +6,9 @@ removes K instances: on a component with read replicas the replicas go first
 loses every instance is down for the window (nothing is left to answer, so its calls fail;
 no failover of reads to the primary is modelled): as lost servers its calls would wait for
 the window's end, 10^15 s for a fault without one. Losing more instances than the
-component has is refused (ValueError, the caller says where). A fault without a duration
-lasts to the end of the run.
+component has is refused before this, located (`catalog.lost_beyond_instances`, read by
+the loader's checks and by `--fault`). A fault without a duration lasts to the end of
+the run.
 """
 
 from __future__ import annotations
@@ -53,11 +54,6 @@ def fault_windows(model: QueueingModel, faults: tuple[Fault, ...]) -> tuple[Faul
         end = start + float(f.duration.seconds) if f.duration is not None else FOREVER
         if f.kind == "lose_replicas":
             lost = f.replicas or 1
-            has = sum(p.instances for p in live)
-            if lost > has:
-                raise ValueError(
-                    f"a lose_replicas fault on {f.component!r} loses {lost} instances; it has {has}"
-                )
             for p in sorted(live, key=lambda p: p.role is not PoolRole.REPLICAS):
                 # read replicas first (sorted before the primary), then the primaries
                 take = min(lost, p.instances)

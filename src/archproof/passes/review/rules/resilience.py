@@ -16,7 +16,7 @@ from fractions import Fraction
 from archproof.model import CallNode
 from archproof.model.objectives import user_facing
 from archproof.model.traits import traits
-from archproof.numbers import sig
+from archproof.numbers import seconds as seconds_text
 from archproof.passes.review.calltree import edges, with_callers
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
@@ -46,11 +46,6 @@ def _budget(node: CallNode) -> Fraction | None:
 # An inner budget up to half again the enclosing timeout only cuts the last retry short;
 # beyond it the caller gives up while most of the attempts are still to come.
 _SLACK = Fraction(3, 2)
-
-
-def _s(seconds: Fraction) -> str:
-    value = float(seconds)  # plain digits: `:g` printed 3.1536e+09 s for a 100-year timeout
-    return f"{sig(value, 6)} s" if value >= 1 else f"{sig(value * 1000, 6)} ms"
 
 
 @rule(code="FH012", name="retries-outlast-enclosing-timeout", severity=Severity.WARNING)
@@ -114,17 +109,18 @@ def retries_outlast_enclosing_timeout(ctx: RuleContext) -> Iterator[Hit]:
             if budget <= limit * _SLACK:
                 continue
             attempts = 1 + (node.retries.count if node.retries else 0)
+            takes = seconds_text(float(budget))
             yield Hit(
                 element=ElementRef.operation(op.id),
                 message=(
-                    f"'{node.call}' in '{op.id}' may take {_s(budget)} ({attempts} × "
+                    f"'{node.call}' in '{op.id}' may take {takes} ({attempts} × "
                     f"{node.timeout} + backoff) inside '{outer.call}', which gives up after "
                     f"{outer.timeout}: the caller has failed while the retries go on"
                 ),
                 span=node.span,
                 fix=f"keep timeout × attempts + backoff under {outer.timeout} (shorter "
                 "timeout, fewer retries), or raise the enclosing timeout",
-                evidence=f"budget {_s(budget)} > enclosing timeout {outer.timeout}",
+                evidence=f"budget {takes} > enclosing timeout {outer.timeout}",
             )
 
 
