@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from archproof.passes.lower.retry import exhausted, expected_attempts
 from archproof.passes.simulate import kernel as K
 from archproof.passes.simulate.kernel import (
     HAVE_NUMBA,
@@ -143,7 +144,9 @@ class Estimate:
 
 def _p_over(net: Network, n: int, t: float) -> float:
     """P(node n's own service time > t): a lower bound on its timeout firing (queueing
-    and its callees only add to the time), which is what an unloaded estimate can see."""
+    and its callees only add to the time), which is what an unloaded estimate can see.
+    `lower.retry.timeout_probability` on the flattened parameters (mu, sigma for lognormal)
+    the network keeps instead of the design's Distribution."""
     kind, a, b = int(net.nd_dist[n]), float(net.nd_p1[n]), float(net.nd_p2[n])
     if kind == DistKind.EXPONENTIAL:
         return math.exp(-t / a) if a > 0 else 0.0
@@ -176,14 +179,14 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
         t = float(net.nd_timeout[n])
         p = _p_over(net, n, t) if t > 0 else 0.0
         if p > 0:
-            tries = int(net.nd_retries[n]) + 1
-            attempts = float(tries) if p >= 1 else (1 - p**tries) / (1 - p)
+            retries = int(net.nd_retries[n])
+            attempts = expected_attempts(p, retries)  # the lowering's retry formulas
             total = attempts * (total + p)  # each attempt's work goes on; its timeout fires
             if float(net.nd_bo[n]) > 0:
                 total += attempts - 1  # a retry waits its backoff: one event
             fb = int(net.nd_fb[n])
             if fb >= 0:
-                total += p**tries * node_calls(fb, depth + 1)
+                total += exhausted(p, retries) * node_calls(fb, depth + 1)
         memo[n] = total
         return total
 
