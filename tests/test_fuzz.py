@@ -75,7 +75,8 @@ COMMANDS = (
     ("analyze",),
     ("report", "-f", "markdown"),
     ("report", "-f", "html"),
-    ("simulate", "-n", "100", "-r", "1", "--backend", "python"),
+    # the time limit is the budget simulate is held to (the harness allows 10 s of CPU)
+    ("simulate", "-n", "100", "-r", "1", "--backend", "python", "--time-limit", "5s"),
 )
 
 # (which pattern, which match, replacement)

@@ -126,6 +126,12 @@ def simulate(
         "feed-forward models without call policies as a station sweep: same model, "
         "different random draws than numba for one seed.",
     ),
+    time_limit: str = typer.Option(
+        "10m",
+        "--time-limit",
+        help="Stop the run after this much wall time (the one-time compile not counted), "
+        "e.g. 30s or 5m, keeping what finished: a note says how far it got. 0 for no limit.",
+    ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
     force: bool = force_option(),
@@ -134,9 +140,10 @@ def simulate(
     intervals, errors, timeouts, rejections, utilization and queues per component, each
     beside the capacity pass's analytic figure.
 
-    Runs are bounded: a run predicted to exceed the event budget is shortened, and a note
-    says so. Without --requests or --duration a run lasts 60 s of simulated time (or until
-    30 s after the last fault ends).
+    Runs are bounded: a run predicted to exceed the event budget is shortened, and one
+    still running at --time-limit (10 minutes unless given) stops there; a note says so.
+    Without --requests or --duration a run lasts 60 s of simulated time (or until 30 s
+    after the last fault ends).
 
     Fault SPEC: COMPONENT:KIND[=VALUE][@START[+LENGTH]], e.g.
 
@@ -170,6 +177,12 @@ def simulate(
             fail("--duration must be > 0")
         if duration_s > MAX_DURATION_S:
             fail(f"--duration {duration} is over the limit of 30d", "simulate less time")
+    limit_s = 0.0  # no limit
+    if time_limit.strip() != "0":
+        try:
+            limit_s = float(parse_duration(time_limit).seconds)
+        except (UnitError, ValueError) as exc:
+            fail(f"--time-limit: {exc}", "give a duration like 30s or 10m, or 0 for no limit")
     try:
         factors = parse_load(load)
     except ValueError as exc:
@@ -219,6 +232,12 @@ def simulate(
         )
         for note in notes:
             err.print(f"note: {note}", markup=False)
+        if limit_s and wall > limit_s:
+            err.print(
+                f"note: the estimate is over the time limit ({_secs(limit_s)}): the run "
+                "will stop there with partial results (raise --time-limit to finish it)",
+                markup=False,
+            )
         progress.start()
 
     def on_progress(p: SimProgress) -> None:
@@ -252,6 +271,7 @@ def simulate(
         sim_faults=tuple(fault),
         sim_scenario=scenario,
         sim_backend=backend.value,
+        sim_time_limit=limit_s or None,
         extra={
             "sim_progress": on_progress,
             "sim_on_start": on_start,

@@ -101,6 +101,12 @@ class Results:
         return f"Results({shown})"
 
 
+# Simulation's default time limit (wall seconds): far above any default-sized run on this
+# machine (the largest, a fault drill at the fault cap, takes ≈ 2–4 min), so it stops only
+# runaway inputs; `simulate --time-limit` sets another.
+DEFAULT_SIM_TIME_LIMIT_S = 600.0
+
+
 @dataclass(frozen=True)
 class Options:
     """Knobs the user sets on the command line that passes may read."""
@@ -116,6 +122,7 @@ class Options:
     sim_faults: tuple[str, ...] = ()
     sim_scenario: str | None = None
     sim_backend: str = "auto"  # auto / numba / python
+    sim_time_limit: float | None = DEFAULT_SIM_TIME_LIMIT_S  # None: no limit
     extra: dict[str, Any] = field(default_factory=dict)
 
 

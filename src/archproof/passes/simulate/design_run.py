@@ -11,6 +11,11 @@ not decide by itself:
   The intervals across replications (mean ± t·s/√k) sit beside each run's batch-means
   intervals. Replications can run on several local processes (``workers``); replication
   k always runs seed k, so the output does not depend on the worker count.
+- **Time limit.** ``time_limit_s`` (wall seconds, counted from the end of compiling)
+  stops every replication at the first slice past it, with a note saying how far each got
+  and how many requests were left in flight: a run finishes or stops within about the limit
+  plus a slice, whatever the input. The commands' default is
+  :data:`archproof.passes.base.DEFAULT_SIM_TIME_LIMIT_S`.
 - **Progress and Ctrl-C.** Each replication reports the simulated time it reached every
   few tenths of a second (the runner's time slices), also from worker processes; a Ctrl-C
   stops the run within about a second and keeps the finished replications, with a note
@@ -61,6 +66,7 @@ class _Replication:
     seed: int
     backend: Backend
     max_events: int
+    deadline: float | None = None  # time.time() to stop at (the run's time limit)
 
 
 def _replicate(task: _Replication) -> SimResult:
@@ -72,6 +78,7 @@ def _replicate(task: _Replication) -> SimResult:
         backend=task.backend,
         max_events=task.max_events,
         on_slice=lambda t, _events: report(t),
+        deadline=task.deadline,
     )
 
 
@@ -179,6 +186,23 @@ def _across(values: list[float]) -> Interval:
     return Interval(m, m - h, m + h)
 
 
+def _time_limit_note(limited: list[SimResult], limit_s: float, per_s: float) -> str:
+    """Say that the time limit stopped runs, how far they got and what they leave out."""
+    reached = ", ".join(f"{sig(r.t_end)} s" for r in limited)
+    left = sum(r.unfinished for r in limited)
+    what = (
+        f"{left:,} requests still in flight are left out, the slowest ones, so latencies "
+        "and utilizations read low"
+        if left
+        else "the figures cover the requests finished by then"
+    )
+    return (
+        f"stopped at the time limit ({sig(limit_s)} s of wall time): "
+        f"{len(limited)} replication{'s' if len(limited) > 1 else ''} reached {reached} of "
+        f"{sig(per_s)} simulated seconds; {what} (raise --time-limit to finish the run)"
+    )
+
+
 def simulate_design(
     design: Design,
     *,
@@ -196,6 +220,7 @@ def simulate_design(
     on_start: Callable[[Estimate, tuple[str, ...]], None] | None = None,
     on_compile: Callable[[], None] | None = None,
     workers: int = 1,
+    time_limit_s: float | None = None,
 ) -> DesignSimulation:
     """Compile ``design`` and run it ``replications`` times within an event budget.
 
@@ -282,6 +307,8 @@ def simulate_design(
     # compiled here, once, before worker processes start (they load it from the cache);
     # on_compile() tells a person when that takes a while (first run after install)
     prepare(net, backend, on_compile)
+    deadline = None if time_limit_s is None else time.time() + time_limit_s
+    tasks = [replace(t, deadline=deadline) for t in tasks]
     per_s = arrival_horizon(net, n_requests or 0, duration_s or 0.0)
     reached = [0.0] * replications  # simulated seconds each replication reached
     done: dict[int, SimResult] = {}
@@ -334,6 +361,9 @@ def simulate_design(
     for r in runs:
         if r.events > max_events * 2:
             notes.append(f"replication seed {r.seed} stopped at the event cap")
+    limited = [r for r in runs if r.time_limited]
+    if limited:
+        notes.append(_time_limit_note(limited, time_limit_s or 0.0, per_s))
     ops = []
     for i, name in enumerate(net.op_names):
         per = [r.operations[i] for r in runs]

@@ -102,6 +102,9 @@ ST_STACK_OVERFLOW = 3
 ST_EVENT_CAP = 4
 ST_GROW = 5  # pools nearly full between two events: grow them and resume (rs holds the state)
 ST_SLICE = 6  # the clock reached rs[RS_SLICE] between two events: resume to go on (progress)
+# set by the runner (and the sweep), not the kernels: the run's wall-clock deadline passed
+# between two slices and it stopped there (the arrays hold everything finished so far)
+ST_TIME_LIMIT = 7
 
 # ---- resume state (rs[...]): a kernel's scalars at a ST_GROW or ST_SLICE stop ------
 N_RS = 16

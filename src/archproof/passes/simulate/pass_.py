@@ -592,6 +592,7 @@ def run(context: Context) -> SimulateResult:
         on_start=on_start if callable(on_start) else None,
         on_compile=on_compile if callable(on_compile) else None,
         workers=workers if isinstance(workers, int) else 1,
+        time_limit_s=o.sim_time_limit,
     )
     cap = _capacity_at(context, sim.compiled.load)
     result = pair(sim, cap, context.design, seed=o.sim_seed, load=o.sim_load)
@@ -609,6 +610,7 @@ def run(context: Context) -> SimulateResult:
             scenario=scenarios[0].id,
             backend=backend,
             max_events=int(budget) if isinstance(budget, int) else None,
+            time_limit_s=o.sim_time_limit,
         )
         outage_cap = _capacity_at(context, outage.compiled.load)
         result = replace(

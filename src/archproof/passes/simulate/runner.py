@@ -40,6 +40,7 @@ from archproof.passes.simulate.kernel import (
     ST_HEAP_OVERFLOW,
     ST_SLICE,
     ST_STACK_OVERFLOW,
+    ST_TIME_LIMIT,
     TS_MAX,
 )
 from archproof.passes.simulate.network import DistKind, Network
@@ -326,11 +327,19 @@ class _Slicer:
         first_s: float,
         on_slice: OnSlice | None,
         clock: Callable[[], float] = time.perf_counter,
+        deadline: float | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.length = max(first_s, 1e-3)
         self.on_slice = on_slice
         self.clock = clock  # a parameter so tests can drive it without timing a machine
         self.t0 = clock()
+        # the epoch time (time.time: the same in every worker process) to stop at
+        self.deadline = deadline
+        self.wall = wall
+
+    def past_deadline(self) -> bool:
+        return self.deadline is not None and self.wall() >= self.deadline
 
     def first_end(self) -> float:
         return self.length
@@ -372,6 +381,7 @@ def run_kernel(
     path: Path = "auto",
     on_slice: OnSlice | None = None,
     initial_calls: int | None = None,
+    deadline: float | None = None,
 ) -> RawRun:
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
 
@@ -381,6 +391,11 @@ def run_kernel(
 
     ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
     time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
+
+    ``deadline`` (a ``time.time()`` value) stops the run at the first slice boundary past
+    it, with status :data:`ST_TIME_LIMIT`: the result holds what finished by then, and the
+    calls still in flight are left out. The plain-Python station sweep has no slices; it
+    checks it between rounds of about a thousand arrivals.
 
     Warm-up: statistics of requests arriving in the first ``warmup_fraction`` of the
     requests (``n_requests`` mode) or of the time (``duration`` mode) are discarded, and
@@ -432,6 +447,7 @@ def run_kernel(
             cap,
             max_calls,
             on_slice,
+            deadline,
         )
         if res.status in (ST_CALL_OVERFLOW, ST_HEAP_OVERFLOW, ST_STACK_OVERFLOW):
             # one event's work overflowed a pool (the general kernel grows its pools
@@ -586,6 +602,7 @@ def _run_once(
     cap: int,
     max_calls: int,
     on_slice: OnSlice | None,
+    deadline: float | None,
 ) -> RawRun:
     n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
     i64, f64 = np.int64, np.float64
@@ -639,13 +656,16 @@ def _run_once(
     if missing:  # pragma: no cover - guards the hand-kept argument list
         raise AssertionError(f"kernel arguments not provided: {missing}")
 
-    slicer = _Slicer(_first_slice_s(net, backend, path), on_slice)
+    slicer = _Slicer(_first_slice_s(net, backend, path), on_slice, deadline=deadline)
     a["rs"][RS_SLICE] = slicer.first_end()
     if backend == "numba":
         kern = K.numba_kernel(path)
         while True:
             kern(*[a[n] for n in KERNEL_ARGS])
             status = a["out"][OUT_STATUS]
+            if status == ST_SLICE and slicer.past_deadline():
+                a["out"][OUT_STATUS] = ST_TIME_LIMIT
+                break
             if status == ST_SLICE:
                 rs = a["rs"]
                 rs[RS_SLICE] = slicer.next_end(float(rs[1]), int(rs[3]))
@@ -661,7 +681,7 @@ def _run_once(
     else:
         lists = {n: (v.tolist() if isinstance(v, np.ndarray) else v) for n, v in a.items()}
         if path == "sweep":
-            run_sweep(**lists)  # plain Python: Ctrl-C acts at once, no slices needed
+            run_sweep(**lists, deadline=deadline)  # plain Python: Ctrl-C acts at once
         else:
             lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
             lists["hN"][2] = 2**62  # … that never fills
@@ -669,6 +689,9 @@ def _run_once(
             while True:
                 pykern(*[lists[n] for n in KERNEL_ARGS])
                 status = lists["out"][OUT_STATUS]
+                if status == ST_SLICE and slicer.past_deadline():
+                    lists["out"][OUT_STATUS] = ST_TIME_LIMIT
+                    break
                 if status == ST_SLICE:
                     rs = lists["rs"]
                     rs[RS_SLICE] = slicer.next_end(float(rs[1]), int(rs[3]))

@@ -181,6 +181,10 @@ class SimResult:
     series: TimeSeries
     # End of the measurement window: the last arrival (after it the system only drains).
     t_cut: float = 0.0
+    # stopped at its deadline (a time limit) before it finished: the figures cover the
+    # requests done by then; ``unfinished`` counted ones were still in flight
+    time_limited: bool = False
+    unfinished: int = 0
 
     def op(self, name: str) -> OperationResult:
         for o in self.operations:
@@ -278,6 +282,8 @@ def summarize(raw: R.RawRun) -> SimResult:
                 ),
             )
         )
+    counted = raw.op_cnt[:, K.CNT_ARRIVED].sum()
+    finished = raw.op_cnt[:, [K.CNT_OK, K.CNT_DEGRADED, K.CNT_ERROR]].sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         lat = np.where(raw.ts_ok > 0, raw.ts_lat / np.maximum(raw.ts_ok, 1), np.nan)
     return SimResult(
@@ -292,6 +298,8 @@ def summarize(raw: R.RawRun) -> SimResult:
         operations=tuple(ops),
         stations=tuple(stations),
         series=TimeSeries(raw.ts_width, raw.ts_ok, raw.ts_err, lat),
+        time_limited=raw.status == K.ST_TIME_LIMIT,
+        unfinished=max(0, int(counted - finished)),
     )
 
 

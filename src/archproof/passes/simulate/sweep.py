@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
 from bisect import bisect_left
 from typing import Any
 
@@ -55,6 +56,7 @@ from archproof.passes.simulate.kernel import (
     OUT_T_WARM,
     ST_CALL_OVERFLOW,
     ST_EVENT_CAP,
+    ST_TIME_LIMIT,
     python_rng,
 )
 
@@ -144,10 +146,11 @@ def run_sweep(
     ts_ok: Any,
     ts_lat: Any,
     out: Any,
+    deadline: float | None = None,
     **_unused: Any,
 ) -> None:
     """Run the sweep over Python lists; takes the kernels' arguments by name and fills the
-    same output arrays (see :func:`.runner.run_kernel`)."""
+    same output arrays (see :func:`.runner.run_kernel`); ``deadline`` as there."""
     order = station_order(op_root, nd_coff, cl_node, nd_station)
     if order is None:
         raise ValueError("the sweep needs stations that every route visits in one order")
@@ -267,6 +270,10 @@ def run_sweep(
         if events >= max_events:
             status = ST_EVENT_CAP
             tc = min(tc, T)  # everything before T was served: the window ends there
+            break
+        if deadline is not None and time.time() >= deadline:  # a round is ~1k arrivals
+            status = ST_TIME_LIMIT
+            tc = min(tc, T)
             break
         # ---- 1. the next chunk of external arrivals
         m = 0
