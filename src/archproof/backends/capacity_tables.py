@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import archproof.numbers as numbers
+from archproof.numbers import sig
 from archproof.passes.capacity import CapacityResult, Figure, SloStatus
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
@@ -167,7 +168,7 @@ def tables(result: CapacityResult) -> list[Table]:
             )
     out.append(
         rows.table(
-            f"Load and utilization at peak (peak factor {result.peak_factor:g})",
+            f"Load and utilization at peak (peak factor {sig(result.peak_factor, 6)})",
             (
                 "component",
                 "kind",

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from archproof.cli.common import err, fail, out, write_atomic
 from archproof.cli.model_cmds import schema_beside
+from archproof.numbers import sig
 
 if TYPE_CHECKING:
     from archproof.frontends.draft import Draft
@@ -287,7 +288,7 @@ def summary_figures(drafted: Draft, analysis: Any) -> list[tuple[str, str]]:
         (
             "peak requests",
             f"{per_s(total_peak)} (average {per_s(total_average)} × peak factor "
-            f"{model.peak_factor:g})",
+            f"{sig(model.peak_factor, 6)})",
         )
     ]
     for op in sorted(sync, key=lambda o: o.rate.peak, reverse=True)[:3]:
@@ -344,7 +345,7 @@ def _lowered_lines(result: object) -> list[str] | None:
         return None
     return [
         f"{len(result.operations)} operations over {len(result.pools)} server pools; "
-        f"peak factor {result.peak_factor:g}"
+        f"peak factor {sig(result.peak_factor, 6)}"
     ]
 
 

@@ -27,6 +27,7 @@ from archproof.cli import mcp_reference, mcp_tools
 from archproof.cli.mcp_inputs import SIM_MAX_REQUESTS, Payload
 from archproof.cli.mcp_worker import Worker, failure
 from archproof.cli.model_cmds import design_schema
+from archproof.numbers import sig
 from archproof.passes.review import all_rules
 
 DEFAULT_TIME_BUDGET_S = 30.0  # per call; simulate's caller may lower it, or raise it to the cap
@@ -190,8 +191,8 @@ def _published(
             bounds.update(time_budget_s_asked=asked, time_budget_s=timeout, max_time_s=max_s)
             if timeout < asked:
                 bounds.setdefault("notes", []).append(
-                    f"time_budget_s {asked:g} is over the server cap of {max_s:g} s; "
-                    f"the call ran under {timeout:g} s"
+                    f"time_budget_s {sig(asked, 6)} is over the server cap of {sig(max_s, 6)} s; "
+                    f"the call ran under {sig(timeout, 6)} s"
                 )
         return _result(payload, is_error)
 

@@ -26,6 +26,7 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from archproof.cli.mcp_inputs import SIM_MAX_REPLICATIONS, SIM_MAX_REQUESTS
+from archproof.numbers import sig
 
 Payload = dict[str, Any]
 
@@ -261,7 +262,7 @@ class Worker:
             if line is None:
                 return failure(
                     "timeout",
-                    f"{tool} ran past its time budget of {timeout_s:g} s and was stopped",
+                    f"{tool} ran past its time budget of {sig(timeout_s, 6)} s and was stopped",
                     "give it less work (a smaller design; for simulate fewer requests or "
                     "replications, or a time_budget_s up to the server's cap)",
                 ), True

@@ -26,6 +26,7 @@ from archproof.cli.common import (
     print_diagnostics,
     refuse_overwrite,
 )
+from archproof.numbers import sig
 
 if TYPE_CHECKING:
     from archproof.model import Design
@@ -131,7 +132,7 @@ def render_table(results: list[CellResult], *, title: str, color: bool) -> str:
         table.add_row(
             r.variant,
             r.scenario or BASELINE,
-            f"{r.load:g}x",
+            f"{sig(r.load, 6)}x",
             r.operation,
             str(r.seeds),
             f"{r.throughput_per_s:,.0f}",

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, RootModel, field_validator, model_validator
 
 from archproof.model.base import Node, located
+from archproof.numbers import sig
 from archproof.span import Span
 from archproof.units import (
     MAX_BREAKER_WINDOW,
@@ -143,7 +144,7 @@ class LognormalDistribution(_Shape):
     def describe(self) -> str:
         if self.p50 is not None:
             return f"lognormal(p50 {self.p50}, p99 {self.p99})"
-        return f"lognormal(mean {self.mean}, cv {float(self.cv or 0):g})"
+        return f"lognormal(mean {self.mean}, cv {sig(float(self.cv or 0), 6)})"
 
 
 Shape = Annotated[

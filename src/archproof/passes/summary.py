@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from archproof.model import Design, Operation
+from archproof.numbers import sig
 from archproof.passes.lower.lower import average_rate, peak_rate
 from archproof.units import Rate
 
@@ -40,7 +41,7 @@ class Summary:
             (
                 "peak requests/s",
                 f"{float(self.peak_rps):,.1f}/s = {Rate(self.average_rps)} average "
-                f"× peak factor {float(self.peak_factor):g}",
+                f"× peak factor {sig(float(self.peak_factor), 6)}",
             ),
         ]
 

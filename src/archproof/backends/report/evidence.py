@@ -28,6 +28,7 @@ from archproof.backends.report.document import (
 from archproof.model import QUESTIONS
 from archproof.model.questions import SECTIONS
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
@@ -177,7 +178,7 @@ def scalability(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]
     if cap is None:
         return (Note(NOT_RUN_CAPACITY),), ()
     intro = Para(
-        f"All figures at the design's peak load (peak factor {cap.peak_factor:g}× the "
+        f"All figures at the design's peak load (peak factor {sig(cap.peak_factor, 6)}× the "
         "average); each traces to a formula: archproof analyze --format json shows it."
     )
     children: tuple[Section, ...] = (
@@ -581,7 +582,7 @@ def outage_series(report: Report) -> tuple[Block, ...]:
         if float(f.at.seconds) < end
     )
     cut = [
-        f"{f.component} {f.kind} until {float(f.at.seconds + f.duration.seconds):g} s"
+        f"{f.component} {f.kind} until {sig(float(f.at.seconds + f.duration.seconds), 6)} s"
         for f in shown.faults
         if f.duration is not None and float(f.at.seconds + f.duration.seconds) > end
     ]
@@ -589,7 +590,7 @@ def outage_series(report: Report) -> tuple[Block, ...]:
     rows = tuple(
         (
             w.label,
-            f"{w.start_s:g}–{w.end_s:g} s",
+            f"{sig(w.start_s, 6)}–{sig(w.end_s, 6)} s",
             f"{w.ok_per_s:,.0f}",
             f"{w.error_rate * 100:.1f}%",
             fmt.seconds(w.mean_latency_s) if w.mean_latency_s == w.mean_latency_s else "—",
@@ -600,8 +601,9 @@ def outage_series(report: Report) -> tuple[Block, ...]:
     if first >= end:
         return (
             Note(
-                f"The simulated run of {what} ends at {end:g} s, before its first fault starts "
-                f"({first:g} s): no outage was simulated ("
+                f"The simulated run of {what} ends at {sig(end, 6)} s, before its first fault "
+                f"starts "
+                f"({sig(first, 6)} s): no outage was simulated ("
                 + "; ".join(shown.notes or ("run length",))
                 + f"). Run `archproof simulate --scenario {shown.scenario or 'NAME'}` with a "
                 "longer --duration to see it.",
@@ -613,7 +615,7 @@ def outage_series(report: Report) -> tuple[Block, ...]:
         *(
             [
                 Note(
-                    f"The simulated run ends at {end:g} s (the event budget caps it; "
+                    f"The simulated run ends at {sig(end, 6)} s (the event budget caps it; "
                     + "; ".join(shown.notes or ("run length",))
                     + f"), before the fault window ends ({', '.join(cut)}): the chart shows "
                     "the outage as far as it was simulated, not the recovery."

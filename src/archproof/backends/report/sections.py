@@ -42,6 +42,7 @@ from archproof.backends.report.security_section import security_section
 from archproof.catalog import load_catalog, resolve
 from archproof.model import FRAMEWORK, Constraint, Design, Entity, Operation, Principle, walk_calls
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.questions import FirstSlice, QuestionsResult
 from archproof.passes.review import Finding, ReviewResult, Severity
 from archproof.report import Report
@@ -242,7 +243,7 @@ def _problem(report: Report) -> Section:
     ):
         if value is not None:
             facts.append((label, str(value)))
-    facts.append(("Peak factor", f"{float(load.peak_factor):g}× the average"))
+    facts.append(("Peak factor", f"{sig(float(load.peak_factor), 6)}× the average"))
     if load.growth_per_year is not None:
         facts.append(("Growth", f"{load.growth_per_year} per year"))
     if req.data.total is not None:

@@ -805,14 +805,14 @@ def lines(chart: LineChart) -> str:
         body.append(
             f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + pw)}" y2="{_n(y)}" '
             f'stroke="{GRID}"/><text x="{_n(left - 6)}" y="{_n(y + 3.5)}" font-size="10.5" '
-            f'text-anchor="end" fill="{MUTED}">{_t(f"{v:g}{chart.y_unit}")}</text>'
+            f'text-anchor="end" fill="{MUTED}">{_t(f"{numbers.sig(v, 6)}{chart.y_unit}")}</text>'
         )
     for v in xt:
         x = px(v)
         body.append(
             f'<line x1="{_n(x)}" y1="{_n(top + ph)}" x2="{_n(x)}" y2="{_n(top + ph + 4)}" '
             f'stroke="{LINE}"/><text x="{_n(x)}" y="{_n(top + ph + 16)}" font-size="10.5" '
-            f'text-anchor="middle" fill="{MUTED}">{_t(f"{v:g}{chart.x_unit}")}</text>'
+            f'text-anchor="middle" fill="{MUTED}">{_t(f"{numbers.sig(v, 6)}{chart.x_unit}")}</text>'
         )
     body.append(
         f'<line x1="{_n(left)}" y1="{_n(top + ph)}" x2="{_n(left + pw)}" y2="{_n(top + ph)}" '

@@ -33,6 +33,7 @@ from archproof.frontends.llm.providers import MAX_OUTPUT_TOKENS, Provider, Provi
 from archproof.frontends.llm.sections import SECTION_IDS, SECTIONS, ReplyError, section
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Design
+from archproof.numbers import sig
 
 DEFAULT_ROUNDS = 3
 DEFAULT_MAX_TOKENS = 400_000
@@ -201,7 +202,7 @@ class Session:
     def _check_budget(self, sid: str) -> None:
         if self.clock() >= self._deadline:
             raise _Stop(
-                f"the wall-clock budget ({self.budget.max_seconds:g} s) ran out before {sid}"
+                f"the wall-clock budget ({sig(self.budget.max_seconds, 6)} s) ran out before {sid}"
             )
         if self.tokens_in + self.tokens_out >= self.budget.max_tokens:
             raise _Stop(f"the token budget ({self.budget.max_tokens:,}) ran out before {sid}")

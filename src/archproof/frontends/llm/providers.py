@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from archproof.numbers import sig
+
 PROVIDERS = ("openai", "anthropic")
 INSTALL_HINT = "pip install 'archproof[llm]'"
 MAX_REPLY_BYTES = 1_000_000  # a section's JSON is a few kB; 1 MB is already absurd
@@ -300,12 +302,12 @@ class _Live:
                     wait *= 1 - 0.25 * random.random()
                 if time.monotonic() + wait >= deadline:
                     raise ProviderError(
-                        f"{what}; the retry wait ({wait:.3g} s) passes the wall-clock budget"
+                        f"{what}; the retry wait ({sig(wait, 3)} s) passes the wall-clock budget"
                     ) from None
                 attempt += 1
                 if self.on_retry is not None:
                     source = "Retry-After" if wait_header is not None else "backoff"
-                    self.on_retry(f"{what}; retry {attempt} in {wait:.3g} s ({source})")
+                    self.on_retry(f"{what}; retry {attempt} in {sig(wait, 3)} s ({source})")
                 self.sleep(wait)
 
     def _classify(self, exc: Exception) -> tuple[int | None, float | None, str | None]:
@@ -316,7 +318,7 @@ class _Live:
         if isinstance(cause, ReplyTooLarge):
             return 413, None, str(cause)
         if isinstance(exc, sdk.APITimeoutError):
-            return None, None, f"no reply within {self.settings.timeout_s:g} s (timeout)"
+            return None, None, f"no reply within {sig(self.settings.timeout_s, 6)} s (timeout)"
         if isinstance(exc, sdk.APIStatusError):
             status = int(exc.status_code)
             detail = _error_detail(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from archproof.model import Design
+from archproof.numbers import sig
 from archproof.passes.capacity.assumptions import check_assumptions
 from archproof.passes.capacity.caches import cache_headroom
 from archproof.passes.capacity.failure import availability_check, downtime, failure_modes
@@ -36,8 +37,8 @@ METHODS = {
     "fitted to mean and variance",
     "bottleneck": "bisection on a common load factor over the full layered solution",
     "headroom": "target ρ / ρ (linear)",
-    "growth": f"raise instances to ⌈n·ρ/{TARGET_UTILIZATION:g}⌉ and re-solve until every pool "
-    f"≤ {TARGET_UTILIZATION:g}",
+    "growth": f"raise instances to ⌈n·ρ/{sig(TARGET_UTILIZATION)}⌉ and re-solve until every pool "
+    f"≤ {sig(TARGET_UTILIZATION)}",
     "availability": "Π (1 − U_X·f_X), U_X = (1 − a_X)^n_X",
     "storage": "Σ field sizes + 28 B per row; index = rows × (columns + 16 B)/0.7",
     "finite callers": "a pool whose only callers are one bounded pool's servers (no "

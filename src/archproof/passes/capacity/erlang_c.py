@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from archproof.numbers import sig
+
 # Poisson terms further than this many standard deviations (plus a margin) from the
 # mode are below ~e^-32 of the largest and are skipped.
 _SPREAD = 8.0
@@ -102,7 +104,7 @@ def erlang_c(c: int, a: float) -> float:
     if a < 0:
         raise ValueError("offered load must be >= 0")
     if a >= c:
-        raise ValueError(f"saturated: offered load {a:g} erlangs >= {c} servers")
+        raise ValueError(f"saturated: offered load {sig(a, 6)} erlangs >= {c} servers")
     if a == 0:
         return 0.0
     b = erlang_b(c, a)

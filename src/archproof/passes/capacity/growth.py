@@ -23,6 +23,7 @@ import math
 from archproof.model import Design
 from archproof.model.replication import read_replicas_needed
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.network import Network, reassign
 from archproof.passes.capacity.quantile import lognormal_quantile
@@ -36,7 +37,7 @@ _MAX_ROUNDS = 12
 
 
 def load_levels(design: Design, factors: tuple[float, ...], years: int) -> list[tuple[str, float]]:
-    levels = [(f"{f:g}x", float(f)) for f in factors]
+    levels = [(f"{sig(f, 6)}x", float(f)) for f in factors]
     growth = design.requirements.load.growth_per_year
     if growth is not None:
         g = float(growth.fraction)
@@ -60,7 +61,7 @@ def _util(sol: Solution, pool_index: int) -> Figure:
 def _rate(value: float) -> str:
     if value >= 1e4:
         return f"{value / 1e3:,.3g}k/s"
-    return f"{value:,.0f}/s" if value >= 100 else f"{value:.3g}/s"
+    return f"{value:,.0f}/s" if value >= 100 else f"{sig(value, 3)}/s"
 
 
 def _quota(offered: float) -> int:

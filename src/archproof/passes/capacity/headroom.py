@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from archproof.numbers import sig
 from archproof.passes.capacity.figure import SATURATED, UNKNOWN, Figure, figure
 from archproof.passes.capacity.network import Network
 from archproof.passes.capacity.result import Bottleneck, Headroom
@@ -130,7 +131,7 @@ def headroom(net: Network, base: Solution) -> tuple[Headroom, ...]:
             return figure(
                 value,
                 "×",
-                f"{target:g} / ρ (linear: holding times at today's load)",
+                f"{sig(target, 6)} / ρ (linear: holding times at today's load)",
                 rho=rho,
                 target=target,
             )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from archproof.model import Operation
-from archproof.numbers import percent, seconds
+from archproof.numbers import percent, seconds, sig
 from archproof.passes.capacity.figure import Band, Figure
 from archproof.passes.capacity.latency import OperationLatency, operation_latency
 from archproof.passes.capacity.network import Network
@@ -32,9 +32,9 @@ from archproof.policy import FRAGILE_FROM, INPUT_UNCERTAINTY, SENSITIVE_FROM
 UNCERTAINTY = float(INPUT_UNCERTAINTY)
 
 METHOD = (
-    f"figures near the knee (a pool at ρ ≥ {SENSITIVE_FROM:g}) carry a band: the lowest and "
+    f"figures near the knee (a pool at ρ ≥ {sig(SENSITIVE_FROM, 6)}) carry a band: the lowest and "
     f"highest value over re-solves with every service time, then every rate, × (1 ± "
-    f"{UNCERTAINTY:g}); four re-solves, none when no pool is near the knee"
+    f"{sig(UNCERTAINTY, 6)}); four re-solves, none when no pool is near the knee"
 )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from archproof.model import Design, RateLimit
+from archproof.numbers import sig
 from archproof.passes.lower.queueing_model import Admission, Call, OperationRate
 
 
@@ -45,8 +46,8 @@ def admission(target: str, scope: str, limit: RateLimit, offered: float) -> Admi
     if excess > 0:
         fate = "rejected" if limit.over == "reject" else "queued (a backlog while the peak lasts)"
         derivation = (
-            f"capped at rate_limit {limit.rate} ({limit.over}): {excess:.3g} of the "
-            f"{offered:.6g}/s arriving at peak {fate}"
+            f"capped at rate_limit {limit.rate} ({limit.over}): {sig(excess, 3)} of the "
+            f"{sig(offered, 6)}/s arriving at peak {fate}"
         )
     else:
         derivation = f"under its rate_limit {limit.rate}"

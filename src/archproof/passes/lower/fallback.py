@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archproof.model import Fault
+from archproof.numbers import sig
 from archproof.passes.lower.faults import FaultEffect, fault_windows
 from archproof.passes.lower.queueing_model import Call, QueueingModel, walk_steps
 from archproof.passes.lower.retry import exhausted, timeout_probability
@@ -114,8 +115,8 @@ def fallback_shifts(
                             share=f,
                             rate=0.0,
                             busy=hold * share,
-                            derivation=f"held by the caller: {calls:.6g}/s × "
-                            f"{fb.service.mean * 1e3:.4g} ms × route share {share:.3g}",
+                            derivation=f"held by the caller: {sig(calls, 6)}/s × "
+                            f"{sig(fb.service.mean * 1e3, 4)} ms × route share {sig(share, 3)}",
                             held=True,
                         )
                     )
@@ -136,9 +137,9 @@ def fallback_shifts(
                             rate=calls * share,
                             busy=calls * share * v.service.mean,
                             derivation=(
-                                f"{rate:.6g}/s × {made:.4g} × (f {f:.4g} − q^(r+1) "
-                                f"{c.p_exhausted:.3g}) × {unit:.4g} calls × route share "
-                                f"{share:.3g} × {v.service.mean * 1e3:.4g} ms"
+                                f"{sig(rate, 6)}/s × {sig(made, 4)} × (f {sig(f, 4)} − q^(r+1) "
+                                f"{sig(c.p_exhausted, 3)}) × {sig(unit, 4)} calls × route share "
+                                f"{sig(share, 3)} × {sig(v.service.mean * 1e3, 4)} ms"
                             ),
                         )
                     )

@@ -42,6 +42,7 @@ from archproof.catalog import service_time
 from archproof.catalog.resolve import ResolvedComponent
 from archproof.model import AccessPattern, Design, Entity
 from archproof.model.requirements import at_peak
+from archproof.numbers import sig
 from archproof.passes.lower.queueing_model import Call, HotKey, OperationRate, Pool, PoolRole
 
 # Writes that hold the key until they commit: two of them on one key run one after the other.
@@ -150,7 +151,7 @@ def _place(
     rate = share * traffic if traffic is not None else None
     weight = sum(c.per_request for c in used)
     mean = sum(c.per_request * c.service.mean for c in used) / weight if weight > 0 else read_mean
-    derivation = f"{share:.3g} of {how}"
+    derivation = f"{sig(share, 3)} of {how}"
     if store is None:
         return HotKey(
             entity.id,
@@ -193,7 +194,7 @@ def _place(
         )
     capacity = copies * home.concurrency / mean if mean is not None and mean > 0 else None
     if capacity is not None and mean is not None:
-        where += f"; capacity {copies} × {home.concurrency} / {mean:.3g}s"
+        where += f"; capacity {copies} × {home.concurrency} / {sig(mean, 3)}s"
     return HotKey(
         entity.id,
         pattern,
@@ -246,11 +247,11 @@ def _writes_key(
         kinds = sorted({str(c.node.update) for c in guarded})
         where += (
             f"; {', '.join(kinds)} writes serialize on the key: "
-            f"ρ_lock = {fraction:.3g} × {guarded_busy:.4g} erlangs = {rho_lock:.3g}"
+            f"ρ_lock = {sig(fraction, 3)} × {sig(guarded_busy, 4)} erlangs = {sig(rho_lock, 3)}"
         )
     where += (
-        f"; ρ_instance = {fraction:.3g} × {busy:.4g} erlangs / {home.concurrency} "
-        f"= {rho_instance:.3g}"
+        f"; ρ_instance = {sig(fraction, 3)} × {sig(busy, 4)} erlangs / {home.concurrency} "
+        f"= {sig(rho_instance, 3)}"
     )
     return HotKey(
         entity.id,
@@ -263,6 +264,6 @@ def _writes_key(
         1,
         mean,
         capacity,
-        f"{fraction:.3g} of {how}; {where}",
+        f"{sig(fraction, 3)} of {how}; {where}",
         writes=True,
     )

@@ -48,6 +48,7 @@ from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
 from archproof.model.requirements import Load, at_peak
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.lower.admission import admission, component_admission, ended_share
 from archproof.passes.lower.hot_keys import hot_keys
 from archproof.passes.lower.queueing_model import (
@@ -420,7 +421,7 @@ def operation_rates(
         stated = (
             f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
         )
-        settle(op, float(a), float(peak_rate(a, load)), f"{stated} × peak factor {pf:g}")
+        settle(op, float(a), float(peak_rate(a, load)), f"{stated} × peak factor {sig(pf, 6)}")
     producers_of: dict[str, list[Call]] = {}
     for c in calls:
         if c.async_:
@@ -481,7 +482,7 @@ def operation_rates(
             if red is not None:
                 deliveries = expected_deliveries(f, red.max_deliveries)
                 share = dead_letter_share(f, red.max_deliveries)
-                derivation += f" × {deliveries:.6g} deliveries per message ({note})"
+                derivation += f" × {sig(deliveries, 6)} deliveries per message ({note})"
                 if flows is not None:
                     flows.append(
                         RedeliveryFlow(
@@ -550,7 +551,7 @@ def _redelivery(
     bound = "unbounded" if red is None or red.max_deliveries is None else red.max_deliveries
     note = (
         f"event {event.id}: redelivery after {red.delay if red else '?'}, max deliveries "
-        f"{bound}, P(a delivery fails) {f:.3g} from the consumer's timeouts"
+        f"{bound}, P(a delivery fails) {sig(f, 3)} from the consumer's timeouts"
     )
     if red is not None and red.max_deliveries is None and f >= 1.0:
         note += f"; every delivery fails and nothing bounds them: taken at {MAX_DELIVERIES}"

@@ -13,6 +13,7 @@ from archproof.catalog import load_catalog, resolve
 from archproof.model import CallNode, Design, Entity, OneOf, Operation, Parallel
 from archproof.model.operations import CallItem
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.lower import peak_rate
 from archproof.passes.summary import operation_rate
 from archproof.units import Rate
@@ -95,7 +96,9 @@ def scale(design: Design) -> Found | None:
     ]
     shown = [f"{name} {value}" for name, value in figures if value is not None]
     if shown:
-        lines.append("Load: " + ", ".join(shown) + f"; peak factor {float(load.peak_factor):g}.")
+        lines.append(
+            "Load: " + ", ".join(shown) + f"; peak factor {sig(float(load.peak_factor), 6)}."
+        )
         sources.append("requirements.load")
     for op in design.operations:
         rate = operation_rate(design, op)

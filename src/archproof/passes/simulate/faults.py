@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from archproof.catalog import lost_beyond_instances
 from archproof.model import Design
 from archproof.model.events import Fault
+from archproof.numbers import sig
 from archproof.units import UnitError, parse_duration
 
 KINDS = ("down", "slow", "lose_replicas", "error_rate")
@@ -116,7 +117,7 @@ def describe(f: Fault) -> str:
         "down": "",
         "slow": f"={f.factor}",
         "lose_replicas": f"={f.replicas or 1}",
-        "error_rate": f"={float(f.rate or 0):g}",
+        "error_rate": f"={sig(float(f.rate or 0), 6)}",
     }[f.kind]
     when = f"@{f.at}"  # the duration's own text (36500d, not @3.1536e+09s); it parses back
     if f.duration is not None:

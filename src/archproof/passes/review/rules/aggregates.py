@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from archproof.model import Design, Entity, Operation
 from archproof.model.objectives import user_facing
+from archproof.numbers import sig
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.calltree import Edge, durable_writes
 from archproof.passes.review.context import RuleContext
@@ -145,7 +146,7 @@ def aggregate_updated_on_request_path(ctx: RuleContext) -> Iterator[Hit]:
                 fix="record the fact and answer: enqueue or publish it (`async: true` on a "
                 "queue) and let a consumer fold it into the totals in batches",
                 evidence=(
-                    f"{per_second(rate)} average × {float(per_request):g} writes per request "
+                    f"{per_second(rate)} average × {sig(float(per_request), 6)} writes per request "
                     f"= {per_second(written)} ≥ {UPDATES_PER_NEW_ROW} × growth "
                     f"{per_second(new_rows)} of {names}; not critical; "
                     + ", ".join(f"{e.node.call}: update {e.node.update or 'unset'}" for e in found)

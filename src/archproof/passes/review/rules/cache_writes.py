@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from archproof.model import CallItem, CallNode, Component, OneOf, Parallel
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.review.calltree import edges, writes
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
@@ -98,7 +99,7 @@ def long_ttl_on_written_data(ctx: RuleContext) -> Iterator[Hit]:
             span=settings.span or c.span,
             fix="delete the entry after each write (`write_policy: invalidate_after_write`) "
             "or update it in the write path (`write_through`); keep the TTL as a backstop",
-            evidence=f"ttl {settings.ttl} > {float(LONG_CACHE_TTL):g} s; write_policy "
+            evidence=f"ttl {settings.ttl} > {sig(float(LONG_CACHE_TTL), 6)} s; write_policy "
             f"{settings.write_policy or 'unset'}; no invalidation",
         )
 

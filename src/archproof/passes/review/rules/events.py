@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from archproof.model import Design, Event, Operation
 from archproof.model.traits import kinds_where, traits
+from archproof.numbers import sig
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.calltree import edges, is_purpose_write, writes
 from archproof.passes.review.context import RuleContext
@@ -289,7 +290,7 @@ def high_volume_sync(ctx: RuleContext) -> Iterator[Hit]:
                     "worker batch the writes"
                 ),
                 evidence=(
-                    f"{per_second(rate)} peak × {float(edge.per_op):g} calls per request = "
+                    f"{per_second(rate)} peak × {sig(float(edge.per_op), 6)} calls per request = "
                     f"{per_second(calls)} ≥ {per_second(HIGH_VOLUME)}; on_failure fail_open"
                 ),
             )

@@ -13,7 +13,7 @@ from fractions import Fraction
 from archproof.model import ComponentKind, Design, Operation, Retry
 from archproof.model.objectives import user_facing
 from archproof.model.traits import kinds_where, traits
-from archproof.numbers import nines
+from archproof.numbers import nines, sig
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.calltree import Edge, edges
@@ -265,7 +265,8 @@ def retry_without_jitter(ctx: RuleContext) -> Iterator[Hit]:
             ),
             span=edge.node.span,
             fix="add `jitter:` (e.g. 50%) to spread the retries",
-            evidence=f"backoff {retries.backoff} × {float(retries.multiplier):g}, jitter unset",
+            evidence=f"backoff {retries.backoff} × {sig(float(retries.multiplier), 6)}, "
+            "jitter unset",
         )
 
 

@@ -17,6 +17,7 @@ from archproof.model import CallNode, ComponentKind, Design, Operation
 from archproof.model.objectives import latency_objective
 from archproof.model.traits import kinds_where, traits
 from archproof.numbers import seconds as seconds_text
+from archproof.numbers import sig
 from archproof.passes.capacity import CapacityResult, ComponentLoad, EdgeLoad, PoolLoad, SloStatus
 from archproof.passes.capacity.figure import inputs_text
 from archproof.passes.review.calltree import (
@@ -482,7 +483,7 @@ def _growth_move(capacity: CapacityResult, load: ComponentLoad, pool: PoolLoad) 
             f"{needed} instances instead of {pool.instances} in pool '{pool.name}' "
             f"(⌈n·ρ/{SIZING_TARGET}⌉), or more concurrency per instance"
         )
-    return f"add replicas or concurrency per replica until ρ ≤ {SIZING_TARGET:g}"
+    return f"add replicas or concurrency per replica until ρ ≤ {sig(SIZING_TARGET, 6)}"
 
 
 def _pool_label(load: ComponentLoad, pool: PoolLoad) -> str:

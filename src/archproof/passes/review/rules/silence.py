@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from archproof.model import Design, Operation
 from archproof.model.objectives import user_facing
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.review.calltree import Edge, durable_writes, edges, is_purpose_write
 from archproof.passes.review.context import RuleContext
 from archproof.passes.review.finding import ElementRef, Hit, Severity
@@ -65,7 +66,7 @@ def latency_slo_missing(ctx: RuleContext) -> Iterator[Hit]:
             element=ElementRef.operation(op.id),
             message=(
                 f"user-facing '{op.id}' states no p95/p99 latency target: the review assumes "
-                f"p99 ≤ {float(DEFAULT_USER_P99):g} s, the default a person waits for"
+                f"p99 ≤ {sig(float(DEFAULT_USER_P99), 6)} s, the default a person waits for"
             ),
             span=op.span,
             fix=f"set `slo: {{p99: ...}}` on '{op.id}' (what its users accept), with a "
@@ -209,13 +210,13 @@ def slow_work_on_human_facing_path(ctx: RuleContext) -> Iterator[Hit]:
             message=(
                 f"user-facing '{op.id}' keeps its caller waiting ~{total:,.0f} s of service "
                 f"time ('{edge.node.call}' alone ~{worst:,.0f} s): more than the "
-                f"{limit:g} s a person waits, whatever the SLO"
+                f"{sig(limit, 6)} s a person waits, whatever the SLO"
             ),
             span=edge.node.span,
             fix="accept the request, enqueue the slow work for a background worker and "
             "return a job id (202); notify or let the client poll for the result",
             evidence=f"expected service time on the request path {total:,.1f} s > "
-            f"HUMAN_WAIT {limit:g} s",
+            f"HUMAN_WAIT {sig(limit, 6)} s",
         )
 
 
