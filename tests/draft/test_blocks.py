@@ -289,3 +289,22 @@ def test_absurd_scales_are_capped_at_the_model_bounds_and_asked_about() -> None:
         scaled = re.sub(r"\d[\d,]*", lambda m: str(int(m.group(0).replace(",", "")) * 10**6), task)
         d = draft(scaled)  # loads, or raises InternalError
         assert any("written at the bound" in q for q in d.open_questions), scaled
+
+
+def test_slow_work_per_item_goes_to_workers_behind_a_queue() -> None:
+    """A stated compute time per item (over half a second) moves the work off the request:
+    the item and the verb are the task's own words."""
+    d = _draft(
+        "Design a service that converts spreadsheets to PDF. 20k spreadsheets per hour; "
+        "converting one takes about 3 seconds of CPU."
+    )
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"queue", "worker"} <= kinds
+    assert "convert_spreadsheet" in {op.id for op in d.design.operations}
+    _, choice, because = _decided(d, "slow-work")
+    assert "enqueues it" in choice and "3 seconds" in because
+
+
+def test_a_duration_that_is_not_work_stays_on_the_request() -> None:
+    d = _draft("Design a service for game matches. 300 matches per second; a match lasts 25 min.")
+    assert d.decision("slow-work") is None

@@ -39,8 +39,6 @@ XFAIL_NUMBERS = {
     "'At peak' at the start of the sentence does not make the rate a peak",
 }
 XFAIL_COMPONENTS = {
-    "judge-plain": "drafted as generic create/read of an item: no building block runs "
-    "submitted work (2 s of CPU each, results within 10 s) as jobs on a queue",
     "viewcount-terse": "'video' picks the media upload pipeline; counting views (event "
     "aggregation by workers, a hot key for the viral video) is not recognised",
     "email-rambling": "'emails' picks notifications sent through a provider (400M/day out "
