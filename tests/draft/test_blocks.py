@@ -308,3 +308,13 @@ def test_slow_work_per_item_goes_to_workers_behind_a_queue() -> None:
 def test_a_duration_that_is_not_work_stays_on_the_request() -> None:
     d = _draft("Design a service for game matches. 300 matches per second; a match lasts 25 min.")
     assert d.decision("slow-work") is None
+
+
+def test_the_head_of_the_opening_phrase_is_the_main_job() -> None:
+    """A "video view counter" is a counter: the view counts are aggregated per video by
+    stream workers, not drafted as a video upload pipeline."""
+    d = _draft("Video view counter. 800M views/day. Keep daily counts per video.")
+    assert d.patterns[0] == "aggregation" and "media" not in d.patterns
+    assert "VideoCountRollup" in {e.id for e in d.design.entities}
+    _, choice, _ = _decided(d, "aggregation-stream")
+    assert "per-video counts" in choice
