@@ -318,3 +318,14 @@ def test_the_head_of_the_opening_phrase_is_the_main_job() -> None:
     assert "VideoCountRollup" in {e.id for e in d.design.entities}
     _, choice, _ = _decided(d, "aggregation-stream")
     assert "per-video counts" in choice
+
+
+def test_a_stated_blob_size_gets_an_object_store() -> None:
+    """A size per stored item past 256 KB puts the bytes in an object store; a KV store's
+    values stay in the store (holding them is its job)."""
+    d = _draft("Design a service for lab reports. 5k reports a day; each report is a 4 MB PDF.")
+    assert "blobs" in {c.id for c in d.design.components}
+    _, _, because = _decided(d, "blob-store")
+    assert "4 MB" in because
+    kv = _draft("Design a distributed key-value store. Values up to 1 MB, 50k writes per second.")
+    assert kv.decision("blob-store") is None

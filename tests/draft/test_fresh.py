@@ -39,8 +39,6 @@ XFAIL_NUMBERS = {
     "'At peak' at the start of the sentence does not make the rate a peak",
 }
 XFAIL_COMPONENTS = {
-    "email-rambling": "'emails' picks notifications sent through a provider (400M/day out "
-    "at 13.9k/s peak) instead of a mail store; attachments kept apart get no object store",
     "pricealert-terse": "drafted as generic create/read of an item: no stream of price "
     "ticks, no workers matching ticks against alerts, no provider to send them",
     "newsreader-rambling": "'feeds' picks the social news feed (posts fanned out to "
