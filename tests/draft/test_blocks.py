@@ -289,3 +289,43 @@ def test_absurd_scales_are_capped_at_the_model_bounds_and_asked_about() -> None:
         scaled = re.sub(r"\d[\d,]*", lambda m: str(int(m.group(0).replace(",", "")) * 10**6), task)
         d = draft(scaled)  # loads, or raises InternalError
         assert any("written at the bound" in q for q in d.open_questions), scaled
+
+
+def test_slow_work_per_item_goes_to_workers_behind_a_queue() -> None:
+    """A stated compute time per item (over half a second) moves the work off the request:
+    the item and the verb are the task's own words."""
+    d = _draft(
+        "Design a service that converts spreadsheets to PDF. 20k spreadsheets per hour; "
+        "converting one takes about 3 seconds of CPU."
+    )
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"queue", "worker"} <= kinds
+    assert "convert_spreadsheet" in {op.id for op in d.design.operations}
+    _, choice, because = _decided(d, "slow-work")
+    assert "enqueues it" in choice and "3 seconds" in because
+
+
+def test_a_duration_that_is_not_work_stays_on_the_request() -> None:
+    d = _draft("Design a service for game matches. 300 matches per second; a match lasts 25 min.")
+    assert d.decision("slow-work") is None
+
+
+def test_the_head_of_the_opening_phrase_is_the_main_job() -> None:
+    """A "video view counter" is a counter: the view counts are aggregated per video by
+    stream workers, not drafted as a video upload pipeline."""
+    d = _draft("Video view counter. 800M views/day. Keep daily counts per video.")
+    assert d.patterns[0] == "aggregation" and "media" not in d.patterns
+    assert "VideoCountRollup" in {e.id for e in d.design.entities}
+    _, choice, _ = _decided(d, "aggregation-stream")
+    assert "per-video counts" in choice
+
+
+def test_a_stated_blob_size_gets_an_object_store() -> None:
+    """A size per stored item past 256 KB puts the bytes in an object store; a KV store's
+    values stay in the store (holding them is its job)."""
+    d = _draft("Design a service for lab reports. 5k reports a day; each report is a 4 MB PDF.")
+    assert "blobs" in {c.id for c in d.design.components}
+    _, _, because = _decided(d, "blob-store")
+    assert "4 MB" in because
+    kv = _draft("Design a distributed key-value store. Values up to 1 MB, 50k writes per second.")
+    assert kv.decision("blob-store") is None

@@ -28,7 +28,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "aggregation": (
         "event aggregation (ad clicks, impressions): a stream of events, windowed counts by "
         "aggregation workers, raw events archived",
-        r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through",
+        r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
+        # counting a stream of events: "view counter", "count views", "counts per video"
+        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?[a-z]+s\b|\bcounts?\s+per\b",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
@@ -166,7 +168,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
 ABSORBS: dict[str, frozenset[str]] = {
     "id_generator": frozenset({"crud"}),
     "scheduler": frozenset({"batch", "crud"}),
-    "aggregation": frozenset({"analytics", "batch", "payments", "crud"}),
+    "aggregation": frozenset({"analytics", "batch", "payments", "crud", "media"}),
     "finance": frozenset({"crud", "payments", "batch"}),
     "graph": frozenset({"feed", "search", "crud"}),
     "matching": frozenset({"crud"}),
@@ -241,6 +243,7 @@ def classify(text: str) -> Classification:
     main = [p for p in found if p.id not in SUPPORTING]
     support = [p for p in found if p.id in SUPPORTING]
     main.sort(key=lambda p: (p.position, order.index(p.id)))
+    main = _head_first(text, main)
     support.sort(key=lambda p: (p.position, order.index(p.id)))
     # A supporting block is the main job when it comes first, before any other block:
     # "Design a notification service", "Design a rate limiter", "Design search autocomplete".
@@ -256,6 +259,31 @@ def classify(text: str) -> Classification:
     patterns = [p for p in patterns if p.id not in absorbed]
     kind, reason = _kind(text)
     return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
+
+
+# What ends a task's opening noun phrase: punctuation, or a word that starts a clause.
+_PHRASE_END = re.compile(
+    r"[.,:;!?()\n]|\s(?:that|which|who|where|with|for|like|to|and|or|so|but|in|on|at|of|is|"
+    r"are|should|must|will|can)\s",
+    re.IGNORECASE,
+)
+
+
+def _head_first(text: str, main: list[PatternMatch]) -> list[PatternMatch]:
+    """In English the last noun of a phrase is its head and the words before it modify it:
+    a "video view counter" is a counter, "stock price alerts" are alerts. When several
+    blocks match inside the phrase that opens with the first match, the one matched
+    furthest into the phrase (its head) is the main job."""
+    if len(main) < 2:
+        return main
+    first = main[0]
+    end = _PHRASE_END.search(text, first.position + len(first.trigger))
+    limit = end.start() if end else len(text)
+    inside = [p for p in main if p.position < limit and p.position + len(p.trigger) <= limit]
+    if len(inside) < 2:
+        return main
+    head = max(inside, key=lambda p: p.position + len(p.trigger))
+    return [head, *(p for p in main if p is not head)]
 
 
 def _kind(text: str) -> tuple[str, str]:

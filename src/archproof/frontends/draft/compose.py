@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from archproof.frontends.draft.blobs import blob_store
 from archproof.frontends.draft.builder import ConstraintLike, Ctx
 from archproof.frontends.draft.classify import Classification
 from archproof.frontends.draft.derive import Ledger, derive, retention_for_sizing
@@ -115,6 +116,7 @@ def compose(
     run = [first, *[p for p in rest if p not in LATE], *[p for p in rest if p in LATE]]
     for pattern in run:
         BLOCKS[pattern](ctx)
+    blob_store(ctx)
     event_hub(ctx)
     rate_limit_guard(ctx)
     set_slos(ctx)

@@ -9,6 +9,7 @@ one minute; the freshness the task allows bounds how late a window may close.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
@@ -18,6 +19,7 @@ from archproof.frontends.draft.patterns.common import any_rate
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import camel, singular
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
 from archproof.units import Size
@@ -34,27 +36,30 @@ def aggregation(ctx: Ctx) -> None:
         noun = item.subject.split()[-1].lower() if item.subject else "events"
     else:
         rate, note, noun = ctx.load.writes, "the main write load", "events"
+    key = counted_key(ctx)
+    source = "ad servers" if key == "ad" else "clients"
+    reader = "advertiser report" if key == "ad" else "count"
     peak = float(at_peak(rate, ctx.load.peak_factor))
     if peak >= HUB_THRESHOLD:
         hub = ctx.comp(
             "events",
             "event_stream",
-            f"event hub: {noun} partitioned by ad id, replayable for recounts",
+            f"event hub: {noun} partitioned by {key} id, replayable for recounts",
         ).id
     else:
         hub = ctx.queue("event_stream", f"{noun} on their way to the aggregators")
-    ctx.entity("AdCountRollup")
+    rollup = _rollup_entity(ctx, key, noun)
     ctx.entity("RawArchive").stored_in = "blobs"
     ctx.comp("blobs")
     ctx.op(
         OpSpec(
             id="record_event",
-            description=f"POST /events: accept one of the {noun} (from the ad servers)",
+            description=f"POST /events: accept one of the {noun} (from the {source})",
             pattern="aggregation",
             rate=rate,
             rate_note=note,
             reads=False,
-            idempotency_key="the event id from the ad server (the aggregator drops duplicates)",
+            idempotency_key=f"the event id from the {source} (the aggregator drops duplicates)",
             calls=ctx.front(
                 "record_event",
                 [
@@ -78,7 +83,7 @@ def aggregation(ctx: Ctx) -> None:
         [
             ctx.db(
                 "write",
-                f"one upsert per ad and minute for about {ROLLUP_BATCH} events, with the "
+                f"one upsert per {key} and minute for about {ROLLUP_BATCH} events, with the "
                 "consumer offset in the same transaction (exactly-once effect)",
                 p=f"1/{ROLLUP_BATCH}",
                 idempotent=True,
@@ -91,7 +96,7 @@ def aggregation(ctx: Ctx) -> None:
                 "their partition and offset range (a retry overwrites its own file)",
             ),
         ],
-        description="Count events per ad and one-minute window; archive the raw events",
+        description=f"Count events per {key} and one-minute window; archive the raw events",
         pattern="aggregation",
         idempotency_key="event id (de-duplicated within the window) and the partition offset "
         "committed with the rollup",
@@ -101,17 +106,17 @@ def aggregation(ctx: Ctx) -> None:
         ("read", "search"),
         Fraction(10),
         "report reads",
-        "10 advertiser report reads a second",
+        f"10 {reader} reads a second",
         "report-reads",
     )
     ctx.op(
         OpSpec(
             id="get_counts",
-            description="GET /ads/{id}/counts?from&to: per-minute counts for an advertiser",
+            description=f"GET /{key}s/{{id}}/counts?from&to: per-minute counts of one {key}",
             pattern="aggregation",
             rate=reads,
             rate_note=rnote,
-            calls=ctx.front("get_counts", [ctx.db("read", "rollups by (ad id, minute) range")]),
+            calls=ctx.front("get_counts", [ctx.db("read", f"rollups by ({key} id, minute) range")]),
             keywords=("count", "report", "dashboard", "read"),
         )
     )
@@ -119,7 +124,8 @@ def aggregation(ctx: Ctx) -> None:
         OpSpec(
             id="reconcile_counts",
             description="Daily batch: recount yesterday from the raw archive and correct "
-            "any rollup that differs (the numbers advertisers are billed on)",
+            "any rollup that differs"
+            + (" (the numbers advertisers are billed on)" if key == "ad" else ""),
             pattern="aggregation",
             rate=Fraction(1, DAY),
             rate_note="daily",
@@ -138,14 +144,14 @@ def aggregation(ctx: Ctx) -> None:
             ],
         )
     )
-    ctx.access("AdCountRollup", "counts_by_ad", "range", ("ad_id", "minute"), None, "get_counts")
+    ctx.access(rollup, f"counts_by_{key}", "range", (f"{key}_id", "minute"), None, "get_counts")
     ctx.primary_write = ctx.primary_write or "record_event"
     ctx.primary_read = ctx.primary_read or "get_counts"
     _archive_size(ctx, rate)
     ctx.decide(
         "aggregation-stream",
         "Windowed counts by stream workers",
-        "events on a partitioned stream; workers keep per-ad counts for one-minute windows "
+        f"events on a partitioned stream; workers keep per-{key} counts for one-minute windows "
         "and upsert them when the window closes",
         Principle.EV,
         f"{per_s(peak)} {noun} at peak: one database write per event would be "
@@ -155,16 +161,69 @@ def aggregation(ctx: Ctx) -> None:
     )
     ctx.decide(
         "aggregation-exact",
-        "Exact counts for billing",
+        "Exact counts for billing" if key == "ad" else "Exact counts",
         "event ids de-duplicated per window, offsets committed with the rollups, and a daily "
         "recount from the raw archive",
         Principle.FH,
-        "at-least-once delivery repeats events after a crash; billing needs each counted once",
+        "at-least-once delivery repeats events after a crash; "
+        + ("billing needs" if key == "ad" else "the counts need")
+        + " each counted once",
         "reconcile_counts",
     )
-    ctx.use_cases += ["Record ad events", "Show per-minute counts", "Recount for billing"]
+    ctx.use_cases += [
+        f"Record {noun}",
+        "Show per-minute counts",
+        "Recount exactly from the archive",
+    ]
     ctx.ledger.ask("How late may an event arrive and still count in its minute?")
     ctx.ledger.ask("Are bot or duplicate clicks filtered before counting, and by which rules?")
+
+
+_ADS = re.compile(r"\bads?\b|\badvertis|\bimpressions?\b|\bclick", re.IGNORECASE)
+# "counts per video", "views on one viral video": the noun a count is kept for
+_PER_KEY = re.compile(
+    r"\bcounts?\s+per\s+([a-z]+)|\bper\s+([a-z]+)\b|\bon\s+(?:one|a|each)\s+(?:[a-z]+\s+)?([a-z]+)",
+    re.IGNORECASE,
+)
+_NOT_KEYS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "user", "s", "sec", "min"}
+)
+
+
+def counted_key(ctx: Ctx) -> str:
+    """What the counts are kept per: `ad` for ad events, else the task's own noun ("daily
+    counts per video" → `video`), else `key`."""
+    if _ADS.search(ctx.text):
+        return "ad"
+    for match in _PER_KEY.finditer(ctx.text):
+        word = singular(next(g for g in match.groups() if g).lower())
+        if word not in _NOT_KEYS and word.isalpha():
+            return word
+    return "key"
+
+
+def _rollup_entity(ctx: Ctx, key: str, noun: str) -> str:
+    """The rollup table: per key and minute, with the consumer offset of the last batch."""
+    if key == "ad":
+        ctx.entity("AdCountRollup")
+        return "AdCountRollup"
+    name = f"{camel(key)}CountRollup"
+    spec = ctx.entity(name)
+    column = re.sub(r"[^a-z0-9_]", "_", noun.lower()) or "events"
+    spec.fields = {
+        f"{key}_id": "str(64)",
+        "minute": "datetime",
+        column: "bigint",
+        "last_offset": "bigint",
+    }
+    spec.key = (f"{key}_id", "minute")
+    spec.relations = []
+    spec.row_size = "100B"
+    spec.note = (
+        f"one row per {key} and minute; a hot {key} is one row per minute, not one write "
+        "per event; last_offset makes a replayed batch a no-op"
+    )
+    return name
 
 
 def _archive_size(ctx: Ctx, rate: Fraction) -> None:

@@ -6,7 +6,10 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.entities import TEMPLATES
+from archproof.frontends.draft.lexicon import NOUNS
 from archproof.frontends.draft.patterns.common import object_storage, primary_rates
+from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.text import camel, singular
 from archproof.model import Principle
@@ -177,8 +180,26 @@ def main_noun(text: str) -> str | None:
     return singular(words[-1]) if words else None
 
 
+def rate_noun(ctx: Ctx) -> str | None:
+    """What the task's busiest stated rate counts, when it is not people: the thing the
+    system mostly handles ("50k submissions per hour" → `submission`)."""
+    best: tuple[Fraction, str] | None = None
+    for item in ctx.load.extracted.reading.placed:
+        rate = item.per_second
+        if item.unit != "count" or rate is None or not item.subject:
+            continue
+        head = singular(item.subject.split()[-1].lower())
+        if not head.isalpha() or NOUNS.get(head, ("", ""))[0] in ("people", "requests", "read"):
+            continue
+        if camel(head) in TEMPLATES:  # another block's entity, with its own fields
+            continue
+        if best is None or rate > best[0]:
+            best = (rate, head)
+    return best[1] if best else None
+
+
 def crud(ctx: Ctx) -> None:
-    noun = main_noun(ctx.text)
+    noun = main_noun(ctx.text) or rate_noun(ctx)
     name = camel(noun) if noun else "Item"
     if name in ("User", "Item") and noun not in (None, "item"):
         name = "Item"
@@ -222,6 +243,7 @@ def crud(ctx: Ctx) -> None:
     ctx.access(name, f"{key}_by_id", "lookup", ("id",), None, get.id)
     ctx.access(name, f"{key}s_by_owner", "range", ("owner_id",), "created_at", listing.id)
     ctx.lookups.append((get.id, name))
+    offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
     ctx.use_cases += [f"Create a {key}", f"Read a {key}", f"List a user's {key}s"]
