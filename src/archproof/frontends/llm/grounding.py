@@ -19,6 +19,7 @@ from archproof.frontends.draft.lexicon import NOUNS
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import normalize, singular
 from archproof.model import Design
+from archproof.numbers import sig
 
 _TOLERANCE = Fraction(2, 100)  # "100M/month" written as "38.6/s" is the same number
 
@@ -124,4 +125,4 @@ def _close(a: float, b: float) -> bool:
 
 def _num(value: Fraction) -> str:
     number = float(value)
-    return f"{number:,.6g}" if number < 1e6 else f"{number:,.0f}"
+    return sig(number, 6) if number < 1e6 else f"{number:,.0f}"

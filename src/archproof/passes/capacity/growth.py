@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 
+from archproof import numbers
 from archproof.model import Design
 from archproof.model.replication import read_replicas_needed
 from archproof.model.traits import traits
@@ -58,12 +59,6 @@ def _util(sol: Solution, pool_index: int) -> Figure:
     return figure(st.rho, "", "ρ = a / c", offered=st.offered)
 
 
-def _rate(value: float) -> str:
-    if value >= 1e4:
-        return f"{value / 1e3:,.3g}k/s"
-    return f"{value:,.0f}/s" if value >= 100 else f"{sig(value, 3)}/s"
-
-
 def _quota(offered: float) -> int:
     """Concurrent calls that keep an external API's ρ at the target: ⌈a / 0.7⌉."""
     return max(1, math.ceil(offered / TARGET - 1e-9))
@@ -90,7 +85,7 @@ def _classify(
         return (
             GrowthAction.QUOTA,
             f"quota {now_r * pool.concurrency:,}→{quota:,} concurrent calls "
-            f"({_rate(rate)} at this load, ρ ≤ {TARGET:.0%})",
+            f"({numbers.rate(rate)} at this load, ρ ≤ {TARGET:.0%})",
             "an external API is not yours to scale",
             "ask the provider for the higher quota (or cache, batch or rate-limit the calls)",
         )
