@@ -107,3 +107,26 @@ def test_simulate_header_and_notes_print_long_runs_plainly() -> None:
 
     p = Progress(0, 1, (0.0,), 2_592_000.0, 0.0, 1)
     assert "(2,592,000 s × 1)" in p.summary() and not EXPONENT.search(p.summary())
+
+
+# `:g`, `:.3g`, `%g` and friends switch to exponent notation (1e+09, 1e-05) outside
+# [1e-4, 10**precision): every figure a person reads goes through archproof.numbers
+# instead. The few left are not read by a person; each is listed with why.
+_G_FORMAT = re.compile(r":[<>=^]?[-+ ]?#?0?\d*[,_]?(?:\.\d+)?g\}|%[-+ #0]*\d*(?:\.\d+)?g\b")
+_G_ALLOWED = {
+    # rounding to 9 significant digits for stable JSON, parsed back into a float
+    ("passes/simulate/pass_.py", 'return float(f"{v:.9g}")'),
+    # a debugging repr, never printed by a command
+    ("passes/capacity/figure.py", 'shown = "None" if self.value is None else f"{self.value:.6g}"'),
+}
+
+
+def test_no_g_format_is_left_where_a_person_reads_it() -> None:
+    src = Path(__file__).resolve().parents[1] / "src" / "archproof"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src).as_posix()
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if _G_FORMAT.search(line) and (rel, line.strip()) not in _G_ALLOWED:
+                found.append(f"{rel}:{n}: {line.strip()}")
+    assert found == []

@@ -12,6 +12,7 @@ A leaf module: it imports nothing from archproof.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 INFINITE = "∞"
 
@@ -34,6 +35,21 @@ def sig(value: float, digits: int = 3) -> str:
     # rounding can carry into a new digit (9.996 → 10.00): drop what is then superfluous
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return text
+
+
+def plain(value: float, digits: int = 6) -> str:
+    """:func:`sig` without thousands separators, for text that is parsed again (a YAML
+    quantity like `2.5ms`, a number rounded through `Fraction`): never `e+` either."""
+    return sig(value, digits).replace(",", "")
+
+
+def rounded(value: float, digits: int = 3) -> Fraction:
+    """`value` rounded to `digits` significant digits, exactly (1.59e13 → 15,900,000,000,000):
+    for a figure shown through a unit type (Size, Rate) that prints what it is given."""
+    if value == 0 or not math.isfinite(value):
+        return Fraction(0)
+    places = digits - 1 - math.floor(math.log10(abs(value)))
+    return Fraction(round(Fraction(value), places))
 
 
 def seconds(value: float | None) -> str:

@@ -39,6 +39,7 @@ from archproof.frontends.draft.text import normalize, quote, slug
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Component, Design, Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import sig
 from archproof.units import QUANTITY_BOUNDS, Duration, Size, parse_duration, parse_size
 
 __all__ = ["Decision", "Draft", "Requirement", "draft"]
@@ -275,7 +276,7 @@ def _figures(ctx: Ctx) -> None:
         (
             "peak requests",
             f"{peak(total)} (average {per_s(float(total))} "
-            f"× peak factor {float(ctx.load.peak_factor):g})",
+            f"× peak factor {sig(float(ctx.load.peak_factor), 6)})",
         ),
     )
     busiest = sorted(sync, key=lambda op: rates.get(op.id, Fraction(0)), reverse=True)[:3]

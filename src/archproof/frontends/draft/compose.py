@@ -64,6 +64,7 @@ from archproof.frontends.draft.sizing import (
 from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
 from archproof.model.row_size import UNKNOWN_KEY_BYTES, field_bytes, row_bytes
+from archproof.numbers import rounded, sig
 from archproof.numbers import size as size_text
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
 from archproof.units import Duration, Size, parse_rate, parse_size
@@ -256,7 +257,7 @@ def _shard(ctx: Ctx, db: CompSpec, u_read: float, u_write: float, writes_text: s
         "each shard: primary + hot standby (automatic failover; standbys add no capacity)",
         Principle.FH,
         f"a shard holds its keys alone, so each one needs a standby to reach "
-        f"{float(ctx.load.availability) * 100:g}%",
+        f"{sig(float(ctx.load.availability) * 100, 6)}%",
         "db",
     )
     ctx.ledger.assume_entry(
@@ -417,7 +418,7 @@ def _storage(ctx: Ctx) -> None:
     # boundary (10.95 TB) reads the same in both.
     volume = size_text(float(writes) * float(retention) * float(row_bytes)).replace(" ", "")
     text = (
-        f"{per_s(float(writes))} new {entity.id} rows × {float(years):g} years × "
+        f"{per_s(float(writes))} new {entity.id} rows × {sig(float(years), 6)} years × "
         f"{size3(row_bytes)} ≈ {volume}"
     )
     storage_fig = ctx.load.storage
@@ -428,7 +429,7 @@ def _storage(ctx: Ctx) -> None:
     elif storage_fig is not None:
         text += f" (the task says {Size(storage_fig)} in total)"
     ctx.storage_total = volume
-    ctx.figures.append((f"row data ({float(years):g} years)", volume))
+    ctx.figures.append((f"row data ({sig(float(years), 6)} years)", volume))
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",
@@ -456,7 +457,8 @@ def _storage(ctx: Ctx) -> None:
         ctx.ledger.derived(
             "object storage",
             size3(blob_total),
-            f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × {float(years):g} years",
+            f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × "
+            f"{sig(float(years), 6)} years",
         )
 
 
@@ -464,7 +466,7 @@ def size3(value: Fraction) -> str:
     """A size rounded to three significant digits (`3.15TB`)."""
     if value <= 0:
         return "0B"
-    return str(Size(Fraction(f"{float(value):.3g}")))
+    return str(Size(rounded(float(value))))
 
 
 def _row_bytes(ctx: Ctx, entity: EntitySpec) -> Fraction:

@@ -25,6 +25,7 @@ from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import rate_text
 from archproof.model.requirements import at_peak
+from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
 
 PEAK_FACTOR = Fraction(3)
@@ -485,4 +486,4 @@ def _years(seconds: Fraction) -> str:
 def _num(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{float(value):g}"
+    return f"{sig(float(value), 6)}"

@@ -16,6 +16,7 @@ from archproof.frontends.draft.plan import (
 from archproof.frontends.draft.sizing import rate_text
 from archproof.frontends.draft.yamlwriter import Flow, Folded, Note, render
 from archproof.model import Principle
+from archproof.numbers import plain
 from archproof.units import Count, Duration, Percent, Size
 
 SCHEMA_LINE = "# yaml-language-server: $schema=design.schema.json"
@@ -198,7 +199,7 @@ def _round(value: Fraction) -> Fraction:
 def _number(value: Fraction) -> object:
     if value.denominator == 1:
         return value.numerator
-    return f"{float(value):g}"
+    return f"{plain(float(value), 6)}"
 
 
 def _decided(ctx: Ctx, element: str) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ from archproof.frontends.draft.lexicon import (
 )
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
+from archproof.numbers import plain
 
 
 @dataclass(frozen=True)
@@ -500,7 +501,7 @@ def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
 
 
 def _plain(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
+    return str(int(value)) if value.denominator == 1 else f"{plain(float(value), 6)}"
 
 
 def _number(text: str, match: re.Match[str], add: _AddFn) -> None:

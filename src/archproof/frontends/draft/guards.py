@@ -17,6 +17,7 @@ from archproof.frontends.draft.flows import is_write, service_time, walk
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, nice_duration, p99_s
 from archproof.model.traits import kinds_where
+from archproof.numbers import sig
 from archproof.units import Duration, parse_duration
 
 DEFAULT_SLO = {
@@ -78,7 +79,7 @@ def set_slos(ctx: Ctx) -> None:
                 f"slo-{op.id}",
                 f"{op.id} targets p99 ≤ {Duration(target)}",
                 f"derived: max(Σ p99 of its calls × 1.25, 2 × its slowest call's p99) = "
-                f"{floor:.3g}s from the catalog, rounded up; the {kind} default "
+                f"{sig(floor, 3)}s from the catalog, rounded up; the {kind} default "
                 f"{Duration(default)} would leave no budget beyond its slowest step",
             )
             continue

@@ -24,6 +24,7 @@ from archproof.frontends.draft.sizing import (
 )
 from archproof.model import Principle
 from archproof.model.requirements import at_peak as peak_of
+from archproof.numbers import sig
 
 HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
 
@@ -268,7 +269,7 @@ def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when
         per_window = limit.value / nodes
         split_ok = per_window >= _MIN_SPLIT
         split_text = (
-            f"{limit.describe()} ÷ {nodes} nodes = {float(per_window):g} per {limit.period} "
+            f"{limit.describe()} ÷ {nodes} nodes = {sig(float(per_window), 6)} per {limit.period} "
             f"a node ({'enough' if split_ok else 'too few'} to split fairly, threshold "
             f"{_MIN_SPLIT} per window)"
         )

@@ -36,6 +36,7 @@ from archproof.frontends.draft.sizing import (
 )
 from archproof.model import Principle
 from archproof.model.traits import kinds_where
+from archproof.numbers import sig
 from archproof.policy import SHARD_WRITE_SHARE
 from archproof.units import Size, parse_duration
 
@@ -88,7 +89,7 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery",
             "through a CDN",
             Principle.CA,
-            f"peak egress {per_s(peak)} × {Size(size)} = {gbit:.3g} Gbit/s; the thresholds "
+            f"peak egress {per_s(peak)} × {Size(size)} = {sig(gbit, 3)} Gbit/s; the thresholds "
             "are 1 Gbit/s of egress and object store GETs above 50% of its limit",
             "cdn",
         )
@@ -98,7 +99,7 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery",
             "straight from the object store, no CDN",
             Principle.CA,
-            f"peak egress {gbit:.3g} Gbit/s < 1 Gbit/s and GETs under 50% of the store's limit",
+            f"peak egress {sig(gbit, 3)} Gbit/s < 1 Gbit/s and GETs under 50% of the store's limit",
             "blobs",
         )
 

@@ -16,7 +16,7 @@ from functools import cache
 
 from archproof.catalog import CatalogEntry, load_catalog
 from archproof.model import Distribution
-from archproof.numbers import rate
+from archproof.numbers import plain, rate, rounded
 from archproof.policy import DRAFT_STATEFUL_TARGET, TARGET_UTILIZATION_EXACT
 from archproof.units import Duration, Rate, parse_rate
 from archproof.utilization import rho
@@ -196,8 +196,8 @@ def per_s(value: float) -> str:
 
 def ms(seconds: float) -> str:
     if seconds >= 1:
-        return f"{seconds:.3g}s"
-    return f"{seconds * 1000:.3g}ms"
+        return f"{plain(seconds, 3)}s"
+    return f"{plain(seconds * 1000, 3)}ms"
 
 
 def nice_duration(seconds: float) -> str:
@@ -226,5 +226,5 @@ def rate_text(per_second: Fraction) -> str:
     for unit, seconds in _READABLE_UNITS:
         amount = per_second * seconds
         if amount >= 1 or unit == "month":
-            return str(Rate(Fraction(f"{float(amount):.3g}") / seconds))
+            return str(Rate(rounded(float(amount)) / seconds))
     return exact  # pragma: no cover - the loop always returns

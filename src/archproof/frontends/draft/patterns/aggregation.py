@@ -22,6 +22,7 @@ from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import camel, singular
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import rounded, sig
 from archproof.units import Size
 
 EVENTS_PER_FILE = 1000  # raw events per archived file (batched writes)
@@ -235,7 +236,7 @@ def _archive_size(ctx: Ctx, rate: Fraction) -> None:
     total = rate * retention * size
     ctx.ledger.derived(
         "object storage",
-        str(Size(Fraction(f"{float(total):.3g}"))),
-        f"{per_s(float(rate))} events × {Size(size)} × {float(retention / DAY):g} days "
+        str(Size(rounded(float(total)))),
+        f"{per_s(float(rate))} events × {Size(size)} × {sig(float(retention / DAY), 6)} days "
         "(raw archive, before compression)",
     )

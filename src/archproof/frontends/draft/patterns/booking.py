@@ -17,6 +17,7 @@ from archproof.frontends.draft.patterns.common import stated_count, stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.numbers import plain, sig
 from archproof.units import Duration
 
 VIEWS_PER_BUYER = 3  # seat-map views per buyer during an on-sale (refreshes while seats go)
@@ -68,7 +69,7 @@ def booking(ctx: Ctx) -> None:
     view_note = (
         f"{VIEWS_PER_BUYER} seat-map views per buyer (assumed)"
         if rush is not None
-        else f"{float(searches_per):g} searches per booking"
+        else f"{sig(float(searches_per), 6)} searches per booking"
     )
     if rush is not None:
         room = ctx.queue("waiting_room", "buyers in arrival order, admitted at a steady rate")
@@ -120,7 +121,7 @@ def booking(ctx: Ctx) -> None:
                     ctx.db(
                         "read",
                         f"{unit}s with their status (index range; about {float(rows):,.0f} rows)",
-                        time=f"{float(view_time) * 1000:.3g}ms",
+                        time=f"{plain(float(view_time) * 1000, 3)}ms",
                     ),
                 ],
             ),
@@ -218,7 +219,7 @@ def booking(ctx: Ctx) -> None:
         "two buyers racing for the last unit both read 'available'; only the update's WHERE "
         "clause decides between them atomically"
         + (
-            f"; overbooking allows up to {float(overbook.value):g}% over capacity per hotel "
+            f"; overbooking allows up to {sig(float(overbook.value), 6)}% over capacity per hotel "
             "(the check counts booked ≤ rooms × (1 + overbooking))"
             if overbook is not None
             else ""

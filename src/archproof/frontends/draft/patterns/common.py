@@ -11,6 +11,7 @@ from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
+from archproof.numbers import rounded, sig
 from archproof.units import Size
 
 WRITES = ("write", "events")
@@ -118,7 +119,8 @@ def object_storage(ctx: Ctx, rate: Fraction, size: Fraction, what: str) -> None:
     stock(
         ctx,
         total,
-        f"{per_s(float(rate))} {what} × {Size(size)} × {float(retention / (365 * DAY)):.3g} years",
+        f"{per_s(float(rate))} {what} × {Size(size)} × "
+        f"{sig(float(retention / (365 * DAY)), 3)} years",
     )
 
 
@@ -126,4 +128,4 @@ def stock(ctx: Ctx, total: Fraction, how: str) -> None:
     """A standing object-store volume (`how` says where it came from)."""
     if any(r.name == "object storage" for r in ctx.ledger.requirements):
         return
-    ctx.ledger.derived("object storage", str(Size(Fraction(f"{float(total):.3g}"))), how)
+    ctx.ledger.derived("object storage", str(Size(rounded(float(total)))), how)

@@ -17,6 +17,7 @@ from archproof.frontends.draft.patterns.common import stated_count, stated_rate,
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.numbers import sig
 from archproof.units import Size
 
 DEFAULT_CHUNK = Fraction(4 * 10**6)
@@ -109,7 +110,7 @@ def file_sync(ctx: Ctx) -> None:
             f"or after {POLL_S} s",
             pattern="file_sync",
             rate=online / POLL_S + changes * (devices - 1),
-            rate_note=f"{float(online):,.0f} devices online (10% of {float(devices):g} per "
+            rate_note=f"{float(online):,.0f} devices online (10% of {sig(float(devices), 6)} per "
             f"user, assumed) answering every {POLL_S} s, plus one answer per change per other "
             "device",
             calls=ctx.front("poll_changes", [ctx.db("read", "the device's feed after its cursor")]),
@@ -122,7 +123,7 @@ def file_sync(ctx: Ctx) -> None:
             description="GET of a new chunk by another device (presigned, from the object store)",
             pattern="file_sync",
             rate=changes * (devices - 1),
-            rate_note=f"each change fetched by the {float(devices - 1):g} other device(s)",
+            rate_note=f"each change fetched by the {sig(float(devices - 1), 6)} other device(s)",
             calls=[CallSpec("blobs.get", idempotent=True)],
             keywords=("download", "fetch"),
         )

@@ -18,6 +18,7 @@ from archproof.frontends.draft.patterns.common import stated_count, stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.numbers import sig
 
 DEFAULT_ACCOUNTS_PER_USER = Fraction(2)
 TRANSACTIONS_PER_ACCOUNT_DAY = Fraction(1)
@@ -47,7 +48,7 @@ def finance(ctx: Ctx) -> None:
     )
     accounts = Fraction(round(accounts))
     sync_rate = accounts * syncs_per_day / DAY
-    sync_note = f"{how} = {_n(accounts)} accounts × {float(syncs_per_day):g} sync(s) a day"
+    sync_note = f"{how} = {_n(accounts)} accounts × {sig(float(syncs_per_day), 6)} sync(s) a day"
     txn = stated_rate(ctx, frozenset({"transaction", "payment"}))
     if txn is not None and txn.per_second is not None:
         per = users if txn.per else Fraction(1)
@@ -127,7 +128,8 @@ def finance(ctx: Ctx) -> None:
             ctx.db("read", "the owner's budgets for this month"),
             ctx.db(
                 "write",
-                f"upsert about {float(per_sync):.3g} transactions by the bank's transaction id, "
+                f"upsert about {sig(float(per_sync), 3)} transactions by the bank's transaction "
+                "id, "
                 "with their category; advance the cursor",
             ),
         ],

@@ -16,6 +16,7 @@ from archproof.frontends.draft.patterns.common import stated_count
 from archproof.frontends.draft.plan import OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
+from archproof.numbers import plain, rounded, sig
 from archproof.units import Size
 
 DEFAULT_FRIENDS = Fraction(100)
@@ -56,7 +57,7 @@ def graph(ctx: Ctx) -> None:
     db.work_notes["read_lists"] = "a batched read of 2 rows (assumed: 1 ms + 20 µs a row)"
     frontier_ms = 1 + 2 * float(degree) * 0.02
     db.work["read_frontier"] = {
-        "lognormal": {"p50": f"{frontier_ms:.3g}ms", "p99": f"{frontier_ms * 10:.3g}ms"}
+        "lognormal": {"p50": f"{plain(frontier_ms, 3)}ms", "p99": f"{plain(frontier_ms * 10, 3)}ms"}
     }
     db.work_notes["read_frontier"] = (
         f"a batched read of {2 * int(degree)} rows (assumed: 1 ms + 20 µs a row)"
@@ -114,9 +115,9 @@ def graph(ctx: Ctx) -> None:
     ctx.primary_write = ctx.primary_write or "add_friend"
     stored = people * row
     ctx.entity("Adjacency").rows = people
-    stored_text = Size(Fraction(f"{float(stored):.3g}"))
+    stored_text = Size(rounded(float(stored)))
     ctx.stock = (
-        f"{float(people):,.0f} people × ({float(degree):g} ids × {ID_BYTES} B + "
+        f"{float(people):,.0f} people × ({sig(float(degree), 6)} ids × {ID_BYTES} B + "
         f"{ROW_OVERHEAD} B) = {stored_text}",
         stored,
     )
@@ -153,7 +154,7 @@ def graph(ctx: Ctx) -> None:
         "expand the smaller frontier one level at a time from both ends, batching each "
         "level's list reads per shard; stop at depth 6 or a visited-node cap",
         Principle.DS,
-        f"one-sided BFS reads {float(degree):g}^k lists at depth k; meeting in the middle "
+        f"one-sided BFS reads {sig(float(degree), 6)}^k lists at depth k; meeting in the middle "
         f"keeps a typical search near {lists} lists ({per_s(float(searches * lists))} list "
         "reads on average)",
         "find_connection",

@@ -19,6 +19,7 @@ from archproof.frontends.draft.plan import CallSpec, EntitySpec, OpSpec
 from archproof.frontends.draft.sizing import entry_of, per_s
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import rounded
 from archproof.units import Duration, Size
 
 DEFAULT_VALUE = Fraction(1000)
@@ -251,7 +252,7 @@ def _stock(
         "Data volume",
         f"at least {nodes} node(s) by {where} (the request rate may need more)",
         Principle.DB,
-        f"{how} = {Size(Fraction(f'{float(stored):.3g}'))} against about "
+        f"{how} = {Size(rounded(float(stored)))} against about "
         f"{Size(Fraction(per_node))} of {where} per node",
         holder.id,
     )

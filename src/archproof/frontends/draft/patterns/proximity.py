@@ -17,6 +17,7 @@ from archproof.frontends.draft.plan import OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import rounded
 from archproof.units import Size
 
 PLACE_BYTES = 1000
@@ -91,7 +92,7 @@ def proximity(ctx: Ctx) -> None:
         "a geohash column (precision by the search radius) with a B-tree index; a search "
         "reads the searcher's cell and its 8 neighbours in one query",
         Principle.DS,
-        f"{float(count):,.0f} places ({Size(Fraction(f'{float(stored):.3g}'))}) fit one "
+        f"{float(count):,.0f} places ({Size(rounded(float(stored)))}) fit one "
         f"node; {per_s(float(at_peak(searches, ctx.load.peak_factor)))} searches at peak are "
         "prefix-range reads; places rarely change, so replicas or a cache carry them",
         "db",

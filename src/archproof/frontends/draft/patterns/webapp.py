@@ -24,6 +24,7 @@ from archproof.frontends.draft.sizing import (
 )
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import sig
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
 
 ASSETS_PER_PAGE = 10  # static files a page view loads (scripts, styles, images), assumed
@@ -102,9 +103,9 @@ def _stages(ctx: Ctx) -> None:
         f"{now(peak_reads, cache_at)} peak reads; 6) shards {now(peak_writes, shard_at)} "
         "peak writes",
         Principle.ST,
-        f"one {db.tech} node serves reads of {read_s * 1000:.3g} ms with {conc} in flight: "
+        f"one {db.tech} node serves reads of {sig(read_s * 1000, 3)} ms with {conc} in flight: "
         f"half of it is {per_s(replicas_at)} reads; {MAX_READ_REPLICAS} followers carry "
-        f"{per_s(cache_at)}; writes of {write_s * 1000:.3g} ms reach the 35% shard threshold "
+        f"{per_s(cache_at)}; writes of {sig(write_s * 1000, 3)} ms reach the 35% shard threshold "
         f"of a primary at {per_s(shard_at)}",
         "db",
     )
