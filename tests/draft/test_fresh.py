@@ -29,15 +29,7 @@ FRESH: list[dict[str, Any]] = [
 ]
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS = {
-    "newsreader-rambling": "'maybe 50 feeds each' is not per user (the owner 'users' sits "
-    "before a comma and 'following'); '2 million distinct feeds in total' is read as per "
-    "feed; '5 KB of text' gets subject 'text size' instead of the articles it measures",
-    "matchmaking-bullets": "'a match needs 10 players' is not read as per match; 'a match "
-    "lasts about 25 minutes' gets subject 'lasts duration'",
-    "survey-nonnative": "'At peak one big survey can receive 500 answers per second': the "
-    "'At peak' at the start of the sentence does not make the rate a peak",
-}
+XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS = {
     "pricealert-terse": "drafted as generic create/read of an item: no stream of price "
     "ticks, no workers matching ticks against alerts, no provider to send them",
