@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from archproof.frontends.draft import draft
+from archproof.frontends.draft.constraints import read_constraints
 from archproof.frontends.draft.quantities import Quantity, read_quantities
 from archproof.frontends.draft.text import normalize
 from archproof.frontends.draft.tokens import tokens
@@ -346,3 +347,22 @@ def test_a_peak_phrase_anywhere_in_the_sentence_marks_its_rates(
 ) -> None:
     assert _one(text, at).peak is peak
 
+
+@pytest.mark.parametrize(
+    ("text", "within"),
+    [
+        # the fresh survey exercise: "updated each hour is enough" was not read at all
+        ("Company owner want to see result charts, updated each hour is enough.", 3600),
+        ("Dashboards: hourly is fine.", 3600),
+        ("Reports refreshed once a day are OK.", 86_400),
+        ("The totals can be updated every 10 minutes.", 600),
+        ("Charts updated daily are good enough.", 86_400),
+    ],
+)
+def test_an_update_period_that_is_enough_is_a_freshness_bound(text: str, within: int) -> None:
+    found = [c for c in read_constraints(text) if c.kind == "freshness"]
+    assert [c.within for c in found] == [Fraction(within)]
+
+
+def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
+    assert [c for c in read_constraints("Users update their profile each day.")] == []
