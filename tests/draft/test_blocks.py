@@ -329,3 +329,22 @@ def test_a_stated_blob_size_gets_an_object_store() -> None:
     assert "4 MB" in because
     kv = _draft("Design a distributed key-value store. Values up to 1 MB, 50k writes per second.")
     assert kv.decision("blob-store") is None
+
+
+def test_sources_polled_on_a_period_become_a_due_queue_and_fetch_workers() -> None:
+    # the building block issue 13's fresh newsreader lacked; a different system here
+    d = _draft(
+        "An uptime monitor: customers register 400k HTTP endpoints and each endpoint is "
+        "checked every 60 seconds. 50k customers."
+    )
+    assert d.patterns[0] == "poller"
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"queue", "worker", "external", "database"} <= kinds
+    assert abs(_rate(d, "poll_endpoint") - 400_000 / 60) < 1  # N sources / T
+    assert clean(d)
+
+
+def clean(d: Draft) -> bool:
+    from test_corpus import clean_problems
+
+    return clean_problems(d) == []

@@ -33,8 +33,6 @@ XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS = {
     "pricealert-terse": "drafted as generic create/read of an item: no stream of price "
     "ticks, no workers matching ticks against alerts, no provider to send them",
-    "newsreader-rambling": "'feeds' picks the social news feed (posts fanned out to "
-    "followers); nothing polls the 2 million feeds every 15 minutes",
     "matchmaking-bullets": "drafted as generic create/read of an item: no waiting pool "
     "(queue) and no matchmaker worker grouping 10 players",
     "survey-nonnative": "drafted as generic create/read of an item: the store does not "

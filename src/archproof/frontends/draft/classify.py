@@ -84,6 +84,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "key-value store: partitioned, replicated keys with expiry",
         r"key[- ]value\s+(?:store|database)|\bkv\s+store",
     ),
+    "poller": (
+        "periodic poller: many external sources each polled on a period; a scheduler "
+        "enqueues the due ones, fetch workers poll them and store what is new",
+        r"\b(?:poll(?:ed|s|ing)?|re-?fetch(?:ed)?|checked|pinged|probed)\b[^.]{0,40}\bevery\b"
+        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}\bpoll"
+        r"|\brss\b|\batom\s+feeds?|\b(?:feed|news|rss)\s+readers?\b|\bpodcast\s+(?:app|player)",
+    ),
     "crawler": (
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b",
@@ -180,11 +187,12 @@ ABSORBS: dict[str, frozenset[str]] = {
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
+    "poller": frozenset({"feed", "crud", "batch"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller"})
 
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})

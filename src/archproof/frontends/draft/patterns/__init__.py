@@ -31,6 +31,7 @@ from archproof.frontends.draft.patterns.platform import (
     notifications,
     rate_limit,
 )
+from archproof.frontends.draft.patterns.poller import poller
 from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
@@ -53,6 +54,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "auth": auth,
     "batch": batch,
     "crawler": crawler,
+    "poller": poller,
     "ranking": ranking,
     "id_generator": id_generator,
     "scheduler": scheduler,
