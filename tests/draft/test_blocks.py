@@ -348,3 +348,19 @@ def clean(d: Draft) -> bool:
     from test_corpus import clean_problems
 
     return clean_problems(d) == []
+
+
+def test_a_summary_allowed_to_lag_an_hour_or_more_is_a_periodic_rollup() -> None:
+    # issue 13's fresh survey exercise: "result charts, updated each hour is enough"
+    daily = _draft(
+        "An expense tracker for small teams: 200k users log 5 expenses a day each. Managers "
+        "see spending charts, refreshed once a day is fine."
+    )
+    assert _rate(daily, "daily_rollup") == 1 / 86_400
+    assert "Rollup" in {e.id for e in daily.design.entities}
+    assert clean(daily)
+    live = _draft(
+        "An expense tracker for small teams: 200k users log 5 expenses a day each. Managers "
+        "see spending charts, updated every minute."
+    )
+    assert not any("rollup" in op.id for op in live.design.operations)

@@ -35,8 +35,6 @@ XFAIL_COMPONENTS = {
     "ticks, no workers matching ticks against alerts, no provider to send them",
     "matchmaking-bullets": "drafted as generic create/read of an item: no waiting pool "
     "(queue) and no matchmaker worker grouping 10 players",
-    "survey-nonnative": "drafted as generic create/read of an item: the store does not "
-    "name the answers it holds, and no job aggregates them hourly into the charts",
 }
 
 

@@ -582,6 +582,17 @@ TEMPLATES: dict[str, Template] = {
         row_size="1KB",
         note="schedule: a cron expression or one timestamp for a one-off job",
     ),
+    "Rollup": Template(
+        {
+            "rollup_key": "str(200)",
+            "period_start": "datetime",
+            "values": "text",
+            "computed_at": "datetime",
+        },
+        key=("rollup_key", "period_start"),
+        row_size="1KB",
+        note="one row per summarized thing and period, rewritten by the rollup job",
+    ),
     "JobRun": Template(
         {
             "id": "uuid",
