@@ -364,3 +364,18 @@ def test_a_summary_allowed_to_lag_an_hour_or_more_is_a_periodic_rollup() -> None
         "see spending charts, updated every minute."
     )
     assert not any("rollup" in op.id for op in live.design.operations)
+
+
+def test_a_stream_checked_against_stored_rules_is_matched_in_memory() -> None:
+    # the building block issue 13's fresh price-alert exercise lacked; a different system
+    d = _draft(
+        "Flight fare alerts: 2M travellers keep 5 fare alerts each; airlines push 30k fare "
+        "updates per second. Notify users when a fare drops below their threshold."
+    )
+    assert d.patterns[0] == "stream_rules"
+    ops = {op.id for op in d.design.operations}
+    assert {"ingest_event", "match_event", "deliver_notification"} <= ops
+    assert abs(_rate(d, "match_event") - 30_000) < 1  # the stated rate (+ rule changes)
+    _, choice, _ = _decided(d, "stream-rules-in-memory")
+    assert "10,000,000 in all" in choice  # 5 alerts × 2M travellers
+    assert clean(d)

@@ -31,8 +31,6 @@ _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS = {
-    "pricealert-terse": "drafted as generic create/read of an item: no stream of price "
-    "ticks, no workers matching ticks against alerts, no provider to send them",
     "matchmaking-bullets": "drafted as generic create/read of an item: no waiting pool "
     "(queue) and no matchmaker worker grouping 10 players",
 }

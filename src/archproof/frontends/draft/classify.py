@@ -84,6 +84,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "key-value store: partitioned, replicated keys with expiry",
         r"key[- ]value\s+(?:store|database)|\bkv\s+store",
     ),
+    "stream_rules": (
+        "stream matcher: a stream of events checked against stored rules (alerts, "
+        "thresholds), the rules that fire notified",
+        # alerts that fire when something crosses a stored threshold
+        r"\b(?:\w+\s+)?alerts?\b(?=[^\n]{0,300}?\b(?:thresholds?|cross(?:es|ing)?|drops?\s+"
+        r"below|rises?\s+above|goes\s+(?:above|below)|fires?)\b)|\bnotify\s+(?:me|them|users?|"
+        r"people)\s+when\b",
+    ),
     "poller": (
         "periodic poller: many external sources each polled on a period; a scheduler "
         "enqueues the due ones, fetch workers poll them and store what is new",
@@ -188,11 +196,12 @@ ABSORBS: dict[str, frozenset[str]] = {
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
     "poller": frozenset({"feed", "crud", "batch"}),
+    "stream_rules": frozenset({"crud", "payments"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules"})
 
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})

@@ -582,6 +582,18 @@ TEMPLATES: dict[str, Template] = {
         row_size="1KB",
         note="schedule: a cron expression or one timestamp for a one-off job",
     ),
+    "AlertRule": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "key": "str(64)",
+            "condition": "enum(above|below)",
+            "threshold": "decimal",
+            "created_at": "datetime",
+        },
+        row_size="100B",
+        note="one row per stored rule; matchers hold the rules of their keys in memory",
+    ),
     "Rollup": Template(
         {
             "rollup_key": "str(200)",

@@ -37,6 +37,7 @@ from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
+from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.webapp import webapp
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
@@ -55,6 +56,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "batch": batch,
     "crawler": crawler,
     "poller": poller,
+    "stream_rules": stream_rules,
     "ranking": ranking,
     "id_generator": id_generator,
     "scheduler": scheduler,
