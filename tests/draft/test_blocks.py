@@ -379,3 +379,16 @@ def test_a_stream_checked_against_stored_rules_is_matched_in_memory() -> None:
     _, choice, _ = _decided(d, "stream-rules-in-memory")
     assert "10,000,000 in all" in choice  # 5 alerts × 2M travellers
     assert clean(d)
+
+
+def test_requests_that_wait_for_a_group_of_k_are_pooled_and_matched() -> None:
+    # the building block issue 13's fresh matchmaking exercise lacked; a different system
+    d = _draft(
+        "Board game tables online: 40 table requests per second. A game needs 4 players; "
+        "nobody should wait more than 90 seconds for a game."
+    )
+    assert d.patterns[0] == "waiting_pool"
+    assert {"queue", "worker", "database", "service"} <= {c.kind.value for c in d.design.components}
+    _, choice, _ = _decided(d, "waiting-pool")
+    assert "a game of 4" in choice and "waits past 90s" in choice
+    assert clean(d)

@@ -30,10 +30,7 @@ FRESH: list[dict[str, Any]] = [
 _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS: dict[str, str] = {}
-XFAIL_COMPONENTS = {
-    "matchmaking-bullets": "drafted as generic create/read of an item: no waiting pool "
-    "(queue) and no matchmaker worker grouping 10 players",
-}
+XFAIL_COMPONENTS = {}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:

@@ -92,6 +92,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"below|rises?\s+above|goes\s+(?:above|below)|fires?)\b)|\bnotify\s+(?:me|them|users?|"
         r"people)\s+when\b",
     ),
+    "waiting_pool": (
+        "waiting pool / matchmaker: requests wait until a group of compatible ones forms",
+        r"\bmatch\s?mak\w+|\blobb(?:y|ies)\b|\b(?:a|each|every|one)\s+(?:match|game|team|party)"
+        r"\s+(?:needs|takes|has|of)\s+\d+|\bwait\w*\b[^.]{0,40}\bfor\s+(?:a|an)\s+(?:match|"
+        r"game|opponent|partner|group)\b",
+    ),
     "poller": (
         "periodic poller: many external sources each polled on a period; a scheduler "
         "enqueues the due ones, fetch workers poll them and store what is new",
@@ -197,6 +203,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "ranking": frozenset({"feed"}),
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
+    "waiting_pool": frozenset({"crud"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,

@@ -594,6 +594,25 @@ TEMPLATES: dict[str, Template] = {
         row_size="100B",
         note="one row per stored rule; matchers hold the rules of their keys in memory",
     ),
+    "MatchTicket": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "band": "str(64)",
+            "status": "enum(waiting|matched|cancelled)",
+            "group_id": "ref(MatchGroup)?",
+            "created_at": "datetime",
+        },
+        states=("waiting", "matched", "cancelled"),
+        transitions={"waiting": ("matched", "cancelled")},
+        row_size="100B",
+        note="one row per request to be grouped; the pool itself is the queue",
+    ),
+    "MatchGroup": Template(
+        {"id": "uuid", "band": "str(64)", "size": "int", "created_at": "datetime"},
+        row_size="100B",
+        note="one row per formed group (match); its tickets point to it",
+    ),
     "Rollup": Template(
         {
             "rollup_key": "str(200)",

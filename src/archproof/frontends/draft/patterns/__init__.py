@@ -38,6 +38,7 @@ from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
+from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
@@ -57,6 +58,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "crawler": crawler,
     "poller": poller,
     "stream_rules": stream_rules,
+    "waiting_pool": waiting_pool,
     "ranking": ranking,
     "id_generator": id_generator,
     "scheduler": scheduler,
