@@ -1,9 +1,10 @@
 """Fresh exercises the drafter was not tuned on, checked like the corpus (`test_corpus.py`):
 three classic ones (`corpus/fresh.yaml`, keys committed before the drafter was run on them in
 a6453e6) and a second batch of four systems that are not among the corpus's building blocks
-(`corpus/fresh2.yaml`, keys committed before the drafter was run on them in 8d06b89). What
-fails is marked xfail with the gap it shows; these are the drafter's open problems on tasks
-it was not tuned on, not keys to edit.
+(`corpus/fresh2.yaml`, keys committed before the drafter was run on them in 8d06b89) and
+a third batch of three (`corpus/fresh3.yaml`, keys committed before the drafter was run on
+them in 85755eb). What fails is marked xfail with the gap it shows; these are the drafter's
+open problems on tasks it was not tuned on, not keys to edit.
 """
 
 from __future__ import annotations
@@ -22,15 +23,32 @@ from archproof.frontends.draft.text import normalize
 
 FRESH: list[dict[str, Any]] = [
     task
-    for name in ("fresh.yaml", "fresh2.yaml")
+    for name in ("fresh.yaml", "fresh2.yaml", "fresh3.yaml")
     for task in YAML(typ="safe").load(
         (Path(__file__).with_name("corpus") / name).read_text("utf-8")
     )
 ]
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS: dict[str, str] = {}
-XFAIL_COMPONENTS = {}
+XFAIL_NUMBERS = {
+    "library-plain": "'members … borrow up to 10 books at a time' is read as per 'borrow' "
+    "(the verb before the number) instead of per member",
+    "meetings-terse": "'avg 40 min audio' gets subject 'avg duration' and '~20 MB' 'item "
+    "size': the nouns they measure (audio, the recording) come after or in brackets",
+    "flags-rambling": "'see the change within 30 seconds' gets subject 'instances delay'; "
+    "'Evaluations happen maybe 2 million times per second' gets subject 'happen'; 'maybe "
+    "200 a day' after 'Flag changes are rare' is left unplaced",
+}
+XFAIL_COMPONENTS = {
+    "library-plain": "'library' is read as a coding word (a code library): the task is "
+    "drafted as a coding task with one service and no database, queue or email provider",
+    "meetings-terse": "drafted as search over an uploaded item: no worker transcribing "
+    "the recordings (the slow speech-to-text job the task is about)",
+}
+XFAIL_CLEAN = {
+    "library-plain": "drafted as a coding task whose accepted FH015 matches no finding "
+    "(AP040): the coding path is not review-clean here",
+}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:
@@ -68,6 +86,6 @@ def test_main_components_are_drafted(task_id: str) -> None:
     assert component_mismatches(_BY_ID[task_id], _draft(task_id)) == []
 
 
-@pytest.mark.parametrize("task_id", [t["id"] for t in FRESH])
+@pytest.mark.parametrize("task_id", _ids(XFAIL_CLEAN))
 def test_draft_checks_and_reviews_clean(task_id: str) -> None:
     assert clean_problems(_draft(task_id)) == []
