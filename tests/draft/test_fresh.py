@@ -40,15 +40,10 @@ XFAIL_NUMBERS = {
     "200 a day' after 'Flag changes are rare' is left unplaced",
 }
 XFAIL_COMPONENTS = {
-    "library-plain": "'library' is read as a coding word (a code library): the task is "
-    "drafted as a coding task with one service and no database, queue or email provider",
     "meetings-terse": "drafted as search over an uploaded item: no worker transcribing "
     "the recordings (the slow speech-to-text job the task is about)",
 }
-XFAIL_CLEAN = {
-    "library-plain": "drafted as a coding task whose accepted FH015 matches no finding "
-    "(AP040): the coding path is not review-clean here",
-}
+XFAIL_CLEAN: dict[str, str] = {}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:

@@ -215,13 +215,15 @@ SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analyti
 
 _CODING = re.compile(
     r"\bimplement\b|\bwrite\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:class|function|library|module|"
-    r"program|script|method)|\bclass\b|\bfunction\b|\blibrary\b|\balgorithm\b|"
+    r"program|script|method)|\bclass\b|\bfunction\b|\balgorithm\b|"
+    # a code library, not a lending one ("a city library network with 40 branches")
+    r"\blibrary\b(?![^.]{0,80}\b(?:branch\w*|books?|members?|loans?|borrow\w*|lend\w*))|"
     r"\bdata\s+structure\b|\bin\s+(?:python|java|go|rust|c\+\+|typescript)\b|\bmethods?\b|"
     r"\bO\(1\)|\bO\(log|\bunit\s+tests?\b|\bleetcode\b|\binterface\b",
     re.IGNORECASE,
 )
 _SYSTEM = re.compile(
-    r"\bdesign\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
+    r"\bdesign\s+(?:a|an|the|our)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
     r"|website|site|api)\b|\bdistributed\b|\bscal(?:e|able|ing)\b|\bdau\b|\bmau\b|\busers\b"
     r"|\brps\b|\bqps\b|per\s+(?:second|minute|hour|day|week|month)|\bat\s+peak\b"
     r"|availability|\bservers?\b"
