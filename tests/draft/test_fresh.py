@@ -30,15 +30,7 @@ FRESH: list[dict[str, Any]] = [
 ]
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS = {
-    "library-plain": "'members … borrow up to 10 books at a time' is read as per 'borrow' "
-    "(the verb before the number) instead of per member",
-    "meetings-terse": "'avg 40 min audio' gets subject 'avg duration' and '~20 MB' 'item "
-    "size': the nouns they measure (audio, the recording) come after or in brackets",
-    "flags-rambling": "'see the change within 30 seconds' gets subject 'instances delay'; "
-    "'Evaluations happen maybe 2 million times per second' gets subject 'happen'; 'maybe "
-    "200 a day' after 'Flag changes are rare' is left unplaced",
-}
+XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS = {
     "meetings-terse": "drafted as search over an uploaded item: no worker transcribing "
     "the recordings (the slow speech-to-text job the task is about)",

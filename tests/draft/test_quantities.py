@@ -366,3 +366,27 @@ def test_an_update_period_that_is_enough_is_a_freshness_bound(text: str, within:
 
 def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
     assert [c for c in read_constraints("Users update their profile each day.")] == []
+
+
+# Gaps from the third fresh batch (tests/draft/corpus/fresh3.yaml), read generically.
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per"),
+    [
+        (
+            "Members search the catalog and borrow up to 10 books at a time.",
+            "10",
+            "books",
+            "member",
+        ),
+        ("Avg 40 min audio (~20 MB).", "20 MB", "audio", None),
+        ("Flag changes are rare, maybe 200 a day.", "200", "changes", None),
+        ("Evaluations happen maybe 2 million times per second.", "2 million", "evaluations", None),
+        ("All instances should see the change within 30 seconds.", "30", "change", None),
+        ("Avg 40 min audio per meeting.", "40", "audio", None),
+    ],
+)
+def test_fresh3_subjects(text: str, at: str, subject: str, per: str | None) -> None:
+    item = _one(text, at)
+    assert subject in item.subject.lower() and item.per == per

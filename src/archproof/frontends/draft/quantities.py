@@ -246,6 +246,10 @@ def _place(
         period, pend = _period_after(toks, i + 2)
         if nxt.low == "times" and period is not None:
             subject = _noun_before(toks, i) or "times"
+            if subject.lower() in _HAPPEN:
+                # "Evaluations happen 2 million times per second": what happens
+                subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
+                subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
             per = _per(toks, i, pend) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
@@ -289,7 +293,7 @@ def _place(
             nxt = _at(toks, k)
             subject = _phrase_after(toks, k)[0] or (nxt.text if nxt is not None else "") or subject
             return q("seconds", subject, pend, value=value * factor, period=period, role="volume")
-        measured = _measure_of(toks, j)
+        measured = _measure_of(toks, j) or _noun_right_after(toks, j)
         if measured and role in ("latency", "duration"):
             # "takes 2 seconds of CPU": an amount of CPU, not a wait anyone sees
             role, subject = "duration", measured
@@ -321,6 +325,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
         subject = passive or _total_owner(toks, i) or _noun_before(toks, i)
+        if not subject and period is not None:
+            subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
@@ -382,6 +388,18 @@ def _is_people(subject: str) -> bool:
     return role is not None and role[0] == "people" and "new" not in words
 
 
+def _previous_clause_subject(toks: list[Token], i: int) -> str:
+    """The subject of the clause before this one in the same sentence, when that clause
+    has no number of its own (`Flag changes are rare, maybe 200 a day`)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].text != ",":
+        return ""
+    before = _clause_start(toks, start - 1)
+    if any(t.kind in ("num", "brk") for t in toks[before : start - 1]):
+        return ""
+    return _clause_subject(toks, before, start - 1)
+
+
 def _passive_subject(toks: list[Token], i: int) -> str:
     """`Transactions are pulled from the banks once a day`: what the passive clause is
     about and its verb ("Transactions pulled"), not the noun nearest the number."""
@@ -437,6 +455,7 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     return singular(first.low)
 
 
+_HAPPEN = _wordset("happen happens occur occurs run runs fire fires execute executes")
 _HABIT_MAX = 100  # a person does something at most this many times a day (week, month)
 _NOT_VERBS = _wordset(
     "a an the of in on at per and or with for to from by are is was were has have"
@@ -465,9 +484,21 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     """`groups up to 500 members`: per group."""
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
         owner = toks[i - 3]
+        before = _at(toks, i - 4)
+        if before is not None and before.low in _VERB_BEFORE:
+            # "Members … and borrow up to 10 books": a verb, so per the sentence's people
+            start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+            first = _at(toks, start)
+            if first is not None and first.kind == "word" and _is_people(first.low):
+                return singular(first.low)
+            return None
         if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
             return singular(owner.low)
     return None
+
+
+# Words after which the next word is a verb ("and borrow", "can hold", "to keep").
+_VERB_BEFORE = _wordset("and or to can may will could should must cannot")
 
 
 _HOLD_VERBS = _wordset(
@@ -964,6 +995,12 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
             return f"{owner} size"
     if after and after.split()[0].lower() not in ("after", "for"):
         return after if after.lower().endswith(("size", "storage", "set")) else f"{after} size"
+    start = _clause_start(toks, i)
+    if start > 0 and toks[start - 1].text == "(":
+        # "avg 40 min audio (~20 MB)": the size of the noun before the bracket
+        bracketed = _at(toks, start - 2)
+        if bracketed is not None and bracketed.kind == "word" and bracketed.low not in _STOP:
+            return f"{bracketed.text.lower()} size"
     if any(
         t.low in ("store", "stores", "storing", "stored") for t in toks[_clause_start(toks, i) : i]
     ):
@@ -1015,6 +1052,18 @@ def _measure_of(toks: list[Token], j: int) -> str:
     return _phrase_after(toks, j + 1)[0]
 
 
+def _noun_right_after(toks: list[Token], j: int) -> str:
+    """`40 min audio`, `3 hours video`: a known noun straight after a duration is what it
+    measures (not `5 minutes later`, `30 seconds behind`)."""
+    nxt = _at(toks, j)
+    if nxt is None or nxt.kind != "word" or nxt.low in _STOP or _is_time_word(nxt.low):
+        return ""
+    if NOUNS.get(singular(nxt.low)) is None and nxt.low not in _MEDIA_NOUNS:
+        return ""
+    return nxt.text.lower()
+
+
+_MEDIA_NOUNS = _wordset("audio video footage recording recordings music speech")
 _TOTAL_VERBS = _wordset("total totals totalling totaling add adds amount amounts")
 
 
@@ -1094,6 +1143,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
+    seen = re.search(
+        r"\b(?:see|sees|get|gets|receive|receives|reflect|reflects)\s+(?:the|a|an|each|every|"
+        r"their|its)?\s*([a-z]+)\s+within\s*$",
+        low_before,
+    )
+    if seen and seen.group(1) not in _FUNCTION_WORDS:
+        return "delay", f"{seen.group(1)} delay"  # "instances should see the change within"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
     if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
