@@ -392,3 +392,19 @@ def test_requests_that_wait_for_a_group_of_k_are_pooled_and_matched() -> None:
     _, choice, _ = _decided(d, "waiting-pool")
     assert "a game of 4" in choice and "waits past 90s" in choice
     assert clean(d)
+
+
+def test_an_artifact_ready_minutes_after_its_input_is_a_background_job() -> None:
+    # issue 13's fresh meetings exercise ("Transcript ready within 15 min"); another system
+    d = _draft(
+        "Invoice service: customers submit 50 orders per second. The invoice PDF must be "
+        "ready within 5 minutes after the order is submitted. Users search their invoices."
+    )
+    ops = {op.id: op for op in d.design.operations}
+    assert "make_pdf" in ops and ops["make_pdf"].consumes == "pdf_queue"
+    assert clean(d)
+    quick = _draft(
+        "Invoice service: customers submit 50 orders per second. The invoice PDF must be "
+        "ready within 2 seconds. Users search their invoices."
+    )
+    assert not any(op.id.startswith("make_") for op in quick.design.operations)

@@ -31,10 +31,7 @@ FRESH: list[dict[str, Any]] = [
 _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS: dict[str, str] = {}
-XFAIL_COMPONENTS = {
-    "meetings-terse": "drafted as search over an uploaded item: no worker transcribing "
-    "the recordings (the slow speech-to-text job the task is about)",
-}
+XFAIL_COMPONENTS = {}
 XFAIL_CLEAN: dict[str, str] = {}
 
 

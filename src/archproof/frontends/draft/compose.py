@@ -43,6 +43,7 @@ from archproof.frontends.draft.flows import (
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns import BLOCKS, LATE
+from archproof.frontends.draft.patterns.derived import derived_artifact
 from archproof.frontends.draft.patterns.rollup import periodic_rollup
 from archproof.frontends.draft.placement import event_hub, location_store, rate_limit_guard
 from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, EntitySpec, OneOfSpec
@@ -118,6 +119,7 @@ def compose(
     for pattern in run:
         BLOCKS[pattern](ctx)
     periodic_rollup(ctx)
+    derived_artifact(ctx)
     blob_store(ctx)
     event_hub(ctx)
     rate_limit_guard(ctx)
