@@ -31,7 +31,7 @@ FRESH: list[dict[str, Any]] = [
 _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS: dict[str, str] = {}
-XFAIL_COMPONENTS = {}
+XFAIL_COMPONENTS: dict[str, str] = {}
 XFAIL_CLEAN: dict[str, str] = {}
 
 
