@@ -21,6 +21,7 @@ from archproof.units import Duration
 
 _GROUPS = frozenset({"match", "game", "group", "team", "party", "lobby", "table", "session"})
 _POLL_EVERY = 2  # seconds between a waiting client's ticket polls (assumed)
+_TYPICAL_WAIT = 10  # seconds a request typically waits for its group (assumed)
 
 
 def _group_size(ctx: Ctx) -> tuple[Fraction, str, str]:
@@ -108,8 +109,9 @@ def waiting_pool(ctx: Ctx) -> None:
             id="get_ticket",
             description="GET /tickets/{id}: the client polls until its request is grouped",
             pattern="waiting_pool",
-            rate=rate * _POLL_EVERY * 5,
-            rate_note=f"assumed: a client polls every {_POLL_EVERY}s over about 10s of waiting",
+            rate=rate * Fraction(_TYPICAL_WAIT, _POLL_EVERY),
+            rate_note=f"assumed: a client polls every {_POLL_EVERY}s over about "
+            f"{_TYPICAL_WAIT}s of waiting",
             calls=ctx.front("get_ticket", [ctx.db("read", "the MatchTicket by id")]),
             keywords=("ticket", "status", "poll"),
         )
