@@ -329,3 +329,82 @@ def test_a_stated_blob_size_gets_an_object_store() -> None:
     assert "4 MB" in because
     kv = _draft("Design a distributed key-value store. Values up to 1 MB, 50k writes per second.")
     assert kv.decision("blob-store") is None
+
+
+def test_sources_polled_on_a_period_become_a_due_queue_and_fetch_workers() -> None:
+    # the building block issue 13's fresh newsreader lacked; a different system here
+    d = _draft(
+        "An uptime monitor: customers register 400k HTTP endpoints and each endpoint is "
+        "checked every 60 seconds. 50k customers."
+    )
+    assert d.patterns[0] == "poller"
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"queue", "worker", "external", "database"} <= kinds
+    assert abs(_rate(d, "poll_endpoint") - 400_000 / 60) < 1  # N sources / T
+    assert clean(d)
+
+
+def clean(d: Draft) -> bool:
+    from test_corpus import clean_problems
+
+    return clean_problems(d) == []
+
+
+def test_a_summary_allowed_to_lag_an_hour_or_more_is_a_periodic_rollup() -> None:
+    # issue 13's fresh survey exercise: "result charts, updated each hour is enough"
+    daily = _draft(
+        "An expense tracker for small teams: 200k users log 5 expenses a day each. Managers "
+        "see spending charts, refreshed once a day is fine."
+    )
+    assert _rate(daily, "daily_rollup") == 1 / 86_400
+    assert "Rollup" in {e.id for e in daily.design.entities}
+    assert clean(daily)
+    live = _draft(
+        "An expense tracker for small teams: 200k users log 5 expenses a day each. Managers "
+        "see spending charts, updated every minute."
+    )
+    assert not any("rollup" in op.id for op in live.design.operations)
+
+
+def test_a_stream_checked_against_stored_rules_is_matched_in_memory() -> None:
+    # the building block issue 13's fresh price-alert exercise lacked; a different system
+    d = _draft(
+        "Flight fare alerts: 2M travellers keep 5 fare alerts each; airlines push 30k fare "
+        "updates per second. Notify users when a fare drops below their threshold."
+    )
+    assert d.patterns[0] == "stream_rules"
+    ops = {op.id for op in d.design.operations}
+    assert {"ingest_event", "match_event", "deliver_notification"} <= ops
+    assert abs(_rate(d, "match_event") - 30_000) < 1  # the stated rate (+ rule changes)
+    _, choice, _ = _decided(d, "stream-rules-in-memory")
+    assert "10,000,000 in all" in choice  # 5 alerts × 2M travellers
+    assert clean(d)
+
+
+def test_requests_that_wait_for_a_group_of_k_are_pooled_and_matched() -> None:
+    # the building block issue 13's fresh matchmaking exercise lacked; a different system
+    d = _draft(
+        "Board game tables online: 40 table requests per second. A game needs 4 players; "
+        "nobody should wait more than 90 seconds for a game."
+    )
+    assert d.patterns[0] == "waiting_pool"
+    assert {"queue", "worker", "database", "service"} <= {c.kind.value for c in d.design.components}
+    _, choice, _ = _decided(d, "waiting-pool")
+    assert "a game of 4" in choice and "waits past 90s" in choice
+    assert clean(d)
+
+
+def test_an_artifact_ready_minutes_after_its_input_is_a_background_job() -> None:
+    # issue 13's fresh meetings exercise ("Transcript ready within 15 min"); another system
+    d = _draft(
+        "Invoice service: customers submit 50 orders per second. The invoice PDF must be "
+        "ready within 5 minutes after the order is submitted. Users search their invoices."
+    )
+    ops = {op.id: op for op in d.design.operations}
+    assert "make_pdf" in ops and ops["make_pdf"].consumes == "pdf_queue"
+    assert clean(d)
+    quick = _draft(
+        "Invoice service: customers submit 50 orders per second. The invoice PDF must be "
+        "ready within 2 seconds. Users search their invoices."
+    )
+    assert not any(op.id.startswith("make_") for op in quick.design.operations)

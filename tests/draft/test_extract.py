@@ -140,6 +140,14 @@ def test_normalize_handles_other_keyboards() -> None:
         ("Design a rate limiter for 10k rps", "system", "rate_limit"),
         ("Design a chat app with payments", "system", "messaging"),
         ("Design a system for my startup", "system", "crud"),
+        # fresh batch 3 (library-plain): a lending library is not a code library
+        (
+            "Design the loan system for a city library network with 40 branches and 2 "
+            "million books.",
+            "system",
+            "crud",
+        ),
+        ("Write a Python library that parses dates", "coding", "crud"),
     ],
 )
 def test_classification(text: str, kind: str, primary: str) -> None:

@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 from archproof.frontends.draft import draft
+from archproof.frontends.draft.constraints import read_constraints
 from archproof.frontends.draft.quantities import Quantity, read_quantities
 from archproof.frontends.draft.text import normalize
 from archproof.frontends.draft.tokens import tokens
@@ -273,3 +274,119 @@ def test_a_duration_stale_is_a_freshness_bound(text: str, at: str, subject: str)
 def test_one_in_n_is_a_share(text: str, at: str, unit: str, value: int, subject: str) -> None:
     item = _one(text, at)
     assert (item.unit, item.value, item.subject) == (unit, value, subject)
+
+
+# Gaps from the second fresh batch (tests/draft/corpus/fresh2.yaml), read generically.
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        ("About 3 million users, following maybe 50 feeds each on average.", "50", "user"),
+        ("We have 2,000 drivers with 3 phones each.", "3", "driver"),
+        ("10k servers, 40 disks each, all busy.", "40", "server"),
+        # a postposed "each" belongs to its own number, not to a later one
+        (
+            "3 million users, following maybe 50 feeds each on average, though lots of them "
+            "overlap, so it's more like 2 million distinct feeds in total.",
+            "2 million",
+            None,
+        ),
+        # "a match needs 10 players": a generic one (a/an) that needs, has or holds N things
+        ("A match needs 10 players of similar skill.", "10", "match"),
+        ("An order has 3 items on average.", "3", "order"),
+        ("The cluster needs 10 servers.", "10", None),
+        # "10,000 servers each emit 50 metrics": the each is before a verb, per server
+        ("10,000 servers each emit 50 metrics per second.", "10,000", None),
+    ],
+)
+def test_n_things_each_is_per_the_owner_before(text: str, at: str, per: str | None) -> None:
+    assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("Articles average around 5 KB of text.", "5 KB", "articles"),
+        ("We store 5 KB articles.", "5 KB", "articles"),
+        ("Users post articles of about 5 KB.", "5 KB", "articles"),
+        ("Each message is around 2 KB of JSON.", "2 KB", "message"),
+    ],
+)
+def test_a_size_measures_the_noun_it_sizes(text: str, at: str, subject: str) -> None:
+    assert subject in _one(text, at).subject.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("A match lasts about 25 minutes, then players queue again.", "25", "match"),
+        ("Each session lasts 30 minutes on average.", "30", "session"),
+    ],
+)
+def test_a_thing_that_lasts_is_the_subject(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert subject in item.subject.lower() and "last" not in item.subject.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "peak"),
+    [
+        ("At peak one big survey can receive 500 answers per second.", "500", True),
+        ("At peak, we see 20k writes per second.", "20k", True),
+        ("During peak hours the API gets 8,000 requests per second.", "8,000", True),
+        ("The API gets 8,000 requests per second at peak time.", "8,000", True),
+        ("At peak one big survey can receive 500 answers per second.", "one", True),
+        # an average stays an average, and another sentence is not touched
+        ("At peak we see 9k reads per second; 3k reads per second on average.", "3k", False),
+        ("At peak we see 9k reads/s. The rest of the day 1k reads per second.", "1k", False),
+    ],
+)
+def test_a_peak_phrase_anywhere_in_the_sentence_marks_its_rates(
+    text: str, at: str, peak: bool
+) -> None:
+    assert _one(text, at).peak is peak
+
+
+@pytest.mark.parametrize(
+    ("text", "within"),
+    [
+        # the fresh survey exercise: "updated each hour is enough" was not read at all
+        ("Company owner want to see result charts, updated each hour is enough.", 3600),
+        ("Dashboards: hourly is fine.", 3600),
+        ("Reports refreshed once a day are OK.", 86_400),
+        ("The totals can be updated every 10 minutes.", 600),
+        ("Charts updated daily are good enough.", 86_400),
+    ],
+)
+def test_an_update_period_that_is_enough_is_a_freshness_bound(text: str, within: int) -> None:
+    found = [c for c in read_constraints(text) if c.kind == "freshness"]
+    assert [c.within for c in found] == [Fraction(within)]
+
+
+def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
+    assert [c for c in read_constraints("Users update their profile each day.")] == []
+
+
+# Gaps from the third fresh batch (tests/draft/corpus/fresh3.yaml), read generically.
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per"),
+    [
+        (
+            "Members search the catalog and borrow up to 10 books at a time.",
+            "10",
+            "books",
+            "member",
+        ),
+        ("Avg 40 min audio (~20 MB).", "20 MB", "audio", None),
+        ("Flag changes are rare, maybe 200 a day.", "200", "changes", None),
+        ("Evaluations happen maybe 2 million times per second.", "2 million", "evaluations", None),
+        ("All instances should see the change within 30 seconds.", "30", "change", None),
+        ("Avg 40 min audio per meeting.", "40", "audio", None),
+    ],
+)
+def test_fresh3_subjects(text: str, at: str, subject: str, per: str | None) -> None:
+    item = _one(text, at)
+    assert subject in item.subject.lower() and item.per == per

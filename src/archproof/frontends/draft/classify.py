@@ -84,6 +84,27 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "key-value store: partitioned, replicated keys with expiry",
         r"key[- ]value\s+(?:store|database)|\bkv\s+store",
     ),
+    "stream_rules": (
+        "stream matcher: a stream of events checked against stored rules (alerts, "
+        "thresholds), the rules that fire notified",
+        # alerts that fire when something crosses a stored threshold
+        r"\b(?:\w+\s+)?alerts?\b(?=[^\n]{0,300}?\b(?:thresholds?|cross(?:es|ing)?|drops?\s+"
+        r"below|rises?\s+above|goes\s+(?:above|below)|fires?)\b)|\bnotify\s+(?:me|them|users?|"
+        r"people)\s+when\b",
+    ),
+    "waiting_pool": (
+        "waiting pool / matchmaker: requests wait until a group of compatible ones forms",
+        r"\bmatch\s?mak\w+|\blobb(?:y|ies)\b|\b(?:a|each|every|one)\s+(?:match|game|team|party)"
+        r"\s+(?:needs|takes|has|of)\s+\d+|\bwait\w*\b[^.]{0,40}\bfor\s+(?:a|an)\s+(?:match|"
+        r"game|opponent|partner|group)\b",
+    ),
+    "poller": (
+        "periodic poller: many external sources each polled on a period; a scheduler "
+        "enqueues the due ones, fetch workers poll them and store what is new",
+        r"\b(?:poll(?:ed|s|ing)?|re-?fetch(?:ed)?|checked|pinged|probed)\b[^.]{0,40}\bevery\b"
+        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}\bpoll"
+        r"|\brss\b|\batom\s+feeds?|\b(?:feed|news|rss)\s+readers?\b|\bpodcast\s+(?:app|player)",
+    ),
     "crawler": (
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b",
@@ -180,24 +201,29 @@ ABSORBS: dict[str, frozenset[str]] = {
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
+    "poller": frozenset({"feed", "crud", "batch"}),
+    "stream_rules": frozenset({"crud", "payments"}),
+    "waiting_pool": frozenset({"crud"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules"})
 
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})
 
 _CODING = re.compile(
     r"\bimplement\b|\bwrite\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:class|function|library|module|"
-    r"program|script|method)|\bclass\b|\bfunction\b|\blibrary\b|\balgorithm\b|"
+    r"program|script|method)|\bclass\b|\bfunction\b|\balgorithm\b|"
+    # a code library, not a lending one ("a city library network with 40 branches")
+    r"\blibrary\b(?![^.]{0,80}\b(?:branch\w*|books?|members?|loans?|borrow\w*|lend\w*))|"
     r"\bdata\s+structure\b|\bin\s+(?:python|java|go|rust|c\+\+|typescript)\b|\bmethods?\b|"
     r"\bO\(1\)|\bO\(log|\bunit\s+tests?\b|\bleetcode\b|\binterface\b",
     re.IGNORECASE,
 )
 _SYSTEM = re.compile(
-    r"\bdesign\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
+    r"\bdesign\s+(?:a|an|the|our)\s+(?:\w+\s+){0,3}(?:system|service|platform|app|application|backend"
     r"|website|site|api)\b|\bdistributed\b|\bscal(?:e|able|ing)\b|\bdau\b|\bmau\b|\busers\b"
     r"|\brps\b|\bqps\b|per\s+(?:second|minute|hour|day|week|month)|\bat\s+peak\b"
     r"|availability|\bservers?\b"

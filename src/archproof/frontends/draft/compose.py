@@ -43,6 +43,8 @@ from archproof.frontends.draft.flows import (
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns import BLOCKS, LATE
+from archproof.frontends.draft.patterns.derived import derived_artifact
+from archproof.frontends.draft.patterns.rollup import periodic_rollup
 from archproof.frontends.draft.placement import event_hub, location_store, rate_limit_guard
 from archproof.frontends.draft.plan import BranchSpec, CallSpec, CompSpec, EntitySpec, OneOfSpec
 from archproof.frontends.draft.scaling import (
@@ -117,6 +119,8 @@ def compose(
     run = [first, *[p for p in rest if p not in LATE], *[p for p in rest if p in LATE]]
     for pattern in run:
         BLOCKS[pattern](ctx)
+    periodic_rollup(ctx)
+    derived_artifact(ctx)
     blob_store(ctx)
     event_hub(ctx)
     rate_limit_guard(ctx)

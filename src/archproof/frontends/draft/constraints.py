@@ -60,7 +60,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"need\s+not\s+be\s+real[- ]?time|not\s+(?:need\s+to\s+be\s+)?real[- ]?time"
             r"|\breal[- ]?time\b|refresh\w*\s+(?:hourly|daily|nightly|weekly|every\s+\S+\s*\w*)"
             r"|\b(?:searchable|visible|appear\w*|sync\w*|lag\w*)\b[^.;]{0,40}?\bwithin\b"
-            r"|\bat\s+most\s+\d+\s*\w+\s+delay|\bcan\s+lag\b",
+            r"|\bat\s+most\s+\d+\s*\w+\s+delay|\bcan\s+lag\b"
+            # "updated each hour is enough", "hourly is fine", "can be refreshed every 10 min"
+            r"|\b(?:updated?|refresh\w*|recomput\w*|recalculat\w*)\s+(?:each|every|once)\s+"
+            r"[\w ]{0,15}?\b(?:second|minute|hour|day|night|week)s?\b[^.;]{0,20}?\b(?:enough|"
+            r"fine|ok|okay|acceptable)\b|\b(?:can|may)\s+be\s+(?:updated|refreshed|recomputed)\s+"
+            r"(?:each|every|once)\b|\b(?:hourly|daily|nightly|weekly)\b[^.;]{0,25}?\b(?:enough|"
+            r"fine|ok|okay|acceptable)\b",
         ),
         (
             "expiry",
@@ -167,7 +173,12 @@ def _within(sentence: str) -> Fraction | None:
         low,
     )
     if match is None:
-        return None
+        once = re.search(
+            r"\b(?:each|every|once\s+(?:an?|per)|once\s+every|per)\s+"
+            r"(second|minute|hour|day|week|month|year)\b",
+            low,
+        )
+        return _SECONDS[once.group(1)] if once is not None else None
     amount, unit = match.group(1), match.group(2)
     value = Fraction(_WORD_VALUES[amount]) if amount in _WORD_VALUES else Fraction(amount)
     if unit not in ("s", "ms"):

@@ -107,6 +107,43 @@ TEMPLATES: dict[str, Template] = {
         row_size="1KB",
         note="client_msg_id makes a resent message a no-op (idempotent send)",
     ),
+    "PolledSource": Template(
+        {
+            "source_id": "str(64)",
+            "url": "str(2048)",
+            "host": "str(255)",
+            "etag": "str(200)?",
+            "next_poll_at": "datetime",
+            "last_polled_at": "datetime?",
+        },
+        key=("source_id",),
+        row_size="300B",
+        note="one row per distinct polled source (feed, endpoint); the ETag makes the next "
+        "poll conditional",
+    ),
+    "PolledEntry": Template(
+        {
+            "entry_hash": "str(64)",
+            "source_id": "ref(PolledSource)",
+            "title": "str(500)",
+            "body": "text",
+            "published_at": "datetime",
+            "fetched_at": "datetime",
+        },
+        key=("entry_hash",),
+        note="one row per distinct entry a poll found (duplicates share a hash)",
+    ),
+    "SourceSubscription": Template(
+        {
+            "user_id": "ref(User)",
+            "source_id": "ref(PolledSource)",
+            "read_up_to": "datetime?",
+            "created_at": "datetime",
+        },
+        key=("user_id", "source_id"),
+        row_size="100B",
+        note="who follows which polled source, and how far they have read",
+    ),
     "CrawlUrl": Template(
         {
             "url_hash": "str(64)",
@@ -544,6 +581,48 @@ TEMPLATES: dict[str, Template] = {
         },
         row_size="1KB",
         note="schedule: a cron expression or one timestamp for a one-off job",
+    ),
+    "AlertRule": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "key": "str(64)",
+            "condition": "enum(above|below)",
+            "threshold": "decimal",
+            "created_at": "datetime",
+        },
+        row_size="100B",
+        note="one row per stored rule; matchers hold the rules of their keys in memory",
+    ),
+    "MatchTicket": Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            "band": "str(64)",
+            "status": "enum(waiting|matched|cancelled)",
+            "group_id": "ref(MatchGroup)?",
+            "created_at": "datetime",
+        },
+        states=("waiting", "matched", "cancelled"),
+        transitions={"waiting": ("matched", "cancelled")},
+        row_size="100B",
+        note="one row per request to be grouped; the pool itself is the queue",
+    ),
+    "MatchGroup": Template(
+        {"id": "uuid", "band": "str(64)", "size": "int", "created_at": "datetime"},
+        row_size="100B",
+        note="one row per formed group (match); its tickets point to it",
+    ),
+    "Rollup": Template(
+        {
+            "rollup_key": "str(200)",
+            "period_start": "datetime",
+            "values": "text",
+            "computed_at": "datetime",
+        },
+        key=("rollup_key", "period_start"),
+        row_size="1KB",
+        note="one row per summarized thing and period, rewritten by the rollup job",
     ),
     "JobRun": Template(
         {

@@ -59,6 +59,10 @@ _PEAK_AFTER = re.compile(
     r"|on\s+a\s+busy|on\s+black\s+friday|during\s+(?:the\s+)?(?:campaigns?|sales?|spikes?))",
     re.IGNORECASE,
 )
+# A sentence that opens on its peak: every number in it is read at the peak.
+_PEAK_OPENING = re.compile(
+    r"^\W*(?:at|during|in)\s+(?:the\s+)?(?:peaks?|busiest\s+\w+)\b(?!\s+of\b)", re.IGNORECASE
+)
 _AVERAGE_AFTER = re.compile(r"^\s*(?:avg|average|on\s+average|mean)\b", re.IGNORECASE)
 
 
@@ -242,6 +246,10 @@ def _place(
         period, pend = _period_after(toks, i + 2)
         if nxt.low == "times" and period is not None:
             subject = _noun_before(toks, i) or "times"
+            if subject.lower() in _HAPPEN:
+                # "Evaluations happen 2 million times per second": what happens
+                subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
+                subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
             per = _per(toks, i, pend) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
@@ -285,7 +293,7 @@ def _place(
             nxt = _at(toks, k)
             subject = _phrase_after(toks, k)[0] or (nxt.text if nxt is not None else "") or subject
             return q("seconds", subject, pend, value=value * factor, period=period, role="volume")
-        measured = _measure_of(toks, j)
+        measured = _measure_of(toks, j) or _noun_right_after(toks, j)
         if measured and role in ("latency", "duration"):
             # "takes 2 seconds of CPU": an amount of CPU, not a wait anyone sees
             role, subject = "duration", measured
@@ -317,6 +325,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
         subject = passive or _total_owner(toks, i) or _noun_before(toks, i)
+        if not subject and period is not None:
+            subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
@@ -338,6 +348,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
+    if per is None:
+        per = _generic_owner(toks, i, head)
     if period is not None and _is_people(subject) and direct is None:
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
@@ -374,6 +386,18 @@ def _is_people(subject: str) -> bool:
     words = subject.lower().split()
     role = NOUNS.get(singular(words[-1]))
     return role is not None and role[0] == "people" and "new" not in words
+
+
+def _previous_clause_subject(toks: list[Token], i: int) -> str:
+    """The subject of the clause before this one in the same sentence, when that clause
+    has no number of its own (`Flag changes are rare, maybe 200 a day`)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].text != ",":
+        return ""
+    before = _clause_start(toks, start - 1)
+    if any(t.kind in ("num", "brk") for t in toks[before : start - 1]):
+        return ""
+    return _clause_subject(toks, before, start - 1)
 
 
 def _passive_subject(toks: list[Token], i: int) -> str:
@@ -431,6 +455,7 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     return singular(first.low)
 
 
+_HAPPEN = _wordset("happen happens occur occurs run runs fire fires execute executes")
 _HABIT_MAX = 100  # a person does something at most this many times a day (week, month)
 _NOT_VERBS = _wordset(
     "a an the of in on at per and or with for to from by are is was were has have"
@@ -459,9 +484,42 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     """`groups up to 500 members`: per group."""
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
         owner = toks[i - 3]
+        before = _at(toks, i - 4)
+        if before is not None and before.low in _VERB_BEFORE:
+            # "Members … and borrow up to 10 books": a verb, so per the sentence's people
+            start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+            first = _at(toks, start)
+            if first is not None and first.kind == "word" and _is_people(first.low):
+                return singular(first.low)
+            return None
         if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
             return singular(owner.low)
     return None
+
+
+# Words after which the next word is a verb ("and borrow", "can hold", "to keep").
+_VERB_BEFORE = _wordset("and or to can may will could should must cannot")
+
+
+_HOLD_VERBS = _wordset(
+    "needs need has have holds hold contains contain requires require includes include "
+    "takes take gets get"
+)
+
+
+def _generic_owner(toks: list[Token], i: int, head: str) -> str | None:
+    """`a match needs 10 players`, `an order has 3 items`: a generic one (a clause that
+    starts with `a`/`an`, a noun, a verb that holds) has N things, so N is per that one."""
+    start = _clause_start(toks, i)
+    art, noun, verb = _at(toks, start), _at(toks, start + 1), _at(toks, start + 2)
+    if art is None or noun is None or verb is None or art.low not in ("a", "an"):
+        return None
+    if noun.kind != "word" or noun.low in _STOP or verb.low not in _HOLD_VERBS:
+        return None
+    if any(t.kind != "word" or t.low not in _FILLER_BEFORE for t in toks[start + 3 : i]):
+        return None  # only "about", "up to" … between the verb and the number
+    owner = singular(noun.low)
+    return owner if owner != head else None
 
 
 def _is_label(toks: list[Token], i: int, subject: str) -> bool:
@@ -667,7 +725,13 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
     """Per what: `per user`, `/user/`, `of every key` after the number (not a time word),
     or `each X` / `every X` before it in the sentence (`10,000 servers each emit`: the
     noun before `each` when a verb follows it). For a size, `per event` / `each picture`
-    name what is sized, so only people and machines count as per-what there."""
+    name what is sized, so only people and machines count as per-what there. `N feeds
+    each` with nothing after the `each` is per the owner named before the number."""
+    stop_phrase = i + 1
+    while stop_phrase < min(stop, len(toks)) and (
+        toks[stop_phrase].kind == "word" and toks[stop_phrase].low not in _FUNCTION
+    ):
+        stop_phrase += 1
     for k in range(i + 1, min(stop, len(toks))):
         tok = toks[k]
         low = tok.low
@@ -678,6 +742,11 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             nxt = _at(toks, k + off)
             if nxt is not None and nxt.low in ("one", "a", "single"):
                 nxt = _at(toks, k + off + 1)
+            if low == "each" and k == stop_phrase and _trailing_each(toks, k):
+                # "users, following maybe 50 feeds each on average": per the owner before
+                whose = _owner_of_each(toks, i)
+                if whose is not None and (not size or whose in _OWNERS):
+                    return whose
             if nxt is not None and nxt.kind == "word" and not _is_time_word(nxt.low):
                 if low in ("every", "each") and toks[k - 1].low not in ("of", "for", "in"):
                     continue
@@ -701,6 +770,8 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             break
         if tok.low not in ("each", "every") or k + 1 >= i:
             continue
+        if _trailing_each(toks, k) and _postposed(toks, k):
+            continue  # "50 feeds each": that each belongs to the 50, not to this number
         nxt = toks[k + 1]
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
         if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
@@ -722,6 +793,47 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
         if owner is not None:
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
+    return None
+
+
+def _trailing_each(toks: list[Token], k: int) -> bool:
+    """An `each` with no noun or verb after it (`50 feeds each on average`, `3 phones each.`)."""
+    nxt = _at(toks, k + 1)
+    return nxt is None or nxt.kind != "word" or nxt.low in _FUNCTION | _AFTER_EACH
+
+
+_AFTER_EACH = _wordset("avg average so though but all")
+
+
+def _postposed(toks: list[Token], k: int) -> bool:
+    """`50 feeds each`: a number, up to three words, then the `each`."""
+    for m in range(k - 1, max(k - 5, -1), -1):
+        if toks[m].kind == "num":
+            return m < k - 1
+        if toks[m].kind != "word" or toks[m].low in _FUNCTION:
+            return False
+    return False
+
+
+def _owner_of_each(toks: list[Token], i: int) -> str | None:
+    """Whose `N things each`: the noun counted by the nearest number before it in the
+    sentence (`3 million users, following 50 feeds each`), else the nearest person or
+    machine noun before it (`drivers with 3 phones each`)."""
+    for k in range(i - 1, -1, -1):
+        tok = toks[k]
+        if tok.kind == "brk":
+            break
+        if tok.kind == "num":
+            phrase = _phrase_after(toks, k + 1)[0]
+            if phrase:
+                return singular(phrase.split()[-1].lower())
+            break
+    for k in range(i - 1, -1, -1):
+        tok = toks[k]
+        if tok.kind == "brk":
+            break
+        if tok.kind == "word" and (singular(tok.low) in _OWNERS or _is_people(tok.low)):
+            return singular(tok.low)
     return None
 
 
@@ -752,6 +864,10 @@ def _peak(text: str, toks: list[Token], i: int, end: int) -> bool:
     if _PEAK_BEFORE.search(before):
         return True
     after = text[max(end, tok.end) :]
+    sentence_start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    opening = text[toks[sentence_start].start : tok.start] if sentence_start < i else ""
+    if _PEAK_OPENING.match(opening) and not _AVERAGE_AFTER.match(after):
+        return True  # "At peak, one big survey can receive 500 answers per second"
     nxt_num = next((t.start for t in toks[i + 1 :] if t.kind == "num"), len(text))
     window = text[max(end, tok.end) : nxt_num]
     if _AVERAGE_AFTER.match(after):
@@ -870,8 +986,21 @@ def _size_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
 def _size_subject(toks: list[Token], i: int, j: int) -> str:
     """`10 KB` of what: `per page`, `each result`, `a paste is 10 KB`, `2 GB of logs`."""
     after = _noun_after(toks, j)
+    of, stuff = _at(toks, j), _at(toks, j + 1)
+    if of is not None and stuff is not None and of.low == "of" and stuff.low in _MATERIAL:
+        # "Articles average around 5 KB of text": the text is what the articles are made
+        # of; the size is the articles'
+        owner = _material_owner(toks, i)
+        if owner:
+            return f"{owner} size"
     if after and after.split()[0].lower() not in ("after", "for"):
         return after if after.lower().endswith(("size", "storage", "set")) else f"{after} size"
+    start = _clause_start(toks, i)
+    if start > 0 and toks[start - 1].text == "(":
+        # "avg 40 min audio (~20 MB)": the size of the noun before the bracket
+        bracketed = _at(toks, start - 2)
+        if bracketed is not None and bracketed.kind == "word" and bracketed.low not in _STOP:
+            return f"{bracketed.text.lower()} size"
     if any(
         t.low in ("store", "stores", "storing", "stored") for t in toks[_clause_start(toks, i) : i]
     ):
@@ -896,6 +1025,19 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
     return f"{noun} size"
 
 
+_MATERIAL = _wordset("text data content json xml html markup payload metadata body bytes")
+_SIZE_VERBS = _wordset("average averages weigh weighs run runs take takes need needs")
+
+
+def _material_owner(toks: list[Token], i: int) -> str:
+    """What a `N KB of text` belongs to: the clause's first noun phrase, without its verb
+    (`Articles average around 5 KB of text` → articles, `Each message is 2 KB` → message)."""
+    words = _clause_subject(toks, _clause_start(toks, i), i).split()
+    while words and words[-1] in _SIZE_VERBS:
+        words.pop()
+    return " ".join(words)
+
+
 def _measure_of(toks: list[Token], j: int) -> str:
     """What a measure is an amount of, named right after it: `2 seconds of CPU`, `7 years of
     invoices`. Not a reference point (`within 5 minutes of its scheduled time`: a determiner
@@ -910,6 +1052,18 @@ def _measure_of(toks: list[Token], j: int) -> str:
     return _phrase_after(toks, j + 1)[0]
 
 
+def _noun_right_after(toks: list[Token], j: int) -> str:
+    """`40 min audio`, `3 hours video`: a known noun straight after a duration is what it
+    measures (not `5 minutes later`, `30 seconds behind`)."""
+    nxt = _at(toks, j)
+    if nxt is None or nxt.kind != "word" or nxt.low in _STOP or _is_time_word(nxt.low):
+        return ""
+    if NOUNS.get(singular(nxt.low)) is None and nxt.low not in _MEDIA_NOUNS:
+        return ""
+    return nxt.text.lower()
+
+
+_MEDIA_NOUNS = _wordset("audio video footage recording recordings music speech")
 _TOTAL_VERBS = _wordset("total totals totalling totaling add adds amount amounts")
 
 
@@ -989,10 +1143,24 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
+    seen = re.search(
+        r"\b(?:see|sees|get|gets|receive|receives|reflect|reflects)\s+(?:the|a|an|each|every|"
+        r"their|its)?\s*([a-z]+)\s+within\s*$",
+        low_before,
+    )
+    if seen and seen.group(1) not in _FUNCTION_WORDS:
+        return "delay", f"{seen.group(1)} delay"  # "instances should see the change within"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
     if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
         return "latency", f"{noun} latency"
+    lasting = re.search(
+        r"\b([a-z]+)\s+(?:lasts?|lasting|runs?\s+for)\s+(?:(?:about|around|roughly|up\s+to|"
+        r"for|some|approximately|maybe)\s+)*$",
+        low_before,
+    )
+    if lasting and lasting.group(1) not in _FUNCTION_WORDS:
+        return "duration", f"{lasting.group(1)} duration"  # "a match lasts about 25 minutes"
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"

@@ -31,11 +31,14 @@ from archproof.frontends.draft.patterns.platform import (
     notifications,
     rate_limit,
 )
+from archproof.frontends.draft.patterns.poller import poller
 from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
+from archproof.frontends.draft.patterns.stream_rules import stream_rules
+from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
@@ -53,6 +56,9 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "auth": auth,
     "batch": batch,
     "crawler": crawler,
+    "poller": poller,
+    "stream_rules": stream_rules,
+    "waiting_pool": waiting_pool,
     "ranking": ranking,
     "id_generator": id_generator,
     "scheduler": scheduler,
