@@ -3,6 +3,7 @@ components and decisions follow from the numbers and the framework."""
 
 from __future__ import annotations
 
+import os
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -409,7 +410,7 @@ def test_non_english_punctuation_and_full_width_digits(drafts: dict[str, Draft])
     assert "«" not in (design.meta.task or "")
 
 
-def test_a_5000_word_task_is_drafted_quickly() -> None:
+def _long_task() -> str:
     head = (
         "Design a URL shortener: 100M new links a month, reads 10x writes, "
         "p99 redirect under 50ms. "
@@ -423,13 +424,25 @@ def test_a_5000_word_task_is_drafted_quickly() -> None:
     while words < 5000:
         parts.append(filler)
         words += len(filler.split())
-    task = "".join(parts)
-    start = time.perf_counter()
+    return "".join(parts)
+
+
+def test_a_5000_word_task_is_drafted_whole() -> None:
+    task = _long_task()
     d = draft(task)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5
     assert _op(d.design, "create_link").rate.per_second == Fraction(10**8, MONTH)  # type: ignore[union-attr]
     assert len(d.yaml) < 100_000 + len(task) * 2
+
+
+# timed, so opt-in like the simulator's timing checks (ARCHPROOF_SLOW=1): machines are noisy
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("ARCHPROOF_SLOW") != "1", reason="timed: ARCHPROOF_SLOW=1")
+def test_a_5000_word_task_is_drafted_quickly() -> None:
+    task = _long_task()
+    start = time.perf_counter()
+    draft(task)
+    # 0.28 s of CPU on an idle 2-core machine; 5 s failed once under a load average of 5
+    assert time.perf_counter() - start < 5
 
 
 def test_empty_and_odd_text_never_crash(drafts: dict[str, Draft]) -> None:

@@ -16,6 +16,7 @@ from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import singular
 from archproof.model import Principle
+from archproof.numbers import sig
 from archproof.units import Duration
 
 # A sentence that says something is polled on a period ("each feed should be polled every
@@ -155,7 +156,7 @@ def poller(ctx: Ctx) -> None:
         f"the scheduler enqueues the {noun}s due now; stateless fetch workers poll them "
         "with conditional GETs and upsert new entries",
         Principle.OP,
-        f"{note}: about {float(rate):.3g} polls a second, each waiting on a remote server "
+        f"{note}: about {sig(float(rate), 3)} polls a second, each waiting on a remote server "
         "for up to seconds, is background work that scales by adding workers",
         f"poll_{noun}",
     )
