@@ -293,10 +293,6 @@ def prepare(
     )()
     with event.install_listener("numba:compile", listener):
         run_kernel(net, n_requests=1, backend="numba")  # a one-request run: types, not work
-        # the general kernel packs its pools into rows at its first grow, a second
-        # compilation: a tiny pool makes this short run grow, so it happens here, under the
-        # notice, and not silently in the middle of a long run
-        run_kernel(net, n_requests=500, backend="numba", initial_calls=16)
     return time.perf_counter() - t0
 
 
@@ -472,11 +468,11 @@ def _heap_rows(a: dict[str, Any], n: int) -> None:
 
 def _rows(a: dict[str, Any], group: str, n: int, packed: bool) -> None:
     """Allocate ``n`` zeroed rows for ``group`` and put its field views in ``a``, copying
-    what ``a`` held for them before (a grow keeps slot indices). ``packed=False`` gives
-    each field its own contiguous array instead: while few calls are in flight everything
-    is in cache and strided views only cost (10–15 % on the reference network and
-    url_shortener), so a run starts unpacked and packs at its first grow, when the calls in
-    flight outgrow the initial pool (numba compiles the kernel once for each layout)."""
+    what ``a`` held for them before (a grow keeps slot indices). ``packed=True`` (numba's
+    general kernel, see :mod:`.rows`) also puts the whole block in ``a`` under
+    ``group:dtype``, one C-contiguous view per dtype, which is what kernel "general-rows"
+    indexes; ``packed=False`` gives each field its own contiguous array (the fast path,
+    and plain Python before its lists are made)."""
     dt = np.dtype(list(ROWS[group]))
     raw = np.zeros(n * dt.itemsize + 128, dtype=np.uint8)
     off = -raw.ctypes.data % 128  # rows start on a pair of cache lines (the 4-ary heap's)
@@ -598,7 +594,10 @@ def _run_once(
         max_events=int(min(max_events, 2**62)),
     )
     hcap = _heap_cap(cap, a)
-    _rows(a, "call", cap, False)
+    # numba runs the general kernel over rows (kernel "general-rows", see rows.py); plain
+    # Python gets lists, and the fast path one array per field
+    packed = backend == "numba" and path == "general"
+    _rows(a, "call", cap, packed)
     a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
     for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
         a[name] = np.zeros(n_st, dtype=i64)
@@ -611,10 +610,10 @@ def _run_once(
     a["cb_until"] = np.zeros(n_nd, dtype=f64)
     _heap_rows(a, hcap)
     a["hN"] = np.array([0, 0, hcap], dtype=i64)  # size, last sequence number, capacity
-    _rows(a, "work", _work_cap(cap), False)
+    _rows(a, "work", _work_cap(cap), packed)
     a["tq_head"] = np.full(n_nd, -1, dtype=i64)
     a["tq_tail"] = np.full(n_nd, -1, dtype=i64)
-    _rows(a, "tmo", hcap, False)
+    _rows(a, "tmo", hcap, packed)
     a["te_free"] = np.arange(hcap - 1, -1, -1, dtype=i64)
     a["rs"] = np.zeros(N_RS, dtype=f64)
     a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
@@ -631,8 +630,12 @@ def _run_once(
     slicer = _Slicer(_first_slice_s(net, backend, path), on_slice)
     a["rs"][RS_SLICE] = slicer.first_end()
     if backend == "numba":
-        kern = K.numba_kernel(path)
-        args = [a[n] for n in KERNEL_ARGS]
+        kern = K.numba_kernel("general-rows" if packed else path)
+
+        def kernel_args() -> list[Any]:
+            return [a[view_key(FIELDS[n])] if packed and n in FIELDS else a[n] for n in KERNEL_ARGS]
+
+        args = kernel_args()
         while True:
             kern(*args)
             status = a["out"][OUT_STATUS]
@@ -644,13 +647,7 @@ def _run_once(
                     raise _overflow(cap)
                 _grow(a, cap, cap * 4, python=False)
                 cap *= 4
-                # packed now: the general kernel goes on as the one generated for rows
-                if path == "general":
-                    kern = K.numba_kernel("general-rows")
-                args = [
-                    a[view_key(FIELDS[n])] if n in FIELDS and path == "general" else a[n]
-                    for n in KERNEL_ARGS
-                ]
+                args = kernel_args()
             else:
                 break
             a["rs"][0] = 1.0
