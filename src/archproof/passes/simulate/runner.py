@@ -645,6 +645,7 @@ def _run_once(
             elif status == ST_GROW:
                 if cap >= max_calls:
                     raise _overflow(cap)
+                args.clear()  # the old pools go as soon as their grown copies exist
                 _grow(a, cap, cap * 4, python=False)
                 cap *= 4
                 args = kernel_args()
