@@ -373,8 +373,7 @@ def run_kernel(
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
 
     ``initial_calls`` sizes the call pool a run starts with (default ``_INITIAL_CAP``; it
-    grows as needed; a small one makes a short run grow, so :func:`prepare` compiles the
-    packed layout too).
+    grows as needed; tests make a short run grow with a small one).
 
     ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
     time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
