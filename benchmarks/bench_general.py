@@ -91,8 +91,9 @@ def run_kernel_engine(w: dict[str, Any], backend: str, n: int, seed: int) -> dic
         from archproof.passes.simulate import runner
 
         if hasattr(runner, "_heap_rows"):
-            # this tree's kernel has two layouts (packed at the first grow): a tiny initial
-            # pool makes the warm-up grow, so both are compiled before the timed run
+            # trees from 4a9b078 to 78f521b have two layouts (packed at the first grow): a
+            # tiny initial pool makes the warm-up grow, so both are compiled before the
+            # timed run (later trees run one layout: the warm-up only grows)
             cap, runner._INITIAL_CAP = runner._INITIAL_CAP, 16
             simulate(w["network"], n_requests=500, **kw)
             runner._INITIAL_CAP = cap

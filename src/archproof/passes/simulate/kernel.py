@@ -196,8 +196,16 @@ def _py_seed(seed: int) -> None:
 # children are one 128-byte block (a heap entry is a 32-byte row, heap index i lives at
 # row i + H0), so a level costs one memory round trip instead of two. Keys are unique (the
 # sequence), so any valid heap pops the same order as heapq does for the Python backend.
+#
+# The rows are one contiguous buffer of four 8-byte words per entry (time, sequence, code,
+# aux), seen through two C-contiguous views of it: ``hT`` as float64 (the time is word 0
+# of a row) and ``hS`` as int64 (words 1-3). ``hC`` and ``hA`` are the same int64 view,
+# passed only so both backends share one signature. A row is then a fixed offset from one
+# base pointer: with a strided view per field, numba reloaded each field's base and stride
+# from the stack and multiplied on every access of the pop's inner loop (perf, chat drill).
 H0 = 3
 H_SENTINEL = 1 << 62  # sequence of the sentinel rows past the heap's end (time +inf)
+HW = 4  # 8-byte words per heap row
 
 
 def _arr_hpush(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any, t: float, code: int, aux: int) -> bool:
@@ -213,23 +221,26 @@ def _arr_hpush_at(
 ) -> bool:
     """Push with a sequence number drawn earlier (a timeout FIFO's new head)."""
     n = hN[0]
-    if n + H0 + 4 >= hT.shape[0]:  # keep four sentinel rows past the end
+    if (n + H0 + 4) * HW >= hT.shape[0]:  # keep four sentinel rows past the end
         return False
     i = n
     while i > 0:
         p = (i - 1) >> 2
-        tp = hT[p + H0]
-        if tp < t or (tp == t and hS[p + H0] < seq):
+        r = (p + H0) * HW
+        tp = hT[r]
+        if tp < t or (tp == t and hS[r + 1] < seq):
             break
-        hT[i + H0] = tp
-        hS[i + H0] = hS[p + H0]
-        hC[i + H0] = hC[p + H0]
-        hA[i + H0] = hA[p + H0]
+        w = (i + H0) * HW
+        hT[w] = tp
+        hS[w + 1] = hS[r + 1]
+        hS[w + 2] = hS[r + 2]
+        hS[w + 3] = hS[r + 3]
         i = p
-    hT[i + H0] = t
-    hS[i + H0] = seq
-    hC[i + H0] = code
-    hA[i + H0] = aux
+    w = (i + H0) * HW
+    hT[w] = t
+    hS[w + 1] = seq
+    hS[w + 2] = code
+    hS[w + 3] = aux
     hN[0] = n + 1
     return True
 
@@ -241,57 +252,66 @@ def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, 
     branches (two pairs, then their winners: a comparison of random times is a coin flip
     the branch predictor loses half the time); rows past the last entry hold sentinels
     (time +inf, sequence H_SENTINEL), so a node with fewer than four children needs no test."""
-    t0 = hT[H0]
-    c0 = hC[H0]
-    a0 = hA[H0]
+    r0 = H0 * HW
+    t0 = hT[r0]
+    c0 = hS[r0 + 2]
+    a0 = hS[r0 + 3]
     n = hN[0] - 1
     hN[0] = n
     if n > 0:
         i = 0
         c = 1
         while c < n:
-            ta = hT[c + H0]
-            sa = hS[c + H0]
-            tb = hT[c + 1 + H0]
-            sb = hS[c + 1 + H0]
+            w = (c + H0) * HW
+            ta = hT[w]
+            sa = hS[w + 1]
+            tb = hT[w + HW]
+            sb = hS[w + HW + 1]
             b1 = (tb < ta) | ((tb == ta) & (sb < sa))
             m1 = c + 1 if b1 else c
             t1 = tb if b1 else ta
             s1 = sb if b1 else sa
-            ta = hT[c + 2 + H0]
-            sa = hS[c + 2 + H0]
-            tb = hT[c + 3 + H0]
-            sb = hS[c + 3 + H0]
+            ta = hT[w + 2 * HW]
+            sa = hS[w + 2 * HW + 1]
+            tb = hT[w + 3 * HW]
+            sb = hS[w + 3 * HW + 1]
             b2 = (tb < ta) | ((tb == ta) & (sb < sa))
             m2 = c + 3 if b2 else c + 2
             t2 = tb if b2 else ta
             s2 = sb if b2 else sa
             b3 = (t2 < t1) | ((t2 == t1) & (s2 < s1))
             m = m2 if b3 else m1
-            hT[i + H0] = t2 if b3 else t1
-            hS[i + H0] = s2 if b3 else s1
-            hC[i + H0] = hC[m + H0]
-            hA[i + H0] = hA[m + H0]
+            d = (i + H0) * HW
+            r = (m + H0) * HW
+            hT[d] = t2 if b3 else t1
+            hS[d + 1] = s2 if b3 else s1
+            hS[d + 2] = hS[r + 2]
+            hS[d + 3] = hS[r + 3]
             i = m
             c = 4 * i + 1
-        t = hT[n + H0]
-        s = hS[n + H0]
+        e = (n + H0) * HW
+        t = hT[e]
+        s = hS[e + 1]
         while i > 0:
             p = (i - 1) >> 2
-            tp = hT[p + H0]
-            if tp < t or (tp == t and hS[p + H0] < s):
+            r = (p + H0) * HW
+            tp = hT[r]
+            if tp < t or (tp == t and hS[r + 1] < s):
                 break
-            hT[i + H0] = tp
-            hS[i + H0] = hS[p + H0]
-            hC[i + H0] = hC[p + H0]
-            hA[i + H0] = hA[p + H0]
+            d = (i + H0) * HW
+            hT[d] = tp
+            hS[d + 1] = hS[r + 1]
+            hS[d + 2] = hS[r + 2]
+            hS[d + 3] = hS[r + 3]
             i = p
-        hT[i + H0] = t
-        hS[i + H0] = s
-        hC[i + H0] = hC[n + H0]
-        hA[i + H0] = hA[n + H0]
-    hT[n + H0] = math.inf  # the vacated row becomes a sentinel again
-    hS[n + H0] = H_SENTINEL
+        d = (i + H0) * HW
+        hT[d] = t
+        hS[d + 1] = s
+        hS[d + 2] = hS[e + 2]
+        hS[d + 3] = hS[e + 3]
+    e = (n + H0) * HW
+    hT[e] = math.inf  # the vacated row becomes a sentinel again
+    hS[e + 1] = H_SENTINEL
     return t0, c0, a0
 
 
@@ -611,13 +631,14 @@ def _kernel(
                 # the next event's call row and its caller's (an E_SVC carries the caller
                 # in aux), likely cold with many calls in flight: fetch them while this
                 # event runs
-                nc = hC[H0]
+                nc = hC[H0 * HW + 2]  # the root row's code and aux (see _arr_hpop)
                 if nc & 7 == E_SVC:
                     _prefetch(c_gen, nc >> 3)
                     _prefetch(c_svc, nc >> 3)
-                    if hA[H0] >= 0:
-                        _prefetch(c_gen, hA[H0])
-                        _prefetch(c_svc, hA[H0])
+                    na = hA[H0 * HW + 3]
+                    if na >= 0:
+                        _prefetch(c_gen, na)
+                        _prefetch(c_svc, na)
             kind = code & 7
             ent = code >> 3
             if kind == E_SVC:
@@ -1731,11 +1752,22 @@ _COMPILED: dict[str, Callable[..., None]] = {}
 
 
 def numba_kernel(which: str) -> Callable[..., None]:
-    """The compiled kernel (``"general"`` or ``"tandem"``), compiled on first use."""
+    """The compiled kernel, compiled on first use: ``"general"``, ``"tandem"``, or
+    ``"general-rows"`` (the general kernel over pools packed as rows, generated from it:
+    see :mod:`.rows`)."""
     if not HAVE_NUMBA:
         raise RuntimeError("numba backend requested but numba is unavailable or disabled")
     if which not in _COMPILED:
-        _COMPILED[which] = _use_numba()(_KERNELS[which])
+        njit = _use_numba()
+        if which == "general-rows":
+            mod = importlib.import_module("archproof.passes.simulate._kernel_rows")
+            # its helpers bound as the kernel's are (numba reads them when it compiles)
+            for name in ("_bucket", "_hpush_at", "_hpush", "_hpop", "_rand", "_seed", "_prefetch"):
+                setattr(mod, name, globals()[name])
+            setattr(mod, "_PF", _PF)  # noqa: B010 - a module's global, as _use_numba sets
+            _COMPILED[which] = njit(mod._kernel_rows)
+        else:
+            _COMPILED[which] = njit(_KERNELS[which])
     return _COMPILED[which]
 
 

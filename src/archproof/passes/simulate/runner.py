@@ -44,6 +44,7 @@ from archproof.passes.simulate.kernel import (
     TS_MAX,
 )
 from archproof.passes.simulate.network import DistKind, Network
+from archproof.passes.simulate.rows import FIELDS, ROWS, view_key
 from archproof.passes.simulate.sweep import run_sweep, station_order
 
 Backend = Literal["auto", "numba", "python"]
@@ -293,10 +294,6 @@ def prepare(
     )()
     with event.install_listener("numba:compile", listener):
         run_kernel(net, n_requests=1, backend="numba")  # a one-request run: types, not work
-        # the general kernel packs its pools into rows at its first grow, a second
-        # compilation: a tiny pool makes this short run grow, so it happens here, under the
-        # notice, and not silently in the middle of a long run
-        run_kernel(net, n_requests=500, backend="numba", initial_calls=16)
     return time.perf_counter() - t0
 
 
@@ -386,8 +383,7 @@ def run_kernel(
     """Simulate ``n_requests`` external arrivals (then drain) or ``duration`` seconds.
 
     ``initial_calls`` sizes the call pool a run starts with (default ``_INITIAL_CAP``; it
-    grows as needed; a small one makes a short run grow, so :func:`prepare` compiles the
-    packed layout too).
+    grows as needed; tests make a short run grow with a small one).
 
     ``on_slice(t, events)`` is called every :data:`SLICE_CPU_S` or so with the simulated
     time reached (progress); a KeyboardInterrupt raised there, or by Ctrl-C, stops the run.
@@ -467,53 +463,41 @@ def _overflow(cap: int) -> SimulationOverflow:
     )
 
 
-# The general kernel's pools are kept as rows: a call's fields (or a heap entry's, a
-# timeout entry's) sit side by side in one record, and the kernel gets each field as a
-# strided view. The kernel's source is unchanged — numba compiles it for strided arrays —
-# but an event that touches a call touches its row's two cache lines, not one line per
-# field: on a drill with 445k calls in flight the per-field layout missed the cache on
-# nearly every field access. Fields that stay small (nodes, slots, flags, counts within a
-# call) are int32 so a call fits 128 bytes; generations, sequence numbers and times stay
-# 64-bit. The plain-Python backend gets lists either way.
-_ROWS: dict[str, tuple[tuple[str, str], ...]] = {
-    # first line: what a call's start, queueing, service end and finish touch
-    "call": (
-        ("c_gen", "i8"), ("c_t0", "f8"), ("c_st", "f8"), ("c_qt", "f8"),
-        ("c_node", "i4"), ("c_par", "i4"), ("c_ab", "i4"), ("c_warm", "i4"),
-        ("c_op", "i4"), ("c_hold", "i4"), ("c_stat", "i4"), ("c_next", "i4"),
-        ("c_svc", "f8"), ("c_pgen", "i8"), ("c_cgen", "i8"),
-        ("c_edge", "i4"), ("c_child", "i4"), ("c_att", "i4"), ("c_cur", "i4"),
-        ("c_pos", "i4"), ("c_late", "i4"), ("c_dlv", "i4"), ("c_sup", "i4"),
-        ("c_pedge", "i4"), ("c_te", "i4"),
-    ),
-    "heap": (("hT", "f8"), ("hS", "i8"), ("hC", "i8"), ("hA", "i8")),
-    "tmo": (("te_t", "f8"), ("te_s", "i8"), ("te_k", "i4"), ("te_next", "i4"),
-            ("te_prev", "i4"), ("_pad", "i4")),
-    "work": (("wA", "i8"), ("wC", "i8"), ("wR", "i8")),
-}  # fmt: skip
-
-
-def _heap_rows(a: dict[str, Any], n: int, packed: bool) -> None:
-    """The heap's rows for ``n`` entries: H0 rows before the root align the 4-ary heap's
-    sibling blocks, and rows past the last entry are sentinels (see kernel._arr_hpop)."""
-    old = len(a["hT"]) if "hT" in a else 0
-    _rows(a, "heap", n + K.H0 + 4, packed)
-    a["hT"][old:] = np.inf
-    a["hS"][old:] = K.H_SENTINEL
+def _heap_rows(a: dict[str, Any], n: int) -> None:
+    """The heap's rows for ``n`` entries, in both layouts one contiguous buffer of
+    ``kernel.HW`` words a row (see kernel._arr_hpop): ``hT`` its float64 view, ``hS`` (and
+    ``hC``, ``hA``) its int64 view. H0 rows before the root align the 4-ary heap's sibling
+    blocks, and rows past the last entry are sentinels; a grow copies the rows held."""
+    rows = n + K.H0 + 4
+    raw = np.zeros(rows * K.HW * 8 + 128, dtype=np.uint8)
+    off = -raw.ctypes.data % 128  # rows start on a pair of cache lines
+    buf = raw[off : off + rows * K.HW * 8]
+    f8, i8 = buf.view(np.float64), buf.view(np.int64)
+    f8[0 :: K.HW] = np.inf
+    i8[1 :: K.HW] = K.H_SENTINEL
+    old = a.get("hS")
+    if old is not None:
+        i8[: len(old)] = old
+    a["hT"], a["hS"], a["hC"], a["hA"] = f8, i8, i8, i8
 
 
 def _rows(a: dict[str, Any], group: str, n: int, packed: bool) -> None:
     """Allocate ``n`` zeroed rows for ``group`` and put its field views in ``a``, copying
-    what ``a`` held for them before (a grow keeps slot indices). ``packed=False`` gives
-    each field its own contiguous array instead: while few calls are in flight everything
-    is in cache and strided views only cost (10–15 % on the reference network and
-    url_shortener), so a run starts unpacked and packs at its first grow, when the calls in
-    flight outgrow the initial pool (numba compiles the kernel once for each layout)."""
-    dt = np.dtype(list(_ROWS[group]))
+    what ``a`` held for them before (a grow keeps slot indices). ``packed=True`` (numba's
+    general kernel, see :mod:`.rows`) also puts the whole block in ``a`` under
+    ``group:dtype``, one C-contiguous view per dtype, which is what kernel "general-rows"
+    indexes; ``packed=False`` gives each field its own contiguous array (the fast path,
+    and plain Python before its lists are made)."""
+    dt = np.dtype(list(ROWS[group]))
     raw = np.zeros(n * dt.itemsize + 128, dtype=np.uint8)
     off = -raw.ctypes.data % 128  # rows start on a pair of cache lines (the 4-ary heap's)
-    blk = raw[off : off + n * dt.itemsize].view(dt)
-    for name, _ in _ROWS[group]:
+    buf = raw[off : off + n * dt.itemsize]
+    blk = buf.view(dt)
+    if packed:
+        # what kernel "general-rows" reads: the whole pool in each of the group's dtypes
+        for code in {c for _, c in ROWS[group]}:
+            a[f"{group}:{code}"] = buf.view(np.dtype(code))
+    for name, _ in ROWS[group]:
         if name.startswith("_"):
             continue
         col = blk[name] if packed else np.zeros(n, dtype=blk[name].dtype)
@@ -562,15 +546,15 @@ def _grow(a: dict[str, Any], old_cap: int, new_cap: int, python: bool) -> None:
                 grow(name, new_h)
     else:
         _rows(a, "call", new_cap, True)
-        _heap_rows(a, new_h, True)
+        _heap_rows(a, new_h)
         _rows(a, "tmo", new_h, True)
     grow_free("free_stk", new_cap, 10)
     grow_free("te_free", new_h, 11)
     a["hN"][2] = new_h if not python else 2**62
-    for name, _ in _ROWS["work"]:
+    for name, _ in ROWS["work"]:
         a.pop(name)
     if python:
-        for name, _ in _ROWS["work"]:
+        for name, _ in ROWS["work"]:
             a[name] = [0] * _work_cap(new_cap)
     else:
         _rows(a, "work", _work_cap(new_cap), True)
@@ -626,7 +610,10 @@ def _run_once(
         max_events=int(min(max_events, 2**62)),
     )
     hcap = _heap_cap(cap, a)
-    _rows(a, "call", cap, False)
+    # numba runs the general kernel over rows (kernel "general-rows", see rows.py); plain
+    # Python gets lists, and the fast path one array per field
+    packed = backend == "numba" and path == "general"
+    _rows(a, "call", cap, packed)
     a["free_stk"] = np.arange(cap - 1, -1, -1, dtype=i64)
     for name in ("s_busy", "s_qlen", "s_qh", "s_qt", "s_down", "s_lost", "s_starts", "s_rej"):
         a[name] = np.zeros(n_st, dtype=i64)
@@ -637,12 +624,12 @@ def _run_once(
     a["cb_state"] = np.zeros(n_nd, dtype=i64)
     a["cb_fails"] = np.zeros(n_nd, dtype=i64)
     a["cb_until"] = np.zeros(n_nd, dtype=f64)
-    _heap_rows(a, hcap, False)
+    _heap_rows(a, hcap)
     a["hN"] = np.array([0, 0, hcap], dtype=i64)  # size, last sequence number, capacity
-    _rows(a, "work", _work_cap(cap), False)
+    _rows(a, "work", _work_cap(cap), packed)
     a["tq_head"] = np.full(n_nd, -1, dtype=i64)
     a["tq_tail"] = np.full(n_nd, -1, dtype=i64)
-    _rows(a, "tmo", hcap, False)
+    _rows(a, "tmo", hcap, packed)
     a["te_free"] = np.arange(hcap - 1, -1, -1, dtype=i64)
     a["rs"] = np.zeros(N_RS, dtype=f64)
     a["op_cnt"] = np.zeros(n_ops * N_CNT, dtype=i64)
@@ -659,9 +646,14 @@ def _run_once(
     slicer = _Slicer(_first_slice_s(net, backend, path), on_slice, deadline=deadline)
     a["rs"][RS_SLICE] = slicer.first_end()
     if backend == "numba":
-        kern = K.numba_kernel(path)
+        kern = K.numba_kernel("general-rows" if packed else path)
+
+        def kernel_args() -> list[Any]:
+            return [a[view_key(FIELDS[n])] if packed and n in FIELDS else a[n] for n in KERNEL_ARGS]
+
+        args = kernel_args()
         while True:
-            kern(*[a[n] for n in KERNEL_ARGS])
+            kern(*args)
             status = a["out"][OUT_STATUS]
             if status == ST_SLICE and slicer.past_deadline():
                 a["out"][OUT_STATUS] = ST_TIME_LIMIT
@@ -672,8 +664,10 @@ def _run_once(
             elif status == ST_GROW:
                 if cap >= max_calls:
                     raise _overflow(cap)
+                args.clear()  # the old pools go as soon as their grown copies exist
                 _grow(a, cap, cap * 4, python=False)
                 cap *= 4
+                args = kernel_args()
             else:
                 break
             a["rs"][0] = 1.0
