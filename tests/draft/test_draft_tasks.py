@@ -450,3 +450,15 @@ def test_empty_and_odd_text_never_crash(drafts: dict[str, Draft]) -> None:
         d = drafts[name]
         assert d.design.operations
         assert d.open_questions
+
+
+def test_an_unknown_coding_task_drafts_typed_fields_and_asks_for_them() -> None:
+    """Outsider try (a lending-library API read as coding): the placeholder entity was
+    `value: json`, which the draft's own review flagged (DS001, a warning)."""
+    from test_corpus import clean_problems
+
+    d = draft("Design a library management system API in Python: members borrow up to 5 "
+              "books, 20k books.")  # fmt: skip
+    assert d.kind == "coding"
+    assert clean_problems(d) == []
+    assert any("fields" in q for q in d.open_questions)

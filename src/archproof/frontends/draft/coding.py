@@ -70,7 +70,19 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
         },
     )
     ctx.comps["lib"] = lib
-    entities = kit.entities if kit else {"Item": Template({"id": "int", "value": "json"})}
+    if kit:
+        entities = kit.entities
+    else:
+        # no known structure: a typed placeholder, not `json` (a bare map its own review
+        # flags as DS001), and the question of the real fields
+        entities = {"Item": Template({"id": "int", "value": "str"})}
+        ledger.assumed(
+            "item fields",
+            "id: int, value: str",
+            "a placeholder: the task names no fields of what the structure holds",
+            "item-fields",
+            question="What fields does each item hold, with their types?",
+        )
     for name, template in entities.items():
         ctx.entities[name] = EntitySpec(
             id=name,
