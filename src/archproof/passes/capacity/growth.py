@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from archproof import numbers
+import archproof.numbers as numbers
 from archproof.model import Design
 from archproof.model.replication import read_replicas_needed
 from archproof.model.traits import traits
