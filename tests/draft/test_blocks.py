@@ -327,6 +327,9 @@ def test_a_stated_blob_size_gets_an_object_store() -> None:
     assert "blobs" in {c.id for c in d.design.components}
     _, _, because = _decided(d, "blob-store")
     assert "4 MB" in because
+    # the bytes are put before the row that points at them is written
+    op = d.yaml[d.yaml.index("  create_report:") :]
+    assert op.index("blobs.put") < op.index("db.write"), op[:1500]
     kv = _draft("Design a distributed key-value store. Values up to 1 MB, 50k writes per second.")
     assert kv.decision("blob-store") is None
 

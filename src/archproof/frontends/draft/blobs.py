@@ -54,12 +54,26 @@ def blob_store(ctx: Ctx) -> None:
     blob = ctx.entity(f"{camel(what)}Blob")
     blob.stored_in = "blobs"
     blob.note = f"the {what} bytes, one object per {what} id; the row that points here is small"
-    write.calls.append(
+    # the bytes first, then the row that points at them: a row never names a missing
+    # object (a put that fails leaves at worst an orphan object, which a sweep can delete)
+    first_db = next(
+        (
+            i
+            for i, c in enumerate(write.calls)
+            if isinstance(c, CallSpec)
+            and (comp := ctx.comps.get(c.target.split(".")[0])) is not None
+            and comp.kind == "database"
+        ),
+        len(write.calls),
+    )
+    write.calls.insert(
+        first_db,
         CallSpec(
             "blobs.put",
             idempotent=True,
-            rationale=f"the {what} under its id (a retry overwrites the same object)",
-        )
+            rationale=f"the {what} under its id before the row that points at it (a retry "
+            "overwrites the same object)",
+        ),
     )
     read = ctx.api_call(ctx.primary_read or "")
     if read is not None:
