@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,42 @@ def test_cli_json_and_an_interrupted_sweep_keeps_its_cells(monkeypatch: pytest.M
     data = json.loads(res.stdout)
     assert data["interrupted"] is True
     assert data["cells_done"] == 1 and data["cells_total"] == 2
+
+
+def test_a_passed_deadline_runs_no_cell_and_a_far_one_changes_nothing() -> None:
+    """The sweep's time limit is one deadline for the grid: a cell that starts after it is
+    not run (no figures, marked), one that starts well before it is the cell without a
+    limit, event for event."""
+    cell = _cells()[0]
+    late = grid.run_cell(replace(cell, deadline=time.time() - 1))
+    assert late.time_limited and late.operations == () and late.events == 0
+    assert "time limit" in late.notes[0]
+    free = grid.run_cell(cell)
+    far = grid.run_cell(replace(cell, deadline=time.time() + 3600))
+    assert not far.time_limited and not free.time_limited
+    assert far.events == free.events > 0
+    assert far.operations == free.operations
+
+
+def test_time_limited_cells_are_left_out_of_the_rows_and_counted() -> None:
+    cells = _cells()[:2]
+    done = grid.run_cell(cells[0])
+    stopped = replace(grid.run_cell(cells[1]), time_limited=True)  # as if cut at the limit
+    rows = grid.summarize_grid([done, stopped])
+    assert {r.load for r in rows} == {done.load} != {stopped.load}
+    data = grid.grid_json([done, stopped], total_cells=2, meta={})
+    assert data["cells_done"] == 1 and data["cells_time_limited"] == 1
+
+
+def test_cli_time_limit_stops_the_sweep_and_says_so() -> None:
+    big = ["sweep", str(URL), "--load", "1x,2x", "-n", "50000000", "-j", "1", "-f", "json"]
+    res = runner.invoke(app, [*big, "--time-limit", "1ms"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["time_limit_s"] == 0.001
+    assert data["cells_time_limited"] == 2 and data["cells_done"] == 0 and data["rows"] == []
+    assert "note: stopped at the time limit (1ms): 0 of 2 cells finished" in res.stderr
+
+    res = runner.invoke(app, [*big, "--time-limit", "soon"])
+    assert res.exit_code == 2
+    assert "--time-limit" in res.stderr and "Traceback" not in res.output

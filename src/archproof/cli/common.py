@@ -94,6 +94,20 @@ def fail(message: str, hint: str | None = None) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def parse_time_limit(text: str) -> float | None:
+    """A `--time-limit` value in wall seconds, None for `0` (no limit); a bad value is a
+    usage error (exit 2). `simulate` and `sweep` share it."""
+    from archproof.units import UnitError, parse_duration
+
+    if text.strip() == "0":
+        return None
+    try:
+        seconds = float(parse_duration(text).seconds)
+    except (UnitError, ValueError) as exc:
+        fail(f"--time-limit: {exc}", "give a duration like 30s or 10m, or 0 for no limit")
+    return seconds or None
+
+
 def force_option() -> bool:
     """`--force`, the same on every command that writes files (issue 20, item 9)."""
     value: bool = typer.Option(False, "--force", help="Overwrite existing output files.")

@@ -15,7 +15,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archproof.cli.analyze_cmd import parse_load
-from archproof.cli.common import emit, err, fail, force_option, load_or_exit, out, refuse_overwrite
+from archproof.cli.common import (
+    emit,
+    err,
+    fail,
+    force_option,
+    load_or_exit,
+    out,
+    parse_time_limit,
+    refuse_overwrite,
+)
 
 if TYPE_CHECKING:
     from archproof.passes.simulate.design_run import Progress as SimProgress
@@ -177,12 +186,7 @@ def simulate(
             fail("--duration must be > 0")
         if duration_s > MAX_DURATION_S:
             fail(f"--duration {duration} is over the limit of 30d", "simulate less time")
-    limit_s = 0.0  # no limit
-    if time_limit.strip() != "0":
-        try:
-            limit_s = float(parse_duration(time_limit).seconds)
-        except (UnitError, ValueError) as exc:
-            fail(f"--time-limit: {exc}", "give a duration like 30s or 10m, or 0 for no limit")
+    limit_s = parse_time_limit(time_limit) or 0.0  # 0.0: no limit
     try:
         factors = parse_load(load)
     except ValueError as exc:

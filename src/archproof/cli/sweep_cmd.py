@@ -7,6 +7,7 @@ import io
 import json
 import math
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from archproof.cli.common import (
     fail,
     force_option,
     load_or_exit,
+    parse_time_limit,
     print_diagnostics,
     refuse_overwrite,
 )
@@ -118,9 +120,9 @@ def _ms(v: float) -> str:
 
 
 def render_table(results: list[CellResult], *, title: str, color: bool) -> str:
+    """The sweep's rows as a terminal table: one line per variant × scenario × load × op."""
     from archproof.passes.simulate.grid import summarize_grid
 
-    """The sweep's rows as a terminal table: one line per variant × scenario × load × op."""
     table = Table(title=title, title_justify="left")
     for col in ("variant", "scenario", "load", "operation", "seeds"):
         table.add_column(col)
@@ -179,6 +181,13 @@ def sweep(
         help="Run on an existing Dask cluster, e.g. tcp://host:8786 (needs archproof[dask] "
         "here and archproof on its workers).",
     ),
+    time_limit: str = typer.Option(
+        "0",
+        "--time-limit",
+        help="Stop the sweep after this much wall time, e.g. 30m: cells running then stop "
+        "and cells not started are not run; both are left out of the table, which says how "
+        "many. On Dask each worker reads its own clock. 0 (the default) for no limit.",
+    ),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
     force: bool = force_option(),
@@ -197,6 +206,7 @@ def sweep(
 
     if requests is not None and duration is not None:
         fail("give --requests or --duration, not both")
+    limit_s = parse_time_limit(time_limit)
     try:
         loads = parse_load(load)
     except ValueError as exc:
@@ -218,6 +228,8 @@ def sweep(
         seeds=[seed + i for i in range(seeds)],
         n_requests=requests,
         duration_s=duration,
+        # counted from here: loading and checking the design are not the sweep's work
+        deadline=None if limit_s is None else time.time() + limit_s,
     )
     if len(cells) > MAX_CELLS:
         fail(f"{len(cells):,} cells is over the limit of {MAX_CELLS:,}")
@@ -257,6 +269,14 @@ def sweep(
     results = [done[i] for i in sorted(done)]
     if interrupted:
         err.print(f"interrupted: {len(results)} of {len(cells)} cells finished", markup=False)
+    limited = sum(1 for r in results if r.time_limited)
+    if limited:
+        err.print(
+            f"note: stopped at the time limit ({time_limit}): {len(results) - limited} of "
+            f"{len(cells)} cells finished; {limited} stopped or not started are left out of "
+            "the table (raise --time-limit to run them)",
+            markup=False,
+        )
     meta = {
         "design": design.meta.name,
         "file": str(file),
@@ -267,6 +287,7 @@ def sweep(
         "requests": requests,
         "duration_s": duration,
         "interrupted": interrupted,
+        "time_limit_s": limit_s,
     }
     if format is Format.json:
         text = json.dumps(

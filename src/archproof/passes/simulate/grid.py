@@ -6,6 +6,10 @@ carry their own seed, so a grid gives the same numbers on one process, a local p
 Dask cluster (:mod:`.parallel`). The same seeds are used at every load and scenario
 (common random numbers), so differences between cells are the model's, not the noise's.
 
+A sweep's time limit is one wall-clock deadline for the whole grid: a cell running at the
+deadline stops (its figures would cover part of its run and read low) and a cell not yet
+started is not run. Both come back marked ``time_limited`` and are left out of the rows.
+
 ``summarize_grid`` folds the seeds of each (variant, scenario, load) into one row per
 operation: the mean over seeds of each percentile, and a 95 % interval across seeds
 for the mean and the p99 when there are two or more seeds.
@@ -14,6 +18,7 @@ for the mean and the p99 when there are two or more seeds.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -43,6 +48,7 @@ class Cell:
     duration_s: float | None = None
     backend: Backend = "auto"
     max_events: int | None = None
+    deadline: float | None = None  # time.time() at which the sweep's time limit ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +77,26 @@ class CellResult:
     kernel: str
     notes: tuple[str, ...]
     operations: tuple[CellOperation, ...]
+    time_limited: bool = False  # stopped or not started at the sweep's time limit
 
 
 def run_cell(cell: Cell) -> CellResult:
     """Simulate one cell (one replication); runs in a worker process."""
+    time_limit_s = None
+    if cell.deadline is not None:
+        time_limit_s = cell.deadline - time.time()
+        if time_limit_s <= 0:
+            return CellResult(
+                variant=cell.variant,
+                load=cell.load,
+                scenario=cell.scenario,
+                seed=cell.seed,
+                events=0,
+                kernel="",
+                notes=("not run: the sweep's time limit had passed",),
+                operations=(),
+                time_limited=True,
+            )
     sim = simulate_design(
         cell.design,
         n_requests=cell.n_requests,
@@ -85,6 +107,7 @@ def run_cell(cell: Cell) -> CellResult:
         scenario=cell.scenario,
         backend=cell.backend,
         max_events=cell.max_events,
+        time_limit_s=time_limit_s,
     )
     run = sim.runs[0]
     ops = tuple(
@@ -111,6 +134,7 @@ def run_cell(cell: Cell) -> CellResult:
         kernel=run.kernel,
         notes=sim.notes,
         operations=ops,
+        time_limited=run.time_limited,
     )
 
 
@@ -124,10 +148,13 @@ def grid_cells(
     duration_s: float | None = None,
     backend: Backend = "auto",
     max_events: int | None = None,
+    deadline: float | None = None,
 ) -> list[Cell]:
     """The cells of the grid, variant-major, then scenario, load and seed."""
     return [
-        Cell(v, d, float(load), sc, int(seed), n_requests, duration_s, backend, max_events)
+        Cell(
+            v, d, float(load), sc, int(seed), n_requests, duration_s, backend, max_events, deadline
+        )
         for v, d in variants
         for sc in scenarios
         for load in loads
@@ -180,9 +207,11 @@ def _mean_ci(values: list[float]) -> tuple[float, float]:
 
 def summarize_grid(results: Sequence[CellResult]) -> list[GridRow]:
     """Fold the seeds of each (variant, scenario, load, operation) into one row, in the
-    order the cells first appear."""
+    order the cells first appear. Cells stopped at the time limit are left out."""
     groups: dict[tuple[str, str | None, float, str], list[CellOperation]] = {}
     for r in results:
+        if r.time_limited:
+            continue
         for o in r.operations:
             groups.setdefault((r.variant, r.scenario, r.load, o.name), []).append(o)
     rows = []
@@ -223,12 +252,14 @@ def grid_json(
     results: Sequence[CellResult], *, total_cells: int, meta: dict[str, Any]
 ) -> dict[str, Any]:
     """JSON of a (possibly interrupted) sweep: the rows, every finished cell, and how many
-    of the grid's cells finished. ``null`` stands for not measured."""
+    of the grid's cells finished (those stopped or not started at the time limit are
+    counted apart and left out of the rows). ``null`` stands for not measured."""
     return {
         "schema": SCHEMA,
         **_clean(meta),
         "cells_total": total_cells,
-        "cells_done": len(results),
+        "cells_done": sum(1 for r in results if not r.time_limited),
+        "cells_time_limited": sum(1 for r in results if r.time_limited),
         "rows": [_clean(asdict(r)) for r in summarize_grid(results)],
         "cells": [_clean(asdict(r)) for r in results],
     }
