@@ -31,5 +31,11 @@ class CatalogEntry(Node):
         description="Default service time per kind of work; `default` applies to other work."
     )
     availability: Availability = Field(description="Typical availability of one node.")
+    provider_replicated: bool = Field(
+        default=False,
+        description="A managed service the provider runs replicated across zones (SQS, "
+        "DynamoDB): one `instance` in a design is an account's share of it, not one node, "
+        "so it has no single node to lose and no standby to add.",
+    )
     failure: str = Field(description="How it typically fails and what callers see.")
     source: str = Field(description="Where the figures come from (a short source note).")

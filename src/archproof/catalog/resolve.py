@@ -36,6 +36,13 @@ class ResolvedComponent:
         return self.replicas + extra
 
     @property
+    def provider_replicated(self) -> bool:
+        """Replicated by its provider, not by the design: a kind that always is (an S3-style
+        object store) or a managed technology of any kind (an SQS queue, DynamoDB)."""
+        entry_says = self.entry is not None and self.entry.provider_replicated
+        return entry_says or traits(self.component.kind).provider_replicated
+
+    @property
     def servers(self) -> int:
         """Servers serving reads and writes: (replicas + read replicas) × concurrency."""
         return (self.replicas + self.component.read_replicas) * self.concurrency

@@ -635,8 +635,9 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         standby (a database, a queue) under any availability target (its figure counts
         random failures, not the hours a restore takes), or the operation is `critical`
         and the component is a service, worker or load balancer (a second replica is free).
-        Clients and external APIs are not checked, nor stores the provider replicates
-        (an S3-style object store: its availability is the service's, not one node's).
+        Clients and external APIs are not checked, nor what the provider replicates (an
+        S3-style object store, an SQS queue, DynamoDB: the catalog's `provider_replicated`;
+        its availability is the service's, not one node's).
 
     Why it matters:
         Robust failure handling. A single instance is a single point of failure: its crash,
@@ -689,8 +690,8 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
         resolved = ctx.resolved.get(node.component)
         if component is None or resolved is None or component.kind in _NOT_OURS:
             continue
-        if traits(component.kind).provider_replicated:
-            continue  # S3-style: one "instance" is a prefix, replicated by the provider
+        if resolved.provider_replicated:
+            continue  # S3, SQS: one "instance" is a share of a service the provider replicates
         if resolved.replicas + component.read_replicas != 1:
             continue
         target = op.slo.availability if op.slo and op.slo.availability else system
