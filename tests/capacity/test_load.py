@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from .conftest import capacity
+from .conftest import capacity, design
 
 ASYNC = """
 meta: {name: async}
@@ -148,3 +148,44 @@ def test_shares_peak_factor_and_loops() -> None:
     # b calls api.b three times per request: 600 × 3
     assert r.component("api").arrival_rate.value == pytest.approx(2400 + 1800)
     assert r.utilization("api") == pytest.approx((2400 * 0.001 + 1800 * 0.002) / 200)
+
+
+SYNC_PUBLISH = """
+meta: {name: sync-publish}
+components:
+  api: {kind: service, replicas: 2, concurrency: 10, work: {handle: 1ms}}
+  q: {kind: queue, tech: sqs}
+  worker: {kind: worker, replicas: 1, concurrency: 4, work: {send: 5ms}}
+operations:
+  buy:
+    rate: 100/s
+    calls:
+      - api.handle:
+          calls:
+            - {q.publish: {timeout: 100ms, on_failure: fail_closed}}   # waits for the ack
+  peek:
+    rate: 10/s
+    calls:
+      - q.receive   # a read of the queue puts nothing on it
+  send:
+    consumes: q
+    sync: false
+    calls:
+      - worker.send
+"""
+
+
+def test_a_synchronous_publish_feeds_the_consumer_in_capacity_and_simulation() -> None:
+    """One rule for what enqueues, read by both: the capacity pass's consumer rate and the
+    simulator's spawns (a sync `q.publish` once counted for the simulator only, so
+    `analyze` showed the consumer idle at 0/s while `simulate` ran it at the publish rate)."""
+    from archproof.passes.simulate.compile import compile_design
+
+    r = capacity(SYNC_PUBLISH)
+    assert r.operation("send").rate_peak.value == pytest.approx(100.0)  # peak factor 1
+    assert r.component("worker").arrival_rate.value == pytest.approx(100.0)
+    net = compile_design(design(SYNC_PUBLISH)).network
+    names = list(net.op_names)
+    send = names.index("send")
+    spawners = [int(s) for s in net.nd_spawn if s >= 0]
+    assert spawners == [send]  # the publish only, not the read

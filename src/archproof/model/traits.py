@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from archproof.model.components import ComponentKind
 from archproof.model.principles import Principle
+
+if TYPE_CHECKING:
+    from archproof.model.operations import CallNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,4 +216,13 @@ def kinds_where(test: Callable[[KindTraits], bool]) -> frozenset[ComponentKind]:
     return frozenset(k for k, t in KIND_TRAITS.items() if test(t))
 
 
-__all__ = ["KIND_TRAITS", "KindTraits", "kinds_where", "traits"]
+def enqueues(node: CallNode, kind: ComponentKind) -> bool:
+    """Whether the call puts a message on a hub: an `async` hand-off, or a write to a queue
+    or event hub that waits for the broker's ack (`jobs.publish`, or `write: true`). A read
+    of a hub (`jobs.receive`) puts nothing on it. The lowering counts a consumer's rate from
+    these calls and the simulator starts consumers from them; the review's dual-write rule
+    reads the same."""
+    return node.async_ or (KIND_TRAITS[kind].message_hub and node.is_write)
+
+
+__all__ = ["KIND_TRAITS", "KindTraits", "enqueues", "kinds_where", "traits"]

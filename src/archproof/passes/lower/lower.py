@@ -17,7 +17,10 @@ Rules (each stated once, here):
 - **Rates.** An operation's average rate is its `rate`, or its `share` of the total load;
   its peak is average × the peak factor (computed in `operation_rates`, nowhere else).
   An operation that consumes a queue receives every message enqueued on it (a consumer
-  group per operation), so its rate is the producers' enqueue rate.
+  group per operation), so its rate is the producers' enqueue rate. A call enqueues when
+  it is `async` or writes to a message hub (`jobs.publish` waiting for the broker's ack);
+  a read of a hub (`jobs.receive`) enqueues nothing. The simulator starts consumers from
+  the same calls (`Call.spawns`).
 - **Failure of one attempt** q = P(S > timeout); E[attempts] and expected backoff from
   `retry.py` beside this module. Availability is the one model in `availability.py`:
   outages outlast retries, so they are not part of q.
@@ -47,7 +50,7 @@ from archproof.model import Parallel as ParallelNode
 from archproof.model.operations import CallItem
 from archproof.model.replication import read_split
 from archproof.model.requirements import Load, at_peak
-from archproof.model.traits import traits
+from archproof.model.traits import enqueues, traits
 from archproof.numbers import sig
 from archproof.passes.lower.admission import admission, component_admission, ended_share
 from archproof.passes.lower.hot_keys import hot_keys
@@ -280,6 +283,7 @@ class _Lowering:
         per_request = scale * float(node.p) * node.times * attempts
         per_request *= self.admitted.get(node.component, 1.0)
         path = f"{prefix}>{node.call}" if prefix else node.call
+        enqueued = enqueues(node, self.design.component_map[node.component].kind)
         children = self.steps(op, node.calls, index, per_request, path)
         p_exh = exhausted(q, policy.retries)
         fallback = None
@@ -312,10 +316,11 @@ class _Lowering:
             attempts=attempts,
             backoff_expected=expected_backoff(q, node.retries),
             route=route(node.is_write or node.consistency == "primary", pools),
-            spawns=tuple(self.consumers.get(node.component, ())),
+            spawns=tuple(self.consumers.get(node.component, ())) if enqueued else (),
             children=children,
             p_exhausted=p_exh,
             fallback=fallback,
+            enqueues=enqueued,
         )
         self.calls[index] = call
         return call
@@ -424,7 +429,7 @@ def operation_rates(
         settle(op, float(a), float(peak_rate(a, load)), f"{stated} × peak factor {sig(pf, 6)}")
     producers_of: dict[str, list[Call]] = {}
     for c in calls:
-        if c.async_:
+        if c.enqueues:
             producers_of.setdefault(c.component, []).append(c)
     redelivered = {
         op.id: _redelivery(design, op.consumes, [c for c in calls if c.op == op.id])
@@ -516,7 +521,7 @@ def operation_rates(
     }
     enqueued: dict[str, float] = {}
     for c in calls:
-        if c.async_:
+        if c.enqueues:
             enqueued[c.component] = enqueued.get(c.component, 0.0) + peak.get(c.op, 0.0) * (
                 c.per_request
             )

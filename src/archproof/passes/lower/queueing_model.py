@@ -140,6 +140,9 @@ class Call:
     # the fallback call, made by the same caller when this fail-open edge fails; its
     # per_request counts p_exhausted (normal operation: timeouts; faults: fallback.py)
     fallback: Call | None = None
+    # the call puts a message on a hub: async (a hand-off), or a write to a queue or event
+    # hub that waits for the broker's ack; only such calls start the hub's consumers
+    enqueues: bool = False
 
     # Names the capacity solver has always used (kept so formulas read the same).
     @property

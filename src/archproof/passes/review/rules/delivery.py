@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archproof.model import Design, Event, Operation
-from archproof.model.traits import traits
+from archproof.model.traits import enqueues, traits
 from archproof.passes.lower import peak_rate as lowered_peak_rate
 from archproof.passes.review.calltree import durable_writes, edges, writes
 from archproof.passes.review.context import RuleContext
@@ -141,8 +141,9 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Hit]:
     """An operation writes its store and publishes an event as two separate writes.
 
     What it checks:
-        Operations that write a store of record (synchronously) and hand a message to a
-        queue or event hub (an async call) with `publish` unset or `direct`. With `publish`
+        Operations that write a store of record (synchronously) and put a message on a
+        queue or event hub (an async hand-off, or a synchronous publish that waits for the
+        broker's ack: `model.traits.enqueues`) with `publish` unset or `direct`. With `publish`
         unset, not reported when the publish fails open with a stated `fallback` (losing
         the message is tolerated and something repairs it); an explicit `direct` is.
 
@@ -183,8 +184,8 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Hit]:
                     - bus.publish: {async: true, timeout: 50ms, on_failure: fail_closed}
 
     Evidence:
-        The operation's synchronous writes to stores of record, its async calls to hubs,
-        and `publish`.
+        The operation's synchronous writes to stores of record, the calls that put a
+        message on a hub, and `publish`.
     """
     design = ctx.design
     for op in design.operations:
@@ -195,7 +196,8 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Hit]:
             continue
         for edge in edges(op):
             node = edge.node
-            if not node.async_ or not _is(design, node.component, "message_hub"):
+            target = design.component_map.get(node.component)
+            if target is None or not enqueues(node, target.kind):
                 continue
             if op.publish is None and node.on_failure == "fail_open" and node.fallback:
                 continue  # losing the message is tolerated, and something repairs it
@@ -210,7 +212,8 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Hit]:
                 fix="write the event to an outbox table in the same transaction and relay "
                 "it (`publish: outbox`), or publish from the store's change log "
                 "(`publish: cdc`)",
-                evidence=f"write {stored[0].node.call}; async {node.call}; publish "
+                evidence=f"write {stored[0].node.call}; "
+                f"{'async' if node.async_ else 'synchronous'} {node.call}; publish "
                 f"{op.publish or 'unset (direct)'}",
             )
             break
