@@ -88,3 +88,45 @@ def test_losing_every_load_balancer_fails_every_request_that_enters() -> None:
     counter = r.failure("counter")
     assert counter is not None and counter.fails == ("count_clicks",)
     assert counter.blast_radius.value == 0.0
+
+
+UNKNOWN_PART = """
+meta: {name: unknown-part}
+requirements:
+  slos: {availability: 99.5%}
+components:
+  api: {kind: service, replicas: 2, concurrency: 10, work: {handle: 1ms}}
+  db: {kind: database, tech: postgresql, read_replicas: 1}
+  q: {kind: queue, tech: sqs}
+operations:
+  get:
+    rate: 100/s
+    calls:
+      - api.handle:
+          calls:
+            - {db.read: {timeout: 100ms, on_failure: fail_closed}}
+            - {q.publish: {timeout: 100ms, on_failure: fail_closed}}
+"""
+
+
+def test_an_availability_that_leaves_a_part_out_is_not_called_met() -> None:
+    """api gives no availability (no tech, none written): the operation's figure leaves it
+    out, so it is an upper bound: it cannot show the 99.5% met (it showed "met" before)."""
+    from archproof.passes.capacity.failure import left_out
+    from archproof.passes.capacity.status import SloStatus
+
+    r = capacity(UNKNOWN_PART)
+    op = r.operation("get")
+    assert left_out(op.availability) == "api"
+    (check,) = [c for c in op.slo if c.metric == "availability"]
+    assert op.availability.value is not None and op.availability.value > 0.995
+    assert check.status is SloStatus.UNKNOWN
+
+
+def test_a_provider_replicated_queue_is_no_single_point_of_failure() -> None:
+    """One `instance` of SQS is an account's share of a service AWS replicates (the catalog
+    says so): the failure modes call it no SPOF, as review FH008 does not."""
+    r = capacity(UNKNOWN_PART)
+    q = r.failure("q")
+    assert q is not None and q.fails == ("get",)
+    assert not q.spof

@@ -14,6 +14,7 @@ from enum import StrEnum
 import archproof.numbers as numbers
 from archproof.numbers import sig
 from archproof.passes.capacity import CapacityResult, Figure, SloStatus
+from archproof.passes.capacity.failure import left_out
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
 
@@ -193,6 +194,7 @@ def tables(result: CapacityResult) -> list[Table]:
                 f"{c.metric} {numbers.seconds(c.target)} {c.status}"
                 if c.metric != "availability"
                 else f"avail {numbers.nines(c.target)} {c.status}"
+                + (f" ({parts}: availability not given)" if (parts := left_out(c.figure)) else "")
                 for c in o.slo
             )
             or "—"

@@ -29,6 +29,7 @@ from archproof.model import QUESTIONS
 from archproof.model.questions import SECTIONS
 from archproof.model.traits import traits
 from archproof.numbers import sig
+from archproof.passes.capacity.failure import left_out
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
@@ -538,11 +539,15 @@ def _availability(report: Report, cap: CapacityResult) -> Table:
         check = op.check("availability")
         target = fmt.nines(check.target) if check else str(system) + " (system)" if system else "—"
         status: Cell = badge(check.status) if check else "—"
+        shown = fmt.figure(op.availability, "nines")
+        down = fmt.figure(op.downtime_per_year, "min")
+        if parts := left_out(op.availability):  # bounds: the parts left out only add downtime
+            shown, down = f"≤ {shown} ({parts}: availability not given)", f"≥ {down}"
         rows.append(
             (
                 op.id,
-                fmt.figure(op.availability, "nines"),
-                fmt.figure(op.downtime_per_year, "min"),
+                shown,
+                down,
                 target,
                 status,
             )

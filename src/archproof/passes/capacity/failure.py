@@ -33,6 +33,10 @@ from archproof.passes.lower.availability import unavailability
 
 MINUTES_PER_YEAR = 525_600.0
 
+# the input naming the components an availability figure leaves out (no availability in
+# the design or the catalog)
+UNKNOWN_PARTS = "not counted (availability unknown)"
+
 
 def _seq(net: Network, seq: Seq, down: str) -> tuple[float, float]:
     ok = okd = 1.0
@@ -143,7 +147,13 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         fail_rate = sum(rates[o] * f for o, (f, _) in eff.items() if o in entering)
         deg_rate = sum(rates[o] * d for o, (_, d) in eff.items() if o in entering)
         instances = rc.replicas + c.read_replicas
-        spof = instances == 1 and bool(fails) and traits(c.kind).can_be_spof
+        # a managed service the provider replicates (SQS) has no single node to lose
+        spof = (
+            instances == 1
+            and bool(fails)
+            and traits(c.kind).can_be_spof
+            and not rc.provider_replicated
+        )
         note = None
         if traits(c.kind).relational and rc.replicas == 1 and c.read_replicas > 0:
             note = "single primary: writes stop until a replica is promoted (failover)"
@@ -209,7 +219,11 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
             else:
                 a_op *= 1.0 - u * f
         if unknown_parts:
-            inputs["not counted (availability unknown)"] = ", ".join(unknown_parts)
+            # a job's figure is 1 whatever its parts' availability: only its delay misses them
+            key = (
+                UNKNOWN_PARTS if op.consumes is None else "delay leaves out (availability unknown)"
+            )
+            inputs[key] = ", ".join(unknown_parts)
         if op.consumes is not None:
             # the queue redelivers a message whose job failed in an outage: delayed, not lost
             inputs["share of time delayed"] = delayed
@@ -233,6 +247,14 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
     return tuple(modes), availability
 
 
+def left_out(avail: Figure) -> str | None:
+    """The components an operation's availability figure leaves out (no availability in
+    the design or the catalog), comma-separated, or None: with any, the figure is an upper
+    bound."""
+    parts = avail.inputs.get(UNKNOWN_PARTS)
+    return str(parts) if parts else None
+
+
 def availability_check(design: Design, op_id: str, avail: Figure) -> SloCheck | None:
     op = design.operation(op_id)
     target = op.slo.availability if op.slo is not None and op.slo.availability else None
@@ -240,8 +262,13 @@ def availability_check(design: Design, op_id: str, avail: Figure) -> SloCheck | 
     if target is None or avail.value is None:
         return None
     t = float(target.fraction)
-    met = avail.value >= t
-    return SloCheck("availability", t, avail, SloStatus.MET if met else SloStatus.VIOLATED)
+    if avail.value < t:
+        return SloCheck("availability", t, avail, SloStatus.VIOLATED)
+    if UNKNOWN_PARTS in avail.inputs:
+        # the figure leaves out what has no availability: it is an upper bound, so it can
+        # prove a miss but not that the target is met
+        return SloCheck("availability", t, avail, SloStatus.UNKNOWN)
+    return SloCheck("availability", t, avail, SloStatus.MET)
 
 
 def downtime(avail: Figure) -> Figure:
