@@ -189,3 +189,17 @@ def test_a_synchronous_publish_feeds_the_consumer_in_capacity_and_simulation() -
     send = names.index("send")
     spawners = [int(s) for s in net.nd_spawn if s >= 0]
     assert spawners == [send]  # the publish only, not the read
+
+
+def test_a_queue_consumer_is_a_background_job_unless_it_says_otherwise() -> None:
+    """`sync` defaults to false for an operation that consumes a queue: a job answers no
+    user (it defaulted to true, so a consumer written without `sync: false` drew the
+    user-facing checks, e.g. FH008 on its lone worker against a target its capacity figure
+    meets by redelivery)."""
+    text = SYNC_PUBLISH.replace("    sync: false\n", "")
+    assert "sync:" not in text
+    d = design(text)
+    assert d.operation("send").sync is False
+    assert d.operation("buy").sync is True
+    forced = design(text.replace("    consumes: q\n", "    consumes: q\n    sync: true\n"))
+    assert forced.operation("send").sync is True

@@ -353,7 +353,9 @@ class Operation(Node):
         description="Queue component whose messages start this operation (a worker job).",
     )
     sync: bool = Field(
-        default=True, description="User-facing request/response (true) or background (false)."
+        default=True,
+        description="User-facing request/response (true) or background (false). Default: "
+        "false for an operation that `consumes` a queue (a job), true otherwise.",
     )
     critical: bool = Field(
         default=False, description="Money, auth or data-loss critical: fail closed, log, key."
@@ -390,6 +392,13 @@ class Operation(Node):
     accept: FrozenDict[str, str] = Field(
         default_factory=FrozenDict, description="Accepted review findings: code → reason."
     )
+
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("consumes") is not None and "sync" not in data:
+            # a job started by a queue's messages answers no user: background unless said
+            return located(data, {**data, "sync": False})
+        return data
 
 
 Fallback.model_rebuild()
