@@ -91,7 +91,8 @@ def _describe(kind: str, error: Any, field: str) -> tuple[str, str, str | None]:
     if kind == "extra_forbidden":
         # The vocabulary spans every model; a key valid elsewhere must not suggest itself.
         others = [k for k in _vocabulary() if k != field]
-        return f"unknown key '{field}'", "AP010", _did_you_mean(field, others)
+        hint = _synonym(field, others) or _did_you_mean(field, others)
+        return f"unknown key '{field}'", "AP010", hint
     if kind == "missing":
         return f"missing required key '{field}'", "AP011", None
     if kind == "unit_error":
@@ -197,6 +198,33 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 def _is_tag(part: str) -> bool:
     """pydantic's own location parts (validator names), not keys the user wrote."""
     return "[" in part or part.startswith("function-")
+
+
+# Words people write for a key the model spells otherwise: a spelling match would miss
+# them or pick a stranger (`queries` → `retries`).
+_SYNONYMS = {
+    "queries": "access_patterns",
+    "query": "access_patterns",
+    "trigger": "consumes",
+    "triggered_by": "consumes",
+    "consumer_of": "consumes",
+    "subscribes": "consumes",
+    "instances": "replicas",
+    "nodes": "replicas",
+    "technology": "tech",
+    "type": "kind",
+    "steps": "calls",
+    "depends_on": "calls",
+    "qps": "rate",
+    "rps": "rate",
+    "throughput": "rate",
+    "columns": "fields",
+}
+
+
+def _synonym(word: str, choices: list[str]) -> str | None:
+    target = _SYNONYMS.get(word.lower())
+    return f"did you mean '{target}'?" if target in choices else None
 
 
 def _did_you_mean(word: str, choices: Any) -> str | None:
