@@ -4,8 +4,8 @@ a6453e6) and a second batch of four systems that are not among the corpus's buil
 (`corpus/fresh2.yaml`, keys committed before the drafter was run on them in 8d06b89) and
 a third batch of three (`corpus/fresh3.yaml`, keys committed before the drafter was run on
 them in 85755eb) and a fourth batch of four (`corpus/fresh4.yaml`, keys committed before the
-drafter was run on them in 18fd68b). What fails is marked xfail with the gap it shows; these are the drafter's
-open problems on tasks it was not tuned on, not keys to edit.
+drafter was run on them in 18fd68b). What fails is marked xfail with the gap it shows; these
+are the drafter's open problems on tasks it was not tuned on, not keys to edit.
 """
 
 from __future__ import annotations
