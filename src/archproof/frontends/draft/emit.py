@@ -339,7 +339,12 @@ def _entity(e: EntitySpec) -> object:
         body["states"] = Flow(list(e.states))
         body["transitions"] = {s: Flow(list(t)) for s, t in e.transitions.items()}
     if e.growth is not None:
-        body["growth"] = Note(rate_text(e.growth), "new rows: the main write rate")
+        body["growth"] = Note(
+            rate_text(e.growth),
+            "new objects: one per main write"
+            if e.stored_in == "blobs"
+            else "new rows: the main write rate",
+        )
     if e.retention:
         body["retention"] = Note(e.retention, e.retention_note)
     if e.row_size:
