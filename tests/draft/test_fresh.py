@@ -43,9 +43,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "week: the period of a later verb is taken by a count of things",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
-    "school-bullets": "no block for records people read and write (grades, timetables): the "
-    "page views draft an event-counting pipeline (track_event, get_stats) and no component "
-    "holds grades or timetables",
     "thermostat-words": "device telemetry (2M thermostats reporting once a minute) has no "
     "block: the draft is a CRUD service over 'cloud' items, with no ingest stream and no "
     "store of readings",
