@@ -448,3 +448,16 @@ def test_a_standby_that_leaves_the_path_short_does_not_read_as_the_fix() -> None
     assert verdict.status.value == "violated"
     assert "100%" not in because and "99.999975% as a pair" in because
     assert "still short of the target: 'blobs'" in because and "99.8999%" in because
+
+
+def test_scheduled_polling_is_flat_not_peaked() -> None:
+    """An RSS reader polling 1M feeds every 15 minutes fetches 1,111 feeds a second all day:
+    the polls were multiplied by the diurnal peak factor (3,333/s at peak, 3× the fetch
+    workers). The scheduler is written `arrivals: flat` and its jobs inherit it."""
+    d = _draft("An RSS reader service: 1M feeds, each feed polled every 15 minutes.")
+    model = lower(d.design)
+    schedule, poll = model.rate("schedule_polls"), model.rate("poll_feed")
+    assert abs(schedule.peak - 1e6 / 900) < 1e-6 and "no peak factor" in schedule.derivation
+    assert abs(poll.peak - 1e6 / 900) < 1e-3
+    assert any("arrivals: flat" in line for line in _yaml_lines(d, "arrivals"))
+    assert ("jobs poll_feed", "1,111/s at peak") in d.figures

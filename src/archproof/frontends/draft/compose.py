@@ -488,7 +488,7 @@ def _entity_written_by(ctx: Ctx, pattern: str) -> EntitySpec | None:
     """The first entity in a database that an operation of block `pattern` reads by."""
     ops = {op.id for op in ctx.ops if op.pattern == pattern}
     for entity in ctx.entities.values():
-        comp = ctx.comps.get(entity.stored_in)
+        comp = ctx.comps.get(entity.stored_in or "")
         if entity.id == "User" or comp is None or comp.kind != "database":
             continue
         if any(a.operation in ops for a in entity.access):

@@ -260,6 +260,10 @@ def _operation(op: OpSpec, decisions: tuple[str, ...]) -> object:
         body["consumes"] = Note(op.consumes, "a background job: runs once per message")
     elif op.rate is not None:
         body["rate"] = Note(rate_text(op.rate), op.rate_note)
+    if op.flat and op.consumes is None:
+        body["arrivals"] = Note(
+            "flat", "a timer starts it: the same rate all day, no diurnal peak factor"
+        )
     if not op.sync:
         body["sync"] = False
     if op.critical:
