@@ -461,3 +461,10 @@ def test_scheduled_polling_is_flat_not_peaked() -> None:
     assert abs(poll.peak - 1e6 / 900) < 1e-3
     assert any("arrivals: flat" in line for line in _yaml_lines(d, "arrivals"))
     assert ("jobs poll_feed", "1,111/s at peak") in d.figures
+
+
+def test_a_crawl_rate_is_flat() -> None:
+    """'crawl 1 billion pages a month': the scheduler releases due URLs at the crawl rate
+    all day, so fetches are 386/s at peak (were × 3: 1,157/s and 126 fetch workers)."""
+    d = _draft("Design a web crawler. It should crawl 1 billion pages a month.")
+    assert abs(lower(d.design).rate("fetch_page").peak - 1e9 / (30 * 86_400)) < 1e-6
