@@ -390,3 +390,32 @@ def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
 def test_fresh3_subjects(text: str, at: str, subject: str, per: str | None) -> None:
     item = _one(text, at)
     assert subject in item.subject.lower() and item.per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "value", "period", "subject"),
+    [
+        ("Each sensor reports once a minute.", "once", 1, "minute", "reports"),
+        ("Clients poll twice an hour.", "twice", 2, "hour", "poll"),
+        ("Owners change the setpoint a dozen times a day.", "a dozen", 12, "day", "setpoint"),
+        ("Users refresh half a dozen times a day.", "half", 6, "day", "refresh"),
+        ("Each meter reports once in a minute.", "once", 1, "minute", "reports"),
+        # the rate opens its sentence: what happens is the clause after it
+        ("Twice a minute the cache refreshes.", "Twice", 2, "minute", "cache refreshes"),
+        ("A dozen times a day the app syncs.", "A dozen", 12, "day", "app syncs"),
+    ],
+)
+def test_times_a_period_in_words_is_a_rate(
+    text: str, at: str, value: int, period: str, subject: str
+) -> None:
+    """'once a minute', 'twice an hour', 'a dozen times a day': the 'a minute' / 'an hour'
+    is the period (1 per minute), never dropped, wherever the rate sits in its sentence."""
+    item = _one(text, at)
+    assert (item.unit, item.value, item.period) == ("count", value, period)
+    assert subject in item.subject
+
+
+def test_half_of_a_number_word_is_one_number() -> None:
+    """'half a dozen' is 6 and 'half a million' is 500,000 (were read as ½ and then 12)."""
+    assert _one("Each user posts half a dozen times a week.", "half").value == 6
+    assert _one("Half a million users sign in daily.", "Half").value == 500_000

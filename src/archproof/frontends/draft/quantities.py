@@ -245,7 +245,13 @@ def _place(
     if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold")):
         period, pend = _period_after(toks, i + 2)
         if nxt.low == "times" and period is not None:
-            subject = _noun_before(toks, i) or "times"
+            after = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
+            subject = (
+                _noun_before(toks, i)
+                # "A dozen times a day the app syncs": the clause after the period
+                or _clause_subject(toks, after, _clause_end(toks, max(after - 1, i)))
+                or "times"
+            )
             if subject.lower() in _HAPPEN:
                 # "Evaluations happen 2 million times per second": what happens
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
@@ -336,6 +342,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         if not subject or subject.split()[-1].lower() in ("spike", "spikes", "burst", "bursts"):
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
+    if not subject and period is not None:
+        # "Twice a minute the cache refreshes": the rate opens its clause; what happens is
+        # the clause after the period (a rate is never turned into a label and dropped).
+        after = next((k for k in range(i + 1, len(toks)) if toks[k].start >= end), len(toks))
+        subject = _clause_subject(toks, after, _clause_end(toks, max(after - 1, i))) or "times"
     if not subject:
         if tok.word_number and tok.value <= 3:
             return Quantity(tok.text, tok.start, tok.end, tok.value, "label", "", sentence)
