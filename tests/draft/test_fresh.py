@@ -34,9 +34,6 @@ _BY_ID = {t["id"]: t for t in FRESH}
 XFAIL_NUMBERS: dict[str, str] = {
     "parking-nonnative": "'it can be late maximum 10 seconds': the bound is read with the subject "
     "'maximum duration', not the free places the pronoun 'it' stands for (the clause before)",
-    "thermostat-words": "'each one reports its temperature and humidity once a minute' is read "
-    "per home (the noun before 'each one', not the thermostats it stands for) with the "
-    "subject 'humidity'",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "thermostat-words": "device telemetry (2M thermostats reporting once a minute) has no "

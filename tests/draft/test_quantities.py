@@ -459,3 +459,17 @@ def test_what_a_factor_or_a_habit_is_about(text: str, at: str, subject: str) -> 
     what the verb acts on, not the instrument in a prepositional phrase ('from a phone
     app')."""
     assert _one(text, at).subject.lower().split()[-1] == subject
+
+
+def test_each_one_stands_for_the_counted_thing_and_joined_nouns_stay_joined() -> None:
+    """'About two million thermostats are installed in homes, and each one reports its
+    temperature and humidity once a minute': per thermostat (the thing the sentence
+    counted), not per home (the nearest noun); the subject is both joined nouns."""
+    item = _one(
+        "About two million thermostats are installed in homes, and each one reports its "
+        "temperature and humidity once a minute.",
+        "once",
+    )
+    assert item.per == "thermostat"
+    assert item.subject == "temperature and humidity"
+    assert (item.value, item.period) == (1, "minute")

@@ -333,7 +333,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
-        subject = passive or _total_owner(toks, i) or _noun_before(toks, i)
+        subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
@@ -656,6 +656,19 @@ def _noun_before(toks: list[Token], i: int, *, verbs: bool = False) -> str:
     return ""
 
 
+def _coordinated(toks: list[Token], i: int, noun: str) -> str:
+    """The noun before a number with the noun it is joined to ("reports its temperature
+    and humidity once a minute": temperature and humidity, not humidity alone)."""
+    start = _clause_start(toks, i)
+    k = next((k for k in range(i - 1, start - 1, -1) if toks[k].text == noun), None)
+    if not noun or k is None or k - 2 < start:
+        return noun
+    joint, other = toks[k - 1], toks[k - 2]
+    if joint.low in ("and", "or") and other.kind == "word" and other.low not in _STOP:
+        return f"{other.text} {joint.low} {noun}"
+    return noun
+
+
 _INSTRUMENT = _wordset("from via through using with on in by")
 
 
@@ -846,6 +859,23 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             ),
             None,
         )
+        if one:
+            # "two million thermostats are installed in homes, and each one reports …": the
+            # pronoun stands for the thing the sentence counted, not the nearest noun
+            owner = (
+                next(
+                    (
+                        toks[m + 1]
+                        for m in range(k - 1, sentence_start - 1, -1)
+                        if toks[m].kind == "num"
+                        and m + 1 < k
+                        and toks[m + 1].kind == "word"
+                        and toks[m + 1].low not in _STOP
+                    ),
+                    None,
+                )
+                or owner
+            )
         # "100 million users, each receiving 40 emails a day": a verb in -ing after "each"
         # when an owner (users, servers) comes before it; "each booking" stays a noun
         acting = nxt.low.endswith("ing") and owner is not None and singular(owner.low) in _OWNERS
