@@ -127,3 +127,22 @@ def test_work_a_timer_starts_arrives_flat_and_so_do_the_jobs_it_feeds() -> None:
     assert "flat" in schedule.derivation and "no peak factor" in schedule.derivation
     assert poll.peak == pytest.approx(100)
     assert browse.peak == pytest.approx(300)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.998999, "99.899%"),  # misses 99.9%: was printed "99.9%" beside "violated"
+        (0.9999999999, "99.999999%"),  # was "100%"
+        (0.99999975, "99.999975%"),
+        (0.999, "99.9%"),
+        (0.9995, "99.95%"),
+        (0.99953, "99.953%"),
+    ],
+)
+def test_an_availability_is_printed_rounded_down(value: float, shown: str) -> None:
+    """Found on the lab-reports draft: `analyze` printed create_report's availability as
+    99.9% and the SLO 99.9% as violated; a printed availability is one the design reaches."""
+    from archproof.numbers import nines
+
+    assert nines(value) == shown

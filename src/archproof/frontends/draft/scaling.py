@@ -483,7 +483,7 @@ def high_availability(ctx: Ctx) -> None:
             # the path short of its target must not read as the fix (the capacity pass
             # reports the operation's availability as violated then).
             outcome = (
-                f"with the pair the path reaches {_pct(avail, below=target)}, still short of "
+                f"with the pair the path reaches {_pct(avail)}, still short of "
                 f"the target: '{weakest}' (available "
                 f"{_pct(_component_availability(ctx.comps[weakest]))} alone) bounds it "
                 "(open question)"
@@ -554,18 +554,10 @@ def _standby_adds_no_capacity(comp: CompSpec) -> None:
     )
 
 
-def _pct(value: float, *, below: float | None = None) -> str:
-    """An availability with digits enough to show its nines (`numbers.nines`): 99.95%,
-    99.99998% (not "100%"); given `below`, a target the value misses, with digits enough
-    that the figure does not print as the target (99.8999%, not 99.9%)."""
-    text = numbers.nines(value)
-    if below is None or value >= below:
-        return text
-    digits = 3
-    while float(text.rstrip("%")) >= below * 100 and digits < 12:
-        digits += 1
-        text = f"{numbers.sig(value * 100, digits)}%"
-    return text
+def _pct(value: float) -> str:
+    """An availability as `numbers.nines` prints it (rounded down: 99.999975%, not 100%;
+    99.899% for a path that misses 99.9%, not 99.9%)."""
+    return numbers.nines(value)
 
 
 def latency_risks(ctx: Ctx) -> None:
