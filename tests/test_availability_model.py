@@ -99,3 +99,50 @@ def test_a_drill_fails_the_share_the_failure_mode_predicts(name: str) -> None:
             assert abs(observed - predicted) <= band, (mode.component, o.name)
             checked += 1
     assert checked >= 5
+
+
+POLLS = """
+meta: {name: polls}
+requirements: {load: {peak_factor: 3}}
+components:
+  sched: {kind: worker, tech: worker, replicas: 1}
+  due: {kind: queue, tech: sqs}
+  fetch: {kind: worker, tech: worker, replicas: 4}
+operations:
+  schedule: {rate: 100/s, arrivals: flat, sync: false,
+             calls: [{sched.tick: {calls: [{call: due.enqueue, async: true}]}}]}
+  poll: {consumes: due, calls: [fetch.get: 5ms]}
+  browse: {rate: 100/s, calls: [fetch.get: 5ms]}
+"""
+
+
+def test_work_a_timer_starts_arrives_flat_and_so_do_the_jobs_it_feeds() -> None:
+    """Scheduled polling is flat, not diurnal: no peak factor on it or on its jobs, with
+    the reason in the rate's derivation; a diurnal operation beside it is still peaked."""
+    from archproof.passes.lower import lower
+
+    model = lower(load_text(POLLS, "polls.yaml"))
+    schedule, poll, browse = (model.rate(o) for o in ("schedule", "poll", "browse"))
+    assert schedule.peak == schedule.average == 100
+    assert "flat" in schedule.derivation and "no peak factor" in schedule.derivation
+    assert poll.peak == pytest.approx(100)
+    assert browse.peak == pytest.approx(300)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.998999, "99.899%"),  # misses 99.9%: was printed "99.9%" beside "violated"
+        (0.9999999999, "99.999999%"),  # was "100%"
+        (0.99999975, "99.999975%"),
+        (0.999, "99.9%"),
+        (0.9995, "99.95%"),
+        (0.99953, "99.953%"),
+    ],
+)
+def test_an_availability_is_printed_rounded_down(value: float, shown: str) -> None:
+    """Found on the lab-reports draft: `analyze` printed create_report's availability as
+    99.9% and the SLO 99.9% as violated; a printed availability is one the design reaches."""
+    from archproof.numbers import nines
+
+    assert nines(value) == shown

@@ -106,7 +106,12 @@ def nines(value: float | None) -> str:
     if value < 0.5:
         return percent(value)  # far from any nines: `:.Ng` printed 1e-10%
     digits = max(3, min(8, int(-math.log10(1 - value)) + 3))
-    return f"{sig(value * 100, digits)}%"
+    # Rounded down, never up: an availability printed is one the design reaches. Rounded
+    # to nearest, 0.998999 printed as 99.9% beside a 99.9% target it violates, and
+    # 0.9999999999 as 100%. (1e-6 of a last digit keeps 0.999 × 100 from reading 99.899%.)
+    decimals = digits - 2
+    floored = math.floor(value * 100 * 10**decimals + 1e-6) / 10**decimals
+    return f"{floored:.{decimals}f}".rstrip("0").rstrip(".") + "%"
 
 
 def size(value: float | None) -> str:

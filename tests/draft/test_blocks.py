@@ -411,3 +411,60 @@ def test_an_artifact_ready_minutes_after_its_input_is_a_background_job() -> None
         "ready within 2 seconds. Users search their invoices."
     )
     assert not any(op.id.startswith("make_") for op in quick.design.operations)
+
+
+LAB_REPORTS = "Design a service for lab reports. 5k reports a day; each report is a 4 MB PDF."
+
+
+def test_a_stated_rate_of_things_is_their_create_rate_and_sizes_their_bytes() -> None:
+    """Found as an outsider: "5k reports a day" was read as requests of no kind (split 10:1
+    into reads and writes), while the block creating reports fell back to one per assumed
+    daily active user (10k a day): a stated number replaced by an assumption."""
+    d = _draft(LAB_REPORTS)
+    assert abs(_rate(d, "create_report") - 5000 / 86_400) < 1e-9
+    assert not any(a.id.startswith("crud-writes") for a in d.design.requirements.assumptions)
+    assert not any(r.name == "daily active users" for r in d.requirements)
+    # the object store grows by one 4 MB object per report: 5k × 4 MB × 5 years ≈ 36.5 TB
+    blob = next(e for e in d.design.entities if e.stored_in == "blobs")
+    assert blob.growth is not None and abs(float(blob.growth.per_second) - 5000 / 86_400) < 1e-6
+    assert blob.row_size == "4MB"
+    assert ("PdfBlob objects (5 years)", "36.5TB") in d.figures
+
+
+def test_a_standby_that_leaves_the_path_short_does_not_read_as_the_fix() -> None:
+    """The lab-reports draft paired its database with a standby, and the decision read as
+    if that met 99.9% ("100% as a pair") while the capacity pass said the operations'
+    availability was violated: the object store (99.9% alone) still bounds the path. The
+    capacity pass is right; the decision now says what the path reaches and what bounds it."""
+    from archproof.passes.capacity import CapacityResult
+    from archproof.pipeline import run
+
+    d = _draft(LAB_REPORTS)
+    result = run(d.design, passes=("capacity",)).get("capacity", CapacityResult)
+    assert result is not None
+    op = next(o for o in result.operations if o.id == "create_report")
+    verdict = next(c for c in op.slo if c.metric == "availability")
+    _, _, because = _decided(d, "db-ha")
+    assert verdict.status.value == "violated"
+    assert "100%" not in because and "99.999975% as a pair" in because
+    assert "still short of the target: 'blobs'" in because and "reaches 99.899%" in because
+
+
+def test_scheduled_polling_is_flat_not_peaked() -> None:
+    """An RSS reader polling 1M feeds every 15 minutes fetches 1,111 feeds a second all day:
+    the polls were multiplied by the diurnal peak factor (3,333/s at peak, 3× the fetch
+    workers). The scheduler is written `arrivals: flat` and its jobs inherit it."""
+    d = _draft("An RSS reader service: 1M feeds, each feed polled every 15 minutes.")
+    model = lower(d.design)
+    schedule, poll = model.rate("schedule_polls"), model.rate("poll_feed")
+    assert abs(schedule.peak - 1e6 / 900) < 1e-6 and "no peak factor" in schedule.derivation
+    assert abs(poll.peak - 1e6 / 900) < 1e-3
+    assert any("arrivals: flat" in line for line in _yaml_lines(d, "arrivals"))
+    assert ("jobs poll_feed", "1,111/s at peak") in d.figures
+
+
+def test_a_crawl_rate_is_flat() -> None:
+    """'crawl 1 billion pages a month': the scheduler releases due URLs at the crawl rate
+    all day, so fetches are 386/s at peak (were × 3: 1,157/s and 126 fetch workers)."""
+    d = _draft("Design a web crawler. It should crawl 1 billion pages a month.")
+    assert abs(lower(d.design).rate("fetch_page").peak - 1e9 / (30 * 86_400)) < 1e-6

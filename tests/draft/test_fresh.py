@@ -3,8 +3,9 @@ three classic ones (`corpus/fresh.yaml`, keys committed before the drafter was r
 a6453e6) and a second batch of four systems that are not among the corpus's building blocks
 (`corpus/fresh2.yaml`, keys committed before the drafter was run on them in 8d06b89) and
 a third batch of three (`corpus/fresh3.yaml`, keys committed before the drafter was run on
-them in 85755eb). What fails is marked xfail with the gap it shows; these are the drafter's
-open problems on tasks it was not tuned on, not keys to edit.
+them in 85755eb) and a fourth batch of four (`corpus/fresh4.yaml`, keys committed before the
+drafter was run on them in 18fd68b). What fails is marked xfail with the gap it shows; these
+are the drafter's open problems on tasks it was not tuned on, not keys to edit.
 """
 
 from __future__ import annotations
@@ -23,15 +24,22 @@ from archproof.frontends.draft.text import normalize
 
 FRESH: list[dict[str, Any]] = [
     task
-    for name in ("fresh.yaml", "fresh2.yaml", "fresh3.yaml")
+    for name in ("fresh.yaml", "fresh2.yaml", "fresh3.yaml", "fresh4.yaml")
     for task in YAML(typ="safe").load(
         (Path(__file__).with_name("corpus") / name).read_text("utf-8")
     )
 ]
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS: dict[str, str] = {}
-XFAIL_COMPONENTS: dict[str, str] = {}
+XFAIL_NUMBERS: dict[str, str] = {
+    "parking-nonnative": "'it can be late maximum 10 seconds': the bound is read with the subject "
+    "'maximum duration', not the free places the pronoun 'it' stands for (the clause before)",
+}
+XFAIL_COMPONENTS: dict[str, str] = {
+    "thermostat-words": "device telemetry (2M thermostats reporting once a minute) has no "
+    "block: the draft is a CRUD service over 'cloud' items, with no ingest stream and no "
+    "store of readings",
+}
 XFAIL_CLEAN: dict[str, str] = {}
 
 

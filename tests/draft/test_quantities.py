@@ -390,3 +390,86 @@ def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
 def test_fresh3_subjects(text: str, at: str, subject: str, per: str | None) -> None:
     item = _one(text, at)
     assert subject in item.subject.lower() and item.per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "value", "period", "subject"),
+    [
+        ("Each sensor reports once a minute.", "once", 1, "minute", "reports"),
+        ("Clients poll twice an hour.", "twice", 2, "hour", "poll"),
+        ("Owners change the setpoint a dozen times a day.", "a dozen", 12, "day", "setpoint"),
+        ("Users refresh half a dozen times a day.", "half", 6, "day", "refresh"),
+        ("Each meter reports once in a minute.", "once", 1, "minute", "reports"),
+        # the rate opens its sentence: what happens is the clause after it
+        ("Twice a minute the cache refreshes.", "Twice", 2, "minute", "cache refreshes"),
+        ("A dozen times a day the app syncs.", "A dozen", 12, "day", "app syncs"),
+    ],
+)
+def test_times_a_period_in_words_is_a_rate(
+    text: str, at: str, value: int, period: str, subject: str
+) -> None:
+    """'once a minute', 'twice an hour', 'a dozen times a day': the 'a minute' / 'an hour'
+    is the period (1 per minute), never dropped, wherever the rate sits in its sentence."""
+    item = _one(text, at)
+    assert (item.unit, item.value, item.period) == ("count", value, period)
+    assert subject in item.subject
+
+
+def test_half_of_a_number_word_is_one_number() -> None:
+    """'half a dozen' is 6 and 'half a million' is 500,000 (were read as ½ and then 12)."""
+    assert _one("Each user posts half a dozen times a week.", "half").value == 6
+    assert _one("Half a million users sign in daily.", "Half").value == 500_000
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "period"),
+    [
+        # a period in a new clause after "and" is that clause's own (fresh4)
+        ("We have 40,000 shows right now and most publish weekly.", "40,000", None),
+        ("Readings are kept for ninety days and owners see hourly charts.", "ninety", None),
+        # an adverb before a noun is an adjective on it
+        ("We keep 2 million readings and show hourly charts.", "2 million", None),
+        # still a period where it is one
+        ("We process 5k orders daily.", "5k", "day"),
+        ("2M events daily from sensors.", "2M", "day"),
+    ],
+)
+def test_a_period_word_in_another_clause_is_not_the_numbers(
+    text: str, at: str, period: str | None
+) -> None:
+    assert _one(text, at).period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("In report-card week the traffic is 10x higher.", "10x", "traffic"),
+        ("Black Friday traffic is 5x higher than usual.", "5x", "traffic"),
+        (
+            "Each owner changes the setpoint from a phone app a dozen times a day.",
+            "a dozen",
+            "setpoint",
+        ),
+        ("Users check prices in the app 20 times a day.", "20", "prices"),
+        ("Users open their feed 10 times a day.", "10", "feed"),
+    ],
+)
+def test_what_a_factor_or_a_habit_is_about(text: str, at: str, subject: str) -> None:
+    """'10x higher' multiplies the clause's subject, not 'higher'; 'N times a day' counts
+    what the verb acts on, not the instrument in a prepositional phrase ('from a phone
+    app')."""
+    assert _one(text, at).subject.lower().split()[-1] == subject
+
+
+def test_each_one_stands_for_the_counted_thing_and_joined_nouns_stay_joined() -> None:
+    """'About two million thermostats are installed in homes, and each one reports its
+    temperature and humidity once a minute': per thermostat (the thing the sentence
+    counted), not per home (the nearest noun); the subject is both joined nouns."""
+    item = _one(
+        "About two million thermostats are installed in homes, and each one reports its "
+        "temperature and humidity once a minute.",
+        "once",
+    )
+    assert item.per == "thermostat"
+    assert item.subject == "temperature and humidity"
+    assert (item.value, item.period) == (1, "minute")

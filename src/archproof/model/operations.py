@@ -348,6 +348,13 @@ class Operation(Node):
     share: Percent | None = Field(
         default=None, description="Share of `requirements.load.requests` (instead of a rate)."
     )
+    arrivals: Literal["diurnal", "flat"] = Field(
+        default="diurnal",
+        description="How the operation's requests arrive over a day: `diurnal` (people's "
+        "rhythm: the peak is the rate × `requirements.load.peak_factor`) or `flat` (work a "
+        "timer starts, such as polls on a fixed period: it arrives at its average rate all "
+        "day, so no peak factor applies).",
+    )
     consumes: str | None = Field(
         default=None,
         description="Queue component whose messages start this operation (a worker job).",

@@ -51,8 +51,11 @@ def summarize(design: Design) -> Summary:
 
     catalog = load_catalog()
     stateful = sum(1 for c in design.components if resolve(c, catalog.get(c.tech)).stateful)
-    rates = [operation_rate(design, op) for op in design.operations]
-    average = sum((r for r in rates if r is not None), Fraction(0))
+    load = design.requirements.load
+    rates = [(op, operation_rate(design, op)) for op in design.operations]
+    average = sum((r for _, r in rates if r is not None), Fraction(0))
+    # each at its own peak: work that arrives flat (`arrivals: flat`) is not multiplied
+    peak = sum((peak_rate(r, load, op.arrivals) for op, r in rates if r is not None), Fraction(0))
     factor = design.requirements.load.peak_factor
     return Summary(
         name=design.meta.name,
@@ -63,6 +66,6 @@ def summarize(design: Design) -> Summary:
         entities=len(design.entities),
         events=len(design.events),
         average_rps=average,
-        peak_rps=peak_rate(average, design.requirements.load),
+        peak_rps=peak,
         peak_factor=factor,
     )

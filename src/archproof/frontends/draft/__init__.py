@@ -264,9 +264,11 @@ def _vague(ctx: Ctx) -> None:
 
 
 def _figures(ctx: Ctx) -> None:
-    rates = op_rates(ctx)
+    rates = op_rates(ctx, for_peak=True)  # so × the peak factor is each peak, flat work too
+    averages = op_rates(ctx)
     sync = [op for op in ctx.ops if op.sync]
     total = sum((rates.get(op.id, Fraction(0)) for op in sync), Fraction(0))
+    average = sum((averages.get(op.id, Fraction(0)) for op in sync), Fraction(0))
 
     def peak(rate: Fraction) -> str:
         return per_s(float(at_peak(rate, ctx.load.peak_factor)))
@@ -275,7 +277,7 @@ def _figures(ctx: Ctx) -> None:
         0,
         (
             "peak requests",
-            f"{peak(total)} (average {per_s(float(total))} "
+            f"{peak(total)} (average {per_s(float(average))} "
             f"× peak factor {sig(float(ctx.load.peak_factor), 6)})",
         ),
     )

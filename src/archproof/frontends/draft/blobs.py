@@ -53,6 +53,7 @@ def blob_store(ctx: Ctx) -> None:
     ctx.comp("blobs", rationale=f"{what} bytes in an object store, apart from the rows")
     blob = ctx.entity(f"{camel(what)}Blob")
     blob.stored_in = "blobs"
+    blob.row_size = str(Size(Fraction(item.value)))  # one object per item, as the task says
     blob.note = f"the {what} bytes, one object per {what} id; the row that points here is small"
     # the bytes first, then the row that points at them: a row never names a missing
     # object (a put that fails leaves at worst an orphan object, which a sweep can delete)

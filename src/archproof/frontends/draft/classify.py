@@ -162,7 +162,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "analytics events: high-volume, not time-sensitive; event hub + batch aggregation",
         r"analytic|clickstream|click\s+tracking|tracking\s+events|\bmetrics?\b|telemetry"
         r"|dashboards?|statistic|\bstats\b|\bevents?\s+(?:per|a|each)\b|\bingest|\biot\b"
-        r"|sensor|page\s?views",
+        r"|sensor",
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",

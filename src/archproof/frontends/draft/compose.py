@@ -387,15 +387,22 @@ def _storage(ctx: Ctx) -> None:
         ctx.storage_total = size3(total)
         ctx.figures.append(("storage", size3(total)))
         return
+    main_write = ctx.find_op(ctx.primary_write)
     names = MAIN_ENTITY.get(ctx.classification.primary, ())
-    entity = next((ctx.entities[n] for n in names if n in ctx.entities), None)
+    # The main write of another block ("5k reports a day" created by the CRUD block of a
+    # task the classifier read as batch) grows that block's entity, not the main block's.
+    entity = (
+        _entity_written_by(ctx, main_write.pattern)
+        if main_write is not None and main_write.pattern != ctx.classification.primary
+        else None
+    )
+    entity = entity or next((ctx.entities[n] for n in names if n in ctx.entities), None)
     if entity is None and ctx.entities:
         entity = next(
             (e for e in ctx.entities.values() if e.id != "User"), next(iter(ctx.entities.values()))
         )
     if entity is None:
         return
-    main_write = ctx.find_op(ctx.primary_write)
     # A main write that is a job (its rate is its queue's) grows by the task's write load.
     writes = main_write.rate if main_write is not None and main_write.rate else ctx.load.writes
     if not writes:
@@ -434,6 +441,17 @@ def _storage(ctx: Ctx) -> None:
         text += f" (the task says {Size(storage_fig)} in total)"
     ctx.storage_total = volume
     ctx.figures.append((f"row data ({sig(float(years), 6)} years)", volume))
+    for blob in ctx.entities.values():
+        # One object per main write, of the size the task states (blobs.blob_store): the
+        # growth the storage table sizes the object store with, and the same volume here.
+        if blob.stored_in != "blobs" or blob.growth is not None or blob.row_size is None:
+            continue
+        blob.growth = writes
+        blob.retention, blob.retention_note = entity.retention, entity.retention_note
+        objects = size_text(
+            float(writes) * float(retention) * float(parse_size(blob.row_size).bytes)
+        ).replace(" ", "")
+        ctx.figures.append((f"{blob.id} objects ({sig(float(years), 6)} years)", objects))
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",
@@ -464,6 +482,18 @@ def _storage(ctx: Ctx) -> None:
             f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × "
             f"{sig(float(years), 6)} years",
         )
+
+
+def _entity_written_by(ctx: Ctx, pattern: str) -> EntitySpec | None:
+    """The first entity in a database that an operation of block `pattern` reads by."""
+    ops = {op.id for op in ctx.ops if op.pattern == pattern}
+    for entity in ctx.entities.values():
+        comp = ctx.comps.get(entity.stored_in or "")
+        if entity.id == "User" or comp is None or comp.kind != "database":
+            continue
+        if any(a.operation in ops for a in entity.access):
+            return entity
+    return None
 
 
 def size3(value: Fraction) -> str:

@@ -260,6 +260,10 @@ def _operation(op: OpSpec, decisions: tuple[str, ...]) -> object:
         body["consumes"] = Note(op.consumes, "a background job: runs once per message")
     elif op.rate is not None:
         body["rate"] = Note(rate_text(op.rate), op.rate_note)
+    if op.flat and op.consumes is None:
+        body["arrivals"] = Note(
+            "flat", "a timer starts it: the same rate all day, no diurnal peak factor"
+        )
     if not op.sync:
         body["sync"] = False
     if op.critical:
@@ -339,7 +343,12 @@ def _entity(e: EntitySpec) -> object:
         body["states"] = Flow(list(e.states))
         body["transitions"] = {s: Flow(list(t)) for s, t in e.transitions.items()}
     if e.growth is not None:
-        body["growth"] = Note(rate_text(e.growth), "new rows: the main write rate")
+        body["growth"] = Note(
+            rate_text(e.growth),
+            "new objects: one per main write"
+            if e.stored_in == "blobs"
+            else "new rows: the main write rate",
+        )
     if e.retention:
         body["retention"] = Note(e.retention, e.retention_note)
     if e.row_size:

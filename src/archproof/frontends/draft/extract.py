@@ -308,7 +308,7 @@ def _from_reading(found: Extracted) -> None:
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
-            role, subject = known if known else ("requests", head)
+            role, subject = known if known else (_unknown_role(q), head)
             per_user = q.per in _PEOPLE_PER_WHAT
             figures.append(
                 Figure(
@@ -337,6 +337,19 @@ def _from_reading(found: Extracted) -> None:
 
 
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
+
+
+def _unknown_role(q: Quantity) -> str:
+    """The role of a rate of things the lexicon does not know ("5k reports a day", "60k new
+    episodes a month"): a stated count of things per period measures the things being made,
+    a write of the task's own entity. A count of times ("open their feed 10 times a day",
+    "evaluations happen 2 million times per second") counts actions on the thing, and a
+    sentence that reads the things ("viewed", "opened") reads them: both stay requests of
+    unknown kind."""
+    words = {w.lower() for w in _WORD.findall(q.sentence)}
+    if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
+        return "requests"
+    return "write"
 
 
 _LIMIT_WORDS = re.compile(

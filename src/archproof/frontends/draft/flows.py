@@ -75,7 +75,7 @@ def walk(
 
 @dataclass
 class Flow:
-    """Average load on one component (multiply by the peak factor for peak)."""
+    """Load on one component: multiply by the peak factor for its peak (`flows`)."""
 
     rate: Fraction = Fraction(0)
     busy: float = 0.0  # Erlangs: Σ rate × held time
@@ -86,9 +86,17 @@ class Flow:
     works: dict[str, Fraction] = field(default_factory=dict)
 
 
-def op_rates(ctx: Ctx) -> dict[str, Fraction]:
-    """Average rate of every operation; queue consumers get what their producers enqueue."""
-    rates = {op.id: op.rate or Fraction(0) for op in ctx.ops if op.consumes is None}
+def op_rates(ctx: Ctx, *, for_peak: bool = False) -> dict[str, Fraction]:
+    """Average rate of every operation; queue consumers get what their producers enqueue.
+
+    `for_peak`: rates whose peak is `at_peak(rate)`, as the lowering computes it: an
+    operation that arrives flat (`OpSpec.flat`) is not multiplied by the peak factor, so
+    its rate here is divided by it, and the jobs it feeds inherit that."""
+    rates = {
+        op.id: (op.rate or Fraction(0)) / (ctx.load.peak_factor if for_peak and op.flat else 1)
+        for op in ctx.ops
+        if op.consumes is None
+    }
     consumers = {op.consumes: op.id for op in ctx.ops if op.consumes is not None}
     for op_id in consumers.values():
         rates[op_id] = Fraction(0)
@@ -124,8 +132,9 @@ def _children(ctx: Ctx, items: list[CallSpec | OneOfSpec], p: Fraction) -> float
 
 
 def flows(ctx: Ctx) -> dict[str, Flow]:
-    """Average load on each component from every operation."""
-    rates = op_rates(ctx)
+    """Load on each component from every operation, as rates whose peak is `at_peak` of
+    them (an average, except that work arriving flat is not peaked: `op_rates`)."""
+    rates = op_rates(ctx, for_peak=True)
     out: dict[str, Flow] = {cid: Flow() for cid in ctx.comps}
     for op in ctx.ops:
         rate = rates.get(op.id, Fraction(0))

@@ -100,6 +100,9 @@ class OpSpec:
     rate_note: str | None = None
     consumes: str | None = None
     sync: bool = True
+    # Work a timer starts (polls on a fixed period) arrives flat: written `arrivals: flat`,
+    # so the lowering applies no peak factor to it (nor to the jobs it feeds).
+    flat: bool = False
     critical: bool = False
     idempotency_key: str | None = None
     slo: dict[str, Fraction] = field(default_factory=dict)  # p50/p95/p99 → seconds

@@ -245,7 +245,13 @@ def _place(
     if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold")):
         period, pend = _period_after(toks, i + 2)
         if nxt.low == "times" and period is not None:
-            subject = _noun_before(toks, i) or "times"
+            rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
+            subject = (
+                _acted_on(toks, i)
+                # "A dozen times a day the app syncs": the clause after the period
+                or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
+                or "times"
+            )
             if subject.lower() in _HAPPEN:
                 # "Evaluations happen 2 million times per second": what happens
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
@@ -260,6 +266,9 @@ def _place(
         ):
             return q("count", "retries", nxt.end)  # "retried max 3 times": a count of retries
         subject = _noun_after(toks, i + 2)
+        if _COMPARATIVE.match(subject):
+            # "the traffic is 10x higher": what is multiplied is the clause's subject
+            subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
         per = _per(toks, i, _clause_end(toks, i))
@@ -324,7 +333,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
-        subject = passive or _total_owner(toks, i) or _noun_before(toks, i)
+        subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
@@ -336,6 +345,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         if not subject or subject.split()[-1].lower() in ("spike", "spikes", "burst", "bursts"):
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
+    if not subject and period is not None:
+        # "Twice a minute the cache refreshes": the rate opens its clause; what happens is
+        # the clause after the period (a rate is never turned into a label and dropped).
+        after = next((k for k in range(i + 1, len(toks)) if toks[k].start >= end), len(toks))
+        subject = _clause_subject(toks, after, _clause_end(toks, max(after - 1, i))) or "times"
     if not subject:
         if tok.word_number and tok.value <= 3:
             return Quantity(tok.text, tok.start, tok.end, tok.value, "label", "", sentence)
@@ -642,6 +656,41 @@ def _noun_before(toks: list[Token], i: int, *, verbs: bool = False) -> str:
     return ""
 
 
+def _coordinated(toks: list[Token], i: int, noun: str) -> str:
+    """The noun before a number with the noun it is joined to ("reports its temperature
+    and humidity once a minute": temperature and humidity, not humidity alone)."""
+    start = _clause_start(toks, i)
+    k = next((k for k in range(i - 1, start - 1, -1) if toks[k].text == noun), None)
+    if not noun or k is None or k - 2 < start:
+        return noun
+    joint, other = toks[k - 1], toks[k - 2]
+    if joint.low in ("and", "or") and other.kind == "word" and other.low not in _STOP:
+        return f"{other.text} {joint.low} {noun}"
+    return noun
+
+
+_INSTRUMENT = _wordset("from via through using with on in by")
+
+
+def _acted_on(toks: list[Token], i: int) -> str:
+    """What is done N times: the nearest noun before, unless it is the object of a
+    preposition ("changes the setpoint from a phone app a dozen times a day": the
+    setpoint, not the app it is changed from)."""
+    noun = _noun_before(toks, i)
+    start = _clause_start(toks, i)
+    k = next((k for k in range(i - 1, start - 1, -1) if toks[k].text == noun), None)
+    if not noun or k is None:
+        return noun
+    m = k - 1
+    while m >= start and toks[m].kind == "word" and toks[m].low not in _STOP:
+        m -= 1  # the noun's modifiers ("phone app")
+    while m >= start and toks[m].low in _DETERMINERS:
+        m -= 1
+    if m > start and toks[m].low in _INSTRUMENT:
+        return _noun_before(toks, m) or noun
+    return noun
+
+
 def _is_time_word(low: str) -> bool:
     return low in _SECONDS or low in _SHORT_DURATION
 
@@ -668,7 +717,15 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
                 return _period_name(nxt.low), nxt.end
             return None, 0
         low = tok.low
+        if low in ("and", "but") and _starts_clause(_at(toks, k + 1)):
+            # "40,000 shows right now and most publish weekly", "kept for ninety days and
+            # owners see hourly charts": a period past a new clause is that clause's own
+            break
         if low in _ADVERBS:
+            after = _at(toks, k + 1)
+            if after is not None and after.kind == "word" and after.low not in _STOP:
+                k += 1  # "owners see hourly charts": an adjective on the noun after it
+                continue
             return _ADVERBS[low], tok.end
         if low in _RATE_WORDS:
             return _RATE_WORDS[low], tok.end
@@ -682,6 +739,24 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
                     return name, nxt.end
         k += 1
     return None, 0
+
+
+_COMPARATIVE = re.compile(
+    r"^(?:(?:high|low|bigg|larg|great|busi|heavi|fast|slow|small)er|more|less)\b", re.IGNORECASE
+)
+
+# Words that open a new clause after "and"/"but": a new subject, not more of the same phrase.
+_CLAUSE_OPENERS = _wordset(
+    "the most some all many we they it he she i you our their its this that these those there "
+    "everyone everybody nobody"
+)
+
+
+def _starts_clause(tok: Token | None) -> bool:
+    """`tok` (after an "and") opens a clause of its own: a determiner, a pronoun, or people."""
+    if tok is None or tok.kind != "word":
+        return False
+    return tok.low in _CLAUSE_OPENERS or _is_people(tok.low)
 
 
 def _period_name(low: str) -> str | None:
@@ -784,6 +859,23 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             ),
             None,
         )
+        if one:
+            # "two million thermostats are installed in homes, and each one reports …": the
+            # pronoun stands for the thing the sentence counted, not the nearest noun
+            owner = (
+                next(
+                    (
+                        toks[m + 1]
+                        for m in range(k - 1, sentence_start - 1, -1)
+                        if toks[m].kind == "num"
+                        and m + 1 < k
+                        and toks[m + 1].kind == "word"
+                        and toks[m + 1].low not in _STOP
+                    ),
+                    None,
+                )
+                or owner
+            )
         # "100 million users, each receiving 40 emails a day": a verb in -ing after "each"
         # when an owner (users, servers) comes before it; "each booking" stays a noun
         acting = nxt.low.endswith("ing") and owner is not None and singular(owner.low) in _OWNERS

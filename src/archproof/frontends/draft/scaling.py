@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import archproof.numbers as numbers
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import (
     SEE_ANALYZE,
@@ -461,17 +462,33 @@ def high_availability(ctx: Ctx) -> None:
             ),
             key=lambda comp: _component_availability(comp, write=True),
         )
+        paired: list[tuple[CompSpec, float, float]] = []
         for comp in candidates:
             if avail >= target:
                 break
             before = _component_availability(comp, write=True)
             comp.replicas = 2
             _standby_adds_no_capacity(comp)
-            after = _component_availability(comp, write=True)
+            paired.append((comp, before, _component_availability(comp, write=True)))
+            avail, _ = _path_availability(ctx, op.calls)
+        short = avail < target - AVAILABILITY_ROUNDING
+        weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
+        for comp, before, after in paired:
             role = (
                 "primary + hot standby (automatic failover; the standby adds no write capacity)"
                 if comp.kind == "database"
                 else "2 nodes (mirrored)"
+            )
+            # What the path reaches with the pair, said either way: a standby that leaves
+            # the path short of its target must not read as the fix (the capacity pass
+            # reports the operation's availability as violated then).
+            outcome = (
+                f"with the pair the path reaches {_pct(avail)}, still short of "
+                f"the target: '{weakest}' (available "
+                f"{_pct(_component_availability(ctx.comps[weakest]))} alone) bounds it "
+                "(open question)"
+                if short
+                else f"with the pair the path reaches {_pct(avail)}"
             )
             ctx.decide(
                 f"{comp.id}-ha",
@@ -480,12 +497,11 @@ def high_availability(ctx: Ctx) -> None:
                 Principle.FH,
                 f"'{op.id}' needs {_pct(target)}, which its path does not reach with one "
                 f"{comp.tech} node (available {_pct(before)} alone, {_pct(after)} as a pair "
-                "with a standby); `archproof analyze` prints each operation's availability",
+                f"with a standby); {outcome}; `archproof analyze` prints each operation's "
+                "availability",
                 comp.id,
             )
-            avail, _ = _path_availability(ctx, op.calls)
-        if avail < target - AVAILABILITY_ROUNDING:
-            weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
+        if short:
             ctx.ledger.ask(
                 f"{op.id} cannot reach its {_pct(target)} target (weakest: '{weakest}', "
                 f"available {_pct(_component_availability(ctx.comps[weakest]))} alone): add "
@@ -539,7 +555,9 @@ def _standby_adds_no_capacity(comp: CompSpec) -> None:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.3f}".rstrip("0").rstrip(".") + "%"
+    """An availability as `numbers.nines` prints it (rounded down: 99.999975%, not 100%;
+    99.899% for a path that misses 99.9%, not 99.9%)."""
+    return numbers.nines(value)
 
 
 def latency_risks(ctx: Ctx) -> None:

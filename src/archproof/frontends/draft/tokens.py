@@ -239,6 +239,16 @@ def _words(raw: list[Token], i: int, out: list[Token]) -> int:
             current, seen, i = Fraction(1, 2), True, i + 1
             if i < len(raw) and raw[i].low in ("a", "an"):
                 i += 1
+            # "half a dozen", "half a million": half of the number word that follows
+            if i < len(raw) and raw[i].low in (
+                "dozen",
+                "hundred",
+                "thousand",
+                "million",
+                "billion",
+            ):
+                current *= _VAGUE[raw[i].low][0] if raw[i].low == "dozen" else _SCALES[raw[i].low]
+                i += 1
             break
         if low in _VAGUE and not (seen and current):
             value, note = _VAGUE[low]

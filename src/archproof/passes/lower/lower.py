@@ -108,8 +108,11 @@ def route(is_write: bool, pools: Sequence[SizedPool]) -> tuple[tuple[int, float]
     return ((primary.index, f), (replicas.index, 1.0 - f))
 
 
-def peak_rate(average: Fraction, load: Load) -> Fraction:
-    """The one place an average rate becomes the peak the design is sized for (exact)."""
+def peak_rate(average: Fraction, load: Load, arrivals: str = "diurnal") -> Fraction:
+    """The one place an average rate becomes the peak the design is sized for (exact):
+    × the peak factor, except for work that arrives flat (`Operation.arrivals`)."""
+    if arrivals == "flat":
+        return average
     return at_peak(average, load.peak_factor)
 
 
@@ -426,7 +429,13 @@ def operation_rates(
         stated = (
             f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
         )
-        settle(op, float(a), float(peak_rate(a, load)), f"{stated} × peak factor {sig(pf, 6)}")
+        derivation = (
+            f"{stated}, flat: work a timer starts arrives at its average rate all day (no "
+            "peak factor)"
+            if op.arrivals == "flat"
+            else f"{stated} × peak factor {sig(pf, 6)}"
+        )
+        settle(op, float(a), float(peak_rate(a, load, op.arrivals)), derivation)
     producers_of: dict[str, list[Call]] = {}
     for c in calls:
         if c.enqueues:

@@ -20,14 +20,21 @@ _MAIN_JOB_OF = {"webapp": "crud"}
 READS = ("read", "search")
 
 
-def primary_rates(ctx: Ctx, pattern: str) -> tuple[Fraction, Fraction, str, str]:
-    """Write and read rates for a block: the main load when it is the main block."""
+def primary_rates(
+    ctx: Ctx, pattern: str, noun: str | None = None
+) -> tuple[Fraction, Fraction, str, str]:
+    """Write and read rates for a block: the main load when it is the main block, or when
+    the main write the task states is about the block's own entity `noun` ("5k reports a
+    day" for a block creating reports, whichever block the classifier put first); else a
+    rate the task states about the block's subjects, else one per daily active user."""
     load = ctx.load
-    if ctx.classification.primary == pattern or _MAIN_JOB_OF.get(ctx.classification.primary) == (
-        pattern
+    if (
+        ctx.classification.primary == pattern
+        or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
+        or (noun is not None and load.primary_subject == noun)
     ):
         return load.writes, load.reads, "the main write load", "the main read load"
-    subjects = PATTERN_SUBJECTS.get(pattern, frozenset())
+    subjects = PATTERN_SUBJECTS.get(pattern, frozenset()) | ({noun} if noun else set())
     writes, wnote = ctx.rate(
         subjects,
         WRITES,

@@ -45,6 +45,7 @@ def crawler(ctx: Ctx) -> None:
             rate=pages,
             rate_note=note,
             sync=False,
+            flat=True,  # the scheduler releases due URLs at the crawl rate all day
             reads=False,
             idempotency_key="url hash + due time: a URL enqueued twice is fetched once "
             "(the fetch checks last_fetched_at)",

@@ -204,7 +204,7 @@ def crud(ctx: Ctx) -> None:
     if name in ("User", "Item") and noun not in (None, "item"):
         name = "Item"
     key = name.lower()
-    writes, reads, wnote, rnote = primary_rates(ctx, "crud")
+    writes, reads, wnote, rnote = primary_rates(ctx, "crud", key)
     ctx.entity(name)
     create = ctx.op(
         OpSpec(

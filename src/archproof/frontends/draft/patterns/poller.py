@@ -102,6 +102,7 @@ def poller(ctx: Ctx) -> None:
             rate=rate,
             rate_note=note,
             sync=False,
+            flat=True,  # polls fall due on their period all day: no diurnal peak
             reads=False,
             idempotency_key=f"{noun} id + due time: a {noun} enqueued twice is polled once "
             "(the poll checks last_polled_at)",

@@ -121,7 +121,9 @@ def aggregate_updated_on_request_path(ctx: RuleContext) -> Iterator[Hit]:
         if not user_facing(op) or op.critical:
             continue  # a critical write is confirmed before answering, however it is stored
         rate = operation_rate(design, op)
-        if rate is None or lowered_peak_rate(rate, design.requirements.load) < HIGH_VOLUME:
+        if rate is None or lowered_peak_rate(rate, design.requirements.load, op.arrivals) < (
+            HIGH_VOLUME
+        ):
             continue
         for store, found in _blind_writes(design, op).items():
             held = _held(design, store)

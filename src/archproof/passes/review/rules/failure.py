@@ -38,7 +38,7 @@ _AUTHORITATIVE = kinds_where(lambda t: t.authoritative)
 def peak_rate(design: Design, op: Operation) -> Fraction | None:
     """Peak arrival rate of `op` in requests/s (average × peak factor); None if unknown."""
     rate = operation_rate(design, op)
-    return None if rate is None else lowered_peak_rate(rate, design.requirements.load)
+    return None if rate is None else lowered_peak_rate(rate, design.requirements.load, op.arrivals)
 
 
 def per_second(value: Fraction | float) -> str:
