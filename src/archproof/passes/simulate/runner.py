@@ -594,6 +594,10 @@ def _run_once(
     deadline: float | None,
 ) -> RawRun:
     n_ops, n_st, n_nd = net.n_ops, net.n_stations, net.n_nodes
+    if np.signbit(net.fw_start).any() or np.signbit(net.fw_end).any():
+        # the array heap compares event times as their bit patterns (kernel._arr_hpop),
+        # which order as the numbers only from +0.0 up
+        raise ValueError("fault windows start and end at times >= +0.0")
     i64, f64 = np.int64, np.float64
     a: dict[str, Any] = {
         name: getattr(net, name)
