@@ -1176,6 +1176,10 @@ def _kernel(
                         s_qarea[s] += max(0.0, min(now, t_cut) - max(c_qt[h], t_warm))
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
+                        if _PF and s_qlen[s] > 0:
+                            # the new head has waited about as long as h: its row is cold,
+                            # and it starts at this station's next release
+                            _prefetch(c_gen, s_qh[s])
                         s_busy[s] += 1
                         c_hold[h] = 1
                         if c_warm[h] == 0:
