@@ -199,7 +199,8 @@ def _py_seed(seed: int) -> None:
 #
 # The rows are one contiguous buffer of four 8-byte words per entry (time, sequence, code,
 # aux), seen through two C-contiguous views of it: ``hT`` as float64 (the time is word 0
-# of a row) and ``hS`` as int64 (words 1-3). ``hC`` and ``hA`` are the same int64 view,
+# of a row) and ``hS`` as int64 (words 1-3, and word 0 as the time's bit pattern, which
+# the pop compares: event times are >= +0.0). ``hC`` and ``hA`` are the same int64 view,
 # passed only so both backends share one signature. A row is then a fixed offset from one
 # base pointer: with a strided view per field, numba reloaded each field's base and stride
 # from the stack and multiplied on every access of the pop's inner loop (perf, chat drill).
@@ -251,7 +252,13 @@ def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, 
     bottom, so mostly zero or one step). The least of four children is picked without
     branches (two pairs, then their winners: a comparison of random times is a coin flip
     the branch predictor loses half the time); rows past the last entry hold sentinels
-    (time +inf, sequence H_SENTINEL), so a node with fewer than four children needs no test."""
+    (time +inf, sequence H_SENTINEL), so a node with fewer than four children needs no test.
+
+    The times are compared and moved as their int64 bit patterns (``hS`` at a row's word
+    0): for the non-negative doubles an event time is (and +inf), the patterns order as
+    the numbers do and are equal when they are. LLVM picks between two doubles with a
+    branch, between two integers with a conditional move: compared as doubles, each of the
+    pop's three comparisons a level was a branch mispredicted half the time (numba asm)."""
     r0 = H0 * HW
     t0 = hT[r0]
     c0 = hS[r0 + 2]
@@ -263,17 +270,17 @@ def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, 
         c = 1
         while c < n:
             w = (c + H0) * HW
-            ta = hT[w]
+            ta = hS[w]
             sa = hS[w + 1]
-            tb = hT[w + HW]
+            tb = hS[w + HW]
             sb = hS[w + HW + 1]
             b1 = (tb < ta) | ((tb == ta) & (sb < sa))
             m1 = c + 1 if b1 else c
             t1 = tb if b1 else ta
             s1 = sb if b1 else sa
-            ta = hT[w + 2 * HW]
+            ta = hS[w + 2 * HW]
             sa = hS[w + 2 * HW + 1]
-            tb = hT[w + 3 * HW]
+            tb = hS[w + 3 * HW]
             sb = hS[w + 3 * HW + 1]
             b2 = (tb < ta) | ((tb == ta) & (sb < sa))
             m2 = c + 3 if b2 else c + 2
@@ -283,29 +290,29 @@ def _arr_hpop(hT: Any, hS: Any, hC: Any, hA: Any, hN: Any) -> tuple[float, int, 
             m = m2 if b3 else m1
             d = (i + H0) * HW
             r = (m + H0) * HW
-            hT[d] = t2 if b3 else t1
+            hS[d] = t2 if b3 else t1
             hS[d + 1] = s2 if b3 else s1
             hS[d + 2] = hS[r + 2]
             hS[d + 3] = hS[r + 3]
             i = m
             c = 4 * i + 1
         e = (n + H0) * HW
-        t = hT[e]
+        t = hS[e]
         s = hS[e + 1]
         while i > 0:
             p = (i - 1) >> 2
             r = (p + H0) * HW
-            tp = hT[r]
+            tp = hS[r]
             if tp < t or (tp == t and hS[r + 1] < s):
                 break
             d = (i + H0) * HW
-            hT[d] = tp
+            hS[d] = tp
             hS[d + 1] = hS[r + 1]
             hS[d + 2] = hS[r + 2]
             hS[d + 3] = hS[r + 3]
             i = p
         d = (i + H0) * HW
-        hT[d] = t
+        hS[d] = t
         hS[d + 1] = s
         hS[d + 2] = hS[e + 2]
         hS[d + 3] = hS[e + 3]
@@ -1169,6 +1176,10 @@ def _kernel(
                         s_qarea[s] += max(0.0, min(now, t_cut) - max(c_qt[h], t_warm))
                         s_qh[s] = c_next[h]
                         s_qlen[s] -= 1
+                        if _PF and s_qlen[s] > 0:
+                            # the new head has waited about as long as h: its row is cold,
+                            # and it starts at this station's next release
+                            _prefetch(c_gen, s_qh[s])
                         s_busy[s] += 1
                         c_hold[h] = 1
                         if c_warm[h] == 0:
