@@ -44,6 +44,7 @@ from archproof.passes.simulate.kernel import (
     TS_MAX,
 )
 from archproof.passes.simulate.network import DistKind, Network
+from archproof.passes.simulate.pykernel import python_kernel
 from archproof.passes.simulate.rows import FIELDS, ROWS, view_key
 from archproof.passes.simulate.sweep import run_sweep, station_order
 
@@ -679,7 +680,7 @@ def _run_once(
         else:
             lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
             lists["hN"][2] = 2**62  # … that never fills
-            pykern = K.python_kernel(path, seed)  # holds the stream: resumes continue it
+            pykern = python_kernel(path, seed)  # holds the stream: resumes continue it
             while True:
                 pykern(*[lists[n] for n in KERNEL_ARGS])
                 status = lists["out"][OUT_STATUS]
