@@ -16,6 +16,10 @@ kernel's source and rewrites only how those are spelt, then compiles it once:
 - ``min(a, b)`` / ``max(a, b)`` become ``b if b < a else a`` / ``b if b > a else a``
   (what the builtins return, for any values); ``math.f`` and the helpers are locals.
 
+Then, per run, :mod:`.specialize` folds the network's and the run's values into it (a
+network without breakers runs no breaker test) and drops writes into call-pool fields
+the folded kernel never reads; the compiled code is cached per network and parameters.
+
 Anything else the rewrite does not recognise (a helper used another way, a ``return``
 inside the kernel) raises, so a change to the kernel that this module would get wrong fails
 at once (the backend tests run every path) rather than computing something else. Output is
@@ -33,10 +37,18 @@ import linecache
 import math
 import textwrap
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from archproof.passes.simulate import kernel as K
+from archproof.passes.simulate.rows import ROWS
+from archproof.passes.simulate.specialize import (
+    Scalar,
+    read_only_params,
+    specialize,
+    uniform,
+    value_key,
+)
 
 # the kernel's locals standing for helpers: name → value (bound as keyword defaults)
 _MATH = ("log", "sqrt", "exp", "cos")
@@ -289,24 +301,85 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     return ast.fix_missing_locations(mod)
 
 
-_CODE: dict[str, types.CodeType] = {}
+# with no fault windows these keep their initial values (only a window's edges change
+# them); the specialized kernel reads them as constants and raises if one is written
+_FAULT_STATE = ("s_down", "s_lost", "s_slow", "s_ferr")
+# the call pool: the kernel's own (the runner allocates and grows it, nobody reads it)
+_PRIVATE = frozenset(name for name, _ in ROWS["call"] if not name.startswith("_"))
+_SOURCE: dict[str, tuple[str, set[str], set[str]]] = {}
+_CODE: dict[tuple[Any, ...], types.CodeType] = {}
+_CODE_MAX = 64  # specializations kept (one per network and run parameters)
 
 
-def python_kernel(which: str, seed: int) -> Callable[..., None]:
-    """Kernel ``which`` (``"general"`` or ``"tandem"``) for plain Python, over lists, with
-    its own stream seeded as numba's ``np.random.seed(seed)`` would be (its state persists
-    across the calls that resume a run)."""
-    fn = K._KERNELS[which]
-    if which not in _CODE:
-        mod = rewrite(fn)
-        src = ast.unparse(mod)
-        filename = f"<archproof python kernel {which}>"
+def _rewritten(which: str) -> tuple[str, set[str], set[str]]:
+    """Kernel ``which`` rewritten for CPython (source), its read-only parameters and the
+    parameters it never assigns."""
+    if which not in _SOURCE:
+        f = rewrite(K._KERNELS[which]).body[0]
+        assert isinstance(f, ast.FunctionDef)
+        stored = {
+            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        }
+        params = {a.arg for a in f.args.args}
+        _SOURCE[which] = (ast.unparse(f), read_only_params(f), params - stored)
+    return _SOURCE[which]
+
+
+def _plan(
+    which: str, args: Mapping[str, Any]
+) -> tuple[dict[str, Scalar], dict[str, Scalar], dict[str, int], dict[str, Scalar]]:
+    """What :func:`.specialize.specialize` folds for a run with these arguments."""
+    _, read_only, unassigned = _rewritten(which)
+    scalars: dict[str, Scalar] = {}
+    same: dict[str, Scalar] = {}
+    lengths: dict[str, int] = {}
+    for name in sorted(unassigned):
+        v = args[name]
+        if name == "seed":
+            continue  # the stream is seeded outside; one compile serves every seed
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            scalars[name] = v
+        elif isinstance(v, list) and name in read_only:
+            lengths[name] = len(v)
+            u = uniform(v)
+            if u is not None:
+                same[name] = u
+    frozen: dict[str, Scalar] = {}
+    if not args["fw_station"]:
+        for name in _FAULT_STATE:
+            u = uniform(args[name])
+            if u is not None:
+                frozen[name] = u
+    return scalars, same, lengths, frozen
+
+
+def _code(which: str, args: Mapping[str, Any]) -> types.CodeType:
+    plan = _plan(which, args)
+    key = (which, *(tuple((n, value_key(v)) for n, v in sorted(d.items())) for d in plan))
+    if key not in _CODE:
+        src, _, _ = _rewritten(which)
+        f = ast.parse(src).body[0]
+        assert isinstance(f, ast.FunctionDef)
+        f = specialize(f, *plan, private=_PRIVATE)
+        text = ast.unparse(ast.fix_missing_locations(ast.Module([f], [])))
+        filename = f"<archproof python kernel {which} {len(_CODE)}>"
         # tracebacks show the rewritten source
-        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        code = compile(ast.parse(src), filename, "exec")
-        _CODE[which] = code
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        if len(_CODE) >= _CODE_MAX:
+            _CODE.clear()
+        _CODE[key] = compile(text, filename, "exec")
+    return _CODE[key]
+
+
+def python_kernel(which: str, seed: int, args: Mapping[str, Any]) -> Callable[..., None]:
+    """Kernel ``which`` (``"general"`` or ``"tandem"``) for plain Python, over lists,
+    specialized for a run with ``args`` (the kernel's arguments by name: the network and
+    run parameters it folds in must be the ones passed on every call), with its own stream
+    seeded as numba's ``np.random.seed(seed)`` would be (its state persists across the
+    calls that resume a run)."""
+    fn = K._KERNELS[which]
     ns: dict[str, Any] = {}
-    exec(_CODE[which], {"__builtins__": __builtins__}, ns)  # our own kernel source, rewritten
+    exec(_code(which, args), {"__builtins__": __builtins__}, ns)  # our own kernel, rewritten
     kern: Any = ns[f"{fn.__name__}_python"]
     kern.__kwdefaults__ = {
         "_rand": K.python_rng(seed).random,

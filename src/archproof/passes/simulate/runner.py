@@ -680,7 +680,7 @@ def _run_once(
         else:
             lists["hT"] = []  # the Python backend's heap is a heapq list of tuples
             lists["hN"][2] = 2**62  # … that never fills
-            pykern = python_kernel(path, seed)  # holds the stream: resumes continue it
+            pykern = python_kernel(path, seed, lists)  # holds the stream: resumes continue it
             while True:
                 pykern(*[lists[n] for n in KERNEL_ARGS])
                 status = lists["out"][OUT_STATUS]
