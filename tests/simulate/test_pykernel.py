@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,12 @@ from archproof.passes.simulate.compile import compile_design
 from archproof.passes.simulate.faults import parse_faults
 from archproof.passes.simulate.kernel import _hpush
 from archproof.passes.simulate.runner import run_kernel
-from archproof.passes.simulate.specialize import read_only_params, specialize, uniform
+from archproof.passes.simulate.specialize import (
+    read_only_params,
+    specialize,
+    thread_dispatch,
+    uniform,
+)
 
 from .test_backends import same
 
@@ -128,3 +134,46 @@ def test_uniform_tells_zero_from_minus_zero() -> None:
     assert uniform([0.0, -0.0]) is None
     assert uniform([1, 1.0]) is None
     assert uniform([]) is None
+
+
+def test_thread_dispatch_runs_the_same_steps() -> None:
+    src = """
+        def k(log, n):
+            act = 1
+            while act != 0:
+                if act == 1:
+                    log.append(1)
+                    if n > 2:
+                        act = 3
+                        n -= 2
+                        continue
+                    act = 2
+                elif act == 2:
+                    log.append(2)
+                    act = 0 if n > 5 else 3
+                else:
+                    log.append(3)
+                    n -= 1
+                    if n < 0:
+                        act = 0
+                    else:
+                        act = 1
+        """
+
+    def run(depth: int, n: int) -> list[int]:
+        f = _fn(src)
+        threaded = thread_dispatch(f, "act", depth)
+        assert threaded == (1 if depth else 0) or depth == 0
+        ns: dict[str, Any] = {}
+        mod = ast.fix_missing_locations(ast.Module([f], []))
+        exec(compile(mod, "<t>", "exec"), ns)
+        log: list[int] = []
+        ns["k"](log, n)
+        return log
+
+    for n in (0, 1, 3, 6, 9):
+        assert run(2, n) == run(0, n)
+    assert run(0, 3) == [1, 3, 1, 2, 3]
+    g = _fn(src)
+    thread_dispatch(g, "act", 2)
+    assert ast.unparse(g).count("log.append") > ast.unparse(_fn(src)).count("log.append")

@@ -46,6 +46,7 @@ from archproof.passes.simulate.specialize import (
     Scalar,
     read_only_params,
     specialize,
+    thread_dispatch,
     uniform,
     value_key,
 )
@@ -306,6 +307,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
 _FAULT_STATE = ("s_down", "s_lost", "s_slow", "s_ferr")
 # the call pool: the kernel's own (the runner allocates and grows it, nobody reads it)
 _PRIVATE = frozenset(name for name, _ in ROWS["call"] if not name.startswith("_"))
+_THREAD_DEPTH = 1  # same-instant actions threaded into the one before (see thread_dispatch)
 _SOURCE: dict[str, tuple[str, set[str], set[str]]] = {}
 _CODE: dict[tuple[Any, ...], types.CodeType] = {}
 _CODE_MAX = 64  # specializations kept (one per network and run parameters)
@@ -321,7 +323,10 @@ def _rewritten(which: str) -> tuple[str, set[str], set[str]]:
             n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         }
         params = {a.arg for a in f.args.args}
-        _SOURCE[which] = (ast.unparse(f), read_only_params(f), params - stored)
+        text = ast.unparse(f)
+        name = _filename(which)
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        _SOURCE[which] = (text, read_only_params(f), params - stored)
     return _SOURCE[which]
 
 
@@ -361,14 +366,18 @@ def _code(which: str, args: Mapping[str, Any]) -> types.CodeType:
         f = ast.parse(src).body[0]
         assert isinstance(f, ast.FunctionDef)
         f = specialize(f, *plan, private=_PRIVATE)
-        text = ast.unparse(ast.fix_missing_locations(ast.Module([f], [])))
-        filename = f"<archproof python kernel {which} {len(_CODE)}>"
-        # tracebacks show the rewritten source
-        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        thread_dispatch(f, "act", _THREAD_DEPTH)
         if len(_CODE) >= _CODE_MAX:
             _CODE.clear()
-        _CODE[key] = compile(text, filename, "exec")
+        # compiled from the tree: its line numbers are those of the rewritten source, which
+        # tracebacks show (see _rewritten)
+        mod = ast.fix_missing_locations(ast.Module([f], []))
+        _CODE[key] = compile(mod, _filename(which), "exec")
     return _CODE[key]
+
+
+def _filename(which: str) -> str:
+    return f"<archproof python kernel {which}>"
 
 
 def python_kernel(which: str, seed: int, args: Mapping[str, Any]) -> Callable[..., None]:

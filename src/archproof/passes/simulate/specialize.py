@@ -134,6 +134,13 @@ class _Fold(ast.NodeTransformer):
         self.uniform = uniform
         self.lengths = lengths
         self.frozen = frozen
+        self.changed = 0  # nodes replaced in this pass
+
+    def visit(self, node: ast.AST) -> Any:
+        r = super().visit(node)
+        if r is not node:
+            self.changed += 1
+        return r
 
     def stmts(self, body: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -249,6 +256,8 @@ class _Fold(ast.NodeTransformer):
             # `True and x`: passes on to x
         if len(out) == 1:
             return out[0]
+        if len(out) == len(node.values):
+            return node  # nothing folded
         return ast.BoolOp(node.op, out)
 
     def visit_IfExp(self, node: ast.IfExp) -> Any:
@@ -370,6 +379,7 @@ class _DropStores(ast.NodeTransformer):
 
     def __init__(self, dead: set[str]) -> None:
         self.dead = dead
+        self.dropped = 0
 
     def _dead(self, t: ast.expr, value: ast.expr) -> bool:
         return (
@@ -382,11 +392,15 @@ class _DropStores(ast.NodeTransformer):
 
     def visit_Assign(self, node: ast.Assign) -> Any:
         if len(node.targets) == 1 and self._dead(node.targets[0], node.value):
+            self.dropped += 1
             return None
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
-        return None if self._dead(node.target, node.value) else node
+        if self._dead(node.target, node.value):
+            self.dropped += 1
+            return None
+        return node
 
 
 def specialize(
@@ -405,18 +419,144 @@ def specialize(
     kernel no longer reads are dropped."""
     fold = _Fold(scalars, {**uniform, **frozen}, lengths, set(frozen))
     # the parameters stay (the caller passes them all); only their reads are folded
-    before = ""
     for _ in range(20):
+        fold.changed = 0
         f.body = _block(fold.stmts(f.body))
+        changed = fold.changed
         known = _constant_locals(f)
         if known:
             f.body = _block(_DropAssigns(set(known)).visit(ast.Module(f.body, [])).body)
             fold.scalars = {**fold.scalars, **known}
+            changed += 1
         dead = _unread(f, set(private))
         if dead:
-            f.body = _block(_DropStores(dead).visit(ast.Module(f.body, [])).body)
-        now = ast.dump(f)
-        if now == before:
+            drop = _DropStores(dead)
+            f.body = _block(drop.visit(ast.Module(f.body, [])).body)
+            changed += drop.dropped
+        if not changed:
             break
-        before = now
     return f
+
+
+# ---- jump threading of the kernel's same-instant state machine ------------------------
+def _clone(x: Any) -> Any:
+    """A deep copy of a syntax tree (or a list of them), line numbers kept; several times
+    quicker than copy.deepcopy."""
+    if isinstance(x, list):
+        return [_clone(y) for y in x]
+    if not isinstance(x, ast.AST) or isinstance(x, ast.expr_context):
+        return x  # ints, strings, None; Load/Store are shared as the parser shares them
+    new = x.__class__.__new__(x.__class__)
+    new.__dict__.update({k: _clone(v) for k, v in x.__dict__.items()})
+    return new
+
+
+def _sets(s: ast.stmt, var: str) -> bool:
+    return any(
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load)
+        for n in ast.walk(s)
+    )
+
+
+def _dispatch(loop: ast.While, var: str) -> tuple[Any, dict[Any, list[ast.stmt]], list[ast.stmt]]:
+    """``while var != c0: if var == c1: ... elif var == c2: ... else: ...`` → (c0, {c:
+    body}, else body); ValueError for any other shape."""
+    t = loop.test
+    if not (
+        isinstance(t, ast.Compare)
+        and isinstance(t.left, ast.Name)
+        and t.left.id == var
+        and isinstance(t.ops[0], ast.NotEq)
+        and len(t.ops) == 1
+        and isinstance(t.comparators[0], ast.Constant)
+        and len(loop.body) == 1
+        and isinstance(loop.body[0], ast.If)
+        and not loop.orelse
+    ):
+        raise ValueError("not a dispatch loop")
+    c0 = t.comparators[0].value
+    branches: dict[Any, list[ast.stmt]] = {}
+    node: ast.If = loop.body[0]
+    while True:
+        c = node.test
+        if not (
+            isinstance(c, ast.Compare)
+            and isinstance(c.left, ast.Name)
+            and c.left.id == var
+            and len(c.ops) == 1
+            and isinstance(c.ops[0], ast.Eq)
+            and isinstance(c.comparators[0], ast.Constant)
+        ):
+            raise ValueError("not a dispatch loop")
+        branches.setdefault(c.comparators[0].value, node.body)
+        if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+            node = node.orelse[0]
+            continue
+        return c0, branches, node.orelse
+
+
+class _Threader:
+    """Threads the branches of one dispatch loop (see :func:`thread_dispatch`)."""
+
+    def __init__(
+        self, var: str, c0: Any, branches: dict[Any, list[ast.stmt]], other: list[ast.stmt]
+    ) -> None:
+        self.var = var
+        self.c0 = c0
+        self.templates = {c: _clone(b) for c, b in branches.items()}
+        self.other = _clone(other)
+
+    def target(self, c: Any) -> list[ast.stmt] | None:
+        """A fresh copy of the branch that ``var = c`` leads to (None: the loop ends)."""
+        if c == self.c0:
+            return None
+        body = self.templates.get(c, self.other)
+        return _clone(body) if body else None
+
+    def _plain(self, s: ast.stmt) -> bool:
+        return isinstance(s, ast.Assign | ast.AugAssign | ast.Expr) and not _sets(s, self.var)
+
+    def thread(self, block: list[ast.stmt], d: int) -> list[ast.stmt]:
+        if d == 0 or not block:
+            return block
+        last = block[-1]
+        if isinstance(last, ast.If):  # both ways out of a final `if` end the branch
+            last.body = self.thread(last.body, d)
+            last.orelse = self.thread(last.orelse, d)
+            return block
+        # a `continue` at the branch's level goes round the loop, as falling off its end does
+        trail = block[:-1] if isinstance(last, ast.Continue) else block
+        for i in range(len(trail) - 1, -1, -1):
+            s = trail[i]
+            if (
+                isinstance(s, ast.Assign)
+                and len(s.targets) == 1
+                and isinstance(s.targets[0], ast.Name)
+                and s.targets[0].id == self.var
+            ):
+                body = self.target(s.value.value) if isinstance(s.value, ast.Constant) else None
+                if body is None:
+                    return block
+                return trail + self.thread(body, d - 1)
+            if not self._plain(s):
+                return block
+        return block
+
+
+def thread_dispatch(f: ast.FunctionDef, var: str, depth: int) -> int:
+    """Jump threading of ``f``'s state machine ``while var != c0: if var == c1: ...``:
+    where a branch ends by setting ``var = c`` (then only plain assignments or calls), a
+    copy of the branch for ``c`` follows in place, instead of going round the loop and down
+    the ``elif`` chain to it (up to ``depth`` copies deep). What runs is the same
+    statements in the same order, minus the loop's tests. Returns the loops threaded."""
+    done = 0
+    for loop in [n for n in ast.walk(f) if isinstance(n, ast.While)]:
+        try:
+            c0, branches, other = _dispatch(loop, var)
+        except ValueError:
+            continue
+        th = _Threader(var, c0, branches, other)
+        for body in [*branches.values(), other]:
+            body[:] = th.thread(body, depth)
+        done += 1
+    return done
