@@ -14,6 +14,7 @@ import pytest
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.simulate import kernel as K
 from archproof.passes.simulate import pykernel as P
+from archproof.passes.simulate import runner
 from archproof.passes.simulate.compile import compile_design
 from archproof.passes.simulate.faults import parse_faults
 from archproof.passes.simulate.kernel import _hpush
@@ -25,7 +26,9 @@ from archproof.passes.simulate.specialize import (
     uniform,
 )
 
+from .conftest import reference_network
 from .test_backends import same
+from .test_behaviour import cascade_network, dup_network
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -46,8 +49,9 @@ CASES = [
 @pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")
 @pytest.mark.parametrize(("name", "faults", "seconds"), CASES)
 def test_python_equals_numba_on_examples(
-    name: str, faults: tuple[str, ...], seconds: float
+    name: str, faults: tuple[str, ...], seconds: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(runner, "_SPECIALIZE_EVENTS", 0)  # short runs: specialize anyway
     d = load_design(EXAMPLES / f"{name}.yaml")
     if faults:
         net = compile_design(d, faults=parse_faults(faults, d)).network
@@ -177,3 +181,23 @@ def test_thread_dispatch_runs_the_same_steps() -> None:
     g = _fn(src)
     thread_dispatch(g, "act", 2)
     assert ast.unparse(g).count("log.append") > ast.unparse(_fn(src)).count("log.append")
+
+
+@pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")
+@pytest.mark.parametrize("case", ["cascade", "dup", "tandem"])
+def test_specialized_equals_numba_on_rich_networks(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Breakers, fail-open, a fault (cascade), non-idempotent retried writes (dup), and the
+    fast path's kernel, specialized."""
+    monkeypatch.setattr(runner, "_SPECIALIZE_EVENTS", 0)
+    if case == "tandem":
+        net, kw = reference_network(), {"n_requests": 5000, "path": "tandem"}
+    else:
+        net = (
+            cascade_network(protected=True) if case == "cascade" else dup_network(idempotent=False)
+        )
+        kw = {"duration": 12.0, "path": "general"}
+    py = run_kernel(net, seed=4, backend="python", **kw)  # type: ignore[arg-type]
+    nb = run_kernel(net, seed=4, backend="numba", **kw)  # type: ignore[arg-type]
+    assert same(py, nb)

@@ -358,9 +358,19 @@ def _plan(
     return scalars, same, lengths, frozen
 
 
+def _key(which: str, args: Mapping[str, Any]) -> tuple[Any, ...]:
+    plan = _plan(which, args)
+    return (which, *(tuple((n, value_key(v)) for n, v in sorted(d.items())) for d in plan))
+
+
+def is_compiled(which: str, args: Mapping[str, Any]) -> bool:
+    """Is the kernel for a run with ``args`` compiled already (no cost to use it)?"""
+    return which in _SOURCE and _key(which, args) in _CODE
+
+
 def _code(which: str, args: Mapping[str, Any]) -> types.CodeType:
     plan = _plan(which, args)
-    key = (which, *(tuple((n, value_key(v)) for n, v in sorted(d.items())) for d in plan))
+    key = _key(which, args)
     if key not in _CODE:
         src, _, _ = _rewritten(which)
         f = ast.parse(src).body[0]
