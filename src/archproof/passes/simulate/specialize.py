@@ -1,0 +1,562 @@
+"""Partial evaluation of the plain-Python kernel for one run's network and parameters.
+
+The kernel tests every feature on every call: ``if nd_fork[n] != 0``, ``th = nd_cbth[ch];
+if th > 0``, ``if g >= 0`` (choice groups), ``if n_fw > 0``, ... A network without forks,
+breakers or choice groups pays for those tests in CPython on every event (numba pays next
+to nothing). Given the run's values, this module folds them away in the kernel's syntax
+tree before it is compiled:
+
+- a parameter the kernel only reads (every use is ``p[i]`` or ``len(p)``) whose elements
+  are all equal becomes that constant where it is indexed by an expression without side
+  effects, and ``len(p)`` its length; a scalar parameter its value;
+- *frozen* arrays (state the caller knows will keep its initial, uniform value: with no
+  fault windows, the fault state) are read as constants too, and each statement writing one
+  becomes ``raise AssertionError``: if the caller was wrong the run fails, it does not
+  compute something else;
+- then constants fold the usual way: comparisons, arithmetic and ``not`` of constants,
+  ``and``/``or`` with constant operands (exactly what Python would return), ``if``/``x if
+  c else y``/``while`` with a constant test, an ``if`` whose test is ``pure and ... and
+  False``, and locals whose every assignment is the same constant — to a fixpoint.
+
+Nothing changes but which tests run: the operations on the run's values, and their
+order, are the same, so the output is bit-identical (the backend tests compare it with
+numba's on networks that use each feature).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import struct
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Scalar = int | float
+
+_PURE_CALLS = frozenset({"len", "_len", "int"})
+_CMP: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.RShift: operator.rshift,
+    ast.LShift: operator.lshift,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+}
+
+
+def value_key(v: Scalar) -> tuple[type, Any]:
+    """Equality of run values as the kernel sees them: type and bits (0.0 is not -0.0)."""
+    if isinstance(v, float):
+        return float, struct.pack("<d", v)
+    return type(v), v
+
+
+def uniform(values: list[Any]) -> Scalar | None:
+    """The one value every element of ``values`` has (ints or floats), else None."""
+    if not values or not isinstance(values[0], int | float) or isinstance(values[0], bool):
+        return None
+    k = value_key(values[0])
+    if all(value_key(v) == k for v in values):
+        v0: Scalar = values[0]
+        return v0
+    return None
+
+
+def read_only_params(f: ast.FunctionDef) -> set[str]:
+    """Parameters the kernel only indexes or takes the length of (never writes, never
+    passes on)."""
+    params = {a.arg for a in f.args.args}
+    ok_uses: set[int] = set()
+    for node in ast.walk(f):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and isinstance(node.value, ast.Name)
+        ):
+            ok_uses.add(id(node.value))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("len", "_len")
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+        ):
+            ok_uses.add(id(node.args[0]))
+    bad = {
+        n.id
+        for n in ast.walk(f)
+        if isinstance(n, ast.Name) and n.id in params and id(n) not in ok_uses
+    }
+    return params - bad
+
+
+def _pure(e: ast.AST) -> bool:
+    for n in ast.walk(e):
+        if isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom | ast.Lambda):
+            return False
+        if isinstance(n, ast.Call) and not (
+            isinstance(n.func, ast.Name) and n.func.id in _PURE_CALLS
+        ):
+            return False
+    return True
+
+
+def _const(e: ast.AST) -> bool:
+    return isinstance(e, ast.Constant) and isinstance(e.value, int | float | bool)
+
+
+def _block(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    return stmts or [ast.Pass()]
+
+
+class _Fold(ast.NodeTransformer):
+    def __init__(
+        self,
+        scalars: Mapping[str, Scalar],
+        uniform: Mapping[str, Scalar],
+        lengths: Mapping[str, int],
+        frozen: set[str],
+    ) -> None:
+        self.scalars = scalars
+        self.uniform = uniform
+        self.lengths = lengths
+        self.frozen = frozen
+        self.changed = 0  # nodes replaced in this pass
+
+    def visit(self, node: ast.AST) -> Any:
+        r = super().visit(node)
+        if r is not node:
+            self.changed += 1
+        return r
+
+    def stmts(self, body: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for s in body:
+            r = self.visit(s)
+            out.extend(r if isinstance(r, list) else [] if r is None else [r])
+        return out
+
+    # ---- run values ---------------------------------------------------------------
+    def visit_Name(self, node: ast.Name) -> Any:
+        if isinstance(node.ctx, ast.Load) and node.id in self.scalars:
+            return ast.Constant(self.scalars[node.id])
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        self.generic_visit(node)
+        v = node.value
+        if (
+            isinstance(node.ctx, ast.Load)
+            and isinstance(v, ast.Name)
+            and v.id in self.uniform
+            and _pure(node.slice)
+        ):
+            return ast.Constant(self.uniform[v.id])
+        return node
+
+    def _frozen_write(self, target: ast.expr) -> bool:
+        return (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id in self.frozen
+        )
+
+    def _raise(self, target: ast.expr) -> ast.stmt:
+        assert isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+        msg = f"specialized kernel: {target.value.id} was assumed never written"
+        return ast.Raise(ast.Call(ast.Name("AssertionError", ast.Load()), [ast.Constant(msg)], []))
+
+    def visit_Assign(self, node: ast.Assign) -> Any:
+        for t in node.targets:
+            if self._frozen_write(t):
+                return self._raise(t)
+        self.generic_visit(node)
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
+        if self._frozen_write(node.target):
+            return self._raise(node.target)
+        self.generic_visit(node)
+        return node
+
+    # ---- constant expressions --------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> Any:
+        self.generic_visit(node)
+        f = node.func
+        if (
+            isinstance(f, ast.Name)
+            and f.id in ("len", "_len")
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in self.lengths
+        ):
+            return ast.Constant(self.lengths[node.args[0].id])
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        self.generic_visit(node)
+        ops = [node.left, *node.comparators]
+        if all(_const(o) for o in ops) and all(type(op) in _CMP for op in node.ops):
+            vals = [o.value for o in ops if isinstance(o, ast.Constant)]
+            res = all(
+                _CMP[type(op)](a, b) for op, a, b in zip(node.ops, vals, vals[1:], strict=False)
+            )
+            return ast.Constant(res)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        self.generic_visit(node)
+        if _const(node.left) and _const(node.right) and type(node.op) in _BIN:
+            assert isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant)
+            try:
+                return ast.Constant(_BIN[type(node.op)](node.left.value, node.right.value))
+            except (ArithmeticError, ValueError):
+                return node  # it raises at run time, as it did
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        self.generic_visit(node)
+        if _const(node.operand):
+            assert isinstance(node.operand, ast.Constant)
+            v = node.operand.value
+            if isinstance(node.op, ast.Not):
+                return ast.Constant(not v)
+            if isinstance(node.op, ast.USub) and isinstance(v, int | float):
+                return ast.Constant(-v)
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> Any:
+        self.generic_visit(node)
+        is_and = isinstance(node.op, ast.And)
+        out: list[ast.expr] = []
+        for i, v in enumerate(node.values):
+            if not _const(v):
+                out.append(v)
+                continue
+            assert isinstance(v, ast.Constant)
+            decides = not v.value if is_and else bool(v.value)
+            if decides:  # `x and False`: what follows never runs, the result is here
+                out.append(v)
+                break
+            if i == len(node.values) - 1:  # `x and True`: the result when x passes
+                out.append(v)
+            # `True and x`: passes on to x
+        if len(out) == 1:
+            return out[0]
+        if len(out) == len(node.values):
+            return node  # nothing folded
+        return ast.BoolOp(node.op, out)
+
+    def visit_IfExp(self, node: ast.IfExp) -> Any:
+        self.generic_visit(node)
+        if _const(node.test):
+            assert isinstance(node.test, ast.Constant)
+            return node.body if node.test.value else node.orelse
+        return node
+
+    # ---- statements ------------------------------------------------------------------
+    @staticmethod
+    def _never(test: ast.expr) -> bool:
+        """``pure and ... and <falsy constant>``: never true, and skipping it changes
+        nothing."""
+        if not (isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)):
+            return False
+        last = test.values[-1]
+        return (
+            isinstance(last, ast.Constant)
+            and _const(last)
+            and not last.value
+            and all(_pure(v) for v in test.values[:-1])
+        )
+
+    def visit_If(self, node: ast.If) -> Any:
+        test = self.visit(node.test)
+        if _const(test):
+            assert isinstance(test, ast.Constant)
+            return self.stmts(node.body if test.value else node.orelse) or None
+        if self._never(test):
+            return self.stmts(node.orelse) or None
+        node.test = test
+        node.body = _block(self.stmts(node.body))
+        node.orelse = self.stmts(node.orelse)
+        return node
+
+    def visit_While(self, node: ast.While) -> Any:
+        test = self.visit(node.test)
+        if _const(test):
+            assert isinstance(test, ast.Constant)
+            if not test.value:
+                return self.stmts(node.orelse) or None
+        node.test = test
+        node.body = _block(self.stmts(node.body))
+        node.orelse = self.stmts(node.orelse)
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        # statement lists flatten (a folded `if` gives several statements or none)
+        for field, old in ast.iter_fields(node):
+            if isinstance(old, list) and old and isinstance(old[0], ast.stmt):
+                new = self.stmts(old)
+                setattr(node, field, _block(new) if field == "body" else new)
+            elif isinstance(old, list):
+                setattr(node, field, [self.visit(x) if isinstance(x, ast.AST) else x for x in old])
+            elif isinstance(old, ast.AST):
+                setattr(node, field, self.visit(old))
+        return node
+
+
+def _constant_locals(f: ast.FunctionDef) -> dict[str, Scalar]:
+    """Locals whose every binding is ``name = <the same constant>``."""
+    params = {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}
+    stores: dict[str, int] = {}
+    consts: dict[str, list[Any]] = {}
+    for n in ast.walk(f):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        if (
+            isinstance(n, ast.Assign)
+            and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Name)
+            and _const(n.value)
+        ):
+            assert isinstance(n.value, ast.Constant)
+            consts.setdefault(n.targets[0].id, []).append(n.value.value)
+    out: dict[str, Scalar] = {}
+    for name, vals in consts.items():
+        if name in params or stores.get(name) != len(vals):
+            continue
+        if len({value_key(v) for v in vals}) == 1:
+            out[name] = vals[0]
+    return out
+
+
+class _DropAssigns(ast.NodeTransformer):
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def visit_Assign(self, node: ast.Assign) -> Any:
+        t = node.targets
+        if len(t) == 1 and isinstance(t[0], ast.Name) and t[0].id in self.names:
+            return None
+        return node
+
+
+def _unread(f: ast.FunctionDef, private: set[str]) -> set[str]:
+    """The ``private`` arrays nothing in ``f`` reads: every use is the array of an
+    assignment's target (``a[i] = x``, ``a[i] += x``)."""
+    written: set[int] = set()
+    for n in ast.walk(f):
+        targets = (
+            n.targets
+            if isinstance(n, ast.Assign)
+            else [n.target]
+            if isinstance(n, ast.AugAssign)
+            else []
+        )
+        for t in targets:
+            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                written.add(id(t.value))
+    read = {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and id(n) not in written}
+    return private - read
+
+
+class _DropStores(ast.NodeTransformer):
+    """Remove ``a[i] = x`` and ``a[i] += x`` into the arrays ``dead`` (``i`` and ``x``
+    without side effects)."""
+
+    def __init__(self, dead: set[str]) -> None:
+        self.dead = dead
+        self.dropped = 0
+
+    def _dead(self, t: ast.expr, value: ast.expr) -> bool:
+        return (
+            isinstance(t, ast.Subscript)
+            and isinstance(t.value, ast.Name)
+            and t.value.id in self.dead
+            and _pure(t.slice)
+            and _pure(value)
+        )
+
+    def visit_Assign(self, node: ast.Assign) -> Any:
+        if len(node.targets) == 1 and self._dead(node.targets[0], node.value):
+            self.dropped += 1
+            return None
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
+        if self._dead(node.target, node.value):
+            self.dropped += 1
+            return None
+        return node
+
+
+def specialize(
+    f: ast.FunctionDef,
+    scalars: Mapping[str, Scalar],
+    uniform: Mapping[str, Scalar],
+    lengths: Mapping[str, int],
+    frozen: Mapping[str, Scalar],
+    private: frozenset[str] = frozenset(),
+) -> ast.FunctionDef:
+    """``f`` (modified in place) with the run's values folded in: ``scalars`` by name,
+    ``uniform`` read-only lists by element, ``lengths`` of read-only lists, ``frozen``
+    arrays by element (their writes raise). The caller checks that ``uniform`` and
+    ``lengths`` name read-only parameters (:func:`read_only_params`). ``private`` arrays
+    are the kernel's own scratch (nobody else reads them): writes into one the folded
+    kernel no longer reads are dropped."""
+    fold = _Fold(scalars, {**uniform, **frozen}, lengths, set(frozen))
+    # the parameters stay (the caller passes them all); only their reads are folded
+    for _ in range(20):
+        fold.changed = 0
+        f.body = _block(fold.stmts(f.body))
+        changed = fold.changed
+        known = _constant_locals(f)
+        if known:
+            f.body = _block(_DropAssigns(set(known)).visit(ast.Module(f.body, [])).body)
+            fold.scalars = {**fold.scalars, **known}
+            changed += 1
+        dead = _unread(f, set(private))
+        if dead:
+            drop = _DropStores(dead)
+            f.body = _block(drop.visit(ast.Module(f.body, [])).body)
+            changed += drop.dropped
+        if not changed:
+            break
+    return f
+
+
+# ---- jump threading of the kernel's same-instant state machine ------------------------
+def _clone(x: Any) -> Any:
+    """A deep copy of a syntax tree (or a list of them), line numbers kept; several times
+    quicker than copy.deepcopy."""
+    if isinstance(x, list):
+        return [_clone(y) for y in x]
+    if not isinstance(x, ast.AST) or isinstance(x, ast.expr_context):
+        return x  # ints, strings, None; Load/Store are shared as the parser shares them
+    new = x.__class__.__new__(x.__class__)
+    new.__dict__.update({k: _clone(v) for k, v in x.__dict__.items()})
+    return new
+
+
+def _sets(s: ast.stmt, var: str) -> bool:
+    return any(
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load)
+        for n in ast.walk(s)
+    )
+
+
+def _dispatch(loop: ast.While, var: str) -> tuple[Any, dict[Any, list[ast.stmt]], list[ast.stmt]]:
+    """``while var != c0: if var == c1: ... elif var == c2: ... else: ...`` → (c0, {c:
+    body}, else body); ValueError for any other shape."""
+    t = loop.test
+    if not (
+        isinstance(t, ast.Compare)
+        and isinstance(t.left, ast.Name)
+        and t.left.id == var
+        and isinstance(t.ops[0], ast.NotEq)
+        and len(t.ops) == 1
+        and isinstance(t.comparators[0], ast.Constant)
+        and len(loop.body) == 1
+        and isinstance(loop.body[0], ast.If)
+        and not loop.orelse
+    ):
+        raise ValueError("not a dispatch loop")
+    c0 = t.comparators[0].value
+    branches: dict[Any, list[ast.stmt]] = {}
+    node: ast.If = loop.body[0]
+    while True:
+        c = node.test
+        if not (
+            isinstance(c, ast.Compare)
+            and isinstance(c.left, ast.Name)
+            and c.left.id == var
+            and len(c.ops) == 1
+            and isinstance(c.ops[0], ast.Eq)
+            and isinstance(c.comparators[0], ast.Constant)
+        ):
+            raise ValueError("not a dispatch loop")
+        branches.setdefault(c.comparators[0].value, node.body)
+        if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+            node = node.orelse[0]
+            continue
+        return c0, branches, node.orelse
+
+
+class _Threader:
+    """Threads the branches of one dispatch loop (see :func:`thread_dispatch`)."""
+
+    def __init__(
+        self, var: str, c0: Any, branches: dict[Any, list[ast.stmt]], other: list[ast.stmt]
+    ) -> None:
+        self.var = var
+        self.c0 = c0
+        self.templates = {c: _clone(b) for c, b in branches.items()}
+        self.other = _clone(other)
+
+    def target(self, c: Any) -> list[ast.stmt] | None:
+        """A fresh copy of the branch that ``var = c`` leads to (None: the loop ends)."""
+        if c == self.c0:
+            return None
+        body = self.templates.get(c, self.other)
+        return _clone(body) if body else None
+
+    def _plain(self, s: ast.stmt) -> bool:
+        return isinstance(s, ast.Assign | ast.AugAssign | ast.Expr) and not _sets(s, self.var)
+
+    def thread(self, block: list[ast.stmt], d: int) -> list[ast.stmt]:
+        if d == 0 or not block:
+            return block
+        last = block[-1]
+        if isinstance(last, ast.If):  # both ways out of a final `if` end the branch
+            last.body = self.thread(last.body, d)
+            last.orelse = self.thread(last.orelse, d)
+            return block
+        # a `continue` at the branch's level goes round the loop, as falling off its end does
+        trail = block[:-1] if isinstance(last, ast.Continue) else block
+        for i in range(len(trail) - 1, -1, -1):
+            s = trail[i]
+            if (
+                isinstance(s, ast.Assign)
+                and len(s.targets) == 1
+                and isinstance(s.targets[0], ast.Name)
+                and s.targets[0].id == self.var
+            ):
+                body = self.target(s.value.value) if isinstance(s.value, ast.Constant) else None
+                if body is None:
+                    return block
+                return trail + self.thread(body, d - 1)
+            if not self._plain(s):
+                return block
+        return block
+
+
+def thread_dispatch(f: ast.FunctionDef, var: str, depth: int) -> int:
+    """Jump threading of ``f``'s state machine ``while var != c0: if var == c1: ...``:
+    where a branch ends by setting ``var = c`` (then only plain assignments or calls), a
+    copy of the branch for ``c`` follows in place, instead of going round the loop and down
+    the ``elif`` chain to it (up to ``depth`` copies deep). What runs is the same
+    statements in the same order, minus the loop's tests. Returns the loops threaded."""
+    done = 0
+    for loop in [n for n in ast.walk(f) if isinstance(n, ast.While)]:
+        try:
+            c0, branches, other = _dispatch(loop, var)
+        except ValueError:
+            continue
+        th = _Threader(var, c0, branches, other)
+        for body in [*branches.values(), other]:
+            body[:] = th.thread(body, depth)
+        done += 1
+    return done

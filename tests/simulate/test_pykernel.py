@@ -1,0 +1,203 @@
+"""The plain-Python kernels (pykernel.py, specialize.py): rewritten and specialized per
+network, still bit-identical to numba's on every example and fault kind, and loud when a
+rewrite or an assumption does not hold."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archproof.frontends.yaml_loader import load_design
+from archproof.passes.simulate import kernel as K
+from archproof.passes.simulate import pykernel as P
+from archproof.passes.simulate import runner
+from archproof.passes.simulate.compile import compile_design
+from archproof.passes.simulate.faults import parse_faults
+from archproof.passes.simulate.kernel import _hpush
+from archproof.passes.simulate.runner import run_kernel
+from archproof.passes.simulate.specialize import (
+    read_only_params,
+    specialize,
+    thread_dispatch,
+    uniform,
+)
+
+from .conftest import reference_network
+from .test_backends import same
+from .test_behaviour import cascade_network, dup_network
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+# (example, faults, seconds): every example's first scenario, and each fault kind (chat
+# and news_feed carry thousands of requests a second: a fraction of a second is plenty)
+CASES = [
+    ("chat", (), 0.3),
+    ("media_pipeline", (), 4.0),
+    ("news_feed", (), 1.0),
+    ("payments", (), 4.0),
+    ("url_shortener", (), 2.0),
+    ("chat", ("db:slow=20@0.1s+0.1s",), 0.3),
+    ("payments", ("psp:error_rate=0.2@1s+2s", "db:down@2s+1s"), 4.0),
+    ("chat", ("api:lose_replicas=1@0.1s+0.1s",), 0.3),
+]
+
+
+@pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")
+@pytest.mark.parametrize(("name", "faults", "seconds"), CASES)
+def test_python_equals_numba_on_examples(
+    name: str, faults: tuple[str, ...], seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "_SPECIALIZE_EVENTS", 0)  # short runs: specialize anyway
+    d = load_design(EXAMPLES / f"{name}.yaml")
+    if faults:
+        net = compile_design(d, faults=parse_faults(faults, d)).network
+    else:
+        net = compile_design(d, scenario=d.scenarios[0].id if d.scenarios else None).network
+    kw = {"duration": seconds, "seed": 3, "path": "general"}
+    py = run_kernel(net, backend="python", **kw)  # type: ignore[arg-type]
+    nb = run_kernel(net, backend="numba", **kw)  # type: ignore[arg-type]
+    assert py.events > 1000
+    assert same(py, nb)
+
+
+def test_both_kernels_rewrite_and_keep_no_helper_call() -> None:
+    for which in ("general", "tandem"):
+        src = ast.unparse(P.rewrite(K._KERNELS[which]))
+        for name in ("_hpush", "_hpop", "_seed", "math.", "min(", "max(", "A_ISSUE", "_PF"):
+            assert name not in src, (which, name)
+
+
+def test_rewrite_refuses_what_it_does_not_know() -> None:
+    def kern(hT: list[float], hN: list[int]) -> None:
+        """A kernel that returns early."""
+        if hN[0] == 0:
+            return
+
+    with pytest.raises(ValueError, match="return"):
+        P.rewrite(kern)
+
+    def kern2(hT: list[float], hS: list[int], hC: list[int], hA: list[int], hN: list[int]) -> None:
+        """A kernel that keeps a push's result."""
+        ok = _hpush(hT, hS, hC, hA, hN, 1.0, 0, 0)
+        assert ok
+
+    with pytest.raises(ValueError, match="heap helper"):
+        P.rewrite(kern2)
+
+
+def _fn(src: str) -> ast.FunctionDef:
+    f = ast.parse(textwrap.dedent(src)).body[0]
+    assert isinstance(f, ast.FunctionDef)
+    return f
+
+
+def test_specialize_folds_uniform_reads_and_dead_branches() -> None:
+    f = _fn(
+        """
+        def k(nd_fork, c_x, s_down, out, n):
+            th = nd_fork[n]
+            if th > 0 and out[0] > 1:
+                out[1] = 1
+            elif s_down[n] > 0:
+                s_down[n] += 1
+            else:
+                c_x[n] = 5
+                out[2] = len(nd_fork)
+        """
+    )
+    assert read_only_params(f) == {"nd_fork"}  # n is indexed with, not indexed
+    g = specialize(f, {}, {"nd_fork": 0}, {"nd_fork": 3}, {"s_down": 0}, private=frozenset({"c_x"}))
+    assert ast.unparse(g).strip() == "def k(nd_fork, c_x, s_down, out, n):\n    out[2] = 3"
+
+
+def test_specialize_turns_frozen_writes_into_errors() -> None:
+    f = _fn(
+        """
+        def k(s_slow, kind, out):
+            if kind == 4:
+                s_slow[0] = 2.0
+            out[0] = s_slow[0]
+        """
+    )
+    ns: dict[str, object] = {}
+    g = specialize(f, {}, {}, {}, {"s_slow": 1.0})
+    exec(compile(ast.fix_missing_locations(ast.Module([g], [])), "<t>", "exec"), ns)
+    out = [0.0]
+    ns["k"]([1.0], 1, out)  # type: ignore[operator]
+    assert out == [1.0]
+    with pytest.raises(AssertionError, match="s_slow was assumed never written"):
+        ns["k"]([1.0], 4, out)  # type: ignore[operator]
+
+
+def test_uniform_tells_zero_from_minus_zero() -> None:
+    assert uniform([0.0, 0.0]) == 0.0
+    assert uniform([0.0, -0.0]) is None
+    assert uniform([1, 1.0]) is None
+    assert uniform([]) is None
+
+
+def test_thread_dispatch_runs_the_same_steps() -> None:
+    src = """
+        def k(log, n):
+            act = 1
+            while act != 0:
+                if act == 1:
+                    log.append(1)
+                    if n > 2:
+                        act = 3
+                        n -= 2
+                        continue
+                    act = 2
+                elif act == 2:
+                    log.append(2)
+                    act = 0 if n > 5 else 3
+                else:
+                    log.append(3)
+                    n -= 1
+                    if n < 0:
+                        act = 0
+                    else:
+                        act = 1
+        """
+
+    def run(depth: int, n: int) -> list[int]:
+        f = _fn(src)
+        threaded = thread_dispatch(f, "act", depth)
+        assert threaded == (1 if depth else 0) or depth == 0
+        ns: dict[str, Any] = {}
+        mod = ast.fix_missing_locations(ast.Module([f], []))
+        exec(compile(mod, "<t>", "exec"), ns)
+        log: list[int] = []
+        ns["k"](log, n)
+        return log
+
+    for n in (0, 1, 3, 6, 9):
+        assert run(2, n) == run(0, n)
+    assert run(0, 3) == [1, 3, 1, 2, 3]
+    g = _fn(src)
+    thread_dispatch(g, "act", 2)
+    assert ast.unparse(g).count("log.append") > ast.unparse(_fn(src)).count("log.append")
+
+
+@pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")
+@pytest.mark.parametrize("case", ["cascade", "dup", "tandem"])
+def test_specialized_equals_numba_on_rich_networks(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Breakers, fail-open, a fault (cascade), non-idempotent retried writes (dup), and the
+    fast path's kernel, specialized."""
+    monkeypatch.setattr(runner, "_SPECIALIZE_EVENTS", 0)
+    if case == "tandem":
+        net, kw = reference_network(), {"n_requests": 5000, "path": "tandem"}
+    else:
+        net = (
+            cascade_network(protected=True) if case == "cascade" else dup_network(idempotent=False)
+        )
+        kw = {"duration": 12.0, "path": "general"}
+    py = run_kernel(net, seed=4, backend="python", **kw)  # type: ignore[arg-type]
+    nb = run_kernel(net, seed=4, backend="numba", **kw)  # type: ignore[arg-type]
+    assert same(py, nb)
