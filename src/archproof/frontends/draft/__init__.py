@@ -71,8 +71,8 @@ def draft(task: str) -> Draft:
     loader rejects would be a bug in the drafter and raises `InternalError`."""
     truncated = len(task) > MAX_TASK_CHARS
     text = normalize(task[:MAX_TASK_CHARS])
-    classification = classify(text)
     found = extract(text)
+    classification = classify(text, found.reading)
     constraints = read_constraints(text)
     _availability_words(found, constraints)
     if classification.kind == "coding":
