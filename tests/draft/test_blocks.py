@@ -516,3 +516,20 @@ def test_phones_of_a_normal_app_are_not_a_telemetry_fleet() -> None:
         "peak, each driver sends its location every 4 seconds.",
     ):
         assert "telemetry" not in _draft(task).patterns, task
+
+
+def test_a_driver_alone_is_not_ride_hailing() -> None:
+    """Issue 13's fresh parking garages: "Driver pay in the app or on the machine before
+    exit" drafted request_ride and dispatch_ride (the rides block fired on 'driver'). Drivers
+    who take riders or trips still draft rides."""
+    parking = _draft(
+        "We run 120 parking garages. A camera reads the plate at the barrier, about 250 "
+        "thousand entries a day. Driver pay in the app before exit, never charged twice."
+    )
+    assert "rides" not in parking.patterns
+    assert not {"request_ride", "dispatch_ride"} & {o.id for o in parking.design.operations}
+    taxi = _draft(
+        "A taxi app for one city: 5,000 drivers, 80k trips a day, a passenger books a trip "
+        "and the closest free driver gets it."
+    )
+    assert "rides" in taxi.patterns

@@ -149,8 +149,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
-        r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\bdrivers?\b|\briders?\b|nearby|"
-        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery",
+        r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\briders?\b|nearby|"
+        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery"
+        # a driver alone is anyone at a wheel ("Driver pay in the app" at a parking garage):
+        # drivers who take trips, riders or deliveries
+        r"|\bdrivers?\b(?=[^\n]{0,300}?\b(?:passengers?|trips?|rides?|fares?|dispatch\w*"
+        r"|pick(?:\s|-)?ups?|deliver\w*)\b)|\b(?:passengers?|trips?|rides?)\b(?=[^\n]{0,300}?"
+        r"\bdrivers?\b)",
     ),
     "rate_limit": (
         "rate limiting: a shared counter checked on every request",
