@@ -468,3 +468,68 @@ def test_a_crawl_rate_is_flat() -> None:
     all day, so fetches are 386/s at peak (were × 3: 1,157/s and 126 fetch workers)."""
     d = _draft("Design a web crawler. It should crawl 1 billion pages a month.")
     assert abs(lower(d.design).rate("fetch_page").peak - 1e9 / (30 * 86_400)) < 1e-6
+
+
+METERS = (
+    "A utility company: 3 million smart electricity meters, each meter sends a reading every "
+    "15 minutes. Readings are kept for 2 years and customers see their usage history."
+)
+
+
+def test_devices_reporting_on_a_period_are_ingested_as_telemetry() -> None:
+    """Issue 13's fresh thermostat fleet had no block (a CRUD service over 'cloud' items);
+    a different fleet here. N devices each reporting every T is N / T readings a second,
+    all day: written `arrivals: flat`, so no peak factor multiplies it; a stream, writers
+    batching into a store of readings sized readings/s × row size × retention."""
+    d = _draft(METERS)
+    assert d.patterns[0] == "telemetry"
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"service", "queue", "worker", "database"} <= kinds
+    model = lower(d.design)
+    ingest = model.rate("ingest_reading")
+    assert abs(ingest.average - 3e6 / 900) < 1e-6 and abs(ingest.peak - 3e6 / 900) < 1e-6
+    assert abs(model.rate("write_readings").peak - 3e6 / 900) < 1e-3
+    assert "get_reading_history" in {o.id for o in d.design.operations}
+    # sized by the capacity pass from the lowered model: readings/s × retention × row bytes
+    from archproof.passes.capacity import CapacityResult
+    from archproof.pipeline import run
+
+    result = run(d.design, passes=("capacity",)).get("capacity", CapacityResult)
+    assert result is not None
+    readings = next(e for e in result.storage.entities if e.id == "Reading")
+    assert abs(readings.data_bytes.value - 3e6 / 900 * 63_072_000 * 64) < 1e9  # 13.5 TB
+    assert dict(d.figures)["row data (2 years)"] == "13.5TB"
+    assert clean(d)
+
+
+def test_phones_of_a_normal_app_are_not_a_telemetry_fleet() -> None:
+    """Devices that are clients of a normal app (phones sending photos or messages, drivers
+    sending their location) are not a fleet of reporting devices."""
+    for task in (
+        "A photo sharing app: 5 million phones, each phone uploads 3 photos a day.",
+        "A chat app: 2 million phones, each phone sends 20 messages an hour.",
+        "A chat app with 2 million users, each user sends 40 messages a day.",
+        # many series from each host: a metrics platform (the analytics block)
+        "Design a metrics platform. 10,000 servers each emit 100 metrics every 10 seconds.",
+        # people who report their location are the rides block's, not a device fleet
+        "Design Uber. Riders request trips at 2k per second peak, 300k drivers online at "
+        "peak, each driver sends its location every 4 seconds.",
+    ):
+        assert "telemetry" not in _draft(task).patterns, task
+
+
+def test_a_driver_alone_is_not_ride_hailing() -> None:
+    """Issue 13's fresh parking garages: "Driver pay in the app or on the machine before
+    exit" drafted request_ride and dispatch_ride (the rides block fired on 'driver'). Drivers
+    who take riders or trips still draft rides."""
+    parking = _draft(
+        "We run 120 parking garages. A camera reads the plate at the barrier, about 250 "
+        "thousand entries a day. Driver pay in the app before exit, never charged twice."
+    )
+    assert "rides" not in parking.patterns
+    assert not {"request_ride", "dispatch_ride"} & {o.id for o in parking.design.operations}
+    taxi = _draft(
+        "A taxi app for one city: 5,000 drivers, 80k trips a day, a passenger books a trip "
+        "and the closest free driver gets it."
+    )
+    assert "rides" in taxi.patterns

@@ -35,11 +35,7 @@ XFAIL_NUMBERS: dict[str, str] = {
     "parking-nonnative": "'it can be late maximum 10 seconds': the bound is read with the subject "
     "'maximum duration', not the free places the pronoun 'it' stands for (the clause before)",
 }
-XFAIL_COMPONENTS: dict[str, str] = {
-    "thermostat-words": "device telemetry (2M thermostats reporting once a minute) has no "
-    "block: the draft is a CRUD service over 'cloud' items, with no ingest stream and no "
-    "store of readings",
-}
+XFAIL_COMPONENTS: dict[str, str] = {}
 XFAIL_CLEAN: dict[str, str] = {}
 
 

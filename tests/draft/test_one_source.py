@@ -218,3 +218,21 @@ def test_every_derived_figure_a_draft_prints_is_the_one_analyze_prints(task_id: 
 
 def test_the_finance_aggregator_prints_no_second_figure() -> None:
     assert derived_mismatches(FINANCE) == []
+
+
+def test_flat_requests_are_not_said_to_be_multiplied_by_the_peak_factor() -> None:
+    """3M meters reporting every 15 minutes: 3,333 reports/s at every hour, written
+    `arrivals: flat`. The summary read 'peak requests: 3.4k/s (average 3.4k/s × peak
+    factor 3)', a product that is not its own total; it splits the flat work out."""
+    drafted = draft(
+        "A utility company: 3 million smart electricity meters, each meter sends a reading "
+        "every 15 minutes. Readings are kept for 2 years and customers see their usage history."
+    )
+    report = run(drafted.design)
+    model = report.get(QueueingModel)
+    assert model is not None
+    sync = [o for o in model.operations if o.consumes is None]
+    figure = dict(summary_figures(drafted, report))["peak requests"]
+    assert figure.startswith(per_s(sum(o.rate.peak for o in sync)) + " ")
+    assert "+ 3,333/s flat, on a timer)" in figure
+    assert dict(drafted.figures)["peak requests"] == figure

@@ -71,8 +71,8 @@ def draft(task: str) -> Draft:
     loader rejects would be a bug in the drafter and raises `InternalError`."""
     truncated = len(task) > MAX_TASK_CHARS
     text = normalize(task[:MAX_TASK_CHARS])
-    classification = classify(text)
     found = extract(text)
+    classification = classify(text, found.reading)
     constraints = read_constraints(text)
     _availability_words(found, constraints)
     if classification.kind == "coding":
@@ -273,14 +273,15 @@ def _figures(ctx: Ctx) -> None:
     def peak(rate: Fraction) -> str:
         return per_s(float(at_peak(rate, ctx.load.peak_factor)))
 
-    ctx.figures.insert(
-        0,
-        (
-            "peak requests",
-            f"{peak(total)} (average {per_s(float(average))} "
-            f"× peak factor {sig(float(ctx.load.peak_factor), 6)})",
-        ),
-    )
+    factor = sig(float(ctx.load.peak_factor), 6)
+    flat = sum((averages.get(op.id, Fraction(0)) for op in sync if op.flat), Fraction(0))
+    how = f"average {per_s(float(average))} × peak factor {factor}"
+    if flat:  # scheduled work (devices reporting on a timer) peaks at its average
+        how = (
+            f"average {per_s(float(average - flat))} × peak factor {factor} "
+            f"+ {per_s(float(flat))} flat, on a timer"
+        )
+    ctx.figures.insert(0, ("peak requests", f"{peak(total)} ({how})"))
     busiest = sorted(sync, key=lambda op: rates.get(op.id, Fraction(0)), reverse=True)[:3]
     for index, op in enumerate(busiest, 1):
         ctx.figures.insert(index, (f"peak {op.id}", peak(rates[op.id])))

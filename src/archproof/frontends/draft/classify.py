@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archproof.frontends.draft.fleet import reporting_fleet
+from archproof.frontends.draft.quantities import Reading
+
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
     "id_generator": (
@@ -146,8 +149,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
-        r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\bdrivers?\b|\briders?\b|nearby|"
-        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery",
+        r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\briders?\b|nearby|"
+        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery"
+        # a driver alone is anyone at a wheel ("Driver pay in the app" at a parking garage):
+        # drivers who take trips, riders or deliveries
+        r"|\bdrivers?\b(?=[^\n]{0,300}?\b(?:passengers?|trips?|rides?|fares?|dispatch\w*"
+        r"|pick(?:\s|-)?ups?|deliver\w*)\b)|\b(?:passengers?|trips?|rides?)\b(?=[^\n]{0,300}?"
+        r"\bdrivers?\b)",
     ),
     "rate_limit": (
         "rate limiting: a shared counter checked on every request",
@@ -204,6 +212,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
+    "telemetry": frozenset({"crud", "analytics", "batch"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
@@ -258,14 +267,26 @@ class Classification:
         return any(p.id == pattern for p in self.patterns)
 
 
-def classify(text: str) -> Classification:
-    """Kind (system/coding) and patterns of a normalized task text."""
+# Device telemetry is read from the task's numbers (`fleet.reporting_fleet`), not a word.
+TELEMETRY = (
+    "device telemetry: a fleet of devices reporting on a period; an ingest service, a stream "
+    "of readings, writers batching them into a store of readings, and the reads on them"
+)
+
+
+def classify(text: str, reading: Reading | None = None) -> Classification:
+    """Kind (system/coding) and patterns of a normalized task text (with its numbers, when
+    read, for the blocks the numbers call for)."""
     found: list[PatternMatch] = []
     for pid, (description, regex) in PATTERNS.items():
         match = re.search(regex, text, re.IGNORECASE)
         if match is not None:
             found.append(PatternMatch(pid, description, match.group(0), match.start()))
-    order = list(PATTERNS)
+    fleet = reporting_fleet(reading) if reading is not None else None
+    if fleet is not None:
+        trigger = f"{fleet.devices.describe()}, {fleet.said.describe()}"
+        found.append(PatternMatch("telemetry", TELEMETRY, trigger, fleet.devices.start))
+    order = [*PATTERNS, "telemetry"]
     main = [p for p in found if p.id not in SUPPORTING]
     support = [p for p in found if p.id in SUPPORTING]
     main.sort(key=lambda p: (p.position, order.index(p.id)))

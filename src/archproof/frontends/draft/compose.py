@@ -98,6 +98,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "aggregation": ("AdCountRollup",),
     "finance": ("Transaction",),
     "id_generator": ("WorkerLease",),
+    "telemetry": ("Reading",),
 }
 
 

@@ -47,6 +47,7 @@ DEFAULT_RATIO: dict[str, Fraction] = {
     "rate_limit": Fraction(1),
     "crawler": Fraction(1, 10),  # the index build reads a page for every ten fetched (assumed)
     "ranking": Fraction(100),
+    "telemetry": Fraction(1, 1000),  # devices report all day; people look now and then
 }
 # Entities each pattern's main write creates (to pick the right rate from the task).
 PATTERN_SUBJECTS: dict[str, frozenset[str]] = {

@@ -85,6 +85,21 @@ TEMPLATES: dict[str, Template] = {
         key=("object_key",),
         note="raw events or log lines, one compressed file per minute, in the object store",
     ),
+    "Device": Template(
+        {"id": "uuid", "owner_id": "ref(User)?", "model": "str(40)", "last_seen_at": "datetime"},
+        note="one reporting device (sensor, meter, tracker); its latest reading rides on it",
+    ),
+    "Reading": Template(
+        {
+            "device_id": "ref(Device)",
+            "measured_at": "datetime",
+            "values": "str(64)",
+        },
+        key=("device_id", "measured_at"),
+        row_size="64B",
+        note="one report of a device: keyed by device and time, so a retried batch "
+        "overwrites itself and a device's history is one range",
+    ),
     "Conversation": Template(
         {"id": "uuid", "kind": "enum(direct|group)", "created_at": "datetime"}
     ),

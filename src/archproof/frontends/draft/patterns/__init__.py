@@ -38,6 +38,7 @@ from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
+from archproof.frontends.draft.patterns.telemetry import telemetry
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
 
@@ -73,6 +74,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "webapp": webapp,
     "file_sync": file_sync,
     "proximity": proximity,
+    "telemetry": telemetry,
 }
 
 # Blocks that add steps to other blocks' operations run last.
