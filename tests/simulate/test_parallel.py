@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.base import Options
-from archproof.passes.simulate.parallel import default_workers, run_local
+from archproof.passes.simulate.parallel import default_workers, replication_workers, run_local
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.pipeline import run
 
@@ -45,3 +47,14 @@ def test_results_come_back_in_task_order() -> None:
     assert out == [i * i for i in range(7)]
     assert sorted(seen) == list(range(7))
     assert default_workers(1) == 1
+
+
+@pytest.mark.parametrize(
+    ("n", "cores", "workers"),
+    [(1, 2, 1), (2, 2, 2), (3, 2, 3), (4, 2, 2), (5, 2, 5), (9, 2, 3), (11, 2, 2), (50, 2, 2),
+     (3, 1, 1), (6, 4, 6), (5, 4, 5), (7, 4, 7)],
+)  # fmt: skip
+def test_replications_fill_whole_rounds(n: int, cores: int, workers: int) -> None:
+    """Equal tasks on `cores`: whole rounds, sharing the cores rather than leaving one idle
+    in a last round (3 on 2 cores: 3 processes, 1.5 rounds of CPU instead of 2)."""
+    assert replication_workers(n, cores) == workers

@@ -124,9 +124,9 @@ def simulate(
         "--workers",
         "-j",
         min=1,
-        help="Local processes running replications (default: one per core, at most one "
-        "per replication, for runs estimated over a few seconds). The output is the same "
-        "for any number.",
+        help="Local processes running replications (default, for runs estimated over a "
+        "few seconds: one per core, or one per replication when that fills the cores "
+        "evenly, e.g. 3 on 2 cores). The output is the same for any number.",
     ),
     backend: BackendChoice = typer.Option(
         BackendChoice.auto,

@@ -38,7 +38,7 @@ from archproof.numbers import sig
 from archproof.passes.simulate.compile import CompiledDesign, compile_design
 from archproof.passes.simulate.kernel import HAVE_NUMBA
 from archproof.passes.simulate.network import Network
-from archproof.passes.simulate.parallel import default_workers, report, run_local
+from archproof.passes.simulate.parallel import replication_workers, report, run_local
 from archproof.passes.simulate.runner import Backend, Estimate, arrival_horizon, estimate, prepare
 from archproof.passes.simulate.stats import Interval, SimResult, simulate, t975
 
@@ -227,8 +227,9 @@ def simulate_design(
     ``on_start(estimate, notes)`` is called once the run is sized (before running) and
     ``progress(Progress)`` at the start, every few tenths of a second of work and as each
     replication finishes, for a progress display. ``workers`` > 1 runs replications on
-    that many local processes (:mod:`.parallel`), 0 picks one per core for runs long
-    enough to gain; the result is byte-identical to ``workers=1``. A KeyboardInterrupt
+    that many local processes (:mod:`.parallel`), 0 picks how many
+    (``parallel.replication_workers``) for runs long enough to gain; the result is
+    byte-identical to ``workers=1``. A KeyboardInterrupt
     (Ctrl-C) returns the finished replications marked ``interrupted``, or raises
     :class:`SimulationInterrupted` if none finished.
     """
@@ -285,9 +286,9 @@ def simulate_design(
                 )
             duration_s = new_d
     est = estimate(net, n_requests=n_requests or 0, duration=duration_s or 0.0)
-    if workers <= 0:  # auto: a process per core once the run outweighs starting them
+    if workers <= 0:  # auto: processes once the run outweighs starting them
         secs = est.seconds_numba if compiled_backend else est.seconds_python
-        workers = default_workers(replications) if secs * replications >= _PARALLEL_S else 1
+        workers = replication_workers(replications) if secs * replications >= _PARALLEL_S else 1
     workers = max(1, min(workers, replications))
     est = replace(est, replications=replications, workers=workers)
     if on_start is not None:

@@ -43,6 +43,21 @@ def default_workers(n_tasks: int) -> int:
     return max(1, min(n_tasks, os.cpu_count() or 1))
 
 
+def replication_workers(n_tasks: int, cores: int | None = None) -> int:
+    """Processes for ``n_tasks`` of about equal length (replications): one per core when
+    the tasks fill whole rounds, else the fewest above that which do, at most four per
+    core (each process holds its own buffers), else one per core. Three replications on
+    two cores run as three processes sharing the cores and finish after 1.5 replications'
+    time; two processes would take two rounds, one core idle in the second."""
+    c = max(1, cores or os.cpu_count() or 1)
+    if n_tasks <= c:
+        return max(1, n_tasks)
+    for w in range(c, min(n_tasks, 4 * c) + 1):
+        if n_tasks % w == 0:
+            return w
+    return c
+
+
 # where report() sends a cell's progress: a callback in this process, or a shared array
 # (one slot per cell) in a worker process
 _report_to: Callable[[int, float], None] | None = None
