@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 
+import pytest
+
 from archproof.frontends.draft import Draft, draft
 from archproof.passes.lower import lower
 
@@ -500,6 +502,23 @@ def test_devices_reporting_on_a_period_are_ingested_as_telemetry() -> None:
     assert abs(readings.data_bytes.value - 3e6 / 900 * 63_072_000 * 64) < 1e9  # 13.5 TB
     assert dict(d.figures)["row data (2 years)"] == "13.5TB"
     assert clean(d)
+
+
+def test_a_fleets_latest_value_and_history_share_the_read_load() -> None:
+    """Both reads named: together they carry the draft's read load once (each took all of
+    it, so the operations read twice what the requirements' read figure says)."""
+    d = _draft(
+        "Design the backend for 500k smart meters. Each meter reports its reading every "
+        "5 minutes. Customers see the current reading and a history chart of the last 90 days."
+    )
+    model = lower(d.design)
+    ops = {o.id for o in d.design.operations}
+    assert {"get_latest_reading", "get_reading_history"} <= ops
+    both = model.rate("get_latest_reading").average + model.rate("get_reading_history").average
+    from archproof.units import parse_rate
+
+    (reads,) = [r.value for r in d.requirements if r.name == "reads"]  # "4.16/h"
+    assert both == pytest.approx(float(parse_rate(reads).per_second), rel=0.01)
 
 
 def test_phones_of_a_normal_app_are_not_a_telemetry_fleet() -> None:
