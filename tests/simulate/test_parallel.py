@@ -4,13 +4,20 @@ output is byte-identical for 1 and 2 workers."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from archproof.frontends.yaml_loader import load_design
 from archproof.passes.base import Options
-from archproof.passes.simulate.parallel import default_workers, replication_workers, run_local
+from archproof.passes.simulate.parallel import (
+    default_workers,
+    replication_workers,
+    run_local,
+    start_method,
+)
 from archproof.passes.simulate.pass_ import SimulateResult
 from archproof.pipeline import run
 
@@ -58,3 +65,45 @@ def test_replications_fill_whole_rounds(n: int, cores: int, workers: int) -> Non
     """Equal tasks on `cores`: whole rounds, sharing the cores rather than leaving one idle
     in a last round (3 on 2 cores: 3 processes, 1.5 rounds of CPU instead of 2)."""
     assert replication_workers(n, cores) == workers
+
+
+_INHERITED = ["set at import"]
+
+
+def _inherited(_: int) -> str:
+    return _INHERITED[0]
+
+
+def test_workers_are_forked_from_a_single_threaded_process_and_spawned_beside_threads() -> None:
+    """A forked worker starts with the parent's state (imports, the loaded kernel: seconds
+    of CPU a worker on the README drill); beside another thread, which may hold a lock a
+    fork would copy held, workers are spawned and start afresh."""
+    import threading
+
+    _INHERITED[0] = "set by the parent"
+    try:
+        forked = start_method() == "fork"
+        assert forked == (sys.platform == "linux" and threading.active_count() == 1)
+        seen = run_local(_inherited, [0, 1], workers=2)
+        assert seen == (["set by the parent"] * 2 if forked else ["set at import"] * 2)
+
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        try:
+            assert start_method() == "spawn"
+            assert run_local(_inherited, [0, 1], workers=2) == ["set at import"] * 2
+        finally:
+            stop.set()
+            other.join()
+    finally:
+        _INHERITED[0] = "set at import"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers fork on Linux only")
+def test_a_single_threaded_process_forks_its_workers() -> None:
+    code = "from archproof.passes.simulate.parallel import start_method; print(start_method())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "fork"

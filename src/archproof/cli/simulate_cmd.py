@@ -212,6 +212,10 @@ def simulate(
         console=err,
         transient=True,
         disable=quiet,
+        # no refresh thread: on_progress redraws (several times a second), and a process
+        # running no other thread can fork its workers, which then start with its imports
+        # and loaded kernel (parallel.start_method)
+        auto_refresh=False,
     )
     task = progress.add_task("simulate", total=None, where="", left="")
     python = backend is BackendChoice.python
@@ -256,6 +260,7 @@ def simulate(
             left="draining the backlog after the last arrival"
             if p.draining
             else ("" if left is None else f"≈{_secs(left)} left"),
+            refresh=True,
         )
 
     def on_compile() -> None:

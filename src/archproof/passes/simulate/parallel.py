@@ -5,10 +5,15 @@ results come back in task order whatever order they finish in, so the output dep
 the tasks only, never on the number of workers or the scheduling. Every cell carries its
 own seed, which is what makes 1, 2 or N workers give byte-identical output.
 
-Local processes are started with ``spawn`` (no fork of a process that runs a progress
-thread); a worker ignores SIGINT (from its first instruction: it inherits the ignored
-signal, so a Ctrl-C while it starts prints no traceback), and Ctrl-C in the parent
-terminates the pool at once (a compiled kernel cannot be interrupted, its process can).
+Local processes are forked when that is safe — on Linux, from a process running no
+other thread (:func:`start_method`): a forked worker starts with the parent's imports and
+its loaded compiled kernel, where a spawned one imports archproof and numba and loads the
+kernel again (≈ 2–3 s of CPU a worker, measured on the README drill). A fork copies every
+lock as it is at that instant, and another thread may hold one (a progress display writing
+to stderr), so with more threads, and elsewhere, workers are spawned. A worker ignores
+SIGINT (from its first instruction: it inherits the ignored signal, so a Ctrl-C while it
+starts prints no traceback), and Ctrl-C in the parent terminates the pool at once (a
+compiled kernel cannot be interrupted, its process can).
 Finished cells have been handed to ``on_done`` by then, so callers keep them.
 
 A running cell may call :func:`report` with how far it got (e.g. simulated seconds); the
@@ -22,6 +27,7 @@ import importlib
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -36,6 +42,13 @@ _POLL_S = 0.2  # how often a waiting parent wakes up (Ctrl-C, progress)
 
 class MissingExtraError(RuntimeError):
     """An optional dependency is not installed; the message says how to install it."""
+
+
+def start_method() -> str:
+    """``fork`` on Linux when this process runs no other thread, else ``spawn``."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def default_workers(n_tasks: int) -> int:
@@ -115,7 +128,7 @@ def run_local(
         finally:
             _report_to, _current = saved
         return [out[i] for i in range(len(tasks))]
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context(start_method())
     shared = ctx.RawArray("d", len(tasks))
     seen = [0.0] * len(tasks)
     # the workers are started with SIGINT ignored, so they ignore it from their first
