@@ -33,9 +33,13 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
 # loading the compiled kernel from numba's cache (numba's import included), and a spawned
 # worker process importing numpy, numba and the kernel before it simulates: 1.5 s each
-# quiet, ~4.5 s at load average 10 on the 2-core dev VM
+# quiet, ~4.5 s at load average 10 on the 2-core dev VM. A forked worker has them already
+# (parallel.start_method). On the README drill three forked workers took 2.8 s more user
+# CPU than the same three replications run in this process (26.9 s against 24.1 s), fork,
+# first page touches and three processes sharing two cores' caches together: ≈ 0.5 s of
+# wall time on two cores.
 _KERNEL_LOAD_S = 1.5
-_WORKER_START_S = 1.5
+_WORKER_START_S = {"spawn": 1.5, "fork": 0.5}
 MAX_REQUESTS = 100_000_000
 # 30 days of simulated time: past any drill or diurnal study, and it keeps the figures a run
 # prints (times, event counts) in plain numbers
@@ -92,7 +96,11 @@ def _wall_estimate(est: Estimate, python: bool, share: float = 1.0) -> float:
     per = est.seconds_python if python else est.seconds_numba
     rounds = -(-est.replications // max(1, est.workers))
     start = 0.0 if python else _KERNEL_LOAD_S
-    return (start + per * rounds + (_WORKER_START_S if est.workers > 1 else 0.0)) / share
+    # the simulator is loaded by now (on_start): its import costs nothing here
+    from archproof.passes.simulate.parallel import start_method
+
+    workers = _WORKER_START_S[start_method()] if est.workers > 1 else 0.0
+    return (start + per * rounds + workers) / share
 
 
 def simulate(
