@@ -430,6 +430,7 @@ RATIO_PATTERN = rf"^\s*{_P_NUM}\s*:\s*{_P_NUM}\s*$"
 
 MAX_REPLICAS = 100_000  # instances of one component (primaries for a database)
 MAX_READ_REPLICAS = 1_000  # read-only followers of one database
+MAX_STANDBY = 100  # hot standbys of one component (serve nothing until a failover)
 MAX_CONCURRENCY = 1_000_000  # requests one replica serves at once
 MAX_QUEUE_LIMIT = 1_000_000_000  # waiting room of one component
 MAX_CALL_TIMES = 10_000  # repetitions of one call in a loop (N+1)

@@ -130,3 +130,25 @@ def test_a_provider_replicated_queue_is_no_single_point_of_failure() -> None:
     q = r.failure("q")
     assert q is not None and q.fails == ("get",)
     assert not q.spof
+
+
+def test_a_standby_counts_for_availability_never_for_capacity() -> None:
+    """db with one hot standby: U = (1 − a)² for reads and writes alike (the standby is
+    promoted on failure), no single point of failure, and the same servers and utilization
+    as without it (it serves nothing until then)."""
+    alone = capacity(AVAIL)
+    paired = capacity(
+        AVAIL.replace(
+            "db: {kind: database, replicas: 1,", "db: {kind: database, replicas: 1, standby: 1,"
+        )
+    )
+    expected = (1 - 0.01**2) * (1 - 0.001**2)
+    assert paired.operation("get").availability.value == pytest.approx(expected, rel=1e-12)
+    db = paired.failure("db")
+    assert db is not None and not db.spof
+    assert db.availability.value == pytest.approx(1 - 0.001**2)
+    assert db.note == "single primary: writes wait for the failover while a standby is promoted"
+    before, after = alone.component("db"), paired.component("db")
+    assert before is not None and after is not None
+    assert after.servers == before.servers
+    assert after.utilization.value == pytest.approx(before.utilization.value)

@@ -8,7 +8,9 @@ import functools
 import pytest
 
 from archproof.frontends.draft import Draft, draft
+from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import lower
+from archproof.pipeline import run
 
 LIMITER_CLASS = (
     "Implement a rate limiter class in Python: 20k requests per second across 8 gateway "
@@ -61,31 +63,25 @@ def test_the_system_limiter_says_which_and_why() -> None:
     assert "60k/s checks at peak" in _decided(d, "limiter-placement")[2]
 
 
-def test_a_standby_is_a_promotable_read_replica() -> None:
-    """The model has no standby field; review FH008 takes a read replica promoted on
-    failure as the standby, so the draft writes one (it serves reads meanwhile). A 99.99%
-    target on writes still needs two primaries in the availability model: that pair is
-    counted as capacity, and the YAML says so."""
+def test_a_standby_adds_availability_not_capacity() -> None:
+    """A store a request needs gets a hot standby (`standby: 1`): the availability model
+    counts it, the capacity model does not (no second primary counted as servers, no read
+    replica the reads spread onto)."""
     d = _draft(
         "Design a payment system for a marketplace. 2 million payments a day, peak 500 "
         "payments per second, never double charge a customer, 99.99% availability."
     )
     db = next(c for c in d.design.components if c.id == "db")
-    assert db.read_replicas >= 1 and "promoted" in (db.recovery or "")
+    assert db.standby == 1 and "promoted" in (db.recovery or "")
+    assert db.replicas in (None, 1) and db.read_replicas == 0
     assert d.decision("db-standby") is not None
-    assert db.replicas == 2
-    assert any("counted as capacity" in line for line in _yaml_lines(d, "standby"))
-
-
-def test_a_standby_without_read_replicas_adds_no_capacity() -> None:
-    """Where no read replica can stand by, a pair is written as 2 × half a node."""
-    from archproof.frontends.draft.plan import CompSpec
-    from archproof.frontends.draft.scaling import _standby_adds_no_capacity
-
-    cache = CompSpec(id="cache", kind="cache", tech="redis", role="cache", replicas=2)
-    _standby_adds_no_capacity(cache)
-    assert cache.concurrency == 21  # half of the catalog's 42
-    assert "no capacity" in cache.notes[-1]
+    capacity = run(d.design, passes=("capacity",)).get(CapacityResult)
+    assert capacity is not None
+    load = capacity.component("db")
+    assert load is not None and load.standby == 1
+    assert load.servers == load.concurrency  # one active node's worth
+    failure = capacity.failure("db")
+    assert failure is not None and not failure.spof
 
 
 def test_graph_shards_only_when_the_task_says_it_does_not_fit() -> None:
@@ -446,10 +442,14 @@ def test_a_standby_that_leaves_the_path_short_does_not_read_as_the_fix() -> None
     assert result is not None
     op = next(o for o in result.operations if o.id == "create_report")
     verdict = next(c for c in op.slo if c.metric == "availability")
-    _, _, because = _decided(d, "db-ha")
     assert verdict.status.value == "violated"
-    assert "100%" not in because and "99.999975% as a pair" in because
-    assert "still short of the target: 'blobs'" in because and "reaches 99.899%" in because
+    # the database's standby (from the start, `standby: 1`) is no fix for the path: no
+    # decision says it is, and the open question names what bounds it
+    assert d.decision("db-ha") is None
+    _, choice, because = _decided(d, "db-standby")
+    assert "99.9%" not in choice + because
+    questions = [q for q in d.open_questions if "create_report cannot reach" in q]
+    assert questions and "weakest: 'blobs'" in questions[0]
 
 
 def test_scheduled_polling_is_flat_not_peaked() -> None:

@@ -159,14 +159,14 @@ def test_url_shortener_numbers_decide_replicas_cache_and_storage(
     assert design.requirements.data.retention == Duration(Fraction(5 * 365 * DAY))
     assert design.requirements.slos.availability == Percent(Fraction(999, 1000))
     # The numbers justify what is added: replicas for load only above 50% of a node, a
-    # cache only when more than 3 replicas would be needed. One read replica is always
-    # there as the promotable standby (review FH008), whatever the load.
+    # cache only when more than 3 replicas would be needed. A hot standby is always there
+    # (review FH008), whatever the load; it adds no capacity.
     u_read, u_write = _read_utilization(design)
     db = design.component("db")
     replicas = d.decision("db-replicas")
     assert replicas is not None
     assert (not replicas.choice.startswith("none")) == (u_read + u_write > 0.5)
-    assert db.read_replicas >= 1 and d.decision("db-standby") is not None
+    assert db.standby == 1 and d.decision("db-standby") is not None
     has_cache = "cache" in design.component_map
     assert has_cache == (replicas.choice.startswith("none") and u_read / 0.5 > 3)
     # The reason states the rule it sized by, not the drafter's own estimate of the load
@@ -190,7 +190,8 @@ def test_read_heavy_at_100_reads_per_second_has_no_cache_and_no_replicas(
     assert _req(d, "reads") == "100/s"
     assert _req(d, "writes") == "1/s"
     assert "cache" not in design.component_map
-    assert design.component("db").read_replicas == 1  # the standby, not load (review FH008)
+    assert design.component("db").read_replicas == 0  # not for load at 100 reads/s
+    assert design.component("db").standby == 1  # the standby (review FH008)
     assert d.decision("db-replicas").choice.startswith("none")  # type: ignore[union-attr]
     decision = d.decision("cache")
     assert decision is not None and decision.choice == "no cache"

@@ -225,6 +225,14 @@ def _components(design: Design) -> Iterator[Diagnostic]:
                 f"{entry.name} ('{c.id}') does not support read replicas",
                 c.span,
             )
+        if c.standby and not traits(c.kind).standby:
+            yield Diagnostic(
+                "AP035",
+                f"component '{c.id}' of kind {c.kind.value} cannot have a standby",
+                c.span,
+                "a standby keeps state in sync for a failover (databases, caches, queues, "
+                "search indexes); use `replicas` for instances that serve",
+            )
 
 
 def _operations(design: Design) -> Iterator[Diagnostic]:

@@ -313,6 +313,18 @@ CODES: tuple[InputCode, ...] = (
         "utilization, bottleneck, saturation_factor, peak_requests) with an existing id.",
     ),
     InputCode(
+        "AP035",
+        "standby-unsupported",
+        "A hot standby on a component that keeps no state.",
+        "A standby is state kept in sync and promoted when an active instance fails: "
+        "databases, caches, queues and search indexes. A stateless service or worker "
+        "scales by `replicas`, every one of them serving; clients, CDNs and external "
+        "services are not ours to stand by.",
+        _M + "components:\n  api: {kind: service, tech: stateless-service, standby: 1}\n"
+        "operations:\n  get: {rate: 1/s, calls: [api.handle]}\n",
+        "Drop `standby`, and use `replicas` for instances that serve.",
+    ),
+    InputCode(
         "AP040",
         "stale-acceptance",
         "An `accept:` entry that matches no finding (review).",

@@ -15,6 +15,7 @@ from archproof.units import (
     MAX_QUEUE_LIMIT,
     MAX_READ_REPLICAS,
     MAX_REPLICAS,
+    MAX_STANDBY,
     Duration,
     Percent,
     Size,
@@ -128,6 +129,17 @@ class Component(Node):
         ge=0,
         le=MAX_READ_REPLICAS,
         description="Read-only followers (databases and search indexes).",
+    )
+    standby: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_STANDBY,
+        description=(
+            "Hot standbys: instances kept in sync that serve nothing until one is promoted "
+            "when an active instance fails (automatic failover). They count for "
+            "availability, never for capacity (stateful kinds: databases, caches, queues, "
+            "search indexes)."
+        ),
     )
     concurrency: int | None = Field(
         default=None,

@@ -31,6 +31,9 @@ class KindTraits:
     stateful: bool = False
     # Can have read replicas (followers serving reads): lowered to primary + replicas pools.
     read_replicas: bool = False
+    # Can keep hot standbys (state kept in sync, promoted on failure): availability, not
+    # capacity. A stateless kind scales by replicas instead, every one of them serving.
+    standby: bool = False
     # Someone else sizes it: an infinite-server delay station unless the design states a
     # concurrency or names a catalog technology (whose concurrency is a documented limit
     # or quota). The one rule for servers of clients, CDNs and external APIs.
@@ -131,6 +134,7 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             stateful=True,
             read_replicas=True,
             ours=True,
+            standby=True,
             store_of_record=True,
             read_source=True,
             relational=True,
@@ -145,6 +149,7 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             principle=Principle.CA,
             stateful=True,
             ours=True,
+            standby=True,
             cache=True,
             cheap_step=True,
             naturally_idempotent=True,
@@ -157,6 +162,7 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             principle=Principle.EV,
             stateful=True,
             ours=True,
+            standby=True,
             message_hub=True,
             cheap_step=True,
             naturally_idempotent=True,
@@ -185,6 +191,7 @@ KIND_TRAITS: Mapping[ComponentKind, KindTraits] = MappingProxyType(
             stateful=True,
             read_replicas=True,
             ours=True,
+            standby=True,
             read_source=True,
             can_be_spof=True,
             wants_ha_pair=True,

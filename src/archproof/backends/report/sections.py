@@ -317,6 +317,8 @@ def _architecture(report: Report) -> Section:
         replicas = str(resolved.replicas) + _origin(resolved.source.get("replicas"))
         if c.read_replicas:
             replicas += f" + {c.read_replicas} read"
+        if c.standby:
+            replicas += f" + {c.standby} standby"
         concurrency = str(resolved.concurrency) + _origin(resolved.source.get("concurrency"))
         state: Cell = Badge("stateful", "warn") if stateful[c.id] else Badge("stateless", "good")
         rows.append(

@@ -226,6 +226,8 @@ def _component(c: CompSpec, decisions: tuple[str, ...]) -> object:
         body["replicas"] = c.replicas
     if c.read_replicas:
         body["read_replicas"] = c.read_replicas
+    if c.standby:
+        body["standby"] = c.standby
     if c.concurrency is not None:
         body["concurrency"] = c.concurrency
     if c.work:

@@ -125,6 +125,7 @@ class CompSpec:
     role: str
     replicas: int | None = None
     read_replicas: int = 0
+    standby: int = 0  # hot standbys: availability, not capacity
     concurrency: int | None = None
     work: dict[str, str | dict[str, object]] = field(default_factory=dict)
     work_notes: dict[str, str] = field(default_factory=dict)

@@ -25,7 +25,6 @@ from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     TARGET_STATELESS,
     WAIT_ALLOWANCE,
-    concurrency_of,
     entry_of,
     max_throughput,
     ms,
@@ -381,13 +380,16 @@ def _inside(call: CallSpec, parent: CallSpec) -> bool:
 
 
 def _component_availability(comp: CompSpec, *, write: bool = False) -> float:
-    """Availability of the instances that serve the call: a write needs a primary, a read
-    may also use the read replicas (a promotable standby among them)."""
+    """Availability of the instances that can serve the call: a write needs a primary (a
+    standby promoted on failure is one), a read may also use the read replicas. The
+    capacity pass counts them the same way (capacity.failure)."""
     entry = entry_of(comp.tech)
     if entry is None:
         return 1.0
     a = float(entry.availability.fraction())
-    instances = replicas_of(comp.tech, comp.replicas) + (0 if write else comp.read_replicas)
+    instances = (
+        replicas_of(comp.tech, comp.replicas) + comp.standby + (0 if write else comp.read_replicas)
+    )
     return 1.0 - (1.0 - a) ** instances
 
 
@@ -398,9 +400,9 @@ AVAILABILITY_ROUNDING = 1e-7
 
 def _standbys(ctx: Ctx) -> None:
     """A single-node store a request needs gets a standby whatever the target: its
-    availability figure counts random failures, not the hours a restore takes. The model
-    states a standby as a read replica promoted on failure (review FH008's "use
-    instead"): it serves reads meanwhile, and writes stay on the primary."""
+    availability figure counts random failures, not the hours a restore takes. A hot
+    standby (`standby: 1`) serves nothing until it is promoted: it adds availability and
+    no capacity, so the sizing above stands."""
     needed: list[CompSpec] = []
     for op in ctx.ops:
         if op.consumes is not None or not op.sync:
@@ -413,22 +415,23 @@ def _standbys(ctx: Ctx) -> None:
                 and comp not in needed
                 and replicas_of(comp.tech, comp.replicas) == 1
                 and comp.read_replicas == 0
+                and comp.standby == 0
                 and (comp.stateful if comp.stateful is not None else True)
             ):
                 needed.append(comp)
     for comp in needed:
-        comp.read_replicas = 1
+        comp.standby = 1
         comp.recovery = (
-            "a synchronous standby (the read replica) is promoted automatically on primary "
-            "loss; point-in-time recovery from WAL archives and daily base backups"
+            "a synchronous hot standby is promoted automatically on primary loss; "
+            "point-in-time recovery from WAL archives and daily base backups"
         )
         ctx.decide(
             f"{comp.id}-standby",
             f"{comp.id} standby",
-            "one read replica kept in sync, promoted automatically when the primary fails",
+            "one hot standby kept in sync, promoted automatically when the primary fails",
             Principle.FH,
             "a lost primary without a standby stops every request that needs it for the hours "
-            "a restore takes; the replica serves reads until then",
+            "a restore takes; the standby serves nothing until then, so it adds no capacity",
             comp.id,
         )
 
@@ -458,7 +461,8 @@ def high_availability(ctx: Ctx) -> None:
                 ctx.comps[c]
                 for c in required
                 if ctx.comps[c].kind in _HA_KINDS
-                and replicas_of(ctx.comps[c].tech, ctx.comps[c].replicas) == 1
+                and replicas_of(ctx.comps[c].tech, ctx.comps[c].replicas) + ctx.comps[c].standby
+                == 1
             ),
             key=lambda comp: _component_availability(comp, write=True),
         )
@@ -467,18 +471,13 @@ def high_availability(ctx: Ctx) -> None:
             if avail >= target:
                 break
             before = _component_availability(comp, write=True)
-            comp.replicas = 2
-            _standby_adds_no_capacity(comp)
+            comp.standby = 1
             paired.append((comp, before, _component_availability(comp, write=True)))
             avail, _ = _path_availability(ctx, op.calls)
         short = avail < target - AVAILABILITY_ROUNDING
         weakest = min(required, key=lambda c: _component_availability(ctx.comps[c]))
         for comp, before, after in paired:
-            role = (
-                "primary + hot standby (automatic failover; the standby adds no write capacity)"
-                if comp.kind == "database"
-                else "2 nodes (mirrored)"
-            )
+            role = "one active node + a hot standby (automatic failover; no added capacity)"
             # What the path reaches with the pair, said either way: a standby that leaves
             # the path short of its target must not read as the fix (the capacity pass
             # reports the operation's availability as violated then).
@@ -526,32 +525,6 @@ def high_availability(ctx: Ctx) -> None:
                 f"'{weakest}' bounds this path below the {_pct(target)} target; no standby "
                 "is possible for it here (open question)",
             )
-
-
-def _standby_adds_no_capacity(comp: CompSpec) -> None:
-    """The model has no standby: two instances are two servers' worth of capacity. A hot
-    standby serves nothing until failover, so the pair is written as 2 instances of half
-    a node's concurrency — 2 × c/2 servers, the capacity of the one active node — and the
-    availability of two (U = (1 − a)²). A rate ceiling (max_throughput) per instance is
-    not halved, so where one binds the pair still reads as up to twice one node's rate."""
-    base = concurrency_of(comp.tech, comp.kind, comp.concurrency)
-    if comp.read_replicas:
-        # Reads are spread by instance count, so a halved pair would draw twice its share
-        # of reads onto the primary pool: the standby stays counted as a primary here.
-        comp.notes.append(
-            "replicas = 2: one active primary and a hot standby; with read replicas the "
-            "model spreads reads by instance count, so the standby is counted as capacity "
-            "here (the model has no standby field yet)"
-        )
-        return
-    if base < 2:
-        return
-    comp.concurrency = base // 2
-    comp.notes.append(
-        f"replicas = 2: one active node and a hot standby; concurrency {base // 2} per "
-        f"instance (half of {base}) so the standby adds availability but no capacity — the "
-        "model has no standby field yet"
-    )
 
 
 def _pct(value: float) -> str:

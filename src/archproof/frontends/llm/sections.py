@@ -125,10 +125,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "components",
         "components",
-        "List the components: kind, a catalog `tech`, replicas, read_replicas, concurrency, "
-        "per-work service times (`work: {read: 2ms}`) where the catalog has none, state held "
-        "and recovery, and a rationale. Prefer stateless services and few stateful "
-        "components; size replicas for the peak load.",
+        "List the components: kind, a catalog `tech`, replicas, read_replicas, standby, "
+        "concurrency, per-work service times (`work: {read: 2ms}`) where the catalog has "
+        "none, state held and recovery, and a rationale. Prefer stateless services and few "
+        "stateful components; size replicas for the peak load; a stateful store that must "
+        "survive one node keeps a hot `standby` (availability, not capacity).",
         ComponentsReply,
         ("components",),
     ),

@@ -106,7 +106,9 @@ def outage_effect(net: Network, op: str, down: str) -> tuple[float, float]:
 def _instances_needed(net: Network, op: str, component: str, writers: set[tuple[str, str]]) -> int:
     rc = net.resolved[component]
     writes = (op, component) in writers
-    return rc.replicas if writes else rc.replicas + rc.component.read_replicas
+    # a standby serves nothing until it is promoted, then serves reads and writes
+    standby = rc.component.standby
+    return rc.replicas + standby if writes else rc.replicas + rc.component.read_replicas + standby
 
 
 def _unavailability(net: Network, component: str, instances: int) -> float | None:
@@ -146,7 +148,7 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         unaffected = len(design.operations) - len(eff)
         fail_rate = sum(rates[o] * f for o, (f, _) in eff.items() if o in entering)
         deg_rate = sum(rates[o] * d for o, (_, d) in eff.items() if o in entering)
-        instances = rc.replicas + c.read_replicas
+        instances = rc.replicas + c.read_replicas + c.standby
         # a managed service the provider replicates (SQS) has no single node to lose
         spof = (
             instances == 1
@@ -155,7 +157,9 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
             and not rc.provider_replicated
         )
         note = None
-        if traits(c.kind).relational and rc.replicas == 1 and c.read_replicas > 0:
+        if traits(c.kind).relational and rc.replicas == 1 and c.standby > 0:
+            note = "single primary: writes wait for the failover while a standby is promoted"
+        elif traits(c.kind).relational and rc.replicas == 1 and c.read_replicas > 0:
             note = "single primary: writes stop until a replica is promoted (failover)"
         if spof:
             note = f"single point of failure: one instance, {len(fails)} operation(s) fail"
@@ -164,7 +168,8 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
             figure(
                 1.0 - u,
                 "",
-                "1 − (1 − a)^n (parallel replicas)",
+                "1 − (1 − a)^n (parallel replicas"
+                + (", standbys promoted on failure)" if c.standby else ")"),
                 n=float(instances),
                 a=float(rc.availability.fraction()) if rc.availability else None,
             )

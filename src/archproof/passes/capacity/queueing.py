@@ -52,6 +52,7 @@ def component_loads(
                 tech=comp.tech,
                 replicas=rc.replicas,
                 read_replicas=comp.read_replicas,
+                standby=comp.standby,
                 concurrency=rc.concurrency,
                 servers=sum(p.servers for p in pools),
                 arrival_rate=figure(lam, "1/s", "Σ over pools of λ", pools=len(pools)),

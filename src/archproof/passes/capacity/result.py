@@ -75,6 +75,7 @@ class ComponentLoad(_Json):
     tech: str | None
     replicas: int
     read_replicas: int
+    standby: int  # hot standbys: in the availability figures, not in `servers`
     concurrency: int
     servers: int
     arrival_rate: Figure  # calls/s

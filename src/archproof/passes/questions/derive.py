@@ -165,6 +165,8 @@ def state(design: Design) -> Found | None:
         held = list(c.state) + [e.id for e in design.entities if e.stored_in == c.id]
         held = list(dict.fromkeys(held))
         text = f"{c.id} ({c.kind.value}) holds {', '.join(held) if held else 'state'}"
+        if c.standby:
+            text += f"; {c.standby} hot standby (promoted on failure)"
         if c.recovery:
             text += f"; recovery: {c.recovery}"
         stateful.append(text)

@@ -628,7 +628,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
     """One instance of a component that a critical or SLO-bound request cannot do without.
 
     What it checks:
-        Components with one instance (replicas + read replicas = 1) that a synchronous
+        Components with one instance (replicas + read replicas + standbys = 1) that a synchronous
         operation calls on its required path (not async, not under a fail_open call), when
         either the operation's availability target (its SLO, else the system's) is above the
         instance's own availability, or the component is a stateful store that wants a
@@ -666,7 +666,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
           db:
             kind: database
             tech: postgresql
-            read_replicas: 1
+            standby: 1
             recovery: synchronous standby promoted automatically
         operations:
           get_item:
@@ -677,7 +677,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
                     - db.read: {timeout: 100ms, on_failure: fail_closed}
 
     Evidence:
-        Resolved replicas (design or catalog default) and read replicas; the instance's
+        Resolved replicas (design or catalog default), read replicas and standbys; the instance's
         availability (design or catalog) against the operation's availability target.
     """
     system = ctx.design.requirements.slos.availability
@@ -692,7 +692,7 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
             continue
         if resolved.provider_replicated:
             continue  # S3, SQS: one "instance" is a share of a service the provider replicates
-        if resolved.replicas + component.read_replicas != 1:
+        if resolved.replicas + component.read_replicas + component.standby != 1:
             continue
         target = op.slo.availability if op.slo and op.slo.availability else system
         own = resolved.availability.fraction() if resolved.availability else None
@@ -714,8 +714,9 @@ def single_instance(ctx: RuleContext) -> Iterator[Hit]:
             message=f"'{component.id}' runs as a single instance on a required path: {why}",
             span=component.span,
             fix=(
-                "run 2+ replicas (or a standby/read replica that can be promoted) and state "
-                "`recovery:`; or make the call fail open if the operation can do without it"
+                "run 2+ replicas, or keep a `standby:` (or a read replica) that is promoted on "
+                "failure and state `recovery:`; or make the call fail open if the operation "
+                "can do without it"
             ),
             evidence=(
                 f"replicas {resolved.replicas} ({resolved.source.get('replicas', 'default')}), "
