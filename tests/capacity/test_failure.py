@@ -152,3 +152,38 @@ def test_a_standby_counts_for_availability_never_for_capacity() -> None:
     assert before is not None and after is not None
     assert after.servers == before.servers
     assert after.utilization.value == pytest.approx(before.utilization.value)
+
+
+TIMEOUTS = """
+meta: {name: timeouts}
+components:
+  api: {kind: service, replicas: 2, concurrency: 50, work: {handle: 1ms}}
+  slow: {kind: external, work: {get: {exponential: 100ms}, opt: {exponential: 100ms}}}
+operations:
+  get:
+    rate: 1/s
+    calls:
+      - api.handle:
+          calls:
+            - slow.get: {timeout: 100ms, retries: {count: 1, backoff: 10ms}}
+            - slow.opt: {timeout: 100ms, on_failure: fail_open}
+            - one_of:
+                - {p: 50%, calls: [{slow.get: {timeout: 200ms}}]}
+                - {p: 50%, calls: [{slow.opt: {timeout: 10s}}]}
+"""
+
+
+def test_requests_failed_by_timeouts_by_hand() -> None:
+    """q = P(S > T) = e^(−T/mean) for an exponential callee; a fail-closed call fails when
+    its r + 1 attempts all time out (q^(r+1)); fail-open calls fail nothing; a branch counts
+    with its probability. The availability figure (outages) is not changed by them."""
+    import math
+
+    r = capacity(TIMEOUTS)
+    op = r.operation("get")
+    first = math.exp(-1.0) ** 2  # 100 ms timeout on a 100 ms mean, one retry
+    # either branch, taken half the time: 200 ms or 10 s timeouts on a 100 ms mean
+    branch = 0.5 * math.exp(-2.0) + 0.5 * math.exp(-100.0)
+    expected = 1.0 - (1.0 - first) * (1.0 - branch)
+    assert op.timeout_failures.value == pytest.approx(expected, rel=1e-12)
+    assert op.availability.value == pytest.approx(1.0)  # no availability given: no outages

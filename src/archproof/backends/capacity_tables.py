@@ -16,6 +16,10 @@ from archproof.numbers import sig
 from archproof.passes.capacity import CapacityResult, Figure, SloStatus
 from archproof.passes.capacity.failure import left_out
 
+# Requests failed by timeouts with every component up, from this share on, get their column
+# in the availability table (a design with sane timeouts loses ~1e-6 of its requests there).
+TIMEOUT_SHOWN = 1e-4
+
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
 
 
@@ -312,20 +316,27 @@ def tables(result: CapacityResult) -> list[Table]:
         )
     )
     rows = Rows()
+    # requests failed by timeouts with everything up: a column once any operation has some
+    timed = any((o.timeout_failures.value or 0.0) >= TIMEOUT_SHOWN for o in result.operations)
     for o in result.operations:
         avail = next((c.status for c in o.slo if c.metric == "availability"), None)
-        rows.add(
+        cells: list[Cell] = [
             o.id,
             numbers.nines(o.availability.value) if o.availability.value is not None else "unknown",
             numbers.minutes(o.downtime_per_year.value)
             if o.downtime_per_year.value is not None
             else "unknown",
-            (avail, avail) if avail is not None else "—",
-        )
+        ]
+        if timed:
+            cells.append(percent(o.timeout_failures))
+        cells.append((avail, avail) if avail is not None else "—")
+        rows.add(*cells)
     out.append(
         rows.table(
             "Availability per operation",
-            ("operation", "availability", "downtime/year", "SLO"),
+            ("operation", "availability", "downtime/year")
+            + (("failed by timeouts",) if timed else ())
+            + ("SLO",),
         )
     )
     rows = Rows()

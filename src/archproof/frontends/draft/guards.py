@@ -2,7 +2,10 @@
 calls only) with backoff and jitter, circuit breakers. Also fills in service times the
 catalog does not know, so every call has one.
 
-    timeout  = round-up(max(2 × callee p99, 5 ms)), at most the operation's p99 target
+    timeout  = round-up(max(2 × callee p99, the service time exceeded by a tenth of the
+               availability target's error budget, 5 ms)), at most the operation's p99
+               target unless that is under the error-budget quantile (a call that times
+               out with every component up fails its request: review FH018)
     retries  = only when the call is idempotent (a read, or keyed); the count shrinks until
                (count + 1) × timeout + backoffs fits in the operation's p99 target
     breaker  = on third-party APIs, and on optional dependencies that fail open
@@ -15,7 +18,13 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import is_write, service_time, walk
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.sizing import DEFAULT_WORK, catalog_work, nice_duration, p99_s
+from archproof.frontends.draft.sizing import (
+    DEFAULT_WORK,
+    catalog_work,
+    nice_duration,
+    p99_s,
+    quantile_s,
+)
 from archproof.model.traits import kinds_where
 from archproof.numbers import sig
 from archproof.units import Duration, parse_duration
@@ -137,6 +146,28 @@ def add_guards(ctx: Ctx) -> None:
             if not call.async_:
                 call.breaker = True  # a slow callee must not hold every caller's worker
             _guard(ctx, call, comp.kind, budget)
+        for call, _, _ in walk(op.calls):
+            _cover_children(call)
+
+
+def _cover_children(call: CallSpec) -> None:
+    """An enclosing timeout outlasts what its direct calls may take in sequence (their
+    attempts and backoffs): one that gives up first fails the request while its calls go
+    on (review FH012). The error-budget floor can put a callee's timeout past twice the
+    latency target, the enclosing service's default."""
+    if call.timeout is None:
+        return
+    need = 0.0
+    for child in call.calls:
+        if not isinstance(child, CallSpec) or child.async_ or child.timeout is None:
+            continue
+        retry = child.retries or {}
+        count = int(str(retry.get("count", 0)))
+        backoff = float(parse_duration(str(retry["backoff"])).seconds) if "backoff" in retry else 0
+        need += (count + 1) * float(parse_duration(child.timeout).seconds)
+        need += backoff * (2**count - 1)
+    if need > float(parse_duration(call.timeout).seconds):
+        call.timeout = nice_duration(need)
 
 
 def _decide_failure(call: CallSpec) -> None:
@@ -153,11 +184,18 @@ def _decide_failure(call: CallSpec) -> None:
 
 
 def _guard(ctx: Ctx, call: CallSpec, kind: str, budget: Fraction | None) -> None:
-    p99 = p99_s(service_time(ctx, call))
+    dist = service_time(ctx, call)
+    p99 = p99_s(dist)
     if call.timeout is None:
-        timeout = nice_duration(max(2 * p99, 0.005))
+        # timeouts in normal operation spend at most a tenth of the error budget
+        tail = max(1e-9, (1.0 - float(ctx.load.availability)) / 10)
+        floor = quantile_s(dist, tail)
+        timeout = nice_duration(max(2 * p99, floor, 0.005))
         if budget is not None and parse_duration(timeout).seconds > budget:
-            timeout = str(Duration(budget))
+            # the latency target caps the timeout, but not under `floor`: a timeout turns
+            # the callee's slow tail into failed requests (review FH018), and a slow
+            # request inside the p99 target's 1% fails nobody
+            timeout = str(Duration(budget)) if floor <= budget else nice_duration(floor)
         call.timeout = timeout
     if kind == "external":
         call.breaker = True

@@ -13,6 +13,7 @@ import json
 import math
 from fractions import Fraction
 from functools import cache
+from statistics import NormalDist
 
 from archproof.catalog import CatalogEntry, load_catalog
 from archproof.model import Distribution
@@ -138,6 +139,16 @@ def p99_s(dist: Distribution) -> float:
         return dist.mean_s() * math.log(100)
     mu, sigma = dist.lognormal_params()
     return math.exp(mu + _Z99 * sigma)
+
+
+def quantile_s(dist: Distribution, tail: float) -> float:
+    """The service time exceeded with probability ``tail`` (0 < tail < 1)."""
+    if dist.dist == "fixed":
+        return dist.mean_s()
+    if dist.dist == "exponential":
+        return dist.mean_s() * math.log(1.0 / tail)
+    mu, sigma = dist.lognormal_params()
+    return math.exp(mu + NormalDist().inv_cdf(1.0 - tail) * sigma)
 
 
 def concurrency_of(tech: str | None, kind: str, own: int | None) -> int:

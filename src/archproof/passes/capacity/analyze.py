@@ -8,7 +8,12 @@ from archproof.model import Design
 from archproof.numbers import sig
 from archproof.passes.capacity.assumptions import check_assumptions
 from archproof.passes.capacity.caches import cache_headroom
-from archproof.passes.capacity.failure import availability_check, downtime, failure_modes
+from archproof.passes.capacity.failure import (
+    availability_check,
+    downtime,
+    failure_modes,
+    timeout_failures,
+)
 from archproof.passes.capacity.figure import SATURATED, Figure, figure
 from archproof.passes.capacity.growth import growth_plan, load_levels
 from archproof.passes.capacity.headroom import bottleneck, headroom, max_rates_alone
@@ -131,6 +136,7 @@ def _analyze(
                 availability=avail,
                 downtime_per_year=downtime(avail),
                 status=status,
+                timeout_failures=timeout_failures(net, op.id),
             )
         )
     store = storage(design)

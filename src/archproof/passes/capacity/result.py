@@ -142,6 +142,9 @@ class OperationResult(_Json):
     availability: Figure
     downtime_per_year: Figure  # minutes
     status: Status  # ok / violated / saturated
+    # share of requests failed by fail-closed calls timing out on every attempt, with every
+    # component up (an error rate at any load, beside the availability's outages)
+    timeout_failures: Figure
 
     def check(self, metric: str) -> SloCheck | None:
         return next((c for c in self.slo if c.metric == metric), None)

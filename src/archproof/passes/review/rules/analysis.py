@@ -242,6 +242,123 @@ def availability_slo_missed(ctx: RuleContext) -> Iterator[Hit]:
 _ROUNDING = 1e-7
 
 
+@rule(
+    code="FH018",
+    name="requests-fail-by-timeout",
+    severity=Severity.ERROR,
+    needs=("capacity",),
+)
+def requests_fail_by_timeout(ctx: RuleContext) -> Iterator[Hit]:
+    """Timeouts alone fail more of an operation's requests than its availability allows.
+
+    What it checks:
+        For every request-serving operation, the share of its requests that fail with
+        every component up (the capacity pass's `timeout_failures`): a fail-closed call
+        fails when all its attempts time out, P = q^(r+1) with q = P(service time >
+        timeout) of the callee's distribution and r its retries, and a failed call fails
+        its caller unless that edge fails open, has a fallback or is asynchronous. The
+        share is compared with the error budget, 1 − the availability target (the
+        operation's own, else the design's; 1% when neither is written).
+
+    Why it matters:
+        Robust failure handling. A timeout at or under the callee's usual service time
+        turns a slow dependency into failed requests at any load: no outage is needed, and
+        the availability figure, which counts outages, does not show it. The simulator
+        counts these requests as errors.
+
+    Example:
+        requirements:
+          slos: {availability: 99.9%}
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 2}
+          psp:
+            kind: external
+            tech: external-api
+            work: {charge: {lognormal: {p50: 200ms, p99: 1s}}}
+        operations:
+          pay:
+            rate: 5/s
+            calls:
+              - api.handle:
+                  calls:
+                    - psp.charge: {timeout: 200ms, on_failure: fail_closed}
+
+    Use instead:
+        requirements:
+          slos: {availability: 99.9%}
+        components:
+          api: {kind: service, tech: stateless-service, replicas: 2}
+          psp:
+            kind: external
+            tech: external-api
+            work: {charge: {lognormal: {p50: 200ms, p99: 1s}}}
+        operations:
+          pay:
+            rate: 5/s
+            calls:
+              - api.handle:
+                  calls:
+                    - psp.charge: {timeout: 5s, on_failure: fail_closed}
+
+    Evidence:
+        The capacity pass's share of requests failed by timeouts, with the call's timeout,
+        P(service time > timeout) and retries, against the error budget.
+    """
+    capacity = ctx.result(CapacityResult)
+    if capacity is None:
+        return
+    system = ctx.design.requirements.slos.availability
+    for op in ctx.design.operations:
+        result = capacity.operation(op.id)
+        if result is None or not user_facing(op):
+            continue
+        share = result.timeout_failures.value
+        own = op.slo.availability if op.slo is not None else None
+        target = own or system
+        budget = 1.0 - float(target.fraction) if target is not None else _DEFAULT_BUDGET
+        if share is None or share <= budget + _ROUNDING:
+            continue
+        worst = max(
+            (e for e in capacity.edges if e.operation == op.id and e.on_failure != "fail_open"),
+            key=lambda e: e.timeout_probability.value or 0.0,
+            default=None,
+        )
+        culprit = (
+            f"; most from '{worst.callee}.{worst.work}': "
+            f"{_share(worst.timeout_probability.value or 0.0)} of its attempts outlast "
+            "their timeout"
+            if worst is not None and worst.timeout_probability.value
+            else ""
+        )
+        yield Hit(
+            element=ElementRef.operation(op.id),
+            message=(
+                f"'{op.id}' fails {_share(share)} of its requests by timeouts with every "
+                f"component up, over its error budget of {_share(budget)}"
+                + (f" ({target} availability)" if target is not None else "")
+                + culprit
+            ),
+            span=op.span,
+            fix="raise the timeout above the callee's tail (its p99.9 or more), retry an "
+            "idempotent call, or speed the callee up; the operation's latency target may "
+            "need to grow with it",
+            evidence=(
+                f"failed by timeouts {result.timeout_failures.formula} = {share:.4g}; "
+                f"error budget 1 − target = {budget:.4g}"
+            ),
+        )
+
+
+# with no availability target written: a request-serving path should not lose 1% of its
+# requests to timeouts
+_DEFAULT_BUDGET = 0.01
+
+
+def _share(value: float) -> str:
+    """A small share in full (0.0101%, not "<0.1%": budgets of 99.99% are 0.01%)."""
+    return f"{sig(value * 100, 3)}%"
+
+
 def _inputs(inputs: Mapping[str, object]) -> str:
     return inputs_text(inputs, 6) or "no inputs recorded"
 
