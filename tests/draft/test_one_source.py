@@ -77,9 +77,7 @@ _UTILIZATION = re.compile(
 )
 _THRESHOLD = re.compile(r"(?:more than|under|above|below|over|exceeds?|≤|≥|<|>)\s*$")
 # The volume of rows over the retention: the decision's "≈ 9.12TB", the summary's row data.
-_ROW_DATA = re.compile(
-    rf"(?:≈ |row data \((?:[\d.]+ years|standing)\): )({_FIGURE}\s?[KMGTP]?i?B)\b"
-)
+_ROW_DATA = re.compile(rf"(?:≈ |row data \((?:[^)]+)\): )({_FIGURE}\s?[KMGTP]?i?B)\b")
 # Calls in flight and held times are the capacity pass's too (offered load, holding).
 _IN_FLIGHT = re.compile(rf"({_FIGURE}) calls in flight\b")
 _HELD = re.compile(rf"({_FIGURE}\s?(?:ms|µs|s)) (?:held|mean held)")

@@ -17,9 +17,10 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import OpSpec
+from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
 from archproof.numbers import sig
-from archproof.units import Duration
+from archproof.units import Count, Duration
 
 WRITE_BATCH = 500  # readings per multi-row insert (assumed; a writer flushes every second)
 
@@ -31,14 +32,16 @@ _HISTORY = re.compile(
 
 
 def telemetry(ctx: Ctx) -> None:
-    fleet = reporting_fleet(ctx.load.extracted.reading)
+    # the load's fleet when its readings are the main writes (derive), so the requirements
+    # and this block print one figure
+    fleet = ctx.load.fleet or reporting_fleet(ctx.load.extracted.reading)
     if fleet is None:  # classified from the same reading: never, but say so rather than guess
         return
     rate = fleet.rate
     noun = fleet.noun
     note = (
         f'from the task: "{fleet.devices.describe()}", each reporting "{fleet.said.describe()}" '
-        f"({fleet.devices.value} / {Duration(fleet.interval)})"
+        f"({Count(fleet.devices.value)} ÷ {Duration(fleet.interval)} = {per_s(float(rate))})"
     )
     ctx.entity("Device")
     ctx.entity("Reading")
@@ -64,7 +67,17 @@ def telemetry(ctx: Ctx) -> None:
             idempotency_key=f"{noun} id + measured_at: a report sent twice is one row",
             calls=ctx.front(
                 "ingest_reading",
-                [ctx.enqueue(stream, "nobody waits for a reading to be stored: append and ack")],
+                [
+                    ctx.enqueue(
+                        stream,
+                        "nobody waits for a reading to be stored: append and ack",
+                        # the reading exists only in this request: no row for a sweep to
+                        # re-enqueue, so the device must keep it and send it again
+                        on_failure="fail_closed",
+                        fallback=f"answer 503; the {noun} keeps the reading and resends it "
+                        "(the same id + measured_at: stored once)",
+                    )
+                ],
             ),
             keywords=("ingest", "report", "reading", noun),
         )
