@@ -330,6 +330,22 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             end = pend
         elif subject:
             end = toks[j - 1].end
+    if period is None and _burst_before(toks, i):
+        # "bursts up to 20", "a burst of 30 requests": what a client may spend at once, a
+        # token bucket's capacity, per whatever its limit is per
+        limit = _previous_in_sentence(placed, tok.start, sentence)
+        return Quantity(
+            text[tok.start : max(end, tok.end)],
+            tok.start,
+            max(end, tok.end),
+            tok.value,
+            "count",
+            "burst",
+            sentence,
+            per=limit.per if limit is not None else None,
+            role="burst",
+            note=tok.note,
+        )
     inherited: Quantity | None = None
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
@@ -394,6 +410,22 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per=per,
         note=tok.note,
     )
+
+
+# Words between "burst" and its number: "bursts up to 20", "a burst of 30", "burst size 15".
+_BURST_FILLER = _wordset("up to of at most max maximum size capacity is")
+
+
+def _burst_before(toks: list[Token], i: int) -> bool:
+    """`burst`/`bursts` just before the number, with only filler words between."""
+    for k in range(i - 1, max(i - 5, -1), -1):
+        if toks[k].kind != "word":
+            return False
+        if toks[k].low in ("burst", "bursts"):
+            return True
+        if toks[k].low not in _BURST_FILLER:
+            return False
+    return False
 
 
 def _is_people(subject: str) -> bool:
