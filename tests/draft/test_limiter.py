@@ -10,6 +10,7 @@ import pytest
 from archproof.frontends.draft import Draft, draft
 from archproof.frontends.draft.quantities import Quantity, read_quantities
 from archproof.frontends.draft.text import normalize
+from archproof.passes.lower import lower
 
 SYSTEM = (
     "Design a rate limiter: each user may make 10 requests per second, with bursts up to 20; "
@@ -57,3 +58,9 @@ def test_the_burst_sizes_the_buckets(task: str) -> None:
     assert "20 ÷ 8 nodes = 2.5" in placement.because, placement.because
     assert not any("Are bursts allowed" in q for q in d.open_questions)
 
+
+def test_a_per_user_limit_is_not_the_load() -> None:
+    """'each user may make 10 requests per second' is a limit, not a habit: the draft took
+    it × 10k assumed DAU = 100k/s as the load, over the task's own 20k requests a second."""
+    d = _draft(SYSTEM)
+    assert lower(d.design).rate("handle_request").average == pytest.approx(20_000)

@@ -17,6 +17,7 @@ Standard assumptions (each used only when the task does not give the figure):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -166,7 +167,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
-    dau = _per_user_rates(found, dau, ledger)
+    dau = _per_user_rates(found, dau, ledger, limits=primary == "rate_limit")
     rates = found.all("rate")
     # Any stated write rate beats one derived from an assumed ratio ("1 billion sales
     # transactions a month" for a ranking task), even one another block would claim.
@@ -388,12 +389,25 @@ def _split_load(
     return writes, reads, ratio, dau
 
 
-def _per_user_rates(found: Extracted, dau: Fraction | None, ledger: Ledger) -> Fraction | None:
-    """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none."""
+# A rate a person is allowed rather than one they make: "each user may make 10 requests per
+# second" in a rate limiter's task is its limit (the placement reads it), not its load.
+_ALLOWED = re.compile(
+    r"\blimit\w*|\bquotas?\b|\bat\s+most\b|\ballow\w*|\bmax(?:imum)?\b|\bcap\b|\bmay\b|\bcan\b",
+    re.IGNORECASE,
+)
+
+
+def _per_user_rates(
+    found: Extracted, dau: Fraction | None, ledger: Ledger, *, limits: bool = False
+) -> Fraction | None:
+    """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none.
+    With `limits` (a rate limiter), a rate a person is allowed is dropped, not scaled."""
     scaled: list[Figure] = []
     for fig in found.figures:
         if fig.kind != "rate" or not fig.per_user:
             scaled.append(fig)
+            continue
+        if limits and _ALLOWED.search(fig.scope or ""):
             continue
         if dau is None:
             dau = DEFAULT_DAU
