@@ -99,3 +99,81 @@ def _calls(items: object) -> list[Any]:
         for attr in ("calls", "branches"):
             out += _calls(getattr(item, attr, ()))
     return out
+
+
+# fresh5's thermostat-setpoint task (key in 03c20d0)
+SETPOINT = (
+    "Design the cloud service for a smart thermostat company. 300,000 thermostats each send a "
+    "temperature reading every 60 seconds. Users can change the setpoint from the mobile app, "
+    "which is pushed to the device within 2 seconds; there are about 50,000 setpoint changes a "
+    "day. Readings are rolled up hourly, and the app shows the last 24 hours and 30 days of "
+    "hourly averages. Raw readings are kept for 14 days."
+)
+METERS = (
+    "A utility company: 3 million smart electricity meters, each meter sends a reading every "
+    "15 minutes. Readings are kept for 2 years and customers see their usage history."
+)
+
+
+def _targets(d: Draft, op_id: str) -> set[str]:
+    return {c.call for c in _calls(d.design.operation(op_id).calls)}
+
+
+@pytest.mark.parametrize("task", [SETPOINT, THERMOSTATS_WORDS], ids=["setpoint", "words"])
+def test_a_setpoint_change_is_stored_then_pushed_to_the_device(task: str) -> None:
+    """'Users can change the setpoint ..., which is pushed to the device': the draft had no
+    operation for it. The change is the device's desired state (a database write, so a device
+    offline now gets it when it reconnects), pushed down the device's open connection."""
+    d = _draft(task)
+    ops = {o.id: o for o in d.design.operations}
+    assert "change_setpoint" in ops, sorted(ops)
+    assert ops["change_setpoint"].sync
+    targets = _targets(d, "change_setpoint")
+    assert "db.write" in targets and "gateway.push" in targets, targets
+    gateway = next(c for c in d.design.components if c.id == "gateway")
+    assert "connection" in (gateway.rationale or "")
+    assert d.decision("telemetry-command-push") is not None
+
+
+def test_a_stated_setpoint_rate_is_the_change_rate() -> None:
+    d = _draft(SETPOINT)
+    assert lower(d.design).rate("change_setpoint").average == pytest.approx(50_000 / 86_400)
+
+
+def test_readings_rolled_up_hourly_get_a_rollup_job_the_charts_read() -> None:
+    """'Readings are rolled up hourly': a scheduled job aggregates each hour's readings into
+    Rollup rows, and the history (the charts of hourly averages) reads those."""
+    d = _draft(SETPOINT)
+    model = lower(d.design)
+    assert model.rate("hourly_rollup").average == pytest.approx(1 / 3600)
+    rollup = next(e for e in d.design.entities if e.id == "Rollup")
+    access = rollup.access_patterns
+    assert any(a.operation == "get_reading_history" for a in access), access
+
+
+def test_a_fleet_without_setpoints_or_rollups_gets_neither() -> None:
+    ops = {o.id for o in _draft(METERS).design.operations}
+    assert "change_setpoint" not in ops and "hourly_rollup" not in ops, ops
+
+
+def test_the_gateway_holds_one_connection_per_device() -> None:
+    """The gateway that pushes setpoints holds every device's open connection: 300k of them,
+    not '10% of daily active users online at peak' (3,000)."""
+    d = _draft(SETPOINT)
+    (connections,) = [r for r in d.requirements if r.name == "concurrent connections"]
+    assert connections.value == "300,000", connections
+
+
+def test_what_the_app_shows_is_not_how_long_readings_are_kept() -> None:
+    """'the app shows the last 24 hours ...; raw readings are kept for 14 days': the data is
+    kept 14 days (the draft sized storage for one day)."""
+    d = _draft(SETPOINT)
+    (retention,) = [r for r in d.requirements if r.name == "retention"]
+    assert retention.value == "14d", retention
+
+
+def test_hourly_charts_are_drawn_from_hourly_rollups() -> None:
+    """fresh4's 'owners see hourly charts of them' (its key: 'roll them up hourly for the
+    charts')."""
+    d = _draft(THERMOSTATS_WORDS)
+    assert "hourly_rollup" in {o.id for o in d.design.operations}

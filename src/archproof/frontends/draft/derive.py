@@ -537,8 +537,18 @@ def _availability(found: Extracted, ledger: Ledger) -> Fraction:
     return DEFAULT_AVAILABILITY
 
 
+# Words that say how long data is kept; "shows the last 24 hours" is a view's window, not that.
+_KEPT = re.compile(
+    r"\b(?:keep|kept|retain\w*|retention|stor\w+|archiv\w+|expir\w+|ttl|persist\w*|delet\w+)",
+    re.IGNORECASE,
+)
+
+
 def _retention(found: Extracted, ledger: Ledger) -> Fraction | None:
-    fig = found.first("retention")
+    figures = found.all("retention")
+    fig = next((f for f in figures if _KEPT.search(f.scope or f.quote)), None) or (
+        figures[0] if figures else None
+    )
     if fig is not None:
         ledger.extracted("retention", horizon_text(fig.value), fig.quote)
         return fig.value
