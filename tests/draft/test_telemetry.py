@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from archproof.frontends.draft import Draft, draft
+from archproof.frontends.draft.sizing import per_s
 from archproof.passes.lower import lower
 from archproof.units import parse_rate
 
@@ -63,6 +64,9 @@ def test_the_readings_are_the_writes_and_peoples_requests_the_reads(task: str) -
     writes = [r for r in d.requirements if r.name.endswith(("writes", "readings"))]
     assert len(writes) == 1, [(r.name, r.value) for r in d.requirements]
     assert _per_s(writes[0].value) == pytest.approx(ingest, rel=0.01), writes[0]
+    # written per second, as the ingest decision and the summary print it ("6M/h" was exact
+    # but read as another figure beside "1,667/s")
+    assert writes[0].value == per_s(ingest), writes[0]
     reads = [r for r in d.requirements if r.name == "reads"]
     assert len(reads) == 1, [(r.name, r.value) for r in d.requirements]
     ops = {o.id for o in d.design.operations}

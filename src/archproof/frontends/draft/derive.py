@@ -25,7 +25,7 @@ from archproof.frontends.draft.extract import Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
-from archproof.frontends.draft.sizing import rate_text
+from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
@@ -242,7 +242,7 @@ def _fleet_load(
     writes = fleet.rate
     ledger.derived(
         f"{fleet.noun} readings",
-        rate_text(writes),
+        per_s(float(writes)),  # per second, as the ingest decision and the summary print it
         f'"{fleet.devices.describe()}", each reporting "{fleet.said.describe()}": '
         f"{Count(fleet.devices.value)} ÷ {Duration(fleet.interval)}, one write per reading",
     )
