@@ -552,3 +552,38 @@ def test_a_driver_alone_is_not_ride_hailing() -> None:
         "and the closest free driver gets it."
     )
     assert "rides" in taxi.patterns
+
+
+@pytest.mark.parametrize(
+    ("task", "batch"),
+    [
+        # fresh5's labresults-plain (key in 03c20d0): reports people read, not a batch job
+        (
+            "Patients view their lab reports when the lab uploads them. A regional lab network "
+            "serves 2 million patients and uploads about 40,000 reports a day.",
+            False,
+        ),
+        ("Employees file expense reports and managers approve them.", False),
+        ("A sales dashboard; the system generates monthly reports for each region.", True),
+        ("Store orders, and produce a daily report of revenue for finance.", True),
+    ],
+)
+def test_a_report_is_a_batch_job_only_when_it_is_produced_on_a_schedule(
+    task: str, batch: bool
+) -> None:
+    assert ("batch" in _draft(task).patterns) is batch, _draft(task).patterns
+
+
+def test_a_restaurant_books_tables_not_rooms() -> None:
+    """fresh5's restaurant-plain (key in 03c20d0), an outsider's try: 'reservation' made the
+    booking block a hotel's, so diners were drafted viewing, holding and confirming rooms."""
+    d = _draft(
+        "Design a restaurant reservation system like OpenTable. 20,000 restaurants list their "
+        "tables; diners search by city, date and party size and book a table. There are about "
+        "1 million reservations a month."
+    )
+    ops = {o.id for o in d.design.operations}
+    assert {"view_tables", "hold_table", "confirm_table"} <= ops, ops
+    assert not [o for o in ops if "room" in o], ops
+    hotel = _draft("Design a hotel booking site: 5,000 hotels, 2 million room reservations a year.")
+    assert "hold_room" in {o.id for o in hotel.design.operations}

@@ -473,3 +473,32 @@ def test_each_one_stands_for_the_counted_thing_and_joined_nouns_stay_joined() ->
     assert item.per == "thermostat"
     assert item.subject == "temperature and humidity"
     assert (item.value, item.period) == (1, "minute")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "seconds", "role", "subject"),
+    [
+        # the brief's thermostat task: "7" was left unplaced and asked about
+        (
+            "Homeowners check the latest value and a 7-day chart in an app.",
+            "7",
+            604_800,
+            "window",
+            "chart",
+        ),
+        ("They see a 24-hour graph of it.", "24", 86_400, "window", "graph"),
+        (
+            "Keep a 30-day history of every order.",
+            "30",
+            2_592_000,
+            "retention",
+            "history retention",
+        ),
+    ],
+)
+def test_a_hyphenated_duration_measures_the_noun_after_it(
+    text: str, at: str, seconds: int, role: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert item.unit == "seconds" and item.value == seconds
+    assert item.role == role and item.subject == subject, item

@@ -180,7 +180,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "batch": (
         "scheduled/batch jobs: periodic work off the request path",
         r"nightly|\bbatch|scheduled|\bcron\b|every\s+night|periodic|reconcil|\bexports?\b"
-        r"|daily\s+reports?|\breports?\b",
+        # a report produced on a schedule or by the system, not a document people read or
+        # file ("patients view their lab reports", "employees file expense reports")
+        r"|\b(?:daily|weekly|monthly|quarterly|yearly|annual|hourly|end[- ]of[- ]day)\s+reports?"
+        r"|\b(?:generat|produc|compil|build|run)\w*\s+(?:\w+\s+){0,2}reports?\b"
+        r"|\breport\s+generation\b|\breports?\s+(?:are|is)\s+(?:generated|produced|built)"
+        # work done on a calendar: "timetables are generated twice a year by a solver job"
+        r"|\b(?:generated|computed|recomputed|rebuilt|built)\s+(?:once|twice|thrice|every|each"
+        r"|daily|weekly|monthly|yearly|nightly|hourly)\b",
     ),
     "crud": (
         "generic create/read of the main entity (read-heavy lookup)",

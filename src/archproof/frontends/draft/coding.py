@@ -13,7 +13,7 @@ from archproof.frontends.draft.derive import Ledger, Load
 from archproof.frontends.draft.entities import Template
 from archproof.frontends.draft.extract import Extracted
 from archproof.frontends.draft.patterns.common import stated_count
-from archproof.frontends.draft.placement import NODE_WORDS, limiter_split
+from archproof.frontends.draft.placement import NODE_WORDS, bucket_capacity, limiter_split
 from archproof.frontends.draft.plan import AccessSpec, CallSpec, CompSpec, EntitySpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
@@ -126,6 +126,8 @@ def compose_coding(text: str, classification: Classification, found: Extracted) 
         )
     else:
         ledger.derived("calls per process", per_s(float(calls)), rate_note)
+    if kit is not None and "bucket" in kit.choice:
+        bucket_capacity(ctx, "lib", Principle.DS)
     if kit is not None and "bucket" in kit.choice and nodes is not None:
         limiter_split(ctx, calls * nodes, nodes, "lib")
     ctx.use_cases += [f"{signature}: {what}" for _, signature, what, _ in methods]

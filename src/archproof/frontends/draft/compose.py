@@ -29,7 +29,7 @@ from fractions import Fraction
 from archproof.frontends.draft.blobs import blob_store
 from archproof.frontends.draft.builder import ConstraintLike, Ctx
 from archproof.frontends.draft.classify import Classification
-from archproof.frontends.draft.derive import Ledger, derive, retention_for_sizing
+from archproof.frontends.draft.derive import Ledger, derive, horizon_text, retention_for_sizing
 from archproof.frontends.draft.entities import plan_indexes
 from archproof.frontends.draft.extract import Extracted
 from archproof.frontends.draft.flows import (
@@ -41,7 +41,6 @@ from archproof.frontends.draft.flows import (
     node_util,
 )
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
-from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns import BLOCKS, LATE
 from archproof.frontends.draft.patterns.derived import derived_artifact
 from archproof.frontends.draft.patterns.rollup import periodic_rollup
@@ -424,13 +423,12 @@ def _storage(ctx: Ctx) -> None:
     entity.retention_note = (
         "from the task" if ctx.load.retention_s is not None else "assumed: the sizing horizon"
     )
-    years = retention / (365 * DAY)
     # In floats and through the report's formatter, as the storage table computes it
     # (rows = growth × retention, data = rows × row bytes), so a volume on a rounding
     # boundary (10.95 TB) reads the same in both.
     volume = size_text(float(writes) * float(retention) * float(row_bytes)).replace(" ", "")
     text = (
-        f"{per_s(float(writes))} new {entity.id} rows × {sig(float(years), 6)} years × "
+        f"{per_s(float(writes))} new {entity.id} rows × {horizon_text(retention)} × "
         f"{size3(row_bytes)} ≈ {volume}"
     )
     storage_fig = ctx.load.storage
@@ -441,7 +439,7 @@ def _storage(ctx: Ctx) -> None:
     elif storage_fig is not None:
         text += f" (the task says {Size(storage_fig)} in total)"
     ctx.storage_total = volume
-    ctx.figures.append((f"row data ({sig(float(years), 6)} years)", volume))
+    ctx.figures.append((f"row data ({horizon_text(retention)})", volume))
     for blob in ctx.entities.values():
         # One object per main write, of the size the task states (blobs.blob_store): the
         # growth the storage table sizes the object store with, and the same volume here.
@@ -452,7 +450,7 @@ def _storage(ctx: Ctx) -> None:
         objects = size_text(
             float(writes) * float(retention) * float(parse_size(blob.row_size).bytes)
         ).replace(" ", "")
-        ctx.figures.append((f"{blob.id} objects ({sig(float(years), 6)} years)", objects))
+        ctx.figures.append((f"{blob.id} objects ({horizon_text(retention)})", objects))
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",
@@ -481,7 +479,7 @@ def _storage(ctx: Ctx) -> None:
             "object storage",
             size3(blob_total),
             f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × "
-            f"{sig(float(years), 6)} years",
+            f"{horizon_text(retention)}",
         )
 
 

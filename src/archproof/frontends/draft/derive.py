@@ -17,13 +17,15 @@ Standard assumptions (each used only when the task does not give the figure):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archproof.frontends.draft.extract import Extracted, Figure
+from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
-from archproof.frontends.draft.sizing import rate_text
+from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
@@ -140,6 +142,9 @@ class Load:
     followers: Fraction | None
     extracted: Extracted
     primary_subject: str | None
+    fleet: Fleet | None = (
+        None  # the devices reporting on a timer, when their readings are the writes
+    )
 
     def peak(self, rate: Fraction) -> Fraction:
         return at_peak(rate, self.peak_factor)
@@ -162,7 +167,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
-    dau = _per_user_rates(found, dau, ledger)
+    dau = _per_user_rates(found, dau, ledger, limits=primary == "rate_limit")
     rates = found.all("rate")
     # Any stated write rate beats one derived from an assumed ratio ("1 billion sales
     # transactions a month" for a ranking task), even one another block would claim.
@@ -181,8 +186,110 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     # Lookups the task counts as queries ("10 million unique queries a day") are its reads.
     read_fig = read_fig or _pick(rates, None, ("search",))
     total_fig = _pick(rates, None, ("requests",))
-    ratio_fig = found.first("ratio")
 
+    fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
+    if fleet is not None:
+        writes, reads, ratio, dau = _fleet_load(fleet, read_fig, dau, peak_factor, ledger)
+    else:
+        writes, reads, ratio, dau = _split_load(
+            primary, found, (write_fig, read_fig, total_fig), dau, peak_factor, ledger
+        )
+
+    availability = _availability(found, ledger)
+    growth = found.first("growth")
+    if growth is not None:
+        ledger.extracted("growth per year", str(Percent(growth.value)), growth.quote)
+    retention = _retention(found, ledger)
+    item = found.first("item_size")
+    if item is not None:
+        ledger.extracted("item size", str(Size(item.value)), item.quote)
+    storage = found.first("storage")
+    if storage is not None:
+        ledger.extracted("total storage", str(Size(storage.value)), storage.quote)
+    followers = found.first("followers")
+    if followers is not None:
+        ledger.extracted("followers per user", _num(followers.value), followers.quote)
+    return Load(
+        writes=writes,
+        reads=reads,
+        ratio=ratio,
+        peak_factor=peak_factor,
+        dau=dau,
+        users=users,
+        concurrent=concurrent,
+        availability=availability,
+        growth=growth.value if growth else None,
+        retention_s=retention,
+        item_size=item.value if item else None,
+        storage=storage.value if storage else None,
+        followers=followers.value if followers else None,
+        extracted=found,
+        primary_subject="reading" if fleet else write_fig.subject if write_fig else None,
+        fleet=fleet,
+    )
+
+
+def _fleet_load(
+    fleet: Fleet,
+    read_fig: Figure | None,
+    dau: Fraction | None,
+    peak_factor: Fraction,
+    ledger: Ledger,
+) -> tuple[Fraction, Fraction, Fraction, Fraction | None]:
+    """A fleet of devices reporting on a timer: its readings are the writes (devices ÷ the
+    interval, all day), and people's requests (a stated read rate, else requests per daily
+    active user) the reads; neither is the other split by an assumed read:write ratio."""
+    writes = fleet.rate
+    ledger.derived(
+        f"{fleet.noun} readings",
+        per_s(float(writes)),  # per second, as the ingest decision and the summary print it
+        f'"{fleet.devices.describe()}", each reporting "{fleet.said.describe()}": '
+        f"{Count(fleet.devices.value)} ÷ {Duration(fleet.interval)}, one write per reading",
+    )
+    if read_fig is not None:
+        reads = average(read_fig, peak_factor)
+        ledger.extracted(
+            "reads",
+            rate_text(read_fig.value) + (" (peak)" if read_fig.peak else ""),
+            read_fig.quote,
+        )
+    else:
+        if dau is None:
+            dau = fleet.devices.value * DAU_PER_USER
+            ledger.assumed(
+                "daily active users",
+                str(Count(dau)),
+                f"one owner per {fleet.noun} ({Count(fleet.devices.value)}), 10% of them "
+                "looking each day",
+                "dau",
+                f"How many people use the app, and how many {fleet.noun}s does one own? "
+                f"(assumed one each, {Count(dau)} active a day)",
+            )
+        reads = dau * REQUESTS_PER_DAU / DAY
+        ledger.assumed(
+            "reads",
+            rate_text(reads),
+            f"{_num(REQUESTS_PER_DAU)} requests per DAU per day × {Count(dau)} DAU (people "
+            f"read; the {fleet.noun}s write)",
+            "requests-per-dau",
+            "How often does a user open the app per day? (assumed "
+            f"{_num(REQUESTS_PER_DAU)} requests)",
+        )
+    return writes, reads, reads / writes, dau
+
+
+def _split_load(
+    primary: str,
+    found: Extracted,
+    figs: tuple[Figure | None, Figure | None, Figure | None],
+    dau: Fraction | None,
+    peak_factor: Fraction,
+    ledger: Ledger,
+) -> tuple[Fraction, Fraction, Fraction, Fraction | None]:
+    """Writes and reads from the stated rates, the one not stated from the other by the
+    read:write ratio (stated, else typical for the pattern), or both from a total."""
+    write_fig, read_fig, total_fig = figs
+    ratio_fig = found.first("ratio")
     default_ratio = DEFAULT_RATIO.get(primary, Fraction(10))
     if found.read_heavy and primary not in DEFAULT_RATIO:
         default_ratio = Fraction(100)
@@ -279,46 +386,28 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         writes = total / (ratio + 1)
         ledger.derived("reads", rate_text(reads), how, "reads-derived")
         ledger.derived("writes", rate_text(writes), how, "writes-derived")
-
-    availability = _availability(found, ledger)
-    growth = found.first("growth")
-    if growth is not None:
-        ledger.extracted("growth per year", str(Percent(growth.value)), growth.quote)
-    retention = _retention(found, ledger)
-    item = found.first("item_size")
-    if item is not None:
-        ledger.extracted("item size", str(Size(item.value)), item.quote)
-    storage = found.first("storage")
-    if storage is not None:
-        ledger.extracted("total storage", str(Size(storage.value)), storage.quote)
-    followers = found.first("followers")
-    if followers is not None:
-        ledger.extracted("followers per user", _num(followers.value), followers.quote)
-    return Load(
-        writes=writes,
-        reads=reads,
-        ratio=ratio,
-        peak_factor=peak_factor,
-        dau=dau,
-        users=users,
-        concurrent=concurrent,
-        availability=availability,
-        growth=growth.value if growth else None,
-        retention_s=retention,
-        item_size=item.value if item else None,
-        storage=storage.value if storage else None,
-        followers=followers.value if followers else None,
-        extracted=found,
-        primary_subject=write_fig.subject if write_fig else None,
-    )
+    return writes, reads, ratio, dau
 
 
-def _per_user_rates(found: Extracted, dau: Fraction | None, ledger: Ledger) -> Fraction | None:
-    """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none."""
+# A rate a person is allowed rather than one they make: "each user may make 10 requests per
+# second" in a rate limiter's task is its limit (the placement reads it), not its load.
+_ALLOWED = re.compile(
+    r"\blimit\w*|\bquotas?\b|\bat\s+most\b|\ballow\w*|\bmax(?:imum)?\b|\bcap\b|\bmay\b|\bcan\b",
+    re.IGNORECASE,
+)
+
+
+def _per_user_rates(
+    found: Extracted, dau: Fraction | None, ledger: Ledger, *, limits: bool = False
+) -> Fraction | None:
+    """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none.
+    With `limits` (a rate limiter), a rate a person is allowed is dropped, not scaled."""
     scaled: list[Figure] = []
     for fig in found.figures:
         if fig.kind != "rate" or not fig.per_user:
             scaled.append(fig)
+            continue
+        if limits and _ALLOWED.search(fig.scope or ""):
             continue
         if dau is None:
             dau = DEFAULT_DAU
@@ -448,10 +537,20 @@ def _availability(found: Extracted, ledger: Ledger) -> Fraction:
     return DEFAULT_AVAILABILITY
 
 
+# Words that say how long data is kept; "shows the last 24 hours" is a view's window, not that.
+_KEPT = re.compile(
+    r"\b(?:keep|kept|retain\w*|retention|stor\w+|archiv\w+|expir\w+|ttl|persist\w*|delet\w+)",
+    re.IGNORECASE,
+)
+
+
 def _retention(found: Extracted, ledger: Ledger) -> Fraction | None:
-    fig = found.first("retention")
+    figures = found.all("retention")
+    fig = next((f for f in figures if _KEPT.search(f.scope or f.quote)), None) or (
+        figures[0] if figures else None
+    )
     if fig is not None:
-        ledger.extracted("retention", _years(fig.value), fig.quote)
+        ledger.extracted("retention", horizon_text(fig.value), fig.quote)
         return fig.value
     if found.forever:
         ledger.extracted("retention", "forever", "kept forever")
@@ -459,7 +558,7 @@ def _retention(found: Extracted, ledger: Ledger) -> Fraction | None:
     # "TTL 10 min", "sessions expire after thirty minutes": data lives that long.
     for q in found.reading.placed:
         if q.role in ("retention", "expiry") and q.unit == "seconds" and q.value > 0:
-            ledger.extracted("retention", _years(q.value), q.text)
+            ledger.extracted("retention", horizon_text(q.value), q.text)
             return q.value
     return None
 
@@ -477,7 +576,8 @@ def retention_for_sizing(load: Load, ledger: Ledger) -> Fraction:
     return Fraction(years * 365 * DAY)
 
 
-def _years(seconds: Fraction) -> str:
+def horizon_text(seconds: Fraction) -> str:
+    """A retention as people say it: "2 years" when whole years, else "90d"."""
     years = seconds / (365 * DAY)
     if years >= 1 and years.denominator == 1:
         return f"{years} year{'s' if years != 1 else ''}"

@@ -3,6 +3,7 @@ rate-limit counters, drivers' positions (see compose for the thresholds)."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
@@ -14,6 +15,7 @@ from archproof.frontends.draft.flows import (
     service_time,
 )
 from archproof.frontends.draft.plan import CallSpec, CompSpec, EventSpec, OpSpec
+from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     max_throughput,
@@ -113,6 +115,10 @@ def rate_limit_guard(ctx: Ctx) -> None:
     checks = sum((rates[op.id] for op in guarded), Fraction(0))
     peak = at_peak(ctx, checks)
     budget = _added_latency_budget(ctx)
+    if ctx.classification.primary == "rate_limit" and any(
+        o.id == "handle_request" for o in guarded
+    ):
+        bucket_capacity(ctx, "handle_request", Principle.FH)
     if ctx.classification.primary == "rate_limit" and budget is not None:
         _buckets_in_memory(ctx, guarded, budget, peak)
         return
@@ -253,14 +259,8 @@ def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when
     remote increment per request: fine while the total stays well inside one store node.
     """
     per_node = total / nodes
-    limit = next(
-        (
-            q
-            for q in ctx.load.extracted.reading.placed
-            if q.unit == "count" and q.per_second and q.per is not None
-        ),
-        None,
-    )
+    limit = _stated_limit(ctx)
+    burst = stated_burst(ctx)
     ceiling = max_throughput(_SHARED_STORE) or 100_000.0
     store_util = float(total) / ceiling
     if limit is None or limit.per_second is None:
@@ -273,12 +273,22 @@ def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when
             f"a node ({'enough' if split_ok else 'too few'} to split fairly, threshold "
             f"{_MIN_SPLIT} per window)"
         )
+    if burst is not None:
+        # a node's bucket holds its share of the burst: under one token it refuses every
+        # request that lands on it while empty
+        node_burst = burst.value / nodes
+        split_ok = split_ok and node_burst >= 1
+        split_text += (
+            f"; its burst {burst.value} ÷ {nodes} nodes = {sig(float(node_burst), 6)} tokens "
+            "a node's bucket holds"
+        )
     shared = not split_ok and store_util <= float(TARGET_STATEFUL)
+    share = "limit and burst" if burst is not None else "limit"
     choice = (
         f"one shared store ({_SHARED_STORE}: an atomic increment per request, with a "
         "per-node bucket as the fallback when it is unreachable)"
         if shared
-        else f"per-node buckets, each with 1/{nodes} of every client's limit"
+        else f"per-node buckets, each with 1/{nodes} of every client's {share}"
     )
     because = (
         f"{per_s(float(total))} checks{when} in total = {per_s(float(per_node))} per node; "
@@ -298,6 +308,53 @@ def limiter_split(ctx: Ctx, total: Fraction, nodes: Fraction, element: str, when
         "Are a client's requests spread evenly over the nodes (round robin), or sticky? "
         "It decides whether per-node buckets are fair."
     )
+
+
+def _stated_limit(ctx: Ctx) -> Quantity | None:
+    """A client's limit: the first rate per something ("10 requests per second" each user)."""
+    return next(
+        (
+            q
+            for q in ctx.load.extracted.reading.placed
+            if q.unit == "count" and q.per_second and q.per is not None
+        ),
+        None,
+    )
+
+
+def stated_burst(ctx: Ctx) -> Quantity | None:
+    """The burst the task allows ("bursts up to 20"): a token bucket's capacity."""
+    return next((q for q in ctx.load.extracted.reading.placed if q.role == "burst"), None)
+
+
+def bucket_capacity(ctx: Ctx, element: str, principle: Principle) -> None:
+    """A token bucket per client, sized by the task: its capacity is the burst, its refill
+    the limit. Said only when the task states the burst (else it is asked)."""
+    burst = stated_burst(ctx)
+    if burst is None:
+        return
+    limit = _stated_limit(ctx)
+    refill = (
+        f"refilled at {limit.describe()} (the limit)"
+        if limit is not None
+        else "refilled at the client's limit"
+    )
+    ctx.decide(
+        "limiter-bucket",
+        "Token bucket size",
+        f"one token bucket per client: capacity {burst.value} tokens, {refill}",
+        principle,
+        f'the task\'s "{_burst_words(burst)}" is what a client may spend at once: a full bucket '
+        f"lets {burst.value} requests through together, then only as fast as it refills; "
+        "a bucket is a few numbers (tokens, last refill time), refilled lazily on each call",
+        element,
+    )
+
+
+def _burst_words(burst: Quantity) -> str:
+    """The burst as the task words it ("bursts up to 20"), else its number and subject."""
+    found = re.search(rf"\bbursts?\b[\w\s]{{0,20}}?{re.escape(burst.text)}", burst.sentence, re.I)
+    return found.group(0) if found else burst.describe()
 
 
 def _stated_nodes(ctx: Ctx) -> Fraction | None:

@@ -288,6 +288,19 @@ def _place(
             period=period,
             per=per,
         )
+    # "a 7-day chart", "a 30-day history": a duration as a compound adjective measures the
+    # noun after it, a window over it (or how long it is kept, when the clause keeps it).
+    hyphenated = _hyphenated_duration(toks, i)
+    if hyphenated is not None:
+        factor, uend, j = hyphenated
+        after = _at(toks, j)
+        noun = after.low if after is not None and after.kind == "word" else ""
+        if noun and noun not in _STOP and not _is_time_word(noun):
+            if _KEPT_WORDS.search(sentence):
+                return q(
+                    "seconds", f"{noun} retention", uend, value=value * factor, role="retention"
+                )
+            return q("seconds", noun, uend, value=value * factor, role="window")
     # Durations: 50ms, 3 seconds, 7 yrs, 14d, 500 hours (of video) every minute.
     duration = _duration_unit(toks, i)
     if duration is not None:
@@ -330,6 +343,22 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             end = pend
         elif subject:
             end = toks[j - 1].end
+    if period is None and _burst_before(toks, i):
+        # "bursts up to 20", "a burst of 30 requests": what a client may spend at once, a
+        # token bucket's capacity, per whatever its limit is per
+        limit = _previous_in_sentence(placed, tok.start, sentence)
+        return Quantity(
+            text[tok.start : max(end, tok.end)],
+            tok.start,
+            max(end, tok.end),
+            tok.value,
+            "count",
+            "burst",
+            sentence,
+            per=limit.per if limit is not None else None,
+            role="burst",
+            note=tok.note,
+        )
     inherited: Quantity | None = None
     if not subject:
         passive = _passive_subject(toks, i) if period is not None else ""
@@ -394,6 +423,22 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per=per,
         note=tok.note,
     )
+
+
+# Words between "burst" and its number: "bursts up to 20", "a burst of 30", "burst size 15".
+_BURST_FILLER = _wordset("up to of at most max maximum size capacity is")
+
+
+def _burst_before(toks: list[Token], i: int) -> bool:
+    """`burst`/`bursts` just before the number, with only filler words between."""
+    for k in range(i - 1, max(i - 5, -1), -1):
+        if toks[k].kind != "word":
+            return False
+        if toks[k].low in ("burst", "bursts"):
+            return True
+        if toks[k].low not in _BURST_FILLER:
+            return False
+    return False
 
 
 def _is_people(subject: str) -> bool:
@@ -1188,6 +1233,21 @@ def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | Non
     if low in _DURATIONS and low != "m":  # "m" after digits is a million, read by tokens
         return _DURATIONS[low], nxt.end, i + 2
     return None
+
+
+def _hyphenated_duration(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
+    """`7-day`: a number, a glued hyphen, a glued unit word (singular, as adjectives are)."""
+    dash, unit = _at(toks, i + 1), _at(toks, i + 2)
+    if dash is None or unit is None or dash.text != "-" or not dash.glued or not unit.glued:
+        return None
+    if unit.kind != "word" or unit.low not in _DURATIONS or len(unit.low) < 3:
+        return None  # "5-m" / "3-s": too short to be sure it is a unit
+    return _DURATIONS[unit.low], unit.end, i + 3
+
+
+_KEPT_WORDS = re.compile(
+    r"\b(?:keep|keeps|kept|retain\w*|retention|stor(?:e|ed|es|ing)|archiv\w+)\b", re.IGNORECASE
+)
 
 
 _LATENCY = re.compile(

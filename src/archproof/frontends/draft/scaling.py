@@ -170,6 +170,15 @@ def stateless(ctx: Ctx) -> None:
         )
         if comp.id == "gateway":
             concurrent = ctx.load.concurrent
+            fleet = ctx.load.fleet
+            if concurrent is None and fleet is not None:
+                # the gateway pushes commands to a fleet: every device holds a connection
+                concurrent = fleet.devices.value
+                ctx.ledger.derived(
+                    "concurrent connections",
+                    f"{float(concurrent):,.0f}",
+                    f'one open connection per {fleet.noun} ("{fleet.devices.describe()}")',
+                )
             if concurrent is None:
                 concurrent = ctx.dau() / 10
                 ctx.ledger.assumed(

@@ -26,8 +26,18 @@ DEFAULT_HOLD = Fraction(600)
 
 
 def booking(ctx: Ctx) -> None:
-    hotel = ctx.mentions(r"hotel|\brooms?\b|reservation")
-    unit = "room" if hotel else "seat"
+    # a hotel books rooms, a restaurant tables (both say "reservation"), an event seats
+    hotel = ctx.mentions(r"hotel|\brooms?\b")
+    restaurant = ctx.mentions(r"\brestaurants?\b|\bdiners?\b|\bdining\b")
+    unit = (
+        "room"
+        if hotel
+        else "table"
+        if restaurant
+        else "room"
+        if ctx.mentions(r"reservation")
+        else "seat"
+    )
     ctx.entity("InventoryUnit")
     ctx.entity("Booking")
     db = ctx.comp("db")

@@ -48,9 +48,10 @@ def rate_limit(ctx: Ctx) -> None:
         "Allow or reject (429) each request by the caller's quota",
         "Configure quotas per client",
     ]
+    bursts = any(q.role == "burst" for q in ctx.load.extracted.reading.placed)
     ctx.ledger.ask(
         "Limit by what key (user, API key, IP) and with which windows (per second, "
-        "per minute)? Are bursts allowed (token bucket)?"
+        "per minute)?" + ("" if bursts else " Are bursts allowed (token bucket)?")
     )
     ctx.ledger.ask("Must limits be exact across regions, or is a small overshoot acceptable?")
 

@@ -33,10 +33,28 @@ def periodic_rollup(ctx: Ctx) -> None:
     summary = _SUMMARY.search(fresh.statement) or _SUMMARY.search(ctx.text)
     if summary is None:
         return
-    if any(op.pattern in _AGGREGATING for op in ctx.ops):
-        return
-    period = fresh.within
+    if any(op.pattern in _AGGREGATING or op.pattern == "rollup" for op in ctx.ops):
+        return  # a block aggregates already (or drafted this rollup itself: telemetry)
     what = summary.group(0).lower()
+    add_rollup(
+        ctx,
+        fresh.within,
+        what,
+        f'the task: "{fresh.statement}"',
+        f'the task allows the {what} to be {Duration(fresh.within)} old ("{fresh.statement}")',
+    )
+
+
+_NEW_ROWS = (
+    "the period's new rows, streamed in pages (an index range on created_at, not a full scan)"
+)
+
+
+def add_rollup(
+    ctx: Ctx, period: Fraction, what: str, source: str, why: str, rows: str = _NEW_ROWS
+) -> str:
+    """A scheduled job that aggregates each `period` of new rows into Rollup rows, and the
+    decision saying so (`why`: what in the task allows it). Returns the job's id."""
     ctx.comp("worker")
     ctx.entity("Rollup")
     op_id = "hourly_rollup" if period < 86_400 else "daily_rollup"
@@ -47,7 +65,7 @@ def periodic_rollup(ctx: Ctx) -> None:
             f"rows into the {what}",
             pattern="rollup",
             rate=1 / period,
-            rate_note=f'every {Duration(period)} (the task: "{fresh.statement}")',
+            rate_note=f"every {Duration(period)} ({source})",
             sync=False,
             reads=False,
             idempotency_key="the period it covers: a rerun overwrites the same Rollup rows",
@@ -56,11 +74,7 @@ def periodic_rollup(ctx: Ctx) -> None:
                     "worker.rollup",
                     time={"lognormal": {"p50": "30s", "p99": "5min"}},
                     calls=[
-                        ctx.db(
-                            "read",
-                            "the period's new rows, streamed in pages (an index range on "
-                            "created_at, not a full scan)",
-                        ),
+                        ctx.db("read", rows),
                         ctx.db("write", "upsert the period's Rollup rows"),
                     ],
                 )
@@ -76,9 +90,10 @@ def periodic_rollup(ctx: Ctx) -> None:
         f"a worker aggregates each {Duration(period)} of new rows into Rollup rows; reads of "
         f"the {what} read the rollups",
         Principle.OP,
-        f'the task allows the {what} to be {Duration(period)} old ("{fresh.statement}"): '
+        f"{why}: "
         "aggregating once per period costs one pass over new rows instead of work on every "
         "write or read",
         op_id,
     )
     ctx.use_cases.append(f"Roll up the {what} every {Duration(period)}")
+    return op_id

@@ -15,11 +15,16 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
+from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.patterns.common import stated_rate
+from archproof.frontends.draft.patterns.rollup import add_rollup
 from archproof.frontends.draft.placement import HUB_THRESHOLD
-from archproof.frontends.draft.plan import OpSpec
+from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import singular
 from archproof.model import Principle
 from archproof.numbers import sig
-from archproof.units import Duration
+from archproof.units import Count, Duration
 
 WRITE_BATCH = 500  # readings per multi-row insert (assumed; a writer flushes every second)
 
@@ -31,14 +36,16 @@ _HISTORY = re.compile(
 
 
 def telemetry(ctx: Ctx) -> None:
-    fleet = reporting_fleet(ctx.load.extracted.reading)
+    # the load's fleet when its readings are the main writes (derive), so the requirements
+    # and this block print one figure
+    fleet = ctx.load.fleet or reporting_fleet(ctx.load.extracted.reading)
     if fleet is None:  # classified from the same reading: never, but say so rather than guess
         return
     rate = fleet.rate
     noun = fleet.noun
     note = (
         f'from the task: "{fleet.devices.describe()}", each reporting "{fleet.said.describe()}" '
-        f"({fleet.devices.value} / {Duration(fleet.interval)})"
+        f"({Count(fleet.devices.value)} ÷ {Duration(fleet.interval)} = {per_s(float(rate))})"
     )
     ctx.entity("Device")
     ctx.entity("Reading")
@@ -64,7 +71,17 @@ def telemetry(ctx: Ctx) -> None:
             idempotency_key=f"{noun} id + measured_at: a report sent twice is one row",
             calls=ctx.front(
                 "ingest_reading",
-                [ctx.enqueue(stream, "nobody waits for a reading to be stored: append and ack")],
+                [
+                    ctx.enqueue(
+                        stream,
+                        "nobody waits for a reading to be stored: append and ack",
+                        # the reading exists only in this request: no row for a sweep to
+                        # re-enqueue, so the device must keep it and send it again
+                        on_failure="fail_closed",
+                        fallback=f"answer 503; the {noun} keeps the reading and resends it "
+                        "(the same id + measured_at: stored once)",
+                    )
+                ],
             ),
             keywords=("ingest", "report", "reading", noun),
         )
@@ -94,7 +111,9 @@ def telemetry(ctx: Ctx) -> None:
         "overwrites itself",
     )
     ctx.primary_write = "ingest_reading"
-    _reads(ctx, fleet)
+    rollup = _rollup(ctx, fleet)
+    _reads(ctx, fleet, rollup)
+    _setpoint(ctx, fleet)
     ctx.decide(
         "telemetry-ingest-stream",
         "An ingest service, a stream of readings, and writers batching into the store",
@@ -111,8 +130,130 @@ def telemetry(ctx: Ctx) -> None:
     ctx.ledger.ask(f"Do {noun}s buffer readings while offline and send them late (out of order)?")
 
 
-def _reads(ctx: Ctx, fleet: Fleet) -> None:
-    """The reads the task names: a device's latest value, and its history (charts)."""
+# "Readings are rolled up hourly", "hourly averages", "downsampled to daily rollups".
+_ROLLUP = re.compile(
+    r"\b(?:roll(?:s|ed)?\s+up|rollups?|downsampl\w*|aggregated)\b[^.;]{0,40}?\b(hourly|daily|"
+    r"every\s+hour|each\s+hour|per\s+hour|every\s+day|each\s+day|per\s+day)\b|"
+    r"\b(hourly|daily)\s+(?:averages?|rollups?|aggregates?|summar\w+|charts?|graphs?)",
+    re.IGNORECASE,
+)
+# A change people make that is sent down to the devices: "the setpoint, which is pushed to the
+# device", "a change should reach the thermostat within five seconds".
+_COMMAND = re.compile(r"\b(?:set\s?points?|target\s+temperatures?|commands?)\b", re.IGNORECASE)
+_TO_DEVICE = re.compile(
+    r"\b(?:push\w*|sen[dt]|deliver\w*|reach\w*|forward\w*)\b[^.;]{0,30}?\b(?:to\s+)?"
+    r"(?:the|each|every|its|their)\s+(\w+)",
+    re.IGNORECASE,
+)
+SETPOINTS_PER_OWNER_DAY = 1  # changes per active owner a day, when the task gives none
+
+
+def _rollup(ctx: Ctx, fleet: Fleet) -> str | None:
+    """A rollup of the readings the task states ("readings are rolled up hourly", "owners
+    see hourly charts"): a scheduled job the history reads from. Returns its id."""
+    match = _ROLLUP.search(ctx.text)
+    if match is None:
+        return None
+    word = (match.group(1) or match.group(2)).lower()
+    period = Fraction(86_400) if "da" in word else Fraction(3600)
+    return add_rollup(
+        ctx,
+        period,
+        f"{word} rollups of the {fleet.noun}s' readings",
+        f'the task: "{match.group(0)}"',
+        f'the task reads the readings in {word} aggregates ("{match.group(0)}")',
+        rows="the period's Reading rows, streamed in pages (an index range on measured_at); "
+        "per device: min, max, average",
+    )
+
+
+def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
+    """A setting people change that is pushed to the device (a thermostat's setpoint): the
+    device's desired state, written first (a device offline now gets it when it reconnects),
+    then pushed down the device's open connection; no device polls for it."""
+    noun = fleet.noun
+    sentence = next(
+        (
+            s
+            for s in re.split(r"(?<=[.;!?])\s+", ctx.text)
+            if _COMMAND.search(s)
+            and any(
+                singular(m.group(1).lower()) in (noun, "device") for m in _TO_DEVICE.finditer(s)
+            )
+        ),
+        None,
+    )
+    if sentence is None:
+        return
+    command = _COMMAND.search(sentence)
+    assert command is not None
+    what = command.group(0).lower()
+    stated = stated_rate(ctx, frozenset({"change", "setpoint", "command", "update"}))
+    if stated is not None and stated.per_second is not None:
+        rate = stated.per_second
+        if stated.per is not None and stated.per != noun:
+            rate, note = rate * ctx.dau(), f'from the task: "{stated.describe()}" × the DAU'
+        else:
+            note = f'from the task: "{stated.describe()}"'
+    else:
+        rate = ctx.dau() * SETPOINTS_PER_OWNER_DAY / DAY
+        note = f"assumed: {SETPOINTS_PER_OWNER_DAY} change per daily active user a day"
+    gateway = ctx.comp(
+        "gateway",
+        "gateway",
+        f"connection gateway: holds the {noun}s' open connections (MQTT or WebSocket) and "
+        "pushes commands down them",
+    )
+    gateway.notes.append(
+        "open connections are not durable state: a device reconnects to any node and reads "
+        "its desired state"
+    )
+    device = ctx.entity("Device")
+    device.fields.setdefault("setpoint", "float?")
+    ctx.op(
+        OpSpec(
+            id="change_setpoint",
+            description=f"PUT /{noun}s/{{id}}/{what.replace(' ', '')}: store the {noun}'s new "
+            f"{what}, then push it to the {noun}",
+            pattern="telemetry",
+            rate=rate,
+            rate_note=note,
+            reads=False,
+            idempotency_key=f"PUT of the desired {what}: a resend writes the same value",
+            calls=ctx.front(
+                "change_setpoint",
+                [
+                    ctx.db("write", f"the Device row's desired {what} (primary key)"),
+                    CallSpec(
+                        "gateway.push",
+                        rationale=f"down the {noun}'s open connection",
+                        on_failure="fail_open",
+                        fallback=f"the {noun} is offline: it reads its desired {what} from "
+                        "its Device row when it reconnects",
+                    ),
+                ],
+            ),
+            keywords=("setpoint", "change", "push", "command", noun),
+        )
+    )
+    ctx.decide(
+        "telemetry-command-push",
+        f"The {what} is stored, then pushed to the {noun}",
+        f"change_setpoint writes the Device's desired {what} and the gateway pushes it down "
+        f"the {noun}'s open connection",
+        Principle.EV,
+        f'the task: "{sentence.strip().rstrip(".;!?")}": a push over a connection the '
+        f"{noun} holds open reaches it in well under a second, where polling would cost a "
+        "request per device per "
+        f"interval; the stored desired state covers a {noun} that is offline",
+        "change_setpoint",
+    )
+    ctx.use_cases.append(f"Change a {noun}'s {what} and push it to the {noun}")
+
+
+def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
+    """The reads the task names: a device's latest value, and its history (charts); the
+    history reads the rollups when the readings are rolled up."""
     latest = bool(_LATEST.search(ctx.text))
     history = bool(_HISTORY.search(ctx.text)) or not latest
     noun = fleet.noun
@@ -148,7 +289,15 @@ def _reads(ctx: Ctx, fleet: Fleet) -> None:
                 rate_note="the main read load" + notes[1],
                 calls=ctx.front(
                     "get_reading_history",
-                    [ctx.db("read", "Reading rows by device and time (index range)")],
+                    [
+                        ctx.db(
+                            "read",
+                            "the device's Rollup rows over the range (index range), and the "
+                            "Reading rows not rolled up yet"
+                            if rollup
+                            else "Reading rows by device and time (index range)",
+                        )
+                    ],
                 ),
                 keywords=("history", "chart", "reading", noun),
             )
@@ -162,3 +311,12 @@ def _reads(ctx: Ctx, fleet: Fleet) -> None:
             "measured_at",
             "get_reading_history",
         )
+        if rollup:
+            ctx.access(
+                "Rollup",
+                "rollups_of_device",
+                "range",
+                ("rollup_key",),
+                "period_start",
+                "get_reading_history",
+            )
