@@ -13,6 +13,7 @@ catalog does not know, so every call has one.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
@@ -46,6 +47,10 @@ _RETRY = {
 }
 
 
+def _starts_word(keyword: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(keyword)}", text) is not None
+
+
 def set_slos(ctx: Ctx) -> None:
     """Latency targets from the task where its words name the operation; defaults else."""
     generic: list[tuple[str, Fraction, str]] = []
@@ -53,7 +58,13 @@ def set_slos(ctx: Ctx) -> None:
     for fig in ctx.load.extracted.all("latency"):
         scope = fig.scope.lower()
         percentile = fig.percentile or "p99"
-        matched = [op for op in sync_ops if any(k in scope for k in op.keywords)]
+        # a keyword is a word's start ("authoriz" for authorize, authorization), never the
+        # middle of another word ("pay" in "repay")
+        matched = [
+            op
+            for op in sync_ops
+            if any(re.search(rf"\b{re.escape(k)}", scope) for k in op.keywords)
+        ]
         label = f"{percentile} latency" + (
             f" ({', '.join(o.id for o in matched)})" if matched else ""
         )

@@ -47,7 +47,28 @@ def normalize(task: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines).strip()
+    return "\n".join(_unwrap(lines)).strip()
+
+
+# a line that goes on a sentence: it starts in lower case (a wrapped line of prose), after a
+# line that does not end one
+_GOES_ON = re.compile(r"^[a-z(]")
+_ENDS = re.compile(r"[.!?:;]$")
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Hard-wrapped prose joined back into its sentences: a newline breaks a clause for the
+    reader (lists, headings), so "Search over titles and authors / should answer in
+    under 200 ms" read as two clauses and the latency target lost its subject. Only a line
+    that starts in lower case after one that ends no sentence is joined: a bullet, a
+    heading or a new sentence keeps its line."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and line and _GOES_ON.match(line) and not _ENDS.search(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def slug(text: str, *, limit: int = 40) -> str:
