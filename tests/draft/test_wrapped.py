@@ -44,3 +44,17 @@ def test_a_latency_target_goes_to_the_operation_its_sentence_names() -> None:
     assert len(stated) == 1
     latency = [r.name for r in d.requirements if r.name.startswith("p99 latency")]
     assert latency == ["p99 latency (search_documents)"]
+
+
+def test_people_who_visit_are_daily_users_and_page_views_are_the_peak_reads() -> None:
+    """ "2 million people visit per day" is 2M daily users (it was a read rate of 2M/day,
+    with the daily users assumed at 10k); "at the evening peak we see roughly 3,000 page
+    views per second" is the peak read rate (it was placed and used by no figure: peak
+    requests came out at 91/s)."""
+    d = draft(WRAPPED)
+    found = {r.name: r for r in d.requirements}
+    assert found["daily active users"].value == "2M"
+    assert found["daily active users"].source == "extracted"
+    reads = [r for r in d.requirements if r.name.endswith("reads")]
+    assert [r.value for r in reads] == ["3k/s (peak)"]
+    assert "page views" in reads[0].evidence

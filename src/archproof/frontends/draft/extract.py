@@ -303,8 +303,11 @@ def _from_reading(found: Extracted) -> None:
                 figures[index] = replace(fig, per_user=True, peak=False)
         if q.unit != "count" or not q.subject:
             continue
-        head = singular(q.subject.split()[-1].lower())
-        known = NOUNS.get(head) or NOUNS.get(q.subject.split()[-1].lower())
+        subject_words = q.subject.split()
+        if len(subject_words) >= 2 and _acts(subject_words[-2], subject_words[-1]):
+            subject_words = subject_words[:-1]  # "people visit": the people are the subject
+        head = singular(subject_words[-1].lower())
+        known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
@@ -692,11 +695,24 @@ def _noun_index(words: list[str]) -> int | None:
             if lw in ("update", "updates") and index + 1 < len(words):
                 continue
             while index + 1 < len(words) and _known(words[index + 1]) is not None:
+                if _acts(words[index], words[index + 1]):
+                    break  # "people visit": a verb after its subject, not "page views"
                 index += 1
             return index
         if lw not in _FILLER and not lw.endswith("-"):
             return None
     return None
+
+
+def _acts(noun: str, word: str) -> bool:
+    """`word` is what the people `noun` do ("2 million people visit per day": 2 million
+    daily visitors), not the head of a compound ("user visits" are reads): the people are
+    plural and the word is a bare verb form."""
+    who = _known(noun)
+    if who is None or who[0] != "people":
+        return False
+    plural = noun.lower() == "people" or singular(noun) != noun.lower()
+    return plural and singular(word) == word.lower() and _known(word) is not None
 
 
 def _role_from_clause(clause: str) -> tuple[str, str]:
