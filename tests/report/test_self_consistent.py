@@ -8,6 +8,7 @@ bottleneck's 7.77× and its pool's headroom of 15.2× stood side by side unexpla
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,25 @@ def test_bottleneck_and_headroom_are_explained_where_both_appear() -> None:
     # the terminal's headroom table says the same under it
     headroom = next(t for t in tables(capacity) if t.title.startswith("Headroom"))
     assert "bottleneck" in headroom.note and "linearly" in headroom.note
+
+
+def test_requests_failed_by_timeouts_read_the_same_in_analyze_and_the_report(
+    tmp_path: Path,
+) -> None:
+    """A 200 ms timeout on a callee with a 200 ms median fails half the payments: the
+    report's availability table shows the capacity pass's figure, as analyze does, where
+    it showed only the availability (99.5%) beside the simulator's errors."""
+    from .helpers import design_report
+
+    text = (ROOT / "tests" / "rules" / "FH018" / "bad.yaml").read_text("utf-8")
+    report = design_report(text, tmp_path)
+    cap = report.get(CapacityResult)
+    assert cap is not None
+    share = cap.operation("pay").timeout_failures.value  # type: ignore[union-attr]
+    assert share is not None and 0.49 < share < 0.51
+    md = render_markdown(report)
+    lines = md.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("| Operation | Availability"))
+    assert "Failed by timeouts" in lines[at]
+    row = next(line for line in lines[at:] if line.startswith("| pay |"))
+    assert f"| {share * 100:.3g}% |" in row

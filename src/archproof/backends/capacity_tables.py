@@ -14,11 +14,7 @@ from enum import StrEnum
 import archproof.numbers as numbers
 from archproof.numbers import sig
 from archproof.passes.capacity import CapacityResult, Figure, SloStatus
-from archproof.passes.capacity.failure import left_out
-
-# Requests failed by timeouts with every component up, from this share on, get their column
-# in the availability table (a design with sane timeouts loses ~1e-6 of its requests there).
-TIMEOUT_SHOWN = 1e-4
+from archproof.passes.capacity.failure import TIMEOUT_SHOWN, left_out
 
 Mark = StrEnum  # the status a cell shows (Status, SloStatus, AssumptionStatus, Verdict, Flag)
 

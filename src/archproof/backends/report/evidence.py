@@ -29,7 +29,7 @@ from archproof.model import QUESTIONS
 from archproof.model.questions import SECTIONS
 from archproof.model.traits import traits
 from archproof.numbers import sig
-from archproof.passes.capacity.failure import left_out
+from archproof.passes.capacity.failure import TIMEOUT_SHOWN, left_out
 from archproof.passes.capacity.figure import Figure
 from archproof.passes.capacity.result import CapacityResult, OperationResult
 from archproof.passes.capacity.status import AssumptionStatus, SloStatus, Status
@@ -534,6 +534,8 @@ def failure(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
 
 def _availability(report: Report, cap: CapacityResult) -> Table:
     system = report.design.requirements.slos.availability
+    # requests failed by timeouts with everything up: a column once any operation has some
+    timed = any((op.timeout_failures.value or 0.0) >= TIMEOUT_SHOWN for op in cap.operations)
     rows: list[tuple[Cell, ...]] = []
     for op in cap.operations:
         check = op.check("availability")
@@ -543,19 +545,16 @@ def _availability(report: Report, cap: CapacityResult) -> Table:
         down = fmt.figure(op.downtime_per_year, "min")
         if parts := left_out(op.availability):  # bounds: the parts left out only add downtime
             shown, down = f"≤ {shown} ({parts}: availability not given)", f"≥ {down}"
-        rows.append(
-            (
-                op.id,
-                shown,
-                down,
-                target,
-                status,
-            )
+        timeouts: tuple[Cell, ...] = (
+            (f"{sig((op.timeout_failures.value or 0.0) * 100, 3)}%",) if timed else ()
         )
+        rows.append((op.id, shown, down, *timeouts, target, status))
     return Table(
-        ("Operation", "Availability", "Downtime / year", "SLO", "Status"),
+        ("Operation", "Availability", "Downtime / year")
+        + (("Failed by timeouts",) if timed else ())
+        + ("SLO", "Status"),
         tuple(rows),
-        numeric=(1, 2),
+        numeric=(1, 2, 3) if timed else (1, 2),
     )
 
 
