@@ -177,13 +177,33 @@ def sync_children(net: Network, v: Visit) -> list[int]:
     return out
 
 
-def truncated(r: float, timeout: float) -> tuple[float, float]:
-    """Mean and variance of min(X, T) for X exponential with mean r (one attempt)."""
-    x = timeout / r
-    e = math.exp(-x)
-    mean = r * (1.0 - e)
-    second = 2.0 * r * r * (1.0 - e * (1.0 + x))
+def truncated(r: float, vr: float, timeout: float) -> tuple[float, float]:
+    """Mean and variance of min(X, T) (one attempt, given up at the timeout T) for X the
+    lognormal with mean r and variance vr: the fit the percentiles read (quantile.py).
+
+        E[min(X, T)]  = e^(μ+σ²/2)·Φ(d − σ) + T·(1 − Φ(d))
+        E[min(X, T)²] = e^(2μ+2σ²)·Φ(d − 2σ) + T²·(1 − Φ(d)),   d = (ln T − μ)/σ
+
+    X was taken as exponential (variance r²): a 1 s timeout over a log-in of 89 ms mean and
+    23 ms deviation gave the caller 89 ms of deviation, a p99 of 437 ms where the simulator
+    measured 159 ms."""
+    if r <= 0.0:
+        return 0.0, 0.0
+    if vr <= 0.0:
+        return min(r, timeout), 0.0
+    s2 = math.log1p(vr / (r * r))
+    s = math.sqrt(s2)
+    mu = math.log(r) - s2 / 2.0
+    d = (math.log(timeout) - mu) / s
+    over = _phi(-d)  # P(X > T)
+    mean = r * _phi(d - s) + timeout * over
+    second = math.exp(2.0 * mu + 2.0 * s2) * _phi(d - 2.0 * s) + timeout * timeout * over
     return mean, max(0.0, second - mean * mean)
+
+
+def _phi(z: float) -> float:
+    """The standard normal CDF."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
 def solve(net: Network, factor: float = 1.0, service_scale: float = 1.0) -> Solution:
@@ -414,7 +434,7 @@ def _saturated_callees(net: Network, sol: Solution, v: Visit) -> set[str]:
 def call_moments(net: Network, sol: Solution, c: Visit) -> tuple[float, float] | None:
     """Expected time and variance a parent spends on call `c` per execution of its steps.
 
-    One attempt: X = R (or min(R, timeout), R taken as exponential for the truncation).
+    One attempt: X = R (or min(R, timeout), R the lognormal fitted to its moments).
     One execution: E = E[attempts]·E[X] + E[backoff], Var ≈ E[attempts]·Var[X].
     The call happens `times` times with probability p: mean p·n·E, and
     Var = p·n·Var_e + (p·n² − (p·n)²)·E².
@@ -437,7 +457,7 @@ def execution_moments(sol: Solution, c: Visit) -> tuple[float, float] | None:
         if r is None:
             x, vx = c.timeout, 0.0  # the callee never answers in time: held to the timeout
         else:
-            x, vx = truncated(r, c.timeout)
+            x, vx = truncated(r, vr or 0.0, c.timeout)
     elif r is None or vr is None:
         return None
     else:
