@@ -5,6 +5,8 @@ rewrite or an assumption does not hold."""
 from __future__ import annotations
 
 import ast
+import math
+import random
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from archproof.passes.simulate import pykernel as P
 from archproof.passes.simulate import runner
 from archproof.passes.simulate.compile import compile_design
 from archproof.passes.simulate.faults import parse_faults
-from archproof.passes.simulate.kernel import _hpush
+from archproof.passes.simulate.kernel import _bucket, _hpush
 from archproof.passes.simulate.runner import run_kernel
 from archproof.passes.simulate.specialize import (
     read_only_params,
@@ -87,6 +89,72 @@ def test_rewrite_refuses_what_it_does_not_know() -> None:
 
     with pytest.raises(ValueError, match="heap helper"):
         P.rewrite(kern2)
+
+
+def _bucket_kernel(hT: list[Any], hN: list[int], v: list[float], out: list[int]) -> None:
+    """A kernel that buckets values: rewritten, the helper call is gone (in line)."""
+    for i in range(len(v)):
+        out[i] = _bucket(v[i] * 1.0)  # an expression: evaluated once
+    out[-1] = _bucket(v[0])
+
+
+def test_bucket_in_line_equals_the_helper() -> None:
+    mod = P.rewrite(_bucket_kernel)
+    assert "_bucket(" not in ast.unparse(mod)
+    ns: dict[str, Any] = {}
+    exec(compile(mod, "<t>", "exec"), ns)
+    kern = ns["_bucket_kernel_python"]
+    code = kern.__code__
+    helpers = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    kern.__kwdefaults__ = dict.fromkeys(helpers) | {"_log": math.log, "_len": len}
+    lo = K.HIST_MIN
+    top = [lo * K.HIST_RATIO ** (K.NBUCK - 1) * (1.0 + k * 1e-4) for k in range(-30, 30)]
+    edges = [
+        lo,
+        *top,
+        lo * K.HIST_RATIO ** (K.NBUCK - 2.5),
+        1.0,
+        1e-3,
+        0.0,
+        -0.0,
+        -1.0,
+        5e-324,
+        1e300,
+    ]
+    values = [x for e in edges for x in (math.nextafter(e, -math.inf), e, math.nextafter(e, 1e309))]
+    values += [lo * K.HIST_RATIO**b for b in range(0, K.NBUCK, 7)]
+    values += [random.Random(1).lognormvariate(-5.0, 4.0) for _ in range(2000)]
+    out = [-1] * (len(values) + 1)
+    kern([], [0, 0, 0], values, out)
+    assert out[:-1] == [K._bucket_py(x) for x in values]
+    assert out[-1] == K._bucket_py(values[0])
+    assert len(set(out)) > 100 and 0 in out and K.NBUCK - 1 in out and K.NBUCK - 2 in out
+    for bad in (math.nan, math.inf):  # the same error as the helper's
+        with pytest.raises((ValueError, OverflowError)) as helper:
+            K._bucket_py(bad)
+        with pytest.raises(helper.type):
+            kern([], [0, 0, 0], [bad], [0, 0])
+
+
+def test_specialize_folds_empty_ranges_and_minus_zero() -> None:
+    f = _fn(
+        """
+        def k(out, n, m):
+            for j in range(0, n):
+                out[j] = 1
+            for j in range(3, 3):
+                out[j] = 2
+            else:
+                out[0] = m - 0
+            for j in range(2, 1, 0):
+                out[j] = 3
+        """
+    )
+    g = specialize(f, {"n": 0}, {}, {}, {})
+    text = ast.unparse(g)
+    assert "out[j] = 1" not in text and "out[j] = 2" not in text
+    assert "out[0] = m\n" in text
+    assert "range(2, 1, 0)" in text  # raises at run time, as before
 
 
 def _fn(src: str) -> ast.FunctionDef:

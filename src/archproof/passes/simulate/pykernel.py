@@ -14,7 +14,9 @@ kernel's source and rewrites only how those are spelt, then compiles it once:
   (both written back to ``hN`` when the kernel returns). The list never fills, so a
   push's ``if not _hpush(...): <overflow>`` is the push alone;
 - ``min(a, b)`` / ``max(a, b)`` become ``b if b < a else a`` / ``b if b > a else a``
-  (what the builtins return, for any values); ``math.f`` and the helpers are locals.
+  (what the builtins return, for any values), ``_bucket(v)`` the body of
+  ``kernel._bucket_py`` as one expression (a frame per call, twice a request);
+  ``math.f`` and the other helpers are locals.
 
 Then, per run, :mod:`.specialize` folds the network's and the run's values into it (a
 network without breakers runs no breaker test) and drops writes into call-pool fields
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import gc
 import heapq
 import inspect
 import linecache
@@ -49,10 +52,16 @@ from archproof.passes.simulate.specialize import (
     thread_dispatch,
     uniform,
     value_key,
+    walk,
 )
 
 # the kernel's locals standing for helpers: name → value (bound as keyword defaults)
 _MATH = ("log", "sqrt", "exp", "cos")
+# kernel._bucket_py as an expression of v ({b}: a fresh local); a test holds them equal
+_BUCKET = (
+    "0 if v < HIST_MIN else"
+    " NBUCK - 1 if ({b} := 1 + int(math.log(v / HIST_MIN) * HIST_INV_LOG)) >= NBUCK else {b}"
+)
 
 
 def _constants() -> dict[str, Any]:
@@ -97,7 +106,7 @@ class _Rewrite(ast.NodeTransformer):
         aux)`` → ``heappush(hT, (t, seq, code, aux))`` (after ``_seq += 1`` for _hpush)."""
         args = [self.visit(a) for a in call.args]
         for a in args[5:]:
-            for sub in ast.walk(a):  # the arguments are read after _seq moves
+            for sub in walk(a):  # the arguments are read after _seq moves
                 if isinstance(sub, ast.Call) or _is_name(sub, "_seq"):
                     raise ValueError("a heap push argument with side effects")
         out: list[ast.stmt] = []
@@ -214,12 +223,16 @@ class _Rewrite(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> Any:
         if _is_call(node, "_hpop") or self._pushes(node) is not None:
             raise ValueError("a heap helper used other than as a statement")
+        if _is_call(node, "_bucket"):
+            if len(node.args) != 1 or node.keywords:
+                raise ValueError("_bucket takes one argument")
+            return self._bucket(self.visit(node.args[0]))
         fn = node.func
         if isinstance(fn, ast.Name) and fn.id in ("min", "max") and len(node.args) == 2:
             if node.keywords:
                 raise ValueError("min/max with keywords")
             a, b = (self.visit(x) for x in node.args)
-            for sub in ast.walk(ast.Tuple([a, b], ast.Load())):
+            for sub in walk(ast.Tuple([a, b], ast.Load())):
                 if isinstance(sub, ast.Call) and not _is_name(sub.func, "_len"):
                     raise ValueError("min/max of an expression with a call")
             # b is evaluated before a here (the test comes first): neither has effects
@@ -229,6 +242,29 @@ class _Rewrite(ast.NodeTransformer):
             return ast.IfExp(ast.Compare(b1, [op], [a1]), b2, a2)
         self.generic_visit(node)
         return node
+
+    def _bucket(self, v: ast.expr) -> ast.expr:
+        """``_bucket(v)`` in line (a call costs a frame, the work itself a log): the body of
+        :func:`.kernel._bucket_py` as one expression, ``v`` evaluated once."""
+        if isinstance(v, ast.Name | ast.Constant):
+            first: ast.expr = v
+            later: ast.expr = v
+        else:
+            self.tmp += 1
+            first, later = (
+                ast.NamedExpr(ast.Name(f"_m{self.tmp}", ast.Store()), v),
+                _load(f"_m{self.tmp}"),
+            )
+        self.tmp += 1
+        b = f"_m{self.tmp}"
+        e = self.visit(ast.parse(_BUCKET.format(b=b), mode="eval").body)
+        for n in walk(e):  # the value: its first use (the test) is the one evaluated first
+            if isinstance(n, ast.Compare) and _is_name(n.left, "v"):
+                n.left = first
+            elif isinstance(n, ast.BinOp) and _is_name(n.left, "v"):
+                n.left = later
+        assert isinstance(e, ast.expr)
+        return e
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
         if _is_name(node.value, "math"):
@@ -253,6 +289,15 @@ class _Rewrite(ast.NodeTransformer):
 
 
 def _source(fn: Callable[..., None]) -> ast.FunctionDef:
+    """``fn``'s definition, parsed. A module-level function is found in its module's tree:
+    ``inspect.getsource(fn)`` tokenizes the module to find where ``fn`` ends (~0.1 s for
+    :mod:`.kernel`), parsing the whole module takes a fifth of that."""
+    if "." not in fn.__qualname__:
+        module = inspect.getmodule(fn)
+        if module is not None:
+            for node in ast.parse(inspect.getsource(module)).body:
+                if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+                    return node
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     f = tree.body[0]
     assert isinstance(f, ast.FunctionDef)
@@ -264,9 +309,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     keyword-only parameters (with no defaults yet) are the helpers it reads as locals."""
     f = _source(fn)
     consts = _constants()
-    stored = {
-        n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-    }
+    stored = {n.id for n in walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     clash = stored & set(consts)
     if clash:  # pragma: no cover - a kernel assigning a module constant's name
         raise ValueError(f"the kernel assigns module constants: {sorted(clash)}")
@@ -291,7 +334,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     known = set(helpers) | {a.arg for a in f.args.args} | set(dir(builtins))
     stored |= {"_seq", "_hcap", "_hseq"} | {f"_m{i + 1}" for i in range(rw.tmp)}
     loose = sorted(
-        {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        {n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         - known
         - stored
     )
@@ -320,7 +363,7 @@ def _rewritten(which: str) -> tuple[str, set[str], set[str]]:
         f = rewrite(K._KERNELS[which]).body[0]
         assert isinstance(f, ast.FunctionDef)
         stored = {
-            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+            n.id for n in walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         }
         params = {a.arg for a in f.args.args}
         text = ast.unparse(f)
@@ -369,21 +412,34 @@ def is_compiled(which: str, args: Mapping[str, Any]) -> bool:
 
 
 def _code(which: str, args: Mapping[str, Any]) -> types.CodeType:
-    plan = _plan(which, args)
-    key = _key(which, args)
-    if key not in _CODE:
-        src, _, _ = _rewritten(which)
-        f = ast.parse(src).body[0]
-        assert isinstance(f, ast.FunctionDef)
-        f = specialize(f, *plan, private=_PRIVATE)
-        thread_dispatch(f, "act", _THREAD_DEPTH)
-        if len(_CODE) >= _CODE_MAX:
-            _CODE.clear()
-        # compiled from the tree: its line numbers are those of the rewritten source, which
-        # tracebacks show (see _rewritten)
-        mod = ast.fix_missing_locations(ast.Module([f], []))
-        _CODE[key] = compile(mod, _filename(which), "exec")
-    return _CODE[key]
+    # the syntax trees are tens of thousands of objects, made and dropped, none in a cycle:
+    # the cyclic collector's passes over them (and over all the process holds) took up to
+    # a third of the compile
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        key = _key(which, args)
+        if key not in _CODE:
+            if len(_CODE) >= _CODE_MAX:
+                _CODE.clear()
+            _CODE[key] = _compile(which, args)
+        return _CODE[key]
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compile(which: str, args: Mapping[str, Any]) -> types.CodeType:
+    """Kernel ``which`` specialized for a run with ``args``, compiled."""
+    src, _, _ = _rewritten(which)
+    f = ast.parse(src).body[0]
+    assert isinstance(f, ast.FunctionDef)
+    f = specialize(f, *_plan(which, args), private=_PRIVATE)
+    thread_dispatch(f, "act", _THREAD_DEPTH)
+    # compiled from the tree: its line numbers are those of the rewritten source, which
+    # tracebacks show (see _rewritten)
+    mod = ast.fix_missing_locations(ast.Module([f], []))
+    return compile(mod, _filename(which), "exec")
 
 
 def _filename(which: str) -> str:
