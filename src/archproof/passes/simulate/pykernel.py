@@ -350,7 +350,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
 _FAULT_STATE = ("s_down", "s_lost", "s_slow", "s_ferr")
 # the call pool: the kernel's own (the runner allocates and grows it, nobody reads it)
 _PRIVATE = frozenset(name for name, _ in ROWS["call"] if not name.startswith("_"))
-_THREAD_DEPTH = 1  # same-instant actions threaded into the one before (see thread_dispatch)
+_THREAD_DEPTH = 3  # same-instant actions threaded into the one before (see thread_dispatch)
 _SOURCE: dict[str, tuple[str, set[str], set[str]]] = {}
 _CODE: dict[tuple[Any, ...], types.CodeType] = {}
 _CODE_MAX = 64  # specializations kept (one per network and run parameters)
