@@ -27,6 +27,7 @@ numba's on networks that use each feature).
 from __future__ import annotations
 
 import ast
+import copy
 import operator
 import struct
 from collections.abc import Callable, Mapping
@@ -365,12 +366,12 @@ class _Fold(ast.NodeTransformer):
         return node
 
 
-def _constant_locals(f: ast.FunctionDef) -> dict[str, Scalar]:
-    """Locals whose every binding is ``name = <the same constant>``."""
+def _constant_locals(f: ast.FunctionDef, nodes: list[ast.AST]) -> dict[str, Scalar]:
+    """Locals whose every binding is ``name = <the same constant>`` (``nodes``: ``f``'s)."""
     params = {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}
     stores: dict[str, int] = {}
     consts: dict[str, list[Any]] = {}
-    for n in walk(f):
+    for n in nodes:
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
             stores[n.id] = stores.get(n.id, 0) + 1
         if (
@@ -390,22 +391,42 @@ def _constant_locals(f: ast.FunctionDef) -> dict[str, Scalar]:
     return out
 
 
-class _DropAssigns(ast.NodeTransformer):
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
+def _drop(stmts: list[ast.stmt], dead: Callable[[ast.stmt], bool]) -> tuple[list[ast.stmt], int]:
+    """``stmts`` without the statements, at any depth, for which ``dead`` holds (a body
+    left empty becomes ``pass``), and how many went. Only statement lists are visited."""
+    out: list[ast.stmt] = []
+    n = 0
+    for st in stmts:
+        if dead(st):
+            n += 1
+            continue
+        for field in _BLOCKS.get(type(st), ()):
+            new, k = _drop(getattr(st, field), dead)
+            if k:
+                setattr(st, field, _block(new) if field == "body" else new)
+                n += k
+        out.append(st)
+    return out, n
 
-    def visit_Assign(self, node: ast.Assign) -> Any:
-        t = node.targets
-        if len(t) == 1 and isinstance(t[0], ast.Name) and t[0].id in self.names:
-            return None
-        return node
+
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.Try: ("body", "orelse", "finalbody"),
+}
 
 
-def _unread(f: ast.FunctionDef, private: set[str]) -> set[str]:
-    """The ``private`` arrays nothing in ``f`` reads: every use is the array of an
-    assignment's target (``a[i] = x``, ``a[i] += x``)."""
+def _unread(nodes: list[ast.AST], private: set[str]) -> set[str]:
+    """The ``private`` arrays nothing of ``nodes`` (a function's) reads: every use is the
+    array of an assignment's target (``a[i] = x``, ``a[i] += x``)."""
     written: set[int] = set()
-    for n in walk(f):
+    names: list[ast.Name] = []
+    for n in nodes:
+        if isinstance(n, ast.Name):
+            names.append(n)
+            continue
         targets = (
             n.targets
             if isinstance(n, ast.Assign)
@@ -416,38 +437,39 @@ def _unread(f: ast.FunctionDef, private: set[str]) -> set[str]:
         for t in targets:
             if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
                 written.add(id(t.value))
-    read = {n.id for n in walk(f) if isinstance(n, ast.Name) and id(n) not in written}
+    read = {n.id for n in names if id(n) not in written}
     return private - read
 
 
-class _DropStores(ast.NodeTransformer):
-    """Remove ``a[i] = x`` and ``a[i] += x`` into the arrays ``dead`` (``i`` and ``x``
-    without side effects)."""
+def _binding(names: set[str]) -> Callable[[ast.stmt], bool]:
+    """Is a statement ``name = x`` for a name of ``names``?"""
 
-    def __init__(self, dead: set[str]) -> None:
-        self.dead = dead
-        self.dropped = 0
+    def test(st: ast.stmt) -> bool:
+        t = st.targets if isinstance(st, ast.Assign) else ()
+        return len(t) == 1 and isinstance(t[0], ast.Name) and t[0].id in names
 
-    def _dead(self, t: ast.expr, value: ast.expr) -> bool:
+    return test
+
+
+def _store_into(dead: set[str]) -> Callable[[ast.stmt], bool]:
+    """Is a statement ``a[i] = x`` or ``a[i] += x`` into an array of ``dead`` (``i`` and
+    ``x`` without side effects)?"""
+
+    def into(t: ast.expr, value: ast.expr) -> bool:
         return (
             isinstance(t, ast.Subscript)
             and isinstance(t.value, ast.Name)
-            and t.value.id in self.dead
+            and t.value.id in dead
             and _pure(t.slice)
             and _pure(value)
         )
 
-    def visit_Assign(self, node: ast.Assign) -> Any:
-        if len(node.targets) == 1 and self._dead(node.targets[0], node.value):
-            self.dropped += 1
-            return None
-        return node
+    def test(st: ast.stmt) -> bool:
+        if isinstance(st, ast.Assign):
+            return len(st.targets) == 1 and into(st.targets[0], st.value)
+        return isinstance(st, ast.AugAssign) and into(st.target, st.value)
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
-        if self._dead(node.target, node.value):
-            self.dropped += 1
-            return None
-        return node
+    return test
 
 
 def specialize(
@@ -470,32 +492,38 @@ def specialize(
         fold.changed = 0
         f.body = _block(fold.stmts(f.body))
         changed = fold.changed
-        known = _constant_locals(f)
+        nodes = walk(f)
+        known = _constant_locals(f, nodes)
         if known:
-            f.body = _block(_DropAssigns(set(known)).visit(ast.Module(f.body, [])).body)
+            body, _ = _drop(f.body, _binding(set(known)))
+            f.body = _block(body)
             fold.scalars = {**fold.scalars, **known}
             changed += 1
-        dead = _unread(f, set(private))
+            nodes = walk(f)
+        dead = _unread(nodes, set(private))
         if dead:
-            drop = _DropStores(dead)
-            f.body = _block(drop.visit(ast.Module(f.body, [])).body)
-            changed += drop.dropped
+            body, dropped = _drop(f.body, _store_into(dead))
+            f.body = _block(body)
+            changed += dropped
         if not changed:
             break
     return f
 
 
 # ---- jump threading of the kernel's same-instant state machine ------------------------
-def _clone(x: Any) -> Any:
-    """A deep copy of a syntax tree (or a list of them), line numbers kept; several times
-    quicker than copy.deepcopy."""
-    if isinstance(x, list):
-        return [_clone(y) for y in x]
-    if not isinstance(x, ast.AST) or isinstance(x, ast.expr_context):
-        return x  # ints, strings, None; Load/Store are shared as the parser shares them
-    new = x.__class__.__new__(x.__class__)
-    new.__dict__.update({k: _clone(v) for k, v in x.__dict__.items()})
-    return new
+def _spine(block: list[ast.stmt]) -> list[ast.stmt]:
+    """A copy of ``block`` as far as :meth:`_Threader.thread` changes it: the list and,
+    recursively, its final ``if`` (both ways out of it); the other statements are shared.
+    The compiler reads a tree that shares subtrees as if each use were a copy of its own,
+    and no pass changes the tree after the threading: a deep copy per copy of a branch
+    was most of the threading's time."""
+    out = list(block)
+    if out and isinstance(out[-1], ast.If):
+        last = copy.copy(out[-1])
+        last.body = _spine(last.body)
+        last.orelse = _spine(last.orelse)
+        out[-1] = last
+    return out
 
 
 def _sets(s: ast.stmt, var: str) -> bool:
@@ -549,15 +577,16 @@ class _Threader:
     ) -> None:
         self.var = var
         self.c0 = c0
-        self.templates = {c: _clone(b) for c, b in branches.items()}
-        self.other = _clone(other)
+        self.templates = {c: _spine(b) for c, b in branches.items()}
+        self.other = _spine(other)
 
     def target(self, c: Any) -> list[ast.stmt] | None:
-        """A fresh copy of the branch that ``var = c`` leads to (None: the loop ends)."""
+        """A copy (:func:`_spine`) of the branch that ``var = c`` leads to (None: the loop
+        ends)."""
         if c == self.c0:
             return None
         body = self.templates.get(c, self.other)
-        return _clone(body) if body else None
+        return _spine(body) if body else None
 
     def _plain(self, s: ast.stmt) -> bool:
         return isinstance(s, ast.Assign | ast.AugAssign | ast.Expr) and not _sets(s, self.var)
