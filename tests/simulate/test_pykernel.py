@@ -5,6 +5,7 @@ rewrite or an assumption does not hold."""
 from __future__ import annotations
 
 import ast
+import heapq
 import math
 import random
 import textwrap
@@ -19,7 +20,7 @@ from archproof.passes.simulate import pykernel as P
 from archproof.passes.simulate import runner
 from archproof.passes.simulate.compile import compile_design
 from archproof.passes.simulate.faults import parse_faults
-from archproof.passes.simulate.kernel import _bucket, _hpush
+from archproof.passes.simulate.kernel import _bucket, _hpop, _hpush
 from archproof.passes.simulate.runner import run_kernel
 from archproof.passes.simulate.specialize import (
     read_only_params,
@@ -155,6 +156,56 @@ def test_specialize_folds_empty_ranges_and_minus_zero() -> None:
     assert "out[j] = 1" not in text and "out[j] = 2" not in text
     assert "out[0] = m\n" in text
     assert "range(2, 1, 0)" in text  # raises at run time, as before
+
+
+def _heap_kernel(
+    hT: Any, hS: Any, hC: Any, hA: Any, hN: list[int], codes: list[int], out: list[int]
+) -> None:
+    """Pushes heap codes as they come and as ``entity * 8 + kind``, pops them all."""
+    for i in range(len(codes)):
+        c = codes[i]
+        _hpush(hT, hS, hC, hA, hN, 1.0 + i, c, i)
+        _hpush(hT, hS, hC, hA, hN, 0.5 + i, (c >> 3) * 8 + 5, i)
+    j = 0
+    while hN[0] > 0:
+        _now, code, aux = _hpop(hT, hS, hC, hA, hN)
+        kind = code & 7
+        out[j] = kind
+        out[j + 1] = code >> 3
+        out[j + 2] = aux
+        j += 3
+
+
+def test_heap_rows_carry_kind_and_entity() -> None:
+    mod = P.rewrite(_heap_kernel)
+    text = ast.unparse(mod)
+    assert "_now, _hseq, kind, _hent, aux = _heappop(hT)" in text  # popped into `kind`
+    assert "(0.5 + i, _seq, 5, c >> 3, i)" in text  # entity * 8 + kind: two fields
+    ns: dict[str, Any] = {}
+    exec(compile(mod, "<t>", "exec"), ns)
+    kern = ns["_heap_kernel_python"]
+    code = kern.__code__
+    helpers = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    kern.__kwdefaults__ = dict.fromkeys(helpers) | {
+        "_heappush": heapq.heappush,
+        "_heappop": heapq.heappop,
+        "_len": len,
+    }
+    codes = [0, 7, 8, 13, 8 * 1000 + 3, -8, -3, 2**40 + 6]
+    out = [0] * (6 * len(codes))
+    kern([], None, None, None, [0, 0, 0], codes, out)
+    want: list[int] = []
+    for i, c in enumerate(codes):
+        want += [5, c >> 3, i, c & 7, c >> 3, i]
+    assert out == want
+
+    def other_read(hT: Any, hS: Any, hC: Any, hA: Any, hN: list[int], out: list[int]) -> None:
+        """A kernel that reads a popped code whole."""
+        _now, code, _aux = _hpop(hT, hS, hC, hA, hN)
+        out[0] = code
+
+    with pytest.raises(ValueError, match="popped code"):
+        P.rewrite(other_read)
 
 
 def _fn(src: str) -> ast.FunctionDef:

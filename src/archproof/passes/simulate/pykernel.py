@@ -9,10 +9,12 @@ kernel's time besides the bytecode of the semantics themselves. This module pars
 kernel's source and rewrites only how those are spelt, then compiles it once:
 
 - module constants become literals, and ``if _PF and ...`` (prefetch hints) goes;
-- the heap is a ``heapq`` list of ``(time, sequence, code, aux)`` tuples, pushed and
-  popped in line; its size is ``len(hT)`` and the sequence counter ``hN[1]`` a local
-  (both written back to ``hN`` when the kernel returns). The list never fills, so a
-  push's ``if not _hpush(...): <overflow>`` is the push alone;
+- the heap is a ``heapq`` list of ``(time, sequence, kind, entity, aux)`` tuples, pushed
+  and popped in line: the kernel's code ``entity * 8 + kind`` travels as its two fields,
+  which the pop unpacks where the kernel computed ``code & 7`` and ``code >> 3``; its
+  size is ``len(hT)`` and the sequence counter ``hN[1]`` a local (both written back to
+  ``hN`` when the kernel returns). The list never fills, so a push's ``if not
+  _hpush(...): <overflow>`` is the push alone;
 - ``min(a, b)`` / ``max(a, b)`` become ``b if b < a else a`` / ``b if b > a else a``
   (what the builtins return, for any values), ``_bucket(v)`` the body of
   ``kernel._bucket_py`` as one expression (a frame per call, twice a request);
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import gc
 import heapq
 import inspect
@@ -95,10 +98,88 @@ def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
 
+def _int_const(e: ast.AST, lo: int, hi: int) -> bool:
+    return isinstance(e, ast.Constant) and type(e.value) is int and lo <= e.value < hi
+
+
+def _split(code: ast.expr) -> tuple[ast.expr, ast.expr]:
+    """A heap code ``entity * 8 + kind`` as (kind, entity): what the kernel takes out of a
+    popped code with ``code & 7`` and ``code >> 3``, pushed as two fields of the row. The
+    entity is an index (an int), so ``(x * 8 + k) >> 3`` is ``x`` for ``0 <= k < 8``."""
+    if (
+        isinstance(code, ast.BinOp)
+        and isinstance(code.op, ast.Add)
+        and _int_const(code.right, 0, 8)
+        and isinstance(code.left, ast.BinOp)
+        and isinstance(code.left.op, ast.Mult)
+        and _int_const(code.left.right, 8, 9)
+    ):
+        return code.right, code.left.left
+    return ast.BinOp(code, ast.BitAnd(), ast.Constant(7)), ast.BinOp(
+        copy.deepcopy(code), ast.RShift(), ast.Constant(3)
+    )
+
+
+class _Fields(ast.NodeTransformer):
+    """``code & 7`` → ``_hkind``, ``code >> 3`` → ``_hent`` for the names codes are popped
+    into (the heap's rows carry both fields, see _split)."""
+
+    def __init__(self, popped: set[str]) -> None:
+        self.popped = popped
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        self.generic_visit(node)
+        if isinstance(node.left, ast.Name) and node.left.id in self.popped:
+            if isinstance(node.op, ast.BitAnd) and _int_const(node.right, 7, 8):
+                return _load("_hkind")
+            if isinstance(node.op, ast.RShift) and _int_const(node.right, 3, 4):
+                return _load("_hent")
+        return node
+
+
+def _pop_into_fields(f: ast.FunctionDef, popped: set[str]) -> None:
+    """Rewrite the reads of popped codes (see _Fields): none may be left; then a pop
+    followed by ``kind = _hkind`` (or ``ent = _hent``), its field's only read, pops
+    straight into ``kind``."""
+    _Fields(popped).visit(f)
+    reads: dict[str, int] = {}
+    for n in walk(f):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            if n.id in popped:
+                raise ValueError(f"a popped code read other than as {n.id} & 7 or >> 3")
+            reads[n.id] = reads.get(n.id, 0) + 1
+    for n in walk(f):
+        for field in ("body", "orelse"):
+            block = getattr(n, field, None)
+            if not isinstance(block, list):
+                continue
+            for i, st in enumerate(block):
+                if not (isinstance(st, ast.Assign) and _is_call(st.value, "_heappop")):
+                    continue
+                (tgt,) = st.targets
+                assert isinstance(tgt, ast.Tuple)
+                j = i + 1
+                while j < len(block):
+                    nxt = block[j]
+                    if not (
+                        isinstance(nxt, ast.Assign)
+                        and len(nxt.targets) == 1
+                        and isinstance(nxt.targets[0], ast.Name)
+                        and isinstance(nxt.value, ast.Name)
+                        and nxt.value.id in ("_hkind", "_hent")
+                        and reads[nxt.value.id] == 1
+                    ):
+                        break
+                    k = 2 if nxt.value.id == "_hkind" else 3
+                    tgt.elts[k] = ast.Name(nxt.targets[0].id, ast.Store())
+                    del block[j]
+
+
 class _Rewrite(ast.NodeTransformer):
     def __init__(self, consts: dict[str, Any]) -> None:
         self.consts = consts
         self.tmp = 0
+        self.popped: set[str] = set()  # names the heap's codes are popped into
 
     # ---- heap pushes: statements, whose overflow test can never be true --------------
     def _push(self, call: ast.Call) -> list[ast.stmt]:
@@ -114,11 +195,11 @@ class _Rewrite(ast.NodeTransformer):
             if len(args) != 8:
                 raise ValueError("_hpush takes 8 arguments")
             out.append(ast.AugAssign(ast.Name("_seq", ast.Store()), ast.Add(), ast.Constant(1)))
-            row = [args[5], _load("_seq"), args[6], args[7]]
+            row = [args[5], _load("_seq"), *_split(args[6]), args[7]]
         else:
             if len(args) != 9:
                 raise ValueError("_hpush_at takes 9 arguments")
-            row = args[5:9]
+            row = [args[5], args[6], *_split(args[7]), args[8]]
         push = ast.Call(_load("_heappush"), [_load("hT"), ast.Tuple(row, ast.Load())], [])
         out.append(ast.Expr(push))
         return out
@@ -176,7 +257,12 @@ class _Rewrite(ast.NodeTransformer):
             (tgt,) = node.targets
             if not (isinstance(tgt, ast.Tuple) and len(tgt.elts) == 3):
                 raise ValueError("_hpop's result unpacked other than into three names")
-            elts = [tgt.elts[0], ast.Name("_hseq", ast.Store()), tgt.elts[1], tgt.elts[2]]
+            code = tgt.elts[1]
+            if not isinstance(code, ast.Name):
+                raise ValueError("_hpop's code unpacked other than into a name")
+            self.popped.add(code.id)
+            elts = [tgt.elts[0], ast.Name("_hseq", ast.Store())]
+            elts += [ast.Name("_hkind", ast.Store()), ast.Name("_hent", ast.Store()), tgt.elts[2]]
             pop = ast.Call(_load("_heappop"), [_load("hT")], [])
             return ast.Assign([ast.Tuple(elts, ast.Store())], pop)
         if len(node.targets) == 1 and _hn(node.targets[0], 1):
@@ -315,6 +401,9 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
         raise ValueError(f"the kernel assigns module constants: {sorted(clash)}")
     rw = _Rewrite(consts)
     body = rw._stmts(f.body)
+    f.body = body
+    _pop_into_fields(f, rw.popped)
+    body = f.body
     # the heap's sequence counter and capacity as locals; both written back at the end
     # (the kernel's only exit: `return` is refused above)
     head = ast.parse("_seq = hN[1]\n_hcap = hN[2]").body
@@ -332,7 +421,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     helpers = ["_rand", "_bucket", "_heappush", "_heappop", "_len", *(f"_{m}" for m in _MATH)]
     f.args.kwonlyargs = [ast.arg(h) for h in helpers]
     known = set(helpers) | {a.arg for a in f.args.args} | set(dir(builtins))
-    stored |= {"_seq", "_hcap", "_hseq"} | {f"_m{i + 1}" for i in range(rw.tmp)}
+    stored |= {"_seq", "_hcap", "_hseq", "_hkind", "_hent"} | {f"_m{i + 1}" for i in range(rw.tmp)}
     loose = sorted(
         {n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         - known
