@@ -208,6 +208,17 @@ def test_heap_rows_carry_kind_and_entity() -> None:
         P.rewrite(other_read)
 
 
+def _grow_kernel(hT: list[Any], hN: list[int], fn: int, out: list[int]) -> None:
+    """Stops to grow its pools when they run low, or the (array) heap does."""
+    if fn < 3 or hN[0] + 2 > hN[2]:
+        out[0] = 1
+
+
+def test_list_heap_is_never_full() -> None:
+    text = ast.unparse(P.rewrite(_grow_kernel))
+    assert "if fn < 3:\n" in text, text  # the heap's fill test is gone, and its `or False`
+
+
 def _fn(src: str) -> ast.FunctionDef:
     f = ast.parse(textwrap.dedent(src)).body[0]
     assert isinstance(f, ast.FunctionDef)

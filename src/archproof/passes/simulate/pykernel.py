@@ -240,6 +240,10 @@ class _Rewrite(ast.NodeTransformer):
                     test = rest[0] if len(rest) == 1 else ast.BoolOp(ast.And(), rest)
                     return ast.If(self.visit(test), self._push(call), [])
         self.generic_visit(node)
+        t = node.test
+        if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.Or):  # `a or False`: as true as a
+            keep = [v for v in t.values if not (isinstance(v, ast.Constant) and not v.value)]
+            node.test = ast.BoolOp(ast.Or(), keep) if len(keep) > 1 else keep[0] if keep else t
         return node
 
     def visit_Expr(self, node: ast.Expr) -> Any:
@@ -280,6 +284,14 @@ class _Rewrite(ast.NodeTransformer):
             and node.comparators[0].value == 0
         ):
             return ast.UnaryOp(ast.Not(), _load("hT"))
+        # `<size> > hN[2]`: would the array heap be full? The list never fills
+        if (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Gt)
+            and _hn(node.comparators[0], 2)
+            and not any(isinstance(n, ast.Call | ast.NamedExpr) for n in walk(node.left))
+        ):
+            return ast.Constant(False)
         self.generic_visit(node)
         return node
 
