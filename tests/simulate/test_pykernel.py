@@ -5,6 +5,7 @@ rewrite or an assumption does not hold."""
 from __future__ import annotations
 
 import ast
+import copy
 import heapq
 import math
 import random
@@ -23,6 +24,7 @@ from archproof.passes.simulate.faults import parse_faults
 from archproof.passes.simulate.kernel import _bucket, _hpop, _hpush
 from archproof.passes.simulate.runner import run_kernel
 from archproof.passes.simulate.specialize import (
+    fix_locations,
     read_only_params,
     specialize,
     thread_dispatch,
@@ -217,6 +219,17 @@ def _grow_kernel(hT: list[Any], hN: list[int], fn: int, out: list[int]) -> None:
 def test_list_heap_is_never_full() -> None:
     text = ast.unparse(P.rewrite(_grow_kernel))
     assert "if fn < 3:\n" in text, text  # the heap's fill test is gone, and its `or False`
+
+
+def test_fix_locations_as_the_standard_library() -> None:
+    for which in ("general", "tandem"):
+        f = P._source(K._KERNELS[which])
+        for i, node in enumerate(ast.walk(f)):
+            if i % 3 == 0:  # every third node loses its position
+                for a in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+                    node.__dict__.pop(a, None)
+        want = ast.dump(ast.fix_missing_locations(copy.deepcopy(f)), include_attributes=True)
+        assert ast.dump(fix_locations(f), include_attributes=True) == want
 
 
 def _fn(src: str) -> ast.FunctionDef:

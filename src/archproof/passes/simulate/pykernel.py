@@ -50,6 +50,7 @@ from archproof.passes.simulate import kernel as K
 from archproof.passes.simulate.rows import ROWS
 from archproof.passes.simulate.specialize import (
     Scalar,
+    fix_locations,
     read_only_params,
     specialize,
     thread_dispatch,
@@ -120,59 +121,39 @@ def _split(code: ast.expr) -> tuple[ast.expr, ast.expr]:
     )
 
 
-class _Fields(ast.NodeTransformer):
-    """``code & 7`` → ``_hkind``, ``code >> 3`` → ``_hent`` for the names codes are popped
-    into (the heap's rows carry both fields, see _split)."""
-
-    def __init__(self, popped: set[str]) -> None:
-        self.popped = popped
-
-    def visit_BinOp(self, node: ast.BinOp) -> Any:
-        self.generic_visit(node)
-        if isinstance(node.left, ast.Name) and node.left.id in self.popped:
-            if isinstance(node.op, ast.BitAnd) and _int_const(node.right, 7, 8):
-                return _load("_hkind")
-            if isinstance(node.op, ast.RShift) and _int_const(node.right, 3, 4):
-                return _load("_hent")
-        return node
-
-
 def _pop_into_fields(f: ast.FunctionDef, popped: set[str]) -> None:
-    """Rewrite the reads of popped codes (see _Fields): none may be left; then a pop
-    followed by ``kind = _hkind`` (or ``ent = _hent``), its field's only read, pops
-    straight into ``kind``."""
-    _Fields(popped).visit(f)
+    """No popped code may be read but as ``code & 7`` or ``code >> 3`` (rewritten as its
+    fields, see _Rewrite.visit_BinOp); then a pop followed by ``kind = _hkind`` (or ``ent =
+    _hent``), that field's only read, pops straight into ``kind``."""
     reads: dict[str, int] = {}
+    blocks: list[list[ast.stmt]] = []
     for n in walk(f):
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
             if n.id in popped:
                 raise ValueError(f"a popped code read other than as {n.id} & 7 or >> 3")
             reads[n.id] = reads.get(n.id, 0) + 1
-    for n in walk(f):
-        for field in ("body", "orelse"):
-            block = getattr(n, field, None)
-            if not isinstance(block, list):
+        elif isinstance(n, ast.stmt):
+            blocks += [b for b in (getattr(n, "body", None), getattr(n, "orelse", None)) if b]
+    for block in blocks:
+        for i, st in enumerate(block):
+            if not (isinstance(st, ast.Assign) and _is_call(st.value, "_heappop")):
                 continue
-            for i, st in enumerate(block):
-                if not (isinstance(st, ast.Assign) and _is_call(st.value, "_heappop")):
-                    continue
-                (tgt,) = st.targets
-                assert isinstance(tgt, ast.Tuple)
-                j = i + 1
-                while j < len(block):
-                    nxt = block[j]
-                    if not (
-                        isinstance(nxt, ast.Assign)
-                        and len(nxt.targets) == 1
-                        and isinstance(nxt.targets[0], ast.Name)
-                        and isinstance(nxt.value, ast.Name)
-                        and nxt.value.id in ("_hkind", "_hent")
-                        and reads[nxt.value.id] == 1
-                    ):
-                        break
-                    k = 2 if nxt.value.id == "_hkind" else 3
-                    tgt.elts[k] = ast.Name(nxt.targets[0].id, ast.Store())
-                    del block[j]
+            (tgt,) = st.targets
+            assert isinstance(tgt, ast.Tuple)
+            while i + 1 < len(block):
+                nxt = block[i + 1]
+                if not (
+                    isinstance(nxt, ast.Assign)
+                    and len(nxt.targets) == 1
+                    and isinstance(nxt.targets[0], ast.Name)
+                    and isinstance(nxt.value, ast.Name)
+                    and nxt.value.id in ("_hkind", "_hent")
+                    and reads[nxt.value.id] == 1
+                ):
+                    break
+                k = 2 if nxt.value.id == "_hkind" else 3
+                tgt.elts[k] = ast.Name(nxt.targets[0].id, ast.Store())
+                del block[i + 1]
 
 
 class _Rewrite(ast.NodeTransformer):
@@ -364,6 +345,16 @@ class _Rewrite(ast.NodeTransformer):
         assert isinstance(e, ast.expr)
         return e
 
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        # a popped code's `code & 7` and `code >> 3` are the row's kind and entity fields
+        self.generic_visit(node)
+        if isinstance(node.left, ast.Name) and node.left.id in self.popped:
+            if isinstance(node.op, ast.BitAnd) and _int_const(node.right, 7, 8):
+                return _load("_hkind")
+            if isinstance(node.op, ast.RShift) and _int_const(node.right, 3, 4):
+                return _load("_hent")
+        return node
+
     def visit_Attribute(self, node: ast.Attribute) -> Any:
         if _is_name(node.value, "math"):
             if node.attr == "pi":
@@ -443,7 +434,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
         raise ValueError(f"the kernel reads names the Python kernel does not bind: {loose}")
     f.args.kw_defaults = [None] * len(helpers)
     mod = ast.Module([f], [])
-    return ast.fix_missing_locations(mod)
+    return fix_locations(mod)
 
 
 # with no fault windows these keep their initial values (only a window's edges change
@@ -539,7 +530,7 @@ def _compile(which: str, args: Mapping[str, Any]) -> types.CodeType:
     thread_dispatch(f, "act", _THREAD_DEPTH)
     # compiled from the tree: its line numbers are those of the rewritten source, which
     # tracebacks show (see _rewritten)
-    mod = ast.fix_missing_locations(ast.Module([f], []))
+    mod = fix_locations(ast.Module([f], []))
     return compile(mod, _filename(which), "exec")
 
 

@@ -31,9 +31,10 @@ import copy
 import operator
 import struct
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 Scalar = int | float
+_T = TypeVar("_T", bound=ast.AST)
 
 _PURE_CALLS = frozenset({"len", "_len", "int"})
 _CMP: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
@@ -79,6 +80,44 @@ def walk(node: ast.AST) -> list[ast.AST]:
             elif isinstance(v, tree) and not isinstance(v, ctx):
                 push(v)
     return out
+
+
+def fix_locations(tree: _T) -> _T:
+    """:func:`ast.fix_missing_locations` (a node without a position takes its parent's),
+    about twice as quick: compiling wants a position on every node, and the rewrites make
+    thousands without one."""
+    stack: list[tuple[ast.AST, int, int, int, int]] = [(tree, 1, 0, 1, 0)]
+    pop, push = stack.pop, stack.append
+    tree_t, ctx = ast.AST, ast.expr_context
+    while stack:
+        n, line, col, end_line, end_col = pop()
+        if "lineno" in n._attributes:
+            d = n.__dict__
+            if "lineno" not in d:
+                d["lineno"] = line
+            else:
+                line = d["lineno"]
+            if d.get("end_lineno") is None:
+                d["end_lineno"] = end_line
+            else:
+                end_line = d["end_lineno"]
+            if "col_offset" not in d:
+                d["col_offset"] = col
+            else:
+                col = d["col_offset"]
+            if d.get("end_col_offset") is None:
+                d["end_col_offset"] = end_col
+            else:
+                end_col = d["end_col_offset"]
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if v.__class__ is list:
+                for x in v:
+                    if isinstance(x, tree_t):
+                        push((x, line, col, end_line, end_col))
+            elif isinstance(v, tree_t) and not isinstance(v, ctx):
+                push((v, line, col, end_line, end_col))
+    return tree
 
 
 def value_key(v: Scalar) -> tuple[type, Any]:
