@@ -24,6 +24,7 @@ from archproof.passes.simulate.faults import parse_faults
 from archproof.passes.simulate.kernel import _bucket, _hpop, _hpush
 from archproof.passes.simulate.runner import run_kernel
 from archproof.passes.simulate.specialize import (
+    drop_flag_tests,
     fix_locations,
     read_only_params,
     specialize,
@@ -230,6 +231,55 @@ def test_fix_locations_as_the_standard_library() -> None:
                     node.__dict__.pop(a, None)
         want = ast.dump(ast.fix_missing_locations(copy.deepcopy(f)), include_attributes=True)
         assert ast.dump(fix_locations(f), include_attributes=True) == want
+
+
+FLAG_SRC = """
+def k(xs, out):
+    status = 0
+    i = 0
+    while i < len(xs):
+        act = xs[i]
+        while act > 0:
+            if act == 7:
+                status = 2
+                break
+            j = 0
+            while j < act:
+                j += 1
+            if status != 0:
+                break
+            act -= 2
+        if status != 0:
+            break
+        i += 1
+    out[0] = status
+    out[1] = i
+"""
+
+
+def test_flag_tests_dropped_where_the_flag_cannot_be_set() -> None:
+    f = _fn(FLAG_SRC)
+    assert drop_flag_tests(f, "status") == 1  # after `while j < act`: no stop in it
+    text = ast.unparse(f)
+    assert text.count("if status != 0:") == 1  # after the loop that stops: kept
+    ns: dict[str, Any] = {}
+    exec(compile(ast.fix_missing_locations(ast.Module([f], [])), "<t>", "exec"), ns)
+    ref: dict[str, Any] = {}
+    exec(FLAG_SRC, ref)
+    for xs in ([], [3, 4], [3, 7, 2], [9, 1], [8, 2, 7]):
+        got, want = [0, 0], [0, 0]
+        ns["k"](xs, got)
+        ref["k"](xs, want)
+        assert got == want, xs
+    # set without a break, or a parameter: nothing is dropped
+    for src in (
+        FLAG_SRC.replace("status = 2\n                break", "status = 2"),
+        FLAG_SRC.replace("def k(xs, out):\n    status = 0", "def k(xs, out, status):"),
+        FLAG_SRC.replace("    out[0] = status", "    while status:\n        break"),
+    ):
+        g = _fn(src)
+        assert drop_flag_tests(g, "status") == 0
+        assert ast.unparse(g) == ast.unparse(_fn(src))
 
 
 def _fn(src: str) -> ast.FunctionDef:

@@ -50,6 +50,7 @@ from archproof.passes.simulate import kernel as K
 from archproof.passes.simulate.rows import ROWS
 from archproof.passes.simulate.specialize import (
     Scalar,
+    drop_flag_tests,
     fix_locations,
     read_only_params,
     specialize,
@@ -527,6 +528,7 @@ def _compile(which: str, args: Mapping[str, Any]) -> types.CodeType:
     f = ast.parse(src).body[0]
     assert isinstance(f, ast.FunctionDef)
     f = specialize(f, *_plan(which, args), private=_PRIVATE)
+    drop_flag_tests(f, "status")
     thread_dispatch(f, "act", _THREAD_DEPTH)
     # compiled from the tree: its line numbers are those of the rewritten source, which
     # tracebacks show (see _rewritten)

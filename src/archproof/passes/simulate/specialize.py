@@ -674,3 +674,140 @@ def thread_dispatch(f: ast.FunctionDef, var: str, depth: int) -> int:
             body[:] = th.thread(body, depth)
         done += 1
     return done
+
+
+# ---- a stop flag's tests where it cannot be set ---------------------------------------
+def _flag_test(s: ast.stmt, var: str) -> bool:
+    """Is ``s`` exactly ``if var != 0: break``?"""
+    t = s.test if isinstance(s, ast.If) else None
+    return (
+        isinstance(s, ast.If)
+        and isinstance(t, ast.Compare)
+        and isinstance(t.left, ast.Name)
+        and t.left.id == var
+        and len(t.ops) == 1
+        and isinstance(t.ops[0], ast.NotEq)
+        and isinstance(t.comparators[0], ast.Constant)
+        and type(t.comparators[0].value) is int
+        and t.comparators[0].value == 0
+        and len(s.body) == 1
+        and isinstance(s.body[0], ast.Break)
+        and not s.orelse
+    )
+
+
+def drop_flag_tests(f: ast.FunctionDef, var: str) -> int:
+    """Remove the tests ``if var != 0: break`` that cannot be true. ``var`` (a stop flag,
+    ``status`` in the kernels) must be a local first set to 0 at the top level, then only
+    set by ``var = <int>`` where, unless it is 0, a ``break`` follows at once. Such a break
+    leaves its loop with ``var`` non-zero; so does a kept test's; every loop left so must
+    be followed at once by a test (kept: it passes the stop on), or be at the top level with
+    no loop after it. Then ``var`` is 0 everywhere else, and a test anywhere else (after a
+    loop whose stops the specialization folded away, for one) never breaks. Returns the
+    tests removed (0, changing nothing, when ``var`` is used otherwise)."""
+    if var in {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}:
+        return 0
+    first = next(
+        (s for s in f.body if any(isinstance(n, ast.Name) and n.id == var for n in walk(s))),
+        None,
+    )
+    if not (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and _is_var(first.targets[0], var)
+        and isinstance(first.value, ast.Constant)
+        and type(first.value.value) is int
+        and first.value.value == 0
+    ):
+        return 0
+    # every block of statements, each with its innermost enclosing loop
+    stops: set[int] = set()  # ids of loops left with var non-zero
+    tests: list[tuple[list[ast.stmt], int]] = []  # flag tests: (block, index)
+    blocks: list[tuple[list[ast.stmt], ast.stmt | None]] = [(f.body, None)]
+    assigns = 0
+    while blocks:
+        block, loop = blocks.pop()
+        for i, s in enumerate(block):
+            if _flag_test(s, var):
+                tests.append((block, i))
+                if loop is None:
+                    return 0  # a break outside a loop: not this kernel's shape
+                stops.add(id(loop))
+                continue
+            if isinstance(s, ast.Assign) and any(_is_var(t, var) for t in s.targets):
+                if not (
+                    len(s.targets) == 1
+                    and isinstance(s.value, ast.Constant)
+                    and type(s.value.value) is int
+                ):
+                    return 0
+                assigns += 1
+                if s.value.value != 0:
+                    if loop is None or i + 1 >= len(block):
+                        return 0
+                    if not isinstance(block[i + 1], ast.Break):
+                        return 0
+                    stops.add(id(loop))
+                continue
+            for n in walk(s) if not isinstance(s, ast.While | ast.For | ast.If) else ():
+                if isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load):
+                    return 0  # set some other way
+            if isinstance(s, ast.While | ast.For):
+                if _sets_var(s.target if isinstance(s, ast.For) else None, var):
+                    return 0
+                blocks += [(s.body, s), (s.orelse, loop)]
+                if isinstance(s, ast.While) and _sets_var(s.test, var):
+                    return 0
+            elif isinstance(s, ast.If):
+                if _sets_var(s.test, var):
+                    return 0
+                blocks += [(s.body, loop), (s.orelse, loop)]
+            elif isinstance(s, ast.With | ast.Try | ast.FunctionDef | ast.ClassDef):
+                return 0
+    # every loop left with var set: followed by a test, or last at the top level
+    for block in _blocks(f):
+        for i, s in enumerate(block):
+            if id(s) not in stops:
+                continue
+            if i + 1 < len(block) and _flag_test(block[i + 1], var):
+                continue
+            if block is f.body and not any(
+                isinstance(n, ast.While | ast.For) for later in block[i + 1 :] for n in walk(later)
+            ):
+                continue
+            return 0
+    kept = {
+        (id(block), i)
+        for block, i in tests
+        if i > 0 and isinstance(block[i - 1], ast.While | ast.For) and id(block[i - 1]) in stops
+    }
+    dropped = 0
+    for block, i in sorted(tests, key=lambda t: -t[1]):  # from the back of each block
+        if (id(block), i) not in kept:
+            del block[i]
+            dropped += 1
+            if not block:
+                block.append(ast.Pass())
+    return dropped
+
+
+def _is_var(e: ast.AST, var: str) -> bool:
+    return isinstance(e, ast.Name) and e.id == var
+
+
+def _sets_var(e: ast.AST | None, var: str) -> bool:
+    return e is not None and any(
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in walk(e)
+    )
+
+
+def _blocks(f: ast.FunctionDef) -> list[list[ast.stmt]]:
+    """Every statement list in ``f`` (bodies and else parts)."""
+    out: list[list[ast.stmt]] = [f.body]
+    for n in walk(f):
+        if isinstance(n, ast.stmt) and n is not f:
+            for field in ("body", "orelse", "finalbody"):
+                b = getattr(n, field, None)
+                if isinstance(b, list):
+                    out.append(b)
+    return out
