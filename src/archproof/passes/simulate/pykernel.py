@@ -14,15 +14,18 @@ kernel's source and rewrites only how those are spelt, then compiles it once:
   which the pop unpacks where the kernel computed ``code & 7`` and ``code >> 3``; its
   size is ``len(hT)`` and the sequence counter ``hN[1]`` a local (both written back to
   ``hN`` when the kernel returns). The list never fills, so a push's ``if not
-  _hpush(...): <overflow>`` is the push alone;
+  _hpush(...): <overflow>`` is the push alone, and the pool-grow test's ``hN[0] + grow_at
+  > hN[2]`` (is the array heap nearly full?) is False;
 - ``min(a, b)`` / ``max(a, b)`` become ``b if b < a else a`` / ``b if b > a else a``
   (what the builtins return, for any values), ``_bucket(v)`` the body of
   ``kernel._bucket_py`` as one expression (a frame per call, twice a request);
   ``math.f`` and the other helpers are locals.
 
 Then, per run, :mod:`.specialize` folds the network's and the run's values into it (a
-network without breakers runs no breaker test) and drops writes into call-pool fields
-the folded kernel never reads; the compiled code is cached per network and parameters.
+network without breakers runs no breaker test), drops writes into call-pool fields the
+folded kernel never reads and the ``status`` tests that can no longer be true, and threads
+the same-instant action loop three branches deep; the compiled code is cached per network
+and parameters (the compile, ~0.3 s for the reference network, is paid once a process).
 
 Anything else the rewrite does not recognise (a helper used another way, a ``return``
 inside the kernel) raises, so a change to the kernel that this module would get wrong fails
