@@ -153,6 +153,7 @@ def _pop_into_fields(f: ast.FunctionDef, popped: set[str]) -> None:
                     and isinstance(nxt.value, ast.Name)
                     and nxt.value.id in ("_hkind", "_hent")
                     and reads[nxt.value.id] == 1
+                    and not any(_is_name(e, nxt.targets[0].id) for e in tgt.elts)
                 ):
                     break
                 k = 2 if nxt.value.id == "_hkind" else 3
@@ -169,7 +170,8 @@ class _Rewrite(ast.NodeTransformer):
     # ---- heap pushes: statements, whose overflow test can never be true --------------
     def _push(self, call: ast.Call) -> list[ast.stmt]:
         """``_hpush(hT, hS, hC, hA, hN, t, code, aux)`` / ``_hpush_at(..., t, seq, code,
-        aux)`` → ``heappush(hT, (t, seq, code, aux))`` (after ``_seq += 1`` for _hpush)."""
+        aux)`` → ``heappush(hT, (t, seq, kind, entity, aux))`` (after ``_seq += 1`` for
+        _hpush; see _split)."""
         args = [self.visit(a) for a in call.args]
         for a in args[5:]:
             for sub in walk(a):  # the arguments are read after _seq moves
@@ -240,7 +242,7 @@ class _Rewrite(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
-    # ---- heap pop: `now, code, aux = _hpop(...)` → `now, _, code, aux = heappop(hT)` ----
+    # ---- heap pop: `now, code, aux = _hpop(...)` → `now, _hseq, _hkind, _hent, aux = ...`
     def visit_Assign(self, node: ast.Assign) -> Any:
         if _is_call(node.value, "_hpop"):
             (tgt,) = node.targets
