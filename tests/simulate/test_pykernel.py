@@ -5,6 +5,10 @@ rewrite or an assumption does not hold."""
 from __future__ import annotations
 
 import ast
+import copy
+import heapq
+import math
+import random
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -17,9 +21,11 @@ from archproof.passes.simulate import pykernel as P
 from archproof.passes.simulate import runner
 from archproof.passes.simulate.compile import compile_design
 from archproof.passes.simulate.faults import parse_faults
-from archproof.passes.simulate.kernel import _hpush
+from archproof.passes.simulate.kernel import _bucket, _hpop, _hpush
 from archproof.passes.simulate.runner import run_kernel
 from archproof.passes.simulate.specialize import (
+    drop_flag_tests,
+    fix_locations,
     read_only_params,
     specialize,
     thread_dispatch,
@@ -87,6 +93,193 @@ def test_rewrite_refuses_what_it_does_not_know() -> None:
 
     with pytest.raises(ValueError, match="heap helper"):
         P.rewrite(kern2)
+
+
+def _bucket_kernel(hT: list[Any], hN: list[int], v: list[float], out: list[int]) -> None:
+    """A kernel that buckets values: rewritten, the helper call is gone (in line)."""
+    for i in range(len(v)):
+        out[i] = _bucket(v[i] * 1.0)  # an expression: evaluated once
+    out[-1] = _bucket(v[0])
+
+
+def test_bucket_in_line_equals_the_helper() -> None:
+    mod = P.rewrite(_bucket_kernel)
+    assert "_bucket(" not in ast.unparse(mod)
+    ns: dict[str, Any] = {}
+    exec(compile(mod, "<t>", "exec"), ns)
+    kern = ns["_bucket_kernel_python"]
+    code = kern.__code__
+    helpers = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    kern.__kwdefaults__ = dict.fromkeys(helpers) | {"_log": math.log, "_len": len}
+    lo = K.HIST_MIN
+    top = [lo * K.HIST_RATIO ** (K.NBUCK - 1) * (1.0 + k * 1e-4) for k in range(-30, 30)]
+    edges = [
+        lo,
+        *top,
+        lo * K.HIST_RATIO ** (K.NBUCK - 2.5),
+        1.0,
+        1e-3,
+        0.0,
+        -0.0,
+        -1.0,
+        5e-324,
+        1e300,
+    ]
+    values = [x for e in edges for x in (math.nextafter(e, -math.inf), e, math.nextafter(e, 1e309))]
+    values += [lo * K.HIST_RATIO**b for b in range(0, K.NBUCK, 7)]
+    values += [random.Random(1).lognormvariate(-5.0, 4.0) for _ in range(2000)]
+    out = [-1] * (len(values) + 1)
+    kern([], [0, 0, 0], values, out)
+    assert out[:-1] == [K._bucket_py(x) for x in values]
+    assert out[-1] == K._bucket_py(values[0])
+    assert len(set(out)) > 100 and 0 in out and K.NBUCK - 1 in out and K.NBUCK - 2 in out
+    for bad in (math.nan, math.inf):  # the same error as the helper's
+        with pytest.raises((ValueError, OverflowError)) as helper:
+            K._bucket_py(bad)
+        with pytest.raises(helper.type):
+            kern([], [0, 0, 0], [bad], [0, 0])
+
+
+def test_specialize_folds_empty_ranges_and_minus_zero() -> None:
+    f = _fn(
+        """
+        def k(out, n, m):
+            for j in range(0, n):
+                out[j] = 1
+            for j in range(3, 3):
+                out[j] = 2
+            else:
+                out[0] = m - 0
+            for j in range(2, 1, 0):
+                out[j] = 3
+        """
+    )
+    g = specialize(f, {"n": 0}, {}, {}, {})
+    text = ast.unparse(g)
+    assert "out[j] = 1" not in text and "out[j] = 2" not in text
+    assert "out[0] = m\n" in text
+    assert "range(2, 1, 0)" in text  # raises at run time, as before
+
+
+def _heap_kernel(
+    hT: Any, hS: Any, hC: Any, hA: Any, hN: list[int], codes: list[int], out: list[int]
+) -> None:
+    """Pushes heap codes as they come and as ``entity * 8 + kind``, pops them all."""
+    for i in range(len(codes)):
+        c = codes[i]
+        _hpush(hT, hS, hC, hA, hN, 1.0 + i, c, i)
+        _hpush(hT, hS, hC, hA, hN, 0.5 + i, (c >> 3) * 8 + 5, i)
+    j = 0
+    while hN[0] > 0:
+        _now, code, aux = _hpop(hT, hS, hC, hA, hN)
+        kind = code & 7
+        out[j] = kind
+        out[j + 1] = code >> 3
+        out[j + 2] = aux
+        j += 3
+
+
+def test_heap_rows_carry_kind_and_entity() -> None:
+    mod = P.rewrite(_heap_kernel)
+    text = ast.unparse(mod)
+    assert "_now, _hseq, kind, _hent, aux = _heappop(hT)" in text  # popped into `kind`
+    assert "(0.5 + i, _seq, 5, c >> 3, i)" in text  # entity * 8 + kind: two fields
+    ns: dict[str, Any] = {}
+    exec(compile(mod, "<t>", "exec"), ns)
+    kern = ns["_heap_kernel_python"]
+    code = kern.__code__
+    helpers = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    kern.__kwdefaults__ = dict.fromkeys(helpers) | {
+        "_heappush": heapq.heappush,
+        "_heappop": heapq.heappop,
+        "_len": len,
+    }
+    codes = [0, 7, 8, 13, 8 * 1000 + 3, -8, -3, 2**40 + 6]
+    out = [0] * (6 * len(codes))
+    kern([], None, None, None, [0, 0, 0], codes, out)
+    want: list[int] = []
+    for i, c in enumerate(codes):
+        want += [5, c >> 3, i, c & 7, c >> 3, i]
+    assert out == want
+
+    def other_read(hT: Any, hS: Any, hC: Any, hA: Any, hN: list[int], out: list[int]) -> None:
+        """A kernel that reads a popped code whole."""
+        _now, code, _aux = _hpop(hT, hS, hC, hA, hN)
+        out[0] = code
+
+    with pytest.raises(ValueError, match="popped code"):
+        P.rewrite(other_read)
+
+
+def _grow_kernel(hT: list[Any], hN: list[int], fn: int, out: list[int]) -> None:
+    """Stops to grow its pools when they run low, or the (array) heap does."""
+    if fn < 3 or hN[0] + 2 > hN[2]:
+        out[0] = 1
+
+
+def test_list_heap_is_never_full() -> None:
+    text = ast.unparse(P.rewrite(_grow_kernel))
+    assert "if fn < 3:\n" in text, text  # the heap's fill test is gone, and its `or False`
+
+
+def test_fix_locations_as_the_standard_library() -> None:
+    for which in ("general", "tandem"):
+        f = P._source(K._KERNELS[which])
+        for i, node in enumerate(ast.walk(f)):
+            if i % 3 == 0:  # every third node loses its position
+                for a in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+                    node.__dict__.pop(a, None)
+        want = ast.dump(ast.fix_missing_locations(copy.deepcopy(f)), include_attributes=True)
+        assert ast.dump(fix_locations(f), include_attributes=True) == want
+
+
+FLAG_SRC = """
+def k(xs, out):
+    status = 0
+    i = 0
+    while i < len(xs):
+        act = xs[i]
+        while act > 0:
+            if act == 7:
+                status = 2
+                break
+            j = 0
+            while j < act:
+                j += 1
+            if status != 0:
+                break
+            act -= 2
+        if status != 0:
+            break
+        i += 1
+    out[0] = status
+    out[1] = i
+"""
+
+
+def test_flag_tests_dropped_where_the_flag_cannot_be_set() -> None:
+    f = _fn(FLAG_SRC)
+    assert drop_flag_tests(f, "status") == 1  # after `while j < act`: no stop in it
+    text = ast.unparse(f)
+    assert text.count("if status != 0:") == 1  # after the loop that stops: kept
+    ns: dict[str, Any] = {}
+    exec(compile(ast.fix_missing_locations(ast.Module([f], [])), "<t>", "exec"), ns)
+    ref: dict[str, Any] = {}
+    exec(FLAG_SRC, ref)
+    for xs in ([], [3, 4], [3, 7, 2], [9, 1], [8, 2, 7]):
+        got, want = [0, 0], [0, 0]
+        ns["k"](xs, got)
+        ref["k"](xs, want)
+        assert got == want, xs
+    # set without a break, or a parameter: nothing is dropped
+    for src in (
+        FLAG_SRC.replace("status = 2\n                break", "status = 2"),
+        FLAG_SRC.replace("def k(xs, out):\n    status = 0", "def k(xs, out, status):"),
+        FLAG_SRC.replace("    out[0] = status", "    while status:\n        break"),
+    ):
+        g = _fn(src)
+        assert drop_flag_tests(g, "status") == 0
+        assert ast.unparse(g) == ast.unparse(_fn(src))
 
 
 def _fn(src: str) -> ast.FunctionDef:

@@ -9,16 +9,23 @@ kernel's time besides the bytecode of the semantics themselves. This module pars
 kernel's source and rewrites only how those are spelt, then compiles it once:
 
 - module constants become literals, and ``if _PF and ...`` (prefetch hints) goes;
-- the heap is a ``heapq`` list of ``(time, sequence, code, aux)`` tuples, pushed and
-  popped in line; its size is ``len(hT)`` and the sequence counter ``hN[1]`` a local
-  (both written back to ``hN`` when the kernel returns). The list never fills, so a
-  push's ``if not _hpush(...): <overflow>`` is the push alone;
+- the heap is a ``heapq`` list of ``(time, sequence, kind, entity, aux)`` tuples, pushed
+  and popped in line: the kernel's code ``entity * 8 + kind`` travels as its two fields,
+  which the pop unpacks where the kernel computed ``code & 7`` and ``code >> 3``; its
+  size is ``len(hT)`` and the sequence counter ``hN[1]`` a local (both written back to
+  ``hN`` when the kernel returns). The list never fills, so a push's ``if not
+  _hpush(...): <overflow>`` is the push alone, and the pool-grow test's ``hN[0] + grow_at
+  > hN[2]`` (is the array heap nearly full?) is False;
 - ``min(a, b)`` / ``max(a, b)`` become ``b if b < a else a`` / ``b if b > a else a``
-  (what the builtins return, for any values); ``math.f`` and the helpers are locals.
+  (what the builtins return, for any values), ``_bucket(v)`` the body of
+  ``kernel._bucket_py`` as one expression (a frame per call, twice a request);
+  ``math.f`` and the other helpers are locals.
 
 Then, per run, :mod:`.specialize` folds the network's and the run's values into it (a
-network without breakers runs no breaker test) and drops writes into call-pool fields
-the folded kernel never reads; the compiled code is cached per network and parameters.
+network without breakers runs no breaker test), drops writes into call-pool fields the
+folded kernel never reads and the ``status`` tests that can no longer be true, and threads
+the same-instant action loop three branches deep; the compiled code is cached per network
+and parameters (the compile, ~0.3 s for the reference network, is paid once a process).
 
 Anything else the rewrite does not recognise (a helper used another way, a ``return``
 inside the kernel) raises, so a change to the kernel that this module would get wrong fails
@@ -31,6 +38,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
+import gc
 import heapq
 import inspect
 import linecache
@@ -44,15 +53,23 @@ from archproof.passes.simulate import kernel as K
 from archproof.passes.simulate.rows import ROWS
 from archproof.passes.simulate.specialize import (
     Scalar,
+    drop_flag_tests,
+    fix_locations,
     read_only_params,
     specialize,
     thread_dispatch,
     uniform,
     value_key,
+    walk,
 )
 
 # the kernel's locals standing for helpers: name → value (bound as keyword defaults)
 _MATH = ("log", "sqrt", "exp", "cos")
+# kernel._bucket_py as an expression of v ({b}: a fresh local); a test holds them equal
+_BUCKET = (
+    "0 if v < HIST_MIN else"
+    " NBUCK - 1 if ({b} := 1 + int(math.log(v / HIST_MIN) * HIST_INV_LOG)) >= NBUCK else {b}"
+)
 
 
 def _constants() -> dict[str, Any]:
@@ -86,18 +103,78 @@ def _load(name: str) -> ast.Name:
     return ast.Name(name, ast.Load())
 
 
+def _int_const(e: ast.AST, lo: int, hi: int) -> bool:
+    return isinstance(e, ast.Constant) and type(e.value) is int and lo <= e.value < hi
+
+
+def _split(code: ast.expr) -> tuple[ast.expr, ast.expr]:
+    """A heap code ``entity * 8 + kind`` as (kind, entity): what the kernel takes out of a
+    popped code with ``code & 7`` and ``code >> 3``, pushed as two fields of the row. The
+    entity is an index (an int), so ``(x * 8 + k) >> 3`` is ``x`` for ``0 <= k < 8``."""
+    if (
+        isinstance(code, ast.BinOp)
+        and isinstance(code.op, ast.Add)
+        and _int_const(code.right, 0, 8)
+        and isinstance(code.left, ast.BinOp)
+        and isinstance(code.left.op, ast.Mult)
+        and _int_const(code.left.right, 8, 9)
+    ):
+        return code.right, code.left.left
+    return ast.BinOp(code, ast.BitAnd(), ast.Constant(7)), ast.BinOp(
+        copy.deepcopy(code), ast.RShift(), ast.Constant(3)
+    )
+
+
+def _pop_into_fields(f: ast.FunctionDef, popped: set[str]) -> None:
+    """No popped code may be read but as ``code & 7`` or ``code >> 3`` (rewritten as its
+    fields, see _Rewrite.visit_BinOp); then a pop followed by ``kind = _hkind`` (or ``ent =
+    _hent``), that field's only read, pops straight into ``kind``."""
+    reads: dict[str, int] = {}
+    blocks: list[list[ast.stmt]] = []
+    for n in walk(f):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            if n.id in popped:
+                raise ValueError(f"a popped code read other than as {n.id} & 7 or >> 3")
+            reads[n.id] = reads.get(n.id, 0) + 1
+        elif isinstance(n, ast.stmt):
+            blocks += [b for b in (getattr(n, "body", None), getattr(n, "orelse", None)) if b]
+    for block in blocks:
+        for i, st in enumerate(block):
+            if not (isinstance(st, ast.Assign) and _is_call(st.value, "_heappop")):
+                continue
+            (tgt,) = st.targets
+            assert isinstance(tgt, ast.Tuple)
+            while i + 1 < len(block):
+                nxt = block[i + 1]
+                if not (
+                    isinstance(nxt, ast.Assign)
+                    and len(nxt.targets) == 1
+                    and isinstance(nxt.targets[0], ast.Name)
+                    and isinstance(nxt.value, ast.Name)
+                    and nxt.value.id in ("_hkind", "_hent")
+                    and reads[nxt.value.id] == 1
+                    and not any(_is_name(e, nxt.targets[0].id) for e in tgt.elts)
+                ):
+                    break
+                k = 2 if nxt.value.id == "_hkind" else 3
+                tgt.elts[k] = ast.Name(nxt.targets[0].id, ast.Store())
+                del block[i + 1]
+
+
 class _Rewrite(ast.NodeTransformer):
     def __init__(self, consts: dict[str, Any]) -> None:
         self.consts = consts
         self.tmp = 0
+        self.popped: set[str] = set()  # names the heap's codes are popped into
 
     # ---- heap pushes: statements, whose overflow test can never be true --------------
     def _push(self, call: ast.Call) -> list[ast.stmt]:
         """``_hpush(hT, hS, hC, hA, hN, t, code, aux)`` / ``_hpush_at(..., t, seq, code,
-        aux)`` → ``heappush(hT, (t, seq, code, aux))`` (after ``_seq += 1`` for _hpush)."""
+        aux)`` → ``heappush(hT, (t, seq, kind, entity, aux))`` (after ``_seq += 1`` for
+        _hpush; see _split)."""
         args = [self.visit(a) for a in call.args]
         for a in args[5:]:
-            for sub in ast.walk(a):  # the arguments are read after _seq moves
+            for sub in walk(a):  # the arguments are read after _seq moves
                 if isinstance(sub, ast.Call) or _is_name(sub, "_seq"):
                     raise ValueError("a heap push argument with side effects")
         out: list[ast.stmt] = []
@@ -105,11 +182,11 @@ class _Rewrite(ast.NodeTransformer):
             if len(args) != 8:
                 raise ValueError("_hpush takes 8 arguments")
             out.append(ast.AugAssign(ast.Name("_seq", ast.Store()), ast.Add(), ast.Constant(1)))
-            row = [args[5], _load("_seq"), args[6], args[7]]
+            row = [args[5], _load("_seq"), *_split(args[6]), args[7]]
         else:
             if len(args) != 9:
                 raise ValueError("_hpush_at takes 9 arguments")
-            row = args[5:9]
+            row = [args[5], args[6], *_split(args[7]), args[8]]
         push = ast.Call(_load("_heappush"), [_load("hT"), ast.Tuple(row, ast.Load())], [])
         out.append(ast.Expr(push))
         return out
@@ -150,6 +227,10 @@ class _Rewrite(ast.NodeTransformer):
                     test = rest[0] if len(rest) == 1 else ast.BoolOp(ast.And(), rest)
                     return ast.If(self.visit(test), self._push(call), [])
         self.generic_visit(node)
+        t = node.test
+        if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.Or):  # `a or False`: as true as a
+            keep = [v for v in t.values if not (isinstance(v, ast.Constant) and not v.value)]
+            node.test = ast.BoolOp(ast.Or(), keep) if len(keep) > 1 else keep[0] if keep else t
         return node
 
     def visit_Expr(self, node: ast.Expr) -> Any:
@@ -161,13 +242,18 @@ class _Rewrite(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
-    # ---- heap pop: `now, code, aux = _hpop(...)` → `now, _, code, aux = heappop(hT)` ----
+    # ---- heap pop: `now, code, aux = _hpop(...)` → `now, _hseq, _hkind, _hent, aux = ...`
     def visit_Assign(self, node: ast.Assign) -> Any:
         if _is_call(node.value, "_hpop"):
             (tgt,) = node.targets
             if not (isinstance(tgt, ast.Tuple) and len(tgt.elts) == 3):
                 raise ValueError("_hpop's result unpacked other than into three names")
-            elts = [tgt.elts[0], ast.Name("_hseq", ast.Store()), tgt.elts[1], tgt.elts[2]]
+            code = tgt.elts[1]
+            if not isinstance(code, ast.Name):
+                raise ValueError("_hpop's code unpacked other than into a name")
+            self.popped.add(code.id)
+            elts = [tgt.elts[0], ast.Name("_hseq", ast.Store())]
+            elts += [ast.Name("_hkind", ast.Store()), ast.Name("_hent", ast.Store()), tgt.elts[2]]
             pop = ast.Call(_load("_heappop"), [_load("hT")], [])
             return ast.Assign([ast.Tuple(elts, ast.Store())], pop)
         if len(node.targets) == 1 and _hn(node.targets[0], 1):
@@ -185,6 +271,14 @@ class _Rewrite(ast.NodeTransformer):
             and node.comparators[0].value == 0
         ):
             return ast.UnaryOp(ast.Not(), _load("hT"))
+        # `<size> > hN[2]`: would the array heap be full? The list never fills
+        if (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Gt)
+            and _hn(node.comparators[0], 2)
+            and not any(isinstance(n, ast.Call | ast.NamedExpr) for n in walk(node.left))
+        ):
+            return ast.Constant(False)
         self.generic_visit(node)
         return node
 
@@ -214,12 +308,16 @@ class _Rewrite(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> Any:
         if _is_call(node, "_hpop") or self._pushes(node) is not None:
             raise ValueError("a heap helper used other than as a statement")
+        if _is_call(node, "_bucket"):
+            if len(node.args) != 1 or node.keywords:
+                raise ValueError("_bucket takes one argument")
+            return self._bucket(self.visit(node.args[0]))
         fn = node.func
         if isinstance(fn, ast.Name) and fn.id in ("min", "max") and len(node.args) == 2:
             if node.keywords:
                 raise ValueError("min/max with keywords")
             a, b = (self.visit(x) for x in node.args)
-            for sub in ast.walk(ast.Tuple([a, b], ast.Load())):
+            for sub in walk(ast.Tuple([a, b], ast.Load())):
                 if isinstance(sub, ast.Call) and not _is_name(sub.func, "_len"):
                     raise ValueError("min/max of an expression with a call")
             # b is evaluated before a here (the test comes first): neither has effects
@@ -228,6 +326,39 @@ class _Rewrite(ast.NodeTransformer):
             op: ast.cmpop = ast.Lt() if fn.id == "min" else ast.Gt()
             return ast.IfExp(ast.Compare(b1, [op], [a1]), b2, a2)
         self.generic_visit(node)
+        return node
+
+    def _bucket(self, v: ast.expr) -> ast.expr:
+        """``_bucket(v)`` in line (a call costs a frame, the work itself a log): the body of
+        :func:`.kernel._bucket_py` as one expression, ``v`` evaluated once."""
+        if isinstance(v, ast.Name | ast.Constant):
+            first: ast.expr = v
+            later: ast.expr = v
+        else:
+            self.tmp += 1
+            first, later = (
+                ast.NamedExpr(ast.Name(f"_m{self.tmp}", ast.Store()), v),
+                _load(f"_m{self.tmp}"),
+            )
+        self.tmp += 1
+        b = f"_m{self.tmp}"
+        e = self.visit(ast.parse(_BUCKET.format(b=b), mode="eval").body)
+        for n in walk(e):  # the value: its first use (the test) is the one evaluated first
+            if isinstance(n, ast.Compare) and _is_name(n.left, "v"):
+                n.left = first
+            elif isinstance(n, ast.BinOp) and _is_name(n.left, "v"):
+                n.left = later
+        assert isinstance(e, ast.expr)
+        return e
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        # a popped code's `code & 7` and `code >> 3` are the row's kind and entity fields
+        self.generic_visit(node)
+        if isinstance(node.left, ast.Name) and node.left.id in self.popped:
+            if isinstance(node.op, ast.BitAnd) and _int_const(node.right, 7, 8):
+                return _load("_hkind")
+            if isinstance(node.op, ast.RShift) and _int_const(node.right, 3, 4):
+                return _load("_hent")
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
@@ -253,6 +384,15 @@ class _Rewrite(ast.NodeTransformer):
 
 
 def _source(fn: Callable[..., None]) -> ast.FunctionDef:
+    """``fn``'s definition, parsed. A module-level function is found in its module's tree:
+    ``inspect.getsource(fn)`` tokenizes the module to find where ``fn`` ends (~0.1 s for
+    :mod:`.kernel`), parsing the whole module takes a fifth of that."""
+    if "." not in fn.__qualname__:
+        module = inspect.getmodule(fn)
+        if module is not None:
+            for node in ast.parse(inspect.getsource(module)).body:
+                if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+                    return node
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     f = tree.body[0]
     assert isinstance(f, ast.FunctionDef)
@@ -264,14 +404,15 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     keyword-only parameters (with no defaults yet) are the helpers it reads as locals."""
     f = _source(fn)
     consts = _constants()
-    stored = {
-        n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-    }
+    stored = {n.id for n in walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     clash = stored & set(consts)
     if clash:  # pragma: no cover - a kernel assigning a module constant's name
         raise ValueError(f"the kernel assigns module constants: {sorted(clash)}")
     rw = _Rewrite(consts)
     body = rw._stmts(f.body)
+    f.body = body
+    _pop_into_fields(f, rw.popped)
+    body = f.body
     # the heap's sequence counter and capacity as locals; both written back at the end
     # (the kernel's only exit: `return` is refused above)
     head = ast.parse("_seq = hN[1]\n_hcap = hN[2]").body
@@ -289,9 +430,9 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
     helpers = ["_rand", "_bucket", "_heappush", "_heappop", "_len", *(f"_{m}" for m in _MATH)]
     f.args.kwonlyargs = [ast.arg(h) for h in helpers]
     known = set(helpers) | {a.arg for a in f.args.args} | set(dir(builtins))
-    stored |= {"_seq", "_hcap", "_hseq"} | {f"_m{i + 1}" for i in range(rw.tmp)}
+    stored |= {"_seq", "_hcap", "_hseq", "_hkind", "_hent"} | {f"_m{i + 1}" for i in range(rw.tmp)}
     loose = sorted(
-        {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        {n.id for n in walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         - known
         - stored
     )
@@ -299,7 +440,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
         raise ValueError(f"the kernel reads names the Python kernel does not bind: {loose}")
     f.args.kw_defaults = [None] * len(helpers)
     mod = ast.Module([f], [])
-    return ast.fix_missing_locations(mod)
+    return fix_locations(mod)
 
 
 # with no fault windows these keep their initial values (only a window's edges change
@@ -307,7 +448,7 @@ def rewrite(fn: Callable[..., None]) -> ast.Module:
 _FAULT_STATE = ("s_down", "s_lost", "s_slow", "s_ferr")
 # the call pool: the kernel's own (the runner allocates and grows it, nobody reads it)
 _PRIVATE = frozenset(name for name, _ in ROWS["call"] if not name.startswith("_"))
-_THREAD_DEPTH = 1  # same-instant actions threaded into the one before (see thread_dispatch)
+_THREAD_DEPTH = 3  # same-instant actions threaded into the one before (see thread_dispatch)
 _SOURCE: dict[str, tuple[str, set[str], set[str]]] = {}
 _CODE: dict[tuple[Any, ...], types.CodeType] = {}
 _CODE_MAX = 64  # specializations kept (one per network and run parameters)
@@ -320,7 +461,7 @@ def _rewritten(which: str) -> tuple[str, set[str], set[str]]:
         f = rewrite(K._KERNELS[which]).body[0]
         assert isinstance(f, ast.FunctionDef)
         stored = {
-            n.id for n in ast.walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+            n.id for n in walk(f) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         }
         params = {a.arg for a in f.args.args}
         text = ast.unparse(f)
@@ -369,21 +510,35 @@ def is_compiled(which: str, args: Mapping[str, Any]) -> bool:
 
 
 def _code(which: str, args: Mapping[str, Any]) -> types.CodeType:
-    plan = _plan(which, args)
-    key = _key(which, args)
-    if key not in _CODE:
-        src, _, _ = _rewritten(which)
-        f = ast.parse(src).body[0]
-        assert isinstance(f, ast.FunctionDef)
-        f = specialize(f, *plan, private=_PRIVATE)
-        thread_dispatch(f, "act", _THREAD_DEPTH)
-        if len(_CODE) >= _CODE_MAX:
-            _CODE.clear()
-        # compiled from the tree: its line numbers are those of the rewritten source, which
-        # tracebacks show (see _rewritten)
-        mod = ast.fix_missing_locations(ast.Module([f], []))
-        _CODE[key] = compile(mod, _filename(which), "exec")
-    return _CODE[key]
+    # the syntax trees are tens of thousands of objects, made and dropped, none in a cycle:
+    # the cyclic collector's passes over them (and over all the process holds) took up to
+    # a third of the compile
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        key = _key(which, args)
+        if key not in _CODE:
+            if len(_CODE) >= _CODE_MAX:
+                _CODE.clear()
+            _CODE[key] = _compile(which, args)
+        return _CODE[key]
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compile(which: str, args: Mapping[str, Any]) -> types.CodeType:
+    """Kernel ``which`` specialized for a run with ``args``, compiled."""
+    src, _, _ = _rewritten(which)
+    f = ast.parse(src).body[0]
+    assert isinstance(f, ast.FunctionDef)
+    f = specialize(f, *_plan(which, args), private=_PRIVATE)
+    drop_flag_tests(f, "status")
+    thread_dispatch(f, "act", _THREAD_DEPTH)
+    # compiled from the tree: its line numbers are those of the rewritten source, which
+    # tracebacks show (see _rewritten)
+    mod = fix_locations(ast.Module([f], []))
+    return compile(mod, _filename(which), "exec")
 
 
 def _filename(which: str) -> str:

@@ -16,7 +16,8 @@ tree before it is compiled:
 - then constants fold the usual way: comparisons, arithmetic and ``not`` of constants,
   ``and``/``or`` with constant operands (exactly what Python would return), ``if``/``x if
   c else y``/``while`` with a constant test, an ``if`` whose test is ``pure and ... and
-  False``, and locals whose every assignment is the same constant — to a fixpoint.
+  False``, a ``for`` over an empty constant ``range``, ``x - 0``, and locals whose every
+  assignment is the same constant — to a fixpoint.
 
 Nothing changes but which tests run: the operations on the run's values, and their
 order, are the same, so the output is bit-identical (the backend tests compare it with
@@ -26,12 +27,14 @@ numba's on networks that use each feature).
 from __future__ import annotations
 
 import ast
+import copy
 import operator
 import struct
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 Scalar = int | float
+_T = TypeVar("_T", bound=ast.AST)
 
 _PURE_CALLS = frozenset({"len", "_len", "int"})
 _CMP: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
@@ -57,6 +60,66 @@ _BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 }
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """The nodes of ``node``'s tree (itself first), as :func:`ast.walk` finds them but
+    without the ``Load``/``Store`` context markers and in a different order (depth first):
+    a few times quicker, and the specialization walks the kernel's tree many times."""
+    out: list[ast.AST] = []
+    stack = [node]
+    pop, push, add = stack.pop, stack.append, out.append
+    tree, ctx = ast.AST, ast.expr_context
+    while stack:
+        n = pop()
+        add(n)
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if v.__class__ is list:
+                for x in v:
+                    if isinstance(x, tree):
+                        push(x)
+            elif isinstance(v, tree) and not isinstance(v, ctx):
+                push(v)
+    return out
+
+
+def fix_locations(tree: _T) -> _T:
+    """:func:`ast.fix_missing_locations` (a node without a position takes its parent's),
+    about twice as quick: compiling wants a position on every node, and the rewrites make
+    thousands without one."""
+    stack: list[tuple[ast.AST, int, int, int, int]] = [(tree, 1, 0, 1, 0)]
+    pop, push = stack.pop, stack.append
+    tree_t, ctx = ast.AST, ast.expr_context
+    while stack:
+        n, line, col, end_line, end_col = pop()
+        if "lineno" in n._attributes:
+            d = n.__dict__
+            if "lineno" not in d:
+                d["lineno"] = line
+            else:
+                line = d["lineno"]
+            if d.get("end_lineno") is None:
+                d["end_lineno"] = end_line
+            else:
+                end_line = d["end_lineno"]
+            if "col_offset" not in d:
+                d["col_offset"] = col
+            else:
+                col = d["col_offset"]
+            if d.get("end_col_offset") is None:
+                d["end_col_offset"] = end_col
+            else:
+                end_col = d["end_col_offset"]
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if v.__class__ is list:
+                for x in v:
+                    if isinstance(x, tree_t):
+                        push((x, line, col, end_line, end_col))
+            elif isinstance(v, tree_t) and not isinstance(v, ctx):
+                push((v, line, col, end_line, end_col))
+    return tree
+
+
 def value_key(v: Scalar) -> tuple[type, Any]:
     """Equality of run values as the kernel sees them: type and bits (0.0 is not -0.0)."""
     if isinstance(v, float):
@@ -80,7 +143,7 @@ def read_only_params(f: ast.FunctionDef) -> set[str]:
     passes on)."""
     params = {a.arg for a in f.args.args}
     ok_uses: set[int] = set()
-    for node in ast.walk(f):
+    for node in walk(f):
         if (
             isinstance(node, ast.Subscript)
             and isinstance(node.ctx, ast.Load)
@@ -96,15 +159,13 @@ def read_only_params(f: ast.FunctionDef) -> set[str]:
         ):
             ok_uses.add(id(node.args[0]))
     bad = {
-        n.id
-        for n in ast.walk(f)
-        if isinstance(n, ast.Name) and n.id in params and id(n) not in ok_uses
+        n.id for n in walk(f) if isinstance(n, ast.Name) and n.id in params and id(n) not in ok_uses
     }
     return params - bad
 
 
 def _pure(e: ast.AST) -> bool:
-    for n in ast.walk(e):
+    for n in walk(e):
         if isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom | ast.Lambda):
             return False
         if isinstance(n, ast.Call) and not (
@@ -225,6 +286,10 @@ class _Fold(ast.NodeTransformer):
                 return ast.Constant(_BIN[type(node.op)](node.left.value, node.right.value))
             except (ArithmeticError, ValueError):
                 return node  # it raises at run time, as it did
+        r = node.right
+        zero = isinstance(r, ast.Constant) and type(r.value) is int and r.value == 0
+        if isinstance(node.op, ast.Sub) and zero:
+            return node.left  # x - 0 is x, an int or a float (-0.0 - 0 is -0.0)
         return node
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
@@ -294,6 +359,28 @@ class _Fold(ast.NodeTransformer):
         node.orelse = self.stmts(node.orelse)
         return node
 
+    def visit_For(self, node: ast.For) -> Any:
+        it = self.visit(node.iter)
+        if (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id == "range"
+            and not it.keywords
+            and 1 <= len(it.args) <= 3
+            and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args)
+        ):
+            bounds = [
+                a.value for a in it.args if isinstance(a, ast.Constant) and isinstance(a.value, int)
+            ]
+            # no iteration, the target never bound; range(a, b, 0) raises: left as it is
+            if (len(bounds) < 3 or bounds[2] != 0) and not range(*bounds):
+                return self.stmts(node.orelse) or None
+        node.iter = it
+        node.target = self.visit(node.target)
+        node.body = _block(self.stmts(node.body))
+        node.orelse = self.stmts(node.orelse)
+        return node
+
     def visit_While(self, node: ast.While) -> Any:
         test = self.visit(node.test)
         if _const(test):
@@ -318,12 +405,12 @@ class _Fold(ast.NodeTransformer):
         return node
 
 
-def _constant_locals(f: ast.FunctionDef) -> dict[str, Scalar]:
-    """Locals whose every binding is ``name = <the same constant>``."""
+def _constant_locals(f: ast.FunctionDef, nodes: list[ast.AST]) -> dict[str, Scalar]:
+    """Locals whose every binding is ``name = <the same constant>`` (``nodes``: ``f``'s)."""
     params = {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}
     stores: dict[str, int] = {}
     consts: dict[str, list[Any]] = {}
-    for n in ast.walk(f):
+    for n in nodes:
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
             stores[n.id] = stores.get(n.id, 0) + 1
         if (
@@ -343,22 +430,42 @@ def _constant_locals(f: ast.FunctionDef) -> dict[str, Scalar]:
     return out
 
 
-class _DropAssigns(ast.NodeTransformer):
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
+def _drop(stmts: list[ast.stmt], dead: Callable[[ast.stmt], bool]) -> tuple[list[ast.stmt], int]:
+    """``stmts`` without the statements, at any depth, for which ``dead`` holds (a body
+    left empty becomes ``pass``), and how many went. Only statement lists are visited."""
+    out: list[ast.stmt] = []
+    n = 0
+    for st in stmts:
+        if dead(st):
+            n += 1
+            continue
+        for field in _BLOCKS.get(type(st), ()):
+            new, k = _drop(getattr(st, field), dead)
+            if k:
+                setattr(st, field, _block(new) if field == "body" else new)
+                n += k
+        out.append(st)
+    return out, n
 
-    def visit_Assign(self, node: ast.Assign) -> Any:
-        t = node.targets
-        if len(t) == 1 and isinstance(t[0], ast.Name) and t[0].id in self.names:
-            return None
-        return node
+
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.Try: ("body", "orelse", "finalbody"),
+}
 
 
-def _unread(f: ast.FunctionDef, private: set[str]) -> set[str]:
-    """The ``private`` arrays nothing in ``f`` reads: every use is the array of an
-    assignment's target (``a[i] = x``, ``a[i] += x``)."""
+def _unread(nodes: list[ast.AST], private: set[str]) -> set[str]:
+    """The ``private`` arrays nothing of ``nodes`` (a function's) reads: every use is the
+    array of an assignment's target (``a[i] = x``, ``a[i] += x``)."""
     written: set[int] = set()
-    for n in ast.walk(f):
+    names: list[ast.Name] = []
+    for n in nodes:
+        if isinstance(n, ast.Name):
+            names.append(n)
+            continue
         targets = (
             n.targets
             if isinstance(n, ast.Assign)
@@ -369,38 +476,39 @@ def _unread(f: ast.FunctionDef, private: set[str]) -> set[str]:
         for t in targets:
             if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
                 written.add(id(t.value))
-    read = {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and id(n) not in written}
+    read = {n.id for n in names if id(n) not in written}
     return private - read
 
 
-class _DropStores(ast.NodeTransformer):
-    """Remove ``a[i] = x`` and ``a[i] += x`` into the arrays ``dead`` (``i`` and ``x``
-    without side effects)."""
+def _binding(names: set[str]) -> Callable[[ast.stmt], bool]:
+    """Is a statement ``name = x`` for a name of ``names``?"""
 
-    def __init__(self, dead: set[str]) -> None:
-        self.dead = dead
-        self.dropped = 0
+    def test(st: ast.stmt) -> bool:
+        t = st.targets if isinstance(st, ast.Assign) else ()
+        return len(t) == 1 and isinstance(t[0], ast.Name) and t[0].id in names
 
-    def _dead(self, t: ast.expr, value: ast.expr) -> bool:
+    return test
+
+
+def _store_into(dead: set[str]) -> Callable[[ast.stmt], bool]:
+    """Is a statement ``a[i] = x`` or ``a[i] += x`` into an array of ``dead`` (``i`` and
+    ``x`` without side effects)?"""
+
+    def into(t: ast.expr, value: ast.expr) -> bool:
         return (
             isinstance(t, ast.Subscript)
             and isinstance(t.value, ast.Name)
-            and t.value.id in self.dead
+            and t.value.id in dead
             and _pure(t.slice)
             and _pure(value)
         )
 
-    def visit_Assign(self, node: ast.Assign) -> Any:
-        if len(node.targets) == 1 and self._dead(node.targets[0], node.value):
-            self.dropped += 1
-            return None
-        return node
+    def test(st: ast.stmt) -> bool:
+        if isinstance(st, ast.Assign):
+            return len(st.targets) == 1 and into(st.targets[0], st.value)
+        return isinstance(st, ast.AugAssign) and into(st.target, st.value)
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
-        if self._dead(node.target, node.value):
-            self.dropped += 1
-            return None
-        return node
+    return test
 
 
 def specialize(
@@ -423,38 +531,43 @@ def specialize(
         fold.changed = 0
         f.body = _block(fold.stmts(f.body))
         changed = fold.changed
-        known = _constant_locals(f)
+        nodes = walk(f)
+        known = _constant_locals(f, nodes)
         if known:
-            f.body = _block(_DropAssigns(set(known)).visit(ast.Module(f.body, [])).body)
+            body, _ = _drop(f.body, _binding(set(known)))
+            f.body = _block(body)
             fold.scalars = {**fold.scalars, **known}
             changed += 1
-        dead = _unread(f, set(private))
+            nodes = walk(f)
+        dead = _unread(nodes, set(private))
         if dead:
-            drop = _DropStores(dead)
-            f.body = _block(drop.visit(ast.Module(f.body, [])).body)
-            changed += drop.dropped
+            body, dropped = _drop(f.body, _store_into(dead))
+            f.body = _block(body)
+            changed += dropped
         if not changed:
             break
     return f
 
 
 # ---- jump threading of the kernel's same-instant state machine ------------------------
-def _clone(x: Any) -> Any:
-    """A deep copy of a syntax tree (or a list of them), line numbers kept; several times
-    quicker than copy.deepcopy."""
-    if isinstance(x, list):
-        return [_clone(y) for y in x]
-    if not isinstance(x, ast.AST) or isinstance(x, ast.expr_context):
-        return x  # ints, strings, None; Load/Store are shared as the parser shares them
-    new = x.__class__.__new__(x.__class__)
-    new.__dict__.update({k: _clone(v) for k, v in x.__dict__.items()})
-    return new
+def _spine(block: list[ast.stmt]) -> list[ast.stmt]:
+    """A copy of ``block`` as far as :meth:`_Threader.thread` changes it: the list and,
+    recursively, its final ``if`` (both ways out of it); the other statements are shared.
+    The compiler reads a tree that shares subtrees as if each use were a copy of its own,
+    and no pass changes the tree after the threading: a deep copy per copy of a branch
+    was most of the threading's time."""
+    out = list(block)
+    if out and isinstance(out[-1], ast.If):
+        last = copy.copy(out[-1])
+        last.body = _spine(last.body)
+        last.orelse = _spine(last.orelse)
+        out[-1] = last
+    return out
 
 
 def _sets(s: ast.stmt, var: str) -> bool:
     return any(
-        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load)
-        for n in ast.walk(s)
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in walk(s)
     )
 
 
@@ -503,15 +616,16 @@ class _Threader:
     ) -> None:
         self.var = var
         self.c0 = c0
-        self.templates = {c: _clone(b) for c, b in branches.items()}
-        self.other = _clone(other)
+        self.templates = {c: _spine(b) for c, b in branches.items()}
+        self.other = _spine(other)
 
     def target(self, c: Any) -> list[ast.stmt] | None:
-        """A fresh copy of the branch that ``var = c`` leads to (None: the loop ends)."""
+        """A copy (:func:`_spine`) of the branch that ``var = c`` leads to (None: the loop
+        ends)."""
         if c == self.c0:
             return None
         body = self.templates.get(c, self.other)
-        return _clone(body) if body else None
+        return _spine(body) if body else None
 
     def _plain(self, s: ast.stmt) -> bool:
         return isinstance(s, ast.Assign | ast.AugAssign | ast.Expr) and not _sets(s, self.var)
@@ -550,7 +664,7 @@ def thread_dispatch(f: ast.FunctionDef, var: str, depth: int) -> int:
     the ``elif`` chain to it (up to ``depth`` copies deep). What runs is the same
     statements in the same order, minus the loop's tests. Returns the loops threaded."""
     done = 0
-    for loop in [n for n in ast.walk(f) if isinstance(n, ast.While)]:
+    for loop in [n for n in walk(f) if isinstance(n, ast.While)]:
         try:
             c0, branches, other = _dispatch(loop, var)
         except ValueError:
@@ -560,3 +674,140 @@ def thread_dispatch(f: ast.FunctionDef, var: str, depth: int) -> int:
             body[:] = th.thread(body, depth)
         done += 1
     return done
+
+
+# ---- a stop flag's tests where it cannot be set ---------------------------------------
+def _flag_test(s: ast.stmt, var: str) -> bool:
+    """Is ``s`` exactly ``if var != 0: break``?"""
+    t = s.test if isinstance(s, ast.If) else None
+    return (
+        isinstance(s, ast.If)
+        and isinstance(t, ast.Compare)
+        and isinstance(t.left, ast.Name)
+        and t.left.id == var
+        and len(t.ops) == 1
+        and isinstance(t.ops[0], ast.NotEq)
+        and isinstance(t.comparators[0], ast.Constant)
+        and type(t.comparators[0].value) is int
+        and t.comparators[0].value == 0
+        and len(s.body) == 1
+        and isinstance(s.body[0], ast.Break)
+        and not s.orelse
+    )
+
+
+def drop_flag_tests(f: ast.FunctionDef, var: str) -> int:
+    """Remove the tests ``if var != 0: break`` that cannot be true. ``var`` (a stop flag,
+    ``status`` in the kernels) must be a local first set to 0 at the top level, then only
+    set by ``var = <int>`` where, unless it is 0, a ``break`` follows at once. Such a break
+    leaves its loop with ``var`` non-zero; so does a kept test's; every loop left so must
+    be followed at once by a test (kept: it passes the stop on), or be at the top level with
+    no loop after it. Then ``var`` is 0 everywhere else, and a test anywhere else (after a
+    loop whose stops the specialization folded away, for one) never breaks. Returns the
+    tests removed (0, changing nothing, when ``var`` is used otherwise)."""
+    if var in {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}:
+        return 0
+    first = next(
+        (s for s in f.body if any(isinstance(n, ast.Name) and n.id == var for n in walk(s))),
+        None,
+    )
+    if not (
+        isinstance(first, ast.Assign)
+        and len(first.targets) == 1
+        and _is_var(first.targets[0], var)
+        and isinstance(first.value, ast.Constant)
+        and type(first.value.value) is int
+        and first.value.value == 0
+    ):
+        return 0
+    # every block of statements, each with its innermost enclosing loop
+    stops: set[int] = set()  # ids of loops left with var non-zero
+    tests: list[tuple[list[ast.stmt], int]] = []  # flag tests: (block, index)
+    blocks: list[tuple[list[ast.stmt], ast.stmt | None]] = [(f.body, None)]
+    assigns = 0
+    while blocks:
+        block, loop = blocks.pop()
+        for i, s in enumerate(block):
+            if _flag_test(s, var):
+                tests.append((block, i))
+                if loop is None:
+                    return 0  # a break outside a loop: not this kernel's shape
+                stops.add(id(loop))
+                continue
+            if isinstance(s, ast.Assign) and any(_is_var(t, var) for t in s.targets):
+                if not (
+                    len(s.targets) == 1
+                    and isinstance(s.value, ast.Constant)
+                    and type(s.value.value) is int
+                ):
+                    return 0
+                assigns += 1
+                if s.value.value != 0:
+                    if loop is None or i + 1 >= len(block):
+                        return 0
+                    if not isinstance(block[i + 1], ast.Break):
+                        return 0
+                    stops.add(id(loop))
+                continue
+            for n in walk(s) if not isinstance(s, ast.While | ast.For | ast.If) else ():
+                if isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load):
+                    return 0  # set some other way
+            if isinstance(s, ast.While | ast.For):
+                if _sets_var(s.target if isinstance(s, ast.For) else None, var):
+                    return 0
+                blocks += [(s.body, s), (s.orelse, loop)]
+                if isinstance(s, ast.While) and _sets_var(s.test, var):
+                    return 0
+            elif isinstance(s, ast.If):
+                if _sets_var(s.test, var):
+                    return 0
+                blocks += [(s.body, loop), (s.orelse, loop)]
+            elif isinstance(s, ast.With | ast.Try | ast.FunctionDef | ast.ClassDef):
+                return 0
+    # every loop left with var set: followed by a test, or last at the top level
+    for block in _blocks(f):
+        for i, s in enumerate(block):
+            if id(s) not in stops:
+                continue
+            if i + 1 < len(block) and _flag_test(block[i + 1], var):
+                continue
+            if block is f.body and not any(
+                isinstance(n, ast.While | ast.For) for later in block[i + 1 :] for n in walk(later)
+            ):
+                continue
+            return 0
+    kept = {
+        (id(block), i)
+        for block, i in tests
+        if i > 0 and isinstance(block[i - 1], ast.While | ast.For) and id(block[i - 1]) in stops
+    }
+    dropped = 0
+    for block, i in sorted(tests, key=lambda t: -t[1]):  # from the back of each block
+        if (id(block), i) not in kept:
+            del block[i]
+            dropped += 1
+            if not block:
+                block.append(ast.Pass())
+    return dropped
+
+
+def _is_var(e: ast.AST, var: str) -> bool:
+    return isinstance(e, ast.Name) and e.id == var
+
+
+def _sets_var(e: ast.AST | None, var: str) -> bool:
+    return e is not None and any(
+        isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in walk(e)
+    )
+
+
+def _blocks(f: ast.FunctionDef) -> list[list[ast.stmt]]:
+    """Every statement list in ``f`` (bodies and else parts)."""
+    out: list[list[ast.stmt]] = [f.body]
+    for n in walk(f):
+        if isinstance(n, ast.stmt) and n is not f:
+            for field in ("body", "orelse", "finalbody"):
+                b = getattr(n, field, None)
+                if isinstance(b, list):
+                    out.append(b)
+    return out
