@@ -8,13 +8,16 @@ Two kernels with one signature:
 - :func:`_kernel_tandem` is a fast path for networks of plain sequential steps (see
   ``runner.is_tandem``). It gives bit-identical results to the general engine.
 
-Each kernel is both the plain-Python and the numba backend. It uses
-only array indexing, arithmetic, ``math`` and six helpers looked up as globals
-(``_rand``, ``_seed``, ``_hpush``, ``_hpush_at``, ``_hpop``, ``_bucket``). For numba the module's
-globals hold compiled helpers over array heaps; for plain Python the same code object
-is rebound (``types.FunctionType``) to globals holding ``random.Random.random`` and
-``heapq`` — and all arrays are passed as Python lists, because indexing a list is ~3×
-faster than indexing a numpy array from CPython. Same code, two speeds.
+Each kernel is the one source of the semantics for both backends. It uses only array
+indexing, arithmetic, ``math`` and six helpers looked up as globals (``_rand``, ``_seed``,
+``_hpush``, ``_hpush_at``, ``_hpop``, ``_bucket``). For numba the module's globals hold
+compiled helpers over array heaps (and numba runs the general kernel over pools packed as
+rows: :mod:`.rows` generates ``_kernel_rows`` from this source). Plain Python runs it over
+Python lists (indexing a list is ~3× faster than a numpy array from CPython): short runs
+as written, the code object rebound (``types.FunctionType``, :func:`python_kernel`) to
+``random.Random.random`` and ``heapq``; runs of ``runner._SPECIALIZE_EVENTS`` or more as
+:mod:`.pykernel` rewrites this source (helpers in line, constants as literals) and
+:mod:`.specialize` folds the network into it. Every way gives bit-identical output.
 
 The plain-Python backend has a faster fast path of its own, :mod:`.sweep`, a different
 algorithm for feed-forward networks (different draw order, so different figures for a
