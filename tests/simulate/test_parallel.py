@@ -107,3 +107,29 @@ def test_a_single_threaded_process_forks_its_workers() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "fork"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers fork on Linux only")
+def test_a_thread_started_once_the_workers_exist_does_not_make_them_spawn() -> None:
+    """sweep starts its progress display (a refresh thread) in on_start: after the pool
+    is forked, so its workers still start with the parent's state."""
+    import threading
+
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def start() -> None:
+        threads.append(threading.Thread(target=stop.wait))
+        threads[0].start()
+
+    if threading.active_count() != 1:
+        pytest.skip("another thread runs in this test process: workers spawn anyway")
+    _INHERITED[0] = "set by the parent"
+    try:
+        seen = run_local(_inherited, [0, 1], workers=2, on_start=start)
+        assert threads and seen == ["set by the parent"] * 2
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        _INHERITED[0] = "set at import"

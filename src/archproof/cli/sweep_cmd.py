@@ -256,9 +256,10 @@ def sweep(
         progress.update(task, completed=len(done))
 
     interrupted = False
-    progress.start()
     try:
-        run_grid(cells, workers=n_workers, dask=dask, on_done=on_done)
+        # started once the workers exist: its refresh thread would make them spawn (import
+        # archproof and numba, load the kernel) instead of fork (parallel.start_method)
+        run_grid(cells, workers=n_workers, dask=dask, on_done=on_done, on_start=progress.start)
     except KeyboardInterrupt:
         interrupted = True
     except MissingExtraError as exc:

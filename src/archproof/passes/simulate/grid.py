@@ -168,12 +168,13 @@ def run_grid(
     workers: int = 1,
     dask: str | None = None,
     on_done: Callable[[int, CellResult], None] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> list[CellResult]:
     """Run every cell, on local processes or the Dask scheduler at ``dask``; results in
-    cell order."""
+    cell order. ``on_start()`` runs once the workers exist (see parallel.run_local)."""
     if dask:
-        return run_dask(run_cell, cells, address=dask, on_done=on_done)
-    return run_local(run_cell, cells, workers=workers, on_done=on_done)
+        return run_dask(run_cell, cells, address=dask, on_done=on_done, on_start=on_start)
+    return run_local(run_cell, cells, workers=workers, on_done=on_done, on_start=on_start)
 
 
 @dataclass(frozen=True, slots=True)

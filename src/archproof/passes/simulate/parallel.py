@@ -106,16 +106,21 @@ def run_local(
     workers: int = 1,
     on_done: Callable[[int, R], None] | None = None,
     on_progress: Callable[[int, float], None] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> list[R]:
     """``[fn(t) for t in tasks]`` on ``workers`` local processes (1: in this process).
 
     ``on_done(i, result)`` runs in this process as each cell finishes, and
-    ``on_progress(i, value)`` with what a running cell last passed to :func:`report`. On
-    KeyboardInterrupt the workers are terminated and the interrupt propagates.
+    ``on_progress(i, value)`` with what a running cell last passed to :func:`report`.
+    ``on_start()`` runs once the workers exist: a caller's thread started there (a
+    progress display) does not keep the workers from being forked. On KeyboardInterrupt
+    the workers are terminated and the interrupt propagates.
     """
     global _report_to, _current
     out: dict[int, R] = {}
     if workers <= 1 or len(tasks) <= 1:
+        if on_start is not None:
+            on_start()
         saved = _report_to, _current
         _report_to = on_progress
         try:
@@ -142,6 +147,8 @@ def run_local(
         if main:
             signal.signal(signal.SIGINT, previous)
     try:
+        if on_start is not None:
+            on_start()
         it = pool.imap_unordered(_call, [(fn, i, t) for i, t in enumerate(tasks)])
         while len(out) < len(tasks):
             try:
@@ -172,6 +179,7 @@ def run_dask(
     *,
     address: str,
     on_done: Callable[[int, R], None] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> list[R]:
     """The same as :func:`run_local`, on the Dask distributed scheduler at ``address``
     (e.g. ``tcp://host:8786``). Its workers need archproof installed. On KeyboardInterrupt
@@ -183,6 +191,8 @@ def run_dask(
     out: dict[int, R] = {}
     run = uuid.uuid4().hex[:12]
     with distributed.Client(address) as client:
+        if on_start is not None:
+            on_start()
         futures = [
             client.submit(fn, t, key=f"archproof-cell-{run}-{i}", pure=False)
             for i, t in enumerate(tasks)
