@@ -343,8 +343,8 @@ def requests_fail_by_timeout(ctx: RuleContext) -> Iterator[Hit]:
             "idempotent call, or speed the callee up; the operation's latency target may "
             "need to grow with it",
             evidence=(
-                f"failed by timeouts {result.timeout_failures.formula} = {share:.4g}; "
-                f"error budget 1 − target = {budget:.4g}"
+                f"failed by timeouts {result.timeout_failures.formula} = {_share(share)}; "
+                f"error budget 1 − target = {_share(budget)}"
             ),
         )
 
@@ -355,7 +355,10 @@ _DEFAULT_BUDGET = 0.01
 
 
 def _share(value: float) -> str:
-    """A small share in full (0.0101%, not "<0.1%": budgets of 99.99% are 0.01%)."""
+    """A small share in full (0.0101%, not "<0.1%": budgets of 99.99% are 0.01%), down to
+    a millionth of a percent."""
+    if 0 < value < 1e-8:
+        return "under 0.000001%"
     return f"{sig(value * 100, 3)}%"
 
 
