@@ -43,3 +43,49 @@ def test_a_stated_peak_alone_is_not_multiplied_again() -> None:
     )
     assert round(rates["hold_table"][1]) == 200
 
+
+def test_a_rate_under_a_heading_counts_the_heading() -> None:
+    # the outsider's auction: "bids: around 50 per second" was read as 50 "times" a second
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "- bids: around 50 per second, up to 2,000 per second in the last minute of popular "
+        "auctions"
+    )
+    rates = [(q.value, q.subject, q.peak) for q in reading.placed if q.period == "second"]
+    assert rates == [(50, "bids", False), (2000, "bids", True)]
+
+
+def test_an_average_and_a_peak_stated_for_bids_are_both_the_bids_rates() -> None:
+    rates, factor = _rates(
+        "Auction site. 2M users, ~100k live auctions. Bids: ~50/s on average, 2,000/s at "
+        "peak. Highest bid wins, never two winners."
+    )
+    average, peak = rates["create_bid"]
+    assert (round(average), round(peak), factor) == (50, 2000, 40)
+
+
+def test_each_scanned_six_times_is_six_scans_per_parcel() -> None:
+    # the outsider's parcels: "~6 times" was a factor of 'scanned', per 'scanned'
+    from archproof.frontends.draft.quantities import read_quantities
+
+    for text in (
+        "Parcel tracking for a courier. 3M parcels/day, each scanned ~6 times (pickup, hubs).",
+        "We handle 3 million parcels a day, and each parcel is scanned about 6 times.",
+    ):
+        six = next(q for q in read_quantities(text).placed if q.value == 6)
+        assert (six.unit, six.subject, six.per) == ("count", "scans", "parcel"), text
+
+
+def test_parcels_scanned_six_times_a_day_are_the_main_write() -> None:
+    # the outsider's parcels: scans (18M a day) never computed, drafted as ride hailing
+    rates, _ = _rates(
+        "Parcel tracking for a courier. 3M parcels/day, each scanned ~6 times (pickup, hubs, "
+        "out for delivery, delivered). Customers track by tracking number, ~20M lookups/day. "
+        "A scan must be visible within 1 min. Keep tracking history 2 years."
+    )
+    assert not any("ride" in op for op in rates)
+    writes = [avg for op, (avg, _) in rates.items() if op.startswith("create_")]
+    assert [round(w * 86400) for w in writes] == [18_000_000]
+    reads = sum(avg for op, (avg, _) in rates.items() if op.startswith(("get_", "list_")))
+    assert round(reads * 86400) == 20_000_000

@@ -150,7 +150,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
         r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\briders?\b|nearby|"
-        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery"
+        # couriers on the road report where they are; "a courier" is also the business that
+        # ships parcels ("Parcel tracking for a courier": scans, not rides)
+        r"geospatial|\blocations?\b|\bgps\b|\bcouriers\b|food\s+delivery"
         # a driver alone is anyone at a wheel ("Driver pay in the app" at a parking garage):
         # drivers who take trips, riders or deliveries
         r"|\bdrivers?\b(?=[^\n]{0,300}?\b(?:passengers?|trips?|rides?|fares?|dispatch\w*"
