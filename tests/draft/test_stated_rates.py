@@ -89,3 +89,13 @@ def test_parcels_scanned_six_times_a_day_are_the_main_write() -> None:
     assert [round(w * 86400) for w in writes] == [18_000_000]
     reads = sum(avg for op, (avg, _) in rates.items() if op.startswith(("get_", "list_")))
     assert round(reads * 86400) == 20_000_000
+
+
+def test_table_booking_for_restaurants_is_a_booking_at_its_stated_peak() -> None:
+    # was crud over 'items' (create_item), nothing about tables or bookings
+    rates, _ = _rates(
+        "So we're building table booking for restaurants, a bit like Resy. Diners look up "
+        "free tables and then reserve one. On Friday evenings we hit 200 bookings per second "
+        "at peak."
+    )
+    assert round(rates["hold_table"][1]) == 200

@@ -58,7 +58,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "room for on-sale rushes",
         r"ticketmaster|ticket(?:ing)?\s+(?:booking|sales?|system)|\bseats?\b.*\b(?:held|hold|"
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
-        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)",
+        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)|\btables?\s+(?:bookings?|reservations?)",
     ),
     "file_sync": (
         "file sync: content-addressed chunks in an object store, file versions in a "
