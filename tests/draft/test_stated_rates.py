@@ -5,6 +5,8 @@ carries both figures as the task states them."""
 
 from __future__ import annotations
 
+import pytest
+
 from archproof.frontends.draft import draft
 from archproof.passes.lower import QueueingModel
 from archproof.pipeline import run
@@ -99,3 +101,28 @@ def test_table_booking_for_restaurants_is_a_booking_at_its_stated_peak() -> None
         "at peak."
     )
     assert round(rates["hold_table"][1]) == 200
+
+
+@pytest.mark.parametrize(
+    ("task", "op", "peak"),
+    [
+        (
+            "Design the cloud service for a smart thermostat company. 300,000 thermostats each "
+            "send a temperature reading every 60 seconds. Users can change the setpoint from the "
+            "mobile app, which is pushed to the device within 2 seconds; at peak there are 100 "
+            "setpoint changes per second.",
+            "change_setpoint",
+            100,
+        ),
+        (
+            "Design a file sync service like Dropbox. 10 million users. At peak we see 5,000 "
+            "file changes per second.",
+            "commit_change",
+            5000,
+        ),
+    ],
+)
+def test_a_blocks_stated_peak_is_not_multiplied_again(task: str, op: str, peak: int) -> None:
+    # were 300/s and 15,000/s: the blocks took the stated peak as the average
+    rates, _ = _rates(task)
+    assert round(rates[op][1]) == peak
