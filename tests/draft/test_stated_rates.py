@@ -126,3 +126,19 @@ def test_a_blocks_stated_peak_is_not_multiplied_again(task: str, op: str, peak: 
     # were 300/s and 15,000/s: the blocks took the stated peak as the average
     rates, _ = _rates(task)
     assert round(rates[op][1]) == peak
+
+
+def test_headings_name_what_is_counted_unless_they_name_the_load() -> None:
+    from archproof.frontends.draft.extract import extract
+
+    def rates(text: str) -> list[tuple[int, str | None, bool]]:
+        return [(int(f.value), f.subject, f.peak) for f in extract(text).all("rate")]
+
+    # was write 200/s and write 2,000/s: the reads under their heading were writes
+    assert rates("Design an API. Writes: 200/s, reads: 2,000/s.") == [
+        (200, "write", False),
+        (2000, "read", False),
+    ]
+    # a heading that names the load says nothing of what is counted: requests, as before
+    assert rates("Design an API. Peak: 2,000/s. Users: 1M.") == [(2000, "request", False)]
+    assert rates("Design an API. Traffic: 5k/s at peak.") == [(5000, "request", True)]

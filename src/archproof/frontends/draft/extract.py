@@ -309,11 +309,15 @@ def _from_reading(found: Extracted) -> None:
             subject_words = subject_words[:-1]  # "people visit": the people are the subject
         head = singular(subject_words[-1].lower())
         known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
-        if q.period and head not in ("request", "time") and not (known and known[0] == "people"):
+        headed = re.search(re.escape(q.subject) + r"\s*:", q.sentence) is not None  # "Bids:"
+        people = known is not None and known[0] == "people"
+        if headed and q.period and head not in _LOAD_HEADS and not people:
             for index, fig in overlapping:
                 # "Bids: ~50/s": the phrase read a bare "/s" as requests; the reader knows
                 # what the rate counts (the heading before the colon)
-                if fig.kind == "rate" and fig.subject == "request" and "request" not in fig.quote:
+                said = fig.subject or ""
+                generic = said in ("request", "write", "read") and said != head
+                if fig.kind == "rate" and generic and said not in fig.quote.lower():
                     role, subject = known if known else (_unknown_role(q), head)
                     figures[index] = replace(
                         fig, subject=subject, role=role if role != "follow" else "read"
@@ -351,6 +355,12 @@ def _from_reading(found: Extracted) -> None:
             )
 
 
+# Words a reader may give as a rate's subject that say nothing of what is counted
+# ("5k/s at peak", "50 times a second"): the phrase's own reading stands.
+_LOAD_HEADS = frozenset(
+    {"request", "time", "peak", "traffic", "load", "scale", "throughput", "volume", "rate"}
+    | {"spike", "burst", "average", "avg"}
+)
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
 
 

@@ -463,6 +463,14 @@ _HEADING_FILLER = _FILLER_BEFORE | _wordset(
 )
 
 
+# Headings that name the load, not what is counted ("Peak: 2,000/s", "Traffic: 5k/s").
+_LOAD_WORDS = _wordset(
+    "peak peaks traffic load scale throughput volume volumes rate rates qps rps tps capacity "
+    "target targets requirement requirements numbers stats average avg spike spikes burst "
+    "bursts expected estimate estimates"
+)
+
+
 def _heading_subject(toks: list[Token], i: int) -> str:
     """The noun a line or clause is headed by, before a colon, when only fillers, periods
     and other rates stand between the colon and this rate (`bids: around 50 per second`)."""
@@ -472,7 +480,7 @@ def _heading_subject(toks: list[Token], i: int) -> str:
             return ""
         if tok.text == ":":
             noun = _at(toks, k - 1)
-            if noun is None or noun.kind != "word" or noun.low in _FUNCTION_WORDS:
+            if noun is None or noun.kind != "word" or noun.low in _FUNCTION_WORDS | _LOAD_WORDS:
                 return ""
             return noun.text
         if tok.kind == "word" and not (tok.low in _HEADING_FILLER or _is_time_word(tok.low)):
