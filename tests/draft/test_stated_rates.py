@@ -142,3 +142,20 @@ def test_headings_name_what_is_counted_unless_they_name_the_load() -> None:
     # a heading that names the load says nothing of what is counted: requests, as before
     assert rates("Design an API. Peak: 2,000/s. Users: 1M.") == [(2000, "request", False)]
     assert rates("Design an API. Traffic: 5k/s at peak.") == [(5000, "request", True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "subject"),
+    [
+        ("Each post is viewed about 20 times.", "count", "views"),  # was a factor
+        ("Each object is replicated 3 times.", "factor", "replicated"),
+        ("Traffic increased 10 times last year.", "factor", "last"),
+    ],
+)
+def test_n_times_after_a_participle_counts_actions_unless_it_multiplies(
+    text: str, unit: str, subject: str
+) -> None:
+    from archproof.frontends.draft.quantities import read_quantities
+
+    (item,) = read_quantities(text).placed
+    assert (item.unit, item.subject) == (unit, subject)

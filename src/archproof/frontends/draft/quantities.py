@@ -758,6 +758,14 @@ def _coordinated(toks: list[Token], i: int, noun: str) -> str:
 _INSTRUMENT = _wordset("from via through using with on in by")
 
 
+# Participles whose "N times" multiplies rather than counts actions ("replicated 3 times",
+# "increased 10 times").
+_SCALED = _wordset(
+    "need used based increased decreased expected estimated projected multiplied scaled "
+    "reduced improved grown replicated copied mirrored duplicated stored sharded"
+)
+
+
 def _done_before(toks: list[Token], i: int) -> str | None:
     """`scanned ~6 times`, `is viewed about 20 times`: a past participle right before the
     number (past fillers) makes "N times" a count of that action, named as a noun
@@ -768,8 +776,11 @@ def _done_before(toks: list[Token], i: int) -> str | None:
     if k < 0 or toks[k].kind != "word":
         return None
     low = toks[k].low
-    if not low.endswith("ed") or len(low) < 5 or low in _wordset("need used based"):
+    if not low.endswith("ed") or len(low) < 5 or low in _SCALED:
         return None
+    after = _at(toks, i + 2)
+    if after is not None and after.low in _wordset("more higher larger bigger faster than as"):
+        return None  # "increased 10 times more": a multiplier
     base = low[:-2]
     if base[-1] == base[-2] and base[-1] not in "ls":
         base = base[:-1]  # scanned → scan, shipped → ship
