@@ -390,6 +390,10 @@ def _looked_up(q: Quantity) -> bool:
     return bool(re.search(r"\btimes\b", q.text, re.IGNORECASE)) and bool(words & _LOOK_VERBS)
 
 
+# The note of a rate of actions done to each of a stated number of things (scans).
+PER_ITEM = "per item: "
+
+
 def _per_item_totals(found: Extracted) -> None:
     """`3M parcels a day, each scanned ~6 times`: a count per thing (6 scans per parcel)
     times the rate the task states for that thing is a rate of its own (18M scans a day),
@@ -423,7 +427,8 @@ def _per_item_totals(found: Extracted) -> None:
                 role=role,
                 scope=q.sentence,
                 peak=things.peak,
-                note=f"{plain(float(q.value))} {q.subject} per {q.per} × the {q.per} rate",
+                note=f"{PER_ITEM}{plain(float(q.value))} {q.subject} per {q.per} × the "
+                f"{q.per} rate",
             ),
         )
 
