@@ -33,6 +33,17 @@ TASKS = (
     "which is pushed to the device within 2 seconds; there are about 50,000 setpoint changes a "
     "day. Readings are rolled up hourly, and the app shows the last 24 hours and 30 days of "
     "hourly averages. Raw readings are kept for 14 days.",
+    # stated rates of the main action (issue 13): a peak beside a monthly average, an
+    # average and a peak under a heading, scans per parcel
+    "Design a restaurant reservation system like OpenTable. 20,000 restaurants list their "
+    "tables; diners search by city, date and party size and book a table. There are about 1 "
+    "million reservations a month, with a spike on Friday and Saturday evenings of 200 bookings "
+    "per second. A table must never be booked twice for the same time slot.",
+    "Online auction site\n\n- 5 million registered users, 300k auctions live at any time\n\n"
+    "- bids: around 50 per second, up to 2,000 per second in the last minute of popular "
+    "auctions\n\n- the highest bid must be correct, two bidders can not both win",
+    "Parcel tracking for a courier. 3M parcels/day, each scanned ~6 times (pickup, hubs, out "
+    "for delivery, delivered). Customers track by tracking number, ~20M lookups/day.",
 )
 _RAW_FRACTION = re.compile(r"\(\d+/\d+\)|\b\d{4,}/\d{2,}\b")
 

@@ -58,7 +58,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "room for on-sale rushes",
         r"ticketmaster|ticket(?:ing)?\s+(?:booking|sales?|system)|\bseats?\b.*\b(?:held|hold|"
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
-        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)",
+        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)|\btables?\s+(?:bookings?|reservations?)",
     ),
     "file_sync": (
         "file sync: content-addressed chunks in an object store, file versions in a "
@@ -150,7 +150,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
         r"ride[- ]?shar|ride[- ]?hail|\buber\b|\blyft\b|\briders?\b|nearby|"
-        r"geospatial|\blocations?\b|\bgps\b|courier|food\s+delivery"
+        # couriers on the road report where they are; "a courier" is also the business that
+        # ships parcels ("Parcel tracking for a courier": scans, not rides)
+        r"geospatial|\blocations?\b|\bgps\b|\bcouriers\b|food\s+delivery"
         # a driver alone is anyone at a wheel ("Driver pay in the app" at a parking garage):
         # drivers who take trips, riders or deliveries
         r"|\bdrivers?\b(?=[^\n]{0,300}?\b(?:passengers?|trips?|rides?|fares?|dispatch\w*"

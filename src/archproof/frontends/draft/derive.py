@@ -163,7 +163,6 @@ def average(fig: Figure, peak_factor: Fraction) -> Fraction:
 
 def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     """Resolve the load figures for a task whose main building block is `primary`."""
-    peak_factor = _peak_factor(found, ledger)
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
@@ -186,6 +185,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     # Lookups the task counts as queries ("10 million unique queries a day") are its reads.
     read_fig = read_fig or _pick(rates, None, ("search",))
     total_fig = _pick(rates, None, ("requests",))
+    peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
     if fleet is not None:
@@ -468,11 +468,28 @@ def _pick(
     return None
 
 
-def _peak_factor(found: Extracted, ledger: Ledger) -> Fraction:
+def _peak_factor(
+    found: Extracted, ledger: Ledger, main: tuple[Figure | None, ...] = ()
+) -> Fraction:
+    """The stated peak factor; else the one a main rate states as both an average and a
+    peak ("around 50 bids per second, 2,000 per second at peak": 40×), so the operation
+    carries both figures as stated; else the assumed 3×."""
     fig = found.first("peak_factor")
     if fig is not None:
         ledger.extracted("peak factor", f"{_num(fig.value)}×", fig.quote)
         return fig.value
+    pair = _average_and_peak(found.all("rate"), main)
+    if pair is not None:
+        avg, peak = pair
+        factor = peak.value / avg.value
+        ledger.derived(
+            "peak factor",
+            f"{_num(factor)}×",
+            f'the stated peak "{peak.quote}" ({rate_text(peak.value)}) ÷ the stated average '
+            f'"{avg.quote}" ({rate_text(avg.value)})',
+            "peak-factor",
+        )
+        return factor
     ledger.assumed(
         "peak factor",
         f"{_num(PEAK_FACTOR)}×",
@@ -481,6 +498,26 @@ def _peak_factor(found: Extracted, ledger: Ledger) -> Fraction:
         "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)",
     )
     return PEAK_FACTOR
+
+
+def _average_and_peak(
+    rates: list[Figure], main: tuple[Figure | None, ...]
+) -> tuple[Figure, Figure] | None:
+    """An average and a peak rate the task states for the same main figure's subject and
+    role (the first main figure that has both), the peak above the average."""
+    for fig in main:
+        if fig is None or fig.note == "scaled by DAU":
+            continue
+        same = [
+            r
+            for r in rates
+            if r.subject == fig.subject and r.role == fig.role and r.note != "scaled by DAU"
+        ]
+        avg = next((r for r in same if not r.peak), None)
+        peak = next((r for r in same if r.peak), None)
+        if avg is not None and peak is not None and peak.value > avg.value > 0:
+            return avg, peak
+    return None
 
 
 def _people(

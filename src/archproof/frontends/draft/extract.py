@@ -278,6 +278,7 @@ def extract(text: str) -> Extracted:
     found.reading = read_quantities(text)
     _from_reading(found)
     _per_owner_totals(found)
+    _per_item_totals(found)
     found.figures.sort(key=lambda f: f.start)
     return found
 
@@ -308,10 +309,25 @@ def _from_reading(found: Extracted) -> None:
             subject_words = subject_words[:-1]  # "people visit": the people are the subject
         head = singular(subject_words[-1].lower())
         known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
+        headed = re.search(re.escape(q.subject) + r"\s*:", q.sentence) is not None  # "Bids:"
+        people = known is not None and known[0] == "people"
+        if headed and q.period and head not in _LOAD_HEADS and not people:
+            for index, fig in overlapping:
+                # "Bids: ~50/s": the phrase read a bare "/s" as requests; the reader knows
+                # what the rate counts (the heading before the colon)
+                said = fig.subject or ""
+                generic = said in ("request", "write", "read") and said != head
+                if fig.kind == "rate" and generic and said not in fig.quote.lower():
+                    role, subject = known if known else (_unknown_role(q), head)
+                    figures[index] = replace(
+                        fig, subject=subject, role=role if role != "follow" else "read"
+                    )
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
             role, subject = known if known else (_unknown_role(q), head)
+            if _looked_up(q):
+                role = "read"  # "check a parcel's status 20 million times a day"
             per_user = q.per in _PEOPLE_PER_WHAT
             figures.append(
                 Figure(
@@ -339,6 +355,12 @@ def _from_reading(found: Extracted) -> None:
             )
 
 
+# Words a reader may give as a rate's subject that say nothing of what is counted
+# ("5k/s at peak", "50 times a second"): the phrase's own reading stands.
+_LOAD_HEADS = frozenset(
+    {"request", "time", "peak", "traffic", "load", "scale", "throughput", "volume", "rate"}
+    | {"spike", "burst", "average", "avg"}
+)
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
 
 
@@ -353,6 +375,62 @@ def _unknown_role(q: Quantity) -> str:
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"
     return "write"
+
+
+_LOOK_VERBS = _READ_VERBS | frozenset(
+    ["check", "checks", "checked", "look", "looks", "track", "tracks", "see", "sees", "query"]
+)
+
+
+def _looked_up(q: Quantity) -> bool:
+    """A count of times in a sentence that looks something up ("customers check a parcel's
+    status by its tracking number 20 million times a day"): reads of it, whatever the noun
+    (a status is written when posted, read when checked)."""
+    words = {w.lower() for w in _WORD.findall(q.sentence)}
+    return bool(re.search(r"\btimes\b", q.text, re.IGNORECASE)) and bool(words & _LOOK_VERBS)
+
+
+# The note of a rate of actions done to each of a stated number of things (scans).
+PER_ITEM = "per item: "
+
+
+def _per_item_totals(found: Extracted) -> None:
+    """`3M parcels a day, each scanned ~6 times`: a count per thing (6 scans per parcel)
+    times the rate the task states for that thing is a rate of its own (18M scans a day),
+    the main write when the task names no other: it goes before the things' rate."""
+    rates = [q for q in found.reading.placed if q.unit == "count" and q.per_second is not None]
+    for q in found.reading.placed:
+        if q.unit != "count" or q.period is not None or q.per is None or not q.subject:
+            continue
+        if q.per in _PEOPLE_PER_WHAT or q.value <= 1 or not re.search(r"\btimes\b", q.text):
+            continue  # only actions done N times to each thing ("scanned 6 times")
+        things = next(
+            (r for r in rates if r.subject and singular(r.subject.split()[-1].lower()) == q.per),
+            None,
+        )
+        if things is None or things.per_second is None:
+            continue
+        head = singular(q.subject.split()[-1].lower())
+        known = NOUNS.get(head)
+        role, subject = known if known and known[0] != "people" else ("write", head)
+        # before the things' own rate: the sort by position keeps it first
+        own = [n for n, f in enumerate(found.figures) if f.start == things.start]
+        at = own[0] if own else len(found.figures)
+        found.figures.insert(
+            at,
+            Figure(
+                "rate",
+                things.per_second * q.value,
+                f"{quote(things.describe())} × {quote(q.describe())} each",
+                things.start,  # read where the things are: before their own rate
+                subject=subject,
+                role=role,
+                scope=q.sentence,
+                peak=things.peak,
+                note=f"{PER_ITEM}{plain(float(q.value))} {q.subject} per {q.per} × the "
+                f"{q.per} rate",
+            ),
+        )
 
 
 _LIMIT_WORDS = re.compile(

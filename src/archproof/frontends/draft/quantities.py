@@ -265,6 +265,10 @@ def _place(
             re.IGNORECASE,
         ):
             return q("count", "retries", nxt.end)  # "retried max 3 times": a count of retries
+        done = _done_before(toks, i)
+        if done is not None:
+            # "each scanned ~6 times": six scans per parcel, a count, not a multiplier
+            return q("count", done, nxt.end, per=_per(toks, i, _clause_end(toks, i)))
         subject = _noun_after(toks, i + 2)
         if _COMPARATIVE.match(subject):
             # "the traffic is 10x higher": what is multiplied is the clause's subject
@@ -336,7 +340,12 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     end = tok.end
     if direct is not None:
         period, end = direct
-        subject = subject or _passive_subject(toks, i) or _noun_before(toks, i)
+        subject = (
+            subject
+            or _heading_subject(toks, i)
+            or _passive_subject(toks, i)
+            or _noun_before(toks, i)
+        )
     else:
         period, pend = _period_after(toks, j)
         if period is not None:
@@ -361,7 +370,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         )
     inherited: Quantity | None = None
     if not subject:
-        passive = _passive_subject(toks, i) if period is not None else ""
+        passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
         subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
@@ -445,6 +454,38 @@ def _is_people(subject: str) -> bool:
     words = subject.lower().split()
     role = NOUNS.get(singular(words[-1]))
     return role is not None and role[0] == "people" and "new" not in words
+
+
+# Words a rate may have between a heading's colon and its number: "bids: around 50 per
+# second, up to 2,000 per second", "Bids: ~50/s on average, 2,000/s at peak".
+_HEADING_FILLER = _FILLER_BEFORE | _wordset(
+    "on average avg mean normally usually typically in the a an and or per peak peaks s"
+)
+
+
+# Headings that name the load, not what is counted ("Peak: 2,000/s", "Traffic: 5k/s").
+_LOAD_WORDS = _wordset(
+    "peak peaks traffic load scale throughput volume volumes rate rates qps rps tps capacity "
+    "target targets requirement requirements numbers stats average avg spike spikes burst "
+    "bursts expected estimate estimates"
+)
+
+
+def _heading_subject(toks: list[Token], i: int) -> str:
+    """The noun a line or clause is headed by, before a colon, when only fillers, periods
+    and other rates stand between the colon and this rate (`bids: around 50 per second`)."""
+    for k in range(i - 1, -1, -1):
+        tok = toks[k]
+        if tok.kind == "brk":
+            return ""
+        if tok.text == ":":
+            noun = _at(toks, k - 1)
+            if noun is None or noun.kind != "word" or noun.low in _FUNCTION_WORDS | _LOAD_WORDS:
+                return ""
+            return noun.text
+        if tok.kind == "word" and not (tok.low in _HEADING_FILLER or _is_time_word(tok.low)):
+            return ""
+    return ""
 
 
 def _previous_clause_subject(toks: list[Token], i: int) -> str:
@@ -717,6 +758,37 @@ def _coordinated(toks: list[Token], i: int, noun: str) -> str:
 _INSTRUMENT = _wordset("from via through using with on in by")
 
 
+# Participles whose "N times" multiplies rather than counts actions ("replicated 3 times",
+# "increased 10 times").
+_SCALED = _wordset(
+    "need used based increased decreased expected estimated projected multiplied scaled "
+    "reduced improved grown replicated copied mirrored duplicated stored sharded"
+)
+
+
+def _done_before(toks: list[Token], i: int) -> str | None:
+    """`scanned ~6 times`, `is viewed about 20 times`: a past participle right before the
+    number (past fillers) makes "N times" a count of that action, named as a noun
+    (`scans`, `views`); None when no participle stands there."""
+    k = i - 1
+    while k >= 0 and (toks[k].kind == "sym" or toks[k].low in _FILLER_BEFORE):
+        k -= 1
+    if k < 0 or toks[k].kind != "word":
+        return None
+    low = toks[k].low
+    if not low.endswith("ed") or len(low) < 5 or low in _SCALED:
+        return None
+    after = _at(toks, i + 2)
+    if after is not None and after.low in _wordset("more higher larger bigger faster than as"):
+        return None  # "increased 10 times more": a multiplier
+    base = low[:-2]
+    if base[-1] == base[-2] and base[-1] not in "ls":
+        base = base[:-1]  # scanned → scan, shipped → ship
+    elif base.endswith(("at", "iz", "ov", "ar", "us")):
+        base += "e"  # updated → update, moved → move, shared → share
+    return base + "s"
+
+
 def _acted_on(toks: list[Token], i: int) -> str:
     """What is done N times: the nearest noun before, unless it is the object of a
     preposition ("changes the setpoint from a phone app a dozen times a day": the
@@ -924,6 +996,11 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
         # "100 million users, each receiving 40 emails a day": a verb in -ing after "each"
         # when an owner (users, servers) comes before it; "each booking" stays a noun
         acting = nxt.low.endswith("ing") and owner is not None and singular(owner.low) in _OWNERS
+        if nxt.low.endswith("ed") and nxt.low not in _STOP:
+            # "3M parcels a day, each scanned ~6 times": each of the things counted before
+            whose = _owner_of_each(toks, k)
+            if whose is not None:
+                return whose if not size or whose in _OWNERS else None
         if not one and nxt.low not in _STOP and not acting:
             noun = singular(nxt.low)
             return noun if not size or noun in _OWNERS else None

@@ -54,7 +54,14 @@ def booking(ctx: Ctx) -> None:
         book_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
     else:
         fig = stated_rate(ctx, frozenset({"reservation", "booking", "ticket", "order"}))
-        if fig is not None and fig.per_second is not None:
+        if fig is not None and fig.per_second is not None and fig.peak:
+            # a stated peak is the peak: the average is it ÷ the peak factor
+            arrivals = fig.per_second / ctx.load.peak_factor
+            book_note = (
+                f'from the task: "{fig.describe()}" (a peak) ÷ peak factor '
+                f"{sig(float(ctx.load.peak_factor), 6)}"
+            )
+        elif fig is not None and fig.per_second is not None:
             arrivals, book_note = fig.per_second, f'from the task: "{fig.describe()}"'
         else:
             arrivals, book_note = ctx.load.writes, "the main write load"

@@ -67,6 +67,19 @@ def stated_rate(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
     return None
 
 
+def stated_average(ctx: Ctx, item: Quantity) -> tuple[Fraction, str]:
+    """A stated rate as the average the operation carries, with a note quoting it: a
+    stated peak is the peak, so the average is it ÷ the peak factor (the lowering
+    multiplies back, once)."""
+    rate = item.per_second
+    assert rate is not None
+    note = f'from the task: "{item.describe()}"'
+    if item.peak:
+        rate = rate / ctx.load.peak_factor
+        note += f" (a peak) ÷ peak factor {sig(float(ctx.load.peak_factor), 6)}"
+    return rate, note
+
+
 def any_rate(ctx: Ctx) -> tuple[Fraction, str, Quantity] | None:
     """The task's first stated rate as an average per second (a stated peak ÷ the peak
     factor), with a note quoting it — the main load of a block whose job is one stream

@@ -13,7 +13,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import stated_count, stated_rate, stock
+from archproof.frontends.draft.patterns.common import (
+    stated_average,
+    stated_count,
+    stated_rate,
+    stock,
+)
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
@@ -36,8 +41,8 @@ def file_sync(ctx: Ctx) -> None:
     chunk = _chunk_size(ctx)
     change = stated_rate(ctx, frozenset({"change", "edit", "update", "file", "upload"}))
     if change is not None and change.per_second is not None:
-        changes = change.per_second * (users if change.per else 1)
-        change_note = f'from the task: "{change.describe()}"'
+        changes, change_note = stated_average(ctx, change)
+        changes *= users if change.per else 1
     else:
         changes = users * CHANGES_PER_USER_DAY / 86_400
         change_note = "10 file changes per user a day (assumed)"

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import stated_count, stated_rate
+from archproof.frontends.draft.patterns.common import stated_average, stated_count, stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
@@ -52,8 +52,8 @@ def finance(ctx: Ctx) -> None:
     txn = stated_rate(ctx, frozenset({"transaction", "payment"}))
     if txn is not None and txn.per_second is not None:
         per = users if txn.per else Fraction(1)
-        txn_rate = txn.per_second * per
-        txn_note = f'from the task: "{txn.describe()}"'
+        txn_rate, txn_note = stated_average(ctx, txn)
+        txn_rate *= per
         if txn.per:
             txn_note += f" × {_n(users)} users"
     else:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import TEMPLATES
+from archproof.frontends.draft.extract import PER_ITEM
 from archproof.frontends.draft.lexicon import NOUNS
 from archproof.frontends.draft.patterns.common import object_storage, primary_rates
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
@@ -206,16 +207,33 @@ def crud(ctx: Ctx) -> None:
     key = name.lower()
     writes, reads, wnote, rnote = primary_rates(ctx, "crud", key)
     ctx.entity(name)
+    # "3M parcels a day, each scanned ~6 times": the main write is the scan of a parcel
+    act = next(
+        (
+            f.subject
+            for f in ctx.load.extracted.all("rate")
+            if f.note is not None
+            and f.note.startswith(PER_ITEM)
+            and f.subject == ctx.load.primary_subject
+        ),
+        None,
+    )
+    write_id = f"{act}_{key}" if act else f"create_{key}"
     create = ctx.op(
         OpSpec(
-            id=f"create_{key}",
-            description=f"POST /{key}s: create a {key}",
+            id=write_id,
+            description=f"POST /{key}s/{{id}}/{act}s: record a {act} of a {key}"
+            if act
+            else f"POST /{key}s: create a {key}",
             pattern="crud",
             rate=writes,
             rate_note=wnote,
             reads=False,
-            calls=ctx.front(f"create_{key}", [ctx.db("write", f"insert the {key}")]),
-            keywords=("create", "write", "add", "post"),
+            calls=ctx.front(
+                write_id,
+                [ctx.db("write", f"append the {act} to the {key}" if act else f"insert the {key}")],
+            ),
+            keywords=("create", "write", "add", "post", *((act,) if act else ())),
         )
     )
     get = ctx.op(
@@ -246,4 +264,5 @@ def crud(ctx: Ctx) -> None:
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
-    ctx.use_cases += [f"Create a {key}", f"Read a {key}", f"List a user's {key}s"]
+    made = f"Record a {act} of a {key}" if act else f"Create a {key}"
+    ctx.use_cases += [made, f"Read a {key}", f"List a user's {key}s"]

@@ -16,7 +16,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import stated_rate
+from archproof.frontends.draft.patterns.common import stated_average, stated_rate
 from archproof.frontends.draft.patterns.rollup import add_rollup
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -190,11 +190,9 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
     what = command.group(0).lower()
     stated = stated_rate(ctx, frozenset({"change", "setpoint", "command", "update"}))
     if stated is not None and stated.per_second is not None:
-        rate = stated.per_second
+        rate, note = stated_average(ctx, stated)
         if stated.per is not None and stated.per != noun:
-            rate, note = rate * ctx.dau(), f'from the task: "{stated.describe()}" × the DAU'
-        else:
-            note = f'from the task: "{stated.describe()}"'
+            rate, note = rate * ctx.dau(), f"{note} × the DAU"
     else:
         rate = ctx.dau() * SETPOINTS_PER_OWNER_DAY / DAY
         note = f"assumed: {SETPOINTS_PER_OWNER_DAY} change per daily active user a day"
