@@ -140,6 +140,15 @@ def test_bundled_tasks_get_no_review_finding_above_info(drafts: dict[str, Draft]
             for f in review.active()  # type: ignore[attr-defined]
             if f.severity.rank >= 2
         ]
+        if path.stem == "payments":
+            # The task's 2 s p99 is the PSP's own catalog p99: the whole payment is over it
+            # by the capacity pass (2.01 s since d4de286 gave the PSP's tail its real
+            # weight; it read 1.9 s when a call cut at its timeout was taken as
+            # exponential). A true conflict, which the draft asks about; said, not hidden.
+            assert any(
+                "create_payment" in q and "target" in q for q in drafts["payments"].open_questions
+            )
+            findings = [f for f in findings if not f.startswith("OP009 operation:create_payment")]
         assert findings == [], path.name
 
 

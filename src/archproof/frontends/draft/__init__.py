@@ -93,25 +93,19 @@ def draft(task: str) -> Draft:
     _figures(ctx)
     obs = observability(ctx)
     name = _name(text, classification.primary)
-
-    def written() -> tuple[str, Design]:
-        yaml = emit(
-            ctx,
-            name=name,
-            kind=classification.kind,
-            task=text,
-            observability=obs,
-            answers=_answers(ctx, text),
-        )
-        try:
-            return yaml, load_text(yaml, "<draft>")
-        except DesignError as exc:
-            first = exc.diagnostics[0].headline() if exc.diagnostics else str(exc)
-            raise InternalError("the drafter", f"drafted YAML does not load: {first}") from exc
-
-    yaml, design = written()
-    if _drop_latency_acceptances(ctx, design):
-        yaml, design = written()
+    yaml = emit(
+        ctx,
+        name=name,
+        kind=classification.kind,
+        task=text,
+        observability=obs,
+        answers=_answers(ctx, text),
+    )
+    try:
+        design = load_text(yaml, "<draft>")
+    except DesignError as exc:
+        first = exc.diagnostics[0].headline() if exc.diagnostics else str(exc)
+        raise InternalError("the drafter", f"drafted YAML does not load: {first}") from exc
     return Draft(
         yaml=yaml,
         design=design,
@@ -124,29 +118,6 @@ def draft(task: str) -> Draft:
         figures=tuple(ctx.figures),
         reading=found.reading,
     )
-
-
-def _drop_latency_acceptances(ctx: Ctx, design: Design) -> bool:
-    """The draft accepts review OP009 where its Σ p99 estimate says the task's latency
-    target is out of reach (scaling.latency_risks, with the question it asks); the capacity
-    pass decides whether OP009 fires, and an acceptance of a finding that does not fire is
-    itself a finding (AP040). Keep only those the capacity pass confirms; True if any went."""
-    pending = [op for op in ctx.ops if "OP009" in op.accept]
-    if not pending:
-        return False
-    from archproof.passes.capacity import CapacityResult  # the pass, only when needed
-    from archproof.passes.capacity.status import SloStatus
-    from archproof.pipeline import run
-
-    capacity = run(design, passes=("capacity",)).get(CapacityResult)
-    dropped = False
-    for op in pending:
-        result = capacity.operation(op.id) if capacity is not None else None
-        checks = [c for c in (result.slo if result else ()) if c.metric in ("p95", "p99")]
-        if not any(c.status is SloStatus.VIOLATED for c in checks):
-            del op.accept["OP009"]
-            dropped = True
-    return dropped
 
 
 def _availability_words(found: Extracted, constraints: list[ConstraintSpec]) -> None:

@@ -563,13 +563,6 @@ def latency_risks(ctx: Ctx) -> None:
                 f"{op.id}: p99 target {ms(float(target))} is below the sum of its "
                 f"calls' p99 (≈ {ms(estimate)}). Relax it, or which step can go?"
             )
-            # Said, not hidden: review OP009 would repeat the conflict the question states
-            # (the task's target is the requirement; the draft does not relax it)
-            op.accept.setdefault(
-                "OP009",
-                f"the p99 target {ms(float(target))} is below the sum of the calls' p99 "
-                f"(≈ {ms(estimate)}): kept as the task's requirement (open question)",
-            )
 
 
 def _external_dominates(ctx: Ctx, op: OpSpec, target: float) -> None:
