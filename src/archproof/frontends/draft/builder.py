@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Protocol
 
 from archproof.frontends.draft.classify import Classification
-from archproof.frontends.draft.derive import Ledger, Load, average
+from archproof.frontends.draft.derive import Ledger, Load, average, stated_rate
 from archproof.frontends.draft.entities import add_access, make_entity, referenced
 from archproof.frontends.draft.plan import (
     CallSpec,
@@ -229,9 +229,7 @@ class Ctx:
         fig = self.load.rate_for(subjects, roles)
         if fig is not None:
             value = average(fig, self.load.peak_factor)
-            self.ledger.extracted(
-                name, rate_text(fig.value) + (" (peak)" if fig.peak else ""), fig.quote
-            )
+            self.ledger.extracted(name, stated_rate(fig), fig.quote)
             note = f'from the task: "{fig.quote}"'
             if fig.peak:
                 note += f" ÷ peak factor {self.load.peak_factor}"

@@ -161,6 +161,11 @@ def average(fig: Figure, peak_factor: Fraction) -> Fraction:
     return fig.value / peak_factor if fig.peak else fig.value
 
 
+def stated_rate(fig: Figure) -> str:
+    """A rate as the task states it, for the requirements table: "3k/s (peak)"."""
+    return rate_text(fig.value) + (" (peak)" if fig.peak else "")
+
+
 def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     """Resolve the load figures for a task whose main building block is `primary`."""
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
@@ -250,7 +255,7 @@ def _fleet_load(
         reads = average(read_fig, peak_factor)
         ledger.extracted(
             "reads",
-            rate_text(read_fig.value) + (" (peak)" if read_fig.peak else ""),
+            stated_rate(read_fig),
             read_fig.quote,
         )
     else:
@@ -325,7 +330,7 @@ def _split_load(
         if write_fig.note != "scaled by DAU":
             ledger.extracted(
                 _label(write_fig.subject, "writes"),
-                rate_text(write_fig.value) + (" (peak)" if write_fig.peak else ""),
+                stated_rate(write_fig),
                 write_fig.quote,
             )
     if read_fig is not None:
@@ -333,7 +338,7 @@ def _split_load(
         if read_fig.note != "scaled by DAU":
             ledger.extracted(
                 _label(read_fig.subject, "reads"),
-                rate_text(read_fig.value) + (" (peak)" if read_fig.peak else ""),
+                stated_rate(read_fig),
                 read_fig.quote,
             )
     if write_fig is not None and read_fig is None:
@@ -357,7 +362,7 @@ def _split_load(
             total = average(total_fig, peak_factor)
             ledger.extracted(
                 "requests",
-                rate_text(total_fig.value) + (" (peak)" if total_fig.peak else ""),
+                stated_rate(total_fig),
                 total_fig.quote,
             )
             how = f"{rate_text(total)} requests split by {ratio_rule()}"
