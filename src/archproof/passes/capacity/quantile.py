@@ -20,12 +20,17 @@ Z = {0.5: 0.0, 0.95: 1.6448536269514722, 0.99: 2.3263478740408408}
 FORMULA = "lognormal fit of mean m and variance v: exp(ln m − σ²/2 + z·σ), σ² = ln(1 + v/m²)"
 
 
+def lognormal_fit(mean: float, var: float) -> tuple[float, float]:
+    """(μ, σ) of the lognormal with this mean and variance (both > 0)."""
+    s2 = math.log1p(var / (mean * mean))
+    return math.log(mean) - s2 / 2.0, math.sqrt(s2)
+
+
 def lognormal_quantile(mean: float, var: float, q: float) -> float:
     """The q-quantile (0.5, 0.95 or 0.99) of the lognormal with this mean and variance."""
     if mean <= 0:
         return 0.0
     if var <= 0:
         return mean
-    s2 = math.log1p(var / (mean * mean))
-    mu = math.log(mean) - s2 / 2.0
-    return math.exp(mu + Z[q] * math.sqrt(s2))
+    mu, sigma = lognormal_fit(mean, var)
+    return math.exp(mu + Z[q] * sigma)

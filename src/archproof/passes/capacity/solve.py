@@ -36,6 +36,7 @@ from archproof.passes.capacity.finite_source import MAX_SOURCES
 from archproof.passes.capacity.finite_source import finite_callers as solve_finite
 from archproof.passes.capacity.fork_join import max_moments
 from archproof.passes.capacity.network import Network, Seq, Visit
+from archproof.passes.capacity.quantile import lognormal_fit
 from archproof.passes.lower import Call, Parallel, direct_calls, substeps
 from archproof.utilization import rho
 
@@ -191,9 +192,8 @@ def truncated(r: float, vr: float, timeout: float) -> tuple[float, float]:
         return 0.0, 0.0
     if vr <= 0.0:
         return min(r, timeout), 0.0
-    s2 = math.log1p(vr / (r * r))
-    s = math.sqrt(s2)
-    mu = math.log(r) - s2 / 2.0
+    mu, s = lognormal_fit(r, vr)
+    s2 = s * s
     d = (math.log(timeout) - mu) / s
     over = _phi(-d)  # P(X > T)
     mean = r * _phi(d - s) + timeout * over
