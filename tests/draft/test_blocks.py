@@ -132,6 +132,18 @@ def test_finance_syncs_accounts_on_a_schedule() -> None:
         "from the banks once a day."
     )
     assert abs(_rate(d, "schedule_syncs") - 30_000_000 / 86_400) < 1e-6
+    assert "10,000,000 users × 3 accounts each" in d.yaml
+
+
+def test_finance_sync_note_names_the_accounts_once() -> None:
+    """The stated count's own words carry the noun: '30 million bank accounts' was printed
+    'the task's 30 million bank accounts accounts'."""
+    d = _draft(
+        "Design a personal finance aggregator like Mint. 10 million users link 30 million "
+        "bank accounts. Transactions are pulled from the banks once a day."
+    )
+    assert "accounts accounts" not in d.yaml
+    assert "the task's 30 million bank accounts = 30,000,000 accounts" in d.yaml
 
 
 def test_trending_refreshed_every_30s_is_a_stream() -> None:

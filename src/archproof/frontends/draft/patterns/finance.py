@@ -24,14 +24,20 @@ DEFAULT_ACCOUNTS_PER_USER = Fraction(2)
 TRANSACTIONS_PER_ACCOUNT_DAY = Fraction(1)
 
 
+def _accounts(text: str) -> str:
+    """The stated count as the task wrote it ('30 million bank accounts'), with the noun
+    added only where the number stood alone."""
+    return text if "account" in text.lower() else f"{text} accounts"
+
+
 def finance(ctx: Ctx) -> None:
     users = Fraction(round(ctx.load.users or ctx.load.dau or ctx.dau()))
     per_user = stated_count(ctx, frozenset({"account"}))
     if per_user is not None and per_user.per is not None:
         accounts = users * per_user.value
-        how = f"{_n(users)} users × {per_user.text} accounts each"
+        how = f"{_n(users)} users × {_accounts(per_user.text)} each"
     elif per_user is not None:
-        accounts, how = per_user.value, f"the task's {per_user.text} accounts"
+        accounts, how = per_user.value, f"the task's {_accounts(per_user.text)}"
     else:
         accounts = users * DEFAULT_ACCOUNTS_PER_USER
         how = f"{_n(users)} users × 2 linked accounts each (assumed)"
