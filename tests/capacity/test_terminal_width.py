@@ -107,3 +107,30 @@ def test_simulate_renders_at_the_terminal_width() -> None:
         assert "Latency (simulated / analytic)" in tables_out
         assert max(len(line) for line in tables_out.splitlines()) <= width
         assert "…" not in tables_out and not EXPONENT.search(tables_out)
+
+
+def test_a_table_too_wide_after_folding_splits_into_column_groups() -> None:
+    """A drill's request table (errors '1,173,255 (44.2%)') was 93 columns with nothing to
+    fold or drop; at 80 the console clipped it to 'throughpu…' and '1,575,…'. It now
+    prints in column groups, each led by the operation, every figure whole."""
+    from archproof.backends.capacity_tables import Table
+
+    headers = ("operation", "throughput/s", "ok", "degraded", "errors", "timeouts", "rejections")
+    row = ("notify_offline", "13,881.1", "1,575,123", "0", "1,173,255 (44.2%)", "1,180,001", "7")
+    table = Table("Requests per operation", headers, (row,) * 3, note="counts summed")
+    for width in (40, 80):
+        buf = io.StringIO()
+        console = Console(file=buf, width=width)
+        fitted = capacity_terminal.fit(table, console)
+        console.print(fitted.table)
+        out = buf.getvalue()
+        assert "…" not in out, out
+        assert max(len(line) for line in out.splitlines()) <= width
+        for cell in (*headers, *row):
+            assert cell in out, (width, cell)
+        groups = out.count("Requests per operation")
+        assert groups > 1 and out.count("notify_offline") == 3 * groups
+        assert out.count("counts summed") == 1  # the caption once, under the groups
+    wide = io.StringIO()
+    fitted = capacity_terminal.fit(table, Console(file=wide, width=140))
+    assert capacity_terminal.natural_width(Console(width=140), fitted.table) <= 140

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Table as RichTable
@@ -46,9 +46,10 @@ _BAR = re.compile(r"[█░]+ *")
 
 @dataclass
 class Fitted:
-    """A table laid out for one console width: the rich table and the notes under it."""
+    """A table laid out for one console width: the rich table (or its column groups, one
+    under the other) and the notes under it."""
 
-    table: RichTable
+    table: RichTable | Group
     notes: list[str]
     dropped: list[str]
 
@@ -63,9 +64,10 @@ def _rich(
     caption: str,
     styler: Styler,
     min_width: int | None = None,
+    title: str | None = None,
 ) -> RichTable:
     table = RichTable(
-        title=Text(t.title, style="bold"),
+        title=Text(t.title if title is None else title, style="bold"),
         # at least as wide as its title (within the console), so the title never wraps
         min_width=min_width,
         title_justify="left",
@@ -93,7 +95,10 @@ def fit(t: Table, console: Console, styler: Styler = style) -> Fitted:
     In order, while the table is wider than the console: utilization bars shrink to their
     figure; the long text of the table's `fold` columns moves to numbered notes under it
     (the same text gets one note); its `drop` columns are left out (named in the caption).
-    Cells never wrap: a table still too wide after all that is clipped by the console.
+    Cells never wrap or clip: a table still too wide after all that is split into column
+    groups printed one under the other, each led by the first column (a figure cut to
+    "1,575,…" at 80 columns would be a figure the reader cannot read). Only a first column
+    and one more that alone exceed the width are clipped by the console.
     """
     width = console.width
     rows = [list(r) for r in t.rows]
@@ -125,7 +130,36 @@ def fit(t: Table, console: Console, styler: Styler = style) -> Fitted:
         keep.remove(j)
         dropped.append(t.headers[j])
         table = build()
-    return Fitted(table, notes, dropped)
+    if natural_width(console, table) <= width or len(keep) < 3:
+        return Fitted(table, notes, dropped)
+    return Fitted(_split(t, rows, keep, console, styler, build), notes, dropped)
+
+
+def _split(
+    t: Table,
+    rows: list[list[str]],
+    keep: list[int],
+    console: Console,
+    styler: Styler,
+    build: Callable[[], RichTable],
+) -> Group:
+    """`keep`'s columns after the first in groups as wide as the console allows, each group
+    a table led by the first column; the caption goes under them all."""
+    width = console.width
+    groups: list[list[int]] = [[]]
+    for j in keep[1:]:
+        trial = [keep[0], *groups[-1], j]
+        if groups[-1] and natural_width(console, _rich(t, rows, trial, "", styler)) > width:
+            groups.append([])
+        groups[-1].append(j)
+    parts: list[RichTable | Text] = []
+    for n, group in enumerate(groups):
+        title = t.title if n == 0 else f"{t.title} (continued)"
+        parts.append(_rich(t, rows, [keep[0], *group], "", styler, min(len(title), width), title))
+    caption = build().caption
+    if caption:  # at the console's width, not the last group's
+        parts.append(Text.assemble(caption))
+    return Group(*parts)
 
 
 def render(
