@@ -26,6 +26,7 @@ from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
+from archproof.frontends.draft.text import article
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
@@ -317,7 +318,7 @@ def _split_load(
         ledger.assumed(
             "reads per write",
             f"{_num(ratio)}:1",
-            f"typical read:write ratio for a {primary} workload",
+            f"typical read:write ratio for {article(primary)} workload",
             "read-write-ratio",
             "What is the read:write ratio? (assumed "
             f"{_num(ratio)}:1; it decides replicas and caching)",
