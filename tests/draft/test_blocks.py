@@ -123,6 +123,12 @@ def test_ad_clicks_are_counted_in_windows_and_archived() -> None:
     assert {"queue", "worker", "database", "object_store"} <= kinds
     archive = next(r for r in d.requirements if r.name == "object storage")
     assert archive.value == "15.9TB"  # 1,000/s × 2,048 B × 90 days
+    # the model holds the same archive: analyze printed it at 0 B (fresh7's webhooks draft:
+    # 'object storage 1.56TB' in the summary, 'RawArchive ... 0 B' in analyze)
+    capacity = run(d.design).get(CapacityResult)
+    assert capacity is not None
+    stored = next(e for e in capacity.storage.entities if e.id == "RawArchive")
+    assert stored.data_bytes.value == pytest.approx(1_000 * 2_048 * 90 * 86_400, rel=1e-3)
 
 
 def test_finance_syncs_accounts_on_a_schedule() -> None:
