@@ -4,6 +4,7 @@ each test drafts a task and checks the decision or figure the block exists to ma
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 
 import pytest
 
@@ -605,3 +606,29 @@ def test_a_restaurant_books_tables_not_rooms() -> None:
     assert not [o for o in ops if "room" in o], ops
     hotel = _draft("Design a hotel booking site: 5,000 hotels, 2 million room reservations a year.")
     assert "hold_room" in {o.id for o in hotel.design.operations}
+
+
+def test_freshness_and_third_party_times_are_listed_not_targets() -> None:
+    d = _draft(
+        "We build comments for a news site: 500,000 comments a day, 50 million comment "
+        "section loads a day. A new comment should show up for other readers within 5 "
+        "seconds. Every comment passes a spam check, an outside API that takes about 300 ms."
+    )
+    targets = {op.id: op.slo.p99 for op in d.design.operations if op.slo and op.slo.p99}
+    assert all(t.seconds not in (Fraction(5), Fraction(3, 10)) for t in targets.values())
+    listed = {(r.name, r.value) for r in d.requirements}
+    assert {("freshness", "5s"), ("third-party time", "0.3s")} <= listed
+    assert any("third party's typical time or its worst" in q for q in d.yaml.splitlines())
+    assert "(bound: 5s)" in d.yaml and "computed in the background" in d.yaml
+
+
+def test_a_freshness_under_a_second_is_met_on_the_write_path() -> None:
+    d = _draft(
+        "Design Google Docs style collaborative editing. Up to 50 people edit one document "
+        "at the same time, 10 million documents, edits appear for others within 100 ms."
+    )
+    decision = d.decision("constraint-freshness")
+    assert decision is not None and "on the write's own path" in decision.choice
+    edit = next(op for op in d.design.operations if op.id == "apply_edit")
+    assert edit.slo is not None and edit.slo.p99 is not None
+    assert edit.slo.p99.seconds == Fraction(1, 10)

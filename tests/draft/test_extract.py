@@ -154,3 +154,29 @@ def test_classification(text: str, kind: str, primary: str) -> None:
     found = classify(normalize(text))
     assert found.kind == kind
     assert found.primary == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "seconds"),
+    [
+        ("A new comment should show up for other readers within 5 seconds.", "freshness", 5),
+        ("After a publish, the metadata must be fresh everywhere within 60 s.", "freshness", 60),
+        ("A scan must be visible within 1 min.", "freshness", 60),
+        ("Spam check is an outside API that takes about 300 ms.", "third_party_time", 0.3),
+        ("SMS via external provider, ~2 s to deliver.", "third_party_time", 2),
+    ],
+)
+def test_a_duration_that_bounds_something_else_is_no_latency_target(
+    text: str, kind: str, seconds: float
+) -> None:
+    """fresh7 (an outsider batch): each of these became every operation's p99 target (a
+    read of comments at 5 s, a login at the SMS provider's 2 s)."""
+    x = _x(text)
+    assert [f.value for f in x.all(kind)] == [Fraction(seconds).limit_denominator(1000)]
+    assert x.all("latency") == []
+
+
+def test_a_freshness_under_a_second_is_also_the_writes_target() -> None:
+    x = _x("Up to 50 people edit one document, edits appear for others within 100 ms.")
+    assert [f.value for f in x.all("freshness")] == [Fraction(1, 10)]
+    assert [f.value for f in x.all("latency")] == [Fraction(1, 10)]

@@ -77,6 +77,15 @@ def set_slos(ctx: Ctx) -> None:
         for op in matched:
             op.slo[percentile] = fig.value
             op.slo_note = f'from the task: "{fig.quote}"'
+    # durations that bound something else than our response: listed, never a target
+    for fig in ctx.load.extracted.all("freshness"):
+        ctx.ledger.extracted("freshness", str(Duration(fig.value)), fig.quote)
+    for fig in ctx.load.extracted.all("third_party_time"):
+        ctx.ledger.extracted("third-party time", str(Duration(fig.value)), fig.quote)
+        ctx.ledger.ask(
+            f'"{fig.quote}": the third party\'s typical time or its worst? It sizes the '
+            "timeouts on its calls; it is not a latency target of ours"
+        )
     for op in sync_ops:
         if op.slo:
             continue
