@@ -112,14 +112,9 @@ XFAIL_CLEAN: dict[str, str] = {}
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate; what
 # fails is which operation carries it (the key finds it by a word of its id).
 XFAIL_RATES: dict[str, str] = {
-    "restaurant-rambling": "the 200 bookings a second at peak are hold_table's peak (the "
-    "stated figure), but no operation is named for booking or reserving (the first run "
-    "classified it crud, create_item; 'table booking' now names the booking block)",
     "parcels-plain": "the status checks (20M a day, 231/s) are split 80/20 over get_package "
     "and list_packages (assumed): no operation is named for tracking, none carries the whole "
     "stated rate (the scans, 3M x 6 a day, are scan_package's 208/s)",
-    "tickets-nonnative": "the purchases (5,000/s at peak, as stated) are hold_seat's peak: no "
-    "operation is named for the purchase",
     # fresh7's first run (keys in c444216)
     "comments-rambling": "no operation for the comments: create_new carries 300 a day "
     "(0.0035/s, the articles' figure), get_new and list_news 0.028/s and 0.007/s; the 500k "
