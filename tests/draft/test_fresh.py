@@ -109,17 +109,9 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "get_friday, list_fridays, from 'on Black Friday'): nothing names the cart or the stock",
 }
 XFAIL_CLEAN: dict[str, str] = {}
-# fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate; what
-# fails is which operation carries it (the key finds it by a word of its id).
+# fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
+# the operation carrying it is named for the action (the key finds it by a word of its id).
 XFAIL_RATES: dict[str, str] = {
-    "restaurant-rambling": "the 200 bookings a second at peak are hold_table's peak (the "
-    "stated figure), but no operation is named for booking or reserving (the first run "
-    "classified it crud, create_item; 'table booking' now names the booking block)",
-    "parcels-plain": "the status checks (20M a day, 231/s) are split 80/20 over get_package "
-    "and list_packages (assumed): no operation is named for tracking, none carries the whole "
-    "stated rate (the scans, 3M x 6 a day, are scan_package's 208/s)",
-    "tickets-nonnative": "the purchases (5,000/s at peak, as stated) are hold_seat's peak: no "
-    "operation is named for the purchase",
     # fresh7's first run (keys in c444216)
     "comments-rambling": "no operation for the comments: create_new carries 300 a day "
     "(0.0035/s, the articles' figure), get_new and list_news 0.028/s and 0.007/s; the 500k "
@@ -128,8 +120,8 @@ XFAIL_RATES: dict[str, str] = {
     "otp-terse": "send_notification (and log_in) carry the 8M logins a day (92.6/s on "
     "average) but peak at 3x that, 277.8/s, not the stated 400/s at peak",
     "registry-mixed": "no operation is named for downloads: the 1.5 billion a week (2,480/s, "
-    "9k/s at peak) are split 80/20 over get_publish and list_publishs (1,984/s and 496/s); the "
-    "publishes' 40/min are create_publish's, as stated",
+    "9k/s at peak) are get_publish's whole rate (the first run split them 80/20 with "
+    "list_publishs); the publishes' 40/min are create_publish's, as stated",
     "calendar-words": "no operation opens a calendar or creates an event: track_event carries "
     "the 2M events a day (23.1/s) as analytics events, the 4M users' six opens a day (278/s) "
     "reach no operation, and the forty thousand reminders a second at peak become "

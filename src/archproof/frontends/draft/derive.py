@@ -146,6 +146,9 @@ class Load:
     fleet: Fleet | None = (
         None  # the devices reporting on a timer, when their readings are the writes
     )
+    # The task's words for its reads when it states them ("20 million times a day"): the
+    # reads are then that figure, not a split of a total or writes × a ratio.
+    read_quote: str | None = None
 
     def peak(self, rate: Fraction) -> Fraction:
         return at_peak(rate, self.peak_factor)
@@ -232,6 +235,7 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         extracted=found,
         primary_subject="reading" if fleet else write_fig.subject if write_fig else None,
         fleet=fleet,
+        read_quote=read_fig.quote if read_fig is not None else None,
     )
 
 

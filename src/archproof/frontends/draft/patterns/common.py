@@ -28,11 +28,7 @@ def primary_rates(
     day" for a block creating reports, whichever block the classifier put first); else a
     rate the task states about the block's subjects, else one per daily active user."""
     load = ctx.load
-    if (
-        ctx.classification.primary == pattern
-        or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
-        or (noun is not None and load.primary_subject == noun)
-    ):
+    if carries_main_load(ctx, pattern, noun):
         return load.writes, load.reads, "the main write load", "the main read load"
     subjects = PATTERN_SUBJECTS.get(pattern, frozenset()) | ({noun} if noun else set())
     writes, wnote = ctx.rate(
@@ -44,6 +40,16 @@ def primary_rates(
         f"{pattern}-writes",
     )
     return writes, writes * load.ratio, wnote, f"writes × {load.ratio} reads per write"
+
+
+def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
+    """Whether a block's own rates are the task's main load (`primary_rates`): it is the
+    main block, or the main write the task states is about its entity `noun`."""
+    return (
+        ctx.classification.primary == pattern
+        or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
+        or (noun is not None and ctx.load.primary_subject == noun)
+    )
 
 
 def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:

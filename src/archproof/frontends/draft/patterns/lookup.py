@@ -9,7 +9,11 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import TEMPLATES
 from archproof.frontends.draft.extract import PER_ITEM
 from archproof.frontends.draft.lexicon import NOUNS
-from archproof.frontends.draft.patterns.common import object_storage, primary_rates
+from archproof.frontends.draft.patterns.common import (
+    carries_main_load,
+    object_storage,
+    primary_rates,
+)
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.text import camel, singular
@@ -236,33 +240,54 @@ def crud(ctx: Ctx) -> None:
             keywords=("create", "write", "add", "post", *((act,) if act else ())),
         )
     )
+    # Stated reads are the reads: one operation carries the figure, never an assumed share
+    # of it. Things followed by the actions recorded on them ("each parcel is scanned ~6
+    # times", a tracking service) are tracked: the read is named so.
+    stated = carries_main_load(ctx, "crud", key) and ctx.load.read_quote is not None
+    track = act is not None and ctx.mentions(r"\btrack")
+    read_id = f"track_{key}" if track else f"get_{key}"
     get = ctx.op(
         OpSpec(
-            id=f"get_{key}",
-            description=f"GET /{key}s/{{id}}: read one {key}",
+            id=read_id,
+            description=f"GET /{key}s/{{id}}: track a {key} (its {act}s so far)"
+            if track
+            else f"GET /{key}s/{{id}}: read one {key}",
             pattern="crud",
-            rate=reads * Fraction(4, 5),
-            rate_note=rnote + "; 80% single reads (assumed)",
-            calls=ctx.front(f"get_{key}", [ctx.db("read", "point lookup by primary key")]),
-            keywords=("read", "get", "view", "lookup", "load", "page"),
-        )
-    )
-    listing = ctx.op(
-        OpSpec(
-            id=f"list_{key}s",
-            description=f"GET /users/{{id}}/{key}s: a user's {key}s, newest first",
-            pattern="crud",
-            rate=reads * Fraction(1, 5),
-            rate_note=rnote + "; 20% list pages (assumed)",
-            calls=ctx.front(f"list_{key}s", [ctx.db("read", "range scan on the owner index")]),
-            keywords=("list", "browse", "history"),
+            rate=reads if stated else reads * Fraction(4, 5),
+            rate_note=f'{rnote}, as the task states it ("{ctx.load.read_quote}")'
+            if stated
+            else rnote + "; 80% single reads (assumed)",
+            calls=ctx.front(read_id, [ctx.db("read", "point lookup by primary key")]),
+            keywords=(
+                "read",
+                "get",
+                "view",
+                "lookup",
+                "load",
+                "page",
+                *(("track",) if track else ()),
+            ),
         )
     )
     ctx.access(name, f"{key}_by_id", "lookup", ("id",), None, get.id)
-    ctx.access(name, f"{key}s_by_owner", "range", ("owner_id",), "created_at", listing.id)
+    if not stated:
+        listing = ctx.op(
+            OpSpec(
+                id=f"list_{key}s",
+                description=f"GET /users/{{id}}/{key}s: a user's {key}s, newest first",
+                pattern="crud",
+                rate=reads * Fraction(1, 5),
+                rate_note=rnote + "; 20% list pages (assumed)",
+                calls=ctx.front(f"list_{key}s", [ctx.db("read", "range scan on the owner index")]),
+                keywords=("list", "browse", "history"),
+            )
+        )
+        ctx.access(name, f"{key}s_by_owner", "range", ("owner_id",), "created_at", listing.id)
     ctx.lookups.append((get.id, name))
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
     made = f"Record a {act} of a {key}" if act else f"Create a {key}"
-    ctx.use_cases += [made, f"Read a {key}", f"List a user's {key}s"]
+    ctx.use_cases += [made, f"Track a {key}" if track else f"Read a {key}"]
+    if not stated:
+        ctx.use_cases.append(f"List a user's {key}s")
