@@ -180,3 +180,10 @@ def test_a_freshness_under_a_second_is_also_the_writes_target() -> None:
     x = _x("Up to 50 people edit one document, edits appear for others within 100 ms.")
     assert [f.value for f in x.all("freshness")] == [Fraction(1, 10)]
     assert [f.value for f in x.all("latency")] == [Fraction(1, 10)]
+
+
+def test_saved_for_a_duration_is_a_retention() -> None:
+    """fresh7 cart-nonnative: 'Cart must stay saved 30 days' was not read, and the draft
+    asked how long data must be kept (storage sized for 5 years)."""
+    x = _x("Cart must stay saved 30 days, also when user is not login.")
+    assert [f.value for f in x.all("retention")] == [30 * 86_400]

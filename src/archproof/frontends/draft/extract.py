@@ -118,7 +118,7 @@ _THIRD_PARTY_WORDS = re.compile(
     r"\boutside\b|\bexternal\b|\bthird[- ]party\b|\bvendors?\b|\bproviders?\b", re.IGNORECASE
 )
 _RETENTION_WORDS = re.compile(
-    r"\b(?:keep|kept|retain|retained|retention|store|stored|storing|history|archive|"
+    r"\b(?:keep|kept|retain|retained|retention|store|stored|storing|saved|history|archive|"
     r"expire|expiry|ttl|persist|for\s+\d|last)",
     re.IGNORECASE,
 )
