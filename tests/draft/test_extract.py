@@ -148,6 +148,14 @@ def test_normalize_handles_other_keyboards() -> None:
             "crud",
         ),
         ("Write a Python library that parses dates", "coding", "crud"),
+        # an outsider's try: log lines were documents for search, read 10x as often as
+        # written (1M searches a second for 100k log lines a second)
+        (
+            "Centralized logging: 200 services send 100k log lines per second, 300 bytes "
+            "each. Keep raw logs 30 days; engineers search the last 7 days.",
+            "system",
+            "analytics",
+        ),
     ],
 )
 def test_classification(text: str, kind: str, primary: str) -> None:
