@@ -670,3 +670,35 @@ def test_a_freshness_under_a_second_is_met_on_the_write_path() -> None:
     edit = next(op for op in d.design.operations if op.id == "apply_edit")
     assert edit.slo is not None and edit.slo.p99 is not None
     assert edit.slo.p99.seconds == Fraction(1, 10)
+
+
+def test_typeahead_suggests_on_every_keystroke_of_each_search() -> None:
+    """An outsider's typeahead: '20 million searches a day, each search types about 8
+    characters and we suggest after every keystroke' drafted suggest at 20M/day and
+    submit_search at 4M/day (a fifth, 'assumed keystrokes'), beside a derived 'writes 2M/day'
+    (reads ÷ an assumed 10:1) that no operation carried."""
+    d = _draft(
+        "Design search autocomplete (typeahead) for an e-commerce site. 20 million searches "
+        "a day, each search types about 8 characters and we suggest after every keystroke; "
+        "suggestions must come back in under 100 ms at p99. The suggestion list is rebuilt "
+        "daily from the last 30 days of queries."
+    )
+    model = lower(d.design)
+    assert model.rate("suggest").average == pytest.approx(160e6 / 86_400)
+    assert model.rate("submit_search").average == pytest.approx(20e6 / 86_400)
+    names = {r.name for r in d.requirements}
+    assert "suggestion requests" in names and "writes" not in names
+    assert "reads per write" not in names
+    assert not any("read:write ratio" in line for line in d.yaml.splitlines())
+    assert not any("How fresh must suggestions be" in line for line in d.yaml.splitlines())
+
+
+def test_typeahead_stated_keystrokes_are_the_suggestion_requests() -> None:
+    d = _draft(
+        "Design typeahead for e-shop search box, there is 10 million products names, users "
+        "type around 30 thousands keystrokes per second at peak hour, answer need under 50 "
+        "milliseconds."
+    )
+    model = lower(d.design)
+    assert model.rate("suggest").peak == pytest.approx(30_000)
+    assert model.rate("submit_search").peak == pytest.approx(30_000 / 5)

@@ -123,6 +123,17 @@ class Ledger:
         if question not in self.questions:
             self.questions.append(question)
 
+    def withdraw(self, name: str, aid: str, question_start: str = "") -> None:
+        """Take back a derived or assumed figure a building block replaced with its own
+        (the generic read:write split, where the block knows how its reads and writes
+        relate), so no figure is printed that no operation carries. Stated figures stay."""
+        self.requirements = [
+            r for r in self.requirements if r.name != name or r.source == "extracted"
+        ]
+        self.assumptions = [a for a in self.assumptions if a.id != aid]
+        if question_start:
+            self.questions = [q for q in self.questions if not q.startswith(question_start)]
+
 
 @dataclass
 class Load:
