@@ -702,3 +702,19 @@ def test_typeahead_stated_keystrokes_are_the_suggestion_requests() -> None:
     model = lower(d.design)
     assert model.rate("suggest").peak == pytest.approx(30_000)
     assert model.rate("submit_search").peak == pytest.approx(30_000 / 5)
+
+
+def test_a_game_leaderboard_counts_each_players_matches_and_ranks_live() -> None:
+    """An outsider's leaderboard: '10 million daily players, each finishes about 5 matches
+    a day' was read as 5 matches a day in all (0.000174/s at peak: 'each finishes' was
+    taken for a noun), and 'daily players' for an hourly batch ranking ('the ranking may
+    lag (the task's freshness)' with no freshness in the task)."""
+    d = _draft(
+        "Leaderboard for a mobile game: 10 million daily players, each finishes about 5 "
+        "matches a day and submits a score. Players view the global top 100 and their own "
+        "rank; about 50k rank reads per second at peak."
+    )
+    model = lower(d.design)
+    assert model.rate("submit_score").average == pytest.approx(50e6 / 86_400)
+    assert d.decision("ranking-sorted-set") is not None
+    assert d.decision("ranking-batch") is None
