@@ -718,3 +718,11 @@ def test_a_game_leaderboard_counts_each_players_matches_and_ranks_live() -> None
     assert model.rate("submit_score").average == pytest.approx(50e6 / 86_400)
     assert d.decision("ranking-sorted-set") is not None
     assert d.decision("ranking-batch") is None
+
+
+def test_an_assumed_figure_is_listed_once() -> None:
+    """The batch ranking sized its logs and its rows by the same assumed horizon, and the
+    requirements listed 'retention (sizing) 5 years' twice."""
+    d = _draft("Best sellers: 1 million sales a day; the ranking is refreshed hourly.")
+    rows = [(r.name, r.value) for r in d.requirements]
+    assert len(rows) == len(set(rows)), rows

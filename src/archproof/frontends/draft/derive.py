@@ -107,7 +107,9 @@ class Ledger:
         question: str | None = None,
         source: Source = "assumed",
     ) -> None:
-        self.requirements.append(Requirement(name, value, source, rule))
+        entry = Requirement(name, value, source, rule)
+        if entry not in self.requirements:  # two blocks sizing by the same horizon: one row
+            self.requirements.append(entry)
         self.assume_entry(aid, f"{name} = {value}", f"assumed: {rule} (not in the task)")
         if question:
             self.ask(question)
