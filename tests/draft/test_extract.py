@@ -195,3 +195,11 @@ def test_saved_for_a_duration_is_a_retention() -> None:
     asked how long data must be kept (storage sized for 5 years)."""
     x = _x("Cart must stay saved 30 days, also when user is not login.")
     assert [f.value for f in x.all("retention")] == [30 * 86_400]
+
+
+def test_a_read_verb_in_the_third_person_makes_a_read() -> None:
+    """An outsider's Instagram: 'Each user views about 50 photos a day' was a write of
+    photos (25 billion a day), and the reads came from an assumed 100:1 instead."""
+    x = _x("500 million daily active users. Each user views about 50 photos a day.")
+    rate = next(f for f in x.all("rate") if f.per_user)
+    assert rate.role == "read"
