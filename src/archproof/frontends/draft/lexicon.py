@@ -182,8 +182,10 @@ _WRITE_VERBS = frozenset(
     ]
 )
 _READ_VERBS = frozenset(
-    ["read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"]
-    # "each user views about 50 photos a day": the third person too
-    + ["reads", "views", "serves", "clicks", "visits", "opens"]
-    + ["watch", "watches", "watched", "browse", "browses", "browsed"]
+    [
+        *("read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"),
+        # "each user views about 50 photos a day": the third person too
+        *("reads", "views", "serves", "clicks", "visits", "opens"),
+        *("watch", "watches", "watched", "browse", "browses", "browsed"),
+    ]
 )
