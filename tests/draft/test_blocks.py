@@ -632,3 +632,91 @@ def test_a_freshness_under_a_second_is_met_on_the_write_path() -> None:
     edit = next(op for op in d.design.operations if op.id == "apply_edit")
     assert edit.slo is not None and edit.slo.p99 is not None
     assert edit.slo.p99.seconds == Fraction(1, 10)
+
+
+WEBHOOKS = (
+    "Outgoing webhooks for a SaaS CRM: customers subscribe callback URLs to record events. "
+    "We emit 800 events per second, each delivered to 3 endpoints on average. An endpoint has "
+    "5 seconds to answer; failed deliveries are retried with backoff for up to 2 days. "
+    "Customers can view the delivery log of the last 14 days."
+)
+
+
+def test_webhooks_are_delivered_by_workers_to_the_endpoints_subscribers_register() -> None:
+    from archproof.frontends.draft.patterns.webhooks import backoff_schedule
+    from archproof.model import walk_calls
+
+    d = _draft(WEBHOOKS)
+    assert d.patterns[0] == "webhooks"
+    design = d.design
+    kinds = {c.id: c.kind.value for c in design.components}
+    assert kinds["endpoints"] == "external" and kinds["delivery_worker"] == "worker"
+    ops = {o.id: o for o in design.operations}
+    # the event is accepted on the request path; delivery is a job, one per (event, endpoint)
+    assert ops["publish_event"].sync and not ops["deliver_webhook"].sync
+    assert _rate(d, "publish_event") == 800
+    # 3 endpoints per event, times the redeliveries the timeouts cause (a fraction of 1%)
+    assert 2400 <= _rate(d, "deliver_webhook") < 2400 * 1.01
+    post = next(c for c in walk_calls(ops["deliver_webhook"].calls) if c.call == "endpoints.post")
+    assert post.timeout is not None and post.timeout.seconds == 5
+    assert post.retries is not None and post.retries.count == 0  # redelivered, not retried
+    assert post.breaker is not None and post.idempotent
+    assert "event id" in (ops["deliver_webhook"].idempotency_key or "")
+    event = next(e for e in design.events if e.hub == ops["deliver_webhook"].consumes)
+    assert event.redelivery is not None and event.redelivery.dead_letter == "deliveries_dlq"
+    assert event.redelivery.max_deliveries == backoff_schedule(Fraction(2 * 86_400))[0]
+    log = next(e for e in design.entities if e.id == "WebhookDelivery")
+    assert log.retention is not None and log.retention.seconds == 14 * 86_400
+    # the endpoints' 5 seconds are their timeout, not a target of ours
+    assert all(o.slo is None or o.slo.p99 is None or o.slo.p99.seconds < 5 for o in ops.values())
+
+
+def test_backoff_doubles_from_a_minute_up_to_six_hours_within_the_horizon() -> None:
+    from archproof.frontends.draft.patterns.webhooks import backoff_schedule
+
+    # waits 1, 2, 4, ..., 256 min (511 min), then 6 h each: 10 more fit in 3 days
+    deliveries, last = backoff_schedule(Fraction(3 * 86_400))
+    assert (deliveries, last) == (20, 511 * 60 + 10 * 6 * 3600)
+    assert backoff_schedule(Fraction(30)) == (1, 0)
+
+
+def test_a_retry_horizon_an_answer_timeout_and_a_peak_after_an_average_are_read() -> None:
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    text = normalize(
+        "We emit ~1,200 events per second on average and 6,000/s at peak. An endpoint gets "
+        "10 seconds to answer, otherwise we retry with backoff for up to 3 days. Merchants can "
+        "see the delivery log of the last 30 days."
+    )
+    read = {q.text: (q.subject, q.role) for q in read_quantities(text).placed}
+    assert read["6,000/s"] == ("events", None)
+    assert read["10 seconds"] == ("endpoint answer timeout", "timeout")
+    assert read["3 days"] == ("retry window", "window")
+    assert read["30 days"] == ("delivery log window", "window")
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # webhooks a provider sends us are an operation of ours, not a delivery system
+        "Design a payment service: 200 payments per second; the PSP notifies us of "
+        "asynchronous outcomes (webhooks).",
+        # an uptime monitor checks endpoints customers register; it sends them nothing
+        "An uptime monitor: customers register 400k HTTP endpoints and each endpoint is "
+        "checked every 60 seconds.",
+    ],
+)
+def test_webhooks_we_receive_or_endpoints_we_check_are_not_webhook_delivery(task: str) -> None:
+    assert "webhooks" not in _draft(task).patterns
+
+
+def test_a_call_that_counts_as_a_failure_is_not_event_counting() -> None:
+    from archproof.frontends.draft.classify import classify
+    from archproof.frontends.draft.text import normalize
+
+    text = normalize(
+        "An order service: 50 orders per second. A payment call slower than 2 s counts as a "
+        "failure."
+    )
+    assert not classify(text).has("aggregation")

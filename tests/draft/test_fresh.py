@@ -89,9 +89,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
     # fresh7's first run (keys in c444216)
-    "webhooks-bullets": "classified as event counting (record_event, get_counts, "
-    "aggregate_counts, reconcile_counts over an event_stream, plus an object store nothing "
-    "asks for): no worker delivers to the endpoints, no external for the merchants' endpoints",
     "comments-rambling": "classified crud over 'new' (create_new, get_new, list_news, from "
     "'new comments' and 'news site'): nothing names the comments, and no external for the "
     "'outside API' that checks spam and toxicity",

@@ -67,6 +67,7 @@ def emit(
                 "delivery": "at_least_once",
                 "idempotent_consumers": True,
                 "rationale": ev.rationale,
+                **({"redelivery": ev.redelivery} if ev.redelivery else {}),
             }
             for ev in ctx.events
         }

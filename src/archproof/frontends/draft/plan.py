@@ -179,6 +179,8 @@ class EventSpec:
     consumers: tuple[str, ...]
     volume: Fraction
     rationale: str
+    # Delayed redelivery of failed messages: {delay, max_deliveries, dead_letter}.
+    redelivery: dict[str, object] | None = None
 
 
 @dataclass
