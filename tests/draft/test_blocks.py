@@ -720,3 +720,16 @@ def test_a_call_that_counts_as_a_failure_is_not_event_counting() -> None:
         "failure."
     )
     assert not classify(text).has("aggregation")
+
+
+def test_a_sharded_store_states_its_read_replicas_once() -> None:
+    # writes alone fill a primary: the shard decision sizes shards and replicas; no earlier
+    # 'Read replicas' decision may name a count the shards then replace
+    d = _draft(
+        "Webhook delivery for a billing platform: 8,000 events per second at peak, each "
+        "delivered to 2 endpoints on average; endpoints get 10 seconds to answer."
+    )
+    db = next(c for c in d.design.components if c.id == "db")
+    assert d.decision("db-writes") is not None and (db.replicas or 1) >= 2
+    replicas = d.decision("db-replicas")
+    assert replicas is None or replicas.choice.startswith(f"{db.read_replicas} ")
