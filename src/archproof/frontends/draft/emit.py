@@ -348,9 +348,12 @@ def _entity(e: EntitySpec) -> object:
     if e.growth is not None:
         body["growth"] = Note(
             rate_text(e.growth),
-            "new objects: one per main write"
-            if e.stored_in == "blobs"
-            else "new rows: the main write rate",
+            e.growth_note
+            or (
+                "new objects: one per main write"
+                if e.stored_in == "blobs"
+                else "new rows: the main write rate"
+            ),
         )
     if e.retention:
         body["retention"] = Note(e.retention, e.retention_note)

@@ -390,6 +390,7 @@ TEMPLATES: dict[str, Template] = {
             "id": "uuid",
             "event_id": "ref(WebhookEvent)",
             "endpoint_id": "ref(WebhookEndpoint)",
+            "merchant_id": "uuid",
             "status": "enum(pending|delivered|failed)",
             "attempts": "int",
             "last_status_code": "int?",
@@ -398,7 +399,8 @@ TEMPLATES: dict[str, Template] = {
         },
         states=("pending", "delivered", "failed"),
         transitions={"pending": ("delivered", "failed")},
-        note="the delivery log merchants read; unique (event_id, endpoint_id)",
+        note="the delivery log merchants read; unique (event_id, endpoint_id); merchant_id "
+        "copied from the endpoint, so a merchant's log stays on one shard",
     ),
     "Notification": Template(
         {

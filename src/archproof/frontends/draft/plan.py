@@ -162,6 +162,7 @@ class EntitySpec:
     access: list[AccessSpec] = field(default_factory=list)
     indexes: list[tuple[tuple[str, ...], bool, str]] = field(default_factory=list)
     growth: Fraction | None = None  # rows per second
+    growth_note: str | None = None  # where the growth comes from, when not the main write
     retention: str | None = None  # how long rows are kept (a duration)
     retention_note: str | None = None
     row_size: str | None = None

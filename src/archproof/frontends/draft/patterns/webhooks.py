@@ -399,7 +399,12 @@ def webhooks(ctx: Ctx) -> None:
             rate_note=rnote,
             calls=ctx.front(
                 "list_deliveries",
-                [ctx.db("read", "WebhookDelivery range by endpoint_id, newest first")],
+                [
+                    ctx.db(
+                        "read",
+                        "WebhookDelivery range by (merchant_id, endpoint_id), newest first",
+                    )
+                ],
             ),
             keywords=("log", "deliveries", "list", "view"),
         )
@@ -430,13 +435,25 @@ def webhooks(ctx: Ctx) -> None:
         "WebhookDelivery",
         "deliveries_of_endpoint",
         "range",
-        ("endpoint_id",),
+        ("merchant_id", "endpoint_id"),
         "created_at",
         log.id,
+    )
+    ctx.access(
+        "WebhookDelivery",
+        "delivery_of_event_endpoint",
+        "lookup",
+        ("event_id", "endpoint_id"),
+        None,
+        "fan_out_event",
     )
     ctx.access("WebhookEvent", "event_by_id", "lookup", ("id",), None, "deliver_webhook")
     delivery = ctx.entities["WebhookDelivery"]
     delivery.growth = events * per_event
+    delivery.growth_note = (
+        f"new rows: one per delivery, {sig(float(per_event), 6)} per event (the events' rate "
+        f"× endpoints per event)"
+    )
     delivery.retention = str(Duration(retention))
     delivery.retention_note = "from the task" if stated_retention else "assumed"
     ctx.primary_write = ctx.primary_write or publish.id
