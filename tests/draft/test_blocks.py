@@ -733,3 +733,15 @@ def test_a_sharded_store_states_its_read_replicas_once() -> None:
     assert d.decision("db-writes") is not None and (db.replicas or 1) >= 2
     replicas = d.decision("db-replicas")
     assert replicas is None or replicas.choice.startswith(f"{db.read_replicas} ")
+
+
+def test_retries_up_to_a_horizon_and_subscribers_per_event_are_read_as_such() -> None:
+    d = _draft(
+        "Design a webhook system: 50M events/day, avg 4 subscribers per event, 30s timeout "
+        "per call, retry up to 72 hours with exponential backoff, keep logs 7 days."
+    )
+    said = {r.name: r.value for r in d.requirements}
+    assert said["retry horizon"] == "3d"  # not the logs' 7 days after the comma
+    assert said["endpoint answer timeout"] == "30s"
+    assert said["endpoints per event"] == "4"
+    assert "users" not in said  # 4 subscribers per event are no head count of users

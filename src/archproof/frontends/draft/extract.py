@@ -308,6 +308,16 @@ def _from_reading(found: Extracted) -> None:
             for index, f in enumerate(figures)
             if q.start <= f.start < max(q.end, q.start + 1)
         ]
+        if (
+            q.unit == "count"
+            and q.period is None
+            and q.per is not None
+            and re.search(re.escape(q.text) + r"\s+(?:per|for\s+(?:each|every))\s", q.sentence)
+        ):
+            # "avg 4 subscribers per event": a count per something is no head count of users
+            dropped = {i for i, f in overlapping if f.kind == "people"}
+            figures[:] = [f for i, f in enumerate(figures) if i not in dropped]
+            overlapping = [(i, f) for i, f in overlapping if i not in dropped]
         for index, fig in overlapping:
             if fig.kind == "rate" and fig.peak != q.peak and not fig.per_user:
                 figures[index] = fig = replace(fig, peak=q.peak)

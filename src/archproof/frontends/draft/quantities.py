@@ -1363,7 +1363,7 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
     if re.search(
-        r"\bretr(?:y|ies|ied|ying)\b[^.;]*\b(?:for|over|during)\s+(?:up\s+to\s+|at\s+most\s+)?$",
+        r"\bretr(?:y|ies|ied|ying)\b[^.;,]*\b(?:for|over|during|up\s+to)\s+(?:up\s+to\s+|at\s+most\s+)?$",
         low_before,
     ):
         # "we retry with backoff for up to 3 days": how long retries go on, not one wait

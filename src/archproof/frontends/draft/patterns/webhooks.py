@@ -58,7 +58,7 @@ _ANSWER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "retry with backoff for up to 3 days", "retried over 72 hours"
-_RETRY_BEFORE = re.compile(r"\bretr(?:y|ies|ied|ying)\b[^.;:]*$", re.IGNORECASE)
+_RETRY_BEFORE = re.compile(r"\bretr(?:y|ies|ied|ying)\b[^.;:,]*$", re.IGNORECASE)
 
 DEFAULT_TIMEOUT = Fraction(10)
 DEFAULT_HORIZON = Fraction(3 * DAY)
@@ -116,7 +116,9 @@ def retry_horizon(ctx: Ctx, timeout: Quantity | None) -> Quantity | None:
     found = [
         q
         for q in _durations(ctx)
-        if q is not timeout and q.value >= 60 and _near(ctx, q, _RETRY_BEFORE, None)
+        if q is not timeout
+        and q.value >= 60
+        and (q.subject == "retry window" or _near(ctx, q, _RETRY_BEFORE, None))
     ]
     return max(found, key=lambda q: q.value, default=None)
 
