@@ -660,7 +660,10 @@ def test_webhooks_are_delivered_by_workers_to_the_endpoints_subscribers_register
     post = next(c for c in walk_calls(ops["deliver_webhook"].calls) if c.call == "endpoints.post")
     assert post.timeout is not None and post.timeout.seconds == 5
     assert post.retries is not None and post.retries.count == 0  # redelivered, not retried
-    assert post.breaker is not None and post.idempotent
+    # a breaker per endpoint: the endpoints fail one at a time (review FH014)
+    assert post.breaker is not None and post.breaker.key == "endpoint" and post.idempotent
+    endpoints = next(c for c in design.components if c.id == "endpoints")
+    assert endpoints.failure_domain == "per_endpoint"
     assert "event id" in (ops["deliver_webhook"].idempotency_key or "")
     event = next(e for e in design.events if e.hub == ops["deliver_webhook"].consumes)
     assert event.redelivery is not None and event.redelivery.dead_letter == "deliveries_dlq"

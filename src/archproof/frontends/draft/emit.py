@@ -246,6 +246,8 @@ def _component(c: CompSpec, decisions: tuple[str, ...]) -> object:
         body["cache"] = dict(c.cache)
     if c.shed_load:
         body["shed_load"] = True
+    if c.failure_domain:
+        body["failure_domain"] = c.failure_domain
     if c.rationale:
         body["rationale"] = c.rationale
     if c.accept:
@@ -308,7 +310,7 @@ def _call(item: CallSpec | OneOfSpec) -> object:
     if item.retries is not None:
         settings["retries"] = Flow(item.retries)
     if item.breaker:
-        settings["breaker"] = True
+        settings["breaker"] = Flow({"key": item.breaker_key}) if item.breaker_key else True
     if item.idempotent is not None:
         settings["idempotent"] = item.idempotent
     if item.write is not None:

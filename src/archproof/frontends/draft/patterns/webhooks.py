@@ -230,6 +230,7 @@ def webhooks(ctx: Ctx) -> None:
     # technology (the model treats it as a delay station: every call waits its own time).
     ep = ctx.comps[endpoints]
     ep.tech = None
+    ep.failure_domain = "per_endpoint"
     ep.notes.append(
         (f"{count_q.describe()}: " if count_q is not None else "")
         + "each its owner's server; the breaker and the calls in flight are per endpoint"
@@ -340,6 +341,7 @@ def webhooks(ctx: Ctx) -> None:
                             timeout=str(Duration(timeout)),
                             retries={"count": 0},
                             breaker=True,
+                            breaker_key="endpoint",
                             on_failure="fail_closed",
                             idempotent=True,
                             rationale="signed with the endpoint's secret (HMAC-SHA256 of the "
