@@ -748,3 +748,15 @@ def test_retries_up_to_a_horizon_and_subscribers_per_event_are_read_as_such() ->
     assert said["endpoint answer timeout"] == "30s"
     assert said["endpoints per event"] == "4"
     assert "users" not in said  # 4 subscribers per event are no head count of users
+
+
+def test_a_retry_horizon_is_not_how_long_the_log_is_kept() -> None:
+    d = _draft(
+        "Build webhooks for our e-commerce platform: shops subscribe endpoints to order and "
+        "refund events. 2 million events a day, every event goes to one endpoint. Endpoints "
+        "must reply within 15 seconds; we retry failed deliveries for 48 hours."
+    )
+    said = {r.name: (r.value, r.source) for r in d.requirements}
+    assert said["retry horizon"] == ("2d", "extracted")
+    assert "retention" not in said  # 'for 48 hours' bounds the retries, not the data
+    assert said["delivery log retention"] == ("30d", "assumed")

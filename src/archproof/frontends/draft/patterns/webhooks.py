@@ -167,8 +167,9 @@ def webhooks(ctx: Ctx) -> None:
     timeout = timeout_q.value if timeout_q is not None else DEFAULT_TIMEOUT
     horizon = horizon_q.value if horizon_q is not None else DEFAULT_HORIZON
     per_event = per_q.value if per_q is not None and per_q.value > 0 else Fraction(1)
+    # an assumed log outlives the retries it records
+    retention = ctx.load.retention_s or max(DEFAULT_LOG_RETENTION, horizon)
     stated_retention = ctx.load.retention_s is not None
-    retention = ctx.load.retention_s or DEFAULT_LOG_RETENTION
     if timeout_q is not None:
         ctx.ledger.extracted("endpoint answer timeout", str(Duration(timeout)), timeout_q.text)
         # "receivers must respond within 5 seconds" bounds their servers, not our answers:
@@ -481,7 +482,12 @@ def webhooks(ctx: Ctx) -> None:
         "When is an endpoint that keeps failing disabled (after how many days), and how is "
         "its merchant told?"
     )
-    ctx.ledger.ask("How large is an event's payload (bytes), and may it carry personal data?")
+    if ctx.load.item_size is None:
+        ctx.ledger.ask("How large is an event's payload (bytes), and may it carry personal data?")
+    ctx.ledger.ask(
+        "Do the producing services publish from a transactional outbox, so every committed "
+        "change yields its event (and a rolled-back one none)?"
+    )
     ctx.ledger.ask(
         "Is there a per-merchant cap on deliveries in flight or per second, so one merchant's "
         "burst or slow server cannot take the whole worker pool?"
