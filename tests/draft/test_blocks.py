@@ -705,6 +705,8 @@ def test_a_retry_horizon_an_answer_timeout_and_a_peak_after_an_average_are_read(
         # webhooks a provider sends us are an operation of ours, not a delivery system
         "Design a payment service: 200 payments per second; the PSP notifies us of "
         "asynchronous outcomes (webhooks).",
+        "Stripe sends us webhooks when a payment settles; we handle 100 payments per second.",
+        "The payment provider sends webhooks for payment events, 50 per second.",
         # an uptime monitor checks endpoints customers register; it sends them nothing
         "An uptime monitor: customers register 400k HTTP endpoints and each endpoint is "
         "checked every 60 seconds.",
@@ -712,6 +714,20 @@ def test_a_retry_horizon_an_answer_timeout_and_a_peak_after_an_average_are_read(
 )
 def test_webhooks_we_receive_or_endpoints_we_check_are_not_webhook_delivery(task: str) -> None:
     assert "webhooks" not in _draft(task).patterns
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "We send webhooks to merchants when their payouts change, 300 events per second.",
+        "Design a system that delivers webhooks to 10k apps.",
+        "Deliver webhooks reliably: 5k events per second.",
+        "GitHub-style webhooks for repository events, 5k events/s.",
+        "Our platform must send out webhooks to customer endpoints, 2k events a second.",
+    ],
+)
+def test_webhooks_we_send_are_webhook_delivery(task: str) -> None:
+    assert _draft(task).patterns[0] == "webhooks"
 
 
 def test_a_call_that_counts_as_a_failure_is_not_event_counting() -> None:

@@ -51,9 +51,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         # our outgoing webhooks, not a provider's that we receive ("the PSP notifies us of
         # outcomes (webhooks)"): delivered, sent, registered, or offered to subscribers
         r"\bweb\s?hooks?\s+(?:deliver\w*|dispatch\w*|sender|service|platform|system)"
-        r"|\b(?:deliver|send|dispatch|fir|emit|push)\w*\s+(?:\w+\s+){0,3}web\s?hooks?\b"
+        # sent by us or by the system drafted, not by a provider ("Stripe sends us webhooks")
+        r"|(?:\b(?:we|our\s+\w+|(?:system|service|platform|app|backend|tool)\s+(?:that|which))"
+        r"\s+(?:will\s+|must\s+|should\s+|can\s+|need\s+to\s+|want\s+to\s+)?|(?:^|[.:!?\n]\s*"
+        r"|\bto\s+))(?:reliably\s+)?(?:deliver|send|dispatch|fire|emit|push)\w*\s+(?:out\s+)?"
+        r"(?:\w+\s+){0,2}?web\s?hooks?\b"
         r"|\bweb\s?hooks?\s+(?:to|for)\s+(?:\w+\s+){0,2}(?:merchants?|customers?|subscribers?"
-        r"|clients?|developers?|partners?|integrations?|apps?|tenants?|events?)\b"
+        r"|clients?|developers?|partners?|integrations?|apps?|tenants?)\b"
         r"|[- ]style\s+web\s?hooks?|\boutgoing\s+web\s?hooks?"
         r"|\b(?:register|subscrib)\w*\s+(?:\w+\s+){0,3}(?:web\s?hooks?|callback\s+urls?)\b"
         # endpoints registered to be sent events, not ones we check ("customers register
