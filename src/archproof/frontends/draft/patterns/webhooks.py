@@ -250,6 +250,17 @@ def webhooks(ctx: Ctx) -> None:
         f"concurrency = {IN_FLIGHT_PER_WORKER} deliveries in flight per process (an async "
         "HTTP client; assumed): a delivery holds a slot while the endpoint answers"
     )
+    ctx.ledger.assume_entry(
+        "delivery-concurrency",
+        f"a delivery worker keeps {IN_FLIGHT_PER_WORKER} deliveries in flight",
+        "assumed: an async HTTP client; the worker waits on the endpoint, not on CPU",
+    )
+    ctx.ledger.assume_entry(
+        "endpoint-time",
+        "subscribers' endpoints answer in 200 ms at the median, 3 s at p99",
+        "assumed: typical webhook receivers; it sizes the delivery workers (calls in flight "
+        "= deliveries a second × the time each waits)",
+    )
     worker.work["sign"] = {"lognormal": {"p50": "1ms", "p99": "5ms"}}
     worker.work_notes["sign"] = "serialize and HMAC-sign the payload with the endpoint's secret"
 
