@@ -16,7 +16,7 @@ import archproof.numbers as numbers
 from archproof.backends.capacity_tables import Mark, Rows, Table
 from archproof.backends.capacity_terminal import fit
 from archproof.passes.simulate.faults import describe
-from archproof.passes.simulate.pass_ import SimulateResult
+from archproof.passes.simulate.pass_ import ComponentFigures, SimulateResult
 from archproof.passes.simulate.stats import Interval, Verdict
 
 # Colour by the verdict a cell carries, never by its text; the worst verdict of a cell wins.
@@ -117,7 +117,7 @@ def tables(result: SimulateResult) -> list[Table]:
             (
                 c.name,
                 str(c.servers) if c.servers else "∞",
-                f"{pct(c.utilization)} / {pct(c.analytic_utilization)}",
+                _utilization(c),
                 f"{c.mean_queue:.2f}",
                 ms(c.wait_p99_s),
                 ms(c.wasted_work_s),
@@ -132,7 +132,12 @@ def tables(result: SimulateResult) -> list[Table]:
             "a database with read replicas has a row per pool (primary, replicas)",
         )
     )
-    during = [c for c in result.components if c.fault_utilization is not None]
+    during = [
+        c
+        for c in result.components
+        if c.fault_utilization is not None
+        and not (c.servers == 0 and c.analytic_utilization is None)
+    ]
     if during:
         out.append(
             Table(
@@ -173,6 +178,15 @@ def tables(result: SimulateResult) -> list[Table]:
             )
         )
     return out
+
+
+def _utilization(c: ComponentFigures) -> str:
+    """Simulated / analytic ρ; an unbounded pool (∞ servers, none in the analysis either)
+    has no share to print, only how many calls it held on average (analyze: unbounded).
+    It printed 473,343% for a webhook draft's endpoints."""
+    if c.servers == 0 and c.analytic_utilization is None:
+        return f"unbounded ({numbers.sig(c.utilization)} in flight on average)"
+    return f"{pct(c.utilization)} / {pct(c.analytic_utilization)}"
 
 
 def render_terminal(

@@ -103,6 +103,8 @@ class ComponentFigures:
 
     name: str
     servers: int  # 0 = infinite
+    # a share of the servers; for an infinite pool with no analytic server count (an
+    # external API with no concurrency of its own) the mean number of busy servers
     utilization: float
     analytic_utilization: float | None
     mean_queue: float
