@@ -50,3 +50,28 @@ def test_a_design_that_cannot_be_python_writes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["code", str(design), "-o", str(out)])
     assert result.exit_code == 2 and "Widget" in result.output
     assert not out.exists()
+
+
+def test_a_drafted_webhook_design_passes_its_own_ruff_check(
+    tmp_path: Path, shared_mypy_cache: Path
+) -> None:
+    """Helper-found (fresh7 webhooks draft): `transition_webhook_endpoint(state: ..., to:
+    ...) -> ...` (111 characters) and a dumped nullable datetime ('None if ... else
+    ....isoformat()', 104) failed the generated code's ruff check, E501."""
+    from archproof.frontends.draft import draft
+
+    drafted = draft(
+        "Webhook delivery for our payments API: merchants register HTTPS endpoints; we emit "
+        "~1,200 events per second; each event goes to 2 endpoints on average; an endpoint "
+        "gets 10 seconds to answer, otherwise we retry with backoff for up to 3 days; "
+        "merchants can see the delivery log of the last 30 days."
+    )
+    design = tmp_path / "design.yaml"
+    design.write_text(drafted.yaml, "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["code", str(design), "-o", str(out), "--format", "json"])
+    summary = json.loads(result.output)
+    assert [(c["tool"], c["ok"]) for c in summary["checks"]] == [
+        ("mypy --strict", True),
+        ("ruff check", True),
+    ], summary["checks"]

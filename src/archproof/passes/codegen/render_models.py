@@ -219,7 +219,11 @@ def _machine(machine: Machine, plan: CodePlan) -> list[str]:
         "}",
         "",
         "",
-        f"def transition_{machine.snake}(state: {enum}, to: {enum}) -> {enum}:",
+        call(
+            f"def transition_{machine.snake}",
+            [f"state: {enum}", f"to: {enum}"],
+            tail=f") -> {enum}:",
+        ),
         docstring(
             f"`to`, if a {machine.entity} may move there from `state`; IllegalTransition if not.",
             "    ",

@@ -378,8 +378,25 @@ def _dict_literal(items: list[str], head: str) -> str:
     one = head + "{" + ", ".join(items) + "}"
     if len(one) <= 100:
         return one
-    body = "".join(f"        {item},\n" for item in items)
+    body = "".join(_dict_item(item) for item in items)
     return f"{head}{{\n{body}    }}"
+
+
+def _dict_item(item: str) -> str:
+    """`        key: value,` on a line of its own, the value in parentheses on the lines under
+    it when the line would pass 100 characters (as ruff format lays it out; a long
+    webhook field's `None if ... else ....isoformat()` failed the generated code's ruff
+    check, E501), split at `if` / `else` when even that is too long."""
+    line = f"        {item},\n"
+    if len(line) <= 101 or ": " not in item:
+        return line
+    key, value = item.split(": ", 1)
+    inner = f"            {value}\n"
+    if len(inner) > 101 and " if " in value and " else " in value:
+        then, rest = value.split(" if ", 1)
+        cond, other = rest.split(" else ", 1)
+        inner = f"            {then}\n            if {cond}\n            else {other}\n"
+    return f"        {key}: (\n{inner}        ),\n"
 
 
 def _dispatch(machine: Machine, needed: set[str]) -> list[str]:
