@@ -125,8 +125,6 @@ XFAIL_RATES: dict[str, str] = {
     "(0.0035/s, the articles' figure), get_new and list_news 0.028/s and 0.007/s; the 500k "
     "comments a day, the 400/s at peak and the 50M comment section loads a day reach no "
     "operation",
-    "otp-terse": "send_notification (and log_in) carry the 8M logins a day (92.6/s on "
-    "average) but peak at 3x that, 277.8/s, not the stated 400/s at peak",
     "registry-mixed": "no operation is named for downloads: the 1.5 billion a week (2,480/s, "
     "9k/s at peak) are split 80/20 over get_publish and list_publishs (1,984/s and 496/s); the "
     "publishes' 40/min are create_publish's, as stated",

@@ -158,3 +158,16 @@ def test_n_times_after_a_participle_counts_actions_unless_it_multiplies(
 
     (item,) = read_quantities(text).placed
     assert (item.unit, item.subject) == (unit, subject)
+
+
+def test_a_peak_after_an_average_of_the_same_thing_is_its_peak() -> None:
+    # the outsider's SMS codes: "400/s at peak" was read as requests, so the logins peaked
+    # at the assumed 3× (277.8/s) and the spikiness question was asked
+    task = (
+        "SMS login codes. 8M logins/day, 400/s at peak. 6-digit code, valid 5 min, max 3 "
+        "tries. SMS via external provider, ~2 s to deliver. 99.95% uptime."
+    )
+    rates, factor = _rates(task)
+    average, peak = rates["log_in"]
+    assert (round(average, 2), round(peak), round(factor, 2)) == (92.59, 400, 4.32)
+    assert not [q for q in draft(task).open_questions if "spiky" in q]

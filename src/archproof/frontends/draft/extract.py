@@ -311,7 +311,12 @@ def _from_reading(found: Extracted) -> None:
         known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
         headed = re.search(re.escape(q.subject) + r"\s*:", q.sentence) is not None  # "Bids:"
         people = known is not None and known[0] == "people"
-        if headed and q.period and head not in _LOAD_HEADS and not people:
+        if (
+            (headed or _elided(q, found.reading))
+            and q.period
+            and head not in _LOAD_HEADS
+            and not people
+        ):
             for index, fig in overlapping:
                 # "Bids: ~50/s": the phrase read a bare "/s" as requests; the reader knows
                 # what the rate counts (the heading before the colon)
@@ -353,6 +358,22 @@ def _from_reading(found: Extracted) -> None:
                     "people", q.value, quote(q.describe()), q.start, subject=kind, scope=q.sentence
                 )
             )
+
+
+def _elided(q: Quantity, reading: Reading) -> bool:
+    """A rate whose subject the reader carried over from the rate just before it in the
+    same sentence, where it is written ("8M logins/day, 400/s at peak": the 400/s are
+    logins, not requests of unknown kind)."""
+    if q.subject.lower() in q.text.lower():
+        return False
+    before = [o for o in reading.placed if o.end <= q.start and o.sentence == q.sentence]
+    last = before[-1] if before else None
+    return (
+        last is not None
+        and last.period is not None
+        and last.subject == q.subject
+        and q.subject.lower() in last.text.lower()
+    )
 
 
 # Words a reader may give as a rate's subject that say nothing of what is counted
