@@ -21,11 +21,12 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from archproof.frontends.draft.extract import Extracted, Figure
+from archproof.frontends.draft.extract import PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
+from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
@@ -166,8 +167,9 @@ def stated_rate(fig: Figure) -> str:
     return rate_text(fig.value) + (" (peak)" if fig.peak else "")
 
 
-def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
-    """Resolve the load figures for a task whose main building block is `primary`."""
+def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Load:
+    """Resolve the load figures for a task whose main building block is `primary` (`text`,
+    the task, names the generic block's entity: `entity_noun`)."""
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
@@ -176,7 +178,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     # Any stated write rate beats one derived from an assumed ratio ("1 billion sales
     # transactions a month" for a ranking task), even one another block would claim.
     write_fig = (
-        _pick(rates, subjects, ("write", "events"))
+        _pick(rates, _own_thing(found, primary, text), ("write", "events"))
+        or _pick(rates, subjects, ("write", "events"))
         or _pick(rates, None, ("write", "events"), exclude=_claimed(primary))
         or _pick(rates, None, ("write", "events"))
     )
@@ -441,6 +444,21 @@ def _per_user_rates(
         )
     found.figures = scaled
     return dau
+
+
+def _own_thing(found: Extracted, primary: str, text: str) -> frozenset[str]:
+    """The generic block's main write is of the entity it drafts (`entity_noun`: "400 new
+    comments per second" over "300 articles a day"), or an action the task counts on each
+    of them first ("3M parcels a day, each scanned ~6 times": the scans); a named block's
+    main write is of the block's own subjects."""
+    if primary != "crud":
+        return frozenset()
+    thing = entity_noun(text, found.reading)
+    if thing is None:
+        return frozenset()
+    known = NOUNS.get(thing)
+    acts = {f.subject for f in found.all("rate") if (f.note or "").startswith(PER_ITEM)}
+    return frozenset({known[1] if known else thing} | {a for a in acts if a})
 
 
 def _label(subject: str | None, what: str) -> str:

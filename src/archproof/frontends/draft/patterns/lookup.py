@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.entities import TEMPLATES
 from archproof.frontends.draft.extract import PER_ITEM
-from archproof.frontends.draft.lexicon import NOUNS
 from archproof.frontends.draft.patterns.common import object_storage, primary_rates
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.text import camel, singular
+from archproof.frontends.draft.text import camel
+from archproof.frontends.draft.things import entity_noun
 from archproof.model import Principle
 
 
@@ -139,68 +137,8 @@ def _paste_storage(ctx: Ctx) -> None:
     )
 
 
-def main_noun(text: str) -> str | None:
-    """The thing a vague task is about: `Design a recipe sharing app` → `recipe`."""
-    match = re.search(
-        r"\b(?:for|of|a|an)\s+((?:[a-z]+[\s-]){0,2}?)(?:sharing\s+|management\s+|booking\s+|"
-        r"tracking\s+)?(?:system|service|platform|app|application|website|site|backend|api|"
-        r"tool|marketplace)\b",
-        text,
-        re.IGNORECASE,
-    )
-    if match is None:
-        return None
-    words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
-    stop = {
-        "my",
-        "our",
-        "the",
-        "a",
-        "an",
-        "new",
-        "simple",
-        "small",
-        "scalable",
-        "web",
-        "mobile",
-        "online",
-        "startup",
-        "company",
-        "business",
-        "distributed",
-        "generic",
-        "basic",
-        "good",
-        "great",
-        "modern",
-        "system",
-        "this",
-        "some",
-    }
-    words = [w for w in words if w not in stop and w.isalpha()]
-    return singular(words[-1]) if words else None
-
-
-def rate_noun(ctx: Ctx) -> str | None:
-    """What the task's busiest stated rate counts, when it is not people: the thing the
-    system mostly handles ("50k submissions per hour" → `submission`)."""
-    best: tuple[Fraction, str] | None = None
-    for item in ctx.load.extracted.reading.placed:
-        rate = item.per_second
-        if item.unit != "count" or rate is None or not item.subject:
-            continue
-        head = singular(item.subject.split()[-1].lower())
-        if not head.isalpha() or NOUNS.get(head, ("", ""))[0] in ("people", "requests", "read"):
-            continue
-        if camel(head) in TEMPLATES:  # another block's entity, with its own fields
-            continue
-        if best is None or rate > best[0]:
-            best = (rate, head)
-    return best[1] if best else None
-
-
 def crud(ctx: Ctx) -> None:
-    noun = main_noun(ctx.text) or rate_noun(ctx)
+    noun = entity_noun(ctx.text, ctx.load.extracted.reading)
     name = camel(noun) if noun else "Item"
     if name in ("User", "Item") and noun not in (None, "item"):
         name = "Item"

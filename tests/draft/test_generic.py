@@ -1,0 +1,82 @@
+"""The generic create/read block drafts the task's main thing (issue 13, the outsider's
+seventh batch): the thing its stated rates count, not an adjective, a day or the word the
+system is named for ("news site" → 'new', "Black Friday" → 'friday', "Publishes" →
+'publish')."""
+
+from __future__ import annotations
+
+import pytest
+
+from archproof.frontends.draft import draft
+from archproof.frontends.draft.quantities import read_quantities
+from archproof.frontends.draft.text import normalize
+from archproof.frontends.draft.things import entity_noun, thing_counted
+from archproof.passes.lower import QueueingModel
+from archproof.pipeline import run
+
+COMMENTS = (
+    "Hey, so we run a news site and we'd like to drop the third-party comment widget and build "
+    "our own comments. We publish around 300 articles a day. Readers post roughly 500,000 "
+    "comments a day, with replies nested under other comments, and when a big story breaks it "
+    "can go up to 400 new comments per second. Far more people read comments than write them, "
+    "something like 50 million comment section loads a day. A new comment should show up for "
+    "other readers within 5 seconds."
+)
+
+
+def _rates(task: str) -> dict[str, tuple[float, float]]:
+    drafted = draft(task)
+    model = run(drafted.design, passes=("lower",)).get(QueueingModel)
+    assert model is not None
+    return {
+        op.id: (float(model.rate(op.id).average), float(model.rate(op.id).peak))
+        for op in drafted.design.operations
+        if op.sync
+    }
+
+
+@pytest.mark.parametrize(
+    ("subject", "thing"),
+    [
+        ("new comments", "comment"),
+        ("comment section loads", "comment"),
+        ("Friday", None),
+        ("time", None),
+        ("Downloads", None),
+        ("Publishes", None),
+        ("submissions", "submission"),
+        ("visitors", None),
+    ],
+)
+def test_the_thing_a_rate_counts_is_its_head_noun_not_an_adjective_day_or_action(
+    subject: str, thing: str | None
+) -> None:
+    assert thing_counted(subject) == thing
+
+
+@pytest.mark.parametrize(
+    ("task", "noun"),
+    [
+        (COMMENTS, "comment"),  # not 'new' (from "news site" and "new comments")
+        ("Package registry like npm. Downloads: 1.5 billion/week. Publishes: ~40/min.", "package"),
+        (
+            "We need a feature flag service. Evaluations happen 2 million times per second. "
+            "Flag changes are rare, maybe 200 a day.",
+            "flag",
+        ),
+        ("Design a recipe sharing app for 10k users.", "recipe"),
+    ],
+)
+def test_the_entity_is_what_the_stated_rates_count_or_the_system_is_named_for(
+    task: str, noun: str
+) -> None:
+    text = normalize(task)
+    assert entity_noun(text, read_quantities(text)) == noun
+
+
+def test_a_news_sites_comments_are_the_main_write_at_their_stated_average_and_peak() -> None:
+    # the first run: create_new at 300 articles a day (0.0035/s), the comments nowhere
+    rates = _rates(COMMENTS)
+    average, peak = rates["create_comment"]
+    assert (round(average * 86400), round(peak)) == (500_000, 400)
+    assert not [op for op in rates if op.endswith(("_new", "_news"))]
