@@ -80,3 +80,28 @@ def test_a_news_sites_comments_are_the_main_write_at_their_stated_average_and_pe
     average, peak = rates["create_comment"]
     assert (round(average * 86400), round(peak)) == (500_000, 400)
     assert not [op for op in rates if op.endswith(("_new", "_news"))]
+
+
+def test_stated_reads_are_one_operations_whole_named_for_the_action() -> None:
+    # the first run: crud over 'publish', the downloads split 80/20 over get_publish and
+    # list_publishs by an assumption, so no operation carried the stated 2,480/s or 9k/s
+    rates = _rates(
+        "Package registry like npm. 2.5 million packages, 25 million versions; a tarball is "
+        "300 KB on average, max 0.2 GB. Downloads: 1.5 billion/week, ~9k/s at peak. "
+        "Publishes: ~40/min. Versions are immutable and kept forever."
+    )
+    average, peak = rates["download_package"]
+    assert (round(average * 7 * 86400), round(peak)) == (1_500_000_000, 9000)
+    assert round(rates["publish_package"][0] * 60) == 40
+    assert not [op for op in rates if op.startswith(("get_", "list_"))]
+
+
+def test_loads_of_a_things_page_are_reads_of_it() -> None:
+    # "50 million comment section loads a day" was a write of comments (the first noun)
+    from archproof.frontends.draft.extract import extract
+
+    figures = extract(normalize(COMMENTS)).all("rate")
+    loads = next(f for f in figures if "loads" in f.quote)
+    assert (loads.role, loads.subject) == ("read", "comment")
+    average, _ = _rates(COMMENTS)["get_comment"]
+    assert round(average * 86400) == 50_000_000

@@ -146,6 +146,8 @@ class Load:
     fleet: Fleet | None = (
         None  # the devices reporting on a timer, when their readings are the writes
     )
+    write_figure: Figure | None = None  # the stated rate `writes` is (None: derived, assumed)
+    read_figure: Figure | None = None  # the stated rate `reads` is (None: derived, assumed)
 
     def peak(self, rate: Fraction) -> Fraction:
         return at_peak(rate, self.peak_factor)
@@ -234,6 +236,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
         extracted=found,
         primary_subject="reading" if fleet else write_fig.subject if write_fig else None,
         fleet=fleet,
+        write_figure=write_fig if fleet is None else None,
+        read_figure=read_fig,
     )
 
 

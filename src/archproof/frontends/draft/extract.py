@@ -33,6 +33,7 @@ from archproof.frontends.draft.lexicon import (
     _WORD_NUMBERS,
     DAY,
     NOUNS,
+    READ_ACTS,
 )
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
@@ -743,6 +744,8 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             verbs = verbs | {verb_before.group(1).lower()}
         if "read" in adjectives.split() or (verbs & _READ_VERBS and role == "write"):
             role = "read"
+        if role == "write" and _reads_of(words[noun_index + 1 :]):
+            role = "read"  # "50 million comment section loads a day": reads of comments
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
         span_words = _before(text, start).lower() + " " + after[: unit_match.end()]
         if _PER_USER.search(span_words):
@@ -778,6 +781,16 @@ def _next_noun(after: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(after[:40])][:3]
     index = _noun_index(words)
     return words[index] if index is not None else None
+
+
+def _reads_of(tail: list[tuple[str, int]]) -> bool:
+    """The words after a counted thing, up to the rate's period, end in a read of it
+    ("comment section loads", "product page views"): the count is of reads."""
+    if not tail:
+        return False
+    last = singular(tail[-1][0].lower())
+    known = _known(last)
+    return last in READ_ACTS or (known is not None and known[0] == "read")
 
 
 def _known(word: str) -> tuple[str, str] | None:

@@ -181,6 +181,14 @@ _WRITE_VERBS = frozenset(
         "new",
     ]
 )
+# Reads a task may count of a thing beside the lexicon's read nouns ("50 million comment
+# section loads a day", "app opens"): actions done to the thing, not the thing.
+READ_ACTS = frozenset({"load", "open", "refresh"})
+# Reads an operation may be named for, as a task counts them ("Downloads: 1.5 billion/week"
+# → download_package); other reads ("page loads", "impressions") are plain gets.
+READ_ACTIONS = frozenset(
+    {"view", "visit", "click", "lookup", "fetch", "download", "play", "stream", "install"}
+)
 _READ_VERBS = frozenset(
     ["read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"]
 )

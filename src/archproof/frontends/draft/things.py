@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.entities import TEMPLATES
 from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD
-from archproof.frontends.draft.lexicon import _READ_VERBS, _WRITE_VERBS, NOUNS
+from archproof.frontends.draft.lexicon import _READ_VERBS, _WRITE_VERBS, NOUNS, READ_ACTS
 from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import camel, singular
 
@@ -17,9 +17,6 @@ from archproof.frontends.draft.text import camel, singular
 _DAYS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
 )
-# Actions done to a thing a rate may count ("comment section loads", "app opens"): with
-# the read nouns of the lexicon ("downloads", "views"), not the thing itself.
-_READ_ACTS = frozenset({"load", "open", "refresh"})
 
 
 def is_action(word: str) -> bool:
@@ -29,7 +26,7 @@ def is_action(word: str) -> bool:
     known = NOUNS.get(head) or NOUNS.get(word.lower())
     return (
         head in _LOAD_HEADS
-        or head in _READ_ACTS
+        or head in READ_ACTS
         or head in _WRITE_VERBS
         or head in _READ_VERBS
         or (known is not None and known[0] in ("read", "requests", "search"))
@@ -61,11 +58,14 @@ def thing_counted(subject: str) -> str | None:
 
 def main_thing(reading: Reading) -> str | None:
     """What the task's busiest stated rate counts (`thing_counted`): the thing the system
-    mostly handles ("400 new comments per second" → comment)."""
+    mostly handles ("400 new comments per second" → comment). A count of times counts
+    actions on a thing, not things ("check a parcel's status 20 million times a day")."""
     best: tuple[Fraction, str] | None = None
     for q in reading.placed:
         rate = q.per_second
         if q.unit != "count" or rate is None or not q.subject:
+            continue
+        if re.search(r"\btimes?\b", q.text, re.IGNORECASE):
             continue
         thing = thing_counted(q.subject)
         if thing is not None and (best is None or rate > best[0]):

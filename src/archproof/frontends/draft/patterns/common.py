@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import PATTERN_SUBJECTS, retention_for_sizing
+from archproof.frontends.draft.extract import Figure
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
@@ -28,11 +29,7 @@ def primary_rates(
     day" for a block creating reports, whichever block the classifier put first); else a
     rate the task states about the block's subjects, else one per daily active user."""
     load = ctx.load
-    if (
-        ctx.classification.primary == pattern
-        or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
-        or (noun is not None and load.primary_subject == noun)
-    ):
+    if carries_main_load(ctx, pattern, noun):
         return load.writes, load.reads, "the main write load", "the main read load"
     subjects = PATTERN_SUBJECTS.get(pattern, frozenset()) | ({noun} if noun else set())
     writes, wnote = ctx.rate(
@@ -44,6 +41,35 @@ def primary_rates(
         f"{pattern}-writes",
     )
     return writes, writes * load.ratio, wnote, f"writes × {load.ratio} reads per write"
+
+
+def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
+    """The block carries the main load (`primary_rates`): it is the main block, or the
+    main write the task states is about its own entity `noun`."""
+    return (
+        ctx.classification.primary == pattern
+        or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
+        or (noun is not None and ctx.load.primary_subject == noun)
+    )
+
+
+def stated_reads(ctx: Ctx, pattern: str, noun: str | None = None) -> Figure | None:
+    """The rate the task states for the reads a block carries ("Downloads: 1.5
+    billion/week", "50 million comment section loads a day"), when they are the main read
+    load (`carries_main_load`) taken from the task, not split from a total nor derived
+    from the writes by a ratio."""
+    fig = ctx.load.read_figure
+    return fig if fig is not None and carries_main_load(ctx, pattern, noun) else None
+
+
+def stated_action(ctx: Ctx, fig: Figure, actions: frozenset[str]) -> str | None:
+    """The action a stated rate counts, when its subject is one of `actions` (singular):
+    "Downloads: 1.5 billion/week" → download, "Publishes: ~40/min" → publish."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    if not isinstance(said, Quantity) or not said.subject:
+        return None
+    head = singular(said.subject.split()[-1])
+    return head if head in actions else None
 
 
 def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
