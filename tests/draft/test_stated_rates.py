@@ -172,3 +172,16 @@ def test_a_peak_after_an_average_of_the_same_thing_is_its_peak() -> None:
     average, peak = rates["log_in"]
     assert (round(average, 2), round(peak), round(factor, 2)) == (92.59, 400, 4.32)
     assert not [q for q in draft(task).open_questions if "spiky" in q]
+
+
+def test_a_day_is_when_a_rate_is_counted_and_time_per_second_counts_actions() -> None:
+    # the outsider's cart: '1,500 time per second' was read as 'time' and the Black Friday
+    # peak as 'Friday', so the generic block drafted create_friday
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "Visitors add items to the cart around 1,500 time per second in normal day, and on "
+        "Black Friday it go up to 12,000 per second."
+    )
+    rates = [(q.value, q.subject, q.peak) for q in reading.placed if q.period == "second"]
+    assert rates == [(1500, "cart", False), (12000, "cart", True)]

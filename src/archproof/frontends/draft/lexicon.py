@@ -181,6 +181,12 @@ _WRITE_VERBS = frozenset(
         "new",
     ]
 )
+# Words that say when a rate is counted, not what ("on Black Friday it goes up to 12,000 per
+# second", "in the evenings"): a rate's subject is never one of them.
+WHEN_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    | {"weekend", "weekday", "holiday", "morning", "evening", "night"}
+)
 # Reads a task may count of a thing beside the lexicon's read nouns ("50 million comment
 # section loads a day", "app opens"): actions done to the thing, not the thing.
 READ_ACTS = frozenset({"load", "open", "refresh"})

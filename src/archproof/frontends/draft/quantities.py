@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS
+from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS, WHEN_WORDS
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.tokens import Token, tokens
 
@@ -242,9 +242,10 @@ def _place(
         subject = _noun_after(toks, i + 2) or _noun_before(toks, i)
         return q("percent", subject, nxt.end)
     # Factors: 3x, 10 times (a count when a period follows: "5000 times a second").
-    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold")):
+    once = nxt is not None and nxt.low == "time" and _period_after(toks, i + 2)[0] is not None
+    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold") or once):
         period, pend = _period_after(toks, i + 2)
-        if nxt.low == "times" and period is not None:
+        if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
             subject = (
                 _acted_on(toks, i)
@@ -380,7 +381,10 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
             return f'no noun or unit next to it (the word before is "{subject}")'
-        if not subject or subject.split()[-1].lower() in ("spike", "spikes", "burst", "bursts"):
+        last = subject.split()[-1].lower() if subject else ""
+        if not subject or last in ("spike", "spikes", "burst", "bursts") or _is_when(last):
+            # "a spike of 400", "on Black Friday it goes up to 12,000 per second": the rate
+            # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
     if not subject and period is not None:
@@ -806,6 +810,11 @@ def _acted_on(toks: list[Token], i: int) -> str:
     if m > start and toks[m].low in _INSTRUMENT:
         return _noun_before(toks, m) or noun
     return noun
+
+
+def _is_when(low: str) -> bool:
+    """A word saying when, not what ("Friday", "evenings")."""
+    return singular(low) in WHEN_WORDS
 
 
 def _is_time_word(low: str) -> bool:

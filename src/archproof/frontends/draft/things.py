@@ -9,14 +9,15 @@ from fractions import Fraction
 
 from archproof.frontends.draft.entities import TEMPLATES
 from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD
-from archproof.frontends.draft.lexicon import _READ_VERBS, _WRITE_VERBS, NOUNS, READ_ACTS
+from archproof.frontends.draft.lexicon import (
+    _READ_VERBS,
+    _WRITE_VERBS,
+    NOUNS,
+    READ_ACTS,
+    WHEN_WORDS,
+)
 from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import camel, singular
-
-# Days a rate may be said of ("on Black Friday it goes up to 12,000 per second"): when, not what.
-_DAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
-)
 
 
 def is_action(word: str) -> bool:
@@ -41,7 +42,7 @@ def thing_counted(subject: str) -> str | None:
     words = [
         w.lower()
         for w in _WORD.findall(subject)
-        if w.lower() not in _FILLER and singular(w.lower()) not in _DAYS
+        if w.lower() not in _FILLER and singular(w.lower()) not in WHEN_WORDS
     ]
     if not words:
         return None
