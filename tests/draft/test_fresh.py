@@ -97,7 +97,7 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "asks for): no worker delivers to the endpoints, no external for the merchants' endpoints",
     "comments-rambling": "no external for the 'outside API' that checks spam and toxicity "
     "(the first run's crud over 'new', create_new from 'new comments' and 'news site', is "
-    "fixed: create_comment, get_comment)",
+    "fixed: post_comment, get_comment)",
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",
@@ -119,8 +119,6 @@ XFAIL_RATES: dict[str, str] = {
     "tickets-nonnative": "the purchases (5,000/s at peak, as stated) are hold_seat's peak: no "
     "operation is named for the purchase",
     # fresh7's first run (keys in c444216)
-    "cart-nonnative": "no add-to-cart operation: the 1,500 adds a second (12,000/s at peak) "
-    "are create_cart's and create_payment's (the first run's crud over 'friday' is fixed)",
     "calendar-words": "no operation opens a calendar or creates an event: track_event carries "
     "the 2M events a day (23.1/s) as analytics events, the 4M users' six opens a day (278/s) "
     "reach no operation, and the forty thousand reminders a second at peak become "

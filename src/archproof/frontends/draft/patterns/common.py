@@ -63,13 +63,20 @@ def stated_reads(ctx: Ctx, pattern: str, noun: str | None = None) -> Figure | No
 
 
 def stated_action(ctx: Ctx, fig: Figure, actions: frozenset[str]) -> str | None:
-    """The action a stated rate counts, when its subject is one of `actions` (singular):
-    "Downloads: 1.5 billion/week" → download, "Publishes: ~40/min" → publish."""
+    """The action a stated rate counts, one of `actions` (base forms): its subject's head
+    ("Downloads: 1.5 billion/week" → download, "Publishes: ~40/min" → publish), else the
+    verb its clause does it with ("Readers post roughly 500,000 comments a day" → post,
+    "Visitors add items to the cart around 1,500 times per second" → add)."""
     said = ctx.load.extracted.reading.covering(fig.start)
     if not isinstance(said, Quantity) or not said.subject:
         return None
     head = singular(said.subject.split()[-1])
-    return head if head in actions else None
+    if head in actions:
+        return head
+    at = said.sentence.find(said.text)
+    clause = re.split(r"[,;:]", said.sentence[: max(at, 0)])[-1]
+    verbs = [w for w in re.findall(r"[a-z]+", clause.lower()) if w in actions]
+    return verbs[-1] if verbs else None
 
 
 def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
