@@ -68,8 +68,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "read with the subject 'average', not the events; 'retry with backoff for up to 3 days' "
     "read as 'backoff duration' (the wait between tries), not the retry window; 'the delivery "
     "log of the last 30 days' read as 'last duration', not the log's retention",
-    "comments-rambling": "'400 new comments per second' (when a big story breaks) read per "
-    "reader: it is the site's total, not a figure per reader",
     "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
     "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
     "deliver' read as 'response duration', not the SMS delivery time",

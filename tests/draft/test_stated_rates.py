@@ -185,3 +185,15 @@ def test_a_day_is_when_a_rate_is_counted_and_time_per_second_counts_actions() ->
     )
     rates = [(q.value, q.subject, q.peak) for q in reading.placed if q.period == "second"]
     assert rates == [(1500, "cart", False), (12000, "cart", True)]
+
+
+def test_up_to_a_rate_no_person_makes_is_a_total_not_a_cap_per_person() -> None:
+    # the outsider's comments: '400 new comments per second' was read per reader
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "Readers post roughly 500,000 comments a day, and when a big story breaks it can go up "
+        "to 400 new comments per second. Members can borrow up to 10 books a month."
+    )
+    pers = [(q.value, q.per) for q in reading.placed if q.period is not None]
+    assert pers == [(500_000, None), (400, None), (10, "member")]

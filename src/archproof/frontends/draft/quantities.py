@@ -404,6 +404,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
+        habit = period in ("day", "week", "month") and tok.value <= _HABIT_MAX
+        if per is not None and period is not None and _is_people(per) and not habit:
+            # "Readers post …, and when a big story breaks it can go up to 400 new comments
+            # per second": no reader does that, it is the site's total
+            per = None
     if per is None:
         per = _generic_owner(toks, i, head)
     if period is not None and _is_people(subject) and direct is None:
