@@ -197,3 +197,21 @@ def test_up_to_a_rate_no_person_makes_is_a_total_not_a_cap_per_person() -> None:
     )
     pers = [(q.value, q.per) for q in reading.placed if q.period is not None]
     assert pers == [(500_000, None), (400, None), (10, "member")]
+
+
+def test_a_stated_peak_alone_asks_for_the_average_not_the_spikiness() -> None:
+    # the outsider's calendar: the reminders' stated peak (40k/s) reached no operation, and
+    # "How spiky is traffic?" was asked although the task states the peak
+    task = (
+        "Build a calendar service like Google Calendar. We have about four million users and "
+        "each of them opens their calendar around six times a day. People create roughly two "
+        "million events a day, and an event can have up to two hundred invitees. Reminders go "
+        "out fifteen minutes before an event starts, and at the top of the hour we expect forty "
+        "thousand reminders per second at peak. A reminder must never be more than one minute "
+        "late. Events are kept for ten years."
+    )
+    rates, _ = _rates(task)
+    assert round(rates["send_notification"][1]) == 40_000
+    questions = draft(task).open_questions
+    assert not [q for q in questions if "spiky" in q]
+    assert [q for q in questions if q.startswith("The task states a peak")]

@@ -517,12 +517,19 @@ def _peak_factor(
             "peak-factor",
         )
         return factor
+    # A stated peak with no average beside it is the peak as stated (÷ the factor for the
+    # average, × it back when lowered): what is unknown is its average, not the spikiness.
+    alone = next((r for r in found.all("rate") if r.peak and r.note != "scaled by DAU"), None)
     ledger.assumed(
         "peak factor",
         f"{_num(PEAK_FACTOR)}×",
         "peak = 3× average (diurnal traffic; 2-3× is typical)",
         "peak-factor",
-        "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)",
+        "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)"
+        if alone is None
+        else f'The task states a peak ("{alone.quote}", {rate_text(alone.value)}) but no '
+        f"average beside it: what is the average? (assumed the peak ÷ {_num(PEAK_FACTOR)}, "
+        "the factor every other rate is peaked by)",
     )
     return PEAK_FACTOR
 

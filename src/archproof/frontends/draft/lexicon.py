@@ -123,7 +123,7 @@ for _words, _role, _subject in (
     ("ride trip", "write", "ride"),
     ("delivery", "write", "delivery"),
     ("booking reservation appointment", "write", "booking"),
-    ("notification email sms push alert", "write", "notification"),
+    ("notification email sms push alert reminder", "write", "notification"),
     ("event metric log measurement reading sample datapoint", "events", "event"),
     ("update", "write", "update"),
     ("write insert", "write", "write"),
