@@ -93,9 +93,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "webhooks-bullets": "classified as event counting (record_event, get_counts, "
     "aggregate_counts, reconcile_counts over an event_stream, plus an object store nothing "
     "asks for): no worker delivers to the endpoints, no external for the merchants' endpoints",
-    "comments-rambling": "no external for the 'outside API' that checks spam and toxicity "
-    "(the first run's crud over 'new', create_new from 'new comments' and 'news site', is "
-    "fixed: post_comment, get_comment)",
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",

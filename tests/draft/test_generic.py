@@ -118,3 +118,18 @@ def test_the_main_write_is_named_for_the_verb_the_task_counts_it_with() -> None:
     )
     average, peak = rates["add_cart"]
     assert (round(average), round(peak)) == (1500, 12000)
+
+
+def test_an_outside_api_the_write_passes_is_a_guarded_external_call_not_a_target() -> None:
+    # the outsider's comments: no external for the spam check, and "an outside API that
+    # takes about 300 ms" was post_comment's p99 target
+    drafted = draft(
+        COMMENTS + " Every comment has to pass a spam and toxicity check, which is an outside "
+        "API that takes about 300 ms."
+    )
+    kinds = {c.id: c.kind.value for c in drafted.design.components}
+    assert kinds.get("outside_api") == "external"
+    post = next(op for op in drafted.design.operations if op.id == "post_comment")
+    assert "outside_api.check" in post.model_dump_json()
+    after = drafted.yaml.split("  post_comment:")[1].splitlines()
+    assert "300 ms" not in next(line for line in after if "slo:" in line)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.extract import PER_ITEM
-from archproof.frontends.draft.lexicon import _WRITE_VERBS, READ_ACTIONS
+from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
     object_storage,
@@ -16,7 +17,7 @@ from archproof.frontends.draft.patterns.common import (
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.text import camel
+from archproof.frontends.draft.text import camel, quote
 from archproof.frontends.draft.things import entity_noun
 from archproof.model import Principle
 
@@ -179,7 +180,12 @@ def crud(ctx: Ctx) -> None:
             reads=False,
             calls=ctx.front(
                 write_id,
-                [ctx.db("write", f"append the {act} to the {key}" if act else f"insert the {key}")],
+                [
+                    *_outside_checks(ctx),
+                    ctx.db(
+                        "write", f"append the {act} to the {key}" if act else f"insert the {key}"
+                    ),
+                ],
             ),
             keywords=("create", "write", "add", "post", *(w for w in (act, verb) if w)),
         )
@@ -226,3 +232,23 @@ def crud(ctx: Ctx) -> None:
     ctx.primary_read = ctx.primary_read or get.id
     made = f"Record a {act} of a {key}" if act else f"{(verb or 'create').capitalize()} a {key}"
     ctx.use_cases += [made, f"Read a {key}", *([f"List a user's {key}s"] if said is None else [])]
+
+
+def _outside_checks(ctx: Ctx) -> list[CallSpec]:
+    """A call to the outside API the task names, guarded (breaker, fail closed: what it
+    checks is not written unchecked), before the write; none when the task names none."""
+    # providers of payments, SMS and email are their own blocks' (OUTSIDE_API names none)
+    sentences = re.split(r"(?<=[.!?])\s+", ctx.text)
+    sentence = next((s for s in sentences if OUTSIDE_API.search(s)), None)
+    if sentence is None:
+        return []
+    api = ctx.external("outside_api", f'the outside API the task names ("{quote(sentence)}")')
+    return [
+        CallSpec(
+            f"{api}.check",
+            idempotent=True,
+            breaker=True,
+            on_failure="fail_closed",
+            rationale=f'the task: "{quote(sentence)}"; what it checks is not written unchecked',
+        )
+    ]
