@@ -96,9 +96,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",
-    "registry-mixed": "no CDN: the 1.5 billion downloads a week (9k/s at peak) are "
-    "download_package's on the service (the first run's crud over 'publish' is fixed: "
-    "publish_package, download_package)",
 }
 XFAIL_CLEAN: dict[str, str] = {}
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate; what

@@ -133,3 +133,17 @@ def test_an_outside_api_the_write_passes_is_a_guarded_external_call_not_a_target
     assert "outside_api.check" in post.model_dump_json()
     after = drafted.yaml.split("  post_comment:")[1].splitlines()
     assert "300 ms" not in next(line for line in after if "slo:" in line)
+
+
+def test_downloads_of_stated_large_bytes_go_through_a_cdn_when_egress_calls_for_one() -> None:
+    # the outsider's registry: 9k tarballs/s of 300 KB (21.6 Gbit/s) straight from the store
+    drafted = draft(
+        "Package registry like npm. 2.5 million packages, 25 million versions; a tarball is "
+        "300 KB on average, max 0.2 GB. Downloads: 1.5 billion/week, ~9k/s at peak. "
+        "Publishes: ~40/min. Versions are immutable and kept forever."
+    )
+    assert "cdn" in drafted.design.component_map
+    download = next(op for op in drafted.design.operations if op.id == "download_package")
+    assert "cdn.serve" in download.model_dump_json()
+    decision = drafted.decision("cdn")
+    assert decision is not None and decision.choice == "through a CDN"
