@@ -215,3 +215,14 @@ def test_a_stated_peak_alone_asks_for_the_average_not_the_spikiness() -> None:
     questions = draft(task).open_questions
     assert not [q for q in questions if "spiky" in q]
     assert [q for q in questions if q.startswith("The task states a peak")]
+
+
+def test_up_to_n_that_a_thing_can_have_is_per_that_thing() -> None:
+    # the outsider's calendar: 'an event can have up to two hundred invitees' was per people
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "People create roughly two million events a day, and an event can have up to two "
+        "hundred invitees."
+    )
+    assert [(q.subject, q.per) for q in reading.placed if q.value == 200] == [("invitees", "event")]

@@ -594,6 +594,11 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
         owner = toks[i - 3]
         before = _at(toks, i - 4)
+        if owner.low in _HOLD_VERBS and before is not None and before.low in _MODALS:
+            # "an event can have up to two hundred invitees": per what can have them
+            noun = _at(toks, i - 5)
+            if noun is not None and noun.kind == "word" and noun.low not in _STOP:
+                return singular(noun.low) if singular(noun.low) != head else None
         if before is not None and before.low in _VERB_BEFORE:
             # "Members … and borrow up to 10 books": a verb, so per the sentence's people
             start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
@@ -606,6 +611,7 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     return None
 
 
+_MODALS = _wordset("can may will could should must")
 # Words after which the next word is a verb ("and borrow", "can hold", "to keep").
 _VERB_BEFORE = _wordset("and or to can may will could should must cannot")
 
