@@ -71,8 +71,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
     "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
     "deliver' read as 'response duration', not the SMS delivery time",
-    "registry-mixed": "'the package metadata must be fresh everywhere within 60 s' read as "
-    "'package delay': the bound is the metadata's staleness, its head 'metadata' is dropped",
     "cart-nonnative": "'3 million visitor in one day' read with no period ('one day' placed "
     "apart as a duration); 'Cart must stay saved 30 days' read as 'saved duration', not the "
     "cart's retention (the first run's '1,500 time per second' read as 'time' and '12,000 per "

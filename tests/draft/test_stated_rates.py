@@ -226,3 +226,15 @@ def test_up_to_n_that_a_thing_can_have_is_per_that_thing() -> None:
         "hundred invitees."
     )
     assert [(q.subject, q.per) for q in reading.placed if q.value == 200] == [("invitees", "event")]
+
+
+def test_fresh_within_a_time_bounds_the_staleness_of_the_clause_subject() -> None:
+    # the outsider's registry: read as 'package delay', the head 'metadata' dropped
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "After a publish, the package metadata must be fresh everywhere within 60 s."
+    )
+    assert [(q.subject, q.role) for q in reading.placed] == [
+        ("package metadata staleness", "staleness")
+    ]

@@ -1373,7 +1373,8 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
-    if re.search(r"\bstale(?:ness)?\b", low_before):
+    if re.search(r"\bstale(?:ness)?\b|\bfresh(?:ness)?\b", low_before):
+        # "the package metadata must be fresh everywhere within 60 s": how stale it may be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\b(?:expire\w*|ttl|after|delete\w*)\b", low_before) or re.search(
         r"^\s*(?:of\s+inactivity|ttl)", text[toks[j - 1].end :], re.IGNORECASE
