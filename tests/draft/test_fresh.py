@@ -71,10 +71,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
     "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
     "deliver' read as 'response duration', not the SMS delivery time",
-    "cart-nonnative": "'3 million visitor in one day' read with no period ('one day' placed "
-    "apart as a duration); 'Cart must stay saved 30 days' read as 'saved duration', not the "
-    "cart's retention (the first run's '1,500 time per second' read as 'time' and '12,000 per "
-    "second' on Black Friday as 'Friday' are fixed: both are the cart's)",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "

@@ -238,3 +238,20 @@ def test_fresh_within_a_time_bounds_the_staleness_of_the_clause_subject() -> Non
     assert [(q.subject, q.role) for q in reading.placed] == [
         ("package metadata staleness", "staleness")
     ]
+
+
+def test_visitors_in_one_day_are_daily_and_a_saved_cart_is_kept() -> None:
+    # the outsider's cart: '3 million visitor in one day' had no period ('1M users in a
+    # year' is a count; visitors are counted by the day they visit) and 'Cart must stay
+    # saved 30 days' was a 'saved duration'
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "We have 5 million product and about 3 million visitor in one day. Cart must stay "
+        "saved 30 days. We expect 1M users in a year."
+    )
+    assert [(q.subject, q.period, q.role) for q in reading.placed if q.value != 5_000_000] == [
+        ("visitor", "day", None),
+        ("cart retention", None, "retention"),
+        ("users", None, None),
+    ]

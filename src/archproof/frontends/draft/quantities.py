@@ -177,6 +177,8 @@ def read_quantities(text: str) -> Reading:
     for i, tok in enumerate(toks):
         if tok.kind != "num" or i in consumed:
             continue
+        if placed and placed[-1].start < tok.start < placed[-1].end:
+            continue  # "3 million visitor in one day": the 'one' of the period just read
         sentence = _sentence(text, toks, i)
         try:
             item = _place(text, toks, i, consumed, placed)
@@ -411,7 +413,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             per = None
     if per is None:
         per = _generic_owner(toks, i, head)
-    if period is not None and _is_people(subject) and direct is None:
+    visits = singular(subject.split()[-1].lower()) in _VISITORS
+    if period is not None and _is_people(subject) and direct is None and not visits:
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
         per = inherited.per
@@ -463,6 +466,11 @@ def _is_people(subject: str) -> bool:
     words = subject.lower().split()
     role = NOUNS.get(singular(words[-1]))
     return role is not None and role[0] == "people" and "new" not in words
+
+
+# People named for what they do in a period ("3 million visitor in one day": daily
+# visitors), unlike accounts that accrue ("1M users in a year": a count, not a rate).
+_VISITORS = _wordset("visitor viewer reader listener shopper")
 
 
 # Words a rate may have between a heading's colon and its number: "bids: around 50 per
@@ -1385,6 +1393,9 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     long = (
         tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
     )
+    if re.search(r"\bsaved\b", low_before):
+        # "Cart must stay saved 30 days": how long what the clause is about is kept
+        return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
     if re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before) or (
         long and re.search(r"\bfor\s*$", low_before)
     ):
