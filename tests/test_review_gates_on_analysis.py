@@ -124,3 +124,36 @@ def test_a_design_that_meets_its_targets_is_not_gated(tmp_path: Path) -> None:
     review = run(load_text(met, str(tmp_path / "d.yaml"))).get(ReviewResult)
     assert review is not None
     assert not [f for f in review.findings if f.code in ("OP009", "FH010", "Q002")]
+
+
+def test_a_job_below_the_design_target_is_judged_the_same_in_analyze_and_review() -> None:
+    """A daily batch job through the 99.5% partner: the review lets it pass (the design's
+    target is for requests; a failed run is re-run) while analyze and the report printed
+    it 'violated' (fresh7's webhooks draft: 'reconcile_counts 99.899% ... violated',
+    review 0 errors). The one rule now lives in model.objectives; with a target of its own
+    the job is judged by both."""
+    job = MISSES + (
+        "  recount:\n"
+        "    rate: 1/day\n"
+        "    sync: false\n"
+        "    calls:\n"
+        "      - api.handle:\n"
+        "          calls:\n"
+        "            - partner.quote: {timeout: 1s, on_failure: fail_closed}\n"
+    )
+    report = run(load_text(job, "design.yaml"))
+    capacity, review = report.get(CapacityResult), report.get(ReviewResult)
+    assert capacity is not None and review is not None
+    recount = capacity.operation("recount")
+    assert recount is not None and recount.availability.value is not None
+    assert recount.availability.value < 0.999
+    assert recount.check("availability") is None
+    assert not [f for f in review.findings if f.code == "FH010" and "recount" in f.message]
+    own = job.replace("    rate: 1/day\n", "    rate: 1/day\n    slo: {availability: 99.9%}\n")
+    report = run(load_text(own, "design.yaml"))
+    capacity, review = report.get(CapacityResult), report.get(ReviewResult)
+    assert capacity is not None and review is not None
+    recount = capacity.operation("recount")
+    check = recount.check("availability") if recount is not None else None
+    assert check is not None and check.status is SloStatus.VIOLATED
+    assert [f for f in review.findings if f.code == "FH010" and "recount" in f.message]

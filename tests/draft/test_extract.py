@@ -148,9 +148,58 @@ def test_normalize_handles_other_keyboards() -> None:
             "crud",
         ),
         ("Write a Python library that parses dates", "coding", "crud"),
+        # an outsider's try: log lines were documents for search, read 10x as often as
+        # written (1M searches a second for 100k log lines a second)
+        (
+            "Centralized logging: 200 services send 100k log lines per second, 300 bytes "
+            "each. Keep raw logs 30 days; engineers search the last 7 days.",
+            "system",
+            "analytics",
+        ),
     ],
 )
 def test_classification(text: str, kind: str, primary: str) -> None:
     found = classify(normalize(text))
     assert found.kind == kind
     assert found.primary == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "seconds"),
+    [
+        ("A new comment should show up for other readers within 5 seconds.", "freshness", 5),
+        ("After a publish, the metadata must be fresh everywhere within 60 s.", "freshness", 60),
+        ("A scan must be visible within 1 min.", "freshness", 60),
+        ("Spam check is an outside API that takes about 300 ms.", "third_party_time", 0.3),
+        ("SMS via external provider, ~2 s to deliver.", "third_party_time", 2),
+    ],
+)
+def test_a_duration_that_bounds_something_else_is_no_latency_target(
+    text: str, kind: str, seconds: float
+) -> None:
+    """fresh7 (an outsider batch): each of these became every operation's p99 target (a
+    read of comments at 5 s, a login at the SMS provider's 2 s)."""
+    x = _x(text)
+    assert [f.value for f in x.all(kind)] == [Fraction(seconds).limit_denominator(1000)]
+    assert x.all("latency") == []
+
+
+def test_a_freshness_under_a_second_is_also_the_writes_target() -> None:
+    x = _x("Up to 50 people edit one document, edits appear for others within 100 ms.")
+    assert [f.value for f in x.all("freshness")] == [Fraction(1, 10)]
+    assert [f.value for f in x.all("latency")] == [Fraction(1, 10)]
+
+
+def test_saved_for_a_duration_is_a_retention() -> None:
+    """fresh7 cart-nonnative: 'Cart must stay saved 30 days' was not read, and the draft
+    asked how long data must be kept (storage sized for 5 years)."""
+    x = _x("Cart must stay saved 30 days, also when user is not login.")
+    assert [f.value for f in x.all("retention")] == [30 * 86_400]
+
+
+def test_a_read_verb_in_the_third_person_makes_a_read() -> None:
+    """An outsider's Instagram: 'Each user views about 50 photos a day' was a write of
+    photos (25 billion a day), and the reads came from an assumed 100:1 instead."""
+    x = _x("500 million daily active users. Each user views about 50 photos a day.")
+    rate = next(f for f in x.all("rate") if f.per_user)
+    assert rate.role == "read"

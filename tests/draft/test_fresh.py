@@ -90,18 +90,9 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "expiry or their tries",
 }
 XFAIL_CLEAN: dict[str, str] = {}
-# fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate; what
-# fails is which operation carries it (the key finds it by a word of its id).
+# fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
+# the operation carrying it is named for the action (the key finds it by a word of its id).
 XFAIL_RATES: dict[str, str] = {
-    "restaurant-rambling": "the 200 bookings a second at peak are hold_table's peak (the "
-    "stated figure), but no operation is named for booking or reserving (the first run "
-    "classified it crud, create_item; 'table booking' now names the booking block)",
-    "parcels-plain": "the status checks (20M a day, 231/s) are get_parcel's, whole, but no "
-    "operation is named for tracking or the status (the scans, 3M x 6 a day, are "
-    "scan_parcel's 208/s; the first run split the checks 80/20 over get_package and "
-    "list_packages)",
-    "tickets-nonnative": "the purchases (5,000/s at peak, as stated) are hold_seat's peak: no "
-    "operation is named for the purchase",
     # fresh7's first run (keys in c444216)
     "calendar-words": "no operation opens a calendar or creates an event: track_event carries "
     "the 2M events a day (23.1/s) as analytics events, the 4M users' six opens a day (278/s) "

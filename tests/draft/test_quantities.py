@@ -502,3 +502,11 @@ def test_a_hyphenated_duration_measures_the_noun_after_it(
     item = _one(text, at)
     assert item.unit == "seconds" and item.value == seconds
     assert item.role == role and item.subject == subject, item
+
+
+def test_each_then_a_verb_in_s_is_per_the_people_before() -> None:
+    """'each finishes about 5 matches a day': "each" takes a singular noun, so a word in -s
+    after it is a verb, and the figure is per player (it was per 'finish')."""
+    text = "10 million daily players, each finishes about 5 matches a day and submits a score."
+    matches = next(q for q in read_quantities(text).placed if q.subject == "matches")
+    assert matches.per == "player"

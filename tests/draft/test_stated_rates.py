@@ -25,14 +25,15 @@ def _rates(task: str) -> tuple[dict[str, tuple[float, float]], float]:
 
 
 def test_a_stated_spike_is_the_bookings_peak_beside_a_monthly_average() -> None:
-    # the outsider's restaurant task: peak hold_table came out at 1.16/s
+    # the outsider's restaurant task: peak hold_table came out at 1.16/s (the stated
+    # bookings are now reserve_table's, the sale named for the task's first verb)
     rates, factor = _rates(
         "Design a restaurant reservation system like OpenTable. 20,000 restaurants list their "
         "tables; diners search by city, date and party size and book a table. There are about "
         "1 million reservations a month, with a spike on Friday and Saturday evenings of 200 "
         "bookings per second. A table must never be booked twice for the same time slot."
     )
-    average, peak = rates["hold_table"]
+    average, peak = rates["reserve_table"]
     assert round(peak) == 200
     assert round(average * 30 * 86400) == 1_000_000
     assert round(factor, 1) == 518.4
@@ -43,7 +44,7 @@ def test_a_stated_peak_alone_is_not_multiplied_again() -> None:
         "Design a restaurant reservation system. Diners book tables; at peak we see 200 "
         "bookings per second. A table must never be booked twice for the same time slot."
     )
-    assert round(rates["hold_table"][1]) == 200
+    assert round(rates["book_table"][1]) == 200
 
 
 def test_a_rate_under_a_heading_counts_the_heading() -> None:
@@ -88,9 +89,36 @@ def test_parcels_scanned_six_times_a_day_are_the_main_write() -> None:
     )
     assert not any("ride" in op for op in rates)
     assert round(rates["scan_parcel"][0] * 86400) == 18_000_000  # the scan of a parcel
-    # the stated lookups are one operation's, whole (were split 80/20 over get_ and list_)
-    assert round(rates["lookup_parcel"][0] * 86400) == 20_000_000
+    assert round(rates["track_parcel"][0] * 86400) == 20_000_000  # the lookups, whole
     assert not [op for op in rates if op.startswith("list_")]
+
+
+@pytest.mark.parametrize(
+    ("task", "read", "per_day"),
+    [
+        (
+            "Design a package tracking service for a delivery company. We handle 3 million "
+            "parcels a day, and each parcel is scanned about 6 times on its way. Customers "
+            "check a parcel's status by its tracking number around 20 million times a day.",
+            "track_parcel",  # the thing the stated rates count, not the service's name
+            20_000_000,
+        ),
+        (
+            "A recipe sharing app: users post 50k recipes a day and read them 5 million times "
+            "a day.",
+            "get_recipe",
+            5_000_000,
+        ),
+    ],
+)
+def test_stated_reads_are_one_operations_whole_rate(task: str, read: str, per_day: int) -> None:
+    # fresh6 parcels-plain (key in 0f4d0bf): the 20M status checks a day were split 80/20
+    # over get_package and list_packages (assumed), none named for tracking
+    rates, _ = _rates(task)
+    # the writes: create_, scan_, or named for the task's verb ("users post 50k recipes")
+    reads = [op for op in rates if not op.startswith(("create_", "scan_", "post_"))]
+    assert reads == [read], rates
+    assert round(rates[read][0] * 86400) == per_day
 
 
 def test_table_booking_for_restaurants_is_a_booking_at_its_stated_peak() -> None:
@@ -100,7 +128,7 @@ def test_table_booking_for_restaurants_is_a_booking_at_its_stated_peak() -> None
         "free tables and then reserve one. On Friday evenings we hit 200 bookings per second "
         "at peak."
     )
-    assert round(rates["hold_table"][1]) == 200
+    assert round(rates["book_table"][1]) == 200
 
 
 @pytest.mark.parametrize(

@@ -58,3 +58,19 @@ def test_people_who_visit_are_daily_users_and_page_views_are_the_peak_reads() ->
     reads = [r for r in d.requirements if r.name.endswith("reads")]
     assert [r.value for r in reads] == ["3k/s (peak)"]
     assert "page views" in reads[0].evidence
+
+
+def test_the_article_follows_the_noun() -> None:
+    """'for a aggregation workload', 'for a analytics workload' (fresh7, an outsider run)."""
+    from archproof.frontends.draft.text import article
+
+    assert [article(w) for w in ("aggregation", "item", "user", "hour", "order", "one-off")] == [
+        "an aggregation",
+        "an item",
+        "a user",
+        "an hour",
+        "an order",
+        "a one-off",
+    ]
+    d = draft("Ad click aggregation: 10k clicks per second, reports hourly.")
+    assert "typical read:write ratio for an aggregation workload" in d.yaml

@@ -1,8 +1,9 @@
-"""The latency objective an operation is judged against, stated or assumed, read in one place.
+"""The latency and availability objectives an operation is judged against, read in one place.
 
 A user-facing (sync) operation that states no p99 or p95 is not exempt from judgement: it
 is judged against `policy.DEFAULT_USER_P99`, and the review says so (OB007). A background
-job without a latency SLO has none.
+job without a latency SLO has none, and no availability target but its own: the design's
+target is for requests (a failed job run is re-run).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Literal
 
 from archproof.model.operations import Operation
 from archproof.policy import DEFAULT_USER_P99
-from archproof.units import Duration
+from archproof.units import Duration, Percent
 
 
 @dataclass(frozen=True)
@@ -49,4 +50,14 @@ def latency_objective(op: Operation) -> LatencyObjective | None:
     return None
 
 
-__all__ = ["LatencyObjective", "latency_objective", "user_facing"]
+def availability_objective(op: Operation, design_target: Percent | None) -> Percent | None:
+    """The operation's own availability target; else, for a user-facing operation, the
+    design's (`requirements.slos.availability`). A background or scheduled job is judged
+    only against a target of its own: analyze, the report and the review read this one
+    rule (a job once showed 'violated' in analyze while the review let it pass)."""
+    if op.slo is not None and op.slo.availability is not None:
+        return op.slo.availability
+    return design_target if user_facing(op) else None
+
+
+__all__ = ["LatencyObjective", "availability_objective", "latency_objective", "user_facing"]

@@ -8,7 +8,6 @@ from fractions import Fraction
 from archproof.model import Design, Operation
 from archproof.numbers import sig
 from archproof.passes.lower.lower import average_rate, peak_rate
-from archproof.units import Rate
 
 
 def operation_rate(design: Design, op: Operation) -> Fraction | None:
@@ -40,7 +39,8 @@ class Summary:
             ("events", str(self.events)),
             (
                 "peak requests/s",
-                f"{float(self.peak_rps):,.1f}/s = {Rate(self.average_rps)} average "
+                # both sides per second: the exact form (`536430001/day`) is for YAML
+                f"{float(self.peak_rps):,.1f}/s = {float(self.average_rps):,.1f}/s average "
                 f"× peak factor {sig(float(self.peak_factor), 6)}",
             ),
         ]

@@ -26,6 +26,7 @@ from archproof.backends.report.document import (
     Tone,
 )
 from archproof.model import QUESTIONS
+from archproof.model.objectives import user_facing
 from archproof.model.questions import SECTIONS
 from archproof.model.traits import traits
 from archproof.numbers import sig
@@ -539,7 +540,14 @@ def _availability(report: Report, cap: CapacityResult) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for op in cap.operations:
         check = op.check("availability")
-        target = fmt.nines(check.target) if check else str(system) + " (system)" if system else "—"
+        if check is not None:
+            target = fmt.nines(check.target)
+        elif system is None:
+            target = "—"
+        elif user_facing(report.design.operation(op.id)):
+            target = f"{system} (system)"
+        else:  # model.objectives: the design's target is for requests; a job is re-run
+            target = "— (a job: judged by its own target only)"
         status: Cell = badge(check.status) if check else "—"
         shown = fmt.figure(op.availability, "nines")
         down = fmt.figure(op.downtime_per_year, "min")

@@ -172,7 +172,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "analytics events: high-volume, not time-sensitive; event hub + batch aggregation",
         r"analytic|clickstream|click\s+tracking|tracking\s+events|\bmetrics?\b|telemetry"
         r"|dashboards?|statistic|\bstats\b|\bevents?\s+(?:per|a|each)\b|\bingest|\biot\b"
-        r"|sensor",
+        r"|sensor|\blog\s+lines?\b|\blogging\b|\blog\s+(?:aggregation|management|pipeline)",
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.builder import ConstraintLike, Ctx
 from archproof.frontends.draft.text import quote, sentences
 from archproof.model import Principle
 from archproof.units import Duration, Rate
@@ -59,7 +59,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "freshness",
             r"need\s+not\s+be\s+real[- ]?time|not\s+(?:need\s+to\s+be\s+)?real[- ]?time"
             r"|\breal[- ]?time\b|refresh\w*\s+(?:hourly|daily|nightly|weekly|every\s+\S+\s*\w*)"
-            r"|\b(?:searchable|visible|appear\w*|sync\w*|lag\w*)\b[^.;]{0,40}?\bwithin\b"
+            r"|\b(?:searchable|visible|appear\w*|sync\w*|lag\w*|fresh\w*|show\s+up)\b[^.;]{0,40}?"
+            r"\bwithin\b|\bat\s+most\s+\S+\s*\w*\s+(?:stale|old)\b"
             r"|\bat\s+most\s+\d+\s*\w+\s+delay|\bcan\s+lag\b"
             # "updated each hour is enough", "hourly is fine", "can be refreshed every 10 min"
             r"|\b(?:updated?|refresh\w*|recomput\w*|recalculat\w*)\s+(?:each|every|once)\s+"
@@ -272,6 +273,21 @@ _DECISIONS: dict[str, tuple[str, Principle, str, str]] = {
 }
 
 
+# A freshness bound this short, or "real time", is met on the write's own path: a batch
+# could not run inside it.
+_LIVE_BOUND = Fraction(1)
+_LIVE = "results reach readers on the write's own path (pushed or written through), not batched"
+
+
+def _live(spec: ConstraintLike) -> bool:
+    if spec.within is not None:
+        return spec.within <= _LIVE_BOUND
+    statement = spec.statement.lower()
+    return bool(re.search(r"real[- ]?time", statement)) and not re.search(
+        r"\bnot\b[^.;]{0,25}real[- ]?time", statement
+    )
+
+
 def honour_constraints(ctx: Ctx) -> None:
     """One decision per kind of constraint the task states, naming the task's words."""
     seen: set[str] = set()
@@ -288,6 +304,8 @@ def honour_constraints(ctx: Ctx) -> None:
             )
             if used:
                 ctx.ledger.ask(f"The task rules out {spec.technology}: what replaces it in {used}?")
+        if spec.kind == "freshness" and _live(spec):
+            choice = _LIVE
         if spec.within is not None:
             choice += f" (bound: {Duration(spec.within)})"
         if spec.rate is not None:

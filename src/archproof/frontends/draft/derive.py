@@ -26,6 +26,7 @@ from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
+from archproof.frontends.draft.text import article
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
@@ -107,7 +108,9 @@ class Ledger:
         question: str | None = None,
         source: Source = "assumed",
     ) -> None:
-        self.requirements.append(Requirement(name, value, source, rule))
+        entry = Requirement(name, value, source, rule)
+        if entry not in self.requirements:  # two blocks sizing by the same horizon: one row
+            self.requirements.append(entry)
         self.assume_entry(aid, f"{name} = {value}", f"assumed: {rule} (not in the task)")
         if question:
             self.ask(question)
@@ -122,6 +125,17 @@ class Ledger:
     def ask(self, question: str) -> None:
         if question not in self.questions:
             self.questions.append(question)
+
+    def withdraw(self, name: str, aid: str, question_start: str = "") -> None:
+        """Take back a derived or assumed figure a building block replaced with its own
+        (the generic read:write split, where the block knows how its reads and writes
+        relate), so no figure is printed that no operation carries. Stated figures stay."""
+        self.requirements = [
+            r for r in self.requirements if r.name != name or r.source == "extracted"
+        ]
+        self.assumptions = [a for a in self.assumptions if a.id != aid]
+        if question_start:
+            self.questions = [q for q in self.questions if not q.startswith(question_start)]
 
 
 @dataclass
@@ -148,6 +162,12 @@ class Load:
     )
     write_figure: Figure | None = None  # the stated rate `writes` is (None: derived, assumed)
     read_figure: Figure | None = None  # the stated rate `reads` is (None: derived, assumed)
+
+    @property
+    def read_quote(self) -> str | None:
+        """The task's words for its reads when it states them ("20 million times a day"):
+        the reads are then that figure, not a split of a total or writes × a ratio."""
+        return self.read_figure.quote if self.read_figure is not None else None
 
     def peak(self, rate: Fraction) -> Fraction:
         return at_peak(rate, self.peak_factor)
@@ -324,7 +344,7 @@ def _split_load(
         ledger.assumed(
             "reads per write",
             f"{_num(ratio)}:1",
-            f"typical read:write ratio for a {primary} workload",
+            f"typical read:write ratio for {article(primary)} workload",
             "read-write-ratio",
             "What is the read:write ratio? (assumed "
             f"{_num(ratio)}:1; it decides replicas and caching)",

@@ -18,7 +18,6 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import is_write, service_time, walk
-from archproof.frontends.draft.lexicon import OUTSIDE_API
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import (
     DEFAULT_WORK,
@@ -58,10 +57,6 @@ def set_slos(ctx: Ctx) -> None:
     sync_ops = [op for op in ctx.ops if op.sync]
     for fig in ctx.load.extracted.all("latency"):
         scope = fig.scope.lower()
-        if OUTSIDE_API.search(scope) and re.search(r"\btak(?:es?|ing)\b", scope):
-            # "an outside API that takes about 300 ms": the third party's time, not a target
-            ctx.ledger.extracted("outside API time", str(Duration(fig.value)), fig.quote)
-            continue
         percentile = fig.percentile or "p99"
         # a keyword is a word's start ("authoriz" for authorize, authorization), never the
         # middle of another word ("pay" in "repay")
@@ -82,6 +77,15 @@ def set_slos(ctx: Ctx) -> None:
         for op in matched:
             op.slo[percentile] = fig.value
             op.slo_note = f'from the task: "{fig.quote}"'
+    # durations that bound something else than our response: listed, never a target
+    for fig in ctx.load.extracted.all("freshness"):
+        ctx.ledger.extracted("freshness", str(Duration(fig.value)), fig.quote)
+    for fig in ctx.load.extracted.all("third_party_time"):
+        ctx.ledger.extracted("third-party time", str(Duration(fig.value)), fig.quote)
+        ctx.ledger.ask(
+            f'"{fig.quote}": the third party\'s typical time or its worst? It sizes the '
+            "timeouts on its calls; it is not a latency target of ours"
+        )
     for op in sync_ops:
         if op.slo:
             continue

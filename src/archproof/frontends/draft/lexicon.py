@@ -201,5 +201,10 @@ READ_ACTIONS = frozenset(
     {"view", "visit", "click", "lookup", "fetch", "download", "play", "stream", "install"}
 )
 _READ_VERBS = frozenset(
-    ["read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"]
+    [
+        *("read", "viewed", "view", "served", "serve", "clicked", "click", "visited", "opened"),
+        # "each user views about 50 photos a day": the third person too
+        *("reads", "views", "serves", "clicks", "visits", "opens"),
+        *("watch", "watches", "watched", "browse", "browses", "browsed"),
+    ]
 )

@@ -1022,8 +1022,14 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
                 or owner
             )
         # "100 million users, each receiving 40 emails a day": a verb in -ing after "each"
-        # when an owner (users, servers) comes before it; "each booking" stays a noun
-        acting = nxt.low.endswith("ing") and owner is not None and singular(owner.low) in _OWNERS
+        # when an owner (users, servers) comes before it; "each booking" stays a noun. So is
+        # a verb in -s ("10 million daily players, each finishes about 5 matches a day"):
+        # "each" takes a singular noun, so a word in -s after it is a verb ("each bus",
+        # "each class", "each status" are nouns)
+        verb = nxt.low.endswith("ing") or (
+            nxt.low.endswith("s") and not nxt.low.endswith(("ss", "us", "is"))
+        )
+        acting = verb and owner is not None and singular(owner.low) in _OWNERS
         if nxt.low.endswith("ed") and nxt.low not in _STOP:
             # "3M parcels a day, each scanned ~6 times": each of the things counted before
             whose = _owner_of_each(toks, k)

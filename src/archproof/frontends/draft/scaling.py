@@ -296,7 +296,14 @@ def _external_quota(ctx: Ctx, comp: CompSpec, peak: float, peak_busy: float) -> 
     needed = math.ceil(peak_busy * WAIT_ALLOWANCE / float(TARGET_STATELESS))
     ceiling = max_throughput(comp.tech)
     comp.concurrency = needed
-    typical = f" (a typical public limit is {per_s(ceiling)})" if ceiling else ""
+    # A public limit is a rate, the figure here calls in flight (rate × time held): the two
+    # are stated apart, and the rate is left to analyze (the one source of peak arrivals).
+    typical = (
+        f"; its rate limit must cover the peak calls a second `archproof analyze` prints "
+        f"(a typical public limit is {per_s(ceiling)})"
+        if ceiling
+        else ""
+    )
     ctx.decide(
         f"{comp.id}-quota",
         f"{comp.id} quota",

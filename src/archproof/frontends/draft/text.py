@@ -91,6 +91,18 @@ def singular(word: str) -> str:
     return w
 
 
+# Words spelt with a vowel but said with a consonant ("a user", "a unique id", "a one-off").
+_A_BEFORE = ("us", "uni", "use", "uti", "eu", "one", "once")
+
+
+def article(noun: str) -> str:
+    """The noun with its indefinite article, for the nouns a task supplies ("an item", "an
+    aggregation", "a user", "an hour"): by spelling, which English mostly follows."""
+    w = noun.lower()
+    vowel = w[:1] in ("a", "e", "i", "o", "u") and not w.startswith(_A_BEFORE)
+    return f"{'an' if vowel or w.startswith('hour') else 'a'} {noun}"
+
+
 def camel(word: str) -> str:
     """`ledger_entry` / `ledger entry` → `LedgerEntry`."""
     return "".join(part.capitalize() for part in re.split(r"[\s_\-]+", word) if part)

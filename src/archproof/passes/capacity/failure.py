@@ -30,6 +30,7 @@ simulator counts as errors while the availability read 99.5%.
 from __future__ import annotations
 
 from archproof.model import Design
+from archproof.model.objectives import availability_objective
 from archproof.model.traits import traits
 from archproof.passes.capacity.figure import OK, Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
@@ -305,9 +306,7 @@ def left_out(avail: Figure) -> str | None:
 
 
 def availability_check(design: Design, op_id: str, avail: Figure) -> SloCheck | None:
-    op = design.operation(op_id)
-    target = op.slo.availability if op.slo is not None and op.slo.availability else None
-    target = target or design.requirements.slos.availability
+    target = availability_objective(design.operation(op_id), design.requirements.slos.availability)
     if target is None or avail.value is None:
         return None
     t = float(target.fraction)

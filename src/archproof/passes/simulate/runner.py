@@ -200,20 +200,26 @@ def _calls_per_request(net: Network) -> tuple[F64Arr, float]:
     return per_op, mean
 
 
-# CPU ns per event of the compiled fast path on the reference network, on the 2-core dev VM
-# (benchmarks/README.md: 1.08 s for 3.1M events).
-_NS_PER_EVENT_NUMBA = 350.0
-# the general kernel, CPU ns per estimated event. Measured on each example's first scenario
-# and the README's drill, whole runs, load average ≈ 3 on the 2-core VM (2026-12-07, after
-# the kernel-speed merge): url_shortener 425, news_feed 483, media_pipeline 499, the chat
-# drill 666, payments 720 (695k calls in flight behind a slow PSP), chat presence_down 1146
-# (14.6M in flight, and its fallbacks add a third to the events). 700, near their geometric
-# middle, puts each within 1.7×; what it cannot see is how many calls pile up in flight,
-# which makes each event slower (memory, not arithmetic).
-_NS_PER_EVENT_GENERAL = 700.0
-_NS_PER_EVENT_PYTHON = 10_500.0
-# the plain-Python sweep on the reference network: ≈ 190k requests/s at 3.1 events each
-_NS_PER_EVENT_SWEEP = 1_800.0
+# CPU ns per estimated event, measured on a quiet 2-core dev VM (load average < 1,
+# 2026-12-07 22:07, `simulate()` in-process, kernel loaded, seed 1). They are what one
+# process costs on a free core; the CLI divides by the share of a core the machine's load
+# leaves (simulate_cmd._wall_estimate), so a busy machine must not be baked in here as well
+# (the earlier figures, measured at load ≈ 3, were divided by the share again: the README
+# drill was estimated at 26 s and took 9.4 s on a quiet machine).
+# The compiled fast path: the reference network, 1M requests, 0.37 s for 3.1M events.
+_NS_PER_EVENT_NUMBA = 120.0
+# The general kernel on each example's first scenario and the README's drill, one 70 s
+# replication each (tests/simulate/test_feedback.py's runs, load average 1.7-1.9):
+# media_pipeline 195, news_feed 196, url_shortener 207, the chat drill 278, payments 348,
+# chat's presence_down 672 (200 over its first 20 s: the calls that pile up in flight make
+# every event touch colder memory, which no count of events sees). 360, the geometric
+# middle of the extremes, puts each within 1.9×.
+_NS_PER_EVENT_GENERAL = 360.0
+# Plain Python, general kernel (its per-network compile included): media_pipeline 7,105,
+# url_shortener 4,849, 5 s each.
+_NS_PER_EVENT_PYTHON = 6_000.0
+# The plain-Python sweep on the reference network: 965 (300k requests, 0.93M events).
+_NS_PER_EVENT_SWEEP = 1_000.0
 
 
 def arrival_horizon(net: Network, n_requests: int, duration: float) -> float:

@@ -23,7 +23,7 @@ from archproof.frontends.draft.text import camel, singular
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
 from archproof.numbers import rounded, sig
-from archproof.units import Size
+from archproof.units import Duration, Size
 
 EVENTS_PER_FILE = 1000  # raw events per archived file (batched writes)
 ROLLUP_BATCH = 100  # events folded into one rollup upsert (per ad and minute)
@@ -234,6 +234,16 @@ def _archive_size(ctx: Ctx, rate: Fraction) -> None:
         ctx.ledger.assumed("event size", str(Size(size)), "a typical JSON event", "event-size")
     retention = retention_for_sizing(ctx.load, ctx.ledger)
     total = rate * retention * size
+    # The archive in the model as the storage table sizes it: one file a minute of that
+    # minute's events (the figure below was only in the requirements, and analyze printed
+    # the archive at 0 B)
+    archive = ctx.entity("RawArchive")
+    archive.growth = Fraction(1, 60)
+    archive.row_size = str(Size(Fraction(round(rate * 60 * size))))
+    archive.retention = str(Duration(retention))
+    archive.retention_note = (
+        "from the task" if ctx.load.retention_s is not None else "assumed: the sizing horizon"
+    )
     ctx.ledger.derived(
         "object storage",
         str(Size(rounded(float(total)))),

@@ -6,15 +6,21 @@ both win; a hold expires after its time (checked on read, swept by a job). Payme
 the task has one, runs between hold and sale. An on-sale rush (a crowd arriving within
 minutes) goes through a waiting room: a queue that admits buyers at the rate the
 inventory store can serve.
+
+The operation that completes the sale is named for the task's own verb (`book_table`,
+`reserve_room`, `buy_ticket`) and carries the bookings the task states; the holds are
+derived from it (a hold that is never completed is a hold, not a booking).
 """
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import stated_count, stated_rate
+from archproof.frontends.draft.patterns.common import stated_average, stated_count, stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
 from archproof.numbers import plain, sig
@@ -23,6 +29,16 @@ from archproof.units import Duration
 VIEWS_PER_BUYER = 3  # seat-map views per buyer during an on-sale (refreshes while seats go)
 ROW_READ_S = Fraction(1, 2_000_000)  # 0.5 µs per row of a seat map scan (assumed)
 DEFAULT_HOLD = Fraction(600)
+# The sales a task states, by their subject's last word (singular).
+_SOLD = frozenset({"reservation", "booking", "ticket", "order", "purchase"})
+COMPLETED = Fraction(9, 10)  # holds completed into a booking (assumed); the rest lapse
+# The verb a task uses for its sale, by the word stems that say it (first match in the text,
+# or the stem of the stated figure's subject).
+_VERBS = (
+    ("buy", r"\bpurchas\w*|\bbuy\w*|\bbought\b|\bsell\w*|\bsold\b|\bsales?\b"),
+    ("reserve", r"\breserv\w*"),
+    ("book", r"\bbook\w*"),
+)
 
 
 def booking(ctx: Ctx) -> None:
@@ -48,29 +64,28 @@ def booking(ctx: Ctx) -> None:
     hold = _hold_time(ctx)
     units = stated_count(ctx, frozenset({unit, "seat", "room", "ticket"}))
     rush = _rush(ctx)
+    # the bookings the task states are the sales completed; the holds are derived from them
+    fig = None if rush is not None else stated_rate(ctx, _SOLD)
+    sold = "ticket" if unit == "seat" and ctx.mentions(r"\btickets?\b") else unit
+    book_id = f"{_verb(ctx, fig)}_{sold}"
+    share = f"{float(COMPLETED) * 100:g}%"
+    completed = f"{share} of holds are completed (assumed)"
     if rush is not None:
         buyers, window, rush_note = rush
-        arrivals = buyers / window / ctx.load.peak_factor  # the rush is the peak
-        book_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+        holds = buyers / window / ctx.load.peak_factor  # the rush is the peak
+        hold_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+        booked, booked_note = holds * COMPLETED, completed
     else:
-        fig = stated_rate(ctx, frozenset({"reservation", "booking", "ticket", "order"}))
-        if fig is not None and fig.per_second is not None and fig.peak:
-            # a stated peak is the peak: the average is it ÷ the peak factor
-            arrivals = fig.per_second / ctx.load.peak_factor
-            book_note = (
-                f'from the task: "{fig.describe()}" (a peak) ÷ peak factor '
-                f"{sig(float(ctx.load.peak_factor), 6)}"
-            )
-        elif fig is not None and fig.per_second is not None:
-            arrivals, book_note = fig.per_second, f'from the task: "{fig.describe()}"'
+        if fig is not None and fig.per_second is not None:
+            booked, booked_note = stated_average(ctx, fig)
         else:
-            arrivals, book_note = ctx.load.writes, "the main write load"
-    confirms, confirm_note = arrivals * Fraction(9, 10), "90% of holds are paid (assumed)"
+            booked, booked_note = ctx.load.writes, "the main write load"
+        holds, hold_note = booked / COMPLETED, f"{book_id} ÷ {share}: {completed}"
     if rush is not None and units is not None:
         sellable = units.value / rush[1] / ctx.load.peak_factor
-        if sellable < confirms:
-            confirms = sellable
-            confirm_note = (
+        if sellable < booked:
+            booked = sellable
+            booked_note = (
                 f"at most the {units.describe()} sold within the rush window, ÷ peak factor "
                 f"{ctx.load.peak_factor}: most holds find nothing left"
             )
@@ -82,7 +97,7 @@ def booking(ctx: Ctx) -> None:
     searches_per = _searches_per_booking(ctx)
     rows = units.value if units is not None and rush is not None else Fraction(50)
     view_time = Fraction(1, 1000) + rows * ROW_READ_S
-    views = arrivals * (VIEWS_PER_BUYER if rush is not None else searches_per)
+    views = holds * VIEWS_PER_BUYER if rush is not None else booked * searches_per
     view_note = (
         f"{VIEWS_PER_BUYER} seat-map views per buyer (assumed)"
         if rush is not None
@@ -95,8 +110,8 @@ def booking(ctx: Ctx) -> None:
                 id="join_waiting_room",
                 description="A buyer arrives for the on-sale: a place in the waiting room",
                 pattern="booking",
-                rate=arrivals,
-                rate_note=book_note,
+                rate=holds,
+                rate_note=hold_note,
                 reads=False,
                 idempotency_key="the buyer's session: rejoining keeps the same place",
                 calls=ctx.front(
@@ -148,10 +163,15 @@ def booking(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id=f"hold_{unit}",
-            description=f"POST /holds: hold a {unit} for {Duration(hold)} while the buyer pays",
+            description=f"POST /holds: hold a {unit} for {Duration(hold)} while the "
+            + (
+                "buyer pays"
+                if ctx.mentions(r"\bpa(?:y|id)|\bcheck\s?out")
+                else "booking is completed"
+            ),
             pattern="booking",
-            rate=arrivals,
-            rate_note=book_note,
+            rate=holds,
+            rate_note=hold_note,
             critical=True,
             reads=False,
             idempotency_key="the buyer's request id: a retried hold returns the same hold",
@@ -171,16 +191,17 @@ def booking(ctx: Ctx) -> None:
     )
     ctx.op(
         OpSpec(
-            id=f"confirm_{unit}",
-            description="POST /bookings: turn a paid hold into a booking",
+            id=book_id,
+            description=f"POST /bookings: {book_id.replace('_', ' a held ', 1)}: the hold "
+            "becomes a booking",
             pattern="booking",
-            rate=confirms,
-            rate_note=confirm_note,
+            rate=booked,
+            rate_note=booked_note,
             critical=True,
             reads=False,
             idempotency_key="the hold id (unique on Booking): confirming twice books once",
             calls=ctx.front(
-                f"confirm_{unit}",
+                book_id,
                 [
                     ctx.db(
                         "write",
@@ -190,7 +211,7 @@ def booking(ctx: Ctx) -> None:
                     )
                 ],
             ),
-            keywords=("confirm", "book", "pay", "checkout"),
+            keywords=("confirm", "book", "reserv", "buy", "purchas", "pay", "checkout"),
         )
     )
     ctx.op(
@@ -216,7 +237,7 @@ def booking(ctx: Ctx) -> None:
     ctx.access("InventoryUnit", "units_by_event", "range", ("event_id",), "label", f"view_{unit}s")
     ctx.access("InventoryUnit", "holds_expiring", "range", ("hold_expires_at",), None, None)
     ctx.lookups.append((f"view_{unit}s", "InventoryUnit"))
-    ctx.primary_write = ctx.primary_write or f"hold_{unit}"
+    ctx.primary_write = ctx.primary_write or book_id
     ctx.primary_read = ctx.primary_read or f"view_{unit}s"
     ctx.handled.add("consistency")
     overbook = next(
@@ -256,9 +277,35 @@ def booking(ctx: Ctx) -> None:
             "will get none: admitting them in order is fairer and keeps the store up",
             "waiting_room",
         )
-    ctx.use_cases += [f"See available {unit}s", f"Hold a {unit}", f"Book a held {unit}"]
+    ctx.use_cases += [
+        f"See available {unit}s",
+        f"Hold a {unit}",
+        f"{book_id.replace('_', ' a held ', 1).capitalize()}",
+    ]
     ctx.ledger.ask(f"How long may a {unit} be held, and may a buyer hold several?")
     ctx.ledger.ask("Are bots a concern (purchase limits, captchas in the waiting room)?")
+
+
+def sale_op(ctx: Ctx) -> OpSpec | None:
+    """The booking block's completed sale (`book_table`, `buy_ticket`), for a block that
+    counts one thing per sale (a payment)."""
+    verbs = tuple(f"{verb}_" for verb, _ in _VERBS)
+    return next((o for o in ctx.ops if o.pattern == "booking" and o.id.startswith(verbs)), None)
+
+
+def _verb(ctx: Ctx, fig: Quantity | None) -> str:
+    """The task's verb for the sale: the stated bookings' own word ("200 bookings per
+    second" → book, "5,000 ticket purchases" → buy), else the first the task uses."""
+    if fig is not None:
+        for verb, stems in _VERBS:
+            if re.search(stems, fig.subject, re.IGNORECASE):
+                return verb
+    found = [
+        (match.start(), verb)
+        for verb, stems in _VERBS
+        if (match := re.search(stems, ctx.text, re.IGNORECASE)) is not None
+    ]
+    return min(found)[1] if found else "book"
 
 
 def _hold_time(ctx: Ctx) -> Fraction:

@@ -17,7 +17,7 @@ from archproof.frontends.draft.patterns.common import stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
-from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
 
 OPEN_SHARE = Fraction(1, 100)  # documents open at once, when the task gives only a total
@@ -107,7 +107,7 @@ def collab(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id=f"open_{noun}",
-            description=f"Open a {noun}: the latest snapshot and the operations after it",
+            description=f"Open {article(noun)}: the latest snapshot and the operations after it",
             pattern="collab",
             rate=open_now * OPENS_PER_DOC_HOUR / 3600,
             rate_note=f"each open {noun} (re)opened twice an hour (assumed)",
@@ -172,7 +172,7 @@ def collab(ctx: Ctx) -> None:
         f"a long-lived {noun} fast",
         "snapshot_documents",
     )
-    ctx.use_cases += [f"Edit a {noun} together", f"Open a {noun}", "Keep history"]
+    ctx.use_cases += [f"Edit {article(noun)} together", f"Open {article(noun)}", "Keep history"]
     ctx.ledger.ask("Offline editing: must edits made offline merge later (a CRDT), or not?")
     ctx.ledger.ask("Is presence (cursors, who is viewing) needed, and how fresh?")
 

@@ -44,8 +44,8 @@ def primary_rates(
 
 
 def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
-    """The block carries the main load (`primary_rates`): it is the main block, or the
-    main write the task states is about its own entity `noun`."""
+    """Whether a block's own rates are the task's main load (`primary_rates`): it is the
+    main block, or the main write the task states is about its entity `noun`."""
     return (
         ctx.classification.primary == pattern
         or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern

@@ -17,6 +17,7 @@ from archproof.frontends.draft.entities import make_entity
 from archproof.frontends.draft.patterns.common import stated_count, stated_rate, stated_size
 from archproof.frontends.draft.plan import CallSpec, EntitySpec, OpSpec
 from archproof.frontends.draft.sizing import entry_of, per_s
+from archproof.frontends.draft.text import article
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
 from archproof.numbers import rounded
@@ -102,7 +103,7 @@ def kv_store(ctx: Ctx) -> None:
             "the store drops expired keys itself, so nothing else has to delete them",
             store.id,
         )
-    ctx.use_cases += [f"Read a {noun} by key", f"Write a {noun}"]
+    ctx.use_cases += [f"Read {article(noun)} by key", f"Write {article(noun)}"]
     ctx.ledger.ask("Which consistency per operation: must a read see the latest write?")
 
 

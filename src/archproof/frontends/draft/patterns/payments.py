@@ -7,6 +7,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import PATTERN_SUBJECTS
 from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.patterns.booking import sale_op
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
@@ -18,18 +19,14 @@ def payments(ctx: Ctx) -> None:
         writes, reads = ctx.load.writes, ctx.load.reads
         wnote, rnote = "the main write load", "the main read load"
     else:
-        ride = (
-            ctx.find_op("request_ride")
-            or ctx.find_op("confirm_seat")
-            or ctx.find_op("confirm_room")
-        )
+        ride = ctx.find_op("request_ride") or sale_op(ctx)
         ride_rate = ride.rate if ride is not None else None
 
         def fallback() -> Fraction:
             return ride_rate if ride_rate else ctx.dau() / 20 / DAY
 
         rule = (
-            f"one payment per {ride.id.replace('request_', '').replace('confirm_', '')}"
+            f"one payment per {'ride' if ride.id == 'request_ride' else f'sale ({ride.id})'}"
             if ride is not None
             else "5% of daily active users pay once a day"
         )

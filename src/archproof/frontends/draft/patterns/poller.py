@@ -14,7 +14,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
-from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
 from archproof.numbers import sig
 from archproof.units import Duration
@@ -104,7 +104,7 @@ def poller(ctx: Ctx) -> None:
             sync=False,
             flat=True,  # polls fall due on their period all day: no diurnal peak
             reads=False,
-            idempotency_key=f"{noun} id + due time: a {noun} enqueued twice is polled once "
+            idempotency_key=f"{noun} id + due time: {article(noun)} enqueued twice is polled once "
             "(the poll checks last_polled_at)",
             calls=[
                 CallSpec(
@@ -163,7 +163,7 @@ def poller(ctx: Ctx) -> None:
     )
     ctx.use_cases += [
         f"Poll every {noun} on its period",
-        f"Store each new entry of a {noun} once",
+        f"Store each new entry of {article(noun)} once",
     ]
     ctx.ledger.ask(f"Do {noun}s that rarely change get polled less often (adaptive period)?")
 
@@ -175,8 +175,8 @@ def _readers(ctx: Ctx, noun: str, item_entity: str) -> None:
     ctx.op(
         OpSpec(
             id=f"subscribe_{noun}",
-            description=f"POST /subscriptions: follow a {noun} (registered for polling once, "
-            "however many people follow it)",
+            description=f"POST /subscriptions: follow {article(noun)} (registered for polling "
+            "once, however many people follow it)",
             pattern="poller",
             rate=ctx.load.writes,
             rate_note="the main write load",
@@ -222,4 +222,4 @@ def _readers(ctx: Ctx, noun: str, item_entity: str) -> None:
         "list_unread",
     )
     ctx.primary_read = ctx.primary_read or "list_unread"
-    ctx.use_cases += [f"Follow a {noun}", "Read the new entries of followed sources"]
+    ctx.use_cases += [f"Follow {article(noun)}", "Read the new entries of followed sources"]

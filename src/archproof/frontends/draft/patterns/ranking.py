@@ -20,8 +20,18 @@ from archproof.model import Principle
 from archproof.model.requirements import at_peak
 from archproof.units import Duration
 
+# "daily" counts people as often as it sets a schedule: "10 million daily players" says
+# nothing about how fresh the ranking is
+_PEOPLE_AFTER = (
+    r"(?!\s+(?:active\s+)?(?:users?|players?|visitors?|customers?|members?|people|actives?|"
+    r"riders?|drivers?|readers?|viewers?)\b)"
+)
 _LAGGING = re.compile(
-    r"\bhourly\b|\bdaily\b|\bnightly\b|\bweekly\b|every\s+(?:hour|day|night)|need\s+not\s+be\s+"
+    r"\bhourly\b|\bdaily\b"
+    + _PEOPLE_AFTER
+    + r"|\bnightly\b|\bweekly\b"
+    + _PEOPLE_AFTER
+    + r"|every\s+(?:hour|day|night)|need\s+not\s+be\s+"
     r"real[- ]?time|not\s+(?:need\s+to\s+be\s+)?real[- ]?time|\bbatch\b|of\s+the\s+last\s+day",
     re.IGNORECASE,
 )

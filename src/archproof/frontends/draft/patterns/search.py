@@ -7,9 +7,12 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.quantities import Quantity
+from archproof.frontends.draft.sizing import per_s, rate_text
+from archproof.frontends.draft.text import singular
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
+from archproof.numbers import sig
 
 
 def search(ctx: Ctx) -> None:
@@ -35,8 +38,58 @@ def _search_rate(ctx: Ctx) -> tuple[Fraction, str]:
     )
 
 
-def _autocomplete(ctx: Ctx) -> None:
+# Suggestion requests per submitted search when the task does not say how much is typed.
+KEYSTROKES_PER_SEARCH = Fraction(5)
+
+
+def _typed_per_search(ctx: Ctx) -> Quantity | None:
+    """ "each search types about 8 characters": the suggestion requests per search."""
+    for item in ctx.load.extracted.reading.placed:
+        if item.unit != "count" or item.period is not None or not item.subject:
+            continue
+        if singular(item.subject.split()[-1].lower()) in ("character", "keystroke", "letter"):
+            return item
+    return None
+
+
+def _autocomplete_rates(ctx: Ctx) -> tuple[Fraction, str, Fraction, str]:
+    """(suggest rate, note, submit rate, note). A stated rate of searches with the
+    characters typed per search stated and a suggestion per keystroke ("20 million searches
+    a day, each search types about 8 characters and we suggest after every keystroke") is
+    the submitted searches: suggestion requests are that × the characters. Otherwise the
+    stated rate is the suggestion requests (keystrokes, queries), a fifth of them submitted."""
     rate, note = _search_rate(ctx)
+    typed = _typed_per_search(ctx)
+    fig = ctx.load.rate_for(frozenset({"search"}), ("search", "read"))
+    if typed is not None and fig is not None and ctx.mentions(r"\bkeystroke|\btyp(?:e|es|ing)\b"):
+        per = typed.value
+        suggest = rate * per
+        ctx.ledger.withdraw("writes", "writes-derived")
+        ctx.ledger.withdraw("reads per write", "read-write-ratio", "What is the read:write ratio?")
+        ctx.ledger.derived(
+            "suggestion requests",
+            rate_text(suggest),
+            f"{rate_text(rate)} searches × {sig(float(per))} characters typed per search "
+            f'("{typed.text}"), one request a keystroke',
+        )
+        return (
+            suggest,
+            f'{note} × {sig(float(per))} keystrokes a search ("{typed.text}")',
+            rate,
+            f"{note}: each search is submitted once",
+        )
+    per = typed.value if typed is not None else KEYSTROKES_PER_SEARCH
+    how = f'"{typed.text}"' if typed is not None else "assumed keystrokes"
+    return (
+        rate,
+        note,
+        rate / per,
+        f"one submitted search per {sig(float(per))} suggestion requests ({how})",
+    )
+
+
+def _autocomplete(ctx: Ctx) -> None:
+    rate, note, submitted, submit_note = _autocomplete_rates(ctx)
     ctx.entity("Suggestion")
     ctx.entity("QueryCount")
     cache = ctx.comp("cache", "cache", None)
@@ -81,8 +134,8 @@ def _autocomplete(ctx: Ctx) -> None:
             id="submit_search",
             description="A submitted search is counted for future suggestions",
             pattern="search",
-            rate=rate / 5,
-            rate_note="one submitted search per 5 suggestion requests (assumed keystrokes)",
+            rate=submitted,
+            rate_note=submit_note,
             reads=False,
             calls=ctx.front(
                 "submit_search",
@@ -159,7 +212,8 @@ def _autocomplete(ctx: Ctx) -> None:
     )
     ctx.use_cases += ["Suggest completions while the user types", "Learn from submitted searches"]
     ctx.ledger.ask("How many suggestions per prefix, and per-user personalization?")
-    ctx.ledger.ask("How fresh must suggestions be (nightly rebuild assumed)?")
+    if not ctx.mentions(r"\bdaily\b|\bnightly\b|once\s+a\s+day|every\s+(?:day|night)\b"):
+        ctx.ledger.ask("How fresh must suggestions be (nightly rebuild assumed)?")
 
 
 def _full_text(ctx: Ctx) -> None:

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.quantities import Quantity
+from archproof.frontends.draft.text import article
 from archproof.model import Principle
 from archproof.units import Duration
 
@@ -120,7 +121,7 @@ def offload_slow_work(ctx: Ctx, create_id: str, noun: str) -> bool:
         "the result, which the client reads",
         Principle.OP,
         f'the task says "{stated.describe()}": holding an API worker that long per request '
-        f"would starve the request pool; workers are sized by {Duration(seconds)} a {noun}",
+        f"would starve the request pool; workers are sized by {Duration(seconds)} {article(noun)}",
         f"{verb}_{noun}",
     )
     ctx.use_cases.append(f"{verb.capitalize()} {noun}s in the background")

@@ -21,7 +21,7 @@ from archproof.frontends.draft.patterns.rollup import add_rollup
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
-from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
 from archproof.numbers import sig
 from archproof.units import Count, Duration
@@ -61,7 +61,7 @@ def telemetry(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id="ingest_reading",
-            description=f"Ingest service: accept a {noun}'s report and append it to the "
+            description=f"Ingest service: accept {article(noun)}'s report and append it to the "
             "readings stream",
             pattern="telemetry",
             rate=rate,
@@ -243,10 +243,10 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
         f'the task: "{sentence.strip().rstrip(".;!?")}": a push over a connection the '
         f"{noun} holds open reaches it in well under a second, where polling would cost a "
         "request per device per "
-        f"interval; the stored desired state covers a {noun} that is offline",
+        f"interval; the stored desired state covers {article(noun)} that is offline",
         "change_setpoint",
     )
-    ctx.use_cases.append(f"Change a {noun}'s {what} and push it to the {noun}")
+    ctx.use_cases.append(f"Change {article(noun)}'s {what} and push it to the {noun}")
 
 
 def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import any_rate
 from archproof.frontends.draft.plan import OpSpec
-from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
 from archproof.units import Duration
 
@@ -67,7 +67,7 @@ def waiting_pool(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id="request_match",
-            description=f"POST /tickets: ask for a {group}; the request waits in the pool",
+            description=f"POST /tickets: ask for {article(group)}; the request waits in the pool",
             pattern="waiting_pool",
             rate=rate,
             rate_note=note,
@@ -132,5 +132,8 @@ def waiting_pool(ctx: Ctx) -> None:
         "waiting_pool",
     )
     if wait is None:
-        ctx.ledger.ask(f"How long may a request wait for a {group} before the band widens?")
-    ctx.use_cases += [f"Ask for a {group}", f"Form {group}es of {size} from waiting requests"]
+        ctx.ledger.ask(f"How long may a request wait for {article(group)} before the band widens?")
+    ctx.use_cases += [
+        f"Ask for {article(group)}",
+        f"Form {group}es of {size} from waiting requests",
+    ]

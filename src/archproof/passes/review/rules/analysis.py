@@ -218,8 +218,6 @@ def availability_slo_missed(ctx: RuleContext) -> Iterator[Hit]:
         if value is None or value >= check.target - _ROUNDING:
             continue
         own = op.slo is not None and op.slo.availability is not None
-        if not own and not user_facing(op):
-            continue  # the design's target is for requests; a scheduled job is re-run
         where = "its" if own else "the design's"
         downtime = result.downtime_per_year.value
         yield Hit(
