@@ -147,3 +147,9 @@ def test_downloads_of_stated_large_bytes_go_through_a_cdn_when_egress_calls_for_
     assert "cdn.serve" in download.model_dump_json()
     decision = drafted.decision("cdn")
     assert decision is not None and decision.choice == "through a CDN"
+
+
+def test_a_write_is_named_for_a_verbs_base_form_only() -> None:
+    # "users submitted 50k recipes a day" named the write submitted_recipe
+    rates = _rates("Design a recipe sharing app. Last year users submitted 50k recipes a day.")
+    assert "create_recipe" in rates and not [op for op in rates if "submitted" in op]

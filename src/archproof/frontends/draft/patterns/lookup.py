@@ -145,6 +145,15 @@ def _paste_storage(ctx: Ctx) -> None:
     )
 
 
+# Verbs a main write may be named for, in the base form an operation's name takes
+# ("Readers post … comments" → post_comment; not "placed", "sent", "new").
+_WRITE_ACTIONS = frozenset(
+    w
+    for w in _WRITE_VERBS
+    if not w.endswith("ed") and w not in ("new", "write", "written", "sent", "made")
+)
+
+
 def crud(ctx: Ctx) -> None:
     noun = entity_noun(ctx.text, ctx.load.extracted.reading)
     name = camel(noun) if noun else "Item"
@@ -166,7 +175,7 @@ def crud(ctx: Ctx) -> None:
     )
     # "Publishes: ~40/min" for a package registry: the write is named for what is counted
     written = ctx.load.write_figure if carries_main_load(ctx, "crud", key) else None
-    verb = stated_action(ctx, written, _WRITE_VERBS - {"new", "write"}) if written else None
+    verb = stated_action(ctx, written, _WRITE_ACTIONS) if written else None
     write_id = f"{act}_{key}" if act else f"{verb or 'create'}_{key}"
     create = ctx.op(
         OpSpec(
