@@ -153,3 +153,13 @@ def test_a_write_is_named_for_a_verbs_base_form_only() -> None:
     # "users submitted 50k recipes a day" named the write submitted_recipe
     rates = _rates("Design a recipe sharing app. Last year users submitted 50k recipes a day.")
     assert "create_recipe" in rates and not [op for op in rates if "submitted" in op]
+
+
+def test_a_block_serving_its_own_bytes_keeps_its_path() -> None:
+    # pastes expire: the paste block reads them its way, not through a CDN (collateral of
+    # serving the generic block's stored bytes through one)
+    drafted = draft(
+        "Design Pastebin. 1M new pastes a day, each up to 1 MB, read 10x as often as "
+        "written. Pastes expire after 30 days."
+    )
+    assert "cdn" not in drafted.design.component_map

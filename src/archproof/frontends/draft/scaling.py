@@ -113,13 +113,14 @@ def media_delivery(ctx: Ctx) -> None:
 
 
 def _bytes_read(ctx: Ctx) -> OpSpec | None:
-    """The main read, when it returns an item's bytes from the object store."""
+    """The generic block's main read, when it returns an item's bytes from the object store
+    (a block that keeps bytes of its own, as pastes that expire, serves them its way)."""
+    op = ctx.find_op(ctx.primary_read)
     read = ctx.api_call(ctx.primary_read or "")
-    if read is None or not any(
-        isinstance(c, CallSpec) and c.target == "blobs.get" for c in read.calls
-    ):
+    if op is None or op.pattern != "crud" or read is None:
         return None
-    return ctx.find_op(ctx.primary_read)
+    gets = any(isinstance(c, CallSpec) and c.target == "blobs.get" for c in read.calls)
+    return op if gets else None
 
 
 def search_index(ctx: Ctx) -> None:
