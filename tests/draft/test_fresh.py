@@ -92,13 +92,7 @@ XFAIL_COMPONENTS: dict[str, str] = {
 XFAIL_CLEAN: dict[str, str] = {}
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
 # the operation carrying it is named for the action (the key finds it by a word of its id).
-XFAIL_RATES: dict[str, str] = {
-    # fresh7's first run (keys in c444216)
-    "calendar-words": "no operation opens a calendar or creates an event: track_event carries "
-    "the 2M events a day (23.1/s) as analytics events, the 4M users' six opens a day (278/s) "
-    "reach no operation (the forty thousand reminders a second at peak are now "
-    "send_notification's peak; the first run's 4.6/s, 13.9/s at peak, is fixed)",
-}
+XFAIL_RATES: dict[str, str] = {}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:

@@ -163,3 +163,28 @@ def test_a_block_serving_its_own_bytes_keeps_its_path() -> None:
         "written. Pastes expire after 30 days."
     )
     assert "cdn" not in drafted.design.component_map
+
+
+CALENDAR = (
+    "Build a calendar service like Google Calendar. We have about four million users and each "
+    "of them opens their calendar around six times a day. People create roughly two million "
+    "events a day, and an event can have up to two hundred invitees. Reminders go out fifteen "
+    "minutes before an event starts, and at the top of the hour we expect forty thousand "
+    "reminders per second at peak."
+)
+
+
+def test_a_supporting_block_reached_late_serves_the_generic_one() -> None:
+    # the outsider's calendar was drafted as analytics (from 'events a day') with reminders:
+    # nothing opened a calendar or created an event
+    from archproof.frontends.draft.classify import classify
+
+    text = normalize(CALENDAR)
+    assert classify(text, read_quantities(text)).primary == "crud"
+    assert classify("Design a notification service. 1M emails a day.").primary == ("notifications")
+
+
+def test_each_of_the_users_daily_makes_them_all_daily_active_and_events_are_created() -> None:
+    rates = _rates(CALENDAR)
+    assert round(rates["get_calendar"][0] * 86400) == 4_000_000 * 6  # each of them, daily
+    assert round(rates["create_event"][0] * 86400) == 2_000_000  # in a calendar

@@ -26,7 +26,7 @@ from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
-from archproof.frontends.draft.text import article
+from archproof.frontends.draft.text import article, quote
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
@@ -598,6 +598,14 @@ def _people(
             f"{Count(mau.value)} MAU × 25% (assumed DAU/MAU stickiness)",
             "dau",
         )
+    elif dau_value is None and users is not None and _all_daily(found, users):
+        dau_value = users.value
+        ledger.derived(
+            "daily active users",
+            str(Count(dau_value)),
+            f'all {Count(users.value)} users: "{quote(users.scope)}" (each of them, daily)',
+            "dau",
+        )
     elif dau_value is None and users is not None:
         dau_value = users.value * DAU_PER_USER
         ledger.derived(
@@ -610,6 +618,19 @@ def _people(
         users.value if users else None,
         dau_value,
         concurrent.value if concurrent else None,
+    )
+
+
+# "We have about four million users and each of them opens their calendar around six times
+# a day": what each of the counted users does daily makes every one of them daily active.
+_EACH_OF_THEM = re.compile(r"\b(?:each|every\s+one|all)\s+of\s+them\b", re.IGNORECASE)
+
+
+def _all_daily(found: Extracted, users: Figure) -> bool:
+    """The users' own sentence says each of them does something a day (a per-user rate)."""
+    return bool(_EACH_OF_THEM.search(users.scope)) and any(
+        f.kind == "rate" and f.per_user and f.scope == users.scope and f.value * DAY >= 1
+        for f in found.figures
     )
 
 

@@ -195,6 +195,8 @@ WHEN_WORDS = frozenset(
 # Reads a task may count of a thing beside the lexicon's read nouns ("50 million comment
 # section loads a day", "app opens"): actions done to the thing, not the thing.
 READ_ACTS = frozenset({"load", "open", "refresh"})
+# Changes a task may count of a thing ("200 flag changes a day"): actions, not things.
+WRITE_ACTS = frozenset({"change", "edit", "update", "modification", "flip", "toggle"})
 # Reads an operation may be named for, as a task counts them ("Downloads: 1.5 billion/week"
 # → download_package); other reads ("page loads", "impressions") are plain gets.
 READ_ACTIONS = frozenset(

@@ -15,6 +15,7 @@ from archproof.frontends.draft.lexicon import (
     NOUNS,
     READ_ACTS,
     WHEN_WORDS,
+    WRITE_ACTS,
 )
 from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import camel, singular
@@ -28,6 +29,7 @@ def is_action(word: str) -> bool:
     return (
         head in _LOAD_HEADS
         or head in READ_ACTS
+        or head in WRITE_ACTS
         or head in _WRITE_VERBS
         or head in _READ_VERBS
         or (known is not None and known[0] in ("read", "requests", "search"))

@@ -12,6 +12,7 @@ from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.things import thing_counted
 from archproof.numbers import rounded, sig
 from archproof.units import Size
 
@@ -77,6 +78,15 @@ def stated_action(ctx: Ctx, fig: Figure, actions: frozenset[str]) -> str | None:
     clause = re.split(r"[,;:]", said.sentence[: max(at, 0)])[-1]
     verbs = [w for w in re.findall(r"[a-z]+", clause.lower()) if w in actions]
     return verbs[-1] if verbs else None
+
+
+def stated_thing(ctx: Ctx, fig: Figure) -> str | None:
+    """The thing a stated rate counts (`things.thing_counted`: "two million events a day"
+    → event), None when it counts an action or people."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    if not isinstance(said, Quantity) or not said.subject:
+        return None
+    return thing_counted(said.subject)
 
 
 def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:

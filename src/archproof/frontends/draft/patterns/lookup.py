@@ -14,6 +14,7 @@ from archproof.frontends.draft.patterns.common import (
     primary_rates,
     stated_action,
     stated_reads,
+    stated_thing,
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -176,12 +177,20 @@ def crud(ctx: Ctx) -> None:
     # "Publishes: ~40/min" for a package registry: the write is named for what is counted
     written = ctx.load.write_figure if carries_main_load(ctx, "crud", key) else None
     verb = stated_action(ctx, written, _WRITE_ACTIONS) if written else None
-    write_id = f"{act}_{key}" if act else f"{verb or 'create'}_{key}"
+    # "a calendar service … People create roughly two million events a day": the write makes
+    # the thing it counts, in the entity the system is named for
+    part = stated_thing(ctx, written) if written and not act else None
+    part = part if part != key else None
+    if part is not None:
+        ctx.entity(camel(part))
+    write_id = f"{act}_{key}" if act else f"{verb or 'create'}_{part or key}"
     create = ctx.op(
         OpSpec(
             id=write_id,
             description=f"POST /{key}s/{{id}}/{act}s: record a {act} of a {key}"
             if act
+            else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} a {part} in a {key}"
+            if part
             else f"POST /{key}s: {verb or 'create'} a {key}",
             pattern="crud",
             rate=writes,
@@ -192,7 +201,8 @@ def crud(ctx: Ctx) -> None:
                 [
                     *_outside_checks(ctx),
                     ctx.db(
-                        "write", f"append the {act} to the {key}" if act else f"insert the {key}"
+                        "write",
+                        f"append the {act} to the {key}" if act else f"insert the {part or key}",
                     ),
                 ],
             ),
