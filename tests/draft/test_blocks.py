@@ -728,3 +728,147 @@ def test_an_assumed_figure_is_listed_once() -> None:
     d = _draft("Best sellers: 1 million sales a day; the ranking is refreshed hourly.")
     rows = [(r.name, r.value) for r in d.requirements]
     assert len(rows) == len(set(rows)), rows
+
+
+WEBHOOKS = (
+    "Outgoing webhooks for a SaaS CRM: customers subscribe callback URLs to record events. "
+    "We emit 800 events per second, each delivered to 3 endpoints on average. An endpoint has "
+    "5 seconds to answer; failed deliveries are retried with backoff for up to 2 days. "
+    "Customers can view the delivery log of the last 14 days."
+)
+
+
+def test_webhooks_are_delivered_by_workers_to_the_endpoints_subscribers_register() -> None:
+    from archproof.frontends.draft.patterns.webhooks import backoff_schedule
+    from archproof.model import walk_calls
+
+    d = _draft(WEBHOOKS)
+    assert d.patterns[0] == "webhooks"
+    design = d.design
+    kinds = {c.id: c.kind.value for c in design.components}
+    assert kinds["endpoints"] == "external" and kinds["delivery_worker"] == "worker"
+    ops = {o.id: o for o in design.operations}
+    # the event is accepted on the request path; delivery is a job, one per (event, endpoint)
+    assert ops["publish_event"].sync and not ops["deliver_webhook"].sync
+    assert _rate(d, "publish_event") == 800
+    # 3 endpoints per event, times the redeliveries the timeouts cause (a fraction of 1%)
+    assert 2400 <= _rate(d, "deliver_webhook") < 2400 * 1.01
+    post = next(c for c in walk_calls(ops["deliver_webhook"].calls) if c.call == "endpoints.post")
+    assert post.timeout is not None and post.timeout.seconds == 5
+    assert post.retries is not None and post.retries.count == 0  # redelivered, not retried
+    # a breaker per endpoint: the endpoints fail one at a time (review FH014)
+    assert post.breaker is not None and post.breaker.key == "endpoint" and post.idempotent
+    endpoints = next(c for c in design.components if c.id == "endpoints")
+    assert endpoints.failure_domain == "per_endpoint"
+    assert "event id" in (ops["deliver_webhook"].idempotency_key or "")
+    event = next(e for e in design.events if e.hub == ops["deliver_webhook"].consumes)
+    assert event.redelivery is not None and event.redelivery.dead_letter == "deliveries_dlq"
+    assert event.redelivery.max_deliveries == backoff_schedule(Fraction(2 * 86_400))[0]
+    log = next(e for e in design.entities if e.id == "WebhookDelivery")
+    assert log.retention is not None and log.retention.seconds == 14 * 86_400
+    # the endpoints' 5 seconds are their timeout, not a target of ours
+    assert all(o.slo is None or o.slo.p99 is None or o.slo.p99.seconds < 5 for o in ops.values())
+
+
+def test_backoff_doubles_from_a_minute_up_to_six_hours_within_the_horizon() -> None:
+    from archproof.frontends.draft.patterns.webhooks import backoff_schedule
+
+    # waits 1, 2, 4, ..., 256 min (511 min), then 6 h each: 10 more fit in 3 days
+    deliveries, last = backoff_schedule(Fraction(3 * 86_400))
+    assert (deliveries, last) == (20, 511 * 60 + 10 * 6 * 3600)
+    assert backoff_schedule(Fraction(30)) == (1, 0)
+
+
+def test_a_retry_horizon_an_answer_timeout_and_a_peak_after_an_average_are_read() -> None:
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    text = normalize(
+        "We emit ~1,200 events per second on average and 6,000/s at peak. An endpoint gets "
+        "10 seconds to answer, otherwise we retry with backoff for up to 3 days. Merchants can "
+        "see the delivery log of the last 30 days."
+    )
+    read = {q.text: (q.subject, q.role) for q in read_quantities(text).placed}
+    assert read["6,000/s"] == ("events", None)
+    assert read["10 seconds"] == ("endpoint answer timeout", "timeout")
+    assert read["3 days"] == ("retry window", "window")
+    assert read["30 days"] == ("delivery log window", "window")
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # webhooks a provider sends us are an operation of ours, not a delivery system
+        "Design a payment service: 200 payments per second; the PSP notifies us of "
+        "asynchronous outcomes (webhooks).",
+        "Stripe sends us webhooks when a payment settles; we handle 100 payments per second.",
+        "The payment provider sends webhooks for payment events, 50 per second.",
+        # an uptime monitor checks endpoints customers register; it sends them nothing
+        "An uptime monitor: customers register 400k HTTP endpoints and each endpoint is "
+        "checked every 60 seconds.",
+    ],
+)
+def test_webhooks_we_receive_or_endpoints_we_check_are_not_webhook_delivery(task: str) -> None:
+    assert "webhooks" not in _draft(task).patterns
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "We send webhooks to merchants when their payouts change, 300 events per second.",
+        "Design a system that delivers webhooks to 10k apps.",
+        "Deliver webhooks reliably: 5k events per second.",
+        "GitHub-style webhooks for repository events, 5k events/s.",
+        "Our platform must send out webhooks to customer endpoints, 2k events a second.",
+    ],
+)
+def test_webhooks_we_send_are_webhook_delivery(task: str) -> None:
+    assert _draft(task).patterns[0] == "webhooks"
+
+
+def test_a_call_that_counts_as_a_failure_is_not_event_counting() -> None:
+    from archproof.frontends.draft.classify import classify
+    from archproof.frontends.draft.text import normalize
+
+    text = normalize(
+        "An order service: 50 orders per second. A payment call slower than 2 s counts as a "
+        "failure."
+    )
+    assert not classify(text).has("aggregation")
+
+
+def test_a_sharded_store_states_its_read_replicas_once() -> None:
+    # writes alone fill a primary: the shard decision sizes shards and replicas; no earlier
+    # 'Read replicas' decision may name a count the shards then replace
+    d = _draft(
+        "Webhook delivery for a billing platform: 8,000 events per second at peak, each "
+        "delivered to 2 endpoints on average; endpoints get 10 seconds to answer."
+    )
+    db = next(c for c in d.design.components if c.id == "db")
+    assert d.decision("db-writes") is not None and (db.replicas or 1) >= 2
+    replicas = d.decision("db-replicas")
+    assert replicas is None or replicas.choice.startswith(f"{db.read_replicas} ")
+
+
+def test_retries_up_to_a_horizon_and_subscribers_per_event_are_read_as_such() -> None:
+    d = _draft(
+        "Design a webhook system: 50M events/day, avg 4 subscribers per event, 30s timeout "
+        "per call, retry up to 72 hours with exponential backoff, keep logs 7 days."
+    )
+    said = {r.name: r.value for r in d.requirements}
+    assert said["retry horizon"] == "3d"  # not the logs' 7 days after the comma
+    assert said["endpoint answer timeout"] == "30s"
+    assert said["endpoints per event"] == "4"
+    assert "users" not in said  # 4 subscribers per event are no head count of users
+
+
+def test_a_retry_horizon_is_not_how_long_the_log_is_kept() -> None:
+    d = _draft(
+        "Build webhooks for our e-commerce platform: shops subscribe endpoints to order and "
+        "refund events. 2 million events a day, every event goes to one endpoint. Endpoints "
+        "must reply within 15 seconds; we retry failed deliveries for 48 hours."
+    )
+    said = {r.name: (r.value, r.source) for r in d.requirements}
+    assert said["retry horizon"] == ("2d", "extracted")
+    assert "retention" not in said  # 'for 48 hours' bounds the retries, not the data
+    assert said["delivery log retention"] == ("30d", "assumed")

@@ -64,10 +64,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "votes-words": "'at most ten votes per show' read per show, not per viewer (a cap each "
     "viewer gets; the key reads 'Each viewer gets' as the owner)",
     # fresh7's first run (keys in c444216, otp-terse's '6-digit' fixed in 0ad1dac)
-    "webhooks-bullets": "'6,000/s at peak' after '~1,200 events per second on average and' "
-    "read with the subject 'average', not the events; 'retry with backoff for up to 3 days' "
-    "read as 'backoff duration' (the wait between tries), not the retry window; 'the delivery "
-    "log of the last 30 days' read as 'last duration', not the log's retention",
     "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
     "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
     "deliver' read as 'response duration', not the SMS delivery time",
@@ -82,9 +78,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
     # fresh7's first run (keys in c444216)
-    "webhooks-bullets": "classified as event counting (record_event, get_counts, "
-    "aggregate_counts, reconcile_counts over an event_stream, plus an object store nothing "
-    "asks for): no worker delivers to the endpoints, no external for the merchants' endpoints",
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",

@@ -33,7 +33,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "aggregation workers, raw events archived",
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
-        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?[a-z]+s\b|\bcounts?\s+per\b",
+        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
@@ -44,6 +44,26 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "social-graph search: adjacency lists sharded by person, BFS by a lookup service",
         r"social[- ]graph|shortest\s+path|people\s+you\s+may\s+know|how\s+are\s+two\s+\w+"
         r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?",
+    ),
+    "webhooks": (
+        "webhook delivery: events POSTed to the endpoints subscribers register, at least "
+        "once, by background workers with backoff over a retry horizon",
+        # our outgoing webhooks, not a provider's that we receive ("the PSP notifies us of
+        # outcomes (webhooks)"): delivered, sent, registered, or offered to subscribers
+        r"\bweb\s?hooks?\s+(?:deliver\w*|dispatch\w*|sender|service|platform|system)"
+        # sent by us or by the system drafted, not by a provider ("Stripe sends us webhooks")
+        r"|(?:\b(?:we|our\s+\w+|(?:system|service|platform|app|backend|tool)\s+(?:that|which))"
+        r"\s+(?:will\s+|must\s+|should\s+|can\s+|need\s+to\s+|want\s+to\s+)?|(?:^|[.:!?\n]\s*"
+        r"|\bto\s+))(?:reliably\s+)?(?:deliver|send|dispatch|fire|emit|push)\w*\s+(?:out\s+)?"
+        r"(?:\w+\s+){0,2}?web\s?hooks?\b"
+        r"|\bweb\s?hooks?\s+(?:to|for)\s+(?:\w+\s+){0,2}(?:merchants?|customers?|subscribers?"
+        r"|clients?|developers?|partners?|integrations?|apps?|tenants?)\b"
+        r"|[- ]style\s+web\s?hooks?|\boutgoing\s+web\s?hooks?"
+        r"|\b(?:register|subscrib)\w*\s+(?:\w+\s+){0,3}(?:web\s?hooks?|callback\s+urls?)\b"
+        # endpoints registered to be sent events, not ones we check ("customers register
+        # 400k HTTP endpoints and each endpoint is checked every 60 seconds")
+        r"|\b(?:register|subscrib)\w*\s+(?:\w+\s+){0,3}(?:https?\s+)?endpoints?\b"
+        r"(?=[^\n]{0,400}?\b(?:deliver\w*|events?\s+(?:go|goes|are\s+sent|is\s+sent)\b))",
     ),
     "matching": (
         "order matching: an in-memory matching engine per instrument, journaled",
@@ -222,6 +242,9 @@ ABSORBS: dict[str, frozenset[str]] = {
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),
+    # the events delivered are the task's events (not analytics, counts or a payment flow:
+    # "Webhook delivery for our payments API"), and a webhook is the notification
+    "webhooks": frozenset({"crud", "analytics", "aggregation", "payments", "notifications"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,

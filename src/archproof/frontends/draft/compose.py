@@ -98,6 +98,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "finance": ("Transaction",),
     "id_generator": ("WorkerLease",),
     "telemetry": ("Reading",),
+    "webhooks": ("WebhookEvent",),
 }
 
 
@@ -198,7 +199,7 @@ def _database(ctx: Ctx) -> None:
             "not the first",
             "db",
         )
-    if needed:
+    if needed and u_write <= target:  # sharded below: the shard decision sizes the replicas
         db.read_replicas = needed
         ctx.decide(
             "db-replicas",

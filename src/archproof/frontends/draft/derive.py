@@ -52,6 +52,7 @@ DEFAULT_RATIO: dict[str, Fraction] = {
     "crawler": Fraction(1, 10),  # the index build reads a page for every ten fetched (assumed)
     "ranking": Fraction(100),
     "telemetry": Fraction(1, 1000),  # devices report all day; people look now and then
+    "webhooks": Fraction(1, 1000),  # events flow all day; merchants read their log now and then
 }
 # Entities each pattern's main write creates (to pick the right rate from the task).
 PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
@@ -70,6 +71,7 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "crawler": frozenset({"document", "request"}),
     "ranking": frozenset({"payment", "order", "event", "read", "media", "post", "review"}),
     "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
+    "webhooks": frozenset({"event", "webhook", "delivery"}),
 }
 
 # What each pattern's main read is about: a rate on one of these is its read load even

@@ -67,6 +67,7 @@ def emit(
                 "delivery": "at_least_once",
                 "idempotent_consumers": True,
                 "rationale": ev.rationale,
+                **({"redelivery": ev.redelivery} if ev.redelivery else {}),
             }
             for ev in ctx.events
         }
@@ -245,6 +246,8 @@ def _component(c: CompSpec, decisions: tuple[str, ...]) -> object:
         body["cache"] = dict(c.cache)
     if c.shed_load:
         body["shed_load"] = True
+    if c.failure_domain:
+        body["failure_domain"] = c.failure_domain
     if c.rationale:
         body["rationale"] = c.rationale
     if c.accept:
@@ -307,7 +310,7 @@ def _call(item: CallSpec | OneOfSpec) -> object:
     if item.retries is not None:
         settings["retries"] = Flow(item.retries)
     if item.breaker:
-        settings["breaker"] = True
+        settings["breaker"] = Flow({"key": item.breaker_key}) if item.breaker_key else True
     if item.idempotent is not None:
         settings["idempotent"] = item.idempotent
     if item.write is not None:
@@ -347,9 +350,12 @@ def _entity(e: EntitySpec) -> object:
     if e.growth is not None:
         body["growth"] = Note(
             rate_text(e.growth),
-            "new objects: one per main write"
-            if e.stored_in == "blobs"
-            else "new rows: the main write rate",
+            e.growth_note
+            or (
+                "new objects: one per main write"
+                if e.stored_in == "blobs"
+                else "new rows: the main write rate"
+            ),
         )
     if e.retention:
         body["retention"] = Note(e.retention, e.retention_note)

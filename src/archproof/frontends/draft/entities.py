@@ -360,6 +360,48 @@ TEMPLATES: dict[str, Template] = {
         {"term": "str(200)", "day": "date", "count": "bigint"},
         key=("term", "day"),
     ),
+    "WebhookEndpoint": Template(
+        {
+            "id": "uuid",
+            "merchant_id": "uuid",
+            "url": "str(2048)",
+            "secret": "str(64)",
+            "event_types": "json",
+            "status": "enum(enabled|disabled)",
+            "failing_since": "datetime?",
+            "created_at": "datetime",
+        },
+        states=("enabled", "disabled"),
+        transitions={"enabled": ("disabled",), "disabled": ("enabled",)},
+        note="the signing secret is shown once at registration; store it encrypted",
+    ),
+    "WebhookEvent": Template(
+        {
+            "id": "uuid",
+            "merchant_id": "uuid",
+            "type": "str(64)",
+            "payload": "json",
+            "created_at": "datetime",
+        },
+        note="id: the producer's event id, the idempotency key receivers de-duplicate by",
+    ),
+    "WebhookDelivery": Template(
+        {
+            "id": "uuid",
+            "event_id": "ref(WebhookEvent)",
+            "endpoint_id": "ref(WebhookEndpoint)",
+            "merchant_id": "uuid",
+            "status": "enum(pending|delivered|failed)",
+            "attempts": "int",
+            "last_status_code": "int?",
+            "next_attempt_at": "datetime?",
+            "created_at": "datetime",
+        },
+        states=("pending", "delivered", "failed"),
+        transitions={"pending": ("delivered", "failed")},
+        note="the delivery log merchants read; unique (event_id, endpoint_id); merchant_id "
+        "copied from the endpoint, so a merchant's log stays on one shard",
+    ),
     "Notification": Template(
         {
             "id": "uuid",

@@ -123,6 +123,8 @@ _RETENTION_WORDS = re.compile(
     r"expire|expiry|ttl|persist|for\s+\d|last)",
     re.IGNORECASE,
 )
+_RETRYING = re.compile(r"\bretr(?:y|ies|ied|ying)\b[^.;,]*$", re.IGNORECASE)
+_KEPT_BEFORE = re.compile(r"\b(?:keep|kept|retain\w*|retention|stor\w+|archiv\w+)\b[^.;,]*$", re.I)
 _FOREVER = re.compile(r"\b(?:forever|indefinitely|never (?:be )?(?:deleted|expire))", re.IGNORECASE)
 _PEAK = re.compile(
     r"\bpeak\w*[^.;\n\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:x|times)(?![\w])"
@@ -309,6 +311,16 @@ def _from_reading(found: Extracted) -> None:
             for index, f in enumerate(figures)
             if q.start <= f.start < max(q.end, q.start + 1)
         ]
+        if (
+            q.unit == "count"
+            and q.period is None
+            and q.per is not None
+            and re.search(re.escape(q.text) + r"\s+(?:per|for\s+(?:each|every))\s", q.sentence)
+        ):
+            # "avg 4 subscribers per event": a count per something is no head count of users
+            dropped = {i for i, f in overlapping if f.kind == "people"}
+            figures[:] = [f for i, f in enumerate(figures) if i not in dropped]
+            overlapping = [(i, f) for i, f in overlapping if i not in dropped]
         for index, fig in overlapping:
             if fig.kind == "rate" and fig.peak != q.peak and not fig.per_user:
                 figures[index] = fig = replace(fig, peak=q.peak)
@@ -881,7 +893,10 @@ def _duration(
     before = text[max(0, start - 60) : start]
     lowered = clause.lower()
     segment = _segment(text, start, stop)
-    if seconds >= DAY and _RETENTION_WORDS.search(lowered):
+    # "we retry failed deliveries for 48 hours": how long retries go on, not how long data
+    # is kept (the reader's retry window)
+    retrying = _RETRYING.search(before) is not None and not _KEPT_BEFORE.search(before)
+    if seconds >= DAY and _RETENTION_WORDS.search(lowered) and not retrying:
         add(Figure("retention", seconds, quote(segment), start, scope=segment), start, stop)
         return
     # the piece's own words, or the clause's where the piece starts at the number ("SMS

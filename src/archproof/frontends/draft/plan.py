@@ -60,6 +60,8 @@ class CallSpec:
     timeout: str | None = None
     retries: dict[str, object] | None = None
     breaker: bool = False
+    # what one breaker covers when not the whole edge: `endpoint` or `tenant`
+    breaker_key: str | None = None
     on_failure: str | None = None
     fallback: str | None = None
     async_: bool = False
@@ -137,6 +139,8 @@ class CompSpec:
     notes: list[str] = field(default_factory=list)
     accept: dict[str, str] = field(default_factory=dict)  # review code → reason
     shed_load: bool = False  # rejects early (503) above its target utilization
+    # `per_endpoint` / `per_tenant`: it fails one endpoint or tenant at a time
+    failure_domain: str | None = None
 
 
 @dataclass
@@ -162,6 +166,7 @@ class EntitySpec:
     access: list[AccessSpec] = field(default_factory=list)
     indexes: list[tuple[tuple[str, ...], bool, str]] = field(default_factory=list)
     growth: Fraction | None = None  # rows per second
+    growth_note: str | None = None  # where the growth comes from, when not the main write
     retention: str | None = None  # how long rows are kept (a duration)
     retention_note: str | None = None
     row_size: str | None = None
@@ -179,6 +184,8 @@ class EventSpec:
     consumers: tuple[str, ...]
     volume: Fraction
     rationale: str
+    # Delayed redelivery of failed messages: {delay, max_deliveries, dead_letter}.
+    redelivery: dict[str, object] | None = None
 
 
 @dataclass

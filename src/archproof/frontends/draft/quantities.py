@@ -389,6 +389,12 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
+        elif subject.lower() in ("average", "avg") and period is not None:
+            # "~1,200 events per second on average and 6,000/s at peak": a bare rate after
+            # a stated average is the same thing's other figure, not one about 'average'
+            said = _previous_in_sentence(placed, tok.start, sentence)
+            if said is not None and said.period is not None:
+                inherited, subject = said, said.subject
     if not subject and period is not None:
         # "Twice a minute the cache refreshes": the rate opens its clause; what happens is
         # the clause after the period (a rate is never turned into a label and dropped).
@@ -1382,11 +1388,31 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
+    if re.match(r"\s*to\s+(?:answer|respond|reply|acknowledge)\b", following):
+        # "an endpoint gets 10 seconds to answer": the wait the caller allows, a timeout
+        return "timeout", f"{noun} answer timeout"
     if re.match(r"\s*(?:old\s+|of\s+)?stale(?:ness)?\b", following):
         # "counts may be 5 min stale": a bound on how fresh what the clause is about must be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
+    if re.search(
+        r"\bretr(?:y|ies|ied|ying)\b[^.;,]*\b(?:for|over|during|up\s+to)\s+(?:up\s+to\s+|at\s+most\s+)?$",
+        low_before,
+    ):
+        # "we retry with backoff for up to 3 days": how long retries go on, not one wait
+        return "window", "retry window"
+    of_last = re.search(r"\s+(?:of|over|for)\s+the\s+(?:last|past|previous)\s*$", low_before)
+    if of_last:
+        # "the delivery log of the last 30 days": the span of what the noun before holds
+        words = re.findall(r"[a-z]+", low_before[: of_last.start()])
+        phrase: list[str] = []
+        for word in reversed(words):
+            if word in _FUNCTION_WORDS or word in _DETERMINERS:
+                break
+            phrase.insert(0, word)
+        if phrase:
+            return "window", f"{' '.join(phrase[-2:])} window"
     if re.search(r"\bstale(?:ness)?\b|\bfresh(?:ness)?\b", low_before):
         # "the package metadata must be fresh everywhere within 60 s": how stale it may be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"

@@ -41,6 +41,7 @@ from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.telemetry import telemetry
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
+from archproof.frontends.draft.patterns.webhooks import webhooks
 
 BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "shortener": shortener,
@@ -75,6 +76,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "file_sync": file_sync,
     "proximity": proximity,
     "telemetry": telemetry,
+    "webhooks": webhooks,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -68,7 +68,7 @@ def booking(ctx: Ctx) -> None:
     fig = None if rush is not None else stated_rate(ctx, _SOLD)
     sold = "ticket" if unit == "seat" and ctx.mentions(r"\btickets?\b") else unit
     book_id = f"{_verb(ctx, fig)}_{sold}"
-    share = f"{float(COMPLETED) * 100:g}%"
+    share = f"{sig(float(COMPLETED) * 100)}%"
     completed = f"{share} of holds are completed (assumed)"
     if rush is not None:
         buyers, window, rush_note = rush
