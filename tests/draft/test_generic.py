@@ -188,3 +188,10 @@ def test_each_of_the_users_daily_makes_them_all_daily_active_and_events_are_crea
     rates = _rates(CALENDAR)
     assert round(rates["get_calendar"][0] * 86400) == 4_000_000 * 6  # each of them, daily
     assert round(rates["create_event"][0] * 86400) == 2_000_000  # in a calendar
+
+
+def test_the_write_of_a_thing_in_the_entity_reads_as_english() -> None:
+    # the first calendar draft said "create a event in a calendar"
+    drafted = draft(CALENDAR)
+    create = next(op for op in drafted.design.operations if op.id == "create_event")
+    assert create.description == "POST /calendars/{id}/events: create an event in a calendar"

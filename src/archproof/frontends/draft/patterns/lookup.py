@@ -18,7 +18,7 @@ from archproof.frontends.draft.patterns.common import (
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.text import camel, quote
+from archproof.frontends.draft.text import article, camel, quote
 from archproof.frontends.draft.things import entity_noun
 from archproof.model import Principle
 
@@ -189,9 +189,10 @@ def crud(ctx: Ctx) -> None:
             id=write_id,
             description=f"POST /{key}s/{{id}}/{act}s: record a {act} of a {key}"
             if act
-            else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} a {part} in a {key}"
+            else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} {article(part)} in "
+            f"{article(key)}"
             if part
-            else f"POST /{key}s: {verb or 'create'} a {key}",
+            else f"POST /{key}s: {verb or 'create'} {article(key)}",
             pattern="crud",
             rate=writes,
             rate_note=wnote,
@@ -259,7 +260,11 @@ def crud(ctx: Ctx) -> None:
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
-    made = f"Record a {act} of a {key}" if act else f"{(verb or 'create').capitalize()} a {key}"
+    made = (
+        f"Record a {act} of a {key}"
+        if act
+        else f"{(verb or 'create').capitalize()} {article(part or key)}"
+    )
     ctx.use_cases += [made, f"Track a {key}" if track else f"Read a {key}"]
     if not stated:
         ctx.use_cases.append(f"List a user's {key}s")
