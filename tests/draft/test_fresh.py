@@ -64,9 +64,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "votes-words": "'at most ten votes per show' read per show, not per viewer (a cap each "
     "viewer gets; the key reads 'Each viewer gets' as the owner)",
     # fresh7's first run (keys in c444216, otp-terse's '6-digit' fixed in 0ad1dac)
-    "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
-    "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
-    "deliver' read as 'response duration', not the SMS delivery time",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "

@@ -283,3 +283,19 @@ def test_visitors_in_one_day_are_daily_and_a_saved_cart_is_kept() -> None:
         ("cart retention", None, "retention"),
         ("users", None, None),
     ]
+
+
+def test_a_terse_list_about_a_thing_bounds_and_caps_that_thing() -> None:
+    # the outsider's SMS codes: 'valid 5 min' was a 'valid duration', 'max 3 tries' a peak
+    # with no owner, '~2 s to deliver' a 'response duration'
+    from archproof.frontends.draft.quantities import read_quantities
+
+    reading = read_quantities(
+        "6-digit code, valid 5 min, max 3 tries. SMS via external provider, ~2 s to deliver."
+    )
+    placed = [(q.text, q.subject, q.per, q.peak) for q in reading.placed]
+    assert placed[1:] == [
+        ("5 min", "code validity", None, False),
+        ("3 tries", "tries", "code", False),
+        ("2 s", "provider time to deliver", None, False),
+    ]

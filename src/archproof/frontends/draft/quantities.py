@@ -428,6 +428,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _shared_object(toks, j)
     if per is None and period is not None and not _is_people(subject):
         per = _habit_of(toks, i, period, tok.value)
+    capped = period is None and i > 0 and toks[i - 1].low in ("max", "maximum")
+    if capped and per is None:
+        # "6-digit code, valid 5 min, max 3 tries": a cap in a list about the sentence's
+        # first thing is that thing's (tries per code)
+        per = _listed_owner(toks, i, head)
     unit = "count"
     ratio_head = re.match(r"^(?:clicks?|reads?|views?|searches)$", subject.split()[-1])
     if (
@@ -445,7 +450,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         subject,
         sentence,
         period=period,
-        peak=_peak(text, toks, i, end) or (period is not None and _up_to(toks, i)),
+        peak=not capped and (_peak(text, toks, i, end) or (period is not None and _up_to(toks, i))),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
         note=tok.note,
@@ -1129,6 +1134,19 @@ def _peak(text: str, toks: list[Token], i: int, end: int) -> bool:
     return bool(_PEAK_AFTER.match(window))
 
 
+def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
+    """The thing a terse list is about: the last word of its first comma-bounded item, when
+    that item is a noun phrase before this one ("6-digit code, valid 5 min, max 3 tries")."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    comma = next((k for k in range(start, i) if toks[k].text == ","), None)
+    if comma is None or comma == start:
+        return None
+    last = toks[comma - 1]
+    if last.kind != "word" or last.low in _STOP or singular(last.low) == head:
+        return None
+    return singular(last.low)
+
+
 def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> Quantity | None:
     for item in reversed(placed):
         if item.unit == "count" and item.end <= start and item.sentence == sentence:
@@ -1396,6 +1414,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
+    if re.search(r"\bvalid(?:\s+for)?\s*$", low_before):
+        # "6-digit code, valid 5 min": how long the listed thing stays valid
+        return "expiry", f"{_listed_owner(toks, i, '') or noun} validity"
+    to_do = re.match(r"\s*to\s+([a-z]+)\b", following)
+    if to_do and not low_before.strip(" ~"):
+        # "SMS via external provider, ~2 s to deliver": the time the listed thing takes
+        return "duration", f"{_listed_owner(toks, i, '') or noun} time to {to_do.group(1)}"
     if re.search(
         r"\bretr(?:y|ies|ied|ying)\b[^.;,]*\b(?:for|over|during|up\s+to)\s+(?:up\s+to\s+|at\s+most\s+)?$",
         low_before,
