@@ -64,20 +64,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "votes-words": "'at most ten votes per show' read per show, not per viewer (a cap each "
     "viewer gets; the key reads 'Each viewer gets' as the owner)",
     # fresh7's first run (keys in c444216, otp-terse's '6-digit' fixed in 0ad1dac)
-    "comments-rambling": "'400 new comments per second' (when a big story breaks) read per "
-    "reader: it is the site's total, not a figure per reader",
-    "otp-terse": "'valid 5 min' read as 'valid duration' (the code it bounds is not named); "
-    "'max 3 tries' read as a peak with no owner, not a cap of tries per code; '~2 s to "
-    "deliver' read as 'response duration', not the SMS delivery time",
-    "registry-mixed": "'the package metadata must be fresh everywhere within 60 s' read as "
-    "'package delay': the bound is the metadata's staleness, its head 'metadata' is dropped",
-    "calendar-words": "'an event can have up to two hundred invitees' read per 'people', not "
-    "per event",
-    "cart-nonnative": "'3 million visitor in one day' read with no period ('one day' placed "
-    "apart as a duration); '1,500 time per second' read with the subject 'time' and '12,000 "
-    "per second' ('on Black Friday it go up to') with 'Friday': neither names the items added "
-    "to the cart; 'Cart must stay saved 30 days' read as 'saved duration', not the cart's "
-    "retention",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "
@@ -89,39 +75,14 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
     # fresh7's first run (keys in c444216)
-    "comments-rambling": "classified crud over 'new' (create_new, get_new, list_news, from "
-    "'new comments' and 'news site'): nothing names the comments, and no external for the "
-    "'outside API' that checks spam and toxicity",
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",
-    "registry-mixed": "no CDN: classified crud over 'publish' (from 'Publishes: ~40/min'), the "
-    "1.5 billion downloads a week (9k/s at peak) are get_publish and list_publishs on the "
-    "service",
-    "cart-nonnative": "classified as payments plus crud over 'friday' (create_friday, "
-    "get_friday, list_fridays, from 'on Black Friday'): nothing names the cart or the stock",
 }
 XFAIL_CLEAN: dict[str, str] = {}
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
 # the operation carrying it is named for the action (the key finds it by a word of its id).
-XFAIL_RATES: dict[str, str] = {
-    # fresh7's first run (keys in c444216)
-    "comments-rambling": "no operation for the comments: create_new carries 300 a day "
-    "(0.0035/s, the articles' figure), get_new and list_news 0.028/s and 0.007/s; the 500k "
-    "comments a day, the 400/s at peak and the 50M comment section loads a day reach no "
-    "operation",
-    "otp-terse": "send_notification (and log_in) carry the 8M logins a day (92.6/s on "
-    "average) but peak at 3x that, 277.8/s, not the stated 400/s at peak",
-    "registry-mixed": "no operation is named for downloads: the 1.5 billion a week (2,480/s, "
-    "9k/s at peak) are get_publish's whole rate (the first run split them 80/20 with "
-    "list_publishs); the publishes' 40/min are create_publish's, as stated",
-    "calendar-words": "no operation opens a calendar or creates an event: track_event carries "
-    "the 2M events a day (23.1/s) as analytics events, the 4M users' six opens a day (278/s) "
-    "reach no operation, and the forty thousand reminders a second at peak become "
-    "send_notification's 4.6/s (13.9/s at peak)",
-    "cart-nonnative": "no add-to-cart operation: the 1,500 adds a second are create_payment's "
-    "(and provider_webhook's) average, peaking at 3x, 4,500/s, not the stated 12,000/s",
-}
+XFAIL_RATES: dict[str, str] = {}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:

@@ -329,6 +329,11 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     if support and (not main or support[0].position < main[0].position - 25):
         lead = support[0]
         patterns = [lead, *main, *support[1:]]
+        if not main and not _opens(text, lead):
+            # "Build a calendar service like Google Calendar … Reminders go out …": a
+            # supporting block the task only reaches later serves the generic one
+            crud = PatternMatch("crud", PATTERNS["crud"][0], _first_sentence(text), 0)
+            patterns = [crud, *support]
     else:
         patterns = [*main, *support]
     absorbed: set[str] = set()
@@ -338,6 +343,16 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     patterns = [p for p in patterns if p.id not in absorbed]
     kind, reason = _kind(text)
     return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?:])\s|\n", text.strip(), maxsplit=1)[0]
+
+
+def _opens(text: str, block: PatternMatch) -> bool:
+    """The block is named in the task's first sentence ("Design a notification service",
+    "SMS login codes."), where a task says what the system is."""
+    return block.position < len(_first_sentence(text)) + (len(text) - len(text.lstrip()))
 
 
 # What ends a task's opening noun phrase: punctuation, or a word that starts a clause.

@@ -110,7 +110,7 @@ def compose(
 ) -> Ctx:
     """Blocks for every detected pattern, then the numeric decisions, guards and SLOs."""
     ledger = Ledger()
-    load = derive(found, classification.primary, ledger)
+    load = derive(found, classification.primary, ledger, text)
     ctx = Ctx(text=text, classification=classification, load=load, ledger=ledger)
     ctx.constraints = list(constraints)
     order = [p.id for p in classification.patterns]

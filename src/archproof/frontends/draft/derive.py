@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from archproof.frontends.draft.extract import Extracted, Figure
+from archproof.frontends.draft.extract import PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
-from archproof.frontends.draft.text import article
+from archproof.frontends.draft.text import article, quote
+from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
@@ -161,9 +162,14 @@ class Load:
     fleet: Fleet | None = (
         None  # the devices reporting on a timer, when their readings are the writes
     )
-    # The task's words for its reads when it states them ("20 million times a day"): the
-    # reads are then that figure, not a split of a total or writes × a ratio.
-    read_quote: str | None = None
+    write_figure: Figure | None = None  # the stated rate `writes` is (None: derived, assumed)
+    read_figure: Figure | None = None  # the stated rate `reads` is (None: derived, assumed)
+
+    @property
+    def read_quote(self) -> str | None:
+        """The task's words for its reads when it states them ("20 million times a day"):
+        the reads are then that figure, not a split of a total or writes × a ratio."""
+        return self.read_figure.quote if self.read_figure is not None else None
 
     def peak(self, rate: Fraction) -> Fraction:
         return at_peak(rate, self.peak_factor)
@@ -185,8 +191,9 @@ def stated_rate(fig: Figure) -> str:
     return rate_text(fig.value) + (" (peak)" if fig.peak else "")
 
 
-def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
-    """Resolve the load figures for a task whose main building block is `primary`."""
+def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Load:
+    """Resolve the load figures for a task whose main building block is `primary` (`text`,
+    the task, names the generic block's entity: `entity_noun`)."""
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
     users, dau, concurrent = _people(found, ledger)
 
@@ -195,7 +202,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
     # Any stated write rate beats one derived from an assumed ratio ("1 billion sales
     # transactions a month" for a ranking task), even one another block would claim.
     write_fig = (
-        _pick(rates, subjects, ("write", "events"))
+        _pick(rates, _own_thing(found, primary, text), ("write", "events"))
+        or _pick(rates, subjects, ("write", "events"))
         or _pick(rates, None, ("write", "events"), exclude=_claimed(primary))
         or _pick(rates, None, ("write", "events"))
     )
@@ -250,7 +258,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger) -> Load:
         extracted=found,
         primary_subject="reading" if fleet else write_fig.subject if write_fig else None,
         fleet=fleet,
-        read_quote=read_fig.quote if read_fig is not None else None,
+        write_figure=write_fig if fleet is None else None,
+        read_figure=read_fig,
     )
 
 
@@ -463,6 +472,21 @@ def _per_user_rates(
     return dau
 
 
+def _own_thing(found: Extracted, primary: str, text: str) -> frozenset[str]:
+    """The generic block's main write is of the entity it drafts (`entity_noun`: "400 new
+    comments per second" over "300 articles a day"), or an action the task counts on each
+    of them first ("3M parcels a day, each scanned ~6 times": the scans); a named block's
+    main write is of the block's own subjects."""
+    if primary != "crud":
+        return frozenset()
+    thing = entity_noun(text, found.reading)
+    if thing is None:
+        return frozenset()
+    known = NOUNS.get(thing)
+    acts = {f.subject for f in found.all("rate") if (f.note or "").startswith(PER_ITEM)}
+    return frozenset({known[1] if known else thing} | {a for a in acts if a})
+
+
 def _label(subject: str | None, what: str) -> str:
     """`link writes`, but plain `reads` for a figure about reads in general."""
     if subject in (None, "read", "write", "request", "search"):
@@ -515,12 +539,19 @@ def _peak_factor(
             "peak-factor",
         )
         return factor
+    # A stated peak with no average beside it is the peak as stated (÷ the factor for the
+    # average, × it back when lowered): what is unknown is its average, not the spikiness.
+    alone = next((r for r in found.all("rate") if r.peak and r.note != "scaled by DAU"), None)
     ledger.assumed(
         "peak factor",
         f"{_num(PEAK_FACTOR)}×",
         "peak = 3× average (diurnal traffic; 2-3× is typical)",
         "peak-factor",
-        "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)",
+        "How spiky is traffic (peak over average, launches, seasonal events)? (assumed 3×)"
+        if alone is None
+        else f'The task states a peak ("{alone.quote}", {rate_text(alone.value)}) but no '
+        f"average beside it: what is the average? (assumed the peak ÷ {_num(PEAK_FACTOR)}, "
+        "the factor every other rate is peaked by)",
     )
     return PEAK_FACTOR
 
@@ -569,6 +600,14 @@ def _people(
             f"{Count(mau.value)} MAU × 25% (assumed DAU/MAU stickiness)",
             "dau",
         )
+    elif dau_value is None and users is not None and _all_daily(found, users):
+        dau_value = users.value
+        ledger.derived(
+            "daily active users",
+            str(Count(dau_value)),
+            f'all {Count(users.value)} users: "{quote(users.scope)}" (each of them, daily)',
+            "dau",
+        )
     elif dau_value is None and users is not None:
         dau_value = users.value * DAU_PER_USER
         ledger.derived(
@@ -581,6 +620,19 @@ def _people(
         users.value if users else None,
         dau_value,
         concurrent.value if concurrent else None,
+    )
+
+
+# "We have about four million users and each of them opens their calendar around six times
+# a day": what each of the counted users does daily makes every one of them daily active.
+_EACH_OF_THEM = re.compile(r"\b(?:each|every\s+one|all)\s+of\s+them\b", re.IGNORECASE)
+
+
+def _all_daily(found: Extracted, users: Figure) -> bool:
+    """The users' own sentence says each of them does something a day (a per-user rate)."""
+    return bool(_EACH_OF_THEM.search(users.scope)) and any(
+        f.kind == "rate" and f.per_user and f.scope == users.scope and f.value * DAY >= 1
+        for f in found.figures
     )
 
 

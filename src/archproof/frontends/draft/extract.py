@@ -33,6 +33,7 @@ from archproof.frontends.draft.lexicon import (
     _WORD_NUMBERS,
     DAY,
     NOUNS,
+    READ_ACTS,
 )
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
@@ -335,7 +336,12 @@ def _from_reading(found: Extracted) -> None:
         known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
         headed = re.search(re.escape(q.subject) + r"\s*:", q.sentence) is not None  # "Bids:"
         people = known is not None and known[0] == "people"
-        if headed and q.period and head not in _LOAD_HEADS and not people:
+        if (
+            (headed or _elided(q, found.reading))
+            and q.period
+            and head not in _LOAD_HEADS
+            and not people
+        ):
             for index, fig in overlapping:
                 # "Bids: ~50/s": the phrase read a bare "/s" as requests; the reader knows
                 # what the rate counts (the heading before the colon)
@@ -377,6 +383,22 @@ def _from_reading(found: Extracted) -> None:
                     "people", q.value, quote(q.describe()), q.start, subject=kind, scope=q.sentence
                 )
             )
+
+
+def _elided(q: Quantity, reading: Reading) -> bool:
+    """A rate whose subject the reader carried over from the rate just before it in the
+    same sentence, where it is written ("8M logins/day, 400/s at peak": the 400/s are
+    logins, not requests of unknown kind)."""
+    if q.subject.lower() in q.text.lower():
+        return False
+    before = [o for o in reading.placed if o.end <= q.start and o.sentence == q.sentence]
+    last = before[-1] if before else None
+    return (
+        last is not None
+        and last.period is not None
+        and last.subject == q.subject
+        and q.subject.lower() in last.text.lower()
+    )
 
 
 # Words a reader may give as a rate's subject that say nothing of what is counted
@@ -746,6 +768,8 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             verbs = verbs | {verb_before.group(1).lower()}
         if "read" in adjectives.split() or (verbs & _READ_VERBS and role == "write"):
             role = "read"
+        if role == "write" and _reads_of(words[noun_index + 1 :]):
+            role = "read"  # "50 million comment section loads a day": reads of comments
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
         span_words = _before(text, start).lower() + " " + after[: unit_match.end()]
         if _PER_USER.search(span_words):
@@ -781,6 +805,16 @@ def _next_noun(after: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(after[:40])][:3]
     index = _noun_index(words)
     return words[index] if index is not None else None
+
+
+def _reads_of(tail: list[tuple[str, int]]) -> bool:
+    """The words after a counted thing, up to the rate's period, end in a read of it
+    ("comment section loads", "product page views"): the count is of reads."""
+    if not tail:
+        return False
+    last = singular(tail[-1][0].lower())
+    known = _known(last)
+    return last in READ_ACTS or (known is not None and known[0] == "read")
 
 
 def _known(word: str) -> tuple[str, str] | None:

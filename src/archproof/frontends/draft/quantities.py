@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS
+from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS, WHEN_WORDS
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.tokens import Token, tokens
 
@@ -177,6 +177,8 @@ def read_quantities(text: str) -> Reading:
     for i, tok in enumerate(toks):
         if tok.kind != "num" or i in consumed:
             continue
+        if placed and placed[-1].start < tok.start < placed[-1].end:
+            continue  # "3 million visitor in one day": the 'one' of the period just read
         sentence = _sentence(text, toks, i)
         try:
             item = _place(text, toks, i, consumed, placed)
@@ -242,9 +244,10 @@ def _place(
         subject = _noun_after(toks, i + 2) or _noun_before(toks, i)
         return q("percent", subject, nxt.end)
     # Factors: 3x, 10 times (a count when a period follows: "5000 times a second").
-    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold")):
+    once = nxt is not None and nxt.low == "time" and _period_after(toks, i + 2)[0] is not None
+    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold") or once):
         period, pend = _period_after(toks, i + 2)
-        if nxt.low == "times" and period is not None:
+        if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
             subject = (
                 _acted_on(toks, i)
@@ -380,7 +383,10 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
             return f'no noun or unit next to it (the word before is "{subject}")'
-        if not subject or subject.split()[-1].lower() in ("spike", "spikes", "burst", "bursts"):
+        last = subject.split()[-1].lower() if subject else ""
+        if not subject or last in ("spike", "spikes", "burst", "bursts") or _is_when(last):
+            # "a spike of 400", "on Black Friday it goes up to 12,000 per second": the rate
+            # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
         elif subject.lower() in ("average", "avg") and period is not None:
@@ -406,9 +412,15 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
+        habit = period in ("day", "week", "month") and tok.value <= _HABIT_MAX
+        if per is not None and period is not None and _is_people(per) and not habit:
+            # "Readers post …, and when a big story breaks it can go up to 400 new comments
+            # per second": no reader does that, it is the site's total
+            per = None
     if per is None:
         per = _generic_owner(toks, i, head)
-    if period is not None and _is_people(subject) and direct is None:
+    visits = singular(subject.split()[-1].lower()) in _VISITORS
+    if period is not None and _is_people(subject) and direct is None and not visits:
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
         per = inherited.per
@@ -416,6 +428,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _shared_object(toks, j)
     if per is None and period is not None and not _is_people(subject):
         per = _habit_of(toks, i, period, tok.value)
+    capped = period is None and i > 0 and toks[i - 1].low in ("max", "maximum")
+    if capped and per is None:
+        # "6-digit code, valid 5 min, max 3 tries": a cap in a list about the sentence's
+        # first thing is that thing's (tries per code)
+        per = _listed_owner(toks, i, head)
     unit = "count"
     ratio_head = re.match(r"^(?:clicks?|reads?|views?|searches)$", subject.split()[-1])
     if (
@@ -433,7 +450,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         subject,
         sentence,
         period=period,
-        peak=_peak(text, toks, i, end) or (period is not None and _up_to(toks, i)),
+        peak=not capped and (_peak(text, toks, i, end) or (period is not None and _up_to(toks, i))),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
         note=tok.note,
@@ -460,6 +477,11 @@ def _is_people(subject: str) -> bool:
     words = subject.lower().split()
     role = NOUNS.get(singular(words[-1]))
     return role is not None and role[0] == "people" and "new" not in words
+
+
+# People named for what they do in a period ("3 million visitor in one day": daily
+# visitors), unlike accounts that accrue ("1M users in a year": a count, not a rate).
+_VISITORS = _wordset("visitor viewer reader listener shopper")
 
 
 # Words a rate may have between a heading's colon and its number: "bids: around 50 per
@@ -591,6 +613,11 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
         owner = toks[i - 3]
         before = _at(toks, i - 4)
+        if owner.low in _HOLD_VERBS and before is not None and before.low in _MODALS:
+            # "an event can have up to two hundred invitees": per what can have them
+            noun = _at(toks, i - 5)
+            if noun is not None and noun.kind == "word" and noun.low not in _STOP:
+                return singular(noun.low) if singular(noun.low) != head else None
         if before is not None and before.low in _VERB_BEFORE:
             # "Members … and borrow up to 10 books": a verb, so per the sentence's people
             start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
@@ -603,6 +630,7 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     return None
 
 
+_MODALS = _wordset("can may will could should must")
 # Words after which the next word is a verb ("and borrow", "can hold", "to keep").
 _VERB_BEFORE = _wordset("and or to can may will could should must cannot")
 
@@ -812,6 +840,11 @@ def _acted_on(toks: list[Token], i: int) -> str:
     if m > start and toks[m].low in _INSTRUMENT:
         return _noun_before(toks, m) or noun
     return noun
+
+
+def _is_when(low: str) -> bool:
+    """A word saying when, not what ("Friday", "evenings")."""
+    return singular(low) in WHEN_WORDS
 
 
 def _is_time_word(low: str) -> bool:
@@ -1101,6 +1134,19 @@ def _peak(text: str, toks: list[Token], i: int, end: int) -> bool:
     return bool(_PEAK_AFTER.match(window))
 
 
+def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
+    """The thing a terse list is about: the last word of its first comma-bounded item, when
+    that item is a noun phrase before this one ("6-digit code, valid 5 min, max 3 tries")."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    comma = next((k for k in range(start, i) if toks[k].text == ","), None)
+    if comma is None or comma == start:
+        return None
+    last = toks[comma - 1]
+    if last.kind != "word" or last.low in _STOP or singular(last.low) == head:
+        return None
+    return singular(last.low)
+
+
 def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> Quantity | None:
     for item in reversed(placed):
         if item.unit == "count" and item.end <= start and item.sentence == sentence:
@@ -1368,6 +1414,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
+    if re.search(r"\bvalid(?:\s+for)?\s*$", low_before):
+        # "6-digit code, valid 5 min": how long the listed thing stays valid
+        return "expiry", f"{_listed_owner(toks, i, '') or noun} validity"
+    to_do = re.match(r"\s*to\s+([a-z]+)\b", following)
+    if to_do and not low_before.strip(" ~"):
+        # "SMS via external provider, ~2 s to deliver": the time the listed thing takes
+        return "duration", f"{_listed_owner(toks, i, '') or noun} time to {to_do.group(1)}"
     if re.search(
         r"\bretr(?:y|ies|ied|ying)\b[^.;,]*\b(?:for|over|during|up\s+to)\s+(?:up\s+to\s+|at\s+most\s+)?$",
         low_before,
@@ -1385,7 +1438,8 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
             phrase.insert(0, word)
         if phrase:
             return "window", f"{' '.join(phrase[-2:])} window"
-    if re.search(r"\bstale(?:ness)?\b", low_before):
+    if re.search(r"\bstale(?:ness)?\b|\bfresh(?:ness)?\b", low_before):
+        # "the package metadata must be fresh everywhere within 60 s": how stale it may be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\b(?:expire\w*|ttl|after|delete\w*)\b", low_before) or re.search(
         r"^\s*(?:of\s+inactivity|ttl)", text[toks[j - 1].end :], re.IGNORECASE
@@ -1396,6 +1450,9 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     long = (
         tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
     )
+    if re.search(r"\bsaved\b", low_before):
+        # "Cart must stay saved 30 days": how long what the clause is about is kept
+        return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
     if re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before) or (
         long and re.search(r"\bfor\s*$", low_before)
     ):

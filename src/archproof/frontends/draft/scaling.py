@@ -46,11 +46,18 @@ CONNECTIONS_PER_GATEWAY = 50_000
 
 
 def media_delivery(ctx: Ctx) -> None:
+    """Downloads of immutable bytes through a CDN when their egress or the object store's
+    GETs call for one: the media block's downloads, or the main read that returns an
+    item's bytes from the object store (`blobs.blob_store`: "a tarball is 300 KB")."""
     op = ctx.find_op("download_media")
+    media = op is not None
+    op = op or _bytes_read(ctx)
     if op is None or op.rate is None:
         return
     video = ctx.mentions(r"video|stream")
     size = ctx.load.item_size
+    if size is None and not media:
+        return  # the object store holds bytes of a stated size, or none
     if size is None:
         size = Fraction(50 * 10**6) if video else Fraction(2 * 10**6)
         ctx.ledger.assumed(
@@ -65,7 +72,7 @@ def media_delivery(ctx: Ctx) -> None:
     get_util = node_util(blobs, 0.0, peak)
     gbit = egress * 8 / 1e9
     if egress >= EGRESS_THRESHOLD or get_util > float(TARGET_STATEFUL):
-        ctx.comp("cdn", "cdn", "edge cache for immutable media bytes")
+        ctx.comp("cdn", "cdn", "edge cache for immutable " + ("media " if media else "") + "bytes")
         op.calls = [
             CallSpec(
                 "cdn.serve",
@@ -82,11 +89,12 @@ def media_delivery(ctx: Ctx) -> None:
         ctx.ledger.assume_entry(
             "cdn-hit-ratio",
             "the CDN serves 90% of downloads",
-            "assumed: media is immutable (new versions get new keys)",
+            f"assumed: {'media is' if media else 'the bytes are'} immutable (new versions get "
+            "new keys)",
         )
         ctx.decide(
             "cdn",
-            "Media delivery",
+            "Media delivery" if media else "Download delivery",
             "through a CDN",
             Principle.CA,
             f"peak egress {per_s(peak)} × {Size(size)} = {sig(gbit, 3)} Gbit/s; the thresholds "
@@ -96,12 +104,23 @@ def media_delivery(ctx: Ctx) -> None:
     else:
         ctx.decide(
             "cdn",
-            "Media delivery",
+            "Media delivery" if media else "Download delivery",
             "straight from the object store, no CDN",
             Principle.CA,
             f"peak egress {sig(gbit, 3)} Gbit/s < 1 Gbit/s and GETs under 50% of the store's limit",
             "blobs",
         )
+
+
+def _bytes_read(ctx: Ctx) -> OpSpec | None:
+    """The generic block's main read, when it returns an item's bytes from the object store
+    (a block that keeps bytes of its own, as pastes that expire, serves them its way)."""
+    op = ctx.find_op(ctx.primary_read)
+    read = ctx.api_call(ctx.primary_read or "")
+    if op is None or op.pattern != "crud" or read is None:
+        return None
+    gets = any(isinstance(c, CallSpec) and c.target == "blobs.get" for c in read.calls)
+    return op if gets else None
 
 
 def search_index(ctx: Ctx) -> None:

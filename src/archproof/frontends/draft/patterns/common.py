@@ -7,10 +7,12 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import PATTERN_SUBJECTS, retention_for_sizing
+from archproof.frontends.draft.extract import Figure
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.things import thing_counted
 from archproof.numbers import rounded, sig
 from archproof.units import Size
 
@@ -50,6 +52,41 @@ def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
         or _MAIN_JOB_OF.get(ctx.classification.primary) == pattern
         or (noun is not None and ctx.load.primary_subject == noun)
     )
+
+
+def stated_reads(ctx: Ctx, pattern: str, noun: str | None = None) -> Figure | None:
+    """The rate the task states for the reads a block carries ("Downloads: 1.5
+    billion/week", "50 million comment section loads a day"), when they are the main read
+    load (`carries_main_load`) taken from the task, not split from a total nor derived
+    from the writes by a ratio."""
+    fig = ctx.load.read_figure
+    return fig if fig is not None and carries_main_load(ctx, pattern, noun) else None
+
+
+def stated_action(ctx: Ctx, fig: Figure, actions: frozenset[str]) -> str | None:
+    """The action a stated rate counts, one of `actions` (base forms): its subject's head
+    ("Downloads: 1.5 billion/week" → download, "Publishes: ~40/min" → publish), else the
+    verb its clause does it with ("Readers post roughly 500,000 comments a day" → post,
+    "Visitors add items to the cart around 1,500 times per second" → add)."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    if not isinstance(said, Quantity) or not said.subject:
+        return None
+    head = singular(said.subject.split()[-1])
+    if head in actions:
+        return head
+    at = said.sentence.find(said.text)
+    clause = re.split(r"[,;:]", said.sentence[: max(at, 0)])[-1]
+    verbs = [w for w in re.findall(r"[a-z]+", clause.lower()) if w in actions]
+    return verbs[-1] if verbs else None
+
+
+def stated_thing(ctx: Ctx, fig: Figure) -> str | None:
+    """The thing a stated rate counts (`things.thing_counted`: "two million events a day"
+    → event), None when it counts an action or people."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    if not isinstance(said, Quantity) or not said.subject:
+        return None
+    return thing_counted(said.subject)
 
 
 def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:

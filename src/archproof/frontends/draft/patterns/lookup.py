@@ -6,17 +6,20 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.entities import TEMPLATES
 from archproof.frontends.draft.extract import PER_ITEM
-from archproof.frontends.draft.lexicon import NOUNS
+from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
     object_storage,
     primary_rates,
+    stated_action,
+    stated_reads,
+    stated_thing,
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.text import camel, singular
+from archproof.frontends.draft.text import article, camel, quote
+from archproof.frontends.draft.things import entity_noun
 from archproof.model import Principle
 
 
@@ -143,68 +146,17 @@ def _paste_storage(ctx: Ctx) -> None:
     )
 
 
-def main_noun(text: str) -> str | None:
-    """The thing a vague task is about: `Design a recipe sharing app` → `recipe`."""
-    match = re.search(
-        r"\b(?:for|of|a|an)\s+((?:[a-z]+[\s-]){0,2}?)(?:sharing\s+|management\s+|booking\s+|"
-        r"tracking\s+)?(?:system|service|platform|app|application|website|site|backend|api|"
-        r"tool|marketplace)\b",
-        text,
-        re.IGNORECASE,
-    )
-    if match is None:
-        return None
-    words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
-    stop = {
-        "my",
-        "our",
-        "the",
-        "a",
-        "an",
-        "new",
-        "simple",
-        "small",
-        "scalable",
-        "web",
-        "mobile",
-        "online",
-        "startup",
-        "company",
-        "business",
-        "distributed",
-        "generic",
-        "basic",
-        "good",
-        "great",
-        "modern",
-        "system",
-        "this",
-        "some",
-    }
-    words = [w for w in words if w not in stop and w.isalpha()]
-    return singular(words[-1]) if words else None
-
-
-def rate_noun(ctx: Ctx) -> str | None:
-    """What the task's busiest stated rate counts, when it is not people: the thing the
-    system mostly handles ("50k submissions per hour" → `submission`)."""
-    best: tuple[Fraction, str] | None = None
-    for item in ctx.load.extracted.reading.placed:
-        rate = item.per_second
-        if item.unit != "count" or rate is None or not item.subject:
-            continue
-        head = singular(item.subject.split()[-1].lower())
-        if not head.isalpha() or NOUNS.get(head, ("", ""))[0] in ("people", "requests", "read"):
-            continue
-        if camel(head) in TEMPLATES:  # another block's entity, with its own fields
-            continue
-        if best is None or rate > best[0]:
-            best = (rate, head)
-    return best[1] if best else None
+# Verbs a main write may be named for, in the base form an operation's name takes
+# ("Readers post … comments" → post_comment; not "placed", "sent", "new").
+_WRITE_ACTIONS = frozenset(
+    w
+    for w in _WRITE_VERBS
+    if not w.endswith("ed") and w not in ("new", "write", "written", "sent", "made")
+)
 
 
 def crud(ctx: Ctx) -> None:
-    noun = main_noun(ctx.text) or rate_noun(ctx)
+    noun = entity_noun(ctx.text, ctx.load.extracted.reading)
     name = camel(noun) if noun else "Item"
     if name in ("User", "Item") and noun not in (None, "item"):
         name = "Item"
@@ -222,30 +174,51 @@ def crud(ctx: Ctx) -> None:
         ),
         None,
     )
-    write_id = f"{act}_{key}" if act else f"create_{key}"
+    # "Publishes: ~40/min" for a package registry: the write is named for what is counted
+    written = ctx.load.write_figure if carries_main_load(ctx, "crud", key) else None
+    verb = stated_action(ctx, written, _WRITE_ACTIONS) if written else None
+    # "a calendar service … People create roughly two million events a day": the write makes
+    # the thing it counts, in the entity the system is named for
+    part = stated_thing(ctx, written) if written and not act else None
+    part = part if part != key else None
+    if part is not None:
+        ctx.entity(camel(part))
+    write_id = f"{act}_{key}" if act else f"{verb or 'create'}_{part or key}"
     create = ctx.op(
         OpSpec(
             id=write_id,
             description=f"POST /{key}s/{{id}}/{act}s: record a {act} of a {key}"
             if act
-            else f"POST /{key}s: create a {key}",
+            else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} {article(part)} in "
+            f"{article(key)}"
+            if part
+            else f"POST /{key}s: {verb or 'create'} {article(key)}",
             pattern="crud",
             rate=writes,
             rate_note=wnote,
             reads=False,
             calls=ctx.front(
                 write_id,
-                [ctx.db("write", f"append the {act} to the {key}" if act else f"insert the {key}")],
+                [
+                    *_outside_checks(ctx),
+                    ctx.db(
+                        "write",
+                        f"append the {act} to the {key}" if act else f"insert the {part or key}",
+                    ),
+                ],
             ),
-            keywords=("create", "write", "add", "post", *((act,) if act else ())),
+            keywords=("create", "write", "add", "post", *(w for w in (act, verb) if w)),
         )
     )
     # Stated reads are the reads: one operation carries the figure, never an assumed share
     # of it. Things followed by the actions recorded on them ("each parcel is scanned ~6
-    # times", a tracking service) are tracked: the read is named so.
-    stated = carries_main_load(ctx, "crud", key) and ctx.load.read_quote is not None
+    # times", a tracking service) are tracked: the read is named so; else it is named for
+    # the read the task counts ("Downloads: 1.5 billion/week" → download_package).
+    said = stated_reads(ctx, "crud", key)
+    stated = said is not None
     track = act is not None and ctx.mentions(r"\btrack")
-    read_id = f"track_{key}" if track else f"get_{key}"
+    look = "track" if track else stated_action(ctx, said, READ_ACTIONS) if said else None
+    read_id = f"{look or 'get'}_{key}"
     get = ctx.op(
         OpSpec(
             id=read_id,
@@ -265,7 +238,7 @@ def crud(ctx: Ctx) -> None:
                 "lookup",
                 "load",
                 "page",
-                *(("track",) if track else ()),
+                *((look,) if look else ()),
             ),
         )
     )
@@ -287,7 +260,31 @@ def crud(ctx: Ctx) -> None:
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
-    made = f"Record a {act} of a {key}" if act else f"Create a {key}"
+    made = (
+        f"Record a {act} of a {key}"
+        if act
+        else f"{(verb or 'create').capitalize()} {article(part or key)}"
+    )
     ctx.use_cases += [made, f"Track a {key}" if track else f"Read a {key}"]
     if not stated:
         ctx.use_cases.append(f"List a user's {key}s")
+
+
+def _outside_checks(ctx: Ctx) -> list[CallSpec]:
+    """A call to the outside API the task names, guarded (breaker, fail closed: what it
+    checks is not written unchecked), before the write; none when the task names none."""
+    # providers of payments, SMS and email are their own blocks' (OUTSIDE_API names none)
+    sentences = re.split(r"(?<=[.!?])\s+", ctx.text)
+    sentence = next((s for s in sentences if OUTSIDE_API.search(s)), None)
+    if sentence is None:
+        return []
+    api = ctx.external("outside_api", f'the outside API the task names ("{quote(sentence)}")')
+    return [
+        CallSpec(
+            f"{api}.check",
+            idempotent=True,
+            breaker=True,
+            on_failure="fail_closed",
+            rationale=f'the task: "{quote(sentence)}"; what it checks is not written unchecked',
+        )
+    ]

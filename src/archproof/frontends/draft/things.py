@@ -1,0 +1,138 @@
+"""What a task is about: the thing its stated rates count, or the one its system is named
+for ("a news site's comments, 400 new comments per second" → comment), the entity the
+generic block drafts and whose rate is its main write (one choice, read by both)."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from archproof.frontends.draft.entities import TEMPLATES
+from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD
+from archproof.frontends.draft.lexicon import (
+    _READ_VERBS,
+    _WRITE_VERBS,
+    NOUNS,
+    READ_ACTS,
+    WHEN_WORDS,
+    WRITE_ACTS,
+)
+from archproof.frontends.draft.quantities import Reading
+from archproof.frontends.draft.text import camel, singular
+
+
+def is_action(word: str) -> bool:
+    """`word` names something done (a read, a write, a load), not a thing it is done to:
+    "downloads", "publishes", "adds", "loads", "times"."""
+    head = singular(word.lower())
+    known = NOUNS.get(head) or NOUNS.get(word.lower())
+    return (
+        head in _LOAD_HEADS
+        or head in READ_ACTS
+        or head in WRITE_ACTS
+        or head in _WRITE_VERBS
+        or head in _READ_VERBS
+        or (known is not None and known[0] in ("read", "requests", "search"))
+    )
+
+
+def thing_counted(subject: str) -> str | None:
+    """The thing a rate's subject counts, singular: its head noun past adjectives and days
+    ("new comments" → comment, "Friday" → none); when the head is an action, the thing it
+    is done to, named before it ("comment section loads" → comment, "Downloads" → none).
+    People are not things the system handles (None)."""
+    words = [
+        w.lower()
+        for w in _WORD.findall(subject)
+        if w.lower() not in _FILLER and singular(w.lower()) not in WHEN_WORDS
+    ]
+    if not words:
+        return None
+    if is_action(words[-1]):
+        words = [w for w in words[:-1] if not is_action(w)][:1]
+        if not words:
+            return None
+    head = singular(words[-1])
+    known = NOUNS.get(head)
+    if not head.isalpha() or (known is not None and known[0] in ("people", "follow")):
+        return None
+    return head
+
+
+def main_thing(reading: Reading) -> str | None:
+    """What the task's busiest stated rate counts (`thing_counted`): the thing the system
+    mostly handles ("400 new comments per second" → comment). A count of times counts
+    actions on a thing, not things ("check a parcel's status 20 million times a day")."""
+    best: tuple[Fraction, str] | None = None
+    for q in reading.placed:
+        rate = q.per_second
+        if q.unit != "count" or rate is None or not q.subject:
+            continue
+        if re.search(r"\btimes?\b", q.text, re.IGNORECASE):
+            continue
+        thing = thing_counted(q.subject)
+        if thing is not None and (best is None or rate > best[0]):
+            best = (rate, thing)
+    return best[1] if best else None
+
+
+def main_noun(text: str) -> str | None:
+    """The thing a vague task is about: `Design a recipe sharing app` → `recipe`."""
+    match = re.search(
+        r"(?:^|\b(?:for|of|a|an)\s+)((?:[a-z]+[\s-]){0,2}?)(?:sharing\s+|management\s+|booking\s+|"
+        r"tracking\s+)?(?:system|service|platform|app|application|website|site|backend|api|"
+        r"tool|marketplace|registry)\b",
+        text,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return None
+    words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
+    stop = {
+        "my",
+        "our",
+        "the",
+        "a",
+        "an",
+        "new",
+        "simple",
+        "small",
+        "scalable",
+        "web",
+        "mobile",
+        "online",
+        "startup",
+        "company",
+        "business",
+        "distributed",
+        "generic",
+        "basic",
+        "good",
+        "great",
+        "modern",
+        "system",
+        "this",
+        "some",
+    }
+    words = [w for w in words if w not in stop and singular(w) not in stop and w.isalpha()]
+    return singular(words[-1]) if words else None
+
+
+def entity_noun(text: str, reading: Reading) -> str | None:
+    """The generic block's entity: the thing the task's busiest stated rate counts
+    (`main_thing`; not another block's entity, which has fields of its own), unless the
+    system is named for a thing a stated rate also counts ("a feature flag service …
+    200 flag changes a day": flag, not the evaluations); else the thing the system is
+    named for (`main_noun`)."""
+    named = main_noun(text)
+    if named is not None:
+        for q in reading.placed:
+            if q.unit != "count" or q.per_second is None or not q.subject:
+                continue
+            words = {singular(w.lower()) for w in _WORD.findall(q.subject)}
+            if named in words - _FILLER:
+                return named
+    counted = main_thing(reading)
+    if counted is not None and camel(counted) in TEMPLATES:
+        counted = None
+    return counted or named
