@@ -92,7 +92,11 @@ _RATIO_TIMES = re.compile(
     r"(?:the\s+)?(?:number\s+of\s+)?writes?\b"
     r"|(\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:more\s+)?reads?\s+than\s+writes?\b"
     r"|(\d+(?:\.\d+)?)\s+reads?\s+(?:per|for\s+every|for\s+each|to\s+every|to\s+each)\s+"
-    r"(?:one\s+|1\s+)?writes?\b",
+    r"(?:one\s+|1\s+)?writes?\b"
+    # a look-to-book ratio: "people search availability 100 times for every booking"
+    r"|\b(?:search|view|brows|look|check)\w*\s+(?:[a-z]+\s+){0,3}?(?:about\s+|~)?"
+    r"(\d+(?:\.\d+)?)\s+times\s+(?:per|for\s+every|for\s+each)\s+(?:one\s+|1\s+)?"
+    r"(?:booking|purchase|order|sale|reservation|write|post|upload)s?\b",
     re.IGNORECASE,
 )
 _NINES = re.compile(r"\b(two|three|four|five|[2-6])[\s-]*(?:nines|9s)\b", re.IGNORECASE)

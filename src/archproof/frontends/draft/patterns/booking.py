@@ -335,4 +335,9 @@ def _searches_per_booking(ctx: Ctx) -> Fraction:
     for item in ctx.load.extracted.reading.placed:
         if item.unit == "factor" and item.per is not None and "search" in item.subject:
             return item.value
+    # a stated read:write ratio is the look-to-book ratio here ("people search availability
+    # 100 times for every booking"): the same figure the requirements list as reads per write
+    stated = ctx.load.extracted.first("ratio")
+    if stated is not None:
+        return stated.value
     return Fraction(10)
