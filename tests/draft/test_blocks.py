@@ -872,3 +872,27 @@ def test_a_retry_horizon_is_not_how_long_the_log_is_kept() -> None:
     assert said["retry horizon"] == ("2d", "extracted")
     assert "retention" not in said  # 'for 48 hours' bounds the retries, not the data
     assert said["delivery log retention"] == ("30d", "assumed")
+
+
+def test_a_stated_look_to_book_ratio_sizes_the_searches() -> None:
+    """An outsider's hotel site: 'people search availability 100 times for every booking'
+    was unread; view_rooms peaked at 28.5/s from an assumed 10 searches a booking."""
+    d = _draft(
+        "Design a hotel booking system like Booking.com: 1 million hotels, 30 million room "
+        "nights booked a year, people search availability 100 times for every booking. No "
+        "double bookings."
+    )
+    model = lower(d.design)
+    assert model.rate("view_rooms").average == pytest.approx(100 * model.rate("book_room").average)
+    assert ("reads per write", "100:1") in {(r.name, r.value) for r in d.requirements}
+
+
+def test_a_stated_daily_share_of_monthly_users_is_the_dau() -> None:
+    """An outsider's professional network: '300 million monthly users, 60% log in daily'
+    gave 75M DAU (the typical 25% stickiness) instead of the stated 180M."""
+    d = _draft(
+        "Design a news feed for a professional network: 300 million monthly users, 60% log "
+        "in daily; users post 2 million updates a day."
+    )
+    rows = {(r.name, r.value, r.source) for r in d.requirements}
+    assert ("daily active users", "180M", "derived") in rows

@@ -592,7 +592,20 @@ def _people(
         if fig is not None:
             ledger.extracted(name, str(Count(fig.value)), fig.quote)
     dau_value: Fraction | None = dau.value if dau else None
-    if dau_value is None and mau is not None:
+    counted = mau or users
+    daily = _STICKINESS.search(counted.scope) if dau_value is None and counted else None
+    if counted is not None and daily is not None:
+        # "300 million monthly users, 60% log in daily": the stated share, not the typical
+        share = Fraction(daily.group(1)) / 100
+        dau_value = counted.value * share
+        ledger.derived(
+            "daily active users",
+            str(Count(dau_value)),
+            f"{Count(counted.value)} {'MAU' if counted is mau else 'users'} × "
+            f'{sig(float(share) * 100)}% ("{daily.group(0)}")',
+            "dau",
+        )
+    elif dau_value is None and mau is not None:
         dau_value = mau.value * DAU_PER_MAU
         ledger.derived(
             "daily active users",
@@ -621,6 +634,15 @@ def _people(
         dau_value,
         concurrent.value if concurrent else None,
     )
+
+
+# The share of the counted users active each day, when the task states it.
+_STICKINESS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:of\s+(?:them|users|those)\s+)?(?:log\s*in|logs\s+in"
+    r"|sign\s+in|are\s+active|come\s+back|return|visit|use\s+(?:it|the\s+\w+))\s+"
+    r"(?:daily|every\s+day|each\s+day)\b",
+    re.IGNORECASE,
+)
 
 
 # "We have about four million users and each of them opens their calendar around six times
