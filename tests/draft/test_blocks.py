@@ -896,3 +896,17 @@ def test_a_stated_daily_share_of_monthly_users_is_the_dau() -> None:
     )
     rows = {(r.name, r.value, r.source) for r in d.requirements}
     assert ("daily active users", "180M", "derived") in rows
+
+
+def test_the_largest_accounts_followers_are_no_average_and_decide_the_fan_out() -> None:
+    """'a few accounts have 20 million followers' was listed as 'followers per user
+    20000000', and the draft still asked how many followers the largest accounts have."""
+    d = _draft(
+        "Design a news feed for a professional network: 300 million monthly users; users "
+        "post 2 million updates a day; a few accounts have 20 million followers."
+    )
+    rows = {(r.name, r.value) for r in d.requirements}
+    assert ("followers of the largest accounts", "20M") in rows
+    assert not any(name == "followers per user" for name, _ in rows)
+    assert d.decision("feed-large-accounts") is not None
+    assert not any("How many followers do the largest" in line for line in d.yaml.splitlines())

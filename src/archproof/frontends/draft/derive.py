@@ -241,6 +241,11 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     followers = found.first("followers")
     if followers is not None:
         ledger.extracted("followers per user", _num(followers.value), followers.quote)
+    largest = found.first("followers_max")
+    if largest is not None:
+        ledger.extracted(
+            "followers of the largest accounts", str(Count(largest.value)), largest.quote
+        )
     return Load(
         writes=writes,
         reads=reads,

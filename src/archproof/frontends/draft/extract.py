@@ -585,7 +585,20 @@ def _follows(text: str, add: _AddFn, free: _FreeFn) -> None:
             continue
         number = (match.group(1) or match.group(3)).replace(",", "")
         value = Fraction(number) * (1000 if (match.group(2) or match.group(4)) else 1)
-        add(Figure("followers", value, quote(match.group(0)), match.start()), *match.span())
+        kind = _followers_kind(_before(text, match.start()))
+        add(Figure(kind, value, quote(match.group(0)), match.start()), *match.span())
+
+
+# "a few accounts have 20 million followers": the largest accounts, not everyone's
+_LARGEST = re.compile(
+    r"\b(?:a\s+few|some|largest|biggest|celebrit\w*|famous|popular|top|up\s+to|max(?:imum)?"
+    r"|the\s+most|stars?|influencers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _followers_kind(before: str) -> str:
+    return "followers_max" if _LARGEST.search(before) else "followers"
 
 
 def _per_year(factor: Fraction, period: str) -> Fraction:
@@ -796,7 +809,8 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             stop,
         )
     elif role == "follow":
-        add(Figure("followers", value, quote(text[start:stop]), start, scope=clause), start, stop)
+        kind = _followers_kind(_before(text, start))
+        add(Figure(kind, value, quote(text[start:stop]), start, scope=clause), start, stop)
     elif role in ("write", "events") and value >= 1:
         add(
             Figure("stock", value, quote(text[start:stop]), start, subject=subject, scope=clause),

@@ -9,6 +9,11 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
+from archproof.units import Count
+
+# Above this many followers an account's posts are merged at read time (assumed: the
+# classic hybrid fan-out threshold is in the tens of thousands).
+CELEBRITY_FOLLOWERS = Fraction(10_000)
 
 
 def feed(ctx: Ctx) -> None:
@@ -84,10 +89,29 @@ def feed(ctx: Ctx) -> None:
     ctx.primary_read = ctx.primary_read or get_feed.id
     ctx.notify_sources.append(post.id)
     ctx.use_cases += ["Publish a post", "Read a feed of followed users' posts, newest first"]
-    ctx.ledger.ask(
-        "How many followers do the largest accounts have? (celebrity posts are "
-        "better merged at read time than fanned out)"
-    )
+    largest = ctx.load.extracted.first("followers_max")
+    if largest is None:
+        ctx.ledger.ask(
+            "How many followers do the largest accounts have? (celebrity posts are "
+            "better merged at read time than fanned out)"
+        )
+    else:
+        ctx.decide(
+            "feed-large-accounts",
+            "Large accounts are not fanned out",
+            f"posts of accounts above {Count(CELEBRITY_FOLLOWERS)} followers (assumed "
+            "threshold) are merged into their followers' feeds at read time; everyone "
+            "else's are copied into feeds on write",
+            Principle.EV,
+            f'the task says "{largest.quote}": one such post fanned out on write is '
+            f"{Count(largest.value)} feed rows, minutes of a worker's time and a burst on "
+            "the database, for a post most followers never scroll to",
+            get_feed.id,
+        )
+        ctx.ledger.ask(
+            f"Above how many followers is an account merged at read time? (assumed "
+            f"{Count(CELEBRITY_FOLLOWERS)})"
+        )
     ctx.ledger.ask("Is the feed strictly chronological or ranked?")
 
 
