@@ -75,3 +75,41 @@ def test_a_drafted_webhook_design_passes_its_own_ruff_check(
         ("mypy --strict", True),
         ("ruff check", True),
     ], summary["checks"]
+
+
+LONG_NAMES = """\
+meta: {name: webhook-deliveries, kind: system}
+components:
+  db: {kind: database, tech: postgresql}
+entities:
+  WebhookDeliveryAttemptRecord:
+    stored_in: db
+    key: id
+    fields:
+      id: uuid
+      delivery_attempt_next_scheduled_at: datetime?
+      delivery_attempt_last_answered_at: datetime?
+    states: [pending, delivering, delivered, abandoned]
+    transitions:
+      pending: [delivering, abandoned]
+      delivering: [delivered, pending, abandoned]
+"""
+
+
+def test_long_identifiers_are_wrapped_before_the_check(
+    tmp_path: Path, shared_mypy_cache: Path
+) -> None:
+    """Identifiers as long as a design may give them overflowed 15 hand-wrapped lines
+    (a 138-character MOVES table, parse signatures, the Hypothesis tests): the written
+    files are formatted with ruff before ruff checks them."""
+    design = tmp_path / "design.yaml"
+    design.write_text(LONG_NAMES, "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["code", str(design), "-o", str(out), "--format", "json"])
+    summary = json.loads(result.output)
+    assert [(c["tool"], c["ok"]) for c in summary["checks"]] == [
+        ("mypy --strict", True),
+        ("ruff check", True),
+    ], summary["checks"]
+    for path in out.rglob("*.py"):
+        assert max(len(line) for line in path.read_text("utf-8").splitlines()) <= 100, path
