@@ -10,9 +10,11 @@ tasks state a rate for their main action (`corpus/fresh6.yaml`, keys committed b
 drafter was run on them in 0f4d0bf; their `rates` are checked against the lowered model's
 operation rates) and a seventh batch of six, an outsider's tries on systems in none of the
 earlier batches, each stating a rate for its main action (`corpus/fresh7.yaml`, keys committed
-before the drafter was run on them in c444216). What fails is marked xfail with
-the gap it shows; these are the drafter's open problems on tasks it was not tuned on, not
-keys to edit.
+before the drafter was run on them in c444216) and an eighth batch of six, an outsider's tries
+on systems in none of the earlier batches, each stating a rate for its main action
+(`corpus/fresh8.yaml`, keys committed before the drafter was run on them in 91c4912). What
+fails is marked xfail with the gap it shows; these are the drafter's open problems on tasks it
+was not tuned on, not keys to edit.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ FRESH: list[dict[str, Any]] = [
         "fresh5.yaml",
         "fresh6.yaml",
         "fresh7.yaml",
+        "fresh8.yaml",
     )
     for task in YAML(typ="safe").load(
         (Path(__file__).with_name("corpus") / name).read_text("utf-8")
@@ -64,6 +67,23 @@ XFAIL_NUMBERS: dict[str, str] = {
     "votes-words": "'at most ten votes per show' read per show, not per viewer (a cap each "
     "viewer gets; the key reads 'Each viewer gets' as the owner)",
     # fresh7's first run (keys in c444216, otp-terse's '6-digit' fixed in 0ad1dac)
+    # fresh8's first run (keys in 91c4912)
+    "msgqueue-bullets": "'the message is stored on 3 brokers' read without per: the 3 copies are "
+    "per message (a replication factor), as its '3 consumer groups', read per message, are",
+    "fooddelivery-rambling": "'the dinner rush gets up to something like 150 orders per second' "
+    "read as an average (peak False), not the peak the rush states; 'within 2 minutes' read "
+    "with the subject 'if delay' (the conjunction), not the restaurant's time to accept",
+    "signalling-terse": "'max 50 participants' read per day (from '2M calls/day' before it in "
+    "the sentence), not per call",
+    "deploy-words": "'release to production about forty times a day' read with the subject "
+    "'production', not the releases; 'then ten percent' read with an empty subject (the "
+    "servers of the second wave, elided after 'one percent of the servers')",
+    "dating-nonnative": "'3 million of them open the app' read with the subject 'them' (the "
+    "pronoun), not the users; 'Each active user swipe about 100 profile' read as 100 'profile' "
+    "per 'active', not swipes per user; '3 time the average' read as a count of 3 'time', not "
+    "a factor of 3",
+    "nearby-mixed": "'~2 KB of data each plus avg 8 photos' read per 'plus' (the conjunction), "
+    "not per place",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "
@@ -78,11 +98,52 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
     "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
     "expiry or their tries",
+    # fresh8's first run (keys in 91c4912)
+    "fooddelivery-rambling": "classified as ride hailing plus crud plus payments (request_ride, "
+    "dispatch_ride, update_location, create_item/get_item/list_items, create_payment, a "
+    "payment provider): nothing names the orders (the 600k orders a day are create_item's)",
+    "signalling-terse": "classified as media upload and streaming (request_upload, "
+    "upload_bytes, get_media, download_media, process_media, an object store, a CDN): no "
+    "external for the stated SFU provider, nothing stores the calls or their participants",
+    "deploy-words": "classified as crud over commits (create_commit at the 2,000 commits a day, "
+    "get_commit, list_commits, and an object store): no build queue or build workers, no "
+    "worker rolling a release out in waves",
+    "dating-nonnative": "classified as crud over 'them' (create_them, get_them, list_thems, "
+    "from '3 million of them') plus media uploads and notifications: nothing names the swipes "
+    "or the matches",
+    "nearby-mixed": "no search index: search_nearby reads the places database (5k/s, 15k/s at "
+    "peak), nothing indexes the places by location (the key's main job)",
 }
-XFAIL_CLEAN: dict[str, str] = {}
+XFAIL_CLEAN: dict[str, str] = {
+    # fresh8's first run (keys in 91c4912)
+    "msgqueue-bullets": "the draft misses its own SLO: send_message p99 303 ms and get_history "
+    "p99 202 ms at peak against the stated p99 of 100 ms (OP009), each message put to and got "
+    "from an object store (blobs.put 67.3 ms, blobs.get 41.8 ms, OP001)",
+    "nearby-mixed": "the searches' 'p95 under 200ms' is applied to the photo upload too: "
+    "'blobs.put' takes 67.3 ms, 34% of upload_bytes' p95 SLO of 0.2s (OP001)",
+}
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
 # the operation carrying it is named for the action (the key finds it by a word of its id).
-XFAIL_RATES: dict[str, str] = {}
+XFAIL_RATES: dict[str, str] = {
+    # fresh8's first run (keys in 91c4912)
+    "msgqueue-bullets": "the stated 50k/s and 200k/s at peak are send_message's (the figures "
+    "right, the operation named for chat, not for 'publish'); no consume or fetch operation: "
+    "get_history carries 100k/s, and the worker's deliver_message 50k/s, once per message, "
+    "not once per consumer group (3 groups: 150k/s)",
+    "fooddelivery-rambling": "no operation places an order (create_item carries the 600k a "
+    "day, 6.94/s, and 20.8/s at peak from an assumed 3x, not the stated 150/s) and none shows "
+    "a menu (30 views per order, 208/s); update_location's 3,750/s at peak is right",
+    "signalling-terse": "no join or start-call operation: the operations are media uploads "
+    "and downloads (get_media 22.9/s), the 2M calls a day and their 4 joins each carried by none",
+    "deploy-words": "no release or deploy operation for the 40 releases a day (create_commit "
+    "carries the 2,000 commits a day, 0.0231/s, as the key's build rate)",
+    "dating-nonnative": "no swipe operation: create_them carries 34.7/s (3 million 'them' a "
+    "day), 104/s at peak; the 300M swipes a day (3,472/s, 10,417/s in the evening) are nowhere",
+    "nearby-mixed": "search_nearby carries 5k/s and 15k/s at peak as stated, but no edit or "
+    "update operation: the owners' edits are upsert_place at 11.6/s (rate 1M/day, '1% of "
+    "places change a day (assumed)'), not the stated 50k a day (0.579/s) that the draft's "
+    "requirements print as 'place writes 50k/day'",
+}
 
 
 def _ids(table: dict[str, str]) -> list[Any]:
