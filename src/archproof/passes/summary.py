@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from archproof import numbers
 from archproof.model import Design, Operation
 from archproof.numbers import sig
 from archproof.passes.lower.lower import average_rate, peak_rate
@@ -39,8 +40,11 @@ class Summary:
             ("events", str(self.events)),
             (
                 "peak requests/s",
-                # both sides per second: the exact form (`536430001/day`) is for YAML
-                f"{float(self.peak_rps):,.1f}/s = {float(self.average_rps):,.1f}/s average "
+                # both sides per second, to the same significant digits: the exact form
+                # (`536430001/day`) is for YAML, and one decimal read 0.764/s as 0.8/s and
+                # 0.255/s as 0.3/s, whose product is not 0.8
+                f"{numbers.rate(float(self.peak_rps))} = {numbers.rate(float(self.average_rps))}"
+                " average "
                 f"× peak factor {sig(float(self.peak_factor), 6)}",
             ),
         ]
