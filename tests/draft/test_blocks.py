@@ -4,9 +4,12 @@ each test drafts a task and checks the decision or figure the block exists to ma
 from __future__ import annotations
 
 import functools
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from archproof.frontends.draft import Draft, draft
 from archproof.passes.capacity import CapacityResult
@@ -910,3 +913,15 @@ def test_the_largest_accounts_followers_are_no_average_and_decide_the_fan_out() 
     assert not any(name == "followers per user" for name, _ in rows)
     assert d.decision("feed-large-accounts") is not None
     assert not any("How many followers do the largest" in line for line in d.yaml.splitlines())
+
+
+def test_the_cache_decision_never_states_a_false_bound() -> None:
+    """fresh8 msgqueue: 'read replicas cover the reads (20 ≤ 3 followers)' where no lookup
+    a cache could serve existed and 37 read replicas were drafted."""
+    corpus = Path(__file__).with_name("corpus") / "fresh8.yaml"
+    tasks = YAML(typ="safe").load(corpus.read_text("utf-8"))
+    d = _draft(next(t["task"] for t in tasks if t["id"] == "msgqueue-bullets"))
+    decision = d.decision("cache")
+    assert decision is not None
+    for low, high in re.findall(r"\((\d+) ≤ (\d+) followers\)", decision.because):
+        assert int(low) <= int(high), decision.because

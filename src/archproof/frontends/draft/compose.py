@@ -188,7 +188,7 @@ def _database(ctx: Ctx) -> None:
         needed = (
             (read_replicas_needed(u_read, u_write, target) or 0) if u_read + u_write > target else 0
         )
-    else:
+    elif needed <= MAX_READ_REPLICAS:
         ctx.decide(
             "cache",
             "Caching",
@@ -197,6 +197,17 @@ def _database(ctx: Ctx) -> None:
             f"read replicas cover the reads "
             f"({needed} ≤ {MAX_READ_REPLICAS} followers); a cache is the next step, "
             "not the first",
+            "db",
+        )
+    else:  # more followers than a cache is weighed against, but no lookup it could serve
+        ctx.decide(
+            "cache",
+            "Caching",
+            "no cache",
+            Principle.CA,
+            # no count here: the replicas decision states it after the capacity check
+            f"the reads need more than {MAX_READ_REPLICAS} followers, but none of them is a "
+            "hot lookup by key a cache could answer: read replicas carry them",
             "db",
         )
     if needed and u_write <= target:  # sharded below: the shard decision sizes the replicas
