@@ -925,3 +925,19 @@ def test_the_cache_decision_never_states_a_false_bound() -> None:
     assert decision is not None
     for low, high in re.findall(r"\((\d+) ≤ (\d+) followers\)", decision.because):
         assert int(low) <= int(high), decision.because
+
+
+def test_a_stated_maximum_beside_an_average_makes_no_blob_store() -> None:
+    """fresh8 msgqueue: 'a message is 2 KB on average, at most 256 KB' put every message in
+    an object store at 256 KB (7.74 PB over the retention, and a p99 of 303 ms against the
+    stated 100 ms); a maximum alone still says items can outgrow a row."""
+    both = _draft(
+        "Message log for our services: 50,000 messages per second; a message is 2 KB on "
+        "average, at most 256 KB; keep messages for 7 days."
+    )
+    assert "blobs" not in {c.id for c in both.design.components}
+    alone = _draft(
+        "Message log for our services: 50,000 messages per second; a message is at most "
+        "512 KB; keep messages for 7 days."
+    )
+    assert "blobs" in {c.id for c in alone.design.components}

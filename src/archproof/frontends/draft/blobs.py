@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.plan import CallSpec
+from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import camel
 from archproof.model import Principle
 from archproof.units import Size
@@ -29,20 +30,37 @@ _STOCK = re.compile(
 )
 
 
+_AT_MOST = re.compile(
+    r"(?:at\s+most|up\s+to|max(?:imum)?|no\s+more\s+than|limit(?:ed)?\s+to)\s*$", re.IGNORECASE
+)
+
+
+def _maximum(text: str, q: Quantity) -> bool:
+    """The size is stated as a bound ("at most 256 KB"), not as what items weigh."""
+    return _AT_MOST.search(text[max(0, q.start - 25) : q.start]) is not None
+
+
 def blob_store(ctx: Ctx) -> None:
     """An object store for stated per-item sizes of a blob, unless a block added one."""
     if "blobs" in ctx.comps or ctx.classification.primary in _STORES_THEIR_VALUES:
         return
+    sizes = [
+        q
+        for q in ctx.load.extracted.reading.placed
+        if q.unit == "bytes"
+        and q.period is None
+        and q.per is None
+        and q.subject
+        and not _STOCK.search(q.subject)
+    ]
+    # "a message is 2 KB on average, at most 256 KB": the items are 2 KB, rows not blobs; a
+    # maximum alone ("pastes up to 1 MB") still says items can be too big for a row
+    typical = {q.sentence for q in sizes if not _maximum(ctx.text, q)}
     item = next(
         (
             q
-            for q in ctx.load.extracted.reading.placed
-            if q.unit == "bytes"
-            and q.value >= BLOB_BYTES
-            and q.period is None
-            and q.per is None
-            and q.subject
-            and not _STOCK.search(q.subject)
+            for q in sizes
+            if q.value >= BLOB_BYTES and not (_maximum(ctx.text, q) and q.sentence in typical)
         ),
         None,
     )
