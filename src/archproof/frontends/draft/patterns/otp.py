@@ -26,11 +26,14 @@ from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
     max_throughput,
+    ms,
+    nice_duration,
     nodes_for,
     per_s,
     rate_text,
     utilization,
 )
+from archproof.frontends.draft.text import article
 from archproof.model import Principle
 from archproof.numbers import sig
 from archproof.units import Duration
@@ -157,7 +160,10 @@ def otp(ctx: Ctx) -> None:
     dead = ctx.queue("code_sends_dlq", "sends that failed every delivery within the validity")
     provider = ctx.external(
         "sms_provider" if channel == "SMS" else "email_provider",
-        f"{channel} delivery provider (carrier routes, delivery receipts)",
+        f"{channel} delivery provider ("
+        + (
+            "carrier routes, delivery receipts)" if channel == "SMS" else "deliverability, bounces)"
+        ),
     )
     api = ctx.comp("api")
     api.work["request_code"] = {"lognormal": {"p50": "1ms", "p99": "5ms"}}
@@ -185,7 +191,7 @@ def otp(ctx: Ctx) -> None:
     request = ctx.op(
         OpSpec(
             id="request_code",
-            description=f"POST /codes: send a one-time code to a {dest}"
+            description=f"POST /codes: send a one-time code to {article(dest)}"
             + (" (a login)" if ctx.mentions(r"\blog[- ]?ins?\b|\bsign[- ]?in") else ""),
             pattern="otp",
             rate=requests,
@@ -227,8 +233,8 @@ def otp(ctx: Ctx) -> None:
     verify = ctx.op(
         OpSpec(
             id="verify_code",
-            description=f"POST /codes/verify: check a typed code for a {dest}; on a match, "
-            "consume it and issue the session",
+            description=f"POST /codes/verify: check a typed code for {article(dest)}; on a "
+            "match, consume it and issue the session",
             pattern="otp",
             rate=requests,
             rate_note="assumed: one verification per code requested",
@@ -295,8 +301,8 @@ def otp(ctx: Ctx) -> None:
     deliveries = max(1, min(MAX_DELIVERIES, 1 + int(horizon // REDELIVERY_DELAY)))
     send_call = CallSpec(
         f"{provider}.send",
-        time={"lognormal": {"p50": str(Duration(p50)), "p99": str(Duration(p99))}},
-        timeout=str(Duration(max(Fraction(5), 2 * p99))),
+        time={"lognormal": {"p50": ms(float(p50)), "p99": ms(float(p99))}},
+        timeout=nice_duration(max(5.0, 2 * float(p99))),
         retries={"count": 0},
         breaker=True,
         idempotent=True,
@@ -395,7 +401,7 @@ def otp(ctx: Ctx) -> None:
     where = _store(ctx, requests)
     _decisions(ctx, channel, dest, valid, tries, deliveries, where)
     ctx.use_cases += [
-        f"Send a one-time code to a {dest}",
+        f"Send a one-time code to {article(dest)}",
         "Verify a code and log the user in",
         f"Limit codes per {dest}",
     ]
