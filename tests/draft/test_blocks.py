@@ -1002,3 +1002,13 @@ def test_a_second_factor_checks_the_password_before_it_sends_a_code() -> None:
     assert first.work == "read" and "credential" in (first.rationale or "")
     assert "email_provider" in {c.id for c in d.design.components}
     assert any("8-digit code" in q for q in d.open_questions)
+
+
+def test_codes_that_log_in_to_another_system_leave_its_retention_and_ratio_alone() -> None:
+    """As a second block (a chat app that logs in by SMS code), the codes' 10 minutes
+    sized the messages' storage, and the chat's read:write ratio was withdrawn."""
+    d = _draft("Design a chat app like WhatsApp for 50M daily users; people log in with SMS codes.")
+    assert d.patterns[0] == "messaging" and "otp" in d.patterns
+    names = {r.name for r in d.requirements}
+    assert "retention (sizing)" in names and "reads per write" in names
+    assert "request_code" in {o.id for o in d.design.operations}

@@ -133,7 +133,8 @@ def otp(ctx: Ctx) -> None:
     length = int(digits_q.value) if digits_q is not None and digits_q.value >= 4 else None
     said = delivery_time(ctx)
     _figures(ctx, valid_q, valid, tries_q, tries, length)
-    if ctx.load.read_figure is None:
+    main = ctx.classification.primary == "otp"
+    if main and ctx.load.read_figure is None:
         # verifications are this block's own second operation, not reads by a ratio
         ctx.ledger.withdraw("reads", "reads-derived")
         ctx.ledger.withdraw("reads per write", "read-write-ratio", "What is the read:write ratio?")
@@ -142,8 +143,9 @@ def otp(ctx: Ctx) -> None:
         "one verification per code requested",
         "assumed: most codes are typed once; a wrong try adds one, a code never used none",
     )
-    if ctx.load.retention_s is None:
-        # the codes' rows live as long as a code is valid: the store's standing volume
+    if ctx.load.retention_s is None and main:
+        # the codes' rows live as long as a code is valid: the store's standing volume (as
+        # the main job only: a chat app that logs in by code keeps its messages for years)
         ctx.load.retention_s = valid
 
     code = ctx.entity("OneTimeCode")
