@@ -941,3 +941,105 @@ def test_a_stated_maximum_beside_an_average_makes_no_blob_store() -> None:
         "512 KB; keep messages for 7 days."
     )
     assert "blobs" in {c.id for c in alone.design.components}
+
+
+OTP = (
+    "SMS login codes. 8M logins/day, 400/s at peak. 6-digit code, valid 5 min, max 3 tries. "
+    "SMS via external provider, ~2 s to deliver. 99.95% uptime."
+)
+
+
+def test_login_codes_are_stored_hashed_with_their_expiry_and_tries_and_sent_by_workers() -> None:
+    """fresh7's otp-terse was drafted as notifications plus sign-up and log-in: nothing
+    stored the codes, their expiry or their tries."""
+    from archproof.model import walk_calls
+
+    d = _draft(OTP)
+    assert d.patterns[0] == "otp" and "notifications" not in d.patterns
+    design = d.design
+    kinds = {c.id: c.kind.value for c in design.components}
+    assert kinds["sms_provider"] == "external" and kinds["db"] == "database"
+    ops = {o.id: o for o in design.operations}
+    assert {"request_code", "verify_code", "send_code", "delete_expired_codes"} <= set(ops)
+    assert "log_in" not in ops and "send_notification" not in ops
+    # a login is one code: the stated average and the stated peak, verified about once each
+    model = lower(design)
+    for op_id in ("request_code", "verify_code"):
+        rate = model.rate(op_id)
+        assert rate.average == pytest.approx(8_000_000 / 86_400)
+        assert rate.peak == pytest.approx(400)
+    # the send is a job; the provider's stated ~2 s is its service time, guarded
+    assert ops["request_code"].sync and not ops["send_code"].sync
+    send = next(c for c in walk_calls(ops["send_code"].calls) if c.call == "sms_provider.send")
+    assert send.time is not None and "p50 2s" in send.time.describe()
+    assert send.breaker is not None and send.on_failure == "fail_closed"
+    event = next(e for e in design.events if e.hub == ops["send_code"].consumes)
+    assert event.redelivery is not None and event.redelivery.dead_letter == "code_sends_dlq"
+    # redelivered within half the validity: the last send leaves the user time to type it
+    assert event.redelivery.delay.seconds * (event.redelivery.max_deliveries - 1) <= 150
+    # verification fails closed and counts the try before it compares
+    verify = [c for c in walk_calls(ops["verify_code"].calls) if c.component == "db"]
+    assert verify and all(c.on_failure == "fail_closed" for c in verify)
+    assert "tries < 3" in (verify[0].rationale or "")
+    code = next(e for e in design.entities if e.id == "OneTimeCode")
+    assert code.stored_in == "db" and "code_hash" in code.fields
+    assert code.retention is not None and code.retention.seconds == 300
+    assert any(ix.columns == ("expires_at",) for ix in code.indexes)
+    _, choice, because = _decided(d, "otp-store")
+    assert "primary database" in choice and "50%" in because
+    assert "3 tries" in _decided(d, "otp-tries")[0]
+    questions = " ".join(d.open_questions)
+    for words in ("6-digit code long enough", "resend limits", "SIM swap", "second SMS provider"):
+        assert words in questions
+
+
+def test_codes_whose_writes_outgrow_the_database_live_in_redis_with_a_ttl() -> None:
+    d = _draft(
+        "SMS verification codes for a global messenger: 2 billion logins a day, 100k/s at "
+        "peak. Codes valid 5 minutes, max 5 tries."
+    )
+    design = d.design
+    codes = next(c for c in design.components if c.id == "codes")
+    assert codes.tech == "redis" and "OneTimeCode" in codes.state
+    assert "delete_expired_codes" not in {o.id for o in design.operations}
+    assert "Redis" in _decided(d, "otp-store")[1]
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Our app verifies new users' phone numbers with a one-time passcode sent by text "
+        "message. 20 million verifications a day. Codes are valid for 3 minutes.",
+        "Design two-factor authentication for a banking app: after the password, we email an "
+        "8-digit verification code. 2 million logins a day, codes expire after 10 minutes.",
+        "Magic login codes by email for a newsletter app, 300k sign-ins a day.",
+    ],
+)
+def test_one_time_codes_are_the_otp_block(task: str) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "otp"
+    assert {"request_code", "verify_code"} <= {o.id for o in d.design.operations}
+
+
+def test_a_second_factor_checks_the_password_before_it_sends_a_code() -> None:
+    from archproof.model import walk_calls
+
+    d = _draft(
+        "Design two-factor authentication for a banking app: after the password, we email an "
+        "8-digit verification code. 2 million logins a day, codes expire after 10 minutes."
+    )
+    request = next(o for o in d.design.operations if o.id == "request_code")
+    first = next(c for c in walk_calls(request.calls) if c.component == "db")
+    assert first.work == "read" and "credential" in (first.rationale or "")
+    assert "email_provider" in {c.id for c in d.design.components}
+    assert any("8-digit code" in q for q in d.open_questions)
+
+
+def test_codes_that_log_in_to_another_system_leave_its_retention_and_ratio_alone() -> None:
+    """As a second block (a chat app that logs in by SMS code), the codes' 10 minutes
+    sized the messages' storage, and the chat's read:write ratio was withdrawn."""
+    d = _draft("Design a chat app like WhatsApp for 50M daily users; people log in with SMS codes.")
+    assert d.patterns[0] == "messaging" and "otp" in d.patterns
+    names = {r.name for r in d.requirements}
+    assert "retention (sizing)" in names and "reads per write" in names
+    assert "request_code" in {o.id for o in d.design.operations}

@@ -94,10 +94,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     # fresh6's first run (keys in 0f4d0bf)
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
-    # fresh7's first run (keys in c444216)
-    "otp-terse": "classified as notifications plus sign-up and login (send_notification, "
-    "log_in, a notify_queue and its worker, an SMS provider): nothing stores the codes, their "
-    "expiry or their tries",
     # fresh8's first run (keys in 91c4912)
     "fooddelivery-rambling": "classified as ride hailing plus crud plus payments (request_ride, "
     "dispatch_ride, update_location, create_item/get_item/list_items, create_payment, a "

@@ -22,6 +22,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"unique\s+(?:\w+\s+)?ids?\b|\bids?\s+generat|generat\w*\s+(?:of\s+)?unique"
         r"|snowflake|unique\s+(?:\w+\s+)?numbers?\b",
     ),
+    "otp": (
+        "one-time passcodes (login and verification codes by SMS or email, 2FA): a code's "
+        "keyed hash with its expiry and tries, sent by workers through the provider",
+        r"\bone[- ]time\s+(?:pass\s?codes?|passwords?|codes?|pins?)\b|\botps?\b|\b2fa\b"
+        r"|\btwo[- ]factor\b|\bmfa\b|\bmulti[- ]factor\b|\bpass\s?codes?\b|\bmagic\s+links?\b"
+        r"|\b(?:log[- ]?in|sign[- ]?in|verification|confirmation|security|sms|e-?mail|\d+[- ]digit)"
+        r"\s+(?:log[- ]?in\s+|verification\s+)?codes?\b",
+    ),
     "scheduler": (
         "job scheduler: due runs enqueued by a scheduler, executed at least once by workers",
         r"(?:job|task)\s+scheduler|schedul\w*\s+(?:[\d.,]+\s+)?(?:\w+\s+){0,2}(?:jobs|tasks)\b"
@@ -245,11 +253,14 @@ ABSORBS: dict[str, frozenset[str]] = {
     # the events delivered are the task's events (not analytics, counts or a payment flow:
     # "Webhook delivery for our payments API"), and a webhook is the notification
     "webhooks": frozenset({"crud", "analytics", "aggregation", "payments", "notifications"}),
+    # the code's own sender ("by text message"), login and per-destination limit; only as
+    # the main job ("a banking app with SMS 2FA" keeps its log-in)
+    "otp": frozenset({"crud", "notifications", "auth", "rate_limit", "messaging"}),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp"})
 
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})
@@ -358,7 +369,8 @@ def _opens(text: str, block: PatternMatch) -> bool:
 # What ends a task's opening noun phrase: punctuation, or a word that starts a clause.
 _PHRASE_END = re.compile(
     r"[.,:;!?()\n]|\s(?:that|which|who|where|with|for|like|to|and|or|so|but|in|on|at|of|is|"
-    r"are|should|must|will|can)\s",
+    # "a one-time passcode sent by text message" is a passcode: "by"/"via" start a modifier
+    r"are|should|must|will|can|by|via)\s",
     re.IGNORECASE,
 )
 

@@ -99,6 +99,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "id_generator": ("WorkerLease",),
     "telemetry": ("Reading",),
     "webhooks": ("WebhookEvent",),
+    "otp": ("OneTimeCode",),
 }
 
 

@@ -63,11 +63,12 @@ def emit(
                 "producers": Flow(list(ev.producers)),
                 "consumers": Flow(list(ev.consumers)),
                 "volume": rate_text(ev.volume),
-                "time_sensitive": False,
+                "time_sensitive": ev.time_sensitive,
                 "delivery": "at_least_once",
                 "idempotent_consumers": True,
                 "rationale": ev.rationale,
                 **({"redelivery": ev.redelivery} if ev.redelivery else {}),
+                **({"accept": ev.accept} if ev.accept else {}),
             }
             for ev in ctx.events
         }

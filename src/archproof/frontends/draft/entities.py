@@ -611,6 +611,25 @@ TEMPLATES: dict[str, Template] = {
         key=("object_key",),
         note="the file bytes (original and variants) under deterministic keys",
     ),
+    "OneTimeCode": Template(
+        {
+            "phone": "str(32)",
+            "code_hash": "str(64)",
+            "expires_at": "datetime",
+            "tries": "int",
+            "state": "enum(pending|consumed|locked)",
+            "created_at": "datetime",
+        },
+        key=("phone",),
+        states=("pending", "consumed", "locked"),
+        transitions={
+            "pending": ("consumed", "locked"),
+            "consumed": ("pending",),
+            "locked": ("pending",),
+        },
+        note="one live code per destination, as an HMAC under a server secret (never the "
+        "code); a new request replaces it, a cleanup job deletes it after its expiry",
+    ),
     "RateLimitBucket": Template(
         {"client_key": "str(200)", "tokens": "int", "refilled_at": "datetime"},
         key=("client_key",),

@@ -186,6 +186,9 @@ class EventSpec:
     rationale: str
     # Delayed redelivery of failed messages: {delay, max_deliveries, dead_letter}.
     redelivery: dict[str, object] | None = None
+    # Consumers must act within seconds (a login code the user waits for).
+    time_sensitive: bool = False
+    accept: dict[str, str] = field(default_factory=dict)  # review code → reason
 
 
 @dataclass

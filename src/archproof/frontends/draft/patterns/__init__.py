@@ -23,6 +23,7 @@ from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.lookup import crud, shortener
 from archproof.frontends.draft.patterns.matching import matching
 from archproof.frontends.draft.patterns.messaging import messaging
+from archproof.frontends.draft.patterns.otp import otp
 from archproof.frontends.draft.patterns.payments import payments
 from archproof.frontends.draft.patterns.platform import (
     analytics,
@@ -77,6 +78,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "proximity": proximity,
     "telemetry": telemetry,
     "webhooks": webhooks,
+    "otp": otp,
 }
 
 # Blocks that add steps to other blocks' operations run last.
