@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof import numbers
 from archproof.model import Design, Operation
-from archproof.numbers import sig
+from archproof.numbers import rate, sig
 from archproof.passes.lower.lower import average_rate, peak_rate
 
 
@@ -43,7 +42,7 @@ class Summary:
                 # both sides per second, to the same significant digits: the exact form
                 # (`536430001/day`) is for YAML, and one decimal read 0.764/s as 0.8/s and
                 # 0.255/s as 0.3/s, whose product is not 0.8
-                f"{numbers.rate(float(self.peak_rps))} = {numbers.rate(float(self.average_rps))}"
+                f"{rate(float(self.peak_rps))} = {rate(float(self.average_rps))}"
                 " average "
                 f"× peak factor {sig(float(self.peak_factor), 6)}",
             ),
