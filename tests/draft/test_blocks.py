@@ -1043,3 +1043,13 @@ def test_codes_that_log_in_to_another_system_leave_its_retention_and_ratio_alone
     names = {r.name for r in d.requirements}
     assert "retention (sizing)" in names and "reads per write" in names
     assert "request_code" in {o.id for o in d.design.operations}
+
+
+def test_a_verb_used_as_a_noun_names_no_system() -> None:
+    """fresh8 deploy-words was named 'takes-about-ten-minutes-and-produces-an', from 'a
+    build takes about ten minutes and produces an artifact'."""
+    d = _draft(
+        "We want an internal deployment system. Engineers merge 2,000 commits a day; a build "
+        "takes about ten minutes and produces an artifact of 500 MB."
+    )
+    assert d.design.meta.name == "internal-deployment-system"

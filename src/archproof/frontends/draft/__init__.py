@@ -290,14 +290,28 @@ def _figures(ctx: Ctx) -> None:
         ctx.figures.append((f"jobs {op.id}", peak(rates.get(op.id, Fraction(0))) + " at peak"))
 
 
+_NAMED_BY_VERB = re.compile(
+    r"\b(?:design|build|create|architect|implement)\s+(?:(?:an|a|the|our|my)\s+)?"
+    r"([^:,.;()\n\"]{3,60}?)(?=\s+(?:that|which|for|with|to|where|using|in|handling|"
+    r"supporting|serving|like|at|of)\b|[:,.;()\n\"]|$)",
+    re.IGNORECASE,
+)
+# "We want an internal deployment system": the thing wanted, up to the kind of system
+_NAMED_BY_WANT = re.compile(
+    r"\b(?:want|need|are\s+building|build|run)\s+(?:an?|the|our|my)\s+((?:[\w-]+\s+){0,3}?"
+    r"(?:system|service|app|platform|tool|site|website|api|backend))\b",
+    re.IGNORECASE,
+)
+# a verb used as a noun names nothing: "a build takes about ten minutes"
+_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|each|every|one|this|that|its|our|my)\s*$", re.I)
+
+
 def _name(text: str, primary: str) -> str:
-    match = re.search(
-        r"\b(?:design|build|create|architect|implement)\s+(?:(?:an|a|the|our|my)\s+)?"
-        r"([^:,.;()\n\"]{3,60}?)(?=\s+(?:that|which|for|with|to|where|using|in|handling|"
-        r"supporting|serving|like|at|of)\b|[:,.;()\n\"]|$)",
-        text,
-        re.IGNORECASE,
+    match = next(
+        (m for m in _NAMED_BY_VERB.finditer(text) if not _NOUN_BEFORE.search(text[: m.start()])),
+        None,
     )
+    match = match or _NAMED_BY_WANT.search(text)
     name = slug(match.group(1)) if match else ""
     if not name or name in ("system", "service", "app", "platform", "application"):
         name = {"crud": "draft"}.get(primary, primary.replace("_", "-")) + "-system"
