@@ -1053,3 +1053,13 @@ def test_a_verb_used_as_a_noun_names_no_system() -> None:
         "takes about ten minutes and produces an artifact of 500 MB."
     )
     assert d.design.meta.name == "internal-deployment-system"
+
+
+def test_stated_place_edits_are_the_upserts() -> None:
+    """fresh8 nearby-mixed: 'Owners edit ~50k places/day' was printed as 'place writes
+    50k/day' while upsert_place carried 1M/day (1% of places a day, assumed)."""
+    d = _draft(
+        "Nearby places search like Yelp: 100 million places. Searches: 5k/s avg, 15,000/s "
+        "at peak. Owners edit ~50k places/day."
+    )
+    assert lower(d.design).rate("upsert_place").average == pytest.approx(50_000 / 86_400)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import stated_count, stated_rate
+from archproof.frontends.draft.patterns.common import stated_average, stated_count, stated_rate
 from archproof.frontends.draft.plan import OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
@@ -43,6 +43,13 @@ def proximity(ctx: Ctx) -> None:
         note = f'from the task: "{stated.describe()}"'
     else:
         searches, note = ctx.load.reads, "the main read load"
+    # "Owners edit ~50k places/day": the stated edits, else a share of the places assumed
+    edited = stated_rate(ctx, frozenset({"place", "edit", "update", "change", "listing"}))
+    if edited is not None and edited.per_second is not None and edited is not stated:
+        edits, edit_note = stated_average(ctx, edited)
+    else:
+        edits = count * CHANGES_PER_PLACE_DAY / 86_400
+        edit_note = "1% of places change a day (assumed)"
     ctx.entity("Place")
     ctx.op(
         OpSpec(
@@ -70,8 +77,8 @@ def proximity(ctx: Ctx) -> None:
             id="upsert_place",
             description="PUT /places/{id}: add or move a place (its geohash is recomputed)",
             pattern="proximity",
-            rate=count * CHANGES_PER_PLACE_DAY / 86_400,
-            rate_note="1% of places change a day (assumed)",
+            rate=edits,
+            rate_note=edit_note,
             reads=False,
             idempotency_key="place id (PUT overwrites)",
             calls=ctx.front("upsert_place", [ctx.db("write", "the place with its geohash")]),
