@@ -510,3 +510,12 @@ def test_each_then_a_verb_in_s_is_per_the_people_before() -> None:
     text = "10 million daily players, each finishes about 5 matches a day and submits a score."
     matches = next(q for q in read_quantities(text).placed if q.subject == "matches")
     assert matches.per == "player"
+
+
+def test_a_rush_states_a_peak() -> None:
+    """fresh8 fooddelivery: 'the dinner rush gets up to something like 150 orders per
+    second' was read as an average."""
+    text = "Customers place 600,000 orders a day, and the dinner rush gets up to something "
+    text += "like 150 orders per second."
+    rush = next(q for q in read_quantities(text).placed if q.text.startswith("150"))
+    assert rush.peak

@@ -51,8 +51,9 @@ _DURATIONS: dict[str, Fraction] = {
     **_SHORT_DURATION,
     "milli": Fraction(1, 1000),
 }
+# "the dinner rush gets up to something like 150 orders per second" is a peak too
 _PEAK_BEFORE = re.compile(
-    r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?)\b", re.IGNORECASE
+    r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?|rush(?:es)?)\b", re.IGNORECASE
 )
 _PEAK_AFTER = re.compile(
     r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?peak|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
