@@ -1063,3 +1063,18 @@ def test_stated_place_edits_are_the_upserts() -> None:
         "at peak. Owners edit ~50k places/day."
     )
     assert lower(d.design).rate("upsert_place").average == pytest.approx(50_000 / 86_400)
+
+
+def test_of_them_every_day_is_the_daily_users_and_each_active_user_is_a_user() -> None:
+    """fresh8 dating: '10 million user, around 3 million of them open the app every day.
+    Each active user swipe about 100 profile in one day' drafted 1M DAU (an assumed 10%),
+    CRUD over 'them' at 3 million a day, and 100 'profile' per 'active'."""
+    d = _draft(
+        "We make dating app like Tinder. There is 10 million user, around 3 million of them "
+        "open the app every day. Each active user swipe about 100 profile in one day."
+    )
+    rows = {(r.name, r.value) for r in d.requirements}
+    assert ("daily active users", "3M") in rows
+    ops = [o.id for o in d.design.operations]
+    assert not any("them" in op for op in ops), ops
+    assert lower(d.design).rate(ops[0]).average == pytest.approx(300e6 / 86_400)

@@ -356,6 +356,21 @@ def _from_reading(found: Extracted) -> None:
                     figures[index] = replace(
                         fig, subject=subject, role=role if role != "follow" else "read"
                     )
+        if q.period == "day" and _OF_THEM_DAILY.search(q.text):
+            # "10 million user, around 3 million of them open the app every day": the daily
+            # users, not 3 million 'them' written a day
+            if not any(f.kind == "people" for _, f in overlapping):
+                figures.append(
+                    Figure(
+                        "people",
+                        q.value,
+                        quote(q.describe()),
+                        q.start,
+                        subject="dau",
+                        scope=q.sentence,
+                    )
+                )
+            continue
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
@@ -387,6 +402,12 @@ def _from_reading(found: Extracted) -> None:
                     "people", q.value, quote(q.describe()), q.start, subject=kind, scope=q.sentence
                 )
             )
+
+
+_OF_THEM_DAILY = re.compile(
+    r"\bof\s+them\b[^.;]{0,40}?\b(?:every\s+day|daily|each\s+day|a\s+day|per\s+day)\b",
+    re.IGNORECASE,
+)
 
 
 def _elided(q: Quantity, reading: Reading) -> bool:

@@ -1047,6 +1047,10 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             whose = _owner_of_each(toks, k)
             if whose is not None:
                 return whose if not size or whose in _OWNERS else None
+        if not one and nxt.low in _PEOPLE_ADJECTIVES and _at(toks, k + 2) is not None:
+            after = toks[k + 2]  # "each active user": the user, not 'active'
+            if after.kind == "word" and after.low not in _STOP:
+                nxt = after
         if not one and nxt.low not in _STOP and not acting:
             noun = singular(nxt.low)
             return noun if not size or noun in _OWNERS else None
@@ -1054,6 +1058,11 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
     return None
+
+
+_PEOPLE_ADJECTIVES = frozenset(
+    {"active", "daily", "monthly", "registered", "paying", "new", "typical", "average", "regular"}
+)
 
 
 def _trailing_each(toks: list[Token], k: int) -> bool:

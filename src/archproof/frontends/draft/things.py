@@ -56,7 +56,12 @@ def thing_counted(subject: str) -> str | None:
     known = NOUNS.get(head)
     if not head.isalpha() or (known is not None and known[0] in ("people", "follow")):
         return None
+    if words[-1] in _PRONOUNS:  # "3 million of them open the app every day": no thing
+        return None
     return head
+
+
+_PRONOUNS = frozenset({"them", "they", "it", "those", "these", "us", "we"})
 
 
 def main_thing(reading: Reading) -> str | None:
