@@ -255,3 +255,29 @@ def test_flat_requests_are_not_said_to_be_multiplied_by_the_peak_factor() -> Non
     assert figure.startswith(per_s(sum(o.rate.peak for o in sync)) + " ")
     assert "+ 3,333/s flat, on a timer)" in figure
     assert dict(drafted.figures)["peak requests"] == figure
+
+
+def _fresh_ids() -> list[str]:
+    from test_fresh import FRESH
+
+    return [t["id"] for t in FRESH]
+
+
+@pytest.mark.parametrize("task_id", _fresh_ids())
+def test_each_peak_figure_is_the_lowered_models(task_id: str) -> None:
+    """fresh8 signalling: 'peak get_media: 68.8/s' (the unrounded 22.92/s × 3) beside the
+    lowered model's 68.7/s (the YAML's 22.9/s × 3). The drafter now reads each operation's
+    rate as the YAML writes it."""
+    from test_fresh import _BY_ID
+
+    from archproof.frontends.draft.sizing import per_s
+    from archproof.passes.lower import lower
+
+    drafted = draft(_BY_ID[task_id]["task"])
+    model = lower(drafted.design)
+    ops = {op.id for op in drafted.design.operations}
+    for name, value in drafted.figures:
+        op_id = name.removeprefix("peak ").removeprefix("jobs ")
+        if op_id in ops and name != op_id:
+            shown = value.removesuffix(" at peak")
+            assert shown == per_s(float(model.rate(op_id).peak)), (name, value)

@@ -21,11 +21,13 @@ from archproof.frontends.draft.sizing import (
     max_throughput,
     p99_s,
     per_s,
+    rate_text,
     utilization,
 )
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
 from archproof.model.requirements import at_peak as peak_of
+from archproof.units import parse_rate
 
 
 def probability(text: str | None) -> Fraction:
@@ -86,14 +88,21 @@ class Flow:
     works: dict[str, Fraction] = field(default_factory=dict)
 
 
+def written_rate(rate: Fraction | None) -> Fraction:
+    """A rate as the draft's YAML states it (`rate_text`), exactly as the lowering parses it."""
+    return parse_rate(rate_text(rate)).per_second if rate else Fraction(0)
+
+
 def op_rates(ctx: Ctx, *, for_peak: bool = False) -> dict[str, Fraction]:
     """Average rate of every operation; queue consumers get what their producers enqueue.
 
     `for_peak`: rates whose peak is `at_peak(rate)`, as the lowering computes it: an
     operation that arrives flat (`OpSpec.flat`) is not multiplied by the peak factor, so
     its rate here is divided by it, and the jobs it feeds inherit that."""
+    # each rate as the YAML writes it (three digits), the one the lowering reads: the
+    # unrounded 22.92/s printed a peak of 68.8/s beside the model's 68.7/s
     rates = {
-        op.id: (op.rate or Fraction(0)) / (ctx.load.peak_factor if for_peak and op.flat else 1)
+        op.id: written_rate(op.rate) / (ctx.load.peak_factor if for_peak and op.flat else 1)
         for op in ctx.ops
         if op.consumes is None
     }

@@ -32,13 +32,14 @@ from archproof.frontends.draft.sizing import (
     p99_s,
     pct,
     per_s,
+    rate_text,
     replicas_of,
 )
 from archproof.model import Principle
 from archproof.model.traits import kinds_where
 from archproof.numbers import sig
 from archproof.policy import SHARD_WRITE_SHARE
-from archproof.units import Size, parse_duration
+from archproof.units import Size, parse_duration, parse_rate
 
 CDN_HIT = Fraction(9, 10)
 EGRESS_THRESHOLD = 1e9 / 8  # 1 Gbit/s in bytes/s
@@ -66,7 +67,9 @@ def media_delivery(ctx: Ctx) -> None:
             "average " + ("video" if video else "photo") + " size",
             "file-size",
         )
-    peak = at_peak(ctx, op.rate)
+    # the rate as the YAML writes it (three digits), the one the lowered model and the
+    # figures read: "68.8/s" here beside their 68.7/s was a second figure
+    peak = at_peak(ctx, parse_rate(rate_text(op.rate)).per_second)
     egress = peak * float(size)
     blobs = ctx.comp("blobs")
     get_util = node_util(blobs, 0.0, peak)
