@@ -39,6 +39,7 @@ from archproof.frontends.draft.flows import (
     explain,
     flows,
     node_util,
+    written_rate,
 )
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
 from archproof.frontends.draft.patterns import BLOCKS, LATE
@@ -60,7 +61,6 @@ from archproof.frontends.draft.sizing import (
     WAIT_ALLOWANCE,
     nodes_for,
     per_s,
-    rate_text,
 )
 from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
@@ -68,7 +68,7 @@ from archproof.model.row_size import UNKNOWN_KEY_BYTES, field_bytes, row_bytes
 from archproof.numbers import rounded, sig
 from archproof.numbers import size as size_text
 from archproof.policy import MAX_READ_REPLICAS, SHARD_WRITE_SHARE
-from archproof.units import Duration, Size, parse_rate, parse_size
+from archproof.units import Duration, Size, parse_size
 
 CACHE_HIT = Fraction(4, 5)
 STORAGE_THRESHOLD = 2 * 10**12
@@ -422,7 +422,7 @@ def _storage(ctx: Ctx) -> None:
         return
     # Sized with the growth as the YAML writes it (rounded to three digits), the rate the
     # capacity pass's storage table reads, so both print the same volume.
-    writes = parse_rate(rate_text(writes)).per_second
+    writes = written_rate(writes)
     entity.growth = writes
     item = ctx.load.item_size
     if item is not None and item <= 64_000 and entity.id != "Media":

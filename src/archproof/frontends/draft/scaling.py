@@ -19,6 +19,7 @@ from archproof.frontends.draft.flows import (
     p99_estimate,
     service_time,
     walk,
+    written_rate,
 )
 from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec, OpSpec
 from archproof.frontends.draft.sizing import (
@@ -32,14 +33,13 @@ from archproof.frontends.draft.sizing import (
     p99_s,
     pct,
     per_s,
-    rate_text,
     replicas_of,
 )
 from archproof.model import Principle
 from archproof.model.traits import kinds_where
 from archproof.numbers import sig
 from archproof.policy import SHARD_WRITE_SHARE
-from archproof.units import Size, parse_duration, parse_rate
+from archproof.units import Size, parse_duration
 
 CDN_HIT = Fraction(9, 10)
 EGRESS_THRESHOLD = 1e9 / 8  # 1 Gbit/s in bytes/s
@@ -69,7 +69,7 @@ def media_delivery(ctx: Ctx) -> None:
         )
     # the rate as the YAML writes it (three digits), the one the lowered model and the
     # figures read: "68.8/s" here beside their 68.7/s was a second figure
-    peak = at_peak(ctx, parse_rate(rate_text(op.rate)).per_second)
+    peak = at_peak(ctx, written_rate(op.rate))
     egress = peak * float(size)
     blobs = ctx.comp("blobs")
     get_util = node_util(blobs, 0.0, peak)
