@@ -74,3 +74,11 @@ def test_the_article_follows_the_noun() -> None:
     ]
     d = draft("Ad click aggregation: 10k clicks per second, reports hourly.")
     assert "typical read:write ratio for an aggregation workload" in d.yaml
+
+
+def test_the_generic_blocks_use_cases_take_the_article_too() -> None:
+    """'Read a item' / 'Hold a item': the helper reached every block that names a thing."""
+    d = draft("Design a system for my startup: 1,000 orders a day, each read 10 times.")
+    cases = " | ".join(d.design.requirements.use_cases)
+    assert " a item" not in cases and " a order" not in cases, cases
+    assert " an order" in cases or " an item" in cases, cases

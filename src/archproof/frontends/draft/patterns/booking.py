@@ -22,6 +22,7 @@ from archproof.frontends.draft.patterns.common import stated_average, stated_cou
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import article
 from archproof.model import Principle
 from archproof.numbers import plain, sig
 from archproof.units import Duration
@@ -58,7 +59,7 @@ def booking(ctx: Ctx) -> None:
     ctx.entity("Booking")
     db = ctx.comp("db")
     db.rationale = (
-        f"{unit} inventory, holds and bookings in one transactional store: a {unit} moves "
+        f"{unit} inventory, holds and bookings in one transactional store: {article(unit)} moves "
         "available → held → sold by a conditional update, so it is never sold twice"
     )
     hold = _hold_time(ctx)
@@ -163,7 +164,7 @@ def booking(ctx: Ctx) -> None:
     ctx.op(
         OpSpec(
             id=f"hold_{unit}",
-            description=f"POST /holds: hold a {unit} for {Duration(hold)} while the "
+            description=f"POST /holds: hold {article(unit)} for {Duration(hold)} while the "
             + (
                 "buyer pays"
                 if ctx.mentions(r"\bpa(?:y|id)|\bcheck\s?out")
@@ -279,10 +280,10 @@ def booking(ctx: Ctx) -> None:
         )
     ctx.use_cases += [
         f"See available {unit}s",
-        f"Hold a {unit}",
+        f"Hold {article(unit)}",
         f"{book_id.replace('_', ' a held ', 1).capitalize()}",
     ]
-    ctx.ledger.ask(f"How long may a {unit} be held, and may a buyer hold several?")
+    ctx.ledger.ask(f"How long may {article(unit)} be held, and may a buyer hold several?")
     ctx.ledger.ask("Are bots a concern (purchase limits, captchas in the waiting room)?")
 
 

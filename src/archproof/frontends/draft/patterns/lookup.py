@@ -187,7 +187,7 @@ def crud(ctx: Ctx) -> None:
     create = ctx.op(
         OpSpec(
             id=write_id,
-            description=f"POST /{key}s/{{id}}/{act}s: record a {act} of a {key}"
+            description=f"POST /{key}s/{{id}}/{act}s: record {article(act)} of {article(key)}"
             if act
             else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} {article(part)} in "
             f"{article(key)}"
@@ -222,7 +222,7 @@ def crud(ctx: Ctx) -> None:
     get = ctx.op(
         OpSpec(
             id=read_id,
-            description=f"GET /{key}s/{{id}}: track a {key} (its {act}s so far)"
+            description=f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
             if track
             else f"GET /{key}s/{{id}}: read one {key}",
             pattern="crud",
@@ -261,11 +261,11 @@ def crud(ctx: Ctx) -> None:
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
     made = (
-        f"Record a {act} of a {key}"
+        f"Record {article(act)} of {article(key)}"
         if act
         else f"{(verb or 'create').capitalize()} {article(part or key)}"
     )
-    ctx.use_cases += [made, f"Track a {key}" if track else f"Read a {key}"]
+    ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(key)}"]
     if not stated:
         ctx.use_cases.append(f"List a user's {key}s")
 

@@ -264,7 +264,7 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
         ctx.op(
             OpSpec(
                 id="get_latest_reading",
-                description=f"GET /{noun}s/{{id}}: a {noun}'s latest reading",
+                description=f"GET /{noun}s/{{id}}: {article(noun)}'s latest reading",
                 pattern="telemetry",
                 rate=ctx.load.reads * share[0],
                 rate_note="the main read load" + notes[0],
@@ -280,7 +280,7 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
         ctx.op(
             OpSpec(
                 id="get_reading_history",
-                description=f"GET /{noun}s/{{id}}/readings: a {noun}'s readings over a time "
+                description=f"GET /{noun}s/{{id}}/readings: {article(noun)}'s readings over a time "
                 "range (the charts)",
                 pattern="telemetry",
                 rate=ctx.load.reads * share[1],
