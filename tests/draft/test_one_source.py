@@ -281,3 +281,19 @@ def test_each_peak_figure_is_the_lowered_models(task_id: str) -> None:
         if op_id in ops and name != op_id:
             shown = value.removesuffix(" at peak")
             assert shown == per_s(float(model.rate(op_id).peak)), (name, value)
+
+
+def test_the_data_total_counts_the_objects_too() -> None:
+    """`requirements.data.total` is "expected total stored size": a video site stores 50,000
+    × 300 MB a day in its object store (27.4 PB over the 5-year sizing horizon), and its
+    total said 35.2 GB, the metadata rows alone, which the questions pass then answered as
+    "35.2GB stored". Expected figures written before the fix: rows 0.579/s × 5 years × 386 B
+    ≈ 35.2 GB, objects 0.579/s × 300 MB × 5 years ≈ 27.4 PB; their sum is 27.4 PB."""
+    drafted = draft(
+        "Design a video sharing site like YouTube. 50,000 videos are uploaded a day, 300 MB "
+        "each on average. Viewers watch 20 million videos a day."
+    )
+    total = drafted.design.requirements.data.total
+    assert total is not None and str(total) == "27.4PB"
+    line = next(ln for ln in drafted.yaml.splitlines() if ln.strip().startswith("total:"))
+    assert "35.2GB" in line and "27.4PB" in line, line
