@@ -31,6 +31,14 @@ def _x(text: str) -> Extracted:
         ("5k/s", "request", Fraction(5000)),
         ("２０ｋ payments per day", "payment", Fraction(20_000, DAY)),
         ("1M drivers send their location every 4 seconds", "location", Fraction(250_000)),
+        # a decimal point is no sentence's end: the fresh9 meter task's "3.5M meters" was
+        # read from "5M", and its readings came out 20M an hour instead of 14M
+        (
+            "Utility: 3.5M meters, each sends a reading every 15 min",
+            "event",  # a reading is an event (lexicon); "update" was my guess, not the point
+            Fraction(3_500_000, 900),
+        ),
+        ("About 2.5 thousand buses report their position every 10 s", "location", Fraction(250)),
     ],
 )
 def test_rates(text: str, subject: str, per_second: Fraction) -> None:

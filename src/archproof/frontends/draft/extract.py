@@ -168,6 +168,7 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n")
 _PER_USER = re.compile(
     r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
     r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post)s?\b)"
@@ -636,7 +637,10 @@ def _per_year(factor: Fraction, period: str) -> Fraction:
 def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
     """`1M drivers send their location every 4 seconds` → a rate of 250k updates/s."""
     for match in _PERIOD.finditer(text):
-        clause_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
+        # the sentence's start: a full stop before a space or a line break, not the point of
+        # a decimal ("3.5M meters ... every 15 min" was read from "5M")
+        ends = list(_SENTENCE_END.finditer(text, 0, match.start()))
+        clause_start = ends[-1].start() if ends else -1
         before = text[clause_start + 1 : match.start()]
         counts = list(_NUMBER.finditer(before))
         if not counts:
