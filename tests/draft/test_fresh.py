@@ -22,6 +22,7 @@ problems on tasks it was not tuned on, not keys to edit.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,22 @@ def _ids(table: dict[str, str]) -> list[Any]:
 @functools.cache
 def _draft(task_id: str) -> Draft:
     return draft(_BY_ID[task_id]["task"])
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+@pytest.mark.parametrize("task_id", [t["id"] for t in FRESH])
+def test_every_name_the_draft_makes_is_an_identifier(task_id: str) -> None:
+    """Entities, components and operations become class names, table names and routes: the
+    fresh9 game task drafted an entity ',Blob' (a size's subject began with a comma)."""
+    design = _draft(task_id).design
+    names = [
+        *(e.id for e in design.entities),
+        *(c.id for c in design.components),
+        *(o.id for o in design.operations),
+    ]
+    assert [n for n in names if not _IDENTIFIER.fullmatch(n)] == []
 
 
 @pytest.mark.parametrize("task_id", [t["id"] for t in FRESH])
