@@ -211,3 +211,21 @@ def test_a_read_verb_in_the_third_person_makes_a_read() -> None:
     x = _x("500 million daily active users. Each user views about 50 photos a day.")
     rate = next(f for f in x.all("rate") if f.per_user)
     assert rate.role == "read"
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        # "every N days" after a count per person is that person's rate (it was read as a
+        # stock of 1 photo, and the writes came from an assumed 100:1 ratio, 5x too many)
+        (
+            "500M daily active users, each views 50 photos a day and uploads 1 photo every 10 days",
+            Fraction(1, 10 * DAY),
+        ),
+        ("Each customer places 2 orders every week", Fraction(2, 7 * DAY)),
+    ],
+)
+def test_a_count_every_few_days_is_a_rate_per_person(text: str, per_second: Fraction) -> None:
+    writes = [f for f in _x(text).figures if f.kind == "rate" and f.role == "write"]
+    assert len(writes) == 1, _x(text).figures
+    assert writes[0].value == per_second and writes[0].per_user

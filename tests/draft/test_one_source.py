@@ -297,3 +297,19 @@ def test_the_data_total_counts_the_objects_too() -> None:
     assert total is not None and str(total) == "27.4PB"
     line = next(ln for ln in drafted.yaml.splitlines() if ln.strip().startswith("total:"))
     assert "35.2GB" in line and "27.4PB" in line, line
+
+
+def test_per_person_reads_and_writes_are_told_apart() -> None:
+    """One person's 50 photo views a day and 1 upload every 10 days were both "media rate",
+    under one assumption id (the upload was also read as a stock of 1 photo, so the writes
+    came from an assumed 100:1 ratio: 250M a day, not the 50M stated)."""
+    drafted = draft(
+        "Design Instagram. 500M daily active users, each views 50 photos a day and uploads 1 "
+        "photo every 10 days. Photos are 2 MB."
+    )
+    ids = [a.id for a in drafted.design.requirements.assumptions]
+    assert len(ids) == len(set(ids)), ids
+    assert "media-reads-per-user" in ids and "media-writes-per-user" in ids
+    upload = drafted.design.operations[0]
+    assert upload.rate is not None
+    assert upload.rate.per_s_float == pytest.approx(500e6 / 864_000, rel=0.01)

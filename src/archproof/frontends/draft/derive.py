@@ -460,11 +460,14 @@ def _per_user_rates(
                 f"How many daily active users? (assumed {Count(dau)})",
             )
         total = fig.value * dau
+        # named by what is done ("media reads", "media writes"): one person's views and
+        # uploads of photos were both "media rate", and one assumption id stood for both
+        what = {"read": "reads", "write": "writes"}.get(fig.role or "", "rate")
         ledger.derived(
-            f"{fig.subject} rate",
+            _label(fig.subject, what) if what != "rate" else f"{fig.subject} rate",
             rate_text(total),
             f'{Count(dau)} DAU × {rate_text(fig.value)} per user ("{fig.quote}")',
-            f"{fig.subject}-per-user",
+            f"{fig.subject}-{what}-per-user" if what != "rate" else f"{fig.subject}-per-user",
         )
         scaled.append(
             replace(

@@ -168,6 +168,10 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_EVERY_N = re.compile(
+    r"\s*every\s+(\d+(?:\.\d+)?)\s*(days?|d|weeks?|wk|months?|mo|years?|yrs?|yr)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n")
 _PER_USER = re.compile(
     r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
@@ -789,11 +793,23 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         and re.match(r"\s*every\s+\d", after[unit_match.start() :])
     ):
         unit_match = None
-    if unit_match:
-        period = unit_match.group("unit") or ""
-        adverb = unit_match.group("adverb")
-        seconds = Fraction(_ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()])
-        stop = end + unit_match.end()
+    # "uploads 1 photo every 10 days": a count once per N days (N seconds to hours are a
+    # fleet's period, read by _periods before this)
+    every_n = None if unit_match else _EVERY_N.match(after, tail_start)
+    if unit_match or every_n:
+        if every_n is not None:
+            seconds = Fraction(every_n.group(1)) * _SECONDS[every_n.group(2).lower()]
+            stop = end + every_n.end()
+        else:
+            assert unit_match is not None
+            period = unit_match.group("unit") or ""
+            adverb = unit_match.group("adverb")
+            seconds = Fraction(
+                _ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()]
+            )
+            stop = end + unit_match.end()
+        if seconds <= 0:
+            return
         if role == "people":
             kind = "mau" if seconds >= 28 * DAY else "dau"
             add(
@@ -813,7 +829,7 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         if role == "write" and _reads_of(words[noun_index + 1 :]):
             role = "read"  # "50 million comment section loads a day": reads of comments
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
-        span_words = _before(text, start).lower() + " " + after[: unit_match.end()]
+        span_words = _before(text, start).lower() + " " + after[: stop - end]
         if _PER_USER.search(span_words):
             fig = replace(fig, per_user=True, peak=False)
         add(fig, start, stop)
