@@ -229,3 +229,19 @@ def test_a_count_every_few_days_is_a_rate_per_person(text: str, per_second: Frac
     writes = [f for f in _x(text).figures if f.kind == "rate" and f.role == "write"]
     assert len(writes) == 1, _x(text).figures
     assert writes[0].value == per_second and writes[0].per_user
+
+
+@pytest.mark.parametrize(
+    ("text", "per_user"),
+    [
+        # "each" after the rate: each of the people the clause names (the YouTube try read
+        # "watch 5 videos a day each" as 5 views a day in all)
+        ("5 million daily active users watch 5 videos a day each", True),
+        ("Our 20k customers place 3 orders a month each", True),
+        # each of the machines: scaled by the machines the task counts, not by the users
+        ("10 servers send 5 reports a day each", False),
+    ],
+)
+def test_each_after_a_rate_is_per_person(text: str, per_user: bool) -> None:
+    rate = _x(text).first("rate")
+    assert rate is not None and rate.per_user is per_user

@@ -830,7 +830,11 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             role = "read"  # "50 million comment section loads a day": reads of comments
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
         span_words = _before(text, start).lower() + " " + after[: stop - end]
-        if _PER_USER.search(span_words):
+        # "users watch 5 videos a day each": each of the people named before the count
+        each_after = re.match(r"\s*each\b", text[stop:]) is not None and any(
+            (_known(w) or ("",))[0] == "people" for w in _WORD.findall(_before(text, start))
+        )
+        if _PER_USER.search(span_words) or each_after:
             fig = replace(fig, per_user=True, peak=False)
         add(fig, start, stop)
         return
