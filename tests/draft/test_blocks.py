@@ -195,6 +195,18 @@ def test_an_on_sale_rush_gets_a_waiting_room_and_sells_each_seat_once() -> None:
     assert "cache-aside in front of view_seats" in _decided(d, "cache")[1]
 
 
+def test_the_rush_is_the_crowd_stated_beside_its_window_not_every_user() -> None:
+    # an outsider's try: the 10M registered users were taken as the crowd arriving in the
+    # 10 minutes (16,667/s at peak), not the "1M people in the queue" beside the window;
+    # expected (written first): 1,000,000 ÷ 600 s = 1,667/s at peak, ÷ 3 the average
+    d = _draft(
+        "Design Ticketmaster: 10M users, popular concerts sell 50,000 seats in the first 10 "
+        "minutes, 1M people in the queue. No seat may be sold twice."
+    )
+    assert abs(_rate(d, "join_waiting_room") - 1_000_000 / 600 / 3) < 1e-6
+    assert abs(_rate(d, "buy_seat") - 50_000 / 600 / 3) < 1e-6
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "

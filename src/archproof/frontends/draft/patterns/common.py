@@ -89,15 +89,24 @@ def stated_thing(ctx: Ctx, fig: Figure) -> str | None:
     return thing_counted(said.subject)
 
 
-def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
+def stated_count(
+    ctx: Ctx, heads: frozenset[str], *, near: Quantity | None = None
+) -> Quantity | None:
     """A count the task states with no period ("5 datacenters", "50 friends per user")
-    whose subject's last word is one of `heads` (singular)."""
-    for item in ctx.load.extracted.reading.placed:
-        if item.unit != "count" or item.period is not None or not item.subject:
-            continue
-        if singular(item.subject.split()[-1].lower()) in heads:
-            return item
-    return None
+    whose subject's last word is one of `heads` (singular): the first, or with `near` the
+    one closest to it ("10M users, ... in the first 10 minutes, 1M people in the queue":
+    the crowd of the window is the one beside it, not the user base)."""
+    found = [
+        item
+        for item in ctx.load.extracted.reading.placed
+        if item.unit == "count"
+        and item.period is None
+        and item.subject
+        and singular(item.subject.split()[-1].lower()) in heads
+    ]
+    if near is None or not found:
+        return found[0] if found else None
+    return min(found, key=lambda item: abs(item.start - near.start))
 
 
 def stated_rate(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
