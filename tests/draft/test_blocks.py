@@ -913,6 +913,17 @@ def test_a_stated_daily_share_of_monthly_users_is_the_dau() -> None:
     assert ("daily active users", "180M", "derived") in rows
 
 
+def test_a_share_of_them_active_daily_is_the_stated_dau() -> None:
+    """An outsider's Dropbox: '100M users, 10% of them active daily' was derived as "100M
+    users × 10% active daily (assumed)": the figure right by chance, its source wrong."""
+    d = _draft(
+        "Design Dropbox. 100M users, 20% of them active daily; each active user syncs 20 "
+        "files a day."
+    )
+    rows = {(r.name, r.value, r.evidence) for r in d.requirements}
+    assert ("daily active users", "20M", '100M users × 20% ("20% of them active daily")') in rows
+
+
 def test_the_largest_accounts_followers_are_no_average_and_decide_the_fan_out() -> None:
     """'a few accounts have 20 million followers' was listed as 'followers per user
     20000000', and the draft still asked how many followers the largest accounts have."""

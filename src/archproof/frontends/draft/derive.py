@@ -649,7 +649,7 @@ def _people(
 # The share of the counted users active each day, when the task states it.
 _STICKINESS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:of\s+(?:them|users|those)\s+)?(?:log\s*in|logs\s+in"
-    r"|sign\s+in|are\s+active|come\s+back|return|visit|use\s+(?:it|the\s+\w+))\s+"
+    r"|sign\s+in|(?:are\s+)?active|come\s+back|return|visit|use\s+(?:it|the\s+\w+))\s+"
     r"(?:daily|every\s+day|each\s+day)\b",
     re.IGNORECASE,
 )
