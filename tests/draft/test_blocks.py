@@ -1078,3 +1078,59 @@ def test_of_them_every_day_is_the_daily_users_and_each_active_user_is_a_user() -
     ops = [o.id for o in d.design.operations]
     assert not any("them" in op for op in ops), ops
     assert lower(d.design).rate(ops[0]).average == pytest.approx(300e6 / 86_400)
+
+
+# Deployment (fresh8 deploy-words was CRUD over commits): the expected figures were written
+# before the block was run on these tasks.
+DEPLOY_PLAIN = (
+    "Design a CI/CD pipeline for our monorepo: 500 engineers push 12,000 commits per day, "
+    "each build runs for 6 minutes on a build machine. Artifacts are 2 GB each and kept for "
+    "30 days. We ship 100 releases a day to 3,000 hosts as canary releases: 5%, then 25%, "
+    "then 100%, and roll back automatically if the error rate exceeds 1%."
+)
+DEPLOY_TERSE = (
+    "Deployment pipeline. 300 builds/hour, 15 min per build. Rollout in waves to 800 "
+    "servers; auto-rollback when errors > 0.5%. 20 deploys/day."
+)
+
+
+def _sync_op(d: Draft, word: str) -> str:
+    return next(o.id for o in d.design.operations if o.sync and word in o.id)
+
+
+@pytest.mark.parametrize(
+    ("task", "builds", "releases", "build_s", "waves", "threshold"),
+    [
+        (DEPLOY_PLAIN, 12_000 / 86_400, 100 / 86_400, 360, "5%, 25%, 100%", "1%"),
+        (DEPLOY_TERSE, 300 / 3_600, 20 / 86_400, 900, None, "0.5%"),
+    ],
+)
+def test_commits_are_built_by_workers_and_releases_roll_out_in_waves(
+    task: str, builds: float, releases: float, build_s: int, waves: str | None, threshold: str
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "deploy"
+    kinds = {c.id: c.kind.value for c in d.design.components}
+    assert {"queue", "worker", "object_store", "database"} <= set(kinds.values())
+    assert _rate(d, _sync_op(d, "build")) == pytest.approx(builds)
+    assert _rate(d, _sync_op(d, "release")) == pytest.approx(releases)
+    # one build at a time per build machine, sized by rate × build time at peak (capacity)
+    worker = next(c for c in d.design.components if c.id == "build_worker")
+    assert worker.concurrency == 1
+    assert worker.replicas is not None and worker.replicas >= builds * build_s * 3 / 0.7
+    rollout = " ".join(_decided(d, "deploy-waves"))
+    if waves is not None:
+        assert waves in rollout
+    assert f"above {threshold}" in rollout and "roll" in rollout
+    assert "Artifact" in {e.id for e in d.design.entities}
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "We deploy our API on Kubernetes with 20 pods; it serves 5k orders per second.",
+        "A news site: editors publish 200 press releases a day, read 2M times a day.",
+    ],
+)
+def test_a_deployed_service_or_a_press_release_is_no_deployment_system(task: str) -> None:
+    assert "deploy" not in _draft(task).patterns

@@ -100,6 +100,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "telemetry": ("Reading",),
     "webhooks": ("WebhookEvent",),
     "otp": ("OneTimeCode",),
+    "deploy": ("Build",),
 }
 
 

@@ -15,6 +15,7 @@ from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
+from archproof.frontends.draft.patterns.deploy import deploy
 from archproof.frontends.draft.patterns.filesync import file_sync
 from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
@@ -79,6 +80,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "telemetry": telemetry,
     "webhooks": webhooks,
     "otp": otp,
+    "deploy": deploy,
 }
 
 # Blocks that add steps to other blocks' operations run last.
