@@ -101,6 +101,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "webhooks": ("WebhookEvent",),
     "otp": ("OneTimeCode",),
     "deploy": ("Build",),
+    "signalling": ("CallParticipant",),
 }
 
 

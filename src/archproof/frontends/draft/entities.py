@@ -767,6 +767,30 @@ TEMPLATES: dict[str, Template] = {
         states=("pending", "deploying", "passed", "failed"),
         transitions={"pending": ("deploying",), "deploying": ("passed", "failed")},
     ),
+    "Call": Template(
+        {
+            "id": "uuid",
+            "host_id": "ref(User)",
+            "status": "enum(active|ended)",
+            "participants": "int",
+            "started_at": "datetime",
+            "ended_at": "datetime?",
+        },
+        states=("active", "ended"),
+        transitions={"active": ("ended",)},
+        note="participants: those in the call now, checked against the cap on each join",
+    ),
+    "CallParticipant": Template(
+        {
+            "call_id": "ref(Call)",
+            "user_id": "ref(User)",
+            "signalling_node": "str(64)",
+            "joined_at": "datetime",
+            "left_at": "datetime?",
+        },
+        key=("call_id", "user_id"),
+        note="signalling_node: the server holding the participant's connection",
+    ),
 }
 
 

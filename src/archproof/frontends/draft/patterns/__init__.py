@@ -39,6 +39,7 @@ from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
+from archproof.frontends.draft.patterns.signalling import signalling
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.telemetry import telemetry
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
@@ -81,6 +82,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "webhooks": webhooks,
     "otp": otp,
     "deploy": deploy,
+    "signalling": signalling,
 }
 
 # Blocks that add steps to other blocks' operations run last.
