@@ -30,7 +30,7 @@ from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import nice_duration, rate_text
 from archproof.model import Principle
-from archproof.numbers import sig
+from archproof.numbers import seconds, sig
 from archproof.numbers import size as size_text
 from archproof.units import Duration, Size
 
@@ -407,18 +407,22 @@ def _decisions(
         ctx.decide(
             "deploy-wave-budget",
             "A time budget per wave",
-            f"each wave gets {Duration(per_wave)} to deploy and bake",
+            f"each wave gets {seconds(float(per_wave))} to deploy and bake",
             Principle.FH,
-            f'the task says "{bound.describe()}": {Duration(bound.value)} ÷ {len(ladder)} '
-            f"waves = {Duration(per_wave)}, the deploy agents' timeout; a wave over it stops "
-            "the release as a failure",
+            f'the task says "{bound.describe()}": {seconds(float(bound.value))} ÷ '
+            f"{len(ladder)} waves = {seconds(float(per_wave))}, the deploy agents' timeout; a "
+            "wave over it stops the release as a failure",
             "roll_out_release",
         )
     if fleet is not None:
         total = fleet.value * size
-        how = f"{fleet.describe()} × {Size(size)} = {size_text(float(total))} per release"
+        how = (
+            f"{fleet.describe()} × {size_text(float(size))} = {size_text(float(total))} per release"
+        )
         if bound is not None:
-            how += f", within {Duration(bound.value)}: {size_text(float(total / bound.value))}/s"
+            how += (
+                f", within {seconds(float(bound.value))}: {size_text(float(total / bound.value))}/s"
+            )
         ctx.decide(
             "deploy-artifact-fanout",
             "Artifact distribution",

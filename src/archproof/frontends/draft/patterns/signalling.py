@@ -268,6 +268,12 @@ def signalling(ctx: Ctx) -> None:
             "a start nor a join waits on the provider: the clients reach it directly",
             media,
         )
+    elif ctx.mentions(r"\bsfus?\b|\bturn\b|\bmedia\s+servers?\b"):
+        # the task runs its own media servers: sized by bandwidth, not by these requests
+        ctx.ledger.ask(
+            "How much media bandwidth does a participant send and receive? The task's own "
+            "SFU/TURN servers are sized by it, outside this signalling draft."
+        )
     else:
         ctx.ledger.ask(
             "Who carries the media: peer to peer with a TURN relay, or an SFU (ours or a "
