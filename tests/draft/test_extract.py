@@ -80,6 +80,19 @@ def test_availability(text: str, value: Fraction) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Releases go to 5% of the hosts, then 25%, then 100%.",
+        "100% of uploads are scanned for viruses.",
+    ],
+)
+def test_a_bare_hundred_percent_is_a_share_not_an_availability(text: str) -> None:
+    """A DEPLOY_PLAIN draft ("canary releases: 5%, then 25%, then 100%") failed to load:
+    the 100% was read as an availability target, which no system can meet (AP015)."""
+    assert _x(text).first("availability") is None
+
+
+@pytest.mark.parametrize(
     ("text", "percentile", "seconds"),
     [
         ("p99 redirect under 50ms", "p99", Fraction(1, 20)),

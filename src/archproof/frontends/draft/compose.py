@@ -100,6 +100,8 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "telemetry": ("Reading",),
     "webhooks": ("WebhookEvent",),
     "otp": ("OneTimeCode",),
+    "deploy": ("Build",),
+    "signalling": ("CallParticipant",),
 }
 
 

@@ -702,13 +702,10 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
     pct = re.match(r"\s*(?:%|percent\b)", after)
     if pct:
         fraction = value / 100
-        if fraction <= 1 and (
-            value >= 99
-            or (
-                value >= 90
-                and re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b", lowered_clause)
-            )
-        ):
+        said = re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b", lowered_clause)
+        # a bare 100% is a share of something ("5%, then 25%, then 100%" of the servers):
+        # no system is up all the time, so only words about uptime make it a target
+        if fraction <= 1 and ((99 <= value < 100) or (value >= 90 and said)):
             add(
                 Figure(
                     "availability",
