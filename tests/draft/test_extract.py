@@ -177,6 +177,16 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "analytics",
         ),
+        # an outsider's blog: "authors" drafted sign-up and log-in only (the word began
+        # with "auth"); authentication words still count
+        (
+            "Design a blog platform where authors publish 10,000 posts a day and readers "
+            "view them 5 million times a day.",
+            "system",
+            "crud",
+        ),
+        ("Design an authentication service with 2M logins a day", "system", "auth"),
+        ("Design the authorization layer for our APIs", "system", "auth"),
     ],
 )
 def test_classification(text: str, kind: str, primary: str) -> None:

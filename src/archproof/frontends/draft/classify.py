@@ -225,8 +225,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",
-        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|\bauth|password|\bsessions?\b"
-        r"|oauth|\bsso\b|user\s+accounts?",
+        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|password|\bsessions?\b"
+        # authentication, authorization, authn; not the authors of a blog
+        r"|\bauth(?!or(?:s|'s|ed|ing|ship)?\b)|oauth|\bsso\b|user\s+accounts?",
     ),
     "batch": (
         "scheduled/batch jobs: periodic work off the request path",
