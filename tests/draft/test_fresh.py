@@ -107,8 +107,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "dating-nonnative": "classified as crud over profiles (create_profile at the 300M swipes a "
     "day, get_profile, list_profiles; the first run's was over 'them', from '3 million of "
     "them') plus media uploads and notifications: nothing names the swipes or the matches",
-    "nearby-mixed": "no search index: search_nearby reads the places database (5k/s, 15k/s at "
-    "peak), nothing indexes the places by location (the key's main job)",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on
@@ -135,10 +133,6 @@ XFAIL_RATES: dict[str, str] = {
     "dating-nonnative": "no swipe operation: the 300M swipes a day (3,472/s) are now "
     "create_profile's, a name the key does not find (the first run: create_them at 34.7/s, 3 "
     "million 'them' a day)",
-    "nearby-mixed": "search_nearby carries 5k/s and 15k/s at peak as stated, but no edit or "
-    "update operation: the owners' edits are upsert_place's (the first run: 11.6/s, an "
-    "assumed 1% of places a day; since 'Owners edit ~50k places/day' is read, the stated "
-    "0.579/s, under a name the key does not find)",
 }
 
 
