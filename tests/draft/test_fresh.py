@@ -119,10 +119,6 @@ XFAIL_CLEAN: dict[str, str] = {
 # the operation carrying it is named for the action (the key finds it by a word of its id).
 XFAIL_RATES: dict[str, str] = {
     # fresh8's first run (keys in 91c4912)
-    "msgqueue-bullets": "the stated 50k/s and 200k/s at peak are send_message's (the figures "
-    "right, the operation named for chat, not for 'publish'); no consume or fetch operation: "
-    "get_history carries 100k/s, and the worker's deliver_message 50k/s, once per message, "
-    "not once per consumer group (3 groups: 150k/s)",
     "fooddelivery-rambling": "no operation places an order (create_item carries the 600k a "
     "day, 6.94/s, and 20.8/s at peak from an assumed 3x, not the stated 150/s) and none shows "
     "a menu (30 views per order, 208/s); update_location's 3,750/s at peak is right",

@@ -100,6 +100,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "telemetry": ("Reading",),
     "webhooks": ("WebhookEvent",),
     "otp": ("OneTimeCode",),
+    "message_queue": ("Record",),
 }
 
 
@@ -464,6 +465,20 @@ def _storage(ctx: Ctx) -> None:
             float(writes) * float(retention) * float(parse_size(blob.row_size).bytes)
         ).replace(" ", "")
         ctx.figures.append((f"{blob.id} objects ({horizon_text(retention)})", objects))
+    log = ctx.comps.get(entity.stored_in or "")
+    if log is not None and log.kind == "queue":
+        # a log's partitions are spread over its brokers and its old segments dropped at
+        # the retention: no node holds it all, and no rows are archived one by one
+        ctx.decide(
+            "storage",
+            "Data volume",
+            f"the log's partitions spread {entity.id} over the brokers; segments older than "
+            "the retention are deleted",
+            Principle.DB,
+            f"{text} a copy; every replica of a partition holds its share again",
+            entity.id,
+        )
+        return
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",
