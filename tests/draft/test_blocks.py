@@ -1284,3 +1284,13 @@ def test_a_messaging_app_stays_chat(task: str) -> None:
     d = _draft(task)
     assert d.patterns[0] == "messaging", d.patterns
     assert any(o.id == "send_message" for o in d.design.operations)
+
+
+def test_points_of_interest_are_the_places() -> None:
+    """'20 million points of interest' were not read as the places: 10M were assumed."""
+    d = _draft(
+        "Design a 'places near me' service: 20 million points of interest, 2,000 nearby "
+        "searches per second."
+    )
+    assert dict(d.figures)["row data (standing)"] == "20GB"  # 20M places × 1 KB
+    assert not any(r.name == "places" and r.source == "assumed" for r in d.requirements)

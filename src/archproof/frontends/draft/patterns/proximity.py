@@ -27,7 +27,9 @@ CHANGES_PER_PLACE_DAY = Fraction(1, 100)
 
 def proximity(ctx: Ctx) -> None:
     places = stated_count(
-        ctx, frozenset({"business", "place", "restaurant", "shop", "store", "location", "poi"})
+        ctx,
+        # "20 million points of interest": the reader counts "points" (of interest)
+        frozenset({"business", "place", "restaurant", "shop", "store", "location", "poi", "point"}),
     )
     count = places.value if places is not None else Fraction(10_000_000)
     if places is None:
