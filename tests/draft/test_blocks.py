@@ -1294,3 +1294,16 @@ def test_points_of_interest_are_the_places() -> None:
     )
     assert dict(d.figures)["row data (standing)"] == "20GB"  # 20M places × 1 KB
     assert not any(r.name == "places" and r.source == "assumed" for r in d.requirements)
+
+
+def test_search_nodes_are_sized_once() -> None:
+    """fresh8 nearby-mixed: 'Search capacity: 44 extra replica(s)' (sized by the searches
+    alone) and then 'search capacity: 4 replicas' (the capacity check, with the indexing and
+    the waits allowance, finding one node short): two decisions for one pool. The search
+    index is sized by what the check checks, so the check finds nothing to add."""
+    d = _draft(
+        "Nearby places search like Yelp: 100 million places. Searches: 5k/s avg, 15,000/s at "
+        "peak. Owners edit ~50k places/day."
+    )
+    assert d.decision("search-replicas") is not None
+    assert d.decision("search-capacity") is None
