@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import re
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from archproof.frontends.draft import Draft, draft
 from archproof.passes.capacity import CapacityResult
@@ -1307,3 +1309,17 @@ def test_search_nodes_are_sized_once() -> None:
     )
     assert d.decision("search-replicas") is not None
     assert d.decision("search-capacity") is None
+
+
+def test_brokers_hold_requests_in_flight_like_the_log() -> None:
+    """fresh8 msgqueue-bullets: 191 broker replicas for a log of 12 nodes, the brokers sized
+    as 32-thread request handlers each holding a produce for its whole replicated append. A
+    broker is the log's node: a produce waiting for its copies or a fetch waiting for data
+    is a request in flight (the catalog's concurrency for the log), not a held thread."""
+    corpus = Path(__file__).with_name("corpus") / "fresh8.yaml"
+    tasks = YAML(typ="safe").load(corpus.read_text("utf-8"))
+    d = _draft(next(t["task"] for t in tasks if t["id"] == "msgqueue-bullets"))
+    comps = {c.id: c for c in d.design.components}
+    broker, log = comps["broker"], comps["log"]
+    assert broker.replicas is not None and log.replicas is not None
+    assert broker.replicas <= 2 * log.replicas, (broker.replicas, log.replicas)

@@ -18,7 +18,7 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, EntitySpec, EventSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
-from archproof.frontends.draft.sizing import rate_text, replicas_of
+from archproof.frontends.draft.sizing import concurrency_of, rate_text, replicas_of
 from archproof.frontends.draft.text import singular
 from archproof.model import Principle
 from archproof.numbers import sig
@@ -68,6 +68,13 @@ def message_queue(ctx: Ctx) -> None:
         "messages by offset; consumer groups' committed offsets live beside them",
     )
     copies, copies_note = _copies(ctx, log.tech)
+    # A broker is the log's node: a produce waiting for its copies, or a fetch waiting for
+    # data, is a request in flight (parked until it can answer), not a thread held for it.
+    broker.concurrency = concurrency_of(log.tech, log.kind, log.concurrency)
+    broker.notes.append(
+        f"concurrency {broker.concurrency}: requests in flight per broker, the log's (the "
+        "catalog's), since a broker is the log's node"
+    )
     log.recovery = (
         f"replication factor {copies}: a partition's followers take over when its leader "
         "fails; consumers resume from their committed offsets"
