@@ -1323,3 +1323,26 @@ def test_brokers_hold_requests_in_flight_like_the_log() -> None:
     broker, log = comps["broker"], comps["log"]
     assert broker.replicas is not None and log.replicas is not None
     assert broker.replicas <= 2 * log.replicas, (broker.replicas, log.replicas)
+
+
+@pytest.mark.parametrize(
+    ("task", "main"),
+    [
+        (
+            "Design a web crawler for 1 billion pages a month; fetched URLs go through a "
+            "message queue to the parser workers.",
+            "crawler",
+        ),
+        (
+            "Real-time chat for 2M users; the servers fan messages out over pub/sub.",
+            "messaging",
+        ),
+    ],
+)
+def test_a_queue_another_system_uses_is_not_a_second_job(task: str, main: str) -> None:
+    """A message queue named after the main job is that job's plumbing: no publish and fetch
+    operations beside the crawler's or the chat's own."""
+    d = _draft(task)
+    assert d.patterns[0] == main, d.patterns
+    assert "message_queue" not in d.patterns
+    assert not any(o.id in ("publish_message", "fetch_messages") for o in d.design.operations)
