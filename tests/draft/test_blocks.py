@@ -209,6 +209,33 @@ def test_the_rush_is_the_crowd_stated_beside_its_window_not_every_user() -> None
     assert abs(_rate(d, "buy_seat") - 50_000 / 600 / 3) < 1e-6
 
 
+@pytest.mark.parametrize(
+    ("task", "per_day"),
+    [
+        # an outsider's hotel task stated the inventory, its occupancy and the stay, and the
+        # draft assumed 10k DAU (41 bookings an hour); written first: 1M × 70% ÷ 3 nights
+        (
+            "Design a hotel reservation system for 5,000 hotels with 1M rooms in total; 70% "
+            "occupancy, average stay 3 nights; guests search 100 times per booking.",
+            1_000_000 * 0.7 / 3,
+        ),
+        (
+            "Hotel booking for a chain: 200k rooms, occupancy around 80%, guests stay 2 days "
+            "on average.",
+            200_000 * 0.8 / 2,
+        ),
+    ],
+)
+def test_bookings_follow_from_the_rooms_their_occupancy_and_the_stay(
+    task: str, per_day: float
+) -> None:
+    d = _draft(task)
+    sale = next(o.id for o in d.design.operations if o.id.endswith("_room") and "hold" not in o.id)
+    assert _rate(d, sale) == pytest.approx(per_day / 86_400, rel=0.01)
+    rows = {r.name: (r.value, r.source) for r in d.requirements}
+    assert rows["booking writes"][1] == "derived"
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "

@@ -26,7 +26,7 @@ from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
-from archproof.frontends.draft.text import article, quote
+from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
 from archproof.numbers import sig
@@ -221,6 +221,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     # Lookups the task counts as queries ("10 million unique queries a day") are its reads.
     read_fig = read_fig or _pick(rates, None, ("search",))
     total_fig = _pick(rates, None, ("requests",))
+    if write_fig is None and primary == "booking":
+        write_fig = _occupancy_bookings(found)
     peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
@@ -270,6 +272,53 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
         write_figure=write_fig if fleet is None else None,
         read_figure=read_fig,
     )
+
+
+_OCCUPANCY = "occupancy: "
+
+
+def _occupancy_bookings(found: Extracted) -> Figure | None:
+    """A hotel's bookings from its inventory: rooms × occupancy ÷ nights per stay ("1M rooms
+    in total; 70% occupancy, average stay 3 nights": 233k bookings a day), when the task
+    states all three and no booking rate."""
+    placed = found.reading.placed
+    rooms = next(
+        (q for q in placed if q.unit == "count" and q.per is None and _head(q.subject) == "room"),
+        None,
+    )
+    occupancy = next(
+        (q for q in placed if q.unit == "percent" and "occupan" in q.subject.lower()), None
+    )
+    nights: Fraction | None = None
+    stay = None
+    for q in placed:
+        if q.unit == "count" and _head(q.subject) == "night":
+            nights, stay = q.value, q
+        elif q.unit == "seconds" and "stay" in q.subject.lower():
+            nights, stay = q.value / DAY, q
+        if stay is not None:
+            break
+    if rooms is None or occupancy is None or stay is None or not nights or nights <= 0:
+        return None
+    per_day = rooms.value * occupancy.value / 100 / nights
+    how = (
+        f'"{rooms.text}" × {occupancy.text} occupancy ÷ {_num(nights)}-night stays '
+        f'("{stay.text}") = {rate_text(per_day / DAY)} bookings'
+    )
+    return Figure(
+        "rate",
+        per_day / DAY,
+        how,
+        rooms.start,
+        subject="booking",
+        role="write",
+        note=_OCCUPANCY + how,
+    )
+
+
+def _head(subject: str) -> str:
+    words = subject.lower().split()
+    return singular(words[-1]) if words else ""
 
 
 def _fleet_load(
@@ -365,7 +414,12 @@ def _split_load(
     reads: Fraction
     if write_fig is not None:
         writes = average(write_fig, peak_factor)
-        if write_fig.note != "scaled by DAU":
+        note = write_fig.note or ""
+        if note.startswith(_OCCUPANCY):
+            ledger.derived(
+                _label(write_fig.subject, "writes"), stated_rate(write_fig), note[len(_OCCUPANCY) :]
+            )
+        elif write_fig.note != "scaled by DAU":
             ledger.extracted(
                 _label(write_fig.subject, "writes"),
                 stated_rate(write_fig),
