@@ -13,6 +13,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from archproof.frontends.draft import Draft, draft
+from archproof.frontends.draft.sizing import rate_text
 from archproof.passes.capacity import CapacityResult
 from archproof.passes.lower import lower
 from archproof.pipeline import run
@@ -234,6 +235,26 @@ def test_bookings_follow_from_the_rooms_their_occupancy_and_the_stay(
     assert _rate(d, sale) == pytest.approx(per_day / 86_400, rel=0.01)
     rows = {r.name: (r.value, r.source) for r in d.requirements}
     assert rows["booking writes"][1] == "derived"
+
+
+def test_an_aggregators_clicks_are_its_writes_and_its_reads_one_figure() -> None:
+    """An outsider's ad click aggregator printed 'reads 1B/day' (the clicks) and 'writes
+    100M/day' (÷ an assumed 10:1 ratio) beside record_event carrying the 1B clicks a day
+    and get_counts an assumed 10 report reads a second: three figures no operation
+    matched. Written first: the clicks are the writes, and the reads the requirements
+    print are get_counts' rate."""
+    d = _draft(
+        "Design an ad click aggregator: 1 billion clicks per day; advertisers query click "
+        "counts per ad per minute with 30 s freshness."
+    )
+    rows = {r.name: r.value for r in d.requirements}
+    assert rows.get("click writes") == "1B/day", rows
+    assert "writes" not in rows
+    record = next(o for o in d.design.operations if o.id == "record_event")
+    assert record.rate is not None and record.rate.per_s_float == pytest.approx(1e9 / 86_400)
+    counts = next(o for o in d.design.operations if o.id == "get_counts")
+    assert counts.rate is not None
+    assert rows["reads"] == rate_text(counts.rate.per_second)
 
 
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:

@@ -48,6 +48,8 @@ DEFAULT_RATIO: dict[str, Fraction] = {
     "rides": Fraction(2),
     "notifications": Fraction(1, 10),
     "analytics": Fraction(1, 1000),
+    # events counted all day; advertisers read their counts now and then (get_counts)
+    "aggregation": Fraction(1, 1000),
     "rate_limit": Fraction(1),
     "crawler": Fraction(1, 10),  # the index build reads a page for every ten fetched (assumed)
     "ranking": Fraction(100),
@@ -223,6 +225,12 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     total_fig = _pick(rates, None, ("requests",))
     if write_fig is None and primary == "booking":
         write_fig = _occupancy_bookings(found)
+    if write_fig is None and primary == "aggregation" and read_fig is not None:
+        # "1 billion clicks per day": the clicks an aggregator counts are the events it
+        # takes in (its writes), though a click is a read of the page it leads to
+        counted = re.search(r"\b(click|impression|view|event)s?\b", read_fig.quote, re.I)
+        subject = counted.group(1).lower() if counted else "event"
+        write_fig, read_fig = replace(read_fig, role="events", subject=subject), None
     peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None

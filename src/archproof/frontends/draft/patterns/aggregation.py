@@ -102,12 +102,13 @@ def aggregation(ctx: Ctx) -> None:
         idempotency_key="event id (de-duplicated within the window) and the partition offset "
         "committed with the rollup",
     )
+    # the reads the requirements list (stated, or the events ÷ the typical ratio): one figure
     reads, rnote = ctx.rate(
         frozenset({"count", "report", "dashboard"}),
         ("read", "search"),
-        Fraction(10),
+        ctx.load.reads,
         "report reads",
-        f"10 {reader} reads a second",
+        f"{reader} reads: the requirements' reads",
         "report-reads",
     )
     ctx.op(
