@@ -95,18 +95,12 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
     # fresh8's first run (keys in 91c4912)
-    "fooddelivery-rambling": "classified as ride hailing plus crud plus payments (request_ride, "
-    "dispatch_ride, update_location, create_item/get_item/list_items, create_payment, a "
-    "payment provider): nothing names the orders (the 600k orders a day are create_item's)",
     "signalling-terse": "classified as media upload and streaming (request_upload, "
     "upload_bytes, get_media, download_media, process_media, an object store, a CDN): no "
     "external for the stated SFU provider, nothing stores the calls or their participants",
     "deploy-words": "classified as crud over commits (create_commit at the 2,000 commits a day, "
     "get_commit, list_commits, and an object store): no build queue or build workers, no "
     "worker rolling a release out in waves",
-    "dating-nonnative": "classified as crud over profiles (create_profile at the 300M swipes a "
-    "day, get_profile, list_profiles; the first run's was over 'them', from '3 million of "
-    "them') plus media uploads and notifications: nothing names the swipes or the matches",
     "nearby-mixed": "no search index: search_nearby reads the places database (5k/s, 15k/s at "
     "peak), nothing indexes the places by location (the key's main job)",
 }
@@ -125,16 +119,10 @@ XFAIL_RATES: dict[str, str] = {
     "right, the operation named for chat, not for 'publish'); no consume or fetch operation: "
     "get_history carries 100k/s, and the worker's deliver_message 50k/s, once per message, "
     "not once per consumer group (3 groups: 150k/s)",
-    "fooddelivery-rambling": "no operation places an order (create_item carries the 600k a "
-    "day, 6.94/s, and 20.8/s at peak from an assumed 3x, not the stated 150/s) and none shows "
-    "a menu (30 views per order, 208/s); update_location's 3,750/s at peak is right",
     "signalling-terse": "no join or start-call operation: the operations are media uploads "
     "and downloads (get_media 22.9/s), the 2M calls a day and their 4 joins each carried by none",
     "deploy-words": "no release or deploy operation for the 40 releases a day (create_commit "
     "carries the 2,000 commits a day, 0.0231/s, as the key's build rate)",
-    "dating-nonnative": "no swipe operation: the 300M swipes a day (3,472/s) are now "
-    "create_profile's, a name the key does not find (the first run: create_them at 34.7/s, 3 "
-    "million 'them' a day)",
     "nearby-mixed": "search_nearby carries 5k/s and 15k/s at peak as stated, but no edit or "
     "update operation: the owners' edits are upsert_place's (the first run: 11.6/s, an "
     "assumed 1% of places a day; since 'Owners edit ~50k places/day' is read, the stated "

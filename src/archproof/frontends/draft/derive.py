@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.extract import PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY, NOUNS
+from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote
@@ -71,7 +71,7 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "batch": frozenset({"job"}),
     "crawler": frozenset({"document", "request"}),
     "ranking": frozenset({"payment", "order", "event", "read", "media", "post", "review"}),
-    "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
+    "crud": GENERIC_THINGS,
     "webhooks": frozenset({"event", "webhook", "delivery"}),
     "otp": frozenset({"code", "otp", "passcode", "verification", "login"}),
 }
