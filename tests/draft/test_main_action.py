@@ -14,6 +14,7 @@ from archproof.frontends.draft import draft
 from archproof.frontends.draft.classify import classify
 from archproof.frontends.draft.quantities import read_quantities
 from archproof.frontends.draft.text import normalize
+from archproof.model import walk_calls
 
 CASES: list[dict[str, Any]] = [
     {
@@ -94,3 +95,16 @@ def test_main_action_is_an_operation_at_its_stated_rates(case: dict[str, Any]) -
 def test_the_block_of_the_counted_thing_leads(task: str, primary: str) -> None:
     text = normalize(task)
     assert classify(text, read_quantities(text)).primary == primary
+
+
+def test_actions_on_each_other_make_a_pair_and_notify_both() -> None:
+    # 1 million daily users × 30 pokes a day = 347.2/s; two pokes on each other are a bond
+    drafted = draft(
+        "A retro social app with 1 million daily active users. Each user pokes about 30 "
+        "friends a day, so pokes are the main load. When two users poke each other it is a "
+        "bond, and both get a push notification."
+    )
+    assert {"Poke", "Bond"} <= {e.id for e in drafted.design.entities}
+    assert rate_mismatches({"rates": [{"op": ["poke"], "avg": "347.22"}]}, drafted) == []
+    poke = next(op for op in drafted.design.operations if "poke" in op.id)
+    assert "notify_queue.enqueue" in {getattr(c, "call", None) for c in walk_calls(poke.calls)}

@@ -6,6 +6,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.entities import acted_template, make_entity, mutual_template
 from archproof.frontends.draft.extract import _WORD, PER_ITEM
 from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
@@ -18,7 +19,7 @@ from archproof.frontends.draft.patterns.common import (
     stated_thing,
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
-from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.plan import CallSpec, OneOfSpec, OpSpec
 from archproof.frontends.draft.text import article, camel, quote, singular
 from archproof.frontends.draft.things import entity_noun, is_action
 from archproof.model import Principle
@@ -164,9 +165,7 @@ def crud(ctx: Ctx) -> None:
         name = "Item"
     key = name.lower()
     writes, reads, wnote, rnote = primary_rates(ctx, "crud", key)
-    entity = ctx.entity(name)
-    # a template's own owner field (an Order's user_id), else the generic template's
-    owner = next((f for f, spec in entity.fields.items() if spec == "ref(User)"), "owner_id")
+    ctx.entity(name)
     # "3M parcels a day, each scanned ~6 times": the main write is the scan of a parcel
     act = next(
         (
@@ -190,6 +189,12 @@ def crud(ctx: Ctx) -> None:
     # "Each active user swipe about 100 profile …, so swipes are the main load": the entity
     # is the action, each one recorded against the thing it is done to (a swipe of a profile)
     acted = part if part is not None and written and stated_act(ctx, written) == key else None
+    if acted:  # its fields are who did it to which thing, not the generic title and body
+        ctx.entities[name] = make_entity(name, "db", acted_template(key, acted))
+    mutual = _mutual(ctx, key) if acted else None
+    # a template's own owner field (an Order's user_id), else the generic template's
+    fields = ctx.entities[name].fields
+    owner = next((f for f, spec in fields.items() if spec == "ref(User)"), "owner_id")
     write_id = (
         f"{act}_{key}"
         if act
@@ -220,8 +225,14 @@ def crud(ctx: Ctx) -> None:
                         "write",
                         f"append the {act} to the {key}"
                         if act
+                        # on the primary, in one transaction: a replica could miss a reverse
+                        # action made a moment ago, and two on each other would make no pair
+                        else f"insert the {key} and read the reverse {key} (the other user's "
+                        f"on this user's {acted}) in one transaction"
+                        if acted and mutual
                         else f"insert the {key if acted else part or key}",
                     ),
+                    *(_mutual_calls(ctx, key, acted, mutual, write_id) if acted and mutual else []),
                 ],
             ),
             keywords=("create", "write", "add", "post", *(w for w in (act, verb) if w)),
@@ -290,6 +301,55 @@ def crud(ctx: Ctx) -> None:
     ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(shown)}"]
     if not stated:
         ctx.use_cases.append(f"List a user's {key}s")
+
+
+# Assumed: one action in a hundred completes a mutual pair (a match), when the task does
+# not say how often.
+MUTUAL_SHARE = Fraction(1, 100)
+_EACH_OTHER = re.compile(r"\beach\s+other\b|\bone\s+another\b|\bmutual(?:ly)?\b", re.I)
+_IS_A = re.compile(r"\b(?:is|it's|makes?|becomes?|forms?|creates?)\s+an?\s+([a-z]+)", re.I)
+
+
+def _mutual(ctx: Ctx, action: str) -> str | None:
+    """What two people's actions on each other make, when the task says so ("When two
+    person swipe right on each other it is a match" → match), else None."""
+    for sentence in re.split(r"(?<=[.!?])\s+", ctx.text):
+        if _EACH_OTHER.search(sentence) and re.search(rf"\b{action}", sentence, re.I):
+            named = _IS_A.search(sentence)
+            return singular(named.group(1)) if named else f"mutual_{action}"
+    return None
+
+
+def _mutual_calls(
+    ctx: Ctx, action: str, target: str, mutual: str, op_id: str
+) -> list[CallSpec | OneOfSpec]:
+    """On the action that completes a pair (its write found the reverse action), the
+    pair's row and a notification to each of its two users (the notifications block adds
+    the enqueue, `notify_share`: 2 × the assumed share of actions that complete a pair)."""
+    name = camel(mutual)
+    ctx.entity(name, mutual_template(action))
+    ctx.access(
+        camel(action),
+        f"{action}_by_user_and_{target}",
+        "lookup",
+        ("user_id", f"{target}_id"),
+        None,
+        op_id,
+    )
+    share = MUTUAL_SHARE
+    ctx.ledger.assumed(
+        f"{mutual}es" if mutual.endswith(("ch", "sh", "s", "x")) else f"{mutual}s",
+        f"{share} of {action}s",
+        f"one {action} in {share.denominator} meets the reverse {action}",
+        f"{mutual}-share",
+        f"What share of {action}s makes {article(mutual)}?",
+    )
+    ctx.notify_sources.append(op_id)
+    ctx.notify_share[op_id] = str(2 * share)  # both users of the pair are notified
+    ctx.use_cases.append(f"Make {article(mutual)} when two {action}s meet, and notify both")
+    return [
+        ctx.db("write", f"insert the {name} ({action}s on each other)", p=str(share)),
+    ]
 
 
 def _reads_per_thing(ctx: Ctx, key: str, writes: Fraction) -> None:
