@@ -108,3 +108,14 @@ def test_actions_on_each_other_make_a_pair_and_notify_both() -> None:
     assert rate_mismatches({"rates": [{"op": ["poke"], "avg": "347.22"}]}, drafted) == []
     poke = next(op for op in drafted.design.operations if "poke" in op.id)
     assert "notify_queue.enqueue" in {getattr(c, "call", None) for c in walk_calls(poke.calls)}
+
+
+def test_a_stated_peak_of_any_rate_is_kept() -> None:
+    # the main rate (messages) is stated only at peak; the files' average and peak are both
+    # stated: 50,000 a day = 0.5787/s, 10/s at peak, not an assumed 3x of the average
+    drafted = draft(
+        "A team chat app: up to 20,000 messages per second at peak. Users upload about "
+        "50,000 files a day, up to 10 files per second at peak."
+    )
+    want = {"rates": [{"op": ["upload"], "avg": "0.5787", "peak": "10"}]}
+    assert rate_mismatches(want, drafted) == []

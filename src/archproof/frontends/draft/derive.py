@@ -527,14 +527,16 @@ def _pick(
 def _peak_factor(
     found: Extracted, ledger: Ledger, main: tuple[Figure | None, ...] = ()
 ) -> Fraction:
-    """The stated peak factor; else the one a main rate states as both an average and a
-    peak ("around 50 bids per second, 2,000 per second at peak": 40×), so the operation
-    carries both figures as stated; else the assumed 3×."""
+    """The stated peak factor; else the one a main rate (else any rate) states as both an
+    average and a peak ("around 50 bids per second, 2,000 per second at peak": 40×), so
+    the operation carries both figures as stated; else the assumed 3×."""
     fig = found.first("peak_factor")
     if fig is not None:
         ledger.extracted("peak factor", f"{_num(fig.value)}×", fig.quote)
         return fig.value
-    pair = _average_and_peak(found.all("rate"), main)
+    rates = found.all("rate")
+    # any rate the task states both ways, when no main one is: a stated peak is the peak
+    pair = _average_and_peak(rates, main) or _average_and_peak(rates, tuple(rates))
     if pair is not None:
         avg, peak = pair
         factor = peak.value / avg.value
