@@ -119,3 +119,13 @@ def test_a_stated_peak_of_any_rate_is_kept() -> None:
     )
     want = {"rates": [{"op": ["upload"], "avg": "0.5787", "peak": "10"}]}
     assert rate_mismatches(want, drafted) == []
+
+
+def test_a_thing_stated_only_at_peak_does_not_lead() -> None:
+    # couriers pinging GPS are the main job; the orders, stated only at their peak, are not
+    text = normalize(
+        "A pharmacy delivery service. At the evening peak about 6,000 couriers are on the "
+        "road, and each courier's phone reports its location every 5 seconds. Orders peak "
+        "at 90 per minute."
+    )
+    assert classify(text, read_quantities(text)).primary == "rides"
