@@ -129,3 +129,12 @@ def test_a_thing_stated_only_at_peak_does_not_lead() -> None:
         "at 90 per minute."
     )
     assert classify(text, read_quantities(text)).primary == "rides"
+
+
+def test_a_generic_system_is_named_for_its_main_thing() -> None:
+    # no phrase names the system: it is named for the thing the generic block drafts
+    drafted = draft(
+        "A helpdesk with live chat for an online shop. Customers open about 80,000 "
+        "support tickets a day, up to 10 tickets per second at peak."
+    )
+    assert drafted.design.meta.name == "ticket-system"

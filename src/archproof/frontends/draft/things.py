@@ -95,8 +95,9 @@ def action_counted(q: Quantity, text: str) -> str | None:
     return base if named else None
 
 
-# Verbs that govern a count without being an action the system records ("users have 100
-# friends", "members take out 50,000 loans").
+# Words before a count that are no action the system records ("users have 100 friends",
+# "members take out 50,000 loans", "a city with 40 branches"), even when their plural
+# is written elsewhere ("uses", "keeps").
 _NOT_ACTIONS = frozenset({"have", "has", "had", "get", "make", "take", "out", "use", "see"})
 _NOT_ACTIONS |= frozenset({"send", "receive", "keep", "hold", "own", "need", "want", "with"})
 
