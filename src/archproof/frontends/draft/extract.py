@@ -446,7 +446,7 @@ def _unknown_role(q: Quantity, reading: Reading) -> str:
     sentence = q.sentence
     for other in reading.placed:
         if other.sentence == q.sentence and other.start != q.start:
-            sentence = sentence.replace(other.text, " ")
+            sentence = re.sub(rf"(?<!\w){re.escape(other.text)}(?!\w)", " ", sentence)
     words = {w.lower() for w in _WORD.findall(sentence)}
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"

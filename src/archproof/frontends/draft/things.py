@@ -90,7 +90,10 @@ def action_counted(q: Quantity, text: str) -> str | None:
     if is_action(base) or base in NOUNS:
         return None
     plural = base + ("es" if base.endswith(("sh", "ch", "ss", "x")) else "s")
-    said = text.find(q.sentence) + before[-1].start()  # the verb itself ("user swipes 100")
+    start = text.find(q.sentence)
+    if start < 0:
+        return None
+    said = start + before[-1].start()  # the verb itself ("each user swipes 100 profiles")
     named = [m for m in re.finditer(rf"\b{plural}\b", text, re.I) if m.start() != said]
     return base if named else None
 
@@ -165,12 +168,11 @@ def main_noun(text: str) -> str | None:
 
 def entity_noun(text: str, reading: Reading) -> str | None:
     """The generic block's entity: the thing the task's busiest stated rate counts
-    (`main_thing`; not another block's entity, which has fields of its own, though an
-    entity with a template that is the generic block's own is: "600,000 orders a day" → an
-    Order, not an Item), unless the
-    system is named for a thing a stated rate also counts ("a feature flag service …
-    200 flag changes a day": flag, not the evaluations); else the thing the system is
-    named for (`main_noun`)."""
+    (`main_thing`; not another block's entity, which has fields of its own, though a
+    templated thing the generic block owns is: "600,000 orders a day" → an Order, not an
+    Item), unless the system is named for a thing a stated rate also counts ("a feature
+    flag service … 200 flag changes a day": flag, not the evaluations); else the thing the
+    system is named for (`main_noun`)."""
     named = main_noun(text)
     if named is not None:
         for q in reading.placed:

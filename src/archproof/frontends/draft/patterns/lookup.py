@@ -190,6 +190,7 @@ def crud(ctx: Ctx) -> None:
     # is the action, each one recorded against the thing it is done to (a swipe of a profile)
     acted = part if part is not None and written and stated_act(ctx, written) == key else None
     if acted:  # its fields are who did it to which thing, not the generic title and body
+        # (made over the generic one drafted above; User and the thing exist already)
         ctx.entities[name] = make_entity(name, "db", acted_template(key, acted))
     mutual = _mutual(ctx, key) if acted else None
     # a template's own owner field (an Order's user_id), else the generic template's
@@ -227,8 +228,8 @@ def crud(ctx: Ctx) -> None:
                         if act
                         # on the primary, in one transaction: a replica could miss a reverse
                         # action made a moment ago, and two on each other would make no pair
-                        else f"insert the {key} and read the reverse {key} (the other user's "
-                        f"on this user's {acted}) in one transaction"
+                        else f"insert the {key} and read the reverse one (the other user's "
+                        f"{key} on this user's {acted}) in one transaction"
                         if acted and mutual
                         else f"insert the {key if acted else part or key}",
                     ),
