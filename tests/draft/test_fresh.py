@@ -117,12 +117,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
     "database (create_vote), not buffered and counted in the background",
     # fresh8's first run (keys in 91c4912)
-    "fooddelivery-rambling": "classified as ride hailing plus crud plus payments (request_ride, "
-    "dispatch_ride, update_location, create_item/get_item/list_items, create_payment, a "
-    "payment provider): nothing names the orders (the 600k orders a day are create_item's)",
-    "dating-nonnative": "classified as crud over profiles (create_profile at the 300M swipes a "
-    "day, get_profile, list_profiles; the first run's was over 'them', from '3 million of "
-    "them') plus media uploads and notifications: nothing names the swipes or the matches",
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     "proctoring-bullets": "classified as crud over 'taken' (from '2 million exams taken a year': "
     "create_taken, get_taken, list_takens): no object store, queue or worker, nothing takes the "
@@ -155,12 +149,6 @@ XFAIL_CLEAN: dict[str, str] = {
 # the operation carrying it is named for the action (the key finds it by a word of its id).
 XFAIL_RATES: dict[str, str] = {
     # fresh8's first run (keys in 91c4912)
-    "fooddelivery-rambling": "no operation places an order (create_item carries the 600k a "
-    "day, 6.94/s, and 20.8/s at peak from an assumed 3x, not the stated 150/s) and none shows "
-    "a menu (30 views per order, 208/s); update_location's 3,750/s at peak is right",
-    "dating-nonnative": "no swipe operation: the 300M swipes a day (3,472/s) are now "
-    "create_profile's, a name the key does not find (the first run: create_them at 34.7/s, 3 "
-    "million 'them' a day)",
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     "proctoring-bullets": "no snapshot, autosave or start operation: the ops are create_taken "
     "(the 2M exams a year, 0.0634/s, the key's start rate under a name it does not find), "

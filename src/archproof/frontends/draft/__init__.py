@@ -36,6 +36,7 @@ from archproof.frontends.draft.plan import Decision, Requirement
 from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import normalize, quote, slug
+from archproof.frontends.draft.things import entity_noun
 from archproof.frontends.yaml_loader import load_text
 from archproof.model import Component, Design, Principle
 from archproof.model.requirements import at_peak
@@ -92,7 +93,7 @@ def draft(task: str) -> Draft:
     _within_quantity_bounds(ctx)
     _figures(ctx)
     obs = observability(ctx)
-    name = _name(text, classification.primary)
+    name = _name(text, classification.primary, entity_noun(text, found.reading))
     yaml = emit(
         ctx,
         name=name,
@@ -306,7 +307,9 @@ _NAMED_BY_WANT = re.compile(
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|each|every|one|this|that|its|our|my)\s*$", re.I)
 
 
-def _name(text: str, primary: str) -> str:
+def _name(text: str, primary: str, thing: str | None = None) -> str:
+    """The system's name as the task writes it ("Design a URL shortener"), else its main
+    block's; a generic one is named for its thing (`things.entity_noun`: order-system)."""
     match = next(
         (m for m in _NAMED_BY_VERB.finditer(text) if not _NOUN_BEFORE.search(text[: m.start()])),
         None,
@@ -314,7 +317,8 @@ def _name(text: str, primary: str) -> str:
     match = match or _NAMED_BY_WANT.search(text)
     name = slug(match.group(1)) if match else ""
     if not name or name in ("system", "service", "app", "platform", "application"):
-        name = {"crud": "draft"}.get(primary, primary.replace("_", "-")) + "-system"
+        name = {"crud": slug(thing or "") or "draft"}.get(primary, primary.replace("_", "-"))
+        name += "-system"
     return name
 
 

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from archproof.frontends.draft.classify import Classification
 from archproof.frontends.draft.derive import Ledger, Load, average, stated_rate
-from archproof.frontends.draft.entities import add_access, make_entity, referenced
+from archproof.frontends.draft.entities import Template, add_access, make_entity, referenced
 from archproof.frontends.draft.plan import (
     CallSpec,
     CompSpec,
@@ -194,10 +194,11 @@ class Ctx:
 
     # ----------------------------------------------------------------- data
 
-    def entity(self, name: str) -> EntitySpec:
+    def entity(self, name: str, template: Template | None = None) -> EntitySpec:
+        """The entity `name` (made from `template`, else its own or a generic one)."""
         if name not in self.entities:
             self.comp("db")
-            spec = make_entity(name, "db")
+            spec = make_entity(name, "db", template)
             self.entities[name] = spec
             for other in referenced(spec):
                 self.entity(other)

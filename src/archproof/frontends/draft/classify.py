@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archproof.frontends.draft.derive import PATTERN_SUBJECTS
 from archproof.frontends.draft.fleet import reporting_fleet
 from archproof.frontends.draft.quantities import Reading
+from archproof.frontends.draft.text import singular
+from archproof.frontends.draft.things import main_thing, thing_counted
 
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
@@ -399,8 +402,35 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
         if index == 0 or found_block.id not in PRIMARY_ONLY_ABSORBS:
             absorbed |= ABSORBS.get(found_block.id, frozenset())
     patterns = [p for p in patterns if p.id not in absorbed]
+    if reading is not None:
+        patterns = _thing_first(text, reading, patterns)
     kind, reason = _kind(text)
     return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
+
+
+def _thing_first(text: str, reading: Reading, patterns: list[PatternMatch]) -> list[PatternMatch]:
+    """The generic block leads when the thing the task's busiest stated rate counts
+    (`things.main_thing`) is the word that called it, the task states its volume (an
+    average, not only a peak) and the block ahead of it has no such thing of its own: "a
+    food delivery startup … customers place about 600,000 orders a day" is about orders
+    (the couriers' rides block, whose things are rides and deliveries, still drafts the
+    couriers), so the orders carry the main load and its stated peak."""
+    generic = next((p for p in patterns if p.id == "crud"), None)
+    if generic is None or patterns[0] is generic:
+        return patterns
+    thing = main_thing(reading, text)
+    if thing is None or thing in PATTERN_SUBJECTS.get(patterns[0].id, frozenset()):
+        return patterns
+    # its volume, not only a busy hour's figure ("Orders peak at 300 per minute" beside
+    # couriers pinging GPS: the couriers stay the main job)
+    if not any(
+        q.unit == "count" and q.period and not q.peak and thing_counted(q.subject) == thing
+        for q in reading.placed
+    ):
+        return patterns
+    if thing not in {singular(w) for w in re.findall(r"[a-z]+", generic.trigger.lower())}:
+        return patterns
+    return [generic, *(p for p in patterns if p is not generic)]
 
 
 def _first_sentence(text: str) -> str:

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.extract import PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY, NOUNS
+from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
@@ -74,7 +74,7 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "batch": frozenset({"job"}),
     "crawler": frozenset({"document", "request"}),
     "ranking": frozenset({"payment", "order", "event", "read", "media", "post", "review"}),
-    "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
+    "crud": GENERIC_THINGS,
     "webhooks": frozenset({"event", "webhook", "delivery"}),
     "otp": frozenset({"code", "otp", "passcode", "verification", "login"}),
     "message_queue": frozenset({"message", "event", "record"}),
@@ -594,14 +594,16 @@ def _pick(
 def _peak_factor(
     found: Extracted, ledger: Ledger, main: tuple[Figure | None, ...] = ()
 ) -> Fraction:
-    """The stated peak factor; else the one a main rate states as both an average and a
-    peak ("around 50 bids per second, 2,000 per second at peak": 40×), so the operation
-    carries both figures as stated; else the assumed 3×."""
+    """The stated peak factor; else the one a main rate (else any rate) states as both an
+    average and a peak ("around 50 bids per second, 2,000 per second at peak": 40×), so
+    the operation carries both figures as stated; else the assumed 3×."""
     fig = found.first("peak_factor")
     if fig is not None:
         ledger.extracted("peak factor", f"{_num(fig.value)}×", fig.quote)
         return fig.value
-    pair = _average_and_peak(found.all("rate"), main)
+    rates = found.all("rate")
+    # any rate the task states both ways, when no main one is: a stated peak is the peak
+    pair = _average_and_peak(rates, main) or _average_and_peak(rates, tuple(rates))
     if pair is not None:
         avg, peak = pair
         factor = peak.value / avg.value

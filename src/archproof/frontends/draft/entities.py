@@ -809,8 +809,36 @@ def generic_template(name: str) -> Template:
     )
 
 
-def make_entity(name: str, stored_in: str) -> EntitySpec:
-    template = TEMPLATES.get(name) or generic_template(name)
+def acted_template(action: str, target: str) -> Template:
+    """An action recorded as a thing of its own (a swipe of a profile): who did it, to
+    which thing, when."""
+    return Template(
+        {
+            "id": "uuid",
+            "user_id": "ref(User)",
+            f"{target}_id": f"ref({camel(target)})",
+            "created_at": "datetime",
+        },
+        note=f"one row per {action}: who made it, on which {target}, when",
+    )
+
+
+def mutual_template(action: str) -> Template:
+    """Two people's actions on each other (two swipes: a match), made once the second
+    arrives."""
+    return Template(
+        {
+            "id": "uuid",
+            "first_user_id": "ref(User)",
+            "second_user_id": "ref(User)",
+            "created_at": "datetime",
+        },
+        note=f"made by the second of two {action}s on each other; both users are notified",
+    )
+
+
+def make_entity(name: str, stored_in: str, template: Template | None = None) -> EntitySpec:
+    template = template or TEMPLATES.get(name) or generic_template(name)
     relations: list[tuple[str, str, str | None]] = [
         (spec[4:].rstrip("?").rstrip(")"), "many_to_one", fname)
         for fname, spec in template.fields.items()

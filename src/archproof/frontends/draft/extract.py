@@ -357,7 +357,7 @@ def _from_reading(found: Extracted) -> None:
                 said = fig.subject or ""
                 generic = said in ("request", "write", "read") and said != head
                 if fig.kind == "rate" and generic and said not in fig.quote.lower():
-                    role, subject = known if known else (_unknown_role(q), head)
+                    role, subject = known if known else (_unknown_role(q, found.reading), head)
                     figures[index] = replace(
                         fig, subject=subject, role=role if role != "follow" else "read"
                     )
@@ -379,7 +379,7 @@ def _from_reading(found: Extracted) -> None:
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
-            role, subject = known if known else (_unknown_role(q), head)
+            role, subject = known if known else (_unknown_role(q, found.reading), head)
             if _looked_up(q):
                 role = "read"  # "check a parcel's status 20 million times a day"
             per_user = q.per in _PEOPLE_PER_WHAT
@@ -440,14 +440,19 @@ _LOAD_HEADS = frozenset(
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
 
 
-def _unknown_role(q: Quantity) -> str:
+def _unknown_role(q: Quantity, reading: Reading) -> str:
     """The role of a rate of things the lexicon does not know ("5k reports a day", "60k new
     episodes a month"): a stated count of things per period measures the things being made,
     a write of the task's own entity. A count of times ("open their feed 10 times a day",
     "evaluations happen 2 million times per second") counts actions on the thing, and a
     sentence that reads the things ("viewed", "opened") reads them: both stay requests of
-    unknown kind."""
-    words = {w.lower() for w in _WORD.findall(q.sentence)}
+    unknown kind. A read that is another number's subject ("… 40,000 applications a day,
+    and roughly 25 page views for every application") is that number's, not this one's."""
+    sentence = q.sentence
+    for other in reading.placed:
+        if other.sentence == q.sentence and other.start != q.start:
+            sentence = re.sub(rf"(?<!\w){re.escape(other.text)}(?!\w)", " ", sentence)
+    words = {w.lower() for w in _WORD.findall(sentence)}
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"
     return "write"

@@ -12,12 +12,13 @@ from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD
 from archproof.frontends.draft.lexicon import (
     _READ_VERBS,
     _WRITE_VERBS,
+    GENERIC_THINGS,
     NOUNS,
     READ_ACTS,
     WHEN_WORDS,
     WRITE_ACTS,
 )
-from archproof.frontends.draft.quantities import Reading
+from archproof.frontends.draft.quantities import Quantity, Reading
 from archproof.frontends.draft.text import camel, singular
 
 
@@ -64,10 +65,52 @@ def thing_counted(subject: str) -> str | None:
 _PRONOUNS = frozenset({"them", "they", "it", "those", "these", "us", "we"})
 
 
-def main_thing(reading: Reading) -> str | None:
+# Words between a verb and the number it governs ("swipe about 100 profiles").
+_APPROX = frozenset({"about", "around", "roughly", "approximately", "nearly", "almost", "some"})
+_APPROX |= frozenset({"up", "to", "over", "maybe", "like", "something"})
+
+
+def action_counted(q: Quantity, text: str) -> str | None:
+    """The action a stated rate counts when the task records the actions, not the things
+    they are done to: the verb just before the number ("Each active user swipe about 100
+    profile in one day") when the task also names the actions as things, elsewhere in it
+    ("so swipes are the main load") → swipe. A verb the lexicon knows (post, view, add,
+    update) is a write or read of the thing it governs, not a thing of its own."""
+    at = q.sentence.find(q.text)
+    if at < 0:
+        return None
+    before = [m for m in _WORD.finditer(q.sentence[:at]) if m.group(0).lower() not in _APPROX]
+    if not before:
+        return None
+    verb = before[-1].group(0).lower()
+    ending = "es" if verb.endswith(("shes", "ches", "sses", "xes")) else "s"
+    base = verb[: -len(ending)] if verb.endswith(ending) and not verb.endswith("ss") else verb
+    if len(base) < 3 or not base.isalpha() or base in _PRONOUNS or base in _NOT_ACTIONS:
+        return None
+    if is_action(base) or base in NOUNS:
+        return None
+    plural = base + ("es" if base.endswith(("sh", "ch", "ss", "x")) else "s")
+    start = text.find(q.sentence)
+    if start < 0:
+        return None
+    said = start + before[-1].start()  # the verb itself ("each user swipes 100 profiles")
+    named = [m for m in re.finditer(rf"\b{plural}\b", text, re.I) if m.start() != said]
+    return base if named else None
+
+
+# Words before a count that are no action the system records ("users have 100 friends",
+# "members take out 50,000 loans", "a city with 40 branches"), even when their plural
+# is written elsewhere ("uses", "keeps").
+_NOT_ACTIONS = frozenset({"have", "has", "had", "get", "make", "take", "out", "use", "see"})
+_NOT_ACTIONS |= frozenset({"send", "receive", "keep", "hold", "own", "need", "want", "with"})
+
+
+def main_thing(reading: Reading, text: str = "") -> str | None:
     """What the task's busiest stated rate counts (`thing_counted`): the thing the system
-    mostly handles ("400 new comments per second" → comment). A count of times counts
-    actions on a thing, not things ("check a parcel's status 20 million times a day")."""
+    mostly handles ("400 new comments per second" → comment), or the action it records
+    (`action_counted`: "swipe about 100 profile …, so swipes are the main load" → swipe).
+    A count of times counts actions on a thing, not things ("check a parcel's status 20
+    million times a day")."""
     best: tuple[Fraction, str] | None = None
     for q in reading.placed:
         rate = q.per_second
@@ -75,7 +118,7 @@ def main_thing(reading: Reading) -> str | None:
             continue
         if re.search(r"\btimes?\b", q.text, re.IGNORECASE):
             continue
-        thing = thing_counted(q.subject)
+        thing = (action_counted(q, text) if text else None) or thing_counted(q.subject)
         if thing is not None and (best is None or rate > best[0]):
             best = (rate, thing)
     return best[1] if best else None
@@ -125,10 +168,11 @@ def main_noun(text: str) -> str | None:
 
 def entity_noun(text: str, reading: Reading) -> str | None:
     """The generic block's entity: the thing the task's busiest stated rate counts
-    (`main_thing`; not another block's entity, which has fields of its own), unless the
-    system is named for a thing a stated rate also counts ("a feature flag service …
-    200 flag changes a day": flag, not the evaluations); else the thing the system is
-    named for (`main_noun`)."""
+    (`main_thing`; not another block's entity, which has fields of its own, though a
+    templated thing the generic block owns is: "600,000 orders a day" → an Order, not an
+    Item), unless the system is named for a thing a stated rate also counts ("a feature
+    flag service … 200 flag changes a day": flag, not the evaluations); else the thing the
+    system is named for (`main_noun`)."""
     named = main_noun(text)
     if named is not None:
         for q in reading.placed:
@@ -137,7 +181,7 @@ def entity_noun(text: str, reading: Reading) -> str | None:
             words = {singular(w.lower()) for w in _WORD.findall(q.subject)}
             if named in words - _FILLER:
                 return named
-    counted = main_thing(reading)
-    if counted is not None and camel(counted) in TEMPLATES:
+    counted = main_thing(reading, text)
+    if counted is not None and camel(counted) in TEMPLATES and counted not in GENERIC_THINGS:
         counted = None
     return counted or named

@@ -12,7 +12,7 @@ from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
-from archproof.frontends.draft.things import thing_counted
+from archproof.frontends.draft.things import action_counted, thing_counted
 from archproof.numbers import rounded, sig
 from archproof.units import Size
 
@@ -87,6 +87,16 @@ def stated_thing(ctx: Ctx, fig: Figure) -> str | None:
     if not isinstance(said, Quantity) or not said.subject:
         return None
     return thing_counted(said.subject)
+
+
+def stated_act(ctx: Ctx, fig: Figure) -> str | None:
+    """The action a stated rate counts when the task records the actions as things of their
+    own (`things.action_counted`: "swipe about 100 profile …, so swipes are the main load"
+    → swipe), else None."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    if not isinstance(said, Quantity):
+        return None
+    return action_counted(said, ctx.text)
 
 
 def stated_count(

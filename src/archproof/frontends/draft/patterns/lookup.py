@@ -6,21 +6,24 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.extract import PER_ITEM
+from archproof.frontends.draft.entities import acted_template, make_entity, mutual_template
+from archproof.frontends.draft.extract import _WORD, PER_ITEM
 from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
     object_storage,
     primary_rates,
+    stated_act,
     stated_action,
     stated_reads,
     stated_thing,
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
-from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.text import article, camel, quote
-from archproof.frontends.draft.things import entity_noun
+from archproof.frontends.draft.plan import CallSpec, OneOfSpec, OpSpec
+from archproof.frontends.draft.text import article, camel, quote, singular
+from archproof.frontends.draft.things import entity_noun, is_action
 from archproof.model import Principle
+from archproof.numbers import sig
 
 
 def shortener(ctx: Ctx) -> None:
@@ -183,12 +186,30 @@ def crud(ctx: Ctx) -> None:
     part = part if part != key else None
     if part is not None:
         ctx.entity(camel(part))
-    write_id = f"{act}_{key}" if act else f"{verb or 'create'}_{part or key}"
+    # "Each active user swipe about 100 profile …, so swipes are the main load": the entity
+    # is the action, each one recorded against the thing it is done to (a swipe of a profile)
+    acted = part if part is not None and written and stated_act(ctx, written) == key else None
+    if acted:  # its fields are who did it to which thing, not the generic title and body
+        # (made over the generic one drafted above; User and the thing exist already)
+        ctx.entities[name] = make_entity(name, "db", acted_template(key, acted))
+    mutual = _mutual(ctx, key) if acted else None
+    # a template's own owner field (an Order's user_id), else the generic template's
+    fields = ctx.entities[name].fields
+    owner = next((f for f, spec in fields.items() if spec == "ref(User)"), "owner_id")
+    write_id = (
+        f"{act}_{key}"
+        if act
+        else f"{key}_{acted}"
+        if acted
+        else f"{verb or 'create'}_{part or key}"
+    )
     create = ctx.op(
         OpSpec(
             id=write_id,
             description=f"POST /{key}s/{{id}}/{act}s: record {article(act)} of {article(key)}"
             if act
+            else f"POST /{acted}s/{{id}}/{key}s: record {article(key)} of {article(acted)}"
+            if acted
             else f"POST /{key}s/{{id}}/{part}s: {verb or 'create'} {article(part)} in "
             f"{article(key)}"
             if part
@@ -203,8 +224,16 @@ def crud(ctx: Ctx) -> None:
                     *_outside_checks(ctx),
                     ctx.db(
                         "write",
-                        f"append the {act} to the {key}" if act else f"insert the {part or key}",
+                        f"append the {act} to the {key}"
+                        if act
+                        # on the primary, in one transaction: a replica could miss a reverse
+                        # action made a moment ago, and two on each other would make no pair
+                        else f"insert the {key} and read the reverse one (the other user's "
+                        f"{key} on this user's {acted}) in one transaction"
+                        if acted and mutual
+                        else f"insert the {key if acted else part or key}",
                     ),
+                    *(_mutual_calls(ctx, key, acted, mutual, write_id) if acted and mutual else []),
                 ],
             ),
             keywords=("create", "write", "add", "post", *(w for w in (act, verb) if w)),
@@ -218,13 +247,15 @@ def crud(ctx: Ctx) -> None:
     stated = said is not None
     track = act is not None and ctx.mentions(r"\btrack")
     look = "track" if track else stated_action(ctx, said, READ_ACTIONS) if said else None
-    read_id = f"{look or 'get'}_{key}"
+    # the things swiped are what people read, one at a time; their swipes are listed
+    shown = acted or key
+    read_id = f"{look or 'get'}_{shown}"
     get = ctx.op(
         OpSpec(
             id=read_id,
             description=f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
             if track
-            else f"GET /{key}s/{{id}}: read one {key}",
+            else f"GET /{shown}s/{{id}}: read one {shown}",
             pattern="crud",
             rate=reads if stated else reads * Fraction(4, 5),
             rate_note=f'{rnote}, as the task states it ("{ctx.load.read_quote}")'
@@ -242,7 +273,7 @@ def crud(ctx: Ctx) -> None:
             ),
         )
     )
-    ctx.access(name, f"{key}_by_id", "lookup", ("id",), None, get.id)
+    ctx.access(camel(shown), f"{shown}_by_id", "lookup", ("id",), None, get.id)
     if not stated:
         listing = ctx.op(
             OpSpec(
@@ -255,19 +286,103 @@ def crud(ctx: Ctx) -> None:
                 keywords=("list", "browse", "history"),
             )
         )
-        ctx.access(name, f"{key}s_by_owner", "range", ("owner_id",), "created_at", listing.id)
-    ctx.lookups.append((get.id, name))
+        ctx.access(name, f"{key}s_by_owner", "range", (owner,), "created_at", listing.id)
+    ctx.lookups.append((get.id, camel(shown)))
+    _reads_per_thing(ctx, key, writes)
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
     made = (
         f"Record {article(act)} of {article(key)}"
         if act
+        else f"Record {article(key)} of {article(acted)}"
+        if acted
         else f"{(verb or 'create').capitalize()} {article(part or key)}"
     )
-    ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(key)}"]
+    ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(shown)}"]
     if not stated:
         ctx.use_cases.append(f"List a user's {key}s")
+
+
+# Assumed: one action in a hundred completes a mutual pair (a match), when the task does
+# not say how often.
+MUTUAL_SHARE = Fraction(1, 100)
+_EACH_OTHER = re.compile(r"\beach\s+other\b|\bone\s+another\b|\bmutual(?:ly)?\b", re.I)
+_IS_A = re.compile(r"\b(?:is|it's|makes?|becomes?|forms?|creates?)\s+an?\s+([a-z]+)", re.I)
+
+
+def _mutual(ctx: Ctx, action: str) -> str | None:
+    """What two people's actions on each other make, when the task says so ("When two
+    person swipe right on each other it is a match" → match), else None."""
+    for sentence in re.split(r"(?<=[.!?])\s+", ctx.text):
+        if _EACH_OTHER.search(sentence) and re.search(rf"\b{action}", sentence, re.I):
+            named = _IS_A.search(sentence)
+            return singular(named.group(1)) if named else f"mutual_{action}"
+    return None
+
+
+def _mutual_calls(
+    ctx: Ctx, action: str, target: str, mutual: str, op_id: str
+) -> list[CallSpec | OneOfSpec]:
+    """On the action that completes a pair (its write found the reverse action), the
+    pair's row and a notification to each of its two users (the notifications block adds
+    the enqueue, `notify_share`: 2 × the assumed share of actions that complete a pair)."""
+    name = camel(mutual)
+    ctx.entity(name, mutual_template(action))
+    ctx.access(
+        camel(action),
+        f"{action}_by_user_and_{target}",
+        "lookup",
+        ("user_id", f"{target}_id"),
+        None,
+        op_id,
+    )
+    share = MUTUAL_SHARE
+    ctx.ledger.assumed(
+        f"{mutual}es" if mutual.endswith(("ch", "sh", "s", "x")) else f"{mutual}s",
+        f"{share} of {action}s",
+        f"one {action} in {share.denominator} meets the reverse {action}",
+        f"{mutual}-share",
+        f"What share of {action}s makes {article(mutual)}?",
+    )
+    ctx.notify_sources.append(op_id)
+    ctx.notify_share[op_id] = str(2 * share)  # both users of the pair are notified
+    ctx.use_cases.append(f"Make {article(mutual)} when two {action}s meet, and notify both")
+    return [
+        ctx.db("write", f"insert the {name} ({action}s on each other)", p=str(share)),
+    ]
+
+
+def _reads_per_thing(ctx: Ctx, key: str, writes: Fraction) -> None:
+    """Reads the task states against each of the block's things ("roughly 30 menu views for
+    every order placed"): an operation of their own, named for the read and the thing read
+    (view_menu), at the stated ratio × the things' rate, not an assumed share of the reads."""
+    for q in ctx.load.extracted.reading.placed:
+        if q.unit != "ratio" or q.per is None or singular(q.per.split()[-1]) != key:
+            continue
+        words = [w.lower() for w in _WORD.findall(q.subject)]
+        if len(words) < 2 or singular(words[-1]) not in READ_ACTIONS:
+            continue
+        action, thing = singular(words[-1]), singular(words[-2])
+        if not thing.isalpha() or is_action(thing) or thing == key:
+            continue
+        op_id = f"{action}_{thing}"
+        ctx.entity(camel(thing))
+        read = ctx.op(
+            OpSpec(
+                id=op_id,
+                description=f"GET /{thing}s/{{id}}: {action} {article(thing)}",
+                pattern="crud",
+                rate=writes * q.value,
+                rate_note=f'{sig(float(q.value))} per {key} ("{quote(q.describe())}") × the '
+                f"{key} writes",
+                calls=ctx.front(op_id, [ctx.db("read", "point lookup by primary key")]),
+                keywords=(action, thing, "read"),
+            )
+        )
+        ctx.access(camel(thing), f"{thing}_by_id", "lookup", ("id",), None, read.id)
+        ctx.lookups.append((read.id, camel(thing)))
+        ctx.use_cases.append(f"{action.capitalize()} {article(thing)}")
 
 
 def _outside_checks(ctx: Ctx) -> list[CallSpec]:
