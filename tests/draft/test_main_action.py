@@ -138,3 +138,18 @@ def test_a_generic_system_is_named_for_its_main_thing() -> None:
         "support tickets a day, up to 10 tickets per second at peak."
     )
     assert drafted.design.meta.name == "ticket-system"
+
+
+def test_a_blogs_posts_are_its_thing_and_its_verb_names_the_write() -> None:
+    """An outsider's blog: 'authors publish 10,000 posts a day' was dropped (a post was taken
+    for an action, and its template for the feed block's), and the draft was CRUD over
+    'deploy' from 'We deploy twice a week', at 2 writes a week."""
+    d = draft(
+        "Design a blog platform where authors publish 10,000 posts a day and readers view "
+        "them 5 million times a day. We deploy twice a week."
+    )
+    ops = {o.id: o for o in d.design.operations}
+    assert "publish_post" in ops, sorted(ops)
+    rate = ops["publish_post"].rate
+    assert rate is not None and rate.per_s_float == pytest.approx(10_000 / 86_400)
+    assert not any("deploy" in o for o in ops)

@@ -49,7 +49,10 @@ def thing_counted(subject: str) -> str | None:
     ]
     if not words:
         return None
-    if is_action(words[-1]):
+    # "10,000 posts a day": a post is written as itself (the lexicon's subject is the word),
+    # so it is the thing, not an action done to another thing ("photo uploads" → photo)
+    head_word = singular(words[-1])
+    if is_action(words[-1]) and NOUNS.get(head_word) != ("write", head_word):
         words = [w for w in words[:-1] if not is_action(w)][:1]
         if not words:
             return None

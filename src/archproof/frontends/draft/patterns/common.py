@@ -8,7 +8,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import PATTERN_SUBJECTS, retention_for_sizing
 from archproof.frontends.draft.extract import Figure
-from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.lexicon import DAY, NOUNS
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
@@ -72,7 +72,9 @@ def stated_action(ctx: Ctx, fig: Figure, actions: frozenset[str]) -> str | None:
     if not isinstance(said, Quantity) or not said.subject:
         return None
     head = singular(said.subject.split()[-1])
-    if head in actions:
+    # "Publishes: ~40/min" names the action; "10,000 posts a day" names a thing (a post is
+    # written as itself), whose action is its clause's verb ("authors publish")
+    if head in actions and NOUNS.get(head) != ("write", head):
         return head
     at = said.sentence.find(said.text)
     clause = re.split(r"[,;:]", said.sentence[: max(at, 0)])[-1]
