@@ -738,3 +738,18 @@ def test_a_duration_before_an_event_is_a_lead_time(text: str, at: str, subject: 
 def test_n_seconds_old_is_staleness(text: str, at: str, subject: str) -> None:
     item = _one(text, at)
     assert item.role == "staleness" and item.subject == subject, item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per"),
+    [
+        ("We ship 2,000 parcels a day, each seen about 4 times.", "4", "sees", "parcel"),
+        ("About 500 reports a week, each read 30 times.", "30", "reads", "report"),
+    ],
+)
+def test_each_then_an_irregular_participle_counts_that_action_per_thing(
+    text: str, at: str, subject: str, per: str
+) -> None:
+    """'1,000 orders a day, each read 10 times' was a factor of 10 about 'read', per 'read'."""
+    item = _one(text, at)
+    assert (item.unit, item.subject, item.per) == ("count", subject, per), item

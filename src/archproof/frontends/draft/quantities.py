@@ -859,6 +859,20 @@ _SCALED = _wordset(
 )
 
 
+# Past participles not in -ed, with their verbs ("each read 10 times": ten reads).
+_IRREGULAR_PARTICIPLES = {
+    "read": "read",
+    "seen": "see",
+    "shown": "show",
+    "sent": "send",
+    "sold": "sell",
+    "bought": "buy",
+    "written": "write",
+    "built": "build",
+    "taken": "take",
+}
+
+
 def _done_before(toks: list[Token], i: int) -> str | None:
     """`scanned ~6 times`, `is viewed about 20 times`: a past participle right before the
     number (past fillers) makes "N times" a count of that action, named as a noun
@@ -869,12 +883,13 @@ def _done_before(toks: list[Token], i: int) -> str | None:
     if k < 0 or toks[k].kind != "word":
         return None
     low = toks[k].low
-    if not low.endswith("ed") or len(low) < 5 or low in _SCALED:
+    irregular = _IRREGULAR_PARTICIPLES.get(low)
+    if irregular is None and (not low.endswith("ed") or len(low) < 5 or low in _SCALED):
         return None
     after = _at(toks, i + 2)
     if after is not None and after.low in _wordset("more higher larger bigger faster than as"):
         return None  # "increased 10 times more": a multiplier
-    return _participle_base(low) + "s"
+    return (irregular or _participle_base(low)) + "s"
 
 
 def _participle_base(low: str) -> str:
@@ -1125,7 +1140,7 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             nxt.low.endswith("s") and not nxt.low.endswith(("ss", "us", "is"))
         )
         acting = verb and owner is not None and singular(owner.low) in _OWNERS
-        if nxt.low.endswith("ed") and nxt.low not in _STOP:
+        if (nxt.low.endswith("ed") or nxt.low in _IRREGULAR_PARTICIPLES) and nxt.low not in _STOP:
             # "3M parcels a day, each scanned ~6 times": each of the things counted before
             whose = _owner_of_each(toks, k)
             if whose is not None:
