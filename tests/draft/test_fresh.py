@@ -49,14 +49,9 @@ FRESH: list[dict[str, Any]] = [
 ]
 _BY_ID = {t["id"]: t for t in FRESH}
 
-XFAIL_NUMBERS: dict[str, str] = {
-    # fresh8's first run (keys in 91c4912)
-    "dating-nonnative": "'3 million of them open the app' read with the subject 'them' (the "
-    "pronoun; the draft takes them as the daily users), not the users; 'Each active user "
-    "swipe about 100 profile' read as 100 'profile' per user, not swipes (the first run's "
-    "'3 time the average', read as a count of 3 'time', is fixed: a multiple of a baseline is "
-    "a factor)",
-}
+# Every fresh task's numbers match its key (the last gaps, pronoun and conjunction subjects,
+# per-whats, lead times, staleness and factors, were fixed by general rules in the reader).
+XFAIL_NUMBERS: dict[str, str] = {}
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "
     "operations are named for media (get_media, process_media), nothing names the reports; "
@@ -76,9 +71,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "deploy-words": "classified as crud over commits (create_commit at the 2,000 commits a day, "
     "get_commit, list_commits, and an object store): no build queue or build workers, no "
     "worker rolling a release out in waves",
-    "dating-nonnative": "classified as crud over profiles (create_profile at the 300M swipes a "
-    "day, get_profile, list_profiles; the first run's was over 'them', from '3 million of "
-    "them') plus media uploads and notifications: nothing names the swipes or the matches",
     "nearby-mixed": "no search index: search_nearby reads the places database (5k/s, 15k/s at "
     "peak), nothing indexes the places by location (the key's main job)",
 }
@@ -104,9 +96,6 @@ XFAIL_RATES: dict[str, str] = {
     "and downloads (get_media 22.9/s), the 2M calls a day and their 4 joins each carried by none",
     "deploy-words": "no release or deploy operation for the 40 releases a day (create_commit "
     "carries the 2,000 commits a day, 0.0231/s, as the key's build rate)",
-    "dating-nonnative": "no swipe operation: the 300M swipes a day (3,472/s) are now "
-    "create_profile's, a name the key does not find (the first run: create_them at 34.7/s, 3 "
-    "million 'them' a day)",
     "nearby-mixed": "search_nearby carries 5k/s and 15k/s at peak as stated, but no edit or "
     "update operation: the owners' edits are upsert_place's (the first run: 11.6/s, an "
     "assumed 1% of places a day; since 'Owners edit ~50k places/day' is read, the stated "

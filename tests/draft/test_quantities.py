@@ -753,3 +753,42 @@ def test_each_then_an_irregular_participle_counts_that_action_per_thing(
     """'1,000 orders a day, each read 10 times' was a factor of 10 about 'read', per 'read'."""
     item = _one(text, at)
     assert (item.unit, item.subject, item.per) == ("count", subject, per), item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per"),
+    [
+        ("Each active reader opens about 12 articles a day.", "12", "article opens", "reader"),
+        ("Every shopper views around 30 products in one day.", "30", "product views", "shopper"),
+    ],
+)
+def test_what_each_one_does_to_n_things_is_n_actions(
+    text: str, at: str, subject: str, per: str
+) -> None:
+    """fresh8 dating: 'Each active user swipe about 100 profile in one day' counts swipes."""
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, per), item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "period"),
+    [
+        (
+            "We have 2 million members, about 400 thousand of them log in every day.",
+            "400 thousand",
+            "members",
+            "day",
+        ),
+        (
+            "The shop lists 80,000 products, and 5,000 of them change price every week.",
+            "5,000",
+            "products",
+            "week",
+        ),
+    ],
+)
+def test_n_of_them_counts_what_the_pronoun_stands_for(
+    text: str, at: str, subject: str, period: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.period) == (subject, period), item

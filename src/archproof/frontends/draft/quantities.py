@@ -361,6 +361,13 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     assert tok.value is not None
     sentence = _sentence(text, toks, i)
     subject, j = _phrase_after(toks, i + 1)
+    # "10 million user, around 3 million of them open the app every day": the pronoun
+    # stands for what the sentence counted before, and a share of them doing something
+    # every day is a daily figure, not a head count accrued over the day
+    subset = subject.lower() in _COUNTED_PRONOUNS
+    if subset:
+        said = _previous_in_sentence(placed, tok.start, sentence)
+        subject = said.subject if said is not None else subject
     direct = _direct_rate(toks, i + 1)
     period: str | None = None
     end = tok.end
@@ -443,7 +450,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if per is None:
         per = _generic_owner(toks, i, head)
     visits = singular(subject.split()[-1].lower()) in _VISITORS
-    if period is not None and _is_people(subject) and direct is None and not visits:
+    if period is not None and _is_people(subject) and direct is None and not (visits or subset):
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
         per = inherited.per
@@ -451,6 +458,12 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _shared_object(toks, j)
     if per is None and period is not None and not _is_people(subject):
         per = _habit_of(toks, i, period, tok.value)
+    verb = _each_ones_verb(toks, i)
+    if verb and period is not None and per is not None and j > i + 1:
+        # "Each active user swipe about 100 profile in one day": a hundred swipes, each on
+        # a profile; what is counted is the act done to the things
+        *adjectives, thing = subject.lower().split()
+        subject = " ".join([*adjectives, singular(thing), f"{singular(verb)}s"])
     capped = period is None and i > 0 and toks[i - 1].low in ("max", "maximum")
     if capped and per is None:
         # "6-digit code, valid 5 min, max 3 tries": a cap in a list about the sentence's
@@ -478,6 +491,29 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per=per,
         note=tok.note,
     )
+
+
+_COUNTED_PRONOUNS = _wordset("them those these")
+
+
+def _each_ones_verb(toks: list[Token], i: int) -> str:
+    """The verb of a clause `Each [active] user swipes [about] N …`: the word right after
+    the `each` noun, when only fillers stand between it and the number."""
+    start = _clause_start(toks, i)
+    first = _at(toks, start)
+    if first is None or first.low not in ("each", "every"):
+        return ""
+    k = start + 1
+    if _at(toks, k) is not None and toks[k].low in _PEOPLE_ADJECTIVES:
+        k += 1
+    noun, verb = _at(toks, k), _at(toks, k + 1)
+    if noun is None or verb is None or noun.kind != "word" or verb.kind != "word":
+        return ""
+    if not _is_people(noun.low) or verb.low in _FUNCTION_WORDS | _DETERMINERS:
+        return ""
+    if any(t.low not in _FILLER_BEFORE for t in toks[k + 2 : i]):
+        return ""
+    return verb.low
 
 
 def _capping_actor(toks: list[Token], i: int) -> str | None:
