@@ -792,3 +792,28 @@ def test_n_of_them_counts_what_the_pronoun_stands_for(
 ) -> None:
     item = _one(text, at)
     assert (item.subject, item.period) == (subject, period), item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "role"),
+    [
+        # 'late' names staleness only right before its bound, not as an adjective elsewhere
+        ("Late orders are cancelled after 30 minutes.", "30 minutes", "expiry"),
+        # what a clause keeps for the last N days is a retention, not a window on a chart
+        ("We keep the last 90 days of invoices.", "90 days", "retention"),
+    ],
+)
+def test_late_and_the_last_n_days_stay_in_their_place(text: str, at: str, role: str) -> None:
+    assert _one(text, at).role == role
+
+
+def test_it_stands_for_a_singular_noun_only() -> None:
+    """'it' cannot stand for 'users': the bound is not the users' latency."""
+    text = "Users open the app 5 times a day, it takes 2 seconds to start."
+    assert "users" not in _one(text, "2 seconds").subject.split()
+
+
+def test_what_each_one_gets_is_no_act() -> None:
+    """A count each one gets or has is of the things, not of 'gets'."""
+    item = _one("Every customer gets up to 3 free returns per month.", "3")
+    assert (item.subject, item.per) == ("free returns", "customer"), item

@@ -509,8 +509,8 @@ def _each_ones_verb(toks: list[Token], i: int) -> str:
     noun, verb = _at(toks, k), _at(toks, k + 1)
     if noun is None or verb is None or noun.kind != "word" or verb.kind != "word":
         return ""
-    if not _is_people(noun.low) or verb.low in _FUNCTION_WORDS | _DETERMINERS:
-        return ""
+    if not _is_people(noun.low) or verb.low in _FUNCTION_WORDS | _DETERMINERS | _HAVING:
+        return ""  # "Every customer gets up to 3 free returns": returns had, not acts
     if any(t.low not in _FILLER_BEFORE for t in toks[k + 2 : i]):
         return ""
     return verb.low
@@ -734,6 +734,8 @@ _HOLD_VERBS = _wordset(
     "needs need has have holds hold contains contain requires require includes include "
     "takes take gets get"
 )
+# Verbs of having, not acting: what one gets or keeps is no count of acts.
+_HAVING = _HOLD_VERBS | _wordset("receive receives own owns keep keeps follow follows")
 
 
 def _generic_owner(toks: list[Token], i: int, head: str) -> str | None:
@@ -1558,7 +1560,7 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
-    if re.match(r"\s*old\b", following) or re.search(r"\blate\b", low_before):
+    if re.match(r"\s*old\b", following) or _LATE_BY.search(low_before):
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
         return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
@@ -1599,12 +1601,16 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
             phrase.insert(0, word)
         if phrase:
             return "window", f"{' '.join(phrase[-2:])} window"
-    if re.search(r"\bthe\s+(?:last|past|previous)\s*$", low_before):
+    last = re.search(r"\bthe\s+(?:last|past|previous)\s*$", low_before)
+    if last and not _KEPT_WORDS.search(low_before):
         # "the app shows the last 24 hours": the span of what is shown, not a duration
         verb = next(
             k for k in range(i - 1, start - 1, -1) if toks[k].low in ("last", "past", "previous")
         )
-        return "window", f"{_clause_subject(toks, start, max(start, verb - 2)) or noun} window"
+        shown = _clause_subject(toks, start, max(start, verb - 2))
+        if not shown and noun not in ("last", "past", "previous"):
+            shown = noun
+        return "window", f"{shown} window".strip()
     if re.search(r"\bstale(?:ness)?\b|\bfresh(?:ness)?\b", low_before):
         # "the package metadata must be fresh everywhere within 60 s": how stale it may be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
@@ -1654,6 +1660,11 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
 
 
 _PRONOUNS = _wordset("it they this these")
+# "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
+_LATE_BY = re.compile(
+    r"\blate\s+(?:by\s+)?(?:(?:up\s+to|at\s+most|max(?:imum)?|about|around|no\s+more\s+than)"
+    r"\s+)?$"
+)
 _SHOW_VERBS = _wordset("show shows display displays list lists")
 _CAP_WORDS = _wordset("max maximum at most up to least")
 
@@ -1670,6 +1681,8 @@ def _antecedent(toks: list[Token], start: int) -> str:
     words = _clause_subject(toks, _clause_start(toks, start - 1), start - 1).split()
     while len(words) > 1 and words[-1] in _SIZE_VERBS | _HAPPEN | _HOLD_VERBS:
         words.pop()
+    if words and (singular(words[-1]) != words[-1]) != (first.low in ("they", "these")):
+        return ""  # "Users open the app …, it takes 2 seconds": 'it' is no plural noun
     return " ".join(words)
 
 
