@@ -758,8 +758,11 @@ def test_each_then_an_irregular_participle_counts_that_action_per_thing(
 @pytest.mark.parametrize(
     ("text", "at", "subject", "per"),
     [
-        ("Each active reader opens about 12 articles a day.", "12", "article opens", "reader"),
-        ("Every shopper views around 30 products in one day.", "30", "product views", "shopper"),
+        ("Each active listener skips about 12 songs a day.", "12", "song skips", "listener"),
+        ("Every shopper likes around 30 products in one day.", "30", "product likes", "shopper"),
+        # a read or write the lexicon knows is read as such already: its things stay the subject
+        ("Every shopper views around 30 products in one day.", "30", "products", "shopper"),
+        ("Each user uploads about 2 photos a day.", "2", "photos", "user"),
     ],
 )
 def test_what_each_one_does_to_n_things_is_n_actions(

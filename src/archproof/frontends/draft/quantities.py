@@ -22,7 +22,18 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS, WHEN_WORDS
+from archproof.frontends.draft.lexicon import (
+    _READ_VERBS,
+    _SECONDS,
+    _SHORT_DURATION,
+    _SIZES,
+    _WRITE_VERBS,
+    NOUNS,
+    READ_ACTIONS,
+    READ_ACTS,
+    WHEN_WORDS,
+    WRITE_ACTS,
+)
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.tokens import Token, tokens
 
@@ -494,6 +505,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
 
 
 _COUNTED_PRONOUNS = _wordset("them those these")
+_KNOWN_ACTS = _READ_VERBS | _WRITE_VERBS | READ_ACTS | WRITE_ACTS | READ_ACTIONS
 
 
 def _each_ones_verb(toks: list[Token], i: int) -> str:
@@ -511,6 +523,8 @@ def _each_ones_verb(toks: list[Token], i: int) -> str:
         return ""
     if not _is_people(noun.low) or verb.low in _FUNCTION_WORDS | _DETERMINERS | _HAVING:
         return ""  # "Every customer gets up to 3 free returns": returns had, not acts
+    if {verb.low, singular(verb.low)} & _KNOWN_ACTS:
+        return ""  # "views 30 products", "uploads 2 photos": read as reads or writes already
     if any(t.low not in _FILLER_BEFORE for t in toks[k + 2 : i]):
         return ""
     return verb.low
