@@ -203,3 +203,18 @@ def test_a_read_verb_in_the_third_person_makes_a_read() -> None:
     x = _x("500 million daily active users. Each user views about 50 photos a day.")
     rate = next(f for f in x.all("rate") if f.per_user)
     assert rate.role == "read"
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [
+        # fresh8 dating: 'in evening the swipes are 3 time the average' was an assumed 3x
+        ("Riders book 50,000 trips a day, and in the evening trips are 4 times the average.", 4),
+        ("Shoppers place 8,000 orders a day; on Sundays orders run 2 time the normal.", 2),
+        # a multiple of another figure is no peak over the average
+        ("Reads are 10 times the writes, 5,000 writes a day.", None),
+    ],
+)
+def test_a_multiple_of_the_average_is_a_stated_peak_factor(text: str, factor: int | None) -> None:
+    peak = _x(text).first("peak_factor")
+    assert (peak.value if peak is not None else None) == factor
