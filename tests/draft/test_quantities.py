@@ -820,3 +820,20 @@ def test_what_each_one_gets_is_no_act() -> None:
     """A count each one gets or has is of the things, not of 'gets'."""
     item = _one("Every customer gets up to 3 free returns per month.", "3")
     assert (item.subject, item.per) == ("free returns", "customer"), item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("Unless a user cancels within 10 minutes, the order ships.", "10 minutes", "cancel delay"),
+        (
+            "If the courier confirms the pickup within 3 minutes, we pay a bonus.",
+            "3 minutes",
+            "confirm pickup delay",
+        ),
+    ],
+)
+def test_a_conditional_bound_is_on_its_verb_without_an_auxiliary_too(
+    text: str, at: str, subject: str
+) -> None:
+    assert _one(text, at).subject == subject

@@ -1784,6 +1784,16 @@ def _action(toks: list[Token], start: int, i: int) -> str:
             rest = [t for t in words[aux:] if t.low not in _AUXILIARIES | _DETERMINERS]
             return " ".join(t.low for t in rest[:2] if t.low not in _FUNCTION_WORDS)
         words = words[1:]
+        k = 0
+        while k < len(words) and words[k].low in _DETERMINERS:
+            k += 1
+        acts = words[k + 1] if k + 1 < len(words) else None
+        if acts is not None and acts.low.endswith("s") and not acts.low.endswith("ss"):
+            # "Unless a user cancels within 10 minutes": a one-word subject, then its verb in
+            # -s (the third person), then maybe its object
+            after = [t.low for t in words[k + 2 :] if t.low not in _DETERMINERS]
+            thing = after[:1] if after and after[0] not in _FUNCTION_WORDS else []
+            return " ".join([singular(acts.low), *thing])
     for k, tok in enumerate(words[:-1]):
         if tok.low == "to" and words[k + 1].low not in _FUNCTION_WORDS:
             return _base(words[k + 1].low)
