@@ -218,3 +218,9 @@ def test_a_read_verb_in_the_third_person_makes_a_read() -> None:
 def test_a_multiple_of_the_average_is_a_stated_peak_factor(text: str, factor: int | None) -> None:
     peak = _x(text).first("peak_factor")
     assert (peak.value if peak is not None else None) == factor
+
+
+def test_a_share_of_them_is_no_head_count_of_its_own() -> None:
+    """'1 million of them are premium' is part of the 5 million users, not a user count."""
+    found = _x("Our app has 5 million users and 1 million of them are premium.")
+    assert [f.value for f in found.all("people")] == [5_000_000]

@@ -374,8 +374,9 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     subject, j = _phrase_after(toks, i + 1)
     # "10 million user, around 3 million of them open the app every day": the pronoun
     # stands for what the sentence counted before, and a share of them doing something
-    # every day is a daily figure, not a head count accrued over the day
-    subset = subject.lower() in _COUNTED_PRONOUNS
+    # every day is a daily figure, not a head count accrued over the day (without a period,
+    # "1 million of them are premium" stays a share, no head count of its own)
+    subset = subject.lower() in _COUNTED_PRONOUNS and _period_after(toks, j)[0] is not None
     if subset:
         said = _previous_in_sentence(placed, tok.start, sentence)
         subject = said.subject if said is not None else subject
