@@ -147,7 +147,10 @@ def test_a_standby_counts_for_availability_never_for_capacity() -> None:
     db = paired.failure("db")
     assert db is not None and not db.spof
     assert db.availability.value == pytest.approx(1 - 0.001**2)
-    assert db.note == "single primary: writes wait for the failover while a standby is promoted"
+    assert db.note == (
+        "single primary: writes wait for the failover while a standby is promoted (no "
+        "failover time known: give the component `failover:`)"
+    )
     before, after = alone.component("db"), paired.component("db")
     assert before is not None and after is not None
     assert after.servers == before.servers

@@ -98,3 +98,18 @@ def test_terminal_json_report_and_q44_show_the_same_growth_moves() -> None:
         if line:
             assert f"{step.label}: {line}" in q44.text  # Q4.4
             assert line in markdown  # the growth table's cell
+
+
+def test_a_pool_waiting_on_saturated_callees_shows_no_utilization_of_its_own() -> None:
+    """chat at 10×: the api waits on the saturated database (presence is the gateway's and
+    the deliverer's callee, not the api's), so its holding time is the db's queue and
+    timeouts; its "ρ now" read 7,515% while doubling its replicas (8→16) was its whole
+    need. It now says saturated, and on what it waits."""
+    step = next(s for s in _capacity(_report("chat")).growth if s.label == "10x")
+    api = next(n for n in step.needs if n.component == "api")
+    assert api.utilization_now.value is None
+    assert "waits on saturated" in api.utilization_now.formula
+    assert api.utilization_now.formula.endswith("waits on saturated db")
+    # a pool saturated by its own load keeps its figure (presence: 261%)
+    presence = next(n for n in step.needs if n.component == "presence")
+    assert presence.utilization_now.value is not None and presence.utilization_now.value > 1

@@ -195,6 +195,18 @@ def test_an_on_sale_rush_gets_a_waiting_room_and_sells_each_seat_once() -> None:
     assert "cache-aside in front of view_seats" in _decided(d, "cache")[1]
 
 
+def test_the_rush_is_the_crowd_stated_beside_its_window_not_every_user() -> None:
+    # an outsider's try: the 10M registered users were taken as the crowd arriving in the
+    # 10 minutes (16,667/s at peak), not the "1M people in the queue" beside the window;
+    # expected (written first): 1,000,000 ÷ 600 s = 1,667/s at peak, ÷ 3 the average
+    d = _draft(
+        "Design Ticketmaster: 10M users, popular concerts sell 50,000 seats in the first 10 "
+        "minutes, 1M people in the queue. No seat may be sold twice."
+    )
+    assert abs(_rate(d, "join_waiting_room") - 1_000_000 / 600 / 3) < 1e-6
+    assert abs(_rate(d, "buy_seat") - 50_000 / 600 / 3) < 1e-6
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "
@@ -901,6 +913,17 @@ def test_a_stated_daily_share_of_monthly_users_is_the_dau() -> None:
     assert ("daily active users", "180M", "derived") in rows
 
 
+def test_a_share_of_them_active_daily_is_the_stated_dau() -> None:
+    """An outsider's Dropbox: '100M users, 10% of them active daily' was derived as "100M
+    users × 10% active daily (assumed)": the figure right by chance, its source wrong."""
+    d = _draft(
+        "Design Dropbox. 100M users, 20% of them active daily; each active user syncs 20 "
+        "files a day."
+    )
+    rows = {(r.name, r.value, r.evidence) for r in d.requirements}
+    assert ("daily active users", "20M", '100M users × 20% ("20% of them active daily")') in rows
+
+
 def test_the_largest_accounts_followers_are_no_average_and_decide_the_fan_out() -> None:
     """'a few accounts have 20 million followers' was listed as 'followers per user
     20000000', and the draft still asked how many followers the largest accounts have."""
@@ -1078,3 +1101,122 @@ def test_of_them_every_day_is_the_daily_users_and_each_active_user_is_a_user() -
     ops = [o.id for o in d.design.operations]
     assert not any("them" in op for op in ops), ops
     assert lower(d.design).rate(ops[0]).average == pytest.approx(300e6 / 86_400)
+
+
+# Deployment (fresh8 deploy-words was CRUD over commits) and call signalling (fresh8
+# signalling-terse was a media upload pipeline): the expected figures were written before
+# either block was run on these tasks.
+DEPLOY_PLAIN = (
+    "Design a CI/CD pipeline for our monorepo: 500 engineers push 12,000 commits per day, "
+    "each build runs for 6 minutes on a build machine. Artifacts are 2 GB each and kept for "
+    "30 days. We ship 100 releases a day to 3,000 hosts as canary releases: 5%, then 25%, "
+    "then 100%, and roll back automatically if the error rate exceeds 1%."
+)
+DEPLOY_TERSE = (
+    "Deployment pipeline. 300 builds/hour, 15 min per build. Rollout in waves to 800 "
+    "servers; auto-rollback when errors > 0.5%. 20 deploys/day."
+)
+
+
+def _sync_op(d: Draft, word: str) -> str:
+    return next(o.id for o in d.design.operations if o.sync and word in o.id)
+
+
+@pytest.mark.parametrize(
+    ("task", "builds", "releases", "build_s", "waves", "threshold"),
+    [
+        (DEPLOY_PLAIN, 12_000 / 86_400, 100 / 86_400, 360, "5%, 25%, 100%", "1%"),
+        (DEPLOY_TERSE, 300 / 3_600, 20 / 86_400, 900, None, "0.5%"),
+    ],
+)
+def test_commits_are_built_by_workers_and_releases_roll_out_in_waves(
+    task: str, builds: float, releases: float, build_s: int, waves: str | None, threshold: str
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "deploy"
+    kinds = {c.id: c.kind.value for c in d.design.components}
+    assert {"queue", "worker", "object_store", "database"} <= set(kinds.values())
+    assert _rate(d, _sync_op(d, "build")) == pytest.approx(builds)
+    assert _rate(d, _sync_op(d, "release")) == pytest.approx(releases)
+    # one build at a time per build machine, sized by rate × build time at peak (capacity)
+    worker = next(c for c in d.design.components if c.id == "build_worker")
+    assert worker.concurrency == 1
+    assert worker.replicas is not None and worker.replicas >= builds * build_s * 3 / 0.7
+    rollout = " ".join(_decided(d, "deploy-waves"))
+    if waves is not None:
+        assert waves in rollout
+    assert f"above {threshold}" in rollout and "roll" in rollout
+    assert "Artifact" in {e.id for e in d.design.entities}
+
+
+SIGNALLING_MEETINGS = (
+    "Design the signalling service for a Zoom-like video conferencing app: 10 million "
+    "meetings a day, on average 6 joins per meeting, up to 300 participants. Media goes "
+    "through SFU servers we run ourselves."
+)
+SIGNALLING_VOICE = (
+    "We are building 1:1 voice calls over WebRTC for our app: 500k calls per day, 2 joins "
+    "per call. Use Twilio as the TURN provider. Joining must take under 2 seconds."
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "starts", "joins", "provider"),
+    [
+        (SIGNALLING_MEETINGS, 10_000_000 / 86_400, 60_000_000 / 86_400, False),
+        (SIGNALLING_VOICE, 500_000 / 86_400, 1_000_000 / 86_400, True),
+    ],
+)
+def test_calls_are_started_and_joined_through_signalling_servers(
+    task: str, starts: float, joins: float, provider: bool
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "signalling" and "media" not in d.patterns
+    ops = {o.id: o for o in d.design.operations}
+    assert ops["start_call"].sync and ops["join_call"].sync
+    assert _rate(d, "start_call") == pytest.approx(starts)
+    assert _rate(d, "join_call") == pytest.approx(joins)
+    assert {"Call", "CallParticipant"} <= {e.id for e in d.design.entities}
+    externals = [c.id for c in d.design.components if c.kind.value == "external"]
+    assert (externals == ["media_provider"]) is provider
+    if task is SIGNALLING_VOICE:
+        slo = ops["join_call"].slo
+        assert slo is not None and slo.p99 is not None and slo.p99.seconds == 2
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Design YouTube: 500 hours of video are uploaded every minute and 1B videos are "
+        "watched a day.",
+        "Design Twitch: live video streaming to 10M concurrent viewers.",
+        "Meeting recorder. ~1M recorded meetings/day, transcript ready within 15 min.",
+    ],
+)
+def test_video_streaming_uploads_and_recordings_are_not_call_signalling(task: str) -> None:
+    assert "signalling" not in _draft(task).patterns
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "We deploy our API on Kubernetes with 20 pods; it serves 5k orders per second.",
+        "A news site: editors publish 200 press releases a day, read 2M times a day.",
+    ],
+)
+def test_a_deployed_service_or_a_press_release_is_no_deployment_system(task: str) -> None:
+    assert "deploy" not in _draft(task).patterns
+
+
+def test_signalling_servers_are_sized_by_the_connections_of_the_live_calls() -> None:
+    """Every participant of a live call holds a connection: fresh8 signalling-terse's
+    "120k concurrent calls at peak" with 4 joins per call is 480,000 connections."""
+    from archproof.frontends.draft.scaling import CONNECTIONS_PER_GATEWAY
+
+    d = _draft(
+        "Video call signalling (WebRTC). 2M calls/day, avg 4 joins per call. 120k concurrent "
+        "calls at peak."
+    )
+    server = next(c for c in d.design.components if c.id == "signalling")
+    assert server.replicas is not None
+    assert server.replicas >= 480_000 / CONNECTIONS_PER_GATEWAY

@@ -281,3 +281,35 @@ def test_each_peak_figure_is_the_lowered_models(task_id: str) -> None:
         if op_id in ops and name != op_id:
             shown = value.removesuffix(" at peak")
             assert shown == per_s(float(model.rate(op_id).peak)), (name, value)
+
+
+def test_the_data_total_counts_the_objects_too() -> None:
+    """`requirements.data.total` is "expected total stored size": a video site stores 50,000
+    × 300 MB a day in its object store (27.4 PB over the 5-year sizing horizon), and its
+    total said 35.2 GB, the metadata rows alone, which the questions pass then answered as
+    "35.2GB stored". Expected figures written before the fix: rows 0.579/s × 5 years × 386 B
+    ≈ 35.2 GB, objects 0.579/s × 300 MB × 5 years ≈ 27.4 PB; their sum is 27.4 PB."""
+    drafted = draft(
+        "Design a video sharing site like YouTube. 50,000 videos are uploaded a day, 300 MB "
+        "each on average. Viewers watch 20 million videos a day."
+    )
+    total = drafted.design.requirements.data.total
+    assert total is not None and str(total) == "27.4PB"
+    line = next(ln for ln in drafted.yaml.splitlines() if ln.strip().startswith("total:"))
+    assert "35.2GB" in line and "27.4PB" in line, line
+
+
+def test_per_person_reads_and_writes_are_told_apart() -> None:
+    """One person's 50 photo views a day and 1 upload every 10 days were both "media rate",
+    under one assumption id (the upload was also read as a stock of 1 photo, so the writes
+    came from an assumed 100:1 ratio: 250M a day, not the 50M stated)."""
+    drafted = draft(
+        "Design Instagram. 500M daily active users, each views 50 photos a day and uploads 1 "
+        "photo every 10 days. Photos are 2 MB."
+    )
+    ids = [a.id for a in drafted.design.requirements.assumptions]
+    assert len(ids) == len(set(ids)), ids
+    assert "media-reads-per-user" in ids and "media-writes-per-user" in ids
+    upload = drafted.design.operations[0]
+    assert upload.rate is not None
+    assert upload.rate.per_s_float == pytest.approx(500e6 / 864_000, rel=0.01)

@@ -7,6 +7,7 @@ from pydantic import Field
 from archproof.model.base import Node
 from archproof.model.common import Availability, Distribution
 from archproof.model.components import ComponentKind
+from archproof.units import Duration
 
 
 class CatalogEntry(Node):
@@ -36,6 +37,11 @@ class CatalogEntry(Node):
         description="A managed service the provider runs replicated across zones (SQS, "
         "DynamoDB): one `instance` in a design is an account's share of it, not one node, "
         "so it has no single node to lose and no standby to add.",
+    )
+    failover: Duration | None = Field(
+        default=None,
+        description="Time from losing an active instance to a standby serving in its place "
+        "(automatic failover, detection included); None where no figure is known.",
     )
     failure: str = Field(description="How it typically fails and what callers see.")
     source: str = Field(description="Where the figures come from (a short source note).")

@@ -8,6 +8,7 @@ from archproof.catalog.entry import CatalogEntry
 from archproof.model.common import Availability, Distribution
 from archproof.model.components import Component
 from archproof.model.traits import traits
+from archproof.units import Duration
 
 # Kinds that hold state when neither the design nor the catalog says otherwise.
 
@@ -22,6 +23,7 @@ class ResolvedComponent:
     concurrency: int
     stateful: bool
     availability: Availability | None
+    failover: Duration | None  # a standby serving in a lost instance's place after this
     source: dict[str, str]
 
     @property
@@ -64,9 +66,11 @@ def resolve(component: Component, entry: CatalogEntry | None) -> ResolvedCompone
     availability = pick(
         "availability", component.availability, entry.availability if entry else None
     )
+    failover = pick("failover", component.failover, entry.failover if entry else None)
     assert isinstance(replicas, int) and isinstance(concurrency, int)
     assert isinstance(stateful, bool)
     assert availability is None or isinstance(availability, Availability)
+    assert failover is None or isinstance(failover, Duration)
     return ResolvedComponent(
         component=component,
         entry=entry,
@@ -74,6 +78,7 @@ def resolve(component: Component, entry: CatalogEntry | None) -> ResolvedCompone
         concurrency=concurrency,
         stateful=stateful,
         availability=availability,
+        failover=failover,
         source=source,
     )
 

@@ -167,7 +167,11 @@ def simulate(
     * `db:slow=20@10s+30s` — db 20× slower from 10 s for 30 s
     * `psp:error_rate=0.2` — psp fails 20% of calls for the whole run
     * `api:lose_replicas=1@5s` — api loses one replica at 5 s
-    * `cache:down@30s+2m` — cache down from 30 s for two minutes
+    * `cache:down@30s+2m` — cache down from 30 s for two minutes, every instance
+
+    A component with a hot `standby:` that loses an active instance (`lose_replicas`) is
+    back once its failover time has passed (the component's `failover:`, else the
+    catalog's: PostgreSQL 60 s); `down` takes its standbys too.
 
     Example: archproof simulate examples/url_shortener.yaml --requests 200000 --load 2x
     """

@@ -141,6 +141,13 @@ class Component(Node):
             "search indexes)."
         ),
     )
+    failover: Duration | None = Field(
+        default=None,
+        description=(
+            "Time from losing an active instance to a standby serving in its place "
+            "(detection, promotion, clients reconnecting). None: the catalog's figure."
+        ),
+    )
     concurrency: int | None = Field(
         default=None,
         ge=1,

@@ -67,7 +67,10 @@ def blob_store(ctx: Ctx) -> None:
     write = ctx.api_call(ctx.primary_write or "")
     if item is None or write is None:
         return
-    what = item.subject.split()[0].lower() if item.subject else "item"
+    # the subject's first word ("replays, around 5 MB each" once gave ', size': a name
+    # starting with a comma became the entity ',Blob')
+    words = re.findall(r"[A-Za-z]+", item.subject or "")
+    what = words[0].lower() if words else "item"
     ctx.comp("blobs", rationale=f"{what} bytes in an object store, apart from the rows")
     blob = ctx.entity(f"{camel(what)}Blob")
     blob.stored_in = "blobs"

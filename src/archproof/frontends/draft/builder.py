@@ -81,6 +81,8 @@ class Ctx:
     event_rate: Fraction | None = None
     event_note: str = ""
     storage_total: str | None = None
+    # how the total was made, when it is more than the storage decision's rows
+    storage_total_note: str | None = None
     # The horizon storage was sized for when the task states no retention: written as the
     # design's retention so the capacity pass sizes the same years (issue 13, one source).
     sizing_retention_s: Fraction | None = None

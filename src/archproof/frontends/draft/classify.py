@@ -30,6 +30,27 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\b(?:log[- ]?in|sign[- ]?in|verification|confirmation|security|sms|e-?mail|\d+[- ]digit)"
         r"\s+(?:log[- ]?in\s+|verification\s+)?codes?\b",
     ),
+    "deploy": (
+        "build and release (CI/CD): commits queued for build workers, artifacts in an object "
+        "store, releases rolled out in waves by a rollout worker and rolled back on errors",
+        # a system that builds or deploys, not a service that is deployed ("we deploy our
+        # API on Kubernetes") nor a press release
+        r"\b(?:deploy(?:ment)?|release|build|ci|cd)\s+(?:system|pipeline|platform|service"
+        r"|tool(?:ing)?|orchestrat\w*)\b|\bci\s*/\s*cd\b|\bcontinuous\s+(?:integration"
+        r"|delivery|deployment)\b|\b(?:canary|blue[- ]green|staged|phased)\s+(?:releases?"
+        r"|deploy\w*|rollouts?)\b|\b(?:releases?|deploys?|deployments?|rollouts?|roll(?:s|ed|ing)?"
+        r"\s+out)\s+in\s+(?:waves|stages|phases|batches)\b",
+    ),
+    "signalling": (
+        "real-time call signalling (WebRTC, video and voice calls, meetings): signalling "
+        "servers relay offers and answers within a call, calls and participants in a store, "
+        "media through an SFU/TURN",
+        # calls people hold, not a video that is uploaded or streamed, nor a recording
+        r"\bwebrtc\b|\b(?:call|video|voice)\s+signall?ing\b|\bsignall?ing\s+(?:servers?"
+        r"|service|system)\b|\b(?:video|voice|audio|group|conference|1:1|one[- ]to[- ]one)"
+        r"\s+calls?\b(?!\s+(?:recordings?|transcripts?))|\bvideo\s+(?:conferenc\w*|meetings?"
+        r"|chats?)\b|\b(?:like|as)\s+(?:zoom|facetime|google\s+meet)\b|\bzoom[- ]like\b",
+    ),
     "scheduler": (
         "job scheduler: due runs enqueued by a scheduler, executed at least once by workers",
         r"(?:job|task)\s+scheduler|schedul\w*\s+(?:[\d.,]+\s+)?(?:\w+\s+){0,2}(?:jobs|tasks)\b"
@@ -204,8 +225,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",
-        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|\bauth|password|\bsessions?\b"
-        r"|oauth|\bsso\b|user\s+accounts?",
+        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|password|\bsessions?\b"
+        # authentication, authorization, authn; not the authors of a blog
+        r"|\bauth(?!or(?:s|'s|ed|ing|ship)?\b)|oauth|\bsso\b|user\s+accounts?",
     ),
     "batch": (
         "scheduled/batch jobs: periodic work off the request path",
@@ -233,6 +255,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
 # when the first is primary ("impressions ... for billing" is not a payment flow).
 ABSORBS: dict[str, frozenset[str]] = {
     "id_generator": frozenset({"crud"}),
+    # the commits and artifacts are its own (not a CRUD over commits nor media uploads),
+    # the rollout its own schedule
+    "deploy": frozenset({"crud", "media", "batch", "scheduler"}),
+    # a call's video goes through the SFU, not an upload pipeline
+    "signalling": frozenset({"crud", "media"}),
     "scheduler": frozenset({"batch", "crud"}),
     "aggregation": frozenset({"analytics", "batch", "payments", "crud", "media"}),
     "finance": frozenset({"crud", "payments", "batch"}),

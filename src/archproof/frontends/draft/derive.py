@@ -460,11 +460,14 @@ def _per_user_rates(
                 f"How many daily active users? (assumed {Count(dau)})",
             )
         total = fig.value * dau
+        # named by what is done ("media reads", "media writes"): one person's views and
+        # uploads of photos were both "media rate", and one assumption id stood for both
+        what = {"read": "reads", "write": "writes"}.get(fig.role or "", "rate")
         ledger.derived(
-            f"{fig.subject} rate",
+            _label(fig.subject, what) if what != "rate" else f"{fig.subject} rate",
             rate_text(total),
             f'{Count(dau)} DAU × {rate_text(fig.value)} per user ("{fig.quote}")',
-            f"{fig.subject}-per-user",
+            f"{fig.subject}-{what}-per-user" if what != "rate" else f"{fig.subject}-per-user",
         )
         scaled.append(
             replace(
@@ -646,7 +649,7 @@ def _people(
 # The share of the counted users active each day, when the task states it.
 _STICKINESS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s+(?:of\s+(?:them|users|those)\s+)?(?:log\s*in|logs\s+in"
-    r"|sign\s+in|are\s+active|come\s+back|return|visit|use\s+(?:it|the\s+\w+))\s+"
+    r"|sign\s+in|(?:are\s+)?active|come\s+back|return|visit|use\s+(?:it|the\s+\w+))\s+"
     r"(?:daily|every\s+day|each\s+day)\b",
     re.IGNORECASE,
 )

@@ -157,7 +157,9 @@ def _requirements(ctx: Ctx) -> dict[str, object]:
             str(Duration(ctx.sizing_retention_s)), _source(ctx, "retention (sizing)")
         )
     if ctx.storage_total is not None:
-        data["total"] = Note(str(ctx.storage_total), "derived: see the storage decision")
+        data["total"] = Note(
+            str(ctx.storage_total), ctx.storage_total_note or "derived: see the storage decision"
+        )
     if data:
         out["data"] = data
     out["slos"] = {

@@ -718,6 +718,79 @@ TEMPLATES: dict[str, Template] = {
         },
         note="a run goes back to queued when its worker dies (at least once, attempt + 1)",
     ),
+    "Build": Template(
+        {
+            "id": "uuid",
+            "commit_sha": _unique("str", 40),
+            "status": "enum(queued|running|succeeded|failed)",
+            "artifact_key": "str(200)?",
+            "queued_at": "datetime",
+            "finished_at": "datetime?",
+        },
+        states=("queued", "running", "succeeded", "failed"),
+        transitions={"queued": ("running",), "running": ("succeeded", "failed", "queued")},
+        note="commit_sha is unique: a commit pushed twice is built once; a build goes back "
+        "to queued when its worker dies",
+    ),
+    "Artifact": Template(
+        {"object_key": "str(200)", "size_bytes": "int", "created_at": "datetime"},
+        key=("object_key",),
+        note="a build's output in the object store, under the build id",
+    ),
+    "Release": Template(
+        {
+            "id": "uuid",
+            "build_id": "ref(Build)",
+            "status": "enum(pending|rolling_out|succeeded|rolled_back)",
+            "wave": "int",
+            "created_at": "datetime",
+            "finished_at": "datetime?",
+        },
+        states=("pending", "rolling_out", "succeeded", "rolled_back"),
+        transitions={
+            "pending": ("rolling_out",),
+            "rolling_out": ("succeeded", "rolled_back"),
+        },
+        note="wave: the last wave started; a rollback returns the servers it reached to "
+        "the previous release's artifact",
+    ),
+    "ReleaseWave": Template(
+        {
+            "release_id": "ref(Release)",
+            "wave": "int",
+            "servers_percent": "int",
+            "status": "enum(pending|deploying|passed|failed)",
+            "error_rate": "float?",
+            "started_at": "datetime?",
+        },
+        key=("release_id", "wave"),
+        states=("pending", "deploying", "passed", "failed"),
+        transitions={"pending": ("deploying",), "deploying": ("passed", "failed")},
+    ),
+    "Call": Template(
+        {
+            "id": "uuid",
+            "host_id": "ref(User)",
+            "status": "enum(active|ended)",
+            "participants": "int",
+            "started_at": "datetime",
+            "ended_at": "datetime?",
+        },
+        states=("active", "ended"),
+        transitions={"active": ("ended",)},
+        note="participants: those in the call now, checked against the cap on each join",
+    ),
+    "CallParticipant": Template(
+        {
+            "call_id": "ref(Call)",
+            "user_id": "ref(User)",
+            "signalling_node": "str(64)",
+            "joined_at": "datetime",
+            "left_at": "datetime?",
+        },
+        key=("call_id", "user_id"),
+        note="signalling_node: the server holding the participant's connection",
+    ),
 }
 
 

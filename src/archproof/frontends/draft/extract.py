@@ -168,6 +168,11 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_EVERY_N = re.compile(
+    r"\s*every\s+(\d+(?:\.\d+)?)\s*(days?|d|weeks?|wk|months?|mo|years?|yrs?|yr)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n")
 _PER_USER = re.compile(
     r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
     r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post)s?\b)"
@@ -654,7 +659,10 @@ def _per_year(factor: Fraction, period: str) -> Fraction:
 def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
     """`1M drivers send their location every 4 seconds` → a rate of 250k updates/s."""
     for match in _PERIOD.finditer(text):
-        clause_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
+        # the sentence's start: a full stop before a space or a line break, not the point of
+        # a decimal ("3.5M meters ... every 15 min" was read from "5M")
+        ends = list(_SENTENCE_END.finditer(text, 0, match.start()))
+        clause_start = ends[-1].start() if ends else -1
         before = text[clause_start + 1 : match.start()]
         counts = list(_NUMBER.finditer(before))
         if not counts:
@@ -712,13 +720,10 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
     pct = re.match(r"\s*(?:%|percent\b)", after)
     if pct:
         fraction = value / 100
-        if fraction <= 1 and (
-            value >= 99
-            or (
-                value >= 90
-                and re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b", lowered_clause)
-            )
-        ):
+        said = re.search(r"avail|uptime|\bsla\b|\bslo\b|reliab|\bup\b", lowered_clause)
+        # a bare 100% is a share of something ("5%, then 25%, then 100%" of the servers):
+        # no system is up all the time, so only words about uptime make it a target
+        if fraction <= 1 and ((99 <= value < 100) or (value >= 90 and said)):
             add(
                 Figure(
                     "availability",
@@ -803,11 +808,23 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         and re.match(r"\s*every\s+\d", after[unit_match.start() :])
     ):
         unit_match = None
-    if unit_match:
-        period = unit_match.group("unit") or ""
-        adverb = unit_match.group("adverb")
-        seconds = Fraction(_ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()])
-        stop = end + unit_match.end()
+    # "uploads 1 photo every 10 days": a count once per N days (N seconds to hours are a
+    # fleet's period, read by _periods before this)
+    every_n = None if unit_match else _EVERY_N.match(after, tail_start)
+    if unit_match or every_n:
+        if every_n is not None:
+            seconds = Fraction(every_n.group(1)) * _SECONDS[every_n.group(2).lower()]
+            stop = end + every_n.end()
+        else:
+            assert unit_match is not None
+            period = unit_match.group("unit") or ""
+            adverb = unit_match.group("adverb")
+            seconds = Fraction(
+                _ADVERB_PERIOD[adverb.lower()] if adverb else _SECONDS[period.lower()]
+            )
+            stop = end + unit_match.end()
+        if seconds <= 0:
+            return
         if role == "people":
             kind = "mau" if seconds >= 28 * DAY else "dau"
             add(
@@ -827,8 +844,12 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         if role == "write" and _reads_of(words[noun_index + 1 :]):
             role = "read"  # "50 million comment section loads a day": reads of comments
         fig = _rate(text, start, stop, value / seconds, role, subject, clause)
-        span_words = _before(text, start).lower() + " " + after[: unit_match.end()]
-        if _PER_USER.search(span_words):
+        span_words = _before(text, start).lower() + " " + after[: stop - end]
+        # "users watch 5 videos a day each": each of the people named before the count
+        each_after = re.match(r"\s*each\b", text[stop:]) is not None and any(
+            (_known(w) or ("",))[0] == "people" for w in _WORD.findall(_before(text, start))
+        )
+        if _PER_USER.search(span_words) or each_after:
             fig = replace(fig, per_user=True, peak=False)
         add(fig, start, stop)
         return

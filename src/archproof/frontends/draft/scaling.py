@@ -190,7 +190,9 @@ def stateless(ctx: Ctx) -> None:
             + f"; replicas = {replicas}, the fewest that keep {comp.id} under 70% at peak "
             "(2 at least, to survive losing one)"
         )
-        if comp.id == "gateway":
+        # any tier that holds clients' connections (the role, whatever its id: a chat's
+        # gateway, a call's signalling servers) is sized by them too
+        if comp.role == "gateway":
             concurrent = ctx.load.concurrent
             fleet = ctx.load.fleet
             if concurrent is None and fleet is not None:

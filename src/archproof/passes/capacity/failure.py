@@ -32,6 +32,7 @@ from __future__ import annotations
 from archproof.model import Design
 from archproof.model.objectives import availability_objective
 from archproof.model.traits import traits
+from archproof.numbers import sig
 from archproof.passes.capacity.figure import OK, Figure, figure
 from archproof.passes.capacity.network import Network, Seq, Visit
 from archproof.passes.capacity.result import FailureMode, SloCheck
@@ -203,7 +204,11 @@ def failure_modes(net: Network) -> tuple[tuple[FailureMode, ...], dict[str, Figu
         )
         note = None
         if traits(c.kind).relational and rc.replicas == 1 and c.standby > 0:
-            note = "single primary: writes wait for the failover while a standby is promoted"
+            note = "single primary: writes wait for the failover while a standby is promoted" + (
+                f" ({sig(float(rc.failover.seconds))} s, {rc.source['failover']})"
+                if rc.failover is not None
+                else " (no failover time known: give the component `failover:`)"
+            )
         elif traits(c.kind).relational and rc.replicas == 1 and c.read_replicas > 0:
             note = "single primary: writes stop until a replica is promoted (failover)"
         if spof:

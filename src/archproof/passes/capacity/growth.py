@@ -197,7 +197,7 @@ def plan_step(
                 replicas_needed=new_r,
                 read_replicas_now=now_rr,
                 read_replicas_needed=new_rr,
-                utilization_now=_util(before, worst_now),
+                utilization_now=_util_now(net, before, worst_now),
                 utilization_planned=rho_planned,
                 limit=limit,
                 move=move,
@@ -267,6 +267,22 @@ def _size_database(net: Network, sol: Solution, ids: tuple[int, ...], limited: s
             replicas.instances = r
             changed = True
     return changed
+
+
+def _util_now(net: Network, sol: Solution, pool_index: int) -> Figure:
+    """ρ at this load with nothing changed; none for a saturated pool that waits on saturated
+    callees: its holding time is their queues and timeouts, so its ρ measures them (chat's
+    api read "7,515%" at 10× while doubling it was its whole need)."""
+    st = sol.pools[pool_index]
+    callees = net.callees if net.callees is not None else callee_pools(net)
+    waits_on = sorted(
+        {net.pools[i].component for i in callees[pool_index] if sol.pools[i].saturated}
+    )
+    if st.saturated and not st.held_by and waits_on:
+        return Figure(
+            None, "", f"saturated: waits on saturated {', '.join(waits_on)}", {}, SATURATED
+        )
+    return _util(sol, pool_index)
 
 
 def growth_plan(net: Network, levels: list[tuple[str, float]]) -> tuple[GrowthStep, ...]:

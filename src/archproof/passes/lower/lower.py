@@ -163,6 +163,10 @@ def _pools(design: Design, resolved: Mapping[str, ResolvedComponent]) -> list[Po
                     queue_limit=c.queue_limit,
                     availability=avail,
                     availability_source=avail_source,
+                    # standbys stand in for the primaries (they serve nothing before)
+                    standby=c.standby if role is not PoolRole.REPLICAS else 0,
+                    failover=float(rc.failover.seconds) if rc.failover is not None else None,
+                    failover_source=rc.source["failover"],
                 )
             )
     return pools

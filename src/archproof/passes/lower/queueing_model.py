@@ -58,6 +58,11 @@ class Pool:
     queue_limit: int | None  # bounded wait queue (None: unbounded)
     availability: float  # of one instance, 1.0 when unknown
     availability_source: str
+    # hot standbys that take a lost instance's place (the primaries' pool only), and after
+    # how long (seconds; None: no figure in the design or the catalog)
+    standby: int = 0
+    failover: float | None = None
+    failover_source: str = ""
 
     @property
     def servers(self) -> int:

@@ -59,7 +59,7 @@ from archproof.passes.lower import (
     lower,
 )
 from archproof.passes.lower.admission import ended_share, rejecting
-from archproof.passes.lower.faults import FaultEffect, fault_windows
+from archproof.passes.lower.faults import Failover, FaultEffect, failovers, fault_windows
 from archproof.passes.simulate.network import (
     SYNC,
     CallPolicy,
@@ -89,6 +89,8 @@ class CompiledDesign:
     pool_station: Mapping[int, str] = field(default_factory=dict)
     # load the faults move onto fallback calls' pools (lowering's analytic figure)
     shifts: tuple[FallbackShift, ...] = ()
+    # the faults that reach a component's standbys: promoted after the failover, or why not
+    failovers: tuple[Failover, ...] = ()
 
 
 def to_dist(d: Distribution) -> Dist:
@@ -268,6 +270,7 @@ def compile_design(
         faults=all_faults,
         pool_station=names,
         shifts=fallback_shifts(model, all_faults, load=load) if all_faults else (),
+        failovers=failovers(model, all_faults),
     )
 
 

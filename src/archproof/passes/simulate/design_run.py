@@ -239,12 +239,17 @@ def simulate_design(
         raise ValueError("give n_requests or duration_s, not both")
     compiled = compile_design(design, peak=peak, load=load, scenario=scenario, faults=faults)
     net = compiled.network
-    notes: list[str] = []
+    notes: list[str] = [f.describe() for f in compiled.failovers]
     compiled_backend = backend == "numba" or (backend == "auto" and HAVE_NUMBA)
     budget_given = max_events is not None
     if max_events is None:
         max_events = DEFAULT_MAX_EVENTS_NUMBA if compiled_backend else DEFAULT_MAX_EVENTS_PYTHON
-    fault_end = max((float(e) for e in net.fw_end if e < 1e14), default=0.0)
+    # the faults as stated, not only their windows: a standby that takes over ends the
+    # window early, and the drill still runs to the fault's end to show the promoted one
+    stated_ends = (
+        float(f.at.seconds + f.duration.seconds) for f in compiled.faults if f.duration is not None
+    )
+    fault_end = max((*(float(e) for e in net.fw_end if e < 1e14), *stated_ends), default=0.0)
     cover = n_requests is None and duration_s is None and len(net.fw_station) > 0
     if n_requests is None and duration_s is None:
         duration_s = max(DEFAULT_DURATION_S, fault_end + RECOVERY_S)

@@ -15,6 +15,7 @@ from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
+from archproof.frontends.draft.patterns.deploy import deploy
 from archproof.frontends.draft.patterns.filesync import file_sync
 from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
@@ -38,6 +39,7 @@ from archproof.frontends.draft.patterns.ranking import ranking
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
+from archproof.frontends.draft.patterns.signalling import signalling
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.telemetry import telemetry
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
@@ -79,6 +81,8 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "telemetry": telemetry,
     "webhooks": webhooks,
     "otp": otp,
+    "deploy": deploy,
+    "signalling": signalling,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -326,7 +326,9 @@ def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str] | None:
         ),
         None,
     )
-    crowd = stated_count(ctx, frozenset({"fan", "buyer", "user", "customer", "people"}))
+    crowd = stated_count(
+        ctx, frozenset({"fan", "buyer", "user", "customer", "people"}), near=window
+    )
     if window is None or crowd is None:
         return None
     return crowd.value, window.value, f'"{crowd.describe()}" in "{window.text}"'

@@ -89,15 +89,24 @@ def stated_thing(ctx: Ctx, fig: Figure) -> str | None:
     return thing_counted(said.subject)
 
 
-def stated_count(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
+def stated_count(
+    ctx: Ctx, heads: frozenset[str], *, near: Quantity | None = None
+) -> Quantity | None:
     """A count the task states with no period ("5 datacenters", "50 friends per user")
-    whose subject's last word is one of `heads` (singular)."""
-    for item in ctx.load.extracted.reading.placed:
-        if item.unit != "count" or item.period is not None or not item.subject:
-            continue
-        if singular(item.subject.split()[-1].lower()) in heads:
-            return item
-    return None
+    whose subject's last word is one of `heads` (singular): the first, or with `near` the
+    one closest to it ("10M users, ... in the first 10 minutes, 1M people in the queue":
+    the crowd of the window is the one beside it, not the user base)."""
+    found = [
+        item
+        for item in ctx.load.extracted.reading.placed
+        if item.unit == "count"
+        and item.period is None
+        and item.subject
+        and singular(item.subject.split()[-1].lower()) in heads
+    ]
+    if near is None or not found:
+        return found[0] if found else None
+    return min(found, key=lambda item: abs(item.start - near.start))
 
 
 def stated_rate(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
@@ -108,6 +117,37 @@ def stated_rate(ctx: Ctx, heads: frozenset[str]) -> Quantity | None:
         if singular(item.subject.split()[-1].lower()) in heads:
             return item
     return None
+
+
+def rate_about(ctx: Ctx, heads: frozenset[str], verbs: str) -> Quantity | None:
+    """The first rate the task states about one of `heads` (its subject's last word:
+    "2M calls/day" → call), else the first whose clause does it with a verb matching the
+    regex `verbs` ("We release to production about forty times a day" → release)."""
+    rates = [
+        q
+        for q in ctx.load.extracted.reading.placed
+        if q.unit == "count" and q.per_second is not None and q.subject
+    ]
+    for item in rates:
+        if singular(item.subject.split()[-1].lower()) in heads:
+            return item
+    for item in rates:
+        at = item.sentence.find(item.text)
+        clause = re.split(r"[,;:]", item.sentence[: max(at, 0)])[-1]
+        if re.search(rf"\b(?:{verbs})", clause, re.IGNORECASE):
+            return item
+    return None
+
+
+def no_generic_reads(ctx: Ctx, pattern: str) -> None:
+    """Withdraw the generic read:write split when `pattern` is the main block and carries
+    no reads by a ratio (its operations are its own: builds and releases, calls and
+    joins), so no figure is printed that no operation carries."""
+    if ctx.classification.primary != pattern or ctx.load.read_figure is not None:
+        return
+    ctx.ledger.withdraw("reads", "reads-derived")
+    ctx.ledger.withdraw("writes", "writes-derived")  # a stated total split by that ratio
+    ctx.ledger.withdraw("reads per write", "read-write-ratio", "What is the read:write ratio?")
 
 
 def stated_average(ctx: Ctx, item: Quantity) -> tuple[Fraction, str]:
