@@ -176,6 +176,16 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\bpayments?\b|\bpay\b|\bpays\b|checkout|billing|\bcharges?\b|\brefunds?\b|\bwallet"
         r"|money|\bfares?\b|\binvoice|stripe|\bledger|\btransfers?\b",
     ),
+    "message_queue": (
+        "message queue / log (Kafka-like): publishes appended to a partitioned, replicated "
+        "log; every consumer group fetches every message from its own offset",
+        # the system to build, not a chat ("messaging app") nor a queue another system uses
+        # (kept only as the main job: see PRIMARY_ONLY)
+        r"\bmessage\s+(?:queues?|brokers?|bus(?:es)?)\b|\bpub\s?/\s?sub\b|\bpub[- ]sub\b"
+        r"|\bpublish[-/ ]subscribe\b|\blike\s+(?:apache\s+)?kafka\b|\bkafka[- ](?:like|style"
+        r"|clone)\b|\bevent[- ]streaming\s+platform\b|\b(?:distributed|replicated|partitioned"
+        r"|append[- ]only)\s+(?:commit\s+)?logs?\b(?!\s+lines?)",
+    ),
     "messaging": (
         "real-time messaging: persist, then deliver to connected clients",
         r"\bchat|messag|whatsapp|slack|messenger|instant\s+messag|websocket|real[- ]?time\s+"
@@ -283,11 +293,20 @@ ABSORBS: dict[str, frozenset[str]] = {
     # the code's own sender ("by text message"), login and per-destination limit; only as
     # the main job ("a banking app with SMS 2FA" keeps its log-in)
     "otp": frozenset({"crud", "notifications", "auth", "rate_limit", "messaging"}),
+    # the messages are the queue's ("messag" is chat's word too), and its streams, events,
+    # jobs and consumers are the log's, not media, analytics, batch work or notifications
+    "message_queue": frozenset(
+        {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
+    ),
 }
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
 PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp"})
+
+# Blocks that are a system to build only as the main job: a message queue named later is
+# another system's plumbing ("fetched URLs go through a message queue"), not a second job.
+PRIMARY_ONLY = frozenset({"message_queue"})
 
 # Patterns that only support the main job unless nothing else matched.
 SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analytics", "search"})
@@ -374,6 +393,7 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
             patterns = [crud, *support]
     else:
         patterns = [*main, *support]
+    patterns = [p for i, p in enumerate(patterns) if i == 0 or p.id not in PRIMARY_ONLY]
     absorbed: set[str] = set()
     for index, found_block in enumerate(patterns):
         if index == 0 or found_block.id not in PRIMARY_ONLY_ABSORBS:

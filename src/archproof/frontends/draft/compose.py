@@ -102,6 +102,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "otp": ("OneTimeCode",),
     "deploy": ("Build",),
     "signalling": ("CallParticipant",),
+    "message_queue": ("Record",),
 }
 
 
@@ -467,6 +468,20 @@ def _storage(ctx: Ctx) -> None:
         objects += blob_bytes
         volume_of = size_text(float(blob_bytes)).replace(" ", "")
         ctx.figures.append((f"{blob.id} objects ({horizon_text(retention)})", volume_of))
+    log = ctx.comps.get(entity.stored_in or "")
+    if log is not None and log.kind == "queue":
+        # a log's partitions are spread over its brokers and its old segments dropped at
+        # the retention: no node holds it all, and no rows are archived one by one
+        ctx.decide(
+            "storage",
+            "Data volume",
+            f"the log's partitions spread {entity.id} over the brokers; segments older than "
+            "the retention are deleted",
+            Principle.DB,
+            f"{text} a copy; every replica of a partition holds its share again",
+            entity.id,
+        )
+        return
     if total > STORAGE_THRESHOLD:
         ctx.decide(
             "storage",

@@ -59,8 +59,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "freshness",
             r"need\s+not\s+be\s+real[- ]?time|not\s+(?:need\s+to\s+be\s+)?real[- ]?time"
             r"|\breal[- ]?time\b|refresh\w*\s+(?:hourly|daily|nightly|weekly|every\s+\S+\s*\w*)"
-            r"|\b(?:searchable|visible|appear\w*|sync\w*|lag\w*|fresh\w*|show\s+up)\b[^.;]{0,40}?"
-            r"\bwithin\b|\bat\s+most\s+\S+\s*\w*\s+(?:stale|old)\b"
+            # "edits must show in search within 1 h", "changes appear in search within 10 min"
+            r"|\b(?:searchable|visible|appear\w*|sync\w*|lag\w*|fresh\w*|shows?\s+(?:up|in))\b"
+            r"[^.;]{0,40}?\bwithin\b|\bat\s+most\s+\S+\s*\w*\s+(?:stale|old)\b"
+            # "edits may take up to 30 minutes to show up in search"
+            r"|\bup\s+to\s+\S+\s*\w+\s+to\s+(?:show|appear|be\s+(?:visible|searchable))\b"
             r"|\bat\s+most\s+\d+\s*\w+\s+delay|\bcan\s+lag\b"
             # "updated each hour is enough", "hourly is fine", "can be refreshed every 10 min"
             r"|\b(?:updated?|refresh\w*|recomput\w*|recalculat\w*)\s+(?:each|every|once)\s+"

@@ -54,6 +54,7 @@ DEFAULT_RATIO: dict[str, Fraction] = {
     "telemetry": Fraction(1, 1000),  # devices report all day; people look now and then
     "webhooks": Fraction(1, 1000),  # events flow all day; merchants read their log now and then
     "otp": Fraction(1),  # a code requested is verified about once
+    "message_queue": Fraction(1),  # one consumer group reads each message (the block's own)
 }
 # Entities each pattern's main write creates (to pick the right rate from the task).
 PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
@@ -74,6 +75,7 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "crud": frozenset({"item", "order", "booking", "ticket", "review", "document"}),
     "webhooks": frozenset({"event", "webhook", "delivery"}),
     "otp": frozenset({"code", "otp", "passcode", "verification", "login"}),
+    "message_queue": frozenset({"message", "event", "record"}),
 }
 
 # What each pattern's main read is about: a rate on one of these is its read load even

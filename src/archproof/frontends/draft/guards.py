@@ -26,6 +26,7 @@ from archproof.frontends.draft.sizing import (
     p99_s,
     quantile_s,
 )
+from archproof.frontends.draft.text import sentences
 from archproof.model.traits import kinds_where
 from archproof.numbers import sig
 from archproof.units import Duration, parse_duration
@@ -58,13 +59,8 @@ def set_slos(ctx: Ctx) -> None:
     for fig in ctx.load.extracted.all("latency"):
         scope = fig.scope.lower()
         percentile = fig.percentile or "p99"
-        # a keyword is a word's start ("authoriz" for authorize, authorization), never the
-        # middle of another word ("pay" in "repay")
-        matched = [
-            op
-            for op in sync_ops
-            if any(re.search(rf"\b{re.escape(k)}", scope) for k in op.keywords)
-        ]
+        # the operations the target's own words name, else those its sentence's label names
+        matched = _named(sync_ops, scope) or _named(sync_ops, _heading(ctx.text, fig.start))
         label = f"{percentile} latency" + (
             f" ({', '.join(o.id for o in matched)})" if matched else ""
         )
@@ -120,6 +116,33 @@ def set_slos(ctx: Ctx) -> None:
             "assumed: typical interactive targets (reads 200 ms, writes 500 ms, with a "
             "third-party call 3 s, file transfers 2 s); not in the task",
         )
+
+
+def _named(ops: list[OpSpec], words: str) -> list[OpSpec]:
+    """The operations `words` name by a keyword: a keyword is a word's start ("authoriz" for
+    authorize, authorization), never the middle of another word ("pay" in "repay")."""
+    return [op for op in ops if any(re.search(rf"\b{re.escape(k)}", words) for k in op.keywords)]
+
+
+# A label a line or sentence opens with: a few words, then a colon ("Searches:", "- search:").
+_HEADING = re.compile(r"[\s\-*\u2022]*([A-Za-z][A-Za-z ]{0,40}?)\s*:")
+_HEADING_WORDS = 3
+
+
+def _heading(text: str, position: int) -> str:
+    """The label of the sentence a figure sits in, lower-cased, or "": the subject of every
+    figure after its colon ("Searches: 5k/s avg, 15,000/s at peak, p95 under 200ms" is the
+    searches' p95), when the figure's own clause names no operation. Longer openings are a
+    clause or a title ("Nearby places search like Yelp:"), not the label of a list."""
+    for start, end in sentences(text):
+        if not start <= position < end:
+            continue
+        match = _HEADING.match(text, start, end)
+        if match is None or match.end() > position:
+            return ""
+        label = match.group(1).strip()
+        return label.lower() if len(label.split()) <= _HEADING_WORDS else ""
+    return ""
 
 
 def _slo_floor(ctx: Ctx, op: OpSpec) -> float:

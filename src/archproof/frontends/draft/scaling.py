@@ -137,8 +137,12 @@ def search_index(ctx: Ctx) -> None:
         _index_shards(ctx, index, util * WAIT_ALLOWANCE, u_write * WAIT_ALLOWANCE)
         return
     base = replicas_of(index.tech, index.replicas)
-    needed = nodes_for(util, TARGET_STATEFUL)
-    text = explain(index, "searches")
+    # searches and indexing together, with the waits allowance: what verify_capacity checks,
+    # so it finds nothing to add (sized by the searches alone, it added a node in a second
+    # decision)
+    total = node_util(index, at_peak(ctx, flow.busy), at_peak(ctx, flow.rate)) * WAIT_ALLOWANCE
+    needed = nodes_for(total, TARGET_STATEFUL)
+    text = explain(index, "searches and indexing")
     if needed > base:
         index.read_replicas = needed - base
         ctx.decide(

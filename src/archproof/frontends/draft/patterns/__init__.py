@@ -23,6 +23,7 @@ from archproof.frontends.draft.patterns.idgen import id_generator
 from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.lookup import crud, shortener
 from archproof.frontends.draft.patterns.matching import matching
+from archproof.frontends.draft.patterns.message_queue import message_queue
 from archproof.frontends.draft.patterns.messaging import messaging
 from archproof.frontends.draft.patterns.otp import otp
 from archproof.frontends.draft.patterns.payments import payments
@@ -83,6 +84,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "otp": otp,
     "deploy": deploy,
     "signalling": signalling,
+    "message_queue": message_queue,
 }
 
 # Blocks that add steps to other blocks' operations run last.
