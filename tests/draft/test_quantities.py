@@ -837,3 +837,19 @@ def test_a_conditional_bound_is_on_its_verb_without_an_auxiliary_too(
     text: str, at: str, subject: str
 ) -> None:
     assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("Checking out a cart must answer within 300 milliseconds.", "300 milliseconds"),
+        ("A price lookup should reply within 50 ms at the register.", "50 ms"),
+    ],
+)
+def test_answering_within_a_bound_is_a_latency(text: str, at: str) -> None:
+    assert _one(text, at).role == "latency"
+
+
+def test_replicated_within_a_bound_stays_a_delay() -> None:
+    item = _one("Every write is replicated to the other region within 5 seconds.", "5 seconds")
+    assert item.role == "delay", item

@@ -1658,6 +1658,12 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     )
     if seen and seen.group(1) not in _FUNCTION_WORDS:
         return "delay", f"{seen.group(1)} delay"  # "instances should see the change within"
+    if re.search(r"\bwithin\b", low_before) and re.search(
+        r"\banswer|\brepl(?:y|ies|ied)\b", low_before
+    ):
+        # "Redeeming points … must answer within 200 ms": the time to an answer is the
+        # action's latency, not a delay
+        return "latency", f"{_action(toks, start, i) or noun} latency"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
     if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
