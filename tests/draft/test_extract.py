@@ -289,3 +289,9 @@ def test_a_share_of_them_is_no_head_count_of_its_own() -> None:
     """'1 million of them are premium' is part of the 5 million users, not a user count."""
     found = _x("Our app has 5 million users and 1 million of them are premium.")
     assert [f.value for f in found.all("people")] == [5_000_000]
+
+
+def test_n_times_more_than_average_is_a_stated_peak_factor() -> None:
+    found = _x("Riders book 50,000 trips a day; on Fridays trips are 5 time more than average.")
+    peak = found.first("peak_factor")
+    assert peak is not None and peak.value == 5

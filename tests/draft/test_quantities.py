@@ -853,3 +853,14 @@ def test_answering_within_a_bound_is_a_latency(text: str, at: str) -> None:
 def test_replicated_within_a_bound_stays_a_delay() -> None:
     item = _one("Every write is replicated to the other region within 5 seconds.", "5 seconds")
     assert item.role == "delay", item
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("On Fridays the bookings are 5 time more than average.", "5"),
+        ("At lunch the orders run 3 times more than the usual.", "3"),
+    ],
+)
+def test_n_times_more_than_average_is_a_factor(text: str, at: str) -> None:
+    assert _one(text, at).unit == "factor"

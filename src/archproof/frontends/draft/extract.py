@@ -308,7 +308,9 @@ def extract(text: str) -> Extracted:
     return found
 
 
-_BASELINE_MULTIPLE = r"\s+the\s+(?:average|normal|usual|baseline|mean|typical)\b"
+_BASELINE_MULTIPLE = (
+    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:average|normal|usual|baseline|mean|typical)\b"
+)
 
 
 def _baseline_multiples(found: Extracted) -> None:

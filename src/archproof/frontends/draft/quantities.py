@@ -87,9 +87,13 @@ _BASELINES = _wordset("average normal usual baseline mean typical")
 
 
 def _baseline_after(toks: list[Token], j: int) -> bool:
-    """`the average`, `the normal`: what a multiple is taken of."""
-    the, base = _at(toks, j), _at(toks, j + 1)
-    return the is not None and base is not None and the.low == "the" and base.low in _BASELINES
+    """`the average`, `the normal`, `more than average`: what a multiple is taken of."""
+    if [t.low for t in toks[j : j + 2]] == ["more", "than"]:
+        j += 2
+    if _at(toks, j) is not None and toks[j].low == "the":
+        j += 1
+    base = _at(toks, j)
+    return base is not None and base.low in _BASELINES
 
 
 # Words that end a noun phrase after a number (prepositions, verbs, fillers).
