@@ -268,3 +268,30 @@ def test_a_count_every_few_days_is_a_rate_per_person(text: str, per_second: Frac
 def test_each_after_a_rate_is_per_person(text: str, per_user: bool) -> None:
     rate = _x(text).first("rate")
     assert rate is not None and rate.per_user is per_user
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [
+        # fresh8 dating: 'in evening the swipes are 3 time the average' was an assumed 3x
+        ("Riders book 50,000 trips a day, and in the evening trips are 4 times the average.", 4),
+        ("Shoppers place 8,000 orders a day; on Sundays orders run 2 time the normal.", 2),
+        # a multiple of another figure is no peak over the average
+        ("Reads are 10 times the writes, 5,000 writes a day.", None),
+    ],
+)
+def test_a_multiple_of_the_average_is_a_stated_peak_factor(text: str, factor: int | None) -> None:
+    peak = _x(text).first("peak_factor")
+    assert (peak.value if peak is not None else None) == factor
+
+
+def test_a_share_of_them_is_no_head_count_of_its_own() -> None:
+    """'1 million of them are premium' is part of the 5 million users, not a user count."""
+    found = _x("Our app has 5 million users and 1 million of them are premium.")
+    assert [f.value for f in found.all("people")] == [5_000_000]
+
+
+def test_n_times_more_than_average_is_a_stated_peak_factor() -> None:
+    found = _x("Riders book 50,000 trips a day; on Fridays trips are 5 time more than average.")
+    peak = found.first("peak_factor")
+    assert peak is not None and peak.value == 5

@@ -10,7 +10,7 @@ import pytest
 from archproof.frontends.draft import draft
 from archproof.frontends.draft.quantities import read_quantities
 from archproof.frontends.draft.text import normalize
-from archproof.frontends.draft.things import entity_noun, thing_counted
+from archproof.frontends.draft.things import entity_noun, main_noun, thing_counted
 from archproof.passes.lower import QueueingModel
 from archproof.pipeline import run
 
@@ -195,3 +195,25 @@ def test_the_write_of_a_thing_in_the_entity_reads_as_english() -> None:
     drafted = draft(CALENDAR)
     create = next(op for op in drafted.design.operations if op.id == "create_event")
     assert create.description == "POST /calendars/{id}/events: create an event in a calendar"
+
+
+@pytest.mark.parametrize(
+    ("task", "noun"),
+    [
+        ("Design a system for our bakery: 300 orders a day.", None),
+        ("Build a platform that pairs tutors with students.", None),
+        ("Design a recipe sharing app for 10k users.", "recipe"),
+        ("We need a parking app for our garages.", "parking"),
+    ],
+)
+def test_the_tasks_own_verb_is_not_the_thing_the_system_is_named_for(
+    task: str, noun: str | None
+) -> None:
+    """'Design a system for my startup: 1,000 orders a day' drafted get_design and
+    list_designs: the imperative that opens a task says what to do, it names no thing."""
+    assert main_noun(normalize(task)) == noun
+
+
+def test_an_imperative_task_drafts_no_operation_named_for_its_verb() -> None:
+    drafted = draft("Design a system for our bakery: 300 orders a day, each read 5 times.")
+    assert not [op.id for op in drafted.design.operations if "design" in op.id]

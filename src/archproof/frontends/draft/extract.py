@@ -301,10 +301,30 @@ def extract(text: str) -> Extracted:
             _number(text, match, add)
     found.reading = read_quantities(text)
     _from_reading(found)
+    _baseline_multiples(found)
     _per_owner_totals(found)
     _per_item_totals(found)
     found.figures.sort(key=lambda f: f.start)
     return found
+
+
+_BASELINE_MULTIPLE = (
+    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:average|normal|usual|baseline|mean|typical)\b"
+)
+
+
+def _baseline_multiples(found: Extracted) -> None:
+    """`in evening the swipes are 3 time the average`: a factor the reader placed over the
+    average is the stated peak factor, when no phrase says 'peak' (`_peaks` needs the word)."""
+    if found.first("peak_factor") is not None:
+        return
+    for q in found.reading.placed:
+        if q.unit != "factor" or q.value <= 1:
+            continue
+        match = re.search(re.escape(q.text) + _BASELINE_MULTIPLE, q.sentence, re.IGNORECASE)
+        if match is not None:
+            found.figures.append(Figure("peak_factor", q.value, quote(match.group(0)), q.start))
+            return
 
 
 def _from_reading(found: Extracted) -> None:

@@ -22,7 +22,18 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archproof.frontends.draft.lexicon import _SECONDS, _SHORT_DURATION, _SIZES, NOUNS, WHEN_WORDS
+from archproof.frontends.draft.lexicon import (
+    _READ_VERBS,
+    _SECONDS,
+    _SHORT_DURATION,
+    _SIZES,
+    _WRITE_VERBS,
+    NOUNS,
+    READ_ACTIONS,
+    READ_ACTS,
+    WHEN_WORDS,
+    WRITE_ACTS,
+)
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.tokens import Token, tokens
 
@@ -70,6 +81,19 @@ _AVERAGE_AFTER = re.compile(r"^\s*(?:avg|average|on\s+average|mean)\b", re.IGNOR
 def _wordset(words: str) -> frozenset[str]:
     """A set of words written as one string."""
     return frozenset(words.split())
+
+
+_BASELINES = _wordset("average normal usual baseline mean typical")
+
+
+def _baseline_after(toks: list[Token], j: int) -> bool:
+    """`the average`, `the normal`, `more than average`: what a multiple is taken of."""
+    if [t.low for t in toks[j : j + 2]] == ["more", "than"]:
+        j += 2
+    if _at(toks, j) is not None and toks[j].low == "the":
+        j += 1
+    base = _at(toks, j)
+    return base is not None and base.low in _BASELINES
 
 
 # Words that end a noun phrase after a number (prepositions, verbs, fillers).
@@ -242,11 +266,24 @@ def _place(
         return ratio
     # Percentages.
     if nxt is not None and (nxt.text == "%" or nxt.low in ("percent", "pct")):
-        subject = _noun_after(toks, i + 2) or _noun_before(toks, i)
+        k = i + 3 if _at(toks, i + 2) is not None and toks[i + 2].low == "of" else i + 2
+        if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
+            k += 1  # "one percent of the servers": the servers
+        subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
+        if not subject:
+            # "first one percent of the servers, then ten percent": the noun elided after the
+            # second share is the first one's
+            share = next(
+                (p for p in reversed(placed) if p.unit == "percent" and p.sentence == sentence),
+                None,
+            )
+            subject = share.subject if share is not None else ""
         return q("percent", subject, nxt.end)
     # Factors: 3x, 10 times (a count when a period follows: "5000 times a second").
     once = nxt is not None and nxt.low == "time" and _period_after(toks, i + 2)[0] is not None
-    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold") or once):
+    # "the swipes are 3 time the average": a multiple of a baseline, however it is spelled
+    versus = nxt is not None and nxt.low == "time" and _baseline_after(toks, i + 2)
+    if nxt is not None and (nxt.low == "x" or nxt.low in ("times", "fold") or once or versus):
         period, pend = _period_after(toks, i + 2)
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
@@ -339,6 +376,14 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     assert tok.value is not None
     sentence = _sentence(text, toks, i)
     subject, j = _phrase_after(toks, i + 1)
+    # "10 million user, around 3 million of them open the app every day": the pronoun
+    # stands for what the sentence counted before, and a share of them doing something
+    # every day is a daily figure, not a head count accrued over the day (without a period,
+    # "1 million of them are premium" stays a share, no head count of its own)
+    subset = subject.lower() in _COUNTED_PRONOUNS and _period_after(toks, j)[0] is not None
+    if subset:
+        said = _previous_in_sentence(placed, tok.start, sentence)
+        subject = said.subject if said is not None else subject
     direct = _direct_rate(toks, i + 1)
     period: str | None = None
     end = tok.end
@@ -407,7 +452,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         return "no noun or unit next to it"
     if _is_label(toks, i, subject):
         return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
-    per = _per(toks, i, _clause_end(toks, i))
+    per = _capping_actor(toks, i) or _per(toks, i, _clause_end(toks, i)) or _copies_owner(toks, i)
     head = singular(subject.split()[-1].lower())
     if per is None and subject.split()[-1].lower() in _PEOPLE_PER:
         per = _owner_before(toks, i) or "user"
@@ -421,7 +466,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if per is None:
         per = _generic_owner(toks, i, head)
     visits = singular(subject.split()[-1].lower()) in _VISITORS
-    if period is not None and _is_people(subject) and direct is None and not visits:
+    if period is not None and _is_people(subject) and direct is None and not (visits or subset):
         period, end = None, toks[j - 1].end if j > i + 1 else tok.end  # "1M users in a year"
     if per is None and inherited is not None:
         per = inherited.per
@@ -429,6 +474,12 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per = _shared_object(toks, j)
     if per is None and period is not None and not _is_people(subject):
         per = _habit_of(toks, i, period, tok.value)
+    verb = _each_ones_verb(toks, i)
+    if verb and period is not None and per is not None and j > i + 1:
+        # "Each active user swipe about 100 profile in one day": a hundred swipes, each on
+        # a profile; what is counted is the act done to the things
+        *adjectives, thing = subject.lower().split()
+        subject = " ".join([*adjectives, singular(thing), f"{singular(verb)}s"])
     capped = period is None and i > 0 and toks[i - 1].low in ("max", "maximum")
     if capped and per is None:
         # "6-digit code, valid 5 min, max 3 tries": a cap in a list about the sentence's
@@ -456,6 +507,68 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         per=per,
         note=tok.note,
     )
+
+
+_COUNTED_PRONOUNS = _wordset("them those these")
+_KNOWN_ACTS = _READ_VERBS | _WRITE_VERBS | READ_ACTS | WRITE_ACTS | READ_ACTIONS
+
+
+def _each_ones_verb(toks: list[Token], i: int) -> str:
+    """The verb of a clause `Each [active] user swipes [about] N …`: the word right after
+    the `each` noun, when only fillers stand between it and the number."""
+    start = _clause_start(toks, i)
+    first = _at(toks, start)
+    if first is None or first.low not in ("each", "every"):
+        return ""
+    k = start + 1
+    if _at(toks, k) is not None and toks[k].low in _PEOPLE_ADJECTIVES:
+        k += 1
+    noun, verb = _at(toks, k), _at(toks, k + 1)
+    if noun is None or verb is None or noun.kind != "word" or verb.kind != "word":
+        return ""
+    if not _is_people(noun.low) or verb.low in _FUNCTION_WORDS | _DETERMINERS | _HAVING:
+        return ""  # "Every customer gets up to 3 free returns": returns had, not acts
+    if {verb.low, singular(verb.low)} & _KNOWN_ACTS:
+        return ""  # "views 30 products", "uploads 2 photos": read as reads or writes already
+    if any(t.low not in _FILLER_BEFORE for t in toks[k + 2 : i]):
+        return ""
+    return verb.low
+
+
+def _capping_actor(toks: list[Token], i: int) -> str | None:
+    """`Each viewer gets at most ten votes per show`: a cap in a clause whose subject is
+    `each X` is each X's, whatever else it is per (the show is when it resets)."""
+    before = [t.low for t in toks[max(0, i - 3) : i]]
+    capped = before[-1:] in (["max"], ["maximum"]) or before[-2:] in (["at", "most"], ["up", "to"])
+    start = _clause_start(toks, i)
+    first, noun = _at(toks, start), _at(toks, start + 1)
+    if not capped or first is None or noun is None or first.low not in ("each", "every"):
+        return None
+    if noun.low in _PEOPLE_ADJECTIVES and _at(toks, start + 2) is not None:
+        noun = toks[start + 2]  # "each active user"
+    if noun.kind != "word" or noun.low in _STOP:
+        return None
+    return singular(noun.low)
+
+
+_COPY_VERBS = _wordset("stored written copied replicated kept mirrored saved persisted")
+_COPY_AUX = _wordset("is are be been gets get must should will always only also")
+
+
+def _copies_owner(toks: list[Token], i: int) -> str | None:
+    """`the message is stored on 3 brokers`: the copies are per message (a replication
+    factor), the noun the passive clause is about."""
+    prep, verb = _at(toks, i - 1), _at(toks, i - 2)
+    if prep is None or verb is None or prep.low not in ("on", "to", "in", "across", "onto"):
+        return None
+    if verb.low not in _COPY_VERBS:
+        return None
+    k = i - 3
+    while k >= 0 and toks[k].low in _COPY_AUX:
+        k -= 1
+    if k < 0 or k == i - 3 or toks[k].kind != "word" or toks[k].low in _STOP:
+        return None
+    return singular(toks[k].low)
 
 
 # Words between "burst" and its number: "bursts up to 20", "a burst of 30", "burst size 15".
@@ -640,6 +753,8 @@ _HOLD_VERBS = _wordset(
     "needs need has have holds hold contains contain requires require includes include "
     "takes take gets get"
 )
+# Verbs of having, not acting: what one gets or keeps is no count of acts.
+_HAVING = _HOLD_VERBS | _wordset("receive receives own owns keep keeps follow follows")
 
 
 def _generic_owner(toks: list[Token], i: int, head: str) -> str | None:
@@ -801,6 +916,20 @@ _SCALED = _wordset(
 )
 
 
+# Past participles not in -ed, with their verbs ("each read 10 times": ten reads).
+_IRREGULAR_PARTICIPLES = {
+    "read": "read",
+    "seen": "see",
+    "shown": "show",
+    "sent": "send",
+    "sold": "sell",
+    "bought": "buy",
+    "written": "write",
+    "built": "build",
+    "taken": "take",
+}
+
+
 def _done_before(toks: list[Token], i: int) -> str | None:
     """`scanned ~6 times`, `is viewed about 20 times`: a past participle right before the
     number (past fillers) makes "N times" a count of that action, named as a noun
@@ -811,17 +940,23 @@ def _done_before(toks: list[Token], i: int) -> str | None:
     if k < 0 or toks[k].kind != "word":
         return None
     low = toks[k].low
-    if not low.endswith("ed") or len(low) < 5 or low in _SCALED:
+    irregular = _IRREGULAR_PARTICIPLES.get(low)
+    if irregular is None and (not low.endswith("ed") or len(low) < 5 or low in _SCALED):
         return None
     after = _at(toks, i + 2)
     if after is not None and after.low in _wordset("more higher larger bigger faster than as"):
         return None  # "increased 10 times more": a multiplier
+    return (irregular or _participle_base(low)) + "s"
+
+
+def _participle_base(low: str) -> str:
+    """The verb of a past participle: scanned → scan, updated → update, pushed → push."""
     base = low[:-2]
     if base[-1] == base[-2] and base[-1] not in "ls":
         base = base[:-1]  # scanned → scan, shipped → ship
     elif base.endswith(("at", "iz", "ov", "ar", "us")):
         base += "e"  # updated → update, moved → move, shared → share
-    return base + "s"
+    return base
 
 
 def _acted_on(toks: list[Token], i: int) -> str:
@@ -840,7 +975,21 @@ def _acted_on(toks: list[Token], i: int) -> str:
         m -= 1
     if m > start and toks[m].low in _INSTRUMENT:
         return _noun_before(toks, m) or noun
+    if m > start and toks[m].low == "to" and _opens_with_actor(toks, start, m - 1):
+        # "We release to production about forty times a day": a verb with no object before
+        # its `to`, so the releases are counted, not where they go ("add items to the cart"
+        # keeps its object)
+        return toks[m - 1].text
     return noun
+
+
+def _opens_with_actor(toks: list[Token], start: int, verb: int) -> bool:
+    """The word at `verb` follows the clause's subject straight away: a pronoun or people
+    ("We release", "Drivers report"), so it is the clause's verb."""
+    actor = _at(toks, verb - 1)
+    if actor is None or verb - 1 < start or actor.kind != "word":
+        return False
+    return actor.low in ("we", "they", "i", "you") or _is_people(actor.low)
 
 
 def _is_when(low: str) -> bool:
@@ -1004,6 +1153,12 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             continue
         if _trailing_each(toks, k) and _postposed(toks, k):
             continue  # "50 feeds each": that each belongs to the 50, not to this number
+        if _trailing_each(toks, k) and toks[k + 1].low in _CONJUNCTIONS:
+            # "100 million places, ~2 KB of data each plus avg 8 photos": the each is over
+            # the things counted before, and the list after the conjunction shares it
+            whose = _owner_of_each(toks, k)
+            if whose is not None:
+                return whose if not size or whose in _OWNERS else None
         nxt = toks[k + 1]
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
         if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
@@ -1042,7 +1197,7 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             nxt.low.endswith("s") and not nxt.low.endswith(("ss", "us", "is"))
         )
         acting = verb and owner is not None and singular(owner.low) in _OWNERS
-        if nxt.low.endswith("ed") and nxt.low not in _STOP:
+        if (nxt.low.endswith("ed") or nxt.low in _IRREGULAR_PARTICIPLES) and nxt.low not in _STOP:
             # "3M parcels a day, each scanned ~6 times": each of the things counted before
             whose = _owner_of_each(toks, k)
             if whose is not None:
@@ -1071,7 +1226,8 @@ def _trailing_each(toks: list[Token], k: int) -> bool:
     return nxt is None or nxt.kind != "word" or nxt.low in _FUNCTION | _AFTER_EACH
 
 
-_AFTER_EACH = _wordset("avg average so though but all")
+_AFTER_EACH = _wordset("avg average so though but all plus")
+_CONJUNCTIONS = _wordset("and or plus but")
 
 
 def _postposed(toks: list[Token], k: int) -> bool:
@@ -1093,6 +1249,8 @@ def _owner_of_each(toks: list[Token], i: int) -> str | None:
         if tok.kind == "brk":
             break
         if tok.kind == "num":
+            if _size_unit(toks, k) is not None or _duration_unit(toks, k) is not None:
+                continue  # "100M places, ~2 KB of data each": a measure owns nothing
             phrase = _phrase_after(toks, k + 1)[0]
             if phrase:
                 return singular(phrase.split()[-1].lower())
@@ -1151,8 +1309,13 @@ def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
     comma = next((k for k in range(start, i) if toks[k].text == ","), None)
     if comma is None or comma == start:
         return None
-    last = toks[comma - 1]
-    if last.kind != "word" or last.low in _STOP or singular(last.low) == head:
+    end = comma
+    if end - 2 > start and _is_time_word(toks[end - 1].low) and toks[end - 2].low in ("/", "per"):
+        end -= 2  # "2M calls/day, …, max 50 participants": the calls, not their period
+    last = toks[end - 1]
+    counted = end - 2 >= start and toks[end - 2].kind == "num"  # "300k uploads": a noun
+    stops = _FUNCTION if counted else _STOP
+    if last.kind != "word" or last.low in stops or singular(last.low) == head:
         return None
     return singular(last.low)
 
@@ -1411,11 +1574,20 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     start = _clause_start(toks, i)
     before = text[toks[start].start if start < len(toks) else 0 : tok.start]
     low_before = before.lower()
-    noun = _context_noun(toks, start, i)
+    noun = _antecedent(toks, start) or _context_noun(toks, start, i)
     following = text[toks[j - 1].end : toks[j - 1].end + 20].lower()
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
+    if re.match(r"\s*old\b", following) or _LATE_BY.search(low_before):
+        # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
+        # thing shown may be
+        return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
+    lead = _lead_owner(toks, i)
+    if lead and re.match(r"\s*before\b", following):
+        # "a reminder SMS 2 hours before their reservation": how long ahead of the event
+        # the thing comes, not how long it lasts
+        return "lead", f"{lead} lead time"
     if re.match(r"\s*to\s+(?:answer|respond|reply|acknowledge)\b", following):
         # "an endpoint gets 10 seconds to answer": the wait the caller allows, a timeout
         return "timeout", f"{noun} answer timeout"
@@ -1448,6 +1620,16 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
             phrase.insert(0, word)
         if phrase:
             return "window", f"{' '.join(phrase[-2:])} window"
+    last = re.search(r"\bthe\s+(?:last|past|previous)\s*$", low_before)
+    if last and not _KEPT_WORDS.search(low_before):
+        # "the app shows the last 24 hours": the span of what is shown, not a duration
+        verb = next(
+            k for k in range(i - 1, start - 1, -1) if toks[k].low in ("last", "past", "previous")
+        )
+        shown = _clause_subject(toks, start, max(start, verb - 2))
+        if not shown and noun not in ("last", "past", "previous"):
+            shown = noun
+        return "window", f"{shown} window".strip()
     if re.search(r"\bstale(?:ness)?\b|\bfresh(?:ness)?\b", low_before):
         # "the package metadata must be fresh everywhere within 60 s": how stale it may be
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
@@ -1463,9 +1645,11 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bsaved\b", low_before):
         # "Cart must stay saved 30 days": how long what the clause is about is kept
         return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
-    if re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before) or (
+    kept = re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before)
+    if (kept and not re.search(r"\bwithin\s*$", low_before)) or (
         long and re.search(r"\bfor\s*$", low_before)
     ):
+        # not "synced to every store within 5 minutes": a bound on when, not on how long
         return "retention", f"{noun} retention"
     if re.search(r"\b(?:lag\w*|delay\w*)\b", low_before):
         return "delay", f"{noun} delay"
@@ -1478,6 +1662,12 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     )
     if seen and seen.group(1) not in _FUNCTION_WORDS:
         return "delay", f"{seen.group(1)} delay"  # "instances should see the change within"
+    if re.search(r"\bwithin\b", low_before) and re.search(
+        r"\banswer|\brepl(?:y|ies|ied)\b", low_before
+    ):
+        # "Redeeming points … must answer within 200 ms": the time to an answer is the
+        # action's latency, not a delay
+        return "latency", f"{_action(toks, start, i) or noun} latency"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
     if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
@@ -1492,6 +1682,79 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+_PRONOUNS = _wordset("it they this these")
+# "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
+_LATE_BY = re.compile(
+    r"\blate\s+(?:by\s+)?(?:(?:up\s+to|at\s+most|max(?:imum)?|about|around|no\s+more\s+than)"
+    r"\s+)?$"
+)
+_SHOW_VERBS = _wordset("show shows display displays list lists")
+_CAP_WORDS = _wordset("max maximum at most up to least")
+
+
+def _antecedent(toks: list[Token], start: int) -> str:
+    """What a pronoun that opens its clause stands for: the subject of the clause before, in
+    the same sentence ("Payment is with external provider, it take about 2 seconds": the
+    payment), without a verb that follows it ("The export runs on a worker" → export)."""
+    first = _at(toks, start)
+    if first is None or first.low not in _PRONOUNS or start < 2:
+        return ""
+    if toks[start - 1].text not in (",", ";"):
+        return ""
+    words = _clause_subject(toks, _clause_start(toks, start - 1), start - 1).split()
+    while len(words) > 1 and words[-1] in _SIZE_VERBS | _HAPPEN | _HOLD_VERBS:
+        words.pop()
+    if words and (singular(words[-1]) != words[-1]) != (first.low in ("they", "these")):
+        return ""  # "Users open the app …, it takes 2 seconds": 'it' is no plural noun
+    return " ".join(words)
+
+
+def _stale_thing(toks: list[Token], start: int, i: int) -> str:
+    """What may be stale: the clause's own subject ("Inventory counts can be up to 1 minute
+    old"); for a pronoun, what the clause before shows ("The app show how many free places
+    has each garage, it can be late …": the free places) or else its subject; for a clause
+    with no noun, the noun phrase it stands beside ("the current price, max 1 second old")."""
+    first = _at(toks, start)
+    if first is not None and first.low in _PRONOUNS:
+        before = _clause_start(toks, start - 1) if start >= 2 else start
+        return _shown(toks, before, start - 1) or _antecedent(toks, start)
+    own = [t for t in toks[start:i] if t.low not in _CAP_WORDS]
+    subject = _clause_subject(own, 0, len(own))
+    if subject or start < 2 or toks[start - 1].text != ",":
+        return subject
+    words: list[str] = []
+    for tok in reversed(toks[: start - 1]):
+        if tok.kind != "word" or tok.low in _STOP or tok.low in _DETERMINERS:
+            break
+        words.insert(0, tok.low)
+    return " ".join(words[-3:])
+
+
+def _shown(toks: list[Token], start: int, end: int) -> str:
+    """What a clause shows: the noun phrase after its `show`/`display` verb, past a
+    determiner or `how many` ("The kiosk displays how many bikes are left" → bikes)."""
+    verb = next((k for k in range(start, end) if toks[k].low in _SHOW_VERBS), None)
+    if verb is None:
+        return ""
+    k = verb + 1
+    while k < end and toks[k].low in _DETERMINERS | _wordset("how many much"):
+        k += 1
+    return _phrase_after(toks, k)[0].lower() if k < end else ""
+
+
+def _lead_owner(toks: list[Token], i: int) -> str:
+    """The noun phrase right before a duration ("a reminder SMS 2 hours before"): what
+    comes that long ahead of an event; empty after a preposition ("within 2 hours")."""
+    k = i - 1
+    while k >= 0 and toks[k].low in _FILLER_BEFORE - _wordset("at under over up to"):
+        k -= 1
+    words: list[str] = []
+    while k >= 0 and toks[k].kind == "word" and toks[k].low not in _STOP | _DETERMINERS:
+        words.insert(0, toks[k].low)
+        k -= 1
+    return " ".join(words[-2:])
 
 
 def _clause_subject(toks: list[Token], start: int, i: int) -> str:
@@ -1518,11 +1781,43 @@ def _action(toks: list[Token], start: int, i: int) -> str:
     "dashboards need data within 1 minute", "Match a rider … within 2 seconds");
     "searchable" is the search."""
     words = [t for t in toks[start:i] if t.kind == "word"]
+    if words and words[0].low in _RELATIVES and start >= 2 and toks[start - 1].text == ",":
+        # "the setpoint from the mobile app, which is pushed … within 2 seconds": the
+        # relative pronoun stands for what the clause before acts on
+        verb = next((t.low for t in words[1:] if t.low not in _AUXILIARIES), "")
+        done = _participle_base(verb) if verb.endswith("ed") else ""
+        return " ".join(w for w in (_acted_on(toks, start - 1), done) if w)
+    if words and words[0].low in _SUBORDINATORS:
+        # "If a restaurant doesn't accept an order within 2 minutes": the bound is on the
+        # action (accept order), not on the conjunction or the one who acts
+        aux = next((k for k, t in enumerate(words) if t.low in _AUXILIARIES), None)
+        if aux is not None:
+            rest = [t for t in words[aux:] if t.low not in _AUXILIARIES | _DETERMINERS]
+            return " ".join(t.low for t in rest[:2] if t.low not in _FUNCTION_WORDS)
+        words = words[1:]
+        k = 0
+        while k < len(words) and words[k].low in _DETERMINERS:
+            k += 1
+        acts = words[k + 1] if k + 1 < len(words) else None
+        if acts is not None and acts.low.endswith("s") and not acts.low.endswith("ss"):
+            # "Unless a user cancels within 10 minutes": a one-word subject, then its verb in
+            # -s (the third person), then maybe its object
+            after = [t.low for t in words[k + 2 :] if t.low not in _DETERMINERS]
+            thing = after[:1] if after and after[0] not in _FUNCTION_WORDS else []
+            return " ".join([singular(acts.low), *thing])
     for k, tok in enumerate(words[:-1]):
         if tok.low == "to" and words[k + 1].low not in _FUNCTION_WORDS:
             return _base(words[k + 1].low)
     first = next((t for t in words if t.low not in _FUNCTION_WORDS), None)
     return _base(first.low) if first is not None else ""
+
+
+_RELATIVES = _wordset("which that who")
+_SUBORDINATORS = _wordset("if when unless once until whenever")
+_AUXILIARIES = _wordset(
+    "do does did don't doesn't didn't not never can can't cannot will won't must is are was "
+    "were isn't aren't"
+)
 
 
 def _base(word: str) -> str:

@@ -127,6 +127,10 @@ def main_thing(reading: Reading, text: str = "") -> str | None:
     return best[1] if best else None
 
 
+# Verbs a task opens with to say what to do ("Design a …", "Build an …").
+_IMPERATIVES = frozenset({"design", "build", "create", "make", "implement", "develop", "architect"})
+
+
 def main_noun(text: str) -> str | None:
     """The thing a vague task is about: `Design a recipe sharing app` → `recipe`."""
     match = re.search(
@@ -139,6 +143,8 @@ def main_noun(text: str) -> str | None:
     if match is None:
         return None
     words = [w for w in re.split(r"[\s-]+", match.group(1).lower()) if w]
+    if match.start(1) == 0 and words and words[0] in _IMPERATIVES:
+        words = words[1:]  # "Design a system for my startup": the task's verb, no thing
     stop = {
         "my",
         "our",

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import acted_template, make_entity, mutual_template
-from archproof.frontends.draft.extract import _WORD, PER_ITEM
+from archproof.frontends.draft.extract import _WORD, PER_ITEM, Figure
 from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
@@ -20,6 +20,7 @@ from archproof.frontends.draft.patterns.common import (
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OneOfSpec, OpSpec
+from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import article, camel, quote, singular
 from archproof.frontends.draft.things import entity_noun, is_action
 from archproof.model import Principle
@@ -184,6 +185,10 @@ def crud(ctx: Ctx) -> None:
     # the thing it counts, in the entity the system is named for
     part = stated_thing(ctx, written) if written and not act else None
     part = part if part != key else None
+    if part is None and written is not None and not act and stated_act(ctx, written) == key:
+        # the reader names the action with what it is done to ("swipe about 100 profile" →
+        # 'profile swipes'): the thing is the word before the action
+        part = _done_to(ctx, written, key)
     if part is not None:
         ctx.entity(camel(part))
     # "Each active user swipe about 100 profile …, so swipes are the main load": the entity
@@ -309,6 +314,16 @@ def crud(ctx: Ctx) -> None:
 MUTUAL_SHARE = Fraction(1, 100)
 _EACH_OTHER = re.compile(r"\beach\s+other\b|\bone\s+another\b|\bmutual(?:ly)?\b", re.I)
 _IS_A = re.compile(r"\b(?:is|it's|makes?|becomes?|forms?|creates?)\s+an?\s+([a-z]+)", re.I)
+
+
+def _done_to(ctx: Ctx, fig: Figure, action: str) -> str | None:
+    """The thing an action counted with it is done to ('profile swipes' → profile)."""
+    said = ctx.load.extracted.reading.covering(fig.start)
+    words = said.subject.lower().split() if isinstance(said, Quantity) and said.subject else []
+    if len(words) < 2 or singular(words[-1]) != action:
+        return None
+    thing = singular(words[-2])
+    return thing if thing.isalpha() and thing != action else None
 
 
 def _mutual(ctx: Ctx, action: str) -> str | None:
