@@ -190,3 +190,29 @@ def test_requests_failed_by_timeouts_by_hand() -> None:
     expected = 1.0 - (1.0 - first) * (1.0 - branch)
     assert op.timeout_failures.value == pytest.approx(expected, rel=1e-12)
     assert op.availability.value == pytest.approx(1.0)  # no availability given: no outages
+
+
+CDN = """
+meta: {name: cdn}
+components:
+  cdn: {kind: cdn, tech: cdn}
+  blobs: {kind: object_store, tech: s3}
+operations:
+  download:
+    rate: 100/s
+    calls:
+      - cdn.serve:
+          calls:
+            - {blobs.get: {p: 10%, timeout: 1s, on_failure: fail_closed}}
+"""
+
+
+def test_a_cdn_providers_edge_is_no_single_point_of_failure() -> None:
+    """A CDN is a provider's network of edge sites, replicated by the provider as an S3
+    bucket is: one `cdn` in a design was called "single point of failure: one instance"
+    (an outsider's video site). Its availability is the provider's SLA (99.9%)."""
+    r = capacity(CDN)
+    cdn = r.failure("cdn")
+    assert cdn is not None and cdn.fails == ("download",)
+    assert not cdn.spof
+    assert cdn.availability.value == pytest.approx(0.999)

@@ -7,6 +7,7 @@ import math
 from fractions import Fraction
 
 import archproof.numbers as numbers
+from archproof.catalog import load_catalog
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import (
     SEE_ANALYZE,
@@ -392,6 +393,13 @@ _SPOF_KINDS = frozenset(k.value for k in kinds_where(lambda t: t.can_be_spof)) -
 }
 
 
+def _provider_replicated(comp: CompSpec) -> bool:
+    """Replicated by whoever runs it, as the capacity pass and review read it: the kind
+    (an object store) or the catalog's technology (SQS, a CDN's edge network)."""
+    entry = load_catalog().get(comp.tech)
+    return comp.kind in _PROVIDER_REPLICATED or (entry is not None and entry.provider_replicated)
+
+
 def _path_availability(ctx: Ctx, op_calls: list[CallSpec | OneOfSpec]) -> tuple[float, list[str]]:
     """Availability of an operation's required calls: Π (1 − (1 − a)^n) over components."""
     required: list[str] = []
@@ -554,7 +562,7 @@ def high_availability(ctx: Ctx) -> None:
             weak = ctx.comps[weakest]
             if (
                 weak.kind not in _HA_KINDS
-                and weak.kind not in _PROVIDER_REPLICATED
+                and not _provider_replicated(weak)
                 and weak.kind in _SPOF_KINDS
                 and replicas_of(weak.tech, weak.replicas) == 1
                 and _component_availability(weak) < target
