@@ -217,3 +217,16 @@ def test_the_tasks_own_verb_is_not_the_thing_the_system_is_named_for(
 def test_an_imperative_task_drafts_no_operation_named_for_its_verb() -> None:
     drafted = draft("Design a system for our bakery: 300 orders a day, each read 5 times.")
     assert not [op.id for op in drafted.design.operations if "design" in op.id]
+
+
+@pytest.mark.parametrize(
+    ("task", "noun"),
+    [
+        # an outsider's campus task drafted create_ordering / list_orderings
+        ("Design a food ordering app for a university campus.", "order"),
+        ("Build a ticketing system for a theatre.", "ticket"),
+        ("We need a parking app for our garages.", "parking"),  # no 'park' is written
+    ],
+)
+def test_a_gerund_names_the_thing_it_makes(task: str, noun: str) -> None:
+    assert main_noun(normalize(task)) == noun

@@ -172,7 +172,18 @@ def main_noun(text: str) -> str | None:
         "some",
     }
     words = [w for w in words if w not in stop and singular(w) not in stop and w.isalpha()]
-    return singular(words[-1]) if words else None
+    return _made_by(singular(words[-1])) if words else None
+
+
+def _made_by(word: str) -> str:
+    """The thing a gerund makes, when the lexicon knows it ("ordering" → order,
+    "ticketing" → ticket, "messaging" → message); other words as they are ("parking")."""
+    if not word.endswith("ing") or len(word) < 6:
+        return word
+    for base in (word[:-3], word[:-3] + "e"):
+        if base in NOUNS:
+            return base
+    return word
 
 
 def entity_noun(text: str, reading: Reading) -> str | None:
