@@ -186,6 +186,19 @@ def test_normalize_handles_other_keyboards() -> None:
             "crud",
         ),
         ("Design an authentication service with 2M logins a day", "system", "auth"),
+        # fresh10's course sign-up (first run: a coding exercise over auth): a school class
+        # is no code class, a p99 target is a system's, signing up for a course is no account
+        # sign-up, and seats with a seat count and a waitlist are booked inventory
+        (
+            "Course sign-up for a university: 45k students, ~6,000 class sections, avg 120 "
+            "seats each. Sign-up opens for everybody at the same moment. No section may go "
+            "over its seat count; a full section puts the "
+            "student on a waitlist. Add p99 < 500 ms even in the rush.",
+            "system",
+            "booking",
+        ),
+        ("Users sign up and log in with email; 1M sign-ups a day.", "system", "auth"),
+        ("Implement a class for an LRU cache with O(1) get and put", "coding", "crud"),
         ("Design the authorization layer for our APIs", "system", "auth"),
     ],
 )

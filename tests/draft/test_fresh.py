@@ -132,9 +132,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "refills-bullets": "classified messaging (send_message, get_history, deliver_message through "
     "a delivery queue and a gateway): nothing holds the prescriptions, refill requests or "
     "worklists, and no SMS provider (external) sends the text messages",
-    "coursesignup-mixed": "classified as a coding exercise in the auth block (from 'Sign-up'): "
-    "one library 'lib' with one 'run' operation; no service, no database, nothing holds the "
-    "sections, seats or waitlists",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on

@@ -110,7 +110,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "room for on-sale rushes",
         r"ticketmaster|ticket(?:ing)?\s+(?:booking|sales?|system)|\bseats?\b.*\b(?:held|hold|"
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
-        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)|\btables?\s+(?:bookings?|reservations?)",
+        r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)|\btables?\s+(?:bookings?|reservations?)"
+        # seats that run out: a seat count never exceeded, a waitlist when full
+        r"|\bseat\s+counts?\b|\bseats?\b[^.]{0,200}\bwait\s?lists?\b",
     ),
     "file_sync": (
         "file sync: content-addressed chunks in an object store, file versions in a "
@@ -238,7 +240,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "auth": (
         "authentication: sign-up and log-in, critical and fail-closed",
-        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|\bsign[- ]?up\b|password|\bsessions?\b"
+        r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|password|\bsessions?\b"
+        # an account's sign-up, not signing up for a course, an event or a newsletter
+        r"|(?<!course\s)(?<!class\s)(?<!event\s)(?<!newsletter\s)\bsign[- ]?ups?\b"
+        r"(?!\s+(?:for|to)\s+(?:a\s+|an\s+|the\s+)?(?:course|class|event|newsletter|waitlist))"
+        # "sign-up opens at 9:00": a registration window, not accounts
+        r"(?!\s+(?:opens?|closes?|windows?|periods?|deadlines?)\b)"
         # authentication, authorization, authn; not the authors of a blog
         r"|\bauth(?!or(?:s|'s|ed|ing|ship)?\b)|oauth|\bsso\b|user\s+accounts?",
     ),
@@ -316,7 +323,10 @@ SUPPORTING = frozenset({"auth", "notifications", "batch", "rate_limit", "analyti
 
 _CODING = re.compile(
     r"\bimplement\b|\bwrite\s+(?:a|an)\s+(?:\w+\s+){0,3}(?:class|function|library|module|"
-    r"program|script|method)|\bclass\b|\bfunction\b|\balgorithm\b|"
+    r"program|script|method)|\bfunction\b|\balgorithm\b|"
+    # a code class, not a school's ("6,000 class sections", "class schedules")
+    r"\bclass\b(?!\s+(?:sections?|schedules?|rooms?|sizes?|rosters?|lists?|times?|periods?"
+    r"|registrations?|enrol+ments?)\b)|"
     # a code library, not a lending one ("a city library network with 40 branches")
     r"\blibrary\b(?![^.]{0,80}\b(?:branch\w*|books?|members?|loans?|borrow\w*|lend\w*))|"
     r"\bdata\s+structure\b|\bin\s+(?:python|java|go|rust|c\+\+|typescript)\b|\bmethods?\b|"
@@ -328,7 +338,7 @@ _SYSTEM = re.compile(
     r"|website|site|api)\b|\bdistributed\b|\bscal(?:e|able|ing)\b|\bdau\b|\bmau\b|\busers\b"
     r"|\brps\b|\bqps\b|per\s+(?:second|minute|hour|day|week|month)|\bat\s+peak\b"
     r"|availability|\bservers?\b"
-    r"|\bmicroservices?\b|\bdatabase\b|\blatency\b",
+    r"|\bmicroservices?\b|\bdatabase\b|\blatency\b|\bp9\d(?:\.9+)?\b",
     re.IGNORECASE,
 )
 

@@ -22,7 +22,7 @@ from archproof.frontends.draft.patterns.common import stated_average, stated_cou
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
-from archproof.frontends.draft.text import article
+from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
 from archproof.numbers import plain, sig
 from archproof.units import Duration
@@ -82,17 +82,19 @@ def booking(ctx: Ctx) -> None:
         else:
             booked, booked_note = ctx.load.writes, "the main write load"
         holds, hold_note = booked / COMPLETED, f"{book_id} ÷ {share}: {completed}"
-    if rush is not None and units is not None:
-        sellable = units.value / rush[1] / ctx.load.peak_factor
+    stock = _inventory(ctx, units)
+    if rush is not None and stock is not None:
+        in_stock, stock_text = stock
+        sellable = in_stock / rush[1] / ctx.load.peak_factor
         if sellable < booked:
             booked = sellable
             booked_note = (
-                f"at most the {units.describe()} sold within the rush window, ÷ peak factor "
+                f"at most the {stock_text} sold within the rush window, ÷ peak factor "
                 f"{ctx.load.peak_factor}: most holds find nothing left"
             )
         ctx.stock = (
-            f"{units.describe()} × (100 B unit + 200 B booking) per on-sale event",
-            units.value * 300,
+            f"{stock_text} × (100 B unit + 200 B booking) per on-sale event",
+            in_stock * 300,
         )
         ctx.ledger.ask("How many on-sale events a year (storage grows per event)?")
     searches_per = _searches_per_booking(ctx)
@@ -274,8 +276,13 @@ def booking(ctx: Ctx) -> None:
             Principle.OP,
             f"{float(buyers):,.0f} buyers in {Duration(window)} = "
             f"{per_s(float(buyers / window))} arriving; "
-            f"only {float(units.value) if units else 0:,.0f} {unit}s exist, so most of them "
-            "will get none: admitting them in order is fairer and keeps the store up",
+            + (
+                f"only {float(stock[0]):,.0f} {unit}s exist, so most of them will get none: "
+                "admitting them in order is fairer and keeps the store up"
+                if stock is not None and stock[0] < buyers
+                else "admitting them in order at the rate the store serves holds keeps the "
+                "store up, and the first to come are served first"
+            ),
             "waiting_room",
         )
     ctx.use_cases += [
@@ -316,6 +323,20 @@ def _hold_time(ctx: Ctx) -> Fraction:
     return DEFAULT_HOLD
 
 
+def _inventory(ctx: Ctx, units: Quantity | None) -> tuple[Fraction, str] | None:
+    """All the units on sale: a count stated per something is × the things the task counts
+    ("6,000 class sections, avg 120 seats each": 720,000 seats, not 120)."""
+    if units is None:
+        return None
+    if units.per is None:
+        return units.value, units.describe()
+    owners = stated_count(ctx, frozenset({singular(units.per.split()[-1].lower())}))
+    if owners is None:
+        return units.value, units.describe()
+    total = units.value * owners.value
+    return total, f'{float(total):,.0f} ("{owners.text}" × "{units.text}")'
+
+
 def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str] | None:
     """A crowd arriving within a window ("2 million fans ... in the first 10 minutes")."""
     window = next(
@@ -327,7 +348,9 @@ def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str] | None:
         None,
     )
     crowd = stated_count(
-        ctx, frozenset({"fan", "buyer", "user", "customer", "people"}), near=window
+        ctx,
+        frozenset({"fan", "buyer", "user", "customer", "people", "student", "guest", "attendee"}),
+        near=window,
     )
     if window is None or crowd is None:
         return None
