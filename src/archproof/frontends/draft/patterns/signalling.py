@@ -25,6 +25,7 @@ from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import singular
 from archproof.model import Principle
+from archproof.model.requirements import at_peak
 from archproof.numbers import sig
 from archproof.units import Duration
 
@@ -126,12 +127,12 @@ def signalling(ctx: Ctx) -> None:
         )
     elif ctx.load.concurrent is None:
         # Little's law: participants connected at once = joins a second × how long each stays
-        ctx.load.concurrent = joins * ctx.load.peak_factor * CALL_LENGTH
+        peak_joins = at_peak(joins, ctx.load.peak_factor)
+        ctx.load.concurrent = peak_joins * CALL_LENGTH
         ctx.ledger.derived(
             "concurrent connections",
             f"{float(ctx.load.concurrent):,.0f}",
-            f"peak joins {per_s(float(joins * ctx.load.peak_factor))} × "
-            f"{Duration(CALL_LENGTH)} in a call (assumed)",
+            f"peak joins {per_s(float(peak_joins))} × {Duration(CALL_LENGTH)} in a call (assumed)",
             "call-length",
         )
 
