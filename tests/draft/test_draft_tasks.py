@@ -472,3 +472,21 @@ def test_an_unknown_coding_task_drafts_typed_fields_and_asks_for_them() -> None:
     assert d.kind == "coding"
     assert clean_problems(d) == []
     assert any("fields" in q for q in d.open_questions)
+
+
+@pytest.mark.parametrize(
+    ("task", "said"),
+    [
+        # a stated zero sizes nothing: the draft was an internal error ('send_message has a
+        # zero rate', exit 3) or its analysis divided by a 0 ms target
+        ("Design a chat with 0 users and 0 messages per day", "0 messages per day"),
+        ("A queue. 3.5M msgs/s. p99 < 0 ms.", "0 ms"),
+    ],
+)
+def test_a_stated_zero_is_asked_about_not_drafted(task: str, said: str) -> None:
+    d = draft(task)
+    assert all(o.rate is None or o.rate.per_second > 0 for o in d.design.operations)
+    assert all(
+        o.slo is None or o.slo.p99 is None or o.slo.p99.seconds > 0 for o in d.design.operations
+    )
+    assert any(said in q for q in d.open_questions), d.open_questions

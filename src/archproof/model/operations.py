@@ -338,6 +338,14 @@ class OperationSlo(Node):
 
     _below_hundred = field_validator("availability")(below_hundred)
 
+    @field_validator("p50", "p95", "p99")
+    @classmethod
+    def _above_zero(cls, value: Duration | None) -> Duration | None:
+        # 0 ms can never be met, and a target is divided by (its share of the budget)
+        if value is not None and value.seconds <= 0:
+            raise ValueError("a latency target must be above zero: no request takes no time")
+        return value
+
 
 class Operation(Node):
     """Something users or jobs do, with its rate, SLO and call tree."""

@@ -201,6 +201,8 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     """Resolve the load figures for a task whose main building block is `primary` (`text`,
     the task, names the generic block's entity: `entity_noun`)."""
     subjects = PATTERN_SUBJECTS.get(primary, frozenset())
+    for said in found.zeros:
+        ledger.ask(f'The task states "{said}": a zero sizes nothing. What should the design carry?')
     users, dau, concurrent = _people(found, ledger)
 
     dau = _per_user_rates(found, dau, ledger, limits=primary == "rate_limit")

@@ -67,6 +67,9 @@ class Extracted:
     write_heavy: bool = False
     forever: bool = False  # "keep forever" / "indefinitely"
     reading: Reading = field(default_factory=lambda: Reading((), ()))  # every number, placed
+    # figures stated as zero ("0 messages per day", "p99 < 0 ms"): they size nothing, so
+    # they are asked about, not drafted (an operation of rate 0 or a target of 0 ms)
+    zeros: list[str] = field(default_factory=list)
 
     def first(self, kind: str, subject: str | None = None) -> Figure | None:
         for f in self.figures:
@@ -304,6 +307,9 @@ def extract(text: str) -> Extracted:
     _baseline_multiples(found)
     _per_owner_totals(found)
     _per_item_totals(found)
+    sizing = ("rate", "people", "stock", "latency", "item_size", "freshness")
+    found.zeros = [f.quote for f in found.figures if f.kind in sizing and f.value <= 0]
+    found.figures = [f for f in found.figures if f.kind not in sizing or f.value > 0]
     found.figures.sort(key=lambda f: f.start)
     return found
 
