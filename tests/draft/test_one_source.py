@@ -313,3 +313,18 @@ def test_per_person_reads_and_writes_are_told_apart() -> None:
     upload = drafted.design.operations[0]
     assert upload.rate is not None
     assert upload.rate.per_s_float == pytest.approx(500e6 / 864_000, rel=0.01)
+
+
+def test_a_rate_stated_per_person_is_labelled_so_and_a_cap_is_no_user_count() -> None:
+    """An outsider's Google Docs: the requirements said "users 50" and "daily active users 5"
+    (from "up to 50 people editing one document at once", a cap per document) and "edit
+    writes 2/s" (one editor's rate) beside apply_edit at 200k/s. Written first: no user
+    count, and the 2/s is labelled per editor."""
+    d = draft(
+        "Design a collaborative document editor like Google Docs: 10M documents, up to 50 "
+        "people editing one document at once, each editor sends about 2 edits per second "
+        "while typing, edits must appear for others within 200 ms."
+    )
+    rows = {r.name: r.value for r in d.requirements}
+    assert "users" not in rows and "daily active users" not in rows, rows
+    assert rows.get("edit writes per editor") == "2/s", rows

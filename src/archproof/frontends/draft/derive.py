@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from archproof.frontends.draft.extract import PER_ITEM, Extracted, Figure
+from archproof.frontends.draft.extract import FROM_READER, PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
@@ -431,7 +431,7 @@ def _split_load(
             )
         elif write_fig.note != "scaled by DAU":
             ledger.extracted(
-                _label(write_fig.subject, "writes"),
+                _label(write_fig.subject, "writes") + _per(found, write_fig),
                 stated_rate(write_fig),
                 write_fig.quote,
             )
@@ -439,7 +439,7 @@ def _split_load(
         reads = average(read_fig, peak_factor)
         if read_fig.note != "scaled by DAU":
             ledger.extracted(
-                _label(read_fig.subject, "reads"),
+                _label(read_fig.subject, "reads") + _per(found, read_fig),
                 stated_rate(read_fig),
                 read_fig.quote,
             )
@@ -561,6 +561,15 @@ def _own_thing(found: Extracted, primary: str, text: str) -> frozenset[str]:
     known = NOUNS.get(thing)
     acts = {f.subject for f in found.all("rate") if (f.note or "").startswith(PER_ITEM)}
     return frozenset({known[1] if known else thing} | {a for a in acts if a})
+
+
+def _per(found: Extracted, fig: Figure) -> str:
+    """' per editor' for a rate the task states per one of something and nothing scaled
+    ("each editor sends about 2 edits per second": 2/s is one editor's, not the system's)."""
+    said = found.reading.covering(fig.start)
+    per = getattr(said, "per", None)
+    unscaled = fig.note in (None, FROM_READER) and not fig.per_user
+    return f" per {per}" if per and unscaled else ""
 
 
 def _label(subject: str | None, what: str) -> str:

@@ -171,6 +171,15 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+FROM_READER = "read by the requirements reader"  # the note of a figure only the reader saw
+_CAP_BEFORE = re.compile(r"\b(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than)\s*$", re.I)
+# the people a count is capped for one thing: "50 people editing one document", "8 players
+# in a match", "256 members per group"
+_ONE_THING = re.compile(
+    r"\s*\w+(?:\s+\w+)?\s+(?:(?:in|on|per|of)\s+)?(?:one|a|an|each|every|per|the\s+same|a\s+single)"
+    r"\s+[a-z]+",
+    re.I,
+)
 _EVERY_N = re.compile(
     r"\s*every\s+(\d+(?:\.\d+)?)\s*(days?|d|weeks?|wk|months?|mo|years?|yrs?|yr)\b",
     re.IGNORECASE,
@@ -420,7 +429,7 @@ def _from_reading(found: Extracted) -> None:
                     scope=q.sentence,
                     peak=q.peak and not per_user,
                     per_user=per_user,
-                    note="read by the requirements reader",
+                    note=FROM_READER,
                 )
             )
         elif q.period is None and known and known[0] == "people" and q.per is None:
@@ -875,6 +884,10 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
     elif role == "people" and re.search(r"\bactive\b", adjectives):
         subject = "dau"
     stop = end + tail_start
+    if role == "people" and _CAP_BEFORE.search(_before(text, start)) and _ONE_THING.match(after):
+        # "up to 50 people editing one document at once": a cap on one thing's people, not
+        # a head count of the users (it drafted "users 50, daily active users 5")
+        return
     if role == "people":
         add(
             Figure("people", value, quote(text[start:stop]), start, subject=subject, scope=clause),
