@@ -90,14 +90,11 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "proctoring-bullets": "classified as crud over 'taken' (from '2 million exams taken a year': "
     "create_taken, get_taken, list_takens): no object store, queue or worker, nothing takes the "
     "webcam snapshots or checks them, no autosave",
-    "beds-nonnative": "classified as payments (create_payment at the 20,000 bed status changes a "
-    "day, get_payment, provider_webhook, a payment provider): nothing names the beds or wards",
     "loyalty-words": "classified as crud over purchases (create_purchase, get_purchase, "
     "list_purchases): nothing holds the points, their ledger or the members' balances, no "
     "redeem",
-    "meterbilling-mixed": "classified as payments plus telemetry: the worker applies payment "
-    "provider events and writes readings, nothing runs the monthly bills (create_payment carries "
-    "5,556/s from 'event writes 20M/h', read from '5M meters', the 3.5M cut at its point)",
+    "meterbilling-mixed": "classified as telemetry (no longer as payments: 'billing' with no "
+    "money paid is no payment): the worker writes readings, nothing runs the monthly bills",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on
@@ -106,9 +103,6 @@ XFAIL_CLEAN: dict[str, str] = {
     # 'p95 under 200ms' applied to the photo upload too, OP001) since a target under a label
     # ('Searches: ...') is that label's operations'
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "esign-terse": "the stated 'Sign p99 < 500ms' is applied to create_envelope, which puts the "
-    "PDF (1.5 MB) to the object store inline: 'blobs.put' alone takes 300 ms at p99, 60% of the "
-    "SLO (OP008)",
     "gamestate-rambling": "drafted as matchmaking, which the task says is done; the 80 ms round "
     "trip is applied to request_match and get_ticket, which put and get a 5 MB blob each (the "
     "replays' size taken as the item size of an entity named ',Blob'): p99 303 ms and 202 ms at "
@@ -123,11 +117,10 @@ XFAIL_RATES: dict[str, str] = {
     "(the 2M exams a year, 0.0634/s, the key's start rate under a name it does not find), "
     "get_taken and list_takens; the 6,000 snapshots/s and 2,000 autosaves/s at peak are "
     "carried by none",
-    "esign-terse": "create_envelope carries 1.93/s and 5.56/s at peak as stated, but no sign "
-    "operation: the 3 signers' 15M signatures a month (5.79/s) are carried by none",
-    "beds-nonnative": "no status update or bed-board operation: the 20,000 changes a day are "
-    "create_payment's (0.231/s, 0.694/s at peak from an assumed 3x, not the stated 4x: "
-    "0.926/s), and the 200,000 board views a day (2.31/s) are carried by none",
+    "beds-nonnative": "update_bed_status carries the 20,000 changes a day (0.231/s, 0.926/s at "
+    "the stated 4x), but view_bed_board carries an assumed 20% of the reads (0.463/s), not the "
+    "5,000 nurses x 40 views a day (2.31/s): the number reader reads '40 time in a day' per bed "
+    "with the subject 'nurse' (see XFAIL_NUMBERS)",
     "loyalty-words": "create_purchase carries 13.9/s and 41.7/s at peak (the peak from an "
     "assumed 3x, 'not in the task', which equals the stated 'three times the daily average'), "
     "but no balance operation: 4M members twice a week (13.2/s) are carried by none",

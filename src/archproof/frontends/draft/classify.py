@@ -176,8 +176,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "payments": (
         "transactional payments: idempotent, fail-closed money movement",
-        r"\bpayments?\b|\bpay\b|\bpays\b|checkout|billing|\bcharges?\b|\brefunds?\b|\bwallet"
-        r"|money|\bfares?\b|\binvoice|stripe|\bledger|\btransfers?\b",
+        r"\bpayments?\b|\bpay\b|\bpays\b|checkout|\brefunds?\b|\bwallet"
+        r"|money|\bfares?\b|\binvoice|stripe",
     ),
     "message_queue": (
         "message queue / log (Kafka-like): publishes appended to a partitioned, replicated "
@@ -261,6 +261,18 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|reservations?|\borders\b|(?:an?|the|new|place|places|placing|customer|purchase)"
         r"\s+order\b|\border\s+(?:history|status|management|service|system)\b"
         r"|\bproducts?\b|\btickets?\b",
+    ),
+}
+
+# Words that call a block only when the task also speaks of money: a patient's transfer, a
+# battery's charge, a ledger of loyalty points or a utility's billing run are not card
+# payments (fresh9's hospital beds were drafted as payments for "admission, discharge,
+# transfer"). Pattern id → (the words, the money that must be beside them).
+MONEY_WORDS: dict[str, tuple[str, str]] = {
+    "payments": (
+        r"billing|\bcharge[sd]?\b|\bledger|\btransfers?\b",
+        r"[$€£¥]|\b(?:usd|eur|gbp|dollars?|euros?|cents?|cards?|banks?|funds?|prices?|fees?"
+        r"|paid|pay\w*|money|currenc\w*|subscriptions?)\b",
     ),
 }
 
@@ -372,6 +384,10 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     found: list[PatternMatch] = []
     for pid, (description, regex) in PATTERNS.items():
         match = re.search(regex, text, re.IGNORECASE)
+        if match is None and pid in MONEY_WORDS:
+            words, money = MONEY_WORDS[pid]
+            if re.search(money, text, re.IGNORECASE):
+                match = re.search(words, text, re.IGNORECASE)
         if match is not None:
             found.append(PatternMatch(pid, description, match.group(0), match.start()))
     fleet = reporting_fleet(reading) if reading is not None else None
