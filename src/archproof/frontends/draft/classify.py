@@ -179,6 +179,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\bpayments?\b|\bpay\b|\bpays\b|checkout|\brefunds?\b|\bwallet"
         r"|money|\bfares?\b|\binvoice|stripe",
     ),
+    "points": (
+        "loyalty points (miles, credits, rewards): an append-only ledger of earns and "
+        "redemptions with a balance per member, redeemed never below zero",
+        # points people earn and spend, not data points nor a point in time
+        r"\bloyalty\b|\bfrequent[- ]flyer\b|\b(?:reward|bonus|loyalty)\s+points?\b"
+        r"|\b(?:earn|redeem|collect)\w*\s+(?:\w+\s+){0,2}?(?:points?|miles|credits?)\b"
+        r"|\bstore\s+credits?\b|\bin[- ]game\s+(?:credits?|coins?|currenc\w*)\b",
+    ),
     "message_queue": (
         "message queue / log (Kafka-like): publishes appended to a partitioned, replicated "
         "log; every consumer group fetches every message from its own offset",
@@ -310,6 +318,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "otp": frozenset({"crud", "notifications", "auth", "rate_limit", "messaging"}),
     # the messages are the queue's ("messag" is chat's word too), and its streams, events,
     # jobs and consumers are the log's, not media, analytics, batch work or notifications
+    # the purchases that earn points are the till's (not a crud over them nor a payment)
+    "points": frozenset({"crud", "payments"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),

@@ -1,0 +1,40 @@
+"""Points earned and redeemed are a ledger with balances (fresh9's loyalty programme was
+drafted as crud over purchases: nothing held the points or the balances, no redeem)."""
+
+from __future__ import annotations
+
+import pytest
+from test_fresh import rate_mismatches
+
+from archproof.frontends.draft import draft
+from archproof.model import walk_calls
+
+
+@pytest.mark.parametrize(
+    ("task", "avg"),
+    [
+        # 500,000 flights a day / 86,400 s = 5.787/s, one earn per flight
+        (
+            "An airline's frequent flyer programme: 30 million members earn miles on every "
+            "flight, about 500,000 flights a day, and redeem miles for upgrades.",
+            "5.787",
+        ),
+        # 10 million levels a day / 86,400 s = 115.74/s
+        (
+            "In-game credits for a mobile game: players earn credits for each level they "
+            "finish, about 10 million levels a day, and spend credits in the shop. A credit "
+            "must never be spent twice.",
+            "115.74",
+        ),
+    ],
+)
+def test_points_are_earned_into_a_ledger_and_redeemed_from_a_balance(task: str, avg: str) -> None:
+    drafted = draft(task)
+    ops = {op.id: op for op in drafted.design.operations}
+    assert rate_mismatches({"rates": [{"op": ["earn"], "avg": avg}]}, drafted) == []
+    redeem = next(op for op in ops.values() if "redeem" in op.id)
+    assert redeem.idempotency_key is not None
+    # never below zero: the decrement is conditional, fail closed
+    assert any(getattr(c, "on_failure", None) == "fail_closed" for c in walk_calls(redeem.calls))
+    assert any("balance" in op_id for op_id in ops)
+    assert {"PointsEntry", "PointsBalance"} <= {e.id for e in drafted.design.entities}
