@@ -356,6 +356,23 @@ def _from_reading(found: Extracted) -> None:
             if fig.kind == "rate" and q.per in _PEOPLE_PER_WHAT and not fig.per_user:
                 # "Users … create 1 post a day": the reader says per user; scale by the DAU
                 figures[index] = replace(fig, per_user=True, peak=False)
+        if q.unit == "seconds" and q.subject.endswith("latency") and not overlapping:
+            # "must answer within two hundred milliseconds": a target the phrases above do
+            # not read (they read digits, and left "results in 200ms" alone on purpose)
+            if q.value <= 60 and not re.search(r"\d", q.text):
+                percentile, note = _percentile(q.sentence, q.sentence)
+                figures.append(
+                    Figure(
+                        "latency",
+                        q.value,
+                        quote(q.describe()),
+                        q.start,
+                        percentile=percentile,
+                        scope=q.sentence,
+                        note=note,
+                    )
+                )
+            continue
         if q.unit != "count" or not q.subject:
             continue
         subject_words = q.subject.split()
