@@ -273,18 +273,36 @@ def crud(ctx: Ctx) -> None:
     # the things swiped are what people read, one at a time; their swipes are listed
     shown = acted or key
     read_id = f"{look or 'get'}_{shown}"
+    # the board the task names shows every thing's status: it is the read, all of it
+    board = status and ctx.mentions(r"\bboards?\b")
+    if board:
+        read_id = f"view_{key}_board"
     get = ctx.op(
         OpSpec(
             id=read_id,
-            description=f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
+            description=f"GET /{key}s?status=: the board of the {key}s and their status"
+            if board
+            else f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
             if track
             else f"GET /{shown}s/{{id}}: read one {shown}",
             pattern="crud",
-            rate=reads if stated else reads * Fraction(4, 5),
+            rate=reads if stated or board else reads * Fraction(4, 5),
             rate_note=f'{rnote}, as the task states it ("{ctx.load.read_quote}")'
             if stated
+            else rnote + "; every read is of the board"
+            if board
             else rnote + "; 80% single reads (assumed)",
-            calls=ctx.front(read_id, [ctx.db("read", "point lookup by primary key")]),
+            calls=ctx.front(
+                read_id,
+                [
+                    ctx.db(
+                        "read",
+                        f"the current status of each {key}"
+                        if board
+                        else "point lookup by primary key",
+                    )
+                ],
+            ),
             keywords=(
                 "read",
                 "get",
@@ -293,27 +311,14 @@ def crud(ctx: Ctx) -> None:
                 "load",
                 "page",
                 *((look,) if look else ()),
+                *(("board", "list") if board else ()),
             ),
         )
     )
-    ctx.access(camel(shown), f"{shown}_by_id", "lookup", ("id",), None, get.id)
-    # the board the task names shows every thing's status: the list read is the board's
-    board = status and ctx.mentions(r"\bboards?\b")
-    if board:
-        ctx.op(
-            OpSpec(
-                id=f"view_{key}_board",
-                description=f"GET /{key}s?status=: the board of the {key}s and their status",
-                pattern="crud",
-                rate=reads * Fraction(1, 5),
-                rate_note=rnote + "; 20% board views (assumed)",
-                calls=ctx.front(
-                    f"view_{key}_board", [ctx.db("read", f"the current status of each {key}")]
-                ),
-                keywords=("board", "list", "view"),
-            )
-        )
-    elif not stated:
+    if not board:
+        ctx.access(camel(shown), f"{shown}_by_id", "lookup", ("id",), None, get.id)
+        ctx.lookups.append((get.id, camel(shown)))
+    if not board and not stated:
         listing = ctx.op(
             OpSpec(
                 id=f"list_{key}s",
@@ -326,7 +331,6 @@ def crud(ctx: Ctx) -> None:
             )
         )
         ctx.access(name, f"{key}s_by_owner", "range", (owner,), "created_at", listing.id)
-    ctx.lookups.append((get.id, camel(shown)))
     _reads_per_thing(ctx, key, writes)
     if written is not None:
         _acts_of_parties(ctx, key, written, writes)
@@ -342,10 +346,15 @@ def crud(ctx: Ctx) -> None:
         if acted
         else f"{(verb or 'create').capitalize()} {article(part or key)}"
     )
-    ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(shown)}"]
-    if board:
-        ctx.use_cases.append(f"See the board of the {key}s and their status")
-    elif not stated:
+    ctx.use_cases += [
+        made,
+        f"See the board of the {key}s and their status"
+        if board
+        else f"Track {article(key)}"
+        if track
+        else f"Read {article(shown)}",
+    ]
+    if not board and not stated:
         ctx.use_cases.append(f"List a user's {key}s")
 
 
