@@ -31,3 +31,9 @@ from archproof.frontends.draft import draft
 def test_each_party_acts_once_on_the_thing(task: str, op: str, avg: str) -> None:
     drafted = draft(task)
     assert rate_mismatches({"rates": [{"op": [op], "avg": avg}]}, drafted) == []
+
+
+def test_parties_who_only_read_record_nothing() -> None:
+    # viewers view a webinar: a read, not a write per viewer
+    drafted = draft("Webinar service. 3k webinars/day, avg 40 viewers each. View p99 < 300ms.")
+    assert "view_webinar" not in {op.id for op in drafted.design.operations}

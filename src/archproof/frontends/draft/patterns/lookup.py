@@ -8,7 +8,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import acted_template, make_entity, mutual_template
 from archproof.frontends.draft.extract import _WORD, PER_ITEM, Figure, status_changed
-from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
+from archproof.frontends.draft.lexicon import _READ_VERBS, _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
     object_storage,
@@ -463,6 +463,8 @@ def _acts_of_parties(ctx: Ctx, key: str, written: Figure, writes: Fraction) -> N
         verb = _agent_verb(singular(words[-1])) if words else None
         if verb is None or not ctx.mentions(rf"\b(?:un)?{verb}(?:e?s|e?d|ing)?\b"):
             continue
+        if verb in READ_ACTIONS or verb in _READ_VERBS:
+            continue  # viewers view: reads, nothing recorded per party
         party = singular(words[-1])
         op_id = f"{verb}_{key}"
         ctx.entity(camel(party))
