@@ -65,3 +65,20 @@ def test_a_latency_written_in_words_is_a_target(task: str, seconds: str) -> None
 
     found = extract(normalize(task))
     assert [f.value for f in found.all("latency")] == [Fraction(seconds)]
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "A weather network: 20,000 stations, each collects 6 data points every minute.",
+        "University course registration: students earn credits for each course they pass, "
+        "about 30,000 registrations a day.",
+    ],
+)
+def test_data_points_and_course_credits_are_no_loyalty_points(task: str) -> None:
+    from archproof.frontends.draft.classify import classify
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    text = normalize(task)
+    assert not classify(text, read_quantities(text)).has("points")

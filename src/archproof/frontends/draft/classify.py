@@ -182,9 +182,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "points": (
         "loyalty points (miles, credits, rewards): an append-only ledger of earns and "
         "redemptions with a balance per member, redeemed never below zero",
-        # points people earn and spend, not data points nor a point in time
+        # points people earn and spend, not data points a sensor collects nor the credits a
+        # student earns for a course (credits only where they are redeemed or spent)
         r"\bloyalty\b|\bfrequent[- ]flyer\b|\b(?:reward|bonus|loyalty)\s+points?\b"
-        r"|\b(?:earn|redeem|collect)\w*\s+(?:\w+\s+){0,2}?(?:points?|miles|credits?)\b"
+        r"|\b(?:earn|redeem|collect)\w*\s+(?:(?!data\b)\w+\s+){0,2}?(?:points?|miles)\b"
+        r"|\bredeem\w*\s+(?:\w+\s+){0,2}?credits?\b"
         r"|\bstore\s+credits?\b|\bin[- ]game\s+(?:credits?|coins?|currenc\w*)\b",
     ),
     "message_queue": (
