@@ -21,6 +21,9 @@ def _blocks(task: str) -> set[str]:
     [
         "A warehouse robot fleet: 2,000 robots, each goes back to its dock about 6 times a "
         "day, and a robot's charge level is reported every 30 seconds.",
+        # a payload is no payment
+        "Drone fleet tracking: 5,000 drones report their battery charge and payload weight "
+        "every 10 seconds.",
         "Airport baggage tracking: 150,000 bags a day, each scanned at check-in, at every "
         "transfer between flights and at the carousel.",
     ],

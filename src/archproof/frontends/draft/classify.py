@@ -282,7 +282,7 @@ MONEY_WORDS: dict[str, tuple[str, str]] = {
     "payments": (
         r"billing|\bcharge[sd]?\b|\bledger|\btransfers?\b",
         r"[$€£¥]|\b(?:usd|eur|gbp|dollars?|euros?|cents?|cards?|banks?|funds?|prices?|fees?"
-        r"|paid|pay\w*|money|currenc\w*|subscriptions?)\b",
+        r"|paid|pay(?:s|ing|ments?|outs?|able)?|money|currenc\w*|subscriptions?)\b",
     ),
 }
 
