@@ -178,8 +178,18 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "payments": (
         "transactional payments: idempotent, fail-closed money movement",
-        r"\bpayments?\b|\bpay\b|\bpays\b|checkout|billing|\bcharges?\b|\brefunds?\b|\bwallet"
-        r"|money|\bfares?\b|\binvoice|stripe|\bledger|\btransfers?\b",
+        r"\bpayments?\b|\bpay\b|\bpays\b|checkout|\brefunds?\b|\bwallet"
+        r"|money|\bfares?\b|\binvoice|stripe",
+    ),
+    "points": (
+        "loyalty points (miles, credits, rewards): an append-only ledger of earns and "
+        "redemptions with a balance per member, redeemed never below zero",
+        # points people earn and spend, not data points a sensor collects nor the credits a
+        # student earns for a course (credits only where they are redeemed or spent)
+        r"\bloyalty\b|\bfrequent[- ]flyer\b|\b(?:reward|bonus|loyalty)\s+points?\b"
+        r"|\b(?:earn|redeem|collect)\w*\s+(?:(?!data\b)\w+\s+){0,2}?(?:points?|miles)\b"
+        r"|\bredeem\w*\s+(?:\w+\s+){0,2}?credits?\b"
+        r"|\bstore\s+credits?\b|\bin[- ]game\s+(?:credits?|coins?|currenc\w*)\b",
     ),
     "message_queue": (
         "message queue / log (Kafka-like): publishes appended to a partitioned, replicated "
@@ -271,6 +281,18 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Words that call a block only when the task also speaks of money: a patient's transfer, a
+# battery's charge, a ledger of loyalty points or a utility's billing run are not card
+# payments (fresh9's hospital beds were drafted as payments for "admission, discharge,
+# transfer"). Pattern id → (the words, the money that must be beside them).
+MONEY_WORDS: dict[str, tuple[str, str]] = {
+    "payments": (
+        r"billing|\bcharge[sd]?\b|\bledger|\btransfers?\b",
+        r"[$€£¥]|\b(?:usd|eur|gbp|dollars?|euros?|cents?|cards?|banks?|funds?|prices?|fees?"
+        r"|paid|pay(?:s|ing|ments?|outs?|able)?|money|currenc\w*|subscriptions?)\b",
+    ),
+}
+
 # A main block that does the job another block would otherwise do: the other is dropped
 # when the first is primary ("impressions ... for billing" is not a payment flow).
 ABSORBS: dict[str, frozenset[str]] = {
@@ -305,6 +327,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "otp": frozenset({"crud", "notifications", "auth", "rate_limit", "messaging"}),
     # the messages are the queue's ("messag" is chat's word too), and its streams, events,
     # jobs and consumers are the log's, not media, analytics, batch work or notifications
+    # the purchases that earn points are the till's (not a crud over them nor a payment)
+    "points": frozenset({"crud", "payments"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),
@@ -382,6 +406,10 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     found: list[PatternMatch] = []
     for pid, (description, regex) in PATTERNS.items():
         match = re.search(regex, text, re.IGNORECASE)
+        if match is None and pid in MONEY_WORDS:
+            words, money = MONEY_WORDS[pid]
+            if re.search(money, text, re.IGNORECASE):
+                match = re.search(words, text, re.IGNORECASE)
         if match is not None:
             found.append(PatternMatch(pid, description, match.group(0), match.start()))
     fleet = reporting_fleet(reading) if reading is not None else None

@@ -98,6 +98,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "finance": ("Transaction",),
     "id_generator": ("WorkerLease",),
     "telemetry": ("Reading",),
+    "points": ("PointsEntry",),
     "webhooks": ("WebhookEvent",),
     "otp": ("OneTimeCode",),
     "deploy": ("Build",),

@@ -62,6 +62,8 @@ DEFAULT_RATIO: dict[str, Fraction] = {
 PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "shortener": frozenset({"link", "paste"}),
     "payments": frozenset({"payment", "order"}),
+    # points are earned on what members buy (the till's purchases)
+    "points": frozenset({"point", "order", "purchase", "transaction"}),
     "messaging": frozenset({"message"}),
     "feed": frozenset({"post", "comment", "like"}),
     "media": frozenset({"media"}),

@@ -288,6 +288,27 @@ TEMPLATES: dict[str, Template] = {
         },
         note="double-entry: every payment writes balanced debit and credit rows, never updated",
     ),
+    # the payments ledger's discipline (rows never updated, the balance moved in the same
+    # transaction) for points earned and redeemed
+    "PointsEntry": Template(
+        {
+            "id": "uuid",
+            "source_id": _unique("str", 64),
+            "member_id": "ref(User)",
+            "kind": "enum(earn|redeem|expire)",
+            "points": "int",
+            "expires_at": "datetime?",
+            "created_at": "datetime",
+        },
+        note="append-only: earn rows keyed by the source's id (the purchase), redeem rows "
+        "by the client's redemption id; never updated",
+    ),
+    "PointsBalance": Template(
+        {"member_id": "ref(User)", "points": "int", "updated_at": "datetime"},
+        key=("member_id",),
+        note="one row per member, moved with its ledger rows in one transaction; a "
+        "redemption decrements it only where it covers the points (never below zero)",
+    ),
     "Order": Template(
         {
             "id": "uuid",

@@ -371,6 +371,23 @@ def _from_reading(found: Extracted) -> None:
             if fig.kind == "rate" and q.per in _PEOPLE_PER_WHAT and not fig.per_user:
                 # "Users … create 1 post a day": the reader says per user; scale by the DAU
                 figures[index] = replace(fig, per_user=True, peak=False)
+        if q.unit == "seconds" and q.subject.endswith("latency") and not overlapping:
+            # "must answer within two hundred milliseconds": a target the phrases above do
+            # not read (they read digits, and left "results in 200ms" alone on purpose)
+            if q.value <= 60 and not re.search(r"\d", q.text):
+                percentile, note = _percentile(q.sentence, q.sentence)
+                figures.append(
+                    Figure(
+                        "latency",
+                        q.value,
+                        quote(q.describe()),
+                        q.start,
+                        percentile=percentile,
+                        scope=q.sentence,
+                        note=note,
+                    )
+                )
+            continue
         if q.unit != "count" or not q.subject:
             continue
         subject_words = q.subject.split()
@@ -415,7 +432,9 @@ def _from_reading(found: Extracted) -> None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
             role, subject = known if known else (_unknown_role(q, found.reading), head)
-            if _looked_up(q):
+            if status_changed(q):
+                role = "write"  # "Gate status changes about 3,000 times a day": a status set
+            elif _looked_up(q):
                 role = "read"  # "check a parcel's status 20 million times a day"
             per_user = q.per in _PEOPLE_PER_WHAT
             figures.append(
@@ -504,6 +523,30 @@ def _looked_up(q: Quantity) -> bool:
     (a status is written when posted, read when checked)."""
     words = {w.lower() for w in _WORD.findall(q.sentence)}
     return bool(re.search(r"\btimes\b", q.text, re.IGNORECASE)) and bool(words & _LOOK_VERBS)
+
+
+# What a count of changes of a thing's state counts ("Gate status changes about 3,000 times
+# a day", "The status of beds change around 20,000 time per day").
+_CHANGES = frozenset({"change", "update", "transition"})
+_STATUS_OF = re.compile(
+    r"\b(?:status|state)(?:es)?\s+of\s+(?:the\s+|all\s+|every\s+|each\s+|a\s+)?([a-z]+)"
+    r"|\b([a-z]+)(?:'s)?\s+(?:status|state)(?:es)?\s+(?:changes?|updates?|transitions?)\b",
+    re.IGNORECASE,
+)
+
+
+def status_changed(q: Quantity) -> str | None:
+    """The thing whose status a rate of changes counts, named in its sentence ("The status
+    of beds change around 20,000 time per day" → bed): a count of times that is about the
+    thing that changes, not about its actions; else None."""
+    words = [w.lower() for w in _WORD.findall(q.subject or "")]
+    if not words or singular(words[-1]) not in _CHANGES:
+        return None
+    named = _STATUS_OF.search(q.sentence)
+    if named is None:
+        return None
+    thing = singular((named.group(1) or named.group(2)).lower())
+    return thing if thing.isalpha() and thing not in _CHANGES else None
 
 
 # The note of a rate of actions done to each of a stated number of things (scans).

@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.entities import TEMPLATES
-from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD
+from archproof.frontends.draft.extract import _FILLER, _LOAD_HEADS, _WORD, status_changed
 from archproof.frontends.draft.lexicon import (
     _READ_VERBS,
     _WRITE_VERBS,
@@ -119,9 +119,10 @@ def main_thing(reading: Reading, text: str = "") -> str | None:
         rate = q.per_second
         if q.unit != "count" or rate is None or not q.subject:
             continue
-        if re.search(r"\btimes?\b", q.text, re.IGNORECASE):
+        changed = status_changed(q)
+        if changed is None and re.search(r"\btimes?\b", q.text, re.IGNORECASE):
             continue
-        thing = (action_counted(q, text) if text else None) or thing_counted(q.subject)
+        thing = changed or (action_counted(q, text) if text else None) or thing_counted(q.subject)
         if thing is not None and (best is None or rate > best[0]):
             best = (rate, thing)
     return best[1] if best else None

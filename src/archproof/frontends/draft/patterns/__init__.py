@@ -34,6 +34,7 @@ from archproof.frontends.draft.patterns.platform import (
     notifications,
     rate_limit,
 )
+from archproof.frontends.draft.patterns.points import points
 from archproof.frontends.draft.patterns.poller import poller
 from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
@@ -85,6 +86,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "deploy": deploy,
     "signalling": signalling,
     "message_queue": message_queue,
+    "points": points,
 }
 
 # Blocks that add steps to other blocks' operations run last.

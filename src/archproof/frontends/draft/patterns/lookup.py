@@ -7,8 +7,8 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import acted_template, make_entity, mutual_template
-from archproof.frontends.draft.extract import _WORD, PER_ITEM, Figure
-from archproof.frontends.draft.lexicon import _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
+from archproof.frontends.draft.extract import _WORD, PER_ITEM, Figure, status_changed
+from archproof.frontends.draft.lexicon import _READ_VERBS, _WRITE_VERBS, OUTSIDE_API, READ_ACTIONS
 from archproof.frontends.draft.patterns.common import (
     carries_main_load,
     object_storage,
@@ -22,7 +22,7 @@ from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OneOfSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import article, camel, quote, singular
-from archproof.frontends.draft.things import entity_noun, is_action
+from archproof.frontends.draft.things import entity_noun, is_action, thing_counted
 from archproof.model import Principle
 from archproof.numbers import sig
 
@@ -201,8 +201,14 @@ def crud(ctx: Ctx) -> None:
     # a template's own owner field (an Order's user_id), else the generic template's
     fields = ctx.entities[name].fields
     owner = next((f for f, spec in fields.items() if spec == "ref(User)"), "owner_id")
+    # "The status of beds change around 20,000 time per day": the write sets a bed's
+    # status (and keeps its history), it makes no new bed
+    counted = ctx.load.extracted.reading.covering(written.start) if written else None
+    status = isinstance(counted, Quantity) and status_changed(counted) == key and not acted
     write_id = (
-        f"{act}_{key}"
+        f"update_{key}_status"
+        if status
+        else f"{act}_{key}"
         if act
         else f"{key}_{acted}"
         if acted
@@ -211,7 +217,9 @@ def crud(ctx: Ctx) -> None:
     create = ctx.op(
         OpSpec(
             id=write_id,
-            description=f"POST /{key}s/{{id}}/{act}s: record {article(act)} of {article(key)}"
+            description=f"PUT /{key}s/{{id}}/status: set the status of {article(key)}"
+            if status
+            else f"POST /{key}s/{{id}}/{act}s: record {article(act)} of {article(key)}"
             if act
             else f"POST /{acted}s/{{id}}/{key}s: record {article(key)} of {article(acted)}"
             if acted
@@ -229,7 +237,10 @@ def crud(ctx: Ctx) -> None:
                     *_outside_checks(ctx),
                     ctx.db(
                         "write",
-                        f"append the {act} to the {key}"
+                        f"set the {key}'s status and append the change to its history, in one "
+                        "transaction"
+                        if status
+                        else f"append the {act} to the {key}"
                         if act
                         # on the primary, in one transaction: a replica could miss a reverse
                         # action made a moment ago, and two on each other would make no pair
@@ -241,7 +252,14 @@ def crud(ctx: Ctx) -> None:
                     *(_mutual_calls(ctx, key, acted, mutual, write_id) if acted and mutual else []),
                 ],
             ),
-            keywords=("create", "write", "add", "post", *(w for w in (act, verb) if w)),
+            keywords=(
+                "create",
+                "write",
+                "add",
+                "post",
+                *(w for w in (act, verb) if w),
+                *(("update", "status", "change") if status else ()),
+            ),
         )
     )
     # Stated reads are the reads: one operation carries the figure, never an assumed share
@@ -255,18 +273,36 @@ def crud(ctx: Ctx) -> None:
     # the things swiped are what people read, one at a time; their swipes are listed
     shown = acted or key
     read_id = f"{look or 'get'}_{shown}"
+    # the board the task names shows every thing's status: it is the read, all of it
+    board = status and ctx.mentions(r"\bboards?\b")
+    if board:
+        read_id = f"view_{key}_board"
     get = ctx.op(
         OpSpec(
             id=read_id,
-            description=f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
+            description=f"GET /{key}s?status=: the board of the {key}s and their status"
+            if board
+            else f"GET /{key}s/{{id}}: track {article(key)} (its {act}s so far)"
             if track
             else f"GET /{shown}s/{{id}}: read one {shown}",
             pattern="crud",
-            rate=reads if stated else reads * Fraction(4, 5),
+            rate=reads if stated or board else reads * Fraction(4, 5),
             rate_note=f'{rnote}, as the task states it ("{ctx.load.read_quote}")'
             if stated
+            else rnote + "; every read is of the board"
+            if board
             else rnote + "; 80% single reads (assumed)",
-            calls=ctx.front(read_id, [ctx.db("read", "point lookup by primary key")]),
+            calls=ctx.front(
+                read_id,
+                [
+                    ctx.db(
+                        "read",
+                        f"the current status of each {key}"
+                        if board
+                        else "point lookup by primary key",
+                    )
+                ],
+            ),
             keywords=(
                 "read",
                 "get",
@@ -275,11 +311,14 @@ def crud(ctx: Ctx) -> None:
                 "load",
                 "page",
                 *((look,) if look else ()),
+                *(("board", "list") if board else ()),
             ),
         )
     )
-    ctx.access(camel(shown), f"{shown}_by_id", "lookup", ("id",), None, get.id)
-    if not stated:
+    if not board:
+        ctx.access(camel(shown), f"{shown}_by_id", "lookup", ("id",), None, get.id)
+        ctx.lookups.append((get.id, camel(shown)))
+    if not board and not stated:
         listing = ctx.op(
             OpSpec(
                 id=f"list_{key}s",
@@ -292,20 +331,30 @@ def crud(ctx: Ctx) -> None:
             )
         )
         ctx.access(name, f"{key}s_by_owner", "range", (owner,), "created_at", listing.id)
-    ctx.lookups.append((get.id, camel(shown)))
     _reads_per_thing(ctx, key, writes)
+    if written is not None:
+        _acts_of_parties(ctx, key, written, writes)
     offload_slow_work(ctx, create.id, key)
     ctx.primary_write = ctx.primary_write or create.id
     ctx.primary_read = ctx.primary_read or get.id
     made = (
-        f"Record {article(act)} of {article(key)}"
+        f"Set the status of {article(key)}"
+        if status
+        else f"Record {article(act)} of {article(key)}"
         if act
         else f"Record {article(key)} of {article(acted)}"
         if acted
         else f"{(verb or 'create').capitalize()} {article(part or key)}"
     )
-    ctx.use_cases += [made, f"Track {article(key)}" if track else f"Read {article(shown)}"]
-    if not stated:
+    ctx.use_cases += [
+        made,
+        f"See the board of the {key}s and their status"
+        if board
+        else f"Track {article(key)}"
+        if track
+        else f"Read {article(shown)}",
+    ]
+    if not board and not stated:
         ctx.use_cases.append(f"List a user's {key}s")
 
 
@@ -398,6 +447,58 @@ def _reads_per_thing(ctx: Ctx, key: str, writes: Fraction) -> None:
         ctx.access(camel(thing), f"{thing}_by_id", "lookup", ("id",), None, read.id)
         ctx.lookups.append((read.id, camel(thing)))
         ctx.use_cases.append(f"{action.capitalize()} {article(thing)}")
+
+
+def _acts_of_parties(ctx: Ctx, key: str, written: Figure, writes: Fraction) -> None:
+    """Parties counted per written thing who each act on it, the action named in the task
+    too ("avg 3 signers each" envelope, "Sign p99 < 500ms"): an operation for the action at
+    the things' rate × the parties, each recorded once per party (a retry is a no-op)."""
+    thing = thing_counted(written.subject) if written.subject else None
+    for q in ctx.load.extracted.reading.placed:
+        if q.unit != "count" or q.per is None or q.per_second is not None or not q.subject:
+            continue
+        if thing is None or singular(q.per.split()[-1]) != thing:
+            continue
+        words = [w.lower() for w in _WORD.findall(q.subject)]
+        verb = _agent_verb(singular(words[-1])) if words else None
+        if verb is None or not ctx.mentions(rf"\b(?:un)?{verb}(?:e?s|e?d|ing)?\b"):
+            continue
+        if verb in READ_ACTIONS or verb in _READ_VERBS:
+            continue  # viewers view: reads, nothing recorded per party
+        party = singular(words[-1])
+        op_id = f"{verb}_{key}"
+        ctx.entity(camel(party))
+        ctx.op(
+            OpSpec(
+                id=op_id,
+                description=f"POST /{key}s/{{id}}/{verb}: one {party} {verb}s {article(key)}",
+                pattern="crud",
+                rate=writes * q.value,
+                rate_note=f'{sig(float(q.value))} {party}s per {key} ("{quote(q.describe())}") '
+                f"× the {key} writes",
+                reads=False,
+                idempotency_key=f"({key} id, {party} id) unique: a repeated {verb} is a no-op",
+                calls=ctx.front(
+                    op_id,
+                    [ctx.db("write", f"record the {party}'s {verb} against the {key}")],
+                ),
+                keywords=(verb,),
+            )
+        )
+        ctx.use_cases.append(f"Each {party} {verb}s {article(key)}")
+
+
+def _agent_verb(noun: str) -> str | None:
+    """The action an agent noun names ('signer' → sign, 'reviewer' → review, 'approver' →
+    approve, 'auditor' → audit), or None when the noun names no doer."""
+    if len(noun) < 5 or not noun.endswith(("er", "or")):
+        return None
+    stem = noun[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        stem = stem[:-1]  # bidder → bid
+    if stem.endswith(("v", "at", "c", "u", "ut")):
+        stem += "e"  # approver → approve, validator → validate, producer → produce
+    return stem
 
 
 def _outside_checks(ctx: Ctx) -> list[CallSpec]:
