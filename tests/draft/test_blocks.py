@@ -275,6 +275,19 @@ def test_seats_stated_per_section_are_counted_over_every_section() -> None:
     assert "get none" not in _decided(d, "booking-waiting-room")[2]
 
 
+def test_drivers_report_at_the_stated_interval_and_a_stated_peak_stays_the_peak() -> None:
+    """An outsider's ride hailing: '1M drivers online at peak' sending 'every 5 seconds' was
+    sized as 1M drivers every 4 s (assumed) as an average: 250k/s, ×3 = 750k/s at peak.
+    Written first: 1M ÷ 5 s = 200k/s at peak, its average ÷ the peak factor 3."""
+    d = _draft(
+        "Design a ride hailing service: 20M rides per day, drivers send location every 5 "
+        "seconds, 1M drivers online at peak, match a rider to a driver within 2 seconds."
+    )
+    model = lower(d.design)
+    assert model.rate("update_location").peak == pytest.approx(200_000)
+    assert model.rate("request_ride").average == pytest.approx(20e6 / 86_400)
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "

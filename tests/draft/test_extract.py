@@ -308,3 +308,27 @@ def test_n_times_more_than_average_is_a_stated_peak_factor() -> None:
     found = _x("Riders book 50,000 trips a day; on Fridays trips are 5 time more than average.")
     peak = found.first("peak_factor")
     assert peak is not None and peak.value == 5
+
+
+def test_a_fleets_count_is_in_the_clause_of_its_period() -> None:
+    """An outsider's ride hailing: '20M rides per day, drivers send location every 5
+    seconds' was read as 20M senders every 5 s (4M/s, request_ride's rate): the count of a
+    fleet's period is in the period's own clause, not an earlier one's."""
+    found = _x(
+        "Design a ride hailing service: 20M rides per day, drivers send location every 5 "
+        "seconds, 1M drivers online at peak."
+    )
+    assert not any(f.kind == "rate" and f.value == 4_000_000 for f in found.figures)
+    rides = [f for f in found.figures if f.kind == "rate" and f.value == Fraction(20_000_000, DAY)]
+    assert len(rides) == 1
+
+
+def test_a_period_is_no_latency_target() -> None:
+    """'drivers send location every 5 seconds, ... match a rider to a driver within 2
+    seconds' made 'p99 latency (update_location) 5s': a duration after 'every' is how often
+    something happens, never a target."""
+    found = _x(
+        "Design a ride hailing service: 20M rides per day, drivers send location every 5 "
+        "seconds, 1M drivers online at peak, match a rider to a driver within 2 seconds."
+    )
+    assert [f.value for f in found.figures if f.kind == "latency"] == [2]

@@ -185,6 +185,7 @@ _EVERY_N = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n")
+_EACH_OF_THE_COUNT = re.compile(r"\s*(?:each|every\s+one|which|that|who)\b", re.I)
 _PER_USER = re.compile(
     r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
     r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post)s?\b)"
@@ -724,11 +725,16 @@ def _per_year(factor: Fraction, period: str) -> Fraction:
 def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
     """`1M drivers send their location every 4 seconds` → a rate of 250k updates/s."""
     for match in _PERIOD.finditer(text):
-        # the sentence's start: a full stop before a space or a line break, not the point of
-        # a decimal ("3.5M meters ... every 15 min" was read from "5M")
-        ends = list(_SENTENCE_END.finditer(text, 0, match.start()))
-        clause_start = ends[-1].start() if ends else -1
-        before = text[clause_start + 1 : match.start()]
+        # the period's own clause (a comma, a full stop before a space; not the point of a
+        # decimal: "3.5M meters ... every 15 min" was read from "5M"), so an earlier
+        # clause's count is not the fleet ("20M rides per day, drivers send location every
+        # 5 seconds" was 20M senders: 4M/s)
+        before = _before(text, match.start())
+        if not _NUMBER.search(before) and _EACH_OF_THE_COUNT.match(before):
+            # "3.5M meters, each sends a reading every 15 min": each of the count before
+            ends = list(_SENTENCE_END.finditer(text, 0, match.start()))
+            before = text[(ends[-1].start() + 1 if ends else 0) : match.start()]
+        clause_start = match.start() - len(before) - 1
         counts = list(_NUMBER.finditer(before))
         if not counts:
             continue
@@ -1057,7 +1063,9 @@ def _duration(
             # others within 100 ms"): a target of the write too
             if kind == "third_party_time" or seconds >= 1:
                 return
-    if seconds <= 60 and _LATENCY_WORDS.search(lowered):
+    # "every 5 seconds" is how often, never a target (a latency word elsewhere in the clause
+    # made "drivers send location every 5 seconds" a 5 s p99)
+    if seconds <= 60 and _LATENCY_WORDS.search(lowered) and not re.search(r"\bevery\s*$", before):
         percentile, note = _percentile(segment, before + text[start:stop])
         add(
             Figure(

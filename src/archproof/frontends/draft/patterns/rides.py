@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import average
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.numbers import plain
+
+_POSITION = re.compile(r"\b(?:location|position|gps|coordinates)\b", re.I)
 
 
 def rides(ctx: Ctx) -> None:
@@ -28,17 +34,46 @@ def rides(ctx: Ctx) -> None:
         )
     else:
         drivers = drivers_fig.value if drivers_fig else ctx.dau() / 10
-        updates = drivers / 4
-        unote = "assumed: each active driver sends its location every 4 s"
-        ctx.ledger.assumed(
-            "location updates",
-            f"{float(updates):,.0f}/s",
-            f"{float(drivers):,.0f} active drivers"
-            + ("" if drivers_fig else " (10% of DAU)")
-            + " × one update per 4 s",
-            "location-rate",
-            "How many drivers are online at peak, and how often do they report?",
+        # the stated interval ("drivers send location every 5 seconds"), else every 4 s
+        said = next(
+            (
+                q
+                for q in load.extracted.reading.placed
+                if q.unit == "seconds"
+                and q.role == "interval"
+                and q.value > 0
+                and _POSITION.search(q.subject)
+            ),
+            None,
         )
+        every = said.value if said is not None else Fraction(4)
+        # drivers counted "at peak" send the peak; the operation's rate is its average
+        counted = load.extracted.reading.covering(drivers_fig.start) if drivers_fig else None
+        at_peak_count = bool(getattr(counted, "peak", False))
+        updates = drivers / every / (load.peak_factor if at_peak_count else 1)
+        unote = (
+            f"{float(drivers):,.0f} drivers{' (at peak)' if at_peak_count else ''} × one update "
+            f"per {plain(float(every))} s"
+            + (" (from the task)" if said is not None else " (assumed)")
+            + (f" ÷ peak factor {load.peak_factor}" if at_peak_count else "")
+        )
+        how = (
+            unote.replace(" ÷ peak factor", ", average ÷ peak factor")
+            if at_peak_count
+            else f"{float(drivers):,.0f} active drivers"
+            + ("" if drivers_fig else " (10% of DAU)")
+            + f" × one update per {plain(float(every))} s"
+        )
+        if drivers_fig is not None and said is not None:  # both stated: derived, not assumed
+            ctx.ledger.derived("location updates", f"{float(updates):,.0f}/s", how)
+        else:
+            ctx.ledger.assumed(
+                "location updates",
+                f"{float(updates):,.0f}/s",
+                how,
+                "location-rate",
+                "How many drivers are online at peak, and how often do they report?",
+            )
     ride_rate, rnote = ctx.rate(
         frozenset({"ride", "delivery"}),
         WRITES,
