@@ -791,6 +791,19 @@ def test_typeahead_suggests_on_every_keystroke_of_each_search() -> None:
     assert not any("How fresh must suggestions be" in line for line in d.yaml.splitlines())
 
 
+def test_typeahead_keystroke_requests_per_search_multiply_the_searches() -> None:
+    """Another outsider's wording: 'each search sends 8 keystroke requests' drafted suggest
+    at the 5M searches a day and submit_search at a fifth of that ('assumed keystrokes').
+    Written first: suggest 5M × 8 = 40M a day, submit_search the 5M."""
+    d = _draft(
+        "Design a typeahead suggestion service for an e-commerce site with 5 million "
+        "searches a day; each search sends 8 keystroke requests; suggestions within 50 ms."
+    )
+    model = lower(d.design)
+    assert model.rate("suggest").average == pytest.approx(40e6 / 86_400)
+    assert model.rate("submit_search").average == pytest.approx(5e6 / 86_400)
+
+
 def test_typeahead_stated_keystrokes_are_the_suggestion_requests() -> None:
     d = _draft(
         "Design typeahead for e-shop search box, there is 10 million products names, users "

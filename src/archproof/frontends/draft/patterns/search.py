@@ -47,7 +47,9 @@ def _typed_per_search(ctx: Ctx) -> Quantity | None:
     for item in ctx.load.extracted.reading.placed:
         if item.unit != "count" or item.period is not None or not item.subject:
             continue
-        if singular(item.subject.split()[-1].lower()) in ("character", "keystroke", "letter"):
+        # "8 characters", "8 keystrokes", "8 keystroke requests" (any word of the subject)
+        words = {singular(w) for w in item.subject.lower().split()}
+        if words & {"character", "keystroke", "letter"}:
             return item
     return None
 
