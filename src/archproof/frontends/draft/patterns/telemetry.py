@@ -49,6 +49,9 @@ def telemetry(ctx: Ctx) -> None:
     )
     ctx.entity("Device")
     ctx.entity("Reading")
+    burst = _burst(ctx, fleet)
+    if burst is not None:
+        ctx.ledger.derived(f"peak {noun} reports", per_s(float(burst[0])), burst[1])
     if rate >= HUB_THRESHOLD:  # flat: the average is the peak
         stream = ctx.comp(
             "events",
@@ -67,6 +70,8 @@ def telemetry(ctx: Ctx) -> None:
             rate=rate,
             rate_note=note,
             flat=True,  # each device reports on its timer all day: no diurnal peak
+            peak=burst[0] if burst is not None else None,
+            peak_note=burst[1] if burst is not None else None,
             reads=False,
             idempotency_key=f"{noun} id + measured_at: a report sent twice is one row",
             calls=ctx.front(
@@ -128,6 +133,39 @@ def telemetry(ctx: Ctx) -> None:
     )
     ctx.use_cases += [f"Ingest every {noun}'s reports", "Store the readings for their retention"]
     ctx.ledger.ask(f"Do {noun}s buffer readings while offline and send them late (out of order)?")
+
+
+def _burst(ctx: Ctx, fleet: Fleet) -> tuple[Fraction, str] | None:
+    """A burst the task states ("80% land in the first 2 minutes after each quarter
+    hour"): a share of the fleet's reports within a window shorter than its period. That
+    share of the devices in the window is the readings' peak (devices × share ÷ window),
+    above the flat average; no assumed factor stands in for it."""
+    placed = ctx.load.extracted.reading.placed
+    for window in placed:
+        if window.unit != "seconds" or window.role != "window" or window.value >= fleet.interval:
+            continue
+        share = next(
+            (
+                q
+                for q in placed
+                if q.unit == "percent"
+                and q.sentence == window.sentence
+                and q.start < window.start
+                and 0 < q.value <= 100
+            ),
+            None,
+        )
+        if share is None:
+            continue
+        peak = fleet.devices.value * share.value / 100 / window.value
+        if peak <= fleet.rate:
+            continue
+        return peak, (
+            f'from the task: "{share.text}" of "{fleet.devices.describe()}" in "{window.text}" '
+            f"({Count(fleet.devices.value)} × {sig(float(share.value))}% ÷ "
+            f"{Duration(window.value)} = {per_s(float(peak))})"
+        )
+    return None
 
 
 # "Readings are rolled up hourly", "hourly averages", "downsampled to daily rollups".
