@@ -1536,3 +1536,43 @@ def test_a_queue_another_system_uses_is_not_a_second_job(task: str, main: str) -
     assert d.patterns[0] == main, d.patterns
     assert "message_queue" not in d.patterns
     assert not any(o.id in ("publish_message", "fetch_messages") for o in d.design.operations)
+
+
+# Session-state servers (fresh9 gamestate-rambling was drafted as matchmaking): each server
+# owns whole sessions in memory; inputs = sessions in progress × clients each × their rate,
+# results = sessions in progress ÷ how long one lasts. Expected figures written first.
+_PARTY_ROOMS = (
+    "Design the room servers for our online party game: each room has 8 players, and each "
+    "client sends its inputs to the server that owns the room 20 times a second. About 5,000 "
+    "rooms are active at once, and at peak it is 15,000. A round lasts 10 minutes; when it "
+    "ends we save the scores."
+)
+_FLIGHT_SIM = (
+    "A flight-simulator training platform: an authoritative server simulates each session, "
+    "with 4 pilots per session sending control inputs 60 times a second per pilot. Around "
+    "2,000 sessions run at the same time. A session lasts about 1 hour, and at the end we "
+    "store the debrief."
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "inputs", "inputs_peak", "ends"),
+    [
+        (_PARTY_ROOMS, 800_000, 2_400_000, 5_000 / 600),
+        # no peak stated: the assumed 3× over the stated average
+        (_FLIGHT_SIM, 480_000, 1_440_000, 2_000 / 3_600),
+    ],
+)
+def test_session_servers_carry_every_clients_inputs(
+    task: str, inputs: float, inputs_peak: float, ends: float
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "match_state"
+    model = lower(d.design)
+    send = model.rate("send_input")
+    assert float(send.average) == pytest.approx(inputs, rel=0.01)
+    assert float(send.peak) == pytest.approx(inputs_peak, rel=0.01)
+    assert float(model.rate("end_match").average) == pytest.approx(ends, rel=0.01)
+    server = next(c for c in d.design.components if c.id == "match_servers")
+    assert server.stateful
+

@@ -109,10 +109,6 @@ XFAIL_CLEAN: dict[str, str] = {
     "esign-terse": "the stated 'Sign p99 < 500ms' is applied to create_envelope, which puts the "
     "PDF (1.5 MB) to the object store inline: 'blobs.put' alone takes 300 ms at p99, 60% of the "
     "SLO (OP008)",
-    "gamestate-rambling": "drafted as matchmaking, which the task says is done; the 80 ms round "
-    "trip is applied to request_match and get_ticket, which put and get a 5 MB blob each (the "
-    "replays' size taken as the item size of an entity named ',Blob'): p99 303 ms and 202 ms at "
-    "peak (OP009), 'blobs.put' 67.3 ms (OP001)",
 }
 # fresh6's first run (keys in 0f4d0bf): every stated figure is now an operation's rate, and
 # the operation carrying it is named for the action (the key finds it by a word of its id).
@@ -134,9 +130,6 @@ XFAIL_RATES: dict[str, str] = {
     "meterbilling-mixed": "the chart views (3.47/s) are get_reading_history's, a name the key "
     "does not find (ingest_reading now carries the 3,889/s average and the bursts' 23,333/s "
     "peak, 80% of 3.5M in 2 minutes)",
-    "gamestate-rambling": "no input or match-result operation: the ops are matchmaking's "
-    "request_match at 30/s (the 30 inputs a second read as requests), get_ticket and get_stats; "
-    "the 19.2M inputs/s (48M/s at peak) and 55.6 results/s are carried by none",
 }
 
 

@@ -103,6 +103,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "deploy": ("Build",),
     "signalling": ("CallParticipant",),
     "message_queue": ("Record",),
+    "match_state": ("MatchResult",),
 }
 
 

@@ -791,6 +791,28 @@ TEMPLATES: dict[str, Template] = {
         key=("call_id", "user_id"),
         note="signalling_node: the server holding the participant's connection",
     ),
+    # what outlives a match held in a server's memory
+    "MatchResult": Template(
+        {
+            "match_id": "uuid",
+            "winner": "str(64)?",
+            "started_at": "datetime",
+            "ended_at": "datetime",
+            "replay_key": "str(200)?",
+        },
+        key=("match_id",),
+        note="written once when the match ends; the match id makes a resave a no-op",
+    ),
+    "PlayerStats": Template(
+        {
+            "match_id": "ref(MatchResult)",
+            "player_id": "uuid",
+            "score": "int",
+            "kills": "int",
+            "deaths": "int",
+        },
+        key=("match_id", "player_id"),
+    ),
 }
 
 

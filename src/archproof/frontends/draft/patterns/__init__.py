@@ -22,6 +22,7 @@ from archproof.frontends.draft.patterns.graph import graph
 from archproof.frontends.draft.patterns.idgen import id_generator
 from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.lookup import crud, shortener
+from archproof.frontends.draft.patterns.match_state import match_state
 from archproof.frontends.draft.patterns.matching import matching
 from archproof.frontends.draft.patterns.message_queue import message_queue
 from archproof.frontends.draft.patterns.messaging import messaging
@@ -85,6 +86,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "deploy": deploy,
     "signalling": signalling,
     "message_queue": message_queue,
+    "match_state": match_state,
 }
 
 # Blocks that add steps to other blocks' operations run last.
