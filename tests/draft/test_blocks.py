@@ -1576,3 +1576,35 @@ def test_session_servers_carry_every_clients_inputs(
     server = next(c for c in d.design.components if c.id == "match_servers")
     assert server.stateful
 
+
+# A bill run (fresh9 meterbilling was drafted as payments): billing as a batch over all
+# accounts within a window is a scheduled job, N a period on average and N ÷ the window
+# while it runs, not a payment flow. Expected figures written first.
+@pytest.mark.parametrize(
+    ("task", "average", "peak"),
+    [
+        (
+            "Telecom invoicing: 12M subscribers; the monthly invoice run over all subscribers "
+            "must finish within 10 hours. Subscribers look at their invoices 2M times a day.",
+            12_000_000 / 2_592_000,
+            12_000_000 / 36_000,
+        ),
+        (
+            "Cloud hosting usage billing: 60,000 customer accounts, usage priced by the hour; "
+            "the weekly invoice run over all accounts must finish in < 2 h. Customers open "
+            "their invoices 20k times a day.",
+            60_000 / 604_800,
+            60_000 / 7_200,
+        ),
+    ],
+)
+def test_a_bill_run_is_a_scheduled_job_over_all_accounts(
+    task: str, average: float, peak: float
+) -> None:
+    d = _draft(task)
+    assert "bill_run" in d.patterns and "payments" not in d.patterns
+    op = next(o for o in d.design.operations if o.id == "run_bills")
+    assert not op.sync
+    rate = lower(d.design).rate("run_bills")
+    assert float(rate.average) == pytest.approx(average, rel=0.01)
+    assert float(rate.peak) == pytest.approx(peak, rel=0.01)

@@ -95,9 +95,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "loyalty-words": "classified as crud over purchases (create_purchase, get_purchase, "
     "list_purchases): nothing holds the points, their ledger or the members' balances, no "
     "redeem",
-    "meterbilling-mixed": "classified as payments plus telemetry: the worker applies payment "
-    "provider events and writes readings, nothing runs the monthly bills (create_payment carries "
-    "5,556/s from 'event writes 20M/h', read from '5M meters', the 3.5M cut at its point)",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on

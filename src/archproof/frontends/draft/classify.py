@@ -183,6 +183,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"
         r"|tiny\s?url|bit\.ly|pastebin|paste\s?bin|\bpastes?\b",
     ),
+    "bill_run": (
+        "bill run: once a period a scheduled job prices every account's usage by its tariff "
+        "and writes its bill, within the window the task gives",
+        r"\b(?:bill|billing|invoice|invoicing)\s+runs?\b|\b(?:hourly|daily|weekly|monthly"
+        r"|yearly|annual(?:ly)?)\s+(?:bills|invoices|billing|invoicing)\b|\bbilling\s+cycles?\b",
+    ),
     "payments": (
         "transactional payments: idempotent, fail-closed money movement",
         r"\bpayments?\b|\bpay\b|\bpays\b|checkout|billing|\bcharges?\b|\brefunds?\b|\bwallet"
@@ -298,6 +304,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
+    # the run is the task's batch work
+    "bill_run": frozenset({"batch"}),
     # a match's saved stats are its result, not an analytics stream
     "match_state": frozenset({"crud", "analytics"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),
@@ -385,6 +393,7 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
         matches = list(re.finditer(regex, text, re.IGNORECASE))
         if matches and not any(_ruled_out(text, m) for m in matches):
             found.append(PatternMatch(pid, description, matches[0].group(0), matches[0].start()))
+    found = _bills_are_no_payments(text, found)
     fleet = reporting_fleet(reading) if reading is not None else None
     if fleet is not None:
         trigger = f"{fleet.devices.describe()}, {fleet.said.describe()}"
@@ -440,6 +449,22 @@ def _ruled_out(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 30) : match.start()].lower()
     after = text[match.end() : match.end() + 60].lower()
     return _NOT_BEFORE.search(before) is not None or _DONE_AFTER.match(after) is not None
+
+
+# Words of the payments block that name making bills, not moving money.
+_BILLING_WORDS = ("billing", "invoice")
+
+
+def _bills_are_no_payments(text: str, found: list[PatternMatch]) -> list[PatternMatch]:
+    """A task with a bill run whose only payment words are billing's ("Smart-meter
+    billing ... the bill run over all meters") makes bills: nothing in it charges, pays or
+    refunds, so no payment flow is drafted for it."""
+    if not any(p.id == "bill_run" for p in found):
+        return found
+    words = [m.group(0).lower() for m in re.finditer(PATTERNS["payments"][1], text, re.I)]
+    if all(w.startswith(_BILLING_WORDS) for w in words):
+        return [p for p in found if p.id != "payments"]
+    return found
 
 
 def _thing_first(text: str, reading: Reading, patterns: list[PatternMatch]) -> list[PatternMatch]:

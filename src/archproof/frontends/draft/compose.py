@@ -104,6 +104,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "signalling": ("CallParticipant",),
     "message_queue": ("Record",),
     "match_state": ("MatchResult",),
+    "bill_run": ("Bill",),
 }
 
 

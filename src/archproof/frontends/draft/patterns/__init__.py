@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.bill_run import bill_run
 from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
@@ -87,6 +88,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "signalling": signalling,
     "message_queue": message_queue,
     "match_state": match_state,
+    "bill_run": bill_run,
 }
 
 # Blocks that add steps to other blocks' operations run last.
