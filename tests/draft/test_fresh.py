@@ -124,9 +124,6 @@ XFAIL_RATES: dict[str, str] = {
     "loyalty-words": "create_purchase carries 13.9/s and 41.7/s at peak (the peak from an "
     "assumed 3x, 'not in the task', which equals the stated 'three times the daily average'), "
     "but no balance operation: 4M members twice a week (13.2/s) are carried by none",
-    "meterbilling-mixed": "the chart views (3.47/s) are get_reading_history's, a name the key "
-    "does not find (ingest_reading now carries the 3,889/s average and the bursts' 23,333/s "
-    "peak, 80% of 3.5M in 2 minutes)",
 }
 
 

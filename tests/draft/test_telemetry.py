@@ -209,3 +209,32 @@ def test_a_stated_burst_is_the_readings_peak(task: str, average: float, peak: fl
     rate = lower(draft(task).design).rate("ingest_reading")
     assert float(rate.average) == pytest.approx(average, rel=0.01)
     assert float(rate.peak) == pytest.approx(peak, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("task", "word", "average"),
+    [
+        # fresh9 meterbilling: "view usage charts ~300k times/day" was get_reading_history's
+        (
+            "Solar inverters: 200,000 inverters each report every 5 minutes; owners view "
+            "production graphs 1M times a day.",
+            "graph",
+            1_000_000 / 86_400,
+        ),
+        (
+            "Air-quality network: 40,000 sensors each report every 60 seconds; residents check "
+            "the pollution charts 500k times a day.",
+            "chart",
+            500_000 / 86_400,
+        ),
+    ],
+)
+def test_the_stated_history_reads_are_named_for_what_is_read(
+    task: str, word: str, average: float
+) -> None:
+    """A read rate the task states for charts or graphs is carried by an operation named
+    for them, so the stated figure has an operation a reader of the task would look for."""
+    d = draft(task)
+    ops = [o.id for o in d.design.operations if word in o.id]
+    assert ops, [o.id for o in d.design.operations]
+    assert float(lower(d.design).rate(ops[0]).average) == pytest.approx(average, rel=0.01)

@@ -166,7 +166,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "periodic poller: many external sources each polled on a period; a scheduler "
         "enqueues the due ones, fetch workers poll them and store what is new",
         r"\b(?:poll(?:ed|s|ing)?|re-?fetch(?:ed)?|checked|pinged|probed)\b[^.]{0,40}\bevery\b"
-        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}\bpoll"
+        # a poll, not "the pollution charts" after "every 60 seconds"
+        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}"
+        r"\bpoll(?:s|ed|ing|ers?)?\b"
         r"|\brss\b|\batom\s+feeds?|\b(?:feed|news|rss)\s+readers?\b|\bpodcast\s+(?:app|player)",
     ),
     "crawler": (

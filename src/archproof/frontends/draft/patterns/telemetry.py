@@ -287,6 +287,18 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
     ctx.use_cases.append(f"Change {article(noun)}'s {what} and push it to the {noun}")
 
 
+# What a stated read of the history is of, when the task names it: "view usage charts".
+_SHOWN = frozenset({"chart", "graph", "trend", "dashboard"})
+
+
+def _history_op(ctx: Ctx, noun: str) -> str:
+    """The history read's name: for what the task's stated reads are of ("Customers view
+    usage charts ~300k times/day": get_meter_charts), else get_reading_history."""
+    said = ctx.load.read_figure
+    shown = singular(said.subject) if said is not None and said.subject else ""
+    return f"get_{noun}_{shown}s" if shown in _SHOWN else "get_reading_history"
+
+
 def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
     """The reads the task names: a device's latest value, and its history (charts); the
     history reads the rollups when the readings are rolled up."""
@@ -315,16 +327,17 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
         )
         ctx.primary_read = ctx.primary_read or "get_latest_reading"
     if history:
+        history_op = _history_op(ctx, noun)
         ctx.op(
             OpSpec(
-                id="get_reading_history",
+                id=history_op,
                 description=f"GET /{noun}s/{{id}}/readings: {article(noun)}'s readings over a time "
                 "range (the charts)",
                 pattern="telemetry",
                 rate=ctx.load.reads * share[1],
                 rate_note="the main read load" + notes[1],
                 calls=ctx.front(
-                    "get_reading_history",
+                    history_op,
                     [
                         ctx.db(
                             "read",
@@ -338,14 +351,14 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
                 keywords=("history", "chart", "reading", noun),
             )
         )
-        ctx.primary_read = ctx.primary_read or "get_reading_history"
+        ctx.primary_read = ctx.primary_read or history_op
         ctx.access(
             "Reading",
             "readings_by_device",
             "range",
             ("device_id",),
             "measured_at",
-            "get_reading_history",
+            history_op,
         )
         if rollup:
             ctx.access(
@@ -354,5 +367,5 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
                 "range",
                 ("rollup_key",),
                 "period_start",
-                "get_reading_history",
+                history_op,
             )
