@@ -1608,3 +1608,48 @@ def test_a_bill_run_is_a_scheduled_job_over_all_accounts(
     rate = lower(d.design).rate("run_bills")
     assert float(rate.average) == pytest.approx(average, rel=0.01)
     assert float(rate.peak) == pytest.approx(peak, rel=0.01)
+
+
+# Live sessions with captures on a timer (fresh9 proctoring was drafted as crud over
+# 'taken'): captures = clients at once ÷ the interval, to an object store and checked by
+# workers off a queue; autosaves = clients ÷ their interval. A maximum at once is the
+# peak. Expected figures written before the drafter was run on these tasks.
+@pytest.mark.parametrize(
+    ("task", "capture", "session", "captures_peak", "saves_peak", "starts"),
+    [
+        (
+            "Remote call-centre shift monitoring: up to 8,000 agents work a shift at the same "
+            "time; each agent's webcam sends a frame every 60 seconds (about 200 KB), checked "
+            "for an empty seat. Agents' notes autosave every 20 seconds. About 30,000 shifts "
+            "started a month.",
+            "frame",
+            "shift",
+            8_000 / 60,
+            8_000 / 20,
+            30_000 / 2_592_000,
+        ),
+        (
+            "Online driving-theory tests: up to 5,000 candidates take a test at the same time; "
+            "each candidate's webcam sends a snapshot every 15 seconds (about 40 KB), checked "
+            "for a second person. Answers autosave every 10 seconds. About 600,000 tests "
+            "taken a year.",
+            "snapshot",
+            "test",
+            5_000 / 15,
+            5_000 / 10,
+            600_000 / 31_536_000,
+        ),
+    ],
+)
+def test_captures_on_a_timer_are_stored_and_checked_off_the_request(
+    task: str, capture: str, session: str, captures_peak: float, saves_peak: float, starts: float
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "live_captures"
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"object_store", "queue", "worker", "database"} <= kinds
+    model = lower(d.design)
+    assert float(model.rate(f"upload_{capture}").peak) == pytest.approx(captures_peak, rel=0.01)
+    assert float(model.rate("autosave").peak) == pytest.approx(saves_peak, rel=0.01)
+    assert float(model.rate(f"start_{session}").average) == pytest.approx(starts, rel=0.01)
+    assert any(o.id == f"check_{capture}" and not o.sync for o in d.design.operations)

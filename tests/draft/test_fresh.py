@@ -87,9 +87,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "database (create_vote), not buffered and counted in the background",
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "proctoring-bullets": "classified as crud over 'taken' (from '2 million exams taken a year': "
-    "create_taken, get_taken, list_takens): no object store, queue or worker, nothing takes the "
-    "webcam snapshots or checks them, no autosave",
     "beds-nonnative": "classified as payments (create_payment at the 20,000 bed status changes a "
     "day, get_payment, provider_webhook, a payment provider): nothing names the beds or wards",
     "loyalty-words": "classified as crud over purchases (create_purchase, get_purchase, "
@@ -112,10 +109,6 @@ XFAIL_CLEAN: dict[str, str] = {
 XFAIL_RATES: dict[str, str] = {
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "proctoring-bullets": "no snapshot, autosave or start operation: the ops are create_taken "
-    "(the 2M exams a year, 0.0634/s, the key's start rate under a name it does not find), "
-    "get_taken and list_takens; the 6,000 snapshots/s and 2,000 autosaves/s at peak are "
-    "carried by none",
     "esign-terse": "create_envelope carries 1.93/s and 5.56/s at peak as stated, but no sign "
     "operation: the 3 signers' 15M signatures a month (5.79/s) are carried by none",
     "beds-nonnative": "no status update or bed-board operation: the 20,000 changes a day are "

@@ -185,6 +185,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"
         r"|tiny\s?url|bit\.ly|pastebin|paste\s?bin|\bpastes?\b",
     ),
+    "live_captures": (
+        "live sessions whose clients send captures on a timer (webcam snapshots in a "
+        "proctored exam): captures to an object store, checked by workers off a queue",
+        r"\b(?:webcams?|cameras?)\b[^.\n]{0,60}\b(?:snapshots?|screenshots?|frames?|photos?"
+        r"|images?)\b[^.\n]{0,30}\bevery\b",
+    ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
         "and writes its bill, within the window the task gives",
@@ -306,6 +312,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
+    # the captures are its media, the sessions its own rows
+    "live_captures": frozenset({"crud", "media"}),
     # the run is the task's batch work
     "bill_run": frozenset({"batch"}),
     # a match's saved stats are its result, not an analytics stream
