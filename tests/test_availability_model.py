@@ -146,3 +146,25 @@ def test_an_availability_is_printed_rounded_down(value: float, shown: str) -> No
     from archproof.numbers import nines
 
     assert nines(value) == shown
+
+
+BURSTS = POLLS.replace(
+    "  browse: {rate: 100/s, calls: [fetch.get: 5ms]}",
+    "  browse: {rate: 100/s, calls: [fetch.get: 5ms]}\n"
+    "  ingest: {rate: 100/s, arrivals: flat, peak: 600/s, calls: [fetch.get: 5ms]}\n"
+    "  report: {rate: 10/s, peak: 50/s, calls: [fetch.get: 5ms]}",
+)
+
+
+def test_an_operations_stated_peak_is_its_peak() -> None:
+    """A burst the task states for one operation (`peak:`, fresh9's meter readings: 80% in
+    the first 2 minutes) is its peak, flat or diurnal, not rate × the peak factor; the
+    others keep theirs."""
+    from archproof.passes.lower import lower
+
+    model = lower(load_text(BURSTS, "bursts.yaml"))
+    ingest, report, browse = (model.rate(o) for o in ("ingest", "report", "browse"))
+    assert (ingest.average, ingest.peak) == (100, 600)
+    assert (report.average, report.peak) == (10, 50)
+    assert "as stated" in ingest.derivation
+    assert browse.peak == pytest.approx(300)

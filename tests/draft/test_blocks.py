@@ -1580,3 +1580,120 @@ def test_a_queue_another_system_uses_is_not_a_second_job(task: str, main: str) -
     assert d.patterns[0] == main, d.patterns
     assert "message_queue" not in d.patterns
     assert not any(o.id in ("publish_message", "fetch_messages") for o in d.design.operations)
+
+
+# Session-state servers (fresh9 gamestate-rambling was drafted as matchmaking): each server
+# owns whole sessions in memory; inputs = sessions in progress × clients each × their rate,
+# results = sessions in progress ÷ how long one lasts. Expected figures written first.
+_PARTY_ROOMS = (
+    "Design the room servers for our online party game: each room has 8 players, and each "
+    "client sends its inputs to the server that owns the room 20 times a second. About 5,000 "
+    "rooms are active at once, and at peak it is 15,000. A round lasts 10 minutes; when it "
+    "ends we save the scores."
+)
+_FLIGHT_SIM = (
+    "A flight-simulator training platform: an authoritative server simulates each session, "
+    "with 4 pilots per session sending control inputs 60 times a second per pilot. Around "
+    "2,000 sessions run at the same time. A session lasts about 1 hour, and at the end we "
+    "store the debrief."
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "inputs", "inputs_peak", "ends"),
+    [
+        (_PARTY_ROOMS, 800_000, 2_400_000, 5_000 / 600),
+        # no peak stated: the assumed 3× over the stated average
+        (_FLIGHT_SIM, 480_000, 1_440_000, 2_000 / 3_600),
+    ],
+)
+def test_session_servers_carry_every_clients_inputs(
+    task: str, inputs: float, inputs_peak: float, ends: float
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "match_state"
+    model = lower(d.design)
+    send = model.rate("send_input")
+    assert float(send.average) == pytest.approx(inputs, rel=0.01)
+    assert float(send.peak) == pytest.approx(inputs_peak, rel=0.01)
+    assert float(model.rate("end_match").average) == pytest.approx(ends, rel=0.01)
+    server = next(c for c in d.design.components if c.id == "match_servers")
+    assert server.stateful
+
+
+# A bill run (fresh9 meterbilling was drafted as payments): billing as a batch over all
+# accounts within a window is a scheduled job, N a period on average and N ÷ the window
+# while it runs, not a payment flow. Expected figures written first.
+@pytest.mark.parametrize(
+    ("task", "average", "peak"),
+    [
+        (
+            "Telecom invoicing: 12M subscribers; the monthly invoice run over all subscribers "
+            "must finish within 10 hours. Subscribers look at their invoices 2M times a day.",
+            12_000_000 / 2_592_000,
+            12_000_000 / 36_000,
+        ),
+        (
+            "Cloud hosting usage billing: 60,000 customer accounts, usage priced by the hour; "
+            "the weekly invoice run over all accounts must finish in < 2 h. Customers open "
+            "their invoices 20k times a day.",
+            60_000 / 604_800,
+            60_000 / 7_200,
+        ),
+    ],
+)
+def test_a_bill_run_is_a_scheduled_job_over_all_accounts(
+    task: str, average: float, peak: float
+) -> None:
+    d = _draft(task)
+    assert "bill_run" in d.patterns and "payments" not in d.patterns
+    op = next(o for o in d.design.operations if o.id == "run_bills")
+    assert not op.sync
+    rate = lower(d.design).rate("run_bills")
+    assert float(rate.average) == pytest.approx(average, rel=0.01)
+    assert float(rate.peak) == pytest.approx(peak, rel=0.01)
+
+
+# Live sessions with captures on a timer (fresh9 proctoring was drafted as crud over
+# 'taken'): captures = clients at once ÷ the interval, to an object store and checked by
+# workers off a queue; autosaves = clients ÷ their interval. A maximum at once is the
+# peak. Expected figures written before the drafter was run on these tasks.
+@pytest.mark.parametrize(
+    ("task", "capture", "session", "captures_peak", "saves_peak", "starts"),
+    [
+        (
+            "Remote call-centre shift monitoring: up to 8,000 agents work a shift at the same "
+            "time; each agent's webcam sends a frame every 60 seconds (about 200 KB), checked "
+            "for an empty seat. Agents' notes autosave every 20 seconds. About 30,000 shifts "
+            "started a month.",
+            "frame",
+            "shift",
+            8_000 / 60,
+            8_000 / 20,
+            30_000 / 2_592_000,
+        ),
+        (
+            "Online driving-theory tests: up to 5,000 candidates take a test at the same time; "
+            "each candidate's webcam sends a snapshot every 15 seconds (about 40 KB), checked "
+            "for a second person. Answers autosave every 10 seconds. About 600,000 tests "
+            "taken a year.",
+            "snapshot",
+            "test",
+            5_000 / 15,
+            5_000 / 10,
+            600_000 / 31_536_000,
+        ),
+    ],
+)
+def test_captures_on_a_timer_are_stored_and_checked_off_the_request(
+    task: str, capture: str, session: str, captures_peak: float, saves_peak: float, starts: float
+) -> None:
+    d = _draft(task)
+    assert d.patterns[0] == "live_captures"
+    kinds = {c.kind.value for c in d.design.components}
+    assert {"object_store", "queue", "worker", "database"} <= kinds
+    model = lower(d.design)
+    assert float(model.rate(f"upload_{capture}").peak) == pytest.approx(captures_peak, rel=0.01)
+    assert float(model.rate("autosave").peak) == pytest.approx(saves_peak, rel=0.01)
+    assert float(model.rate(f"start_{session}").average) == pytest.approx(starts, rel=0.01)
+    assert any(o.id == f"check_{capture}" and not o.sync for o in d.design.operations)

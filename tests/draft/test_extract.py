@@ -332,3 +332,63 @@ def test_a_period_is_no_latency_target() -> None:
         "seconds, 1M drivers online at peak, match a rider to a driver within 2 seconds."
     )
     assert [f.value for f in found.figures if f.kind == "latency"] == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "primary"),
+    [
+        # fresh9 gamestate-rambling: "not matchmaking, that part is done" drafted matchmaking
+        (
+            "We need the backend for our game's chat, not the payments, that part is done. "
+            "Players send 2M messages a day.",
+            "payments",
+            "messaging",
+        ),
+        (
+            "Our shop's checkout already exists; we need the product catalog: 5M products, "
+            "read 2,000 times a second.",
+            "payments",
+            "crud",
+        ),
+    ],
+)
+def test_a_block_the_task_says_is_done_is_not_drafted(text: str, absent: str, primary: str) -> None:
+    found = classify(normalize(text))
+    assert not found.has(absent)
+    assert found.primary == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "block"),
+    [
+        # a requirement in the negative is still the block's ("must not charge twice")
+        (
+            "Design a payment service: we must not charge a card twice. 1M payments a day.",
+            "payments",
+        ),
+        ("Design a ticket booking system with no double booking, 50k seats a day.", "booking"),
+        # done by a provider we call: still a payment flow (fresh7 cart-nonnative)
+        (
+            "Design a payment service; payment is done by an external provider, 1M a day.",
+            "payments",
+        ),
+    ],
+)
+def test_a_requirement_in_the_negative_keeps_its_block(text: str, block: str) -> None:
+    assert classify(normalize(text)).primary == block
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # fresh9 gamestate: "Each match has 16 players" drafted 16 users (1.6 daily)
+        (
+            "Our poker site has 200,000 players. Each table has 9 players and deals 40 "
+            "hands an hour.",
+            [200_000],
+        ),
+        ("The district has 50,000 students, and every classroom holds 30 students.", [50_000]),
+    ],
+)
+def test_the_members_each_group_has_are_no_head_count(text: str, people: list[int]) -> None:
+    assert [f.value for f in _x(text).all("people")] == people

@@ -111,11 +111,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "database (create_vote), not buffered and counted in the background",
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "proctoring-bullets": "classified as crud over 'taken' (from '2 million exams taken a year': "
-    "create_taken, get_taken, list_takens): no object store, queue or worker, nothing takes the "
-    "webcam snapshots or checks them, no autosave",
-    "meterbilling-mixed": "classified as telemetry (no longer as payments: 'billing' with no "
-    "money paid is no payment): the worker writes readings, nothing runs the monthly bills",
     # fresh10's first run (keys in 0108ac0)
     "tinycodes-terse": "classified crud over bounces (create_bounce, get_bounce, list_bounces): "
     "the database holds 'Bounce' rows, nothing holds the codes and their addresses, no "
@@ -136,10 +131,6 @@ XFAIL_CLEAN: dict[str, str] = {
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a);
     # esign-terse's passes since the signers' action is sign_envelope, which carries the
     # 'Sign p99 < 500ms' instead of create_envelope's inline PDF put
-    "gamestate-rambling": "drafted as matchmaking, which the task says is done; the 80 ms round "
-    "trip is applied to request_match and get_ticket, which put and get a 5 MB blob each (the "
-    "replays' size taken as the item size of an entity named ',Blob'): p99 303 ms and 202 ms at "
-    "peak (OP009), 'blobs.put' 67.3 ms (OP001)",
     # fresh10's first run (keys in 0108ac0)
     "tinycodes-terse": "the bounces are drafted as database writes (create_bounce, 9,259/s at "
     "peak) and carry the stated 'Bounce p99 < 20ms': p99 27.6 ms at peak (OP009), 'db.write' "
@@ -150,10 +141,6 @@ XFAIL_CLEAN: dict[str, str] = {
 XFAIL_RATES: dict[str, str] = {
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "proctoring-bullets": "no snapshot, autosave or start operation: the ops are create_taken "
-    "(the 2M exams a year, 0.0634/s, the key's start rate under a name it does not find), "
-    "get_taken and list_takens; the 6,000 snapshots/s and 2,000 autosaves/s at peak are "
-    "carried by none",
     # esign-terse's passes since sign_envelope carries 5M envelopes a month x 3 signers;
     # beds-nonnative's since update_bed_status carries the status changes and
     # view_bed_board all the reads; but the board's 200,000 a day is the assumed 10:1 of the
@@ -164,12 +151,6 @@ XFAIL_RATES: dict[str, str] = {
     "get_balance carries an assumed 10 reads per earn (139/s), not 4M members twice a week "
     "(13.2/s): the number reader reads 'twice a week' as 2 'app' a week, not per member (see "
     "XFAIL_NUMBERS)",
-    "meterbilling-mixed": "ingest_reading carries the 3,889/s average but the same 3,889/s at "
-    "peak ('flat, on a timer'), not the 23,333/s of the bursts (80% of 3.5M in 2 minutes); the "
-    "chart views (3.47/s) are get_reading_history's, a name the key does not find",
-    "gamestate-rambling": "no input or match-result operation: the ops are matchmaking's "
-    "request_match at 30/s (the 30 inputs a second read as requests), get_ticket and get_stats; "
-    "the 19.2M inputs/s (48M/s at peak) and 55.6 results/s are carried by none",
     # fresh10's first run (keys in 0108ac0)
     "tinycodes-terse": "no operation creates a code: the 40M new codes a month (15.4/s) are "
     "carried by none; the bounces are create_bounce's (1,543/s, 9,259/s at peak: the key's "

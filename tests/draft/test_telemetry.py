@@ -181,3 +181,60 @@ def test_hourly_charts_are_drawn_from_hourly_rollups() -> None:
     charts')."""
     d = _draft(THERMOSTATS_WORDS)
     assert "hourly_rollup" in {o.id for o in d.design.operations}
+
+
+@pytest.mark.parametrize(
+    ("task", "average", "peak"),
+    [
+        # fresh9 meterbilling: "80% land in the first 2 minutes" was a flat 3,889/s peak
+        (
+            "Parking sensors: 200,000 sensors each report every 5 minutes. Reports arrive in "
+            "bursts: 60% of them come in the first 30 seconds of each slot. Operators view "
+            "a map 50k times a day.",
+            200_000 / 300,
+            200_000 * 0.6 / 30,
+        ),
+        (
+            "Beekeeping platform: 30,000 hive sensors each send a reading every 10 minutes; "
+            "75% arrive in the first 60 seconds of each slot. Beekeepers read the history "
+            "10k times a day.",
+            30_000 / 600,
+            30_000 * 0.75 / 60,
+        ),
+    ],
+)
+def test_a_stated_burst_is_the_readings_peak(task: str, average: float, peak: float) -> None:
+    """A share of the fleet's reports within a window shorter than its period is the
+    readings' peak (devices × share ÷ window), not the flat average nor an assumed factor."""
+    rate = lower(draft(task).design).rate("ingest_reading")
+    assert float(rate.average) == pytest.approx(average, rel=0.01)
+    assert float(rate.peak) == pytest.approx(peak, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("task", "word", "average"),
+    [
+        # fresh9 meterbilling: "view usage charts ~300k times/day" was get_reading_history's
+        (
+            "Solar inverters: 200,000 inverters each report every 5 minutes; owners view "
+            "production graphs 1M times a day.",
+            "graph",
+            1_000_000 / 86_400,
+        ),
+        (
+            "Air-quality network: 40,000 sensors each report every 60 seconds; residents check "
+            "the pollution charts 500k times a day.",
+            "chart",
+            500_000 / 86_400,
+        ),
+    ],
+)
+def test_the_stated_history_reads_are_named_for_what_is_read(
+    task: str, word: str, average: float
+) -> None:
+    """A read rate the task states for charts or graphs is carried by an operation named
+    for them, so the stated figure has an operation a reader of the task would look for."""
+    d = draft(task)
+    ops = [o.id for o in d.design.operations if word in o.id]
+    assert ops, [o.id for o in d.design.operations]
+    assert float(lower(d.design).rate(ops[0]).average) == pytest.approx(average, rel=0.01)

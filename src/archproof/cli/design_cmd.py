@@ -284,13 +284,16 @@ def summary_figures(drafted: Draft, analysis: Any) -> list[tuple[str, str]]:
     jobs = [o for o in model.operations if o.consumes is not None]
     total_peak = sum(o.rate.peak for o in sync)
     total_average = sum(o.rate.average for o in sync)
-    flat = sum(o.rate.average for o in sync if design.operation(o.id).arrivals == "flat")
-    how = f"average {per_s(total_average)} × peak factor {sig(model.peak_factor, 6)}"
+    burst = [o for o in sync if design.operation(o.id).peak is not None]
+    flat = sum(
+        o.rate.average for o in sync if design.operation(o.id).arrivals == "flat" and o not in burst
+    )
+    diurnal = total_average - flat - sum(o.rate.average for o in burst)
+    how = f"average {per_s(diurnal)} × peak factor {sig(model.peak_factor, 6)}"
     if flat:  # work on a timer (devices reporting) peaks at its average
-        how = (
-            f"average {per_s(total_average - flat)} × peak factor "
-            f"{sig(model.peak_factor, 6)} + {per_s(flat)} flat, on a timer"
-        )
+        how += f" + {per_s(flat)} flat, on a timer"
+    if burst:  # a stated burst is that operation's own peak
+        how += f" + {per_s(sum(o.rate.peak for o in burst))} in stated bursts"
     figures = [("peak requests", f"{per_s(total_peak)} ({how})")]
     for op in sorted(sync, key=lambda o: o.rate.peak, reverse=True)[:3]:
         figures.append((f"peak {op.id}", per_s(op.rate.peak)))

@@ -363,6 +363,13 @@ class Operation(Node):
         "timer starts, such as polls on a fixed period: it arrives at its average rate all "
         "day, so no peak factor applies).",
     )
+    peak: Rate | None = Field(
+        default=None,
+        description="The peak arrival rate the task states for this operation alone (a "
+        "burst: '80% of the readings land in the first 2 minutes of each quarter hour'): the "
+        "design is sized for it instead of the rate × `requirements.load.peak_factor` (or the "
+        "rate, when `arrivals` is flat).",
+    )
     consumes: str | None = Field(
         default=None,
         description="Queue component whose messages start this operation (a worker job).",

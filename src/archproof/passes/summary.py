@@ -57,8 +57,16 @@ def summarize(design: Design) -> Summary:
     load = design.requirements.load
     rates = [(op, operation_rate(design, op)) for op in design.operations]
     average = sum((r for _, r in rates if r is not None), Fraction(0))
-    # each at its own peak: work that arrives flat (`arrivals: flat`) is not multiplied
-    peak = sum((peak_rate(r, load, op.arrivals) for op, r in rates if r is not None), Fraction(0))
+    # each at its own peak: work that arrives flat (`arrivals: flat`) is not multiplied, a
+    # stated burst (`peak`) is as stated
+    peak = sum(
+        (
+            peak_rate(r, load, op.arrivals, op.peak.per_second if op.peak is not None else None)
+            for op, r in rates
+            if r is not None
+        ),
+        Fraction(0),
+    )
     factor = design.requirements.load.peak_factor
     return Summary(
         name=design.meta.name,

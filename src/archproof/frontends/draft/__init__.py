@@ -275,13 +275,18 @@ def _figures(ctx: Ctx) -> None:
         return per_s(float(at_peak(rate, ctx.load.peak_factor)))
 
     factor = sig(float(ctx.load.peak_factor), 6)
-    flat = sum((averages.get(op.id, Fraction(0)) for op in sync if op.flat), Fraction(0))
-    how = f"average {per_s(float(average))} × peak factor {factor}"
+    burst = [op for op in sync if op.peak is not None]
+    flat = sum(
+        (averages.get(op.id, Fraction(0)) for op in sync if op.flat and op.peak is None),
+        Fraction(0),
+    )
+    diurnal = average - flat - sum((averages.get(op.id, Fraction(0)) for op in burst), Fraction(0))
+    how = f"average {per_s(float(diurnal))} × peak factor {factor}"
     if flat:  # scheduled work (devices reporting on a timer) peaks at its average
-        how = (
-            f"average {per_s(float(average - flat))} × peak factor {factor} "
-            f"+ {per_s(float(flat))} flat, on a timer"
-        )
+        how += f" + {per_s(float(flat))} flat, on a timer"
+    if burst:  # a stated burst is that operation's own peak
+        bursts = sum((rates.get(op.id, Fraction(0)) for op in burst), Fraction(0))
+        how += f" + {peak(bursts)} in stated bursts"
     ctx.figures.insert(0, ("peak requests", f"{peak(total)} ({how})"))
     busiest = sorted(sync, key=lambda op: rates.get(op.id, Fraction(0)), reverse=True)[:3]
     for index, op in enumerate(busiest, 1):

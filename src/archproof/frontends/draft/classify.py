@@ -149,6 +149,15 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"below|rises?\s+above|goes\s+(?:above|below)|fires?)\b)|\bnotify\s+(?:me|them|users?|"
         r"people)\s+when\b",
     ),
+    "match_state": (
+        "session-state servers (a multiplayer game's match servers, live rooms): each server "
+        "owns whole sessions in memory, clients send their inputs to the one that owns theirs",
+        # the servers that run sessions, not a matchmaker that forms them
+        r"\b(?:servers?|hosts?)\s+(?:that|which)\s+owns?\s+(?:the|a|each|every|its|their)\s+"
+        r"(?:match|game|room|session)\b|\b(?:match|game)[- ](?:state\s+)?servers?\b"
+        r"|\b(?:game|match|world)\s+state\b|\btick[- ]rate\b|\bauthoritative\s+(?:game\s+)?"
+        r"servers?\b|\b(?:runs?|hosts?|simulates?)\s+the\s+(?:matches|games)\b",
+    ),
     "waiting_pool": (
         "waiting pool / matchmaker: requests wait until a group of compatible ones forms",
         r"\bmatch\s?mak\w+|\blobb(?:y|ies)\b|\b(?:a|each|every|one)\s+(?:match|game|team|party)"
@@ -159,7 +168,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "periodic poller: many external sources each polled on a period; a scheduler "
         "enqueues the due ones, fetch workers poll them and store what is new",
         r"\b(?:poll(?:ed|s|ing)?|re-?fetch(?:ed)?|checked|pinged|probed)\b[^.]{0,40}\bevery\b"
-        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}\bpoll"
+        # a poll, not "the pollution charts" after "every 60 seconds"
+        r"|\bevery\s+[\w.]+\s+(?:seconds?|minutes?|mins?|hours?)\b[^.]{0,30}"
+        r"\bpoll(?:s|ed|ing|ers?)?\b"
         r"|\brss\b|\batom\s+feeds?|\b(?:feed|news|rss)\s+readers?\b|\bpodcast\s+(?:app|player)",
     ),
     "crawler": (
@@ -175,6 +186,18 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
         r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"
         r"|tiny\s?url|bit\.ly|pastebin|paste\s?bin|\bpastes?\b",
+    ),
+    "live_captures": (
+        "live sessions whose clients send captures on a timer (webcam snapshots in a "
+        "proctored exam): captures to an object store, checked by workers off a queue",
+        r"\b(?:webcams?|cameras?)\b[^.\n]{0,60}\b(?:snapshots?|screenshots?|frames?|photos?"
+        r"|images?)\b[^.\n]{0,30}\bevery\b",
+    ),
+    "bill_run": (
+        "bill run: once a period a scheduled job prices every account's usage by its tariff "
+        "and writes its bill, within the window the task gives",
+        r"\b(?:bill|billing|invoice|invoicing)\s+runs?\b|\b(?:hourly|daily|weekly|monthly"
+        r"|yearly|annual(?:ly)?)\s+(?:bills|invoices|billing|invoicing)\b|\bbilling\s+cycles?\b",
     ),
     "payments": (
         "transactional payments: idempotent, fail-closed money movement",
@@ -318,6 +341,12 @@ ABSORBS: dict[str, frozenset[str]] = {
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
+    # the captures are its media, the sessions its own rows
+    "live_captures": frozenset({"crud", "media"}),
+    # the run is the task's batch work
+    "bill_run": frozenset({"batch"}),
+    # a match's saved stats are its result, not an analytics stream
+    "match_state": frozenset({"crud", "analytics"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),
     # the events delivered are the task's events (not analytics, counts or a payment flow:
     # "Webhook delivery for our payments API"), and a webhook is the notification
@@ -405,13 +434,15 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     read, for the blocks the numbers call for)."""
     found: list[PatternMatch] = []
     for pid, (description, regex) in PATTERNS.items():
-        match = re.search(regex, text, re.IGNORECASE)
-        if match is None and pid in MONEY_WORDS:
+        matches = list(re.finditer(regex, text, re.IGNORECASE))
+        if not matches and pid in MONEY_WORDS:
+            # "billing", "charge", "transfer": payments' only when money is paid (MONEY_WORDS)
             words, money = MONEY_WORDS[pid]
             if re.search(money, text, re.IGNORECASE):
-                match = re.search(words, text, re.IGNORECASE)
-        if match is not None:
-            found.append(PatternMatch(pid, description, match.group(0), match.start()))
+                matches = list(re.finditer(words, text, re.IGNORECASE))
+        if matches and not any(_ruled_out(text, m) for m in matches):
+            found.append(PatternMatch(pid, description, matches[0].group(0), matches[0].start()))
+    found = _bills_are_no_payments(text, found)
     fleet = reporting_fleet(reading) if reading is not None else None
     if fleet is not None:
         trigger = f"{fleet.devices.describe()}, {fleet.said.describe()}"
@@ -444,6 +475,45 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
         patterns = _thing_first(text, reading, patterns)
     kind, reason = _kind(text)
     return Classification(kind=kind, kind_reason=reason, patterns=tuple(patterns))
+
+
+# A block the task puts out of scope: "the backend that runs the matches, not matchmaking",
+# at the start of a clause (not a requirement in the negative: "must not charge twice").
+_NOT_BEFORE = re.compile(r"(?:^|[,;:(]|\b(?:and|but))\s*not\s+(?:(?:the|a|an|any|our)\s+)?$")
+# ... or says is done already: "matchmaking, that part is done", "checkout already exists".
+_DONE_AFTER = re.compile(
+    r"^\w*(?:\s+(?:part|side|piece|bit|component|service|system))?(?:,?\s+(?:that|this|which"
+    r"|it)(?:\s+(?:part|side|piece|bit))?)?(?:\s+(?:is|are|'s)\s+(?:already\s+)?(?:done|built"
+    r"|finished|handled|solved|covered|in\s+place|out\s+of\s+scope)|\s+already\s+(?:exists?"
+    r"|done|built|handled|in\s+place|works?))\b"
+    # done by someone we call is still ours to call ("Payment is done by external provider")
+    r"(?!\s+(?:by|through|via|with|using|in|on|at|when|after|before|once)\b)"
+)
+
+
+def _ruled_out(text: str, match: re.Match[str]) -> bool:
+    """The task says the block is not wanted: not asked for, or done already. One such
+    mention drops the block, though its words come again ("not matchmaking, that part is
+    done ... Each match has 16 players" is a match's size, not a matchmaker's)."""
+    before = text[max(0, match.start() - 30) : match.start()].lower()
+    after = text[match.end() : match.end() + 60].lower()
+    return _NOT_BEFORE.search(before) is not None or _DONE_AFTER.match(after) is not None
+
+
+# Words of the payments block that name making bills, not moving money.
+_BILLING_WORDS = ("billing", "invoice")
+
+
+def _bills_are_no_payments(text: str, found: list[PatternMatch]) -> list[PatternMatch]:
+    """A task with a bill run whose only payment words are billing's ("Smart-meter
+    billing ... the bill run over all meters") makes bills: nothing in it charges, pays or
+    refunds, so no payment flow is drafted for it."""
+    if not any(p.id == "bill_run" for p in found):
+        return found
+    words = [m.group(0).lower() for m in re.finditer(PATTERNS["payments"][1], text, re.I)]
+    if all(w.startswith(_BILLING_WORDS) for w in words):
+        return [p for p in found if p.id != "payments"]
+    return found
 
 
 def _thing_first(text: str, reading: Reading, patterns: list[PatternMatch]) -> list[PatternMatch]:

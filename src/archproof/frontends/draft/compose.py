@@ -104,6 +104,8 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "deploy": ("Build",),
     "signalling": ("CallParticipant",),
     "message_queue": ("Record",),
+    "match_state": ("MatchResult",),
+    "bill_run": ("Bill",),
 }
 
 

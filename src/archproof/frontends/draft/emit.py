@@ -272,6 +272,8 @@ def _operation(op: OpSpec, decisions: tuple[str, ...]) -> object:
         body["arrivals"] = Note(
             "flat", "a timer starts it: the same rate all day, no diurnal peak factor"
         )
+    if op.peak is not None and op.consumes is None:
+        body["peak"] = Note(rate_text(op.peak), op.peak_note)
     if not op.sync:
         body["sync"] = False
     if op.critical:

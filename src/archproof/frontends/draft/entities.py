@@ -812,6 +812,41 @@ TEMPLATES: dict[str, Template] = {
         key=("call_id", "user_id"),
         note="signalling_node: the server holding the participant's connection",
     ),
+    # a bill run's output: one per account and period (a rerun overwrites it)
+    "Bill": Template(
+        {
+            "account_id": "uuid",
+            "period_start": "datetime",
+            "tariff": "str(64)",
+            "usage": "decimal",
+            "amount": "decimal",
+            "created_at": "datetime",
+        },
+        key=("account_id", "period_start"),
+        note="one bill per account and period: the run's idempotency key",
+    ),
+    # what outlives a match held in a server's memory
+    "MatchResult": Template(
+        {
+            "match_id": "uuid",
+            "winner": "str(64)?",
+            "started_at": "datetime",
+            "ended_at": "datetime",
+            "replay_key": "str(200)?",
+        },
+        key=("match_id",),
+        note="written once when the match ends; the match id makes a resave a no-op",
+    ),
+    "PlayerStats": Template(
+        {
+            "match_id": "ref(MatchResult)",
+            "player_id": "uuid",
+            "score": "int",
+            "kills": "int",
+            "deaths": "int",
+        },
+        key=("match_id", "player_id"),
+    ),
 }
 
 

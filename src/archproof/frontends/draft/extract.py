@@ -360,9 +360,19 @@ def _from_reading(found: Extracted) -> None:
             q.unit == "count"
             and q.period is None
             and q.per is not None
-            and re.search(re.escape(q.text) + r"\s+(?:per|for\s+(?:each|every))\s", q.sentence)
+            and (
+                re.search(re.escape(q.text) + r"\s+(?:per|for\s+(?:each|every))\s", q.sentence)
+                or re.search(
+                    r"\b(?:each|every)\s+" + re.escape(q.per.split()[-1]) + r"\s+(?:has|have|holds?"
+                    r"|takes?|seats?|fits?)\s+(?:up\s+to\s+|about\s+|around\s+|~\s*)?"
+                    + re.escape(q.text),
+                    q.sentence,
+                    re.IGNORECASE,
+                )
+            )
         ):
-            # "avg 4 subscribers per event": a count per something is no head count of users
+            # "avg 4 subscribers per event", "Each match has 16 players": a count per
+            # something is no head count of users
             dropped = {i for i, f in overlapping if f.kind == "people"}
             figures[:] = [f for i, f in enumerate(figures) if i not in dropped]
             overlapping = [(i, f) for i, f in overlapping if i not in dropped]

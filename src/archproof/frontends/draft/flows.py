@@ -98,11 +98,14 @@ def op_rates(ctx: Ctx, *, for_peak: bool = False) -> dict[str, Fraction]:
 
     `for_peak`: rates whose peak is `at_peak(rate)`, as the lowering computes it: an
     operation that arrives flat (`OpSpec.flat`) is not multiplied by the peak factor, so
-    its rate here is divided by it, and the jobs it feeds inherit that."""
+    its rate here is divided by it, one with its own stated peak (`OpSpec.peak`, a burst)
+    is that peak divided by it, and the jobs it feeds inherit that."""
     # each rate as the YAML writes it (three digits), the one the lowering reads: the
     # unrounded 22.92/s printed a peak of 68.8/s beside the model's 68.7/s
     rates = {
-        op.id: written_rate(op.rate) / (ctx.load.peak_factor if for_peak and op.flat else 1)
+        op.id: written_rate(op.peak) / ctx.load.peak_factor
+        if for_peak and op.peak is not None
+        else written_rate(op.rate) / (ctx.load.peak_factor if for_peak and op.flat else 1)
         for op in ctx.ops
         if op.consumes is None
     }

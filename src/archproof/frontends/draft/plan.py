@@ -105,6 +105,10 @@ class OpSpec:
     # Work a timer starts (polls on a fixed period) arrives flat: written `arrivals: flat`,
     # so the lowering applies no peak factor to it (nor to the jobs it feeds).
     flat: bool = False
+    # A peak the task states for this operation alone (a burst), written `peak:`: the
+    # lowering sizes for it, not rate × peak factor.
+    peak: Fraction | None = None
+    peak_note: str | None = None
     critical: bool = False
     idempotency_key: str | None = None
     slo: dict[str, Fraction] = field(default_factory=dict)  # p50/p95/p99 → seconds

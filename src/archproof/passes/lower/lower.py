@@ -108,9 +108,14 @@ def route(is_write: bool, pools: Sequence[SizedPool]) -> tuple[tuple[int, float]
     return ((primary.index, f), (replicas.index, 1.0 - f))
 
 
-def peak_rate(average: Fraction, load: Load, arrivals: str = "diurnal") -> Fraction:
+def peak_rate(
+    average: Fraction, load: Load, arrivals: str = "diurnal", stated: Fraction | None = None
+) -> Fraction:
     """The one place an average rate becomes the peak the design is sized for (exact):
-    × the peak factor, except for work that arrives flat (`Operation.arrivals`)."""
+    the operation's own stated peak (`Operation.peak`, a burst), else × the peak factor,
+    except for work that arrives flat (`Operation.arrivals`)."""
+    if stated is not None:
+        return stated
     if arrivals == "flat":
         return average
     return at_peak(average, load.peak_factor)
@@ -434,12 +439,15 @@ def operation_rates(
             f"rate {op.rate}" if op.rate is not None else f"share {op.share} of {load.requests}"
         )
         derivation = (
-            f"{stated}, flat: work a timer starts arrives at its average rate all day (no "
+            f"{stated}, peak {op.peak} as stated for it (a burst, not the peak factor)"
+            if op.peak is not None
+            else f"{stated}, flat: work a timer starts arrives at its average rate all day (no "
             "peak factor)"
             if op.arrivals == "flat"
             else f"{stated} × peak factor {sig(pf, 6)}"
         )
-        settle(op, float(a), float(peak_rate(a, load, op.arrivals)), derivation)
+        own = op.peak.per_second if op.peak is not None else None
+        settle(op, float(a), float(peak_rate(a, load, op.arrivals, own)), derivation)
     producers_of: dict[str, list[Call]] = {}
     for c in calls:
         if c.enqueues:

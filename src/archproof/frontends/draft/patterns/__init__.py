@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.bill_run import bill_run
 from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
@@ -21,7 +22,9 @@ from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
 from archproof.frontends.draft.patterns.idgen import id_generator
 from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
+from archproof.frontends.draft.patterns.live_captures import live_captures
 from archproof.frontends.draft.patterns.lookup import crud, shortener
+from archproof.frontends.draft.patterns.match_state import match_state
 from archproof.frontends.draft.patterns.matching import matching
 from archproof.frontends.draft.patterns.message_queue import message_queue
 from archproof.frontends.draft.patterns.messaging import messaging
@@ -87,6 +90,9 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "signalling": signalling,
     "message_queue": message_queue,
     "points": points,
+    "match_state": match_state,
+    "bill_run": bill_run,
+    "live_captures": live_captures,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -49,6 +49,9 @@ def telemetry(ctx: Ctx) -> None:
     )
     ctx.entity("Device")
     ctx.entity("Reading")
+    burst = _burst(ctx, fleet)
+    if burst is not None:
+        ctx.ledger.derived(f"peak {noun} reports", per_s(float(burst[0])), burst[1])
     if rate >= HUB_THRESHOLD:  # flat: the average is the peak
         stream = ctx.comp(
             "events",
@@ -67,6 +70,8 @@ def telemetry(ctx: Ctx) -> None:
             rate=rate,
             rate_note=note,
             flat=True,  # each device reports on its timer all day: no diurnal peak
+            peak=burst[0] if burst is not None else None,
+            peak_note=burst[1] if burst is not None else None,
             reads=False,
             idempotency_key=f"{noun} id + measured_at: a report sent twice is one row",
             calls=ctx.front(
@@ -128,6 +133,39 @@ def telemetry(ctx: Ctx) -> None:
     )
     ctx.use_cases += [f"Ingest every {noun}'s reports", "Store the readings for their retention"]
     ctx.ledger.ask(f"Do {noun}s buffer readings while offline and send them late (out of order)?")
+
+
+def _burst(ctx: Ctx, fleet: Fleet) -> tuple[Fraction, str] | None:
+    """A burst the task states ("80% land in the first 2 minutes after each quarter
+    hour"): a share of the fleet's reports within a window shorter than its period. That
+    share of the devices in the window is the readings' peak (devices × share ÷ window),
+    above the flat average; no assumed factor stands in for it."""
+    placed = ctx.load.extracted.reading.placed
+    for window in placed:
+        if window.unit != "seconds" or window.role != "window" or window.value >= fleet.interval:
+            continue
+        share = next(
+            (
+                q
+                for q in placed
+                if q.unit == "percent"
+                and q.sentence == window.sentence
+                and q.start < window.start
+                and 0 < q.value <= 100
+            ),
+            None,
+        )
+        if share is None:
+            continue
+        peak = fleet.devices.value * share.value / 100 / window.value
+        if peak <= fleet.rate:
+            continue
+        return peak, (
+            f'from the task: "{share.text}" of "{fleet.devices.describe()}" in "{window.text}" '
+            f"({Count(fleet.devices.value)} × {sig(float(share.value))}% ÷ "
+            f"{Duration(window.value)} = {per_s(float(peak))})"
+        )
+    return None
 
 
 # "Readings are rolled up hourly", "hourly averages", "downsampled to daily rollups".
@@ -249,6 +287,18 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
     ctx.use_cases.append(f"Change {article(noun)}'s {what} and push it to the {noun}")
 
 
+# What a stated read of the history is of, when the task names it: "view usage charts".
+_SHOWN = frozenset({"chart", "graph", "trend", "dashboard"})
+
+
+def _history_op(ctx: Ctx, noun: str) -> str:
+    """The history read's name: for what the task's stated reads are of ("Customers view
+    usage charts ~300k times/day": get_meter_charts), else get_reading_history."""
+    said = ctx.load.read_figure
+    shown = singular(said.subject) if said is not None and said.subject else ""
+    return f"get_{noun}_{shown}s" if shown in _SHOWN else "get_reading_history"
+
+
 def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
     """The reads the task names: a device's latest value, and its history (charts); the
     history reads the rollups when the readings are rolled up."""
@@ -277,16 +327,17 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
         )
         ctx.primary_read = ctx.primary_read or "get_latest_reading"
     if history:
+        history_op = _history_op(ctx, noun)
         ctx.op(
             OpSpec(
-                id="get_reading_history",
+                id=history_op,
                 description=f"GET /{noun}s/{{id}}/readings: {article(noun)}'s readings over a time "
                 "range (the charts)",
                 pattern="telemetry",
                 rate=ctx.load.reads * share[1],
                 rate_note="the main read load" + notes[1],
                 calls=ctx.front(
-                    "get_reading_history",
+                    history_op,
                     [
                         ctx.db(
                             "read",
@@ -300,14 +351,14 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
                 keywords=("history", "chart", "reading", noun),
             )
         )
-        ctx.primary_read = ctx.primary_read or "get_reading_history"
+        ctx.primary_read = ctx.primary_read or history_op
         ctx.access(
             "Reading",
             "readings_by_device",
             "range",
             ("device_id",),
             "measured_at",
-            "get_reading_history",
+            history_op,
         )
         if rollup:
             ctx.access(
@@ -316,5 +367,5 @@ def _reads(ctx: Ctx, fleet: Fleet, rollup: str | None = None) -> None:
                 "range",
                 ("rollup_key",),
                 "period_start",
-                "get_reading_history",
+                history_op,
             )

@@ -121,7 +121,8 @@ def aggregate_updated_on_request_path(ctx: RuleContext) -> Iterator[Hit]:
         if not user_facing(op) or op.critical:
             continue  # a critical write is confirmed before answering, however it is stored
         rate = operation_rate(design, op)
-        if rate is None or lowered_peak_rate(rate, design.requirements.load, op.arrivals) < (
+        own = op.peak.per_second if op.peak is not None else None
+        if rate is None or lowered_peak_rate(rate, design.requirements.load, op.arrivals, own) < (
             HIGH_VOLUME
         ):
             continue

@@ -38,7 +38,10 @@ _AUTHORITATIVE = kinds_where(lambda t: t.authoritative)
 def peak_rate(design: Design, op: Operation) -> Fraction | None:
     """Peak arrival rate of `op` in requests/s (average × peak factor); None if unknown."""
     rate = operation_rate(design, op)
-    return None if rate is None else lowered_peak_rate(rate, design.requirements.load, op.arrivals)
+    if rate is None:
+        return None
+    own = op.peak.per_second if op.peak is not None else None
+    return lowered_peak_rate(rate, design.requirements.load, op.arrivals, own)
 
 
 def per_second(value: Fraction | float) -> str:
