@@ -254,6 +254,13 @@ def _operations(design: Design) -> Iterator[Diagnostic]:
             )
         if op.rate is not None and op.rate.per_second <= 0:
             yield Diagnostic("AP025", f"operation '{op.id}' has a zero rate", op.span)
+        if op.peak is not None and op.rate is not None and op.peak.per_second < op.rate.per_second:
+            # a peak is the busiest rate: sized below the average, the design would be undersized
+            yield Diagnostic(
+                "AP025",
+                f"operation '{op.id}' has a peak ({op.peak}) below its average rate ({op.rate})",
+                op.span,
+            )
         if op.share is not None and design.requirements.load.requests is None:
             yield Diagnostic(
                 "AP031",
