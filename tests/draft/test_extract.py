@@ -198,6 +198,20 @@ def test_normalize_handles_other_keyboards() -> None:
             "booking",
         ),
         ("Users sign up and log in with email; 1M sign-ups a day.", "system", "auth"),
+        # fresh10's crawler without the word: a program that visits pages across the web
+        (
+            "Our search team needs a program that visits pages across the public web and "
+            "brings back what is on them. It should fetch about 300 million pages a day.",
+            "system",
+            "crawler",
+        ),
+        # a text message is an SMS (notifications), not a chat (fresh10's pharmacy refills)
+        (
+            "Refill service for a pharmacy chain: 90,000 refill requests a day; the patient "
+            "gets a text message within 5 minutes of the refill being ready.",
+            "system",
+            "crud",
+        ),
         ("Implement a class for an LRU cache with O(1) get and put", "coding", "crud"),
         ("Design the authorization layer for our APIs", "system", "auth"),
     ],

@@ -115,12 +115,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "tinycodes-terse": "classified crud over bounces (create_bounce, get_bounce, list_bounces): "
     "the database holds 'Bounce' rows, nothing holds the codes and their addresses, no "
     "operation creates a code",
-    "webvisitor-words": "classified search (save_document, search_documents, index_document into "
-    "a search index): no fetcher workers, no object store for the pages, no frontier of "
-    "addresses; the 300M pages a day are documents a client saves",
-    "refills-bullets": "classified messaging (send_message, get_history, deliver_message through "
-    "a delivery queue and a gateway): nothing holds the prescriptions, refill requests or "
-    "worklists, and no SMS provider (external) sends the text messages",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on

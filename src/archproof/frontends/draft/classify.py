@@ -175,7 +175,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "crawler": (
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
-        r"\bcrawl|\bweb\s+spider|\bscraper\b",
+        r"\bcrawl|\bweb\s+spider|\bscraper\b"
+        # a crawler described, not named: "visits pages across the public web"
+        r"|\b(?:visit|fetch|download)\w*\s+(?:\w+\s+){0,3}?(?:web\s+)?pages\s+(?:across|on|from|of)"
+        r"\s+(?:the\s+)?(?:public\s+|whole\s+|open\s+)?(?:web|internet)\b",
     ),
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
@@ -226,7 +229,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "messaging": (
         "real-time messaging: persist, then deliver to connected clients",
-        r"\bchat|messag|whatsapp|slack|messenger|instant\s+messag|websocket|real[- ]?time\s+"
+        # a text message is an SMS (notifications), not a conversation
+        r"\bchat|(?<!\btext\s)messag|whatsapp|slack|messenger|instant\s+messag|websocket"
+        r"|real[- ]?time\s+"
         r"(?:chat|messag|communication)",
     ),
     "feed": (
@@ -242,7 +247,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "search": (
         "search / autocomplete: a derived index fed in the background",
-        r"\bsearch|autocomplete|auto-complete|typeahead|type-ahead|full[- ]text|suggestions?\b",
+        # not the people who own it ("our search team needs a program that visits pages")
+        r"\bsearch(?!\s+(?:team|group|engineers?|department|org)\b)|autocomplete|auto-complete"
+        r"|typeahead|type-ahead|full[- ]text|suggestions?\b",
     ),
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
@@ -262,7 +269,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "notifications": (
         "notifications: send through providers from background jobs",
-        r"notif|\bemails?\b|\bsms\b|push\s+(?:messages?|notifications?|vendor|provider)"
+        r"notif|\bemails?\b|\bsms\b|\btext\s+messages?\b|push\s+(?:messages?|notifications?"
+        r"|vendor|provider)"
         r"|\breminders?\b",
     ),
     "analytics": (
