@@ -205,6 +205,13 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "crawler",
         ),
+        # fresh10's shortener without its name
+        (
+            "Service that swaps long web addresses for tiny codes and bounces visitors on to "
+            "the original. 40M new codes/month.",
+            "system",
+            "shortener",
+        ),
         # a text message is an SMS (notifications), not a chat (fresh10's pharmacy refills)
         (
             "Refill service for a pharmacy chain: 90,000 refill requests a day; the patient "

@@ -112,9 +112,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     # fresh10's first run (keys in 0108ac0)
-    "tinycodes-terse": "classified crud over bounces (create_bounce, get_bounce, list_bounces): "
-    "the database holds 'Bounce' rows, nothing holds the codes and their addresses, no "
-    "operation creates a code",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on

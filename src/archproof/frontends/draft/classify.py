@@ -187,7 +187,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "shortener": (
         "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
-        r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)|short\s+(?:urls?|links?|codes?)"
+        r"url[- ]?shorten|shorten(?:er|ing)?\s+(?:urls?|links?)"
+        r"|(?:short|tiny)\s+(?:urls?|links?|codes?)"
+        # described, not named: "swaps long web addresses for tiny codes"
+        r"|\blong\s+(?:web\s+)?(?:addresses|urls|links)\b[^.]{0,40}\b(?:codes?|keys?|aliases)\b"
         r"|tiny\s?url|bit\.ly|pastebin|paste\s?bin|\bpastes?\b",
     ),
     "live_captures": (
