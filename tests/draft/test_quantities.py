@@ -864,3 +864,50 @@ def test_replicated_within_a_bound_stays_a_delay() -> None:
 )
 def test_n_times_more_than_average_is_a_factor(text: str, at: str) -> None:
     assert _one(text, at).unit == "factor"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        # "each" then a verb is a pronoun: each of the people or machines named before, even
+        # across a semicolon or a full stop, never the verb itself
+        ("A chat app for 5M members; each sends about 40 messages a day.", "40", "member"),
+        ("The clinic serves 2,000 patients. Each books 3 visits a year.", "3", "patient"),
+        ("We run 40k trucks; each reports its position 120 times an hour.", "120", "truck"),
+    ],
+)
+def test_each_before_a_verb_is_each_of_the_people_named_before(
+    text: str, at: str, per: str
+) -> None:
+    assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("each views 50 photos a day", "50", "photos"),
+        ("each reads 10 articles a week", "10", "articles"),
+    ],
+)
+def test_each_before_a_verb_with_no_one_named_is_per_nothing(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a size after counted things, joined by a participle, is one such thing's size
+        ("Each clinic uploads 300 scans a day averaging 20 MB.", "20 MB", "scan size"),
+        ("Every driver sends 5 photos a week, weighing about 2 MB.", "2 MB", "photo size"),
+        # "N MB each": the size of each of the things named just before
+        ("We archive the invoices, about 200 KB each, for 7 years.", "200 KB", "invoice size"),
+        ("Sensors post a reading every 30 seconds (around 100 bytes each).", "100", "reading size"),
+        ("Podcasts are long, maybe 80 MB each.", "80 MB", "podcast size"),
+    ],
+)
+def test_a_size_of_each_thing_is_that_things_size(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)

@@ -322,9 +322,12 @@ def _place(
     size = _size_unit(toks, i)
     if size is not None:
         factor, uend, j = size
-        subject = _size_subject(toks, i, j)
+        # "20 files a day averaging 500 KB", "the replays, around 5 MB each": one thing's
+        # size, whoever sends or keeps the things
+        thing = _sized_thing(toks, i, j)
+        subject = f"{thing} size" if thing else _size_subject(toks, i, j)
         period, pend = _period_after(toks, j)
-        per = _per(toks, i, _clause_end(toks, i), size=True)
+        per = None if thing else _per(toks, i, _clause_end(toks, i), size=True)
         return q(
             "bytes",
             subject,
@@ -1197,6 +1200,15 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             nxt.low.endswith("s") and not nxt.low.endswith(("ss", "us", "is"))
         )
         acting = verb and owner is not None and singular(owner.low) in _OWNERS
+        if verb and not acting and not one:
+            # "50M daily players; each finishes 10 games a day": the pronoun stands for the
+            # people (or machines) named before, across a semicolon or a full stop; with
+            # none named, a verb in -s is still not what the number is per
+            whose = _each_stands_for(toks, k)
+            if whose is not None:
+                return whose if not size or whose in _OWNERS else None
+            if not nxt.low.endswith("ing"):
+                return None  # "each booking" is a noun, "each books" is not
         if (nxt.low.endswith("ed") or nxt.low in _IRREGULAR_PARTICIPLES) and nxt.low not in _STOP:
             # "3M parcels a day, each scanned ~6 times": each of the things counted before
             whose = _owner_of_each(toks, k)
@@ -1212,6 +1224,31 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
         if owner is not None:
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
+    return None
+
+
+def _each_stands_for(toks: list[Token], k: int) -> str | None:
+    """Whom a pronoun `each` at token k stands for, in its sentence or the one before: the
+    things the nearest number counted (`We run 40k trucks; each reports …`), else the
+    nearest people or machine noun (`The clinic serves our patients. Each books …`)."""
+    start = k
+    breaks = 0
+    while start > 0 and breaks < 2:
+        start -= 1
+        breaks += toks[start].kind == "brk"
+    for m in range(k - 1, start - 1, -1):
+        tok = toks[m]
+        if tok.kind != "num" or _size_unit(toks, m) is not None:
+            continue
+        if _duration_unit(toks, m) is not None:
+            continue
+        phrase = _phrase_after(toks, m + 1)[0]
+        if phrase and not _is_time_word(phrase.split()[-1].lower()):
+            return singular(phrase.split()[-1].lower())
+    for m in range(k - 1, start - 1, -1):
+        tok = toks[m]
+        if tok.kind == "word" and (singular(tok.low) in _OWNERS or _is_people(tok.low)):
+            return singular(tok.low)
     return None
 
 
@@ -1468,6 +1505,38 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
             per = toks[k + 1].text
     noun = per or (words[-1] if words else "item")
     return f"{noun} size"
+
+
+_SIZE_PARTICIPLES = _wordset("averaging weighing sized")
+_COPULAS = _wordset("is are was were be")
+
+
+def _sized_thing(toks: list[Token], i: int, j: int) -> str:
+    """The thing a size is each one's: after a participle joined to counted things (`300
+    scans a day averaging 20 MB`: one scan's), or before a trailing `each` (`the invoices,
+    about 200 KB each`) or in brackets (`a reading every 15 min (~200 B)`): the noun named
+    just before, past fillers, a period and a predicate adjective (`Podcasts are long, maybe
+    80 MB each`: the podcasts, not 'long')."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].text in (",", "~")):
+        k -= 1
+    participle = k >= 0 and toks[k].low in _SIZE_PARTICIPLES
+    each = _at(toks, j) is not None and toks[j].low == "each" and _trailing_each(toks, j)
+    bracket = k >= 0 and toks[k].text == "("
+    if not (participle or each or bracket):
+        return ""
+    for m in range(k - 1 if participle else k, max(k - 9, -1), -1):
+        tok = toks[m]
+        if tok.kind == "brk":
+            return ""
+        if tok.kind != "word" or tok.low in _STOP or tok.low in _FILLER_BEFORE:
+            continue
+        if _is_time_word(tok.low) or tok.low in _SIZE_PARTICIPLES:
+            continue
+        if m > 0 and toks[m - 1].low in _COPULAS:
+            continue  # "are long": what is long is the noun before the copula
+        return singular(tok.low)
+    return ""
 
 
 _MATERIAL = _wordset("text data content json xml html markup payload metadata body bytes")
