@@ -911,3 +911,93 @@ def test_each_before_a_verb_with_no_one_named_is_per_nothing(
 def test_a_size_of_each_thing_is_that_things_size(text: str, at: str, subject: str) -> None:
     item = _one(text, at)
     assert (item.subject, item.per) == (subject, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per", "period"),
+    [
+        # a sentence about "a" person is about each one (a generic), and a bare frequency
+        # counts the verb's acts on its object (not the place it happens in)
+        (
+            "A patient checks their lab results in the portal about twice a month.",
+            "twice",
+            "result checks",
+            "patient",
+            "month",
+        ),
+        (
+            "A driver refreshes the map on the phone about 3 times a minute.",
+            "3",
+            "map refreshes",
+            "driver",
+            "minute",
+        ),
+    ],
+)
+def test_a_generic_persons_habit_is_per_that_person(
+    text: str, at: str, subject: str, per: str, period: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per, item.period) == (subject, per, period)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a relative clause names where the thing goes, not what is done N times
+        (
+            "each sensor pushes its readings to the gateway that serves the floor 4 times a minute",
+            "4",
+            "readings",
+        ),
+        (
+            "Every courier sends its location to the hub which tracks the route 6 times a minute",
+            "6",
+            "location",
+        ),
+    ],
+)
+def test_a_relative_clause_is_not_what_is_done_n_times(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "word"),
+    [
+        # "more like N": a hedge; N is another figure of the thing counted before
+        (
+            "On a normal day we host about 2,000 games at once. At the weekend peak it's more "
+            "like 9,000.",
+            "9,000",
+            "games",
+        ),
+        (
+            "Normally around 500 tickets are open at a time, but on launch day it's more like "
+            "5,000.",
+            "5,000",
+            "tickets",
+        ),
+    ],
+)
+def test_more_like_n_is_the_thing_counted_before(text: str, at: str, word: str) -> None:
+    assert word in _one(text, at).subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # "exam week", "match day" name when; "up to N … at the same time" is a peak
+        ("during exam week up to 20,000 pupils log in at the same time", "20,000"),
+        ("On match day up to 70,000 fans watch at once", "70,000"),
+    ],
+)
+def test_up_to_n_at_once_is_a_peak_of_no_time_word(text: str, at: str) -> None:
+    item = _one(text, at)
+    assert (item.per, item.peak) == (None, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["On a match night 30,000 fans watch at once.", "Up to 200 jobs run at once."]
+)
+def test_at_once_is_a_label_not_a_count(text: str) -> None:
+    assert _one(text, "once").unit == "label"

@@ -256,6 +256,9 @@ def _place(
         after = _at(toks, i + 2)
         if after is not None and after.low.startswith("percentile"):
             return q("percentile", _latency_subject(toks, i), after.end)
+    if tok.low == "once" and prev is not None and prev.low == "at":
+        # "40,000 matches going at once": at the same time, not a count of one
+        return Quantity(tok.text, tok.start, tok.end, value, "label", "", sentence)
     # Shares: "one email in ten carries an attachment", "1 in 20 requests".
     share = _share(text, toks, i, consumed, sentence)
     if share is not None:
@@ -288,7 +291,7 @@ def _place(
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
             subject = (
-                _acted_on(toks, i)
+                _done_by_one(toks, i, _acted_on(toks, i))
                 # "A dozen times a day the app syncs": the clause after the period
                 or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
                 or "times"
@@ -424,11 +427,23 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if not subject:
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
         subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
+        if period is not None and tok.low in ("once", "twice", "thrice") and not passive:
+            # "checks their balance in the app around twice a week": like "N times a
+            # week", what is done to the verb's object, not where (the app)
+            acted = _coordinated(toks, i, _acted_on(toks, i))
+            subject = _done_by_one(toks, i, acted) or subject
+        if subject.lower() == "like":
+            # "40,000 matches at once, and at the evening peak it's more like 100,000": a
+            # hedge, so the number is another figure of the thing counted just before
+            said = _count_before(placed, toks, i)
+            if said is not None:
+                inherited, subject = said, said.subject
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
-        if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
+        guess = inherited is None and not (tok.word_number and tok.value <= 3)
+        if subject and period is None and not known and guess:
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
             return f'no noun or unit next to it (the word before is "{subject}")'
@@ -505,7 +520,14 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         subject,
         sentence,
         period=period,
-        peak=not capped and (_peak(text, toks, i, end) or (period is not None and _up_to(toks, i))),
+        peak=not capped
+        and (
+            _peak(text, toks, i, end)
+            or (period is not None and _up_to(toks, i))
+            # a ceiling per thing ("up to 50 people edit one document at the same time") is
+            # each thing's limit, not the system's peak
+            or (per is None and _AT_ONCE.search(sentence) is not None and _up_to(toks, i))
+        ),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
         note=tok.note,
@@ -513,6 +535,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
 
 
 _COUNTED_PRONOUNS = _wordset("them those these")
+# A ceiling on how many at one moment ("up to 60,000 students sit an exam at the same
+# time") is a peak concurrency, as a ceiling on a rate is a peak rate.
+_AT_ONCE = re.compile(
+    r"\b(?:at\s+(?:the\s+same\s+time|once)|concurrently|simultaneously)\b", re.IGNORECASE
+)
 _KNOWN_ACTS = _READ_VERBS | _WRITE_VERBS | READ_ACTS | WRITE_ACTS | READ_ACTIONS
 
 
@@ -685,6 +712,9 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     """`Users open their feed 10 times a day and create 1 post a day`: a small count a day
     (week, month) in a sentence whose subject is people is a habit of each of them, not a
     total. The sentence must start with the people noun and a verb ("Users open")."""
+    one = _generic_one(toks, i)
+    if one is not None:
+        return one[0]  # "A member checks their balance twice a week": any one member's
     if period not in ("day", "week", "month") or value > _HABIT_MAX:
         return None
     start = 0
@@ -698,6 +728,36 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     if not first.low.endswith("s") or not _is_people(first.low) or verb.low in _NOT_VERBS:
         return None
     return singular(first.low)
+
+
+def _generic_one(toks: list[Token], i: int) -> tuple[str, str] | None:
+    """A sentence about any one person (`A [typical] member checks …`), before token i: the
+    person and the verb. What one does N times a period is each one's habit, whatever the
+    count (a singular subject is never the total of all of them)."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    k = start + 1
+    if _at(toks, k) is not None and toks[k].low in _PEOPLE_ADJECTIVES:
+        k += 1
+    art, noun, verb = _at(toks, start), _at(toks, k), _at(toks, k + 1)
+    if art is None or noun is None or verb is None or art.low not in ("a", "an"):
+        return None
+    if noun.kind != "word" or verb.kind != "word" or not _is_people(noun.low) or k + 1 >= i:
+        return None
+    if noun.low.endswith("s") and singular(noun.low) != noun.low:
+        return None  # "a thousand users": not one person
+    if not verb.low.endswith("s") or verb.low.endswith("ss") or verb.low in _NOT_VERBS:
+        return None
+    return singular(noun.low), verb.low
+
+
+def _done_by_one(toks: list[Token], i: int, thing: str) -> str:
+    """`A member checks their balance twice a week`: the acts counted are balance checks,
+    the thing with the verb (a verb in -s is spelt as its plural noun)."""
+    one = _generic_one(toks, i)
+    if one is None or not thing or one[1] in thing.lower().split():
+        return thing
+    *adjectives, last = thing.lower().split()
+    return " ".join([*adjectives, singular(last), one[1]])
 
 
 _HAPPEN = _wordset("happen happens occur occurs run runs fire fires execute executes")
@@ -743,7 +803,8 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
                 return singular(first.low)
             return None
         if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
-            return singular(owner.low)
+            # "in finals week up to 60,000 students": a time word names when, owns nothing
+            return None if _is_time_word(singular(owner.low)) else singular(owner.low)
     return None
 
 
@@ -971,6 +1032,11 @@ def _acted_on(toks: list[Token], i: int) -> str:
     k = next((k for k in range(i - 1, start - 1, -1) if toks[k].text == noun), None)
     if not noun or k is None:
         return noun
+    relative = _relative_pronoun(toks, start, k)
+    if relative is not None:
+        # "sends its inputs to the server that owns the match 30 times a second": the
+        # relative clause says which server; what is done N times is the main verb's
+        return _acted_on(toks, relative)
     m = k - 1
     while m >= start and toks[m].kind == "word" and toks[m].low not in _STOP:
         m -= 1  # the noun's modifiers ("phone app")
@@ -983,7 +1049,27 @@ def _acted_on(toks: list[Token], i: int) -> str:
         # its `to`, so the releases are counted, not where they go ("add items to the cart"
         # keeps its object)
         return toks[m - 1].text
+    sent = toks[m - 1] if m > start + 1 and toks[m - 2].low in _DETERMINERS else None
+    if sent is not None and toks[m].low == "to" and sent.kind == "word" and sent.low not in _STOP:
+        return sent.text  # "sends its inputs to the server": what is sent, not where it goes
     return noun
+
+
+_RELATIVES = _wordset("that which who")
+
+
+def _relative_pronoun(toks: list[Token], start: int, k: int) -> int | None:
+    """The `that`/`which`/`who` opening a relative clause that holds token k, after a noun
+    and before a verb (`the server that owns the match`; not `changes that setting`)."""
+    for r in range(k - 1, start, -1):
+        if toks[r].low not in _RELATIVES:
+            continue
+        before, verb = toks[r - 1], toks[r + 1]
+        if before.kind != "word" or before.low in _STOP or verb.kind != "word":
+            return None
+        finite = verb.low.endswith(("s", "ed")) and not verb.low.endswith("ss")
+        return r if finite or verb.low in _MODALS else None
+    return None
 
 
 def _opens_with_actor(toks: list[Token], start: int, verb: int) -> bool:
@@ -1355,6 +1441,18 @@ def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
     if last.kind != "word" or last.low in stops or singular(last.low) == head:
         return None
     return singular(last.low)
+
+
+def _count_before(placed: list[Quantity], toks: list[Token], i: int) -> Quantity | None:
+    """The last count placed before token i, in its sentence or the one before."""
+    breaks, start = 0, i
+    while start > 0 and breaks < 2:
+        start -= 1
+        breaks += toks[start].kind == "brk"
+    for item in reversed(placed):
+        if item.unit == "count" and toks[start].start <= item.start < toks[i].start:
+            return item
+    return None
 
 
 def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> Quantity | None:
