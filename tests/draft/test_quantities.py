@@ -1001,3 +1001,16 @@ def test_up_to_n_at_once_is_a_peak_of_no_time_word(text: str, at: str) -> None:
 )
 def test_at_once_is_a_label_not_a_count(text: str) -> None:
     assert _one(text, "once").unit == "label"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a plural people noun ends its phrase: English modifies a noun with the singular
+        # ("user profiles"), so a word after "riders" is the riders' verb
+        ("About 2 million riders book trips every week.", "2 million", "riders"),
+        ("Some 300k drivers share their location every 4 seconds.", "300k", "drivers"),
+    ],
+)
+def test_a_plural_people_noun_ends_the_counted_phrase(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject

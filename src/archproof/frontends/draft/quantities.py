@@ -922,7 +922,15 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             break
         words.append(tok.text)
         k += 1
+        if singular(low) != low and _is_people(low) and not (nxt and nxt.low in _POSTPOSED):
+            # "four million members collect points": a plural people noun ends the phrase
+            # (a noun is modified by the singular, "user profiles"), the next word is a verb
+            # unless it is an adjective that follows its noun ("300k drivers online")
+            break
     return " ".join(words), k
+
+
+_POSTPOSED = _wordset("online offline active idle connected present waiting")
 
 
 def _noun_after(toks: list[Token], j: int) -> str:
