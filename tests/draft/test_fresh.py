@@ -61,9 +61,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "'show it in less than 3 second' read as a 'show latency', not the bed board's update delay; "
     "'every nurse around 40 time in a day' read per bed with the subject 'nurse', not 40 board "
     "views per nurse; 'work 99.9% of time' read with the subject 'time', not the uptime",
-    "meterbilling-mixed": "'80% land in the first 2 minutes' read with the subject 'land' (the "
-    "verb), not the share of readings in each burst; 'must finish in < 6 h' read as a 'finish "
-    "latency', not the bill run's duration",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "

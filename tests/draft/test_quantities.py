@@ -1014,3 +1014,34 @@ def test_at_once_is_a_label_not_a_count(text: str) -> None:
 )
 def test_a_plural_people_noun_ends_the_counted_phrase(text: str, at: str, subject: str) -> None:
     assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a share followed by a verb is a share of what the clause before counted
+        ("Orders come in waves: 70% arrive in the first hour.", "70%", "orders"),
+        (
+            "Payments are bursty, and 60% happen within 5 minutes of payday.",
+            "60%",
+            "payments",
+        ),
+    ],
+)
+def test_a_share_before_a_verb_is_of_the_things_named_before(
+    text: str, at: str, subject: str
+) -> None:
+    assert _one(text, at).subject.lower() == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a job that must finish in N: how long the job runs, not a latency of 'finish'
+        ("The nightly export must complete within 2 hours.", "2 hours", "nightly export duration"),
+        ("Each payroll batch has to finish in under 40 minutes.", "40", "payroll batch duration"),
+    ],
+)
+def test_a_job_that_must_finish_in_n_is_its_duration(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("duration", subject)

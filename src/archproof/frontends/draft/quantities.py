@@ -273,6 +273,10 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
+        if k == i + 2 and _verb_of_share(toks, k):
+            # "Readings arrive in bursts: 80% land in the first 2 minutes": a share of the
+            # things the clause before is about, not of 'land'
+            subject = _earlier_clause_subject(toks, i) or subject
         if not subject:
             # "first one percent of the servers, then ten percent": the noun elided after the
             # second share is the first one's
@@ -375,6 +379,29 @@ def _place(
         return q("seconds", subject, uend, value=value * factor, role=role)
     # Counts: a noun phrase after (or before), maybe a period, maybe per something.
     return _count(text, toks, i, placed)
+
+
+_PLACE_PREPOSITIONS = _wordset("in within at on during before after by over")
+
+
+def _verb_of_share(toks: list[Token], k: int) -> bool:
+    """`80% land in …`: the word after a share is its verb, not a noun, when it is no known
+    noun and a preposition follows it."""
+    word, nxt = _at(toks, k), _at(toks, k + 1)
+    if word is None or nxt is None or word.kind != "word" or word.low in _STOP:
+        return False
+    return NOUNS.get(singular(word.low)) is None and nxt.low in _PLACE_PREPOSITIONS
+
+
+def _earlier_clause_subject(toks: list[Token], i: int) -> str:
+    """What the clause before token i's clause, in its sentence, is about: its first noun,
+    up to a plural (`Orders come in waves` → orders: what follows a plural is its verb)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].kind == "brk":
+        return ""
+    words = _clause_subject(toks, _clause_start(toks, start - 1), start - 1).split()
+    plural = next((n for n, w in enumerate(words) if singular(w) != w), None)
+    return " ".join(words if plural is None else words[: plural + 1])
 
 
 def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quantity | str:
@@ -1063,9 +1090,6 @@ def _acted_on(toks: list[Token], i: int) -> str:
     return noun
 
 
-_RELATIVES = _wordset("that which who")
-
-
 def _relative_pronoun(toks: list[Token], start: int, k: int) -> int | None:
     """The `that`/`which`/`who` opening a relative clause that holds token k, after a noun
     and before a verb (`the server that owns the match`; not `changes that setting`)."""
@@ -1744,6 +1768,12 @@ _LATENCY = re.compile(
 _NAMED_ROLES = ("delay", "lag", "latency", "window", "timeout", "ttl")
 
 
+_MUST_FINISH = re.compile(
+    r"\b(?:must|should|has\s+to|have\s+to|needs?\s+to)\s+(?:finish|complete|be\s+done)\s+"
+    r"(?:in|within|under)\s*(?:(?:under|less\s+than|about|around|<|~)\s*)*$"
+)
+
+
 def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, str]:
     tok = toks[i]
     start = _clause_start(toks, i)
@@ -1830,6 +1860,10 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
+    if _MUST_FINISH.search(low_before):
+        # "the bill run over all meters must finish in < 6 h": how long the job runs, not a
+        # wait anyone sees nor a delay before something shows
+        return "duration", f"{_clause_subject(toks, start, i) or noun} duration"
     seen = re.search(
         r"\b(?:see|sees|get|gets|receive|receives|reflect|reflects)\s+(?:the|a|an|each|every|"
         r"their|its)?\s*([a-z]+)\s+within\s*$",
