@@ -1045,3 +1045,71 @@ def test_a_share_before_a_verb_is_of_the_things_named_before(
 def test_a_job_that_must_finish_in_n_is_its_duration(text: str, at: str, subject: str) -> None:
     item = _one(text, at)
     assert (item.role, item.subject) == ("duration", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # "N% of the time" is how much of the time the clause's subject works: its uptime
+        ("The checkout must be up 99.95% of the time.", "99.95%", "checkout uptime"),
+        ("Our API should be available 99.9% of time.", "99.9%", "api uptime"),
+    ],
+)
+def test_n_percent_of_the_time_is_an_uptime(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "word"),
+    [
+        # "it is N times more": the pronoun stands for the thing counted before
+        (
+            "We sell 3,000 tickets a day, and on Fridays when the fans come it is 5 time more "
+            "than average.",
+            "5",
+            "tickets",
+        ),
+        ("Riders book 40k trips an hour; at rush hour it is 3x the average.", "3x", "trips"),
+    ],
+)
+def test_it_is_n_times_more_is_a_factor_of_the_thing_counted_before(
+    text: str, at: str, word: str
+) -> None:
+    item = _one(text, at)
+    assert item.unit == "factor" and word in item.subject, item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a screen that must show a change in N: the delay before the change shows there
+        (
+            "After a price changes, every shelf label must display it in under 5 seconds.",
+            "5",
+            "shelf label delay",
+        ),
+        (
+            "When an order ships, the tracking page should show it in less than 10 seconds.",
+            "10",
+            "tracking page delay",
+        ),
+    ],
+)
+def test_showing_a_change_in_n_is_a_delay(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("delay", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        # what N times a period is per ends with its sentence (not 'of every bed' after it)
+        ("Each nurse opens the board 40 times a day. We log every bed.", "40", "nurse"),
+        ("Clients poll 5 times a minute. The history of every order is kept.", "5", None),
+        ("Phones sync 12 times an hour per device.", "12", "device"),
+    ],
+)
+def test_n_times_a_period_is_per_nothing_in_the_next_sentence(
+    text: str, at: str, per: str | None
+) -> None:
+    assert _one(text, at).per == per

@@ -273,7 +273,11 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
-        if k == i + 2 and _verb_of_share(toks, k):
+        if k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
+            # "the system must work 99.9% of time": how much of the time the clause's
+            # subject is up, its uptime
+            subject = f"{_clause_subject(toks, _clause_start(toks, i), i) or 'system'} uptime"
+        elif k == i + 2 and _verb_of_share(toks, k):
             # "Readings arrive in bursts: 80% land in the first 2 minutes": a share of the
             # things the clause before is about, not of 'land'
             subject = _earlier_clause_subject(toks, i) or subject
@@ -305,7 +309,7 @@ def _place(
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
                 subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
-            per = _per(toks, i, pend) or _habit_of(toks, i, period, value)
+            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
         if nxt.low == "times" and re.search(
             r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
@@ -323,6 +327,11 @@ def _place(
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
+        if _pronoun_before(toks, i):
+            # "20,000 changes a day, and in the morning … it is 4 time more than average":
+            # the pronoun stands for the thing counted before, not the nearest noun
+            said = _count_before(placed, toks, i)
+            subject = said.subject if said is not None else subject
         per = _per(toks, i, _clause_end(toks, i))
         return q("factor", subject, nxt.end, per=per)
     # Sizes: 5 MB, two kilobytes, 512 KB, 2 KiB.
@@ -1475,6 +1484,15 @@ def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
     return singular(last.low)
 
 
+def _pronoun_before(toks: list[Token], i: int) -> bool:
+    """`it is 4 times …`, `it's 3x …`: a pronoun, then only a copula or fillers, before the
+    number."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].low in ("is", "was", "s", "'")):
+        k -= 1
+    return k >= 0 and toks[k].low in ("it", "this", "that")
+
+
 def _count_before(placed: list[Quantity], toks: list[Token], i: int) -> Quantity | None:
     """The last count placed before token i, in its sentence or the one before."""
     breaks, start = 0, i
@@ -1768,6 +1786,10 @@ _LATENCY = re.compile(
 _NAMED_ROLES = ("delay", "lag", "latency", "window", "timeout", "ttl")
 
 
+_SHOWN_IN = re.compile(
+    r"\b(?:show|shows|display|displays|reflect|reflects)\s+(?:it|them|this|that|the\s+change"
+    r"|the\s+update)\s+(?:in|within)\s*(?:(?:under|less\s+than|about|<|~)\s*)*$"
+)
 _MUST_FINISH = re.compile(
     r"\b(?:must|should|has\s+to|have\s+to|needs?\s+to)\s+(?:finish|complete|be\s+done)\s+"
     r"(?:in|within|under)\s*(?:(?:under|less\s+than|about|around|<|~)\s*)*$"
@@ -1860,6 +1882,10 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
+    if _SHOWN_IN.search(low_before):
+        # "the bed board in every ward must show it in less than 3 second": the delay before
+        # a change shows where the clause says, not the latency of a request
+        return "delay", f"{_clause_subject(toks, start, i) or noun} delay"
     if _MUST_FINISH.search(low_before):
         # "the bill run over all meters must finish in < 6 h": how long the job runs, not a
         # wait anyone sees nor a delay before something shows
