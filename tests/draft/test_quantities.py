@@ -1113,3 +1113,16 @@ def test_n_times_a_period_is_per_nothing_in_the_next_sentence(
     text: str, at: str, per: str | None
 ) -> None:
     assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # digits glued after letters are part of a name (MP3, S3, EC2), a label, not a measure
+        ("Episodes are MP3s of around 50 MB.", "3s"),
+        ("Files go to S3 and EC2 workers resize 200 of them.", "3 "),
+        ("Videos are H264 at 3 Mbps.", "264"),
+    ],
+)
+def test_digits_inside_a_name_are_a_label(text: str, at: str) -> None:
+    assert _one(text, at).unit == "label"

@@ -256,6 +256,10 @@ def _place(
         after = _at(toks, i + 2)
         if after is not None and after.low.startswith("percentile"):
             return q("percentile", _latency_subject(toks, i), after.end)
+    if tok.glued and prev is not None and prev.kind == "word" and prev.low != "p":
+        # "MP3s", "S3", "EC2": digits glued after letters are part of a name, not a measure
+        # (the "p" of "p99" is a percentile, read below)
+        return Quantity(tok.text, tok.start, tok.end, value, "label", prev.text, sentence)
     if tok.low == "once" and prev is not None and prev.low == "at":
         # "40,000 matches going at once": at the same time, not a count of one
         return Quantity(tok.text, tok.start, tok.end, value, "label", "", sentence)
