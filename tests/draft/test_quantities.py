@@ -864,3 +864,265 @@ def test_replicated_within_a_bound_stays_a_delay() -> None:
 )
 def test_n_times_more_than_average_is_a_factor(text: str, at: str) -> None:
     assert _one(text, at).unit == "factor"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        # "each" then a verb is a pronoun: each of the people or machines named before, even
+        # across a semicolon or a full stop, never the verb itself
+        ("A chat app for 5M members; each sends about 40 messages a day.", "40", "member"),
+        ("The clinic serves 2,000 patients. Each books 3 visits a year.", "3", "patient"),
+        ("We run 40k trucks; each reports its position 120 times an hour.", "120", "truck"),
+    ],
+)
+def test_each_before_a_verb_is_each_of_the_people_named_before(
+    text: str, at: str, per: str
+) -> None:
+    assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("each views 50 photos a day", "50", "photos"),
+        ("each reads 10 articles a week", "10", "articles"),
+    ],
+)
+def test_each_before_a_verb_with_no_one_named_is_per_nothing(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a size after counted things, joined by a participle, is one such thing's size
+        ("Each clinic uploads 300 scans a day averaging 20 MB.", "20 MB", "scan size"),
+        ("Every driver sends 5 photos a week, weighing about 2 MB.", "2 MB", "photo size"),
+        # "N MB each": the size of each of the things named just before
+        ("We archive the invoices, about 200 KB each, for 7 years.", "200 KB", "invoice size"),
+        ("Sensors post a reading every 30 seconds (around 100 bytes each).", "100", "reading size"),
+        ("Podcasts are long, maybe 80 MB each.", "80 MB", "podcast size"),
+    ],
+)
+def test_a_size_of_each_thing_is_that_things_size(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per", "period"),
+    [
+        # a sentence about "a" person is about each one (a generic), and a bare frequency
+        # counts the verb's acts on its object (not the place it happens in)
+        (
+            "A patient checks their lab results in the portal about twice a month.",
+            "twice",
+            "result checks",
+            "patient",
+            "month",
+        ),
+        (
+            "A driver refreshes the map on the phone about 3 times a minute.",
+            "3",
+            "map refreshes",
+            "driver",
+            "minute",
+        ),
+    ],
+)
+def test_a_generic_persons_habit_is_per_that_person(
+    text: str, at: str, subject: str, per: str, period: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per, item.period) == (subject, per, period)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a relative clause names where the thing goes, not what is done N times
+        (
+            "each sensor pushes its readings to the gateway that serves the floor 4 times a minute",
+            "4",
+            "readings",
+        ),
+        (
+            "Every courier sends its location to the hub which tracks the route 6 times a minute",
+            "6",
+            "location",
+        ),
+    ],
+)
+def test_a_relative_clause_is_not_what_is_done_n_times(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "word"),
+    [
+        # "more like N": a hedge; N is another figure of the thing counted before
+        (
+            "On a normal day we host about 2,000 games at once. At the weekend peak it's more "
+            "like 9,000.",
+            "9,000",
+            "games",
+        ),
+        (
+            "Normally around 500 tickets are open at a time, but on launch day it's more like "
+            "5,000.",
+            "5,000",
+            "tickets",
+        ),
+    ],
+)
+def test_more_like_n_is_the_thing_counted_before(text: str, at: str, word: str) -> None:
+    assert word in _one(text, at).subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # "exam week", "match day" name when; "up to N … at the same time" is a peak
+        ("during exam week up to 20,000 pupils log in at the same time", "20,000"),
+        ("On match day up to 70,000 fans watch at once", "70,000"),
+    ],
+)
+def test_up_to_n_at_once_is_a_peak_of_no_time_word(text: str, at: str) -> None:
+    item = _one(text, at)
+    assert (item.per, item.peak) == (None, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["On a match night 30,000 fans watch at once.", "Up to 200 jobs run at once."]
+)
+def test_at_once_is_a_label_not_a_count(text: str) -> None:
+    assert _one(text, "once").unit == "label"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a plural people noun ends its phrase: English modifies a noun with the singular
+        # ("user profiles"), so a word after "riders" is the riders' verb
+        ("About 2 million riders book trips every week.", "2 million", "riders"),
+        ("Some 300k drivers share their location every 4 seconds.", "300k", "drivers"),
+    ],
+)
+def test_a_plural_people_noun_ends_the_counted_phrase(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a share followed by a verb is a share of what the clause before counted
+        ("Orders come in waves: 70% arrive in the first hour.", "70%", "orders"),
+        (
+            "Payments are bursty, and 60% happen within 5 minutes of payday.",
+            "60%",
+            "payments",
+        ),
+    ],
+)
+def test_a_share_before_a_verb_is_of_the_things_named_before(
+    text: str, at: str, subject: str
+) -> None:
+    assert _one(text, at).subject.lower() == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a job that must finish in N: how long the job runs, not a latency of 'finish'
+        ("The nightly export must complete within 2 hours.", "2 hours", "nightly export duration"),
+        ("Each payroll batch has to finish in under 40 minutes.", "40", "payroll batch duration"),
+    ],
+)
+def test_a_job_that_must_finish_in_n_is_its_duration(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("duration", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # "N% of the time" is how much of the time the clause's subject works: its uptime
+        ("The checkout must be up 99.95% of the time.", "99.95%", "checkout uptime"),
+        ("Our API should be available 99.9% of time.", "99.9%", "api uptime"),
+    ],
+)
+def test_n_percent_of_the_time_is_an_uptime(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "word"),
+    [
+        # "it is N times more": the pronoun stands for the thing counted before
+        (
+            "We sell 3,000 tickets a day, and on Fridays when the fans come it is 5 time more "
+            "than average.",
+            "5",
+            "tickets",
+        ),
+        ("Riders book 40k trips an hour; at rush hour it is 3x the average.", "3x", "trips"),
+    ],
+)
+def test_it_is_n_times_more_is_a_factor_of_the_thing_counted_before(
+    text: str, at: str, word: str
+) -> None:
+    item = _one(text, at)
+    assert item.unit == "factor" and word in item.subject, item
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # a screen that must show a change in N: the delay before the change shows there
+        (
+            "After a price changes, every shelf label must display it in under 5 seconds.",
+            "5",
+            "shelf label delay",
+        ),
+        (
+            "When an order ships, the tracking page should show it in less than 10 seconds.",
+            "10",
+            "tracking page delay",
+        ),
+    ],
+)
+def test_showing_a_change_in_n_is_a_delay(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("delay", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        # what N times a period is per ends with its sentence (not 'of every bed' after it)
+        ("Each nurse opens the board 40 times a day. We log every bed.", "40", "nurse"),
+        ("Clients poll 5 times a minute. The history of every order is kept.", "5", None),
+        ("Phones sync 12 times an hour per device.", "12", "device"),
+    ],
+)
+def test_n_times_a_period_is_per_nothing_in_the_next_sentence(
+    text: str, at: str, per: str | None
+) -> None:
+    assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # digits glued after letters are part of a name (MP3, S3, EC2), a label, not a measure
+        ("Episodes are MP3s of around 50 MB.", "3s"),
+        ("Files go to S3 and EC2 workers resize 200 of them.", "3 "),
+        ("Videos are H264 at 3 Mbps.", "264"),
+    ],
+)
+def test_digits_inside_a_name_are_a_label(text: str, at: str) -> None:
+    assert _one(text, at).unit == "label"

@@ -256,6 +256,13 @@ def _place(
         after = _at(toks, i + 2)
         if after is not None and after.low.startswith("percentile"):
             return q("percentile", _latency_subject(toks, i), after.end)
+    if tok.glued and prev is not None and prev.kind == "word" and prev.low != "p":
+        # "MP3s", "S3", "EC2": digits glued after letters are part of a name, not a measure
+        # (the "p" of "p99" is a percentile, read below)
+        return Quantity(tok.text, tok.start, tok.end, value, "label", prev.text, sentence)
+    if tok.low == "once" and prev is not None and prev.low == "at":
+        # "40,000 matches going at once": at the same time, not a count of one
+        return Quantity(tok.text, tok.start, tok.end, value, "label", "", sentence)
     # Shares: "one email in ten carries an attachment", "1 in 20 requests".
     share = _share(text, toks, i, consumed, sentence)
     if share is not None:
@@ -270,6 +277,14 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
+        if k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
+            # "the system must work 99.9% of time": how much of the time the clause's
+            # subject is up, its uptime
+            subject = f"{_clause_subject(toks, _clause_start(toks, i), i) or 'system'} uptime"
+        elif k == i + 2 and _verb_of_share(toks, k):
+            # "Readings arrive in bursts: 80% land in the first 2 minutes": a share of the
+            # things the clause before is about, not of 'land'
+            subject = _earlier_clause_subject(toks, i) or subject
         if not subject:
             # "first one percent of the servers, then ten percent": the noun elided after the
             # second share is the first one's
@@ -288,7 +303,7 @@ def _place(
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
             subject = (
-                _acted_on(toks, i)
+                _done_by_one(toks, i, _acted_on(toks, i))
                 # "A dozen times a day the app syncs": the clause after the period
                 or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
                 or "times"
@@ -298,7 +313,7 @@ def _place(
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
                 subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
-            per = _per(toks, i, pend) or _habit_of(toks, i, period, value)
+            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
         if nxt.low == "times" and re.search(
             r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
@@ -316,15 +331,23 @@ def _place(
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
+        if _pronoun_before(toks, i):
+            # "20,000 changes a day, and in the morning … it is 4 time more than average":
+            # the pronoun stands for the thing counted before, not the nearest noun
+            said = _count_before(placed, toks, i)
+            subject = said.subject if said is not None else subject
         per = _per(toks, i, _clause_end(toks, i))
         return q("factor", subject, nxt.end, per=per)
     # Sizes: 5 MB, two kilobytes, 512 KB, 2 KiB.
     size = _size_unit(toks, i)
     if size is not None:
         factor, uend, j = size
-        subject = _size_subject(toks, i, j)
+        # "20 files a day averaging 500 KB", "the replays, around 5 MB each": one thing's
+        # size, whoever sends or keeps the things
+        thing = _sized_thing(toks, i, j)
+        subject = f"{thing} size" if thing else _size_subject(toks, i, j)
         period, pend = _period_after(toks, j)
-        per = _per(toks, i, _clause_end(toks, i), size=True)
+        per = None if thing else _per(toks, i, _clause_end(toks, i), size=True)
         return q(
             "bytes",
             subject,
@@ -369,6 +392,29 @@ def _place(
         return q("seconds", subject, uend, value=value * factor, role=role)
     # Counts: a noun phrase after (or before), maybe a period, maybe per something.
     return _count(text, toks, i, placed)
+
+
+_PLACE_PREPOSITIONS = _wordset("in within at on during before after by over")
+
+
+def _verb_of_share(toks: list[Token], k: int) -> bool:
+    """`80% land in …`: the word after a share is its verb, not a noun, when it is no known
+    noun and a preposition follows it."""
+    word, nxt = _at(toks, k), _at(toks, k + 1)
+    if word is None or nxt is None or word.kind != "word" or word.low in _STOP:
+        return False
+    return NOUNS.get(singular(word.low)) is None and nxt.low in _PLACE_PREPOSITIONS
+
+
+def _earlier_clause_subject(toks: list[Token], i: int) -> str:
+    """What the clause before token i's clause, in its sentence, is about: its first noun,
+    up to a plural (`Orders come in waves` → orders: what follows a plural is its verb)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].kind == "brk":
+        return ""
+    words = _clause_subject(toks, _clause_start(toks, start - 1), start - 1).split()
+    plural = next((n for n, w in enumerate(words) if singular(w) != w), None)
+    return " ".join(words if plural is None else words[: plural + 1])
 
 
 def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quantity | str:
@@ -421,11 +467,23 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     if not subject:
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
         subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
+        if period is not None and tok.low in ("once", "twice", "thrice") and not passive:
+            # "checks their balance in the app around twice a week": like "N times a
+            # week", what is done to the verb's object, not where (the app)
+            acted = _coordinated(toks, i, _acted_on(toks, i))
+            subject = _done_by_one(toks, i, acted) or subject
+        if subject.lower() == "like":
+            # "40,000 matches at once, and at the evening peak it's more like 100,000": a
+            # hedge, so the number is another figure of the thing counted just before
+            said = _count_before(placed, toks, i)
+            if said is not None:
+                inherited, subject = said, said.subject
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
-        if subject and period is None and not known and not (tok.word_number and tok.value <= 3):
+        guess = inherited is None and not (tok.word_number and tok.value <= 3)
+        if subject and period is None and not known and guess:
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
             return f'no noun or unit next to it (the word before is "{subject}")'
@@ -502,7 +560,14 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         subject,
         sentence,
         period=period,
-        peak=not capped and (_peak(text, toks, i, end) or (period is not None and _up_to(toks, i))),
+        peak=not capped
+        and (
+            _peak(text, toks, i, end)
+            or (period is not None and _up_to(toks, i))
+            # a ceiling per thing ("up to 50 people edit one document at the same time") is
+            # each thing's limit, not the system's peak
+            or (per is None and _AT_ONCE.search(sentence) is not None and _up_to(toks, i))
+        ),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
         note=tok.note,
@@ -510,6 +575,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
 
 
 _COUNTED_PRONOUNS = _wordset("them those these")
+# A ceiling on how many at one moment ("up to 60,000 students sit an exam at the same
+# time") is a peak concurrency, as a ceiling on a rate is a peak rate.
+_AT_ONCE = re.compile(
+    r"\b(?:at\s+(?:the\s+same\s+time|once)|concurrently|simultaneously)\b", re.IGNORECASE
+)
 _KNOWN_ACTS = _READ_VERBS | _WRITE_VERBS | READ_ACTS | WRITE_ACTS | READ_ACTIONS
 
 
@@ -682,6 +752,9 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     """`Users open their feed 10 times a day and create 1 post a day`: a small count a day
     (week, month) in a sentence whose subject is people is a habit of each of them, not a
     total. The sentence must start with the people noun and a verb ("Users open")."""
+    one = _generic_one(toks, i)
+    if one is not None:
+        return one[0]  # "A member checks their balance twice a week": any one member's
     if period not in ("day", "week", "month") or value > _HABIT_MAX:
         return None
     start = 0
@@ -695,6 +768,36 @@ def _habit_of(toks: list[Token], i: int, period: str, value: Fraction) -> str | 
     if not first.low.endswith("s") or not _is_people(first.low) or verb.low in _NOT_VERBS:
         return None
     return singular(first.low)
+
+
+def _generic_one(toks: list[Token], i: int) -> tuple[str, str] | None:
+    """A sentence about any one person (`A [typical] member checks …`), before token i: the
+    person and the verb. What one does N times a period is each one's habit, whatever the
+    count (a singular subject is never the total of all of them)."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    k = start + 1
+    if _at(toks, k) is not None and toks[k].low in _PEOPLE_ADJECTIVES:
+        k += 1
+    art, noun, verb = _at(toks, start), _at(toks, k), _at(toks, k + 1)
+    if art is None or noun is None or verb is None or art.low not in ("a", "an"):
+        return None
+    if noun.kind != "word" or verb.kind != "word" or not _is_people(noun.low) or k + 1 >= i:
+        return None
+    if noun.low.endswith("s") and singular(noun.low) != noun.low:
+        return None  # "a thousand users": not one person
+    if not verb.low.endswith("s") or verb.low.endswith("ss") or verb.low in _NOT_VERBS:
+        return None
+    return singular(noun.low), verb.low
+
+
+def _done_by_one(toks: list[Token], i: int, thing: str) -> str:
+    """`A member checks their balance twice a week`: the acts counted are balance checks,
+    the thing with the verb (a verb in -s is spelt as its plural noun)."""
+    one = _generic_one(toks, i)
+    if one is None or not thing or one[1] in thing.lower().split():
+        return thing
+    *adjectives, last = thing.lower().split()
+    return " ".join([*adjectives, singular(last), one[1]])
 
 
 _HAPPEN = _wordset("happen happens occur occurs run runs fire fires execute executes")
@@ -740,7 +843,8 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
                 return singular(first.low)
             return None
         if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
-            return singular(owner.low)
+            # "in finals week up to 60,000 students": a time word names when, owns nothing
+            return None if _is_time_word(singular(owner.low)) else singular(owner.low)
     return None
 
 
@@ -858,7 +962,15 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             break
         words.append(tok.text)
         k += 1
+        if singular(low) != low and _is_people(low) and not (nxt and nxt.low in _POSTPOSED):
+            # "four million members collect points": a plural people noun ends the phrase
+            # (a noun is modified by the singular, "user profiles"), the next word is a verb
+            # unless it is an adjective that follows its noun ("300k drivers online")
+            break
     return " ".join(words), k
+
+
+_POSTPOSED = _wordset("online offline active idle connected present waiting")
 
 
 def _noun_after(toks: list[Token], j: int) -> str:
@@ -968,6 +1080,11 @@ def _acted_on(toks: list[Token], i: int) -> str:
     k = next((k for k in range(i - 1, start - 1, -1) if toks[k].text == noun), None)
     if not noun or k is None:
         return noun
+    relative = _relative_pronoun(toks, start, k)
+    if relative is not None:
+        # "sends its inputs to the server that owns the match 30 times a second": the
+        # relative clause says which server; what is done N times is the main verb's
+        return _acted_on(toks, relative)
     m = k - 1
     while m >= start and toks[m].kind == "word" and toks[m].low not in _STOP:
         m -= 1  # the noun's modifiers ("phone app")
@@ -980,7 +1097,24 @@ def _acted_on(toks: list[Token], i: int) -> str:
         # its `to`, so the releases are counted, not where they go ("add items to the cart"
         # keeps its object)
         return toks[m - 1].text
+    sent = toks[m - 1] if m > start + 1 and toks[m - 2].low in _DETERMINERS else None
+    if sent is not None and toks[m].low == "to" and sent.kind == "word" and sent.low not in _STOP:
+        return sent.text  # "sends its inputs to the server": what is sent, not where it goes
     return noun
+
+
+def _relative_pronoun(toks: list[Token], start: int, k: int) -> int | None:
+    """The `that`/`which`/`who` opening a relative clause that holds token k, after a noun
+    and before a verb (`the server that owns the match`; not `changes that setting`)."""
+    for r in range(k - 1, start, -1):
+        if toks[r].low not in _RELATIVES:
+            continue
+        before, verb = toks[r - 1], toks[r + 1]
+        if before.kind != "word" or before.low in _STOP or verb.kind != "word":
+            return None
+        finite = verb.low.endswith(("s", "ed")) and not verb.low.endswith("ss")
+        return r if finite or verb.low in _MODALS else None
+    return None
 
 
 def _opens_with_actor(toks: list[Token], start: int, verb: int) -> bool:
@@ -1197,6 +1331,15 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             nxt.low.endswith("s") and not nxt.low.endswith(("ss", "us", "is"))
         )
         acting = verb and owner is not None and singular(owner.low) in _OWNERS
+        if verb and not acting and not one:
+            # "50M daily players; each finishes 10 games a day": the pronoun stands for the
+            # people (or machines) named before, across a semicolon or a full stop; with
+            # none named, a verb in -s is still not what the number is per
+            whose = _each_stands_for(toks, k)
+            if whose is not None:
+                return whose if not size or whose in _OWNERS else None
+            if not nxt.low.endswith("ing"):
+                return None  # "each booking" is a noun, "each books" is not
         if (nxt.low.endswith("ed") or nxt.low in _IRREGULAR_PARTICIPLES) and nxt.low not in _STOP:
             # "3M parcels a day, each scanned ~6 times": each of the things counted before
             whose = _owner_of_each(toks, k)
@@ -1212,6 +1355,31 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
         if owner is not None:
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
+    return None
+
+
+def _each_stands_for(toks: list[Token], k: int) -> str | None:
+    """Whom a pronoun `each` at token k stands for, in its sentence or the one before: the
+    things the nearest number counted (`We run 40k trucks; each reports …`), else the
+    nearest people or machine noun (`The clinic serves our patients. Each books …`)."""
+    start = k
+    breaks = 0
+    while start > 0 and breaks < 2:
+        start -= 1
+        breaks += toks[start].kind == "brk"
+    for m in range(k - 1, start - 1, -1):
+        tok = toks[m]
+        if tok.kind != "num" or _size_unit(toks, m) is not None:
+            continue
+        if _duration_unit(toks, m) is not None:
+            continue
+        phrase = _phrase_after(toks, m + 1)[0]
+        if phrase and not _is_time_word(phrase.split()[-1].lower()):
+            return singular(phrase.split()[-1].lower())
+    for m in range(k - 1, start - 1, -1):
+        tok = toks[m]
+        if tok.kind == "word" and (singular(tok.low) in _OWNERS or _is_people(tok.low)):
+            return singular(tok.low)
     return None
 
 
@@ -1318,6 +1486,27 @@ def _listed_owner(toks: list[Token], i: int, head: str) -> str | None:
     if last.kind != "word" or last.low in stops or singular(last.low) == head:
         return None
     return singular(last.low)
+
+
+def _pronoun_before(toks: list[Token], i: int) -> bool:
+    """`it is 4 times …`, `it's 3x …`: a pronoun, then only a copula or fillers, before the
+    number."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].low in ("is", "was", "s", "'")):
+        k -= 1
+    return k >= 0 and toks[k].low in ("it", "this", "that")
+
+
+def _count_before(placed: list[Quantity], toks: list[Token], i: int) -> Quantity | None:
+    """The last count placed before token i, in its sentence or the one before."""
+    breaks, start = 0, i
+    while start > 0 and breaks < 2:
+        start -= 1
+        breaks += toks[start].kind == "brk"
+    for item in reversed(placed):
+        if item.unit == "count" and toks[start].start <= item.start < toks[i].start:
+            return item
+    return None
 
 
 def _previous_in_sentence(placed: list[Quantity], start: int, sentence: str) -> Quantity | None:
@@ -1470,6 +1659,38 @@ def _size_subject(toks: list[Token], i: int, j: int) -> str:
     return f"{noun} size"
 
 
+_SIZE_PARTICIPLES = _wordset("averaging weighing sized")
+_COPULAS = _wordset("is are was were be")
+
+
+def _sized_thing(toks: list[Token], i: int, j: int) -> str:
+    """The thing a size is each one's: after a participle joined to counted things (`300
+    scans a day averaging 20 MB`: one scan's), or before a trailing `each` (`the invoices,
+    about 200 KB each`) or in brackets (`a reading every 15 min (~200 B)`): the noun named
+    just before, past fillers, a period and a predicate adjective (`Podcasts are long, maybe
+    80 MB each`: the podcasts, not 'long')."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].text in (",", "~")):
+        k -= 1
+    participle = k >= 0 and toks[k].low in _SIZE_PARTICIPLES
+    each = _at(toks, j) is not None and toks[j].low == "each" and _trailing_each(toks, j)
+    bracket = k >= 0 and toks[k].text == "("
+    if not (participle or each or bracket):
+        return ""
+    for m in range(k - 1 if participle else k, max(k - 9, -1), -1):
+        tok = toks[m]
+        if tok.kind == "brk":
+            return ""
+        if tok.kind != "word" or tok.low in _STOP or tok.low in _FILLER_BEFORE:
+            continue
+        if _is_time_word(tok.low) or tok.low in _SIZE_PARTICIPLES:
+            continue
+        if m > 0 and toks[m - 1].low in _COPULAS:
+            continue  # "are long": what is long is the noun before the copula
+        return singular(tok.low)
+    return ""
+
+
 _MATERIAL = _wordset("text data content json xml html markup payload metadata body bytes")
 _SIZE_VERBS = _wordset("average averages weigh weighs run runs take takes need needs")
 
@@ -1569,6 +1790,16 @@ _LATENCY = re.compile(
 _NAMED_ROLES = ("delay", "lag", "latency", "window", "timeout", "ttl")
 
 
+_SHOWN_IN = re.compile(
+    r"\b(?:show|shows|display|displays|reflect|reflects)\s+(?:it|them|this|that|the\s+change"
+    r"|the\s+update)\s+(?:in|within)\s*(?:(?:under|less\s+than|about|<|~)\s*)*$"
+)
+_MUST_FINISH = re.compile(
+    r"\b(?:must|should|has\s+to|have\s+to|needs?\s+to)\s+(?:finish|complete|be\s+done)\s+"
+    r"(?:in|within|under)\s*(?:(?:under|less\s+than|about|around|<|~)\s*)*$"
+)
+
+
 def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, str]:
     tok = toks[i]
     start = _clause_start(toks, i)
@@ -1655,6 +1886,14 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
         return "window", f"{noun} window"
+    if _SHOWN_IN.search(low_before):
+        # "the bed board in every ward must show it in less than 3 second": the delay before
+        # a change shows where the clause says, not the latency of a request
+        return "delay", f"{_clause_subject(toks, start, i) or noun} delay"
+    if _MUST_FINISH.search(low_before):
+        # "the bill run over all meters must finish in < 6 h": how long the job runs, not a
+        # wait anyone sees nor a delay before something shows
+        return "duration", f"{_clause_subject(toks, start, i) or noun} duration"
     seen = re.search(
         r"\b(?:see|sees|get|gets|receive|receives|reflect|reflects)\s+(?:the|a|an|each|every|"
         r"their|its)?\s*([a-z]+)\s+within\s*$",
