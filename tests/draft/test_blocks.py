@@ -288,6 +288,22 @@ def test_drivers_report_at_the_stated_interval_and_a_stated_peak_stays_the_peak(
     assert model.rate("request_ride").average == pytest.approx(20e6 / 86_400)
 
 
+def test_file_sync_sizes_the_files_each_user_syncs_a_day() -> None:
+    """An outsider's Dropbox: 'each active user syncs 20 files a day averaging 500 KB' sized
+    the object store as 100M users × 500 KB (5 TB) and, once the reader took 500 KB for one
+    file's size, as 'the task's 500 KB'. Written first: 10M DAU × 20 files × 500 KB a day,
+    kept forever (sized for 5 years): 100 TB a day, about 182.5 PB before de-duplication."""
+    from archproof.units import parse_size
+
+    d = _draft(
+        "Design Dropbox. 100M users, 10% of them active daily; each active user syncs 20 "
+        "files a day averaging 500 KB. Files are kept forever."
+    )
+    stored = next(r for r in d.requirements if r.name == "object storage")
+    expected = 10e6 * 20 * 500e3 * 5 * 365
+    assert float(parse_size(stored.value).bytes) == pytest.approx(expected, rel=0.01)
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from archproof.frontends.draft.blobs import _STOCK
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import horizon_text, retention_for_sizing
 from archproof.frontends.draft.patterns.common import (
     stated_average,
     stated_count,
@@ -178,6 +180,15 @@ def _volume(ctx: Ctx, users: Fraction) -> None:
         if item.per is not None:
             total = item.value * users
             how = f"{float(users):,.0f} users × {item.text}"
+        elif not _STOCK.search(item.subject) and ctx.load.writes > 0:
+            # one file's size ("syncs 20 files a day averaging 500 KB"): the files written
+            # over the sizing horizon, not the size itself
+            horizon = retention_for_sizing(ctx.load, ctx.ledger)
+            total = ctx.load.writes * item.value * horizon
+            how = (
+                f"{per_s(float(ctx.load.writes))} files written × {item.text} × "
+                f"{horizon_text(horizon)}"
+            )
         else:
             total, how = item.value, f"the task's {item.text}"
         stock(ctx, total, how + " (before de-duplication)")
