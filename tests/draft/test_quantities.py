@@ -1126,3 +1126,21 @@ def test_n_times_a_period_is_per_nothing_in_the_next_sentence(
 )
 def test_digits_inside_a_name_are_a_label(text: str, at: str) -> None:
     assert _one(text, at).unit == "label"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an outsider's parking lot: "compute fees at 2 dollars per hour" drafted every
+        # method at 0.5 calls an hour ("calls per process ... 2 dollars per hour")
+        "Track which vehicle is where and compute fees at 2 dollars per hour.",
+        "Riders pay $3 per ride and drivers keep 80% of it.",
+        "Premium costs 10 euros a month.",
+    ],
+)
+def test_an_amount_of_money_is_a_price_not_a_count_or_a_rate(sentence: str) -> None:
+    reading = read_quantities(normalize(sentence))
+    money = [q for q in reading.placed if q.unit == "money"]
+    assert len(money) == 1, reading.placed
+    assert money[0].per_second is None or money[0].unit != "count"
+    assert not any(q.unit == "count" and q.per_second for q in reading.placed)

@@ -136,7 +136,7 @@ class Quantity:
     start: int
     end: int
     value: Fraction  # in the unit's base: bytes, seconds, a plain count, percent as written
-    unit: str  # count, bytes, seconds, percent, ratio, factor, percentile, label
+    unit: str  # count, bytes, seconds, percent, ratio, factor, percentile, money, label
     subject: str  # the noun phrase it measures ("timeline reads"); "" for labels
     sentence: str
     period: str | None = None  # second … year, for rates
@@ -224,6 +224,29 @@ def read_quantities(text: str) -> Reading:
 # --------------------------------------------------------------------------- placement
 
 
+_MONEY_WORDS = frozenset(
+    {
+        "dollar",
+        "dollars",
+        "euro",
+        "euros",
+        "cent",
+        "cents",
+        "pound",
+        "pounds",
+        "usd",
+        "eur",
+        "gbp",
+        "yen",
+        "rupee",
+        "rupees",
+        "franc",
+        "francs",
+    }
+)
+_MONEY_SIGNS = frozenset({"$", "€", "£", "¥"})
+
+
 def _place(
     text: str, toks: list[Token], i: int, consumed: set[int], placed: list[Quantity]
 ) -> Quantity | tuple[Quantity, ...] | str:
@@ -263,6 +286,14 @@ def _place(
     if tok.low == "once" and prev is not None and prev.low == "at":
         # "40,000 matches going at once": at the same time, not a count of one
         return Quantity(tok.text, tok.start, tok.end, value, "label", "", sentence)
+    # Money: "2 dollars per hour", "$3 per ride", "10 euros a month": a price, never a count
+    # of things nor a rate of requests (a parking lot's fees drafted 0.5 calls an hour)
+    currency = nxt is not None and nxt.low in _MONEY_WORDS
+    if currency or (prev is not None and prev.text in _MONEY_SIGNS and tok.glued):
+        past = i + 2 if currency else i + 1
+        period, pend = _period_after(toks, past)
+        end = pend if period is not None else (nxt.end if currency and nxt else tok.end)
+        return q("money", "price", end, period=period)
     # Shares: "one email in ten carries an attachment", "1 in 20 requests".
     share = _share(text, toks, i, consumed, sentence)
     if share is not None:
