@@ -304,6 +304,20 @@ def test_file_sync_sizes_the_files_each_user_syncs_a_day() -> None:
     assert float(parse_size(stored.value).bytes) == pytest.approx(expected, rel=0.01)
 
 
+def test_a_per_editor_edit_rate_says_how_many_editors_type_at_once() -> None:
+    """An outsider's Google Docs: '2 edits per second' per editor × 100,000 open documents
+    gave apply_edit 200k/s with one editor per document taken silently. The assumption is
+    now written and asked (written first)."""
+    d = _draft(
+        "Design a collaborative document editor like Google Docs: 10M documents, up to 50 "
+        "people editing one document at once, each editor sends about 2 edits per second "
+        "while typing."
+    )
+    ids = {a.id for a in d.design.requirements.assumptions}
+    assert "editors-typing" in ids
+    assert any("typing at once" in q for q in d.open_questions), d.open_questions
+
+
 def test_scaling_a_web_app_says_when_each_stage_is_needed() -> None:
     d = _draft(
         "We run a single-server web app with one MySQL box. Traffic went from 1,000 users to "

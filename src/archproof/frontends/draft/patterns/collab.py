@@ -53,6 +53,20 @@ def collab(ctx: Ctx) -> None:
     if per_doc is not None and per_doc.per is not None and per_doc.per_second is not None:
         ops_each = per_doc.per_second / (ctx.load.peak_factor if per_doc.peak else 1)
         ops_note = f'"{per_doc.describe()}" per {per_doc.per}'
+        if per_doc.per not in ("document", "doc", "board", "file", "sheet", "canvas"):
+            # a rate per editor: × the editors typing at once in one open document, which
+            # the task does not say (a cap like "up to 50 people" is no average)
+            ops_note += ", one editor typing per open document (assumed)"
+            ctx.ledger.assume_entry(
+                "editors-typing",
+                f"one {per_doc.per} typing at once per open {noun}",
+                f'"{per_doc.describe()}" is one {per_doc.per}\'s rate; the task gives no '
+                f"average of {per_doc.per}s typing at once",
+            )
+            ctx.ledger.ask(
+                f"How many {per_doc.per}s are typing at once in an open {noun}, on average? "
+                "(assumed one; edits scale with it)"
+            )
     else:
         ops_each, ops_note = OPS_PER_DOC, "one edit operation a second per open document (assumed)"
     edits = open_now * ops_each
