@@ -413,3 +413,17 @@ def test_a_requirement_in_the_negative_keeps_its_block(text: str, block: str) ->
 )
 def test_the_members_each_group_has_are_no_head_count(text: str, people: list[int]) -> None:
     assert [f.value for f in _x(text).all("people")] == people
+
+
+@pytest.mark.parametrize(
+    ("text", "ratio"),
+    [
+        # fresh10's guesthouse: a conversion share is the look-to-book ratio (50 searches a
+        # booking), not a percentage left unused (the draft assumed 10:1)
+        ("People search 600 times per second. Only 2% of search finish with a reservation.", 50),
+        ("About 5% of product views end in a purchase.", 20),
+    ],
+)
+def test_a_conversion_share_is_the_look_to_book_ratio(text: str, ratio: int) -> None:
+    found = _x(text).first("ratio")
+    assert found is not None and found.value == ratio

@@ -70,9 +70,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "webvisitor-words": "'No website may get more than thirty requests a minute' read as 30 "
     "requests a minute in all, not per website; 'grows to around five billion' left unplaced "
     "(the 5 billion addresses waiting to be visited: the noun is before the verb)",
-    "guesthouse-nonnative": "'in summer evening it become 2,500 per second' read with the subject "
-    "'become' (the verb) and not as a peak: 'it' stands for the searches and the summer evening "
-    "is their peak",
     "refills-bullets": "'70% of them arrive within 4 hours in the morning' read with the subject "
     "'them arrive', not the refill requests the pronoun stands for, and '4 hours' as an 'arrive "
     "delay', not the morning window the 70% arrive in",

@@ -1144,3 +1144,27 @@ def test_an_amount_of_money_is_a_price_not_a_count_or_a_rate(sentence: str) -> N
     assert len(money) == 1, reading.placed
     assert money[0].per_second is None or money[0].unit != "count"
     assert not any(q.unit == "count" and q.per_second for q in reading.placed)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        # fresh10's guesthouse: the second figure was read with the subject 'become' (the
+        # verb) and as no peak, and drafted 9M bookings an hour ('become writes')
+        (
+            "People search free room for their dates around 600 search per second, and in "
+            "summer evening it become 2,500 per second.",
+            "search",
+        ),
+        (
+            "The API serves 300 requests per second; on Mondays it reaches 900 per second.",
+            "requests",
+        ),
+    ],
+)
+def test_it_becomes_a_higher_figure_is_the_same_things_peak(sentence: str, subject: str) -> None:
+    placed = [q for q in read_quantities(normalize(sentence)).placed if q.period is not None]
+    assert len(placed) == 2, placed
+    first, second = placed
+    assert second.subject == first.subject and subject in second.subject
+    assert second.peak and not first.peak

@@ -102,6 +102,14 @@ _RATIO_TIMES = re.compile(
     r"(?:booking|purchase|order|sale|reservation|write|post|upload)s?\b",
     re.IGNORECASE,
 )
+# A conversion share: the look-to-book ratio said as the share of reads that end in a write.
+_CONVERSION = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s+of\s+(?:the\s+|all\s+)?(?:[a-z]+\s+)?"
+    r"(?:search|view|visit|look|brows)\w*\s+(?:finish|end|result|convert|turn)\w*\s+"
+    r"(?:with|in|into)\s+(?:a\s+|an\s+)?"
+    r"(?:booking|purchase|order|sale|reservation|sign[- ]?up)s?\b",
+    re.IGNORECASE,
+)
 _NINES = re.compile(r"\b(two|three|four|five|[2-6])[\s-]*(?:nines|9s)\b", re.IGNORECASE)
 _PERCENTILE = re.compile(
     r"\b(?:p(?P<p>50|90|95|99|999)\b|(?P<n>50|90|95|99)(?:th|\.9th)?[\s-]*percentile"
@@ -655,6 +663,12 @@ def _ratios(text: str, add: _AddFn, free: _FreeFn) -> None:
         value = Fraction(number)
         if value > 0:
             fig = Figure("ratio", value, quote(match.group(0)), match.start())
+            add(fig, match.start(), match.end())
+    for match in _CONVERSION.finditer(text):
+        # "Only 2% of searches finish with a reservation": 100 ÷ 2 = 50 looks per booking
+        share = Fraction(match.group(1))
+        if 0 < share < 100 and free(match.start(), match.end()):
+            fig = Figure("ratio", 100 / share, quote(match.group(0)), match.start())
             add(fig, match.start(), match.end())
 
 

@@ -524,6 +524,14 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
+        elif last in _CHANGE_VERBS and period is not None:
+            # "600 searches per second, and in summer evening it become 2,500 per second":
+            # the thing counted before, at another time (higher: its peak)
+            said = _previous_in_sentence(placed, tok.start, sentence) or _count_before(
+                placed, toks, i
+            )
+            if said is not None and said.period is not None:
+                inherited, subject = said, said.subject
         elif subject.lower() in ("average", "avg") and period is not None:
             # "~1,200 events per second on average and 6,000/s at peak": a bare rate after
             # a stated average is the same thing's other figure, not one about 'average'
@@ -598,6 +606,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # a ceiling per thing ("up to 50 people edit one document at the same time") is
             # each thing's limit, not the system's peak
             or (per is None and _AT_ONCE.search(sentence) is not None and _up_to(toks, i))
+            or _higher_than(inherited, tok.value, period)
         ),
         average=bool(_AVERAGE_AFTER.match(text[end : end + 20])),
         per=per,
@@ -606,6 +615,20 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
 
 
 _COUNTED_PRONOUNS = _wordset("them those these")
+# Verbs that say a counted thing changes to another figure ("it becomes 2,500 per second").
+_CHANGE_VERBS = _wordset(
+    "become becomes became go goes rise rises grow grows reach reaches climb climbs jump "
+    "jumps increase increases hit hits spike spikes"
+)
+
+
+def _higher_than(before: Quantity | None, value: Fraction, period: str | None) -> bool:
+    """A figure of the thing counted before, at another time, and higher: its peak."""
+    if before is None or period is None or before.per_second is None:
+        return False
+    return value / _PERIOD_SECONDS[period] > before.per_second
+
+
 # A ceiling on how many at one moment ("up to 60,000 students sit an exam at the same
 # time") is a peak concurrency, as a ceiling on a rate is a peak rate.
 _AT_ONCE = re.compile(
