@@ -728,7 +728,7 @@ def test_a_restaurant_books_tables_not_rooms() -> None:
         "1 million reservations a month."
     )
     ops = {o.id for o in d.design.operations}
-    assert {"view_tables", "hold_table", "reserve_table"} <= ops, ops
+    assert {"search_tables", "hold_table", "reserve_table"} <= ops, ops  # "diners search"
     assert not [o for o in ops if "room" in o], ops
     hotel = _draft("Design a hotel booking site: 5,000 hotels, 2 million room reservations a year.")
     assert {"hold_room", "reserve_room"} <= {o.id for o in hotel.design.operations}
@@ -1022,7 +1022,9 @@ def test_a_stated_look_to_book_ratio_sizes_the_searches() -> None:
         "double bookings."
     )
     model = lower(d.design)
-    assert model.rate("view_rooms").average == pytest.approx(100 * model.rate("book_room").average)
+    assert model.rate("search_rooms").average == pytest.approx(
+        100 * model.rate("book_room").average
+    )
     assert ("reads per write", "100:1") in {(r.name, r.value) for r in d.requirements}
 
 

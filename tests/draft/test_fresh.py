@@ -132,10 +132,6 @@ XFAIL_RATES: dict[str, str] = {
     "webvisitor-words": "no fetch operation: the 300M pages a day (3,472/s) are save_document's, "
     "a client saving documents into a search index, and search_documents reads 34,722/s from an "
     "assumed 10:1",
-    "guesthouse-nonnative": "no search operation: the room searches are view_rooms', at 25,000/s "
-    "(75,000/s at peak), not the stated 600/s (2,500/s at peak); the 2,500/s is read as "
-    "'become writes' and made book_room's average (2,500/s, 7,500/s at peak from an assumed "
-    "3x), not 2% of the searches (12/s, 50/s at peak)",
     "refills-bullets": "no refill-request operation: the 90,000 requests a day are split by an "
     "assumed 2:1 into get_history (0.694/s) and send_message (0.347/s), not one operation's "
     "1.04/s with 4.375/s at the morning peak (70% in 4 hours); the peak is an assumed 3x",

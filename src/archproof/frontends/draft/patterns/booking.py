@@ -143,15 +143,17 @@ def booking(ctx: Ctx) -> None:
             pattern="booking",
             idempotency_key="the buyer's session: a second admission returns the same token",
         )
+    # named as the task says people find them ("guests search free rooms"): search_rooms
+    look = f"search_{unit}s" if ctx.mentions(r"\bsearch") else f"view_{unit}s"
     ctx.op(
         OpSpec(
-            id=f"view_{unit}s",
+            id=look,
             description=f"GET /events/{{id}}/{unit}s: availability ({unit} map or search)",
             pattern="booking",
             rate=views,
             rate_note=f"{view_note} × the booking rate",
             calls=ctx.front(
-                f"view_{unit}s",
+                look,
                 [
                     ctx.db(
                         "read",
@@ -237,11 +239,11 @@ def booking(ctx: Ctx) -> None:
         )
     )
     ctx.comp("worker")
-    ctx.access("InventoryUnit", "units_by_event", "range", ("event_id",), "label", f"view_{unit}s")
+    ctx.access("InventoryUnit", "units_by_event", "range", ("event_id",), "label", look)
     ctx.access("InventoryUnit", "holds_expiring", "range", ("hold_expires_at",), None, None)
-    ctx.lookups.append((f"view_{unit}s", "InventoryUnit"))
+    ctx.lookups.append((look, "InventoryUnit"))
     ctx.primary_write = ctx.primary_write or book_id
-    ctx.primary_read = ctx.primary_read or f"view_{unit}s"
+    ctx.primary_read = ctx.primary_read or look
     ctx.handled.add("consistency")
     overbook = next(
         (
