@@ -427,3 +427,20 @@ def test_the_members_each_group_has_are_no_head_count(text: str, people: list[in
 def test_a_conversion_share_is_the_look_to_book_ratio(text: str, ratio: int) -> None:
     found = _x(text).first("ratio")
     assert found is not None and found.value == ratio
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "subject"),
+    [
+        # fresh10's refills: '90,000 refill requests a day' were generic requests split by an
+        # assumed 10:1 into reads and writes; a request for a thing is that thing asked for
+        ("Pharmacies get about 90,000 refill requests a day.", "write", "refill"),
+        ("Employees file 2,000 leave requests a week.", "write", "leave"),
+        # generic requests stay requests
+        ("The gateway serves 20,000 API requests per second.", "requests", "request"),
+        ("We see 5,000 HTTP requests per second.", "requests", "request"),
+    ],
+)
+def test_a_request_for_a_thing_is_that_thing_written(text: str, role: str, subject: str) -> None:
+    rate = _x(text).first("rate")
+    assert rate is not None and (rate.role, rate.subject) == (role, subject), rate

@@ -132,9 +132,6 @@ XFAIL_RATES: dict[str, str] = {
     "webvisitor-words": "no fetch operation: the 300M pages a day (3,472/s) are save_document's, "
     "a client saving documents into a search index, and search_documents reads 34,722/s from an "
     "assumed 10:1",
-    "refills-bullets": "no refill-request operation: the 90,000 requests a day are split by an "
-    "assumed 2:1 into get_history (0.694/s) and send_message (0.347/s), not one operation's "
-    "1.04/s with 4.375/s at the morning peak (70% in 4 hours); the peak is an assumed 3x",
     "livescores-rambling": "no update-intake or scores-screen operation: the provider's 150 "
     "updates/s at peak are create_post's (a feed's posts, the average assumed as the peak / 3), "
     "and get_feed reads 5,000/s from an assumed 100:1, not the 150M scores-screen opens on a "

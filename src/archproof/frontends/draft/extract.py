@@ -414,6 +414,11 @@ def _from_reading(found: Extracted) -> None:
             subject_words = subject_words[:-1]  # "people visit": the people are the subject
         head = singular(subject_words[-1].lower())
         known = NOUNS.get(head) or NOUNS.get(subject_words[-1].lower())
+        asked = _asked_for(subject_words)
+        if asked is not None:
+            # "90,000 refill requests a day": a refill asked for, written, not generic
+            # requests split by a typical read:write ratio
+            head, known = asked, ("write", asked)
         headed = re.search(re.escape(q.subject) + r"\s*:", q.sentence) is not None  # "Bids:"
         people = known is not None and known[0] == "people"
         if (
@@ -511,6 +516,50 @@ _LOAD_HEADS = frozenset(
     | {"spike", "burst", "average", "avg"}
 )
 _PEOPLE_PER_WHAT = frozenset({"user", "member", "customer", "player", "person", "athlete"})
+
+
+# Words before "requests" that name the traffic, not a thing asked for.
+_GENERIC_REQUESTS = frozenset(
+    [
+        "api",
+        "http",
+        "https",
+        "web",
+        "page",
+        "network",
+        "client",
+        "server",
+        "total",
+        "incoming",
+        "outgoing",
+        "user",
+        "read",
+        "write",
+        "search",
+        "rpc",
+        "grpc",
+        "rest",
+        "backend",
+        "frontend",
+        "peak",
+        "average",
+        "db",
+        "database",
+        "cache",
+    ]
+)
+
+
+def _asked_for(words: list[str]) -> str | None:
+    """The thing "<thing> requests" asks for ("refill requests" → refill), None for generic
+    traffic ("API requests", "search requests") or a thing the lexicon reads."""
+    if len(words) < 2 or singular(words[-1].lower()) != "request":
+        return None
+    thing = singular(words[-2].lower())
+    known = NOUNS.get(thing)
+    if not thing.isalpha() or thing in _GENERIC_REQUESTS or (known and known[0] != "write"):
+        return None
+    return thing
 
 
 def _unknown_role(q: Quantity, reading: Reading) -> str:
