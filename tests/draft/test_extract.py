@@ -212,6 +212,21 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "shortener",
         ),
+        # found trying the new blocks: an event streaming platform is no video streaming,
+        # and a Zoom competitor with meetings and participants is call signalling
+        (
+            "Design a pub/sub event streaming platform like Kafka: 1 million events per "
+            "second at peak, 1 KB each, 5 consumer groups, keep 3 days.",
+            "system",
+            "message_queue",
+        ),
+        (
+            "Design a Zoom competitor: 1 million meetings a day, 8 participants on average, "
+            "join under 1 second.",
+            "system",
+            "signalling",
+        ),
+        ("Design a video streaming service like Netflix for 10M viewers.", "system", "media"),
         # a text message is an SMS (notifications), not a chat (fresh10's pharmacy refills)
         (
             "Refill service for a pharmacy chain: 90,000 refill requests a day; the patient "
@@ -444,3 +459,15 @@ def test_a_conversion_share_is_the_look_to_book_ratio(text: str, ratio: int) -> 
 def test_a_request_for_a_thing_is_that_thing_written(text: str, role: str, subject: str) -> None:
     rate = _x(text).first("rate")
     assert rate is not None and (rate.role, rate.subject) == (role, subject), rate
+
+
+def test_an_average_of_another_figure_makes_no_p50_target() -> None:
+    """'avg 4 joins per call, join under 1 second' drafted join_call with `slo: {p50: 1s}`
+    (the 'avg' of the joins' count, read in the 60 characters before the duration), and
+    review warned it had no p95/p99 target."""
+    found = _x("Video call signalling. 2M calls/day, avg 4 joins per call, join under 1 second.")
+    latency = found.first("latency")
+    assert latency is not None and latency.percentile == "p99"
+    # an average said of the latency itself is still a p50 target
+    said = _x("The average response time must be under 200 ms.").first("latency")
+    assert said is not None and said.percentile == "p50"

@@ -52,7 +52,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\bwebrtc\b|\b(?:call|video|voice)\s+signall?ing\b|\bsignall?ing\s+(?:servers?"
         r"|service|system)\b|\b(?:video|voice|audio|group|conference|1:1|one[- ]to[- ]one)"
         r"\s+calls?\b(?!\s+(?:recordings?|transcripts?))|\bvideo\s+(?:conferenc\w*|meetings?"
-        r"|chats?)\b|\b(?:like|as)\s+(?:zoom|facetime|google\s+meet)\b|\bzoom[- ]like\b",
+        r"|chats?)\b|\b(?:like|as)\s+(?:zoom|facetime|google\s+meet)\b|\bzoom[- ]like\b"
+        r"|\bzoom\s+(?:competitor|clone|alternative)\b"
+        r"|\bmeetings?\b[^.]{0,80}\bparticipants?\b",
     ),
     "scheduler": (
         "job scheduler: due runs enqueued by a scheduler, executed at least once by workers",
@@ -245,8 +247,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "media": (
         "file/media pipeline: direct upload to object storage, processing in background jobs",
         r"\bupload|\bphotos?\b|\bimages?\b|\bvideos?\b|\bmedia\b|youtube|dropbox|thumbnail"
-        r"|transcod|\bfiles?\b|file[- ]shar|google\s+drive|streaming|netflix|twitch"
-        r"|\bstream(?:ed|s)?\b",
+        r"|transcod|\bfiles?\b|file[- ]shar|google\s+drive|netflix|twitch"
+        # video streaming, not an event / data / log stream
+        r"|(?<!event\s)(?<!events\s)(?<!data\s)(?<!log\s)\bstream(?:ed|s|ing)?\b",
     ),
     "search": (
         "search / autocomplete: a derived index fed in the background",

@@ -1157,7 +1157,11 @@ def _duration(
 
 
 def _percentile(segment: str, near: str) -> tuple[str, str | None]:
-    matches = list(_PERCENTILE.finditer(segment)) or list(_PERCENTILE.finditer(near))
+    # beyond the duration's own piece, only a percentile label counts ("p99: 200 ms"): an
+    # average there is another figure's ("avg 4 joins per call, join under 1 second")
+    matches = list(_PERCENTILE.finditer(segment)) or [
+        m for m in _PERCENTILE.finditer(near) if m.group("p") or m.group("n")
+    ]
     if not matches:
         return "p99", "no percentile given: read as p99"
     m = matches[-1]
