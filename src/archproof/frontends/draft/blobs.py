@@ -14,6 +14,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.lexicon import stated_as_ceiling
 from archproof.frontends.draft.plan import CallSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import camel
@@ -30,14 +31,9 @@ _STOCK = re.compile(
 )
 
 
-_AT_MOST = re.compile(
-    r"(?:at\s+most|up\s+to|max(?:imum)?|no\s+more\s+than|limit(?:ed)?\s+to)\s*$", re.IGNORECASE
-)
-
-
 def _maximum(text: str, q: Quantity) -> bool:
     """The size is stated as a bound ("at most 256 KB"), not as what items weigh."""
-    return _AT_MOST.search(text[max(0, q.start - 25) : q.start]) is not None
+    return stated_as_ceiling(text, q.start)
 
 
 def blob_store(ctx: Ctx) -> None:

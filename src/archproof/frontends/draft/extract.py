@@ -31,6 +31,7 @@ from archproof.frontends.draft.lexicon import (
     _SHORT_DURATION,
     _SIZES,
     _WORD_NUMBERS,
+    AT_MOST,
     DAY,
     NOUNS,
     READ_ACTS,
@@ -180,7 +181,6 @@ _PERIOD = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 FROM_READER = "read by the requirements reader"  # the note of a figure only the reader saw
-_CAP_BEFORE = re.compile(r"\b(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than)\s*$", re.I)
 # the people a count is capped for one thing: "50 people editing one document", "8 players
 # in a match", "256 members per group"
 _ONE_THING = re.compile(
@@ -1006,7 +1006,7 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
     elif role == "people" and re.search(r"\bactive\b", adjectives):
         subject = "dau"
     stop = end + tail_start
-    if role == "people" and _CAP_BEFORE.search(_before(text, start)) and _ONE_THING.match(after):
+    if role == "people" and AT_MOST.search(_before(text, start)) and _ONE_THING.match(after):
         # "up to 50 people editing one document at once": a cap on one thing's people, not
         # a head count of the users (it drafted "users 50, daily active users 5")
         return

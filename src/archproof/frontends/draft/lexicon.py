@@ -184,6 +184,20 @@ _WRITE_VERBS = frozenset(
 )
 # The things the generic create/read block drafts as its own, templates and all ("customers
 # place about 600,000 orders a day": an Order), where another block has none of its own.
+# Words that make the number right after them a ceiling, not a typical figure ("up to 50
+# people", "at most 256 KB", "max 50 participants", "capped at 300").
+AT_MOST = re.compile(
+    r"\b(?:max(?:imum)?|up\s+to|at\s+most|no\s+more\s+than|limit(?:ed)?\s+to"
+    r"|cap(?:ped)?(?:\s+at)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def stated_as_ceiling(text: str, start: int) -> bool:
+    """The number at `start` is stated as a ceiling (`AT_MOST` in the words just before)."""
+    return AT_MOST.search(text[max(0, start - 25) : start]) is not None
+
+
 # A post is the feed block's, but a blog's posts (no followers, no timeline) are the generic
 # block's thing when the classifier leaves the task to it.
 GENERIC_THINGS = frozenset({"item", "order", "booking", "ticket", "review", "document", "post"})

@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.flows import written_rate
+from archproof.frontends.draft.lexicon import stated_as_ceiling
 from archproof.frontends.draft.patterns.common import no_generic_reads
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
@@ -31,7 +32,6 @@ _SAVES = re.compile(r"\bauto-?saves?\b", re.IGNORECASE)
 _AT_ONCE = re.compile(
     r"\b(?:at\s+(?:the\s+same\s+time|once)|concurrent\w*|simultaneous\w*)\b", re.IGNORECASE
 )
-_AT_MOST = re.compile(r"(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than)\s*$", re.IGNORECASE)
 # A capture checked by a model or a rule, in memory after the fetch (assumed).
 CHECK_P50 = "50ms"
 CHECK_P99 = "300ms"
@@ -109,9 +109,7 @@ def live_captures(ctx: Ctx) -> None:
         return
     capture = next(w for w in _words(capture_q) if w in _CAPTURES)
     clients = clients_q.value
-    peak_stated = clients_q.peak or _AT_MOST.search(
-        ctx.text[max(0, clients_q.start - 20) : clients_q.start]
-    )
+    peak_stated = clients_q.peak or stated_as_ceiling(ctx.text, clients_q.start)
     # a maximum is the peak: the average is it ÷ the peak factor (the lowering × it back)
     scale = ctx.load.peak_factor if peak_stated else Fraction(1)
     how = f'"{clients_q.describe()}"' + (

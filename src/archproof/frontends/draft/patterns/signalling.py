@@ -15,6 +15,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.lexicon import stated_as_ceiling
 from archproof.frontends.draft.patterns.common import (
     no_generic_reads,
     rate_about,
@@ -34,8 +35,6 @@ _CALL_VERBS = r"start|host|plac|hold"
 _JOIN_HEADS = frozenset(
     {"join", "joiner", "participant", "attendee", "member", "person", "people", "user"}
 )
-_AT_MOST = r"(?:max(?:imum)?|up\s+to|at\s+most|no\s+more\s+than|limit(?:ed)?\s+to|cap(?:ped)?"
-_AT_MOST += r"(?:\s+at)?)\s*$"
 # Media through someone else's SFU/TURN: a provider, a vendor, or one by name.
 _PROVIDER = (
     r"\b(?:sfu|turn|media)\b[^.]{0,60}?\b(?:providers?|vendors?|external|third[- ]party|saas"
@@ -51,7 +50,7 @@ MESSAGES_PER_JOIN = Fraction(10)
 
 
 def _maximum(ctx: Ctx, q: Quantity) -> bool:
-    return re.search(_AT_MOST, ctx.text[max(0, q.start - 25) : q.start], re.IGNORECASE) is not None
+    return stated_as_ceiling(ctx.text, q.start)
 
 
 def joins_per_call(ctx: Ctx) -> Quantity | None:
