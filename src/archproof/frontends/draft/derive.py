@@ -25,7 +25,7 @@ from archproof.frontends.draft.extract import FROM_READER, PER_ITEM, Extracted, 
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
-from archproof.frontends.draft.quantities import Quantity
+from archproof.frontends.draft.quantities import Quantity, share_within
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
@@ -660,32 +660,10 @@ def _burst_factor(found: Extracted, main: tuple[Figure | None, ...]) -> tuple[Fr
         said = found.reading.covering(fig.start) if fig is not None else None
         if not isinstance(said, Quantity) or said.period is None or said.per_second is None:
             continue
-        period_s = said.value / said.per_second
-        share = next(
-            (
-                q
-                for q in placed
-                if q.unit == "percent"
-                and q.sentence == said.sentence
-                and q.start > said.start
-                and 0 < q.value < 100
-            ),
-            None,
-        )
-        window = next(
-            (
-                q
-                for q in placed
-                if share is not None
-                and q.unit == "seconds"
-                and q.sentence == said.sentence
-                and q.start > share.start
-                and 0 < q.value < period_s
-            ),
-            None,
-        )
-        if share is None or window is None:
+        found_burst = share_within(placed, said.sentence, said.start, said.value / said.per_second)
+        if found_burst is None:
             continue
+        share, window = found_burst
         peak = said.value * share.value / 100 / window.value
         factor = peak / said.per_second
         if factor <= 1:

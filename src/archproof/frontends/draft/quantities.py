@@ -2140,3 +2140,36 @@ def _latency_subject(toks: list[Token], i: int) -> str:
         start = _clause_start(toks, i)
         noun = _context_noun(toks, start, i)
     return f"{noun} latency"
+
+
+def share_within(
+    placed: tuple[Quantity, ...] | list[Quantity], sentence: str, after: int, shorter_than: Fraction
+) -> tuple[Quantity, Quantity] | None:
+    """A burst stated as a share within a window, in one sentence after `after` ("70% of
+    them arrive within 4 hours", "80% land in the first 2 minutes"): the share (0-100%) and
+    the window after it, shorter than `shorter_than` seconds (the figure's own period)."""
+    share = next(
+        (
+            q
+            for q in placed
+            if q.unit == "percent"
+            and q.sentence == sentence
+            and q.start > after
+            and 0 < q.value < 100
+        ),
+        None,
+    )
+    if share is None:
+        return None
+    window = next(
+        (
+            q
+            for q in placed
+            if q.unit == "seconds"
+            and q.sentence == sentence
+            and q.start > share.start
+            and 0 < q.value < shorter_than
+        ),
+        None,
+    )
+    return (share, window) if window is not None else None

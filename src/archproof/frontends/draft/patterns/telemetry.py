@@ -20,6 +20,7 @@ from archproof.frontends.draft.patterns.common import stated_average, stated_rat
 from archproof.frontends.draft.patterns.rollup import add_rollup
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.quantities import share_within
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import article, singular
 from archproof.model import Principle
@@ -141,22 +142,11 @@ def _burst(ctx: Ctx, fleet: Fleet) -> tuple[Fraction, str] | None:
     share of the devices in the window is the readings' peak (devices × share ÷ window),
     above the flat average; no assumed factor stands in for it."""
     placed = ctx.load.extracted.reading.placed
-    for window in placed:
-        if window.unit != "seconds" or window.role != "window" or window.value >= fleet.interval:
+    for sentence in dict.fromkeys(q.sentence for q in placed if q.unit == "percent"):
+        found = share_within(placed, sentence, -1, fleet.interval)
+        if found is None:
             continue
-        share = next(
-            (
-                q
-                for q in placed
-                if q.unit == "percent"
-                and q.sentence == window.sentence
-                and q.start < window.start
-                and 0 < q.value <= 100
-            ),
-            None,
-        )
-        if share is None:
-            continue
+        share, window = found
         peak = fleet.devices.value * share.value / 100 / window.value
         if peak <= fleet.rate:
             continue
