@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from archproof.frontends.draft.derive import PATTERN_SUBJECTS
 from archproof.frontends.draft.fleet import reporting_fleet
+from archproof.frontends.draft.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS
 from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.things import main_thing, thing_counted
@@ -325,8 +326,12 @@ PATTERNS: dict[str, tuple[str, str]] = {
 MONEY_WORDS: dict[str, tuple[str, str]] = {
     "payments": (
         r"billing|\bcharge[sd]?\b|\bledger|\btransfers?\b",
-        r"[$€£¥]|\b(?:usd|eur|gbp|dollars?|euros?|cents?|cards?|banks?|funds?|prices?|fees?"
-        r"|paid|pay(?:s|ing|ments?|outs?|able)?|money|currenc\w*|subscriptions?)\b",
+        "["
+        + "".join(sorted(CURRENCY_SIGNS))
+        + "]|\\b(?:"
+        + "|".join(sorted(CURRENCY_WORDS))
+        + r"|cards?|banks?|funds?|prices?|fees?|paid|pay(?:s|ing|ments?|outs?|able)?|money"
+        r"|currenc\w*|subscriptions?)\b",
     ),
 }
 

@@ -184,6 +184,30 @@ _WRITE_VERBS = frozenset(
 )
 # The things the generic create/read block drafts as its own, templates and all ("customers
 # place about 600,000 orders a day": an Order), where another block has none of its own.
+# Amounts of money ("2 dollars per hour", "$3 per ride"): prices, never counts or rates;
+# also what makes "billing" or "charge" a payment (classify.MONEY_WORDS).
+CURRENCY_WORDS = frozenset(
+    [
+        "dollar",
+        "dollars",
+        "euro",
+        "euros",
+        "cent",
+        "cents",
+        "pound",
+        "pounds",
+        "usd",
+        "eur",
+        "gbp",
+        "yen",
+        "rupee",
+        "rupees",
+        "franc",
+        "francs",
+    ]
+)
+CURRENCY_SIGNS = frozenset({"$", "€", "£", "¥"})
+
 # Words that make the number right after them a ceiling, not a typical figure ("up to 50
 # people", "at most 256 KB", "max 50 participants", "capped at 300").
 AT_MOST = re.compile(

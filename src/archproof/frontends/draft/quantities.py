@@ -28,6 +28,8 @@ from archproof.frontends.draft.lexicon import (
     _SHORT_DURATION,
     _SIZES,
     _WRITE_VERBS,
+    CURRENCY_SIGNS,
+    CURRENCY_WORDS,
     NOUNS,
     READ_ACTIONS,
     READ_ACTS,
@@ -224,29 +226,6 @@ def read_quantities(text: str) -> Reading:
 # --------------------------------------------------------------------------- placement
 
 
-_MONEY_WORDS = frozenset(
-    {
-        "dollar",
-        "dollars",
-        "euro",
-        "euros",
-        "cent",
-        "cents",
-        "pound",
-        "pounds",
-        "usd",
-        "eur",
-        "gbp",
-        "yen",
-        "rupee",
-        "rupees",
-        "franc",
-        "francs",
-    }
-)
-_MONEY_SIGNS = frozenset({"$", "€", "£", "¥"})
-
-
 def _place(
     text: str, toks: list[Token], i: int, consumed: set[int], placed: list[Quantity]
 ) -> Quantity | tuple[Quantity, ...] | str:
@@ -288,8 +267,8 @@ def _place(
         return Quantity(tok.text, tok.start, tok.end, value, "label", "", sentence)
     # Money: "2 dollars per hour", "$3 per ride", "10 euros a month": a price, never a count
     # of things nor a rate of requests (a parking lot's fees drafted 0.5 calls an hour)
-    currency = nxt is not None and nxt.low in _MONEY_WORDS
-    if currency or (prev is not None and prev.text in _MONEY_SIGNS and tok.glued):
+    currency = nxt is not None and nxt.low in CURRENCY_WORDS
+    if currency or (prev is not None and prev.text in CURRENCY_SIGNS and tok.glued):
         past = i + 2 if currency else i + 1
         period, pend = _period_after(toks, past)
         end = pend if period is not None else (nxt.end if currency and nxt else tok.end)
