@@ -312,6 +312,11 @@ def test_a_count_every_few_days_is_a_rate_per_person(text: str, per_second: Frac
         ("Our 20k customers place 3 orders a month each", True),
         # each of the machines: scaled by the machines the task counts, not by the users
         ("10 servers send 5 reports a day each", False),
+        # "each hour" is the rate's period: the tasks of the corpus's scheduler were
+        # multiplied by an assumed 10k DAU (20M/h for 2000/h)
+        ("we run around 2000 batch tasks each hour for our customers", False),
+        ("the shop takes about 300 orders each day", False),
+        ("each user sends 40 messages a day", True),
     ],
 )
 def test_each_after_a_rate_is_per_person(text: str, per_user: bool) -> None:

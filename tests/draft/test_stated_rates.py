@@ -300,3 +300,43 @@ def test_a_terse_list_about_a_thing_bounds_and_caps_that_thing() -> None:
         ("3 tries", "tries", "code", False),
         ("2 s", "provider time to deliver", None, False),
     ]
+
+
+def _lowered(task: str) -> dict[str, tuple[float, float]]:
+    drafted = draft(task)
+    model = run(drafted.design, passes=("lower",)).get(QueueingModel)
+    assert model is not None
+    return {
+        op.id: (model.rate(op.id).average, model.rate(op.id).peak)
+        for op in drafted.design.operations
+    }
+
+
+def test_a_rate_per_thing_counted_is_the_schedulers_run_rate() -> None:
+    # an outsider's scheduler: "2 million jobs ... each runs once an hour" printed "run
+    # writes 2M/h" in the requirements but dispatched 0.000278 runs a second (one job's rate)
+    rates = _lowered(
+        "Build a job scheduler: teams register cron-like jobs (about 2 million jobs in total), "
+        "and each job runs on average once an hour. A run takes between 1 second and 10 minutes."
+    )
+    runs_a_second = 2_000_000 / 3600
+    assert rates["dispatch_due_runs"][0] == pytest.approx(runs_a_second, rel=1e-9)
+    # registering a job is not a run: 2M jobs are a stock, not 556 new jobs a second
+    assert rates["schedule_job"][0] < runs_a_second / 100
+    # … and each run writes a JobRun row: storage grows with the runs
+    design = draft(
+        "Build a job scheduler: about 2 million jobs in total, each runs once an hour."
+    ).design
+    (growth,) = [e.growth for e in design.entities if e.id == "JobRun"]
+    assert growth is not None
+    assert float(growth.per_second) == pytest.approx(runs_a_second, rel=1e-9)
+
+
+def test_a_rate_per_thing_counted_gives_the_id_generators_total_once() -> None:
+    rates = _lowered(
+        "Design a unique ID generator: 5 datacenters, each asks for 100k IDs per second."
+    )
+    ((average, _),) = [
+        v for k, v in rates.items() if k.startswith(("next_id", "get_id", "generate"))
+    ]
+    assert average == pytest.approx(500_000, rel=1e-9)

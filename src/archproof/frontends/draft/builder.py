@@ -77,6 +77,9 @@ class Ctx:
     notify_sources: list[str] = field(default_factory=list)
     notify_share: dict[str, str] = field(default_factory=dict)  # source op → share notified
     primary_write: str | None = None
+    # the operation whose rate grows the main entity, when not the primary write (a
+    # scheduler's runs: a job is registered once, a run row is written every time it runs)
+    growth_write: str | None = None
     primary_read: str | None = None
     event_rate: Fraction | None = None
     event_note: str = ""

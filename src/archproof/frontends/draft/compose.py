@@ -406,7 +406,7 @@ def _storage(ctx: Ctx) -> None:
         ctx.storage_total = size3(total)
         ctx.figures.append(("storage", size3(total)))
         return
-    main_write = ctx.find_op(ctx.primary_write)
+    main_write = ctx.find_op(ctx.growth_write or ctx.primary_write)
     names = MAIN_ENTITY.get(ctx.classification.primary, ())
     # The main write of another block ("5k reports a day" created by the CRUD block of a
     # task the classifier read as batch) grows that block's entity, not the main block's.

@@ -196,7 +196,9 @@ _SENTENCE_END = re.compile(r"\.(?=\s)|\n")
 _EACH_OF_THE_COUNT = re.compile(r"\s*(?:each|every\s+one|which|that|who)\b", re.I)
 _PER_USER = re.compile(
     r"\beach\b(?!\s+(?:page|url|link|site|domain|document|file|item|product|message|event|"
-    r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post)s?\b)"
+    r"request|record|row|key|node|server|host|machine|device|chunk|photo|video|post"
+    # "2000 tasks each hour": the period, not each of the people
+    r"|second|sec|minute|min|hour|hr|day|night|week|month|year)s?\b)"
     r"|\bevery\s+(?:user|person|member|customer)\b|\bper\s+(?:user|person|member|"
     r"customer|dau)\b|\baverage\s+user\b|\ba\s+user\b"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
@@ -184,6 +185,23 @@ def any_rate(ctx: Ctx) -> tuple[Fraction, str, Quantity] | None:
         if item.unit != "count" or rate is None:
             continue
         note = f'from the task: "{item.describe()}"'
+        # "each job runs once an hour … 2 million jobs": the extractor already made the
+        # total of a rate stated per thing it counts; the block carries that figure, the one
+        # the requirements print, not the rate of one thing
+        total = next(
+            (
+                f
+                for f in ctx.load.extracted.all("rate")
+                if f.start == item.start and not f.per_user and f.value != rate
+            ),
+            None,
+        )
+        if total is not None:
+            rate, note, item = (
+                total.value,
+                f'from the task: "{total.quote}"',
+                replace(item, per=None),
+            )
         if item.peak:
             rate = rate / ctx.load.peak_factor
             note += f" ÷ peak factor {ctx.load.peak_factor}"

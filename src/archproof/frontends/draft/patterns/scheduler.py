@@ -12,11 +12,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import any_rate, work_duration
+from archproof.frontends.draft.lexicon import DAY
+from archproof.frontends.draft.patterns.common import any_rate, stated_count, work_duration
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.frontends.draft.sizing import nice_duration
+from archproof.frontends.draft.sizing import nice_duration, rate_text
 from archproof.model import Principle
 from archproof.units import QUANTITY_BOUNDS, Duration
+
+_MONTH_S = 30 * DAY
 
 
 def scheduler(ctx: Ctx) -> None:
@@ -25,6 +28,20 @@ def scheduler(ctx: Ctx) -> None:
         rate, note, _ = stated
     else:
         rate, note = ctx.dau() / 86_400, "assumed: one job per daily active user per day"
+    schedule_rate, schedule_note = rate, note
+    jobs = stated_count(ctx, frozenset({"job", "task"}))
+    if jobs is not None and jobs.value > 1:
+        # "2 million jobs, each runs once an hour": the jobs are a stock, registered once and
+        # run again and again; their registrations are not the runs
+        schedule_rate = jobs.value / _MONTH_S
+        schedule_note = f"assumed: the {jobs.describe()} created or changed once a month"
+        ctx.ledger.assumed(
+            "job registrations",
+            rate_text(schedule_rate),
+            f"the {jobs.describe()} created or changed once a month",
+            "job-registrations",
+            "How often are jobs created or changed? (the runs do not tell)",
+        )
     longest = work_duration(ctx)
     if longest is not None and longest > QUANTITY_BOUNDS["duration"].high:
         longest = QUANTITY_BOUNDS["duration"].high  # a design states at most 100 years
@@ -53,8 +70,8 @@ def scheduler(ctx: Ctx) -> None:
             id="schedule_job",
             description="POST /jobs: a one-off or cron-style job and its first due time",
             pattern="scheduler",
-            rate=rate,
-            rate_note=note,
+            rate=schedule_rate,
+            rate_note=schedule_note,
             reads=False,
             idempotency_key="client request id (unique): a retried request schedules one job",
             calls=ctx.front(
@@ -107,6 +124,7 @@ def scheduler(ctx: Ctx) -> None:
     )
     ctx.access("JobRun", "runs_due", "range", ("status", "next_run_at"), None, "dispatch_due_runs")
     ctx.primary_write = ctx.primary_write or "schedule_job"
+    ctx.growth_write = ctx.growth_write or "dispatch_due_runs"  # a JobRun row per run
     ctx.decide(
         "scheduler-dispatch",
         "Due runs dispatched through a queue",
