@@ -236,6 +236,19 @@ def test_normalize_handles_other_keyboards() -> None:
         ),
         ("Implement a class for an LRU cache with O(1) get and put", "coding", "crud"),
         ("Design the authorization layer for our APIs", "system", "auth"),
+        # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
+        # "peaking-system" with 133 database shards
+        (
+            "We need a service that hands out unique 64-bit IDs to our other services, "
+            "200k IDs per second.",
+            "system",
+            "id_generator",
+        ),
+        (
+            "Build a service that issues unique 64-bit identifiers, 50k per second at peak.",
+            "system",
+            "id_generator",
+        ),
     ],
 )
 def test_classification(text: str, kind: str, primary: str) -> None:

@@ -1160,6 +1160,16 @@ def test_an_amount_of_money_is_a_price_not_a_count_or_a_rate(sentence: str) -> N
             "The API serves 300 requests per second; on Mondays it reaches 900 per second.",
             "requests",
         ),
+        # an outsider's ID service: 'peaking' was the subject of 1M/s, so the stated peak
+        # gave no peak factor (an assumed 3x)
+        (
+            "They ask for about 200k IDs per second in total, peaking at 1M per second.",
+            "IDs",
+        ),
+        (
+            "We process 40 checkouts per second, spiking to 400 per second on sale days.",
+            "checkouts",
+        ),
     ],
 )
 def test_it_becomes_a_higher_figure_is_the_same_things_peak(sentence: str, subject: str) -> None:

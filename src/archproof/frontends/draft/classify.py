@@ -23,7 +23,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "id_generator": (
         "unique ID generation: time-ordered IDs from stateless generators with leased "
         "worker ids (Snowflake)",
-        r"unique\s+(?:\w+\s+)?ids?\b|\bids?\s+generat|generat\w*\s+(?:of\s+)?unique"
+        # "unique 64-bit IDs", "unique numeric identifiers"
+        r"unique\s+(?:[\w-]+\s+){0,2}(?:ids?|identifiers?)\b|\bids?\s+generat"
+        r"|generat\w*\s+(?:of\s+)?unique"
         r"|snowflake|unique\s+(?:\w+\s+)?numbers?\b",
     ),
     "otp": (

@@ -597,7 +597,7 @@ _COUNTED_PRONOUNS = _wordset("them those these")
 # Verbs that say a counted thing changes to another figure ("it becomes 2,500 per second").
 _CHANGE_VERBS = _wordset(
     "become becomes became go goes rise rises grow grows reach reaches climb climbs jump "
-    "jumps increase increases hit hits spike spikes"
+    "jumps increase increases hit hits spike spikes spiked spiking peaks peaked peaking"
 )
 
 
