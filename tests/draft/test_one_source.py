@@ -328,3 +328,22 @@ def test_a_rate_stated_per_person_is_labelled_so_and_a_cap_is_no_user_count() ->
     rows = {r.name: r.value for r in d.requirements}
     assert "users" not in rows and "daily active users" not in rows, rows
     assert rows.get("edit writes per editor") == "2/s", rows
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # outsiders' tries: each printed "reads 2M/s derived ... 10:1 assumed" and asked for
+        # the read:write ratio, though no operation of the draft reads by it
+        "We need a service that hands out unique 64-bit IDs to our other services, 200k IDs "
+        "per second in total, peaking at 1M per second.",
+        "Design a stock exchange order matching engine: traders submit 50,000 orders per "
+        "second on average; matching under 1 ms at p99.",
+        "Build a job scheduler: about 2 million jobs in total, each runs once an hour.",
+    ],
+)
+def test_no_read_figure_when_no_operation_reads_by_it(task: str) -> None:
+    drafted = draft(task)
+    names = {r.name for r in drafted.requirements}
+    assert "reads" not in names and "reads per write" not in names, names
+    assert not any("read:write" in q for q in drafted.open_questions)

@@ -43,6 +43,7 @@ from archproof.frontends.draft.flows import (
 )
 from archproof.frontends.draft.guards import add_guards, fill_work, set_slos
 from archproof.frontends.draft.patterns import BLOCKS, LATE
+from archproof.frontends.draft.patterns.common import no_generic_reads
 from archproof.frontends.draft.patterns.derived import derived_artifact
 from archproof.frontends.draft.patterns.rollup import periodic_rollup
 from archproof.frontends.draft.placement import event_hub, location_store, rate_limit_guard
@@ -139,6 +140,10 @@ def compose(
     search_index(ctx)
     stateless(ctx)
     queues_and_externals(ctx)
+    if not any(op.reads for op in ctx.ops):
+        # an ID generator, a matching engine, a scheduler: no operation reads by the
+        # generic read:write split, so its figures and question would describe nothing
+        no_generic_reads(ctx, classification.primary)
     _storage(ctx)
     add_guards(ctx)
     fill_work(ctx)

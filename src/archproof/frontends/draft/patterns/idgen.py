@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import any_rate, times_per
+from archproof.frontends.draft.patterns.common import any_rate, no_generic_reads, times_per
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
 from archproof.model import Principle
@@ -34,6 +34,8 @@ def id_generator(ctx: Ctx) -> None:
         ctx.ledger.assumed(
             "IDs per second", "1,000/s", "no rate in the task", "id-rate", "How many IDs a second?"
         )
+    # an ID is minted, not read back: the generic read:write split describes nothing here
+    no_generic_reads(ctx, "id_generator")
     ctx.entity("WorkerLease")
     gen = ctx.comp(
         "api",
