@@ -1729,3 +1729,21 @@ def test_captures_on_a_timer_are_stored_and_checked_off_the_request(
     assert float(model.rate("autosave").peak) == pytest.approx(saves_peak, rel=0.01)
     assert float(model.rate(f"start_{session}").average) == pytest.approx(starts, rel=0.01)
     assert any(o.id == f"check_{capture}" and not o.sync for o in d.design.operations)
+
+
+def test_a_bound_in_years_reads_in_years() -> None:
+    # the order-matching try: "Keep every order and trade for 7 years" printed
+    # "(bound: 2555d)" in the expiry decision
+    d = draft(
+        "Design an order matching engine: 50,000 orders per second. Keep every order and "
+        "trade for 7 years for regulators."
+    )
+    (choice,) = [line for line in d.yaml.splitlines() if "choice: " in line and "bound:" in line]
+    assert "(bound: 7 years)" in choice, choice
+
+
+def test_a_matching_engine_stores_the_orders_it_takes() -> None:
+    # the same try sized "50k/s new Trade rows": the orders are what arrive at 50k/s
+    d = draft("Design an order matching engine: 50,000 orders per second, 200 bytes each.")
+    grown = {e.id: e.growth for e in d.design.entities if e.growth is not None}
+    assert set(grown) == {"Order"}, grown

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import ConstraintLike, Ctx
+from archproof.frontends.draft.derive import horizon_text
 from archproof.frontends.draft.text import quote, sentences
 from archproof.model import Principle
 from archproof.units import Duration, Rate
@@ -310,7 +311,7 @@ def honour_constraints(ctx: Ctx) -> None:
         if spec.kind == "freshness" and _live(spec):
             choice = _LIVE
         if spec.within is not None:
-            choice += f" (bound: {Duration(spec.within)})"
+            choice += f" (bound: {horizon_text(spec.within)})"
         if spec.rate is not None:
             choice += f" (quota: {Rate(spec.rate)})"
         ctx.decide(
