@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 
@@ -257,10 +258,28 @@ def test_flat_requests_are_not_said_to_be_multiplied_by_the_peak_factor() -> Non
     assert dict(drafted.figures)["peak requests"] == figure
 
 
-def _fresh_ids() -> list[str]:
+# Fresh tasks whose drafted peak figures still disagree with the lowered model, each with the
+# gap; strict, so a fix shows as XPASS and the entry goes.
+XFAIL_PEAK_FIGURES: dict[str, str] = {
+    # fresh11's first run (keys in 00b8e98)
+    "standings-terse": "'peak get_ranking: 10k/s' is the 3k/s lookups x the exact stated "
+    "40k/12k, beside the lowered model's 9,999.99/s (3k/s x the YAML's peak_factor 3.33333, "
+    "shown 10,000/s): the figure is not read from the rate and factor the YAML writes",
+}
+
+
+def _fresh_ids() -> list[Any]:
     from test_fresh import FRESH
 
-    return [t["id"] for t in FRESH]
+    return [
+        pytest.param(
+            t["id"],
+            marks=pytest.mark.xfail(reason=XFAIL_PEAK_FIGURES[t["id"]], strict=True),
+        )
+        if t["id"] in XFAIL_PEAK_FIGURES
+        else t["id"]
+        for t in FRESH
+    ]
 
 
 @pytest.mark.parametrize("task_id", _fresh_ids())
