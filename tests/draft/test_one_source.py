@@ -366,3 +366,15 @@ def test_no_read_figure_when_no_operation_reads_by_it(task: str) -> None:
     names = {r.name for r in drafted.requirements}
     assert "reads" not in names and "reads per write" not in names, names
     assert not any("read:write" in q for q in drafted.open_questions)
+
+
+def test_a_typical_size_sizes_storage_not_the_ceiling() -> None:
+    # the key-value try: "Values are up to 10 KB, typically 1 KB; 2 billion keys" sized
+    # 20TB (the ceiling x the keys), not the 2TB the typical value gives
+    drafted = draft(
+        "Design a distributed key-value store. Values are up to 10 KB, typically 1 KB; we "
+        "expect 2 billion keys. Clients do 300k gets per second and 50k puts per second."
+    )
+    listed = {(r.name, r.value) for r in drafted.requirements}
+    assert ("item size", "1KB") in listed and ("largest item size", "10KB") in listed, listed
+    assert "2TB" in drafted.yaml and "20TB" not in drafted.yaml

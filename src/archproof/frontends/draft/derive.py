@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.extract import FROM_READER, PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
+from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS, stated_as_ceiling
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.quantities import Quantity, share_within
 from archproof.frontends.draft.sizing import per_s, rate_text
@@ -252,6 +252,12 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
         ledger.extracted("growth per year", str(Percent(growth.value)), growth.quote)
     retention = _retention(found, ledger)
     item = found.first("item_size")
+    typical = [f for f in found.all("item_size") if not stated_as_ceiling(text, f.start)]
+    if item is not None and typical and typical[0] is not item:
+        # "values are up to 10 KB, typically 1 KB": the typical size grows the data, the
+        # ceiling bounds one item
+        ledger.extracted("largest item size", str(Size(item.value)), item.quote)
+        item = typical[0]
     if item is not None:
         ledger.extracted("item size", str(Size(item.value)), item.quote)
     storage = found.first("storage")
