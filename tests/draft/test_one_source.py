@@ -378,3 +378,24 @@ def test_a_typical_size_sizes_storage_not_the_ceiling() -> None:
     listed = {(r.name, r.value) for r in drafted.requirements}
     assert ("item size", "1KB") in listed and ("largest item size", "10KB") in listed, listed
     assert "2TB" in drafted.yaml and "20TB" not in drafted.yaml
+
+
+def test_metrics_are_taken_in_once_and_dashboards_read_at_the_stated_rate() -> None:
+    # the monitoring try: the 500 dashboard queries a second were the alert matcher's
+    # "events" (ingest_event), the dashboards were read at an assumed 1/s; counting the
+    # metrics as events instead, they were taken in twice (track_event and ingest_event)
+    drafted = draft(
+        "Our monitoring system ingests metrics from 50,000 hosts; each host sends 200 "
+        "metrics every 10 seconds. Dashboards query the last hour of data at about 500 "
+        "queries per second. Alerts must fire within 1 minute of a threshold breach."
+    )
+    model = run(drafted.design, passes=("lower",)).get(QueueingModel)
+    assert model is not None
+    sync = {op.id: model.rate(op.id).average for op in drafted.design.operations if op.sync}
+    intake = [op for op, rate in sync.items() if rate == pytest.approx(1_000_000)]
+    assert len(intake) == 1, sync
+    assert sync["get_stats"] == pytest.approx(500), sync
+    jobs = {op.id: op.consumes for op in drafted.design.operations if op.consumes}
+    assert jobs.get("match_event") == jobs.get("aggregate_events") is not None, jobs
+    listed = {(r.name, r.value) for r in drafted.requirements}
+    assert ("dashboard queries", "500/s") in listed and "reads" not in dict(listed), listed
