@@ -263,6 +263,9 @@ def test_classification(text: str, kind: str, primary: str) -> None:
         ("A new comment should show up for other readers within 5 seconds.", "freshness", 5),
         ("After a publish, the metadata must be fresh everywhere within 60 s.", "freshness", 60),
         ("A scan must be visible within 1 min.", "freshness", 60),
+        # the monitoring try: an alert's delay after a breach was create_rule's p99 target
+        ("Alerts must fire within 1 minute of a threshold breach.", "freshness", 60),
+        ("The rule is triggered within 30 seconds of the price crossing it.", "freshness", 30),
         ("Spam check is an outside API that takes about 300 ms.", "third_party_time", 0.3),
         ("SMS via external provider, ~2 s to deliver.", "third_party_time", 2),
     ],

@@ -128,7 +128,9 @@ _LATENCY_WORDS = re.compile(
 # third party takes ("an outside API that takes about 300 ms", "SMS via external provider,
 # ~2 s to deliver"). Each was once every operation's p99 target.
 _FRESHNESS_WORDS = re.compile(
-    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b",
+    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b"
+    # an alert's delay after what it watches ("alerts must fire within 1 minute")
+    r"|\bfire[sd]?\b|\btrigger(?:s|ed)?\b",
     re.IGNORECASE,
 )
 _THIRD_PARTY_WORDS = re.compile(
