@@ -1178,3 +1178,18 @@ def test_it_becomes_a_higher_figure_is_the_same_things_peak(sentence: str, subje
     first, second = placed
     assert second.subject == first.subject and subject in second.subject
     assert second.peak and not first.peak
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        # the notifications try: "Third-party providers limit us to 20k emails per second"
+        # was read as a second load figure, with no quota
+        ("Third-party providers limit us to 20k emails per second.", 20_000),
+        ("The SMS gateway limits us to 300 texts a second.", 300),
+        ("The bank allows at most 10 requests per second.", 10),
+    ],
+)
+def test_a_provider_limit_is_an_external_quota(text: str, per_second: int) -> None:
+    found = [c for c in read_constraints(text) if c.kind == "external_quota"]
+    assert [c.rate for c in found] == [Fraction(per_second)]
