@@ -1747,3 +1747,15 @@ def test_a_matching_engine_stores_the_orders_it_takes() -> None:
     d = draft("Design an order matching engine: 50,000 orders per second, 200 bytes each.")
     grown = {e.id: e.growth for e in d.design.entities if e.growth is not None}
     assert set(grown) == {"Order"}, grown
+
+
+def test_no_cache_is_not_said_beside_a_cache_component_unexplained() -> None:
+    # the leaderboard try: "Caching: no cache" beside "cache capacity: 3 shards" (the
+    # ranking's sorted set) read as a contradiction
+    d = draft(
+        "Players finish about 40 million matches a day; after each match they see their "
+        "global rank and the top 100. We have 80 million players."
+    )
+    choices = [dec.choice for dec in d.design.decisions if dec.choice.startswith("Caching:")]
+    assert choices and all(c != "Caching: no cache" for c in choices), choices
+    assert any(c.id == "cache" for c in d.design.components)

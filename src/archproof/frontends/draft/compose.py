@@ -179,7 +179,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             "the primary serves peak reads and writes under 50% of one node; a cache is "
             "another stateful component with invalidation bugs, justified only by numbers "
@@ -204,7 +204,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             f"read replicas cover the reads "
             f"({needed} ≤ {MAX_READ_REPLICAS} followers); a cache is the next step, "
@@ -215,7 +215,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             # no count here: the replicas decision states it after the capacity check
             f"the reads need more than {MAX_READ_REPLICAS} followers, but none of them is a "
@@ -395,6 +395,17 @@ def _add_cache(ctx: Ctx, needed: int) -> None:
         f"{MAX_READ_REPLICAS}); with {hit} hits the misses fit",
         "cache",
     )
+
+
+def _no_cache(ctx: Ctx) -> str:
+    """The caching decision's choice when the database gets no cache; a block's own store
+    in a cache technology (a leaderboard's sorted set) is named, or "no cache" would read
+    as a contradiction beside it."""
+    own = [c.id for c in ctx.comps.values() if c.role == "cache"]
+    if not own:
+        return "no cache"
+    named = ", ".join(f"'{c}'" for c in own)
+    return f"no cache in front of the database ({named} serves other reads, not the database's)"
 
 
 def _storage(ctx: Ctx) -> None:
