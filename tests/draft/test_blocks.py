@@ -1759,3 +1759,21 @@ def test_no_cache_is_not_said_beside_a_cache_component_unexplained() -> None:
     choices = [dec.choice for dec in d.design.decisions if dec.choice.startswith("Caching:")]
     assert choices and all(c != "Caching: no cache" for c in choices), choices
     assert any(c.id == "cache" for c in d.design.components)
+
+
+def test_a_graph_search_reads_the_tasks_accounts_follows_depth_and_size() -> None:
+    # the graph try: 500 million accounts read as an assumed 10k people, the stated 200
+    # follows as an assumed 100 friends, "up to 3 hops" as depth 6, "too big for one
+    # machine" as no constraint (one store node of 8.64MB), and "writes 1k/s" printed
+    # though add_friend carried 0.0116/s
+    d = draft(
+        "Given the follower graph of 500 million accounts (average 200 follows each), answer "
+        '"how many hops between account A and account B" up to 3 hops. 10k such queries a '
+        "second, each under 500 ms. The graph is too big for one machine."
+    )
+    text = "\n".join(dec.choice + " " + dec.reason for dec in d.design.decisions)
+    assert "500,000,000 people × (200 ids" in text, text
+    assert "stop at depth 3" in text
+    assert "the graph is too big for one machine" in text.lower()
+    names = {r.name for r in d.requirements}
+    assert "writes" not in names and "friends per person" not in names, names

@@ -236,6 +236,20 @@ def test_normalize_handles_other_keyboards() -> None:
         ),
         ("Implement a class for an LRU cache with O(1) get and put", "coding", "crud"),
         ("Design the authorization layer for our APIs", "system", "auth"),
+        # a graph search asked in other words: "how many hops between account A and B" over
+        # "the follower graph" drafted a news feed (the word 'follower')
+        (
+            "Given the follower graph of 500 million accounts, answer how many hops between "
+            "account A and account B, up to 3 hops; 10k queries a second.",
+            "system",
+            "graph",
+        ),
+        (
+            "Find the distance in the friendship graph between two members (at most 4 "
+            "steps apart), 2k lookups per second.",
+            "system",
+            "graph",
+        ),
         # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
         # "peaking-system" with 133 database shards
         (

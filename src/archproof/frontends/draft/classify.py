@@ -80,7 +80,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "graph": (
         "social-graph search: adjacency lists sharded by person, BFS by a lookup service",
         r"social[- ]graph|shortest\s+path|people\s+you\s+may\s+know|how\s+are\s+two\s+\w+"
-        r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?",
+        r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?"
+        # "how many hops between A and B over the follower graph", "the distance in the
+        # friendship graph between two members"
+        r"|\b(?:follower|following|friend(?:ship)?|connection|social)s?\s+graph\b"
+        r"|\bhops?\s+(?:between|from|away)\b",
     ),
     "webhooks": (
         "webhook delivery: events POSTed to the endpoints subscribers register, at least "

@@ -56,7 +56,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "storage_scale",
             r"(?:won'?t|will\s+not|does\s*n[o']t|doesn'?t|cannot|can'?t)\s+fit\s+(?:on|in)\s+"
-            r"(?:one|a\s+single|a)\s+(?:machine|server|node|box|database)",
+            r"(?:one|a\s+single|a)\s+(?:machine|server|node|box|database)"
+            r"|\btoo\s+(?:big|large)\s+(?:for|to\s+fit\s+on)\s+(?:one|a\s+single|a)\s+"
+            r"(?:machine|server|node|box|database)",
         ),
         (
             "freshness",
