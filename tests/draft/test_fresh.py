@@ -79,8 +79,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "connected' read with the subject 'them', not the connected users; 'like 150 million times "
     "on a Saturday' read as a factor of 150 million with the subject 'like', not 150 million "
     "scores-screen opens a day",
-    "coursesignup-mixed": "'add/drop runs 2 wks' read as a count of 2 'wks', not a duration of "
-    "two weeks",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
     "labresults-plain": "classified media: the reports' PDFs go to an object store whose "

@@ -1168,3 +1168,16 @@ def test_it_becomes_a_higher_figure_is_the_same_things_peak(sentence: str, subje
     first, second = placed
     assert second.subject == first.subject and subject in second.subject
     assert second.peak and not first.peak
+
+
+# fresh10's course sign-up: "add/drop runs 2 wks" was read as a count of 2 'wks'
+@pytest.mark.parametrize(
+    ("text", "at", "value"),
+    [
+        ("The beta runs 3 wks before launch.", "3 wks", Fraction(3 * 7 * 86_400)),
+        ("Backups are kept 6 wks.", "6 wks", Fraction(6 * 7 * 86_400)),
+    ],
+)
+def test_wks_is_weeks(text: str, at: str, value: Fraction) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.value) == ("seconds", value)

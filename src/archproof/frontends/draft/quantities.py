@@ -1942,15 +1942,17 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "latency", f"{_action(toks, start, i) or noun} latency"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
-    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
-        return "latency", f"{noun} latency"
     lasting = re.search(
-        r"\b([a-z]+)\s+(?:lasts?|lasting|runs?\s+for)\s+(?:(?:about|around|roughly|up\s+to|"
-        r"for|some|approximately|maybe)\s+)*$",
+        r"\b([a-z]+(?:/[a-z]+)?)\s+(?:lasts?|lasting|runs?)\s+(?:(?:about|around|roughly|up\s+to|"
+        r"for|some|approximately|maybe|~)\s*)*$",
         low_before,
     )
     if lasting and lasting.group(1) not in _FUNCTION_WORDS:
-        return "duration", f"{lasting.group(1)} duration"  # "a match lasts about 25 minutes"
+        # "a match lasts about 25 minutes", "add/drop runs 2 wks": how long the thing goes
+        # on, before the latency words ("add") could make it a wait
+        return "duration", f"{lasting.group(1)} duration"
+    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
+        return "latency", f"{noun} latency"
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
