@@ -65,8 +65,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "read per 'bed' from 'every bed' in the next sentence, is fixed; so are the first run's "
     "factor of 'discharges', 'show latency' and uptime read as 'time')",
     # fresh10's first run (keys in 0108ac0)
-    "tinycodes-terse": "'peak 6x avg' read as a factor with the subject 'avg', not the bounces' "
-    "peak; 'Codes live 5 yrs' read as a 'live duration', not the codes' lifetime",
     "webvisitor-words": "'No website may get more than thirty requests a minute' read as 30 "
     "requests a minute in all, not per website; 'grows to around five billion' left unplaced "
     "(the 5 billion addresses waiting to be visited: the noun is before the verb)",

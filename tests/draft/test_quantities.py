@@ -1181,3 +1181,31 @@ def test_it_becomes_a_higher_figure_is_the_same_things_peak(sentence: str, subje
 def test_wks_is_weeks(text: str, at: str, value: Fraction) -> None:
     item = _one(text, at)
     assert (item.unit, item.value) == ("seconds", value)
+
+
+# fresh10's tiny codes: "Codes live 5 yrs, then freed" was read as a 'live duration'
+@pytest.mark.parametrize(
+    ("text", "at", "thing"),
+    [
+        ("Receipts live 7 years in the archive.", "7 years", "receipt"),
+        ("Uploaded files live 90 days, then they are purged.", "90 days", "file"),
+    ],
+)
+def test_things_that_live_a_time_have_that_lifetime(text: str, at: str, thing: str) -> None:
+    item = _one(text, at)
+    assert item.role == "retention" and thing in item.subject, item
+
+
+# fresh10's tiny codes: "4B bounces/month, peak 6x avg" read as a factor of 'avg'
+@pytest.mark.parametrize(
+    ("text", "at", "thing"),
+    [
+        ("Logins: 50k/hour, peak 3x avg.", "3x", "logins"),
+        ("We take 40 uploads/s, peaking at 4x the average.", "4x", "uploads"),
+    ],
+)
+def test_a_multiple_of_the_average_multiplies_the_thing_counted(
+    text: str, at: str, thing: str
+) -> None:
+    item = _one(text, at)
+    assert item.unit == "factor" and thing in item.subject.lower(), item

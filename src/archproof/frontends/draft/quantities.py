@@ -85,7 +85,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_BASELINES = _wordset("average normal usual baseline mean typical")
+_BASELINES = _wordset("average avg normal usual baseline mean typical")
 
 
 def _baseline_after(toks: list[Token], j: int) -> bool:
@@ -336,7 +336,17 @@ def _place(
             # "each scanned ~6 times": six scans per parcel, a count, not a multiplier
             return q("count", done, nxt.end, per=_per(toks, i, _clause_end(toks, i)))
         subject = _noun_after(toks, i + 2)
-        if _COMPARATIVE.match(subject):
+        said = (
+            _previous_in_sentence(placed, tok.start, sentence)
+            if _baseline_after(toks, i + 2)
+            else None
+        )
+        if said is not None:
+            # "4B bounces/month, peak 6x avg": a multiple of the average is one of the thing
+            # the sentence counted; the 'avg' after it is what it is taken of, not what it
+            # counts (a sentence of its own, "Peak is 2x the average", is about all the load)
+            subject = said.subject
+        elif _COMPARATIVE.match(subject):
             # "the traffic is 10x higher": what is multiplied is the clause's subject
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
@@ -1906,6 +1916,11 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     long = (
         tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
     )
+    if _LIVES.search(low_before):
+        # "Codes live 5 yrs, then freed": how long the things the clause is about exist
+        # before they go, their lifetime (kept that long), not a duration of 'live'
+        verb = next(k for k in range(i - 1, start - 1, -1) if toks[k].low in ("live", "lives"))
+        return "retention", f"{_clause_subject(toks, start, verb) or noun} lifetime"
     if re.search(r"\bsaved\b", low_before):
         # "Cart must stay saved 30 days": how long what the clause is about is kept
         return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
@@ -1958,6 +1973,7 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     return "duration", f"{noun} duration"
 
 
+_LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
 _PRONOUNS = _wordset("it they this these")
 # "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
 _LATE_BY = re.compile(
