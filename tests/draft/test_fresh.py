@@ -65,9 +65,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "read per 'bed' from 'every bed' in the next sentence, is fixed; so are the first run's "
     "factor of 'discharges', 'show latency' and uptime read as 'time')",
     # fresh10's first run (keys in 0108ac0)
-    "webvisitor-words": "'No website may get more than thirty requests a minute' read as 30 "
-    "requests a minute in all, not per website; 'grows to around five billion' left unplaced "
-    "(the 5 billion addresses waiting to be visited: the noun is before the verb)",
     "refills-bullets": "'70% of them arrive within 4 hours in the morning' read with the subject "
     "'them arrive', not the refill requests the pronoun stands for, and '4 hours' as an 'arrive "
     "delay', not the morning window the 70% arrive in",

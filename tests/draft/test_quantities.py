@@ -1209,3 +1209,30 @@ def test_a_multiple_of_the_average_multiplies_the_thing_counted(
 ) -> None:
     item = _one(text, at)
     assert item.unit == "factor" and thing in item.subject.lower(), item
+
+
+# fresh10's web visitor: "No website may get more than thirty requests a minute" read as a
+# total, not a ceiling per website
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        ("No user may send more than 20 messages a minute.", "20", "user"),
+        ("No tenant can run more than 5 jobs per second.", "5", "tenant"),
+    ],
+)
+def test_no_one_may_do_more_than_n_is_a_ceiling_per_one(text: str, at: str, per: str) -> None:
+    assert _one(text, at).per == per
+
+
+# fresh10's web visitor: "The list of addresses still waiting … grows to around five billion"
+# was left unplaced (the noun is before the verb)
+@pytest.mark.parametrize(
+    ("text", "at", "thing"),
+    [
+        ("The backlog of unsent emails grows to about two million.", "two million", "emails"),
+        ("The set of active sessions grows to 800k.", "800k", "sessions"),
+    ],
+)
+def test_what_grows_to_a_number_is_counted_by_it(text: str, at: str, thing: str) -> None:
+    item = _one(text, at)
+    assert item.unit == "count" and thing in item.subject and item.period is None, item

@@ -486,7 +486,13 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
-        subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
+        grown = _grown_thing(toks, i)
+        subject = (
+            passive
+            or _total_owner(toks, i)
+            or grown
+            or _coordinated(toks, i, _noun_before(toks, i))
+        )
         if period is not None and tok.low in ("once", "twice", "thrice") and not passive:
             # "checks their balance in the app around twice a week": like "N times a
             # week", what is done to the verb's object, not where (the app)
@@ -502,7 +508,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
-        guess = inherited is None and not (tok.word_number and tok.value <= 3)
+        guess = inherited is None and not grown and not (tok.word_number and tok.value <= 3)
         if subject and period is None and not known and guess:
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
@@ -655,7 +661,13 @@ def _capping_actor(toks: list[Token], i: int) -> str | None:
     capped = before[-1:] in (["max"], ["maximum"]) or before[-2:] in (["at", "most"], ["up", "to"])
     start = _clause_start(toks, i)
     first, noun = _at(toks, start), _at(toks, start + 1)
-    if not capped or first is None or noun is None or first.low not in ("each", "every"):
+    if first is not None and first.low == "no" and before[-2:] == ["more", "than"]:
+        # "No website may get more than thirty requests a minute": a ceiling that holds for
+        # every website, each one's, like "each website gets at most thirty"
+        capped = True
+    elif first is None or first.low not in ("each", "every"):
+        return None
+    if not capped or noun is None:
         return None
     if noun.low in _PEOPLE_ADJECTIVES and _at(toks, start + 2) is not None:
         noun = toks[start + 2]  # "each active user"
@@ -1795,6 +1807,31 @@ def _total_owner(toks: list[Token], i: int) -> str:
 
 
 _DETERMINERS = _wordset("a an the its their his her my your our some any each every no")
+_GROW_VERBS = _wordset("grow grows grew reach reaches reached climb climbs climbed")
+# Nouns that hold things: what their size counts is the things ("the list of addresses").
+_HOLDERS = _wordset("list set queue backlog pile pool collection number count")
+
+
+def _grown_thing(toks: list[Token], i: int) -> str:
+    """What grows to a number stated with no noun of its own: the clause's subject, before
+    its verb (`The list of addresses still waiting to be visited grows to around five
+    billion` → addresses: a list, queue or backlog of things is counted by its things)."""
+    start = _clause_start(toks, i)
+    k = i - 1
+    while k > start and toks[k].low in _FILLER_BEFORE:
+        k -= 1  # "to around"
+    if k <= start or toks[k].low not in _GROW_VERBS or toks[k + 1].low != "to":
+        return ""
+    words = _clause_subject(toks, start, k)
+    holder = next((m for m in range(start, k) if toks[m].low == (words.split() or [""])[-1]), k)
+    if singular(toks[holder].low) in _HOLDERS and toks[holder + 1].low == "of":
+        words = _phrase_after(toks, holder + 2)[0]
+    kept: list[str] = []
+    for word in words.lower().split():
+        kept.append(word)
+        if singular(word) != word:
+            break  # "addresses still waiting": the plural noun ends the phrase
+    return " ".join(kept)
 
 
 def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
