@@ -65,9 +65,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "read per 'bed' from 'every bed' in the next sentence, is fixed; so are the first run's "
     "factor of 'discharges', 'show latency' and uptime read as 'time')",
     # fresh10's first run (keys in 0108ac0)
-    "refills-bullets": "'70% of them arrive within 4 hours in the morning' read with the subject "
-    "'them arrive', not the refill requests the pronoun stands for, and '4 hours' as an 'arrive "
-    "delay', not the morning window the 70% arrive in",
     "livescores-rambling": "'reach the phones of everybody following that game in under 2 "
     "seconds' read as a 'game latency', not the updates' delivery delay; 'a big derby can have 5 "
     "million followers' read per user, not one game's followers; '8 million of them are "

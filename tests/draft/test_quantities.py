@@ -1236,3 +1236,32 @@ def test_no_one_may_do_more_than_n_is_a_ceiling_per_one(text: str, at: str, per:
 def test_what_grows_to_a_number_is_counted_by_it(text: str, at: str, thing: str) -> None:
     item = _one(text, at)
     assert item.unit == "count" and thing in item.subject and item.period is None, item
+
+
+# fresh10's refills: "90,000 refill requests a day, 70% of them arrive within 4 hours in the
+# morning" read with the subject 'them arrive' and a delay 'arrive delay'
+@pytest.mark.parametrize(
+    ("text", "share", "thing", "window", "when"),
+    [
+        (
+            "We get 40,000 support tickets a week, 60% of them arrive within 2 days of a release.",
+            "60%",
+            "tickets",
+            "2 days",
+            "",
+        ),
+        (
+            "Shops place 12,000 orders a day, 50% of them come within 3 hours in the evening.",
+            "50%",
+            "orders",
+            "3 hours",
+            "evening",
+        ),
+    ],
+)
+def test_a_share_of_them_within_a_time_is_a_burst_window(
+    text: str, share: str, thing: str, window: str, when: str
+) -> None:
+    assert thing in _one(text, share).subject
+    item = _one(text, window)
+    assert item.role == "window" and when in item.subject, item

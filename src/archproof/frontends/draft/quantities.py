@@ -287,7 +287,12 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
-        if k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
+        said = _count_before(placed, toks, i)
+        if k > i + 2 and toks[k].low in _COUNTED_PRONOUNS and said is not None:
+            # "90,000 refill requests a day, 70% of them arrive …": a share of the things
+            # counted before, which the pronoun stands for
+            subject = said.subject
+        elif k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
             # "the system must work 99.9% of time": how much of the time the clause's
             # subject is up, its uptime
             subject = f"{_clause_subject(toks, _clause_start(toks, i), i) or 'system'} uptime"
@@ -1894,6 +1899,14 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
         return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
+    if _share_in_clause(toks, start, i) and re.search(
+        r"\b(?:with)?in\s+(?:(?:the\s+)?(?:first|same)\s+|under\s+|less\s+than\s+|~\s*)*$",
+        low_before,
+    ):
+        # "70% of them arrive within 4 hours in the morning": the span the share falls in,
+        # a burst's window, not a delay anyone waits
+        when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
+        return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
     lead = _lead_owner(toks, i)
     if lead and re.match(r"\s*before\b", following):
         # "a reminder SMS 2 hours before their reservation": how long ahead of the event
@@ -2008,6 +2021,14 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+def _share_in_clause(toks: list[Token], start: int, i: int) -> bool:
+    """A percentage before token i in its clause (`70% of them arrive within …`)."""
+    return any(
+        toks[k].kind == "num" and toks[k + 1].low in ("%", "percent", "pct")
+        for k in range(start, i - 1)
+    )
 
 
 _LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
