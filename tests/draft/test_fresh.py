@@ -59,11 +59,6 @@ _BY_ID = {t["id"]: t for t in FRESH}
 
 XFAIL_NUMBERS: dict[str, str] = {
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
-    "beds-nonnative": "'About 5,000 nurse look on the bed board, every nurse around 40 time in "
-    "a day' read with the subject 'nurse' (the one who acts), not the 40 board views each nurse "
-    "makes: the clause names no act, it is the verb of the clause before (the per-nurse, once "
-    "read per 'bed' from 'every bed' in the next sentence, is fixed; so are the first run's "
-    "factor of 'discharges', 'show latency' and uptime read as 'time')",
     # fresh10's first run (keys in 0108ac0)
     "livescores-rambling": "'reach the phones of everybody following that game in under 2 "
     "seconds' read as a 'game latency', not the updates' delivery delay; 'a big derby can have 5 "
@@ -106,9 +101,7 @@ XFAIL_RATES: dict[str, str] = {
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     # esign-terse's passes since sign_envelope carries 5M envelopes a month x 3 signers;
     # beds-nonnative's since update_bed_status carries the status changes and
-    # view_bed_board all the reads; but the board's 200,000 a day is the assumed 10:1 of the
-    # 20,000 changes, equal to the key's 5,000 nurses x 40 by coincidence: the number reader
-    # reads '40 time in a day' per bed with the subject 'nurse' (XFAIL_NUMBERS)
+    # view_bed_board the 5,000 nurses x 40 board views a day (read per nurse)
     "loyalty-words": "earn_points carries 13.9/s and 41.7/s at peak (the peak from an assumed "
     "3x, 'not in the task', which equals the stated 'three times the daily average'), but "
     "get_balance carries an assumed 10 reads per earn (139/s), not 4M members twice a week "

@@ -1265,3 +1265,46 @@ def test_a_share_of_them_within_a_time_is_a_burst_window(
     assert thing in _one(text, share).subject
     item = _one(text, window)
     assert item.role == "window" and when in item.subject, item
+
+
+# fresh9's beds: "About 5,000 nurse look on the bed board, every nurse around 40 time in a
+# day" read with the subject 'nurse', not the board views each nurse makes
+@pytest.mark.parametrize(
+    ("text", "at", "thing", "per"),
+    [
+        (
+            "About 2,000 drivers check the delivery list, every driver around 15 times a day.",
+            "15",
+            "delivery list",
+            "driver",
+        ),
+        (
+            "About 400 clerk look at the queue screen, every clerk around 30 time in a day.",
+            "30",
+            "queue screen",
+            "clerk",
+        ),
+    ],
+)
+def test_every_one_n_times_a_day_counts_the_act_of_the_clause_before(
+    text: str, at: str, thing: str, per: str
+) -> None:
+    item = _one(text, at)
+    assert item.period == "day" and thing in item.subject and item.per == per, item
+
+
+# fresh9's beds: "About 5,000 nurse look on the bed board" counted 'nurse look', so the 40
+# board views per nurse could not be multiplied by the nurses
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        (
+            "About 300 guard look at the camera wall, every guard around 20 time in a day.",
+            "300",
+            "guard",
+        ),
+        ("Some 2,000 shopper click on the banner every day.", "2,000", "shopper"),
+    ],
+)
+def test_a_verb_with_at_or_on_ends_the_counted_noun(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject

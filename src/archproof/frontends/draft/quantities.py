@@ -317,10 +317,18 @@ def _place(
         period, pend = _period_after(toks, i + 2)
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
+            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
+            acted = _acted_on(toks, i)
+            if acted.lower() in _HEDGES or (per is not None and singular(acted.lower()) == per):
+                # "every nurse around 40 time in a day", "a lot, like 150 million times on a
+                # Saturday": the clause names no act of its own (only who does it, or a
+                # hedge), so what is counted is the act of the clause before
+                acted = _act_before(toks, i)
             subject = (
-                _done_by_one(toks, i, _acted_on(toks, i))
+                _done_by_one(toks, i, acted)
                 # "A dozen times a day the app syncs": the clause after the period
                 or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
+                or _act_before(toks, i)
                 or "times"
             )
             if subject.lower() in _HAPPEN:
@@ -328,7 +336,6 @@ def _place(
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
                 subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
-            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
         if nxt.low == "times" and re.search(
             r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
@@ -417,6 +424,50 @@ def _place(
         return q("seconds", subject, uend, value=value * factor, role=role)
     # Counts: a noun phrase after (or before), maybe a period, maybe per something.
     return _count(text, toks, i, placed)
+
+
+# Words that hedge a figure ("like 150 million times"): never what is counted.
+_HEDGES = _wordset("like maybe perhaps say")
+# Verbs whose act has a noun of another word ("look at the board": a board view).
+_ACT_NOUNS = {"look": "views", "looks": "views"}
+_OFTEN = _wordset("often a lot frequently regularly constantly all day")
+
+
+def _act_before(toks: list[Token], i: int) -> str:
+    """The act of the clause before token i's, in its sentence, as a count's subject: the
+    verb on its object (`About 5,000 nurse look on the bed board, every nurse …` → bed board
+    views, `People also open the scores screen a lot, like …` → scores screen opens)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].text != ",":
+        return ""
+    before = _clause_start(toks, start - 1)
+    obj = next(
+        (
+            k
+            for k in range(before + 2, start - 1)
+            if toks[k].low in _DETERMINERS | _wordset("on at")
+            and toks[k - 1].kind == "word"
+            and toks[k - 1].low not in _FILLER_BEFORE
+        ),
+        None,
+    )
+    if obj is None:
+        return ""
+    verb = toks[obj - 1]
+    k = obj + 1 if toks[obj].low in _DETERMINERS else obj
+    if toks[k].low in ("on", "at"):
+        k += 1  # "look on the bed board"
+    while k < start - 1 and toks[k].low in _DETERMINERS:
+        k += 1
+    words: list[str] = []
+    for tok in toks[k : start - 1]:
+        if tok.kind != "word" or tok.low in _STOP | _OFTEN or tok.low.endswith("ly"):
+            break
+        words.append(tok.low)
+    if not words or verb.low in _FUNCTION | _COPULAS | _HOLD_VERBS:
+        return ""
+    act = _ACT_NOUNS.get(verb.low) or (verb.low if verb.low.endswith("s") else f"{verb.low}s")
+    return " ".join([*words[-3:], act])
 
 
 _PLACE_PREPOSITIONS = _wordset("in within at on during before after by over")
@@ -1016,6 +1067,8 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             and not _is_time_word(nxt.low)
         )
         stops = _FUNCTION if not words else _STOP
+        if words and low in _LOOK_VERBS and nxt is not None and nxt.low in ("on", "at"):
+            break  # "5,000 nurse look on the bed board": the verb, not part of the noun
         if not adjective and (
             low in stops or _is_time_word(low) or low in _ADVERBS or low in _RATE_WORDS
         ):
@@ -1030,6 +1083,8 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
     return " ".join(words), k
 
 
+# Verbs that take their object with `at`/`on` ("look at the board", "click on a link").
+_LOOK_VERBS = _wordset("look looks glance glances click clicks tap taps stare stares")
 _POSTPOSED = _wordset("online offline active idle connected present waiting")
 
 
