@@ -1267,6 +1267,83 @@ def test_a_share_of_them_within_a_time_is_a_burst_window(
     assert item.role == "window" and when in item.subject, item
 
 
+# fresh10's live scores: "Each update has to reach the phones of everybody following that
+# game in under 2 seconds" read as a 'game latency'
+@pytest.mark.parametrize(
+    ("text", "at", "thing"),
+    [
+        (
+            "Each alert has to reach the on-call engineer's phone in under 10 seconds.",
+            "10",
+            "alert",
+        ),
+        ("Every message must arrive at the recipient's device within 3 seconds.", "3", "message"),
+    ],
+)
+def test_what_must_reach_someone_in_a_time_has_a_delivery_delay(
+    text: str, at: str, thing: str
+) -> None:
+    item = _one(text, at)
+    assert item.role == "delay" and thing in item.subject and "delivery" in item.subject, item
+
+
+# fresh10's live scores: "a big derby can have 5 million followers" read per user
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A popular streamer can have 2 million followers.",
+        "A large account may have 50 million followers.",
+    ],
+)
+def test_followers_of_one_big_thing_are_its_own_not_per_user(text: str) -> None:
+    item = _one(text, "million")
+    assert item.per is None and item.subject == "followers", item
+
+
+# fresh10's live scores: "20 million app users, and at the weekend peak maybe 8 million of
+# them are connected" read with the subject 'them'
+@pytest.mark.parametrize(
+    ("text", "at", "words"),
+    [
+        (
+            "We have 50 million registered users, and at peak about 5 million of them are online.",
+            "5 million",
+            ("users", "online"),
+        ),
+        (
+            "The fleet has 10,000 trucks; 2,000 of them are idle at night.",
+            "2,000",
+            ("trucks", "idle"),
+        ),
+    ],
+)
+def test_n_of_them_are_something_counts_those_things(
+    text: str, at: str, words: tuple[str, ...]
+) -> None:
+    item = _one(text, at)
+    assert all(w in item.subject for w in words), item
+
+
+# fresh10's live scores: "People also open the scores screen a lot, like 150 million times on
+# a Saturday" read as a factor with the subject 'like'
+@pytest.mark.parametrize(
+    ("text", "at", "thing"),
+    [
+        ("Drivers check the route map a lot, like 30 times on a Monday.", "30", "route map"),
+        (
+            "Customers open the order page often, around 2 million times on a Friday.",
+            "2 million",
+            "order page",
+        ),
+    ],
+)
+def test_n_times_on_a_weekday_counts_the_act_of_the_clause_before(
+    text: str, at: str, thing: str
+) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.period) == ("count", "day") and thing in item.subject, item
+
+
 # fresh9's beds: "About 5,000 nurse look on the bed board, every nurse around 40 time in a
 # day" read with the subject 'nurse', not the board views each nurse makes
 @pytest.mark.parametrize(

@@ -502,10 +502,20 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     # stands for what the sentence counted before, and a share of them doing something
     # every day is a daily figure, not a head count accrued over the day (without a period,
     # "1 million of them are premium" stays a share, no head count of its own)
+    if not subject and [t.low for t in toks[i + 1 : i + 2]] == ["of"]:
+        pronoun = _at(toks, i + 2)
+        if pronoun is not None and pronoun.low in _COUNTED_PRONOUNS:
+            subject, j = pronoun.text, i + 3  # "2,000 of them", as "2 million of them"
     subset = subject.lower() in _COUNTED_PRONOUNS and _period_after(toks, j)[0] is not None
-    if subset:
+    state = _state_after(toks, j) if subject.lower() in _COUNTED_PRONOUNS else ""
+    if subset or state:
         said = _previous_in_sentence(placed, tok.start, sentence)
-        subject = said.subject if said is not None else subject
+        if said is None and state:
+            said = _count_before(placed, toks, i)  # "10,000 trucks; 2,000 of them are idle"
+        if said is not None:
+            # "20 million app users, and at peak maybe 8 million of them are connected": the
+            # pronoun stands for the users, and the state says which of them are counted
+            subject = f"{state} {said.subject}".strip()
     direct = _direct_rate(toks, i + 1)
     period: str | None = None
     end = tok.end
@@ -602,7 +612,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
     per = _capping_actor(toks, i) or _per(toks, i, _clause_end(toks, i)) or _copies_owner(toks, i)
     head = singular(subject.split()[-1].lower())
-    if per is None and subject.split()[-1].lower() in _PEOPLE_PER:
+    if per is None and subject.split()[-1].lower() in _PEOPLE_PER and not _one_big(toks, i):
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
@@ -936,6 +946,26 @@ def _owner_before(toks: list[Token], i: int) -> str | None:
     return None
 
 
+# Adjectives that single out an extreme one ("a big derby", "a popular streamer").
+_BIG = _wordset("big bigger biggest large larger largest huge popular viral famous top busiest")
+
+
+def _one_big(toks: list[Token], i: int) -> bool:
+    """`a big derby can have 5 million followers`: one extreme thing has that many, its own
+    count (a ceiling), not a figure each user or each one of the things has."""
+    start = _clause_start(toks, i)
+    have = next((k for k in range(i - 1, start, -1) if toks[k].low in ("have", "has")), None)
+    if have is None:
+        return False
+    k = have - 1
+    while k > start and toks[k].low in _MODALS:
+        k -= 1
+    k -= 1  # the noun ("derby"), then its adjectives
+    while k >= start and toks[k].low in _BIG:
+        k -= 1
+    return start <= k < have - 2 and toks[k].low in ("a", "an", "the") and toks[k + 1].low in _BIG
+
+
 def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     """`groups up to 500 members`: per group."""
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
@@ -1027,6 +1057,8 @@ def _clause_end(toks: list[Token], i: int) -> int:
 
 def _clause_start(toks: list[Token], i: int) -> int:
     for k in range(i - 1, -1, -1):
+        if toks[k].text == "-" and toks[k].glued and k + 1 < i and toks[k + 1].glued:
+            continue  # "the on-call engineer": a hyphen inside a word, not a dash
         if toks[k].kind == "brk" or toks[k].text in (",", ";", ":", "(", ")", "-", "*"):
             return k + 1
     return 0
@@ -1081,6 +1113,14 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             # unless it is an adjective that follows its noun ("300k drivers online")
             break
     return " ".join(words), k
+
+
+def _state_after(toks: list[Token], j: int) -> str:
+    """`… of them are connected`: a copula, then a state of presence (online, idle)."""
+    verb, state = _at(toks, j), _at(toks, j + 1)
+    if verb is None or state is None or verb.low not in _COPULAS:
+        return ""
+    return state.low if state.low in _POSTPOSED else ""
 
 
 # Verbs that take their object with `at`/`on` ("look at the board", "click on a link").
@@ -1284,6 +1324,11 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
             return _ADVERBS[low], tok.end
         if low in _RATE_WORDS:
             return _RATE_WORDS[low], tok.end
+        if low == "on":
+            # "150 million times on a Saturday": what one such day sees, a daily figure
+            day = _at(toks, k + 2) if _one_day_article(_at(toks, k + 1)) else _at(toks, k + 1)
+            if day is not None and singular(day.low) in _DAY_NAMES:
+                return "day", day.end
         if tok.text == "/" or low in ("per", "a", "an", "each", "every", "in"):
             nxt = _at(toks, k + 1)
             if nxt is not None and low == "in" and nxt.low in ("a", "one"):
@@ -1294,6 +1339,13 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
                     return name, nxt.end
         k += 1
     return None, 0
+
+
+_DAY_NAMES = _wordset("monday tuesday wednesday thursday friday saturday sunday weekday holiday")
+
+
+def _one_day_article(tok: Token | None) -> bool:
+    return tok is not None and tok.low in ("a", "an", "each", "every", "any", "one")
 
 
 _COMPARATIVE = re.compile(
@@ -1962,6 +2014,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         # a burst's window, not a delay anyone waits
         when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
         return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
+    reach = _REACH.search(low_before)
+    if reach:
+        # "Each update has to reach the phones of everybody … in under 2 seconds": how long
+        # the thing takes to get to its receivers, a delivery delay, not a request's latency
+        verb = next(k for k in range(i - 1, start - 1, -1) if toks[k].low == reach.group(1))
+        thing = _clause_subject(toks, start, verb) or noun
+        return "delay", f"{singular(thing.split()[-1]) if thing else noun} delivery delay"
     lead = _lead_owner(toks, i)
     if lead and re.match(r"\s*before\b", following):
         # "a reminder SMS 2 hours before their reservation": how long ahead of the event
@@ -2086,6 +2145,12 @@ def _share_in_clause(toks: list[Token], start: int, i: int) -> bool:
     )
 
 
+# A bound on getting somewhere: "has to reach the phones … in under 2 seconds", "must arrive
+# at the device within 3 seconds" (the verb, then its bound at the clause's end).
+_REACH = re.compile(
+    r"\b(reach|reaches|arrive|arrives)\b[^.;,]*\b(?:with)?in\s+(?:(?:under|less\s+than|about|"
+    r"around|at\s+most|~)\s*)*$"
+)
 _LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
 _PRONOUNS = _wordset("it they this these")
 # "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
