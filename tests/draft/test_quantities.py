@@ -1287,6 +1287,18 @@ def test_what_must_reach_someone_in_a_time_has_a_delivery_delay(
     assert item.role == "delay" and thing in item.subject and "delivery" in item.subject, item
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Requests reach the server in under 50 ms.",
+        "Each search query has to reach the index in under 30 ms.",
+    ],
+)
+def test_a_request_reaching_the_system_in_a_time_is_its_latency(text: str) -> None:
+    """A request is answered: its bound is the request's latency, not a delivery delay."""
+    assert _one(text, " ms").role == "latency"
+
+
 # fresh10's live scores: "a big derby can have 5 million followers" read per user
 @pytest.mark.parametrize(
     "text",

@@ -2015,12 +2015,14 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
         return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
     reach = _REACH.search(low_before)
-    if reach:
+    verb = next((k for k in range(i - 1, start - 1, -1) if reach and toks[k].low == reach[1]), 0)
+    words = _clause_subject(toks, start, verb).split() if verb > start else []
+    thing = singular(words[-1]) if words else ""
+    if reach and (NOUNS.get(thing) or ("",))[0] not in ("requests", "search"):
         # "Each update has to reach the phones of everybody … in under 2 seconds": how long
-        # the thing takes to get to its receivers, a delivery delay, not a request's latency
-        verb = next(k for k in range(i - 1, start - 1, -1) if toks[k].low == reach.group(1))
-        thing = _clause_subject(toks, start, verb) or noun
-        return "delay", f"{singular(thing.split()[-1]) if thing else noun} delivery delay"
+        # the thing takes to get to its receivers, a delivery delay; a request that reaches
+        # the server is answered, and its bound stays the request's latency
+        return "delay", f"{thing or noun} delivery delay"
     lead = _lead_owner(toks, i)
     if lead and re.match(r"\s*before\b", following):
         # "a reminder SMS 2 hours before their reservation": how long ahead of the event
