@@ -28,6 +28,7 @@ _SECONDS = {
     "week": 7 * DAY,
     "weeks": 7 * DAY,
     "wk": 7 * DAY,
+    "wks": 7 * DAY,
     "month": 30 * DAY,
     "months": 30 * DAY,
     "mo": 30 * DAY,

@@ -85,7 +85,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_BASELINES = _wordset("average normal usual baseline mean typical")
+_BASELINES = _wordset("average avg normal usual baseline mean typical")
 
 
 def _baseline_after(toks: list[Token], j: int) -> bool:
@@ -287,7 +287,12 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
-        if k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
+        said = _count_before(placed, toks, i)
+        if k > i + 2 and toks[k].low in _COUNTED_PRONOUNS and said is not None:
+            # "90,000 refill requests a day, 70% of them arrive …": a share of the things
+            # counted before, which the pronoun stands for
+            subject = said.subject
+        elif k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
             # "the system must work 99.9% of time": how much of the time the clause's
             # subject is up, its uptime
             subject = f"{_clause_subject(toks, _clause_start(toks, i), i) or 'system'} uptime"
@@ -312,10 +317,18 @@ def _place(
         period, pend = _period_after(toks, i + 2)
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
+            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
+            acted = _acted_on(toks, i)
+            if acted.lower() in _HEDGES or (per is not None and singular(acted.lower()) == per):
+                # "every nurse around 40 time in a day", "a lot, like 150 million times on a
+                # Saturday": the clause names no act of its own (only who does it, or a
+                # hedge), so what is counted is the act of the clause before
+                acted = _act_before(toks, i)
             subject = (
-                _done_by_one(toks, i, _acted_on(toks, i))
+                _done_by_one(toks, i, acted)
                 # "A dozen times a day the app syncs": the clause after the period
                 or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
+                or _act_before(toks, i)
                 or "times"
             )
             if subject.lower() in _HAPPEN:
@@ -323,7 +336,6 @@ def _place(
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
                 subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
-            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
         if nxt.low == "times" and re.search(
             r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
@@ -336,7 +348,17 @@ def _place(
             # "each scanned ~6 times": six scans per parcel, a count, not a multiplier
             return q("count", done, nxt.end, per=_per(toks, i, _clause_end(toks, i)))
         subject = _noun_after(toks, i + 2)
-        if _COMPARATIVE.match(subject):
+        said = (
+            _previous_in_sentence(placed, tok.start, sentence)
+            if _baseline_after(toks, i + 2)
+            else None
+        )
+        if said is not None:
+            # "4B bounces/month, peak 6x avg": a multiple of the average is one of the thing
+            # the sentence counted; the 'avg' after it is what it is taken of, not what it
+            # counts (a sentence of its own, "Peak is 2x the average", is about all the load)
+            subject = said.subject
+        elif _COMPARATIVE.match(subject):
             # "the traffic is 10x higher": what is multiplied is the clause's subject
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
@@ -404,6 +426,50 @@ def _place(
     return _count(text, toks, i, placed)
 
 
+# Words that hedge a figure ("like 150 million times"): never what is counted.
+_HEDGES = _wordset("like maybe perhaps say")
+# Verbs whose act has a noun of another word ("look at the board": a board view).
+_ACT_NOUNS = {"look": "views", "looks": "views"}
+_OFTEN = _wordset("often a lot frequently regularly constantly all day")
+
+
+def _act_before(toks: list[Token], i: int) -> str:
+    """The act of the clause before token i's, in its sentence, as a count's subject: the
+    verb on its object (`About 5,000 nurse look on the bed board, every nurse …` → bed board
+    views, `People also open the scores screen a lot, like …` → scores screen opens)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].text != ",":
+        return ""
+    before = _clause_start(toks, start - 1)
+    obj = next(
+        (
+            k
+            for k in range(before + 2, start - 1)
+            if toks[k].low in _DETERMINERS | _wordset("on at")
+            and toks[k - 1].kind == "word"
+            and toks[k - 1].low not in _FILLER_BEFORE
+        ),
+        None,
+    )
+    if obj is None:
+        return ""
+    verb = toks[obj - 1]
+    k = obj + 1 if toks[obj].low in _DETERMINERS else obj
+    if toks[k].low in ("on", "at"):
+        k += 1  # "look on the bed board"
+    while k < start - 1 and toks[k].low in _DETERMINERS:
+        k += 1
+    words: list[str] = []
+    for tok in toks[k : start - 1]:
+        if tok.kind != "word" or tok.low in _STOP | _OFTEN or tok.low.endswith("ly"):
+            break
+        words.append(tok.low)
+    if not words or verb.low in _FUNCTION | _COPULAS | _HOLD_VERBS:
+        return ""
+    act = _ACT_NOUNS.get(verb.low) or (verb.low if verb.low.endswith("s") else f"{verb.low}s")
+    return " ".join([*words[-3:], act])
+
+
 _PLACE_PREPOSITIONS = _wordset("in within at on during before after by over")
 
 
@@ -436,10 +502,20 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     # stands for what the sentence counted before, and a share of them doing something
     # every day is a daily figure, not a head count accrued over the day (without a period,
     # "1 million of them are premium" stays a share, no head count of its own)
+    if not subject and [t.low for t in toks[i + 1 : i + 2]] == ["of"]:
+        pronoun = _at(toks, i + 2)
+        if pronoun is not None and pronoun.low in _COUNTED_PRONOUNS:
+            subject, j = pronoun.text, i + 3  # "2,000 of them", as "2 million of them"
     subset = subject.lower() in _COUNTED_PRONOUNS and _period_after(toks, j)[0] is not None
-    if subset:
+    state = _state_after(toks, j) if subject.lower() in _COUNTED_PRONOUNS else ""
+    if subset or state:
         said = _previous_in_sentence(placed, tok.start, sentence)
-        subject = said.subject if said is not None else subject
+        if said is None and state:
+            said = _count_before(placed, toks, i)  # "10,000 trucks; 2,000 of them are idle"
+        if said is not None:
+            # "20 million app users, and at peak maybe 8 million of them are connected": the
+            # pronoun stands for the users, and the state says which of them are counted
+            subject = f"{state} {said.subject}".strip()
     direct = _direct_rate(toks, i + 1)
     period: str | None = None
     end = tok.end
@@ -476,7 +552,13 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
-        subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
+        grown = _grown_thing(toks, i)
+        subject = (
+            passive
+            or _total_owner(toks, i)
+            or grown
+            or _coordinated(toks, i, _noun_before(toks, i))
+        )
         if period is not None and tok.low in ("once", "twice", "thrice") and not passive:
             # "checks their balance in the app around twice a week": like "N times a
             # week", what is done to the verb's object, not where (the app)
@@ -492,7 +574,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
-        guess = inherited is None and not (tok.word_number and tok.value <= 3)
+        guess = inherited is None and not grown and not (tok.word_number and tok.value <= 3)
         if subject and period is None and not known and guess:
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
@@ -530,7 +612,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
     per = _capping_actor(toks, i) or _per(toks, i, _clause_end(toks, i)) or _copies_owner(toks, i)
     head = singular(subject.split()[-1].lower())
-    if per is None and subject.split()[-1].lower() in _PEOPLE_PER:
+    if per is None and subject.split()[-1].lower() in _PEOPLE_PER and not _one_big(toks, i):
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
@@ -645,7 +727,13 @@ def _capping_actor(toks: list[Token], i: int) -> str | None:
     capped = before[-1:] in (["max"], ["maximum"]) or before[-2:] in (["at", "most"], ["up", "to"])
     start = _clause_start(toks, i)
     first, noun = _at(toks, start), _at(toks, start + 1)
-    if not capped or first is None or noun is None or first.low not in ("each", "every"):
+    if first is not None and first.low == "no" and before[-2:] == ["more", "than"]:
+        # "No website may get more than thirty requests a minute": a ceiling that holds for
+        # every website, each one's, like "each website gets at most thirty"
+        capped = True
+    elif first is None or first.low not in ("each", "every"):
+        return None
+    if not capped or noun is None:
         return None
     if noun.low in _PEOPLE_ADJECTIVES and _at(toks, start + 2) is not None:
         noun = toks[start + 2]  # "each active user"
@@ -858,6 +946,26 @@ def _owner_before(toks: list[Token], i: int) -> str | None:
     return None
 
 
+# Adjectives that single out an extreme one ("a big derby", "a popular streamer").
+_BIG = _wordset("big bigger biggest large larger largest huge popular viral famous top busiest")
+
+
+def _one_big(toks: list[Token], i: int) -> bool:
+    """`a big derby can have 5 million followers`: one extreme thing has that many, its own
+    count (a ceiling), not a figure each user or each one of the things has."""
+    start = _clause_start(toks, i)
+    have = next((k for k in range(i - 1, start, -1) if toks[k].low in ("have", "has")), None)
+    if have is None:
+        return False
+    k = have - 1
+    while k > start and toks[k].low in _MODALS:
+        k -= 1
+    k -= 1  # the noun ("derby"), then its adjectives
+    while k >= start and toks[k].low in _BIG:
+        k -= 1
+    return start <= k < have - 2 and toks[k].low in ("a", "an", "the") and toks[k + 1].low in _BIG
+
+
 def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     """`groups up to 500 members`: per group."""
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
@@ -949,6 +1057,8 @@ def _clause_end(toks: list[Token], i: int) -> int:
 
 def _clause_start(toks: list[Token], i: int) -> int:
     for k in range(i - 1, -1, -1):
+        if toks[k].text == "-" and toks[k].glued and k + 1 < i and toks[k + 1].glued:
+            continue  # "the on-call engineer": a hyphen inside a word, not a dash
         if toks[k].kind == "brk" or toks[k].text in (",", ";", ":", "(", ")", "-", "*"):
             return k + 1
     return 0
@@ -989,6 +1099,8 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             and not _is_time_word(nxt.low)
         )
         stops = _FUNCTION if not words else _STOP
+        if words and low in _LOOK_VERBS and nxt is not None and nxt.low in ("on", "at"):
+            break  # "5,000 nurse look on the bed board": the verb, not part of the noun
         if not adjective and (
             low in stops or _is_time_word(low) or low in _ADVERBS or low in _RATE_WORDS
         ):
@@ -1003,6 +1115,16 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
     return " ".join(words), k
 
 
+def _state_after(toks: list[Token], j: int) -> str:
+    """`… of them are connected`: a copula, then a state of presence (online, idle)."""
+    verb, state = _at(toks, j), _at(toks, j + 1)
+    if verb is None or state is None or verb.low not in _COPULAS:
+        return ""
+    return state.low if state.low in _POSTPOSED else ""
+
+
+# Verbs that take their object with `at`/`on` ("look at the board", "click on a link").
+_LOOK_VERBS = _wordset("look looks glance glances click clicks tap taps stare stares")
 _POSTPOSED = _wordset("online offline active idle connected present waiting")
 
 
@@ -1202,6 +1324,11 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
             return _ADVERBS[low], tok.end
         if low in _RATE_WORDS:
             return _RATE_WORDS[low], tok.end
+        if low == "on":
+            # "150 million times on a Saturday": what one such day sees, a daily figure
+            day = _at(toks, k + 2) if _one_day_article(_at(toks, k + 1)) else _at(toks, k + 1)
+            if day is not None and singular(day.low) in _DAY_NAMES:
+                return "day", day.end
         if tok.text == "/" or low in ("per", "a", "an", "each", "every", "in"):
             nxt = _at(toks, k + 1)
             if nxt is not None and low == "in" and nxt.low in ("a", "one"):
@@ -1212,6 +1339,13 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
                     return name, nxt.end
         k += 1
     return None, 0
+
+
+_DAY_NAMES = _wordset("monday tuesday wednesday thursday friday saturday sunday weekday holiday")
+
+
+def _one_day_article(tok: Token | None) -> bool:
+    return tok is not None and tok.low in ("a", "an", "each", "every", "any", "one")
 
 
 _COMPARATIVE = re.compile(
@@ -1785,6 +1919,31 @@ def _total_owner(toks: list[Token], i: int) -> str:
 
 
 _DETERMINERS = _wordset("a an the its their his her my your our some any each every no")
+_GROW_VERBS = _wordset("grow grows grew reach reaches reached climb climbs climbed")
+# Nouns that hold things: what their size counts is the things ("the list of addresses").
+_HOLDERS = _wordset("list set queue backlog pile pool collection number count")
+
+
+def _grown_thing(toks: list[Token], i: int) -> str:
+    """What grows to a number stated with no noun of its own: the clause's subject, before
+    its verb (`The list of addresses still waiting to be visited grows to around five
+    billion` → addresses: a list, queue or backlog of things is counted by its things)."""
+    start = _clause_start(toks, i)
+    k = i - 1
+    while k > start and toks[k].low in _FILLER_BEFORE:
+        k -= 1  # "to around"
+    if k <= start or toks[k].low not in _GROW_VERBS or toks[k + 1].low != "to":
+        return ""
+    words = _clause_subject(toks, start, k)
+    holder = next((m for m in range(start, k) if toks[m].low == (words.split() or [""])[-1]), k)
+    if singular(toks[holder].low) in _HOLDERS and toks[holder + 1].low == "of":
+        words = _phrase_after(toks, holder + 2)[0]
+    kept: list[str] = []
+    for word in words.lower().split():
+        kept.append(word)
+        if singular(word) != word:
+            break  # "addresses still waiting": the plural noun ends the phrase
+    return " ".join(kept)
 
 
 def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
@@ -1847,6 +2006,23 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
         return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
+    if _share_in_clause(toks, start, i) and re.search(
+        r"\b(?:with)?in\s+(?:(?:the\s+)?(?:first|same)\s+|under\s+|less\s+than\s+|~\s*)*$",
+        low_before,
+    ):
+        # "70% of them arrive within 4 hours in the morning": the span the share falls in,
+        # a burst's window, not a delay anyone waits
+        when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
+        return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
+    reach = _REACH.search(low_before)
+    verb = next((k for k in range(i - 1, start - 1, -1) if reach and toks[k].low == reach[1]), 0)
+    words = _clause_subject(toks, start, verb).split() if verb > start else []
+    thing = singular(words[-1]) if words else ""
+    if reach and (NOUNS.get(thing) or ("",))[0] not in ("requests", "search"):
+        # "Each update has to reach the phones of everybody … in under 2 seconds": how long
+        # the thing takes to get to its receivers, a delivery delay; a request that reaches
+        # the server is answered, and its bound stays the request's latency
+        return "delay", f"{thing or noun} delivery delay"
     lead = _lead_owner(toks, i)
     if lead and re.match(r"\s*before\b", following):
         # "a reminder SMS 2 hours before their reservation": how long ahead of the event
@@ -1906,6 +2082,11 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     long = (
         tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
     )
+    if _LIVES.search(low_before):
+        # "Codes live 5 yrs, then freed": how long the things the clause is about exist
+        # before they go, their lifetime (kept that long), not a duration of 'live'
+        verb = next(k for k in range(i - 1, start - 1, -1) if toks[k].low in ("live", "lives"))
+        return "retention", f"{_clause_subject(toks, start, verb) or noun} lifetime"
     if re.search(r"\bsaved\b", low_before):
         # "Cart must stay saved 30 days": how long what the clause is about is kept
         return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
@@ -1942,20 +2123,37 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "latency", f"{_action(toks, start, i) or noun} latency"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
-    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
-        return "latency", f"{noun} latency"
     lasting = re.search(
-        r"\b([a-z]+)\s+(?:lasts?|lasting|runs?\s+for)\s+(?:(?:about|around|roughly|up\s+to|"
-        r"for|some|approximately|maybe)\s+)*$",
+        r"\b([a-z]+(?:/[a-z]+)?)\s+(?:lasts?|lasting|runs?)\s+(?:(?:about|around|roughly|up\s+to|"
+        r"for|some|approximately|maybe|~)\s*)*$",
         low_before,
     )
     if lasting and lasting.group(1) not in _FUNCTION_WORDS:
-        return "duration", f"{lasting.group(1)} duration"  # "a match lasts about 25 minutes"
+        # "a match lasts about 25 minutes", "add/drop runs 2 wks": how long the thing goes
+        # on, before the latency words ("add") could make it a wait
+        return "duration", f"{lasting.group(1)} duration"
+    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
+        return "latency", f"{noun} latency"
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
 
 
+def _share_in_clause(toks: list[Token], start: int, i: int) -> bool:
+    """A percentage before token i in its clause (`70% of them arrive within …`)."""
+    return any(
+        toks[k].kind == "num" and toks[k + 1].low in ("%", "percent", "pct")
+        for k in range(start, i - 1)
+    )
+
+
+# A bound on getting somewhere: "has to reach the phones … in under 2 seconds", "must arrive
+# at the device within 3 seconds" (the verb, then its bound at the clause's end).
+_REACH = re.compile(
+    r"\b(reach|reaches|arrive|arrives)\b[^.;,]*\b(?:with)?in\s+(?:(?:under|less\s+than|about|"
+    r"around|at\s+most|~)\s*)*$"
+)
+_LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
 _PRONOUNS = _wordset("it they this these")
 # "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
 _LATE_BY = re.compile(
