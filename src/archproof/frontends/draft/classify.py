@@ -18,6 +18,18 @@ from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.things import main_thing, thing_counted
 
+# Who follows people, not things: a feed's follows ("follow other users", "follow creators").
+_PEOPLE = (
+    r"users?|people|persons?|accounts?|friends?|creators?|authors?|artists?|celebrit\w+"
+    r"|others?|them|him|her|me|us|you|influencers?|members?|each"
+)
+# The thing followed, its noun the group: "fans follow live games", "following that game".
+FOLLOWED = (
+    # "a flight-following app" follows flights, not the app
+    r"(?<!-)\b(?:follow(?:s|ed|ing)?|subscrib\w*\s+to)\s+(?:(?:that|the|this|each|every|a|an|their"
+    rf"|its|live|\d+)\s+)*(?!(?:{_PEOPLE})\b)([a-z]+)\b"
+)
+
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
     "id_generator": (
@@ -68,7 +80,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "aggregation workers, raw events archived",
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
-        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
+        r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
@@ -233,6 +245,15 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|clone)\b|\bevent[- ]streaming\s+platform\b|\b(?:distributed|replicated|partitioned"
         r"|append[- ]only)\s+(?:commit\s+)?logs?\b(?!\s+lines?)",
     ),
+    "live_updates": (
+        "live updates pushed to the followers of a thing (a game's score, a flight's "
+        "position): updates taken in and kept, fanned out by workers to the followers' open "
+        "connections, the live state read from a cache",
+        # a thing followed (not people: a feed), whose updates must reach its followers
+        FOLLOWED + r"(?=[^\n]*?\b(?:updates?|tall(?:y|ies)|scores?|positions?)\b[^.\n]{0,160}?"
+        r"\b(?:reach\w*|push\w*|sent\s+to|delivered\s+to)\s+(?:\w+\s+){0,4}?(?:every\w*|all"
+        r"|followers?|fans?|subscribers?)\b)",
+    ),
     "messaging": (
         "real-time messaging: persist, then deliver to connected clients",
         # a text message is an SMS (notifications), not a conversation
@@ -364,6 +385,9 @@ ABSORBS: dict[str, frozenset[str]] = {
     "live_captures": frozenset({"crud", "media"}),
     # the run is the task's batch work
     "bill_run": frozenset({"batch"}),
+    # the followers are a thing's (a game's), not a feed's; the pushes are its own delivery,
+    # and a fleet of things reporting on a timer (flights) is its stream of updates
+    "live_updates": frozenset({"feed", "crud", "messaging", "notifications", "telemetry"}),
     # a match's saved stats are its result, not an analytics stream
     "match_state": frozenset({"crud", "analytics"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),
