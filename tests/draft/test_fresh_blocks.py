@@ -87,3 +87,75 @@ def test_live_updates_are_taken_in_and_pushed_to_the_followers_of_the_thing(
     push = _op(d, "fan_out_update", sync=False)
     assert "gateway" in _touches(d, push)
     assert not any(o.id in ("create_post", "get_feed") for o in d.design.operations)
+
+
+def _db_work(d: Draft, op_id: str) -> set[str]:
+    op = next(o for o in d.design.operations if o.id == op_id)
+    return {n.work for n in walk_calls(op.calls) if getattr(n, "component", "") == "db"}
+
+
+def _op_at(d: Draft, average: float) -> str:
+    model = lower(d.design)
+    found = [
+        o.id
+        for o in d.design.operations
+        if o.sync and float(model.rate(o.id).average) == pytest.approx(average, rel=0.01)
+    ]
+    assert found, f"no operation at {average}/s: " + str(
+        {o.id: float(model.rate(o.id).average) for o in d.design.operations if o.sync}
+    )
+    return found[0]
+
+
+MONTH = 30 * 86_400
+PEOPLE_SENT_ON = [
+    # fresh10's tinycodes-terse: a bounce sends a visitor on to the long address
+    (
+        "Service that swaps long web addresses for tiny codes and bounces visitors on to the "
+        "original. 40M new codes/month; 4B bounces/month, peak 6x avg. Bounce p99 < 20ms. "
+        "Addresses up to 2 KB. Codes live 5 yrs, then freed.",
+        40e6 / MONTH,
+        4e9 / MONTH,
+    ),
+    # mine: the same system in other words
+    (
+        "We need something that trades long links for short aliases and forwards people to the "
+        "original page. 10M new aliases a month; 1B forwards a month. Forward p99 < 30ms.",
+        10e6 / MONTH,
+        1e9 / MONTH,
+    ),
+    # mine: another system whose visits are counted by the verb done to the people
+    (
+        "Call routing for small shops: each shop gets a virtual number that routes callers on "
+        "to the owner's mobile. Shops register about 5k new numbers a month; 30M routes a "
+        "month. Routing p99 < 100ms.",
+        5e3 / MONTH,
+        30e6 / MONTH,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "creates", "sends"), PEOPLE_SENT_ON)
+def test_an_action_done_to_people_is_a_read_and_the_things_made_are_the_writes(
+    task: str, creates: float, sends: float
+) -> None:
+    """'bounces visitors on to the original': a bounce is something the system does to a
+    person who arrives, from what it stores (a read of the code's address), not a row it
+    makes; the things made ('40M new codes/month') are the writes."""
+    d = _draft(task)
+    write = _op_at(d, creates)
+    assert "write" in _db_work(d, write)
+    read = _op_at(d, sends)
+    assert "write" not in _db_work(d, read)
+    assert read != write
+
+
+def test_a_target_in_the_tasks_word_for_the_visits_is_the_visits() -> None:
+    """'Bounce p99 < 20ms': the bounces are the shortener's resolves, so the target is
+    theirs; the code's creation keeps a default (it was given 20 ms and missed it)."""
+    d = _draft(PEOPLE_SENT_ON[0][0])
+    slo = {o.id: o.slo.p99 for o in d.design.operations if o.sync and o.slo is not None}
+    read = _op_at(d, PEOPLE_SENT_ON[0][2])
+    write = _op_at(d, PEOPLE_SENT_ON[0][1])
+    assert slo[read] is not None and float(slo[read].seconds) == pytest.approx(0.02)
+    assert slo[write] is None or float(slo[write].seconds) != pytest.approx(0.02)
