@@ -159,3 +159,43 @@ def test_a_target_in_the_tasks_word_for_the_visits_is_the_visits() -> None:
     write = _op_at(d, PEOPLE_SENT_ON[0][1])
     assert slo[read] is not None and float(slo[read].seconds) == pytest.approx(0.02)
     assert slo[write] is None or float(slo[write].seconds) != pytest.approx(0.02)
+
+
+CRAWLS = [
+    # fresh10's webvisitor-words: a crawler not called one
+    (
+        "Our search team needs a program that visits pages across the public web and brings "
+        "back what is on them. It should fetch about three hundred million pages a day, and a "
+        "page is about eighty kilobytes after compression. No website may get more than "
+        "thirty requests a minute from us.",
+        300e6 / 86_400,
+    ),
+    # mine: an archive's bot, in other words
+    (
+        "Our archive group wants a bot that downloads pages from across the internet and saves "
+        "them. About 50 million pages a day; each site gets at most 10 requests a minute.",
+        50e6 / 86_400,
+    ),
+    # mine: a link checker going through the open web
+    (
+        "Build a link checker that goes through pages on the open web and records broken "
+        "links: it should fetch around 20 million pages a day, never more than one request per "
+        "second to any single host.",
+        20e6 / 86_400,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "fetches"), CRAWLS)
+def test_fetching_pages_of_the_web_is_a_crawl_whatever_it_is_called(
+    task: str, fetches: float
+) -> None:
+    """The fetches are the main job, by workers off a frontier partitioned per site (the
+    politeness), pages in an object store: not a search index's saved documents."""
+    d = _draft(task)
+    assert d.patterns[0] == "crawler"
+    assert {"queue", "worker", "object_store", "database"} <= _components(d)
+    fetch = _op(d, "fetch", sync=False)
+    assert float(lower(d.design).rate(fetch).average) == pytest.approx(fetches, rel=0.01)
+    assert not any("save_document" in o.id for o in d.design.operations)
+

@@ -192,8 +192,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b"
         # a crawler described, not named: "visits pages across the public web"
-        r"|\b(?:visit|fetch|download)\w*\s+(?:\w+\s+){0,3}?(?:web\s+)?pages\s+(?:across|on|from|of)"
-        r"\s+(?:the\s+)?(?:public\s+|whole\s+|open\s+)?(?:web|internet)\b",
+        # ("downloads pages from across the internet", "goes through pages on the open web")
+        r"|\b(?:visit|fetch|download|retriev|scan|go(?:es)?\s+through|walk\w*\s+through)\w*\s+"
+        r"(?:\w+\s+){0,3}?(?:web\s?)?(?:pages|sites|websites)\s+(?:(?:across|on|from|of|over"
+        r"|throughout)\s+){1,2}(?:the\s+|all\s+(?:of\s+)?the\s+)?(?:public\s+|whole\s+|open"
+        r"\s+|entire\s+)?(?:web|internet)\b",
     ),
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
