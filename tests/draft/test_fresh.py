@@ -130,8 +130,6 @@ XFAIL_RATES: dict[str, str] = {
     "(3,000 games at once ÷ one each 20 s), but view_games reads an assumed 10 opens per "
     "update (500/s), not the 150M scores-screen opens on a Saturday (1,736/s): the number "
     "reader reads 'like 150 million times' as a factor (see XFAIL_NUMBERS)",
-    "coursesignup-mixed": "one 'run' operation at an assumed 1,000/s: no add operation, the 250 "
-    "adds/s of the rush (30k students x 5 adds in 10 min) are carried by none",
 }
 
 

@@ -199,3 +199,47 @@ def test_fetching_pages_of_the_web_is_a_crawl_whatever_it_is_called(
     assert float(lower(d.design).rate(fetch).average) == pytest.approx(fetches, rel=0.01)
     assert not any("save_document" in o.id for o in d.design.operations)
 
+
+RUSHES = [
+    # fresh10's coursesignup-mixed: 30k students x 5 adds in 10 min = 250/s at peak
+    (
+        "Course sign-up for a university: 45k students, ~6,000 class sections, avg 120 seats "
+        "each. Sign-up opens for everybody at the same moment; in the first 10 min ~30k "
+        "students each try ~5 adds. After that, add/drop runs 2 wks with ~200k changes in "
+        "total. No section may go over its seat count; a full section puts the student on a "
+        "waitlist, promoted automatically when a seat frees up. Add p99 < 500 ms even in the "
+        "rush. Keep transcripts 50 yrs.",
+        "add",
+        30_000 * 5 / 600,
+    ),
+    # mine: a pre-sale whose fans each try two holds
+    (
+        "Concert pre-sale: 200k fans arrive in the first 15 minutes and each tries about 2 "
+        "holds; no seat may be sold twice.",
+        "hold",
+        200_000 * 2 / 900,
+    ),
+    # mine: parents signing kids up for lessons, several adds each
+    (
+        "Swim-lesson sign-up for a city: each lesson has a seat count and a full lesson puts "
+        "the kid on a waitlist. When sign-up opens about 12k parents arrive in the first 5 "
+        "minutes and each makes ~4 adds.",
+        "add",
+        12_000 * 4 / 300,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "action", "peak"), RUSHES)
+def test_a_rush_of_people_each_taking_several_seats_is_their_actions_rate(
+    task: str, action: str, peak: float
+) -> None:
+    """A crowd in a window, each doing N actions: the seat-taking operation is named for
+    the action and carries crowd x N / window at peak, the first the key's check finds."""
+    d = _draft(task)
+    assert d.patterns[0] == "booking"
+    ops = [o.id for o in d.design.operations if o.sync]
+    taking = next(o for o in ops if o.startswith(f"{action}_"))
+    assert float(lower(d.design).rate(taking).peak) == pytest.approx(peak, rel=0.01)
+    assert "write" in _db_work(d, taking)
+

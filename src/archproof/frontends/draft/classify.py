@@ -315,7 +315,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|password|\bsessions?\b"
         # an account's sign-up, not signing up for a course, an event or a newsletter
         r"|(?<!course\s)(?<!class\s)(?<!event\s)(?<!newsletter\s)\bsign[- ]?ups?\b"
-        r"(?!\s+(?:for|to)\s+(?:a\s+|an\s+|the\s+)?(?:course|class|event|newsletter|waitlist))"
+        # (a sign-up for something else than an account or the product is a registration:
+        # "Swim-lesson sign-up for a city", "sign up for a course")
+        r"(?!\s+(?:for|to)\s+(?!(?:a\s+|an\s+|the\s+|our\s+|your\s+)?(?:new\s+|free\s+)?"
+        r"(?:accounts?|apps?|services?|sites?|websites?|platforms?|products?|free|it|them)\b))"
         # "sign-up opens at 9:00": a registration window, not accounts
         r"(?!\s+(?:opens?|closes?|windows?|periods?|deadlines?)\b)"
         # authentication, authorization, authn; not the authors of a blog
