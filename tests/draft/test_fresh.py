@@ -89,8 +89,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "auction-bullets": "classified crud over bids (create_bid 50/s, 2,000/s at peak, as "
     "stated): no conditional bid logic, no worker to close auctions at their end",
     # fresh6's first run (keys in 0f4d0bf)
-    "votes-words": "no queue and no worker: 50k votes a second at peak go straight to the "
-    "database (create_vote), not buffered and counted in the background",
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     # fresh10's first run (keys in 0108ac0)

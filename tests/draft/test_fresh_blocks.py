@@ -243,3 +243,54 @@ def test_a_rush_of_people_each_taking_several_seats_is_their_actions_rate(
     assert float(lower(d.design).rate(taking).peak) == pytest.approx(peak, rel=0.01)
     assert "write" in _db_work(d, taking)
 
+
+def _enqueues(d: Draft, op_id: str) -> bool:
+    op = next(o for o in d.design.operations if o.id == op_id)
+    return any(getattr(n, "work", "") == "enqueue" for n in walk_calls(op.calls))
+
+
+TALLIES = [
+    # fresh6's votes-words: 50k votes a second at peak, counted for results at the end
+    (
+        "A live TV talent show lets viewers vote for a singer from an app during a two hour "
+        "show. About twenty million viewers watch, and when the voting window opens we expect "
+        "fifty thousand votes per second at peak. Each viewer gets at most ten votes per show. "
+        "Results are announced at the end of the show.",
+        "vote",
+        "peak",
+        50_000,
+    ),
+    # mine: a newspaper's reader poll
+    (
+        "Reader poll for a newspaper's live debate: 2 million readers, up to 20k votes per "
+        "second at peak in the last minute; the totals are shown when the poll closes.",
+        "vote",
+        "peak",
+        20_000,
+    ),
+    # mine: a song contest's ballots, counted for the results
+    (
+        "A song contest app: fans in every country send ballots during the voting window, "
+        "around 3,000 ballots per second on average, and the results are announced at the "
+        "end of the night.",
+        "ballot",
+        "average",
+        3_000,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "thing", "field", "rate"), TALLIES)
+def test_a_burst_of_votes_is_queued_and_counted_by_workers(
+    task: str, thing: str, field: str, rate: float
+) -> None:
+    """Votes at tens of thousands a second are accepted into a queue (nobody waits for the
+    count) and counted by workers into totals in the database; the voting operation is
+    named for the votes and carries their stated rate."""
+    d = _draft(task)
+    assert {"service", "queue", "worker", "database"} <= _components(d)
+    cast = _op(d, thing)
+    assert float(getattr(lower(d.design).rate(cast), field)) == pytest.approx(rate, rel=0.01)
+    assert _enqueues(d, cast)
+    assert "write" not in _db_work(d, cast)
+

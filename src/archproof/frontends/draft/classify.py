@@ -80,7 +80,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "aggregation workers, raw events archived",
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
-        r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
+        r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b"
+        # votes cast to be counted: results, totals or a winner come of them
+        r"|\bvot(?:e|es|ing)\b(?=[^\n]{0,300}?\b(?:results?|tall(?:y|ies)|totals?|winners?"
+        r"|counted)\b)",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
