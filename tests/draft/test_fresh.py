@@ -83,9 +83,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     "two weeks",
 }
 XFAIL_COMPONENTS: dict[str, str] = {
-    "labresults-plain": "classified media: the reports' PDFs go to an object store whose "
-    "operations are named for media (get_media, process_media), nothing names the reports; "
-    "(the first run's 'scheduled_report' batch job, from the word 'reports', is fixed)",
     "auction-bullets": "classified crud over bids (create_bid 50/s, 2,000/s at peak, as "
     "stated): no conditional bid logic, no worker to close auctions at their end",
     # fresh6's first run (keys in 0f4d0bf)

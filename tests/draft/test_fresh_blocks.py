@@ -294,3 +294,44 @@ def test_a_burst_of_votes_is_queued_and_counted_by_workers(
     assert _enqueues(d, cast)
     assert "write" not in _db_work(d, cast)
 
+
+UPLOADED_THINGS = [
+    # fresh5's labresults-plain: reports uploaded as PDFs, viewed by their patients
+    (
+        "Patients view their lab reports when the lab uploads them. A regional lab network "
+        "serves 2 million patients and uploads about 40,000 reports a day, each a PDF of about "
+        "300 KB. Patients get an email when a new report is ready, and a patient must only "
+        "ever see their own reports. Reports are kept for 10 years.",
+        "report",
+        40_000 / 86_400,
+    ),
+    # mine: a radiology portal's scans
+    (
+        "Radiology portal: clinics upload about 15,000 scans a day, each a file of about 50 "
+        "MB, and doctors view the scans of their own patients.",
+        "scan",
+        15_000 / 86_400,
+    ),
+    # mine: receipts uploaded as photos
+    (
+        "Expense app: employees upload about 200,000 receipts a month as photos and the "
+        "finance staff review them.",
+        "receipt",
+        200_000 / MONTH,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "thing", "uploads"), UPLOADED_THINGS)
+def test_uploaded_files_are_named_for_what_they_are(task: str, thing: str, uploads: float) -> None:
+    """A lab's reports are uploaded, processed and read as reports (get_report,
+    process_report), not 'media'; the upload carries the stated uploads a day."""
+    d = _draft(task)
+    assert "object_store" in _components(d)
+    ids = [o.id for o in d.design.operations]
+    assert not [o for o in ids if "media" in o]
+    assert _op(d, f"get_{thing}")
+    assert _op(d, f"process_{thing}", sync=False)
+    upload = _op(d, "request_upload")
+    assert float(lower(d.design).rate(upload).average) == pytest.approx(uploads, rel=0.01)
+

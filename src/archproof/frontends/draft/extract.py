@@ -570,13 +570,23 @@ def _unknown_role(q: Quantity, reading: Reading, text: str) -> str:
     a write of the task's own entity. A count of times ("open their feed 10 times a day",
     "evaluations happen 2 million times per second") counts actions on the thing, and a
     sentence that reads the things ("viewed", "opened") reads them: both stay requests of
-    unknown kind. A read that is another number's subject ("… 40,000 applications a day,
-    and roughly 25 page views for every application") is that number's, not this one's."""
-    sentence = q.sentence
+    unknown kind. A read that is another number's ("… 40,000 applications a day, and
+    roughly 25 page views for every application", "serves 2 million patients and uploads
+    about 40,000 reports a day", "upload 15,000 scans a day, each a file of about 50 MB,
+    and doctors view the scans") is that number's, not this one's: the words read are those
+    between the numbers beside it in its sentence."""
+    begin = text.rfind(q.sentence, 0, q.start + 1)
+    low, high = q.start, q.end
+    if begin >= 0:
+        low, high = begin, begin + len(q.sentence)
     for other in reading.placed:
-        if other.sentence == q.sentence and other.start != q.start:
-            sentence = re.sub(rf"(?<!\w){re.escape(other.text)}(?!\w)", " ", sentence)
-    words = {w.lower() for w in _WORD.findall(sentence)}
+        if other.sentence != q.sentence or other.start == q.start:
+            continue
+        if other.end <= q.start:
+            low = max(low, other.end)
+        elif other.start >= q.end:
+            high = min(high, other.start)
+    words = {w.lower() for w in _WORD.findall(text[low:high])}
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"
     if _sends_people_on(singular(q.subject.split()[-1].lower()), text):
