@@ -18,6 +18,18 @@ from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.things import main_thing, thing_counted
 
+# Who follows people, not things: a feed's follows ("follow other users", "follow creators").
+_PEOPLE = (
+    r"users?|people|persons?|accounts?|friends?|creators?|authors?|artists?|celebrit\w+"
+    r"|others?|them|him|her|me|us|you|influencers?|members?|each"
+)
+# The thing followed, its noun the group: "fans follow live games", "following that game".
+FOLLOWED = (
+    # "a flight-following app" follows flights, not the app
+    r"(?<!-)\b(?:follow(?:s|ed|ing)?|subscrib\w*\s+to)\s+(?:(?:that|the|this|each|every|a|an|their"
+    rf"|its|live|\d+)\s+)*(?!(?:{_PEOPLE})\b)([a-z]+)\b"
+)
+
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
     "id_generator": (
@@ -70,7 +82,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "aggregation workers, raw events archived",
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
-        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
+        r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b"
+        # votes cast to be counted: results, totals or a winner come of them
+        r"|\bvot(?:e|es|ing)\b(?=[^\n]{0,300}?\b(?:results?|tall(?:y|ies)|totals?|winners?"
+        r"|counted)\b)",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
@@ -186,8 +201,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b"
         # a crawler described, not named: "visits pages across the public web"
-        r"|\b(?:visit|fetch|download)\w*\s+(?:\w+\s+){0,3}?(?:web\s+)?pages\s+(?:across|on|from|of)"
-        r"\s+(?:the\s+)?(?:public\s+|whole\s+|open\s+)?(?:web|internet)\b",
+        # ("downloads pages from across the internet", "goes through pages on the open web")
+        r"|\b(?:visit|fetch|download|retriev|scan|go(?:es)?\s+through|walk\w*\s+through)\w*\s+"
+        r"(?:\w+\s+){0,3}?(?:web\s?)?(?:pages|sites|websites)\s+(?:(?:across|on|from|of|over"
+        r"|throughout)\s+){1,2}(?:the\s+|all\s+(?:of\s+)?the\s+)?(?:public\s+|whole\s+|open"
+        r"\s+|entire\s+)?(?:web|internet)\b",
     ),
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
@@ -238,6 +256,15 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\bpublish[-/ ]subscribe\b|\blike\s+(?:apache\s+)?kafka\b|\bkafka[- ](?:like|style"
         r"|clone)\b|\bevent[- ]streaming\s+platform\b|\b(?:distributed|replicated|partitioned"
         r"|append[- ]only)\s+(?:commit\s+)?logs?\b(?!\s+lines?)",
+    ),
+    "live_updates": (
+        "live updates pushed to the followers of a thing (a game's score, a flight's "
+        "position): updates taken in and kept, fanned out by workers to the followers' open "
+        "connections, the live state read from a cache",
+        # a thing followed (not people: a feed), whose updates must reach its followers
+        FOLLOWED + r"(?=[^\n]*?\b(?:updates?|tall(?:y|ies)|scores?|positions?)\b[^.\n]{0,160}?"
+        r"\b(?:reach\w*|push\w*|sent\s+to|delivered\s+to)\s+(?:\w+\s+){0,4}?(?:every\w*|all"
+        r"|followers?|fans?|subscribers?)\b)",
     ),
     "messaging": (
         "real-time messaging: persist, then deliver to connected clients",
@@ -297,7 +324,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|password|\bsessions?\b"
         # an account's sign-up, not signing up for a course, an event or a newsletter
         r"|(?<!course\s)(?<!class\s)(?<!event\s)(?<!newsletter\s)\bsign[- ]?ups?\b"
-        r"(?!\s+(?:for|to)\s+(?:a\s+|an\s+|the\s+)?(?:course|class|event|newsletter|waitlist))"
+        # (a sign-up for something else than an account or the product is a registration:
+        # "Swim-lesson sign-up for a city", "sign up for a course")
+        r"(?!\s+(?:for|to)\s+(?!(?:a\s+|an\s+|the\s+|our\s+|your\s+)?(?:new\s+|free\s+)?"
+        r"(?:accounts?|apps?|services?|sites?|websites?|platforms?|products?|free|it|them)\b))"
         # "sign-up opens at 9:00": a registration window, not accounts
         r"(?!\s+(?:opens?|closes?|windows?|periods?|deadlines?)\b)"
         # authentication, authorization, authn; not the authors of a blog
@@ -370,6 +400,9 @@ ABSORBS: dict[str, frozenset[str]] = {
     "live_captures": frozenset({"crud", "media"}),
     # the run is the task's batch work
     "bill_run": frozenset({"batch"}),
+    # the followers are a thing's (a game's), not a feed's; the pushes are its own delivery,
+    # and a fleet of things reporting on a timer (flights) is its stream of updates
+    "live_updates": frozenset({"feed", "crud", "messaging", "notifications", "telemetry"}),
     # a match's saved stats are its result, not an analytics stream
     "match_state": frozenset({"crud", "analytics"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),

@@ -325,7 +325,7 @@ def extract(text: str) -> Extracted:
         if free(match.start(), match.end()):
             _number(text, match, add)
     found.reading = read_quantities(text)
-    _from_reading(found)
+    _from_reading(found, text)
     _baseline_multiples(found)
     _per_owner_totals(found)
     _per_item_totals(found)
@@ -355,7 +355,7 @@ def _baseline_multiples(found: Extracted) -> None:
             return
 
 
-def _from_reading(found: Extracted) -> None:
+def _from_reading(found: Extracted, text: str) -> None:
     """The requirements reader places every number; the figures above are read by phrase.
     Where they meet, the reader's peak/average reading wins (a stated peak is never
     multiplied by the peak factor again); a rate or a head count the phrases missed
@@ -437,7 +437,9 @@ def _from_reading(found: Extracted) -> None:
                 said = fig.subject or ""
                 generic = said in ("request", "write", "read") and said != head
                 if fig.kind == "rate" and generic and said not in fig.quote.lower():
-                    role, subject = known if known else (_unknown_role(q, found.reading), head)
+                    role, subject = (
+                        known if known else (_unknown_role(q, found.reading, text), head)
+                    )
                     figures[index] = replace(
                         fig, subject=subject, role=role if role != "follow" else "read"
                     )
@@ -459,7 +461,7 @@ def _from_reading(found: Extracted) -> None:
         if q.period is not None and q.per_second is not None:
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
-            role, subject = known if known else (_unknown_role(q, found.reading), head)
+            role, subject = known if known else (_unknown_role(q, found.reading, text), head)
             if status_changed(q):
                 role = "write"  # "Gate status changes about 3,000 times a day": a status set
             elif _looked_up(q):
@@ -566,22 +568,59 @@ def _asked_for(words: list[str]) -> str | None:
     return thing
 
 
-def _unknown_role(q: Quantity, reading: Reading) -> str:
+def _unknown_role(q: Quantity, reading: Reading, text: str) -> str:
     """The role of a rate of things the lexicon does not know ("5k reports a day", "60k new
     episodes a month"): a stated count of things per period measures the things being made,
     a write of the task's own entity. A count of times ("open their feed 10 times a day",
     "evaluations happen 2 million times per second") counts actions on the thing, and a
     sentence that reads the things ("viewed", "opened") reads them: both stay requests of
-    unknown kind. A read that is another number's subject ("… 40,000 applications a day,
-    and roughly 25 page views for every application") is that number's, not this one's."""
-    sentence = q.sentence
+    unknown kind. A read that is another number's ("… 40,000 applications a day, and
+    roughly 25 page views for every application", "serves 2 million patients and uploads
+    about 40,000 reports a day", "upload 15,000 scans a day, each a file of about 50 MB,
+    and doctors view the scans") is that number's, not this one's: the words read are those
+    between the numbers beside it in its sentence."""
+    begin = text.rfind(q.sentence, 0, q.start + 1)
+    low, high = q.start, q.end
+    if begin >= 0:
+        low, high = begin, begin + len(q.sentence)
     for other in reading.placed:
-        if other.sentence == q.sentence and other.start != q.start:
-            sentence = re.sub(rf"(?<!\w){re.escape(other.text)}(?!\w)", " ", sentence)
-    words = {w.lower() for w in _WORD.findall(sentence)}
+        if other.sentence != q.sentence or other.start == q.start:
+            continue
+        if other.end <= q.start:
+            low = max(low, other.end)
+        elif other.start >= q.end:
+            high = min(high, other.start)
+    words = {w.lower() for w in _WORD.findall(text[low:high])}
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"
+    if _sends_people_on(singular(q.subject.split()[-1].lower()), text):
+        return "read"
     return "write"
+
+
+# People who arrive at a system and are sent on by it ("bounces visitors on to the
+# original", "routes callers on to the owner's mobile", "forwards people to the page").
+_ARRIVING = (
+    r"visitors?|users?|people|customers?|callers?|clients?|readers?|viewers?|shoppers?"
+    r"|guests?|fans?|browsers?|traffic"
+)
+
+
+def _sends_people_on(thing: str, text: str) -> bool:
+    """The task does what the counted noun names to people who arrive, sending them on
+    somewhere: a bounce, a forward or a route serves an arrival from what is stored (a
+    read of where to send them), it makes no new row, whatever the noun."""
+    stem = re.escape(thing[:-1] if thing.endswith("e") else thing)
+    return (
+        re.search(
+            rf"\b{stem}(?:e?s|e|ed|ing)?\s+(?:(?:the|our|its|their|each|every|all)\s+)?"
+            rf"(?:{_ARRIVING})\s+(?:(?:on|onward|back|straight"
+            r"|along|over|through)\s+)?(?:to|onto|into)\b",
+            text,
+            re.IGNORECASE,
+        )
+        is not None
+    )
 
 
 _LOOK_VERBS = _READ_VERBS | frozenset(

@@ -51,7 +51,8 @@ def media_delivery(ctx: Ctx) -> None:
     """Downloads of immutable bytes through a CDN when their egress or the object store's
     GETs call for one: the media block's downloads, or the main read that returns an
     item's bytes from the object store (`blobs.blob_store`: "a tarball is 300 KB")."""
-    op = ctx.find_op("download_media")
+    # the media block's download, named for what the files are (download_report)
+    op = next((o for o in ctx.ops if o.pattern == "media" and o.id.startswith("download_")), None)
     media = op is not None
     op = op or _bytes_read(ctx)
     if op is None or op.rate is None:

@@ -23,6 +23,7 @@ from archproof.frontends.draft.patterns.graph import graph
 from archproof.frontends.draft.patterns.idgen import id_generator
 from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.live_captures import live_captures
+from archproof.frontends.draft.patterns.live_updates import live_updates
 from archproof.frontends.draft.patterns.lookup import crud, shortener
 from archproof.frontends.draft.patterns.match_state import match_state
 from archproof.frontends.draft.patterns.matching import matching
@@ -93,6 +94,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "match_state": match_state,
     "bill_run": bill_run,
     "live_captures": live_captures,
+    "live_updates": live_updates,
 }
 
 # Blocks that add steps to other blocks' operations run last.

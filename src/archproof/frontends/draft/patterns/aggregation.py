@@ -28,6 +28,8 @@ from archproof.units import Duration, Size
 EVENTS_PER_FILE = 1000  # raw events per archived file (batched writes)
 ROLLUP_BATCH = 100  # events folded into one rollup upsert (per ad and minute)
 DEFAULT_EVENT_SIZE = Fraction(500)
+# What an ad server's counted events are called: the recording operation is record_event.
+_EVENT_WORDS = frozenset({"event", "click", "impression"})
 
 
 def aggregation(ctx: Ctx) -> None:
@@ -50,11 +52,19 @@ def aggregation(ctx: Ctx) -> None:
     else:
         hub = ctx.queue("event_stream", f"{noun} on their way to the aggregators")
     rollup = _rollup_entity(ctx, key, noun)
+    # named for what is counted ("50k votes per second" → record_vote), an ad's events and
+    # clicks are events
+    thing = singular(noun)
+    record = (
+        f"record_{thing}"
+        if key != "ad" and thing.isalpha() and thing not in _EVENT_WORDS
+        else "record_event"
+    )
     ctx.entity("RawArchive").stored_in = "blobs"
     ctx.comp("blobs")
     ctx.op(
         OpSpec(
-            id="record_event",
+            id=record,
             description=f"POST /events: accept one of the {noun} (from the {source})",
             pattern="aggregation",
             rate=rate,
@@ -62,7 +72,7 @@ def aggregation(ctx: Ctx) -> None:
             reads=False,
             idempotency_key=f"the event id from the {source} (the aggregator drops duplicates)",
             calls=ctx.front(
-                "record_event",
+                record,
                 [
                     ctx.enqueue(
                         hub,
@@ -71,7 +81,7 @@ def aggregation(ctx: Ctx) -> None:
                     )
                 ],
             ),
-            keywords=("click", "impression", "event", "record"),
+            keywords=("click", "impression", "event", "record", thing),
         )
     )
     worker = ctx.comp("worker")
@@ -147,7 +157,7 @@ def aggregation(ctx: Ctx) -> None:
         )
     )
     ctx.access(rollup, f"counts_by_{key}", "range", (f"{key}_id", "minute"), None, "get_counts")
-    ctx.primary_write = ctx.primary_write or "record_event"
+    ctx.primary_write = ctx.primary_write or record
     ctx.primary_read = ctx.primary_read or "get_counts"
     _archive_size(ctx, rate)
     ctx.decide(

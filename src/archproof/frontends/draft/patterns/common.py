@@ -55,6 +55,19 @@ def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
     )
 
 
+def stated_words(ctx: Ctx, pattern: str, noun: str | None = None) -> tuple[str, str]:
+    """The task's own words for a block's main write and main read, when it carries the
+    main load ("4B bounces/month" → bounce), else "": keywords that tie a target the task
+    states in those words ("Bounce p99 < 20ms") to the operation carrying that rate."""
+    if not carries_main_load(ctx, pattern, noun):
+        return "", ""
+    write, read = ctx.load.write_figure, ctx.load.read_figure
+    return (
+        write.subject or "" if write is not None else "",
+        read.subject or "" if read is not None else "",
+    )
+
+
 def stated_reads(ctx: Ctx, pattern: str, noun: str | None = None) -> Figure | None:
     """The rate the task states for the reads a block carries ("Downloads: 1.5
     billion/week", "50 million comment section loads a day"), when they are the main read

@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import carries_main_load, primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
 from archproof.units import Count
@@ -121,6 +121,7 @@ def media(ctx: Ctx) -> None:
     watched = _video_load(ctx)
     if watched is not None:
         (writes, wnote), (reads, rnote), (segments, snote) = watched
+    thing = _uploaded_thing(ctx)
     ctx.comp("blobs")
     ctx.entity("Media")
     ctx.entity("MediaObject").stored_in = "blobs"
@@ -185,14 +186,14 @@ def media(ctx: Ctx) -> None:
         else {"lognormal": {"p50": "500ms", "p99": "5s"}}
     )
     worker = ctx.comp("worker")
-    worker.work["process_media"] = processing
-    worker.work_notes["process_media"] = (
+    worker.work[f"process_{thing}"] = processing
+    worker.work_notes[f"process_{thing}"] = (
         "transcoding a short video (assumed)" if video else "resizing an image to 3 sizes (assumed)"
     )
     ctx.job(
-        "process_media",
+        f"process_{thing}",
         queue,
-        "process_media",
+        f"process_{thing}",
         [
             CallSpec("blobs.get", idempotent=True),
             CallSpec("blobs.put", idempotent=True, rationale="variants under derived keys"),
@@ -204,18 +205,18 @@ def media(ctx: Ctx) -> None:
     )
     get = ctx.op(
         OpSpec(
-            id="get_media",
+            id=f"get_{thing}",
             description="GET /media/{id}: metadata and a (signed) download URL",
             pattern="media",
             rate=reads,
             rate_note=rnote,
-            calls=ctx.front("get_media", [ctx.db("read", "point lookup by primary key")]),
+            calls=ctx.front(f"get_{thing}", [ctx.db("read", "point lookup by primary key")]),
             keywords=("view", "get", "load", "read"),
         )
     )
     ctx.op(
         OpSpec(
-            id="download_media",
+            id=f"download_{thing}",
             description="The client downloads the bytes from the object store"
             + (" (video: one request per segment)" if watched is not None else ""),
             pattern="media",
@@ -227,11 +228,11 @@ def media(ctx: Ctx) -> None:
     )
     ctx.access("Media", "media_by_id", "lookup", ("id",), None, get.id)
     ctx.access("Media", "media_by_owner", "range", ("owner_id",), "created_at", None)
-    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media")
+    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, f"download_{thing}")
     ctx.lookups.append((get.id, "Media"))
     ctx.primary_write = ctx.primary_write or request.id
     ctx.primary_read = ctx.primary_read or get.id
-    ctx.notify_sources.append("process_media")
+    ctx.notify_sources.append(f"process_{thing}")
     ctx.decide(
         "media-direct-upload",
         "Uploads go straight to the object store",
@@ -247,6 +248,22 @@ def media(ctx: Ctx) -> None:
     ]
     ctx.ledger.ask("Maximum file size and accepted types? (sizes the object store and workers)")
     ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")
+
+
+# The lexicon's words for files (photo, video, upload, …) all say "media"; a figure about
+# something else uploaded ("40,000 reports a day, each a PDF") names the operations.
+_GENERIC = frozenset({"media", "write", "read", "request", "update", "event", "item"})
+
+
+def _uploaded_thing(ctx: Ctx) -> str:
+    """What the files are, for the operations' names: the main write's subject when this
+    block carries it and the task calls the files something of their own ("reports",
+    "scans"), else media."""
+    fig = ctx.load.write_figure
+    if fig is None or not carries_main_load(ctx, "media"):
+        return "media"
+    thing = fig.subject or ""
+    return thing if thing.isalpha() and thing not in _GENERIC else "media"
 
 
 AVG_VIDEO_S = 600  # average video length (assumed) to turn hours into videos
