@@ -135,6 +135,21 @@ def test_billions_and_bytes_are_told_apart() -> None:
     assert size is not None and size.value == 500
 
 
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        # fresh10's tiny codes: "4B bounces/month" drafted an item size of 4 bytes beside the
+        # number reader's 4 billion bounces a month ('bounces' is no noun the lexicon knows)
+        ("4B bounces/month, peak 6x avg.", Fraction(4 * 10**9, MONTH)),
+        ("The sensors send 6B pings a day.", Fraction(6 * 10**9, DAY)),
+    ],
+)
+def test_a_b_before_a_counted_word_is_a_billion_not_bytes(text: str, rate: Fraction) -> None:
+    found = _x(text)
+    assert found.first("item_size") is None and found.first("storage") is None
+    assert any(f.kind == "rate" and f.value == rate for f in found.figures), found.figures
+
+
 def test_monthly_growth_compounds_to_a_yearly_figure() -> None:
     growth = _x("grows 10% per month").first("growth")
     assert growth is not None

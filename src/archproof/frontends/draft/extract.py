@@ -38,6 +38,7 @@ from archproof.frontends.draft.lexicon import (
 )
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
+from archproof.frontends.draft.tokens import b_counts
 from archproof.numbers import plain
 
 
@@ -944,7 +945,9 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         r"[kKmMgGtTpP]i?[bB]|B)\b",
         after,
     )
-    if mult == "B" and size is None and _next_noun(after) is None:
+    word = _WORD.match(after.lstrip(" "))
+    if mult == "B" and size is None and not (word and b_counts(word.group(0))):
+        # one rule with the number reader's (tokens.b_counts): a word after the B is counted
         _size(text, start, end, value / _MULTIPLIERS["b"], clause, add)
         return
     if size is not None and not mult:
@@ -1068,12 +1071,6 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             start,
             stop,
         )
-
-
-def _next_noun(after: str) -> str | None:
-    words = [w.lower() for w in _WORD.findall(after[:40])][:3]
-    index = _noun_index(words)
-    return words[index] if index is not None else None
 
 
 def _reads_of(tail: list[tuple[str, int]]) -> bool:
