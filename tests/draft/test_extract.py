@@ -375,6 +375,9 @@ def test_each_after_a_rate_is_per_person(text: str, per_user: bool) -> None:
         # fresh8 dating: 'in evening the swipes are 3 time the average' was an assumed 3x
         ("Riders book 50,000 trips a day, and in the evening trips are 4 times the average.", 4),
         ("Shoppers place 8,000 orders a day; on Sundays orders run 2 time the normal.", 2),
+        # fresh11 help desk: 'Monday mornings run at 3x the daily average' was an assumed 3x
+        ("The shop takes 5,000 orders a day; Friday evenings run at 4x the daily average.", 4),
+        ("Support gets 900 chats a day. Lunch hours run at 2x the hourly average.", 2),
         # a multiple of another figure is no peak over the average
         ("Reads are 10 times the writes, 5,000 writes a day.", None),
     ],
@@ -394,6 +397,26 @@ def test_n_times_more_than_average_is_a_stated_peak_factor() -> None:
     found = _x("Riders book 50,000 trips a day; on Fridays trips are 5 time more than average.")
     peak = found.first("peak_factor")
     assert peak is not None and peak.value == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        # fresh11's gatekeeper: 'A partner may make at most six hundred calls a minute' was
+        # the system's average (10/s), so the stated 20,000 calls a second were carried by none
+        (
+            "A tenant may upload at most one hundred files an hour. In total the service "
+            "takes about fifty uploads a second.",
+            50,
+        ),
+        (
+            "A driver can accept at most 30 rides an hour; the city books 2,000 rides a minute.",
+            Fraction(2000, 60),
+        ),
+    ],
+)
+def test_a_cap_on_what_each_one_may_do_is_no_load(text: str, per_second: Fraction) -> None:
+    assert [f.value for f in _x(text).all("rate")] == [per_second]
 
 
 def test_a_fleets_count_is_in_the_clause_of_its_period() -> None:

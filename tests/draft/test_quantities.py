@@ -1422,3 +1422,177 @@ def test_every_one_n_times_a_day_counts_the_act_of_the_clause_before(
 )
 def test_a_verb_with_at_or_on_ends_the_counted_noun(text: str, at: str, subject: str) -> None:
     assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "per"),
+    [
+        # fresh11's gatekeeper: 'A partner may make at most six hundred calls a minute' was
+        # read as all calls (the system's load), not each partner's allowance
+        (
+            "A tenant may store at most two hundred files a day and at most 5,000 files a month.",
+            "two hundred",
+            "tenant",
+        ),
+        (
+            "A tenant may store at most two hundred files a day and at most 5,000 files a month.",
+            "5,000",
+            "tenant",
+        ),
+        ("A driver can accept at most 30 rides an hour.", "30", "driver"),
+    ],
+)
+def test_a_cap_on_what_a_generic_one_may_do_is_per_that_one(text: str, at: str, per: str) -> None:
+    assert _one(text, at).per == per
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh11's standings: 'final table archived 1 yr' was an 'archived duration'
+        ("Nightly exports, invoices archived 10 yrs.", "10 yrs", "invoices retention"),
+        ("Daily reports are archived for 2 years.", "2 years", "reports retention"),
+    ],
+)
+def test_archived_for_a_time_is_a_retention(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("retention", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh11's help desk: 'Monday mornings run at 3x the daily average' was a factor of
+        # 'run' (the verb), not of the tickets whose daily average it multiplies
+        (
+            "The shop takes 5,000 orders a day; Friday evenings run at 4x the daily average.",
+            "4x",
+            "orders",
+        ),
+        ("Support gets 900 chats a day. Lunch hours run at 3x the hourly average.", "3x", "chats"),
+    ],
+)
+def test_a_multiple_of_the_average_at_a_time_multiplies_the_thing_counted(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.subject) == ("factor", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # 'Checkouts run at 40 per second' was read with the subject 'run' (the verb)
+        ("Checkouts run at 40 per second.", "40", "Checkouts"),
+        ("Payments run at about 200 per minute at peak.", "200", "Payments"),
+        ("The nightly export runs at 3 per hour.", "3", "export"),
+    ],
+)
+def test_a_rate_after_its_verb_counts_the_verbs_subject(text: str, at: str, subject: str) -> None:
+    assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "period"),
+    [
+        # fresh11's fare taps: 'In a normal day is around 4 million tap' was read as a count of
+        # 4 million taps, without the day the sentence opens with
+        ("On a typical day we see about 300,000 logins.", "300,000", "day"),
+        ("In a busy week the clinic books 12,000 appointments.", "12,000", "week"),
+        ("Every hour the sensors send 40,000 readings.", "40,000", "hour"),
+    ],
+)
+def test_a_period_that_opens_the_sentence_is_the_counts(text: str, at: str, period: str) -> None:
+    assert _one(text, at).period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "per"),
+    [
+        # fresh11's telethon: '90 donations a second at the top' was no peak and per
+        # 'december' (from 'every December'); 'plan for 150 a second' was about 'plan'
+        (
+            "Every March the tax deadline comes and last year we hit 300 filings a second at "
+            "the top, so we plan for 500 a second this year.",
+            "300",
+            "filings",
+            None,
+        ),
+        (
+            "Every March the tax deadline comes and last year we hit 300 filings a second at "
+            "the top, so we plan for 500 a second this year.",
+            "500",
+            "filings",
+            None,
+        ),
+        (
+            "The arena sells 40 tickets a minute; for the final, prepare for 900 a minute.",
+            "900",
+            "tickets",
+            None,
+        ),
+    ],
+)
+def test_a_figure_to_plan_for_is_the_peak_of_the_thing_counted(
+    text: str, at: str, subject: str, per: str | None
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.peak, item.per) == (subject, True, per)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh11's telethon: 'should never be more than 10 seconds behind' was a 'tv duration'
+        (
+            "The sales dashboard must never be more than 5 minutes behind.",
+            "5 minutes",
+            "sales dashboard delay",
+        ),
+        (
+            "The search index can be up to 30 seconds behind the database.",
+            "30 seconds",
+            "search index delay",
+        ),
+    ],
+)
+def test_a_time_behind_is_a_delay(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("delay", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # fresh11's bike share: 'No bike may be handed to two riders' drafted a system of two
+        # users; a number a rule forbids is no count of anything
+        ("No seat may be sold to two passengers.", "two"),
+        ("No parcel can be assigned to 2 couriers at once.", "2"),
+    ],
+)
+def test_a_number_a_rule_forbids_is_a_label(text: str, at: str) -> None:
+    assert _one(text, at).unit == "label"
+
+
+def test_a_cap_a_rule_states_stays_a_count() -> None:
+    item = _one("No user may have more than 5 open sessions.", "5")
+    assert (item.unit, item.value) == ("count", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # a period opening the sentence says when, not over what, for what is there at once
+        # (tasks.yaml's collab board: 'on a busy day we have maybe 80k boards open at once')
+        ("On a normal day the warehouse holds 20,000 pallets.", "20,000"),
+        ("On a busy day about 3,000 games are running at once.", "3,000"),
+    ],
+)
+def test_an_opening_period_is_no_period_of_what_is_there_at_once(text: str, at: str) -> None:
+    assert _one(text, at).period is None
+
+
+def test_what_is_seen_behind_is_what_lags() -> None:
+    # fresh8's food delivery: 'shouldn't see the courier more than 10 seconds behind'
+    item = _one("Fans must never see the score more than 5 seconds behind.", "5 seconds")
+    assert (item.role, item.subject) == ("delay", "score delay")

@@ -337,8 +337,10 @@ def extract(text: str) -> Extracted:
     return found
 
 
+# "3x the daily average": an average over a period is still the baseline
 _BASELINE_MULTIPLE = (
-    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:average|normal|usual|baseline|mean|typical)\b"
+    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:(?:hourly|daily|weekly|monthly|yearly)\s+)?"
+    r"(?:average|normal|usual|baseline|mean|typical)\b"
 )
 
 
@@ -460,6 +462,12 @@ def _from_reading(found: Extracted, text: str) -> None:
                 )
             continue
         if q.period is not None and q.per_second is not None:
+            if q.per is not None and q.per not in _PEOPLE_PER_WHAT and _capped(q):
+                # "A partner may make at most 600 calls a minute": each one's allowance, not
+                # the load (whether the phrases above read it or not)
+                dropped = {i for i, f in overlapping if f.kind == "rate"}
+                figures[:] = [f for i, f in enumerate(figures) if i not in dropped]
+                continue
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
             role, subject = known if known else (_unknown_role(q, found.reading, text), head)
@@ -707,6 +715,14 @@ def _per_item_totals(found: Extracted) -> None:
 _LIMIT_WORDS = re.compile(
     r"\blimit\w*|\bquotas?\b|\bat\s+most\b|\ballow\w*|\bmax(?:imum)?\b|\bcap\b", re.I
 )
+
+
+def _capped(q: Quantity) -> bool:
+    """`at most 600 calls a minute`: the figure is a ceiling, stated right before it."""
+    before = q.sentence[: q.sentence.find(q.text)] if q.text in q.sentence else ""
+    return (
+        re.search(r"\b(?:at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than)\s*$", before) is not None
+    )
 
 
 def _per_owner_totals(found: Extracted) -> None:

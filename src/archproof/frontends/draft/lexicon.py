@@ -235,6 +235,9 @@ OUTSIDE_API = re.compile(r"\b(?:outside|external|third[- ]party)\s+(?:api|servic
 WHEN_WORDS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
     | {"weekend", "weekday", "holiday", "morning", "evening", "night"}
+    # the months ("every December there's a telethon"), but not "may", a modal far more often
+    | {"january", "february", "march", "april", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
 )
 # Reads a task may count of a thing beside the lexicon's read nouns ("50 million comment
 # section loads a day", "app opens"): actions done to the thing, not the thing.

@@ -69,7 +69,7 @@ _PEAK_BEFORE = re.compile(
     r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?|rush(?:es)?)\b", re.IGNORECASE
 )
 _PEAK_AFTER = re.compile(
-    r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?peak|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
+    r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?(?:peak|top\b(?!\s+(?:\d|of\b)))|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
     r"|on\s+a\s+busy|on\s+black\s+friday|during\s+(?:the\s+)?(?:campaigns?|sales?|spikes?))",
     re.IGNORECASE,
 )
@@ -94,6 +94,8 @@ def _baseline_after(toks: list[Token], j: int) -> bool:
         j += 2
     if _at(toks, j) is not None and toks[j].low == "the":
         j += 1
+    if _at(toks, j) is not None and toks[j].low in _ADVERBS:
+        j += 1  # "3x the daily average": the average over a day is still the baseline
     base = _at(toks, j)
     return base is not None and base.low in _BASELINES
 
@@ -363,6 +365,12 @@ def _place(
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
+        last = subject.split()[-1].lower() if subject else ""
+        if (not last or _is_when(last) or _is_time_word(last)) and _baseline_after(toks, i + 2):
+            # "6,000 new tickets a day; Monday mornings run at 3x the daily average": a time
+            # names when, so what is multiplied is the thing whose average was counted
+            said = _count_before(placed, toks, i)
+            subject = said.subject if said is not None and said.period else subject
         if _pronoun_before(toks, i):
             # "20,000 changes a day, and in the morning … it is 4 time more than average":
             # the pronoun stands for the thing counted before, not the nearest noun
@@ -533,6 +541,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             end = pend
         elif subject:
             end = toks[j - 1].end
+        if period is None:
+            period = _opening_period(toks, i)
     if period is None and _burst_before(toks, i):
         # "bursts up to 20", "a burst of 30 requests": what a client may spend at once, a
         # token bucket's capacity, per whatever its limit is per
@@ -585,9 +595,10 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
-        elif last in _CHANGE_VERBS and period is not None:
+        elif (last in _CHANGE_VERBS or last in _PLAN_VERBS) and period is not None:
             # "600 searches per second, and in summer evening it become 2,500 per second":
-            # the thing counted before, at another time (higher: its peak)
+            # the thing counted before, at another time (higher: its peak); so is what to
+            # "plan for" after it ("we hit 90 a second, plan for 150 a second")
             said = _previous_in_sentence(placed, tok.start, sentence) or _count_before(
                 placed, toks, i
             )
@@ -608,7 +619,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         if tok.word_number and tok.value <= 3:
             return Quantity(tok.text, tok.start, tok.end, tok.value, "label", "", sentence)
         return "no noun or unit next to it"
-    if _is_label(toks, i, subject):
+    if _is_label(toks, i, subject) or _forbidden(toks, i):
         return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
     per = _capping_actor(toks, i) or _per(toks, i, _clause_end(toks, i)) or _copies_owner(toks, i)
     head = singular(subject.split()[-1].lower())
@@ -675,12 +686,46 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     )
 
 
+_OPENING_PERIOD = _wordset("in on during over every each per")
+_PERIOD_ADJECTIVES = _wordset("normal typical usual average ordinary regular busy quiet single")
+
+
+def _opening_period(toks: list[Token], i: int) -> str | None:
+    """`In a normal day is around 4 million tap`, `Every hour the sensors send 40,000
+    readings`: a sentence that opens on a period counts its first number over that period."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    k = start
+    if _at(toks, k) is None or toks[k].low not in _OPENING_PERIOD:
+        return None
+    k += 1
+    if _at(toks, k) is not None and toks[k].low in ("a", "an", "the", "any"):
+        k += 1
+    while _at(toks, k) is not None and toks[k].low in _PERIOD_ADJECTIVES and k < start + 4:
+        k += 1
+    if k >= i or not _is_time_word(toks[k].low):
+        return None
+    if any(t.kind == "num" for t in toks[k + 1 : i]):
+        return None  # only the sentence's first number: the others say what they are over
+    held = next((t.low for t in reversed(toks[k + 1 : i]) if t.low not in _FILLER_BEFORE), "")
+    end = _clause_end(toks, i)
+    rest = " ".join(t.text for t in toks[i:end])
+    if held in _HOLD_VERBS or _AT_ONCE.search(rest):
+        # "on a busy day we have maybe 80k boards open at once": how many there are on such
+        # a day, at one moment, not how many come in over it
+        return None
+    return _period_name(toks[k].low)
+
+
 _COUNTED_PRONOUNS = _wordset("them those these")
 # Verbs that say a counted thing changes to another figure ("it becomes 2,500 per second").
 _CHANGE_VERBS = _wordset(
     "become becomes became go goes rise rises grow grows reach reaches climb climbs jump "
     "jumps increase increases hit hits spike spikes spiked spiking peaks peaked peaking"
 )
+
+
+# Verbs that say a figure is one to be ready for, of the thing counted before.
+_PLAN_VERBS = _wordset("plan plans planning expect expects expecting prepare prepares preparing")
 
 
 def _higher_than(before: Quantity | None, value: Fraction, period: str | None) -> bool:
@@ -731,15 +776,46 @@ def _capping_actor(toks: list[Token], i: int) -> str | None:
         # "No website may get more than thirty requests a minute": a ceiling that holds for
         # every website, each one's, like "each website gets at most thirty"
         capped = True
-    elif first is None or first.low not in ("each", "every"):
+    if not capped or first is None or noun is None:
         return None
-    if not capped or noun is None:
+    if first.low in ("a", "an") and _generic_may(toks, start):
+        return singular(noun.low)
+    if first.low not in ("each", "every", "no"):
         return None
     if noun.low in _PEOPLE_ADJECTIVES and _at(toks, start + 2) is not None:
         noun = toks[start + 2]  # "each active user"
     if noun.kind != "word" or noun.low in _STOP:
         return None
     return singular(noun.low)
+
+
+_BOUND_BEFORE = _wordset("than over under most least max maximum")
+
+
+def _forbidden(toks: list[Token], i: int) -> bool:
+    """`No bike may be handed to two riders`: a clause opening on `no`, a noun and a modal
+    is a rule, and a number it names without a bound ("more than 5") is what it forbids,
+    not a count of anything."""
+    start = _clause_start(toks, i)
+    first, noun, modal = _at(toks, start), _at(toks, start + 1), _at(toks, start + 2)
+    if first is None or noun is None or modal is None or first.low != "no":
+        return False
+    if noun.kind != "word" or noun.low in _STOP or modal.low not in _MODALS:
+        return False
+    return toks[i - 1].low not in _BOUND_BEFORE and not _up_to(toks, i)
+
+
+def _generic_may(toks: list[Token], start: int) -> bool:
+    """`A partner may make at most 600 calls a minute`: a clause opening on `a`/`an`, a noun
+    and a modal says what any one of them may do, so a cap in it is each one's allowance."""
+    noun, modal = _at(toks, start + 1), _at(toks, start + 2)
+    return (
+        noun is not None
+        and noun.kind == "word"
+        and noun.low not in _STOP
+        and modal is not None
+        and modal.low in _MODALS
+    )
 
 
 _COPY_VERBS = _wordset("stored written copied replicated kept mirrored saved persisted")
@@ -1153,6 +1229,9 @@ def _noun_before(toks: list[Token], i: int, *, verbs: bool = False) -> str:
             return tok.text
         if low.endswith("ly") and low not in ("family",):
             continue
+        subject_before = k > start and toks[k - 1].kind == "word"
+        if low in _HAPPEN and subject_before and toks[k - 1].low not in _STOP | _DETERMINERS:
+            continue  # "Checkouts run at 40 per second": the verb's subject is counted
         if verbs and k > start and toks[k - 1].kind == "word" and toks[k - 1].low not in _STOP:
             return f"{toks[k - 1].text} {tok.text}"
         return tok.text
@@ -1462,8 +1541,8 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
                 return whose if not size or whose in _OWNERS else None
         nxt = toks[k + 1]
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
-        if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
-            continue  # "every 10 seconds", "every second": not a per-what
+        if not one and (nxt.kind != "word" or _is_time_word(nxt.low) or _is_when(nxt.low)):
+            continue  # "every 10 seconds", "every second", "every December": not a per-what
         owner = next(
             (
                 t
@@ -2002,6 +2081,12 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
+    if re.match(r"\s*behind\b", following):
+        # "the running total should never be more than 10 seconds behind": how far what the
+        # clause is about lags what it follows, a delay; "see the courier more than 10
+        # seconds behind": the noun right before the bound is what lags
+        behind = _lead_owner(toks, i) or _clause_subject(toks, start, i) or noun
+        return "delay", f"{behind} delay"
     if re.match(r"\s*old\b", following) or _LATE_BY.search(low_before):
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
@@ -2090,12 +2175,12 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bsaved\b", low_before):
         # "Cart must stay saved 30 days": how long what the clause is about is kept
         return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
-    kept = re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before)
+    kept = re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?|archived)\b", low_before)
     if (kept and not re.search(r"\bwithin\s*$", low_before)) or (
         long and re.search(r"\bfor\s*$", low_before)
     ):
         # not "synced to every store within 5 minutes": a bound on when, not on how long
-        return "retention", f"{noun} retention"
+        return "retention", f"{_kept_thing(toks, start, i, noun)} retention"
     if re.search(r"\b(?:lag\w*|delay\w*)\b", low_before):
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
@@ -2154,6 +2239,17 @@ _REACH = re.compile(
     r"around|at\s+most|~)\s*)*$"
 )
 _LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
+
+
+def _kept_thing(toks: list[Token], start: int, i: int, noun: str) -> str:
+    """`final table archived 1 yr`: when the clause's last content word is the verb that
+    keeps, what is kept is the noun before that verb, not the verb."""
+    if not _KEPT_WORDS.fullmatch(noun):
+        return noun
+    verb = next((k for k in range(i - 1, start - 1, -1) if toks[k].low == noun), start)
+    return _context_noun(toks, start, verb) if verb > start else noun
+
+
 _PRONOUNS = _wordset("it they this these")
 # "it can be late maximum 10 seconds", "late by up to 30 s": late right before its bound
 _LATE_BY = re.compile(
