@@ -356,3 +356,14 @@ def test_a_rate_per_thing_counted_gives_the_id_generators_total_once() -> None:
 def test_of_two_stated_peaks_the_design_takes_the_highest(task: str) -> None:
     _, factor = _rates(task)
     assert factor == pytest.approx(5, rel=1e-9)
+
+
+def test_playbacks_are_the_videos_reads() -> None:
+    # the video try: "Viewers start 1 billion playbacks a day" was a write of 'playback'
+    # rows, and the videos were read 50M times a day from an assumed 100:1
+    rates = _lowered(
+        "We host videos. Creators upload 500k videos a day, 300 MB each on average. Viewers "
+        "start 1 billion playbacks a day."
+    )
+    reads = [avg for op, (avg, _) in rates.items() if op in ("get_media", "watch_video")]
+    assert reads and reads[0] == pytest.approx(1e9 / 86400, rel=1e-6), rates

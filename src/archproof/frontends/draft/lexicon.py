@@ -136,7 +136,8 @@ for _words, _role, _subject in (
     ("signup registration", "write", "user"),
     ("login signin", "write", "session"),
     (
-        "read redirect view pageview visit click lookup fetch get impression download play stream",
+        "read redirect view pageview visit click lookup fetch get impression download play stream "
+        "playback",
         "read",
         "read",
     ),
