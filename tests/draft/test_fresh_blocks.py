@@ -335,3 +335,52 @@ def test_uploaded_files_are_named_for_what_they_are(task: str, thing: str, uploa
     upload = _op(d, "request_upload")
     assert float(lower(d.design).rate(upload).average) == pytest.approx(uploads, rel=0.01)
 
+
+AUCTIONS = [
+    # fresh5's auction-bullets
+    (
+        "Online auction site\n\n- 5 million registered users, 300k auctions live at any time\n\n"
+        "- bids: around 50 per second, up to 2,000 per second in the last minute of popular "
+        "auctions\n\n- the highest bid must be correct, two bidders can not both win\n\n"
+        "- auction pages show the current price, max 1 second old\n\n- auctions last 7 days",
+        50,
+        2_000,
+    ),
+    # mine: a charity auction platform
+    (
+        "An online charity auction platform: about 20k auctions open at once; bids arrive at "
+        "roughly 10 per second, 300 per second in the final minutes; the highest bid wins and "
+        "no two people can both win.",
+        10,
+        300,
+    ),
+    # mine: dealers bidding on cars against a timer
+    (
+        "Car auction site for dealers: 2,000 cars are auctioned each day, each auction lasts "
+        "30 minutes, dealers place about 5 bids per second overall, 60 per second at peak, and "
+        "the top bidder wins when the timer runs out.",
+        5,
+        60,
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "average", "peak"), AUCTIONS)
+def test_a_bid_is_a_conditional_update_and_a_worker_closes_auctions(
+    task: str, average: float, peak: float
+) -> None:
+    """A bid is accepted only if it beats the current price, in one conditional update of
+    the auction (two bidders can not both win), and a worker closes auctions at their end;
+    not a create/read of bids."""
+    d = _draft(task)
+    assert {"service", "database", "worker"} <= _components(d)
+    bid = _op(d, "bid")
+    assert not bid.startswith("create_")
+    rate = lower(d.design).rate(bid)
+    assert float(rate.average) == pytest.approx(average, rel=0.01)
+    assert float(rate.peak) == pytest.approx(peak, rel=0.01)
+    op = next(o for o in d.design.operations if o.id == bid)
+    writes = [n for n in walk_calls(op.calls) if getattr(n, "work", "") == "write"]
+    assert any("WHERE" in (n.rationale or "") for n in writes)
+    close = _op(d, "close", sync=False)
+    assert {"worker", "db"} <= _touches(d, close)

@@ -106,6 +106,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "message_queue": ("Record",),
     "match_state": ("MatchResult",),
     "bill_run": ("Bill",),
+    "auction": ("Bid",),
 }
 
 
