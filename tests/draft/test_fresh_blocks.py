@@ -384,3 +384,19 @@ def test_a_bid_is_a_conditional_update_and_a_worker_closes_auctions(
     assert any("WHERE" in (n.rationale or "") for n in writes)
     close = _op(d, "close", sync=False)
     assert {"worker", "db"} <= _touches(d, close)
+
+
+@pytest.mark.parametrize("task", [LIVE_UPDATES[0][0], LIVE_UPDATES[2][0]])
+def test_the_time_for_an_update_to_reach_its_followers_is_no_request_target(task: str) -> None:
+    """'Each update has to reach the phones of everybody following that game in under 2
+    seconds' bounds the push to others (a freshness, like 'appears'), not the source's
+    request nor the screen's read: it was their p99 target."""
+    d = _draft(task)
+    rows = {r.name: r.value for r in d.requirements}
+    assert "freshness" in rows
+    stated = {
+        float(o.slo.p99.seconds)
+        for o in d.design.operations
+        if o.sync and o.slo is not None and o.slo.p99 is not None
+    }
+    assert not stated & {2.0, 5.0}

@@ -128,7 +128,12 @@ _LATENCY_WORDS = re.compile(
 # third party takes ("an outside API that takes about 300 ms", "SMS via external provider,
 # ~2 s to deliver"). Each was once every operation's p99 target.
 _FRESHNESS_WORDS = re.compile(
-    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b",
+    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b"
+    # an update's way to other people ("has to reach the phones of everybody following that
+    # game", "pushed to everyone following that flight"): a delivery, not our response
+    r"|\breach(?:es|ed)?\s+(?:the\s+)?(?:phones?|devices?|screens?|apps?|everyone|everybody"
+    r"|all|followers?|subscribers?|fans?)\b|\b(?:pushed|delivered|broadcast)\s+to\s+"
+    r"(?:the\s+)?(?:phones?|devices?|everyone|everybody|all|followers?|subscribers?|fans?)\b",
     re.IGNORECASE,
 )
 _THIRD_PARTY_WORDS = re.compile(
