@@ -400,3 +400,10 @@ def test_the_time_for_an_update_to_reach_its_followers_is_no_request_target(task
         if o.sync and o.slo is not None and o.slo.p99 is not None
     }
     assert not stated & {2.0, 5.0}
+
+
+def test_votes_are_counted_per_what_they_are_for() -> None:
+    """'viewers vote for a singer': the totals are per singer, not per show ('ten votes per
+    show' is a cap per viewer)."""
+    d = _draft(TALLIES[0][0])
+    assert "SingerCountRollup" in {e.id for e in d.design.entities}
