@@ -78,8 +78,6 @@ XFAIL_NUMBERS: dict[str, str] = {
     # before, and 'N seconds behind' is a delay
 }
 XFAIL_COMPONENTS: dict[str, str] = {
-    "auction-bullets": "classified crud over bids (create_bid 50/s, 2,000/s at peak, as "
-    "stated): no conditional bid logic, no worker to close auctions at their end",
     # fresh6's first run (keys in 0f4d0bf)
     # fresh8's first run (keys in 91c4912)
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)

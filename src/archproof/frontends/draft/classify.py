@@ -129,6 +129,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "collaborative editing: sessions per document, an operation log, OT/CRDT merge",
         r"collaborative|google\s+docs|co-?edit|whiteboard|edit\s+(?:one|the\s+same)\s+document",
     ),
+    "auction": (
+        "auctions: a bid accepted only if it beats the current price (one conditional update "
+        "of the auction), auctions closed at their end by a worker",
+        # auctions people bid in, not "auction-style pricing" alone: bids or a winner
+        r"\bauctions?\b(?=[^\n]*?\b(?:bid\w*|highest|winners?|wins?)\b)"
+        r"|\b(?:place|places|placing)\s+(?:\w+\s+){0,2}bids?\b|\bhighest\s+bid(?:der)?s?\b",
+    ),
     "booking": (
         "booking: inventory held then sold by conditional updates, never twice; a waiting "
         "room for on-sale rushes",
@@ -388,6 +395,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "collab": frozenset({"crud"}),
     "cache_service": frozenset({"crud", "search"}),
     "booking": frozenset({"crud", "search"}),
+    # the bids and auctions are its own rows, the closing its own job
+    "auction": frozenset({"crud", "batch", "scheduler"}),
     "webapp": frozenset({"crud", "media"}),
     "proximity": frozenset({"crud", "rides", "search"}),
     "file_sync": frozenset({"crud", "media"}),

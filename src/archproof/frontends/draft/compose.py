@@ -107,6 +107,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "message_queue": ("Record",),
     "match_state": ("MatchResult",),
     "bill_run": ("Bill",),
+    "auction": ("Bid",),
 }
 
 

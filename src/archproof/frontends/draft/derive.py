@@ -81,6 +81,8 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "webhooks": frozenset({"event", "webhook", "delivery"}),
     "otp": frozenset({"code", "otp", "passcode", "verification", "login"}),
     "message_queue": frozenset({"message", "event", "record"}),
+    # an auction's main write is its bids, not the things auctioned ("2,000 cars a day")
+    "auction": frozenset({"bid"}),
 }
 
 # What each pattern's main read is about: a rate on one of these is its read load even

@@ -131,7 +131,12 @@ _LATENCY_WORDS = re.compile(
 _FRESHNESS_WORDS = re.compile(
     r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b"
     # an alert's delay after what it watches ("alerts must fire within 1 minute")
-    r"|\bfire[sd]?\b|\btrigger(?:s|ed)?\b",
+    r"|\bfire[sd]?\b|\btrigger(?:s|ed)?\b"
+    # an update's way to other people ("has to reach the phones of everybody following that
+    # game", "pushed to everyone following that flight"): a delivery, not our response
+    r"|\breach(?:es|ed)?\s+(?:the\s+)?(?:phones?|devices?|screens?|apps?|everyone|everybody"
+    r"|all|followers?|subscribers?|fans?)\b|\b(?:pushed|delivered|broadcast)\s+to\s+"
+    r"(?:the\s+)?(?:phones?|devices?|everyone|everybody|all|followers?|subscribers?|fans?)\b",
     re.IGNORECASE,
 )
 _THIRD_PARTY_WORDS = re.compile(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.auction import auction
 from archproof.frontends.draft.patterns.bill_run import bill_run
 from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
@@ -95,6 +96,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "bill_run": bill_run,
     "live_captures": live_captures,
     "live_updates": live_updates,
+    "auction": auction,
 }
 
 # Blocks that add steps to other blocks' operations run last.

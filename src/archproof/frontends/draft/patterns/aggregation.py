@@ -192,9 +192,11 @@ def aggregation(ctx: Ctx) -> None:
 
 
 _ADS = re.compile(r"\bads?\b|\badvertis|\bimpressions?\b|\bclick", re.IGNORECASE)
-# "counts per video", "views on one viral video": the noun a count is kept for
+# "counts per video", "views on one viral video", "vote for a singer": the noun a count is
+# kept for
 _PER_KEY = re.compile(
-    r"\bcounts?\s+per\s+([a-z]+)|\bper\s+([a-z]+)\b|\bon\s+(?:one|a|each)\s+(?:[a-z]+\s+)?([a-z]+)",
+    r"\bcounts?\s+per\s+([a-z]+)|\bper\s+([a-z]+)\b|\bon\s+(?:one|a|each)\s+(?:[a-z]+\s+)?([a-z]+)"
+    r"|\bvot(?:e|es|ing)\s+for\s+(?:a|an|the|one|their|your)\s+([a-z]+)",
     re.IGNORECASE,
 )
 _NOT_KEYS = frozenset(
