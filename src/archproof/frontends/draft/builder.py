@@ -23,6 +23,7 @@ from archproof.frontends.draft.plan import (
 )
 from archproof.frontends.draft.sizing import ROLE_KIND, rate_text, tech_for
 from archproof.model import Principle
+from archproof.numbers import sig
 
 _RECOVERY: dict[str, str] = {
     "db": "point-in-time recovery: continuous WAL archiving and daily base backups; "
@@ -235,7 +236,7 @@ class Ctx:
             self.ledger.extracted(name, stated_rate(fig), fig.quote)
             note = f'from the task: "{fig.quote}"'
             if fig.peak:
-                note += f" ÷ peak factor {self.load.peak_factor}"
+                note += f" ÷ peak factor {sig(float(self.load.peak_factor))}"
             return value, note
         value = fallback() if callable(fallback) else fallback
         value = value if value > 0 else Fraction(1, 86_400)

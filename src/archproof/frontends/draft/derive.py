@@ -30,6 +30,7 @@ from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
+from archproof.numbers import factor as times_text
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
 
@@ -623,16 +624,18 @@ def _peak_factor(
         factor = peak.value / avg.value
         ledger.derived(
             "peak factor",
-            f"{_num(factor)}×",
-            f'the stated peak "{peak.quote}" ({rate_text(peak.value)}) ÷ the stated average '
-            f'"{avg.quote}" ({rate_text(avg.value)})',
+            factor_text(factor),
+            # both per second, so the division can be checked by eye ("2,500 per second"
+            # once read "(9M/h) ÷ (600/s)", "(400/s) ÷ (500k/day)")
+            f'the stated peak "{peak.quote}" ({per_s(float(peak.value))}) ÷ the stated '
+            f'average "{avg.quote}" ({per_s(float(avg.value))})',
             "peak-factor",
         )
         return factor
     burst = _burst_factor(found, main)
     if burst is not None:
         factor, how = burst
-        ledger.derived("peak factor", f"{_num(factor)}×", how, "peak-factor")
+        ledger.derived("peak factor", factor_text(factor), how, "peak-factor")
         return factor
     # A stated peak with no average beside it is the peak as stated (÷ the factor for the
     # average, × it back when lowered): what is unknown is its average, not the spikiness.
@@ -839,6 +842,12 @@ def horizon_text(seconds: Fraction) -> str:
     if years >= 1 and years.denominator == 1:
         return f"{years} year{'s' if years != 1 else ''}"
     return str(Duration(seconds))
+
+
+def factor_text(value: Fraction) -> str:
+    """A derived factor as people read it (`4.17×`, `69.1×`): a stated peak ÷ a stated
+    average is a ragged fraction, once printed as 4.16667× in every section."""
+    return times_text(float(value))
 
 
 def _num(value: Fraction) -> str:

@@ -74,7 +74,7 @@ def booking(ctx: Ctx) -> None:
     if rush is not None:
         buyers, window, rush_note = rush
         holds = buyers / window / ctx.load.peak_factor  # the rush is the peak
-        hold_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+        hold_note = f"{rush_note} (a peak) ÷ peak factor {sig(float(ctx.load.peak_factor))}"
         booked, booked_note = holds * COMPLETED, completed
     else:
         if fig is not None and fig.per_second is not None:
@@ -90,7 +90,7 @@ def booking(ctx: Ctx) -> None:
             booked = sellable
             booked_note = (
                 f"at most the {stock_text} sold within the rush window, ÷ peak factor "
-                f"{ctx.load.peak_factor}: most holds find nothing left"
+                f"{sig(float(ctx.load.peak_factor))}: most holds find nothing left"
             )
         ctx.stock = (
             f"{stock_text} × (100 B unit + 200 B booking) per on-sale event",

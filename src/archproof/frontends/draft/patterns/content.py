@@ -9,6 +9,7 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.model import Principle
+from archproof.numbers import sig
 from archproof.units import Count
 
 # Above this many followers an account's posts are merged at read time (assumed: the
@@ -293,7 +294,9 @@ def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
         how = f'"{watched.describe()}"'
     elif concurrent is not None:
         seconds = concurrent / peak  # viewers at peak, each watching a second per second
-        how = f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {peak}"
+        how = (
+            f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {sig(float(peak))}"
+        )
     else:
         return None
     views = seconds / AVG_VIDEO_S
