@@ -236,7 +236,14 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
         # takes in (its writes), though a click is a read of the page it leads to
         counted = re.search(r"\b(click|impression|view|event)s?\b", read_fig.quote, re.I)
         subject = counted.group(1).lower() if counted else "event"
-        write_fig, read_fig = replace(read_fig, role="events", subject=subject), None
+        events = read_fig
+        write_fig = replace(events, role="events", subject=subject)
+        # the reads are then the next read the task states ("1M report reads a day"), not
+        # the events × an assumed ratio
+        others = [r for r in rates if r is not events]
+        read_fig = _pick(others, subjects | {"read"}, ("read", "search")) or _pick(
+            others, None, ("read",)
+        )
     peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
