@@ -33,3 +33,15 @@ def test_an_aggregator_without_stated_reads_lists_its_reads_once() -> None:
     names = [r.name for r in drafted.requirements]
     assert "reads" in names
     assert "report reads" not in names
+
+
+def test_another_figure_of_the_clicks_is_no_read() -> None:
+    """The clicks' own peak ("50,000 clicks per second at peak") is a figure of the events
+    the aggregator counts, not the next read figure: reads stay the events × the ratio."""
+    drafted = draft(
+        "Design ad click event aggregation. 1 billion ad clicks a day, 50,000 clicks per "
+        "second at peak, advertisers see per-minute counts with at most 5 minutes delay."
+    )
+    rows = {r.name: r for r in drafted.requirements}
+    assert rows["reads"].source == "derived"
+    assert "report reads" not in rows

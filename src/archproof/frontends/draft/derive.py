@@ -234,13 +234,16 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     if write_fig is None and primary == "aggregation" and read_fig is not None:
         # "1 billion clicks per day": the clicks an aggregator counts are the events it
         # takes in (its writes), though a click is a read of the page it leads to
-        counted = re.search(r"\b(click|impression|view|event)s?\b", read_fig.quote, re.I)
+        counted = re.search(_COUNTED_EVENTS, read_fig.quote, re.I)
         subject = counted.group(1).lower() if counted else "event"
         events = read_fig
         write_fig = replace(events, role="events", subject=subject)
         # the reads are then the next read the task states ("1M report reads a day"), not
-        # the events × an assumed ratio
-        others = [r for r in rates if r is not events]
+        # the events × an assumed ratio; another figure of the events ("50,000 clicks per
+        # second at peak") is no read
+        others = [
+            r for r in rates if r is not events and not re.search(_COUNTED_EVENTS, r.quote, re.I)
+        ]
         read_fig = _pick(others, subjects | {"read"}, ("read", "search")) or _pick(
             others, None, ("read",)
         )
@@ -597,6 +600,10 @@ def _claimed(primary: str) -> frozenset[str]:
         if pattern != primary:
             out |= subjects
     return frozenset(out - PATTERN_SUBJECTS.get(primary, frozenset()))
+
+
+# What an aggregator counts: its events, though a click reads the page it leads to.
+_COUNTED_EVENTS = r"\b(click|impression|view|event)s?\b"
 
 
 def _pick(
