@@ -82,6 +82,12 @@ class Ctx:
     event_rate: Fraction | None = None
     event_note: str = ""
     storage_total: str | None = None
+    # The size of one uploaded file the media block sizes by (stated, else assumed once, in
+    # `scaling.media_delivery`): its egress and its objects in storage read the same one.
+    media_size: tuple[Fraction, str] | None = None
+    # What one download returns of a file: all of it, or a video's segment (6 s of a
+    # 10-minute video, when downloads are counted per segment), with how it was reached.
+    download_share: tuple[Fraction, str] | None = None
     # how the total was made, when it is more than the storage decision's rows
     storage_total_note: str | None = None
     # The horizon storage was sized for when the task states no retention: written as the

@@ -632,6 +632,17 @@ TEMPLATES: dict[str, Template] = {
         key=("object_key",),
         note="the file bytes (original and variants) under deterministic keys",
     ),
+    "Rendition": Template(
+        {
+            "object_key": "str(512)",
+            "media_id": "ref(Media)",
+            "variant": "str(20)",
+            "content": "bytes",
+        },
+        key=("object_key",),
+        note="one re-encoded copy of an upload (a resolution, bitrate or format) in the "
+        "object store, under a key derived from the media id and the variant",
+    ),
     "OneTimeCode": Template(
         {
             "phone": "str(32)",

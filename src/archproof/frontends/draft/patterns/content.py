@@ -8,9 +8,10 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.common import primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.text import quote, singular
 from archproof.model import Principle
 from archproof.numbers import sig
-from archproof.units import Count
+from archproof.units import Count, Size
 
 # Above this many followers an account's posts are merged at read time (assumed: the
 # classic hybrid fan-out threshold is in the tens of thousands).
@@ -122,9 +123,15 @@ def media(ctx: Ctx) -> None:
     watched = _video_load(ctx)
     if watched is not None:
         (writes, wnote), (reads, rnote), (segments, snote) = watched
+        # a download is one segment, not the whole file: egress per request is its share
+        ctx.download_share = (
+            Fraction(SEGMENT_S, AVG_VIDEO_S),
+            f"a {SEGMENT_S}-second segment of a {AVG_VIDEO_S // 60}-minute",
+        )
     ctx.comp("blobs")
     ctx.entity("Media")
     ctx.entity("MediaObject").stored_in = "blobs"
+    variants = _renditions(ctx)
     queue = ctx.queue("media_queue", "uploaded files to process (thumbnails, transcoding)")
     video = ctx.mentions(r"video|transcod|stream")
     request = ctx.op(
@@ -196,7 +203,13 @@ def media(ctx: Ctx) -> None:
         "process_media",
         [
             CallSpec("blobs.get", idempotent=True),
-            CallSpec("blobs.put", idempotent=True, rationale="variants under derived keys"),
+            CallSpec(
+                "blobs.put",
+                idempotent=True,
+                rationale="variants under derived keys"
+                + (f" (one per rendition, {variants})" if variants else ""),
+                times=variants or None,
+            ),
             ctx.db("write", "status → ready (or failed, for a retry)"),
         ],
         description="Make thumbnails/renditions of an uploaded file",
@@ -250,6 +263,56 @@ def media(ctx: Ctx) -> None:
     ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")
 
 
+# "transcoded into 3 resolutions", "4 bitrates", "stored in 5 formats": copies per upload
+_VARIANTS = frozenset({"resolution", "rendition", "bitrate", "format"})
+
+
+def _renditions(ctx: Ctx) -> int | None:
+    """The renditions the task says each upload is made into, as stored objects (entity
+    `Rendition`, `per_write` of them per upload): a stated size for one ("renditions of
+    about 60 MB each") sizes them, else the storage decision assumes one and says so."""
+    placed = ctx.load.extracted.reading.placed
+    count = next(
+        (
+            q
+            for q in placed
+            if q.unit == "count"
+            and q.subject
+            and singular(q.subject.split()[-1].lower()) in _VARIANTS
+            and 1 <= q.value <= 100
+            and q.value.denominator == 1
+        ),
+        None,
+    )
+    if count is None:
+        return None
+    variant = ctx.entity("Rendition")
+    variant.stored_in = "blobs"
+    variant.per_write = int(count.value)
+    variant.growth_note = f'{variant.per_write} per upload: "{count.describe()}"'
+    size = next(
+        (
+            q
+            for q in placed
+            if q.unit == "bytes"
+            and q.sentence == count.sentence
+            and q.start > count.start
+            and any(singular(w) in _VARIANTS for w in q.subject.lower().split())
+        ),
+        None,
+    )
+    if size is not None:
+        variant.row_size = str(Size(size.value))
+        # quoted from the count on ("4 renditions of about 60 MB"), not "60 MB (rendition
+        # size)": the words the task says it with
+        said = quote(ctx.text[count.start : size.end])
+        variant.row_size_note = f'from the task: "{said}"'
+        ctx.ledger.extracted("rendition size", variant.row_size, said)
+        if ctx.load.item_size == size.value:
+            ctx.load.item_size = None  # a rendition's size, not the original's
+    return variant.per_write
+
+
 AVG_VIDEO_S = 600  # average video length (assumed) to turn hours into videos
 SEGMENT_S = 6  # seconds of video per streamed segment (HLS/DASH)
 
@@ -297,6 +360,11 @@ def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
         how = (
             f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {sig(float(peak))}"
         )
+    elif uploaded is not None and uploaded.per_second is not None:
+        # only the uploads stated ("500 hours uploaded every minute"): views are uploads ×
+        # the reads per write, in seconds watched (they once fell back to an assumed DAU)
+        seconds = uploaded.per_second * ctx.load.ratio
+        how = f'"{uploaded.describe()}" × {sig(float(ctx.load.ratio))} views per upload'
     else:
         return None
     views = seconds / AVG_VIDEO_S

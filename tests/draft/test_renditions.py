@@ -1,0 +1,73 @@
+"""A video's renditions are stored too: "each upload transcoded into 3 resolutions" sized the
+object store by the originals only. Each rendition is sized (a stated size, else an
+assumed one, said as such) and counted in the storage figure, the same in the summary,
+the YAML and the report's storage table. Expected figures written before the code ran."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archproof.backends.report import render_markdown
+from archproof.frontends.draft import draft
+from archproof.pipeline import run
+
+TASK = (
+    "Design a video sharing service like YouTube: 500 hours of video uploaded every minute, "
+    "the average video is 300 MB, each upload transcoded into 3 resolutions, 1 billion hours "
+    "watched a day."
+)
+# 500 h a minute of 10-minute videos (assumed): 50 uploads/s; 5 years (assumed): 157.68M s
+
+
+def _row(markdown: str, entity: str) -> list[str]:
+    line = next(x for x in markdown.splitlines() if x.startswith(f"| {entity} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_renditions_are_sized_and_counted_in_the_storage() -> None:
+    drafted = draft(TASK)
+    rows = {r.name: r for r in drafted.requirements}
+    # no size per rendition stated: assumed, and said so
+    assert rows["rendition size"].source == "assumed"
+    assert rows["rendition size"].value == "150MB"
+    # originals 300 MB + 3 × 150 MB renditions, per upload, over 5 years: 5.91 EB
+    stored = rows["object storage"]
+    assert stored.source == "derived"
+    assert stored.value == "5910PB"
+    assert "3 renditions" in stored.evidence
+    assert str(drafted.design.requirements.data.total) == "5910PB"
+    markdown = render_markdown(run(drafted.design))
+    original, rendition = _row(markdown, "MediaObject"), _row(markdown, "Rendition")
+    assert original[2] == "7.88B"  # one object per upload: 50/s × 157.68M s
+    assert original[4] == "2,365 PB"
+    assert rendition[2] == "23.7B"  # 3 per upload
+    assert rendition[4] == "3,548 PB"  # × 150 MB
+    figures = dict(drafted.figures)
+    assert figures["MediaObject objects (5 years)"] == "2,365PB"
+    assert figures["Rendition objects (5 years)"] == "3,548PB"
+    total = re.search(r"\| \*\*Total\*\* \| ([^|]+) \|", markdown)
+    assert total is not None and total.group(1).strip() == "5,913 PB"
+
+
+def test_a_stated_rendition_size_is_used() -> None:
+    drafted = draft(
+        "Design a video platform: 500 hours of video uploaded every minute, the average video "
+        "is 300 MB, each upload is transcoded into 4 renditions of about 60 MB each."
+    )
+    rows = {r.name: r for r in drafted.requirements}
+    assert rows["rendition size"].source == "extracted"
+    assert rows["rendition size"].value == "60MB"
+    assert rows["item size"].value == "300MB"  # the original's size stays the original's
+    # 50/s × (300 MB + 4 × 60 MB) × 5 years = 4.26 EB
+    assert rows["object storage"].value == "4260PB"
+
+
+@pytest.mark.parametrize("word", ["renditions", "bitrates", "formats"])
+def test_any_word_for_renditions_sizes_them(word: str) -> None:
+    drafted = draft(
+        "Design a video sharing service: 500 hours of video uploaded every minute, the "
+        f"average video is 300 MB, each upload transcoded into 3 {word}."
+    )
+    assert any(e.id == "Rendition" for e in drafted.design.entities)
