@@ -71,3 +71,21 @@ def test_any_word_for_renditions_sizes_them(word: str) -> None:
         f"average video is 300 MB, each upload transcoded into 3 {word}."
     )
     assert any(e.id == "Rendition" for e in drafted.design.entities)
+
+
+def test_the_video_load_replaces_the_generic_load_in_the_requirements() -> None:
+    """'500 hours uploaded every minute, 1 billion hours watched a day' sized the operations
+    (50 uploads/s, 20.8M segment requests/s at peak) while the requirements listed an assumed
+    10k DAU, 100k requests a day, 1.15 reads/s and 41.3 writes/h that no operation carried."""
+    drafted = draft(
+        "Design YouTube. 500 hours of video are uploaded every minute and 1 billion hours are "
+        "watched per day. Videos are transcoded into 5 resolutions."
+    )
+    rows = {r.name: r for r in drafted.requirements}
+    for stale in ("daily active users", "requests", "reads", "writes", "reads per write"):
+        assert stale not in rows, stale
+    assert rows["uploads"].source == "derived" and rows["uploads"].value == "50/s"
+    assert rows["views"].source == "derived"
+    assert rows["segment requests"].source == "derived"
+    assert not any(q.startswith("How many daily active users") for q in drafted.open_questions)
+    assert not any(q.startswith("What is the read:write ratio?") for q in drafted.open_questions)

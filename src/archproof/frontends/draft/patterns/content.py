@@ -6,8 +6,9 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import carries_main_load, primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import quote, singular
 from archproof.model import Principle
 from archproof.numbers import sig
@@ -375,14 +376,37 @@ def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
     else:
         uploads = views / 1000
         up_note = "one upload per 1,000 views (assumed)"
+    views_note = f"{how} ÷ {AVG_VIDEO_S // 60}-minute views (assumed)"
+    segments_note = f"{how} ÷ {SEGMENT_S}-second segments"
+    if carries_main_load(ctx, "media"):
+        _video_rows(ctx, (uploads, up_note), (views, views_note), (segments, segments_note))
+        if watched is not None or concurrent is not None:  # views stated, not by the ratio
+            ctx.ledger.withdraw(
+                "reads per write", "read-write-ratio", "What is the read:write ratio?"
+            )
     ctx.ledger.assume_entry(
         "video-length",
         f"an average video lasts {AVG_VIDEO_S // 60} minutes and streams in "
         f"{SEGMENT_S}-second segments",
         "assumed: turns hours of video into uploads, views and segment requests",
     )
-    return (
-        (uploads, up_note),
-        (views, f"{how} ÷ {AVG_VIDEO_S // 60}-minute views (assumed)"),
-        (segments, f"{how} ÷ {SEGMENT_S}-second segments"),
+    return (uploads, up_note), (views, views_note), (segments, segments_note)
+
+
+def _video_rows(ctx: Ctx, uploads: Rated, views: Rated, segments: Rated) -> None:
+    """The requirements list the video load the operations carry, in place of the generic
+    load it replaced (an assumed DAU × requests split by a ratio, that no operation
+    carries)."""
+    ctx.ledger.withdraw("reads", "reads-derived")
+    ctx.ledger.withdraw("writes", "writes-derived")
+    ctx.ledger.withdraw(
+        "requests", "requests-per-dau", "How many requests does an active user make"
     )
+    if len(ctx.classification.patterns) == 1:  # no other block sizes by the DAU
+        ctx.ledger.withdraw("daily active users", "dau", "How many daily active users")
+    for name, (value, how) in (
+        ("uploads", uploads),
+        ("views", views),
+        ("segment requests", segments),
+    ):
+        ctx.ledger.derived(name, per_s(float(value)), how)
