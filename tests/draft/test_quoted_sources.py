@@ -24,3 +24,14 @@ def test_a_share_of_them_is_quoted_with_the_people_it_counts() -> None:
         '# from the task: "10 million user, around 3 million of them open the app every day"'
         in drafted.yaml
     )
+
+
+def test_a_long_quote_is_cut_between_words() -> None:
+    """calendar-words: "...each of them opens t..." cut a word in two."""
+    from archproof.frontends.draft.text import quote
+
+    said = "We have about four million users and each of them opens their calendar six times"
+    assert quote(said) == "We have about four million users and each of them opens..."
+    assert quote("short enough") == "short enough"
+    # one word longer than the limit is cut where it must be
+    assert quote("x" * 80, limit=20) == "x" * 17 + "..."
