@@ -61,6 +61,7 @@ from archproof.frontends.draft.sizing import (
     WAIT_ALLOWANCE,
     nodes_for,
     per_s,
+    rate_text,
 )
 from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
@@ -578,7 +579,8 @@ def _media_objects(
     if len(parts) > 1:
         _, each, per = parts[1]
         bytes_each = f"({Size(size)} original + {per} renditions × {Size(each)})"
-    how = f"{per_s(float(uploads))} uploads × {bytes_each} × {horizon_text(retention)}"
+    # written as the requirements write rates ("0.5/h uploads", not "0.000139/s")
+    how = f"{rate_text(uploads)} uploads × {bytes_each} × {horizon_text(retention)}"
     return total, how
 
 
