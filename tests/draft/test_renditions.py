@@ -89,3 +89,16 @@ def test_the_video_load_replaces_the_generic_load_in_the_requirements() -> None:
     assert rows["segment requests"].source == "derived"
     assert not any(q.startswith("How many daily active users") for q in drafted.open_questions)
     assert not any(q.startswith("What is the read:write ratio?") for q in drafted.open_questions)
+
+
+def test_the_reports_egress_is_the_segments_not_whole_files() -> None:
+    """A video download is one 6-second segment of a 10-minute video; the report's egress
+    counted the whole file per segment request (30,000 PB a day for YouTube). 1 billion
+    hours a day in 6-second segments of a 300 MB video: 6.94M/s × 3 MB × 86,400 s."""
+    drafted = draft(TASK)
+    markdown = render_markdown(run(drafted.design))
+    egress = re.search(r"\| \*\*Egress per day\*\* \| ([^|]+) \|", markdown)
+    assert egress is not None and egress.group(1).strip() == "1,800 PB"
+    cdn = drafted.decision("cdn")
+    assert cdn is not None
+    assert "× 3MB, a 6-second segment of a 10-minute 300MB video" in cdn.because

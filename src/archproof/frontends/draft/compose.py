@@ -469,6 +469,8 @@ def _storage(ctx: Ctx) -> None:
         # growth the storage table sizes the object store with, and the same volume here.
         if blob.stored_in != "blobs" or blob.growth is not None or blob.row_size is None:
             continue
+        if blob.per_write == 0:  # a view of other objects' bytes (a video's segments)
+            continue
         blob.growth = writes
         blob.retention, blob.retention_note = entity.retention, entity.retention_note
         blob_bytes = writes * retention * parse_size(blob.row_size).bytes
@@ -563,6 +565,12 @@ def _media_objects(
         )
     if variant is not None and variant.row_size is not None:
         parts.append((variant, parse_size(variant.row_size).bytes, variant.per_write))
+    segment = ctx.entities.get("Segment")
+    if segment is not None and ctx.download_share is not None:
+        # what one streaming request returns: sizes the egress, holds no objects of its own
+        share, what = ctx.download_share
+        segment.row_size = str(Size(size * share))
+        segment.row_size_note = f"{what} {Size(size)} video (assumed)"
     total = Fraction(0)
     for blob, each, per in parts:
         blob.growth = uploads * per

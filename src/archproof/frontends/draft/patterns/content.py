@@ -242,7 +242,16 @@ def media(ctx: Ctx) -> None:
     )
     ctx.access("Media", "media_by_id", "lookup", ("id",), None, get.id)
     ctx.access("Media", "media_by_owner", "range", ("owner_id",), "created_at", None)
-    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media")
+    if ctx.download_share is None:
+        ctx.access(
+            "MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media"
+        )
+    else:
+        # a streaming request returns a segment, not the file: the egress is the segments'
+        segment = ctx.entity("Segment")
+        segment.stored_in, segment.per_write = "blobs", 0
+        ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, None)
+        ctx.access("Segment", "segment_by_key", "lookup", ("object_key",), None, "download_media")
     ctx.lookups.append((get.id, "Media"))
     ctx.primary_write = ctx.primary_write or request.id
     ctx.primary_read = ctx.primary_read or get.id
