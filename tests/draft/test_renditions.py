@@ -88,6 +88,7 @@ def test_the_video_load_replaces_the_generic_load_in_the_requirements() -> None:
     assert rows["views"].source == "derived"
     assert rows["segment requests"].source == "derived"
     assert not any(q.startswith("How many daily active users") for q in drafted.open_questions)
+    assert "daily_active_users" not in drafted.yaml  # the report's facts printed "10k" from it
     assert not any(q.startswith("What is the read:write ratio?") for q in drafted.open_questions)
 
 
@@ -102,3 +103,14 @@ def test_the_reports_egress_is_the_segments_not_whole_files() -> None:
     cdn = drafted.decision("cdn")
     assert cdn is not None
     assert "× 3MB, a 6-second segment of a 10-minute 300MB video" in cdn.because
+
+
+def test_the_object_storage_row_writes_uploads_as_the_requirements_do() -> None:
+    """tasks.yaml photos-words: 'media writes 0.5/h' beside 'object storage: 0.000139/s
+    uploads × 2MB × 5 years', one rate in two spellings."""
+    drafted = draft(
+        "A photo gallery for a camera club: a few hundred members, a dozen uploads a day, "
+        "each picture around eight megabytes, kept forever."
+    )
+    rows = {r.name: r for r in drafted.requirements}
+    assert rows["object storage"].evidence.startswith("0.5/h uploads × ")

@@ -413,6 +413,8 @@ def _video_rows(ctx: Ctx, uploads: Rated, views: Rated, segments: Rated) -> None
     )
     if len(ctx.classification.patterns) == 1:  # no other block sizes by the DAU
         ctx.ledger.withdraw("daily active users", "dau", "How many daily active users")
+        if not any(r.name == "daily active users" for r in ctx.ledger.requirements):
+            ctx.load.dau = None  # assumed, not stated: the YAML and the report drop it too
     for name, (value, how) in (
         ("uploads", uploads),
         ("views", views),
