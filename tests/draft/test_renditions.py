@@ -114,3 +114,13 @@ def test_the_object_storage_row_writes_uploads_as_the_requirements_do() -> None:
     )
     rows = {r.name: r for r in drafted.requirements}
     assert rows["object storage"].evidence.startswith("0.5/h uploads × ")
+
+
+def test_formats_a_file_is_accepted_in_are_no_renditions() -> None:
+    """'formats' counts renditions when the upload is made into them (transcoded, encoded,
+    converted), not the formats uploads may come in."""
+    drafted = draft(
+        "Design a photo sharing app: users upload 1M photos a day, in any of 5 formats "
+        "(JPEG, PNG, HEIC, GIF, WebP)."
+    )
+    assert not any(e.id == "Rendition" for e in drafted.design.entities)

@@ -275,6 +275,7 @@ def media(ctx: Ctx) -> None:
 
 # "transcoded into 3 resolutions", "4 bitrates", "stored in 5 formats": copies per upload
 _VARIANTS = frozenset({"resolution", "rendition", "bitrate", "format"})
+_MADE_INTO = re.compile(r"\b(?:transcod|encod|convert|re-?encod|render|stored|kept)\w*", re.I)
 
 
 def _renditions(ctx: Ctx) -> int | None:
@@ -291,6 +292,10 @@ def _renditions(ctx: Ctx) -> int | None:
             and singular(q.subject.split()[-1].lower()) in _VARIANTS
             and 1 <= q.value <= 100
             and q.value.denominator == 1
+            # "in any of 5 formats (JPEG, PNG, ...)": what uploads come in, not made into
+            and (
+                singular(q.subject.split()[-1].lower()) != "format" or _MADE_INTO.search(q.sentence)
+            )
         ),
         None,
     )
