@@ -507,8 +507,9 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
             words, money = MONEY_WORDS[pid]
             if re.search(money, text, re.IGNORECASE):
                 matches = list(re.finditer(words, text, re.IGNORECASE))
-        if matches and not any(_ruled_out(text, m) for m in matches):
-            found.append(PatternMatch(pid, description, matches[0].group(0), matches[0].start()))
+        asked = _asked_for(text, matches)
+        if asked:
+            found.append(PatternMatch(pid, description, asked[0].group(0), asked[0].start()))
     found = _bills_are_no_payments(text, found)
     fleet = reporting_fleet(reading) if reading is not None else None
     if fleet is not None:
@@ -546,7 +547,11 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
 
 # A block the task puts out of scope: "the backend that runs the matches, not matchmaking",
 # at the start of a clause (not a requirement in the negative: "must not charge twice").
-_NOT_BEFORE = re.compile(r"(?:^|[,;:(]|\b(?:and|but))\s*not\s+(?:(?:the|a|an|any|our)\s+)?$")
+# "no need for a feed", "we don't need search" alike.
+_NOT_BEFORE = re.compile(
+    r"(?:^|[,;:(]|\b(?:and|but))\s*(?:not|no\s+need\s+for|(?:we\s+)?(?:do|does)\s*(?:n't|not)"
+    r"\s+need)\s+(?:(?:the|a|an|any|our)\s+)?$"
+)
 # ... or says is done already: "matchmaking, that part is done", "checkout already exists".
 _DONE_AFTER = re.compile(
     r"^\w*(?:\s+(?:part|side|piece|bit|component|service|system))?(?:,?\s+(?:that|this|which"
@@ -558,10 +563,28 @@ _DONE_AFTER = re.compile(
 )
 
 
+def _asked_for(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The mentions that ask for a block. A block is dropped only when every mention of it
+    is ruled out (`_ruled_out`): "not the payments, that part is done ... buy coins with
+    payments" still asks for payments (one ruled-out mention once dropped the block). After
+    a ruling, only the same words ask again: the block's other cues read in its light ("not
+    matchmaking, that part is done ... Each match has 16 players" is a match's size, not a
+    matchmaker's)."""
+    ruled = [m for m in matches if _ruled_out(text, m)]
+    asked = [m for m in matches if m not in ruled]
+    if not ruled:
+        return asked
+    said = {word for m in ruled for word in _words(m.group(0))}
+    return [m for m in asked if _words(m.group(0)) & said]
+
+
+def _words(phrase: str) -> set[str]:
+    """A mention's content words, singular ("the payments" → {"payment"})."""
+    return {singular(w) for w in re.findall(r"[a-z]{4,}", phrase.lower())}
+
+
 def _ruled_out(text: str, match: re.Match[str]) -> bool:
-    """The task says the block is not wanted: not asked for, or done already. One such
-    mention drops the block, though its words come again ("not matchmaking, that part is
-    done ... Each match has 16 players" is a match's size, not a matchmaker's)."""
+    """The task says the block is not wanted here: not asked for, or done already."""
     before = text[max(0, match.start() - 30) : match.start()].lower()
     after = text[match.end() : match.end() + 60].lower()
     return _NOT_BEFORE.search(before) is not None or _DONE_AFTER.match(after) is not None

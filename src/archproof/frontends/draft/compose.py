@@ -62,6 +62,7 @@ from archproof.frontends.draft.sizing import (
     WAIT_ALLOWANCE,
     nodes_for,
     per_s,
+    rate_text,
 )
 from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
@@ -477,10 +478,15 @@ def _storage(ctx: Ctx) -> None:
     ctx.storage_total = volume
     ctx.figures.append((f"row data ({horizon_text(retention)})", volume))
     objects = Fraction(0)  # bytes in the object store over the same horizon
+    uploads = _media_objects(ctx, entity, retention)
+    if uploads is not None:
+        objects += uploads[0]
     for blob in ctx.entities.values():
         # One object per main write, of the size the task states (blobs.blob_store): the
         # growth the storage table sizes the object store with, and the same volume here.
         if blob.stored_in != "blobs" or blob.growth is not None or blob.row_size is None:
+            continue
+        if blob.per_write == 0:  # a view of other objects' bytes (a video's segments)
             continue
         blob.growth = writes
         blob.retention, blob.retention_note = entity.retention, entity.retention_note
@@ -524,15 +530,8 @@ def _storage(ctx: Ctx) -> None:
             f"{text} ≤ 2 TB",
             entity.id,
         )
-    if "blobs" in ctx.comps and ctx.load.item_size and entity.id == "Media":
-        blob_total = writes * retention * ctx.load.item_size
-        objects += blob_total
-        ctx.ledger.derived(
-            "object storage",
-            size3(blob_total),
-            f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × "
-            f"{horizon_text(retention)}",
-        )
+    if uploads is not None:
+        ctx.ledger.derived("object storage", size3(uploads[0]), uploads[1])
     if objects and storage_fig is None:
         # "expected total stored size": the rows and the objects beside them (the questions
         # pass answers "how much data" with it; the rows alone said 35 GB for a video site)
@@ -540,6 +539,74 @@ def _storage(ctx: Ctx) -> None:
         ctx.storage_total_note = (
             f"derived: row data {volume} + objects {size3(objects)} ({horizon_text(retention)})"
         )
+
+
+# A rendition re-encodes the original at a lower resolution or bitrate (assumed): half its
+# size on average, when the task gives none.
+RENDITION_SHARE = Fraction(1, 2)
+
+
+def _media_objects(
+    ctx: Ctx, entity: EntitySpec, retention: Fraction
+) -> tuple[Fraction, str] | None:
+    """The media block's objects over the sizing horizon: each upload's original
+    (`MediaObject`, of the file size the egress is sized by: `Ctx.media_size`) and its
+    renditions (`Rendition`, `per_write` per upload, of a stated size, else an assumed
+    share of the original). Sized as entities, so the storage table prints the same
+    volumes; returns their bytes and how they were reached."""
+    upload = ctx.find_op("request_upload")
+    original = ctx.entities.get("MediaObject")
+    if ctx.media_size is None or upload is None or not upload.rate or original is None:
+        return None
+    size, source = ctx.media_size
+    uploads = written_rate(upload.rate)
+    parts = [(original, size, 1)]
+    original.row_size, original.row_size_note = str(Size(size)), source
+    original.growth_note = "one original per upload"
+    variant = ctx.entities.get("Rendition")
+    if variant is not None and variant.row_size is None:
+        share = size * RENDITION_SHARE
+        variant.row_size = str(Size(share))
+        rule = (
+            f"a rendition re-encodes the original ({Size(size)}) at a lower resolution or "
+            f"bitrate: {sig(float(RENDITION_SHARE) * 100)}% of its size on average"
+        )
+        variant.row_size_note = f"assumed: {rule}"
+        ctx.ledger.assumed(
+            "rendition size",
+            variant.row_size,
+            rule,
+            "rendition-size",
+            f"How large is one rendition (the resolution or bitrate ladder)? (assumed "
+            f"{variant.row_size}, half the original)",
+        )
+    if variant is not None and variant.row_size is not None:
+        parts.append((variant, parse_size(variant.row_size).bytes, variant.per_write))
+    segment = ctx.entities.get("Segment")
+    if segment is not None and ctx.download_share is not None:
+        # what one streaming request returns: sizes the egress, holds no objects of its own
+        share, what = ctx.download_share
+        segment.row_size = str(Size(size * share))
+        segment.row_size_note = f"{what} {Size(size)} video (assumed)"
+    total = Fraction(0)
+    for blob, each, per in parts:
+        blob.growth = uploads * per
+        blob.retention, blob.retention_note = entity.retention, entity.retention_note
+        volume = blob.growth * retention * each
+        total += volume
+        ctx.figures.append(
+            (
+                f"{blob.id} objects ({horizon_text(retention)})",
+                size_text(float(volume)).replace(" ", ""),
+            )
+        )
+    bytes_each = str(Size(size))
+    if len(parts) > 1:
+        _, each, per = parts[1]
+        bytes_each = f"({Size(size)} original + {per} renditions × {Size(each)})"
+    # written as the requirements write rates ("0.5/h uploads", not "0.000139/s")
+    how = f"{rate_text(uploads)} uploads × {bytes_each} × {horizon_text(retention)}"
+    return total, how
 
 
 def _entity_written_by(ctx: Ctx, pattern: str) -> EntitySpec | None:

@@ -30,6 +30,7 @@ from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
+from archproof.numbers import factor as times_text
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
 
@@ -235,9 +236,19 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     if write_fig is None and primary == "aggregation" and read_fig is not None:
         # "1 billion clicks per day": the clicks an aggregator counts are the events it
         # takes in (its writes), though a click is a read of the page it leads to
-        counted = re.search(r"\b(click|impression|view|event)s?\b", read_fig.quote, re.I)
+        counted = re.search(_COUNTED_EVENTS, read_fig.quote, re.I)
         subject = counted.group(1).lower() if counted else "event"
-        write_fig, read_fig = replace(read_fig, role="events", subject=subject), None
+        events = read_fig
+        write_fig = replace(events, role="events", subject=subject)
+        # the reads are then the next read the task states ("1M report reads a day"), not
+        # the events × an assumed ratio; another figure of the events ("50,000 clicks per
+        # second at peak") is no read
+        others = [
+            r for r in rates if r is not events and not re.search(_COUNTED_EVENTS, r.quote, re.I)
+        ]
+        read_fig = _pick(others, subjects | {"read"}, ("read", "search")) or _pick(
+            others, None, ("read",)
+        )
     peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
@@ -599,6 +610,10 @@ def _claimed(primary: str) -> frozenset[str]:
     return frozenset(out - PATTERN_SUBJECTS.get(primary, frozenset()))
 
 
+# What an aggregator counts: its events, though a click reads the page it leads to.
+_COUNTED_EVENTS = r"\b(click|impression|view|event)s?\b"
+
+
 def _pick(
     rates: list[Figure],
     subjects: frozenset[str] | None,
@@ -631,16 +646,18 @@ def _peak_factor(
         factor = peak.value / avg.value
         ledger.derived(
             "peak factor",
-            f"{_num(factor)}×",
-            f'the stated peak "{peak.quote}" ({rate_text(peak.value)}) ÷ the stated average '
-            f'"{avg.quote}" ({rate_text(avg.value)})',
+            factor_text(factor),
+            # both per second, so the division can be checked by eye ("2,500 per second"
+            # once read "(9M/h) ÷ (600/s)", "(400/s) ÷ (500k/day)")
+            f'the stated peak "{peak.quote}" ({per_s(float(peak.value))}) ÷ the stated '
+            f'average "{avg.quote}" ({per_s(float(avg.value))})',
             "peak-factor",
         )
         return factor
     burst = _burst_factor(found, main)
     if burst is not None:
         factor, how = burst
-        ledger.derived("peak factor", f"{_num(factor)}×", how, "peak-factor")
+        ledger.derived("peak factor", factor_text(factor), how, "peak-factor")
         return factor
     # A stated peak with no average beside it is the peak as stated (÷ the factor for the
     # average, × it back when lowered): what is unknown is its average, not the spikiness.
@@ -849,6 +866,12 @@ def horizon_text(seconds: Fraction) -> str:
     if years >= 1 and years.denominator == 1:
         return f"{years} year{'s' if years != 1 else ''}"
     return str(Duration(seconds))
+
+
+def factor_text(value: Fraction) -> str:
+    """A derived factor as people read it (`4.17×`, `69.1×`): a stated peak ÷ a stated
+    average is a ragged fraction, once printed as 4.16667× in every section."""
+    return times_text(float(value))
 
 
 def _num(value: Fraction) -> str:

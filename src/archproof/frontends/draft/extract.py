@@ -459,7 +459,7 @@ def _from_reading(found: Extracted, text: str) -> None:
                     Figure(
                         "people",
                         q.value,
-                        quote(q.describe()),
+                        _with_antecedent(q, found.reading),
                         q.start,
                         subject="dau",
                         scope=q.sentence,
@@ -511,6 +511,27 @@ _OF_THEM_DAILY = re.compile(
     r"\bof\s+them\b[^.;]{0,40}?\b(?:every\s+day|daily|each\s+day|a\s+day|per\s+day)\b",
     re.IGNORECASE,
 )
+
+
+def _with_antecedent(q: Quantity, reading: Reading) -> str:
+    """The quote of "N of them": from the count "them" stands for, when the sentence states
+    one before it ("10 million user, around 3 million of them open the app every day"), so
+    the quote is the task's own words; `describe` glued the reader's subject on as a label
+    ("3 million of them open the app every day (user)")."""
+    before = [
+        p
+        for p in reading.placed
+        if p.sentence == q.sentence and p.end <= q.start and p.unit == "count" and not p.period
+    ]
+    at = q.sentence.find(before[-1].text) if before else -1
+    end = q.sentence.find(q.text, at + 1) if at >= 0 else -1
+    if end < 0:
+        return quote(q.describe())
+    return quote(q.sentence[at : end + len(q.text)], limit=_ANTECEDENT_QUOTE)
+
+
+# long enough for a count and its share in one clause, short enough for a table's cell
+_ANTECEDENT_QUOTE = 80
 
 
 def _elided(q: Quantity, reading: Reading) -> bool:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import retention_for_sizing
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import any_rate
+from archproof.frontends.draft.patterns.common import any_rate, carries_main_load
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
@@ -112,15 +112,19 @@ def aggregation(ctx: Ctx) -> None:
         idempotency_key="event id (de-duplicated within the window) and the partition offset "
         "committed with the rollup",
     )
-    # the reads the requirements list (stated, or the events ÷ the typical ratio): one figure
-    reads, rnote = ctx.rate(
-        frozenset({"count", "report", "dashboard"}),
-        ("read", "search"),
-        ctx.load.reads,
-        "report reads",
-        f"{reader} reads: the requirements' reads",
-        "report-reads",
-    )
+    # the reads the requirements list (stated, or the events × the typical ratio): one
+    # figure, one row; a second ledger entry listed "report reads" beside "reads" with it
+    if carries_main_load(ctx, "aggregation"):
+        reads, rnote = ctx.load.reads, "the main read load"
+    else:
+        reads, rnote = ctx.rate(
+            frozenset({"count", "report", "dashboard"}),
+            ("read", "search"),
+            ctx.load.reads,
+            "report reads",
+            f"{reader} reads: the requirements' reads",
+            "report-reads",
+        )
     ctx.op(
         OpSpec(
             id="get_counts",

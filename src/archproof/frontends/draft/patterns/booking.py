@@ -75,7 +75,7 @@ def booking(ctx: Ctx) -> None:
     if rush is not None:
         buyers, window, rush_note, each = rush
         arrivals = buyers / window / ctx.load.peak_factor  # the rush is the peak
-        arrive_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+        arrive_note = f"{rush_note} (a peak) ÷ peak factor {sig(float(ctx.load.peak_factor))}"
         holds, hold_note = arrivals, arrive_note
         if each is not None:
             # each person takes several ("~5 adds"): the takes are the crowd's times theirs,
@@ -83,7 +83,7 @@ def booking(ctx: Ctx) -> None:
             holds = buyers * each.value / window / ctx.load.peak_factor
             hold_note = (
                 f'{rush_note} × "{each.describe()}" each (a peak) ÷ peak factor '
-                f"{ctx.load.peak_factor}"
+                f"{sig(float(ctx.load.peak_factor))}"
             )
             take = f"{_action(each)}_{unit}"
         booked, booked_note = holds * COMPLETED, completed
@@ -101,7 +101,7 @@ def booking(ctx: Ctx) -> None:
             booked = sellable
             booked_note = (
                 f"at most the {stock_text} sold within the rush window, ÷ peak factor "
-                f"{ctx.load.peak_factor}: most holds find nothing left"
+                f"{sig(float(ctx.load.peak_factor))}: most holds find nothing left"
             )
         ctx.stock = (
             f"{stock_text} × (100 B unit + 200 B booking) per on-sale event",

@@ -212,7 +212,7 @@ def any_rate(ctx: Ctx) -> tuple[Fraction, str, Quantity] | None:
             continue
         if item.peak:
             rate = rate / ctx.load.peak_factor
-            note += f" ÷ peak factor {ctx.load.peak_factor}"
+            note += f" ÷ peak factor {sig(float(ctx.load.peak_factor))}"
         return rate, note, item
     return None
 
