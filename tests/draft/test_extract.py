@@ -265,6 +265,14 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "graph",
         ),
+        # a typeahead's "10 most popular completions" are its suggestions (precomputed per
+        # prefix), not a leaderboard's sorted set updated on each score
+        (
+            "As users type in the search box we want to suggest the 10 most popular "
+            "completions; 5 billion searches a day.",
+            "system",
+            "search",
+        ),
         # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
         # "peaking-system" with 133 database shards
         (
@@ -544,3 +552,49 @@ def test_an_average_of_another_figure_makes_no_p50_target() -> None:
     # an average said of the latency itself is still a p50 target
     said = _x("The average response time must be under 200 ms.").first("latency")
     assert said is not None and said.percentile == "p50"
+
+
+def test_a_ranking_asked_first_keeps_its_block_beside_a_search() -> None:
+    found = classify(
+        normalize(
+            "Design a best-seller ranking of books, refreshed hourly, from 1 billion sales a "
+            "month; shoppers can also search the catalog."
+        )
+    )
+    assert found.primary == "ranking" and found.has("ranking")
+
+
+def test_a_typeahead_has_no_ranking_block() -> None:
+    found = classify(
+        normalize(
+            "As users type in the search box we want to suggest the 10 most popular "
+            "completions; 5 billion searches a day."
+        )
+    )
+    assert not found.has("ranking"), found.patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the typeahead try: "6 suggestion requests as the user types" was 6 requests a
+        # second ("a" + "s") per user, 60k/s for an assumed 10k DAU
+        "Each search causes about 6 suggestion requests as the user types.",
+        "We expect 40 lookups ad hoc from the ops team.",
+    ],
+)
+def test_a_word_that_starts_with_a_is_no_per_unit(text: str) -> None:
+    assert _x(text).first("rate") is None, _x(text).figures
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        ("The API takes 300 requests a second.", 300),
+        ("The API takes 300 requests/s.", 300),
+        ("The API takes 300 requests per sec.", 300),
+    ],
+)
+def test_a_rate_unit_after_a_or_per(text: str, per_second: int) -> None:
+    rate = _x(text).first("rate")
+    assert rate is not None and rate.value == per_second

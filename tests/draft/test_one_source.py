@@ -399,3 +399,17 @@ def test_metrics_are_taken_in_once_and_dashboards_read_at_the_stated_rate() -> N
     assert jobs.get("match_event") == jobs.get("aggregate_events") is not None, jobs
     listed = {(r.name, r.value) for r in drafted.requirements}
     assert ("dashboard queries", "500/s") in listed and "reads" not in dict(listed), listed
+
+
+def test_a_rollup_grows_by_its_upserts_not_by_every_event() -> None:
+    # "16.7k/s new SingerCountRollup rows ≈ 263TB", "182TB" of ad rollups: one rollup row
+    # per counted event, though the aggregator upserts one row per key and minute for about
+    # 100 events (its own db write, p = 1/100); the raw events are the archive's
+    drafted = draft(
+        "Design an ad click aggregator: 10 billion clicks a day, advertisers read reports of "
+        "clicks per campaign per minute, 1M report reads a day. Keep 2 years."
+    )
+    (growth,) = [e.growth for e in drafted.design.entities if e.id == "AdCountRollup"]
+    assert growth is not None
+    assert float(growth.per_second) == pytest.approx(1e10 / 86400 / 100, rel=0.01)
+    assert "7.3TB" in drafted.yaml and "182TB" not in drafted.yaml

@@ -367,3 +367,16 @@ def test_playbacks_are_the_videos_reads() -> None:
     )
     reads = [avg for op, (avg, _) in rates.items() if op in ("get_media", "watch_video")]
     assert reads and reads[0] == pytest.approx(1e9 / 86400, rel=1e-6), rates
+
+
+def test_suggestion_requests_per_search_multiply_the_searches() -> None:
+    # the typeahead try: "5 billion searches a day; each search causes about 6 suggestion
+    # requests as the user types" drafted suggest at 58k/s (the searches) and a request
+    # rate of 60k/s from 6 requests "a s(econd)" per assumed user
+    rates = _lowered(
+        "As users type in the search box we want to suggest the 10 most popular completions. "
+        "There are 5 billion searches a day; each search causes about 6 suggestion requests "
+        "as the user types. Suggestions should come back within 100 ms."
+    )
+    assert rates["suggest"][0] == pytest.approx(6 * 5e9 / 86400, rel=1e-6)
+    assert rates["submit_search"][0] == pytest.approx(5e9 / 86400, rel=1e-6)

@@ -81,6 +81,9 @@ class Ctx:
     # the operation whose rate grows the main entity, when not the primary write (a
     # scheduler's runs: a job is registered once, a run row is written every time it runs)
     growth_write: str | None = None
+    # new rows of the main entity per main write, and why (a rollup gathers many events)
+    rows_per_write: Fraction = Fraction(1)
+    rows_per_write_note: str = ""
     primary_read: str | None = None
     event_rate: Fraction | None = None
     event_note: str = ""

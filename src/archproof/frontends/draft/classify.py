@@ -402,6 +402,9 @@ ABSORBS: dict[str, frozenset[str]] = {
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     "ranking": frozenset({"feed"}),
+    # a typeahead's "most popular completions" are its precomputed suggestions, not a
+    # leaderboard (only as the main job: a ranking with a search box keeps its ranking)
+    "search": frozenset({"ranking"}),
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
@@ -432,7 +435,7 @@ ABSORBS: dict[str, frozenset[str]] = {
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp", "search"})
 
 # Blocks that are a system to build only as the main job: a message queue named later is
 # another system's plumbing ("fetched URLs go through a message queue"), not a second job.

@@ -447,14 +447,17 @@ def _storage(ctx: Ctx) -> None:
     # Sized with the growth as the YAML writes it (rounded to three digits), the rate the
     # capacity pass's storage table reads, so both print the same volume.
     writes = written_rate(writes)
-    entity.growth = writes
+    # rows the main entity gains a second: one per main write, or fewer when its rows
+    # gather writes (a rollup: one row per key and minute for many events)
+    grown = written_rate(writes * ctx.rows_per_write) if ctx.rows_per_write != 1 else writes
+    entity.growth = grown
     item = ctx.load.item_size
-    if item is not None and item <= 64_000 and entity.id != "Media":
+    if item is not None and item <= 64_000 and entity.id != "Media" and grown == writes:
         entity.row_size = str(Size(item))
     row_bytes = _row_bytes(ctx, entity)
     retention = retention_for_sizing(ctx.load, ctx.ledger)
     ctx.sizing_retention_s = retention
-    rows = writes * retention
+    rows = grown * retention
     total = rows * row_bytes
     entity.retention = str(Duration(retention))
     entity.retention_note = (
@@ -463,11 +466,13 @@ def _storage(ctx: Ctx) -> None:
     # In floats and through the report's formatter, as the storage table computes it
     # (rows = growth × retention, data = rows × row bytes), so a volume on a rounding
     # boundary (10.95 TB) reads the same in both.
-    volume = size_text(float(writes) * float(retention) * float(row_bytes)).replace(" ", "")
+    volume = size_text(float(grown) * float(retention) * float(row_bytes)).replace(" ", "")
     text = (
-        f"{per_s(float(writes))} new {entity.id} rows × {horizon_text(retention)} × "
+        f"{per_s(float(grown))} new {entity.id} rows × {horizon_text(retention)} × "
         f"{size3(row_bytes)} ≈ {volume}"
     )
+    if grown != writes:
+        text += f" ({ctx.rows_per_write_note})"
     storage_fig = ctx.load.storage
     if storage_fig is not None and storage_fig > total:
         text += f" (the task says {Size(storage_fig)} in total)"

@@ -171,7 +171,8 @@ _GROWTH_PCT = re.compile(
     re.IGNORECASE,
 )
 _RATE_UNIT = re.compile(
-    r"\s*(?:(?:per|a|an|each|every|/|in\s+a|in\s+one)\s*(?P<unit>second|sec|s|minute|min|"
+    # a word before the unit ends at a space ("requests as the user types" is no "a s")
+    r"\s*(?:(?:(?:per|a|an|each|every|in\s+a|in\s+one)\s+|/\s*)(?P<unit>second|sec|s|minute|min|"
     r"hour|hr|h|day|d|week|wk|month|mo|year|yr)\b|(?P<adverb>hourly|daily|weekly|monthly|"
     r"yearly|annually)\b)",
     re.IGNORECASE,

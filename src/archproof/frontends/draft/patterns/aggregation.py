@@ -19,7 +19,7 @@ from archproof.frontends.draft.patterns.common import any_rate, carries_main_loa
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.sizing import per_s
-from archproof.frontends.draft.text import camel, singular
+from archproof.frontends.draft.text import article, camel, singular
 from archproof.model import Principle
 from archproof.model.requirements import at_peak
 from archproof.numbers import rounded, sig
@@ -52,6 +52,13 @@ def aggregation(ctx: Ctx) -> None:
     else:
         hub = ctx.queue("event_stream", f"{noun} on their way to the aggregators")
     rollup = _rollup_entity(ctx, key, noun)
+    if carries_main_load(ctx, "aggregation"):
+        # the rollup gains at most one row per upsert, not one per event: the raw events
+        # are the archive's (object store), sized on their own
+        ctx.rows_per_write = Fraction(1, ROLLUP_BATCH)
+        ctx.rows_per_write_note = (
+            f"at most one row per upsert of about {ROLLUP_BATCH} {noun}: {article(key)} and minute"
+        )
     # named for what is counted ("50k votes per second" → record_vote), an ad's events and
     # clicks are events
     thing = singular(noun)
