@@ -380,3 +380,13 @@ def test_suggestion_requests_per_search_multiply_the_searches() -> None:
     )
     assert rates["suggest"][0] == pytest.approx(6 * 5e9 / 86400, rel=1e-6)
     assert rates["submit_search"][0] == pytest.approx(5e9 / 86400, rel=1e-6)
+
+
+def test_a_typeaheads_stated_requests_are_all_lookups() -> None:
+    # fresh12's hints: "Hint requests ~40M/day, 3k/s peak" were split 10:1 into lookups and
+    # writes by an assumed ratio
+    rates = _lowered(
+        "Autocomplete for a city picker: about 8.64M lookup requests a day, 500 per second at peak."
+    )
+    assert rates["suggest"][0] == pytest.approx(100, rel=1e-6)
+    assert rates["suggest"][1] == pytest.approx(500, rel=1e-6)
