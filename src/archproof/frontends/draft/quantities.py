@@ -2570,3 +2570,71 @@ def share_within(
         None,
     )
     return (share, window) if window is not None else None
+
+
+def burst_within(
+    placed: tuple[Quantity, ...] | list[Quantity], said: Quantity
+) -> tuple[Quantity, Fraction, Quantity] | None:
+    """A burst of the things the rate `said` counts: what arrives (a share of them, or a
+    count of the same things), the portion of the period's count that is (0-1) and the
+    window it falls in, shorter than the period. In `said`'s sentence ("100 million
+    notifications a day, with campaigns that send 10 million in 5 minutes", "90,000 refill
+    requests a day, 70% of them arrive within 4 hours") or, for a share of things the rate's
+    sentence names, in the sentence after it ("Each job runs once an hour. At the top of each
+    hour 30% of all runs start within the same minute")."""
+    if said.per_second is None or said.value <= 0:
+        return None
+    period = said.value / said.per_second
+    found = share_within(placed, said.sentence, said.start, period)
+    if found is not None:
+        return found[0], found[0].value / 100, found[1]
+    after = next((q for q in placed if q.start > said.end and q.sentence != said.sentence), None)
+    sentences = (said.sentence, after.sentence if after is not None else said.sentence)
+    for count in placed:
+        if (
+            count.unit != "count"
+            or count.period is not None
+            or count.sentence not in sentences
+            or count.start <= said.start
+            or count.subject != said.subject
+            or not 0 < count.value < said.value
+        ):
+            continue
+        # "5 million payments a day; batches process 1 million in 10 minutes": the same
+        # things, counted within a window
+        window = _window_after(placed, count, period)
+        if window is not None:
+            return count, count.value / said.value, window
+    if after is None:
+        return None
+    found = share_within(placed, after.sentence, said.end, period)
+    if found is None:
+        return None
+    share, window = found
+    rate_first = any(
+        q.per_second is not None and q.sentence == share.sentence and q.start < share.start
+        for q in placed
+    )
+    named = {singular(w) for w in re.findall(r"[a-z]+", said.sentence.lower())}
+    named |= {_participle_base(w) for w in named if w.endswith("ed")}
+    head = singular(share.subject.split()[-1].lower()) if share.subject else ""
+    if rate_first or head not in named:
+        return None  # a share of another rate, or of things the rate's sentence never names
+    return share, share.value / 100, window
+
+
+def _window_after(
+    placed: tuple[Quantity, ...] | list[Quantity], item: Quantity, shorter_than: Fraction
+) -> Quantity | None:
+    """The burst window stated after `item` in its sentence, shorter than `shorter_than`."""
+    return next(
+        (
+            q
+            for q in placed
+            if q.role == "window"
+            and q.sentence == item.sentence
+            and q.start > item.start
+            and 0 < q.value < shorter_than
+        ),
+        None,
+    )
