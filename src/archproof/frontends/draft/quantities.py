@@ -2580,7 +2580,7 @@ def burst_within(
     window it falls in, shorter than the period. In `said`'s sentence ("100 million
     notifications a day, with campaigns that send 10 million in 5 minutes", "90,000 refill
     requests a day, 70% of them arrive within 4 hours") or, for a share of things the rate's
-    sentence names, in the sentence after it ("Each job runs once an hour. At the top of each
+    sentence names, in a sentence after it ("Each job runs once an hour. At the top of each
     hour 30% of all runs start within the same minute")."""
     if said.per_second is None or said.value <= 0:
         return None
@@ -2605,22 +2605,27 @@ def burst_within(
         window = _window_after(placed, count, period)
         if window is not None:
             return count, count.value / said.value, window
-    if after is None:
-        return None
-    found = share_within(placed, after.sentence, said.end, period)
-    if found is None:
-        return None
-    share, window = found
-    rate_first = any(
-        q.per_second is not None and q.sentence == share.sentence and q.start < share.start
-        for q in placed
-    )
     named = {singular(w) for w in re.findall(r"[a-z]+", said.sentence.lower())}
     named |= {_participle_base(w) for w in named if w.endswith("ed")}
-    head = singular(share.subject.split()[-1].lower()) if share.subject else ""
-    if rate_first or head not in named:
-        return None  # a share of another rate, or of things the rate's sentence never names
-    return share, share.value / 100, window
+    # the sentences after the rate's, in order ("Each job runs once an hour. A run takes up
+    # to 10 minutes. At the top of each hour 30% of all runs start within the same minute")
+    later = list(dict.fromkeys(q.sentence for q in placed if q.start > said.end))
+    for sentence in later:
+        if sentence == said.sentence:
+            continue
+        found = share_within(placed, sentence, said.end, period)
+        if found is None:
+            continue
+        share, window = found
+        rate_first = any(
+            q.per_second is not None and q.sentence == share.sentence and q.start < share.start
+            for q in placed
+        )
+        head = singular(share.subject.split()[-1].lower()) if share.subject else ""
+        if rate_first or head not in named:
+            continue  # a share of another rate, or of things the rate's sentence never names
+        return share, share.value / 100, window
+    return None
 
 
 def _window_after(
