@@ -1644,6 +1644,20 @@ def test_a_size_after_a_bare_count_is_one_counted_things() -> None:
             "5,000",
             "books",
         ),
+        # the notifications try as written: the verb's earlier object has no count after it,
+        # the count comes after a colon
+        (
+            "We want to send notifications (push, email, SMS) for our apps: about 100 million "
+            "notifications a day, with marketing campaigns that send 10 million in 5 minutes.",
+            "10 million",
+            "notifications",
+        ),
+        (
+            "Drivers report their position from the app: about 2 million positions an hour; "
+            "at rush hour they report 1 million in 10 minutes.",
+            "1 million",
+            "positions",
+        ),
     ],
 )
 def test_a_bare_count_after_a_repeated_verb_counts_the_verbs_earlier_object(
