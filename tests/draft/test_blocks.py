@@ -1803,3 +1803,15 @@ def test_completions_as_someone_types_are_a_typeahead(task: str) -> None:
     ids = {op.id for op in d.design.operations}
     assert "suggest" in ids and "search_documents" not in ids, ids
     assert not [i for i in ids if i.startswith(("create_", "get_", "list_"))], ids
+
+
+def test_a_stated_provider_limit_is_compared_with_the_peak_not_a_typical_one() -> None:
+    # the notifications try: "Third-party providers limit us to 20k emails per second" with a
+    # campaign burst of 33.3k/s; the provider's assumption quoted "a typical public limit"
+    d = draft(
+        "We send about 100 million notifications a day, with marketing campaigns that send "
+        "10 million in 5 minutes. Third-party providers limit us to 20k emails per second."
+    )
+    quota = [a.statement for a in d.design.requirements.assumptions if a.id.endswith("-quota")]
+    assert quota and "typical public limit" not in quota[0], quota
+    assert "20k/s" in quota[0] and "33.3k/s" in quota[0] and "exceed" in quota[0], quota

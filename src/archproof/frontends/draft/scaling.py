@@ -325,6 +325,17 @@ def _external_quota(ctx: Ctx, comp: CompSpec, peak: float, peak_busy: float) -> 
         if ceiling
         else ""
     )
+    stated = ctx.constrained("external_quota")
+    if stated is not None and stated.rate is not None:
+        # the task states the limit ("providers limit us to 20k emails per second"): said
+        # with the peak it must carry, not a typical public figure
+        limit = float(stated.rate)
+        typical = f"; the task states its limit, {per_s(limit)}" + (
+            f": the {per_s(peak)} calls at peak exceed it, so the workers must be throttled "
+            "to it and the queue hold the excess (the model sends at the peak rate)"
+            if peak > limit
+            else f", which covers the {per_s(peak)} calls at peak"
+        )
     ctx.decide(
         f"{comp.id}-quota",
         f"{comp.id} quota",
