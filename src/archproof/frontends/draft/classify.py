@@ -274,7 +274,16 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "rate_limit": (
         "rate limiting: a shared counter checked on every request",
-        r"rate[- ]?limit|throttl|\bquotas?\b|token\s+bucket|leaky\s+bucket|sliding\s+window",
+        r"rate[- ]?limit|throttl|\bquotas?\b|token\s+bucket|leaky\s+bucket|sliding\s+window"
+        # described, not named: a caller's allowance of calls, or what a caller may make in a
+        # window ("may make at most 600 calls a minute"), not what a site may receive
+        r"|\ballowances?\b(?=[^.\n]{0,200}\b(?:calls?|requests?)\b)"
+        r"|\b(?:calls?|requests?)\b[^.\n]{0,200}\ballowances?\b"
+        r"|\b(?:may|can|could)\s+(?:make|send|issue|place)\s+(?:at\s+most|no\s+more\s+than"
+        r"|up\s+to)\s+[\w.,]+\s+(?:\w+\s+)?(?:calls|requests)\s+(?:a|an|per|each)\s+"
+        r"(?:second|minute|hour|day)\b"
+        r"|\b(?:is|are)\s+allowed\s+(?:at\s+most|no\s+more\s+than|up\s+to)\s+[\w.,]+\s+"
+        r"(?:\w+\s+)?(?:calls|requests)\s+(?:a|an|per|each)\s+(?:second|minute|hour|day)\b",
     ),
     "notifications": (
         "notifications: send through providers from background jobs",
@@ -479,7 +488,7 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     if support and (not main or support[0].position < main[0].position - 25):
         lead = support[0]
         patterns = [lead, *main, *support[1:]]
-        if not main and not _opens(text, lead):
+        if not main and not _opens(text, lead) and not _asked(text, lead):
             # "Build a calendar service like Google Calendar … Reminders go out …": a
             # supporting block the task only reaches later serves the generic one
             crud = PatternMatch("crud", PATTERNS["crud"][0], _first_sentence(text), 0)
@@ -570,6 +579,22 @@ def _opens(text: str, block: PatternMatch) -> bool:
     """The block is named in the task's first sentence ("Design a notification service",
     "SMS login codes."), where a task says what the system is."""
     return block.position < len(_first_sentence(text)) + (len(text) - len(text.lstrip()))
+
+
+# A sentence that says what is to be built: "We need a shared gatekeeper that ...".
+_ASKING = re.compile(
+    r"(?:(?:so\s+)?(?:we|i)\s+(?:(?:really\s+)?(?:need|want)|are\s+looking\s+for|would\s+like)"
+    r"|(?:please\s+)?(?:design|build|create|make)|the\s+(?:task|job|goal)\s+is)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked(text: str, block: PatternMatch) -> bool:
+    """The block is matched in the sentence that says what to build, though not the first
+    one ("Our public interface is used by 40,000 partners. We need a shared gatekeeper ...:
+    has this partner used up its allowance yet?"): it is what the task asks for."""
+    start = max(text.rfind(end, 0, block.position) for end in (". ", "? ", "! ", "\n")) + 1
+    return _ASKING.match(text[start:].lstrip()) is not None
 
 
 # What ends a task's opening noun phrase: punctuation, or a word that starts a clause.
