@@ -174,10 +174,6 @@ XFAIL_RATES: dict[str, str] = {
     "carried by none; record_event carries 30/s (the 3k/s lookups / an assumed 100:1) into an "
     "hourly batch ranking, and create_update 9.26/s (an assumed one per daily active user) is "
     "crud over 'updates'; get_ranking carries the 3k lookups/s right",
-    "bikedocks-mixed": "drafted as ride hailing (update_location, request_ride, get_ride): no "
-    "unlock operation, so the stated 250k unlocks a day (2.89/s, 60/s at peak) are carried by "
-    "none, and no operation takes the stations' dock states (1,200 every 30 s, 40/s); the users "
-    "are '2' (from 'two riders'), so every operation runs near zero (0.0152/s at peak)",
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak)",

@@ -204,6 +204,16 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\b(?:webcams?|cameras?)\b[^.\n]{0,60}\b(?:snapshots?|screenshots?|frames?|photos?"
         r"|images?)\b[^.\n]{0,30}\bevery\b",
     ),
+    "rentals": (
+        "shared vehicles rented on the spot (bike-share docks, e-scooters): an unlock holds "
+        "one vehicle for one rider by a conditional update, a return frees it, docks or "
+        "vehicles report their state on a timer",
+        # a car shared on the street, not a car rental company's branches (a booking)
+        r"\b(?:e-?)?(?:bikes?|bicycles?|cycles?|scooters?|mopeds?)[- ]?(?:shar(?:e|ing)"
+        r"|hire|rentals?)\b|\bcars?[- ]?shar(?:e|ing)\b|\bdocking\s+stations?\b"
+        r"|\bunlock\w*\s+(?:(?:a|the|their|his|her|one)\s+)?(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b|\b(?:hire|rent)s?\s+(?:a|the)"
+        r"\s+(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b",
+    ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
         "and writes its bill, within the window the task gives",
@@ -388,6 +398,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     # jobs and consumers are the log's, not media, analytics, batch work or notifications
     # the purchases that earn points are the till's (not a crud over them nor a payment)
     "points": frozenset({"crud", "payments"}),
+    # the riders' unlocks are rentals, not ride hailing; the docks' reports its own
+    "rentals": frozenset({"rides", "crud", "telemetry", "booking", "analytics"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),

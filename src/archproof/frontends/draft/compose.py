@@ -91,6 +91,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "matching": ("Order",),  # grown by the orders placed (trades are fewer)
     "collab": ("DocumentOp",),
     "booking": ("Booking",),
+    "rentals": ("Rental",),  # grown by the rides the unlocks open, not the fleet's vehicles
     "file_sync": ("FileVersion",),
     "proximity": ("Place",),
     "webapp": ("Item",),

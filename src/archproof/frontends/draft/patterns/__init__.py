@@ -41,6 +41,7 @@ from archproof.frontends.draft.patterns.points import points
 from archproof.frontends.draft.patterns.poller import poller
 from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
+from archproof.frontends.draft.patterns.rentals import rentals
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
@@ -93,6 +94,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "match_state": match_state,
     "bill_run": bill_run,
     "live_captures": live_captures,
+    "rentals": rentals,
 }
 
 # Blocks that add steps to other blocks' operations run last.
