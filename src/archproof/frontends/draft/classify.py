@@ -214,6 +214,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\bunlock\w*\s+(?:(?:a|the|their|his|her|one)\s+)?(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b|\b(?:hire|rent)s?\s+(?:a|the)"
         r"\s+(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b",
     ),
+    "donations": (
+        "donations (a charity's donation page, a fundraiser, pledges): each donation charged "
+        "once through the card provider, a running total kept by a worker for viewers",
+        r"\bdonat(?:e|es|ed|ing|ions?|ors?)\b|\bfund[- ]?rais\w*|\btelethons?\b"
+        # money pledged, not a pledge of privacy
+        r"|\bpledg(?:e|es|ed|ing)\b(?=[^\n]{0,300}?\b(?:money|cards?|amounts?|raised|totals?"
+        r"|donat\w*|charit\w*)\b)",
+    ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
         "and writes its bill, within the window the task gives",
@@ -400,6 +408,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "points": frozenset({"crud", "payments"}),
     # the riders' unlocks are rentals, not ride hailing; the docks' reports its own
     "rentals": frozenset({"rides", "crud", "telemetry", "booking", "analytics"}),
+    # the donation is the payment, named for it
+    "donations": frozenset({"payments", "crud"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),

@@ -17,6 +17,7 @@ from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
 from archproof.frontends.draft.patterns.deploy import deploy
+from archproof.frontends.draft.patterns.donations import donations
 from archproof.frontends.draft.patterns.filesync import file_sync
 from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
@@ -95,6 +96,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "bill_run": bill_run,
     "live_captures": live_captures,
     "rentals": rentals,
+    "donations": donations,
 }
 
 # Blocks that add steps to other blocks' operations run last.
