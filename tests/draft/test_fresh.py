@@ -113,9 +113,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     # fresh9's first run (keys in ff3212f, gamestate-rambling's inputs' op words fixed in 3b8e87a)
     # fresh10's first run (keys in 0108ac0)
     # fresh11's first run (keys in 00b8e98, two key subjects fixed in 26fd727)
-    "faretaps-nonnative": "classified crud over taps (create_tap, get_tap, list_taps): no queue "
-    "and no worker; the gates' offline decisions and later upload are not drafted, and nothing "
-    "pairs a tap-in with its tap-out, prices the trip or debits the card once",
 }
 XFAIL_CLEAN: dict[str, str] = {
     # fresh8's first run (keys in 91c4912); msgqueue-bullets' (its messages, 2 KB on
@@ -175,9 +172,8 @@ XFAIL_RATES: dict[str, str] = {
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak)",
-    "faretaps-nonnative": "create_tap avg 600/s: the stated 1,800/s at peak / an assumed 3x, "
-    "not the 4 million taps a day (46.3/s), read without its period (see XFAIL_NUMBERS); "
-    "get_tap reads 14,400/s at peak from an assumed 10:1",
+    "faretaps-nonnative": "upload_taps avg 600/s: the stated 1,800/s at peak / an assumed 3x, "
+    "not the 4 million taps a day (46.3/s), read without its period (see XFAIL_NUMBERS)",
     "telethon-rambling": "create_donation carries the 2,000 donations a day (0.0231/s) but at "
     "an assumed 3x peak (0.0694/s), not the telethon's stated 150/s: 'plan for 150 a second "
     "this time' is read as an average with the subject 'plan' (see XFAIL_NUMBERS)",

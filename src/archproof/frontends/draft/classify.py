@@ -222,6 +222,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\bpledg(?:e|es|ed|ing)\b(?=[^\n]{0,300}?\b(?:money|cards?|amounts?|raised|totals?"
         r"|donat\w*|charit\w*)\b)",
     ),
+    "transit_fares": (
+        "transit fares (a travel card tapped at gates, readers, validators): the gate decides "
+        "by itself, taps are uploaded to a queue and workers price and charge each trip once",
+        r"\b(?:travel|transit|metro|subway|fare|smart|transport|stored[- ]value)\s+cards?\b"
+        r"|\b(?:fare|ticket)\s+(?:gates?|barriers?|validators?|collection)\b|\bturnstiles?\b"
+        r"|\btap(?:s|ped|ping)?\b[^.\n]{0,60}\b(?:on|at)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}"
+        r"(?:gates?|readers?|validators?|barriers?)\b|\btap[- ](?:ins?|outs?)\b",
+    ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
         "and writes its bill, within the window the task gives",
@@ -410,6 +418,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "rentals": frozenset({"rides", "crud", "telemetry", "booking", "analytics"}),
     # the donation is the payment, named for it
     "donations": frozenset({"payments", "crud"}),
+    # the taps and trips are its own, the card's balance not a card payment
+    "transit_fares": frozenset({"crud", "payments", "rides", "telemetry", "analytics"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),

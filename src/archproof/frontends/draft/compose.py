@@ -92,6 +92,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "collab": ("DocumentOp",),
     "booking": ("Booking",),
     "rentals": ("Rental",),  # grown by the rides the unlocks open, not the fleet's vehicles
+    "transit_fares": ("Tap",),  # a row per tap uploaded (trips are about half as many)
     "file_sync": ("FileVersion",),
     "proximity": ("Place",),
     "webapp": ("Item",),

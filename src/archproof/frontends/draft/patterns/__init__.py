@@ -49,6 +49,7 @@ from archproof.frontends.draft.patterns.search import search
 from archproof.frontends.draft.patterns.signalling import signalling
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.telemetry import telemetry
+from archproof.frontends.draft.patterns.transit_fares import transit_fares
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
 from archproof.frontends.draft.patterns.webhooks import webhooks
@@ -97,6 +98,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "live_captures": live_captures,
     "rentals": rentals,
     "donations": donations,
+    "transit_fares": transit_fares,
 }
 
 # Blocks that add steps to other blocks' operations run last.
