@@ -165,10 +165,6 @@ XFAIL_RATES: dict[str, str] = {
     "not an allowance dropped from the load, and the stated 20,000 calls/s on average are "
     "carried by none; the stated 90,000/s peak becomes a 9000x peak factor written at the bound "
     "of 1000",
-    "standings-terse": "no score-update operation: the 12k score updates/s (40k/s at peak) are "
-    "carried by none; record_event carries 30/s (the 3k/s lookups / an assumed 100:1) into an "
-    "hourly batch ranking, and create_update 9.26/s (an assumed one per daily active user) is "
-    "crud over 'updates'; get_ranking carries the 3k lookups/s right",
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak)",

@@ -188,7 +188,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
         r"\branks?\b|\brankings?\b|\btop[- ]?k\b|\btop\s+(?:\d+|ten|twenty|fifty|hundred)\b"
-        r"|trending|leader[- ]?board|best[- ]?sellers?|most\s+(?:played|popular|viewed|sold)",
+        r"|trending|leader[- ]?board|best[- ]?sellers?|most\s+(?:played|popular|viewed|sold)"
+        r"|\bstandings\b|\bleague\s+tables?\b",
     ),
     "shortener": (
         "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
@@ -393,7 +394,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "proximity": frozenset({"crud", "rides", "search"}),
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
-    "ranking": frozenset({"feed"}),
+    # a board's lookups are its rank reads ("Position lookups ~3k/s"), not a CRUD of its own
+    "ranking": frozenset({"feed", "crud"}),
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),

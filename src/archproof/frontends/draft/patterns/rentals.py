@@ -23,9 +23,9 @@ from archproof.frontends.draft.patterns.common import (
     no_generic_reads,
     rate_about,
     stated_average,
+    stated_peak,
 )
 from archproof.frontends.draft.plan import OpSpec
-from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.sizing import per_s
 from archproof.frontends.draft.text import singular
 from archproof.model import Principle
@@ -183,22 +183,10 @@ def _unlock_rate(ctx: Ctx) -> tuple[Fraction, str, Fraction | None, str | None]:
         rate, note = stated_average(ctx, said)
         return rate, note, said.per_second, f'from the task: "{said.describe()}"'
     rate, note = stated_average(ctx, said)
-    top = _stated_peak(ctx, said)
+    top = stated_peak(ctx, said)
     if top is None or top.per_second is None:
         return rate, note, None, None
     return rate, note, top.per_second, f'from the task: "{top.describe()}"'
-
-
-def _stated_peak(ctx: Ctx, said: Quantity) -> Quantity | None:
-    """The peak the task states for the same thing as `said`."""
-    return next(
-        (
-            q
-            for q in ctx.load.extracted.reading.placed
-            if q.peak and q.per_second is not None and q.subject == said.subject
-        ),
-        None,
-    )
 
 
 def _reports(ctx: Ctx, noun: str) -> None:
