@@ -160,11 +160,6 @@ XFAIL_RATES: dict[str, str] = {
     "coursesignup-mixed": "one 'run' operation at an assumed 1,000/s: no add operation, the 250 "
     "adds/s of the rush (30k students x 5 adds in 10 min) are carried by none",
     # fresh11's first run (keys in 00b8e98, two key subjects fixed in 26fd727)
-    "gatekeeper-words": "check_limit avg 10/s, peak 10,000/s: each partner's 600 calls a minute "
-    "(10/s) is read without its per (see XFAIL_NUMBERS), so it is the whole system's average, "
-    "not an allowance dropped from the load, and the stated 20,000 calls/s on average are "
-    "carried by none; the stated 90,000/s peak becomes a 9000x peak factor written at the bound "
-    "of 1000",
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak)",
