@@ -382,3 +382,11 @@ def test_live_standings_are_a_sorted_set_updated_by_every_score(
     assert float(submit.average) == pytest.approx(avg, rel=0.01)
     assert float(submit.peak) == pytest.approx(peak, rel=0.01)
     assert float(model.rate(_op(d, "rank", "position")).average) == pytest.approx(reads, rel=0.01)
+
+
+def test_a_live_boards_storage_grows_by_the_scores_it_writes() -> None:
+    """Each score is inserted into the database (submit_score's call), so the rows that grow
+    are Score rows, not the Ranking the board reads."""
+    d = _draft(STANDINGS[0][0])
+    storage = d.decision("storage")
+    assert storage is not None and "new Score rows" in storage.because, storage
