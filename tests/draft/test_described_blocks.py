@@ -390,3 +390,16 @@ def test_a_live_boards_storage_grows_by_the_scores_it_writes() -> None:
     d = _draft(STANDINGS[0][0])
     storage = d.decision("storage")
     assert storage is not None and "new Score rows" in storage.because, storage
+
+
+def test_unlocks_are_not_the_fleets_reports() -> None:
+    """With no unlock rate stated, the unlocks took the main write load, which was the
+    scooters' reports (10,000 every 10 s = 1,000/s): 1,000 unlocks a second."""
+    d = _draft(
+        "Design a scooter sharing app: 10,000 scooters, each one reports its GPS position every "
+        "10 seconds."
+    )
+    model = lower(d.design)
+    assert float(model.rate(_op(d, "report")).average) == pytest.approx(1_000)
+    # a few rides per scooter a day (assumed), far below one per report
+    assert float(model.rate(_op(d, "unlock")).average) < 10

@@ -18,11 +18,14 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.entities import Template
 from archproof.frontends.draft.fleet import reporting_fleet
+from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import (
     READS,
+    WRITES,
     no_generic_reads,
     rate_about,
     stated_average,
+    stated_count,
     stated_peak,
 )
 from archproof.frontends.draft.plan import OpSpec
@@ -36,6 +39,8 @@ _VEHICLE = re.compile(r"\b(?:e-?)?(bikes?|bicycles?|scooters?|cars?|mopeds?)\b",
 # The rate of unlocks: its subject's head, or the verb of its clause.
 _UNLOCKS = frozenset({"unlock", "rental", "hire", "ride", "rent", "trip", "checkout"})
 _UNLOCK_VERBS = r"unlock|hire|rent|check\s*out"
+# Assumed when the task states no unlocks: a shared vehicle is ridden a few times a day.
+RIDES_PER_VEHICLE = 5
 # Assumed when the task states no availability reads: riders look a few times per unlock.
 LOOKS_PER_UNLOCK = 5
 
@@ -76,7 +81,7 @@ def rentals(ctx: Ctx) -> None:
             note="one ride: opened by the unlock, closed by the return",
         ),
     )
-    unlocks, unlock_note, peak, peak_note = _unlock_rate(ctx)
+    unlocks, unlock_note, peak, peak_note = _unlock_rate(ctx, noun)
     unlock = ctx.op(
         OpSpec(
             id=f"unlock_{noun}",
@@ -173,10 +178,24 @@ def rentals(ctx: Ctx) -> None:
     ctx.ledger.ask(f"What happens when the {noun}'s lock does not release after the unlock?")
 
 
-def _unlock_rate(ctx: Ctx) -> tuple[Fraction, str, Fraction | None, str | None]:
+def _unlock_rate(ctx: Ctx, noun: str) -> tuple[Fraction, str, Fraction | None, str | None]:
     """The unlocks' average and, when the task states one of its own, their peak ("Unlocks:
-    ~250k/day avg, 60/s at the evening peak"); else the main write load."""
+    ~250k/day avg, 60/s at the evening peak"); else the main write load, unless that is the
+    fleet's reports (then a few rides per vehicle a day, assumed)."""
     said = rate_about(ctx, _UNLOCKS, _UNLOCK_VERBS)
+    fleet = reporting_fleet(ctx.load.extracted.reading)
+    if said is None and fleet is not None:
+        vehicles = stated_count(ctx, frozenset({noun})) or fleet.devices
+        rate, note = ctx.rate(
+            _UNLOCKS,
+            WRITES,
+            vehicles.value * RIDES_PER_VEHICLE / DAY,
+            "unlocks",
+            f'"{vehicles.text}" × {RIDES_PER_VEHICLE} rides a day each',
+            "rentals-unlocks",
+            f"How many unlocks a day (and at the peak)? (assumed {RIDES_PER_VEHICLE} per {noun})",
+        )
+        return rate, note, None, None
     if said is None:
         return ctx.load.writes, "the main write load", None, None
     if said.peak:
