@@ -135,6 +135,21 @@ def test_billions_and_bytes_are_told_apart() -> None:
     assert size is not None and size.value == 500
 
 
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        # fresh10's tiny codes: "4B bounces/month" drafted an item size of 4 bytes beside the
+        # number reader's 4 billion bounces a month ('bounces' is no noun the lexicon knows)
+        ("4B bounces/month, peak 6x avg.", Fraction(4 * 10**9, MONTH)),
+        ("The sensors send 6B pings a day.", Fraction(6 * 10**9, DAY)),
+    ],
+)
+def test_a_b_before_a_counted_word_is_a_billion_not_bytes(text: str, rate: Fraction) -> None:
+    found = _x(text)
+    assert found.first("item_size") is None and found.first("storage") is None
+    assert any(f.kind == "rate" and f.value == rate for f in found.figures), found.figures
+
+
 def test_monthly_growth_compounds_to_a_yearly_figure() -> None:
     growth = _x("grows 10% per month").first("growth")
     assert growth is not None
@@ -236,6 +251,28 @@ def test_normalize_handles_other_keyboards() -> None:
         ),
         ("Implement a class for an LRU cache with O(1) get and put", "coding", "crud"),
         ("Design the authorization layer for our APIs", "system", "auth"),
+        # a graph search asked in other words: "how many hops between account A and B" over
+        # "the follower graph" drafted a news feed (the word 'follower')
+        (
+            "Given the follower graph of 500 million accounts, answer how many hops between "
+            "account A and account B, up to 3 hops; 10k queries a second.",
+            "system",
+            "graph",
+        ),
+        (
+            "Find the distance in the friendship graph between two members (at most 4 "
+            "steps apart), 2k lookups per second.",
+            "system",
+            "graph",
+        ),
+        # a typeahead's "10 most popular completions" are its suggestions (precomputed per
+        # prefix), not a leaderboard's sorted set updated on each score
+        (
+            "As users type in the search box we want to suggest the 10 most popular "
+            "completions; 5 billion searches a day.",
+            "system",
+            "search",
+        ),
         # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
         # "peaking-system" with 133 database shards
         (
@@ -263,6 +300,9 @@ def test_classification(text: str, kind: str, primary: str) -> None:
         ("A new comment should show up for other readers within 5 seconds.", "freshness", 5),
         ("After a publish, the metadata must be fresh everywhere within 60 s.", "freshness", 60),
         ("A scan must be visible within 1 min.", "freshness", 60),
+        # the monitoring try: an alert's delay after a breach was create_rule's p99 target
+        ("Alerts must fire within 1 minute of a threshold breach.", "freshness", 60),
+        ("The rule is triggered within 30 seconds of the price crossing it.", "freshness", 30),
         ("Spam check is an outside API that takes about 300 ms.", "third_party_time", 0.3),
         ("SMS via external provider, ~2 s to deliver.", "third_party_time", 2),
     ],
@@ -343,6 +383,9 @@ def test_each_after_a_rate_is_per_person(text: str, per_user: bool) -> None:
         # fresh8 dating: 'in evening the swipes are 3 time the average' was an assumed 3x
         ("Riders book 50,000 trips a day, and in the evening trips are 4 times the average.", 4),
         ("Shoppers place 8,000 orders a day; on Sundays orders run 2 time the normal.", 2),
+        # fresh11 help desk: 'Monday mornings run at 3x the daily average' was an assumed 3x
+        ("The shop takes 5,000 orders a day; Friday evenings run at 4x the daily average.", 4),
+        ("Support gets 900 chats a day. Lunch hours run at 2x the hourly average.", 2),
         # a multiple of another figure is no peak over the average
         ("Reads are 10 times the writes, 5,000 writes a day.", None),
     ],
@@ -362,6 +405,26 @@ def test_n_times_more_than_average_is_a_stated_peak_factor() -> None:
     found = _x("Riders book 50,000 trips a day; on Fridays trips are 5 time more than average.")
     peak = found.first("peak_factor")
     assert peak is not None and peak.value == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        # fresh11's gatekeeper: 'A partner may make at most six hundred calls a minute' was
+        # the system's average (10/s), so the stated 20,000 calls a second were carried by none
+        (
+            "A tenant may upload at most one hundred files an hour. In total the service "
+            "takes about fifty uploads a second.",
+            50,
+        ),
+        (
+            "A driver can accept at most 30 rides an hour; the city books 2,000 rides a minute.",
+            Fraction(2000, 60),
+        ),
+    ],
+)
+def test_a_cap_on_what_each_one_may_do_is_no_load(text: str, per_second: Fraction) -> None:
+    assert [f.value for f in _x(text).all("rate")] == [per_second]
 
 
 def test_a_fleets_count_is_in_the_clause_of_its_period() -> None:
@@ -489,3 +552,49 @@ def test_an_average_of_another_figure_makes_no_p50_target() -> None:
     # an average said of the latency itself is still a p50 target
     said = _x("The average response time must be under 200 ms.").first("latency")
     assert said is not None and said.percentile == "p50"
+
+
+def test_a_ranking_asked_first_keeps_its_block_beside_a_search() -> None:
+    found = classify(
+        normalize(
+            "Design a best-seller ranking of books, refreshed hourly, from 1 billion sales a "
+            "month; shoppers can also search the catalog."
+        )
+    )
+    assert found.primary == "ranking" and found.has("ranking")
+
+
+def test_a_typeahead_has_no_ranking_block() -> None:
+    found = classify(
+        normalize(
+            "As users type in the search box we want to suggest the 10 most popular "
+            "completions; 5 billion searches a day."
+        )
+    )
+    assert not found.has("ranking"), found.patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the typeahead try: "6 suggestion requests as the user types" was 6 requests a
+        # second ("a" + "s") per user, 60k/s for an assumed 10k DAU
+        "Each search causes about 6 suggestion requests as the user types.",
+        "We expect 40 lookups ad hoc from the ops team.",
+    ],
+)
+def test_a_word_that_starts_with_a_is_no_per_unit(text: str) -> None:
+    assert _x(text).first("rate") is None, _x(text).figures
+
+
+@pytest.mark.parametrize(
+    ("text", "per_second"),
+    [
+        ("The API takes 300 requests a second.", 300),
+        ("The API takes 300 requests/s.", 300),
+        ("The API takes 300 requests per sec.", 300),
+    ],
+)
+def test_a_rate_unit_after_a_or_per(text: str, per_second: int) -> None:
+    rate = _x(text).first("rate")
+    assert rate is not None and rate.value == per_second

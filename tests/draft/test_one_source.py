@@ -366,3 +366,50 @@ def test_no_read_figure_when_no_operation_reads_by_it(task: str) -> None:
     names = {r.name for r in drafted.requirements}
     assert "reads" not in names and "reads per write" not in names, names
     assert not any("read:write" in q for q in drafted.open_questions)
+
+
+def test_a_typical_size_sizes_storage_not_the_ceiling() -> None:
+    # the key-value try: "Values are up to 10 KB, typically 1 KB; 2 billion keys" sized
+    # 20TB (the ceiling x the keys), not the 2TB the typical value gives
+    drafted = draft(
+        "Design a distributed key-value store. Values are up to 10 KB, typically 1 KB; we "
+        "expect 2 billion keys. Clients do 300k gets per second and 50k puts per second."
+    )
+    listed = {(r.name, r.value) for r in drafted.requirements}
+    assert ("item size", "1KB") in listed and ("largest item size", "10KB") in listed, listed
+    assert "2TB" in drafted.yaml and "20TB" not in drafted.yaml
+
+
+def test_metrics_are_taken_in_once_and_dashboards_read_at_the_stated_rate() -> None:
+    # the monitoring try: the 500 dashboard queries a second were the alert matcher's
+    # "events" (ingest_event), the dashboards were read at an assumed 1/s; counting the
+    # metrics as events instead, they were taken in twice (track_event and ingest_event)
+    drafted = draft(
+        "Our monitoring system ingests metrics from 50,000 hosts; each host sends 200 "
+        "metrics every 10 seconds. Dashboards query the last hour of data at about 500 "
+        "queries per second. Alerts must fire within 1 minute of a threshold breach."
+    )
+    model = run(drafted.design, passes=("lower",)).get(QueueingModel)
+    assert model is not None
+    sync = {op.id: model.rate(op.id).average for op in drafted.design.operations if op.sync}
+    intake = [op for op, rate in sync.items() if rate == pytest.approx(1_000_000)]
+    assert len(intake) == 1, sync
+    assert sync["get_stats"] == pytest.approx(500), sync
+    jobs = {op.id: op.consumes for op in drafted.design.operations if op.consumes}
+    assert jobs.get("match_event") == jobs.get("aggregate_events") is not None, jobs
+    listed = {(r.name, r.value) for r in drafted.requirements}
+    assert ("dashboard queries", "500/s") in listed and "reads" not in dict(listed), listed
+
+
+def test_a_rollup_grows_by_its_upserts_not_by_every_event() -> None:
+    # "16.7k/s new SingerCountRollup rows ≈ 263TB", "182TB" of ad rollups: one rollup row
+    # per counted event, though the aggregator upserts one row per key and minute for about
+    # 100 events (its own db write, p = 1/100); the raw events are the archive's
+    drafted = draft(
+        "Design an ad click aggregator: 10 billion clicks a day, advertisers read reports of "
+        "clicks per campaign per minute, 1M report reads a day. Keep 2 years."
+    )
+    (growth,) = [e.growth for e in drafted.design.entities if e.id == "AdCountRollup"]
+    assert growth is not None
+    assert float(growth.per_second) == pytest.approx(1e10 / 86400 / 100, rel=0.01)
+    assert "7.3TB" in drafted.yaml and "182TB" not in drafted.yaml

@@ -169,7 +169,7 @@ def tables(result: CapacityResult) -> list[Table]:
             )
     out.append(
         rows.table(
-            f"Load and utilization at peak (peak factor {sig(result.peak_factor, 6)})",
+            f"Load and utilization at peak (peak factor {sig(result.peak_factor)})",
             (
                 "component",
                 "kind",

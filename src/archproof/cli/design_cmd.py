@@ -289,7 +289,7 @@ def summary_figures(drafted: Draft, analysis: Any) -> list[tuple[str, str]]:
         o.rate.average for o in sync if design.operation(o.id).arrivals == "flat" and o not in burst
     )
     diurnal = total_average - flat - sum(o.rate.average for o in burst)
-    how = f"average {per_s(diurnal)} × peak factor {sig(model.peak_factor, 6)}"
+    how = f"average {per_s(diurnal)} × peak factor {sig(model.peak_factor)}"
     if flat:  # work on a timer (devices reporting) peaks at its average
         how += f" + {per_s(flat)} flat, on a timer"
     if burst:  # a stated burst is that operation's own peak
@@ -349,7 +349,7 @@ def _lowered_lines(result: object) -> list[str] | None:
         return None
     return [
         f"{len(result.operations)} operations over {len(result.pools)} server pools; "
-        f"peak factor {sig(result.peak_factor, 6)}"
+        f"peak factor {sig(result.peak_factor)}"
     ]
 
 

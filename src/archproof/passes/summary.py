@@ -44,7 +44,7 @@ class Summary:
                 # 0.255/s as 0.3/s, whose product is not 0.8
                 f"{rate(float(self.peak_rps))} = {rate(float(self.average_rps))}"
                 " average "
-                f"× peak factor {sig(float(self.peak_factor), 6)}",
+                f"× peak factor {sig(float(self.peak_factor))}",
             ),
         ]
 

@@ -180,7 +180,7 @@ def scalability(report: Report) -> tuple[tuple[Block, ...], tuple[Section, ...]]
     if cap is None:
         return (Note(NOT_RUN_CAPACITY),), ()
     intro = Para(
-        f"All figures at the design's peak load (peak factor {sig(cap.peak_factor, 6)}× the "
+        f"All figures at the design's peak load (peak factor {sig(cap.peak_factor)}× the "
         "average); each traces to a formula: archproof analyze --format json shows it."
     )
     children: tuple[Section, ...] = (

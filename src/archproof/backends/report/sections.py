@@ -243,7 +243,7 @@ def _problem(report: Report) -> Section:
     ):
         if value is not None:
             facts.append((label, str(value)))
-    facts.append(("Peak factor", f"{sig(float(load.peak_factor), 6)}× the average"))
+    facts.append(("Peak factor", f"{sig(float(load.peak_factor))}× the average"))
     if load.growth_per_year is not None:
         facts.append(("Growth", f"{load.growth_per_year} per year"))
     if req.data.total is not None:

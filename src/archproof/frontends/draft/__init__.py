@@ -274,7 +274,7 @@ def _figures(ctx: Ctx) -> None:
     def peak(rate: Fraction) -> str:
         return per_s(float(at_peak(rate, ctx.load.peak_factor)))
 
-    factor = sig(float(ctx.load.peak_factor), 6)
+    factor = sig(float(ctx.load.peak_factor))
     burst = [op for op in sync if op.peak is not None]
     flat = sum(
         (averages.get(op.id, Fraction(0)) for op in sync if op.flat and op.peak is None),

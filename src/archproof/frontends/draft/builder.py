@@ -23,6 +23,7 @@ from archproof.frontends.draft.plan import (
 )
 from archproof.frontends.draft.sizing import ROLE_KIND, rate_text, tech_for
 from archproof.model import Principle
+from archproof.numbers import sig
 
 _RECOVERY: dict[str, str] = {
     "db": "point-in-time recovery: continuous WAL archiving and daily base backups; "
@@ -80,10 +81,19 @@ class Ctx:
     # the operation whose rate grows the main entity, when not the primary write (a
     # scheduler's runs: a job is registered once, a run row is written every time it runs)
     growth_write: str | None = None
+    # new rows of the main entity per main write, and why (a rollup gathers many events)
+    rows_per_write: Fraction = Fraction(1)
+    rows_per_write_note: str = ""
     primary_read: str | None = None
     event_rate: Fraction | None = None
     event_note: str = ""
     storage_total: str | None = None
+    # The size of one uploaded file the media block sizes by (stated, else assumed once, in
+    # `scaling.media_delivery`): its egress and its objects in storage read the same one.
+    media_size: tuple[Fraction, str] | None = None
+    # What one download returns of a file: all of it, or a video's segment (6 s of a
+    # 10-minute video, when downloads are counted per segment), with how it was reached.
+    download_share: tuple[Fraction, str] | None = None
     # how the total was made, when it is more than the storage decision's rows
     storage_total_note: str | None = None
     # The horizon storage was sized for when the task states no retention: written as the
@@ -238,7 +248,7 @@ class Ctx:
             self.ledger.extracted(name, stated_rate(fig), fig.quote)
             note = f'from the task: "{fig.quote}"'
             if fig.peak:
-                note += f" ÷ peak factor {self.load.peak_factor}"
+                note += f" ÷ peak factor {sig(float(self.load.peak_factor))}"
             return value, note
         value = fallback() if callable(fallback) else fallback
         value = value if value > 0 else Fraction(1, 86_400)

@@ -18,6 +18,18 @@ from archproof.frontends.draft.quantities import Reading
 from archproof.frontends.draft.text import singular
 from archproof.frontends.draft.things import main_thing, thing_counted
 
+# Who follows people, not things: a feed's follows ("follow other users", "follow creators").
+_PEOPLE = (
+    r"users?|people|persons?|accounts?|friends?|creators?|authors?|artists?|celebrit\w+"
+    r"|others?|them|him|her|me|us|you|influencers?|members?|each"
+)
+# The thing followed, its noun the group: "fans follow live games", "following that game".
+FOLLOWED = (
+    # "a flight-following app" follows flights, not the app
+    r"(?<!-)\b(?:follow(?:s|ed|ing)?|subscrib\w*\s+to)\s+(?:(?:that|the|this|each|every|a|an|their"
+    rf"|its|live|\d+)\s+)*(?!(?:{_PEOPLE})\b)([a-z]+)\b"
+)
+
 # Pattern id → (description, trigger regex). Order breaks ties at the same position.
 PATTERNS: dict[str, tuple[str, str]] = {
     "id_generator": (
@@ -70,7 +82,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "aggregation workers, raw events archived",
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
-        r"|\b[a-z]+\s+counters?\b|\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b",
+        r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b"
+        # votes cast to be counted: results, totals or a winner come of them
+        r"|\bvot(?:e|es|ing)\b(?=[^\n]{0,300}?\b(?:results?|tall(?:y|ies)|totals?|winners?"
+        r"|counted)\b)",
     ),
     "finance": (
         "account aggregation: scheduled sync from bank APIs, categorization, budgets, alerts",
@@ -80,7 +95,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "graph": (
         "social-graph search: adjacency lists sharded by person, BFS by a lookup service",
         r"social[- ]graph|shortest\s+path|people\s+you\s+may\s+know|how\s+are\s+two\s+\w+"
-        r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?",
+        r"\s+connected|degrees?\s+of\s+separation|friends?\s+of\s+friends?"
+        # "how many hops between A and B over the follower graph", "the distance in the
+        # friendship graph between two members"
+        r"|\b(?:follower|following|friend(?:ship)?|connection|social)s?\s+graph\b"
+        r"|\bhops?\s+(?:between|from|away)\b",
     ),
     "webhooks": (
         "webhook delivery: events POSTed to the endpoints subscribers register, at least "
@@ -109,6 +128,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "collab": (
         "collaborative editing: sessions per document, an operation log, OT/CRDT merge",
         r"collaborative|google\s+docs|co-?edit|whiteboard|edit\s+(?:one|the\s+same)\s+document",
+    ),
+    "auction": (
+        "auctions: a bid accepted only if it beats the current price (one conditional update "
+        "of the auction), auctions closed at their end by a worker",
+        # auctions people bid in, not "auction-style pricing" alone: bids or a winner
+        r"\bauctions?\b(?=[^\n]*?\b(?:bid\w*|highest|winners?|wins?)\b)"
+        r"|\b(?:place|places|placing)\s+(?:\w+\s+){0,2}bids?\b|\bhighest\s+bid(?:der)?s?\b",
     ),
     "booking": (
         "booking: inventory held then sold by conditional updates, never twice; a waiting "
@@ -182,8 +208,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "web crawler: URL frontier, polite fetch workers, page bodies in an object store",
         r"\bcrawl|\bweb\s+spider|\bscraper\b"
         # a crawler described, not named: "visits pages across the public web"
-        r"|\b(?:visit|fetch|download)\w*\s+(?:\w+\s+){0,3}?(?:web\s+)?pages\s+(?:across|on|from|of)"
-        r"\s+(?:the\s+)?(?:public\s+|whole\s+|open\s+)?(?:web|internet)\b",
+        # ("downloads pages from across the internet", "goes through pages on the open web")
+        r"|\b(?:visit|fetch|download|retriev|scan|go(?:es)?\s+through|walk\w*\s+through)\w*\s+"
+        r"(?:\w+\s+){0,3}?(?:web\s?)?(?:pages|sites|websites)\s+(?:(?:across|on|from|of|over"
+        r"|throughout)\s+){1,2}(?:the\s+|all\s+(?:of\s+)?the\s+)?(?:public\s+|whole\s+|open"
+        r"\s+|entire\s+)?(?:web|internet)\b",
     ),
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
@@ -262,6 +291,15 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|clone)\b|\bevent[- ]streaming\s+platform\b|\b(?:distributed|replicated|partitioned"
         r"|append[- ]only)\s+(?:commit\s+)?logs?\b(?!\s+lines?)",
     ),
+    "live_updates": (
+        "live updates pushed to the followers of a thing (a game's score, a flight's "
+        "position): updates taken in and kept, fanned out by workers to the followers' open "
+        "connections, the live state read from a cache",
+        # a thing followed (not people: a feed), whose updates must reach its followers
+        FOLLOWED + r"(?=[^\n]*?\b(?:updates?|tall(?:y|ies)|scores?|positions?)\b[^.\n]{0,160}?"
+        r"\b(?:reach\w*|push\w*|sent\s+to|delivered\s+to)\s+(?:\w+\s+){0,4}?(?:every\w*|all"
+        r"|followers?|fans?|subscribers?)\b)",
+    ),
     "messaging": (
         "real-time messaging: persist, then deliver to connected clients",
         # a text message is an SMS (notifications), not a conversation
@@ -329,7 +367,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\blog[- ]?in\b|\blogins?\b|\bsign[- ]?in\b|password|\bsessions?\b"
         # an account's sign-up, not signing up for a course, an event or a newsletter
         r"|(?<!course\s)(?<!class\s)(?<!event\s)(?<!newsletter\s)\bsign[- ]?ups?\b"
-        r"(?!\s+(?:for|to)\s+(?:a\s+|an\s+|the\s+)?(?:course|class|event|newsletter|waitlist))"
+        # (a sign-up for something else than an account or the product is a registration:
+        # "Swim-lesson sign-up for a city", "sign up for a course")
+        r"(?!\s+(?:for|to)\s+(?!(?:a\s+|an\s+|the\s+|our\s+|your\s+)?(?:new\s+|free\s+)?"
+        r"(?:accounts?|apps?|services?|sites?|websites?|platforms?|products?|free|it|them)\b))"
         # "sign-up opens at 9:00": a registration window, not accounts
         r"(?!\s+(?:opens?|closes?|windows?|periods?|deadlines?)\b)"
         # authentication, authorization, authn; not the authors of a blog
@@ -390,12 +431,17 @@ ABSORBS: dict[str, frozenset[str]] = {
     "collab": frozenset({"crud"}),
     "cache_service": frozenset({"crud", "search"}),
     "booking": frozenset({"crud", "search"}),
+    # the bids and auctions are its own rows, the closing its own job
+    "auction": frozenset({"crud", "batch", "scheduler"}),
     "webapp": frozenset({"crud", "media"}),
     "proximity": frozenset({"crud", "rides", "search"}),
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
     # a board's lookups are its rank reads ("Position lookups ~3k/s"), not a CRUD of its own
     "ranking": frozenset({"feed", "crud"}),
+    # a typeahead's "most popular completions" are its precomputed suggestions, not a
+    # leaderboard (only as the main job: a ranking with a search box keeps its ranking)
+    "search": frozenset({"ranking"}),
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),
@@ -403,6 +449,9 @@ ABSORBS: dict[str, frozenset[str]] = {
     "live_captures": frozenset({"crud", "media"}),
     # the run is the task's batch work
     "bill_run": frozenset({"batch"}),
+    # the followers are a thing's (a game's), not a feed's; the pushes are its own delivery,
+    # and a fleet of things reporting on a timer (flights) is its stream of updates
+    "live_updates": frozenset({"feed", "crud", "messaging", "notifications", "telemetry"}),
     # a match's saved stats are its result, not an analytics stream
     "match_state": frozenset({"crud", "analytics"}),
     "telemetry": frozenset({"crud", "analytics", "batch"}),
@@ -429,7 +478,7 @@ ABSORBS: dict[str, frozenset[str]] = {
 
 # Absorbers that drop the others only as the main job ("trending hashtags" is a ranking,
 # but a timeline that also shows trends keeps its feed).
-PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp"})
+PRIMARY_ONLY_ABSORBS = frozenset({"ranking", "poller", "stream_rules", "otp", "search"})
 
 # Blocks that are a system to build only as the main job: a message queue named later is
 # another system's plumbing ("fetched URLs go through a message queue"), not a second job.
@@ -504,8 +553,9 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
             words, money = MONEY_WORDS[pid]
             if re.search(money, text, re.IGNORECASE):
                 matches = list(re.finditer(words, text, re.IGNORECASE))
-        if matches and not any(_ruled_out(text, m) for m in matches):
-            found.append(PatternMatch(pid, description, matches[0].group(0), matches[0].start()))
+        asked = _asked_for(text, matches)
+        if asked:
+            found.append(PatternMatch(pid, description, asked[0].group(0), asked[0].start()))
     found = _bills_are_no_payments(text, found)
     fleet = reporting_fleet(reading) if reading is not None else None
     if fleet is not None:
@@ -543,7 +593,11 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
 
 # A block the task puts out of scope: "the backend that runs the matches, not matchmaking",
 # at the start of a clause (not a requirement in the negative: "must not charge twice").
-_NOT_BEFORE = re.compile(r"(?:^|[,;:(]|\b(?:and|but))\s*not\s+(?:(?:the|a|an|any|our)\s+)?$")
+# "no need for a feed", "we don't need search" alike.
+_NOT_BEFORE = re.compile(
+    r"(?:^|[,;:(]|\b(?:and|but))\s*(?:not|no\s+need\s+for|(?:we\s+)?(?:do|does)\s*(?:n't|not)"
+    r"\s+need)\s+(?:(?:the|a|an|any|our)\s+)?$"
+)
 # ... or says is done already: "matchmaking, that part is done", "checkout already exists".
 _DONE_AFTER = re.compile(
     r"^\w*(?:\s+(?:part|side|piece|bit|component|service|system))?(?:,?\s+(?:that|this|which"
@@ -555,10 +609,28 @@ _DONE_AFTER = re.compile(
 )
 
 
+def _asked_for(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The mentions that ask for a block. A block is dropped only when every mention of it
+    is ruled out (`_ruled_out`): "not the payments, that part is done ... buy coins with
+    payments" still asks for payments (one ruled-out mention once dropped the block). After
+    a ruling, only the same words ask again: the block's other cues read in its light ("not
+    matchmaking, that part is done ... Each match has 16 players" is a match's size, not a
+    matchmaker's)."""
+    ruled = [m for m in matches if _ruled_out(text, m)]
+    asked = [m for m in matches if m not in ruled]
+    if not ruled:
+        return asked
+    said = {word for m in ruled for word in _words(m.group(0))}
+    return [m for m in asked if _words(m.group(0)) & said]
+
+
+def _words(phrase: str) -> set[str]:
+    """A mention's content words, singular ("the payments" → {"payment"})."""
+    return {singular(w) for w in re.findall(r"[a-z]{4,}", phrase.lower())}
+
+
 def _ruled_out(text: str, match: re.Match[str]) -> bool:
-    """The task says the block is not wanted: not asked for, or done already. One such
-    mention drops the block, though its words come again ("not matchmaking, that part is
-    done ... Each match has 16 players" is a match's size, not a matchmaker's)."""
+    """The task says the block is not wanted here: not asked for, or done already."""
     before = text[max(0, match.start() - 30) : match.start()].lower()
     after = text[match.end() : match.end() + 60].lower()
     return _NOT_BEFORE.search(before) is not None or _DONE_AFTER.match(after) is not None

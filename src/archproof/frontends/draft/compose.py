@@ -62,6 +62,7 @@ from archproof.frontends.draft.sizing import (
     WAIT_ALLOWANCE,
     nodes_for,
     per_s,
+    rate_text,
 )
 from archproof.model import EntityField, Principle
 from archproof.model.replication import read_replicas_needed
@@ -111,6 +112,7 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "message_queue": ("Record",),
     "match_state": ("MatchResult",),
     "bill_run": ("Bill",),
+    "auction": ("Bid",),
 }
 
 
@@ -183,7 +185,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             "the primary serves peak reads and writes under 50% of one node; a cache is "
             "another stateful component with invalidation bugs, justified only by numbers "
@@ -208,7 +210,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             f"read replicas cover the reads "
             f"({needed} ≤ {MAX_READ_REPLICAS} followers); a cache is the next step, "
@@ -219,7 +221,7 @@ def _database(ctx: Ctx) -> None:
         ctx.decide(
             "cache",
             "Caching",
-            "no cache",
+            _no_cache(ctx),
             Principle.CA,
             # no count here: the replicas decision states it after the capacity check
             f"the reads need more than {MAX_READ_REPLICAS} followers, but none of them is a "
@@ -401,6 +403,17 @@ def _add_cache(ctx: Ctx, needed: int) -> None:
     )
 
 
+def _no_cache(ctx: Ctx) -> str:
+    """The caching decision's choice when the database gets no cache; a block's own store
+    in a cache technology (a leaderboard's sorted set) is named, or "no cache" would read
+    as a contradiction beside it."""
+    own = [c.id for c in ctx.comps.values() if c.role == "cache"]
+    if not own:
+        return "no cache"
+    named = ", ".join(f"'{c}'" for c in own)
+    return f"no cache in front of the database ({named} serves other reads, not the database's)"
+
+
 def _storage(ctx: Ctx) -> None:
     if ctx.stock is not None:
         _how, total = ctx.stock
@@ -438,14 +451,17 @@ def _storage(ctx: Ctx) -> None:
     # Sized with the growth as the YAML writes it (rounded to three digits), the rate the
     # capacity pass's storage table reads, so both print the same volume.
     writes = written_rate(writes)
-    entity.growth = writes
+    # rows the main entity gains a second: one per main write, or fewer when its rows
+    # gather writes (a rollup: one row per key and minute for many events)
+    grown = written_rate(writes * ctx.rows_per_write) if ctx.rows_per_write != 1 else writes
+    entity.growth = grown
     item = ctx.load.item_size
-    if item is not None and item <= 64_000 and entity.id != "Media":
+    if item is not None and item <= 64_000 and entity.id != "Media" and grown == writes:
         entity.row_size = str(Size(item))
     row_bytes = _row_bytes(ctx, entity)
     retention = retention_for_sizing(ctx.load, ctx.ledger)
     ctx.sizing_retention_s = retention
-    rows = writes * retention
+    rows = grown * retention
     total = rows * row_bytes
     entity.retention = str(Duration(retention))
     entity.retention_note = (
@@ -454,11 +470,13 @@ def _storage(ctx: Ctx) -> None:
     # In floats and through the report's formatter, as the storage table computes it
     # (rows = growth × retention, data = rows × row bytes), so a volume on a rounding
     # boundary (10.95 TB) reads the same in both.
-    volume = size_text(float(writes) * float(retention) * float(row_bytes)).replace(" ", "")
+    volume = size_text(float(grown) * float(retention) * float(row_bytes)).replace(" ", "")
     text = (
-        f"{per_s(float(writes))} new {entity.id} rows × {horizon_text(retention)} × "
+        f"{per_s(float(grown))} new {entity.id} rows × {horizon_text(retention)} × "
         f"{size3(row_bytes)} ≈ {volume}"
     )
+    if grown != writes:
+        text += f" ({ctx.rows_per_write_note})"
     storage_fig = ctx.load.storage
     if storage_fig is not None and storage_fig > total:
         text += f" (the task says {Size(storage_fig)} in total)"
@@ -469,10 +487,15 @@ def _storage(ctx: Ctx) -> None:
     ctx.storage_total = volume
     ctx.figures.append((f"row data ({horizon_text(retention)})", volume))
     objects = Fraction(0)  # bytes in the object store over the same horizon
+    uploads = _media_objects(ctx, entity, retention)
+    if uploads is not None:
+        objects += uploads[0]
     for blob in ctx.entities.values():
         # One object per main write, of the size the task states (blobs.blob_store): the
         # growth the storage table sizes the object store with, and the same volume here.
         if blob.stored_in != "blobs" or blob.growth is not None or blob.row_size is None:
+            continue
+        if blob.per_write == 0:  # a view of other objects' bytes (a video's segments)
             continue
         blob.growth = writes
         blob.retention, blob.retention_note = entity.retention, entity.retention_note
@@ -516,15 +539,8 @@ def _storage(ctx: Ctx) -> None:
             f"{text} ≤ 2 TB",
             entity.id,
         )
-    if "blobs" in ctx.comps and ctx.load.item_size and entity.id == "Media":
-        blob_total = writes * retention * ctx.load.item_size
-        objects += blob_total
-        ctx.ledger.derived(
-            "object storage",
-            size3(blob_total),
-            f"{per_s(float(writes))} uploads × {Size(ctx.load.item_size)} × "
-            f"{horizon_text(retention)}",
-        )
+    if uploads is not None:
+        ctx.ledger.derived("object storage", size3(uploads[0]), uploads[1])
     if objects and storage_fig is None:
         # "expected total stored size": the rows and the objects beside them (the questions
         # pass answers "how much data" with it; the rows alone said 35 GB for a video site)
@@ -532,6 +548,74 @@ def _storage(ctx: Ctx) -> None:
         ctx.storage_total_note = (
             f"derived: row data {volume} + objects {size3(objects)} ({horizon_text(retention)})"
         )
+
+
+# A rendition re-encodes the original at a lower resolution or bitrate (assumed): half its
+# size on average, when the task gives none.
+RENDITION_SHARE = Fraction(1, 2)
+
+
+def _media_objects(
+    ctx: Ctx, entity: EntitySpec, retention: Fraction
+) -> tuple[Fraction, str] | None:
+    """The media block's objects over the sizing horizon: each upload's original
+    (`MediaObject`, of the file size the egress is sized by: `Ctx.media_size`) and its
+    renditions (`Rendition`, `per_write` per upload, of a stated size, else an assumed
+    share of the original). Sized as entities, so the storage table prints the same
+    volumes; returns their bytes and how they were reached."""
+    upload = ctx.find_op("request_upload")
+    original = ctx.entities.get("MediaObject")
+    if ctx.media_size is None or upload is None or not upload.rate or original is None:
+        return None
+    size, source = ctx.media_size
+    uploads = written_rate(upload.rate)
+    parts = [(original, size, 1)]
+    original.row_size, original.row_size_note = str(Size(size)), source
+    original.growth_note = "one original per upload"
+    variant = ctx.entities.get("Rendition")
+    if variant is not None and variant.row_size is None:
+        share = size * RENDITION_SHARE
+        variant.row_size = str(Size(share))
+        rule = (
+            f"a rendition re-encodes the original ({Size(size)}) at a lower resolution or "
+            f"bitrate: {sig(float(RENDITION_SHARE) * 100)}% of its size on average"
+        )
+        variant.row_size_note = f"assumed: {rule}"
+        ctx.ledger.assumed(
+            "rendition size",
+            variant.row_size,
+            rule,
+            "rendition-size",
+            f"How large is one rendition (the resolution or bitrate ladder)? (assumed "
+            f"{variant.row_size}, half the original)",
+        )
+    if variant is not None and variant.row_size is not None:
+        parts.append((variant, parse_size(variant.row_size).bytes, variant.per_write))
+    segment = ctx.entities.get("Segment")
+    if segment is not None and ctx.download_share is not None:
+        # what one streaming request returns: sizes the egress, holds no objects of its own
+        share, what = ctx.download_share
+        segment.row_size = str(Size(size * share))
+        segment.row_size_note = f"{what} {Size(size)} video (assumed)"
+    total = Fraction(0)
+    for blob, each, per in parts:
+        blob.growth = uploads * per
+        blob.retention, blob.retention_note = entity.retention, entity.retention_note
+        volume = blob.growth * retention * each
+        total += volume
+        ctx.figures.append(
+            (
+                f"{blob.id} objects ({horizon_text(retention)})",
+                size_text(float(volume)).replace(" ", ""),
+            )
+        )
+    bytes_each = str(Size(size))
+    if len(parts) > 1:
+        _, each, per = parts[1]
+        bytes_each = f"({Size(size)} original + {per} renditions × {Size(each)})"
+    # written as the requirements write rates ("0.5/h uploads", not "0.000139/s")
+    how = f"{rate_text(uploads)} uploads × {bytes_each} × {horizon_text(retention)}"
+    return total, how
 
 
 def _entity_written_by(ctx: Ctx, pattern: str) -> EntitySpec | None:

@@ -48,13 +48,17 @@ _SECONDS = {
 }
 
 # (kind, regex over one sentence). The first match of a kind in a sentence is kept.
+# What a third party's quota counts ("limits us to 20k emails per second")
+_QUOTA_NOUNS = r"(?:requests?|calls?|messages?|sms|req|e-?mails?|texts?|push(?:es)?|notifications?)"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(regex, re.IGNORECASE))
     for kind, regex in (
         (
             "storage_scale",
             r"(?:won'?t|will\s+not|does\s*n[o']t|doesn'?t|cannot|can'?t)\s+fit\s+(?:on|in)\s+"
-            r"(?:one|a\s+single|a)\s+(?:machine|server|node|box|database)",
+            r"(?:one|a\s+single|a)\s+(?:machine|server|node|box|database)"
+            r"|\btoo\s+(?:big|large)\s+(?:for|to\s+fit\s+on)\s+(?:one|a\s+single|a)\s+"
+            r"(?:machine|server|node|box|database)",
         ),
         (
             "freshness",
@@ -108,15 +112,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "external_quota",
-            r"(?:allow|let)s?\s+(?:us\s+)?(?:to\s+)?(?:send\s+|make\s+)?(?:at\s+most\s+|only\s+)?"
-            r"\d[\d,.]*\s*[kKmM]?\s+(?:requests?|calls?|messages?|sms|req)\b"
+            r"(?:allow|let|limit)s?\s+(?:us\s+)?(?:to\s+)?(?:send\s+|make\s+)?"
+            r"(?:at\s+most\s+|only\s+)?\d[\d,.]*\s*[kKmM]?\s+" + _QUOTA_NOUNS + r"\b"
             r"|\bcaps?\s+us\s+at\s+\d|\bquota\s+of\s+\d|only\s+lets\s+us|politeness|robots\.txt"
             r"|no\s+more\s+than\s+\d+\s+requests?\s+per\s+second\s+per\s+(?:domain|host|site)",
         ),
     )
 )
 _RATE = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)\s+(?:requests?|calls?|messages?|sms|req)\s*"
+    r"(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)\s+" + _QUOTA_NOUNS + r"\s*"
     r"(?:/|per|a|an|each)\s*(s|sec|second|min|minute|h|hour|day)\b",
     re.IGNORECASE,
 )

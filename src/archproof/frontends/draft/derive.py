@@ -23,13 +23,14 @@ from fractions import Fraction
 
 from archproof.frontends.draft.extract import FROM_READER, PER_ITEM, Extracted, Figure
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
-from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS
+from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS, stated_as_ceiling
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
 from archproof.frontends.draft.quantities import Quantity, share_within
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
 from archproof.model.requirements import at_peak
+from archproof.numbers import factor as times_text
 from archproof.numbers import sig
 from archproof.units import Count, Duration, Percent, Size
 
@@ -81,6 +82,8 @@ PATTERN_SUBJECTS: dict[str, frozenset[str]] = {
     "webhooks": frozenset({"event", "webhook", "delivery"}),
     "otp": frozenset({"code", "otp", "passcode", "verification", "login"}),
     "message_queue": frozenset({"message", "event", "record"}),
+    # an auction's main write is its bids, not the things auctioned ("2,000 cars a day")
+    "auction": frozenset({"bid"}),
 }
 
 # What each pattern's main read is about: a rate on one of these is its read load even
@@ -233,9 +236,19 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
     if write_fig is None and primary == "aggregation" and read_fig is not None:
         # "1 billion clicks per day": the clicks an aggregator counts are the events it
         # takes in (its writes), though a click is a read of the page it leads to
-        counted = re.search(r"\b(click|impression|view|event)s?\b", read_fig.quote, re.I)
+        counted = re.search(_COUNTED_EVENTS, read_fig.quote, re.I)
         subject = counted.group(1).lower() if counted else "event"
-        write_fig, read_fig = replace(read_fig, role="events", subject=subject), None
+        events = read_fig
+        write_fig = replace(events, role="events", subject=subject)
+        # the reads are then the next read the task states ("1M report reads a day"), not
+        # the events × an assumed ratio; another figure of the events ("50,000 clicks per
+        # second at peak") is no read
+        others = [
+            r for r in rates if r is not events and not re.search(_COUNTED_EVENTS, r.quote, re.I)
+        ]
+        read_fig = _pick(others, subjects | {"read"}, ("read", "search")) or _pick(
+            others, None, ("read",)
+        )
     peak_factor = _peak_factor(found, ledger, (write_fig, read_fig, total_fig))
 
     fleet = reporting_fleet(found.reading) if primary == "telemetry" else None
@@ -252,6 +265,12 @@ def derive(found: Extracted, primary: str, ledger: Ledger, text: str = "") -> Lo
         ledger.extracted("growth per year", str(Percent(growth.value)), growth.quote)
     retention = _retention(found, ledger)
     item = found.first("item_size")
+    typical = [f for f in found.all("item_size") if not stated_as_ceiling(text, f.start)]
+    if item is not None and typical and typical[0] is not item:
+        # "values are up to 10 KB, typically 1 KB": the typical size grows the data, the
+        # ceiling bounds one item
+        ledger.extracted("largest item size", str(Size(item.value)), item.quote)
+        item = typical[0]
     if item is not None:
         ledger.extracted("item size", str(Size(item.value)), item.quote)
     storage = found.first("storage")
@@ -599,6 +618,10 @@ def _claimed(primary: str) -> frozenset[str]:
     return frozenset(out - PATTERN_SUBJECTS.get(primary, frozenset()))
 
 
+# What an aggregator counts: its events, though a click reads the page it leads to.
+_COUNTED_EVENTS = r"\b(click|impression|view|event)s?\b"
+
+
 def _pick(
     rates: list[Figure],
     subjects: frozenset[str] | None,
@@ -631,16 +654,18 @@ def _peak_factor(
         factor = peak.value / avg.value
         ledger.derived(
             "peak factor",
-            f"{_num(factor)}×",
-            f'the stated peak "{peak.quote}" ({rate_text(peak.value)}) ÷ the stated average '
-            f'"{avg.quote}" ({rate_text(avg.value)})',
+            factor_text(factor),
+            # both per second, so the division can be checked by eye ("2,500 per second"
+            # once read "(9M/h) ÷ (600/s)", "(400/s) ÷ (500k/day)")
+            f'the stated peak "{peak.quote}" ({per_s(float(peak.value))}) ÷ the stated '
+            f'average "{avg.quote}" ({per_s(float(avg.value))})',
             "peak-factor",
         )
         return factor
     burst = _burst_factor(found, main)
     if burst is not None:
         factor, how = burst
-        ledger.derived("peak factor", f"{_num(factor)}×", how, "peak-factor")
+        ledger.derived("peak factor", factor_text(factor), how, "peak-factor")
         return factor
     # A stated peak with no average beside it is the peak as stated (÷ the factor for the
     # average, × it back when lowered): what is unknown is its average, not the spikiness.
@@ -689,7 +714,9 @@ def _average_and_peak(
     rates: list[Figure], main: tuple[Figure | None, ...]
 ) -> tuple[Figure, Figure] | None:
     """An average and a peak rate the task states for the same main figure's subject and
-    role (the first main figure that has both), the peak above the average."""
+    role (the first main figure that has both), the peak above the average; of several
+    stated peaks, the highest ("we hit 90 a second last year, plan for 150"): the design is
+    sized for the busiest moment the task names."""
     for fig in main:
         if fig is None or fig.note == "scaled by DAU":
             continue
@@ -699,7 +726,7 @@ def _average_and_peak(
             if r.subject == fig.subject and r.role == fig.role and r.note != "scaled by DAU"
         ]
         avg = next((r for r in same if not r.peak), None)
-        peak = next((r for r in same if r.peak), None)
+        peak = max((r for r in same if r.peak), key=lambda r: r.value, default=None)
         if avg is not None and peak is not None and peak.value > avg.value > 0:
             return avg, peak
     return None
@@ -847,6 +874,12 @@ def horizon_text(seconds: Fraction) -> str:
     if years >= 1 and years.denominator == 1:
         return f"{years} year{'s' if years != 1 else ''}"
     return str(Duration(seconds))
+
+
+def factor_text(value: Fraction) -> str:
+    """A derived factor as people read it (`4.17×`, `69.1×`): a stated peak ÷ a stated
+    average is a ragged fraction, once printed as 4.16667× in every section."""
+    return times_text(float(value))
 
 
 def _num(value: Fraction) -> str:

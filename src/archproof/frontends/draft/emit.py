@@ -365,7 +365,7 @@ def _entity(e: EntitySpec) -> object:
     if e.retention:
         body["retention"] = Note(e.retention, e.retention_note)
     if e.row_size:
-        body["row_size"] = e.row_size
+        body["row_size"] = Note(e.row_size, e.row_size_note) if e.row_size_note else e.row_size
     if e.rows is not None:
         body["rows"] = Note(str(Count(_round(e.rows))), "standing rows: see the storage decision")
     if e.access:

@@ -632,6 +632,23 @@ TEMPLATES: dict[str, Template] = {
         key=("object_key",),
         note="the file bytes (original and variants) under deterministic keys",
     ),
+    "Rendition": Template(
+        {
+            "object_key": "str(512)",
+            "media_id": "ref(Media)",
+            "variant": "str(20)",
+            "content": "bytes",
+        },
+        key=("object_key",),
+        note="one re-encoded copy of an upload (a resolution, bitrate or format) in the "
+        "object store, under a key derived from the media id and the variant",
+    ),
+    "Segment": Template(
+        {"object_key": "str(512)", "content": "bytes"},
+        key=("object_key",),
+        note="a few seconds of one rendition, what one streaming request returns (HLS/DASH); "
+        "its bytes are the renditions', counted there: no objects of its own",
+    ),
     "OneTimeCode": Template(
         {
             "phone": "str(32)",

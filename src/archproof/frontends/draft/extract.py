@@ -38,6 +38,7 @@ from archproof.frontends.draft.lexicon import (
 )
 from archproof.frontends.draft.quantities import Quantity, Reading, read_quantities
 from archproof.frontends.draft.text import clause_around, quote, singular
+from archproof.frontends.draft.tokens import b_counts
 from archproof.numbers import plain
 
 
@@ -128,7 +129,14 @@ _LATENCY_WORDS = re.compile(
 # third party takes ("an outside API that takes about 300 ms", "SMS via external provider,
 # ~2 s to deliver"). Each was once every operation's p99 target.
 _FRESHNESS_WORDS = re.compile(
-    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b",
+    r"\bshow\s+up\b|\bvisible\b|\bappears?\b|\bfresh\b|\bstale\b|\bpropagat\w*|\bsearchable\b"
+    # an alert's delay after what it watches ("alerts must fire within 1 minute")
+    r"|\bfire[sd]?\b|\btrigger(?:s|ed)?\b"
+    # an update's way to other people ("has to reach the phones of everybody following that
+    # game", "pushed to everyone following that flight"): a delivery, not our response
+    r"|\breach(?:es|ed)?\s+(?:the\s+)?(?:phones?|devices?|screens?|apps?|everyone|everybody"
+    r"|all|followers?|subscribers?|fans?)\b|\b(?:pushed|delivered|broadcast)\s+to\s+"
+    r"(?:the\s+)?(?:phones?|devices?|everyone|everybody|all|followers?|subscribers?|fans?)\b",
     re.IGNORECASE,
 )
 _THIRD_PARTY_WORDS = re.compile(
@@ -163,7 +171,8 @@ _GROWTH_PCT = re.compile(
     re.IGNORECASE,
 )
 _RATE_UNIT = re.compile(
-    r"\s*(?:(?:per|a|an|each|every|/|in\s+a|in\s+one)\s*(?P<unit>second|sec|s|minute|min|"
+    # a word before the unit ends at a space ("requests as the user types" is no "a s")
+    r"\s*(?:(?:(?:per|a|an|each|every|in\s+a|in\s+one)\s+|/\s*)(?P<unit>second|sec|s|minute|min|"
     r"hour|hr|h|day|d|week|wk|month|mo|year|yr)\b|(?P<adverb>hourly|daily|weekly|monthly|"
     r"yearly|annually)\b)",
     re.IGNORECASE,
@@ -323,7 +332,7 @@ def extract(text: str) -> Extracted:
         if free(match.start(), match.end()):
             _number(text, match, add)
     found.reading = read_quantities(text)
-    _from_reading(found)
+    _from_reading(found, text)
     _baseline_multiples(found)
     _per_owner_totals(found)
     _per_item_totals(found)
@@ -334,8 +343,10 @@ def extract(text: str) -> Extracted:
     return found
 
 
+# "3x the daily average": an average over a period is still the baseline
 _BASELINE_MULTIPLE = (
-    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:average|normal|usual|baseline|mean|typical)\b"
+    r"\s+(?:more\s+than\s+)?(?:the\s+)?(?:(?:hourly|daily|weekly|monthly|yearly)\s+)?"
+    r"(?:average|normal|usual|baseline|mean|typical)\b"
 )
 
 
@@ -353,7 +364,7 @@ def _baseline_multiples(found: Extracted) -> None:
             return
 
 
-def _from_reading(found: Extracted) -> None:
+def _from_reading(found: Extracted, text: str) -> None:
     """The requirements reader places every number; the figures above are read by phrase.
     Where they meet, the reader's peak/average reading wins (a stated peak is never
     multiplied by the peak factor again); a rate or a head count the phrases missed
@@ -435,7 +446,9 @@ def _from_reading(found: Extracted) -> None:
                 said = fig.subject or ""
                 generic = said in ("request", "write", "read") and said != head
                 if fig.kind == "rate" and generic and said not in fig.quote.lower():
-                    role, subject = known if known else (_unknown_role(q, found.reading), head)
+                    role, subject = (
+                        known if known else (_unknown_role(q, found.reading, text), head)
+                    )
                     figures[index] = replace(
                         fig, subject=subject, role=role if role != "follow" else "read"
                     )
@@ -447,7 +460,7 @@ def _from_reading(found: Extracted) -> None:
                     Figure(
                         "people",
                         q.value,
-                        quote(q.describe()),
+                        _with_antecedent(q, found.reading),
                         q.start,
                         subject="dau",
                         scope=q.sentence,
@@ -455,9 +468,15 @@ def _from_reading(found: Extracted) -> None:
                 )
             continue
         if q.period is not None and q.per_second is not None:
+            if q.per is not None and q.per not in _PEOPLE_PER_WHAT and _capped(q):
+                # "A partner may make at most 600 calls a minute": each one's allowance, not
+                # the load (whether the phrases above read it or not)
+                dropped = {i for i, f in overlapping if f.kind == "rate"}
+                figures[:] = [f for i, f in enumerate(figures) if i not in dropped]
+                continue
             if any(f.kind == "rate" for _, f in overlapping) or (known and known[0] == "people"):
                 continue
-            role, subject = known if known else (_unknown_role(q, found.reading), head)
+            role, subject = known if known else (_unknown_role(q, found.reading, text), head)
             if status_changed(q):
                 role = "write"  # "Gate status changes about 3,000 times a day": a status set
             elif _looked_up(q):
@@ -493,6 +512,27 @@ _OF_THEM_DAILY = re.compile(
     r"\bof\s+them\b[^.;]{0,40}?\b(?:every\s+day|daily|each\s+day|a\s+day|per\s+day)\b",
     re.IGNORECASE,
 )
+
+
+def _with_antecedent(q: Quantity, reading: Reading) -> str:
+    """The quote of "N of them": from the count "them" stands for, when the sentence states
+    one before it ("10 million user, around 3 million of them open the app every day"), so
+    the quote is the task's own words; `describe` glued the reader's subject on as a label
+    ("3 million of them open the app every day (user)")."""
+    before = [
+        p
+        for p in reading.placed
+        if p.sentence == q.sentence and p.end <= q.start and p.unit == "count" and not p.period
+    ]
+    at = q.sentence.find(before[-1].text) if before else -1
+    end = q.sentence.find(q.text, at + 1) if at >= 0 else -1
+    if end < 0:
+        return quote(q.describe())
+    return quote(q.sentence[at : end + len(q.text)], limit=_ANTECEDENT_QUOTE)
+
+
+# long enough for a count and its share in one clause, short enough for a table's cell
+_ANTECEDENT_QUOTE = 80
 
 
 def _elided(q: Quantity, reading: Reading) -> bool:
@@ -564,22 +604,59 @@ def _asked_for(words: list[str]) -> str | None:
     return thing
 
 
-def _unknown_role(q: Quantity, reading: Reading) -> str:
+def _unknown_role(q: Quantity, reading: Reading, text: str) -> str:
     """The role of a rate of things the lexicon does not know ("5k reports a day", "60k new
     episodes a month"): a stated count of things per period measures the things being made,
     a write of the task's own entity. A count of times ("open their feed 10 times a day",
     "evaluations happen 2 million times per second") counts actions on the thing, and a
     sentence that reads the things ("viewed", "opened") reads them: both stay requests of
-    unknown kind. A read that is another number's subject ("… 40,000 applications a day,
-    and roughly 25 page views for every application") is that number's, not this one's."""
-    sentence = q.sentence
+    unknown kind. A read that is another number's ("… 40,000 applications a day, and
+    roughly 25 page views for every application", "serves 2 million patients and uploads
+    about 40,000 reports a day", "upload 15,000 scans a day, each a file of about 50 MB,
+    and doctors view the scans") is that number's, not this one's: the words read are those
+    between the numbers beside it in its sentence."""
+    begin = text.rfind(q.sentence, 0, q.start + 1)
+    low, high = q.start, q.end
+    if begin >= 0:
+        low, high = begin, begin + len(q.sentence)
     for other in reading.placed:
-        if other.sentence == q.sentence and other.start != q.start:
-            sentence = re.sub(rf"(?<!\w){re.escape(other.text)}(?!\w)", " ", sentence)
-    words = {w.lower() for w in _WORD.findall(sentence)}
+        if other.sentence != q.sentence or other.start == q.start:
+            continue
+        if other.end <= q.start:
+            low = max(low, other.end)
+        elif other.start >= q.end:
+            high = min(high, other.start)
+    words = {w.lower() for w in _WORD.findall(text[low:high])}
     if re.search(r"\btimes\b", q.text, re.IGNORECASE) or words & _READ_VERBS:
         return "requests"
+    if _sends_people_on(singular(q.subject.split()[-1].lower()), text):
+        return "read"
     return "write"
+
+
+# People who arrive at a system and are sent on by it ("bounces visitors on to the
+# original", "routes callers on to the owner's mobile", "forwards people to the page").
+_ARRIVING = (
+    r"visitors?|users?|people|customers?|callers?|clients?|readers?|viewers?|shoppers?"
+    r"|guests?|fans?|browsers?|traffic"
+)
+
+
+def _sends_people_on(thing: str, text: str) -> bool:
+    """The task does what the counted noun names to people who arrive, sending them on
+    somewhere: a bounce, a forward or a route serves an arrival from what is stored (a
+    read of where to send them), it makes no new row, whatever the noun."""
+    stem = re.escape(thing[:-1] if thing.endswith("e") else thing)
+    return (
+        re.search(
+            rf"\b{stem}(?:e?s|e|ed|ing)?\s+(?:(?:the|our|its|their|each|every|all)\s+)?"
+            rf"(?:{_ARRIVING})\s+(?:(?:on|onward|back|straight"
+            r"|along|over|through)\s+)?(?:to|onto|into)\b",
+            text,
+            re.IGNORECASE,
+        )
+        is not None
+    )
 
 
 _LOOK_VERBS = _READ_VERBS | frozenset(
@@ -665,6 +742,14 @@ def _per_item_totals(found: Extracted) -> None:
 _LIMIT_WORDS = re.compile(
     r"\blimit\w*|\bquotas?\b|\bat\s+most\b|\ballow\w*|\bmax(?:imum)?\b|\bcap\b", re.I
 )
+
+
+def _capped(q: Quantity) -> bool:
+    """`at most 600 calls a minute`: the figure is a ceiling, stated right before it."""
+    before = q.sentence[: q.sentence.find(q.text)] if q.text in q.sentence else ""
+    return (
+        re.search(r"\b(?:at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than)\s*$", before) is not None
+    )
 
 
 def _per_owner_totals(found: Extracted) -> None:
@@ -903,7 +988,9 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
         r"[kKmMgGtTpP]i?[bB]|B)\b",
         after,
     )
-    if mult == "B" and size is None and _next_noun(after) is None:
+    word = _WORD.match(after.lstrip(" "))
+    if mult == "B" and size is None and not (word and b_counts(word.group(0))):
+        # one rule with the number reader's (tokens.b_counts): a word after the B is counted
         _size(text, start, end, value / _MULTIPLIERS["b"], clause, add)
         return
     if size is not None and not mult:
@@ -1027,12 +1114,6 @@ def _number(text: str, match: re.Match[str], add: _AddFn) -> None:
             start,
             stop,
         )
-
-
-def _next_noun(after: str) -> str | None:
-    words = [w.lower() for w in _WORD.findall(after[:40])][:3]
-    index = _noun_index(words)
-    return words[index] if index is not None else None
 
 
 def _reads_of(tail: list[tuple[str, int]]) -> bool:

@@ -28,6 +28,7 @@ _SECONDS = {
     "week": 7 * DAY,
     "weeks": 7 * DAY,
     "wk": 7 * DAY,
+    "wks": 7 * DAY,
     "month": 30 * DAY,
     "months": 30 * DAY,
     "mo": 30 * DAY,
@@ -135,7 +136,8 @@ for _words, _role, _subject in (
     ("signup registration", "write", "user"),
     ("login signin", "write", "session"),
     (
-        "read redirect view pageview visit click lookup fetch get impression download play stream",
+        "read redirect view pageview visit click lookup fetch get impression download play stream "
+        "playback",
         "read",
         "read",
     ),
@@ -234,6 +236,9 @@ OUTSIDE_API = re.compile(r"\b(?:outside|external|third[- ]party)\s+(?:api|servic
 WHEN_WORDS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
     | {"weekend", "weekday", "holiday", "morning", "evening", "night"}
+    # the months ("every December there's a telethon"), but not "may", a modal far more often
+    | {"january", "february", "march", "april", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
 )
 # Reads a task may count of a thing beside the lexicon's read nouns ("50 million comment
 # section loads a day", "app opens"): actions done to the thing, not the thing.

@@ -31,6 +31,11 @@ from archproof.numbers import sig
 HUB_THRESHOLD = 1000  # events/s at peak before an event hub pays for itself
 
 
+# The analytics events' hub (an event hub or a plain queue, by their rate): other blocks'
+# consumers of the same events (a rule matcher) read it under this id.
+HUB_ID = "events"
+
+
 def event_hub(ctx: Ctx) -> None:
     if ctx.event_rate is None:
         return
@@ -39,7 +44,7 @@ def event_hub(ctx: Ctx) -> None:
     if kafka:
         hub = ctx.comp(
             "events",
-            "events",
+            HUB_ID,
             "event hub: a replayable log for high-volume, non-time-sensitive analytics events",
         )
         choice = "analytics events on an event hub (Kafka)"
@@ -48,7 +53,7 @@ def event_hub(ctx: Ctx) -> None:
             "nobody waits for them, and the log can be replayed"
         )
     else:
-        hub = ctx.comp("queue", "events", "job queue carrying analytics events")
+        hub = ctx.comp("queue", HUB_ID, "job queue carrying analytics events")
         choice = "analytics events on a plain job queue, no event hub"
         because = (
             f"{per_s(peak)} events at peak < {HUB_THRESHOLD}/s: a queue and a worker "

@@ -174,6 +174,9 @@ class EntitySpec:
     retention: str | None = None  # how long rows are kept (a duration)
     retention_note: str | None = None
     row_size: str | None = None
+    row_size_note: str | None = None  # where the size comes from, when assumed or derived
+    # Objects per main write, for one sized by it (a video's renditions: one per resolution)
+    per_write: int = 1
     # Standing rows (a stock that does not grow with requests: adjacency lists, places,
     # buckets), so the storage table sizes the volume the drafter decided with.
     rows: Fraction | None = None

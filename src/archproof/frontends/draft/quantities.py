@@ -69,7 +69,7 @@ _PEAK_BEFORE = re.compile(
     r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?|rush(?:es)?)\b", re.IGNORECASE
 )
 _PEAK_AFTER = re.compile(
-    r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?peak|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
+    r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?(?:peak|top\b(?!\s+(?:\d|of\b)))|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
     r"|on\s+a\s+busy|on\s+black\s+friday|during\s+(?:the\s+)?(?:campaigns?|sales?|spikes?))",
     re.IGNORECASE,
 )
@@ -85,7 +85,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_BASELINES = _wordset("average normal usual baseline mean typical")
+_BASELINES = _wordset("average avg normal usual baseline mean typical")
 
 
 def _baseline_after(toks: list[Token], j: int) -> bool:
@@ -94,6 +94,8 @@ def _baseline_after(toks: list[Token], j: int) -> bool:
         j += 2
     if _at(toks, j) is not None and toks[j].low == "the":
         j += 1
+    if _at(toks, j) is not None and toks[j].low in _ADVERBS:
+        j += 1  # "3x the daily average": the average over a day is still the baseline
     base = _at(toks, j)
     return base is not None and base.low in _BASELINES
 
@@ -287,7 +289,12 @@ def _place(
         if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
             k += 1  # "one percent of the servers": the servers
         subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
-        if k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
+        said = _count_before(placed, toks, i)
+        if k > i + 2 and toks[k].low in _COUNTED_PRONOUNS and said is not None:
+            # "90,000 refill requests a day, 70% of them arrive …": a share of the things
+            # counted before, which the pronoun stands for
+            subject = said.subject
+        elif k > i + 2 and _at(toks, k) is not None and toks[k].low == "time":
             # "the system must work 99.9% of time": how much of the time the clause's
             # subject is up, its uptime
             subject = f"{_clause_subject(toks, _clause_start(toks, i), i) or 'system'} uptime"
@@ -312,10 +319,18 @@ def _place(
         period, pend = _period_after(toks, i + 2)
         if (nxt.low == "times" or once) and period is not None:  # "1,500 time per second"
             rest = next((k for k in range(i + 1, len(toks)) if toks[k].start >= pend), len(toks))
+            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
+            acted = _acted_on(toks, i)
+            if acted.lower() in _HEDGES or (per is not None and singular(acted.lower()) == per):
+                # "every nurse around 40 time in a day", "a lot, like 150 million times on a
+                # Saturday": the clause names no act of its own (only who does it, or a
+                # hedge), so what is counted is the act of the clause before
+                acted = _act_before(toks, i)
             subject = (
-                _done_by_one(toks, i, _acted_on(toks, i))
+                _done_by_one(toks, i, acted)
                 # "A dozen times a day the app syncs": the clause after the period
                 or _clause_subject(toks, rest, _clause_end(toks, max(rest - 1, i)))
+                or _act_before(toks, i)
                 or "times"
             )
             if subject.lower() in _HAPPEN:
@@ -323,7 +338,6 @@ def _place(
                 subject = _clause_subject(toks, _clause_start(toks, i), i) or subject
                 subject = " ".join(w for w in subject.split() if w not in _HAPPEN) or subject
             peak = _peak(text, toks, i, pend)
-            per = _per(toks, i, _clause_end(toks, i)) or _habit_of(toks, i, period, value)
             return q("count", subject, pend, period=period, peak=peak, per=per)
         if nxt.low == "times" and re.search(
             r"\b(?:retr\w*|attempt\w*|tr(?:y|ied|ies))\b",
@@ -336,11 +350,27 @@ def _place(
             # "each scanned ~6 times": six scans per parcel, a count, not a multiplier
             return q("count", done, nxt.end, per=_per(toks, i, _clause_end(toks, i)))
         subject = _noun_after(toks, i + 2)
-        if _COMPARATIVE.match(subject):
+        said = (
+            _previous_in_sentence(placed, tok.start, sentence)
+            if _baseline_after(toks, i + 2)
+            else None
+        )
+        if said is not None:
+            # "4B bounces/month, peak 6x avg": a multiple of the average is one of the thing
+            # the sentence counted; the 'avg' after it is what it is taken of, not what it
+            # counts (a sentence of its own, "Peak is 2x the average", is about all the load)
+            subject = said.subject
+        elif _COMPARATIVE.match(subject):
             # "the traffic is 10x higher": what is multiplied is the clause's subject
             subject = _noun_before(toks, i) or _clause_subject(toks, _clause_start(toks, i), i)
         if not subject:
             subject = "peak" if re.search(r"peak", sentence, re.I) else _noun_before(toks, i)
+        last = subject.split()[-1].lower() if subject else ""
+        if (not last or _is_when(last) or _is_time_word(last)) and _baseline_after(toks, i + 2):
+            # "6,000 new tickets a day; Monday mornings run at 3x the daily average": a time
+            # names when, so what is multiplied is the thing whose average was counted
+            said = _count_before(placed, toks, i)
+            subject = said.subject if said is not None and said.period else subject
         if _pronoun_before(toks, i):
             # "20,000 changes a day, and in the morning … it is 4 time more than average":
             # the pronoun stands for the thing counted before, not the nearest noun
@@ -404,6 +434,50 @@ def _place(
     return _count(text, toks, i, placed)
 
 
+# Words that hedge a figure ("like 150 million times"): never what is counted.
+_HEDGES = _wordset("like maybe perhaps say")
+# Verbs whose act has a noun of another word ("look at the board": a board view).
+_ACT_NOUNS = {"look": "views", "looks": "views"}
+_OFTEN = _wordset("often a lot frequently regularly constantly all day")
+
+
+def _act_before(toks: list[Token], i: int) -> str:
+    """The act of the clause before token i's, in its sentence, as a count's subject: the
+    verb on its object (`About 5,000 nurse look on the bed board, every nurse …` → bed board
+    views, `People also open the scores screen a lot, like …` → scores screen opens)."""
+    start = _clause_start(toks, i)
+    if start < 2 or toks[start - 1].text != ",":
+        return ""
+    before = _clause_start(toks, start - 1)
+    obj = next(
+        (
+            k
+            for k in range(before + 2, start - 1)
+            if toks[k].low in _DETERMINERS | _wordset("on at")
+            and toks[k - 1].kind == "word"
+            and toks[k - 1].low not in _FILLER_BEFORE
+        ),
+        None,
+    )
+    if obj is None:
+        return ""
+    verb = toks[obj - 1]
+    k = obj + 1 if toks[obj].low in _DETERMINERS else obj
+    if toks[k].low in ("on", "at"):
+        k += 1  # "look on the bed board"
+    while k < start - 1 and toks[k].low in _DETERMINERS:
+        k += 1
+    words: list[str] = []
+    for tok in toks[k : start - 1]:
+        if tok.kind != "word" or tok.low in _STOP | _OFTEN or tok.low.endswith("ly"):
+            break
+        words.append(tok.low)
+    if not words or verb.low in _FUNCTION | _COPULAS | _HOLD_VERBS:
+        return ""
+    act = _ACT_NOUNS.get(verb.low) or (verb.low if verb.low.endswith("s") else f"{verb.low}s")
+    return " ".join([*words[-3:], act])
+
+
 _PLACE_PREPOSITIONS = _wordset("in within at on during before after by over")
 
 
@@ -436,10 +510,20 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     # stands for what the sentence counted before, and a share of them doing something
     # every day is a daily figure, not a head count accrued over the day (without a period,
     # "1 million of them are premium" stays a share, no head count of its own)
+    if not subject and [t.low for t in toks[i + 1 : i + 2]] == ["of"]:
+        pronoun = _at(toks, i + 2)
+        if pronoun is not None and pronoun.low in _COUNTED_PRONOUNS:
+            subject, j = pronoun.text, i + 3  # "2,000 of them", as "2 million of them"
     subset = subject.lower() in _COUNTED_PRONOUNS and _period_after(toks, j)[0] is not None
-    if subset:
+    state = _state_after(toks, j) if subject.lower() in _COUNTED_PRONOUNS else ""
+    if subset or state:
         said = _previous_in_sentence(placed, tok.start, sentence)
-        subject = said.subject if said is not None else subject
+        if said is None and state:
+            said = _count_before(placed, toks, i)  # "10,000 trucks; 2,000 of them are idle"
+        if said is not None:
+            # "20 million app users, and at peak maybe 8 million of them are connected": the
+            # pronoun stands for the users, and the state says which of them are counted
+            subject = f"{state} {said.subject}".strip()
     direct = _direct_rate(toks, i + 1)
     period: str | None = None
     end = tok.end
@@ -457,6 +541,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             end = pend
         elif subject:
             end = toks[j - 1].end
+        if period is None:
+            period = _opening_period(toks, i)
     if period is None and _burst_before(toks, i):
         # "bursts up to 20", "a burst of 30 requests": what a client may spend at once, a
         # token bucket's capacity, per whatever its limit is per
@@ -476,7 +562,13 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     inherited: Quantity | None = None
     if not subject:
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
-        subject = passive or _total_owner(toks, i) or _coordinated(toks, i, _noun_before(toks, i))
+        grown = _grown_thing(toks, i)
+        subject = (
+            passive
+            or _total_owner(toks, i)
+            or grown
+            or _coordinated(toks, i, _noun_before(toks, i))
+        )
         if period is not None and tok.low in ("once", "twice", "thrice") and not passive:
             # "checks their balance in the app around twice a week": like "N times a
             # week", what is done to the verb's object, not where (the app)
@@ -492,7 +584,7 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
-        guess = inherited is None and not (tok.word_number and tok.value <= 3)
+        guess = inherited is None and not grown and not (tok.word_number and tok.value <= 3)
         if subject and period is None and not known and guess:
             # "We expect 7 and 12": no noun after, no unit, no period; the word before is
             # a guess, so the number stays unplaced and becomes a question.
@@ -503,9 +595,10 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # the sentence counted before
             inherited = _previous_in_sentence(placed, tok.start, sentence)
             subject = inherited.subject if inherited else ""
-        elif last in _CHANGE_VERBS and period is not None:
+        elif (last in _CHANGE_VERBS or last in _PLAN_VERBS) and period is not None:
             # "600 searches per second, and in summer evening it become 2,500 per second":
-            # the thing counted before, at another time (higher: its peak)
+            # the thing counted before, at another time (higher: its peak); so is what to
+            # "plan for" after it ("we hit 90 a second, plan for 150 a second")
             said = _previous_in_sentence(placed, tok.start, sentence) or _count_before(
                 placed, toks, i
             )
@@ -526,11 +619,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         if tok.word_number and tok.value <= 3:
             return Quantity(tok.text, tok.start, tok.end, tok.value, "label", "", sentence)
         return "no noun or unit next to it"
-    if _is_label(toks, i, subject):
+    if _is_label(toks, i, subject) or _forbidden(toks, i):
         return Quantity(tok.text, tok.start, tok.end, tok.value, "label", subject, sentence)
     per = _capping_actor(toks, i) or _per(toks, i, _clause_end(toks, i)) or _copies_owner(toks, i)
     head = singular(subject.split()[-1].lower())
-    if per is None and subject.split()[-1].lower() in _PEOPLE_PER:
+    if per is None and subject.split()[-1].lower() in _PEOPLE_PER and not _one_big(toks, i):
         per = _owner_before(toks, i) or "user"
     if per is None:
         per = _up_to_owner(toks, i, head)
@@ -593,12 +686,46 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
     )
 
 
+_OPENING_PERIOD = _wordset("in on during over every each per")
+_PERIOD_ADJECTIVES = _wordset("normal typical usual average ordinary regular busy quiet single")
+
+
+def _opening_period(toks: list[Token], i: int) -> str | None:
+    """`In a normal day is around 4 million tap`, `Every hour the sensors send 40,000
+    readings`: a sentence that opens on a period counts its first number over that period."""
+    start = next((k + 1 for k in range(i - 1, -1, -1) if toks[k].kind == "brk"), 0)
+    k = start
+    if _at(toks, k) is None or toks[k].low not in _OPENING_PERIOD:
+        return None
+    k += 1
+    if _at(toks, k) is not None and toks[k].low in ("a", "an", "the", "any"):
+        k += 1
+    while _at(toks, k) is not None and toks[k].low in _PERIOD_ADJECTIVES and k < start + 4:
+        k += 1
+    if k >= i or not _is_time_word(toks[k].low):
+        return None
+    if any(t.kind == "num" for t in toks[k + 1 : i]):
+        return None  # only the sentence's first number: the others say what they are over
+    held = next((t.low for t in reversed(toks[k + 1 : i]) if t.low not in _FILLER_BEFORE), "")
+    end = _clause_end(toks, i)
+    rest = " ".join(t.text for t in toks[i:end])
+    if held in _HOLD_VERBS or _AT_ONCE.search(rest):
+        # "on a busy day we have maybe 80k boards open at once": how many there are on such
+        # a day, at one moment, not how many come in over it
+        return None
+    return _period_name(toks[k].low)
+
+
 _COUNTED_PRONOUNS = _wordset("them those these")
 # Verbs that say a counted thing changes to another figure ("it becomes 2,500 per second").
 _CHANGE_VERBS = _wordset(
     "become becomes became go goes rise rises grow grows reach reaches climb climbs jump "
     "jumps increase increases hit hits spike spikes spiked spiking peaks peaked peaking"
 )
+
+
+# Verbs that say a figure is one to be ready for, of the thing counted before.
+_PLAN_VERBS = _wordset("plan plans planning expect expects expecting prepare prepares preparing")
 
 
 def _higher_than(before: Quantity | None, value: Fraction, period: str | None) -> bool:
@@ -645,13 +772,50 @@ def _capping_actor(toks: list[Token], i: int) -> str | None:
     capped = before[-1:] in (["max"], ["maximum"]) or before[-2:] in (["at", "most"], ["up", "to"])
     start = _clause_start(toks, i)
     first, noun = _at(toks, start), _at(toks, start + 1)
-    if not capped or first is None or noun is None or first.low not in ("each", "every"):
+    if first is not None and first.low == "no" and before[-2:] == ["more", "than"]:
+        # "No website may get more than thirty requests a minute": a ceiling that holds for
+        # every website, each one's, like "each website gets at most thirty"
+        capped = True
+    if not capped or first is None or noun is None:
+        return None
+    if first.low in ("a", "an") and _generic_may(toks, start):
+        return singular(noun.low)
+    if first.low not in ("each", "every", "no"):
         return None
     if noun.low in _PEOPLE_ADJECTIVES and _at(toks, start + 2) is not None:
         noun = toks[start + 2]  # "each active user"
     if noun.kind != "word" or noun.low in _STOP:
         return None
     return singular(noun.low)
+
+
+_BOUND_BEFORE = _wordset("than over under most least max maximum")
+
+
+def _forbidden(toks: list[Token], i: int) -> bool:
+    """`No bike may be handed to two riders`: a clause opening on `no`, a noun and a modal
+    is a rule, and a number it names without a bound ("more than 5") is what it forbids,
+    not a count of anything."""
+    start = _clause_start(toks, i)
+    first, noun, modal = _at(toks, start), _at(toks, start + 1), _at(toks, start + 2)
+    if first is None or noun is None or modal is None or first.low != "no":
+        return False
+    if noun.kind != "word" or noun.low in _STOP or modal.low not in _MODALS:
+        return False
+    return toks[i - 1].low not in _BOUND_BEFORE and not _up_to(toks, i)
+
+
+def _generic_may(toks: list[Token], start: int) -> bool:
+    """`A partner may make at most 600 calls a minute`: a clause opening on `a`/`an`, a noun
+    and a modal says what any one of them may do, so a cap in it is each one's allowance."""
+    noun, modal = _at(toks, start + 1), _at(toks, start + 2)
+    return (
+        noun is not None
+        and noun.kind == "word"
+        and noun.low not in _STOP
+        and modal is not None
+        and modal.low in _MODALS
+    )
 
 
 _COPY_VERBS = _wordset("stored written copied replicated kept mirrored saved persisted")
@@ -858,6 +1022,26 @@ def _owner_before(toks: list[Token], i: int) -> str | None:
     return None
 
 
+# Adjectives that single out an extreme one ("a big derby", "a popular streamer").
+_BIG = _wordset("big bigger biggest large larger largest huge popular viral famous top busiest")
+
+
+def _one_big(toks: list[Token], i: int) -> bool:
+    """`a big derby can have 5 million followers`: one extreme thing has that many, its own
+    count (a ceiling), not a figure each user or each one of the things has."""
+    start = _clause_start(toks, i)
+    have = next((k for k in range(i - 1, start, -1) if toks[k].low in ("have", "has")), None)
+    if have is None:
+        return False
+    k = have - 1
+    while k > start and toks[k].low in _MODALS:
+        k -= 1
+    k -= 1  # the noun ("derby"), then its adjectives
+    while k >= start and toks[k].low in _BIG:
+        k -= 1
+    return start <= k < have - 2 and toks[k].low in ("a", "an", "the") and toks[k + 1].low in _BIG
+
+
 def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
     """`groups up to 500 members`: per group."""
     if i >= 3 and toks[i - 1].low == "to" and toks[i - 2].low == "up":
@@ -949,6 +1133,8 @@ def _clause_end(toks: list[Token], i: int) -> int:
 
 def _clause_start(toks: list[Token], i: int) -> int:
     for k in range(i - 1, -1, -1):
+        if toks[k].text == "-" and toks[k].glued and k + 1 < i and toks[k + 1].glued:
+            continue  # "the on-call engineer": a hyphen inside a word, not a dash
         if toks[k].kind == "brk" or toks[k].text in (",", ";", ":", "(", ")", "-", "*"):
             return k + 1
     return 0
@@ -989,6 +1175,8 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
             and not _is_time_word(nxt.low)
         )
         stops = _FUNCTION if not words else _STOP
+        if words and low in _LOOK_VERBS and nxt is not None and nxt.low in ("on", "at"):
+            break  # "5,000 nurse look on the bed board": the verb, not part of the noun
         if not adjective and (
             low in stops or _is_time_word(low) or low in _ADVERBS or low in _RATE_WORDS
         ):
@@ -1003,6 +1191,16 @@ def _phrase_after(toks: list[Token], j: int) -> tuple[str, int]:
     return " ".join(words), k
 
 
+def _state_after(toks: list[Token], j: int) -> str:
+    """`… of them are connected`: a copula, then a state of presence (online, idle)."""
+    verb, state = _at(toks, j), _at(toks, j + 1)
+    if verb is None or state is None or verb.low not in _COPULAS:
+        return ""
+    return state.low if state.low in _POSTPOSED else ""
+
+
+# Verbs that take their object with `at`/`on` ("look at the board", "click on a link").
+_LOOK_VERBS = _wordset("look looks glance glances click clicks tap taps stare stares")
 _POSTPOSED = _wordset("online offline active idle connected present waiting")
 
 
@@ -1031,6 +1229,9 @@ def _noun_before(toks: list[Token], i: int, *, verbs: bool = False) -> str:
             return tok.text
         if low.endswith("ly") and low not in ("family",):
             continue
+        subject_before = k > start and toks[k - 1].kind == "word"
+        if low in _HAPPEN and subject_before and toks[k - 1].low not in _STOP | _DETERMINERS:
+            continue  # "Checkouts run at 40 per second": the verb's subject is counted
         if verbs and k > start and toks[k - 1].kind == "word" and toks[k - 1].low not in _STOP:
             return f"{toks[k - 1].text} {tok.text}"
         return tok.text
@@ -1202,6 +1403,11 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
             return _ADVERBS[low], tok.end
         if low in _RATE_WORDS:
             return _RATE_WORDS[low], tok.end
+        if low == "on":
+            # "150 million times on a Saturday": what one such day sees, a daily figure
+            day = _at(toks, k + 2) if _one_day_article(_at(toks, k + 1)) else _at(toks, k + 1)
+            if day is not None and singular(day.low) in _DAY_NAMES:
+                return "day", day.end
         if tok.text == "/" or low in ("per", "a", "an", "each", "every", "in"):
             nxt = _at(toks, k + 1)
             if nxt is not None and low == "in" and nxt.low in ("a", "one"):
@@ -1212,6 +1418,13 @@ def _period_after(toks: list[Token], j: int) -> tuple[str | None, int]:
                     return name, nxt.end
         k += 1
     return None, 0
+
+
+_DAY_NAMES = _wordset("monday tuesday wednesday thursday friday saturday sunday weekday holiday")
+
+
+def _one_day_article(tok: Token | None) -> bool:
+    return tok is not None and tok.low in ("a", "an", "each", "every", "any", "one")
 
 
 _COMPARATIVE = re.compile(
@@ -1328,8 +1541,8 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
                 return whose if not size or whose in _OWNERS else None
         nxt = toks[k + 1]
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
-        if not one and (nxt.kind != "word" or _is_time_word(nxt.low)):
-            continue  # "every 10 seconds", "every second": not a per-what
+        if not one and (nxt.kind != "word" or _is_time_word(nxt.low) or _is_when(nxt.low)):
+            continue  # "every 10 seconds", "every second", "every December": not a per-what
         owner = next(
             (
                 t
@@ -1785,6 +1998,31 @@ def _total_owner(toks: list[Token], i: int) -> str:
 
 
 _DETERMINERS = _wordset("a an the its their his her my your our some any each every no")
+_GROW_VERBS = _wordset("grow grows grew reach reaches reached climb climbs climbed")
+# Nouns that hold things: what their size counts is the things ("the list of addresses").
+_HOLDERS = _wordset("list set queue backlog pile pool collection number count")
+
+
+def _grown_thing(toks: list[Token], i: int) -> str:
+    """What grows to a number stated with no noun of its own: the clause's subject, before
+    its verb (`The list of addresses still waiting to be visited grows to around five
+    billion` → addresses: a list, queue or backlog of things is counted by its things)."""
+    start = _clause_start(toks, i)
+    k = i - 1
+    while k > start and toks[k].low in _FILLER_BEFORE:
+        k -= 1  # "to around"
+    if k <= start or toks[k].low not in _GROW_VERBS or toks[k + 1].low != "to":
+        return ""
+    words = _clause_subject(toks, start, k)
+    holder = next((m for m in range(start, k) if toks[m].low == (words.split() or [""])[-1]), k)
+    if singular(toks[holder].low) in _HOLDERS and toks[holder + 1].low == "of":
+        words = _phrase_after(toks, holder + 2)[0]
+    kept: list[str] = []
+    for word in words.lower().split():
+        kept.append(word)
+        if singular(word) != word:
+            break  # "addresses still waiting": the plural noun ends the phrase
+    return " ".join(kept)
 
 
 def _duration_unit(toks: list[Token], i: int) -> tuple[Fraction, int, int] | None:
@@ -1843,10 +2081,33 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     named = re.match(r"\s*(?:of\s+)?(" + "|".join(_NAMED_ROLES) + r")\b", following)
     if named:
         return named.group(1), f"{noun} {named.group(1)}"
+    if re.match(r"\s*behind\b", following):
+        # "the running total should never be more than 10 seconds behind": how far what the
+        # clause is about lags what it follows, a delay; "see the courier more than 10
+        # seconds behind": the noun right before the bound is what lags
+        behind = _lead_owner(toks, i) or _clause_subject(toks, start, i) or noun
+        return "delay", f"{behind} delay"
     if re.match(r"\s*old\b", following) or _LATE_BY.search(low_before):
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
         return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
+    if _share_in_clause(toks, start, i) and re.search(
+        r"\b(?:with)?in\s+(?:(?:the\s+)?(?:first|same)\s+|under\s+|less\s+than\s+|~\s*)*$",
+        low_before,
+    ):
+        # "70% of them arrive within 4 hours in the morning": the span the share falls in,
+        # a burst's window, not a delay anyone waits
+        when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
+        return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
+    reach = _REACH.search(low_before)
+    verb = next((k for k in range(i - 1, start - 1, -1) if reach and toks[k].low == reach[1]), 0)
+    words = _clause_subject(toks, start, verb).split() if verb > start else []
+    thing = singular(words[-1]) if words else ""
+    if reach and (NOUNS.get(thing) or ("",))[0] not in ("requests", "search"):
+        # "Each update has to reach the phones of everybody … in under 2 seconds": how long
+        # the thing takes to get to its receivers, a delivery delay; a request that reaches
+        # the server is answered, and its bound stays the request's latency
+        return "delay", f"{thing or noun} delivery delay"
     lead = _lead_owner(toks, i)
     if lead and re.match(r"\s*before\b", following):
         # "a reminder SMS 2 hours before their reservation": how long ahead of the event
@@ -1906,15 +2167,20 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     long = (
         tok.value is not None and tok.value * _DURATIONS.get(toks[j - 1].low, Fraction(1)) >= 86_400
     )
+    if _LIVES.search(low_before):
+        # "Codes live 5 yrs, then freed": how long the things the clause is about exist
+        # before they go, their lifetime (kept that long), not a duration of 'live'
+        verb = next(k for k in range(i - 1, start - 1, -1) if toks[k].low in ("live", "lives"))
+        return "retention", f"{_clause_subject(toks, start, verb) or noun} lifetime"
     if re.search(r"\bsaved\b", low_before):
         # "Cart must stay saved 30 days": how long what the clause is about is kept
         return "retention", f"{_clause_subject(toks, start, i) or noun} retention"
-    kept = re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?)\b", low_before)
+    kept = re.search(r"\b(?:keep\w*|kept|retain\w*|retention|stored?|archived)\b", low_before)
     if (kept and not re.search(r"\bwithin\s*$", low_before)) or (
         long and re.search(r"\bfor\s*$", low_before)
     ):
         # not "synced to every store within 5 minutes": a bound on when, not on how long
-        return "retention", f"{noun} retention"
+        return "retention", f"{_kept_thing(toks, start, i, noun)} retention"
     if re.search(r"\b(?:lag\w*|delay\w*)\b", low_before):
         return "delay", f"{noun} delay"
     if re.search(r"\bfirst\s*$", low_before):
@@ -1942,18 +2208,46 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "latency", f"{_action(toks, start, i) or noun} latency"
     if re.search(r"\bwithin\b", low_before) and not re.search(r"latenc|respon", low_before):
         return "delay", f"{_action(toks, start, i) or noun} delay"
-    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
-        return "latency", f"{noun} latency"
     lasting = re.search(
-        r"\b([a-z]+)\s+(?:lasts?|lasting|runs?\s+for)\s+(?:(?:about|around|roughly|up\s+to|"
-        r"for|some|approximately|maybe)\s+)*$",
+        r"\b([a-z]+(?:/[a-z]+)?)\s+(?:lasts?|lasting|runs?)\s+(?:(?:about|around|roughly|up\s+to|"
+        r"for|some|approximately|maybe|~)\s*)*$",
         low_before,
     )
     if lasting and lasting.group(1) not in _FUNCTION_WORDS:
-        return "duration", f"{lasting.group(1)} duration"  # "a match lasts about 25 minutes"
+        # "a match lasts about 25 minutes", "add/drop runs 2 wks": how long the thing goes
+        # on, before the latency words ("add") could make it a wait
+        return "duration", f"{lasting.group(1)} duration"
+    if _LATENCY.search(before) or re.search(r"latenc", text[tok.end : tok.end + 20], re.I):
+        return "latency", f"{noun} latency"
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+def _share_in_clause(toks: list[Token], start: int, i: int) -> bool:
+    """A percentage before token i in its clause (`70% of them arrive within …`)."""
+    return any(
+        toks[k].kind == "num" and toks[k + 1].low in ("%", "percent", "pct")
+        for k in range(start, i - 1)
+    )
+
+
+# A bound on getting somewhere: "has to reach the phones … in under 2 seconds", "must arrive
+# at the device within 3 seconds" (the verb, then its bound at the clause's end).
+_REACH = re.compile(
+    r"\b(reach|reaches|arrive|arrives)\b[^.;,]*\b(?:with)?in\s+(?:(?:under|less\s+than|about|"
+    r"around|at\s+most|~)\s*)*$"
+)
+_LIVES = re.compile(r"\blives?\s+(?:(?:for|about|around|up\s+to|at\s+most|max|~)\s*)*$")
+
+
+def _kept_thing(toks: list[Token], start: int, i: int, noun: str) -> str:
+    """`final table archived 1 yr`: when the clause's last content word is the verb that
+    keeps, what is kept is the noun before that verb, not the verb."""
+    if not _KEPT_WORDS.fullmatch(noun):
+        return noun
+    verb = next((k for k in range(i - 1, start - 1, -1) if toks[k].low == noun), start)
+    return _context_noun(toks, start, verb) if verb > start else noun
 
 
 _PRONOUNS = _wordset("it they this these")

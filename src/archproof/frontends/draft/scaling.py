@@ -22,6 +22,7 @@ from archproof.frontends.draft.flows import (
     walk,
     written_rate,
 )
+from archproof.frontends.draft.lexicon import stated_as_ceiling
 from archproof.frontends.draft.plan import CallSpec, CompSpec, OneOfSpec, OpSpec
 from archproof.frontends.draft.sizing import (
     TARGET_STATEFUL,
@@ -51,7 +52,8 @@ def media_delivery(ctx: Ctx) -> None:
     """Downloads of immutable bytes through a CDN when their egress or the object store's
     GETs call for one: the media block's downloads, or the main read that returns an
     item's bytes from the object store (`blobs.blob_store`: "a tarball is 300 KB")."""
-    op = ctx.find_op("download_media")
+    # the media block's download, named for what the files are (download_report)
+    op = next((o for o in ctx.ops if o.pattern == "media" and o.id.startswith("download_")), None)
     media = op is not None
     op = op or _bytes_read(ctx)
     if op is None or op.rate is None:
@@ -62,16 +64,24 @@ def media_delivery(ctx: Ctx) -> None:
         return  # the object store holds bytes of a stated size, or none
     if size is None:
         size = Fraction(50 * 10**6) if video else Fraction(2 * 10**6)
-        ctx.ledger.assumed(
-            "file size",
-            str(Size(size)),
-            "average " + ("video" if video else "photo") + " size",
-            "file-size",
-        )
+        what = "average " + ("video" if video else "photo") + " size"
+        ctx.ledger.assumed("file size", str(Size(size)), what, "file-size")
+        ctx.media_size = (size, f"assumed: {what}")
+    elif media:
+        stated = ctx.load.extracted.first("item_size")
+        note = f'from the task: "{stated.quote}"' if stated else "the item size"
+        if stated is not None and stated_as_ceiling(ctx.text, stated.start):
+            note += " (a maximum, taken for every file: an upper bound)"
+        ctx.media_size = (size, note)
     # the rate as the YAML writes it (three digits), the one the lowered model and the
     # figures read: "68.8/s" here beside their 68.7/s was a second figure
     peak = at_peak(ctx, written_rate(op.rate))
-    egress = peak * float(size)
+    each, of_file = Fraction(size), str(Size(size))
+    if ctx.download_share is not None:
+        share, what = ctx.download_share
+        # "500KB, a 6-second segment of a 10-minute 50MB video"
+        each, of_file = size * share, f"{Size(size * share)}, {what} {Size(size)} video"
+    egress = peak * float(each)
     blobs = ctx.comp("blobs")
     get_util = node_util(blobs, 0.0, peak)
     gbit = egress * 8 / 1e9
@@ -101,7 +111,7 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery" if media else "Download delivery",
             "through a CDN",
             Principle.CA,
-            f"peak egress {per_s(peak)} × {Size(size)} = {sig(gbit, 3)} Gbit/s; the thresholds "
+            f"peak egress {per_s(peak)} × {of_file} = {sig(gbit, 3)} Gbit/s; the thresholds "
             "are 1 Gbit/s of egress and object store GETs above 50% of its limit",
             "cdn",
         )

@@ -133,4 +133,9 @@ def clause_around(text: str, position: int) -> str:
 def quote(text: str, limit: int = 60) -> str:
     """A short quotation of the task for provenance notes."""
     one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 3].rstrip() + "..."
+    if len(one_line) <= limit:
+        return one_line
+    cut = one_line[: limit - 3]
+    if one_line[limit - 3] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # between words: "each of them opens t..." cut one
+    return cut.rstrip(" ,;:") + "..."

@@ -194,10 +194,16 @@ def _multiplier_ok(raw: list[Token], j: int) -> bool:
     word = raw[j]
     if word.text in ("B", "b"):
         nxt = raw[j + 1] if j + 1 < len(raw) else None
-        return nxt is not None and nxt.kind == "word" and nxt.low not in ("per", "each", "of")
+        return nxt is not None and nxt.kind == "word" and b_counts(nxt.text)
     if word.text == "m":
         return word.glued
     return True
+
+
+def b_counts(next_word: str) -> bool:
+    """A `B` after a number, followed by `next_word`, is a billion (`4B bounces/month`: a
+    count of the word after it), not bytes (`500B per link`, `2B each`, `1B of data`)."""
+    return next_word.lower() not in ("per", "each", "of")
 
 
 def _span_text(raw: list[Token], i: int, j: int) -> str:

@@ -444,7 +444,7 @@ def operation_rates(
             else f"{stated}, flat: work a timer starts arrives at its average rate all day (no "
             "peak factor)"
             if op.arrivals == "flat"
-            else f"{stated} × peak factor {sig(pf, 6)}"
+            else f"{stated} × peak factor {sig(pf)}"
         )
         own = op.peak.per_second if op.peak is not None else None
         settle(op, float(a), float(peak_rate(a, load, op.arrivals, own)), derivation)

@@ -96,9 +96,7 @@ def scale(design: Design) -> Found | None:
     ]
     shown = [f"{name} {value}" for name, value in figures if value is not None]
     if shown:
-        lines.append(
-            "Load: " + ", ".join(shown) + f"; peak factor {sig(float(load.peak_factor), 6)}."
-        )
+        lines.append("Load: " + ", ".join(shown) + f"; peak factor {sig(float(load.peak_factor))}.")
         sources.append("requirements.load")
     for op in design.operations:
         rate = operation_rate(design, op)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.patterns.aggregation import aggregation
+from archproof.frontends.draft.patterns.auction import auction
 from archproof.frontends.draft.patterns.bill_run import bill_run
 from archproof.frontends.draft.patterns.booking import booking
 from archproof.frontends.draft.patterns.collab import collab
@@ -24,6 +25,7 @@ from archproof.frontends.draft.patterns.graph import graph
 from archproof.frontends.draft.patterns.idgen import id_generator
 from archproof.frontends.draft.patterns.keyvalue import cache_service, kv_store
 from archproof.frontends.draft.patterns.live_captures import live_captures
+from archproof.frontends.draft.patterns.live_updates import live_updates
 from archproof.frontends.draft.patterns.lookup import crud, shortener
 from archproof.frontends.draft.patterns.match_state import match_state
 from archproof.frontends.draft.patterns.matching import matching
@@ -96,6 +98,8 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "match_state": match_state,
     "bill_run": bill_run,
     "live_captures": live_captures,
+    "live_updates": live_updates,
+    "auction": auction,
     "rentals": rentals,
     "donations": donations,
     "transit_fares": transit_fares,

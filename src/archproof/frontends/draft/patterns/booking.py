@@ -71,10 +71,21 @@ def booking(ctx: Ctx) -> None:
     book_id = f"{_verb(ctx, fig)}_{sold}"
     share = f"{sig(float(COMPLETED) * 100)}%"
     completed = f"{share} of holds are completed (assumed)"
+    take = f"hold_{unit}"
     if rush is not None:
-        buyers, window, rush_note = rush
-        holds = buyers / window / ctx.load.peak_factor  # the rush is the peak
-        hold_note = f"{rush_note} (a peak) ÷ peak factor {ctx.load.peak_factor}"
+        buyers, window, rush_note, each = rush
+        arrivals = buyers / window / ctx.load.peak_factor  # the rush is the peak
+        arrive_note = f"{rush_note} (a peak) ÷ peak factor {sig(float(ctx.load.peak_factor))}"
+        holds, hold_note = arrivals, arrive_note
+        if each is not None:
+            # each person takes several ("~5 adds"): the takes are the crowd's times theirs,
+            # named for the task's action
+            holds = buyers * each.value / window / ctx.load.peak_factor
+            hold_note = (
+                f'{rush_note} × "{each.describe()}" each (a peak) ÷ peak factor '
+                f"{sig(float(ctx.load.peak_factor))}"
+            )
+            take = f"{_action(each)}_{unit}"
         booked, booked_note = holds * COMPLETED, completed
     else:
         if fig is not None and fig.per_second is not None:
@@ -90,7 +101,7 @@ def booking(ctx: Ctx) -> None:
             booked = sellable
             booked_note = (
                 f"at most the {stock_text} sold within the rush window, ÷ peak factor "
-                f"{ctx.load.peak_factor}: most holds find nothing left"
+                f"{sig(float(ctx.load.peak_factor))}: most holds find nothing left"
             )
         ctx.stock = (
             f"{stock_text} × (100 B unit + 200 B booking) per on-sale event",
@@ -100,12 +111,64 @@ def booking(ctx: Ctx) -> None:
     searches_per = _searches_per_booking(ctx)
     rows = units.value if units is not None and rush is not None else Fraction(50)
     view_time = Fraction(1, 1000) + rows * ROW_READ_S
-    views = holds * VIEWS_PER_BUYER if rush is not None else booked * searches_per
+    views = arrivals * VIEWS_PER_BUYER if rush is not None else booked * searches_per
     view_note = (
         f"{VIEWS_PER_BUYER} seat-map views per buyer (assumed)"
         if rush is not None
         else f"{sig(float(searches_per), 6)} searches per booking"
     )
+    # named as the task says people find them ("guests search free rooms"): search_rooms
+    look = f"search_{unit}s" if ctx.mentions(r"\bsearch") else f"view_{unit}s"
+    ctx.op(
+        OpSpec(
+            id=look,
+            description=f"GET /events/{{id}}/{unit}s: availability ({unit} map or search)",
+            pattern="booking",
+            rate=views,
+            rate_note=f"{view_note} × the booking rate",
+            calls=ctx.front(
+                look,
+                [
+                    ctx.db(
+                        "read",
+                        f"{unit}s with their status (index range; about {float(rows):,.0f} rows)",
+                        time=f"{plain(float(view_time) * 1000, 3)}ms",
+                    ),
+                ],
+            ),
+            keywords=("view", "search", "map", "availab"),
+        )
+    )
+    ctx.op(
+        OpSpec(
+            id=take,
+            description=f"POST /holds: hold {article(unit)} for {Duration(hold)} while the "
+            + (
+                "buyer pays"
+                if ctx.mentions(r"\bpa(?:y|id)|\bcheck\s?out")
+                else "booking is completed"
+            ),
+            pattern="booking",
+            rate=holds,
+            rate_note=hold_note,
+            critical=True,
+            reads=False,
+            idempotency_key="the buyer's request id: a retried hold returns the same hold",
+            calls=ctx.front(
+                take,
+                [
+                    ctx.db(
+                        "write",
+                        f"UPDATE … SET status = held, hold_expires_at = now() + {Duration(hold)} "
+                        "WHERE status = available (or the hold expired): 0 rows means taken",
+                        on_failure="fail_closed",
+                    )
+                ],
+            ),
+            keywords=("hold", "book", "reserv", "buy", take.split("_")[0]),
+        )
+    )
+    # the waiting room after the seats' own operations: the task's action is the main one
     if rush is not None:
         room = ctx.queue("waiting_room", "buyers in arrival order, admitted at a steady rate")
         ctx.op(
@@ -113,8 +176,8 @@ def booking(ctx: Ctx) -> None:
                 id="join_waiting_room",
                 description="A buyer arrives for the on-sale: a place in the waiting room",
                 pattern="booking",
-                rate=holds,
-                rate_note=hold_note,
+                rate=arrivals,
+                rate_note=arrive_note,
                 reads=False,
                 idempotency_key="the buyer's session: rejoining keeps the same place",
                 calls=ctx.front(
@@ -143,57 +206,6 @@ def booking(ctx: Ctx) -> None:
             pattern="booking",
             idempotency_key="the buyer's session: a second admission returns the same token",
         )
-    # named as the task says people find them ("guests search free rooms"): search_rooms
-    look = f"search_{unit}s" if ctx.mentions(r"\bsearch") else f"view_{unit}s"
-    ctx.op(
-        OpSpec(
-            id=look,
-            description=f"GET /events/{{id}}/{unit}s: availability ({unit} map or search)",
-            pattern="booking",
-            rate=views,
-            rate_note=f"{view_note} × the booking rate",
-            calls=ctx.front(
-                look,
-                [
-                    ctx.db(
-                        "read",
-                        f"{unit}s with their status (index range; about {float(rows):,.0f} rows)",
-                        time=f"{plain(float(view_time) * 1000, 3)}ms",
-                    ),
-                ],
-            ),
-            keywords=("view", "search", "map", "availab"),
-        )
-    )
-    ctx.op(
-        OpSpec(
-            id=f"hold_{unit}",
-            description=f"POST /holds: hold {article(unit)} for {Duration(hold)} while the "
-            + (
-                "buyer pays"
-                if ctx.mentions(r"\bpa(?:y|id)|\bcheck\s?out")
-                else "booking is completed"
-            ),
-            pattern="booking",
-            rate=holds,
-            rate_note=hold_note,
-            critical=True,
-            reads=False,
-            idempotency_key="the buyer's request id: a retried hold returns the same hold",
-            calls=ctx.front(
-                f"hold_{unit}",
-                [
-                    ctx.db(
-                        "write",
-                        f"UPDATE … SET status = held, hold_expires_at = now() + {Duration(hold)} "
-                        "WHERE status = available (or the hold expired): 0 rows means taken",
-                        on_failure="fail_closed",
-                    )
-                ],
-            ),
-            keywords=("hold", "book", "reserv", "buy"),
-        )
-    )
     ctx.op(
         OpSpec(
             id=book_id,
@@ -270,7 +282,7 @@ def booking(ctx: Ctx) -> None:
         "db",
     )
     if rush is not None:
-        buyers, window, _ = rush
+        buyers, window, _, _ = rush
         ctx.decide(
             "booking-waiting-room",
             "A waiting room for the on-sale",
@@ -339,24 +351,54 @@ def _inventory(ctx: Ctx, units: Quantity | None) -> tuple[Fraction, str] | None:
     return total, f'{float(total):,.0f} ("{owners.text}" × "{units.text}")'
 
 
-def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str] | None:
-    """A crowd arriving within a window ("2 million fans ... in the first 10 minutes")."""
-    window = next(
+# Who arrives in an on-sale rush, by a word of the count's subject.
+_CROWD = frozenset(
+    {"fan", "buyer", "user", "customer", "people", "student", "guest", "attendee", "parent"}
+    | {"member", "resident", "shopper", "visitor", "player", "family", "person"}
+)
+# "~30k students each try ~5 adds": a count just after 'each', the actions of each person.
+_EACH = re.compile(r"\beach\s+(?:[a-z]+\s+){0,2}(?:about\s+|around\s+|~\s*)?$", re.IGNORECASE)
+
+
+def _rush(ctx: Ctx) -> tuple[Fraction, Fraction, str, Quantity | None] | None:
+    """A crowd arriving within a window ("2 million fans ... in the first 10 minutes"), and
+    the actions each of them takes when the task says ("each try ~5 adds")."""
+    placed = ctx.load.extracted.reading.placed
+    window = next((q for q in placed if q.unit == "seconds" and q.role == "window"), None)
+    if window is None:
+        return None
+    crowds = [
+        q
+        for q in placed
+        if q.unit == "count"
+        and q.period is None
+        and q.subject
+        and {singular(w) for w in re.findall(r"[a-z]+", q.subject.lower())} & _CROWD
+    ]
+    crowd = min(crowds, key=lambda q: abs(q.start - window.start), default=None)
+    if crowd is None:
+        return None
+    each = next(
         (
             q
-            for q in ctx.load.extracted.reading.placed
-            if q.unit == "seconds" and q.role == "window"
+            for q in placed
+            if q.unit == "count"
+            and q.period is None
+            and q.sentence == crowd.sentence
+            and q.start > crowd.start
+            and _EACH.search(ctx.text[max(0, q.start - 40) : q.start])
         ),
         None,
     )
-    crowd = stated_count(
-        ctx,
-        frozenset({"fan", "buyer", "user", "customer", "people", "student", "guest", "attendee"}),
-        near=window,
-    )
-    if window is None or crowd is None:
-        return None
-    return crowd.value, window.value, f'"{crowd.describe()}" in "{window.text}"'
+    return crowd.value, window.value, f'"{crowd.describe()}" in "{window.text}"', each
+
+
+def _action(each: Quantity) -> str:
+    """The action a per-person count names, as a verb: '5 adds' → add, '2 holds' → hold,
+    '3 bookings' → book (the sale's verbs by their stems)."""
+    noun = singular(each.subject.split()[-1].lower())
+    verb = next((v for v, stems in _VERBS if re.fullmatch(stems, noun, re.IGNORECASE)), None)
+    return verb or noun
 
 
 def _searches_per_booking(ctx: Ctx) -> Fraction:

@@ -55,6 +55,19 @@ def carries_main_load(ctx: Ctx, pattern: str, noun: str | None = None) -> bool:
     )
 
 
+def stated_words(ctx: Ctx, pattern: str, noun: str | None = None) -> tuple[str, str]:
+    """The task's own words for a block's main write and main read, when it carries the
+    main load ("4B bounces/month" → bounce), else "": keywords that tie a target the task
+    states in those words ("Bounce p99 < 20ms") to the operation carrying that rate."""
+    if not carries_main_load(ctx, pattern, noun):
+        return "", ""
+    write, read = ctx.load.write_figure, ctx.load.read_figure
+    return (
+        write.subject or "" if write is not None else "",
+        read.subject or "" if read is not None else "",
+    )
+
+
 def stated_reads(ctx: Ctx, pattern: str, noun: str | None = None) -> Figure | None:
     """The rate the task states for the reads a block carries ("Downloads: 1.5
     billion/week", "50 million comment section loads a day"), when they are the main read
@@ -193,31 +206,26 @@ def any_rate(ctx: Ctx) -> tuple[Fraction, str, Quantity] | None:
     """The task's first stated rate as an average per second (a stated peak ÷ the peak
     factor), with a note quoting it — the main load of a block whose job is one stream
     of requests (IDs, matches, lookups)."""
+    rates = [f for f in ctx.load.extracted.all("rate") if not f.per_user]
     for item in ctx.load.extracted.reading.placed:
-        rate = item.per_second
-        if item.unit != "count" or rate is None:
+        if item.unit != "count":
             continue
-        note = f'from the task: "{item.describe()}"'
-        # "each job runs once an hour … 2 million jobs": the extractor already made the
-        # total of a rate stated per thing it counts; the block carries that figure, the one
-        # the requirements print, not the rate of one thing
-        total = next(
-            (
-                f
-                for f in ctx.load.extracted.all("rate")
-                if f.start == item.start and not f.per_user and f.value != rate
-            ),
-            None,
-        )
-        if total is not None:
-            rate, note, item = (
-                total.value,
-                f'from the task: "{total.quote}"',
-                replace(item, per=None),
-            )
+        # "each job runs once an hour … 2 million jobs", "200 metrics every 10 seconds ×
+        # 50,000 hosts": the extractor already made the total of a rate stated per thing
+        # it counts; the block carries that figure, the one the requirements print, not
+        # the rate of one thing
+        total = next((f for f in rates if f.start == item.start), None)
+        if total is not None and total.value != item.per_second:
+            rate: Fraction | None = total.value
+            note = f'from the task: "{total.quote}"'
+            item = replace(item, per=None, peak=total.peak)
+        else:
+            rate, note = item.per_second, f'from the task: "{item.describe()}"'
+        if rate is None:
+            continue
         if item.peak:
             rate = rate / ctx.load.peak_factor
-            note += f" ÷ peak factor {ctx.load.peak_factor}"
+            note += f" ÷ peak factor {sig(float(ctx.load.peak_factor))}"
         return rate, note, item
     return None
 

@@ -6,10 +6,13 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
-from archproof.frontends.draft.patterns.common import primary_rates
+from archproof.frontends.draft.patterns.common import carries_main_load, primary_rates
 from archproof.frontends.draft.plan import CallSpec, OpSpec
+from archproof.frontends.draft.sizing import per_s
+from archproof.frontends.draft.text import quote, singular
 from archproof.model import Principle
-from archproof.units import Count
+from archproof.numbers import sig
+from archproof.units import Count, Size
 
 # Above this many followers an account's posts are merged at read time (assumed: the
 # classic hybrid fan-out threshold is in the tens of thousands).
@@ -121,9 +124,16 @@ def media(ctx: Ctx) -> None:
     watched = _video_load(ctx)
     if watched is not None:
         (writes, wnote), (reads, rnote), (segments, snote) = watched
+        # a download is one segment, not the whole file: egress per request is its share
+        ctx.download_share = (
+            Fraction(SEGMENT_S, AVG_VIDEO_S),
+            f"a {SEGMENT_S}-second segment of a {AVG_VIDEO_S // 60}-minute",
+        )
+    thing = _uploaded_thing(ctx)
     ctx.comp("blobs")
     ctx.entity("Media")
     ctx.entity("MediaObject").stored_in = "blobs"
+    variants = _renditions(ctx)
     queue = ctx.queue("media_queue", "uploaded files to process (thumbnails, transcoding)")
     video = ctx.mentions(r"video|transcod|stream")
     request = ctx.op(
@@ -185,17 +195,23 @@ def media(ctx: Ctx) -> None:
         else {"lognormal": {"p50": "500ms", "p99": "5s"}}
     )
     worker = ctx.comp("worker")
-    worker.work["process_media"] = processing
-    worker.work_notes["process_media"] = (
+    worker.work[f"process_{thing}"] = processing
+    worker.work_notes[f"process_{thing}"] = (
         "transcoding a short video (assumed)" if video else "resizing an image to 3 sizes (assumed)"
     )
     ctx.job(
-        "process_media",
+        f"process_{thing}",
         queue,
-        "process_media",
+        f"process_{thing}",
         [
             CallSpec("blobs.get", idempotent=True),
-            CallSpec("blobs.put", idempotent=True, rationale="variants under derived keys"),
+            CallSpec(
+                "blobs.put",
+                idempotent=True,
+                rationale="variants under derived keys"
+                + (f" (one per rendition, {variants})" if variants else ""),
+                times=variants or None,
+            ),
             ctx.db("write", "status → ready (or failed, for a retry)"),
         ],
         description="Make thumbnails/renditions of an uploaded file",
@@ -204,18 +220,18 @@ def media(ctx: Ctx) -> None:
     )
     get = ctx.op(
         OpSpec(
-            id="get_media",
+            id=f"get_{thing}",
             description="GET /media/{id}: metadata and a (signed) download URL",
             pattern="media",
             rate=reads,
             rate_note=rnote,
-            calls=ctx.front("get_media", [ctx.db("read", "point lookup by primary key")]),
+            calls=ctx.front(f"get_{thing}", [ctx.db("read", "point lookup by primary key")]),
             keywords=("view", "get", "load", "read"),
         )
     )
     ctx.op(
         OpSpec(
-            id="download_media",
+            id=f"download_{thing}",
             description="The client downloads the bytes from the object store"
             + (" (video: one request per segment)" if watched is not None else ""),
             pattern="media",
@@ -227,11 +243,22 @@ def media(ctx: Ctx) -> None:
     )
     ctx.access("Media", "media_by_id", "lookup", ("id",), None, get.id)
     ctx.access("Media", "media_by_owner", "range", ("owner_id",), "created_at", None)
-    ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, "download_media")
+    if ctx.download_share is None:
+        ctx.access(
+            "MediaObject", "object_by_key", "lookup", ("object_key",), None, f"download_{thing}"
+        )
+    else:
+        # a streaming request returns a segment, not the file: the egress is the segments'
+        segment = ctx.entity("Segment")
+        segment.stored_in, segment.per_write = "blobs", 0
+        ctx.access("MediaObject", "object_by_key", "lookup", ("object_key",), None, None)
+        ctx.access(
+            "Segment", "segment_by_key", "lookup", ("object_key",), None, f"download_{thing}"
+        )
     ctx.lookups.append((get.id, "Media"))
     ctx.primary_write = ctx.primary_write or request.id
     ctx.primary_read = ctx.primary_read or get.id
-    ctx.notify_sources.append("process_media")
+    ctx.notify_sources.append(f"process_{thing}")
     ctx.decide(
         "media-direct-upload",
         "Uploads go straight to the object store",
@@ -247,6 +274,77 @@ def media(ctx: Ctx) -> None:
     ]
     ctx.ledger.ask("Maximum file size and accepted types? (sizes the object store and workers)")
     ctx.ledger.ask("Are files private (signed URLs) or public? Is moderation needed?")
+
+
+# The lexicon's words for files (photo, video, upload, …) all say "media"; a figure about
+# something else uploaded ("40,000 reports a day, each a PDF") names the operations.
+_GENERIC = frozenset({"media", "write", "read", "request", "update", "event", "item"})
+
+
+def _uploaded_thing(ctx: Ctx) -> str:
+    """What the files are, for the operations' names: the main write's subject when this
+    block carries it and the task calls the files something of their own ("reports",
+    "scans"), else media."""
+    fig = ctx.load.write_figure
+    if fig is None or not carries_main_load(ctx, "media"):
+        return "media"
+    thing = fig.subject or ""
+    return thing if thing.isalpha() and thing not in _GENERIC else "media"
+
+
+# "transcoded into 3 resolutions", "4 bitrates", "stored in 5 formats": copies per upload
+_VARIANTS = frozenset({"resolution", "rendition", "bitrate", "format"})
+_MADE_INTO = re.compile(r"\b(?:transcod|encod|convert|re-?encod|render|stored|kept)\w*", re.I)
+
+
+def _renditions(ctx: Ctx) -> int | None:
+    """The renditions the task says each upload is made into, as stored objects (entity
+    `Rendition`, `per_write` of them per upload): a stated size for one ("renditions of
+    about 60 MB each") sizes them, else the storage decision assumes one and says so."""
+    placed = ctx.load.extracted.reading.placed
+    count = next(
+        (
+            q
+            for q in placed
+            if q.unit == "count"
+            and q.subject
+            and singular(q.subject.split()[-1].lower()) in _VARIANTS
+            and 1 <= q.value <= 100
+            and q.value.denominator == 1
+            # "in any of 5 formats (JPEG, PNG, ...)": what uploads come in, not made into
+            and (
+                singular(q.subject.split()[-1].lower()) != "format" or _MADE_INTO.search(q.sentence)
+            )
+        ),
+        None,
+    )
+    if count is None:
+        return None
+    variant = ctx.entity("Rendition")
+    variant.stored_in = "blobs"
+    variant.per_write = int(count.value)
+    variant.growth_note = f'{variant.per_write} per upload: "{count.describe()}"'
+    size = next(
+        (
+            q
+            for q in placed
+            if q.unit == "bytes"
+            and q.sentence == count.sentence
+            and q.start > count.start
+            and any(singular(w) in _VARIANTS for w in q.subject.lower().split())
+        ),
+        None,
+    )
+    if size is not None:
+        variant.row_size = str(Size(size.value))
+        # quoted from the count on ("4 renditions of about 60 MB"), not "60 MB (rendition
+        # size)": the words the task says it with
+        said = quote(ctx.text[count.start : size.end])
+        variant.row_size_note = f'from the task: "{said}"'
+        ctx.ledger.extracted("rendition size", variant.row_size, said)
+        if ctx.load.item_size == size.value:
+            ctx.load.item_size = None  # a rendition's size, not the original's
+    return variant.per_write
 
 
 AVG_VIDEO_S = 600  # average video length (assumed) to turn hours into videos
@@ -293,7 +391,14 @@ def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
         how = f'"{watched.describe()}"'
     elif concurrent is not None:
         seconds = concurrent / peak  # viewers at peak, each watching a second per second
-        how = f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {peak}"
+        how = (
+            f"{float(concurrent):,.0f} concurrent viewers at peak ÷ peak factor {sig(float(peak))}"
+        )
+    elif uploaded is not None and uploaded.per_second is not None:
+        # only the uploads stated ("500 hours uploaded every minute"): views are uploads ×
+        # the reads per write, in seconds watched (they once fell back to an assumed DAU)
+        seconds = uploaded.per_second * ctx.load.ratio
+        how = f'"{uploaded.describe()}" × {sig(float(ctx.load.ratio))} views per upload'
     else:
         return None
     views = seconds / AVG_VIDEO_S
@@ -304,14 +409,39 @@ def _video_load(ctx: Ctx) -> tuple[Rated, Rated, Rated] | None:
     else:
         uploads = views / 1000
         up_note = "one upload per 1,000 views (assumed)"
+    views_note = f"{how} ÷ {AVG_VIDEO_S // 60}-minute views (assumed)"
+    segments_note = f"{how} ÷ {SEGMENT_S}-second segments"
+    if carries_main_load(ctx, "media"):
+        _video_rows(ctx, (uploads, up_note), (views, views_note), (segments, segments_note))
+        if watched is not None or concurrent is not None:  # views stated, not by the ratio
+            ctx.ledger.withdraw(
+                "reads per write", "read-write-ratio", "What is the read:write ratio?"
+            )
     ctx.ledger.assume_entry(
         "video-length",
         f"an average video lasts {AVG_VIDEO_S // 60} minutes and streams in "
         f"{SEGMENT_S}-second segments",
         "assumed: turns hours of video into uploads, views and segment requests",
     )
-    return (
-        (uploads, up_note),
-        (views, f"{how} ÷ {AVG_VIDEO_S // 60}-minute views (assumed)"),
-        (segments, f"{how} ÷ {SEGMENT_S}-second segments"),
+    return (uploads, up_note), (views, views_note), (segments, segments_note)
+
+
+def _video_rows(ctx: Ctx, uploads: Rated, views: Rated, segments: Rated) -> None:
+    """The requirements list the video load the operations carry, in place of the generic
+    load it replaced (an assumed DAU × requests split by a ratio, that no operation
+    carries)."""
+    ctx.ledger.withdraw("reads", "reads-derived")
+    ctx.ledger.withdraw("writes", "writes-derived")
+    ctx.ledger.withdraw(
+        "requests", "requests-per-dau", "How many requests does an active user make"
     )
+    if len(ctx.classification.patterns) == 1:  # no other block sizes by the DAU
+        ctx.ledger.withdraw("daily active users", "dau", "How many daily active users")
+        if not any(r.name == "daily active users" for r in ctx.ledger.requirements):
+            ctx.load.dau = None  # assumed, not stated: the YAML and the report drop it too
+    for name, (value, how) in (
+        ("uploads", uploads),
+        ("views", views),
+        ("segment requests", segments),
+    ):
+        ctx.ledger.derived(name, per_s(float(value)), how)

@@ -27,8 +27,14 @@ NODE_BYTES = 10**12  # what one store node holds comfortably (1 TB)
 
 def graph(ctx: Ctx) -> None:
     counted = [f.value for f in ctx.load.extracted.all("people")]
+    # "the follower graph of 500 million accounts": the people are the graph's nodes
+    nodes = stated_count(ctx, frozenset({"account", "member", "profile", "person", "user"}))
+    if nodes is not None:
+        counted.append(nodes.value)
     people = max(counted) if counted else ctx.dau()
-    degree_item = stated_count(ctx, frozenset({"friend", "connection", "follower", "contact"}))
+    degree_item = stated_count(
+        ctx, frozenset({"friend", "connection", "follower", "contact", "follow", "following"})
+    )
     if degree_item is not None:
         degree = degree_item.value
     else:
@@ -41,6 +47,9 @@ def graph(ctx: Ctx) -> None:
             "How many friends (connections) does a person have on average, and at most?",
         )
     lists = int(2 * (1 + degree))
+    # "up to 3 hops": the depth the search stops at
+    hops = stated_count(ctx, frozenset({"hop", "step", "degree", "level"}))
+    depth = int(hops.value) if hops is not None and 1 <= hops.value <= 10 else 6
     searches, note = ctx.rate(
         frozenset({"search", "read", "query"}),
         ("search", "read", "requests"),
@@ -152,7 +161,7 @@ def graph(ctx: Ctx) -> None:
         "graph-bfs",
         "Bidirectional breadth-first search",
         "expand the smaller frontier one level at a time from both ends, batching each "
-        "level's list reads per shard; stop at depth 6 or a visited-node cap",
+        f"level's list reads per shard; stop at depth {depth} or a visited-node cap",
         Principle.DS,
         f"one-sided BFS reads {sig(float(degree), 6)}^k lists at depth k; meeting in the middle "
         f"keeps a typical search near {lists} lists ({per_s(float(searches * lists))} list "
@@ -160,5 +169,9 @@ def graph(ctx: Ctx) -> None:
         "find_connection",
     )
     ctx.use_cases += ["Find how two people are connected", "Add a friendship"]
-    ctx.ledger.ask("How deep may a search go (degrees of separation), and may it give up?")
+    if hops is None:
+        ctx.ledger.ask("How deep may a search go (degrees of separation), and may it give up?")
+    # add_friend is sized from the people, not by the generic read:write split
+    ctx.ledger.withdraw("writes", "writes-derived")
+    ctx.ledger.withdraw("reads per write", "read-write-ratio", "What is the read:write ratio?")
     ctx.ledger.ask("Must the path respect privacy (hidden friend lists, blocked people)?")

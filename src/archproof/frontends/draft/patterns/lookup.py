@@ -17,6 +17,7 @@ from archproof.frontends.draft.patterns.common import (
     stated_action,
     stated_reads,
     stated_thing,
+    stated_words,
 )
 from archproof.frontends.draft.patterns.slow_work import offload_slow_work
 from archproof.frontends.draft.plan import CallSpec, OneOfSpec, OpSpec
@@ -37,6 +38,8 @@ def shortener(ctx: Ctx) -> None:
     name = "Paste" if paste else "Link"
     noun = name.lower()
     writes, reads, wnote, rnote = primary_rates(ctx, "shortener")
+    # the task's words for its creates and visits ("bounces") name their targets too
+    said_write, said_read = stated_words(ctx, "shortener")
     ctx.entity(name)
     create = ctx.op(
         OpSpec(
@@ -69,7 +72,7 @@ def shortener(ctx: Ctx) -> None:
                     ),
                 ],
             ),
-            keywords=("create", "shorten", "write", "new", "paste"),
+            keywords=("create", "shorten", "write", "new", "paste", *filter(None, [said_write])),
         )
     )
     resolve = ctx.op(
@@ -88,7 +91,10 @@ def shortener(ctx: Ctx) -> None:
                     *([CallSpec("blobs.get", idempotent=True)] if paste else []),
                 ],
             ),
-            keywords=("redirect", "resolve", "read", "lookup", "click", "get"),
+            keywords=(
+                *("redirect", "resolve", "read", "lookup", "click", "get"),
+                *filter(None, [said_read]),
+            ),
         )
     )
     ctx.access(name, f"{noun}_by_code", "lookup", ("code",), None, resolve.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import average, stated_rate
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES, primary_rates, stated_count
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -173,13 +174,31 @@ def analytics(ctx: Ctx) -> None:
             )
         )
         ctx.primary_write = ctx.primary_write or "track_event"
+    # "Dashboards query … at about 500 queries per second": a stated rate of reads or
+    # requests beside the events is the dashboards'
+    # (the main block's: a URL shortener's stated redirects are its own reads)
+    written = ctx.load.write_figure
+    queried = ctx.load.rate_for(frozenset({"request", "read", "query"}), ("read", "requests"))
+    if primary and queried is not None and (written is None or queried.start != written.start):
+        stats_rate = average(queried, ctx.load.peak_factor)
+        stats_note = f'from the task: "{queried.quote}"'
+        if ctx.load.read_figure is None:
+            # the dashboards' reads are stated: the generic split's reads describe nothing
+            ctx.ledger.withdraw("reads", "reads-derived")
+            ctx.ledger.withdraw(
+                "reads per write", "read-write-ratio", "What is the read:write ratio?"
+            )
+            ctx.ledger.extracted("dashboard queries", stated_rate(queried), queried.quote)
+    else:
+        stats_rate = Fraction(1) if primary else Fraction(1, 10)
+        stats_note = "dashboard refreshes (assumed)"
     stats = ctx.op(
         OpSpec(
             id="get_stats",
             description="GET /stats?name=...&from=...: counts per minute for a dashboard",
             pattern="analytics",
-            rate=Fraction(1) if primary else Fraction(1, 10),
-            rate_note="dashboard refreshes (assumed)",
+            rate=stats_rate,
+            rate_note=stats_note,
             calls=ctx.front("get_stats", [ctx.db("read", "range over EventRollup (name, bucket)")]),
             keywords=("dashboard", "stats", "report", "query"),
         )

@@ -10,7 +10,7 @@ from archproof.frontends.draft.derive import average
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
-from archproof.numbers import plain
+from archproof.numbers import plain, sig
 
 _POSITION = re.compile(r"\b(?:location|position|gps|coordinates)\b", re.I)
 
@@ -26,7 +26,7 @@ def rides(ctx: Ctx) -> None:
         updates = average(loc_fig, load.peak_factor)
         unote = f'from the task: "{loc_fig.quote}"'
         if loc_fig.peak:
-            unote += f" ÷ peak factor {load.peak_factor}"
+            unote += f" ÷ peak factor {sig(float(load.peak_factor))}"
         ctx.ledger.extracted(
             "location updates",
             f"{float(loc_fig.value):,.0f}/s" + (" (peak)" if loc_fig.peak else ""),
@@ -55,7 +55,7 @@ def rides(ctx: Ctx) -> None:
             f"{float(drivers):,.0f} drivers{' (at peak)' if at_peak_count else ''} × one update "
             f"per {plain(float(every))} s"
             + (" (from the task)" if said is not None else " (assumed)")
-            + (f" ÷ peak factor {load.peak_factor}" if at_peak_count else "")
+            + (f" ÷ peak factor {sig(float(load.peak_factor))}" if at_peak_count else "")
         )
         how = (
             unote.replace(" ÷ peak factor", ", average ÷ peak factor")

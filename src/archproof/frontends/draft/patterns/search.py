@@ -47,9 +47,10 @@ def _typed_per_search(ctx: Ctx) -> Quantity | None:
     for item in ctx.load.extracted.reading.placed:
         if item.unit != "count" or item.period is not None or not item.subject:
             continue
-        # "8 characters", "8 keystrokes", "8 keystroke requests" (any word of the subject)
+        # "8 characters", "8 keystrokes", "8 keystroke requests", "6 suggestion requests"
+        # per search (any word of the subject)
         words = {singular(w) for w in item.subject.lower().split()}
-        if words & {"character", "keystroke", "letter"}:
+        if words & {"character", "keystroke", "letter", "suggestion"}:
             return item
     return None
 
@@ -71,8 +72,8 @@ def _autocomplete_rates(ctx: Ctx) -> tuple[Fraction, str, Fraction, str]:
         ctx.ledger.derived(
             "suggestion requests",
             rate_text(suggest),
-            f"{rate_text(rate)} searches × {sig(float(per))} characters typed per search "
-            f'("{typed.text}"), one request a keystroke',
+            f"{rate_text(rate)} searches × {sig(float(per))} suggestion requests per search "
+            f'("{typed.text}")',
         )
         return (
             suggest,

@@ -15,7 +15,7 @@ from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import any_rate, times_per
 from archproof.frontends.draft.patterns.platform import notifications
-from archproof.frontends.draft.placement import HUB_THRESHOLD
+from archproof.frontends.draft.placement import HUB_ID, HUB_THRESHOLD
 from archproof.frontends.draft.plan import OpSpec
 from archproof.frontends.draft.quantities import Quantity
 from archproof.frontends.draft.text import singular
@@ -53,10 +53,19 @@ def _noun(item: Quantity) -> str:
 
 
 def stream_rules(ctx: Ctx) -> None:
-    rate, note, noun = _event_rate(ctx)
+    # "a monitoring system ingests metrics … alerts must fire": the analytics block takes the
+    # events in already; the matcher is one more consumer of its hub, not a second intake
+    taken_in = ctx.event_rate if ctx.find_op("track_event") is not None else None
+    shared = taken_in is not None
+    if taken_in is not None:
+        rate, note, noun = taken_in, ctx.event_note, "events"
+    else:
+        rate, note, noun = _event_rate(ctx)
     rules, rules_how = _rules(ctx)
     peak = float(at_peak(rate, ctx.load.peak_factor))
-    if peak >= HUB_THRESHOLD:
+    if shared:
+        stream = HUB_ID  # compose places it (event_hub), by the same rate
+    elif peak >= HUB_THRESHOLD:
         stream = ctx.comp(
             "events",
             "event_stream",
@@ -70,23 +79,24 @@ def stream_rules(ctx: Ctx) -> None:
         rule.rows = rules
     changes = ctx.dau() / DAY
     changes_note = "assumed: one rule created or changed per active user a day"
-    ctx.op(
-        OpSpec(
-            id="ingest_event",
-            description=f"Feed handler: accept the {noun} from the upstream feed and append "
-            "them to the stream",
-            pattern="stream_rules",
-            rate=rate,
-            rate_note=note,
-            reads=False,
-            idempotency_key="the feed's sequence number per key (the matcher drops repeats)",
-            calls=ctx.front(
-                "ingest_event",
-                [ctx.enqueue(stream, "nobody waits for the match: append and answer")],
-            ),
-            keywords=("ingest", "event", "tick"),
+    if not shared:
+        ctx.op(
+            OpSpec(
+                id="ingest_event",
+                description=f"Feed handler: accept the {noun} from the upstream feed and append "
+                "them to the stream",
+                pattern="stream_rules",
+                rate=rate,
+                rate_note=note,
+                reads=False,
+                idempotency_key="the feed's sequence number per key (the matcher drops repeats)",
+                calls=ctx.front(
+                    "ingest_event",
+                    [ctx.enqueue(stream, "nobody waits for the match: append and answer")],
+                ),
+                keywords=("ingest", "event", "tick"),
+            )
         )
-    )
     worker = ctx.comp("worker")
     worker.work["match_rules"] = {"lognormal": {"p50": "20us", "p99": "200us"}}
     worker.work_notes["match_rules"] = (
