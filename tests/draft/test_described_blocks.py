@@ -403,3 +403,12 @@ def test_unlocks_are_not_the_fleets_reports() -> None:
     # a few rides per scooter a day (assumed), far below one per report
     assert float(model.rate(_op(d, "unlock")).average) < 10
 
+
+def test_the_telethon_is_sized_for_its_stated_peak() -> None:
+    """'plan for 150 a second this time' is the donations' peak (last year's 90 a lower one):
+    create_donation was peaked by 150 ÷ the 2,000-a-day average, a factor written at the
+    bound of 1000 (23.1/s at peak)."""
+    d = _draft(DONATIONS[0][0])
+    rate = lower(d.design).rate(_op(d, "donat"))
+    assert float(rate.average) == pytest.approx(2_000 / 86_400, rel=0.01)
+    assert float(rate.peak) == pytest.approx(150)

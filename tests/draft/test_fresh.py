@@ -157,9 +157,6 @@ XFAIL_RATES: dict[str, str] = {
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak from the stated 3x)",
-    "telethon-rambling": "create_donation carries the 2,000 donations a day (0.0231/s) peaked "
-    "by the stated 150/s to plan for, a 6480x peak factor written at the bound of 1000 (23.1/s "
-    "at peak, not 150/s)",
     # fresh12's first run (keys in 8dbcad5)
     "hints-terse": "no hint operation: the 40M hint requests a day are split by an assumed 10:1 "
     "into search_documents (421/s, 2,728/s at peak) and save_document (42.1/s), so the stated "
