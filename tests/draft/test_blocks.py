@@ -1779,3 +1779,27 @@ def test_a_graph_search_reads_the_tasks_accounts_follows_depth_and_size() -> Non
     assert "the graph is too big for one machine" in text.lower()
     names = {r.name for r in d.requirements}
     assert "writes" not in names and "friends per person" not in names, names
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # typeaheads asked without 'autocomplete' or 'suggest' (fresh12's hints first drafted
+        # a full-text search with crud over products)
+        "Search box hints for a hardware store, 2M products. As a shopper types, show the 8 "
+        "most likely completions of what's typed so far. 40M hint requests a day.",
+        pytest.param(
+            "While a person types a city name, list the 5 best completions; 10k lookups a second.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="'lookups' makes a CRUD block the main job (lookup_item, create_item): "
+                "the search block leads only when its word comes 25 characters before",
+            ),
+        ),
+    ],
+)
+def test_completions_as_someone_types_are_a_typeahead(task: str) -> None:
+    d = draft(task)
+    ids = {op.id for op in d.design.operations}
+    assert "suggest" in ids and "search_documents" not in ids, ids
+    assert not [i for i in ids if i.startswith(("create_", "get_", "list_"))], ids

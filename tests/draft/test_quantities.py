@@ -1596,3 +1596,108 @@ def test_what_is_seen_behind_is_what_lags() -> None:
     # fresh8's food delivery: 'shouldn't see the courier more than 10 seconds behind'
     item = _one("Fans must never see the score more than 5 seconds behind.", "5 seconds")
     assert (item.role, item.subject) == ("delay", "score delay")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "period"),
+    [
+        (
+            "Customers place orders through the app, about 300,000 a day, averaging 2 KB.",
+            "300,000",
+            "orders",
+            "day",
+        ),
+        (
+            "Sensors send readings to the gateway, roughly 40,000 a minute.",
+            "40,000",
+            "readings",
+            "minute",
+        ),
+    ],
+)
+def test_a_bare_count_set_off_after_a_clause_counts_its_object(
+    text: str, at: str, subject: str, period: str
+) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.subject, item.period) == ("count", subject, period)
+
+
+def test_a_size_after_a_bare_count_is_one_counted_things() -> None:
+    item = _one(
+        "Customers place orders through the app, about 300,000 a day, averaging 2 KB.", "2 KB"
+    )
+    assert (item.unit, item.subject) == ("bytes", "order size")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        (
+            "The bank processes 5 million payments a day; payroll batches process 1 million in "
+            "10 minutes.",
+            "1 million",
+            "payments",
+        ),
+        (
+            "Readers borrow 40,000 books a month, and schools that borrow 5,000 in one week "
+            "need a bigger share.",
+            "5,000",
+            "books",
+        ),
+    ],
+)
+def test_a_bare_count_after_a_repeated_verb_counts_the_verbs_earlier_object(
+    text: str, at: str, subject: str
+) -> None:
+    assert _one(text, at).subject == subject
+
+
+def test_a_count_within_a_duration_has_it_as_its_window() -> None:
+    text = (
+        "The bank processes 5 million payments a day; payroll batches process 1 million in "
+        "10 minutes."
+    )
+    item = _one(text, "10 minutes")
+    assert (item.value, item.role) == (600, "window")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject", "window"),
+    [
+        (
+            "Each device backs up once a day. At midnight 40% of all backups start within the "
+            "same minute.",
+            "40%",
+            "backups",
+            60,
+        ),
+        (
+            "Each student submits once a week. On Sunday night 60% of the submissions arrive in "
+            "the same hour.",
+            "60%",
+            "submissions",
+            3600,
+        ),
+    ],
+)
+def test_a_share_within_the_same_period_is_a_burst_window(
+    text: str, at: str, subject: str, window: int
+) -> None:
+    reading = read_quantities(normalize(text))
+    share = _one(text, at)
+    assert share.subject == subject
+    spans = [q for q in reading.placed if q.role == "window" and q.start > share.start]
+    assert [(q.unit, q.value) for q in spans] == [("seconds", window)]
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        ("Each trailer is watched about 40 times.", "40 times", "views"),
+        ("Every message is pushed around 3 times.", "3 times", "pushes"),
+    ],
+)
+def test_a_participle_done_n_times_counts_its_act_as_a_noun(
+    text: str, at: str, subject: str
+) -> None:
+    assert _one(text, at).subject == subject

@@ -380,3 +380,48 @@ def test_suggestion_requests_per_search_multiply_the_searches() -> None:
     )
     assert rates["suggest"][0] == pytest.approx(6 * 5e9 / 86400, rel=1e-6)
     assert rates["submit_search"][0] == pytest.approx(5e9 / 86400, rel=1e-6)
+
+
+def test_a_typeaheads_stated_requests_are_all_lookups() -> None:
+    # fresh12's hints: "Hint requests ~40M/day, 3k/s peak" were split 10:1 into lookups and
+    # writes by an assumed ratio
+    rates = _lowered(
+        "Autocomplete for a city picker: about 8.64M lookup requests a day, 500 per second at peak."
+    )
+    assert rates["suggest"][0] == pytest.approx(100, rel=1e-6)
+    assert rates["suggest"][1] == pytest.approx(500, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("task", "factor"),
+    [
+        # 1 million in 10 minutes = 1,667/s over 5 million a day = 57.9/s: 28.8×
+        (
+            "Design a payment processor. The bank processes 5 million payments a day; payroll "
+            "batches process 1 million in 10 minutes.",
+            28.8,
+        ),
+        # 60% of a week's uploads in one hour: 0.6 × 168 hours = 100.8×
+        (
+            "Design a homework upload service. 200,000 homework files are uploaded a week. On "
+            "Sunday night 60% of the uploads arrive within the same hour.",
+            100.8,
+        ),
+    ],
+)
+def test_a_burst_within_a_window_gives_the_peak_factor(task: str, factor: float) -> None:
+    _, found = _rates(task)
+    assert round(found, 1) == factor
+
+
+def test_a_bare_count_after_a_clause_is_its_objects_rate_and_views_multiply_it() -> None:
+    # "about 30,000 a day" counts the clips uploaded (not the members, who were read as
+    # 30,000 users with the day lost): 30,000 uploads a day, each clip watched 500 times:
+    # 15 million views a day
+    rates, _ = _rates(
+        "Design a video site. Members upload clips from their phones, about 30,000 a day, "
+        "averaging 80 MB; each clip is watched around 500 times."
+    )
+    daily = sorted(round(average * 86400) for average, _ in rates.values())
+    assert 30_000 in daily
+    assert 15_000_000 in daily

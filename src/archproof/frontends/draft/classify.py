@@ -323,7 +323,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "search / autocomplete: a derived index fed in the background",
         # not the people who own it ("our search team needs a program that visits pages")
         r"\bsearch(?!\s+(?:team|group|engineers?|department|org)\b)|autocomplete|auto-complete"
-        r"|typeahead|type-ahead|full[- ]text|suggestions?\b",
+        r"|typeahead|type-ahead|full[- ]text|suggestions?\b"
+        # a typeahead described: "show the 8 most likely completions as a shopper types"
+        r"|\bcompletions?\b",
     ),
     "rides": (
         "ride sharing / location: frequent location updates, nearby matching",
@@ -441,7 +443,7 @@ ABSORBS: dict[str, frozenset[str]] = {
     "ranking": frozenset({"feed", "crud"}),
     # a typeahead's "most popular completions" are its precomputed suggestions, not a
     # leaderboard (only as the main job: a ranking with a search box keeps its ranking)
-    "search": frozenset({"ranking"}),
+    "search": frozenset({"ranking", "crud"}),
     "poller": frozenset({"feed", "crud", "batch"}),
     "stream_rules": frozenset({"crud", "payments"}),
     "waiting_pool": frozenset({"crud"}),

@@ -25,7 +25,7 @@ from archproof.frontends.draft.extract import FROM_READER, PER_ITEM, Extracted, 
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY, GENERIC_THINGS, NOUNS, stated_as_ceiling
 from archproof.frontends.draft.plan import AssumptionSpec, Requirement, Source
-from archproof.frontends.draft.quantities import Quantity, share_within
+from archproof.frontends.draft.quantities import Quantity, burst_within
 from archproof.frontends.draft.sizing import per_s, rate_text
 from archproof.frontends.draft.text import article, quote, singular
 from archproof.frontends.draft.things import entity_noun
@@ -685,27 +685,31 @@ def _peak_factor(
 
 
 def _burst_factor(found: Extracted, main: tuple[Figure | None, ...]) -> tuple[Fraction, str] | None:
-    """A share of a main rate's count arriving within a window shorter than its period
-    ("90,000 refill requests a day, 70% of them arrive within 4 hours"): the peak is count ×
-    share ÷ window, the factor that over the average (a day's rate spread evenly)."""
+    """A part of a main rate's count arriving within a window shorter than its period
+    ("90,000 refill requests a day, 70% of them arrive within 4 hours", "100 million a day,
+    10 million in 5 minutes"): the peak is the period's count × that part ÷ the window, the
+    factor that over the average (the period's count spread evenly)."""
     placed = found.reading.placed
     for fig in main:
         said = found.reading.covering(fig.start) if fig is not None else None
-        if not isinstance(said, Quantity) or said.period is None or said.per_second is None:
+        if fig is None or not isinstance(said, Quantity) or said.per_second is None:
             continue
-        found_burst = share_within(placed, said.sentence, said.start, said.value / said.per_second)
+        found_burst = burst_within(placed, said)
         if found_burst is None:
             continue
-        share, window = found_burst
-        peak = said.value * share.value / 100 / window.value
-        factor = peak / said.per_second
+        what, part, window = found_burst
+        period = said.value / said.per_second
+        # the figure is the design's whole rate (a per-item rate already × its items)
+        count = fig.value * period
+        peak = count * part / window.value
+        factor = peak / fig.value
         if factor <= 1:
             continue
         rounded = Fraction(round(factor * 10), 10)  # a factor as people state one: 4.2×
         return rounded, (
-            f'"{share.text}" of "{said.text}" within "{window.text}": '
-            f"{Count(said.value)} × {_num(share.value)}% ÷ {Duration(window.value)} = "
-            f"{per_s(float(peak))} at peak over {per_s(float(said.per_second))} on average"
+            f'"{what.text}" of "{fig.quote}" within "{window.text}": '
+            f"{Count(count)} × {_num(part * 100)}% ÷ {Duration(window.value)} = "
+            f"{per_s(float(peak))} at peak over {per_s(float(fig.value))} on average"
         )
     return None
 

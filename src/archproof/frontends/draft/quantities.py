@@ -286,9 +286,16 @@ def _place(
     # Percentages.
     if nxt is not None and (nxt.text == "%" or nxt.low in ("percent", "pct")):
         k = i + 3 if _at(toks, i + 2) is not None and toks[i + 2].low == "of" else i + 2
-        if _at(toks, k) is not None and toks[k].low in _DETERMINERS:
-            k += 1  # "one percent of the servers": the servers
-        subject = _phrase_after(toks, k)[0] or _noun_before(toks, i)
+        if _at(toks, k) is not None and toks[k].low in _DETERMINERS | {"all"}:
+            k += 1  # "one percent of the servers", "30% of all runs": the servers, the runs
+        phrase, pend = _phrase_after(toks, k)
+        within = _at(toks, pend) is not None and toks[pend].low in ("in", "within")
+        if len(phrase.split()) > 1 and within and _verb_of_share(toks, pend - 1):
+            # "30% of all runs start within the same minute": the word before the span the
+            # share falls in is its verb, not part of its noun ("2% of requests fail during a
+            # wave" keeps its verb: which requests are counted)
+            phrase = phrase.rsplit(" ", 1)[0]
+        subject = phrase or _noun_before(toks, i)
         said = _count_before(placed, toks, i)
         if k > i + 2 and toks[k].low in _COUNTED_PRONOUNS and said is not None:
             # "90,000 refill requests a day, 70% of them arrive …": a share of the things
@@ -310,6 +317,9 @@ def _place(
                 None,
             )
             subject = share.subject if share is not None else ""
+        span = _same_span(text, toks, i, sentence)
+        if span is not None:
+            return q("percent", subject, nxt.end), span
         return q("percent", subject, nxt.end)
     # Factors: 3x, 10 times (a count when a period follows: "5000 times a second").
     once = nxt is not None and nxt.low == "time" and _period_after(toks, i + 2)[0] is not None
@@ -384,7 +394,7 @@ def _place(
         factor, uend, j = size
         # "20 files a day averaging 500 KB", "the replays, around 5 MB each": one thing's
         # size, whoever sends or keeps the things
-        thing = _sized_thing(toks, i, j)
+        thing = _sized_thing(toks, i, j, placed)
         subject = f"{thing} size" if thing else _size_subject(toks, i, j)
         period, pend = _period_after(toks, j)
         per = None if thing else _per(toks, i, _clause_end(toks, i), size=True)
@@ -437,7 +447,8 @@ def _place(
 # Words that hedge a figure ("like 150 million times"): never what is counted.
 _HEDGES = _wordset("like maybe perhaps say")
 # Verbs whose act has a noun of another word ("look at the board": a board view).
-_ACT_NOUNS = {"look": "views", "looks": "views"}
+# Watching a video or a stream is a view of it ("each clip is watched 500 times").
+_ACT_NOUNS = {"look": "views", "looks": "views", "watch": "views"}
 _OFTEN = _wordset("often a lot frequently regularly constantly all day")
 
 
@@ -564,7 +575,8 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
         passive = (_heading_subject(toks, i) or _passive_subject(toks, i)) if period else ""
         grown = _grown_thing(toks, i)
         subject = (
-            passive
+            _object_before(toks, i)
+            or passive
             or _total_owner(toks, i)
             or grown
             or _coordinated(toks, i, _noun_before(toks, i))
@@ -582,6 +594,12 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
                 inherited, subject = said, said.subject
         if not subject and period is not None:
             subject = _previous_clause_subject(toks, i)  # "Flag changes are rare, maybe 200 a day"
+        again = _same_verb_count(placed, toks, i)
+        if again is not None:
+            # "We send 100 million notifications a day, with campaigns that send 10 million in
+            # 5 minutes": the verb said again takes the same things, its noun left out (the
+            # noun before the verb is who acts, not what is counted)
+            inherited, subject = again, again.subject
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         guess = inherited is None and not grown and not (tok.word_number and tok.value <= 3)
@@ -688,6 +706,73 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
 
 _OPENING_PERIOD = _wordset("in on during over every each per")
 _PERIOD_ADJECTIVES = _wordset("normal typical usual average ordinary regular busy quiet single")
+
+
+# Pronouns that open a clause as its subject ("We send …", "They post …").
+_SUBJECT_PRONOUNS = _wordset("we they i you he she it")
+
+
+def _object_before(toks: list[Token], i: int) -> str:
+    """`People upload photos from their phones, about 2 million a day`: a bare count set off
+    by a comma after a clause counts that clause's object (what is uploaded), not its subject
+    (who uploads) nor the noun of a phrase after the object (where from); "" when the clause
+    before is no subject, verb and object, or holds a number of its own."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].text == "~"):
+        k -= 1
+    if k < 1 or toks[k].text != ",":
+        return ""
+    start = _clause_start(toks, k)
+    if any(t.kind == "num" for t in toks[start:k]):
+        return ""  # "2M users post photos, about 10 a day": a figure per each of those
+    if _at(toks, start) is not None and toks[start].low in _SUBJECT_PRONOUNS:
+        verb = start + 1
+    else:
+        subject, verb = _phrase_after(toks, start)
+        if not subject:
+            return ""
+    if verb >= k or toks[verb].kind != "word" or toks[verb].low in _FUNCTION | _COPULAS:
+        return ""
+    m = verb + 1
+    while m < k and toks[m].low in _DETERMINERS:
+        m += 1
+    words: list[str] = []
+    for tok in toks[m:k]:
+        if tok.kind != "word" or tok.low in _STOP | _INSTRUMENT or _is_time_word(tok.low):
+            break
+        words.append(tok.text)
+    return " ".join(words)
+
+
+def _same_verb_count(placed: list[Quantity], toks: list[Token], i: int) -> Quantity | None:
+    """The count placed earlier in the sentence or the one before right after the same verb
+    as token i (past fillers): `process 5 million payments a day; batches process 1 million`."""
+    verb = _word_before(toks, i)
+    if verb is None:
+        return None
+    breaks, first = 0, i
+    while first > 0 and breaks < 2:
+        first -= 1
+        breaks += toks[first].kind == "brk"
+    for item in reversed(placed):
+        if item.unit != "count" or not toks[first].start <= item.start < toks[i].start:
+            continue
+        at = next((k for k, t in enumerate(toks) if t.start == item.start), None)
+        said = _word_before(toks, at) if at is not None else None
+        if said is not None and singular(said.low) == singular(verb.low):
+            return item
+    return None
+
+
+def _word_before(toks: list[Token], i: int) -> Token | None:
+    """The word right before token i past fillers (`send about 10 million` → send); None
+    when a function word or no word stands there."""
+    k = i - 1
+    while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].text == "~"):
+        k -= 1
+    if k < 0 or toks[k].kind != "word" or toks[k].low in _FUNCTION | _COPULAS:
+        return None
+    return toks[k]
 
 
 def _opening_period(toks: list[Token], i: int) -> str | None:
@@ -1292,7 +1377,8 @@ def _done_before(toks: list[Token], i: int) -> str | None:
     after = _at(toks, i + 2)
     if after is not None and after.low in _wordset("more higher larger bigger faster than as"):
         return None  # "increased 10 times more": a multiplier
-    return (irregular or _participle_base(low)) + "s"
+    base = irregular or _participle_base(low)
+    return _ACT_NOUNS.get(base) or _plural(base)  # "watched" → views, "pushed" → pushes
 
 
 def _participle_base(low: str) -> str:
@@ -1909,7 +1995,7 @@ _SIZE_PARTICIPLES = _wordset("averaging weighing sized")
 _COPULAS = _wordset("is are was were be")
 
 
-def _sized_thing(toks: list[Token], i: int, j: int) -> str:
+def _sized_thing(toks: list[Token], i: int, j: int, placed: list[Quantity]) -> str:
     """The thing a size is each one's: after a participle joined to counted things (`300
     scans a day averaging 20 MB`: one scan's), or before a trailing `each` (`the invoices,
     about 200 KB each`) or in brackets (`a reading every 15 min (~200 B)`): the noun named
@@ -1927,6 +2013,10 @@ def _sized_thing(toks: list[Token], i: int, j: int) -> str:
         tok = toks[m]
         if tok.kind == "brk":
             return ""
+        counted = next((q for q in placed if q.start == tok.start and q.unit == "count"), None)
+        if tok.kind == "num" and counted is not None and counted.subject:
+            # "about 2 million a day, averaging 3 MB": the things that number counts
+            return singular(counted.subject.split()[-1].lower())
         if tok.kind != "word" or tok.low in _STOP or tok.low in _FILLER_BEFORE:
             continue
         if _is_time_word(tok.low) or tok.low in _SIZE_PARTICIPLES:
@@ -2091,12 +2181,13 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         # "the current price, max 1 second old", "it can be late 10 seconds": how stale the
         # thing shown may be
         return "staleness", f"{_stale_thing(toks, start, i) or noun} staleness"
-    if _share_in_clause(toks, start, i) and re.search(
+    if (_share_in_clause(toks, start, i) or _bare_count_within(toks, i)) and re.search(
         r"\b(?:with)?in\s+(?:(?:the\s+)?(?:first|same)\s+|under\s+|less\s+than\s+|~\s*)*$",
         low_before,
     ):
-        # "70% of them arrive within 4 hours in the morning": the span the share falls in,
-        # a burst's window, not a delay anyone waits
+        # "70% of them arrive within 4 hours in the morning", "campaigns send 10 million in 5
+        # minutes": the span the share (or the count) falls in, a burst's window, not a delay
+        # anyone waits
         when = re.match(r"\s*(?:in|during)\s+the\s+([a-z]+)", text[toks[j - 1].end :].lower())
         return "window", f"{when.group(1) if when and _is_when(when.group(1)) else 'burst'} window"
     reach = _REACH.search(low_before)
@@ -2222,6 +2313,39 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
     if re.search(r"\bup\s+to\s*$|\bresets?\b", low_before):
         return "duration", f"{noun} duration"
     return "duration", f"{noun} duration"
+
+
+def _same_span(text: str, toks: list[Token], i: int, sentence: str) -> Quantity | None:
+    """`30% of all runs start within the same minute`, `in a single hour`: the one period a
+    share falls in, written with no number, as a burst's window (a minute: 60 s)."""
+    for k in range(i + 2, _clause_end(toks, i) - 2):
+        if toks[k].low not in ("in", "within"):
+            continue
+        words = [t.low for t in toks[k + 1 : k + 3]]
+        name = _period_name(toks[k + 3].low) if k + 3 < len(toks) else None
+        if words in (["the", "same"], ["a", "single"], ["one", "single"]) and name is not None:
+            start, end = toks[k + 1].start, toks[k + 3].end
+            seconds = Fraction(_PERIOD_SECONDS[name])
+            return Quantity(
+                text[start:end],
+                start,
+                end,
+                seconds,
+                "seconds",
+                "burst window",
+                sentence,
+                role="window",
+            )
+    return None
+
+
+def _bare_count_within(toks: list[Token], i: int) -> bool:
+    """`10 million in 5 minutes`: a number with no noun nor unit of its own right before the
+    `in`/`within` of the duration at token i (a count that falls within it)."""
+    k = i - 1
+    while k >= 0 and toks[k].low in _wordset("the first under less than ~"):
+        k -= 1
+    return k >= 1 and toks[k].low in ("in", "within") and toks[k - 1].kind == "num"
 
 
 def _share_in_clause(toks: list[Token], start: int, i: int) -> bool:
@@ -2446,3 +2570,71 @@ def share_within(
         None,
     )
     return (share, window) if window is not None else None
+
+
+def burst_within(
+    placed: tuple[Quantity, ...] | list[Quantity], said: Quantity
+) -> tuple[Quantity, Fraction, Quantity] | None:
+    """A burst of the things the rate `said` counts: what arrives (a share of them, or a
+    count of the same things), the portion of the period's count that is (0-1) and the
+    window it falls in, shorter than the period. In `said`'s sentence ("100 million
+    notifications a day, with campaigns that send 10 million in 5 minutes", "90,000 refill
+    requests a day, 70% of them arrive within 4 hours") or, for a share of things the rate's
+    sentence names, in the sentence after it ("Each job runs once an hour. At the top of each
+    hour 30% of all runs start within the same minute")."""
+    if said.per_second is None or said.value <= 0:
+        return None
+    period = said.value / said.per_second
+    found = share_within(placed, said.sentence, said.start, period)
+    if found is not None:
+        return found[0], found[0].value / 100, found[1]
+    after = next((q for q in placed if q.start > said.end and q.sentence != said.sentence), None)
+    sentences = (said.sentence, after.sentence if after is not None else said.sentence)
+    for count in placed:
+        if (
+            count.unit != "count"
+            or count.period is not None
+            or count.sentence not in sentences
+            or count.start <= said.start
+            or count.subject != said.subject
+            or not 0 < count.value < said.value
+        ):
+            continue
+        # "5 million payments a day; batches process 1 million in 10 minutes": the same
+        # things, counted within a window
+        window = _window_after(placed, count, period)
+        if window is not None:
+            return count, count.value / said.value, window
+    if after is None:
+        return None
+    found = share_within(placed, after.sentence, said.end, period)
+    if found is None:
+        return None
+    share, window = found
+    rate_first = any(
+        q.per_second is not None and q.sentence == share.sentence and q.start < share.start
+        for q in placed
+    )
+    named = {singular(w) for w in re.findall(r"[a-z]+", said.sentence.lower())}
+    named |= {_participle_base(w) for w in named if w.endswith("ed")}
+    head = singular(share.subject.split()[-1].lower()) if share.subject else ""
+    if rate_first or head not in named:
+        return None  # a share of another rate, or of things the rate's sentence never names
+    return share, share.value / 100, window
+
+
+def _window_after(
+    placed: tuple[Quantity, ...] | list[Quantity], item: Quantity, shorter_than: Fraction
+) -> Quantity | None:
+    """The burst window stated after `item` in its sentence, shorter than `shorter_than`."""
+    return next(
+        (
+            q
+            for q in placed
+            if q.role == "window"
+            and q.sentence == item.sentence
+            and q.start > item.start
+            and 0 < q.value < shorter_than
+        ),
+        None,
+    )

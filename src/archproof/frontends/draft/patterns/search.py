@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import average
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
@@ -16,7 +17,10 @@ from archproof.numbers import sig
 
 
 def search(ctx: Ctx) -> None:
-    if ctx.mentions(r"autocomplete|auto-complete|typeahead|type-ahead|suggest"):
+    if ctx.mentions(
+        r"autocomplete|auto-complete|typeahead|type-ahead|suggest|\bcompletions?\b"
+        r"|\b(?:as|while)\s+(?:a|the|they|you|users?|people|\w+)\s+\w*\s*types?\b"
+    ):
         _autocomplete(ctx)
     else:
         _full_text(ctx)
@@ -83,6 +87,14 @@ def _autocomplete_rates(ctx: Ctx) -> tuple[Fraction, str, Fraction, str]:
         )
     per = typed.value if typed is not None else KEYSTROKES_PER_SEARCH
     how = f'"{typed.text}"' if typed is not None else "assumed keystrokes"
+    total = ctx.load.rate_for(frozenset({"request", "search", "read"}), ("requests",))
+    if ctx.load.read_figure is None and total is not None:
+        # "Hint requests ~40M/day": every request of a typeahead is a lookup of completions,
+        # not a share of reads split from writes by a typical ratio
+        rate, note = average(total, ctx.load.peak_factor), f'from the task: "{total.quote}"'
+        ctx.ledger.withdraw("reads", "reads-derived")
+        ctx.ledger.withdraw("writes", "writes-derived")
+        ctx.ledger.withdraw("reads per write", "read-write-ratio", "What is the read:write ratio?")
     return (
         rate,
         note,
