@@ -301,9 +301,9 @@ def test_autocomplete_is_a_precomputed_prefix_lookup(drafts: dict[str, Draft]) -
 def test_rate_limiter_counters_fail_open(drafts: dict[str, Draft]) -> None:
     d = drafts["rate_limiter"]
     design = d.design
-    handle = _op(design, "handle_request")
+    handle = _op(design, "check_limit")
     assert handle.rate is not None and handle.rate.per_second == 50_000
-    check = next(n for n in _calls(design, "handle_request") if n.work == "incr")
+    check = next(n for n in _calls(design, "check_limit") if n.work == "incr")
     assert check.on_failure == "fail_open" and check.fallback
     # 150k checks/s at peak are far above 25% of one database node: Redis
     assert design.component(check.component).tech == "redis"

@@ -104,14 +104,6 @@ XFAIL_COMPONENTS: dict[str, str] = {
     "50% at peak, compose's threshold for a cache, and resolve_link's p99 (14.6 ms) meets "
     "the 20 ms target; the key puts a cache in front of the bounces (100:1 reads)",
     # fresh11's first run (keys in 00b8e98, two key subjects fixed in 26fd727)
-    "gatekeeper-words": "classified crud over 'items' (create_item, get_item, list_items, a "
-    "cache in front of get_item): no store of per-partner counters, nothing checks an allowance, "
-    "nothing fails open",
-    "faretaps-nonnative": "classified crud over taps (create_tap, get_tap, list_taps): no queue "
-    "and no worker; the gates' offline decisions and later upload are not drafted, and nothing "
-    "pairs a tap-in with its tap-out, prices the trip or debits the card once",
-    "telethon-rambling": "classified payments (create_payment, get_payment, provider_webhook): "
-    "the database holds Payment and ledger rows, nothing names the donations; no running total",
     # fresh12's first run (keys in 8dbcad5)
     # hints-terse's passes since completions shown as someone types are a typeahead
     "doorlocks-bullets": "classified crud over 'installed' and 'days' (Installed from '350,000 "
@@ -136,10 +128,6 @@ XFAIL_CLEAN: dict[str, str] = {
     # 'Sign p99 < 500ms' instead of create_envelope's inline PDF put
     # fresh10's first run (keys in 0108ac0)
     # fresh11's first run (keys in 00b8e98, two key subjects fixed in 26fd727)
-    "gatekeeper-words": "create_item carries the gatekeeper's 'no more than five milliseconds' "
-    "as its p99 target: p99 27.6 ms at peak (OP009), 'api.create_item' 2 ms and 'db.write' 4.54 "
-    "ms on average (OP001) (the first run's CA007, a cache leaving the db at 7.1%, passes since "
-    "the 20,000 calls/s are the load, not one partner's 10/s)",
     # fresh12's first run (keys in 8dbcad5)
     # hints-terse's passes since its hints are the typeahead's suggest (a lookup in memory)
 }
@@ -161,24 +149,9 @@ XFAIL_RATES: dict[str, str] = {
     # livescores-rambling's passes since the live_updates block (ingest_update, view_games)
     # meets the reader's '150 million times on a Saturday'
     # fresh11's first run (keys in 00b8e98, two key subjects fixed in 26fd727)
-    "gatekeeper-words": "no check operation: the stated 20,000 calls/s (90,000/s at peak, a 4.5x "
-    "peak factor) are split as crud over items from an assumed 10:1 (create_item 1,820/s, get_item "
-    "14,500/s on average); each partner's 600 calls a minute is an allowance, not the load",
-    "standings-terse": "no score-update operation: the 12k score updates/s (40k/s at peak) are "
-    "carried by none; record_event carries 30/s (the 3k/s lookups / an assumed 100:1) into an "
-    "hourly batch ranking, and create_update 9.26/s (an assumed one per daily active user) is "
-    "crud over 'updates'; get_ranking carries the 3k lookups/s right",
-    "bikedocks-mixed": "drafted as ride hailing (update_location, request_ride, get_ride): no "
-    "unlock operation, so the stated 250k unlocks a day (2.89/s, 60/s at peak) are carried by "
-    "none, and no operation takes the stations' dock states (1,200 every 30 s, 40/s); rides and "
-    "drivers' locations come from an assumed 10k daily users (the first run's users '2', from "
-    "'no bike may be handed to two riders', is fixed)",
     "helpdesk-bullets": "no reply operation: the 5 replies per ticket (30,000 a day, 0.347/s) "
     "are carried by none; create_ticket carries the 6,000 new tickets a day right (0.0694/s, "
     "0.208/s at peak from the stated 3x)",
-    "telethon-rambling": "no donation operation: create_payment carries the 2,000 donations a "
-    "day (0.0231/s) peaked by the stated 150/s to plan for, a 6480x peak factor written at the "
-    "bound of 1000 (23.1/s at peak, not 150/s)",
     # fresh12's first run (keys in 8dbcad5)
     # hints-terse's passes since a typeahead's stated requests are all its lookups
     "samefolder-words": "request_upload carries the six million saves a day right (69.4/s) but at "

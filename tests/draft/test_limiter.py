@@ -63,4 +63,4 @@ def test_a_per_user_limit_is_not_the_load() -> None:
     """'each user may make 10 requests per second' is a limit, not a habit: the draft took
     it × 10k assumed DAU = 100k/s as the load, over the task's own 20k requests a second."""
     d = _draft(SYSTEM)
-    assert lower(d.design).rate("handle_request").average == pytest.approx(20_000)
+    assert lower(d.design).rate("check_limit").average == pytest.approx(20_000)

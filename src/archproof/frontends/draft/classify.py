@@ -217,7 +217,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "ranking": (
         "top-k / rankings: batch aggregation over event logs, or a live sorted set",
         r"\branks?\b|\brankings?\b|\btop[- ]?k\b|\btop\s+(?:\d+|ten|twenty|fifty|hundred)\b"
-        r"|trending|leader[- ]?board|best[- ]?sellers?|most\s+(?:played|popular|viewed|sold)",
+        r"|trending|leader[- ]?board|best[- ]?sellers?|most\s+(?:played|popular|viewed|sold)"
+        r"|\bstandings\b|\bleague\s+tables?\b",
     ),
     "shortener": (
         "URL shortener / paste bin: create a key, resolve it (read-heavy lookup)",
@@ -232,6 +233,32 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "proctored exam): captures to an object store, checked by workers off a queue",
         r"\b(?:webcams?|cameras?)\b[^.\n]{0,60}\b(?:snapshots?|screenshots?|frames?|photos?"
         r"|images?)\b[^.\n]{0,30}\bevery\b",
+    ),
+    "rentals": (
+        "shared vehicles rented on the spot (bike-share docks, e-scooters): an unlock holds "
+        "one vehicle for one rider by a conditional update, a return frees it, docks or "
+        "vehicles report their state on a timer",
+        # a car shared on the street, not a car rental company's branches (a booking)
+        r"\b(?:e-?)?(?:bikes?|bicycles?|cycles?|scooters?|mopeds?)[- ]?(?:shar(?:e|ing)"
+        r"|hire|rentals?)\b|\bcars?[- ]?shar(?:e|ing)\b|\bdocking\s+stations?\b"
+        r"|\bunlock\w*\s+(?:(?:a|the|their|his|her|one)\s+)?(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b|\b(?:hire|rent)s?\s+(?:a|the)"
+        r"\s+(?:e-?)?(?:bikes?|bicycles?|scooters?|mopeds?)\b",
+    ),
+    "donations": (
+        "donations (a charity's donation page, a fundraiser, pledges): each donation charged "
+        "once through the card provider, a running total kept by a worker for viewers",
+        r"\bdonat(?:e|es|ed|ing|ions?|ors?)\b|\bfund[- ]?rais\w*|\btelethons?\b"
+        # money pledged, not a pledge of privacy
+        r"|\bpledg(?:e|es|ed|ing)\b(?=[^\n]{0,300}?\b(?:money|cards?|amounts?|raised|totals?"
+        r"|donat\w*|charit\w*)\b)",
+    ),
+    "transit_fares": (
+        "transit fares (a travel card tapped at gates, readers, validators): the gate decides "
+        "by itself, taps are uploaded to a queue and workers price and charge each trip once",
+        r"\b(?:travel|transit|metro|subway|fare|smart|transport|stored[- ]value)\s+cards?\b"
+        r"|\b(?:fare|ticket)\s+(?:gates?|barriers?|validators?|collection)\b|\bturnstiles?\b"
+        r"|\btap(?:s|ped|ping)?\b[^.\n]{0,60}\b(?:on|at)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}"
+        r"(?:gates?|readers?|validators?|barriers?)\b|\btap[- ](?:ins?|outs?)\b",
     ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
@@ -314,7 +341,16 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "rate_limit": (
         "rate limiting: a shared counter checked on every request",
-        r"rate[- ]?limit|throttl|\bquotas?\b|token\s+bucket|leaky\s+bucket|sliding\s+window",
+        r"rate[- ]?limit|throttl|\bquotas?\b|token\s+bucket|leaky\s+bucket|sliding\s+window"
+        # described, not named: a caller's allowance of calls, or what a caller may make in a
+        # window ("may make at most 600 calls a minute"), not what a site may receive
+        r"|\ballowances?\b(?=[^.\n]{0,200}\b(?:calls?|requests?)\b)"
+        r"|\b(?:calls?|requests?)\b[^.\n]{0,200}\ballowances?\b"
+        r"|\b(?:may|can|could)\s+(?:make|send|issue|place)\s+(?:at\s+most|no\s+more\s+than"
+        r"|up\s+to)\s+[\w.,]+\s+(?:\w+\s+)?(?:calls|requests)\s+(?:a|an|per|each)\s+"
+        r"(?:second|minute|hour|day)\b"
+        r"|\b(?:is|are)\s+allowed\s+(?:at\s+most|no\s+more\s+than|up\s+to)\s+[\w.,]+\s+"
+        r"(?:\w+\s+)?(?:calls|requests)\s+(?:a|an|per|each)\s+(?:second|minute|hour|day)\b",
     ),
     "notifications": (
         "notifications: send through providers from background jobs",
@@ -403,7 +439,8 @@ ABSORBS: dict[str, frozenset[str]] = {
     "proximity": frozenset({"crud", "rides", "search"}),
     "file_sync": frozenset({"crud", "media"}),
     "kv_store": frozenset({"crud", "auth"}),
-    "ranking": frozenset({"feed"}),
+    # a board's lookups are its rank reads ("Position lookups ~3k/s"), not a CRUD of its own
+    "ranking": frozenset({"feed", "crud"}),
     # a typeahead's "most popular completions" are its precomputed suggestions, not a
     # leaderboard (only as the main job: a ranking with a search box keeps its ranking)
     "search": frozenset({"ranking", "crud"}),
@@ -430,6 +467,12 @@ ABSORBS: dict[str, frozenset[str]] = {
     # jobs and consumers are the log's, not media, analytics, batch work or notifications
     # the purchases that earn points are the till's (not a crud over them nor a payment)
     "points": frozenset({"crud", "payments"}),
+    # the riders' unlocks are rentals, not ride hailing; the docks' reports its own
+    "rentals": frozenset({"rides", "crud", "telemetry", "booking", "analytics"}),
+    # the donation is the payment, named for it
+    "donations": frozenset({"payments", "crud"}),
+    # the taps and trips are its own, the card's balance not a card payment
+    "transit_fares": frozenset({"crud", "payments", "rides", "telemetry", "analytics"}),
     "message_queue": frozenset(
         {"messaging", "crud", "analytics", "batch", "media", "notifications", "scheduler"}
     ),
@@ -531,7 +574,7 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     if support and (not main or support[0].position < main[0].position - 25):
         lead = support[0]
         patterns = [lead, *main, *support[1:]]
-        if not main and not _opens(text, lead):
+        if not main and not _opens(text, lead) and not _asked(text, lead):
             # "Build a calendar service like Google Calendar … Reminders go out …": a
             # supporting block the task only reaches later serves the generic one
             crud = PatternMatch("crud", PATTERNS["crud"][0], _first_sentence(text), 0)
@@ -644,6 +687,22 @@ def _opens(text: str, block: PatternMatch) -> bool:
     """The block is named in the task's first sentence ("Design a notification service",
     "SMS login codes."), where a task says what the system is."""
     return block.position < len(_first_sentence(text)) + (len(text) - len(text.lstrip()))
+
+
+# A sentence that says what is to be built: "We need a shared gatekeeper that ...".
+_ASKING = re.compile(
+    r"(?:(?:so\s+)?(?:we|i)\s+(?:(?:really\s+)?(?:need|want)|are\s+looking\s+for|would\s+like)"
+    r"|(?:please\s+)?(?:design|build|create|make)|the\s+(?:task|job|goal)\s+is)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked(text: str, block: PatternMatch) -> bool:
+    """The block is matched in the sentence that says what to build, though not the first
+    one ("Our public interface is used by 40,000 partners. We need a shared gatekeeper ...:
+    has this partner used up its allowance yet?"): it is what the task asks for."""
+    start = max(text.rfind(end, 0, block.position) for end in (". ", "? ", "! ", "\n")) + 1
+    return _ASKING.match(text[start:].lstrip()) is not None
 
 
 # What ends a task's opening noun phrase: punctuation, or a word that starts a clause.

@@ -92,6 +92,10 @@ MAIN_ENTITY: dict[str, tuple[str, ...]] = {
     "matching": ("Order",),  # grown by the orders placed (trades are fewer)
     "collab": ("DocumentOp",),
     "booking": ("Booking",),
+    "rentals": ("Rental",),  # grown by the rides the unlocks open, not the fleet's vehicles
+    "transit_fares": ("Tap",),  # a row per tap uploaded (trips are about half as many)
+    # a live board inserts a Score per update; a batch one writes its Ranking per run
+    "ranking": ("Score", "Ranking"),
     "file_sync": ("FileVersion",),
     "proximity": ("Place",),
     "webapp": ("Item",),

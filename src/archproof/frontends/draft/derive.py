@@ -530,9 +530,17 @@ def _per_user_rates(
     found: Extracted, dau: Fraction | None, ledger: Ledger, *, limits: bool = False
 ) -> Fraction | None:
     """`each user sends 40 messages a day` × DAU; the DAU is assumed if the task has none.
-    With `limits` (a rate limiter), a rate a person is allowed is dropped, not scaled."""
+    With `limits` (a rate limiter), a rate a person is allowed is dropped, not scaled; so is
+    an allowance stated for any caller ("A partner may make at most 600 calls a minute"),
+    when the task states a rate that is not one (the calls in all are the load)."""
     scaled: list[Figure] = []
-    for fig in found.figures:
+    figures = found.figures
+    if limits:
+        rates = [f for f in figures if f.kind == "rate"]
+        allowed = [f for f in rates if _ALLOWED.search(f.scope or "")]
+        if allowed and len(allowed) < len(rates):
+            figures = [f for f in figures if f not in allowed]
+    for fig in figures:
         if fig.kind != "rate" or not fig.per_user:
             scaled.append(fig)
             continue

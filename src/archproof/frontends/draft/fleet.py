@@ -17,8 +17,9 @@ from archproof.frontends.draft.quantities import Quantity, Reading
 from archproof.frontends.draft.text import singular
 
 _REPORTS = re.compile(
-    r"\b(?:report|send|transmit|emit|upload|publish|beacon|heartbeat|measure|sample|ping)"
-    r"(?:s|es|ed|ing)?\b(?:\s+(?:a|an|its|their|the|one|new)\b)?(?:\s+([a-z]+))?",
+    r"\b(?:(?:report|send|transmit|emit|upload|publish|beacon|heartbeat|measure|sample|ping)"
+    # "pushes its dock states", not a push notification
+    r"(?:s|es|ed|ing)?|push(?:es|ed))\b(?:\s+(?:a|an|its|their|the|one|new)\b)?(?:\s+([a-z]+))?",
     re.IGNORECASE,
 )
 MIN_FLEET = 1000  # fewer devices than this are a handful of clients, not a fleet

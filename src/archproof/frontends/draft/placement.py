@@ -120,10 +120,8 @@ def rate_limit_guard(ctx: Ctx) -> None:
     checks = sum((rates[op.id] for op in guarded), Fraction(0))
     peak = at_peak(ctx, checks)
     budget = _added_latency_budget(ctx)
-    if ctx.classification.primary == "rate_limit" and any(
-        o.id == "handle_request" for o in guarded
-    ):
-        bucket_capacity(ctx, "handle_request", Principle.FH)
+    if ctx.classification.primary == "rate_limit" and any(o.id == "check_limit" for o in guarded):
+        bucket_capacity(ctx, "check_limit", Principle.FH)
     if ctx.classification.primary == "rate_limit" and budget is not None:
         _buckets_in_memory(ctx, guarded, budget, peak)
         return

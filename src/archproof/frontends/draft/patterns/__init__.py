@@ -18,6 +18,7 @@ from archproof.frontends.draft.patterns.collab import collab
 from archproof.frontends.draft.patterns.content import feed, media
 from archproof.frontends.draft.patterns.crawler import crawler
 from archproof.frontends.draft.patterns.deploy import deploy
+from archproof.frontends.draft.patterns.donations import donations
 from archproof.frontends.draft.patterns.filesync import file_sync
 from archproof.frontends.draft.patterns.finance import finance
 from archproof.frontends.draft.patterns.graph import graph
@@ -43,12 +44,14 @@ from archproof.frontends.draft.patterns.points import points
 from archproof.frontends.draft.patterns.poller import poller
 from archproof.frontends.draft.patterns.proximity import proximity
 from archproof.frontends.draft.patterns.ranking import ranking
+from archproof.frontends.draft.patterns.rentals import rentals
 from archproof.frontends.draft.patterns.rides import rides
 from archproof.frontends.draft.patterns.scheduler import scheduler
 from archproof.frontends.draft.patterns.search import search
 from archproof.frontends.draft.patterns.signalling import signalling
 from archproof.frontends.draft.patterns.stream_rules import stream_rules
 from archproof.frontends.draft.patterns.telemetry import telemetry
+from archproof.frontends.draft.patterns.transit_fares import transit_fares
 from archproof.frontends.draft.patterns.waiting_pool import waiting_pool
 from archproof.frontends.draft.patterns.webapp import webapp
 from archproof.frontends.draft.patterns.webhooks import webhooks
@@ -97,6 +100,9 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "live_captures": live_captures,
     "live_updates": live_updates,
     "auction": auction,
+    "rentals": rentals,
+    "donations": donations,
+    "transit_fares": transit_fares,
 }
 
 # Blocks that add steps to other blocks' operations run last.

@@ -165,6 +165,19 @@ def rate_about(ctx: Ctx, heads: frozenset[str], verbs: str) -> Quantity | None:
     return None
 
 
+def stated_peak(ctx: Ctx, said: Quantity) -> Quantity | None:
+    """The peak the task states for the same thing as `said` ("Unlocks: ~250k/day avg, 60/s
+    at the evening peak"): a rate with its subject, marked a peak."""
+    return next(
+        (
+            q
+            for q in ctx.load.extracted.reading.placed
+            if q.peak and q.per_second is not None and q.subject == said.subject
+        ),
+        None,
+    )
+
+
 def no_generic_reads(ctx: Ctx, pattern: str) -> None:
     """Withdraw the generic read:write split when `pattern` is the main block and carries
     no reads by a ratio (its operations are its own: builds and releases, calls and

@@ -22,14 +22,14 @@ def rate_limit(ctx: Ctx) -> None:
     total = load.reads + load.writes
     ctx.op(
         OpSpec(
-            id="handle_request",
+            id="check_limit",
             description="Every API request: check the caller's limit, then serve or reject "
             "(HTTP 429)",
             pattern="rate_limit",
             rate=total,
             rate_note="all requests (reads + writes)",
-            calls=ctx.front("handle_request", []),
-            keywords=("request", "limit", "check", "api"),
+            calls=ctx.front("check_limit", []),
+            keywords=("request", "call", "limit", "check", "api"),
         )
     )
     ctx.op(
@@ -44,7 +44,7 @@ def rate_limit(ctx: Ctx) -> None:
             calls=ctx.front("update_limits", [ctx.db("write", "store the quota")]),
         )
     )
-    ctx.primary_read = ctx.primary_read or "handle_request"
+    ctx.primary_read = ctx.primary_read or "check_limit"
     ctx.use_cases += [
         "Allow or reject (429) each request by the caller's quota",
         "Configure quotas per client",
