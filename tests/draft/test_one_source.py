@@ -413,3 +413,16 @@ def test_a_rollup_grows_by_its_upserts_not_by_every_event() -> None:
     assert growth is not None
     assert float(growth.per_second) == pytest.approx(1e10 / 86400 / 100, rel=0.01)
     assert "7.3TB" in drafted.yaml and "182TB" not in drafted.yaml
+
+
+def test_no_user_count_below_the_daily_users() -> None:
+    # the group-chat try printed "users 500" ("groups up to 500 people") beside "daily
+    # active users 50M"
+    drafted = draft(
+        "i need a backend for a group chat app. 50M daily users, each sends like 40 messages "
+        "per day, groups up to 500 people. keep history 1 year."
+    )
+    listed = dict((r.name, r.value) for r in drafted.requirements)
+    assert listed.get("daily active users") == "50M", listed
+    assert "users" not in listed, listed
+    assert any("500 people" in q for q in drafted.open_questions), drafted.open_questions

@@ -743,6 +743,14 @@ def _people(
     dau = found.first("people", "dau")
     mau = found.first("people", "mau")
     concurrent = found.first("people", "concurrent")
+    if users is not None and dau is not None and users.value < dau.value:
+        # "50M daily users ... groups up to 500 people": fewer people than use it every day
+        # are no user base (a group's size, a team); said, not printed as the users
+        ledger.ask(
+            f'The task says "{users.quote}": fewer than the {Count(dau.value)} daily users, '
+            "so it is not read as the user count. What does it count?"
+        )
+        users = None
     for fig, name in (
         (users, "users"),
         (dau, "daily active users"),
