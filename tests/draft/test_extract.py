@@ -273,6 +273,20 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "search",
         ),
+        # a hotel booking site asked without 'hotel booking' or 'reservation system': drafted
+        # a search with nothing that reserves a room
+        (
+            "Guests reserve rooms at 20,000 partner hotels through our site. We see about 1 "
+            "million searches an hour and 50,000 reservations a day; a room must never be "
+            "given to two guests for the same night.",
+            "system",
+            "booking",
+        ),
+        (
+            "Diners reserve a table at one of 8,000 restaurants, 300k reservations a week.",
+            "system",
+            "booking",
+        ),
         # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
         # "peaking-system" with 133 database shards
         (

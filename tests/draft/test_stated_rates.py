@@ -436,3 +436,15 @@ def test_a_burst_share_two_sentences_after_the_rate_gives_the_peak() -> None:
         "30% of all runs start within the same minute."
     )
     assert rates["dispatch_due_runs"][1] == pytest.approx(0.3 * 2e6 / 60, rel=1e-6)
+
+
+def test_a_booking_sites_stated_searches_are_its_search_rate() -> None:
+    # the hotel try: "1 million searches an hour" came out as search_rooms 5.8/s (10
+    # searches per reservation, assumed) beside the stated searches
+    rates = _lowered(
+        "Guests reserve rooms at 20,000 partner hotels through our site. We see about 1 "
+        "million searches an hour and 50,000 reservations a day; a room must never be given "
+        "to two guests for the same night. Search results within 300 ms."
+    )
+    assert rates["search_rooms"][0] == pytest.approx(1e6 / 3600, rel=1e-6)
+    assert rates["reserve_room"][0] == pytest.approx(50_000 / 86400, rel=1e-6)

@@ -143,7 +143,11 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"sold|book)|hotel\s+(?:reservation|booking)|reservation\s+system|double\s+booking"
         r"|book(?:ing)?\s+(?:seats?|rooms?|tickets?)|\btables?\s+(?:bookings?|reservations?)"
         # seats that run out: a seat count never exceeded, a waitlist when full
-        r"|\bseat\s+counts?\b|\bseats?\b[^.]{0,200}\bwait\s?lists?\b",
+        r"|\bseat\s+counts?\b|\bseats?\b[^.]{0,200}\bwait\s?lists?\b"
+        # a room, table or seat reserved, said without 'booking' ("Guests reserve rooms at
+        # 20,000 partner hotels", "Diners reserve a table")
+        r"|\breserv(?:e|es|ed|ing)\s+(?:a\s+|an\s+|the\s+|their\s+)?(?:\w+\s+)?"
+        r"(?:rooms?|tables?|seats?|tickets?|beds?|cabins?|berths?)\b",
     ),
     "file_sync": (
         "file sync: content-addressed chunks in an object store, file versions in a "

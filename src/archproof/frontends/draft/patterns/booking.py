@@ -18,6 +18,7 @@ import re
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.derive import average
 from archproof.frontends.draft.patterns.common import stated_average, stated_count, stated_rate
 from archproof.frontends.draft.plan import CallSpec, OpSpec
 from archproof.frontends.draft.quantities import Quantity
@@ -116,7 +117,15 @@ def booking(ctx: Ctx) -> None:
         f"{VIEWS_PER_BUYER} seat-map views per buyer (assumed)"
         if rush is not None
         else f"{sig(float(searches_per), 6)} searches per booking"
-    )
+    ) + " × the booking rate"
+    searched = ctx.load.rate_for(frozenset({"search"}), ("search", "read"))
+    if rush is None and searched is not None:
+        # "about 1 million searches an hour": the searches the task states, not a
+        # look-to-book ratio times the bookings
+        views, view_note = (
+            average(searched, ctx.load.peak_factor),
+            f'from the task: "{searched.quote}"',
+        )
     # named as the task says people find them ("guests search free rooms"): search_rooms
     look = f"search_{unit}s" if ctx.mentions(r"\bsearch") else f"view_{unit}s"
     ctx.op(
@@ -125,7 +134,7 @@ def booking(ctx: Ctx) -> None:
             description=f"GET /events/{{id}}/{unit}s: availability ({unit} map or search)",
             pattern="booking",
             rate=views,
-            rate_note=f"{view_note} × the booking rate",
+            rate_note=view_note,
             calls=ctx.front(
                 look,
                 [
