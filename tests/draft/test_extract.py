@@ -612,3 +612,26 @@ def test_a_word_that_starts_with_a_is_no_per_unit(text: str) -> None:
 def test_a_rate_unit_after_a_or_per(text: str, per_second: int) -> None:
     rate = _x(text).first("rate")
     assert rate is not None and rate.value == per_second
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # fresh12's sync: 'A typical file is about two megabytes' drafted an assumed 'average
+        # photo size'; a size written in words is read as one written in digits
+        ("Users upload 50,000 photos a day; a typical photo is about three megabytes.", 3 * 10**6),
+        ("Each sensor sends a reading every minute, about two hundred bytes.", 200),
+    ],
+)
+def test_a_size_written_in_words_is_an_item_size(text: str, size: int) -> None:
+    found = _x(text)
+    item = found.first("item_size")
+    assert item is not None and item.value == size, found.figures
+    assert len(found.all("item_size")) == 1
+
+
+def test_a_total_written_in_words_is_storage() -> None:
+    found = _x("We keep about five terabytes of data in total.")
+    storage = found.first("storage")
+    assert storage is not None and storage.value == 5 * 10**12
+    assert found.first("item_size") is None

@@ -1715,3 +1715,155 @@ def test_a_participle_done_n_times_counts_its_act_as_a_noun(
     text: str, at: str, subject: str
 ) -> None:
     assert _one(text, at).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # fresh12's ride hailing: 'a driver cannot take two passenger in same time' drafted a
+        # system of two users; a rule about what one thing may not do forbids the number
+        ("A table cannot be booked by two guests at the same time.", "two"),
+        ("A tutor may not teach three students in the same slot.", "three"),
+        ("Orders are packed within an hour, and a packer cannot handle two orders at once.", "two"),
+    ],
+)
+def test_a_number_a_rule_about_one_thing_forbids_is_a_label(text: str, at: str) -> None:
+    assert _one(text, at).unit == "label"
+
+
+def test_a_cap_a_rule_about_one_thing_states_stays_a_count() -> None:
+    item = _one("A user cannot have more than 5 open sessions.", "5")
+    assert (item.unit, item.value) == ("count", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's door locks: 'temporary access codes, valid for up to 14 days'
+        (
+            "Customers receive discount coupons, valid for up to 30 days.",
+            "30 days",
+            "coupon validity",
+        ),
+        (
+            "The app sends password reset links, valid for at most 15 minutes.",
+            "15 minutes",
+            "link validity",
+        ),
+    ],
+)
+def test_valid_for_up_to_is_an_expiry(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.role, item.subject) == ("expiry", subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's sync: 'on weekday mornings up to four hundred a second' is when the peak
+        # comes, not a rate per morning
+        (
+            "Shoppers place about 2 million orders a day, and on Friday evenings up to 300 a "
+            "second.",
+            "300",
+            "orders",
+        ),
+        (
+            "Players finish 800,000 matches a day, and on weekend nights up to 40 a second.",
+            "40",
+            "matches",
+        ),
+    ],
+)
+def test_up_to_after_a_when_word_is_a_peak_of_the_thing_counted(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per, item.peak, item.period) == (subject, None, True, "second")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's ride hailing: 'in the most busy hour of the evening 25,000 of them is working'
+        (
+            "We have 9,000 nurses on staff, and in the most busy hour 2,000 of them are working.",
+            "2,000",
+            "working nurses",
+        ),
+        (
+            "The shop has 40,000 sellers, and in the most busy hour of the day 6,000 of them are "
+            "selling.",
+            "6,000",
+            "selling sellers",
+        ),
+    ],
+)
+def test_n_of_them_doing_at_the_most_busy_hour_is_a_peak(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.subject, item.peak, item.period) == ("count", subject, True, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's scooters: 'at the busiest time of day maybe 4,000 are being ridden at once'
+        (
+            "We rent out 5,000 bikes, and at the busiest time of day maybe 1,200 are being "
+            "ridden at once.",
+            "1,200",
+            "bikes",
+        ),
+        (
+            "The fleet has 300 trucks; at the busiest time about 250 are being driven.",
+            "250",
+            "trucks",
+        ),
+    ],
+)
+def test_a_bare_count_in_use_at_the_busiest_time_counts_the_fleet_before(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.unit, item.subject, item.peak, item.period) == ("count", subject, True, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's scooters: 'makes a route for each of our 60 swap vans' is 60 vans in all
+        (
+            "Every hour the system builds a schedule for each of our 40 delivery trucks.",
+            "40",
+            "delivery trucks",
+        ),
+        ("A report is made for each of the 12 regional offices.", "12", "regional offices"),
+    ],
+)
+def test_each_of_our_n_things_counts_them_all(text: str, at: str, subject: str) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "subject"),
+    [
+        # fresh12's scooters: 'The drivers mark each swap done in their app, that's about
+        # 9,000 swaps a day' is the swaps in all, not 9,000 per swap
+        (
+            "Cashiers scan each item at the till, that's about 2 million items a day.",
+            "2 million",
+            "items",
+        ),
+        (
+            "Nurses log each dose in the chart, that's around 50,000 doses a week.",
+            "50,000",
+            "doses",
+        ),
+    ],
+)
+def test_a_count_of_the_things_an_earlier_each_named_is_their_total(
+    text: str, at: str, subject: str
+) -> None:
+    item = _one(text, at)
+    assert (item.subject, item.per) == (subject, None)

@@ -420,6 +420,18 @@ def _from_reading(found: Extracted, text: str) -> None:
                     )
                 )
             continue
+        if q.unit == "bytes" and not overlapping and not re.search(r"\d", q.text):
+            # "a typical file is about two megabytes": the phrases above read digits only; a
+            # size written in words is sized as one written in digits (item or total)
+            _size(
+                text,
+                q.start,
+                q.end,
+                q.value,
+                clause_around(text, q.start),
+                lambda fig, _start, _end: figures.append(fig),
+            )
+            continue
         if q.unit != "count" or not q.subject:
             continue
         subject_words = q.subject.split()

@@ -66,7 +66,8 @@ _DURATIONS: dict[str, Fraction] = {
 }
 # "the dinner rush gets up to something like 150 orders per second" is a peak too
 _PEAK_BEFORE = re.compile(
-    r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|max(?:imum)?|rush(?:es)?)\b", re.IGNORECASE
+    r"\b(?:peaks?|peaking|spikes?|bursts?|busiest|most\s+busy|max(?:imum)?|rush(?:es)?)\b",
+    re.IGNORECASE,
 )
 _PEAK_AFTER = re.compile(
     r"^[^,;]{0,40}?\b(?:at\s+(?:the\s+)?(?:peak|top\b(?!\s+(?:\d|of\b)))|peaks?\b|at\s+dinner|at\s+lunch|rush\s+hour"
@@ -600,6 +601,11 @@ def _count(text: str, toks: list[Token], i: int, placed: list[Quantity]) -> Quan
             # 5 minutes": the verb said again takes the same things, its noun left out (the
             # noun before the verb is who acts, not what is counted)
             inherited, subject = again, again.subject
+        said = _count_before(placed, toks, i) if period is None else None
+        if _in_use_after(toks, i) and said is not None and said.period is None:
+            # "18,000 scooters …, at the busiest time maybe 4,000 are being ridden": a bare
+            # count that is (being) something is how many of the things counted before are
+            inherited, subject = said, said.subject
         last = subject.split()[-1].lower() if subject else ""
         known = last in ("top", "bottom", "first", "last") or NOUNS.get(singular(last))
         guess = inherited is None and not grown and not (tok.word_number and tok.value <= 3)
@@ -905,12 +911,24 @@ def _forbidden(toks: list[Token], i: int) -> bool:
     is a rule, and a number it names without a bound ("more than 5") is what it forbids,
     not a count of anything."""
     start = _clause_start(toks, i)
+    if toks[start].low in ("and", "but", "so") and start + 1 < i:
+        start += 1  # "…, and a driver cannot take two passengers": the rule opens after it
     first, noun, modal = _at(toks, start), _at(toks, start + 1), _at(toks, start + 2)
-    if first is None or noun is None or modal is None or first.low != "no":
+    if first is None or noun is None or modal is None:
         return False
-    if noun.kind != "word" or noun.low in _STOP or modal.low not in _MODALS:
+    if noun.kind != "word" or noun.low in _STOP:
         return False
-    return toks[i - 1].low not in _BOUND_BEFORE and not _up_to(toks, i)
+    if first.low == "no":
+        ruled = modal.low in _MODALS
+    else:
+        # "a driver cannot take two passengers at once": a rule about what any one thing
+        # may not do forbids the number as surely as "no driver may"
+        after = _at(toks, start + 3)
+        ruled = first.low in ("a", "an", "each", "every") and (
+            modal.low == "cannot"
+            or (modal.low in _MODALS and after is not None and after.low in ("not", "never"))
+        )
+    return ruled and toks[i - 1].low not in _BOUND_BEFORE and not _up_to(toks, i)
 
 
 def _generic_may(toks: list[Token], start: int) -> bool:
@@ -1169,7 +1187,9 @@ def _up_to_owner(toks: list[Token], i: int, head: str) -> str | None:
             return None
         if owner.kind == "word" and owner.low not in _STOP and singular(owner.low) != head:
             # "in finals week up to 60,000 students": a time word names when, owns nothing
-            return None if _is_time_word(singular(owner.low)) else singular(owner.low)
+            # "on Friday evenings up to 300 a second": a when-word names when, too
+            timed = _is_time_word(singular(owner.low)) or _is_when(owner.low)
+            return None if timed else singular(owner.low)
     return None
 
 
@@ -1304,7 +1324,17 @@ def _state_after(toks: list[Token], j: int) -> str:
     verb, state = _at(toks, j), _at(toks, j + 1)
     if verb is None or state is None or verb.low not in _COPULAS:
         return ""
-    return state.low if state.low in _POSTPOSED else ""
+    if state.low in _POSTPOSED:
+        return state.low
+    # "… of them are working (at the same time)": an -ing with no object is what they are
+    # doing, which of them are counted; "are sending invites" acts on something instead
+    after = _at(toks, j + 2)
+    bare = after is None or after.kind != "word" or after.low in _WHEN_PREPOSITIONS
+    doing = state.kind == "word" and state.low.endswith("ing") and len(state.low) > 5
+    return state.low if doing and bare and state.low not in ("being", "going") else ""
+
+
+_WHEN_PREPOSITIONS = _wordset("in at on during right now simultaneously together")
 
 
 # Verbs that take their object with `at`/`on` ("look at the board", "click on a link").
@@ -1649,6 +1679,18 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             if whose is not None:
                 return whose if not size or whose in _OWNERS else None
         nxt = toks[k + 1]
+        if nxt.low == "of" and all(t.low in _DETERMINERS for t in toks[k + 2 : i]):
+            return None  # "a route for each of our 60 vans": the 60 are all of them
+        counted = _at(toks, i + 1)
+        if (
+            counted is not None
+            and nxt.kind == "word"
+            and singular(nxt.low) == singular(counted.low)
+            and not _same_clause(toks, k, i)
+        ):
+            # "mark each swap done in the app, that's 9,000 swaps a day": the number counts
+            # the things the earlier `each` went over, all of them, not per one
+            return None
         one = nxt.kind == "num" and nxt.word_number and nxt.value == 1  # "each one sending"
         if not one and (nxt.kind != "word" or _is_time_word(nxt.low) or _is_when(nxt.low)):
             continue  # "every 10 seconds", "every second", "every December": not a per-what
@@ -1711,6 +1753,9 @@ def _per(toks: list[Token], i: int, stop: int, *, size: bool = False) -> str | N
             noun = singular(owner.low)
             return noun if not size or noun in _OWNERS else None
     return None
+
+
+_DETERMINERS = _wordset("our the their its my your his her these those all")
 
 
 def _each_stands_for(toks: list[Token], k: int) -> str | None:
@@ -1850,6 +1895,15 @@ def _pronoun_before(toks: list[Token], i: int) -> bool:
     while k >= 0 and (toks[k].low in _FILLER_BEFORE or toks[k].low in ("is", "was", "s", "'")):
         k -= 1
     return k >= 0 and toks[k].low in ("it", "this", "that")
+
+
+def _in_use_after(toks: list[Token], i: int) -> bool:
+    """`4,000 are being ridden`, `250 are in use`: a bare number is the subject of a
+    copula, so it counts things named before, not the word before it."""
+    verb, nxt = _at(toks, i + 1), _at(toks, i + 2)
+    if verb is None or nxt is None or verb.low not in ("are", "were"):
+        return False
+    return nxt.low in ("being", "in", "out", "currently") or nxt.low in _POSTPOSED
 
 
 def _count_before(placed: list[Quantity], toks: list[Token], i: int) -> Quantity | None:
@@ -2235,7 +2289,7 @@ def _duration_role(text: str, toks: list[Token], i: int, j: int) -> tuple[str, s
         return "staleness", f"{_clause_subject(toks, start, i) or noun} staleness"
     if re.search(r"\bevery\s*$", low_before):
         return "interval", f"{noun} interval"
-    if re.search(r"\bvalid(?:\s+for)?\s*$", low_before):
+    if re.search(r"\bvalid(?:\s+for)?(?:\s+(?:up\s+to|at\s+most))?\s*$", low_before):
         # "6-digit code, valid 5 min": how long the listed thing stays valid
         return "expiry", f"{_listed_owner(toks, i, '') or noun} validity"
     to_do = re.match(r"\s*to\s+([a-z]+)\b", following)
