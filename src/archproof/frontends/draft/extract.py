@@ -710,6 +710,9 @@ def status_changed(q: Quantity) -> str | None:
 
 # The note of a rate of actions done to each of a stated number of things (scans).
 PER_ITEM = "per item: "
+# The note of a fleet's rate ("300k drivers, each sends its position every 4 seconds"): all
+# of them sending, the most they can
+FLEET_EVERY = "senders every"
 
 
 def _per_item_totals(found: Extracted) -> None:
@@ -934,7 +937,7 @@ def _periods(text: str, add: _AddFn, free: _FreeFn) -> None:
             start,
             subject=subject,
             role="write",
-            note=f"{_plain(actors)} senders every {_plain(Fraction(match.group(1)))} {unit}",
+            note=f"{_plain(actors)} {FLEET_EVERY} {_plain(Fraction(match.group(1)))} {unit}",
         )
         add(fig, start, match.end())
         # The actors themselves are people too (drivers, devices).

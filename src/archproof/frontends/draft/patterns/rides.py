@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import average
+from archproof.frontends.draft.extract import FLEET_EVERY
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -22,10 +23,15 @@ def rides(ctx: Ctx) -> None:
     drivers_fig = load.extracted.first("people", "driver")
     loc_fig = load.rate_for(frozenset({"location", "update"}), ("write",))
     if loc_fig is not None:
-        # A stated peak ("300k drivers online at peak") is not multiplied by the factor again.
-        updates = average(loc_fig, load.peak_factor)
+        # A stated peak ("300k drivers online at peak") is not multiplied by the factor again;
+        # nor is a fleet's every-T rate ("300k drivers, each sends its position every 4
+        # seconds"): all of them sending is the most they can, the peak
+        fleet = FLEET_EVERY in (loc_fig.note or "")
+        updates = loc_fig.value / load.peak_factor if fleet else average(loc_fig, load.peak_factor)
         unote = f'from the task: "{loc_fig.quote}"'
-        if loc_fig.peak:
+        if fleet and not loc_fig.peak:
+            unote += ", all of them sending at once (the most they can: the peak)"
+        if loc_fig.peak or fleet:
             unote += f" ÷ peak factor {sig(float(load.peak_factor))}"
         ctx.ledger.extracted(
             "location updates",
@@ -50,13 +56,19 @@ def rides(ctx: Ctx) -> None:
         # drivers counted "at peak" send the peak; the operation's rate is its average
         counted = load.extracted.reading.covering(drivers_fig.start) if drivers_fig else None
         at_peak_count = bool(getattr(counted, "peak", False))
-        updates = drivers / every / (load.peak_factor if at_peak_count else 1)
+        # a stated fleet ("300k drivers, each sends its position every 4 seconds while
+        # online") sends at most all of them at once: that is the peak, not the average
+        # times the peak factor (3× more than the drivers could send)
+        all_online = drivers_fig is not None and not at_peak_count
+        updates = drivers / every / (load.peak_factor if drivers_fig is not None else 1)
         unote = (
             f"{float(drivers):,.0f} drivers{' (at peak)' if at_peak_count else ''} × one update "
             f"per {plain(float(every))} s"
             + (" (from the task)" if said is not None else " (assumed)")
-            + (f" ÷ peak factor {sig(float(load.peak_factor))}" if at_peak_count else "")
+            + (", all online at peak (the most they can send)" if all_online else "")
+            + (f" ÷ peak factor {sig(float(load.peak_factor))}" if drivers_fig is not None else "")
         )
+        at_peak_count = at_peak_count or all_online
         how = (
             unote.replace(" ÷ peak factor", ", average ÷ peak factor")
             if at_peak_count
