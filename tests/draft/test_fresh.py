@@ -153,9 +153,9 @@ XFAIL_RATES: dict[str, str] = {
     "lifts-nonnative": "request_ride carries one ride per daily active user of an assumed 10k "
     "(no user count is stated since 'two passenger' is read as a forbidden number): 0.116/s, "
     "0.75/s at peak, not the stated 1.2 million requests a day (13.9/s) and 90/s, which size only "
-    "the generic 'requests' and the 6.48x peak factor; update_location carries all 80,000 "
-    "registered drivers every 4 s (20k/s) times that factor (130k/s at peak), not the 25,000 "
-    "working at the busiest hour (6,250/s), which the reader reads as a peak count of them",
+    "the generic 'requests' and the 6.48x peak factor; update_location's peak is all 80,000 "
+    "registered drivers every 4 s (20k/s), not the 25,000 working at the busiest hour "
+    "(6,250/s), which the reader reads as a peak count of them",
     "doorlocks-bullets": "no unlock and no heartbeat operation: the heartbeats (350,000 every 5 "
     "minutes, 1,167/s) are create_installed's, peaked by the unlocks' 6.91x (8,064/s); get_day "
     "and list_days carry an assumed 10 reads per heartbeat (9,333/s and 2,333/s); the 1.5 million "
