@@ -460,3 +460,16 @@ def test_a_fleets_location_updates_never_exceed_all_of_it_reporting() -> None:
         "day, matching under 1 s."
     )
     assert rates["update_location"][1] == pytest.approx(300_000 / 4, rel=1e-6)
+
+
+def test_a_ride_apps_stated_requests_and_working_drivers_size_it() -> None:
+    # fresh12's lifts: "Passengers make around 1.2 million request every day" sized no ride
+    # (one per assumed DAU), and the 80,000 registered drivers, not the 25,000 working at
+    # the busiest hour, sent positions
+    rates = _lowered(
+        "An app to call a nearby taxi. 50,000 drivers are registered, and at the busiest hour "
+        "10,000 of them are working. Each working driver sends its position every 5 seconds. "
+        "Riders make about 864,000 requests a day."
+    )
+    assert rates["request_ride"][0] == pytest.approx(10, rel=1e-6)
+    assert rates["update_location"][1] == pytest.approx(10_000 / 5, rel=1e-6)

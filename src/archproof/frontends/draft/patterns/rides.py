@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.derive import average
-from archproof.frontends.draft.extract import FLEET_EVERY
+from archproof.frontends.draft.extract import FLEET_EVERY, Figure
 from archproof.frontends.draft.lexicon import DAY
 from archproof.frontends.draft.patterns.common import WRITES
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -39,6 +39,24 @@ def rides(ctx: Ctx) -> None:
             loc_fig.quote,
         )
     else:
+        # "at the busiest hour 10,000 of them are working": the drivers at work at peak,
+        # not all who are registered, send positions
+        working = next(
+            (
+                q
+                for q in load.extracted.reading.placed
+                if q.unit == "count"
+                and q.period is None
+                and q.peak
+                and q.subject
+                and "driver" in q.subject.lower()
+            ),
+            None,
+        )
+        if working is not None:
+            drivers_fig = Figure(
+                "people", working.value, working.describe(), working.start, subject="driver"
+            )
         drivers = drivers_fig.value if drivers_fig else ctx.dau() / 10
         # the stated interval ("drivers send location every 5 seconds"), else every 4 s
         said = next(
@@ -86,9 +104,17 @@ def rides(ctx: Ctx) -> None:
                 "location-rate",
                 "How many drivers are online at peak, and how often do they report?",
             )
+    # "Passengers make around 1.2 million request every day": as the main job, a stated
+    # count of requests is the rides asked for
+    asked = (
+        load.rate_for(frozenset({"request"}), ("requests",))
+        if ctx.classification.primary == "rides"
+        and load.rate_for(frozenset({"ride", "delivery"}), WRITES) is None
+        else None
+    )
     ride_rate, rnote = ctx.rate(
-        frozenset({"ride", "delivery"}),
-        WRITES,
+        frozenset({"ride", "delivery"}) if asked is None else frozenset({"request"}),
+        WRITES if asked is None else ("requests",),
         lambda: ctx.dau() / DAY,
         "ride requests",
         "one ride per daily active user per day",
