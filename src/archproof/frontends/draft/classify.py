@@ -416,6 +416,16 @@ MONEY_WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Money that names what something costs us, spent by us ("the thing that eats our money is
+# swapping batteries", "costs us a lot of money"): nothing is charged, so it makes no
+# "charge" a payment (fresh12's scooter battery swaps were drafted as card payments).
+_COST = re.compile(
+    r"\b(?:eat|eats|ate|eating|cost|costs|costing|spend|spends|spent|spending|waste|wastes"
+    r"|wasted|wasting|lose|loses|lost|losing|burn|burns|burned|burnt|burning|save|saves|saved"
+    r"|saving)\s+(?:\w+\s+){0,4}?money\b",
+    re.IGNORECASE,
+)
+
 # A main block that does the job another block would otherwise do: the other is dropped
 # when the first is primary ("impressions ... for billing" is not a payment flow).
 ABSORBS: dict[str, frozenset[str]] = {
@@ -548,12 +558,17 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     """Kind (system/coding) and patterns of a normalized task text (with its numbers, when
     read, for the blocks the numbers call for)."""
     found: list[PatternMatch] = []
+    costs = [m.span() for m in _COST.finditer(text)]
     for pid, (description, regex) in PATTERNS.items():
-        matches = list(re.finditer(regex, text, re.IGNORECASE))
+        matches = [
+            m
+            for m in re.finditer(regex, text, re.IGNORECASE)
+            if not any(start <= m.start() < end for start, end in costs)
+        ]
         if not matches and pid in MONEY_WORDS:
             # "billing", "charge", "transfer": payments' only when money is paid (MONEY_WORDS)
             words, money = MONEY_WORDS[pid]
-            if re.search(money, text, re.IGNORECASE):
+            if re.search(money, _COST.sub(" ", text), re.IGNORECASE):
                 matches = list(re.finditer(words, text, re.IGNORECASE))
         asked = _asked_for(text, matches)
         if asked:
