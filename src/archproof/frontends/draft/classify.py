@@ -260,6 +260,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\btap(?:s|ped|ping)?\b[^.\n]{0,60}\b(?:on|at)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}"
         r"(?:gates?|readers?|validators?|barriers?)\b|\btap[- ](?:ins?|outs?)\b",
     ),
+    # a periodic computation of a plan over everything (routes for vans, a rota), named
+    # as such: "a planner", "a route planner", "route optimisation"
+    "planner": (
+        "planner: on a period a scheduled job reads the current states and computes a plan "
+        "(routes, a rota) within a deadline",
+        r"\b(?:route|routing|rota|roster|shift|fleet|swap|delivery|dispatch)?\s*planners?\b"
+        r"|\b(?:route|routing|rota|roster|shift|delivery)\s+(?:planning|optimi[sz](?:ation|er))\b",
+    ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
         "and writes its bill, within the window the task gives",
