@@ -238,3 +238,29 @@ def test_the_stated_history_reads_are_named_for_what_is_read(
     ops = [o.id for o in d.design.operations if word in o.id]
     assert ops, [o.id for o in d.design.operations]
     assert float(lower(d.design).rate(ops[0]).average) == pytest.approx(average, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("task", "devices"),
+    [
+        # fresh12's scooters: 'charge' alone is a payment word, but what is reported is a
+        # charge level (the head of 'charge level')
+        (
+            "We run about 18,000 scooters in total. Each scooter reports its charge level and "
+            "position every 2 minutes while it's parked.",
+            "scooter",
+        ),
+        # the same in other words
+        (
+            "5,000 electric bikes in the city; each bike sends its charge state every 60 seconds.",
+            "bike",
+        ),
+    ],
+)
+def test_a_reported_reading_is_named_by_its_head(task: str, devices: str) -> None:
+    from archproof.frontends.draft.fleet import reporting_fleet
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    fleet = reporting_fleet(read_quantities(normalize(task)))
+    assert fleet is not None and fleet.noun.endswith(devices)

@@ -19,8 +19,46 @@ from archproof.frontends.draft.text import singular
 _REPORTS = re.compile(
     r"\b(?:(?:report|send|transmit|emit|upload|publish|beacon|heartbeat|measure|sample|ping)"
     # "pushes its dock states", not a push notification
-    r"(?:s|es|ed|ing)?|push(?:es|ed))\b(?:\s+(?:a|an|its|their|the|one|new)\b)?(?:\s+([a-z]+))?",
+    r"(?:s|es|ed|ing)?|push(?:es|ed))\b(?:\s+(?:a|an|its|their|the|one|new)\b)?"
+    r"(?:\s+([a-z]+(?:\s+[a-z]+){0,2}))?",
     re.IGNORECASE,
+)
+# Words that end the reported noun phrase: "its charge level and position every 2 minutes"
+# is a level (the head, its last noun), "a reading every 15 minutes" a reading.
+_PHRASE_ENDS = frozenset(
+    [
+        "and",
+        "or",
+        "every",
+        "each",
+        "once",
+        "twice",
+        "a",
+        "an",
+        "the",
+        "to",
+        "in",
+        "on",
+        "at",
+        "from",
+        "while",
+        "when",
+        "with",
+        "of",
+        "for",
+        "about",
+        "roughly",
+        "per",
+        "by",
+        "back",
+        "up",
+        "out",
+        "as",
+        "that",
+        "which",
+        "its",
+        "their",
+    ]
 )
 MIN_FLEET = 1000  # fewer devices than this are a handful of clients, not a fleet
 MAX_INTERVAL = Fraction(3600)  # seconds between one device's reports: rarer is a client's
@@ -47,13 +85,25 @@ def _head(phrase: str) -> str:
     return singular(phrase.split()[-1].lower()) if phrase.split() else ""
 
 
+def _object_head(phrase: str) -> str:
+    """The head of the reported noun phrase: its last word before a word that ends it (an
+    adverb in -ly too: "photos daily" are photos). "charge" alone is a payment, a "charge
+    level" a reading."""
+    words: list[str] = []
+    for word in phrase.lower().split():
+        if word in _PHRASE_ENDS or word.endswith("ly"):
+            break
+        words.append(word)
+    return singular(words[-1]) if words else ""
+
+
 def _reports_readings(sentence: str, subject: str | None = None) -> bool:
     """A verb of reporting whose object (or the rate's subject) is not an app's own
     entity (a photo, a message, a post)."""
     match = _REPORTS.search(sentence)
     if match is None:
         return False
-    what = _head(subject) if subject else singular((match.group(1) or "").lower())
+    what = _head(subject) if subject else _object_head(match.group(1) or "")
     role, kind = NOUNS.get(what, ("events", ""))
     return role in _REPORTED or kind in _REPORTED
 
