@@ -82,7 +82,17 @@ class Fleet:
 
 
 def _head(phrase: str) -> str:
-    return singular(phrase.split()[-1].lower()) if phrase.split() else ""
+    """The noun a count counts: its last word, before a participle that follows it ("350,000
+    locks installed", "meters deployed" count locks and meters)."""
+    words = phrase.lower().split()
+    while len(words) > 1 and words[-1].endswith("ed"):
+        words.pop()
+    return singular(words[-1]) if words else ""
+
+
+# A sentence whose subject points back to the devices counted before it: "350,000 locks
+# installed; each sends a heartbeat every 5 minutes".
+_EACH = re.compile(r"^(?:each|every\s+one|each\s+one|they|all\s+of\s+them)\b", re.IGNORECASE)
 
 
 def _object_head(phrase: str) -> str:
@@ -137,6 +147,15 @@ def _series_each(reading: Reading, devices: Quantity) -> bool:
     )
 
 
+def _before(reading: Reading, item: Quantity) -> set[str]:
+    """The heads of the counts stated in the sentence just before `item`'s."""
+    earlier = [q for q in reading.placed if q.start < item.start and q.sentence != item.sentence]
+    if not earlier:
+        return set()
+    sentence = earlier[-1].sentence
+    return {_head(q.subject) for q in earlier if q.sentence == sentence and q.subject}
+
+
 def reporting_fleet(reading: Reading) -> Fleet | None:
     """The fleet the task describes, when it describes one."""
     for item in reading.placed:
@@ -149,6 +168,8 @@ def reporting_fleet(reading: Reading) -> Fleet | None:
             if not _reports_readings(item.sentence):
                 continue
             words = {singular(w.lower()) for w in re.findall(r"[A-Za-z]+", item.sentence)}
+            if _EACH.match(item.sentence.strip()):
+                words |= _before(reading, item)
             devices = _devices(reading, words)
             interval = item.value
         else:
