@@ -108,9 +108,7 @@ XFAIL_COMPONENTS: dict[str, str] = {
     # hints-terse's passes since completions shown as someone types are a typeahead
     # doorlocks-bullets' passes since '350,000 locks installed; each sends a heartbeat ...' is
     # a fleet and 'an unlock must reach the lock' a command pushed through a gateway
-    "recipes-mixed": "no cdn: the photos ('Photos must load fast worldwide', 2 of ~1.5 MB per "
-    "recipe) are read by download_recipe straight from the object store; the media block sizes "
-    "each upload as the recipe's 3 KB of text",
+    # recipes-mixed's passes since media that must load fast worldwide is served through a CDN
     # batteryswap-rambling's passes since money that eats ours is a cost, not a payment, and
     # 'a planner: every 15 minutes it ... makes a route' is a planner's run (plan_routes)
 }
