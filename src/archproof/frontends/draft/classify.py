@@ -149,7 +149,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "file sync: content-addressed chunks in an object store, file versions in a "
         "database, a change feed per device",
         r"dropbox|google\s+drive|onedrive|file\s+sync|sync\s+tool|sync(?:s|ed)?\s+to\s+(?:the\s+)?"
-        r"other\s+devices",
+        r"other\s+devices"
+        # said in other words: a person's files or folder kept the same on all their devices
+        # ("a person's work folder to look the same on every computer and phone they own")
+        r"|\b(?:files?|folders?|documents?|directory|directories)\b[^.:;]{0,40}?\b(?:the\s+same"
+        r"|identical|in\s+sync|mirrored)\s+(?:on|across)\s+(?:every|all|each)\s+(?:of\s+)?"
+        r"(?:(?:their|your|my|his|her|our)\s+)?(?:devices?|computers?|machines?|phones?"
+        r"|laptops?|tablets?|pcs?)\b",
     ),
     "proximity": (
         "proximity search: places indexed by geohash, nearby cells read in one query",
