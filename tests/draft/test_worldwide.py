@@ -31,3 +31,21 @@ def test_media_that_must_load_fast_worldwide_gets_a_cdn(task: str) -> None:
 def test_without_the_far_readers_small_egress_gets_no_cdn() -> None:
     task = TRAVEL.replace(" to readers around the world", "")
     assert "cdn" not in {c.kind.value for c in draft(task).design.components}
+
+
+# a record that carries media (a recipe with photos) is added as itself
+DIY = (
+    "A DIY projects site: 120k projects; each project has ~4 KB of instructions + 3 photos of "
+    "~2 MB. Makers post ~800 projects a week; ~2M visitors/month."
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "op", "per_week"), [(RECIPES, "create_recipe", 1500), (DIY, "create_project", 800)]
+)
+def test_a_record_with_photos_is_created_as_itself(task: str, op: str, per_week: int) -> None:
+    from archproof.passes.lower import lower
+
+    design = draft(task).design
+    assert op in [o.id for o in design.operations]
+    assert abs(float(lower(design).rate(op).average) - per_week / 604_800) < 1e-9
