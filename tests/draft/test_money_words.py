@@ -41,3 +41,24 @@ def test_a_money_word_without_money_is_not_a_payment(task: str) -> None:
 )
 def test_a_money_word_beside_money_is_a_payment(task: str) -> None:
     assert "payments" in _blocks(task)
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        # fresh12's battery swaps: the money is what the swaps cost us, nothing is charged
+        "Shared scooters: 18,000 scooters, and the thing that eats our money is swapping "
+        "batteries. Each scooter reports its charge level every 2 minutes.",
+        # the same in other words
+        "Our delivery robots cost us a lot of money in downtime: 900 robots report their "
+        "charge every 30 seconds, and a planner sends the flat ones to a dock.",
+    ],
+)
+def test_money_spent_by_us_is_no_payment(task: str) -> None:
+    assert "payments" not in _blocks(task)
+
+
+def test_money_spent_beside_money_paid_is_still_a_payment() -> None:
+    assert "payments" in _blocks(
+        "Failed card charges cost us money: 2 million customers are charged $5 a month."
+    )

@@ -238,3 +238,93 @@ def test_the_stated_history_reads_are_named_for_what_is_read(
     ops = [o.id for o in d.design.operations if word in o.id]
     assert ops, [o.id for o in d.design.operations]
     assert float(lower(d.design).rate(ops[0]).average) == pytest.approx(average, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("task", "devices"),
+    [
+        # fresh12's scooters: 'charge' alone is a payment word, but what is reported is a
+        # charge level (the head of 'charge level')
+        (
+            "We run about 18,000 scooters in total. Each scooter reports its charge level and "
+            "position every 2 minutes while it's parked.",
+            "scooter",
+        ),
+        # the same in other words
+        (
+            "5,000 electric bikes in the city; each bike sends its charge state every 60 seconds.",
+            "bike",
+        ),
+    ],
+)
+def test_a_reported_reading_is_named_by_its_head(task: str, devices: str) -> None:
+    from archproof.frontends.draft.fleet import reporting_fleet
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    fleet = reporting_fleet(read_quantities(normalize(task)))
+    assert fleet is not None and fleet.noun.endswith(devices)
+
+
+LOCKS = (
+    "Cloud service for smart door locks in rental apartments:\n"
+    "- 350,000 locks installed; each sends a heartbeat every 5 minutes (about 200 bytes)\n"
+    "- residents and guests unlock from the phone app: about 1.5 million unlocks a day, 120 a "
+    "second at the evening peak\n"
+    "- an unlock must reach the lock and open it in under 2 s"
+)
+# the same in other words
+BARRIERS = (
+    "Smart parking barriers: 20,000 barriers deployed; each pings our servers every 60 "
+    "seconds. Drivers open a barrier from the app, about 400,000 opens a day, and an open "
+    "must reach the barrier in under 3 s."
+)
+
+
+@pytest.mark.parametrize(
+    ("task", "noun", "every"), [(LOCKS, "lock", 350_000 / 300), (BARRIERS, "barrier", 20_000 / 60)]
+)
+def test_devices_counted_before_each_reports_are_the_fleet(
+    task: str, noun: str, every: float
+) -> None:
+    """'350,000 locks installed; each sends a heartbeat every 5 minutes': the devices are
+    the count before 'each', though it is read as 'locks installed'."""
+    from archproof.frontends.draft.fleet import reporting_fleet
+    from archproof.frontends.draft.quantities import read_quantities
+    from archproof.frontends.draft.text import normalize
+
+    fleet = reporting_fleet(read_quantities(normalize(task)))
+    assert fleet is not None and fleet.noun == noun
+    assert abs(float(fleet.rate) - every) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("task", "verb", "average", "peak"),
+    [(LOCKS, "unlock", 1_500_000 / 86_400, 120.0), (BARRIERS, "open", 400_000 / 86_400, None)],
+)
+def test_an_action_that_must_reach_the_device_is_a_command(
+    task: str, verb: str, average: float, peak: float | None
+) -> None:
+    """'an unlock must reach the lock and open it in under 2 s' is a command pushed down the
+    lock's connection, at the stated rate of unlocks."""
+    design = draft(task).design
+    ops = [o for o in design.operations if o.sync and verb in o.id]
+    assert ops and "gateway" in {c.id for c in design.components}
+    from archproof.passes.lower import QueueingModel
+    from archproof.pipeline import run
+
+    model = run(design, passes=("lower",)).get(QueueingModel)
+    assert model is not None
+    rate = model.rate(ops[0].id)
+    assert abs(float(rate.average) - average) < 1e-3 * average
+    if peak is not None:
+        assert abs(float(rate.peak) - peak) < 1e-3 * peak
+
+
+@pytest.mark.parametrize(("task", "every"), [(LOCKS, 350_000 / 300), (BARRIERS, 20_000 / 60)])
+def test_a_heartbeat_is_ingested_as_a_heartbeat(task: str, every: float) -> None:
+    """A heartbeat or ping says the device is alive: no measurement, so its ingest is named
+    for it (fresh12's locks: the key finds the heartbeats by 'heartbeat', not 'reading')."""
+    design = draft(task).design
+    assert "ingest_heartbeat" in [o.id for o in design.operations]
+    assert abs(float(lower(design).rate("ingest_heartbeat").average) - every) < 1e-6

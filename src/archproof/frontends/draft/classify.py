@@ -153,7 +153,13 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "file sync: content-addressed chunks in an object store, file versions in a "
         "database, a change feed per device",
         r"dropbox|google\s+drive|onedrive|file\s+sync|sync\s+tool|sync(?:s|ed)?\s+to\s+(?:the\s+)?"
-        r"other\s+devices",
+        r"other\s+devices"
+        # said in other words: a person's files or folder kept the same on all their devices
+        # ("a person's work folder to look the same on every computer and phone they own")
+        r"|\b(?:files?|folders?|documents?|directory|directories)\b[^.:;]{0,40}?\b(?:the\s+same"
+        r"|identical|in\s+sync|mirrored)\s+(?:on|across)\s+(?:every|all|each)\s+(?:of\s+)?"
+        r"(?:(?:their|your|my|his|her|our)\s+)?(?:devices?|computers?|machines?|phones?"
+        r"|laptops?|tablets?|pcs?)\b",
     ),
     "proximity": (
         "proximity search: places indexed by geohash, nearby cells read in one query",
@@ -263,6 +269,14 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"|\b(?:fare|ticket)\s+(?:gates?|barriers?|validators?|collection)\b|\bturnstiles?\b"
         r"|\btap(?:s|ped|ping)?\b[^.\n]{0,60}\b(?:on|at)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}"
         r"(?:gates?|readers?|validators?|barriers?)\b|\btap[- ](?:ins?|outs?)\b",
+    ),
+    # a periodic computation of a plan over everything (routes for vans, a rota), named
+    # as such: "a planner", "a route planner", "route optimisation"
+    "planner": (
+        "planner: on a period a scheduled job reads the current states and computes a plan "
+        "(routes, a rota) within a deadline",
+        r"\b(?:route|routing|rota|roster|shift|fleet|swap|delivery|dispatch)?\s*planners?\b"
+        r"|\b(?:route|routing|rota|roster|shift|delivery)\s+(?:planning|optimi[sz](?:ation|er))\b",
     ),
     "bill_run": (
         "bill run: once a period a scheduled job prices every account's usage by its tariff "
@@ -420,6 +434,16 @@ MONEY_WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Money that names what something costs us, spent by us ("the thing that eats our money is
+# swapping batteries", "costs us a lot of money"): nothing is charged, so it makes no
+# "charge" a payment (fresh12's scooter battery swaps were drafted as card payments).
+_COST = re.compile(
+    r"\b(?:eat|eats|ate|eating|cost|costs|costing|spend|spends|spent|spending|waste|wastes"
+    r"|wasted|wasting|lose|loses|lost|losing|burn|burns|burned|burnt|burning|save|saves|saved"
+    r"|saving)\s+(?:\w+\s+){0,4}?money\b",
+    re.IGNORECASE,
+)
+
 # A main block that does the job another block would otherwise do: the other is dropped
 # when the first is primary ("impressions ... for billing" is not a payment flow).
 ABSORBS: dict[str, frozenset[str]] = {
@@ -552,12 +576,17 @@ def classify(text: str, reading: Reading | None = None) -> Classification:
     """Kind (system/coding) and patterns of a normalized task text (with its numbers, when
     read, for the blocks the numbers call for)."""
     found: list[PatternMatch] = []
+    costs = [m.span() for m in _COST.finditer(text)]
     for pid, (description, regex) in PATTERNS.items():
-        matches = list(re.finditer(regex, text, re.IGNORECASE))
+        matches = [
+            m
+            for m in re.finditer(regex, text, re.IGNORECASE)
+            if not any(start <= m.start() < end for start, end in costs)
+        ]
         if not matches and pid in MONEY_WORDS:
             # "billing", "charge", "transfer": payments' only when money is paid (MONEY_WORDS)
             words, money = MONEY_WORDS[pid]
-            if re.search(money, text, re.IGNORECASE):
+            if re.search(money, _COST.sub(" ", text), re.IGNORECASE):
                 matches = list(re.finditer(words, text, re.IGNORECASE))
         asked = _asked_for(text, matches)
         if asked:

@@ -128,7 +128,9 @@ def compose(
     ctx = Ctx(text=text, classification=classification, load=load, ledger=ledger)
     ctx.constraints = list(constraints)
     order = [p.id for p in classification.patterns]
-    if not order or order[0] == "batch":
+    # background work alone (a nightly batch, a planner on a timer) serves an app whose
+    # requests are the generic block's
+    if not order or order[0] in ("batch", "planner"):
         order.insert(0, "crud")
     first, rest = order[0], order[1:]
     run = [first, *[p for p in rest if p not in LATE], *[p for p in rest if p in LATE]]

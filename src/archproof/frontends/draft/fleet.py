@@ -19,8 +19,46 @@ from archproof.frontends.draft.text import singular
 _REPORTS = re.compile(
     r"\b(?:(?:report|send|transmit|emit|upload|publish|beacon|heartbeat|measure|sample|ping)"
     # "pushes its dock states", not a push notification
-    r"(?:s|es|ed|ing)?|push(?:es|ed))\b(?:\s+(?:a|an|its|their|the|one|new)\b)?(?:\s+([a-z]+))?",
+    r"(?:s|es|ed|ing)?|push(?:es|ed))\b(?:\s+(?:a|an|its|their|the|one|new)\b)?"
+    r"(?:\s+([a-z]+(?:\s+[a-z]+){0,2}))?",
     re.IGNORECASE,
+)
+# Words that end the reported noun phrase: "its charge level and position every 2 minutes"
+# is a level (the head, its last noun), "a reading every 15 minutes" a reading.
+_PHRASE_ENDS = frozenset(
+    [
+        "and",
+        "or",
+        "every",
+        "each",
+        "once",
+        "twice",
+        "a",
+        "an",
+        "the",
+        "to",
+        "in",
+        "on",
+        "at",
+        "from",
+        "while",
+        "when",
+        "with",
+        "of",
+        "for",
+        "about",
+        "roughly",
+        "per",
+        "by",
+        "back",
+        "up",
+        "out",
+        "as",
+        "that",
+        "which",
+        "its",
+        "their",
+    ]
 )
 MIN_FLEET = 1000  # fewer devices than this are a handful of clients, not a fleet
 MAX_INTERVAL = Fraction(3600)  # seconds between one device's reports: rarer is a client's
@@ -44,7 +82,29 @@ class Fleet:
 
 
 def _head(phrase: str) -> str:
-    return singular(phrase.split()[-1].lower()) if phrase.split() else ""
+    """The noun a count counts: its last word, before a participle that follows it ("350,000
+    locks installed", "meters deployed" count locks and meters)."""
+    words = phrase.lower().split()
+    while len(words) > 1 and words[-1].endswith("ed"):
+        words.pop()
+    return singular(words[-1]) if words else ""
+
+
+# A sentence whose subject points back to the devices counted before it: "350,000 locks
+# installed; each sends a heartbeat every 5 minutes".
+_EACH = re.compile(r"^(?:each|every\s+one|each\s+one|they|all\s+of\s+them)\b", re.IGNORECASE)
+
+
+def _object_head(phrase: str) -> str:
+    """The head of the reported noun phrase: its last word before a word that ends it (an
+    adverb in -ly too: "photos daily" are photos). "charge" alone is a payment, a "charge
+    level" a reading."""
+    words: list[str] = []
+    for word in phrase.lower().split():
+        if word in _PHRASE_ENDS or word.endswith("ly"):
+            break
+        words.append(word)
+    return singular(words[-1]) if words else ""
 
 
 def _reports_readings(sentence: str, subject: str | None = None) -> bool:
@@ -53,7 +113,7 @@ def _reports_readings(sentence: str, subject: str | None = None) -> bool:
     match = _REPORTS.search(sentence)
     if match is None:
         return False
-    what = _head(subject) if subject else singular((match.group(1) or "").lower())
+    what = _head(subject) if subject else _object_head(match.group(1) or "")
     role, kind = NOUNS.get(what, ("events", ""))
     return role in _REPORTED or kind in _REPORTED
 
@@ -87,6 +147,15 @@ def _series_each(reading: Reading, devices: Quantity) -> bool:
     )
 
 
+def _before(reading: Reading, item: Quantity) -> set[str]:
+    """The heads of the counts stated in the sentence just before `item`'s."""
+    earlier = [q for q in reading.placed if q.start < item.start and q.sentence != item.sentence]
+    if not earlier:
+        return set()
+    sentence = earlier[-1].sentence
+    return {_head(q.subject) for q in earlier if q.sentence == sentence and q.subject}
+
+
 def reporting_fleet(reading: Reading) -> Fleet | None:
     """The fleet the task describes, when it describes one."""
     for item in reading.placed:
@@ -99,6 +168,8 @@ def reporting_fleet(reading: Reading) -> Fleet | None:
             if not _reports_readings(item.sentence):
                 continue
             words = {singular(w.lower()) for w in re.findall(r"[A-Za-z]+", item.sentence)}
+            if _EACH.match(item.sentence.strip()):
+                words |= _before(reading, item)
             devices = _devices(reading, words)
             interval = item.value
         else:

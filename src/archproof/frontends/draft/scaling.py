@@ -4,6 +4,7 @@ replicas, queue capacity, standbys for availability, p99 risks (see compose)."""
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import archproof.numbers as numbers
@@ -85,7 +86,8 @@ def media_delivery(ctx: Ctx) -> None:
     blobs = ctx.comp("blobs")
     get_util = node_util(blobs, 0.0, peak)
     gbit = egress * 8 / 1e9
-    if egress >= EGRESS_THRESHOLD or get_util > float(TARGET_STATEFUL):
+    far = _far_readers(ctx.text)
+    if egress >= EGRESS_THRESHOLD or get_util > float(TARGET_STATEFUL) or far is not None:
         ctx.comp("cdn", "cdn", "edge cache for immutable " + ("media " if media else "") + "bytes")
         op.calls = [
             CallSpec(
@@ -111,7 +113,13 @@ def media_delivery(ctx: Ctx) -> None:
             "Media delivery" if media else "Download delivery",
             "through a CDN",
             Principle.CA,
-            f"peak egress {per_s(peak)} × {of_file} = {sig(gbit, 3)} Gbit/s; the thresholds "
+            (
+                f'the task: "{far}": edge caches near far readers cut the round trip to one '
+                "region, which no bandwidth sizing shows; "
+                if far is not None
+                else ""
+            )
+            + f"peak egress {per_s(peak)} × {of_file} = {sig(gbit, 3)} Gbit/s; the thresholds "
             "are 1 Gbit/s of egress and object store GETs above 50% of its limit",
             "cdn",
         )
@@ -124,6 +132,24 @@ def media_delivery(ctx: Ctx) -> None:
             f"peak egress {sig(gbit, 3)} Gbit/s < 1 Gbit/s and GETs under 50% of the store's limit",
             "blobs",
         )
+
+
+# Bytes that must load fast for readers far away: "Photos must load fast worldwide",
+# "images served quickly to readers around the world". A sentence with both.
+_FAST = re.compile(r"\b(?:fast|quick\w*|low[- ]latency|snappy|instant\w*)\b", re.IGNORECASE)
+_FAR = re.compile(
+    r"\b(?:worldwide|world-wide|globally|(?:around|across|all\s+over)\s+the\s+(?:world|globe)"
+    r"|in\s+every\s+(?:country|continent|region)|on\s+every\s+continent)\b",
+    re.IGNORECASE,
+)
+
+
+def _far_readers(text: str) -> str | None:
+    """The sentence saying the bytes must load fast far away, when the task says it."""
+    for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+        if _FAST.search(sentence) and _FAR.search(sentence):
+            return sentence.strip().rstrip(".;!?")
+    return None
 
 
 def _bytes_read(ctx: Ctx) -> OpSpec | None:

@@ -33,6 +33,7 @@ from archproof.frontends.draft.patterns.message_queue import message_queue
 from archproof.frontends.draft.patterns.messaging import messaging
 from archproof.frontends.draft.patterns.otp import otp
 from archproof.frontends.draft.patterns.payments import payments
+from archproof.frontends.draft.patterns.planner import planner
 from archproof.frontends.draft.patterns.platform import (
     analytics,
     auth,
@@ -103,6 +104,7 @@ BLOCKS: dict[str, Callable[[Ctx], None]] = {
     "rentals": rentals,
     "donations": donations,
     "transit_fares": transit_fares,
+    "planner": planner,
 }
 
 # Blocks that add steps to other blocks' operations run last.

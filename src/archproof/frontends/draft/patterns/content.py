@@ -168,17 +168,25 @@ def media(ctx: Ctx) -> None:
             keywords=("upload",),
         )
     )
+    # a record that carries files ("each recipe ~3 KB of text + 2 photos") is added as itself
+    # once its files are up: the write people make is named for it (add a recipe)
+    complete = f"create_{thing}" if _carries_media(ctx, thing) else "complete_upload"
     ctx.op(
         OpSpec(
-            id="complete_upload",
-            description="POST /uploads/{id}/complete: mark uploaded and queue processing",
+            id=complete,
+            description=(
+                f"POST /{thing}s: store the {thing} with its uploaded files, mark them "
+                "uploaded and queue processing"
+                if complete != "complete_upload"
+                else "POST /uploads/{id}/complete: mark uploaded and queue processing"
+            ),
             pattern="media",
             rate=writes,
             rate_note=wnote,
             reads=False,
             idempotency_key="media id (status moves uploading → uploaded once)",
             calls=ctx.front(
-                "complete_upload",
+                complete,
                 [
                     ctx.db("write", "status → uploaded"),
                     ctx.enqueue(
@@ -290,6 +298,23 @@ def _uploaded_thing(ctx: Ctx) -> str:
         return "media"
     thing = fig.subject or ""
     return thing if thing.isalpha() and thing not in _GENERIC else "media"
+
+
+# Files a record can carry, counted per record ("2 photos" per recipe).
+_MEDIA_NOUNS = frozenset({"photo", "image", "picture", "video", "clip", "file", "attachment"})
+
+
+def _carries_media(ctx: Ctx, thing: str) -> bool:
+    """The task counts files per `thing` ("each recipe ... 2 photos"): a thing is a record
+    with files attached, not a file itself."""
+    return thing != "media" and any(
+        q.unit == "count"
+        and q.per is not None
+        and singular(q.per.split()[-1].lower()) == thing
+        and q.subject
+        and singular(q.subject.split()[-1].lower()) in _MEDIA_NOUNS
+        for q in ctx.load.extracted.reading.placed
+    )
 
 
 # "transcoded into 3 resolutions", "4 bitrates", "stored in 5 formats": copies per upload

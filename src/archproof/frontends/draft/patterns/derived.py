@@ -19,7 +19,9 @@ from archproof.model import Principle
 from archproof.units import Duration
 
 _READY = re.compile(
-    r"\b([a-z]+)\s+(?:(?:is|are|must\s+be|should\s+be|to\s+be)\s+)?(?:ready|available|done)\s+"
+    # "A plan has to be ready within": the noun before "has to be", not "has"
+    r"\b([a-z]+)\s+(?:(?:is|are|must\s+be|should\s+be|(?:has|have|needs?)\s+to\s+be|to\s+be)"
+    r"\s+)?(?:ready|available|done)\s+"
     r"within\b",
     re.IGNORECASE,
 )

@@ -16,7 +16,7 @@ from fractions import Fraction
 from archproof.frontends.draft.builder import Ctx
 from archproof.frontends.draft.fleet import Fleet, reporting_fleet
 from archproof.frontends.draft.lexicon import DAY
-from archproof.frontends.draft.patterns.common import stated_average, stated_rate
+from archproof.frontends.draft.patterns.common import stated_average, stated_peak, stated_rate
 from archproof.frontends.draft.patterns.rollup import add_rollup
 from archproof.frontends.draft.placement import HUB_THRESHOLD
 from archproof.frontends.draft.plan import CallSpec, OpSpec
@@ -62,9 +62,12 @@ def telemetry(ctx: Ctx) -> None:
         ).id
     else:
         stream = ctx.queue("readings", f"the {noun}s' readings on their way to the writers")
+    # a heartbeat or ping says the device is alive (no measurement): its ingest is named for it
+    beats = re.search(r"\b(?:heartbeats?|pings?)\b", fleet.said.sentence, re.IGNORECASE)
+    ingest = "ingest_heartbeat" if beats else "ingest_reading"
     ctx.op(
         OpSpec(
-            id="ingest_reading",
+            id=ingest,
             description=f"Ingest service: accept {article(noun)}'s report and append it to the "
             "readings stream",
             pattern="telemetry",
@@ -76,7 +79,7 @@ def telemetry(ctx: Ctx) -> None:
             reads=False,
             idempotency_key=f"{noun} id + measured_at: a report sent twice is one row",
             calls=ctx.front(
-                "ingest_reading",
+                ingest,
                 [
                     ctx.enqueue(
                         stream,
@@ -89,7 +92,7 @@ def telemetry(ctx: Ctx) -> None:
                     )
                 ],
             ),
-            keywords=("ingest", "report", "reading", noun),
+            keywords=("ingest", "report", "reading", "heartbeat", noun),
         )
     )
     worker = ctx.comp("worker")
@@ -116,7 +119,7 @@ def telemetry(ctx: Ctx) -> None:
         idempotency_key=f"{noun} id + measured_at (the Reading key): a redelivered batch "
         "overwrites itself",
     )
-    ctx.primary_write = "ingest_reading"
+    ctx.primary_write = ingest
     rollup = _rollup(ctx, fleet)
     _reads(ctx, fleet, rollup)
     _setpoint(ctx, fleet)
@@ -173,6 +176,13 @@ _TO_DEVICE = re.compile(
     r"(?:the|each|every|its|their)\s+(\w+)",
     re.IGNORECASE,
 )
+# An action people take that must get to the device, named as a noun: "an unlock must reach
+# the lock and open it in under 2 s", "an open must reach the barrier". The noun names it.
+_REACHES = re.compile(
+    r"\b(?:an?|the|each|every)\s+([a-z]+)\s+(?:must|should|has\s+to|needs\s+to|will)\s+"
+    r"(?:\w+\s+){0,2}?(?:reach|get\s+to|arrive\s+at)\s+(?:the|its|their)\s+(\w+)",
+    re.IGNORECASE,
+)
 SETPOINTS_PER_OWNER_DAY = 1  # changes per active owner a day, when the task gives none
 
 
@@ -212,6 +222,7 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
         None,
     )
     if sentence is None:
+        _command(ctx, fleet)
         return
     command = _COMMAND.search(sentence)
     assert command is not None
@@ -275,6 +286,87 @@ def _setpoint(ctx: Ctx, fleet: Fleet) -> None:
         "change_setpoint",
     )
     ctx.use_cases.append(f"Change {article(noun)}'s {what} and push it to the {noun}")
+
+
+def _command(ctx: Ctx, fleet: Fleet) -> None:
+    """An action people send to a device that must reach it within a bound ("an unlock must
+    reach the lock ... in under 2 s"): checked against the person's access, pushed down the
+    device's open connection and answered by the device's ack. A device offline cannot act on
+    it, so the action fails and the person is told; it is never queued to happen later."""
+    noun = fleet.noun
+    found = next(
+        (
+            m
+            for m in _REACHES.finditer(ctx.text)
+            if singular(m.group(2).lower()) in (noun, "device")
+        ),
+        None,
+    )
+    if found is None:
+        return
+    what = singular(found.group(1).lower())
+    stated = stated_rate(ctx, frozenset({what}))
+    peak: Fraction | None = None
+    peak_note: str | None = None
+    if stated is not None and stated.per_second is not None:
+        rate, note = stated_average(ctx, stated)
+        top = stated if stated.peak else stated_peak(ctx, stated)
+        if top is not None and top.per_second is not None and not stated.peak:
+            peak, peak_note = top.per_second, f'from the task: "{top.describe()}"'
+    else:
+        rate = ctx.dau() * SETPOINTS_PER_OWNER_DAY / DAY
+        note = f"assumed: {SETPOINTS_PER_OWNER_DAY} {what} per daily active user a day"
+        ctx.ledger.ask(f"How many {what}s a day are sent to the {noun}s?")
+    gateway = ctx.comp(
+        "gateway",
+        "gateway",
+        f"connection gateway: holds the {noun}s' open connections (MQTT or WebSocket) and "
+        "pushes commands down them",
+    )
+    gateway.notes.append(
+        "open connections are not durable state: a device reconnects to any node and is "
+        "reachable through it again"
+    )
+    ctx.entity("Device")
+    op_id = f"send_{what}"
+    ctx.op(
+        OpSpec(
+            id=op_id,
+            description=f"POST /{noun}s/{{id}}/{what}: check the person may {what} the {noun}, "
+            f"push the {what} down its open connection and wait for its ack",
+            pattern="telemetry",
+            rate=rate,
+            rate_note=note,
+            peak=peak,
+            peak_note=peak_note,
+            reads=False,
+            idempotency_key=f"the {what}'s request id: the {noun} acts on a resent one once",
+            calls=ctx.front(
+                op_id,
+                [
+                    ctx.db("read", f"the person's access to the {noun} (primary key)"),
+                    CallSpec(
+                        "gateway.push",
+                        rationale=f"down the {noun}'s open connection; the {noun} acks",
+                        on_failure="fail_closed",
+                    ),
+                ],
+            ),
+            keywords=(what, noun, "reach", "command"),
+        )
+    )
+    ctx.decide(
+        "telemetry-command-push",
+        f"The {what} is pushed to the {noun} over its open connection",
+        f"{op_id} checks the person's access and the gateway pushes the {what} down the "
+        f"{noun}'s open connection, answering when the {noun} acks",
+        Principle.EV,
+        f'the task: "{found.group(0)}": a push over a connection the {noun} holds open '
+        "reaches it in well under a second, where polling would cost a request per device "
+        f"per interval; {article(noun)} offline cannot act, so the {what} fails at once",
+        op_id,
+    )
+    ctx.use_cases.append(f"Send {article(what)} to {article(noun)}")
 
 
 # What a stated read of the history is of, when the task names it: "view usage charts".
