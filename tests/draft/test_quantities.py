@@ -382,6 +382,10 @@ def test_an_update_period_alone_is_not_a_freshness_bound() -> None:
         ),
         ("Avg 40 min audio (~20 MB).", "20 MB", "audio", None),
         ("Flag changes are rare, maybe 200 a day.", "200", "changes", None),
+        # an avatar try: the subject was the adjective ('rare'), and the media operations were
+        # named get_rare, download_rare, process_rare
+        ("Uploads are rare, maybe 1 million a day.", "1 million", "uploads", None),
+        ("Refunds are uncommon, about 3,000 a week.", "3,000", "refunds", None),
         ("Evaluations happen maybe 2 million times per second.", "2 million", "evaluations", None),
         ("All instances should see the change within 30 seconds.", "30", "change", None),
         ("Avg 40 min audio per meeting.", "40", "audio", None),

@@ -2532,6 +2532,14 @@ def _clause_subject(toks: list[Token], start: int, i: int) -> str:
         if words[k].low in ("if", "when", "that", "while"):
             words = words[k + 1 :]
             break
+    if (
+        len(words) >= 2
+        and words[1].low in ("are", "is", "were", "was")
+        and words[0].low not in _FUNCTION_WORDS | _DETERMINERS
+    ):
+        # "Uploads are rare, maybe 1 million a day": the word before the copula is what the
+        # clause is about, even one the reader otherwise skips (a verb's form: uploads)
+        return words[0].text.lower()
     phrase: list[str] = []
     for tok in words:
         if tok.low in _FUNCTION_WORDS or tok.low in _DETERMINERS or tok.low in _STOP:
