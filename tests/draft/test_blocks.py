@@ -1815,3 +1815,24 @@ def test_a_stated_provider_limit_is_compared_with_the_peak_not_a_typical_one() -
     quota = [a.statement for a in d.design.requirements.assumptions if a.id.endswith("-quota")]
     assert quota and "typical public limit" not in quota[0], quota
     assert "20k/s" in quota[0] and "33.3k/s" in quota[0] and "exceed" in quota[0], quota
+
+
+def test_distinct_counts_with_an_accepted_error_are_sketches() -> None:
+    # the unique-visitors try drafted CRUD over 'items' (10.7PB of rows); counted as
+    # aggregation it still promised exact counts and a daily recount the task did not want
+    d = draft(
+        "A service that counts unique visitors per page per day for 5 million websites; 50 "
+        "billion page views a day; reports can be an hour late; exact counts are not needed, "
+        "2% error is fine."
+    )
+    choices = [dec.choice for dec in d.design.decisions]
+    assert any("HyperLogLog" in c and "0.81%" in c for c in choices), choices
+    assert not any(c.startswith("Exact counts") for c in choices), choices
+    assert "reconcile_counts" not in {op.id for op in d.design.operations}
+
+
+def test_distinct_counts_without_an_accepted_error_stay_exact_and_ask() -> None:
+    d = draft("Count distinct viewers per video per hour; 3 billion plays a day.")
+    choices = [dec.choice for dec in d.design.decisions]
+    assert any(c.startswith("Distinct counts: the set of distinct ids") for c in choices), choices
+    assert any("approximate" in q for q in d.open_questions)

@@ -287,6 +287,19 @@ def test_normalize_handles_other_keyboards() -> None:
             "system",
             "booking",
         ),
+        # counting distinct things (approximately): an aggregation, not CRUD over 'items'
+        # with 10.7PB of rows
+        (
+            "A service that counts unique visitors per page per day for 5 million websites; "
+            "50 billion page views a day; reports can be an hour late; 2% error is fine.",
+            "system",
+            "aggregation",
+        ),
+        (
+            "Show each video's number of distinct viewers per hour; 3 billion plays a day.",
+            "system",
+            "aggregation",
+        ),
         # an ID generator asked without its name: "unique 64-bit IDs" came out as a CRUD
         # "peaking-system" with 133 database shards
         (

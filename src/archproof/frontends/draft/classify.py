@@ -83,6 +83,8 @@ PATTERNS: dict[str, tuple[str, str]] = {
         r"\bad\s+clicks?|click\s+(?:event\s+)?aggregat|\bimpressions?\b|click[- ]through"
         # counting a stream of events: "view counter", "count views", "counts per video"
         r"|\b[a-z]+\s+counters?\b|(?<!\bthe\s)\bcount(?:s|ing)?\s+(?:the\s+)?(?!as\b)[a-z]+s\b|\bcounts?\s+per\b"
+        # distinct things counted ("counts unique visitors per page", "distinct viewers")
+        r"|\b(?:unique|distinct)\s+(?:visitors?|users?|viewers?|devices?|listeners?|ips?)\b"
         # votes cast to be counted: results, totals or a winner come of them
         r"|\bvot(?:e|es|ing)\b(?=[^\n]{0,300}?\b(?:results?|tall(?:y|ies)|totals?|winners?"
         r"|counted)\b)",

@@ -143,30 +143,34 @@ def aggregation(ctx: Ctx) -> None:
             keywords=("count", "report", "dashboard", "read"),
         )
     )
-    ctx.op(
-        OpSpec(
-            id="reconcile_counts",
-            description="Daily batch: recount yesterday from the raw archive and correct "
-            "any rollup that differs"
-            + (" (the numbers advertisers are billed on)" if key == "ad" else ""),
-            pattern="aggregation",
-            rate=Fraction(1, DAY),
-            rate_note="daily",
-            sync=False,
-            reads=False,
-            idempotency_key="the day it covers: a rerun writes the same totals",
-            calls=[
-                CallSpec(
-                    "worker.reconcile",
-                    time={"lognormal": {"p50": "20min", "p99": "2h"}},
-                    calls=[
-                        CallSpec("blobs.get", idempotent=True, rationale="the day's raw files"),
-                        ctx.db("write", "corrected daily totals"),
-                    ],
-                )
-            ],
+    # distinct counts the task lets be approximate: sketches, and no exact recount
+    distinct = ctx.mentions(r"\b(?:unique|distinct)\s+[a-z]+")
+    said_approximate = _APPROXIMATE.search(ctx.text) if distinct else None
+    if said_approximate is None:
+        ctx.op(
+            OpSpec(
+                id="reconcile_counts",
+                description="Daily batch: recount yesterday from the raw archive and correct "
+                "any rollup that differs"
+                + (" (the numbers advertisers are billed on)" if key == "ad" else ""),
+                pattern="aggregation",
+                rate=Fraction(1, DAY),
+                rate_note="daily",
+                sync=False,
+                reads=False,
+                idempotency_key="the day it covers: a rerun writes the same totals",
+                calls=[
+                    CallSpec(
+                        "worker.reconcile",
+                        time={"lognormal": {"p50": "20min", "p99": "2h"}},
+                        calls=[
+                            CallSpec("blobs.get", idempotent=True, rationale="the day's raw files"),
+                            ctx.db("write", "corrected daily totals"),
+                        ],
+                    )
+                ],
+            )
         )
-    )
     ctx.access(rollup, f"counts_by_{key}", "range", (f"{key}_id", "minute"), None, "get_counts")
     ctx.primary_write = ctx.primary_write or record
     ctx.primary_read = ctx.primary_read or "get_counts"
@@ -182,26 +186,63 @@ def aggregation(ctx: Ctx) -> None:
         f"{per_s(peak / ROLLUP_BATCH)}",
         "aggregate_counts",
     )
-    ctx.decide(
-        "aggregation-exact",
-        "Exact counts for billing" if key == "ad" else "Exact counts",
-        "event ids de-duplicated per window, offsets committed with the rollups, and a daily "
-        "recount from the raw archive",
-        Principle.FH,
-        "at-least-once delivery repeats events after a crash; "
-        + ("billing needs" if key == "ad" else "the counts need")
-        + " each counted once",
-        "reconcile_counts",
-    )
-    ctx.use_cases += [
-        f"Record {noun}",
-        "Show per-minute counts",
-        "Recount exactly from the archive",
-    ]
+    approximate = said_approximate is not None
+    if distinct:
+        # "counts unique visitors per page": a set per key and window, or a sketch of it
+        ctx.decide(
+            "aggregation-distinct",
+            "Distinct counts",
+            f"a HyperLogLog sketch per {key} and window (16,384 registers, 12 KB): standard "
+            f"error 1.04/√16384 ≈ {sig(1.04 / 16384**0.5 * 100, 2)}%"
+            if approximate
+            else f"the set of distinct ids per {key} and window, kept until the window closes",
+            Principle.DS,
+            "the task accepts an error in the counts: a fixed-size sketch per window, merged "
+            "across workers, instead of every id"
+            if approximate
+            else "exact distinct counts hold every id seen in the window; a sketch (about 1% "
+            "error in 12 KB) would be far smaller if an error were acceptable",
+            "aggregate_counts",
+        )
+        if not approximate:
+            ctx.ledger.ask("May distinct counts be approximate (a sketch, about 1% error)?")
+    if said_approximate is not None:
+        ctx.decide(
+            "aggregation-approximate",
+            "Approximate counts",
+            "counted once per window by the sketches; a redelivered event adds nothing to a "
+            "distinct count",
+            Principle.DS,
+            f'the task accepts an error ("{said_approximate.group(0)}"): the sketches are the '
+            "counts, so no daily recount from the archive",
+            "aggregate_counts",
+        )
+    else:
+        ctx.decide(
+            "aggregation-exact",
+            "Exact counts for billing" if key == "ad" else "Exact counts",
+            "event ids de-duplicated per window, offsets committed with the rollups, and a daily "
+            "recount from the raw archive",
+            Principle.FH,
+            "at-least-once delivery repeats events after a crash; "
+            + ("billing needs" if key == "ad" else "the counts need")
+            + " each counted once",
+            "reconcile_counts",
+        )
+    ctx.use_cases += [f"Record {noun}", "Show per-minute counts"]
+    if not approximate:
+        ctx.use_cases.append("Recount exactly from the archive")
     ctx.ledger.ask("How late may an event arrive and still count in its minute?")
     ctx.ledger.ask("Are bot or duplicate clicks filtered before counting, and by which rules?")
 
 
+# a task that accepts an error in its counts ("2% error is fine", "exact counts are not
+# needed", "approximate")
+_APPROXIMATE = re.compile(
+    r"\bapproximat\w*|\berror\s+is\s+(?:fine|ok(?:ay)?|acceptable)|\bnot\s+(?:need\s+to\s+"
+    r"be\s+)?exact\b|\bexact\s+counts?\s+(?:are|is)\s+not\s+(?:needed|required)",
+    re.IGNORECASE,
+)
 _ADS = re.compile(r"\bads?\b|\badvertis|\bimpressions?\b|\bclick", re.IGNORECASE)
 # "counts per video", "views on one viral video", "vote for a singer": the noun a count is
 # kept for
