@@ -648,3 +648,15 @@ def test_a_total_written_in_words_is_storage() -> None:
     storage = found.first("storage")
     assert storage is not None and storage.value == 5 * 10**12
     assert found.first("item_size") is None
+
+
+def test_a_person_charged_is_a_payment_beside_the_main_job() -> None:
+    # the food-ordering try: "a customer must never be charged twice" drafted no payments
+    # (the 'charge' word needs money nearby, and no currency was named)
+    found = classify(
+        normalize(
+            "Build the backend for a food ordering app: 2 million orders a day from 40,000 "
+            "restaurants. A customer must never be charged twice."
+        )
+    )
+    assert found.has("payments") and found.primary != "payments", found.patterns

@@ -289,7 +289,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "payments": (
         "transactional payments: idempotent, fail-closed money movement",
         r"\bpayments?\b|\bpay\b|\bpays\b|checkout|\brefunds?\b|\bwallet"
-        r"|money|\bfares?\b|\binvoice|stripe",
+        r"|money|\bfares?\b|\binvoice|stripe"
+        # a person charged is money taken ("a customer must never be charged twice")
+        r"|\b(?:customers?|buyers?|shoppers?|riders?|guests?|passengers?|patients?|members?)"
+        r"\s+(?:\w+\s+){0,3}charged\b",
     ),
     "points": (
         "loyalty points (miles, credits, rewards): an append-only ledger of earns and "
