@@ -261,10 +261,8 @@ def test_flat_requests_are_not_said_to_be_multiplied_by_the_peak_factor() -> Non
 # Fresh tasks whose drafted peak figures still disagree with the lowered model, each with the
 # gap; strict, so a fix shows as XPASS and the entry goes.
 XFAIL_PEAK_FIGURES: dict[str, str] = {
-    # fresh11's first run (keys in 00b8e98)
-    "standings-terse": "'peak get_ranking: 10k/s' is the 3k/s lookups x the exact stated "
-    "40k/12k, beside the lowered model's 9,999.99/s (3k/s x the YAML's peak_factor 3.33333, "
-    "shown 10,000/s): the figure is not read from the rate and factor the YAML writes",
+    # fresh11's first run (keys in 00b8e98); standings-terse's passes since the drafter's
+    # peaks multiply by the factor the YAML writes (3.33333), as the lowering does, not 10/3
 }
 
 

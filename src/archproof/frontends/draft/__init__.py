@@ -30,7 +30,7 @@ from archproof.frontends.draft.constraints import (
 )
 from archproof.frontends.draft.emit import emit
 from archproof.frontends.draft.extract import Extracted, Figure, extract
-from archproof.frontends.draft.flows import op_rates
+from archproof.frontends.draft.flows import op_rates, written_factor
 from archproof.frontends.draft.observe import observability
 from archproof.frontends.draft.plan import Decision, Requirement
 from archproof.frontends.draft.quantities import Reading
@@ -272,7 +272,8 @@ def _figures(ctx: Ctx) -> None:
     average = sum((averages.get(op.id, Fraction(0)) for op in sync), Fraction(0))
 
     def peak(rate: Fraction) -> str:
-        return per_s(float(at_peak(rate, ctx.load.peak_factor)))
+        # by the factor the YAML writes (3.33333, not 10/3): the lowered model's peak
+        return per_s(float(at_peak(rate, written_factor(ctx.load.peak_factor))))
 
     factor = sig(float(ctx.load.peak_factor))
     burst = [op for op in sync if op.peak is not None]

@@ -201,6 +201,7 @@ def _round(value: Fraction) -> Fraction:
 
 
 def _number(value: Fraction) -> object:
+    # flows.written_factor reads back what this writes
     if value.denominator == 1:
         return value.numerator
     return f"{plain(float(value), 6)}"

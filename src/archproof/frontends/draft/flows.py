@@ -27,6 +27,7 @@ from archproof.frontends.draft.sizing import (
 from archproof.model import Distribution
 from archproof.model.operations import WRITE_WORDS
 from archproof.model.requirements import at_peak as peak_of
+from archproof.numbers import plain
 from archproof.units import parse_rate
 
 
@@ -91,6 +92,12 @@ class Flow:
 def written_rate(rate: Fraction | None) -> Fraction:
     """A rate as the draft's YAML states it (`rate_text`), exactly as the lowering parses it."""
     return parse_rate(rate_text(rate)).per_second if rate else Fraction(0)
+
+
+def written_factor(value: Fraction) -> Fraction:
+    """A peak factor as the draft's YAML writes it (`emit`: six significant digits, 10/3 →
+    3.33333), the one the lowering multiplies by."""
+    return value if value.denominator == 1 else Fraction(plain(float(value), 6))
 
 
 def op_rates(ctx: Ctx, *, for_peak: bool = False) -> dict[str, Fraction]:
