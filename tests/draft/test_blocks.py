@@ -1836,3 +1836,18 @@ def test_distinct_counts_without_an_accepted_error_stay_exact_and_ask() -> None:
     choices = [dec.choice for dec in d.design.decisions]
     assert any(c.startswith("Distinct counts: the set of distinct ids") for c in choices), choices
     assert any("approximate" in q for q in d.open_questions)
+
+
+@pytest.mark.parametrize(
+    ("task", "name"),
+    [
+        # the food-ordering try was named 'backend'
+        (
+            "Build the backend for a food ordering app: 2 million orders a day.",
+            "food-ordering-app",
+        ),
+        ("Design the API for a parking garage, 500 entries an hour.", "parking-garage"),
+    ],
+)
+def test_a_generic_part_is_named_for_what_it_serves(task: str, name: str) -> None:
+    assert _draft(task).design.meta.name == name

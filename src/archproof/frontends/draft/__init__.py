@@ -309,6 +309,13 @@ _NAMED_BY_WANT = re.compile(
     r"(?:system|service|app|platform|tool|site|website|api|backend))\b",
     re.IGNORECASE,
 )
+# A part named by its role, and what it serves: "the backend for a food ordering app"
+_GENERIC_PARTS = frozenset({"backend", "back-end", "server", "api", "system", "service"})
+_SERVED = re.compile(
+    r"\s+for\s+(?:an?|the|our|my)\s+([^:,.;()\n\"]{3,40}?)(?=\s+(?:that|which|with|where|"
+    r"using|in|like|where)\b|[:,.;()\n\"]|$)",
+    re.IGNORECASE,
+)
 # a verb used as a noun names nothing: "a build takes about ten minutes"
 _NOUN_BEFORE = re.compile(r"\b(?:a|an|the|each|every|one|this|that|its|our|my)\s*$", re.I)
 
@@ -322,6 +329,10 @@ def _name(text: str, primary: str, thing: str | None = None) -> str:
     )
     match = match or _NAMED_BY_WANT.search(text)
     name = slug(match.group(1)) if match else ""
+    served = _SERVED.match(text, match.end(1)) if match else None
+    if name in _GENERIC_PARTS and served is not None:
+        # "Build the backend for a food ordering app": named for what the part serves
+        name = slug(served.group(1))
     if not name or name in ("system", "service", "app", "platform", "application"):
         name = {"crud": slug(thing or "") or "draft"}.get(primary, primary.replace("_", "-"))
         name += "-system"
