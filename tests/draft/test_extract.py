@@ -660,3 +660,20 @@ def test_a_person_charged_is_a_payment_beside_the_main_job() -> None:
         )
     )
     assert found.has("payments") and found.primary != "payments", found.patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the scheduler try: a run's length was read as a p99 target of 1 s (and asked about)
+        "A run takes between 1 second and 10 minutes.",
+        "Each backup job takes about 20 seconds per gigabyte.",
+    ],
+)
+def test_how_long_background_work_takes_is_no_latency_target(text: str) -> None:
+    assert _x(text).first("latency") is None, _x(text).figures
+
+
+def test_how_long_a_request_takes_stays_a_latency_target() -> None:
+    latency = _x("A search request takes under 200 ms.").first("latency")
+    assert latency is not None and latency.value == Fraction(1, 5)

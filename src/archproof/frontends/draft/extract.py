@@ -123,6 +123,14 @@ _LATENCY_WORDS = re.compile(
     r"|take|complete|deliver|real[- ]?time|arrive",
     re.IGNORECASE,
 )
+# Background work said to take a time ("a run takes between 1 second and 10 minutes",
+# "each backup job takes about 20 seconds"): its work time, which the blocks size workers
+# by (patterns.common.work_duration), not a response-time target
+_WORK_TAKES = re.compile(
+    r"\b(?:runs?|jobs?|tasks?|builds?|backups?|exports?|imports?|batch(?:es)?|transcod\w*)\s+"
+    r"(?:\w+\s+){0,2}?(?:takes?|lasts?)\b",
+    re.IGNORECASE,
+)
 # A duration in such a piece is not a response-time target of the system's own requests:
 # how fresh what others see must be ("show up for other readers within 5 seconds", "fresh
 # everywhere within 60 s", "at most 1 s stale"; also a freshness constraint), or what a
@@ -1236,6 +1244,8 @@ def _duration(
                 return
     # "every 5 seconds" is how often, never a target (a latency word elsewhere in the clause
     # made "drivers send location every 5 seconds" a 5 s p99)
+    if _WORK_TAKES.search(lowered):
+        return  # how long a run or a job takes is its work time, no response target
     if seconds <= 60 and _LATENCY_WORDS.search(lowered) and not re.search(r"\bevery\s*$", before):
         percentile, note = _percentile(segment, before + text[start:stop])
         add(
