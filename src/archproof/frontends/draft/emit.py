@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from archproof.frontends.draft.builder import Ctx
+from archproof.frontends.draft.flows import factor_text
 from archproof.frontends.draft.plan import (
     CallSpec,
     CompSpec,
@@ -16,7 +17,6 @@ from archproof.frontends.draft.plan import (
 from archproof.frontends.draft.sizing import rate_text
 from archproof.frontends.draft.yamlwriter import Flow, Folded, Note, render
 from archproof.model import Principle
-from archproof.numbers import plain
 from archproof.units import Count, Duration, Percent, Size
 
 SCHEMA_LINE = "# yaml-language-server: $schema=design.schema.json"
@@ -143,7 +143,7 @@ def _requirements(ctx: Ctx) -> dict[str, object]:
         load_section["daily_active_users"] = Note(
             str(Count(_round(load.dau))), _source(ctx, "daily active users")
         )
-    load_section["peak_factor"] = Note(_number(load.peak_factor), _source(ctx, "peak factor"))
+    load_section["peak_factor"] = Note(factor_text(load.peak_factor), _source(ctx, "peak factor"))
     if load.growth is not None:
         load_section["growth_per_year"] = Note(
             str(Percent(load.growth)), _source(ctx, "growth per year")
@@ -198,13 +198,6 @@ def _source(ctx: Ctx, name: str) -> str | None:
 
 def _round(value: Fraction) -> Fraction:
     return Fraction(round(value)) if value >= 1 else value
-
-
-def _number(value: Fraction) -> object:
-    # flows.written_factor reads back what this writes
-    if value.denominator == 1:
-        return value.numerator
-    return f"{plain(float(value), 6)}"
 
 
 def _decided(ctx: Ctx, element: str) -> tuple[str, ...]:

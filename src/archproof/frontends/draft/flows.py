@@ -94,10 +94,15 @@ def written_rate(rate: Fraction | None) -> Fraction:
     return parse_rate(rate_text(rate)).per_second if rate else Fraction(0)
 
 
+def factor_text(value: Fraction) -> int | str:
+    """A peak factor as the draft's YAML writes it: whole, or six significant digits (10/3 →
+    "3.33333")."""
+    return value.numerator if value.denominator == 1 else plain(float(value), 6)
+
+
 def written_factor(value: Fraction) -> Fraction:
-    """A peak factor as the draft's YAML writes it (`emit`: six significant digits, 10/3 →
-    3.33333), the one the lowering multiplies by."""
-    return value if value.denominator == 1 else Fraction(plain(float(value), 6))
+    """The peak factor the lowering multiplies by: the one `factor_text` writes."""
+    return Fraction(factor_text(value))
 
 
 def op_rates(ctx: Ctx, *, for_peak: bool = False) -> dict[str, Fraction]:
